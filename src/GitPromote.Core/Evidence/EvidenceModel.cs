@@ -1,0 +1,71 @@
+using GitPromote.Core.Policy;
+
+namespace GitPromote.Core.Evidence;
+
+/// <summary>One commit proven green in one environment by one source.</summary>
+public sealed record GreenFact(string Commit, string Source, DateTimeOffset? RecordedAt = null, string? RecordedBy = null);
+
+/// <summary>Who did something: from git config on a client, from the server's environment or the AWS caller.</summary>
+public sealed record Identity(string Name, string Email)
+{
+    public static readonly Identity Unknown = new("unknown", "");
+    public override string ToString() => Email.Length == 0 ? Name : $"{Name} <{Email}>";
+}
+
+/// <summary>An emergency bypass, written to the target environment's store before the push is let through.</summary>
+public sealed record BypassRecord(
+    string Environment,
+    string Commit,
+    string Ref,
+    string Justification,
+    Identity By,
+    DateTimeOffset At,
+    string? Remote = null);
+
+/// <summary>What a source could not do, in the words a person needs: what failed, why, what to do about it.</summary>
+public sealed record EvidenceFailure(string What, string Why, string Todo);
+
+/// <summary>Thrown by evidence sources and stores; caught at the edge and turned into a fail-closed decision.</summary>
+public sealed class EvidenceUnavailableException(EvidenceFailure failure, Exception? inner = null)
+    : Exception($"{failure.What}: {failure.Why}", inner)
+{
+    public EvidenceFailure Failure { get; } = failure;
+}
+
+/// <summary>The answer of one source of one environment about a set of commits.</summary>
+public sealed record SourceAnswer(EvidenceSource Source, string Label, IReadOnlyDictionary<string, GreenFact> Green, EvidenceFailure? Failure)
+{
+    public static SourceAnswer Found(EvidenceSource source, string label, IEnumerable<GreenFact> green) =>
+        new(source, label, green.GroupBy(g => g.Commit, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal), null);
+
+    public static SourceAnswer Failed(EvidenceSource source, string label, EvidenceFailure failure) =>
+        new(source, label, new Dictionary<string, GreenFact>(), failure);
+}
+
+/// <summary>All answers about one environment: one per evidence source it declares.</summary>
+public sealed record EnvironmentAnswer(EnvironmentPolicy Environment, IReadOnlyList<SourceAnswer> Sources, IReadOnlyList<GreenFact> RecentGreen)
+{
+    /// <summary>Combines the sources as the environment's <c>require</c> says.</summary>
+    public GreenStatus StatusOf(string commit)
+    {
+        var failures = Sources.Where(s => s.Failure is not null).ToList();
+        var green = Sources.Where(s => s.Green.ContainsKey(commit)).ToList();
+        if (Environment.Require == RequireMode.Any)
+        {
+            if (green.Count > 0) return GreenStatus.IsGreen(green[0].Green[commit]);
+            return failures.Count > 0 ? GreenStatus.Unknown(failures) : GreenStatus.NotGreen(Sources);
+        }
+        if (green.Count == Sources.Count && Sources.Count > 0) return GreenStatus.IsGreen(green[0].Green[commit]);
+        var missing = Sources.Where(s => s.Failure is null && !s.Green.ContainsKey(commit)).ToList();
+        return missing.Count > 0 ? GreenStatus.NotGreen(missing) : GreenStatus.Unknown(failures);
+    }
+}
+
+public sealed record GreenStatus(GreenState State, GreenFact? Fact, IReadOnlyList<SourceAnswer> Sources)
+{
+    public static GreenStatus IsGreen(GreenFact fact) => new(GreenState.Green, fact, []);
+    public static GreenStatus NotGreen(IReadOnlyList<SourceAnswer> lacking) => new(GreenState.NotGreen, null, lacking);
+    public static GreenStatus Unknown(IReadOnlyList<SourceAnswer> failed) => new(GreenState.Unknown, null, failed);
+}
+
+public enum GreenState { Green, NotGreen, Unknown }

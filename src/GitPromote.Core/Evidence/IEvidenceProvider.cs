@@ -1,0 +1,32 @@
+using GitPromote.Core.Policy;
+
+namespace GitPromote.Core.Evidence;
+
+/// <summary>Reads one evidence source of one environment. Implementations do the I/O; the engine never calls them.</summary>
+public interface IEvidenceReader
+{
+    /// <summary>A short human label, e.g. <c>git refs on remote dev</c> or <c>ssm /promote/orders/stg/green</c>.</summary>
+    string Label { get; }
+
+    /// <summary>Which of <paramref name="commits"/> are green. Throws <see cref="EvidenceUnavailableException"/> when it cannot tell.</summary>
+    Task<IReadOnlyList<GreenFact>> FindGreenAsync(IReadOnlyCollection<string> commits, CancellationToken cancellationToken);
+
+    /// <summary>Green commits this source knows, in no particular order, at most <paramref name="max"/>.</summary>
+    Task<IReadOnlyList<GreenFact>> ListGreenAsync(int max, CancellationToken cancellationToken);
+}
+
+/// <summary>Where an environment writes its records: green marks from its pipeline, and bypasses.</summary>
+public interface IRecordStore
+{
+    string Label { get; }
+    Task RecordGreenAsync(string commit, Identity by, DateTimeOffset at, CancellationToken cancellationToken);
+    Task RecordBypassAsync(BypassRecord record, CancellationToken cancellationToken);
+    Task<IReadOnlyList<BypassRecord>> ListBypassesAsync(CancellationToken cancellationToken);
+}
+
+/// <summary>Opens readers and stores for the environments of a policy.</summary>
+public interface IEvidenceProvider
+{
+    IEvidenceReader OpenReader(EnvironmentPolicy environment, EvidenceSource source);
+    IRecordStore OpenStore(EnvironmentPolicy environment);
+}

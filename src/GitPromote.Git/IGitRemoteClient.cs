@@ -1,0 +1,23 @@
+namespace GitPromote.Git;
+
+/// <summary>
+/// Talks to remotes. Always the git CLI, so the user's credential helpers, ssh config, proxies and
+/// <c>insteadOf</c> rules apply exactly as for their own pushes. Never prompts; every call has a deadline.
+/// </summary>
+public interface IGitRemoteClient
+{
+    /// <summary><c>git ls-remote</c>: refs of <paramref name="remote"/> (a remote name or URL) under the given prefixes.</summary>
+    Task<IReadOnlyList<RemoteRef>> ListRefsAsync(string remote, IReadOnlyList<string> refPrefixes, CancellationToken cancellationToken);
+
+    /// <summary><c>git push --no-verify --atomic</c> of <paramref name="refspecs"/>; throws <see cref="GitCommandException"/> on failure.</summary>
+    Task PushAsync(string remote, IReadOnlyList<string> refspecs, CancellationToken cancellationToken);
+
+    /// <summary><c>git fetch --no-tags</c> of <paramref name="refspecs"/> into the local repository.</summary>
+    Task FetchAsync(string remote, IReadOnlyList<string> refspecs, CancellationToken cancellationToken);
+}
+
+public sealed class GitCommandException(string message, int exitCode, string stderr) : Exception(message)
+{
+    public int ExitCode { get; } = exitCode;
+    public string StandardError { get; } = stderr;
+}

@@ -1,0 +1,53 @@
+using GitPromote.Core.Evidence;
+
+namespace GitPromote.Git;
+
+public enum ObjectFormat { Sha1, Sha256 }
+
+public sealed record GitRemote(string Name, string Url, string PushUrl);
+
+public sealed record RemoteRef(string Name, string Id);
+
+/// <summary>
+/// The local repository, as much as git-promote needs of it. Two implementations share one contract test
+/// suite: LibGit2Sharp (fast, in process) and the git CLI (for what libgit2 refuses: partial clones,
+/// <c>extensions.preciousObjects</c>, SHA-256 repositories, pre-receive quarantine).
+/// </summary>
+public interface IGitRepository : IDisposable
+{
+    /// <summary>"libgit2" or "git-cli": shown by <c>doctor</c> and <c>--verbose</c>.</summary>
+    string Backend { get; }
+
+    /// <summary>Absolute path of the git directory (<c>.git</c>, or the bare repository).</summary>
+    string GitDir { get; }
+
+    /// <summary>Absolute path of the work tree; null for a bare repository.</summary>
+    string? WorkTree { get; }
+
+    ObjectFormat ObjectFormat { get; }
+
+    bool IsShallow { get; }
+
+    /// <summary>Resolves a revision (name, abbreviated or full id) and peels it to a commit; null when there is none.</summary>
+    string? ResolveCommit(string revision);
+
+    /// <summary>The committer time of a commit; null when the object is not here (shallow, partial, never fetched).</summary>
+    DateTimeOffset? CommitTime(string commit);
+
+    /// <summary>The one-line subject of a commit; null when the object is not here.</summary>
+    string? CommitSubject(string commit);
+
+    /// <summary>The effective value of a config key (all levels), or null.</summary>
+    string? ConfigValue(string key);
+
+    IReadOnlyList<GitRemote> Remotes { get; }
+
+    /// <summary>The text of <paramref name="path"/> in the tree of <paramref name="revision"/>; null if either is missing.</summary>
+    string? ReadFileAt(string revision, string path);
+
+    /// <summary>
+    /// Writes an annotated tag object (no ref) pointing at <paramref name="target"/> and returns its id. Used for
+    /// green and bypass records: the tagger line keeps who and when, the message keeps the details.
+    /// </summary>
+    string WriteTagObject(string target, string tagName, Identity tagger, DateTimeOffset when, string message);
+}
