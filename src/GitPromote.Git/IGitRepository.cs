@@ -31,6 +31,9 @@ public interface IGitRepository : IDisposable
     /// <summary>Resolves a revision (name, abbreviated or full id) and peels it to a commit; null when there is none.</summary>
     string? ResolveCommit(string revision);
 
+    /// <summary>Resolves many revisions at once (one process for the CLI backend); missing ones map to null.</summary>
+    IReadOnlyDictionary<string, string?> ResolveCommits(IReadOnlyCollection<string> revisions);
+
     /// <summary>The committer time of a commit; null when the object is not here (shallow, partial, never fetched).</summary>
     DateTimeOffset? CommitTime(string commit);
 
