@@ -1,0 +1,45 @@
+namespace GitPromote.Core.Policy;
+
+/// <summary>
+/// The keys each mapping of schema version 1 accepts: the single list that unknown-key errors and
+/// "did you mean" come from. To add a key (soak, freeze, approvals...), add it here and read it where
+/// that mapping is read.
+/// </summary>
+internal static class PolicyKeys
+{
+    public static readonly KeyTable Root = new("the policy",
+        "version", "name", "branches", "environments", "rollback", "bypass", "on_error", "timeout");
+
+    public static readonly KeyTable Environment = new("an environment",
+        "name", "remotes", "aws", "evidence", "require");
+
+    public static readonly KeyTable Aws = new("'aws'", "region", "profile", "role_arn");
+
+    /// <summary>An evidence entry is a mapping with exactly one of these keys.</summary>
+    public static readonly KeyTable EvidenceKinds = new("an evidence entry", "git", "ssm", "codepipeline");
+
+    public static readonly KeyTable Git = new("'git'");
+
+    public static readonly KeyTable Ssm = new("'ssm'");
+
+    public static readonly KeyTable CodePipeline = new("'codepipeline'", "pipeline", "stage", "max_executions");
+
+    public static readonly KeyTable Bypass = new("'bypass'", "justification");
+}
+
+internal sealed class KeyTable(string owner, params string[] keys)
+{
+    /// <summary>How messages name the mapping, e.g. <c>'aws'</c>.</summary>
+    public string Owner { get; } = owner;
+    public IReadOnlyList<string> Keys { get; } = keys;
+
+    public bool Contains(string key) => Keys.Contains(key, StringComparer.Ordinal);
+
+    public string UnknownKeyMessage(string key)
+    {
+        var shown = Quoting.Show(key);
+        if (KeySuggester.Nearest(key, Keys) is { } nearest) return $"unknown key '{shown}'; did you mean '{nearest}'?";
+        if (Keys.Count == 0) return $"unknown key '{shown}'; {Owner} takes no settings";
+        return $"unknown key '{shown}'; valid keys of {Owner} are: {string.Join(", ", Keys)}";
+    }
+}
