@@ -1,0 +1,42 @@
+using System.Text.RegularExpressions;
+using GitPromote.Core.Evidence;
+using GitPromote.Core.Policy;
+
+namespace GitPromote.Core.Tests.Support;
+
+/// <summary>The three-environment policy of DESIGN.md §3, built directly so each test can turn one knob.</summary>
+public static class TestPolicies
+{
+    public static readonly EvidenceSource Git = new GitEvidence();
+    public static readonly EvidenceSource Ssm = new SsmEvidence();
+    public static readonly EvidenceSource Pipeline = new CodePipelineEvidence("orders-stg", "Deploy", 1000);
+
+    public const string TicketPattern = "^[A-Z]+-[0-9]+: .{10,}";
+
+    public static PromotionPolicy Orders(
+        RollbackMode rollback = RollbackMode.PreviouslyGreen,
+        OnErrorMode onError = OnErrorMode.Block,
+        RequireMode stgRequire = RequireMode.Any,
+        string bypassPattern = TicketPattern,
+        IReadOnlyList<string>? branches = null)
+    {
+        var dev = new EnvironmentPolicy("dev", 0, ["dev", "origin"], null, [Git], RequireMode.Any);
+        var stg = new EnvironmentPolicy("stg", 1, ["stg", "https://git.example.com/stg/*"], new AwsAccess("eu-west-1", "orders-stg", null),
+            [Ssm, Pipeline], stgRequire);
+        var prd = new EnvironmentPolicy("prd", 2, ["prd", "ssh://*prd*"], new AwsAccess("eu-west-1", "orders-prd", null), [Ssm], RequireMode.Any);
+        return new PromotionPolicy(1, "orders", branches ?? ["main"], [dev, stg, prd], rollback,
+            new BypassPolicy(new Regex(bypassPattern, RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(100))),
+            onError, TimeSpan.FromSeconds(10));
+    }
+
+    public static GreenFact Fact(string commit, string source = "ssm") =>
+        new(commit, source, new DateTimeOffset(2024, 6, 1, 12, 0, 0, TimeSpan.Zero), "pipeline");
+
+    public static SourceAnswer Green(EvidenceSource source, params string[] commits) =>
+        SourceAnswer.Found(source, source.Kind, commits.Select(c => Fact(c, source.Kind)));
+
+    public static SourceAnswer Failed(EvidenceSource source, string why = "throttled") =>
+        SourceAnswer.Failed(source, source.Kind, new EvidenceFailure($"read {source.Kind}", why, "retry later"));
+
+    public static EnvironmentAnswer Answer(EnvironmentPolicy env, params SourceAnswer[] sources) => new(env, sources, []);
+}
