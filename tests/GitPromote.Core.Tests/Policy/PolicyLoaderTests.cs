@@ -532,6 +532,35 @@ public class PolicyLoaderTests
                 ".promote.yml:2:7: 'name' must be 1 to 100 letters, digits, '_', '.' or '-', starting with a letter or digit (it is part of SSM parameter names), not 'a?b'",
             ]
         },
+        {
+            """
+            version: 1
+            branches: main
+            bypass: '^INC-'
+            environments:
+              - {}
+              - name: stg
+                remotes: [stg]
+                aws:
+                evidence: {ssm: {}}
+              - name: prd
+                remotes: [prd]
+                evidence: [codepipeline: {pipline: orders, stage: 'Deploy now'}]
+            [x]: 1
+            """,
+            [
+                ".promote.yml:2:11: 'branches' must be a list of strings",
+                ".promote.yml:3:9: 'bypass' must be a mapping",
+                ".promote.yml:5:5: environment 1 is missing required key 'name'",
+                ".promote.yml:5:5: environment 1 is missing required key 'remotes'",
+                ".promote.yml:8:9: 'aws' must be a mapping",
+                ".promote.yml:9:15: 'evidence' must be a list of sources, e.g. '- git: {}'",
+                ".promote.yml:12:30: 'codepipeline' is missing required key 'pipeline'",
+                ".promote.yml:12:31: unknown key 'pipline'; did you mean 'pipeline'?",
+                ".promote.yml:12:56: 'stage' must be a CodePipeline stage name (at most 100 letters, digits, '.', '@', '_' or '-'), not 'Deploy now'",
+                ".promote.yml:13:1: keys must be plain, non-empty strings",
+            ]
+        },
     };
 
     [Theory]
@@ -539,6 +568,14 @@ public class PolicyLoaderTests
     public void Invalid_policy_reports_every_error_at_its_line_and_column(string yaml, string[] expected)
     {
         Assert.Equal(expected, LoadErrors(yaml));
+    }
+
+    [Theory]
+    [InlineData("version: '1'")]
+    [InlineData("version: \"1\"")]
+    public void Quoted_version_one_is_accepted(string versionLine)
+    {
+        Assert.Equal(1, LoadValid(Minimal.Replace("version: 1", versionLine)).Version);
     }
 
     [Fact]
