@@ -557,7 +557,7 @@ public class PolicyLoaderTests
                 ".promote.yml:9:15: 'evidence' must be a list of sources, e.g. '- git: {}'",
                 ".promote.yml:12:30: 'codepipeline' is missing required key 'pipeline'",
                 ".promote.yml:12:31: unknown key 'pipline'; did you mean 'pipeline'?",
-                ".promote.yml:12:56: 'stage' must be a CodePipeline stage name (at most 100 letters, digits, '.', '@', '_' or '-'), not 'Deploy now'",
+                ".promote.yml:12:55: 'stage' must be a CodePipeline stage name (at most 100 letters, digits, '.', '@', '_' or '-'), not 'Deploy now'",
                 ".promote.yml:13:1: keys must be plain, non-empty strings",
             ]
         },
