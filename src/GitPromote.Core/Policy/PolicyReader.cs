@@ -116,11 +116,30 @@ internal sealed class PolicyReader
         {
             return new BypassPolicy(new Regex(pattern, RegexOptions.CultureInvariant, RegexTimeout));
         }
+        catch (RegexParseException ex)
+        {
+            // Built from the error code, not ex.Message: the AOT binary uses resource keys instead of messages.
+            _errors.Add(patternValue.At, $"'justification' is not a valid regular expression: {Describe(ex.Error)} at offset {ex.Offset}");
+            return null;
+        }
         catch (ArgumentException ex)
         {
             _errors.Add(patternValue.At, $"'justification' is not a valid regular expression: {ex.Message}");
             return null;
         }
+    }
+
+    /// <summary><c>UnterminatedBracket</c> as <c>unterminated bracket</c>.</summary>
+    private static string Describe(RegexParseError error)
+    {
+        var name = error.ToString();
+        var words = new System.Text.StringBuilder(name.Length + 8);
+        foreach (var c in name)
+        {
+            if (char.IsUpper(c) && words.Length > 0) words.Append(' ');
+            words.Append(char.ToLowerInvariant(c));
+        }
+        return words.ToString();
     }
 
     public static BypassPolicy DefaultBypass() =>

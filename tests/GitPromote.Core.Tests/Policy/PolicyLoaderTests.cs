@@ -465,7 +465,7 @@ public class PolicyLoaderTests
             bypass:
               justification: '^[A-Z+'
             """,
-            [".promote.yml:4:18: 'justification' is not a valid regular expression: Invalid pattern '^[A-Z+' at offset 6. Unterminated [] set."]
+            [".promote.yml:4:18: 'justification' is not a valid regular expression: unterminated bracket at offset 6"]
         },
         {
             """
@@ -576,6 +576,18 @@ public class PolicyLoaderTests
     public void Quoted_version_one_is_accepted(string versionLine)
     {
         Assert.Equal(1, LoadValid(Minimal.Replace("version: 1", versionLine)).Version);
+    }
+
+    [Theory]
+    [InlineData("'(abc'", "'justification' is not a valid regular expression: insufficient closing parentheses at offset 4")]
+    [InlineData("'abc)'", "'justification' is not a valid regular expression: insufficient opening parentheses at offset 4")]
+    [InlineData("'*abc'", "'justification' is not a valid regular expression: quantifier after nothing at offset 1")]
+    [InlineData("'a{2,1}'", "'justification' is not a valid regular expression: reversed quantifier range at offset 6")]
+    [InlineData("'\\p{Nope}'", "'justification' is not a valid regular expression: unrecognized unicode property at offset 8")]
+    public void Invalid_bypass_regex_is_reported_with_the_parser_reason(string quotedPattern, string expected)
+    {
+        var yaml = Minimal + "\nbypass:\n  justification: " + quotedPattern + "\n";
+        Assert.Equal([$".promote.yml:8:18: {expected}"], LoadErrors(yaml));
     }
 
     [Fact]
