@@ -5,12 +5,12 @@ internal static class Quoting
 {
     private const int MaxShown = 60;
 
-    public static string Show(string text)
+    public static string Show(string text, int maxLength = MaxShown)
     {
-        var clean = string.Create(Math.Min(text.Length, MaxShown), text, static (span, source) =>
+        var clean = string.Create(Math.Min(text.Length, maxLength), text, static (span, source) =>
         {
             for (var i = 0; i < span.Length; i++) span[i] = char.IsControl(source[i]) ? '?' : source[i];
         });
-        return text.Length > MaxShown ? clean + "..." : clean;
+        return text.Length > maxLength ? clean + "..." : clean;
     }
 }

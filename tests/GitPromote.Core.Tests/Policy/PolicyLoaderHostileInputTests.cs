@@ -38,6 +38,7 @@ public class PolicyLoaderHostileInputTests(ITestOutputHelper output)
             { "huge quoted scalar", "name: \"" + Repeat("\\u0041", Size - 20) + "\"\n", "" },
             { "many long lines", Repeat(new string('x', 5000) + "\n", Size), "" },
             { "unclosed quote", "version: 1\nname: '" + new string('x', Size - 20), "invalid YAML" },
+            { "huge tag", "version: !" + new string('t', Size - 20) + " 1\n", "YAML tags ('!ttt" },
             { "huge regex", "version: 1\nbypass:\n  justification: '" + Repeat("(a+)+", 200_000) + "'\n", "at most 1000 characters" },
         };
         return data;

@@ -67,7 +67,7 @@ internal sealed class SafeYamlReader
                 Fail(anchored.Start, "anchors and aliases are not supported");
                 break;
             case NodeEvent { Tag.IsEmpty: false } tagged:
-                Fail(tagged.Start, $"YAML tags ('{tagged.Tag}') are not supported");
+                Fail(tagged.Start, $"YAML tags ('{Quoting.Show(tagged.Tag.ToString())}') are not supported");
                 break;
         }
         switch (ev)
@@ -126,13 +126,13 @@ internal sealed class SafeYamlReader
             }
             catch (YamlException ex)
             {
-                Fail(ex.Start, $"invalid YAML: {ex.Message}");
+                Fail(ex.Start, $"invalid YAML: {Quoting.Show(ex.Message, 200)}");
                 throw;
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {
                 // YamlDotNet should only throw YamlException; anything else on hostile input is still just bad YAML.
-                Fail(Mark.Empty, $"invalid YAML: {ex.Message}");
+                Fail(Mark.Empty, $"invalid YAML: {Quoting.Show(ex.Message, 200)}");
                 throw;
             }
             if (!moved || _parser.Current is null) Fail(Mark.Empty, "unexpected end of the YAML stream");
