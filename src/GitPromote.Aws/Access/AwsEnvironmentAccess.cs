@@ -132,21 +132,51 @@ public sealed class AwsEnvironmentAccess
 
     private async Task<AWSCredentials> ResolveCredentialsAsync()
     {
+        _ = Region; // no region is the more basic problem: say that first
         using var timeout = new CancellationTokenSource(Deadline);
         if (_access.RoleArn is { } roleArn)
-            return await AssumeRoleAsync(await DefaultChainAsync(timeout.Token).ConfigureAwait(false), roleArn, timeout.Token).ConfigureAwait(false);
+            return await AssumeRoleAsync(await DefaultChainAsync(timeout.Token).ConfigureAwait(false), roleArn, null, null, timeout.Token).ConfigureAwait(false);
         if (_access.Profile is { } profile)
-            return FromProfile(profile);
+            return await FromProfileAsync(profile, 0, timeout.Token).ConfigureAwait(false);
         return await DefaultChainAsync(timeout.Token).ConfigureAwait(false);
     }
 
-    private AWSCredentials FromProfile(string name)
+    /// <summary>
+    /// A named profile. Assume-role profiles (role_arn with source_profile or credential_source) are resolved here,
+    /// with our own STS client: the SDK's registered STS client would sign AssumeRole with the default chain instead of
+    /// the source profile, and would not honour our endpoint and timeouts. Everything else (keys, credential_process,
+    /// SSO, web identity) is the SDK's.
+    /// </summary>
+    private async Task<AWSCredentials> FromProfileAsync(string name, int depth, CancellationToken cancellationToken)
     {
-        if (_profile.Value is null)
+        if (!_profiles.Value.TryGetProfile(name, out var profile))
             throw new EvidenceUnavailableException(new EvidenceFailure(
                 $"AWS profile {name} for {EnvironmentName}",
                 "no such profile in the shared config or credentials file",
                 $"create it: `aws configure --profile {name}` (keys) or `aws configure sso --profile {name}` (SSO)"));
+
+        var options = profile.Options;
+        if (options.RoleArn is { } roleArn && (options.SourceProfile is not null || options.CredentialSource is not null))
+        {
+            if (depth > 4)
+                throw new EvidenceUnavailableException(new EvidenceFailure(
+                    $"AWS profile {name} for {EnvironmentName}", "its source_profile chain is circular or deeper than 5",
+                    $"point source_profile of {name} at a profile with keys"));
+            if (options.MfaSerial is not null)
+                throw new EvidenceUnavailableException(new EvidenceFailure(
+                    $"AWS profile {name} for {EnvironmentName}", "it needs an MFA code (mfa_serial), which a hook cannot ask for",
+                    $"use a profile without mfa_serial for {EnvironmentName}, or an SSO profile"));
+            AWSCredentials source = options.SourceProfile switch
+            {
+                { } self when self == name && options.AccessKey is not null =>
+                    options.Token is null ? new BasicAWSCredentials(options.AccessKey, options.SecretKey)
+                        : new SessionAWSCredentials(options.AccessKey, options.SecretKey, options.Token),
+                { } other => await FromProfileAsync(other, depth + 1, cancellationToken).ConfigureAwait(false),
+                null => await DefaultChainAsync(cancellationToken).ConfigureAwait(false),
+            };
+            return await AssumeRoleAsync(source, roleArn, options.RoleSessionName, options.ExternalID, cancellationToken).ConfigureAwait(false);
+        }
+
         if (!_profiles.Value.TryGetAWSCredentials(name, out var credentials))
             throw new EvidenceUnavailableException(new EvidenceFailure(
                 $"AWS profile {name} for {EnvironmentName}",
@@ -163,7 +193,7 @@ public sealed class AwsEnvironmentAccess
                 ? new SessionAWSCredentials(keyId, secret, token)
                 : new BasicAWSCredentials(keyId, secret);
         if (_variables.Get("AWS_PROFILE") is { } profile)
-            return FromProfile(profile);
+            return await FromProfileAsync(profile, 0, cancellationToken).ConfigureAwait(false);
         try
         {
             return await Task.Run(() => DefaultAWSCredentialsIdentityResolver.GetCredentials(), cancellationToken)
@@ -175,13 +205,15 @@ public sealed class AwsEnvironmentAccess
         }
     }
 
-    private async Task<AWSCredentials> AssumeRoleAsync(AWSCredentials source, string roleArn, CancellationToken cancellationToken)
+    private async Task<AWSCredentials> AssumeRoleAsync(AWSCredentials source, string roleArn, string? sessionName, string? externalId,
+        CancellationToken cancellationToken)
     {
         using var sts = CreateStsClient(source);
         var response = await sts.AssumeRoleAsync(new AssumeRoleRequest
         {
             RoleArn = roleArn,
-            RoleSessionName = SessionName(),
+            RoleSessionName = sessionName ?? SessionName(),
+            ExternalId = externalId,
             DurationSeconds = 900,
         }, cancellationToken).ConfigureAwait(false);
         var c = response.Credentials;
