@@ -35,7 +35,7 @@ public sealed class SsmInteropTests
         var found = (await Provider().OpenReader(_stg, new SsmEvidence()).FindGreenAsync([plain, json, Policies.Sha(3)], default))
             .ToDictionary(f => f.Commit);
 
-        Assert.Equal([json, plain], found.Keys.Order());
+        Assert.Equal(new[] { json, plain }.Order(), found.Keys.Order());
         Assert.Equal("codebuild:orders-stg", found[json].RecordedBy);
         Assert.Equal(new DateTimeOffset(2025, 2, 3, 4, 5, 6, TimeSpan.Zero), found[json].RecordedAt);
         Assert.Null(found[plain].RecordedBy);
