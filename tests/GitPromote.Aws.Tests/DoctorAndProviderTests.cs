@@ -180,3 +180,29 @@ public sealed class FailureMessageTests
         Assert.DoesNotContain(secret, failure.ToString());
     }
 }
+
+public sealed class CodePipelineErrorShapeTests
+{
+    [Theory]
+    [InlineData("com.amazonaws.codepipeline#PipelineNotFoundException", "PipelineNotFoundException")]
+    [InlineData("ThrottlingException:http://internal.amazon.com/coral/com.amazon.coral.availability/", "ThrottlingException")]
+    [InlineData("AccessDeniedException", "AccessDeniedException")]
+    public void The_error_code_is_read_from_any_form_of___type(string type, string code)
+    {
+        var body = System.Text.Encoding.UTF8.GetBytes($$"""{"__type":"{{type}}","message":"m"}""");
+
+        var error = GitPromote.Aws.CodePipeline.CodePipelineClient.ErrorOf(HttpStatusCode.BadRequest, body);
+
+        Assert.Equal(code, error.ErrorCode);
+        Assert.Equal("m", error.Message);
+    }
+
+    [Fact]
+    public void A_body_that_is_not_json_still_gives_an_error_with_the_status()
+    {
+        var error = GitPromote.Aws.CodePipeline.CodePipelineClient.ErrorOf(HttpStatusCode.BadGateway, "<html>bad gateway</html>"u8.ToArray());
+
+        Assert.Equal("UnknownError", error.ErrorCode);
+        Assert.Equal(HttpStatusCode.BadGateway, error.Status);
+    }
+}

@@ -124,7 +124,7 @@ public sealed class CodePipelineClient : ICodePipelineClient
         AwsJsonError? error = null;
         try { error = JsonSerializer.Deserialize(content, CodePipelineJsonContext.Default.AwsJsonError); }
         catch (JsonException) { }
-        var code = ShortCode(error?.Type) ?? (status == HttpStatusCode.TooManyRequests ? "ThrottlingException" : $"Http{(int)status}");
+        var code = ShortCode(error?.Type) ?? (status == HttpStatusCode.TooManyRequests ? "ThrottlingException" : "UnknownError");
         var message = error?.Message ?? error?.MessageUpper ?? $"HTTP {(int)status}";
         return new AwsCallException(code, message, status);
     }
