@@ -1,0 +1,88 @@
+using GitPromote.Aws.Access;
+using GitPromote.Aws.CodePipeline;
+using GitPromote.Core.Evidence;
+using GitPromote.Core.Policy;
+
+namespace GitPromote.Aws.Doctor;
+
+/// <summary>One line of <c>git promote doctor</c> for AWS: what was checked, whether it passed, and what to do if not.</summary>
+public sealed record AwsCheck(string Environment, string Name, bool Ok, string Detail, string? Todo = null);
+
+/// <summary>
+/// Checks, per environment that uses AWS: the region, that credentials resolve (STS GetCallerIdentity: account and
+/// ARN), that SSM parameters can be read under the environment's path, and that each pipeline exists and its
+/// executions can be listed. Read-only: it writes nothing.
+/// </summary>
+public sealed class AwsDoctor(PromotionPolicy policy, AwsEvidenceProvider provider)
+{
+    /// <summary>True when the environment reads or writes anything in AWS.</summary>
+    public static bool UsesAws(EnvironmentPolicy environment) =>
+        environment.Aws is not null || environment.Evidence.Any(AwsEvidenceProvider.Reads);
+
+    /// <summary>All AWS environments, checked concurrently; results in policy order.</summary>
+    public async Task<IReadOnlyList<AwsCheck>> CheckAllAsync(CancellationToken cancellationToken)
+    {
+        var checks = policy.Environments.Where(UsesAws).Select(e => CheckAsync(e, cancellationToken));
+        return (await Task.WhenAll(checks).ConfigureAwait(false)).SelectMany(c => c).ToList();
+    }
+
+    public async Task<IReadOnlyList<AwsCheck>> CheckAsync(EnvironmentPolicy environment, CancellationToken cancellationToken)
+    {
+        var access = provider.AccessFor(environment);
+        var results = new List<AwsCheck>();
+        string region;
+        try
+        {
+            region = access.Region;
+            results.Add(new AwsCheck(environment.Name, "region", true, region));
+        }
+        catch (EvidenceUnavailableException e)
+        {
+            results.Add(Failed(environment, "region", e.Failure));
+            return results;
+        }
+
+        try
+        {
+            var me = await provider.GetCallerIdentityAsync(environment, cancellationToken).ConfigureAwait(false);
+            results.Add(new AwsCheck(environment.Name, "credentials", true, $"account {me.Account} as {me.Arn} ({access.AccessDescription})"));
+        }
+        catch (EvidenceUnavailableException e)
+        {
+            results.Add(Failed(environment, "credentials", e.Failure));
+            return results;
+        }
+
+        var probes = environment.Evidence.Where(AwsEvidenceProvider.Reads).Select(source => ProbeAsync(environment, source, cancellationToken));
+        results.AddRange(await Task.WhenAll(probes).ConfigureAwait(false));
+        return results;
+    }
+
+    private async Task<AwsCheck> ProbeAsync(EnvironmentPolicy environment, EvidenceSource source, CancellationToken cancellationToken)
+    {
+        var name = source is CodePipelineEvidence p ? $"codepipeline {p.Pipeline}" : "ssm read";
+        try
+        {
+            switch (source)
+            {
+                case CodePipelineEvidence pipeline:
+                    var reader = (CodePipelineEvidenceReader)provider.OpenReader(environment, pipeline);
+                    var newest = await reader.NewestAsync(cancellationToken).ConfigureAwait(false);
+                    return new AwsCheck(environment.Name, name, true, newest is null
+                        ? $"exists, no executions{(pipeline.Stage is null ? "" : $" that passed stage {pipeline.Stage}")} yet"
+                        : $"exists; newest{(pipeline.Stage is null ? "" : $" to pass stage {pipeline.Stage}")}: {newest.PipelineExecutionId} ({newest.Status})");
+                default:
+                    var green = await provider.OpenReader(environment, source).ListGreenAsync(1, cancellationToken).ConfigureAwait(false);
+                    return new AwsCheck(environment.Name, name, true,
+                        $"can read {provider.Layout(environment).GreenPath} ({(green.Count == 0 ? "no green commits yet" : "green commits present")}); writes need ssm:PutParameter");
+            }
+        }
+        catch (EvidenceUnavailableException e)
+        {
+            return Failed(environment, name, e.Failure);
+        }
+    }
+
+    private static AwsCheck Failed(EnvironmentPolicy environment, string name, EvidenceFailure failure) =>
+        new(environment.Name, name, false, $"{failure.What}: {failure.Why}", failure.Todo);
+}

@@ -1,0 +1,41 @@
+using GitPromote.Core.Evidence;
+
+namespace GitPromote.Aws.Ssm;
+
+/// <summary>
+/// Where an environment's records live in Parameter Store:
+/// <c>/promote/&lt;name&gt;/&lt;env&gt;/green/&lt;sha&gt;</c> and <c>/promote/&lt;name&gt;/&lt;env&gt;/bypass/&lt;yyyyMMddTHHmmssZ&gt;-&lt;sha&gt;-&lt;rand&gt;</c>.
+/// </summary>
+public sealed record SsmLayout(string Service, string Environment)
+{
+    public string Root => $"/promote/{Service}/{Environment}";
+    public string GreenPath => Root + "/green";
+    public string BypassPath => Root + "/bypass";
+
+    public string GreenName(string commit) => $"{GreenPath}/{commit}";
+
+    public string BypassName(BypassRecord record, string suffix) =>
+        $"{BypassPath}/{record.At.UtcDateTime:yyyyMMdd'T'HHmmss'Z'}-{record.Commit}-{suffix}";
+
+    /// <summary>The commit a green parameter name is about, or null when the name is not one of ours.</summary>
+    public string? CommitOf(string parameterName)
+    {
+        var prefix = GreenPath + "/";
+        if (!parameterName.StartsWith(prefix, StringComparison.Ordinal)) return null;
+        var commit = parameterName[prefix.Length..];
+        return Core.Push.ObjectIds.IsValid(commit) ? commit : null;
+    }
+
+    /// <summary>Parameter names allow only <c>[a-zA-Z0-9_.-]</c> between slashes; says so instead of letting AWS refuse the call.</summary>
+    public void Validate()
+    {
+        foreach (var (what, value) in new[] { ("name", Service), ("environment name", Environment) })
+        {
+            if (value.Length == 0 || value.Length > 200 || !value.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '.' or '-'))
+                throw new EvidenceUnavailableException(new EvidenceFailure(
+                    $"SSM parameter path {Root}",
+                    $"the {what} '{value}' cannot be part of an SSM parameter name (allowed: letters, digits, _ . -)",
+                    $"use a {what} of letters, digits, '_', '.' and '-' in .promote.yml"));
+        }
+    }
+}

@@ -1,0 +1,178 @@
+using Amazon.SimpleSystemsManagement;
+using Amazon.SimpleSystemsManagement.Model;
+using GitPromote.Aws.Ssm;
+using GitPromote.Core.Evidence;
+using GitPromote.Core.Policy;
+using GitPromote.TestSupport;
+
+namespace GitPromote.Aws.Tests;
+
+/// <summary>SSM evidence against the moto emulator: layout, batching, records, bypasses.</summary>
+public sealed class SsmEvidenceTests
+{
+    private static readonly Identity Pipeline = new("arn:aws:sts::123456789012:assumed-role/pipeline/build", "");
+    private readonly string _service = Policies.UniqueName();
+    private readonly EnvironmentPolicy _stg = Policies.Environment("stg", new AwsAccess(Policies.Region, null, null), new SsmEvidence());
+
+    private AwsEvidenceProvider Provider(Uri endpoint, TimeSpan? timeout = null) =>
+        new(Policies.Policy(_service, timeout, _stg), Policies.Variables(("AWS_ENDPOINT_URL_SSM", endpoint.ToString())));
+
+    [Theory]
+    [InlineData(1, 1)]
+    [InlineData(10, 1)]
+    [InlineData(11, 2)]
+    [InlineData(35, 4)]
+    public async Task Finding_green_costs_one_GetParameters_call_per_ten_commits(int commits, int expectedCalls)
+    {
+        var shas = Enumerable.Range(0, commits).Select(Policies.Sha).ToList();
+        var green = shas.Where((_, i) => i % 2 == 0).ToList();
+        var store = Provider(SharedMoto.Server.Endpoint).OpenStore(_stg);
+        foreach (var sha in green) await store.RecordGreenAsync(sha, Pipeline, DateTimeOffset.UtcNow, default);
+
+        using var proxy = SharedMoto.Server.OpenCountingProxy();
+        var found = await Provider(proxy.Endpoint).OpenReader(_stg, new SsmEvidence()).FindGreenAsync(shas, default);
+
+        Assert.Equal(green.Order(), found.Select(f => f.Commit).Order());
+        Assert.Equal(expectedCalls, proxy.Requests["GetParameters"]);
+        Assert.Equal(expectedCalls, proxy.Requests.Total);
+    }
+
+    [Fact]
+    public async Task Lookup_cost_does_not_grow_with_the_green_history()
+    {
+        var store = Provider(SharedMoto.Server.Endpoint).OpenStore(_stg);
+        var history = Enumerable.Range(0, 60).Select(Policies.Sha).ToList();
+        await Task.WhenAll(history.Select(sha => store.RecordGreenAsync(sha, Pipeline, DateTimeOffset.UtcNow, default)));
+
+        using var proxy = SharedMoto.Server.OpenCountingProxy();
+        var pushed = new[] { history[42], Policies.Sha(1000), Policies.Sha(1001) };
+        var found = await Provider(proxy.Endpoint).OpenReader(_stg, new SsmEvidence()).FindGreenAsync(pushed, default);
+
+        Assert.Equal([history[42]], found.Select(f => f.Commit));
+        Assert.Equal(1, proxy.Requests.Total);
+    }
+
+    [Fact]
+    public async Task Recorded_green_reads_back_with_when_and_by_whom()
+    {
+        var provider = Provider(SharedMoto.Server.Endpoint);
+        var sha = Policies.Sha(1);
+        var at = new DateTimeOffset(2025, 3, 4, 5, 6, 7, TimeSpan.Zero);
+        await provider.OpenStore(_stg).RecordGreenAsync(sha, Pipeline, at, default);
+
+        var fact = Assert.Single(await provider.OpenReader(_stg, new SsmEvidence()).FindGreenAsync([sha], default));
+
+        Assert.Equal(sha, fact.Commit);
+        Assert.Equal(at, fact.RecordedAt);
+        Assert.Equal(Pipeline.ToString(), fact.RecordedBy);
+        Assert.Equal($"ssm /promote/{_service}/stg/green", fact.Source);
+    }
+
+    [Fact]
+    public async Task Recording_the_same_commit_twice_overwrites_instead_of_failing()
+    {
+        var provider = Provider(SharedMoto.Server.Endpoint);
+        var sha = Policies.Sha(2);
+        await provider.OpenStore(_stg).RecordGreenAsync(sha, Pipeline, DateTimeOffset.UtcNow.AddHours(-1), default);
+        var later = new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        await provider.OpenStore(_stg).RecordGreenAsync(sha, Pipeline, later, default);
+
+        var fact = Assert.Single(await provider.OpenReader(_stg, new SsmEvidence()).FindGreenAsync([sha], default));
+        Assert.Equal(later, fact.RecordedAt);
+    }
+
+    [Fact]
+    public async Task Any_value_counts_as_green_and_the_time_falls_back_to_the_parameter_date()
+    {
+        var sha = Policies.Sha(3);
+        using (var ssm = RawClient())
+            await ssm.PutParameterAsync(new PutParameterRequest { Name = $"/promote/{_service}/stg/green/{sha}", Value = "ok", Type = ParameterType.String });
+
+        var fact = Assert.Single(await Provider(SharedMoto.Server.Endpoint).OpenReader(_stg, new SsmEvidence()).FindGreenAsync([sha], default));
+
+        Assert.Null(fact.RecordedBy);
+        Assert.NotNull(fact.RecordedAt);
+        Assert.InRange(fact.RecordedAt!.Value, DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddMinutes(5));
+    }
+
+    [Fact]
+    public async Task Commits_that_are_not_object_ids_are_not_green_and_cost_no_call()
+    {
+        using var proxy = SharedMoto.Server.OpenCountingProxy();
+        var found = await Provider(proxy.Endpoint).OpenReader(_stg, new SsmEvidence()).FindGreenAsync(["main", "../../etc", ""], default);
+
+        Assert.Empty(found);
+        Assert.Equal(0, proxy.Requests.Total);
+    }
+
+    [Fact]
+    public async Task Listing_green_returns_recorded_commits_newest_first()
+    {
+        var provider = Provider(SharedMoto.Server.Endpoint);
+        var shas = Enumerable.Range(0, 13).Select(Policies.Sha).ToList();
+        var start = new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        for (var i = 0; i < shas.Count; i++)
+            await provider.OpenStore(_stg).RecordGreenAsync(shas[i], Pipeline, start.AddMinutes(i), default);
+
+        var listed = await provider.OpenReader(_stg, new SsmEvidence()).ListGreenAsync(100, default);
+
+        Assert.Equal(shas.AsEnumerable().Reverse(), listed.Select(f => f.Commit));
+        Assert.Equal(5, (await provider.OpenReader(_stg, new SsmEvidence()).ListGreenAsync(5, default)).Count);
+    }
+
+    [Fact]
+    public async Task Each_bypass_is_its_own_parameter_and_they_list_oldest_first()
+    {
+        var store = Provider(SharedMoto.Server.Endpoint).OpenStore(_stg);
+        var sha = Policies.Sha(4);
+        var t0 = new DateTimeOffset(2025, 5, 6, 7, 8, 9, TimeSpan.Zero);
+        var second = new BypassRecord("stg", sha, "refs/heads/main", "OPS-2: second bypass of the day", new Identity("Bo", "bo@example.com"), t0.AddMinutes(3));
+        var first = new BypassRecord("stg", sha, "refs/heads/main", "OPS-1: pipeline broken, hotfix", new Identity("Al", "al@example.com"), t0, "prd");
+        await store.RecordBypassAsync(second, default);
+        await store.RecordBypassAsync(first, default);
+        await store.RecordBypassAsync(first, default); // the same bypass twice is two records, not an overwrite
+
+        var listed = await store.ListBypassesAsync(default);
+
+        Assert.Equal([first, first, second], listed);
+        using var ssm = RawClient();
+        var names = (await ssm.GetParametersByPathAsync(new GetParametersByPathRequest { Path = $"/promote/{_service}/stg/bypass" })).Parameters
+            .Select(p => p.Name).ToList();
+        Assert.Equal(3, names.Count);
+        Assert.All(names, n => Assert.Matches($"^/promote/{_service}/stg/bypass/20250506T0[0-9]{{5}}Z-{sha}-[0-9a-f]{{8}}$", n));
+    }
+
+    [Fact]
+    public async Task A_service_name_that_cannot_be_an_SSM_path_is_refused_before_any_call()
+    {
+        using var proxy = SharedMoto.Server.OpenCountingProxy();
+        var provider = new AwsEvidenceProvider(Policies.Policy("orders service!", null, _stg), Policies.Variables(("AWS_ENDPOINT_URL_SSM", proxy.Endpoint.ToString())));
+
+        var error = await Assert.ThrowsAsync<EvidenceUnavailableException>(() =>
+            provider.OpenReader(_stg, new SsmEvidence()).FindGreenAsync([Policies.Sha(5)], default));
+
+        Assert.Contains("cannot be part of an SSM parameter name", error.Failure.Why);
+        Assert.Equal(0, proxy.Requests.Total);
+    }
+
+    [Fact]
+    public async Task An_emulator_that_never_answers_fails_within_the_deadline()
+    {
+        using var silent = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        silent.Start();
+        var endpoint = new Uri($"http://127.0.0.1:{((System.Net.IPEndPoint)silent.LocalEndpoint).Port}/");
+        var started = System.Diagnostics.Stopwatch.StartNew();
+
+        var error = await Assert.ThrowsAsync<EvidenceUnavailableException>(() =>
+            Provider(endpoint, TimeSpan.FromSeconds(1.5)).OpenReader(_stg, new SsmEvidence()).FindGreenAsync([Policies.Sha(6)], default));
+
+        Assert.InRange(started.Elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(5));
+        Assert.Contains("no answer within 1.5s", error.Failure.Why);
+        Assert.Contains("stg", error.Failure.What);
+        Assert.Contains("ssm:GetParameters", error.Failure.What);
+    }
+
+    private static AmazonSimpleSystemsManagementClient RawClient() =>
+        new(new Amazon.Runtime.BasicAWSCredentials("testing", "testing"),
+            new AmazonSimpleSystemsManagementConfig { ServiceURL = SharedMoto.Server.Endpoint.ToString(), AuthenticationRegion = Policies.Region });
+}

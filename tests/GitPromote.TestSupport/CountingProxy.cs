@@ -1,0 +1,91 @@
+using System.Net;
+
+namespace GitPromote.TestSupport;
+
+/// <summary>
+/// A loopback reverse proxy that counts AWS requests by operation and forwards them unchanged to an upstream
+/// emulator. Put one in front of moto to count "AWS requests per push" at the emulator side.
+/// </summary>
+public sealed class CountingProxy : IDisposable
+{
+    private static readonly HashSet<string> HopHeaders = new(StringComparer.OrdinalIgnoreCase)
+    { "Host", "Connection", "Content-Length", "Transfer-Encoding", "Keep-Alive", "Expect", "Proxy-Connection" };
+
+    private readonly HttpListener _listener;
+    private readonly HttpClient _upstream;
+    private readonly Uri _target;
+    private readonly CancellationTokenSource _stop = new();
+
+    public CountingProxy(Uri target)
+    {
+        _target = target;
+        _upstream = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, UseProxy = false }) { Timeout = TimeSpan.FromSeconds(30) };
+        (_listener, Endpoint) = FreePort.StartListener();
+        _ = Task.Run(AcceptLoopAsync);
+    }
+
+    public Uri Endpoint { get; }
+
+    public RequestCounter Requests { get; } = new();
+
+    private async Task AcceptLoopAsync()
+    {
+        while (!_stop.IsCancellationRequested)
+        {
+            HttpListenerContext context;
+            try { context = await _listener.GetContextAsync().ConfigureAwait(false); }
+            catch (Exception) when (_stop.IsCancellationRequested || !_listener.IsListening) { return; }
+            catch (HttpListenerException) { continue; }
+            _ = Task.Run(() => ForwardAsync(context));
+        }
+    }
+
+    private async Task ForwardAsync(HttpListenerContext context)
+    {
+        var request = context.Request;
+        var response = context.Response;
+        try
+        {
+            using var buffer = new MemoryStream();
+            await request.InputStream.CopyToAsync(buffer).ConfigureAwait(false);
+            var body = buffer.ToArray();
+            Requests.Add(RequestCounter.OperationOf(request.Headers["X-Amz-Target"], request.ContentType, body, request.HttpMethod, request.Url!.AbsolutePath));
+
+            using var forward = new HttpRequestMessage(new HttpMethod(request.HttpMethod), new Uri(_target, request.RawUrl));
+            if (body.Length > 0 || request.HttpMethod is "POST" or "PUT") forward.Content = new ByteArrayContent(body);
+            foreach (string name in request.Headers)
+            {
+                if (HopHeaders.Contains(name)) continue;
+                var value = request.Headers[name];
+                if (!forward.Headers.TryAddWithoutValidation(name, value))
+                    forward.Content?.Headers.TryAddWithoutValidation(name, value);
+            }
+            using var answer = await _upstream.SendAsync(forward, _stop.Token).ConfigureAwait(false);
+            response.StatusCode = (int)answer.StatusCode;
+            foreach (var header in answer.Headers.Concat(answer.Content.Headers))
+            {
+                if (HopHeaders.Contains(header.Key)) continue;
+                response.Headers[header.Key] = string.Join(",", header.Value);
+            }
+            var content = await answer.Content.ReadAsByteArrayAsync(_stop.Token).ConfigureAwait(false);
+            response.ContentLength64 = content.Length;
+            await response.OutputStream.WriteAsync(content, _stop.Token).ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            try { response.StatusCode = 502; } catch (InvalidOperationException) { }
+        }
+        finally
+        {
+            try { response.Close(); } catch (Exception) { }
+        }
+    }
+
+    public void Dispose()
+    {
+        _stop.Cancel();
+        try { _listener.Stop(); _listener.Close(); } catch (ObjectDisposedException) { }
+        _upstream.Dispose();
+        _stop.Dispose();
+    }
+}
