@@ -6,7 +6,8 @@ public enum ObjectFormat { Sha1, Sha256 }
 
 public sealed record GitRemote(string Name, string Url, string PushUrl);
 
-public sealed record RemoteRef(string Name, string Id);
+/// <summary>A ref as <c>git ls-remote</c> lists it. <see cref="Peeled"/> is the commit an annotated tag points at, when the remote said.</summary>
+public sealed record RemoteRef(string Name, string Id, string? Peeled = null);
 
 /// <summary>
 /// The local repository, as much as git-promote needs of it. Two implementations share one contract test
@@ -53,4 +54,16 @@ public interface IGitRepository : IDisposable
     /// green and bypass records: the tagger line keeps who and when, the message keeps the details.
     /// </summary>
     string WriteTagObject(string target, string tagName, Identity tagger, DateTimeOffset when, string message);
+
+    /// <summary>Committer, committer time and subject of a commit (or of what a tag id peels to); null when the object is not here.</summary>
+    CommitInfo? ReadCommit(string commit);
+
+    /// <summary>An annotated tag object by id; null when it is missing or not a tag.</summary>
+    TagInfo? ReadTag(string tagId);
+
+    /// <summary>
+    /// Local refs whose names start with <paramref name="prefix"/> (which ends with '/'), sorted by name, with annotated
+    /// tags read (tagger, date, message). One process for the CLI backend.
+    /// </summary>
+    IReadOnlyList<RefRecord> ListRefs(string prefix);
 }

@@ -1,0 +1,273 @@
+using System.Text;
+using GitPromote.Core.Evidence;
+using GitPromote.Core.Push;
+
+namespace GitPromote.Git;
+
+/// <summary>
+/// <see cref="IGitRepository"/> over the git CLI: reads anything git can read (SHA-256, partial and shallow clones,
+/// <c>preciousObjects</c>, pre-receive quarantine via the inherited environment). Batches: <c>cat-file --batch-check</c>
+/// resolves any number of revisions in one process, <c>config --list</c> answers every config and remote question in one.
+/// Reads never fetch: a partial clone's missing objects are reported missing, not fetched.
+/// </summary>
+public sealed class CliGitRepository : IGitRepository
+{
+    private readonly GitProcess _git;
+    private readonly string[] _readPrefix;
+    private GitConfigSnapshot? _config;
+
+    public CliGitRepository(GitLocation location, GitProcess? git = null)
+    {
+        GitDir = location.GitDir;
+        WorkTree = location.WorkTree;
+        CommonDir = location.CommonDir;
+        _git = (git ?? GitProcess.Default).With(new Dictionary<string, string?>
+        {
+            // git >= 2.44: never fetch a missing object of a partial clone. Older git: protocol.allow=never below.
+            ["GIT_NO_LAZY_FETCH"] = "1",
+            ["GIT_OPTIONAL_LOCKS"] = "0",
+        });
+        // protocol.allow=never reaches the lazy-fetch child through GIT_CONFIG_PARAMETERS, so it fails at once, offline.
+        _readPrefix = ["--git-dir=" + GitDir, "--no-replace-objects", "-c", "protocol.allow=never"];
+        ObjectFormat = ReadObjectFormat(location);
+    }
+
+    public string Backend => "git-cli";
+    public string GitDir { get; }
+    public string? WorkTree { get; }
+    public string CommonDir { get; }
+    public ObjectFormat ObjectFormat { get; }
+
+    public bool IsShallow
+    {
+        get
+        {
+            var shallow = new FileInfo(Path.Combine(CommonDir, "shallow"));
+            return shallow.Exists && shallow.Length > 0;
+        }
+    }
+
+    public string? ResolveCommit(string revision) => ResolveCommits([revision])[revision];
+
+    public IReadOnlyDictionary<string, string?> ResolveCommits(IReadOnlyCollection<string> revisions)
+    {
+        var result = new Dictionary<string, string?>(StringComparer.Ordinal);
+        var asked = new List<string>();
+        foreach (var r in revisions)
+        {
+            if (result.ContainsKey(r)) continue;
+            result[r] = null;
+            if (IsUsableRevision(r)) asked.Add(r);
+        }
+        var answers = BatchCheck(asked.Select(r => r + "^{commit}").ToList());
+        for (var i = 0; i < asked.Count; i++)
+        {
+            var line = answers[i];
+            if (line is not null && line.StartsWith("commit ", StringComparison.Ordinal) && ObjectIds.IsValid(line[7..]))
+                result[asked[i]] = line[7..];
+        }
+        return result;
+    }
+
+    public DateTimeOffset? CommitTime(string commit) => ReadCommit(commit)?.CommitTime;
+
+    public string? CommitSubject(string commit) => ReadCommit(commit)?.Subject;
+
+    public CommitInfo? ReadCommit(string commit) => ReadCommits([commit])[commit];
+
+    /// <summary>Many commits in one <c>cat-file --batch</c>.</summary>
+    public IReadOnlyDictionary<string, CommitInfo?> ReadCommits(IReadOnlyCollection<string> commits)
+    {
+        var result = new Dictionary<string, CommitInfo?>(StringComparer.Ordinal);
+        var asked = commits.Distinct(StringComparer.Ordinal).ToList();
+        foreach (var c in asked) result[c] = null;
+        asked = asked.Where(IsUsableRevision).ToList();
+        var objects = Batch(asked.Select(c => c + "^{commit}").ToList());
+        for (var i = 0; i < asked.Count; i++)
+        {
+            if (objects[i] is { Type: "commit" } o) result[asked[i]] = GitObjectText.ParseCommit(o.Id, Encoding.UTF8.GetString(o.Content));
+        }
+        return result;
+    }
+
+    public string? ConfigValue(string key) => Config.Get(key);
+
+    public IReadOnlyList<GitRemote> Remotes => Config.Remotes();
+
+    public string? ReadFileAt(string revision, string path)
+    {
+        if (!IsUsableRevision(revision) || !IsUsableRevision(path)) return null;
+        var o = Batch([revision + ":" + NormalizePath(path)])[0];
+        return o is { Type: "blob" } ? GitObjectText.DecodeText(o.Content) : null;
+    }
+
+    public string WriteTagObject(string target, string tagName, Identity tagger, DateTimeOffset when, string message)
+    {
+        GitObjectText.ValidateTagName(tagName);
+        if (!IsUsableRevision(target)) throw new ArgumentException("not an object id", nameof(target));
+        var check = BatchCheck([target])[0];
+        var space = check?.IndexOf(' ') ?? -1;
+        if (check is null || space < 0 || !ObjectIds.IsValid(check[(space + 1)..]))
+            throw new GitCommandException($"cannot tag {ObjectIds.Short(target)}: no such object in this repository", 1, "");
+        var type = check[..space];
+        var targetId = check[(space + 1)..];
+        var text = GitObjectText.FormatTag(targetId, type, tagName, tagger, when, message);
+        var result = _git.Run(GitDir, [.. _readPrefix, "mktag"], Encoding.UTF8.GetBytes(text)).EnsureSuccess();
+        var id = result.StdoutText.Trim();
+        if (!ObjectIds.IsValid(id)) throw new GitCommandException("git mktag printed no object id", 0, result.Stderr);
+        return id;
+    }
+
+    public TagInfo? ReadTag(string tagId)
+    {
+        if (!IsUsableRevision(tagId)) return null;
+        var o = Batch([tagId])[0];
+        return o is { Type: "tag" } ? GitObjectText.ParseTag(o.Id, Encoding.UTF8.GetString(o.Content)) : null;
+    }
+
+    private const string RefFormat =
+        "%(refname)%00%(objectname)%00%(objecttype)%00%(*objectname)%00%(*objecttype)%00%(object)%00%(type)%00%(tag)%00"
+        + "%(taggername)%00%(taggeremail)%00%(taggerdate:raw)%00%(contents)%00";
+    private const int RefFields = 12;
+
+    public IReadOnlyList<RefRecord> ListRefs(string prefix)
+    {
+        if (!prefix.StartsWith("refs/", StringComparison.Ordinal) || !IsUsableRevision(prefix))
+            throw new ArgumentException("a ref prefix starts with refs/", nameof(prefix));
+        var result = _git.Run(GitDir, [.. _readPrefix, "for-each-ref", "--sort=refname", "--format=" + RefFormat, "--", prefix]).EnsureSuccess();
+        var fields = result.StdoutText.Split('\0');
+        var refs = new List<RefRecord>();
+        var nestedTags = new List<int>();
+        for (var i = 0; i + RefFields <= fields.Length; i += RefFields)
+        {
+            var f = fields.AsSpan(i, RefFields);
+            var name = f[0].TrimStart('\n');
+            if (!name.StartsWith(prefix, StringComparison.Ordinal)) continue;
+            var (id, type, derefId, derefType) = (f[1], f[2], f[3], f[4]);
+            TagInfo? tag = null;
+            string? commit = type == "commit" ? id : null;
+            if (type == "tag")
+            {
+                var who = f[8].Length > 0 || f[9].Length > 0 ? new Identity(f[8], f[9].Trim('<', '>')) : null;
+                var when = f[10].Length > 0 ? GitObjectText.ParseRawDate(f[10]) : null;
+                tag = new TagInfo(id, f[5], f[6], f[7], who, when, f[11]);
+                if (derefType == "commit") commit = derefId;
+                else if (derefType == "tag") nestedTags.Add(refs.Count);
+            }
+            refs.Add(new RefRecord(name, id, commit, tag));
+        }
+        if (nestedTags.Count > 0)
+        {
+            var peeled = ResolveCommits(nestedTags.Select(i => refs[i].Id).ToList());
+            foreach (var i in nestedTags) refs[i] = refs[i] with { Commit = peeled[refs[i].Id] };
+        }
+        return refs;
+    }
+
+    public void Dispose()
+    {
+    }
+
+    private GitConfigSnapshot Config =>
+        _config ??= GitConfigSnapshot.Parse(_git.Run(GitDir, ["--git-dir=" + GitDir, "config", "--list", "-z"]) is { Succeeded: true } r
+            ? r.StdoutText
+            : "");
+
+    /// <summary>
+    /// <c>cat-file --batch-check</c>: one output line per input line ("&lt;type&gt; &lt;id&gt;", or null when missing). An old git dies
+    /// when a lazy fetch fails; the batch then resumes after the object it died on.
+    /// </summary>
+    private List<string?> BatchCheck(IReadOnlyList<string> inputs)
+    {
+        var answers = new List<string?>(inputs.Count);
+        var start = 0;
+        while (start < inputs.Count)
+        {
+            var stdin = Encoding.UTF8.GetBytes(string.Join('\n', inputs.Skip(start)) + "\n");
+            var result = _git.Run(GitDir, [.. _readPrefix, "cat-file", "--batch-check=%(objecttype) %(objectname)"], stdin);
+            var lines = result.StdoutText.Split('\n');
+            var complete = lines.Length - 1; // the text ends with a newline after the last complete line
+            for (var i = 0; i < complete && start + i < inputs.Count; i++) answers.Add(IsMissingLine(lines[i]) ? null : lines[i]);
+            start += Math.Min(complete, inputs.Count - start);
+            if (start >= inputs.Count) break;
+            if (result.Succeeded) break;
+            if (complete == 0 && start == 0 && !DiedOnMissingObject(result)) result.EnsureSuccess();
+            answers.Add(null);
+            start++;
+        }
+        while (answers.Count < inputs.Count) answers.Add(null);
+        return answers;
+    }
+
+    private sealed record RawObject(string Id, string Type, byte[] Content);
+
+    /// <summary><c>cat-file --batch</c>: the objects (or null when missing), resuming after a failed lazy fetch as above.</summary>
+    private List<RawObject?> Batch(IReadOnlyList<string> inputs)
+    {
+        var answers = new List<RawObject?>(inputs.Count);
+        var start = 0;
+        while (start < inputs.Count)
+        {
+            var stdin = Encoding.UTF8.GetBytes(string.Join('\n', inputs.Skip(start)) + "\n");
+            var result = _git.Run(GitDir, [.. _readPrefix, "cat-file", "--batch"], stdin);
+            var parsed = ParseBatch(result.Stdout, inputs.Count - start);
+            answers.AddRange(parsed);
+            start += parsed.Count;
+            if (start >= inputs.Count) break;
+            if (result.Succeeded) break;
+            if (parsed.Count == 0 && start == 0 && !DiedOnMissingObject(result)) result.EnsureSuccess();
+            answers.Add(null);
+            start++;
+        }
+        while (answers.Count < inputs.Count) answers.Add(null);
+        return answers;
+    }
+
+    private static List<RawObject?> ParseBatch(byte[] output, int max)
+    {
+        var list = new List<RawObject?>();
+        var pos = 0;
+        while (pos < output.Length && list.Count < max)
+        {
+            var eol = Array.IndexOf(output, (byte)'\n', pos);
+            if (eol < 0) break;
+            var header = Encoding.UTF8.GetString(output, pos, eol - pos);
+            pos = eol + 1;
+            var parts = header.Split(' ');
+            if (parts.Length == 3 && ObjectIds.IsValid(parts[0]) && int.TryParse(parts[2], out var size) && size >= 0)
+            {
+                if (pos + size > output.Length) break; // cut short: the process died mid-object
+                list.Add(new RawObject(parts[0], parts[1], output.AsSpan(pos, size).ToArray()));
+                pos += size + 1;
+            }
+            else
+            {
+                list.Add(null); // "<input> missing" or "<input> ambiguous"
+            }
+        }
+        return list;
+    }
+
+    private static bool IsMissingLine(string line) =>
+        line.EndsWith(" missing", StringComparison.Ordinal) || line.EndsWith(" ambiguous", StringComparison.Ordinal);
+
+    private static bool DiedOnMissingObject(GitResult result) =>
+        result.Stderr.Contains("promisor", StringComparison.Ordinal) || result.Stderr.Contains("could not fetch", StringComparison.Ordinal);
+
+    /// <summary>A revision git's batch input can carry: one line, no NUL, not empty.</summary>
+    private static bool IsUsableRevision(string revision) =>
+        revision.Length > 0 && revision.Length <= 4096 && revision.IndexOfAny(['\n', '\r', '\0']) < 0;
+
+    internal static string NormalizePath(string path)
+    {
+        var p = path.Replace('\\', '/');
+        while (p.StartsWith("./", StringComparison.Ordinal)) p = p[2..];
+        return p.TrimStart('/');
+    }
+
+    private static ObjectFormat ReadObjectFormat(GitLocation location)
+    {
+        var format = RepositoryConfigFile.Read(location.ConfigPath).Get("extensions", null, "objectformat");
+        return string.Equals(format, "sha256", StringComparison.OrdinalIgnoreCase) ? ObjectFormat.Sha256 : ObjectFormat.Sha1;
+    }
+}

@@ -1,0 +1,179 @@
+using System.ComponentModel;
+using System.Diagnostics;
+
+namespace GitPromote.Git;
+
+/// <summary>
+/// Runs the git CLI the safe way: an argument list (never a shell string), stdin closed or given bytes, stdout and
+/// stderr captured with caps, a deadline (the cancellation token) that kills the whole process tree, and an environment
+/// that never lets git or a credential helper prompt. The caller's environment is otherwise inherited, on purpose:
+/// inside a pre-receive hook it carries the quarantine (<c>GIT_OBJECT_DIRECTORY</c>, <c>GIT_ALTERNATE_OBJECT_DIRECTORIES</c>).
+/// </summary>
+public sealed class GitProcess
+{
+    public const int DefaultStdoutLimit = 64 * 1024 * 1024;
+    public const int DefaultStderrLimit = 64 * 1024;
+
+    /// <summary>How long to wait for pipes to close after a kill before giving up on them (a grandchild may hold them).</summary>
+    private static readonly TimeSpan KillGrace = TimeSpan.FromSeconds(2);
+
+    private static readonly KeyValuePair<string, string?>[] NeverPrompt =
+    [
+        new("GIT_TERMINAL_PROMPT", "0"),
+        new("GCM_INTERACTIVE", "never"),
+        // Stable, untranslated messages: a few of them are matched (e.g. a transport that lacks --atomic).
+        new("LC_ALL", "C"),
+    ];
+
+    public GitProcess(IReadOnlyDictionary<string, string?>? environment = null, string executable = "git")
+    {
+        Executable = executable;
+        Environment = environment ?? new Dictionary<string, string?>();
+    }
+
+    public static GitProcess Default { get; } = new();
+
+    public string Executable { get; }
+
+    /// <summary>Variables set (or, with a null value, removed) for every git process, on top of the inherited environment.</summary>
+    public IReadOnlyDictionary<string, string?> Environment { get; }
+
+    public int StdoutLimit { get; init; } = DefaultStdoutLimit;
+    public int StderrLimit { get; init; } = DefaultStderrLimit;
+
+    /// <summary>A copy with more environment variables (the later value wins).</summary>
+    public GitProcess With(IReadOnlyDictionary<string, string?> environment)
+    {
+        var merged = new Dictionary<string, string?>(Environment, StringComparer.Ordinal);
+        foreach (var (k, v) in environment) merged[k] = v;
+        return new GitProcess(merged, Executable) { StdoutLimit = StdoutLimit, StderrLimit = StderrLimit };
+    }
+
+    /// <summary>Runs git and waits for it. Throws <see cref="OperationCanceledException"/> when the deadline passes.</summary>
+    public GitResult Run(string? workingDirectory, IReadOnlyList<string> arguments, byte[]? stdin = null, CancellationToken cancellationToken = default) =>
+        RunAsync(workingDirectory, arguments, stdin, cancellationToken).GetAwaiter().GetResult();
+
+    public async Task<GitResult> RunAsync(string? workingDirectory, IReadOnlyList<string> arguments, byte[]? stdin = null,
+        CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        using var process = new Process { StartInfo = StartInfo(workingDirectory, arguments) };
+        try
+        {
+            process.Start();
+        }
+        catch (Win32Exception e)
+        {
+            throw new GitCommandException($"git could not be started ({Executable}): {e.Message}", -1, "");
+        }
+
+        using var pipes = new CancellationTokenSource();
+        using var deadline = cancellationToken.Register(() =>
+        {
+            Kill(process);
+            pipes.CancelAfter(KillGrace);
+        });
+
+        var stdoutTask = ReadCappedAsync(process.StandardOutput.BaseStream, StdoutLimit, stopAtLimit: true, pipes.Token);
+        var stderrTask = ReadCappedAsync(process.StandardError.BaseStream, StderrLimit, stopAtLimit: false, pipes.Token);
+        var stdinTask = WriteStdinAsync(process, stdin, pipes.Token);
+
+        Capture stdout, stderr;
+        try
+        {
+            stdout = await stdoutTask.ConfigureAwait(false);
+            if (stdout.Overflowed) Kill(process);
+            stderr = await stderrTask.ConfigureAwait(false);
+            await stdinTask.ConfigureAwait(false);
+            await process.WaitForExitAsync(pipes.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw TimedOut(arguments, cancellationToken);
+        }
+
+        if (cancellationToken.IsCancellationRequested) throw TimedOut(arguments, cancellationToken);
+        if (stdout.Overflowed)
+        {
+            throw new GitCommandException(
+                $"git {GitErrors.Subcommand(arguments)} produced more than {StdoutLimit / (1024 * 1024)} MiB of output; stopped", -1, "");
+        }
+        return new GitResult(arguments, process.ExitCode, stdout.Bytes, System.Text.Encoding.UTF8.GetString(stderr.Bytes));
+    }
+
+    private ProcessStartInfo StartInfo(string? workingDirectory, IReadOnlyList<string> arguments)
+    {
+        var psi = new ProcessStartInfo(Executable)
+        {
+            UseShellExecute = false,
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            CreateNoWindow = true,
+        };
+        if (workingDirectory is not null) psi.WorkingDirectory = workingDirectory;
+        foreach (var a in arguments) psi.ArgumentList.Add(a);
+        foreach (var (k, v) in NeverPrompt) psi.Environment[k] = v;
+        foreach (var (k, v) in Environment)
+        {
+            if (v is null) psi.Environment.Remove(k);
+            else psi.Environment[k] = v;
+        }
+        return psi;
+    }
+
+    private static OperationCanceledException TimedOut(IReadOnlyList<string> arguments, CancellationToken token) =>
+        new($"git {GitErrors.Subcommand(arguments)} did not finish before its deadline and was stopped", token);
+
+    private static void Kill(Process process)
+    {
+        try
+        {
+            if (!process.HasExited) process.Kill(entireProcessTree: true);
+        }
+        catch (Exception e) when (e is InvalidOperationException or Win32Exception or NotSupportedException)
+        {
+            // Already gone.
+        }
+    }
+
+    private static async Task WriteStdinAsync(Process process, byte[]? stdin, CancellationToken token)
+    {
+        var stream = process.StandardInput.BaseStream;
+        try
+        {
+            if (stdin is { Length: > 0 }) await stream.WriteAsync(stdin, token).ConfigureAwait(false);
+        }
+        catch (IOException)
+        {
+            // git exited before reading everything (it died, or needed no more): its exit code tells the story.
+        }
+        finally
+        {
+            try { stream.Dispose(); } catch (IOException) { }
+        }
+    }
+
+    private readonly record struct Capture(byte[] Bytes, bool Overflowed);
+
+    private static async Task<Capture> ReadCappedAsync(Stream stream, int limit, bool stopAtLimit, CancellationToken token)
+    {
+        using var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        var overflowed = false;
+        while (true)
+        {
+            var n = await stream.ReadAsync(chunk, token).ConfigureAwait(false);
+            if (n == 0) break;
+            var room = (int)Math.Min(n, limit - buffer.Length);
+            if (room > 0) buffer.Write(chunk, 0, room);
+            if (room < n)
+            {
+                overflowed = true;
+                if (stopAtLimit) break;
+                // Keep draining (and dropping) so git never blocks on a full pipe.
+            }
+        }
+        return new Capture(buffer.ToArray(), overflowed);
+    }
+}

@@ -1,0 +1,232 @@
+using System.Runtime.CompilerServices;
+
+namespace GitPromote.Git;
+
+/// <summary>Where a repository lives: its git directory, the common directory (differs for linked worktrees), its work tree.</summary>
+public sealed record GitLocation(string GitDir, string CommonDir, string? WorkTree)
+{
+    public string ConfigPath => Path.Combine(CommonDir, "config");
+}
+
+public enum GitBackend { LibGit2, Cli }
+
+/// <summary>Which backend opens a repository, and why (shown by <c>doctor</c> and <c>--verbose</c>).</summary>
+public sealed record BackendChoice(GitBackend Backend, string Reason);
+
+public sealed class NotAGitRepositoryException(string startDirectory)
+    : Exception($"not a git repository (or any parent up to the file system root): {startDirectory}")
+{
+    public string StartDirectory { get; } = startDirectory;
+}
+
+/// <summary>
+/// Finds repositories with plain file-system checks (no git process, no libgit2: LibGit2Sharp's <c>Repository.Discover</c>
+/// fails under Native AOT) and opens them with the backend that can read them.
+/// </summary>
+public static class GitRepositoryLocator
+{
+    /// <summary><c>cli</c> or <c>libgit2</c> forces a backend.</summary>
+    public const string BackendVariable = "PROMOTE_GIT_BACKEND";
+
+    private const int MaxGitFileBytes = 4096;
+
+    /// <summary>The git directory for <paramref name="startDirectory"/>, or null. Cheap: file-system checks only.</summary>
+    public static string? FindGitDir(string startDirectory) => Locate(startDirectory)?.GitDir;
+
+    public static GitLocation? Locate(string startDirectory) => Locate(startDirectory, Environment.GetEnvironmentVariable);
+
+    /// <summary>
+    /// Discovers the repository as git does: <c>GIT_DIR</c> (and <c>GIT_WORK_TREE</c>) when set; otherwise walking up from
+    /// <paramref name="startDirectory"/> for a <c>.git</c> directory, a <c>.git</c> file (<c>gitdir: ...</c>, worktrees and
+    /// submodules) or a bare repository, stopping at <c>GIT_CEILING_DIRECTORIES</c>.
+    /// </summary>
+    public static GitLocation? Locate(string startDirectory, Func<string, string?> environment)
+    {
+        var start = Path.GetFullPath(startDirectory);
+        var workTreeOverride = NonEmpty(environment("GIT_WORK_TREE")) is { } wt ? Path.GetFullPath(wt, start) : null;
+
+        if (NonEmpty(environment("GIT_DIR")) is { } gitDirVariable)
+        {
+            var gitDir = Trim(Path.GetFullPath(gitDirVariable, start));
+            if (!IsGitDirectory(gitDir)) return null;
+            return Complete(gitDir, workTreeOverride, impliedWorkTree: null, fromEnvironment: true, start);
+        }
+
+        var ceilings = Ceilings(environment("GIT_CEILING_DIRECTORIES"));
+        for (var dir = Trim(start); dir is not null; dir = Parent(dir))
+        {
+            var dotGit = Path.Combine(dir, ".git");
+            if (Directory.Exists(dotGit) && IsGitDirectory(dotGit))
+                return Complete(dotGit, workTreeOverride, impliedWorkTree: dir, fromEnvironment: false, start);
+            if (File.Exists(dotGit) && ReadGitFile(dotGit) is { } target && IsGitDirectory(target))
+                return Complete(target, workTreeOverride, impliedWorkTree: dir, fromEnvironment: false, start);
+            if (IsGitDirectory(dir))
+                return Complete(dir, workTreeOverride, impliedWorkTree: null, fromEnvironment: false, start);
+
+            var parent = Parent(dir);
+            if (parent is not null && ceilings.Contains(parent)) break;
+        }
+        return null;
+    }
+
+    /// <summary>Opens the repository around <paramref name="startDirectory"/> with the backend <see cref="ChooseBackend"/> picks.</summary>
+    public static IGitRepository Open(string startDirectory) => Open(startDirectory, Environment.GetEnvironmentVariable);
+
+    public static IGitRepository Open(string startDirectory, Func<string, string?> environment, GitProcess? git = null)
+    {
+        var location = Locate(startDirectory, environment) ?? throw new NotAGitRepositoryException(Path.GetFullPath(startDirectory));
+        return Open(location, environment, git);
+    }
+
+    public static IGitRepository Open(GitLocation location, Func<string, string?> environment, GitProcess? git = null)
+    {
+        var choice = ChooseBackend(location, environment);
+        if (choice.Backend == GitBackend.Cli) return new CliGitRepository(location, git);
+        var forced = IsForced(environment, "libgit2");
+        try
+        {
+            return OpenLibGit2(location);
+        }
+        catch (Exception) when (!forced)
+        {
+            // libgit2 refused the repository (an extension it does not know, ownership, a broken native library): git can read it.
+            return new CliGitRepository(location, git);
+        }
+    }
+
+    /// <summary>
+    /// The git CLI where libgit2 cannot see or read the repository: SHA-256, partial clones, <c>preciousObjects</c> or any
+    /// extension libgit2 lacks, and objects in a quarantine or alternate directory given by the environment. libgit2 otherwise.
+    /// </summary>
+    public static BackendChoice ChooseBackend(GitLocation location, Func<string, string?> environment)
+    {
+        if (IsForced(environment, "cli")) return new(GitBackend.Cli, $"{BackendVariable}=cli");
+        if (IsForced(environment, "libgit2")) return new(GitBackend.LibGit2, $"{BackendVariable}=libgit2");
+
+        foreach (var variable in new[] { "GIT_QUARANTINE_PATH", "GIT_OBJECT_DIRECTORY", "GIT_ALTERNATE_OBJECT_DIRECTORIES" })
+        {
+            if (NonEmpty(environment(variable)) is not null)
+                return new(GitBackend.Cli, $"{variable} is set (objects outside the repository that libgit2 does not see)");
+        }
+
+        var config = RepositoryConfigFile.Read(location.ConfigPath);
+        foreach (var (section, subsection, name, value) in config.Entries)
+        {
+            if (section == "extensions" && subsection is null)
+            {
+                switch (name)
+                {
+                    case "objectformat" when !string.Equals(value, "sha1", StringComparison.OrdinalIgnoreCase):
+                        return new(GitBackend.Cli, $"extensions.objectFormat = {value}");
+                    case "partialclone":
+                        return new(GitBackend.Cli, "partial clone (extensions.partialClone)");
+                    case "preciousobjects" when RepositoryConfigFile.IsTrue(value ?? "true"):
+                        return new(GitBackend.Cli, "extensions.preciousObjects");
+                    case "objectformat" or "noop" or "worktreeconfig" or "preciousobjects":
+                        break;
+                    default:
+                        return new(GitBackend.Cli, $"extensions.{name} (not known to libgit2)");
+                }
+            }
+            if (section == "remote" && name == "promisor" && RepositoryConfigFile.IsTrue(value ?? "true"))
+                return new(GitBackend.Cli, $"partial clone (remote.{subsection}.promisor)");
+        }
+        return new(GitBackend.LibGit2, "default");
+    }
+
+    // Kept out of line so that merely choosing a backend never loads LibGit2Sharp or the native libgit2.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static IGitRepository OpenLibGit2(GitLocation location) => new LibGit2Repository(location);
+
+    private static bool IsForced(Func<string, string?> environment, string backend) =>
+        string.Equals(NonEmpty(environment(BackendVariable))?.Trim(), backend, StringComparison.OrdinalIgnoreCase);
+
+    private static GitLocation Complete(string gitDir, string? workTreeOverride, string? impliedWorkTree, bool fromEnvironment, string start)
+    {
+        gitDir = Trim(gitDir);
+        var commonDir = CommonDirOf(gitDir);
+        if (workTreeOverride is not null) return new GitLocation(gitDir, commonDir, Trim(workTreeOverride));
+        if (impliedWorkTree is not null) return new GitLocation(gitDir, commonDir, impliedWorkTree);
+
+        // Found as a git directory itself (bare, GIT_DIR, or started inside .git): work out whether it has a work tree.
+        var linked = Path.Combine(gitDir, "gitdir");
+        if (!string.Equals(commonDir, gitDir, StringComparison.Ordinal) && File.Exists(linked)
+            && ReadFirstLine(linked) is { Length: > 0 } dotGitFile)
+        {
+            return new GitLocation(gitDir, commonDir, Parent(Trim(Path.GetFullPath(dotGitFile, gitDir))));
+        }
+        var config = RepositoryConfigFile.Read(Path.Combine(commonDir, "config"));
+        if (config.Get("core", null, "worktree") is { Length: > 0 } coreWorkTree)
+            return new GitLocation(gitDir, commonDir, Trim(Path.GetFullPath(coreWorkTree, gitDir)));
+        var bare = config.Get("core", null, "bare");
+        if (RepositoryConfigFile.IsTrue(bare)) return new GitLocation(gitDir, commonDir, null);
+        if (string.Equals(Path.GetFileName(gitDir), ".git", StringComparison.Ordinal))
+            return new GitLocation(gitDir, commonDir, Parent(gitDir));
+        // GIT_DIR without GIT_WORK_TREE in a non-bare repository: git takes the current directory as the work tree.
+        if (fromEnvironment && bare is not null) return new GitLocation(gitDir, commonDir, Trim(start));
+        return new GitLocation(gitDir, commonDir, null);
+    }
+
+    /// <summary>git's test: a HEAD file, and objects/ and refs/ (here or, for a linked worktree, in its common directory).</summary>
+    internal static bool IsGitDirectory(string dir)
+    {
+        if (!File.Exists(Path.Combine(dir, "HEAD"))) return false;
+        var common = CommonDirOf(dir);
+        return Directory.Exists(Path.Combine(common, "objects")) && Directory.Exists(Path.Combine(common, "refs"));
+    }
+
+    private static string CommonDirOf(string gitDir)
+    {
+        var file = Path.Combine(gitDir, "commondir");
+        if (!File.Exists(file)) return gitDir;
+        var line = ReadFirstLine(file);
+        return string.IsNullOrEmpty(line) ? gitDir : Trim(Path.GetFullPath(line, gitDir));
+    }
+
+    private static string? ReadGitFile(string path)
+    {
+        var line = ReadFirstLine(path);
+        const string prefix = "gitdir:";
+        if (line is null || !line.StartsWith(prefix, StringComparison.Ordinal)) return null;
+        var target = line[prefix.Length..].Trim();
+        return target.Length == 0 ? null : Trim(Path.GetFullPath(target, Path.GetDirectoryName(path)!));
+    }
+
+    private static string? ReadFirstLine(string path)
+    {
+        try
+        {
+            using var stream = File.OpenRead(path);
+            var buffer = new byte[Math.Min(stream.Length, MaxGitFileBytes)];
+            var n = stream.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);
+            var text = System.Text.Encoding.UTF8.GetString(buffer, 0, n);
+            var eol = text.IndexOfAny(['\r', '\n']);
+            return (eol < 0 ? text : text[..eol]).Trim();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    private static HashSet<string> Ceilings(string? variable)
+    {
+        var set = new HashSet<string>(StringComparer.Ordinal);
+        if (string.IsNullOrEmpty(variable)) return set;
+        foreach (var entry in variable.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (Path.IsPathFullyQualified(entry)) set.Add(Trim(Path.GetFullPath(entry)));
+        }
+        return set;
+    }
+
+    private static string? Parent(string dir) => Path.GetDirectoryName(dir) is { Length: > 0 } p ? p : null;
+
+    private static string Trim(string path) =>
+        path.Length > 1 && (path.EndsWith(Path.DirectorySeparatorChar) || path.EndsWith(Path.AltDirectorySeparatorChar))
+            && Path.GetPathRoot(path) != path
+            ? path.TrimEnd(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar)
+            : path;
+
+    private static string? NonEmpty(string? s) => string.IsNullOrEmpty(s) ? null : s;
+}

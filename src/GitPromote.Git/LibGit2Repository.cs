@@ -1,0 +1,185 @@
+using GitPromote.Core.Evidence;
+using LibGit2Sharp;
+using Identity = GitPromote.Core.Evidence.Identity;
+
+namespace GitPromote.Git;
+
+/// <summary>
+/// <see cref="IGitRepository"/> in process, over LibGit2Sharp: no process per question. Opened only for repositories
+/// libgit2 can read (see <see cref="GitRepositoryLocator.ChooseBackend"/>). Never uses <c>Repository.Discover</c>
+/// (broken under Native AOT): the locator finds the git directory.
+/// </summary>
+public sealed class LibGit2Repository : IGitRepository
+{
+    private readonly Repository _repo;
+
+    public LibGit2Repository(GitLocation location)
+    {
+        _repo = new Repository(location.GitDir);
+        GitDir = location.GitDir;
+        WorkTree = location.WorkTree;
+    }
+
+    public string Backend => "libgit2";
+    public string GitDir { get; }
+    public string? WorkTree { get; }
+    public ObjectFormat ObjectFormat => ObjectFormat.Sha1;
+    public bool IsShallow => _repo.Info.IsShallow;
+
+    public string? ResolveCommit(string revision) => PeelToCommit(revision)?.Sha;
+
+    public IReadOnlyDictionary<string, string?> ResolveCommits(IReadOnlyCollection<string> revisions)
+    {
+        var result = new Dictionary<string, string?>(StringComparer.Ordinal);
+        foreach (var r in revisions) result.TryAdd(r, null);
+        foreach (var r in result.Keys.ToList()) result[r] = ResolveCommit(r);
+        return result;
+    }
+
+    public DateTimeOffset? CommitTime(string commit) => ReadCommit(commit)?.CommitTime;
+
+    public string? CommitSubject(string commit) => ReadCommit(commit)?.Subject;
+
+    public CommitInfo? ReadCommit(string commit)
+    {
+        var c = PeelToCommit(commit);
+        if (c is null) return null;
+        try
+        {
+            var who = c.Committer;
+            return new CommitInfo(c.Sha, new Identity(who.Name, who.Email), who.When, GitObjectText.Summary(c.Message ?? ""));
+        }
+        catch (LibGit2SharpException)
+        {
+            return null;
+        }
+    }
+
+    public string? ConfigValue(string key)
+    {
+        try
+        {
+            return _repo.Config.Get<string>(key)?.Value;
+        }
+        catch (Exception e) when (e is LibGit2SharpException or ArgumentException)
+        {
+            return null;
+        }
+    }
+
+    public IReadOnlyList<GitRemote> Remotes
+    {
+        get
+        {
+            var list = new List<GitRemote>();
+            foreach (var remote in _repo.Network.Remotes)
+            {
+                using (remote)
+                {
+                    var url = remote.Url ?? "";
+                    list.Add(new GitRemote(remote.Name, url, string.IsNullOrEmpty(remote.PushUrl) ? url : remote.PushUrl));
+                }
+            }
+            return list;
+        }
+    }
+
+    public string? ReadFileAt(string revision, string path)
+    {
+        var commit = PeelToCommit(revision);
+        if (commit is null) return null;
+        try
+        {
+            var entry = commit[CliGitRepository.NormalizePath(path)];
+            if (entry?.Target is not Blob blob) return null;
+            using var content = blob.GetContentStream();
+            using var buffer = new MemoryStream();
+            content.CopyTo(buffer);
+            return GitObjectText.DecodeText(buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
+        }
+        catch (LibGit2SharpException)
+        {
+            return null;
+        }
+    }
+
+    public string WriteTagObject(string target, string tagName, Identity tagger, DateTimeOffset when, string message)
+    {
+        GitObjectText.ValidateTagName(tagName);
+        var obj = Lookup(target) ?? throw new GitCommandException($"cannot tag {target}: no such object in this repository", 1, "");
+        var (name, email) = GitObjectText.SafeIdentity(tagger);
+        var tag = _repo.ObjectDatabase.CreateTagAnnotation(tagName, obj, new Signature(name, email, when), GitObjectText.NormalizeMessage(message));
+        return tag.Sha;
+    }
+
+    public TagInfo? ReadTag(string tagId) => Lookup(tagId) is TagAnnotation tag ? ToTagInfo(tag) : null;
+
+    public IReadOnlyList<RefRecord> ListRefs(string prefix)
+    {
+        if (!prefix.StartsWith("refs/", StringComparison.Ordinal))
+            throw new ArgumentException("a ref prefix starts with refs/", nameof(prefix));
+        var refs = new List<RefRecord>();
+        foreach (var reference in _repo.Refs.FromGlob(prefix + "*"))
+        {
+            if (!reference.CanonicalName.StartsWith(prefix, StringComparison.Ordinal)) continue;
+            var direct = reference.ResolveToDirectReference();
+            if (direct is null) continue;
+            var obj = Lookup(direct.TargetIdentifier);
+            var tag = obj as TagAnnotation;
+            var commit = obj is null ? null : TryPeel(obj)?.Sha;
+            refs.Add(new RefRecord(reference.CanonicalName, direct.TargetIdentifier, commit, tag is null ? null : ToTagInfo(tag)));
+        }
+        refs.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
+        return refs;
+    }
+
+    public void Dispose() => _repo.Dispose();
+
+    private static TagInfo ToTagInfo(TagAnnotation tag)
+    {
+        var who = tag.Tagger;
+        return new TagInfo(tag.Sha, tag.Target.Sha, TypeName(tag.Target), tag.Name,
+            who is null ? null : new Identity(who.Name, who.Email), who?.When, tag.Message ?? "");
+    }
+
+    private static string TypeName(GitObject obj) => obj switch
+    {
+        Commit => "commit",
+        Tree => "tree",
+        Blob => "blob",
+        TagAnnotation => "tag",
+        _ => "",
+    };
+
+    private GitObject? Lookup(string revision)
+    {
+        if (revision.Length == 0 || revision.IndexOfAny(['\n', '\r', '\0']) >= 0) return null;
+        try
+        {
+            return _repo.Lookup(revision);
+        }
+        catch (Exception e) when (e is LibGit2SharpException or ArgumentException)
+        {
+            return null; // ambiguous, malformed or missing
+        }
+    }
+
+    private Commit? PeelToCommit(string revision)
+    {
+        return Lookup(revision) is { } obj ? TryPeel(obj) : null;
+    }
+
+    private static Commit? TryPeel(GitObject obj)
+    {
+        if (obj is Commit commit) return commit;
+        if (obj is not TagAnnotation) return null;
+        try
+        {
+            return obj.Peel<Commit>();
+        }
+        catch (LibGit2SharpException)
+        {
+            return null; // a tag of a tree or blob
+        }
+    }
+}
