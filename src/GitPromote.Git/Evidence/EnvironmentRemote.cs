@@ -1,0 +1,46 @@
+using GitPromote.Core.Engine;
+using GitPromote.Core.Evidence;
+using GitPromote.Core.Policy;
+
+namespace GitPromote.Git.Evidence;
+
+/// <summary>The remote (a name or URL) that holds an environment's git evidence, and how it was chosen.</summary>
+public sealed record EnvironmentRemote(string Environment, string Remote, string Display, string ChosenBy)
+{
+    /// <summary>The git config key that names an environment's remote on servers: <c>promote.remote.&lt;env&gt;</c>.</summary>
+    public static string ConfigKey(string environment) => $"promote.remote.{environment}";
+
+    /// <summary>
+    /// In order: git config <c>promote.remote.&lt;env&gt;</c> (a URL, as set on servers); the first <c>remotes:</c> entry that
+    /// is a remote of this repository; the first entry that is a literal URL (no glob). Otherwise the environment has
+    /// no reachable store: <see cref="EvidenceUnavailableException"/>.
+    /// </summary>
+    public static EnvironmentRemote Resolve(IGitRepository repository, EnvironmentPolicy environment)
+    {
+        var key = ConfigKey(environment.Name);
+        if (repository.ConfigValue(key) is { } configured && configured.Trim().Length > 0)
+            return Of(environment, configured.Trim(), $"git config {key}");
+
+        var names = new HashSet<string>(repository.Remotes.Select(r => r.Name), StringComparer.Ordinal);
+        foreach (var entry in EnvironmentRouter.RemoteNames(environment))
+        {
+            if (names.Contains(entry)) return new EnvironmentRemote(environment.Name, entry, "remote " + entry, $"remote '{entry}' of this repository");
+        }
+        foreach (var entry in environment.Remotes)
+        {
+            if (IsLiteralUrl(entry)) return Of(environment, entry, "its URL in .promote.yml");
+        }
+
+        var listed = environment.Remotes.Count == 0 ? "none" : string.Join(", ", environment.Remotes.Select(RemoteUrls.Redact));
+        throw new EvidenceUnavailableException(new EvidenceFailure(
+            $"no remote for environment '{environment.Name}'",
+            $"none of its remotes ({listed}) is a remote of this repository or a plain URL, and git config {key} is not set",
+            $"git remote add {environment.Name} <url>, or name an existing remote in .promote.yml"));
+    }
+
+    /// <summary>A <c>remotes:</c> entry that is a URL or path, not a remote name and not a glob.</summary>
+    public static bool IsLiteralUrl(string entry) => EnvironmentRouter.IsUrlPattern(entry) && entry.IndexOfAny(['*', '?', '[']) < 0;
+
+    private static EnvironmentRemote Of(EnvironmentPolicy environment, string url, string chosenBy) =>
+        new(environment.Name, url, RemoteUrls.Redact(url), chosenBy);
+}

@@ -1,0 +1,17 @@
+using GitPromote.Core.Evidence;
+
+namespace GitPromote.Git.Evidence;
+
+/// <summary>Turns what git said into the short what/why/todo a person reads; never with credentials.</summary>
+internal static class GitEvidenceFailures
+{
+    public static EvidenceUnavailableException Unavailable(string what, Exception error, string todo) =>
+        new(new EvidenceFailure(SecretRedactor.RedactUrls(what), Why(error), SecretRedactor.RedactUrls(todo)), error);
+
+    public static string Why(Exception error) => error switch
+    {
+        OperationCanceledException => "no answer before the deadline; git was stopped",
+        GitCommandException g => SecretRedactor.RedactUrls(g.Message),
+        _ => SecretRedactor.RedactUrls(error.Message),
+    };
+}

@@ -1,0 +1,168 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using GitPromote.Core.Evidence;
+using GitPromote.Core.Policy;
+using GitPromote.Core.Push;
+
+namespace GitPromote.Git.Evidence;
+
+/// <summary>
+/// An environment's records on its own git remote. Green: an annotated tag (tagger = who, when; message =
+/// <see cref="RecordJson.GreenBody"/>) at <c>refs/promote/green/&lt;commit&gt;</c>, replaced when recorded again.
+/// Bypass: an annotated tag with <see cref="RecordJson.BypassBody"/> at a new, unique
+/// <c>refs/promote/bypass/&lt;UTC time&gt;-&lt;commit&gt;-&lt;random&gt;</c>. Reading records back fetches them into
+/// <c>refs/promote/remotes/&lt;env&gt;/...</c> of the local repository.
+/// </summary>
+public sealed class GitRecordStore : IRecordStore
+{
+    public const string BypassPrefix = "refs/promote/bypass/";
+
+    private readonly IGitRepository _repository;
+    private readonly IGitRemoteClient _client;
+    private readonly EnvironmentPolicy _environment;
+    private readonly EnvironmentRemote? _remote;
+    private readonly EvidenceUnavailableException? _noRemote;
+
+    public GitRecordStore(IGitRepository repository, IGitRemoteClient client, EnvironmentPolicy environment)
+    {
+        _repository = repository;
+        _client = client;
+        _environment = environment;
+        try
+        {
+            _remote = EnvironmentRemote.Resolve(repository, environment);
+        }
+        catch (EvidenceUnavailableException e)
+        {
+            _noRemote = e;
+        }
+        Label = _remote is null ? $"git refs of {environment.Name} (no remote)" : $"git refs on {_remote.Display}";
+    }
+
+    public string Label { get; }
+
+    public EnvironmentRemote? Remote => _remote;
+
+    /// <summary>Where fetched records of this environment land locally, e.g. <c>refs/promote/remotes/dev/</c>.</summary>
+    public string LocalNamespace => $"refs/promote/remotes/{RefComponent(_environment.Name)}/";
+
+    public async Task RecordGreenAsync(string commit, Identity by, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        var remote = RemoteOrThrow();
+        CheckCommit(commit);
+        var what = $"cannot record {ObjectIds.Short(commit)} as green in '{_environment.Name}'";
+        var tag = WriteTag(commit, "promote-green-" + ObjectIds.Short(commit), by, at,
+            RecordJson.GreenBody(commit, _environment.Name, by, at), what);
+        await PushAsync(remote, $"+{tag}:{GitEvidenceReader.GreenPrefix}{commit}", what, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task RecordBypassAsync(BypassRecord record, CancellationToken cancellationToken)
+    {
+        var remote = RemoteOrThrow();
+        CheckCommit(record.Commit);
+        var what = $"cannot record the bypass of {ObjectIds.Short(record.Commit)} in '{_environment.Name}'";
+        var tag = WriteTag(record.Commit, "promote-bypass-" + ObjectIds.Short(record.Commit), record.By, record.At,
+            RecordJson.BypassBody(record), what);
+        await PushAsync(remote, $"{tag}:{BypassRefName(record)}", what, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Bypass records of this environment, oldest first.</summary>
+    public async Task<IReadOnlyList<BypassRecord>> ListBypassesAsync(CancellationToken cancellationToken)
+    {
+        var refs = await FetchRecordsAsync(BypassPrefix, "bypass", cancellationToken).ConfigureAwait(false);
+        return refs
+            .Select(r => (Ref: r.Name, Record: RecordJson.ReadBypass(r.Tag?.Message)))
+            .Where(x => x.Record is not null)
+            .OrderBy(x => x.Record!.At)
+            .ThenBy(x => x.Ref, StringComparer.Ordinal)
+            .Select(x => x.Record!)
+            .ToList();
+    }
+
+    /// <summary>
+    /// Green records with who and when (from the tag's JSON body, else its tagger line; null for a plain ref to the commit),
+    /// newest first, at most <paramref name="max"/>. Fetches <c>refs/promote/green/*</c> (and the commits they name).
+    /// </summary>
+    public async Task<IReadOnlyList<GreenFact>> ListGreenWithDetailsAsync(int max, CancellationToken cancellationToken)
+    {
+        var refs = await FetchRecordsAsync(GitEvidenceReader.GreenPrefix, "green", cancellationToken).ConfigureAwait(false);
+        var local = LocalNamespace + "green/";
+        var facts = new List<GreenFact>();
+        foreach (var r in refs)
+        {
+            var commit = r.Name[local.Length..].ToLowerInvariant();
+            if (!ObjectIds.IsValid(commit)) continue;
+            var (at, by) = RecordJson.ReadGreen(r.Tag?.Message);
+            at ??= r.Tag?.When;
+            by ??= r.Tag?.Tagger?.ToString();
+            facts.Add(new GreenFact(commit, $"git ref on {_environment.Name}", at, by));
+        }
+        return facts
+            .OrderByDescending(f => f.RecordedAt ?? DateTimeOffset.MinValue)
+            .ThenBy(f => f.Commit, StringComparer.Ordinal)
+            .Take(Math.Max(0, max))
+            .ToList();
+    }
+
+    internal static string BypassRefName(BypassRecord record)
+    {
+        var stamp = record.At.UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture);
+        return $"{BypassPrefix}{stamp}-{record.Commit}-{RandomNumberGenerator.GetHexString(4, lowercase: true)}";
+    }
+
+    private async Task<IReadOnlyList<RefRecord>> FetchRecordsAsync(string remotePrefix, string kind, CancellationToken cancellationToken)
+    {
+        var remote = RemoteOrThrow();
+        var local = LocalNamespace + kind + "/";
+        try
+        {
+            await _client.FetchAsync(remote.Remote, [$"+{remotePrefix}*:{local}*"], prune: true, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is GitCommandException or OperationCanceledException)
+        {
+            throw GitEvidenceFailures.Unavailable($"cannot read {kind} records of '{_environment.Name}' from {remote.Display}", e,
+                $"check that the remote answers: git ls-remote {remote.Display} '{remotePrefix}*'");
+        }
+        return _repository.ListRefs(local);
+    }
+
+    private string WriteTag(string commit, string tagName, Identity by, DateTimeOffset at, string body, string what)
+    {
+        try
+        {
+            return _repository.WriteTagObject(commit, tagName, by, at, body);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            throw GitEvidenceFailures.Unavailable(what, e, "fetch the commit into this repository (git fetch), then try again");
+        }
+    }
+
+    private async Task PushAsync(EnvironmentRemote remote, string refspec, string what, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _client.PushAsync(remote.Remote, [refspec], cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is GitCommandException or OperationCanceledException)
+        {
+            throw GitEvidenceFailures.Unavailable($"{what}: push to {remote.Display} failed", e,
+                $"check that you may push to {remote.Display} (refs/promote/*), then try again");
+        }
+    }
+
+    private EnvironmentRemote RemoteOrThrow() => _remote ?? throw _noRemote!;
+
+    private static void CheckCommit(string commit)
+    {
+        if (!ObjectIds.IsValid(commit)) throw new ArgumentException($"not a full commit id: '{commit}'", nameof(commit));
+    }
+
+    /// <summary>An environment name as one ref path component: anything unusual becomes '_'.</summary>
+    internal static string RefComponent(string name)
+    {
+        var chars = name.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' ? c : '_').ToArray();
+        var s = new string(chars);
+        return s.Length == 0 ? "_" : s;
+    }
+}
