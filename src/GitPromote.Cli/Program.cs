@@ -1,1 +1,4 @@
-return 0;
+using GitPromote.Cli;
+using GitPromote.Cli.Infrastructure;
+
+return await App.RunAsync(args, new CommandContext(new SystemConsole(), new SystemEnvironment(), new SystemClock()));

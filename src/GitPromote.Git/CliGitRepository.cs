@@ -73,6 +73,13 @@ public sealed class CliGitRepository : IGitRepository
 
     public string? CommitSubject(string commit) => ReadCommit(commit)?.Subject;
 
+    public bool? IsAncestor(string ancestor, string descendant)
+    {
+        if (!IsUsableRevision(ancestor) || !IsUsableRevision(descendant) || IsShallow) return null;
+        var r = _git.Run(GitDir, [.. _readPrefix, "merge-base", "--is-ancestor", ancestor + "^{commit}", descendant + "^{commit}"]);
+        return r.ExitCode switch { 0 => true, 1 => false, _ => null };
+    }
+
     public CommitInfo? ReadCommit(string commit) => ReadCommits([commit])[commit];
 
     /// <summary>Many commits in one <c>cat-file --batch</c>.</summary>
@@ -256,7 +263,7 @@ public sealed class CliGitRepository : IGitRepository
 
     /// <summary>A revision git's batch input can carry: one line, no NUL, not empty.</summary>
     private static bool IsUsableRevision(string revision) =>
-        revision.Length > 0 && revision.Length <= 4096 && revision.IndexOfAny(['\n', '\r', '\0']) < 0;
+        revision.Length > 0 && revision[0] != '-' && revision.Length <= 4096 && revision.IndexOfAny(['\n', '\r', '\0']) < 0;
 
     internal static string NormalizePath(string path)
     {

@@ -40,6 +40,25 @@ public sealed class LibGit2Repository : IGitRepository
 
     public string? CommitSubject(string commit) => ReadCommit(commit)?.Subject;
 
+    public IReadOnlyDictionary<string, CommitInfo?> ReadCommits(IReadOnlyCollection<string> commits) =>
+        commits.Distinct(StringComparer.Ordinal).ToDictionary(c => c, ReadCommit, StringComparer.Ordinal);
+
+    public bool? IsAncestor(string ancestor, string descendant)
+    {
+        var a = PeelToCommit(ancestor);
+        var d = PeelToCommit(descendant);
+        if (a is null || d is null || _repo.Info.IsShallow) return null;
+        if (a.Sha == d.Sha) return true;
+        try
+        {
+            return _repo.ObjectDatabase.FindMergeBase(a, d)?.Sha == a.Sha;
+        }
+        catch (LibGit2SharpException)
+        {
+            return null;
+        }
+    }
+
     public CommitInfo? ReadCommit(string commit)
     {
         var c = PeelToCommit(commit);
@@ -107,9 +126,9 @@ public sealed class LibGit2Repository : IGitRepository
     {
         GitObjectText.ValidateTagName(tagName);
         var obj = Lookup(target) ?? throw new GitCommandException($"cannot tag {target}: no such object in this repository", 1, "");
-        var (name, email) = GitObjectText.SafeIdentity(tagger);
-        var tag = _repo.ObjectDatabase.CreateTagAnnotation(tagName, obj, new Signature(name, email, when), GitObjectText.NormalizeMessage(message));
-        return tag.Sha;
+        // Written as raw object bytes: under Native AOT, CreateTagAnnotation stores the tag without its message.
+        var text = GitObjectText.FormatTag(obj.Sha, TypeName(obj), tagName, tagger, when, message);
+        return _repo.ObjectDatabase.Write<TagAnnotation>(System.Text.Encoding.UTF8.GetBytes(text)).Sha;
     }
 
     public TagInfo? ReadTag(string tagId) => Lookup(tagId) is TagAnnotation tag ? ToTagInfo(tag) : null;

@@ -25,9 +25,12 @@ public sealed record PushContext(Identity Pusher, DateTimeOffset Now, string? By
 /// </summary>
 public static class PromotionEngine
 {
-    public static EvidencePlan Plan(PromotionPolicy policy, PushRequest request)
+    public static EvidencePlan Plan(PromotionPolicy policy, PushRequest request) =>
+        PlanFor(policy, request, EnvironmentRouter.Resolve(policy, request.RemoteName, request.RemoteUrl));
+
+    /// <summary>Plans a push whose target environment is already known (<c>git promote check &lt;env&gt;</c>).</summary>
+    public static EvidencePlan PlanFor(PromotionPolicy policy, PushRequest request, EnvironmentPolicy? target)
     {
-        var target = EnvironmentRouter.Resolve(policy, request.RemoteName, request.RemoteUrl);
         var previous = target is null ? null : policy.PreviousOf(target);
         if (target is null || previous is null)
             return new EvidencePlan(target, previous, [], []);
@@ -68,12 +71,19 @@ public static class PromotionEngine
         if (update.Commit is not { } commit)
             return new RefVerdict(update, VerdictKind.Blocked) { Reason = BlockReason.NotACommit };
 
+        var wasGreenHere = policy.Rollback == RollbackMode.PreviouslyGreen
+            && targetAnswer?.StatusOf(commit) is { State: GreenState.Green };
+        // Moving the branch back to a commit once green here is a rollback, even if the previous environment still
+        // has it green too: that is what the person pushing does, and what the message should call it.
+        if (wasGreenHere && update.RewindsTarget)
+            return new RefVerdict(update, VerdictKind.Rollback) { Evidence = targetAnswer!.StatusOf(commit).Fact };
+
         var status = previous?.StatusOf(commit) ?? GreenStatus.Unknown([]);
         if (status.State == GreenState.Green)
             return new RefVerdict(update, VerdictKind.Promoted) { Evidence = status.Fact };
 
-        if (policy.Rollback == RollbackMode.PreviouslyGreen && targetAnswer?.StatusOf(commit) is { State: GreenState.Green } was)
-            return new RefVerdict(update, VerdictKind.Rollback) { Evidence = was.Fact };
+        if (wasGreenHere)
+            return new RefVerdict(update, VerdictKind.Rollback) { Evidence = targetAnswer!.StatusOf(commit).Fact };
 
         var unavailable = status.State == GreenState.Unknown;
         var failure = status.Sources.Select(s => s.Failure).FirstOrDefault(f => f is not null);

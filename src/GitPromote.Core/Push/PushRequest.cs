@@ -11,6 +11,12 @@ public sealed record RefUpdate(string LocalRef, string NewId, string RemoteRef, 
     /// the caller from the repository; null when it is a deletion or could not be peeled.
     /// </summary>
     public string? Commit { get; init; }
+
+    /// <summary>
+    /// The push moves the branch back: the new commit is an ancestor of the remote's current tip. Filled by the
+    /// caller when its repository can tell; it decides whether a commit green in both places is called a rollback.
+    /// </summary>
+    public bool RewindsTarget { get; init; }
 }
 
 /// <summary>Everything a hook was told about one push.</summary>

@@ -78,6 +78,10 @@ public class PromotionEngineTests
             new(Orders(), "prd", [ToMain(GreenInStg)], [Promoted]),
         ["stg push is checked against dev"] =
             new(Orders(), "stg", [ToMain(GreenInStg)], [Promoted]),
+        ["moving the branch back to a commit green in both environments is a rollback"] =
+            new(Orders(), "stg", [ToMain(GreenInStg) with { RewindsTarget = true }], [(VerdictKind.Rollback, BlockReason.None)]),
+        ["moving the branch back is no rollback with rollback never"] =
+            new(Orders(rollback: RollbackMode.Never), "stg", [ToMain(GreenInStg) with { RewindsTarget = true }], [Promoted]),
         ["stg push of a commit not green in dev is blocked"] =
             new(Orders(), "stg", [ToMain(Untested)], [Blocked(BlockReason.NotGreen)]),
         ["remote matched by url glob is guarded"] =

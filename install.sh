@@ -1,0 +1,77 @@
+#!/bin/sh
+# Builds git-promote (Native AOT) and installs it:
+#   PREFIX/bin/git-promote (+ the native libgit2 beside it), PREFIX/share/git-promote/hooks/
+# Usage: ./install.sh [--prefix DIR]          (default prefix: ~/.local)
+#        ./install.sh --uninstall [--prefix DIR]
+# It only installs; wiring a clone is `git promote install`. Re-running upgrades in place, atomically.
+set -eu
+
+prefix="${HOME}/.local"
+uninstall=0
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --prefix) [ $# -ge 2 ] || { echo "install.sh: --prefix needs a directory" >&2; exit 2; }; prefix=$2; shift 2 ;;
+    --prefix=*) prefix=${1#--prefix=}; shift ;;
+    --uninstall) uninstall=1; shift ;;
+    -h|--help) sed -n '2,6p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "install.sh: unknown option '$1' (see --help)" >&2; exit 2 ;;
+  esac
+done
+case "$prefix" in /*) ;; *) prefix="$(pwd)/$prefix" ;; esac
+
+bindir="$prefix/bin"
+hookdir="$prefix/share/git-promote/hooks"
+src=$(cd -- "$(dirname -- "$0")" && pwd)
+
+if [ "$uninstall" = 1 ]; then
+  rm -f "$bindir/git-promote" "$bindir"/libgit2-*.so "$bindir"/libgit2-*.dylib
+  rm -rf "$prefix/share/git-promote"
+  echo "git-promote removed from $prefix"
+  echo "  clones wired with 'git promote install' still point at $hookdir: run 'git promote uninstall' in them first, or 'git config --unset core.hooksPath'"
+  exit 0
+fi
+
+command -v dotnet >/dev/null 2>&1 || { echo "install.sh: the .NET 10 SDK (dotnet) is needed to build git-promote" >&2; exit 1; }
+
+os=$(uname -s); arch=$(uname -m)
+case "$os" in
+  Linux)  rid_os=linux; if ldd --version 2>&1 | grep -qi musl; then rid_os=linux-musl; fi ;;
+  Darwin) rid_os=osx ;;
+  *) echo "install.sh: unsupported system '$os' (on Windows use install.ps1)" >&2; exit 1 ;;
+esac
+case "$arch" in
+  x86_64|amd64) rid_arch=x64 ;;
+  arm64|aarch64) rid_arch=arm64 ;;
+  *) echo "install.sh: unsupported processor '$arch'" >&2; exit 1 ;;
+esac
+rid="$rid_os-$rid_arch"
+
+stage=$(mktemp -d "${TMPDIR:-/tmp}/git-promote-build.XXXXXX")
+trap 'rm -rf "$stage"' EXIT INT TERM
+echo "building git-promote for $rid (Native AOT)..."
+if ! dotnet publish "$src/src/GitPromote.Cli/GitPromote.Cli.csproj" -c Release -r "$rid" -o "$stage/out" --nologo -v quiet >"$stage/build.log" 2>&1; then
+  cat "$stage/build.log" >&2
+  echo "install.sh: the build failed (log above)" >&2
+  exit 1
+fi
+
+mkdir -p "$bindir" "$hookdir"
+# Each file is copied beside its target and renamed over it: a push that starts mid-upgrade sees the old file or the new one.
+put() { cp "$1" "$2.tmp.$$" && chmod "$3" "$2.tmp.$$" && mv -f "$2.tmp.$$" "$2"; }
+for lib in "$stage"/out/libgit2-*; do
+  [ -e "$lib" ] && put "$lib" "$bindir/$(basename "$lib")" 755
+done
+put "$stage/out/git-promote" "$bindir/git-promote" 755
+for hook in "$src"/hooks/*; do
+  put "$hook" "$hookdir/$(basename "$hook")" 755
+done
+
+echo "installed $("$bindir/git-promote" --version) in $prefix"
+echo "  binary: $bindir/git-promote"
+echo "  hooks:  $hookdir"
+case ":$PATH:" in
+  *":$bindir:"*) ;;
+  *) echo "  note: $bindir is not on your PATH; add it so 'git promote' works:"
+     echo "        export PATH=\"$bindir:\$PATH\"   (in your shell profile)" ;;
+esac
+echo "next: in a clone, 'git promote install' wires it; 'git promote demo' shows the whole flow"

@@ -1,0 +1,92 @@
+using System.Reflection;
+using GitPromote.Cli.Commands;
+using GitPromote.Cli.Infrastructure;
+using GitPromote.Cli.Services;
+
+namespace GitPromote.Cli;
+
+/// <summary>Dispatches <c>git-promote &lt;command&gt;</c> and turns every failure into a short message and an exit code.</summary>
+public static class App
+{
+    private sealed record Command(string Name, string Usage, string Summary, Func<CommandContext, IReadOnlyList<string>, Task<int>> Run);
+
+    private static readonly Command[] Commands =
+    [
+        new("hook", HookCommand.Usage, "run as a git hook (the installed shims call this)", HookCommand.RunAsync),
+        new("check", CheckCommand.Usage, "may this commit go to that environment? exit 0 yes, 1 no", CheckCommand.RunAsync),
+        new("record", RecordCommand.Usage, "mark a commit green in an environment (its pipeline's last step)", RecordCommand.RunAsync),
+        new("status", StatusCommand.Usage, "per environment: deployed and green commits, what can go next", StatusCommand.RunAsync),
+        new("audit", AuditCommand.Usage, "list recorded bypasses", AuditCommand.RunAsync),
+        new("install", InstallCommand.InstallUsage, "wire this clone (or --global/--system) to the guard", (c, a) => Task.FromResult(InstallCommand.Install(c, a))),
+        new("uninstall", InstallCommand.UninstallUsage, "unwire it, restoring what was there", (c, a) => Task.FromResult(InstallCommand.Uninstall(c, a))),
+        new("init", InitCommand.Usage, "write a starter .promote.yml from this clone's remotes", (c, a) => Task.FromResult(InitCommand.Run(c, a))),
+        new("demo", DemoCommand.Usage, "build a playground and walk the whole flow with real pushes", (c, a) => Task.FromResult(DemoCommand.Run(c, a))),
+    ];
+
+    public static string Version =>
+        typeof(App).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
+
+    public static async Task<int> RunAsync(string[] args, CommandContext context)
+    {
+        var verbose = args.Contains("--verbose");
+        args = args.Where(a => a != "--verbose").ToArray();
+        context = context with { Verbose = verbose };
+        try
+        {
+            if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
+            {
+                context.Console.Out.Write(Help());
+                return args.Length == 0 ? ExitCodes.UsageOrPolicy : ExitCodes.Ok;
+            }
+            if (args[0] is "--version" or "version")
+            {
+                context.Console.Out.WriteLine($"git-promote {Version}");
+                return ExitCodes.Ok;
+            }
+            var command = Commands.FirstOrDefault(c => c.Name == args[0])
+                ?? throw CommandFailedException.Usage($"unknown command '{args[0]}'", "see: git promote --help");
+            var rest = args.Skip(1).ToList();
+            if (rest.Contains("--help") || rest.Contains("-h"))
+            {
+                context.Console.Out.WriteLine($"usage: {command.Usage}");
+                context.Console.Out.WriteLine($"  {command.Summary}");
+                return ExitCodes.Ok;
+            }
+            return await command.Run(context, rest);
+        }
+        catch (CommandFailedException e)
+        {
+            context.Console.Error.WriteLine($"git-promote: {e.Message}");
+            if (e.Todo is not null) context.Console.Error.WriteLine($"  {e.Todo}");
+            return e.ExitCode;
+        }
+        catch (PolicyInvalidException e)
+        {
+            context.Console.Error.WriteLine($"git-promote: {e.PolicyPath} is not valid, so guarded pushes are refused:");
+            foreach (var error in e.Errors.Take(20)) context.Console.Error.WriteLine($"  {error}");
+            if (e.Errors.Count > 20) context.Console.Error.WriteLine($"  ... and {e.Errors.Count - 20} more");
+            context.Console.Error.WriteLine("  fix the policy (git promote check <env> validates it)");
+            return ExitCodes.UsageOrPolicy;
+        }
+        catch (Exception e)
+        {
+            context.Console.Error.WriteLine($"git-promote: internal error: {e.Message}");
+            context.Console.Error.WriteLine(context.DebugEnabled ? e.ToString() : "  run with PROMOTE_DEBUG=1 for details, and report it");
+            return ExitCodes.Internal;
+        }
+    }
+
+    private static string Help()
+    {
+        var sb = new System.Text.StringBuilder();
+        sb.AppendLine($"git-promote {Version}: dev -> stg -> prd with nothing but git push");
+        sb.AppendLine();
+        sb.AppendLine("usage: git promote <command> [options]        (--help after any command for its usage)");
+        sb.AppendLine();
+        foreach (var c in Commands) sb.AppendLine($"  {c.Name,-10} {c.Summary}");
+        sb.AppendLine();
+        sb.AppendLine("exit codes: 0 ok/allowed, 1 blocked, 2 usage or policy error, 3 internal error");
+        sb.AppendLine("environment: PROMOTE_BYPASS=\"<justification>\" for an emergency bypass; NO_COLOR; PROMOTE_DEBUG=1");
+        return sb.ToString();
+    }
+}

@@ -1,0 +1,70 @@
+using GitPromote.Cli.Infrastructure;
+using GitPromote.Cli.Output;
+using GitPromote.Cli.Services;
+using GitPromote.Core.Engine;
+using GitPromote.Core.Policy;
+using GitPromote.Core.Push;
+
+namespace GitPromote.Cli.Commands;
+
+/// <summary><c>git promote check &lt;env&gt; [&lt;rev&gt;]</c>: would a push of this commit to that environment go through?</summary>
+public static class CheckCommand
+{
+    public const string Usage = "git promote check <env> [<rev>] [--json]";
+
+    public static async Task<int> RunAsync(CommandContext context, IReadOnlyList<string> args)
+    {
+        var a = ArgumentReader.Parse(args, ["--json"], []).ExpectAtMost(2, Usage);
+        var envName = a.Positional(0) ?? throw CommandFailedException.Usage("which environment?", $"usage: {Usage}");
+        using var workspace = Workspace.Find(context);
+        var policy = workspace.RequirePolicy().Policy;
+        var target = RequireEnvironment(policy, envName);
+        var rev = a.Positional(1) ?? "HEAD";
+        var commit = workspace.Repository.ResolveCommit(rev)
+            ?? throw CommandFailedException.Usage($"'{rev}' is not a commit in this repository");
+
+        var branch = "refs/heads/" + DefaultBranch(policy);
+        var remoteName = EnvironmentRouter.RemoteNames(target).FirstOrDefault() ?? target.Name;
+        var request = new PushRequest(remoteName, remoteName, [new RefUpdate(rev, commit, branch, new string('0', commit.Length)) { Commit = commit }]);
+        var plan = PromotionEngine.PlanFor(policy, request, target);
+        var push = new PushContext(workspace.CurrentIdentity(), context.Clock.Now, null);
+
+        using var deadline = new CancellationTokenSource(policy.Timeout);
+        var gate = new PushGate(workspace.EvidenceProvider(policy), workspace.Cache(policy), workspace.Repository);
+        var result = await gate.DecideAsync(policy, request, plan, push, deadline.Token);
+        var verdict = result.Verdict;
+        var refVerdict = verdict.Refs[0];
+
+        if (a.Has("--json"))
+        {
+            context.Console.Out.WriteLine(Json.Object(
+                ("environment", Json.String(target.Name)),
+                ("commit", Json.String(commit)),
+                ("allowed", Json.Bool(verdict.IsAllowed)),
+                ("decision", Json.String(refVerdict.Kind.ToString().ToLowerInvariant())),
+                ("reason", refVerdict.Reason == BlockReason.None ? "null" : Json.String(refVerdict.Reason.ToString())),
+                ("evidence", refVerdict.Evidence is null ? "null" : Json.String(refVerdict.Evidence.Source))));
+        }
+        else if (refVerdict.Kind == VerdictKind.Unguarded)
+        {
+            context.Console.Out.WriteLine($"{ObjectIds.Short(commit)} may go to {target.Name}: {target.Name} is the first environment, it has no gate");
+        }
+        else
+        {
+            var renderer = new VerdictRenderer(new Style(context.Console.ColorOnOut));
+            context.Console.Out.Write(renderer.Render(verdict, result.RecentGreen, HookCommand.ClientBypassHint(remoteName)));
+        }
+        return verdict.IsAllowed ? ExitCodes.Ok : ExitCodes.Blocked;
+    }
+
+    public static EnvironmentPolicy RequireEnvironment(PromotionPolicy policy, string name) =>
+        policy.FindEnvironment(name) ?? throw CommandFailedException.Usage(
+            $"unknown environment '{name}'", $"environments in {PromotionPolicy.FileName}: {string.Join(", ", policy.Environments.Select(e => e.Name))}");
+
+    /// <summary>The first deploy branch that is a plain name (globs cannot be pushed to).</summary>
+    public static string DefaultBranch(PromotionPolicy policy)
+    {
+        var branch = policy.Branches.FirstOrDefault(b => b.IndexOfAny(['*', '?']) < 0) ?? "main";
+        return branch.StartsWith("refs/heads/", StringComparison.Ordinal) ? branch["refs/heads/".Length..] : branch;
+    }
+}

@@ -1,0 +1,157 @@
+using System.Diagnostics;
+using GitPromote.Cli.Infrastructure;
+using GitPromote.Cli.Output;
+using GitPromote.Cli.Services;
+
+namespace GitPromote.Cli.Commands;
+
+/// <summary>
+/// <c>git promote demo [DIR]</c>: three bare repositories (dev, stg, prd) and a wired clone, then the whole flow
+/// with real pushes through the installed hook. Each step says what it expects and whether that happened.
+/// The playground is left for the user to try things in.
+/// </summary>
+public static class DemoCommand
+{
+    public const string Usage = "git promote demo [DIR]";
+
+    private sealed record Step(string Title, string Display, string[] Argv, bool ExpectSuccess, Dictionary<string, string>? Env = null);
+
+    public static int Run(CommandContext context, IReadOnlyList<string> args)
+    {
+        var a = ArgumentReader.Parse(args, [], []).ExpectAtMost(1, Usage);
+        var hooksDir = InstalledLayout.RequireHooksDir(null);
+        var root = Path.GetFullPath(a.Positional(0)
+            ?? Path.Combine(Path.GetTempPath(), $"git-promote-demo-{context.Clock.Now:yyyyMMdd-HHmmss}"));
+        if (Directory.Exists(root) && Directory.EnumerateFileSystemEntries(root).Any())
+            throw CommandFailedException.Usage($"{root} is not empty", "give the demo an empty or new folder");
+
+        var style = new Style(context.Console.ColorOnOut);
+        var o = context.Console.Out;
+        var app = Path.Combine(root, "app");
+        Directory.CreateDirectory(root);
+        foreach (var env in new[] { "dev", "stg", "prd" })
+            Git(root, "init", "--quiet", "--bare", "--initial-branch=main", Path.Combine(root, env + ".git"));
+        Git(root, "init", "--quiet", "--initial-branch=main", app);
+        Git(app, "config", "user.name", "Dana Developer");
+        Git(app, "config", "user.email", "dana@example.com");
+        foreach (var env in new[] { "dev", "stg", "prd" })
+            Git(app, "remote", "add", env, Path.Combine(root, env + ".git"));
+        File.WriteAllText(Path.Combine(app, ".promote.yml"), Policy);
+        File.WriteAllText(Path.Combine(app, "app.txt"), "v1\n");
+        Git(app, "add", ".");
+        Git(app, "commit", "--quiet", "-m", "v1: first release");
+        var v1 = Git(app, "rev-parse", "HEAD").Trim();
+        Git(app, "config", "core.hooksPath", hooksDir);
+
+        o.WriteLine(style.Bold($"git-promote demo in {root}"));
+        o.WriteLine("  dev.git stg.git prd.git  one bare repository per environment (each would trigger its own pipeline)");
+        o.WriteLine($"  app/                     a clone with remotes dev, stg, prd, a .promote.yml, and the guard wired (core.hooksPath)");
+        o.WriteLine();
+
+        var self = InstalledLayout.BinaryPath;
+        var short1 = v1[..7];
+        var steps = new List<Step>
+        {
+            new("Develop: push to dev (the first environment has no gate)", "git push dev main", ["git", "push", "dev", "main"], true),
+            new("Cut to staging before dev's pipeline said the commit is green", "git push stg main", ["git", "push", "stg", "main"], false),
+            new("dev's pipeline finished green and records it", "git promote record dev main", [self, "record", "dev", "main"], true),
+            new("Cut to staging again: now it goes", "git push stg main", ["git", "push", "stg", "main"], true),
+            new("Promote to production before staging is green", "git push prd main", ["git", "push", "prd", "main"], false),
+            new("stg's pipeline records green", "git promote record stg main", [self, "record", "stg", "main"], true),
+            new("Promote to production", "git push prd main", ["git", "push", "prd", "main"], true),
+            new("prd's pipeline records green too", "git promote record prd main", [self, "record", "prd", "main"], true),
+            new("A second release goes all the way", "commit v2; push dev, record, stg, record, prd", ["sh", "-c", "echo v2 > app.txt && git commit -qam 'v2: new checkout' && git push -q dev main && \"$0\" record dev main && git push -q stg main && \"$0\" record stg main && git push -q prd main", self], true),
+            new("Roll production back to v1 (green in prd before)", $"git push -f prd {short1}:main", ["git", "push", "-f", "prd", $"{v1}:main"], true),
+            new("An untested hotfix straight to production is refused", "git push prd HEAD:main", ["sh", "-c", "echo hotfix > app.txt && git commit -qam 'hotfix: untested' && git push prd HEAD:main"], false),
+            new("A bypass without a proper justification is refused", "PROMOTE_BYPASS=\"urgent\" git push prd HEAD:main", ["git", "push", "prd", "HEAD:main"], false, new() { ["PROMOTE_BYPASS"] = "urgent" }),
+            new("An emergency bypass with a justification goes, and is recorded", "PROMOTE_BYPASS=\"INC-12: db failover, approved by on-call\" git push prd HEAD:main", ["git", "push", "prd", "HEAD:main"], true, new() { ["PROMOTE_BYPASS"] = "INC-12: db failover, approved by on-call" }),
+            new("Auditors see every bypass", "git promote audit prd", [self, "audit", "prd"], true),
+            new("Deleting production's deploy branch is refused", "git push prd :main", ["git", "push", "prd", ":main"], false),
+            new("Where everything stands", "git promote status", [self, "status"], true),
+        };
+
+        var failures = 0;
+        for (var i = 0; i < steps.Count; i++)
+        {
+            var step = steps[i];
+            o.WriteLine(style.Bold($"[{i + 1}] {step.Title}"));
+            o.WriteLine($"    $ {step.Display}");
+            var (code, output) = RunStep(app, step);
+            foreach (var line in output.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+                o.WriteLine(style.Dim("    | ") + line.TrimEnd('\r'));
+            var succeeded = code == 0;
+            var asExpected = succeeded == step.ExpectSuccess;
+            if (!asExpected) failures++;
+            var outcome = succeeded ? "went through" : "refused";
+            o.WriteLine(asExpected
+                ? "    " + style.Green($"ok: {outcome}, as expected")
+                : "    " + style.Red($"UNEXPECTED: {outcome} (exit {code})"));
+            o.WriteLine();
+        }
+
+        o.WriteLine(failures == 0
+            ? style.Green($"All {steps.Count} steps behaved as expected.")
+            : style.Red($"{failures} of {steps.Count} steps did not behave as expected."));
+        o.WriteLine($"The playground stays in {root}; try: cd {app} && git promote status");
+        return failures == 0 ? ExitCodes.Ok : ExitCodes.Blocked;
+    }
+
+    private const string Policy = """
+        version: 1
+        name: demo-service
+        branches: [main]
+        environments:
+          - name: dev
+            remotes: [dev]
+            evidence:
+              - git: {}
+          - name: stg
+            remotes: [stg]
+            evidence:
+              - git: {}
+          - name: prd
+            remotes: [prd]
+            evidence:
+              - git: {}
+        rollback: previously-green
+        bypass:
+          justification: '^[A-Z]+-[0-9]+: .{10,}'
+        on_error: block
+        timeout: 10s
+
+        """;
+
+    private static (int Code, string Output) RunStep(string dir, Step step)
+    {
+        var start = new ProcessStartInfo(step.Argv[0])
+        {
+            WorkingDirectory = dir,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in step.Argv.Skip(1)) start.ArgumentList.Add(arg);
+        start.Environment["NO_COLOR"] = "1";
+        start.Environment.Remove("PROMOTE_BYPASS");
+        if (step.Env is not null)
+            foreach (var (k, v) in step.Env) start.Environment[k] = v;
+        using var p = Process.Start(start)!;
+        p.StandardInput.Close();
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        if (!p.WaitForExit(60_000))
+        {
+            p.Kill(entireProcessTree: true);
+            return (124, "timed out");
+        }
+        return (p.ExitCode, stdout.Result + stderr.Result);
+    }
+
+    private static string Git(string dir, params string[] args)
+    {
+        var (code, output) = RunStep(dir, new Step("", "", ["git", .. args], true));
+        if (code != 0) throw new CommandFailedException(ExitCodes.Internal, $"demo set-up failed: git {string.Join(' ', args)}: {output.Trim()}");
+        return output;
+    }
+}

@@ -1,0 +1,127 @@
+using System.Text;
+using GitPromote.Cli.Infrastructure;
+using GitPromote.Cli.Output;
+using GitPromote.Cli.Services;
+using GitPromote.Core.Engine;
+using GitPromote.Core.Policy;
+using GitPromote.Core.Push;
+using GitPromote.Git;
+
+namespace GitPromote.Cli.Commands;
+
+/// <summary><c>git promote hook pre-push &lt;remote&gt; &lt;url&gt;</c>: the client guard, fed by git (githooks(5)).</summary>
+public static class HookCommand
+{
+    public const string Usage = "git promote hook pre-push <remote> <url>   (ref updates on stdin, as git gives them)";
+
+    /// <summary>More hook input than this is not a push git would send; refuse rather than buffer it.</summary>
+    public const int MaxInputBytes = 16 << 20;
+
+    public static async Task<int> RunAsync(CommandContext context, IReadOnlyList<string> args)
+    {
+        var a = ArgumentReader.Parse(args, [], []);
+        var hook = a.Positional(0);
+        if (hook != "pre-push")
+            throw CommandFailedException.Usage(hook is null ? "which hook? expected: pre-push" : $"unknown hook '{hook}'", $"usage: {Usage}");
+        if (a.Positionals.Count != 3)
+            throw CommandFailedException.Usage("pre-push needs the remote name and URL git passes to the hook", $"usage: {Usage}");
+        return await PrePushAsync(context, a.Positionals[1], a.Positionals[2]);
+    }
+
+    private static async Task<int> PrePushAsync(CommandContext context, string remoteName, string remoteUrl)
+    {
+        var input = await ReadBoundedAsync(context.Console.OpenStandardInput(), MaxInputBytes);
+        using var workspace = Workspace.Find(context);
+        var chain = new HookChain(workspace.GitDir, "pre-push");
+
+        if (input is null)
+            return Refuse(context, $"git-promote: the hook input is larger than {MaxInputBytes >> 20} MiB; push refused");
+        var parsed = HookInputParser.ParsePrePush(input.Text);
+        if (parsed.Error is not null)
+            return Refuse(context, $"git-promote: cannot read the push from git (hook input {parsed.Error}); push refused");
+
+        var loaded = workspace.LoadPolicy();
+        if (loaded is null)
+            return await chain.RunAsync([remoteName, remoteUrl], input.Bytes);
+        var policy = loaded.Policy;
+
+        // Fast path: most pushes (to dev, of feature branches) need no repository and no evidence.
+        var deployRefs = parsed.Updates.Where(u => EnvironmentRouter.IsDeployBranch(policy, u.RemoteRef)).ToList();
+        if (deployRefs.Count == 0)
+            return await chain.RunAsync([remoteName, remoteUrl], input.Bytes);
+        var routeName = remoteName;
+        var target = EnvironmentRouter.Resolve(policy, remoteName, remoteUrl);
+        if (target is null && remoteName == remoteUrl)
+        {
+            // `git push <url> main`: git names no remote, but the URL may be one a configured remote points at.
+            routeName = NamedRemoteFor(workspace, remoteUrl) ?? remoteName;
+            target = EnvironmentRouter.Resolve(policy, routeName, remoteUrl);
+        }
+        if (target is null || policy.PreviousOf(target) is null)
+            return await chain.RunAsync([remoteName, remoteUrl], input.Bytes);
+
+        var repository = workspace.Repository;
+        var toPeel = deployRefs.Where(u => !u.IsDeletion).Select(u => u.NewId).Distinct().ToList();
+        var commits = toPeel.Count == 0 ? new Dictionary<string, string?>() : repository.ResolveCommits(toPeel);
+        var updates = parsed.Updates
+            .Select(u => u.IsDeletion ? u : u with { Commit = commits.GetValueOrDefault(u.NewId) })
+            .Select(u => WithRewind(policy, repository, u, deployRefs.Count))
+            .ToList();
+        var request = new PushRequest(routeName, remoteUrl, updates);
+        var plan = PromotionEngine.Plan(policy, request);
+        var push = new PushContext(workspace.CurrentIdentity(), context.Clock.Now, BypassJustification(context));
+
+        using var deadline = new CancellationTokenSource(policy.Timeout);
+        var gate = new PushGate(workspace.EvidenceProvider(policy), workspace.Cache(policy), repository);
+        var result = await gate.DecideAsync(policy, request, plan, push, deadline.Token);
+
+        var renderer = new VerdictRenderer(new Style(context.Console.ColorOnError));
+        context.Console.Error.Write(renderer.Render(result.Verdict, result.RecentGreen, ClientBypassHint(routeName)));
+        if (!result.Verdict.IsAllowed) return ExitCodes.Blocked;
+        return await chain.RunAsync([remoteName, remoteUrl], input.Bytes);
+    }
+
+    /// <summary>
+    /// Marks a push that moves a deploy branch back (the new commit is an ancestor of the remote's tip), so it is
+    /// called a rollback. Only a label: for very large pushes it is skipped to keep the hook fast.
+    /// </summary>
+    private static RefUpdate WithRewind(PromotionPolicy policy, IGitRepository repository, RefUpdate update, int deployRefCount)
+    {
+        const int maxAncestryChecks = 64;
+        if (policy.Rollback != RollbackMode.PreviouslyGreen || deployRefCount > maxAncestryChecks
+            || update.IsDeletion || update.IsCreation || update.Commit is null || !EnvironmentRouter.IsDeployBranch(policy, update.RemoteRef))
+            return update;
+        return update with { RewindsTarget = repository.IsAncestor(update.Commit, update.OldId) == true && update.Commit != update.OldId };
+    }
+
+    private static string? NamedRemoteFor(Workspace workspace, string url) =>
+        workspace.Repository.Remotes.FirstOrDefault(r => r.Url == url || r.PushUrl == url)?.Name;
+
+    public static string? BypassJustification(CommandContext context) =>
+        context.Environment.Get("PROMOTE_BYPASS") is { } j && !string.IsNullOrWhiteSpace(j) ? j : null;
+
+    public static BypassHint ClientBypassHint(string remoteName) =>
+        new($"PROMOTE_BYPASS=\"{{justification}}\" git push {remoteName} ...");
+
+    private static int Refuse(CommandContext context, string message)
+    {
+        context.Console.Error.WriteLine(message);
+        return ExitCodes.UsageOrPolicy;
+    }
+
+    private sealed record HookInput(string Text, byte[] Bytes);
+
+    private static async Task<HookInput?> ReadBoundedAsync(Stream stdin, int max)
+    {
+        using var buffer = new MemoryStream();
+        var chunk = new byte[64 * 1024];
+        int read;
+        while ((read = await stdin.ReadAsync(chunk)) > 0)
+        {
+            if (buffer.Length + read > max) return null;
+            buffer.Write(chunk, 0, read);
+        }
+        var bytes = buffer.ToArray();
+        return new HookInput(Encoding.UTF8.GetString(bytes), bytes);
+    }
+}

@@ -1,0 +1,53 @@
+using GitPromote.Cli.Infrastructure;
+using GitPromote.Cli.Services;
+using GitPromote.Core.Evidence;
+using GitPromote.Core.Push;
+
+namespace GitPromote.Cli.Commands;
+
+/// <summary><c>git promote record &lt;env&gt; [&lt;rev&gt;]</c>: the last step of an environment's pipeline marks the commit green.</summary>
+public static class RecordCommand
+{
+    public const string Usage = "git promote record <env> [<rev>]";
+
+    public static async Task<int> RunAsync(CommandContext context, IReadOnlyList<string> args)
+    {
+        var a = ArgumentReader.Parse(args, [], []).ExpectAtMost(2, Usage);
+        var envName = a.Positional(0) ?? throw CommandFailedException.Usage("which environment?", $"usage: {Usage}");
+        using var workspace = Workspace.Find(context);
+        var policy = workspace.RequirePolicy().Policy;
+        var env = CheckCommand.RequireEnvironment(policy, envName);
+        var rev = a.Positional(1) ?? "HEAD";
+        var commit = workspace.Repository.ResolveCommit(rev)
+            ?? throw CommandFailedException.Usage($"'{rev}' is not a commit in this repository",
+                "a pipeline passes the commit it deployed, e.g. $CODEBUILD_RESOLVED_SOURCE_VERSION");
+
+        using var deadline = new CancellationTokenSource(policy.Timeout);
+        try
+        {
+            var provider = workspace.EvidenceProvider(policy);
+            var store = provider.OpenStore(env);
+            var by = await provider.RecorderAsync(env, workspace.CurrentIdentity(), deadline.Token);
+            await store.RecordGreenAsync(commit, by, context.Clock.Now, deadline.Token);
+            context.Console.Out.WriteLine($"recorded: {ObjectIds.Short(commit)} is green in {env.Name} ({store.Label})");
+            return ExitCodes.Ok;
+        }
+        catch (EvidenceUnavailableException e)
+        {
+            return Failed(context, env.Name, commit, e.Failure);
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested)
+        {
+            return Failed(context, env.Name, commit, new EvidenceFailure("the store did not answer in time",
+                "the policy 'timeout' passed", "retry, or raise 'timeout' in .promote.yml"));
+        }
+    }
+
+    private static int Failed(CommandContext context, string env, string commit, EvidenceFailure failure)
+    {
+        context.Console.Error.WriteLine($"git-promote: could not record {ObjectIds.Short(commit)} as green in {env}");
+        context.Console.Error.WriteLine($"  {failure.What}: {failure.Why}");
+        context.Console.Error.WriteLine($"  what to do: {failure.Todo}");
+        return ExitCodes.Blocked;
+    }
+}

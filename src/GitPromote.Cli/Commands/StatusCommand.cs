@@ -1,0 +1,93 @@
+using GitPromote.Cli.Infrastructure;
+using GitPromote.Cli.Output;
+using GitPromote.Cli.Services;
+using GitPromote.Core.Policy;
+using GitPromote.Core.Push;
+
+namespace GitPromote.Cli.Commands;
+
+/// <summary><c>git promote status [--json]</c>: per environment, what is deployed, what is green, and what can go next.</summary>
+public static class StatusCommand
+{
+    public const string Usage = "git promote status [--json]";
+    private const int GreenShown = 5;
+
+    private sealed record EnvironmentStatus(EnvironmentPolicy Environment, string? Deployed, IReadOnlyList<CommitDescription> Green,
+        IReadOnlyList<string> GreenSources, string? Next, string? Problem);
+
+    public static async Task<int> RunAsync(CommandContext context, IReadOnlyList<string> args)
+    {
+        var a = ArgumentReader.Parse(args, ["--json"], []).ExpectAtMost(0, Usage);
+        using var workspace = Workspace.Find(context);
+        var policy = workspace.RequirePolicy().Policy;
+        var branch = CheckCommand.DefaultBranch(policy);
+        var repository = workspace.Repository;
+        var gatherer = new EvidenceGatherer(workspace.EvidenceProvider(policy));
+
+        using var deadline = new CancellationTokenSource(policy.Timeout);
+        var perEnv = await Task.WhenAll(policy.Environments.Select(async env =>
+        {
+            var deployedTask = workspace.DeployedCommitAsync(env, branch, deadline.Token);
+            var greenTask = gatherer.RecentGreenAsync(env, deadline.Token);
+            var (deployed, problem) = await deployedTask;
+            var green = CommitDescriptions.NewestFirst(repository, await greenTask)
+                .Take(GreenShown).Select(x => (x.Description, x.Fact.Source)).ToList();
+            return (env, deployed, problem, green);
+        }));
+
+        var statuses = new List<EnvironmentStatus>();
+        for (var i = 0; i < perEnv.Length; i++)
+        {
+            var (env, deployed, problem, green) = perEnv[i];
+            string? next = null;
+            if (i > 0 && perEnv[i - 1].green.Count > 0 && perEnv[i - 1].green[0].Description.Commit != deployed)
+                next = perEnv[i - 1].green[0].Description.Commit;
+            statuses.Add(new EnvironmentStatus(env, deployed, green.Select(g => g.Description).ToList(), green.Select(g => g.Source).ToList(), next, problem));
+        }
+
+        if (a.Has("--json")) WriteJson(context, policy, branch, statuses);
+        else WriteTable(context, policy, branch, statuses);
+        return ExitCodes.Ok;
+    }
+
+    private static void WriteTable(CommandContext context, PromotionPolicy policy, string branch, List<EnvironmentStatus> statuses)
+    {
+        var style = new Style(context.Console.ColorOnOut);
+        var o = context.Console.Out;
+        o.WriteLine(style.Bold($"{policy.Name}: {string.Join(" -> ", policy.Environments.Select(e => e.Name))}"));
+        foreach (var s in statuses)
+        {
+            var name = s.Environment.Name;
+            o.WriteLine();
+            o.WriteLine($"{style.Bold(name),-6} deployed {branch}: " + (s.Deployed is null ? style.Dim(s.Problem ?? "nothing yet") : ObjectIds.Short(s.Deployed)));
+            if (s.Green.Count == 0) o.WriteLine("       green: none recorded");
+            for (var i = 0; i < s.Green.Count; i++)
+            {
+                var g = s.Green[i];
+                var when = g.When is { } w ? w.ToString("yyyy-MM-dd HH:mm") : "";
+                o.WriteLine($"       {(i == 0 ? "green:" : "      ")} {ObjectIds.Short(g.Commit)}  {when,-16}  {s.GreenSources[i]}  {g.Subject}".TrimEnd());
+            }
+            if (s.Next is not null)
+            {
+                var remote = Core.Engine.EnvironmentRouter.RemoteNames(s.Environment).FirstOrDefault() ?? name;
+                var prev = policy.PreviousOf(s.Environment)!.Name;
+                o.WriteLine($"       next: {ObjectIds.Short(s.Next)} is green in {prev} and can go: " + style.Bold($"git push {remote} {ObjectIds.Short(s.Next)}:{branch}"));
+            }
+        }
+    }
+
+    private static void WriteJson(CommandContext context, PromotionPolicy policy, string branch, List<EnvironmentStatus> statuses) =>
+        context.Console.Out.WriteLine(Json.Object(
+            ("name", Json.String(policy.Name)),
+            ("branch", Json.String(branch)),
+            ("environments", Json.Array(statuses.Select(s => Json.Object(
+                ("name", Json.String(s.Environment.Name)),
+                ("deployed", Json.String(s.Deployed)),
+                ("problem", Json.String(s.Problem)),
+                ("green", Json.Array(s.Green.Select((g, i) => Json.Object(
+                    ("commit", Json.String(g.Commit)),
+                    ("when", Json.Time(g.When)),
+                    ("source", Json.String(s.GreenSources[i])),
+                    ("subject", Json.String(g.Subject)))))),
+                ("next", Json.String(s.Next))))))));
+}

@@ -1,0 +1,19 @@
+namespace GitPromote.Cli.Infrastructure;
+
+/// <summary>The exit codes of every command (DESIGN.md §6).</summary>
+public static class ExitCodes
+{
+    public const int Ok = 0;
+    public const int Blocked = 1;
+    public const int UsageOrPolicy = 2;
+    public const int Internal = 3;
+}
+
+/// <summary>A failure that ends a command with a short message and a known exit code; never a stack trace.</summary>
+public sealed class CommandFailedException(int exitCode, string message, string? todo = null) : Exception(message)
+{
+    public int ExitCode { get; } = exitCode;
+    public string? Todo { get; } = todo;
+
+    public static CommandFailedException Usage(string message, string? todo = null) => new(ExitCodes.UsageOrPolicy, message, todo);
+}

@@ -1,0 +1,33 @@
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+
+namespace GitPromote.Cli.Output;
+
+/// <summary>
+/// Minimal JSON writing for --json output, through Utf8JsonWriter so strings are escaped correctly; trim-safe
+/// because nothing is serialized by reflection.
+/// </summary>
+public static class Json
+{
+    public static string String(string? value)
+    {
+        if (value is null) return "null";
+        using var stream = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+            writer.WriteStringValue(value);
+        return Encoding.UTF8.GetString(stream.ToArray());
+    }
+
+    public static string Bool(bool value) => value ? "true" : "false";
+
+    public static string Number(long value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    public static string Time(DateTimeOffset? value) => value is { } v ? String(v.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'")) : "null";
+
+    /// <summary>An object from already-encoded values, in the given order.</summary>
+    public static string Object(params (string Name, string Value)[] members) =>
+        "{" + string.Join(",", members.Select(m => String(m.Name) + ":" + m.Value)) + "}";
+
+    public static string Array(IEnumerable<string> encodedValues) => "[" + string.Join(",", encodedValues) + "]";
+}

@@ -1,0 +1,121 @@
+using System.Text;
+using GitPromote.Core.Engine;
+using GitPromote.Core.Evidence;
+using GitPromote.Core.Push;
+
+namespace GitPromote.Cli.Output;
+
+/// <summary>What the renderer may say about commits beyond their ids (from the local repository, when it has them).</summary>
+public sealed record CommitDescription(string Commit, DateTimeOffset? When, string? Subject);
+
+/// <summary>How a bypass is asked for where this message will be read: env var on a client, push option on a server.</summary>
+public sealed record BypassHint(string Template);
+
+/// <summary>
+/// Turns a verdict into the few lines a person reads in their terminal: what was refused, why, what to do.
+/// Allowed promotions get one line each; unguarded refs say nothing.
+/// </summary>
+public sealed class VerdictRenderer(Style style)
+{
+    public const int RecentGreenShown = 5;
+
+    public string Render(BatchVerdict verdict, IReadOnlyList<CommitDescription> recentGreen, BypassHint bypass)
+    {
+        var sb = new StringBuilder();
+        var target = verdict.Target?.Name ?? "?";
+        var previous = verdict.Previous?.Name ?? "?";
+        foreach (var r in verdict.Refs)
+        {
+            var branch = ShortRef(r.Update.RemoteRef);
+            var commit = r.Update.Commit ?? r.Update.NewId;
+            switch (r.Kind)
+            {
+                case VerdictKind.Promoted:
+                    sb.AppendLine($"git-promote: {style.Green("ok")} {target}/{branch} <- {ObjectIds.Short(commit)}: green in {previous} ({r.Evidence?.Source})");
+                    break;
+                case VerdictKind.Rollback:
+                    sb.AppendLine($"git-promote: {style.Yellow("rollback")} {target}/{branch} <- {ObjectIds.Short(commit)}: green in {target} before (rollback: previously-green)");
+                    break;
+                case VerdictKind.Bypass:
+                    sb.AppendLine(style.Yellow($"git-promote: BYPASS {target}/{branch} <- {ObjectIds.Short(commit)} by {r.Bypass!.By}"));
+                    sb.AppendLine($"  justification: {r.Bypass.Justification}");
+                    sb.AppendLine($"  recorded in {target}'s store; it shows in: git promote audit {target}");
+                    break;
+                case VerdictKind.AllowedOnError:
+                    sb.AppendLine(style.Yellow($"git-promote: WARNING {target}/{branch} <- {ObjectIds.Short(commit)} allowed without evidence (on_error: allow)"));
+                    AppendFailure(sb, r.Failure);
+                    break;
+            }
+        }
+
+        var blocked = verdict.Blocked.ToList();
+        if (blocked.Count == 0) return sb.ToString();
+
+        sb.AppendLine(style.Red(style.Bold($"git-promote: push to {target} refused")) + $" ({blocked.Count} of {verdict.Refs.Count(x => x.Kind != VerdictKind.Unguarded)} deploy ref{(blocked.Count == 1 ? "" : "s")})");
+        foreach (var r in blocked)
+        {
+            var branch = ShortRef(r.Update.RemoteRef);
+            var commit = r.Update.Commit ?? r.Update.NewId;
+            sb.Append("  ").Append(style.Bold(r.Update.RemoteRef)).Append(": ");
+            switch (r.Reason)
+            {
+                case BlockReason.DeletesDeployBranch:
+                    sb.AppendLine($"deleting the deploy branch '{branch}' of {target} is not allowed");
+                    sb.AppendLine($"    to take {target} back, push an older green commit instead: git push {verdict.Request.RemoteName} <commit>:{branch}");
+                    break;
+                case BlockReason.NotACommit:
+                    sb.AppendLine($"{ObjectIds.Short(r.Update.NewId)} is not a commit in this repository");
+                    break;
+                case BlockReason.NotGreen:
+                    sb.AppendLine($"{ObjectIds.Short(commit)} is not green in {previous}");
+                    sb.AppendLine($"    no evidence in: {string.Join(", ", r.Lacking.Select(l => l.Label))}");
+                    break;
+                case BlockReason.EvidenceUnavailable:
+                    sb.AppendLine($"could not tell whether {ObjectIds.Short(commit)} is green in {previous}");
+                    AppendFailure(sb, r.Failure);
+                    break;
+                case BlockReason.BypassRejected:
+                    sb.AppendLine($"the bypass justification does not match the policy's pattern {verdict.BypassPattern}");
+                    sb.AppendLine($"    e.g. {bypass.Template.Replace("{justification}", "INC-123: <what happened and who approved>")}");
+                    break;
+                case BlockReason.BypassNotRecorded:
+                    sb.AppendLine($"the bypass could not be recorded, so it is not allowed");
+                    AppendFailure(sb, r.Failure);
+                    break;
+            }
+        }
+
+        if (blocked.Any(b => b.Reason is BlockReason.NotGreen or BlockReason.EvidenceUnavailable))
+        {
+            if (recentGreen.Count > 0)
+            {
+                sb.AppendLine($"  newest commits green in {previous}:");
+                foreach (var g in recentGreen.Take(RecentGreenShown))
+                {
+                    var when = g.When is { } w ? w.ToString("yyyy-MM-dd HH:mm") : "";
+                    sb.AppendLine($"    {ObjectIds.Short(g.Commit)}  {when,-16}  {Truncate(g.Subject ?? "", 60)}".TrimEnd());
+                }
+                var firstBranch = ShortRef(blocked[0].Update.RemoteRef);
+                sb.AppendLine($"  to promote the newest of them: {style.Bold($"git push {verdict.Request.RemoteName} {ObjectIds.Short(recentGreen[0].Commit)}:{firstBranch}")}");
+            }
+            else if (blocked.Any(b => b.Reason == BlockReason.NotGreen))
+            {
+                sb.AppendLine($"  no commit is green in {previous} yet: push to {previous} first and let its pipeline record it");
+            }
+            sb.AppendLine($"  in an emergency: {bypass.Template.Replace("{justification}", "<justification>")} (must match {verdict.BypassPattern})");
+        }
+        return sb.ToString();
+    }
+
+    private static void AppendFailure(StringBuilder sb, EvidenceFailure? failure)
+    {
+        if (failure is null) return;
+        sb.AppendLine($"    {failure.What}: {failure.Why}");
+        sb.AppendLine($"    what to do: {failure.Todo}");
+    }
+
+    public static string ShortRef(string refName) =>
+        refName.StartsWith("refs/heads/", StringComparison.Ordinal) ? refName["refs/heads/".Length..] : refName;
+
+    private static string Truncate(string s, int max) => s.Length <= max ? s : s[..(max - 3)] + "...";
+}

@@ -1,0 +1,22 @@
+using GitPromote.Aws;
+using GitPromote.Core.Evidence;
+using GitPromote.Core.Policy;
+
+namespace GitPromote.Cli.Services;
+
+/// <summary>
+/// Routes each evidence source to the provider that understands it: git refs, or AWS (SSM, CodePipeline).
+/// The AWS side is built only when a policy's source needs it, so git-only pushes never load the SDK.
+/// </summary>
+public sealed class CompositeEvidenceProvider(IEvidenceProvider git, Lazy<AwsEvidenceProvider> aws) : IEvidenceProvider
+{
+    public IEvidenceReader OpenReader(EnvironmentPolicy environment, EvidenceSource source) =>
+        source is GitEvidence ? git.OpenReader(environment, source) : aws.Value.OpenReader(environment, source);
+
+    public IRecordStore OpenStore(EnvironmentPolicy environment) =>
+        environment.StoresInSsm ? aws.Value.OpenStore(environment) : git.OpenStore(environment);
+
+    /// <summary>Who a record in this environment's store is written by: the AWS caller for SSM, else git's user.</summary>
+    public async Task<Identity> RecorderAsync(EnvironmentPolicy environment, Identity gitUser, CancellationToken cancellationToken) =>
+        environment.StoresInSsm ? await aws.Value.GetRecorderAsync(environment, cancellationToken) : gitUser;
+}

@@ -1,0 +1,36 @@
+using GitPromote.Cli.Infrastructure;
+
+namespace GitPromote.Cli.Services;
+
+/// <summary>
+/// Where an installation keeps its parts: <c>PREFIX/bin/git-promote</c> and <c>PREFIX/share/git-promote/hooks/</c>
+/// (install.sh). Found from the running binary, so a hook never depends on PATH.
+/// </summary>
+public static class InstalledLayout
+{
+    public static string BinaryPath => Environment.ProcessPath ?? "git-promote";
+
+    public static string HooksDir =>
+        Path.GetFullPath(Path.Combine(Path.GetDirectoryName(BinaryPath) ?? ".", "..", "share", "git-promote", "hooks"));
+
+    public static string RequireHooksDir(string? overrideDir)
+    {
+        var dir = Path.GetFullPath(overrideDir ?? HooksDir);
+        if (!File.Exists(Path.Combine(dir, "pre-push")))
+            throw new CommandFailedException(ExitCodes.UsageOrPolicy, $"no git-promote hooks in {dir}",
+                "install git-promote with ./install.sh (it puts the hooks beside the binary), or pass --hooks-dir");
+        return dir;
+    }
+
+    /// <summary>True when <paramref name="dir"/> holds git-promote's shims (any installation, any version).</summary>
+    public static bool IsOurHooksDir(string dir)
+    {
+        try
+        {
+            var prePush = Path.Combine(dir, "pre-push");
+            return File.Exists(prePush) && File.ReadAllText(prePush).Contains(HookChain.ShimMarker, StringComparison.Ordinal);
+        }
+        catch (IOException) { return false; }
+        catch (UnauthorizedAccessException) { return false; }
+    }
+}

@@ -1,0 +1,79 @@
+using GitPromote.Cli.Output;
+using GitPromote.Core.Engine;
+using GitPromote.Core.Evidence;
+using GitPromote.Core.Policy;
+using GitPromote.Core.Push;
+using GitPromote.Git;
+
+namespace GitPromote.Cli.Services;
+
+public sealed record GateResult(BatchVerdict Verdict, IReadOnlyList<CommitDescription> RecentGreen);
+
+/// <summary>
+/// One push, end to end, minus the hook plumbing: ask the evidence, decide, find what to suggest, and
+/// record bypasses before letting them through. Shared by the client hook, the server hook and <c>check</c>.
+/// </summary>
+public sealed class PushGate(IEvidenceProvider provider, PositiveCache? cache, IGitRepository repository)
+{
+    public async Task<GateResult> DecideAsync(PromotionPolicy policy, PushRequest request, EvidencePlan plan, PushContext context, CancellationToken deadline)
+    {
+        var gatherer = new EvidenceGatherer(provider, cache);
+        var answers = plan.NeedsEvidence ? await gatherer.AskAsync(plan.Queries, deadline) : [];
+        var verdict = PromotionEngine.Decide(policy, request, plan, context, answers);
+
+        IReadOnlyList<CommitDescription> recent = [];
+        if (plan.Previous is { } previous && verdict.Blocked.Any(b => b.Reason is BlockReason.NotGreen or BlockReason.EvidenceUnavailable))
+            recent = Newest(await gatherer.RecentGreenAsync(previous, deadline));
+
+        verdict = await RecordBypassesAsync(verdict, plan.Target, deadline);
+        return new GateResult(verdict, recent);
+    }
+
+    private async Task<BatchVerdict> RecordBypassesAsync(BatchVerdict verdict, EnvironmentPolicy? target, CancellationToken deadline)
+    {
+        var bypasses = verdict.BypassesToRecord.ToList();
+        if (bypasses.Count == 0 || target is null) return verdict;
+
+        // A bypass is recorded only for a push that will really happen: if another ref is refused, nothing goes.
+        if (verdict.Refs.Any(r => !r.IsAllowed))
+        {
+            var notRecorded = new EvidenceFailure("nothing recorded", "other refs of this push are refused, so the push will not happen", "fix the refused refs, or push them separately");
+            foreach (var b in bypasses) verdict = verdict.WithBypassNotRecorded(b, notRecorded);
+            return verdict;
+        }
+
+        IRecordStore store;
+        try
+        {
+            store = provider.OpenStore(target);
+        }
+        catch (EvidenceUnavailableException e)
+        {
+            foreach (var b in bypasses) verdict = verdict.WithBypassNotRecorded(b, e.Failure);
+            return verdict;
+        }
+
+        foreach (var b in bypasses)
+        {
+            var record = b.Bypass! with { Remote = RemoteUrls.Redact(verdict.Request.RemoteUrl) };
+            try
+            {
+                await store.RecordBypassAsync(record, deadline);
+            }
+            catch (EvidenceUnavailableException e)
+            {
+                verdict = verdict.WithBypassNotRecorded(b, e.Failure);
+            }
+            catch (OperationCanceledException) when (deadline.IsCancellationRequested)
+            {
+                verdict = verdict.WithBypassNotRecorded(b, new EvidenceFailure(
+                    $"writing the bypass record to {store.Label} did not finish in time", "the check ran out of its time budget (policy 'timeout')",
+                    "retry; if it keeps failing, check access to the store"));
+            }
+        }
+        return verdict;
+    }
+
+    /// <summary>Newest first: by when evidence says it was recorded, else by the commit's own time when this clone has it.</summary>
+    private List<CommitDescription> Newest(IReadOnlyList<GreenFact> facts) => CommitDescriptions.NewestFirst(repository, facts).Select(x => x.Description).ToList();
+}

@@ -1,0 +1,105 @@
+using GitPromote.Cli.Infrastructure;
+using GitPromote.Core.Evidence;
+using GitPromote.Core.Policy;
+using GitPromote.Aws;
+using GitPromote.Aws.Access;
+using GitPromote.Git;
+using GitPromote.Git.Evidence;
+
+namespace GitPromote.Cli.Services;
+
+/// <summary>
+/// The repository a command runs in, its policy, and the evidence providers built for it. Opening libgit2 is
+/// deferred until something needs the repository: the hook's fast path (an unguarded push) never does.
+/// </summary>
+public sealed class Workspace : IDisposable
+{
+    private readonly CommandContext _context;
+    private IGitRepository? _repository;
+
+    private readonly GitLocation _location;
+
+    private Workspace(CommandContext context, GitLocation location)
+    {
+        _context = context;
+        _location = location;
+    }
+
+    public string GitDir => _location.GitDir;
+    public string? WorkTree => _location.WorkTree;
+
+    public IGitRepository Repository => _repository ??= GitRepositoryLocator.Open(_location, _context.Environment.Get);
+
+    /// <summary>Finds the repository around the current directory without loading libgit2.</summary>
+    public static Workspace Find(CommandContext context)
+    {
+        var location = GitRepositoryLocator.Locate(context.Environment.CurrentDirectory, context.Environment.Get)
+            ?? throw new CommandFailedException(ExitCodes.UsageOrPolicy, "not inside a git repository", "run this in a clone");
+        return new Workspace(context, location);
+    }
+
+    /// <summary>The policy of this repository: the work tree's file, or the one committed at HEAD in a bare repository.</summary>
+    public LoadedPolicy? LoadPolicy()
+    {
+        if (WorkTree is not null) return PolicySource.FromWorkTree(WorkTree);
+        var text = Repository.ReadFileAt("HEAD", PromotionPolicy.FileName);
+        return text is null ? null : PolicySource.FromText(text, $"HEAD:{PromotionPolicy.FileName}", PolicySource.DefaultName(GitDir));
+    }
+
+    public LoadedPolicy RequirePolicy() => LoadPolicy() ?? throw new CommandFailedException(ExitCodes.UsageOrPolicy,
+        $"no {PromotionPolicy.FileName} in this repository", "create one with: git promote init");
+
+    public CompositeEvidenceProvider EvidenceProvider(PromotionPolicy policy)
+    {
+        var variables = new AwsVariables(_context.Environment);
+        return new CompositeEvidenceProvider(
+            new GitEvidenceProvider(Repository, new GitRemoteClient(GitDir)),
+            new Lazy<AwsEvidenceProvider>(() =>
+            {
+                AwsRuntimeSetup.Register(variables);
+                return new AwsEvidenceProvider(policy, variables);
+            }));
+    }
+
+    private sealed class AwsVariables(IProcessEnvironment environment) : IEnvironmentVariables
+    {
+        public string? Get(string name) => environment.Get(name) is { Length: > 0 } v ? v : null;
+    }
+
+    /// <summary>The commit an environment's deploy branch points at on its remote, or why that is unknown.</summary>
+    public async Task<(string? Commit, string? Problem)> DeployedCommitAsync(EnvironmentPolicy environment, string branch, CancellationToken cancellationToken)
+    {
+        var refName = "refs/heads/" + branch;
+        try
+        {
+            var remote = EnvironmentRemote.Resolve(Repository, environment);
+            var refs = await new GitRemoteClient(GitDir).ListRefsAsync(remote.Remote, [refName], cancellationToken);
+            var deployed = refs.FirstOrDefault(r => r.Name == refName);
+            return deployed is null ? (null, "nothing deployed yet") : (deployed.Id, null);
+        }
+        catch (EvidenceUnavailableException e)
+        {
+            return (null, e.Failure.What);
+        }
+        catch (GitCommandException e)
+        {
+            return (null, e.Message);
+        }
+        catch (OperationCanceledException)
+        {
+            return (null, "its remote did not answer in time");
+        }
+    }
+
+    public PositiveCache Cache(PromotionPolicy policy) => new(Path.Combine(GitDir, "promote", "green-cache"), policy.Name);
+
+    /// <summary>Who is acting: git's user.name and user.email, as git itself would sign a commit.</summary>
+    public Identity CurrentIdentity()
+    {
+        var name = Repository.ConfigValue("user.name") ?? _context.Environment.Get("GIT_COMMITTER_NAME");
+        var email = Repository.ConfigValue("user.email") ?? _context.Environment.Get("GIT_COMMITTER_EMAIL");
+        return name is null && email is null ? Identity.Unknown : new Identity(name ?? "unknown", email ?? "");
+    }
+
+    public void Dispose() => _repository?.Dispose();
+}

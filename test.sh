@@ -1,0 +1,28 @@
+#!/bin/sh
+# Runs every test: builds and installs the Native AOT binary into a throw-away prefix (the integration tests
+# push through those installed hooks), then runs the xunit suites. Services the tests need (the moto SSM
+# emulator, the CodePipeline fake) are started by the tests themselves on free loopback ports.
+set -eu
+root=$(cd -- "$(dirname -- "$0")" && pwd)
+prefix=$(mktemp -d "${TMPDIR:-/tmp}/git-promote-test.XXXXXX")
+results="$prefix/results"
+trap 'rm -rf "$prefix"' EXIT INT TERM
+
+"$root/install.sh" --prefix "$prefix/install" >/dev/null
+export GIT_PROMOTE_TEST_PREFIX="$prefix/install"
+
+status=0
+dotnet test "$root/Hooks.sln" -c Release --nologo --logger "trx" --results-directory "$results" "$@" || status=$?
+
+# One plain closing line over all suites, for humans and CI.
+passed=0; failed=0; skipped=0
+for trx in "$results"/*.trx; do
+  [ -e "$trx" ] || continue
+  c=$(grep -o '<Counters [^>]*>' "$trx" | head -n 1)
+  p=$(echo "$c" | sed -n 's/.* passed="\([0-9]*\)".*/\1/p'); f=$(echo "$c" | sed -n 's/.* failed="\([0-9]*\)".*/\1/p')
+  t=$(echo "$c" | sed -n 's/.* total="\([0-9]*\)".*/\1/p'); e=$(echo "$c" | sed -n 's/.* executed="\([0-9]*\)".*/\1/p')
+  passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0})); skipped=$((skipped + ${t:-0} - ${e:-0}))
+done
+echo "tests: $passed passed, $failed failed, $skipped skipped"
+[ "$passed" -gt 0 ] || { echo "no test ran" >&2; exit 1; }
+exit $status

@@ -1,0 +1,170 @@
+using System.Diagnostics;
+
+namespace GitPromote.IntegrationTests;
+
+public sealed record Run(int ExitCode, string Stdout, string Stderr)
+{
+    public string Output => Stdout + Stderr;
+}
+
+/// <summary>
+/// A throw-away world for one test: its own HOME and git config (the machine's are never read or touched),
+/// bare repositories standing for the environments' remotes, and clones wired with the installed hooks.
+/// </summary>
+public sealed class Sandbox : IDisposable
+{
+    public const string StandardPolicy = """
+        version: 1
+        name: orders-service
+        branches: [main]
+        environments:
+          - name: dev
+            remotes: [dev]
+            evidence:
+              - git: {}
+          - name: stg
+            remotes: [stg]
+            evidence:
+              - git: {}
+          - name: prd
+            remotes: [prd]
+            evidence:
+              - git: {}
+        rollback: previously-green
+        bypass:
+          justification: '^[A-Z]+-[0-9]+: .{10,}'
+        on_error: block
+        timeout: 10s
+
+        """;
+
+    private readonly InstalledGitPromote _installed;
+    private int _commits;
+
+    public Sandbox(InstalledGitPromote installed)
+    {
+        _installed = installed;
+        Root = Path.Combine(Path.GetTempPath(), "gp-" + Guid.NewGuid().ToString("N")[..10]);
+        Home = Path.Combine(Root, "home");
+        Directory.CreateDirectory(Home);
+        GlobalConfig = Path.Combine(Home, ".gitconfig");
+        File.WriteAllText(GlobalConfig, "[user]\n\tname = Dana Developer\n\temail = dana@example.com\n[init]\n\tdefaultBranch = main\n[protocol \"file\"]\n\tallow = always\n");
+    }
+
+    public string Root { get; }
+    public string Home { get; }
+    public string GlobalConfig { get; }
+    public InstalledGitPromote Installed => _installed;
+
+    /// <summary>Extra environment for every process of this sandbox (e.g. PROMOTE_BYPASS for one push).</summary>
+    public Dictionary<string, string?> Environment { get; } = new();
+
+    public string Bare(string name, params string[] initArgs)
+    {
+        var path = Path.Combine(Root, name + ".git");
+        Git(Root, ["init", "--quiet", "--bare", .. initArgs, path]).EnsureOk();
+        return path;
+    }
+
+    /// <summary>Three bare remotes and a wired clone with a committed policy and one commit; returns the clone.</summary>
+    public string Project(string policy = StandardPolicy, string[]? initArgs = null, string[]? envs = null)
+    {
+        initArgs ??= [];
+        envs ??= ["dev", "stg", "prd"];
+        var clone = Path.Combine(Root, "app");
+        Git(Root, ["init", "--quiet", .. initArgs, clone]).EnsureOk();
+        foreach (var env in envs)
+            Git(clone, "remote", "add", env, Bare(env, initArgs)).EnsureOk();
+        File.WriteAllText(Path.Combine(clone, ".promote.yml"), policy);
+        Commit(clone, "first");
+        Promote(clone, "install").EnsureOk();
+        return clone;
+    }
+
+    public string Commit(string repo, string message)
+    {
+        _commits++;
+        File.WriteAllText(Path.Combine(repo, $"file{_commits}.txt"), message + "\n");
+        Git(repo, "add", "-A").EnsureOk();
+        Git(repo, "commit", "--quiet", "-m", message).EnsureOk();
+        return Git(repo, "rev-parse", "HEAD").EnsureOk().Stdout.Trim();
+    }
+
+    public Run Git(string dir, params string[] args) => Exec(dir, "git", args);
+
+    public Run Promote(string dir, params string[] args) => Exec(dir, _installed.BinaryPath, args);
+
+    public Run Exec(string dir, string program, IEnumerable<string> args, string? stdin = null, IDictionary<string, string?>? env = null)
+    {
+        var start = new ProcessStartInfo(program)
+        {
+            WorkingDirectory = dir,
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var a in args) start.ArgumentList.Add(a);
+        foreach (var key in start.Environment.Keys.Where(k => k.StartsWith("GIT_", StringComparison.Ordinal) || k.StartsWith("PROMOTE_", StringComparison.Ordinal) || k.StartsWith("AWS_", StringComparison.Ordinal)).ToList())
+            start.Environment.Remove(key);
+        start.Environment["HOME"] = Home;
+        start.Environment["XDG_CONFIG_HOME"] = Path.Combine(Home, ".config");
+        start.Environment["GIT_CONFIG_GLOBAL"] = GlobalConfig;
+        start.Environment["GIT_CONFIG_NOSYSTEM"] = "1";
+        start.Environment["NO_COLOR"] = "1";
+        // git looks up `git promote` on PATH: the installed binary comes first.
+        start.Environment["PATH"] = Path.Combine(_installed.Prefix, "bin") + ":" + System.Environment.GetEnvironmentVariable("PATH");
+        foreach (var (k, v) in Environment) Set(start, k, v);
+        if (env is not null) foreach (var (k, v) in env) Set(start, k, v);
+
+        using var p = Process.Start(start)!;
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        try
+        {
+            if (stdin is not null) p.StandardInput.Write(stdin);
+            p.StandardInput.Close();
+        }
+        catch (IOException) { }
+        if (!p.WaitForExit(120_000))
+        {
+            p.Kill(entireProcessTree: true);
+            throw new TimeoutException($"{program} {string.Join(' ', args)} did not finish in 120 s");
+        }
+        return new Run(p.ExitCode, stdout.Result, stderr.Result);
+    }
+
+    private static void Set(ProcessStartInfo start, string key, string? value)
+    {
+        if (value is null) start.Environment.Remove(key);
+        else start.Environment[key] = value;
+    }
+
+    public string RemoteRef(string bare, string refName)
+    {
+        var r = Git(Root, "ls-remote", bare, refName).EnsureOk();
+        return r.Stdout.Split('\t', 2)[0].Trim();
+    }
+
+    public void Dispose()
+    {
+        try { Directory.Delete(Root, recursive: true); }
+        catch (IOException) { }
+        catch (UnauthorizedAccessException) { }
+    }
+}
+
+public static class RunAssertions
+{
+    public static Run EnsureOk(this Run run)
+    {
+        if (run.ExitCode != 0) throw new Xunit.Sdk.XunitException($"expected success, got exit {run.ExitCode}:\n{run.Output}");
+        return run;
+    }
+
+    public static Run EnsureExit(this Run run, int code)
+    {
+        if (run.ExitCode != code) throw new Xunit.Sdk.XunitException($"expected exit {code}, got {run.ExitCode}:\n{run.Output}");
+        return run;
+    }
+}
