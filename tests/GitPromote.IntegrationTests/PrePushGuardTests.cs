@@ -64,12 +64,12 @@ public sealed class PrePushGuardTests(InstalledGitPromote installed) : IDisposab
         _s.Promote(app, "record", "dev", head).EnsureOk();
         _s.Git(app, "push", "stg", "main").EnsureOk();
 
-        var refused = _s.Git(app, "push", "prd", $"{head}:main");
+        var refused = _s.Git(app, "push", "prd", $"{head}:refs/heads/main");
         Assert.NotEqual(0, refused.ExitCode);
         Assert.Contains("is not green in stg", refused.Stderr);
 
         _s.Promote(app, "record", "stg", head).EnsureOk();
-        _s.Git(app, "push", "prd", $"{head}:main").EnsureOk();
+        _s.Git(app, "push", "prd", $"{head}:refs/heads/main").EnsureOk();
         Assert.Equal(head, _s.RemoteRef(Path.Combine(_s.Root, "prd.git"), "refs/heads/main"));
     }
 
@@ -99,6 +99,7 @@ public sealed class PrePushGuardTests(InstalledGitPromote installed) : IDisposab
         Promote(app, v2, "dev", "stg", "prd");
         // v1 stays green in stg, so it would pass as a promotion; make stg forget it to isolate the rollback rule.
         _s.Git(_s.Root, "--git-dir", Path.Combine(_s.Root, "stg.git"), "update-ref", "-d", $"refs/promote/green/{v1}").EnsureOk();
+        File.Delete(Path.Combine(app, ".git", "promote", "green-cache"));
 
         var rollback = _s.Git(app, "push", "-f", "prd", $"{v1}:main");
 
@@ -147,8 +148,7 @@ public sealed class PrePushGuardTests(InstalledGitPromote installed) : IDisposab
         var app = _s.Project();
         var prd = Path.Combine(_s.Root, "prd.git");
         var hook = Path.Combine(prd, "hooks", "pre-receive");
-        File.WriteAllText(hook, "#!/bin/sh\nwhile read old new ref; do case \"$ref\" in refs/promote/bypass/*) echo 'audit store is read-only' >&2; exit 1;; esac; done\nexit 0\n");
-        File.SetUnixFileMode(hook, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        Sandbox.WriteScript(hook, "#!/bin/sh\nwhile read old new ref; do case \"$ref\" in refs/promote/bypass/*) echo 'audit store is read-only' >&2; exit 1;; esac; done\nexit 0\n");
 
         var push = _s.Exec(app, "git", ["push", "prd", "main"], env: new Dictionary<string, string?> { ["PROMOTE_BYPASS"] = GoodJustification });
 
@@ -269,8 +269,7 @@ public sealed class PrePushGuardTests(InstalledGitPromote installed) : IDisposab
         var app = _s.Project();
         var own = Path.Combine(app, ".git", "hooks", "pre-push");
         var seen = Path.Combine(_s.Root, "seen.txt");
-        File.WriteAllText(own, $"#!/bin/sh\necho \"$1 $2\" > '{seen}'\ncat >> '{seen}'\n");
-        File.SetUnixFileMode(own, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        Sandbox.WriteScript(own, $"#!/bin/sh\necho \"$1 $2\" > '{seen}'\ncat >> '{seen}'\n");
 
         _s.Git(app, "push", "dev", "main").EnsureOk();
 

@@ -140,6 +140,14 @@ public sealed class Sandbox : IDisposable
         else start.Environment[key] = value;
     }
 
+    /// <summary>Writes an executable script (a hook, a fake tool).</summary>
+    public static void WriteScript(string path, string text)
+    {
+        File.WriteAllText(path, text.Replace("\r\n", "\n"));
+        if (!OperatingSystem.IsWindows())
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+    }
+
     public string RemoteRef(string bare, string refName)
     {
         var r = Git(Root, "ls-remote", bare, refName).EnsureOk();

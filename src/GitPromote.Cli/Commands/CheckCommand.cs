@@ -2,6 +2,7 @@ using GitPromote.Cli.Infrastructure;
 using GitPromote.Cli.Output;
 using GitPromote.Cli.Services;
 using GitPromote.Core.Engine;
+using GitPromote.Core.Evidence;
 using GitPromote.Core.Policy;
 using GitPromote.Core.Push;
 
@@ -27,7 +28,7 @@ public static class CheckCommand
         var remoteName = EnvironmentRouter.RemoteNames(target).FirstOrDefault() ?? target.Name;
         var request = new PushRequest(remoteName, remoteName, [new RefUpdate(rev, commit, branch, new string('0', commit.Length)) { Commit = commit }]);
         var plan = PromotionEngine.PlanFor(policy, request, target);
-        var push = new PushContext(workspace.CurrentIdentity(), context.Clock.Now, null);
+        var push = new PushContext(Identity.Unknown, context.Clock.Now, null);
 
         using var deadline = new CancellationTokenSource(policy.Timeout);
         var gate = new PushGate(workspace.EvidenceProvider(policy), workspace.Cache(policy), workspace.Repository);

@@ -3,6 +3,7 @@ using GitPromote.Cli.Infrastructure;
 using GitPromote.Cli.Output;
 using GitPromote.Cli.Services;
 using GitPromote.Core.Engine;
+using GitPromote.Core.Evidence;
 using GitPromote.Core.Policy;
 using GitPromote.Core.Push;
 using GitPromote.Git;
@@ -69,7 +70,8 @@ public static class HookCommand
             .ToList();
         var request = new PushRequest(routeName, remoteUrl, updates);
         var plan = PromotionEngine.Plan(policy, request);
-        var push = new PushContext(workspace.CurrentIdentity(), context.Clock.Now, BypassJustification(context));
+        var bypass = BypassJustification(context);
+        var push = new PushContext(bypass is null ? Identity.Unknown : workspace.CurrentIdentity(), context.Clock.Now, bypass);
 
         using var deadline = new CancellationTokenSource(policy.Timeout);
         var gate = new PushGate(workspace.EvidenceProvider(policy), workspace.Cache(policy), repository);

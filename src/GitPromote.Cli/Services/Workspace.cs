@@ -93,12 +93,29 @@ public sealed class Workspace : IDisposable
 
     public PositiveCache Cache(PromotionPolicy policy) => new(Path.Combine(GitDir, "promote", "green-cache"), policy.Name);
 
-    /// <summary>Who is acting: git's user.name and user.email, as git itself would sign a commit.</summary>
+    /// <summary>
+    /// Who is acting, as git itself would sign a commit: <c>git var GIT_COMMITTER_IDENT</c> honours every config level,
+    /// includes and GIT_COMMITTER_* (libgit2 misses some of them, e.g. GIT_CONFIG_GLOBAL).
+    /// </summary>
     public Identity CurrentIdentity()
     {
-        var name = Repository.ConfigValue("user.name") ?? _context.Environment.Get("GIT_COMMITTER_NAME");
-        var email = Repository.ConfigValue("user.email") ?? _context.Environment.Get("GIT_COMMITTER_EMAIL");
-        return name is null && email is null ? Identity.Unknown : new Identity(name ?? "unknown", email ?? "");
+        try
+        {
+            using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            var result = GitProcess.Default.Run(WorkTree ?? GitDir, ["var", "GIT_COMMITTER_IDENT"], null, deadline.Token);
+            if (result.Succeeded && ParseIdent(result.StdoutText) is { } who) return who;
+        }
+        catch (Exception e) when (e is GitCommandException or OperationCanceledException) { }
+        return _context.Environment.Get("USER") is { Length: > 0 } user ? new Identity(user, "") : Identity.Unknown;
+    }
+
+    /// <summary>Parses <c>Name &lt;email&gt; 1700000000 +0000</c>.</summary>
+    internal static Identity? ParseIdent(string ident)
+    {
+        var open = ident.IndexOf('<');
+        var close = ident.IndexOf('>', open + 1);
+        if (open < 0 || close < 0) return null;
+        return new Identity(ident[..open].Trim(), ident[(open + 1)..close].Trim());
     }
 
     public void Dispose() => _repository?.Dispose();
