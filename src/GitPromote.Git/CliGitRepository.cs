@@ -21,14 +21,20 @@ public sealed class CliGitRepository : IGitRepository
         GitDir = location.GitDir;
         WorkTree = location.WorkTree;
         CommonDir = location.CommonDir;
-        _git = (git ?? GitProcess.Default).With(new Dictionary<string, string?>
+        var process = git ?? GitProcess.Default;
+        var readEnvironment = new Dictionary<string, string?>(StringComparer.Ordinal)
         {
-            // git >= 2.44: never fetch a missing object of a partial clone. Older git: protocol.allow=never below.
+            // Never fetch a missing object of a partial clone: git >= 2.44 (and 2.39.4+ security releases) honour
+            // GIT_NO_LAZY_FETCH; older ones run a lazy "git fetch" child, which an allow-list naming no transport stops
+            // at once and offline (GIT_ALLOW_PROTOCOL beats any protocol.*.allow config).
             ["GIT_NO_LAZY_FETCH"] = "1",
+            ["GIT_ALLOW_PROTOCOL"] = "none",
             ["GIT_OPTIONAL_LOCKS"] = "0",
-        });
-        // protocol.allow=never reaches the lazy-fetch child through GIT_CONFIG_PARAMETERS, so it fails at once, offline.
-        _readPrefix = ["--git-dir=" + GitDir, "--no-replace-objects", "-c", "protocol.allow=never"];
+        };
+        // The caller's variables win (a test simulates an old git with GIT_NO_LAZY_FETCH=0).
+        foreach (var (k, v) in process.Environment) readEnvironment[k] = v;
+        _git = process.With(readEnvironment);
+        _readPrefix = ["--git-dir=" + GitDir, "--no-replace-objects"];
         ObjectFormat = ReadObjectFormat(location);
     }
 
