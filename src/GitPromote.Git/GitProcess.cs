@@ -96,7 +96,7 @@ public sealed class GitProcess
         if (stdout.Overflowed)
         {
             throw new GitCommandException(
-                $"git {GitErrors.Subcommand(arguments)} produced more than {StdoutLimit / (1024 * 1024)} MiB of output; stopped", -1, "");
+                $"git {GitErrors.Subcommand(arguments)} produced more than {Size(StdoutLimit)} of output; stopped", -1, "");
         }
         return new GitResult(arguments, process.ExitCode, stdout.Bytes, System.Text.Encoding.UTF8.GetString(stderr.Bytes));
     }
@@ -121,6 +121,9 @@ public sealed class GitProcess
         }
         return psi;
     }
+
+    private static string Size(int bytes) =>
+        bytes >= 1024 * 1024 ? $"{bytes / (1024 * 1024)} MiB" : bytes >= 1024 ? $"{bytes / 1024} KiB" : $"{bytes} bytes";
 
     private static OperationCanceledException TimedOut(IReadOnlyList<string> arguments, CancellationToken token) =>
         new($"git {GitErrors.Subcommand(arguments)} did not finish before its deadline and was stopped", token);
