@@ -137,3 +137,36 @@ public sealed class CliOnlyRepositoryTests : IDisposable
         Assert.Null(libgit2.ResolveCommit(pushed));
     }
 }
+
+/// <summary>Git evidence in SHA-256 repositories: 64-character ids in ref names, tags and bypass records.</summary>
+public sealed class Sha256GitEvidenceTests : IDisposable
+{
+    private readonly TempDirectory _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    [Fact]
+    public async Task Green_and_bypass_records_work_with_sha256_ids()
+    {
+        var server = _dir.Combine("server.git");
+        GitCli.Run(_dir.Path, "init", "-q", "--bare", "--object-format=sha256", server);
+        var work = _dir.Combine("work");
+        Directory.CreateDirectory(work);
+        GitCli.Run(work, "init", "-q", "--object-format=sha256");
+        var commit = GitCli.Commit(work, "one");
+        GitCli.Run(work, "remote", "add", "dev", GitCli.FileUrl(server));
+        using var repo = GitRepositoryLocator.Open(work, _ => null);
+        var provider = new Evidence.GitEvidenceProvider(repo, new GitRemoteClient(repo));
+        var env = new Core.Policy.EnvironmentPolicy("dev", 0, ["dev"], null, [new Core.Policy.GitEvidence()], Core.Policy.RequireMode.Any);
+        var record = new BypassRecord("dev", commit, "refs/heads/main", "INC-9: sha256 emergency", new Identity("A", "a@example.com"),
+            DateTimeOffset.UnixEpoch);
+
+        await provider.OpenStore(env).RecordGreenAsync(commit, new Identity("A", "a@example.com"), DateTimeOffset.UnixEpoch, CancellationToken.None);
+        await provider.OpenStore(env).RecordBypassAsync(record, CancellationToken.None);
+
+        Assert.Equal(64, commit.Length);
+        var green = await provider.OpenReader(env, new Core.Policy.GitEvidence()).FindGreenAsync([commit], CancellationToken.None);
+        Assert.Equal(commit, Assert.Single(green).Commit);
+        Assert.Equal([record], await provider.OpenStore(env).ListBypassesAsync(CancellationToken.None));
+    }
+}
