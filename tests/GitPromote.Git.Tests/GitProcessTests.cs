@@ -64,21 +64,35 @@ public sealed class GitProcessTests : IDisposable
         Assert.Equal("0|never|yes|unset\n", git.Run(_dir.Path, ["x"]).StdoutText);
     }
 
-    [Fact]
-    public async Task The_deadline_kills_the_whole_process_tree_in_time()
+    [Theory]
+    [InlineData(false, "47.123")]
+    [InlineData(true, "47.321")]
+    public async Task The_deadline_kills_the_whole_process_tree_in_time(bool synchronous, string marker)
     {
-        // ssh that never answers: git -> sh -> sleep. A marker duration finds the sleep afterwards.
-        const string marker = "47.123";
+        // ssh that never answers: git -> sh -> sleep. The marker duration finds the sleep afterwards.
         var git = new GitProcess(new Dictionary<string, string?> { ["GIT_SSH_COMMAND"] = $"sleep {marker} #" });
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(1));
+        string[] args = ["ls-remote", "ssh://example.invalid/repo.git"];
         var watch = Stopwatch.StartNew();
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
-            git.RunAsync(_dir.Path, ["ls-remote", "ssh://example.invalid/repo.git"], null, deadline.Token));
+        if (synchronous) Assert.ThrowsAny<OperationCanceledException>(() => git.Run(_dir.Path, args, null, deadline.Token));
+        else await Assert.ThrowsAnyAsync<OperationCanceledException>(() => git.RunAsync(_dir.Path, args, null, deadline.Token));
 
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(10), $"took {watch.Elapsed}");
         await Task.Delay(200);
         Assert.DoesNotContain(RunningCommandLines(), c => c.Contains(marker, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_large_stdin_is_written_while_git_answers_without_deadlock()
+    {
+        using var repo = new TempDirectory();
+        GitCli.Run(repo.Path, "init", "-q");
+        var commit = GitCli.Commit(repo.Path, "one");
+        // ~400 KiB in and ~600 KiB out: far more than a pipe holds in either direction.
+        var input = System.Text.Encoding.UTF8.GetBytes(string.Concat(Enumerable.Repeat(commit + "\n", 10_000)));
+        var result = GitProcess.Default.Run(repo.Path, ["cat-file", "--batch-check"], input).EnsureSuccess();
+        Assert.Equal(10_000, result.StdoutText.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
     }
 
     [Fact]
