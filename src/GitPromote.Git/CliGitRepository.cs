@@ -174,10 +174,7 @@ public sealed class CliGitRepository : IGitRepository
     {
     }
 
-    private GitConfigSnapshot Config =>
-        _config ??= GitConfigSnapshot.Parse(_git.Run(GitDir, ["--git-dir=" + GitDir, "config", "--list", "-z"]) is { Succeeded: true } r
-            ? r.StdoutText
-            : "");
+    private GitConfigSnapshot Config => _config ??= GitConfigSnapshot.Load(_git, GitDir);
 
     /// <summary>
     /// <c>cat-file --batch-check</c>: one output line per input line ("&lt;type&gt; &lt;id&gt;", or null when missing). An old git dies

@@ -58,6 +58,9 @@ public interface IGitRepository : IDisposable
     /// <summary>Committer, committer time and subject of a commit (or of what a tag id peels to); null when the object is not here.</summary>
     CommitInfo? ReadCommit(string commit);
 
+    /// <summary>Many commits at once (one process for the CLI backend), e.g. for <c>status</c>; missing ones map to null.</summary>
+    IReadOnlyDictionary<string, CommitInfo?> ReadCommits(IReadOnlyCollection<string> commits);
+
     /// <summary>An annotated tag object by id; null when it is missing or not a tag.</summary>
     TagInfo? ReadTag(string tagId);
 

@@ -157,6 +157,18 @@ public abstract class RepositoryContractTests(SampleRepository sample) : IDispos
         Assert.Equal("Second commit still the subject", info.Subject);
     }
 
+    [Fact]
+    public void ReadCommits_reads_many_commits_and_maps_missing_ones_to_null()
+    {
+        var repo = Open(sample.Work);
+        var commits = repo.ReadCommits([sample.First, sample.Second, "v2", "nope", sample.First]);
+        Assert.Equal(4, commits.Count);
+        Assert.Equal(DateTimeOffset.Parse(SampleRepository.FirstDate), commits[sample.First]?.CommitTime);
+        Assert.Equal("Second commit still the subject", commits[sample.Second]?.Subject);
+        Assert.Equal(sample.Second, commits["v2"]?.Id);
+        Assert.Null(commits["nope"]);
+    }
+
     [Theory]
     [InlineData("1234567890123456789012345678901234567890")]
     [InlineData("nope")]
