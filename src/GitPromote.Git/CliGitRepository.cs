@@ -118,7 +118,7 @@ public sealed class CliGitRepository : IGitRepository
         var type = check[..space];
         var targetId = check[(space + 1)..];
         var text = GitObjectText.FormatTag(targetId, type, tagName, tagger, when, message);
-        var result = _git.Run(GitDir, [.. _readPrefix, "mktag"], Encoding.UTF8.GetBytes(text)).EnsureSuccess();
+        var result = Git(["mktag"], Encoding.UTF8.GetBytes(text)).EnsureSuccess();
         var id = result.StdoutText.Trim();
         if (!ObjectIds.IsValid(id)) throw new GitCommandException("git mktag printed no object id", 0, result.Stderr);
         return id;
@@ -140,7 +140,7 @@ public sealed class CliGitRepository : IGitRepository
     {
         if (!prefix.StartsWith("refs/", StringComparison.Ordinal) || !IsUsableRevision(prefix))
             throw new ArgumentException("a ref prefix starts with refs/", nameof(prefix));
-        var result = _git.Run(GitDir, [.. _readPrefix, "for-each-ref", "--sort=refname", "--format=" + RefFormat, "--", prefix]).EnsureSuccess();
+        var result = Git(["for-each-ref", "--sort=refname", "--format=" + RefFormat, "--", prefix]).EnsureSuccess();
         var fields = result.StdoutText.Split('\0');
         var refs = new List<RefRecord>();
         var nestedTags = new List<int>();
@@ -174,7 +174,16 @@ public sealed class CliGitRepository : IGitRepository
     {
     }
 
-    private GitConfigSnapshot Config => _config ??= GitConfigSnapshot.Load(_git, GitDir);
+    private GitConfigSnapshot Config => _config ??= GitConfigSnapshot.Load(_git, GitDir, Timeout);
+
+    /// <summary>The longest one local git command may run (a hung file system, a stuck lock) before it is stopped.</summary>
+    public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    private GitResult Git(string[] args, byte[]? stdin = null)
+    {
+        using var deadline = new CancellationTokenSource(Timeout);
+        return _git.Run(GitDir, [.. _readPrefix, .. args], stdin, deadline.Token);
+    }
 
     /// <summary>
     /// <c>cat-file --batch-check</c>: one output line per input line ("&lt;type&gt; &lt;id&gt;", or null when missing). An old git dies
@@ -187,7 +196,7 @@ public sealed class CliGitRepository : IGitRepository
         while (start < inputs.Count)
         {
             var stdin = Encoding.UTF8.GetBytes(string.Join('\n', inputs.Skip(start)) + "\n");
-            var result = _git.Run(GitDir, [.. _readPrefix, "cat-file", "--batch-check=%(objecttype) %(objectname)"], stdin);
+            var result = Git(["cat-file", "--batch-check=%(objecttype) %(objectname)"], stdin);
             var lines = result.StdoutText.Split('\n');
             var complete = lines.Length - 1; // the text ends with a newline after the last complete line
             for (var i = 0; i < complete && start + i < inputs.Count; i++) answers.Add(IsMissingLine(lines[i]) ? null : lines[i]);
@@ -212,7 +221,7 @@ public sealed class CliGitRepository : IGitRepository
         while (start < inputs.Count)
         {
             var stdin = Encoding.UTF8.GetBytes(string.Join('\n', inputs.Skip(start)) + "\n");
-            var result = _git.Run(GitDir, [.. _readPrefix, "cat-file", "--batch"], stdin);
+            var result = Git(["cat-file", "--batch"], stdin);
             var parsed = ParseBatch(result.Stdout, inputs.Count - start);
             answers.AddRange(parsed);
             start += parsed.Count;

@@ -15,9 +15,10 @@ internal sealed class GitConfigSnapshot
     /// honours GIT_CONFIG_GLOBAL/NOSYSTEM/PARAMETERS, includeIf, and reads the global config under Native AOT (where
     /// LibGit2Sharp's config search paths come back empty). Empty when git cannot read it.
     /// </summary>
-    public static GitConfigSnapshot Load(GitProcess git, string gitDir)
+    public static GitConfigSnapshot Load(GitProcess git, string gitDir, TimeSpan timeout)
     {
-        var result = git.Run(gitDir, ["--git-dir=" + gitDir, "config", "--list", "-z"]);
+        using var deadline = new CancellationTokenSource(timeout);
+        var result = git.Run(gitDir, ["--git-dir=" + gitDir, "config", "--list", "-z"], null, deadline.Token);
         return Parse(result.Succeeded ? result.StdoutText : "");
     }
 

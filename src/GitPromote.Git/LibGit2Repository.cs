@@ -74,7 +74,7 @@ public sealed class LibGit2Repository : IGitRepository
 
     public IReadOnlyList<GitRemote> Remotes => Config.Remotes();
 
-    private GitConfigSnapshot Config => _config ??= GitConfigSnapshot.Load(_git, GitDir);
+    private GitConfigSnapshot Config => _config ??= GitConfigSnapshot.Load(_git, GitDir, TimeSpan.FromSeconds(60));
 
     public string? ReadFileAt(string revision, string path)
     {

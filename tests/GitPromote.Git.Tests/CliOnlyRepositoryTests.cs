@@ -86,6 +86,22 @@ public sealed class CliOnlyRepositoryTests : IDisposable
     }
 
     [Fact]
+    public void A_local_git_command_that_hangs_is_stopped_at_the_repository_timeout()
+    {
+        var work = _dir.Combine("hang");
+        Directory.CreateDirectory(work);
+        GitCli.Run(work, "init", "-q");
+        var fake = Scripts.Write(_dir.Combine("hanging-git"), "sleep 30\n");
+        using var repo = new CliGitRepository(GitRepositoryLocator.Locate(work, NoEnvironment)!, new GitProcess(executable: fake))
+        {
+            Timeout = TimeSpan.FromMilliseconds(500),
+        };
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        Assert.ThrowsAny<OperationCanceledException>(() => repo.ResolveCommit("HEAD"));
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(10), $"took {watch.Elapsed}");
+    }
+
+    [Fact]
     public void A_repository_with_precious_objects_is_opened_with_the_cli()
     {
         var work = _dir.Combine("precious");
