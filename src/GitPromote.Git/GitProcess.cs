@@ -124,7 +124,8 @@ public sealed class GitProcess
         return Finish(process, arguments, stdout, stderr, cancellationToken);
     }
 
-    private const int SmallStdin = 8 * 1024;
+    // At most what any pipe buffer holds (Windows: 4 KiB), so writing it whole can never wait for git.
+    private const int SmallStdin = 4 * 1024;
 
     private Process Start(string? workingDirectory, IReadOnlyList<string> arguments)
     {
