@@ -25,14 +25,14 @@ internal sealed class EnvironmentReader(ValueReader values)
         var ok = true;
         for (var index = 0; index < list.Items.Count; index++)
         {
-            var env = Read(list.Items[index], index, names, remoteOwners);
+            var env = Read(list.Items[index], index, index == list.Items.Count - 1, names, remoteOwners);
             if (env is null) ok = false;
             else environments.Add(env);
         }
         return ok && list.Items.Count is >= PolicyReader.MinEnvironments and <= PolicyReader.MaxEnvironments ? environments : null;
     }
 
-    private EnvironmentPolicy? Read(YamlValue value, int index, Dictionary<string, Position> names, Dictionary<string, string> remoteOwners)
+    private EnvironmentPolicy? Read(YamlValue value, int index, bool isLast, Dictionary<string, Position> names, Dictionary<string, string> remoteOwners)
     {
         var label = $"environment {index + 1}";
         if (MappingReader.Open(value, label, PolicyKeys.Environment, _errors) is not { } map) return null;
@@ -60,8 +60,16 @@ internal sealed class EnvironmentReader(ValueReader values)
             ? values.Choice(requireValue, "require", ("any", RequireMode.Any), ("all", RequireMode.All))
             : RequireMode.Any;
 
-        if (name is null || remotes is null || !awsOk || evidence is null || require is null) return null;
-        return new EnvironmentPolicy(name, index, remotes, aws, evidence, require.Value);
+        var guardrails = new GuardrailReader(values).Read(map, label, isFirst: index == 0, isLast);
+
+        if (name is null || remotes is null || !awsOk || evidence is null || require is null || guardrails is null) return null;
+        return new EnvironmentPolicy(name, index, remotes, aws, evidence, require.Value)
+        {
+            Soak = guardrails.Soak,
+            Freeze = guardrails.Freeze,
+            FreezeAllowsRollback = guardrails.FreezeAllowsRollback,
+            RequiredApprovals = guardrails.RequiredApprovals,
+        };
     }
 
     private IReadOnlyList<string>? ReadRemotes(YamlValue value, string owner, Dictionary<string, string> remoteOwners)

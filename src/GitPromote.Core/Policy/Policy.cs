@@ -34,6 +34,25 @@ public sealed record EnvironmentPolicy(
 {
     /// <summary>True when this environment keeps its records (green, bypass) in SSM rather than on its git remote.</summary>
     public bool StoresInSsm => Evidence.Any(e => e is SsmEvidence);
+
+    /// <summary>
+    /// The evidence source that is also this environment's record store (its revocations and approvals live beside its
+    /// green records there): <c>ssm</c> when declared, else <c>git</c> when declared; null when the store is not a source.
+    /// </summary>
+    public EvidenceSource? StoreEvidence =>
+        Evidence.FirstOrDefault(e => e is SsmEvidence) ?? (StoresInSsm ? null : Evidence.FirstOrDefault(e => e is GitEvidence));
+
+    /// <summary><c>soak:</c> how long a commit must have been green here before it may go to the next environment; null: no wait.</summary>
+    public TimeSpan? Soak { get; init; }
+
+    /// <summary><c>freeze:</c> windows in which pushes into this environment are refused.</summary>
+    public IReadOnlyList<FreezeWindow> Freeze { get; init; } = [];
+
+    /// <summary><c>freeze_allows_rollback:</c> whether a rollback may still go in during a freeze (default true).</summary>
+    public bool FreezeAllowsRollback { get; init; } = true;
+
+    /// <summary><c>approvals: { required: N }</c>: approvals from identities other than the pusher a push into this environment needs; 0: none.</summary>
+    public int RequiredApprovals { get; init; }
 }
 
 public sealed record AwsAccess(string? Region, string? Profile, string? RoleArn)

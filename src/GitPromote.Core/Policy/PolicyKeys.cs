@@ -11,7 +11,7 @@ internal static class PolicyKeys
         "version", "name", "branches", "environments", "rollback", "bypass", "on_error", "timeout");
 
     public static readonly KeyTable Environment = new("an environment",
-        "name", "remotes", "aws", "evidence", "require");
+        "name", "remotes", "aws", "evidence", "require", "soak", "freeze", "freeze_allows_rollback", "approvals");
 
     public static readonly KeyTable Aws = new("'aws'", "region", "profile", "role_arn");
 
@@ -25,6 +25,11 @@ internal static class PolicyKeys
     public static readonly KeyTable CodePipeline = new("'codepipeline'", "pipeline", "stage", "max_executions");
 
     public static readonly KeyTable Bypass = new("'bypass'", "justification");
+
+    /// <summary>A <c>freeze:</c> entry: recurring (cron, duration, timezone) or one-off (from, to), with a reason.</summary>
+    public static readonly KeyTable FreezeWindow = new("a freeze window", "cron", "duration", "timezone", "from", "to", "reason");
+
+    public static readonly KeyTable Approvals = new("'approvals'", "required");
 }
 
 internal sealed class KeyTable(string owner, params string[] keys)

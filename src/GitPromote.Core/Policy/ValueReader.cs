@@ -63,6 +63,20 @@ internal sealed class ValueReader(PolicyErrorSink errors)
         return null;
     }
 
+    /// <summary><c>true</c> or <c>false</c> (YAML 1.2's spellings; not yes/no, on/off).</summary>
+    public bool? Boolean(YamlValue value, string key)
+    {
+        if (value is YamlText { IsNull: false } text)
+        {
+            if (text.Value is "true" or "True" or "TRUE") return true;
+            if (text.Value is "false" or "False" or "FALSE") return false;
+        }
+        Errors.Add(value.At, value is YamlText { IsNull: false } shown
+            ? $"'{key}' must be true or false, not '{Quoting.Show(shown.Value)}'"
+            : $"'{key}' must be true or false");
+        return null;
+    }
+
     public int? Integer(YamlValue value, string key, int min, int max)
     {
         if (value is YamlText { IsNull: false } text && text.Value.Length is > 0 and <= 9 && text.Value.All(char.IsAsciiDigit))
