@@ -14,10 +14,27 @@ public sealed record EvidencePlan(
     public bool NeedsEvidence => Queries.Count > 0;
 }
 
-public sealed record EvidenceQuery(EnvironmentPolicy Environment, IReadOnlyList<string> Commits);
+/// <summary>Which commits to ask an environment's evidence sources about (<see cref="Commits"/>), and its own store about.</summary>
+public sealed record EvidenceQuery(EnvironmentPolicy Environment, IReadOnlyList<string> Commits)
+{
+    /// <summary>
+    /// Commits whose revocations (and, with <see cref="Approvals"/>, approvals) the environment's own store is asked about.
+    /// Where the store is also an evidence source (git refs, SSM) this rides on the same call as green.
+    /// </summary>
+    public IReadOnlyList<string> GuardCommits { get; init; } = [];
+
+    public bool Approvals { get; init; }
+}
 
 /// <summary>The inputs of a decision that are not the policy or the push: who pushes, when, and any bypass.</summary>
-public sealed record PushContext(Identity Pusher, DateTimeOffset Now, string? BypassJustification);
+public sealed record PushContext(Identity Pusher, DateTimeOffset Now, string? BypassJustification)
+{
+    /// <summary>
+    /// The pusher as the target environment's store names people (the AWS caller for SSM stores, the git identity for git
+    /// stores), so their own approval is not counted. Needed only when the target requires approvals; null when unknown.
+    /// </summary>
+    public Identity? StoreIdentity { get; init; }
+}
 
 /// <summary>
 /// Decides pushes. Pure: the caller asks the evidence sources the <see cref="Plan"/>'s questions (all at once,
@@ -41,12 +58,14 @@ public static class PromotionEngine
         var queries = new List<EvidenceQuery>();
         if (commits.Count > 0)
         {
-            queries.Add(new EvidenceQuery(previous, commits));
-            // Pushes that move a branch back are rollbacks in the making: ask the target at the same time.
-            var rewinding = guarded.Where(u => u.RewindsTarget && u.Commit is not null)
-                .Select(u => u.Commit!).Distinct(StringComparer.Ordinal).ToList();
-            if (policy.Rollback == RollbackMode.PreviouslyGreen && rewinding.Count > 0)
-                queries.Add(new EvidenceQuery(target, rewinding));
+            // Revocations in the previous environment are asked on every push, in the same call as green.
+            queries.Add(new EvidenceQuery(previous, commits) { GuardCommits = commits });
+            // Pushes that move a branch back are rollbacks in the making: ask the target at the same time. So do approvals.
+            var rewinding = policy.Rollback == RollbackMode.PreviouslyGreen
+                ? guarded.Where(u => u.RewindsTarget && u.Commit is not null).Select(u => u.Commit!).Distinct(StringComparer.Ordinal).ToList()
+                : [];
+            if (rewinding.Count > 0 || target.RequiredApprovals > 0)
+                queries.Add(new EvidenceQuery(target, rewinding) { GuardCommits = commits, Approvals = target.RequiredApprovals > 0 });
         }
         return new EvidencePlan(target, previous, guarded, queries);
     }
@@ -59,13 +78,16 @@ public static class PromotionEngine
     {
         if (plan.Target is null || plan.Previous is null || policy.Rollback != RollbackMode.PreviouslyGreen) return null;
         var previous = answers.GetValueOrDefault(plan.Previous.Name);
-        var asked = plan.Queries.Where(q => q.Environment.Name == plan.Target.Name).SelectMany(q => q.Commits).ToHashSet(StringComparer.Ordinal);
+        var targetQueries = plan.Queries.Where(q => q.Environment.Name == plan.Target.Name).ToList();
+        var asked = targetQueries.SelectMany(q => q.Commits).ToHashSet(StringComparer.Ordinal);
+        var guarded = targetQueries.SelectMany(q => q.GuardCommits).ToHashSet(StringComparer.Ordinal);
         var commits = plan.Guarded
             .Where(u => !u.IsDeletion && u.Commit is not null && !asked.Contains(u.Commit))
             .Select(u => u.Commit!)
             .Where(c => previous?.StatusOf(c).State != GreenState.Green)
             .Distinct(StringComparer.Ordinal).ToList();
-        return commits.Count == 0 ? null : new EvidenceQuery(plan.Target, commits);
+        // A rollback to a commit revoked in the target is refused: its revocations come with the same call.
+        return commits.Count == 0 ? null : new EvidenceQuery(plan.Target, commits) { GuardCommits = commits.Where(c => !guarded.Contains(c)).ToList() };
     }
 
     public static BatchVerdict Decide(PromotionPolicy policy, PushRequest request, EvidencePlan plan, PushContext context,
@@ -76,53 +98,61 @@ public static class PromotionEngine
         var targetAnswer = plan.Target is null ? null : answers.GetValueOrDefault(plan.Target.Name);
         var verdicts = request.Updates
             .Select(u => guarded.Contains(u)
-                ? DecideRef(policy, u, plan.Target!, context, previousAnswer, targetAnswer)
+                ? DecideRef(policy, u, plan.Target!, plan.Previous!, context, previousAnswer, targetAnswer)
                 : new RefVerdict(u, VerdictKind.Unguarded))
             .ToList();
         return new BatchVerdict(request, plan.Target, plan.Previous, verdicts,
             previousAnswer?.RecentGreen ?? [], policy.Bypass.Justification.ToString());
     }
 
-    private static RefVerdict DecideRef(PromotionPolicy policy, RefUpdate update, EnvironmentPolicy target, PushContext context,
-        EnvironmentAnswer? previous, EnvironmentAnswer? targetAnswer)
+    private static RefVerdict DecideRef(PromotionPolicy policy, RefUpdate update, EnvironmentPolicy target, EnvironmentPolicy previousEnv,
+        PushContext context, EnvironmentAnswer? previous, EnvironmentAnswer? targetAnswer)
     {
         if (update.IsDeletion)
             return new RefVerdict(update, VerdictKind.Blocked) { Reason = BlockReason.DeletesDeployBranch };
         if (update.Commit is not { } commit)
             return new RefVerdict(update, VerdictKind.Blocked) { Reason = BlockReason.NotACommit };
 
-        var wasGreenHere = policy.Rollback == RollbackMode.PreviouslyGreen
-            && targetAnswer?.StatusOf(commit) is { State: GreenState.Green };
-        // Moving the branch back to a commit once green here is a rollback, even if the previous environment still
-        // has it green too: that is what the person pushing does, and what the message should call it.
-        if (wasGreenHere && update.RewindsTarget)
-            return new RefVerdict(update, VerdictKind.Rollback) { Evidence = targetAnswer!.StatusOf(commit).Fact };
+        var (checks, status, isRollback, rollbackFact) = new RuleEvaluator(policy, target, previousEnv, context, previous, targetAnswer).Evaluate(update, commit);
+        var failed = checks.Where(c => c.Outcome == CheckOutcome.Fail).ToList();
+        var unknown = checks.Where(c => c.Outcome == CheckOutcome.Unknown).ToList();
+        var failure = status.Sources.Select(s => s.Failure).FirstOrDefault(f => f is not null)
+            ?? previous?.Records?.Failure ?? targetAnswer?.Records?.Failure;
+        var verdict = new RefVerdict(update, VerdictKind.Blocked) { Checks = checks, Lacking = status.Sources, Failure = failure };
 
-        var status = previous?.StatusOf(commit) ?? GreenStatus.Unknown([]);
-        if (status.State == GreenState.Green)
-            return new RefVerdict(update, VerdictKind.Promoted) { Evidence = status.Fact };
+        // A revocation is a person's statement that the commit is bad: no justification sets it aside.
+        if (failed.Any(c => c.Rule == Rule.Revocation))
+            return verdict with { Reason = BlockReason.Revoked };
 
-        if (wasGreenHere)
-            return new RefVerdict(update, VerdictKind.Rollback) { Evidence = targetAnswer!.StatusOf(commit).Fact };
+        if (failed.Count == 0 && unknown.Count == 0)
+            return isRollback
+                ? verdict with { Kind = VerdictKind.Rollback, Evidence = rollbackFact, Lacking = [], Failure = null }
+                : verdict with { Kind = VerdictKind.Promoted, Evidence = status.Fact, Lacking = [], Failure = null };
 
-        var unavailable = status.State == GreenState.Unknown;
-        var failure = status.Sources.Select(s => s.Failure).FirstOrDefault(f => f is not null);
         if (context.BypassJustification is { } justification)
         {
             if (!policy.Bypass.Accepts(justification.Trim()))
-                return new RefVerdict(update, VerdictKind.Blocked) { Reason = BlockReason.BypassRejected, Lacking = status.Sources, Failure = failure };
-            var record = new BypassRecord(target.Name, commit, update.RemoteRef, justification.Trim(), context.Pusher, context.Now);
-            return new RefVerdict(update, VerdictKind.Bypass) { Bypass = record, Lacking = status.Sources, Failure = failure };
+                return verdict with { Reason = BlockReason.BypassRejected };
+            var record = new BypassRecord(target.Name, commit, update.RemoteRef, justification.Trim(), context.Pusher, context.Now)
+            {
+                Overrides = failed.Concat(unknown).OrderBy(c => c.Rule).Select(c => c.Name).ToList(),
+            };
+            return verdict with { Kind = VerdictKind.Bypass, Bypass = record };
         }
 
-        if (unavailable && policy.OnError == OnErrorMode.Allow)
-            return new RefVerdict(update, VerdictKind.AllowedOnError) { Lacking = status.Sources, Failure = failure };
+        if (failed.Count == 0 && policy.OnError == OnErrorMode.Allow)
+            return verdict with { Kind = VerdictKind.AllowedOnError };
 
-        return new RefVerdict(update, VerdictKind.Blocked)
-        {
-            Reason = unavailable ? BlockReason.EvidenceUnavailable : BlockReason.NotGreen,
-            Lacking = status.Sources,
-            Failure = failure,
-        };
+        return verdict with { Reason = failed.Count == 0 ? BlockReason.EvidenceUnavailable : ReasonFor(failed[0].Rule) };
     }
+
+    private static BlockReason ReasonFor(Rule rule) => rule switch
+    {
+        Rule.Order => BlockReason.NotGreen,
+        Rule.Soak => BlockReason.SoakPending,
+        Rule.Freeze => BlockReason.Frozen,
+        Rule.Approvals => BlockReason.ApprovalsMissing,
+        Rule.Revocation => BlockReason.Revoked,
+        _ => BlockReason.NotGreen,
+    };
 }

@@ -28,6 +28,14 @@ public enum BlockReason
     BypassRejected,
     BypassNotRecorded,
     NotACommit,
+    /// <summary>The commit is revoked in the previous or the target environment; a bypass does not set this aside.</summary>
+    Revoked,
+    /// <summary>The commit has not been green in the previous environment for its <c>soak</c> time yet.</summary>
+    SoakPending,
+    /// <summary>The target environment is in a freeze window.</summary>
+    Frozen,
+    /// <summary>The target environment needs more approvals from people other than the pusher.</summary>
+    ApprovalsMissing,
 }
 
 /// <summary>The decision for one ref of a push, with what a person needs to understand it.</summary>
@@ -39,6 +47,12 @@ public sealed record RefVerdict(RefUpdate Update, VerdictKind Kind)
     public IReadOnlyList<SourceAnswer> Lacking { get; init; } = [];
     public BypassRecord? Bypass { get; init; }
     public EvidenceFailure? Failure { get; init; }
+
+    /// <summary>Every rule as it came out for this ref (empty for deletions and unguarded refs): the checklist of <c>check --explain</c>.</summary>
+    public IReadOnlyList<RuleCheck> Checks { get; init; } = [];
+
+    /// <summary>The rules that refused this ref (or that a bypass set aside).</summary>
+    public IEnumerable<RuleCheck> Failed => Checks.Where(c => c.Outcome is CheckOutcome.Fail or CheckOutcome.Unknown);
 
     public bool IsAllowed => Kind != VerdictKind.Blocked;
 }

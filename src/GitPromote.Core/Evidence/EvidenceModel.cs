@@ -20,7 +20,18 @@ public sealed record BypassRecord(
     string Justification,
     Identity By,
     DateTimeOffset At,
-    string? Remote = null);
+    string? Remote = null)
+{
+    /// <summary>The rules the bypass set aside (order, soak, freeze, approvals), so the audit says what was skipped.</summary>
+    public IReadOnlyList<string> Overrides { get; init; } = [];
+
+    public bool Equals(BypassRecord? other) =>
+        other is not null && Environment == other.Environment && Commit == other.Commit && Ref == other.Ref
+        && Justification == other.Justification && By == other.By && At == other.At && Remote == other.Remote
+        && Overrides.SequenceEqual(other.Overrides);
+
+    public override int GetHashCode() => HashCode.Combine(Environment, Commit, Ref, Justification, By, At, Remote);
+}
 
 /// <summary>What a source could not do, in the words a person needs: what failed, why, what to do about it.</summary>
 public sealed record EvidenceFailure(string What, string Why, string Todo);
@@ -45,16 +56,34 @@ public sealed record SourceAnswer(EvidenceSource Source, string Label, IReadOnly
 /// <summary>All answers about one environment: one per evidence source it declares.</summary>
 public sealed record EnvironmentAnswer(EnvironmentPolicy Environment, IReadOnlyList<SourceAnswer> Sources, IReadOnlyList<GreenFact> RecentGreen)
 {
+    /// <summary>Revocations and approvals from the environment's own store, when they were asked for.</summary>
+    public GuardRecords? Records { get; init; }
+
     /// <summary>This answer and another about other commits of the same environment, as if asked at once.</summary>
     public EnvironmentAnswer Merge(EnvironmentAnswer other) => this with
     {
-        Sources = Sources.Zip(other.Sources, (a, b) => a with
+        // An answer about records only has no sources: keep the other's as they are.
+        Sources = Sources.Count == 0 ? other.Sources : other.Sources.Count == 0 ? Sources : Sources.Zip(other.Sources, (a, b) => a with
         {
             Green = a.Green.Concat(b.Green).GroupBy(g => g.Key, StringComparer.Ordinal)
                 .ToDictionary(g => g.Key, g => g.First().Value, StringComparer.Ordinal),
             Failure = a.Failure ?? b.Failure,
         }).ToList(),
+        Records = Records is null ? other.Records : other.Records is null ? Records : Records.Merge(other.Records),
     };
+
+    /// <summary>
+    /// Since when the commit has been green here, as <c>require</c> counts it: the earliest time of the sources that prove
+    /// it (any), or the latest (all: it became green when the last source did). Null when unknown.
+    /// </summary>
+    public DateTimeOffset? GreenSince(string commit)
+    {
+        var facts = Sources.Select(s => s.Green.GetValueOrDefault(commit)).OfType<GreenFact>().ToList();
+        if (facts.Count == 0) return null;
+        if (Environment.Require == RequireMode.Any)
+            return facts.Where(f => f.RecordedAt is not null).Select(f => f.RecordedAt).Min();
+        return facts.Any(f => f.RecordedAt is null) ? null : facts.Max(f => f.RecordedAt);
+    }
 
     /// <summary>Combines the sources as the environment's <c>require</c> says.</summary>
     public GreenStatus StatusOf(string commit)

@@ -47,6 +47,7 @@ public static class RecordJson
             ByEmail = record.By.Email,
             At = record.At.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'"),
             Remote = record.Remote,
+            Overrides = record.Overrides.Count == 0 ? null : record.Overrides.ToArray(),
         }, RecordJsonContext.Default.BypassRecordDto);
 
     /// <summary>Null when the body is not a bypass record.</summary>
@@ -60,13 +61,109 @@ public static class RecordJson
             var at = DateTimeOffset.TryParse(dto.At, System.Globalization.CultureInfo.InvariantCulture,
                 System.Globalization.DateTimeStyles.AssumeUniversal, out var parsed) ? parsed : DateTimeOffset.MinValue;
             return new BypassRecord(dto.Environment, dto.Commit, dto.Ref ?? "", dto.Justification,
-                new Identity(dto.ByName ?? "unknown", dto.ByEmail ?? ""), at, dto.Remote);
+                new Identity(dto.ByName ?? "unknown", dto.ByEmail ?? ""), at, dto.Remote) { Overrides = dto.Overrides ?? [] };
         }
         catch (JsonException)
         {
             return null;
         }
     }
+
+    public static string RevocationBody(Revocation revocation) =>
+        JsonSerializer.Serialize(ToDto(revocation), RecordJsonContext.Default.RevocationRecordDto);
+
+    /// <summary>Null when the body is not a revocation record.</summary>
+    public static Revocation? ReadRevocation(string? body) =>
+        Read(body, RecordJsonContext.Default.RevocationRecordDto) is { } dto ? FromDto(dto) : null;
+
+    public static string LiftedRevocationBody(LiftedRevocation lifted)
+    {
+        var dto = ToDto(lifted.Revocation);
+        dto.LiftedByName = lifted.By.Name;
+        dto.LiftedByEmail = lifted.By.Email;
+        dto.LiftedAt = Time(lifted.At);
+        return JsonSerializer.Serialize(dto, RecordJsonContext.Default.RevocationRecordDto);
+    }
+
+    /// <summary>Null when the body is not a lifted revocation.</summary>
+    public static LiftedRevocation? ReadLiftedRevocation(string? body)
+    {
+        if (Read(body, RecordJsonContext.Default.RevocationRecordDto) is not { LiftedAt: not null } dto || FromDto(dto) is not { } revocation) return null;
+        return new LiftedRevocation(revocation, new Identity(dto.LiftedByName ?? "unknown", dto.LiftedByEmail ?? ""), ParseTime(dto.LiftedAt) ?? DateTimeOffset.MinValue);
+    }
+
+    public static string ApprovalBody(Approval approval) =>
+        JsonSerializer.Serialize(new ApprovalRecordDto
+        {
+            Environment = approval.Environment,
+            Commit = approval.Commit,
+            Approver = approval.ApproverId,
+            ByName = approval.By?.Name,
+            ByEmail = approval.By?.Email,
+            At = approval.At is { } at ? Time(at) : null,
+            Comment = approval.Comment,
+        }, RecordJsonContext.Default.ApprovalRecordDto);
+
+    /// <summary>Null when the body is not an approval record.</summary>
+    public static Approval? ReadApproval(string? body)
+    {
+        if (Read(body, RecordJsonContext.Default.ApprovalRecordDto) is not { Environment: not null, Commit: not null, Approver: not null } dto) return null;
+        return new Approval(dto.Environment, dto.Commit, dto.Approver,
+            dto.ByName is null && dto.ByEmail is null ? null : new Identity(dto.ByName ?? "unknown", dto.ByEmail ?? ""),
+            ParseTime(dto.At), dto.Comment);
+    }
+
+    private static RevocationRecordDto ToDto(Revocation r) => new()
+    {
+        Environment = r.Environment,
+        Commit = r.Commit,
+        Reason = r.Reason,
+        ByName = r.By?.Name,
+        ByEmail = r.By?.Email,
+        At = r.At is { } at ? Time(at) : null,
+    };
+
+    private static Revocation? FromDto(RevocationRecordDto dto) =>
+        dto.Environment is null || dto.Commit is null ? null
+            : new Revocation(dto.Environment, dto.Commit, dto.Reason,
+                dto.ByName is null && dto.ByEmail is null ? null : new Identity(dto.ByName ?? "unknown", dto.ByEmail ?? ""),
+                ParseTime(dto.At));
+
+    private static T? Read<T>(string? body, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type) where T : class
+    {
+        if (string.IsNullOrWhiteSpace(body) || body.TrimStart()[0] != '{') return null;
+        try { return JsonSerializer.Deserialize(body, type); }
+        catch (JsonException) { return null; }
+    }
+
+    private static string Time(DateTimeOffset at) => at.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
+
+    private static DateTimeOffset? ParseTime(string? text) =>
+        DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var at) ? at : null;
+}
+
+internal sealed class RevocationRecordDto
+{
+    [JsonPropertyName("environment")] public string? Environment { get; set; }
+    [JsonPropertyName("commit")] public string? Commit { get; set; }
+    [JsonPropertyName("reason")] public string? Reason { get; set; }
+    [JsonPropertyName("byName")] public string? ByName { get; set; }
+    [JsonPropertyName("byEmail")] public string? ByEmail { get; set; }
+    [JsonPropertyName("at")] public string? At { get; set; }
+    [JsonPropertyName("liftedByName")] public string? LiftedByName { get; set; }
+    [JsonPropertyName("liftedByEmail")] public string? LiftedByEmail { get; set; }
+    [JsonPropertyName("liftedAt")] public string? LiftedAt { get; set; }
+}
+
+internal sealed class ApprovalRecordDto
+{
+    [JsonPropertyName("environment")] public string? Environment { get; set; }
+    [JsonPropertyName("commit")] public string? Commit { get; set; }
+    [JsonPropertyName("approver")] public string? Approver { get; set; }
+    [JsonPropertyName("byName")] public string? ByName { get; set; }
+    [JsonPropertyName("byEmail")] public string? ByEmail { get; set; }
+    [JsonPropertyName("at")] public string? At { get; set; }
+    [JsonPropertyName("comment")] public string? Comment { get; set; }
 }
 
 internal sealed class GreenRecordDto
@@ -87,9 +184,12 @@ internal sealed class BypassRecordDto
     [JsonPropertyName("byEmail")] public string? ByEmail { get; set; }
     [JsonPropertyName("at")] public string? At { get; set; }
     [JsonPropertyName("remote")] public string? Remote { get; set; }
+    [JsonPropertyName("overrides")] public string[]? Overrides { get; set; }
 }
 
 [JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, AllowTrailingCommas = true, ReadCommentHandling = JsonCommentHandling.Skip)]
 [JsonSerializable(typeof(GreenRecordDto))]
 [JsonSerializable(typeof(BypassRecordDto))]
+[JsonSerializable(typeof(RevocationRecordDto))]
+[JsonSerializable(typeof(ApprovalRecordDto))]
 internal sealed partial class RecordJsonContext : JsonSerializerContext;

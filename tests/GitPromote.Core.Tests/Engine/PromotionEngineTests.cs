@@ -161,12 +161,16 @@ public class PromotionEngineTests
         var answers = new Dictionary<string, EnvironmentAnswer>();
         foreach (var query in plan.Queries)
             if (world.Answers.TryGetValue(query.Environment.Name, out var answer))
-                answers[query.Environment.Name] = answer(query.Environment);
+                answers[query.Environment.Name] = WithNoRecords(answer(query.Environment), query);
         if (PromotionEngine.FollowUp(policy, plan, answers) is { } followUp && world.Answers.TryGetValue(followUp.Environment.Name, out var more))
             answers[followUp.Environment.Name] = answers.TryGetValue(followUp.Environment.Name, out var first)
-                ? first.Merge(more(followUp.Environment)) : more(followUp.Environment);
+                ? first.Merge(WithNoRecords(more(followUp.Environment), followUp)) : WithNoRecords(more(followUp.Environment), followUp);
         return PromotionEngine.Decide(policy, request, plan, new PushContext(Pusher, Now, bypass), answers);
     }
+
+    /// <summary>These tests are about order: the stores hold no revocations or approvals (GuardrailEngineTests covers those).</summary>
+    private static EnvironmentAnswer WithNoRecords(EnvironmentAnswer answer, EvidenceQuery query) =>
+        query.GuardCommits.Count == 0 ? answer : answer with { Records = GuardRecords.Found("store", [], query.Approvals ? [] : null) };
 
     [Fact]
     public void Plan_asks_the_previous_environment_about_each_commit_once_and_the_target_only_about_rewinds()
@@ -280,7 +284,7 @@ public class PromotionEngineTests
         var verdict = Run(Orders(), new PushRequest("prd", "/x", [ToMain(Untested)]), World.Default, "  " + GoodJustification + "\n");
 
         var bypass = Assert.Single(verdict.BypassesToRecord);
-        Assert.Equal(new BypassRecord("prd", Untested, "refs/heads/main", GoodJustification, Pusher, Now), bypass.Bypass);
+        Assert.Equal(new BypassRecord("prd", Untested, "refs/heads/main", GoodJustification, Pusher, Now) { Overrides = ["order"] }, bypass.Bypass);
         Assert.True(verdict.IsAllowed);
         Assert.Equal(["ssm", "codepipeline"], bypass.Lacking.Select(s => s.Label));
     }

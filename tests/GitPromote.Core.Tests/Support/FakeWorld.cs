@@ -1,0 +1,83 @@
+using GitPromote.Core.Engine;
+using GitPromote.Core.Evidence;
+using GitPromote.Core.Policy;
+using GitPromote.Core.Push;
+
+namespace GitPromote.Core.Tests.Support;
+
+/// <summary>
+/// What every store would say, and a caller that asks it exactly the engine's questions (plan, then follow-up) and
+/// hands the answers to <see cref="PromotionEngine.Decide"/>. Green facts carry the time they were recorded, so soak
+/// can be tested with a fake clock (<see cref="PushContext.Now"/>).
+/// </summary>
+public sealed class FakeWorld
+{
+    private readonly Dictionary<(string Env, string Kind), Dictionary<string, DateTimeOffset?>> _green = [];
+    private readonly Dictionary<(string Env, string Commit), Revocation> _revoked = [];
+    private readonly List<Approval> _approvals = [];
+    private readonly HashSet<(string Env, string Kind)> _failingSources = [];
+    private readonly HashSet<string> _unreadableStores = new(StringComparer.Ordinal);
+
+    public List<EvidenceQuery> Asked { get; } = [];
+
+    /// <summary>The commit is green in <paramref name="env"/> by the source of <paramref name="kind"/>, recorded at <paramref name="at"/> (null: a record with no time).</summary>
+    public FakeWorld Green(string env, string commit, DateTimeOffset? at, string kind = "git")
+    {
+        if (!_green.TryGetValue((env, kind), out var commits)) _green[(env, kind)] = commits = new(StringComparer.Ordinal);
+        commits[commit] = at;
+        return this;
+    }
+
+    public FakeWorld Revoke(string env, string commit, string reason = "alarm fired") =>
+        Do(() => _revoked[(env, commit)] = new Revocation(env, commit, reason, new Identity("Ops", "ops@example.com"), new DateTimeOffset(2024, 6, 1, 8, 0, 0, TimeSpan.Zero)));
+
+    public FakeWorld Approve(string env, string commit, Identity by) =>
+        Do(() => _approvals.Add(new Approval(env, commit, ApproverIds.Of(by), by)));
+
+    public FakeWorld FailSource(string env, string kind) => Do(() => _failingSources.Add((env, kind)));
+
+    public FakeWorld FailStore(string env) => Do(() => _unreadableStores.Add(env));
+
+    private FakeWorld Do(Action change)
+    {
+        change();
+        return this;
+    }
+
+    public BatchVerdict Decide(PromotionPolicy policy, PushRequest request, PushContext context)
+    {
+        var plan = PromotionEngine.Plan(policy, request);
+        var answers = new Dictionary<string, EnvironmentAnswer>(StringComparer.Ordinal);
+        foreach (var query in plan.Queries) answers[query.Environment.Name] = Answer(query);
+        if (PromotionEngine.FollowUp(policy, plan, answers) is { } followUp)
+        {
+            var more = Answer(followUp);
+            answers[followUp.Environment.Name] = answers.TryGetValue(followUp.Environment.Name, out var first) ? first.Merge(more) : more;
+        }
+        return PromotionEngine.Decide(policy, request, plan, context, answers);
+    }
+
+    private EnvironmentAnswer Answer(EvidenceQuery query)
+    {
+        Asked.Add(query);
+        var env = query.Environment;
+        var sources = query.Commits.Count == 0 ? [] : env.Evidence.Select(source =>
+        {
+            if (_failingSources.Contains((env.Name, source.Kind)))
+                return SourceAnswer.Failed(source, source.Kind, new EvidenceFailure($"read {source.Kind}", "throttled", "retry"));
+            var green = _green.GetValueOrDefault((env.Name, source.Kind)) ?? [];
+            return SourceAnswer.Found(source, source.Kind, query.Commits.Where(green.ContainsKey)
+                .Select(c => new GreenFact(c, $"{source.Kind} on {env.Name}", green[c])));
+        }).ToList();
+        GuardRecords? records = null;
+        if (query.GuardCommits.Count > 0)
+        {
+            records = _unreadableStores.Contains(env.Name)
+                ? GuardRecords.Failed("store", new EvidenceFailure($"read the store of {env.Name}", "access denied", "ask for read access"))
+                : GuardRecords.Found("store",
+                    query.GuardCommits.Select(c => _revoked.GetValueOrDefault((env.Name, c))).OfType<Revocation>(),
+                    query.Approvals ? _approvals.Where(a => a.Environment == env.Name && query.GuardCommits.Contains(a.Commit)) : null);
+        }
+        return new EnvironmentAnswer(env, sources, []) { Records = records };
+    }
+}
