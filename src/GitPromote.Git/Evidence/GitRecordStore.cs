@@ -13,7 +13,7 @@ namespace GitPromote.Git.Evidence;
 /// <c>refs/promote/bypass/&lt;UTC time&gt;-&lt;commit&gt;-&lt;random&gt;</c>. Reading records back fetches them into
 /// <c>refs/promote/remotes/&lt;env&gt;/...</c> of the local repository.
 /// </summary>
-public sealed class GitRecordStore : IRecordStore
+public sealed class GitRecordStore : IRecordStore, IGuardStore
 {
     public const string BypassPrefix = "refs/promote/bypass/";
 
@@ -53,7 +53,7 @@ public sealed class GitRecordStore : IRecordStore
         var what = $"cannot record {ObjectIds.Short(commit)} as green in '{_environment.Name}'";
         var tag = WriteTag(commit, "promote-green-" + ObjectIds.Short(commit), by, at,
             RecordJson.GreenBody(commit, _environment.Name, by, at), what);
-        await PushAsync(remote, $"+{tag}:{GitEvidenceReader.GreenPrefix}{commit}", what, cancellationToken).ConfigureAwait(false);
+        await PushAsync(remote, [$"+{tag}:{GitEvidenceReader.GreenPrefix}{commit}"], what, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task RecordBypassAsync(BypassRecord record, CancellationToken cancellationToken)
@@ -63,7 +63,7 @@ public sealed class GitRecordStore : IRecordStore
         var what = $"cannot record the bypass of {ObjectIds.Short(record.Commit)} in '{_environment.Name}'";
         var tag = WriteTag(record.Commit, "promote-bypass-" + ObjectIds.Short(record.Commit), record.By, record.At,
             RecordJson.BypassBody(record), what);
-        await PushAsync(remote, $"{tag}:{BypassRefName(record)}", what, cancellationToken).ConfigureAwait(false);
+        await PushAsync(remote, [$"{tag}:{BypassRefName(record)}"], what, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Bypass records of this environment, oldest first.</summary>
@@ -104,6 +104,101 @@ public sealed class GitRecordStore : IRecordStore
             .ToList();
     }
 
+    public async Task<GuardRecords> FindGuardsAsync(IReadOnlyCollection<string> commits, bool approvals, CancellationToken cancellationToken)
+    {
+        var remote = RemoteOrThrow();
+        IReadOnlyList<RemoteRef> refs;
+        try
+        {
+            refs = await _client.ListRefsAsync(remote.Remote, [GitGuardRefs.RevokedPrefix, GitGuardRefs.ApprovalPrefix], cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is GitCommandException or OperationCanceledException)
+        {
+            throw GitEvidenceFailures.Unavailable($"cannot read the revocations of '{_environment.Name}' from {remote.Display}", e,
+                $"check that the remote answers: git ls-remote {remote.Display} '{GitGuardRefs.RevokedPrefix}*'");
+        }
+        var records = GitGuardRefs.FromListing(Label, _environment.Name, refs, commits, approvals);
+        var wanted = records.Revoked.Keys.Select(GitGuardRefs.Revoked)
+            .Concat(records.Approvals.SelectMany(a => a.Value.Select(x => GitGuardRefs.Approval(x.Commit, x.ApproverId))))
+            .ToHashSet(StringComparer.Ordinal);
+        if (wanted.Count == 0) return records;
+        var tags = await new RemoteTags(_repository, _client, remote, _environment.Name).ReadAsync(refs.Where(r => wanted.Contains(r.Name)).ToList(), cancellationToken).ConfigureAwait(false);
+        return records with
+        {
+            Revoked = records.Revoked.ToDictionary(p => p.Key,
+                p => tags.GetValueOrDefault(GitGuardRefs.Revoked(p.Key)) is { } tag && RecordJson.ReadRevocation(tag.Message) is { } full
+                    ? full with { Environment = _environment.Name, Commit = p.Key } : p.Value,
+                StringComparer.Ordinal),
+            Approvals = records.Approvals.ToDictionary(p => p.Key,
+                p => (IReadOnlyList<Approval>)p.Value.Select(a =>
+                    tags.GetValueOrDefault(GitGuardRefs.Approval(a.Commit, a.ApproverId)) is { } tag && RecordJson.ReadApproval(tag.Message) is { } full
+                        ? full with { Environment = _environment.Name, Commit = a.Commit, ApproverId = a.ApproverId } : a).ToList(),
+                StringComparer.Ordinal),
+        };
+    }
+
+    /// <summary>
+    /// Writes <c>refs/promote/revoked/&lt;commit&gt;</c>; never replaces one that stands. (An unforced push would not stop
+    /// that: both tags peel to the same commit, which git counts as a fast-forward. So the remote is asked first.)
+    /// </summary>
+    public async Task RecordRevocationAsync(Revocation revocation, CancellationToken cancellationToken)
+    {
+        var remote = RemoteOrThrow();
+        CheckCommit(revocation.Commit);
+        var what = $"cannot record the revocation of {ObjectIds.Short(revocation.Commit)} in '{_environment.Name}'";
+        if ((await FindGuardsAsync([revocation.Commit], approvals: false, cancellationToken).ConfigureAwait(false)).RevocationOf(revocation.Commit) is not null)
+            throw new EvidenceUnavailableException(new EvidenceFailure(what, "it is already revoked there", $"see: git promote status"));
+        var tag = WriteTag(revocation.Commit, "promote-revoked-" + ObjectIds.Short(revocation.Commit), revocation.By ?? Identity.Unknown,
+            revocation.At ?? DateTimeOffset.UtcNow, RecordJson.RevocationBody(revocation), what);
+        await PushAsync(remote, [$"{tag}:{GitGuardRefs.Revoked(revocation.Commit)}"], what, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>In one atomic push: the lifted record under <c>refs/promote/revoked-lifted/</c> is created and the revocation deleted.</summary>
+    public async Task LiftRevocationAsync(Revocation revocation, Identity by, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        var remote = RemoteOrThrow();
+        CheckCommit(revocation.Commit);
+        var what = $"cannot lift the revocation of {ObjectIds.Short(revocation.Commit)} in '{_environment.Name}'";
+        var lifted = new LiftedRevocation(revocation, by, at);
+        var tag = WriteTag(revocation.Commit, "promote-lifted-" + ObjectIds.Short(revocation.Commit), by, at, RecordJson.LiftedRevocationBody(lifted), what);
+        var stamp = at.UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture);
+        var liftedRef = $"{GitGuardRefs.LiftedPrefix}{stamp}-{revocation.Commit}-{RandomNumberGenerator.GetHexString(4, lowercase: true)}";
+        await PushAsync(remote, [$"{tag}:{liftedRef}", $":{GitGuardRefs.Revoked(revocation.Commit)}"], what, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Writes (or replaces: one approval per identity) <c>refs/promote/approval/&lt;commit&gt;/&lt;approver id&gt;</c>.</summary>
+    public async Task RecordApprovalAsync(Approval approval, CancellationToken cancellationToken)
+    {
+        var remote = RemoteOrThrow();
+        CheckCommit(approval.Commit);
+        if (!ApproverIds.IsValid(approval.ApproverId)) throw new ArgumentException($"not an approver id: '{approval.ApproverId}'", nameof(approval));
+        var what = $"cannot record the approval of {ObjectIds.Short(approval.Commit)} for '{_environment.Name}'";
+        var tag = WriteTag(approval.Commit, "promote-approval-" + ObjectIds.Short(approval.Commit), approval.By ?? Identity.Unknown,
+            approval.At ?? DateTimeOffset.UtcNow, RecordJson.ApprovalBody(approval), what);
+        await PushAsync(remote, [$"+{tag}:{GitGuardRefs.Approval(approval.Commit, approval.ApproverId)}"], what, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<IReadOnlyList<Revocation>> ListRevocationsAsync(CancellationToken cancellationToken)
+    {
+        var refs = await FetchRecordsAsync(GitGuardRefs.RevokedPrefix, "revoked", cancellationToken).ConfigureAwait(false);
+        var local = LocalNamespace + "revoked/";
+        return refs
+            .Select(r => (Commit: r.Name[local.Length..].ToLowerInvariant(), r.Tag))
+            .Where(x => ObjectIds.IsValid(x.Commit))
+            .Select(x => RecordJson.ReadRevocation(x.Tag?.Message) is { } full
+                ? full with { Environment = _environment.Name, Commit = x.Commit }
+                : new Revocation(_environment.Name, x.Commit, null, x.Tag?.Tagger, x.Tag?.When))
+            .OrderBy(r => r.At ?? DateTimeOffset.MinValue).ThenBy(r => r.Commit, StringComparer.Ordinal)
+            .ToList();
+    }
+
+    public async Task<IReadOnlyList<LiftedRevocation>> ListLiftedRevocationsAsync(CancellationToken cancellationToken)
+    {
+        var refs = await FetchRecordsAsync(GitGuardRefs.LiftedPrefix, "revoked-lifted", cancellationToken).ConfigureAwait(false);
+        return refs.Select(r => RecordJson.ReadLiftedRevocation(r.Tag?.Message)).OfType<LiftedRevocation>()
+            .OrderBy(l => l.At).ToList();
+    }
+
     internal static string BypassRefName(BypassRecord record)
     {
         var stamp = record.At.UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture);
@@ -138,11 +233,11 @@ public sealed class GitRecordStore : IRecordStore
         }
     }
 
-    private async Task PushAsync(EnvironmentRemote remote, string refspec, string what, CancellationToken cancellationToken)
+    private async Task PushAsync(EnvironmentRemote remote, IReadOnlyList<string> refspecs, string what, CancellationToken cancellationToken)
     {
         try
         {
-            await _client.PushAsync(remote.Remote, [refspec], cancellationToken).ConfigureAwait(false);
+            await _client.PushAsync(remote.Remote, refspecs, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is GitCommandException or OperationCanceledException)
         {
