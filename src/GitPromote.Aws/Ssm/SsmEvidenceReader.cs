@@ -2,51 +2,57 @@ using Amazon.SimpleSystemsManagement;
 using Amazon.SimpleSystemsManagement.Model;
 using GitPromote.Aws.Access;
 using GitPromote.Core.Evidence;
-using GitPromote.Core.Push;
 
 namespace GitPromote.Aws.Ssm;
 
 /// <summary>
-/// Green commits as SSM parameters. A lookup is one GetParameters call per 10 commits of the push (run a few at a
-/// time), whatever the history holds. Any value counts as green: a pipeline may write it with plain
-/// <c>aws ssm put-parameter</c>; JSON <c>recordedAt</c>/<c>recordedBy</c> are read when present.
+/// Green commits as SSM parameters. A lookup is one GetParameters call per 10 names (run a few at a time), whatever the
+/// history holds; the revoked names of the same commits ride in the same batches, so checking revocations costs no
+/// extra call for pushes of up to 5 commits. Any value counts as green: a pipeline may write it with plain
+/// <c>aws ssm put-parameter</c>; JSON <c>recordedAt</c>/<c>recordedBy</c> are read when present (else LastModifiedDate).
 /// </summary>
-public sealed class SsmEvidenceReader(AwsEnvironmentAccess access, SsmLayout layout) : IEvidenceReader
+public sealed class SsmEvidenceReader(AwsEnvironmentAccess access, SsmLayout layout) : IGuardedEvidenceReader
 {
     /// <summary>GetParameters takes at most 10 names.</summary>
-    public const int BatchSize = 10;
-    private const int ConcurrentBatches = 4;
+    public const int BatchSize = SsmGuardRecords.BatchSize;
 
     public string Label => $"ssm {layout.GreenPath}";
 
-    public async Task<IReadOnlyList<GreenFact>> FindGreenAsync(IReadOnlyCollection<string> commits, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<GreenFact>> FindGreenAsync(IReadOnlyCollection<string> commits, CancellationToken cancellationToken) =>
+        (await FindGreenAndGuardsAsync(commits, [], false, cancellationToken).ConfigureAwait(false)).Green;
+
+    public async Task<(IReadOnlyList<GreenFact> Green, GuardRecords Guards)> FindGreenAndGuardsAsync(
+        IReadOnlyCollection<string> green, IReadOnlyCollection<string> guarded, bool approvals, CancellationToken cancellationToken)
     {
-        var wanted = commits.Select(c => c.ToLowerInvariant()).Where(ObjectIds.IsValid).Distinct(StringComparer.Ordinal).ToList();
-        if (wanted.Count == 0) return [];
+        var greenCommits = SsmGuardRecords.Valid(green);
+        var guardCommits = SsmGuardRecords.Valid(guarded);
+        var label = $"ssm {layout.Root}";
+        if (greenCommits.Count == 0 && guardCommits.Count == 0) return ([], GuardRecords.Found(label, [], approvals ? [] : null));
         layout.Validate();
-        var operation = new AwsOperation("ssm:GetParameters", layout.GreenPath + "/*");
+        // Named as IAM grants it: green only, or the environment's whole record path when revocations are read too.
+        var operation = new AwsOperation(approvals ? "ssm:GetParameters, ssm:GetParametersByPath" : "ssm:GetParameters",
+            guardCommits.Count == 0 ? layout.GreenPath + "/*" : layout.Root + "/*");
         return await SsmCall.RunAsync(access, operation, cancellationToken, async (client, token) =>
         {
-            using var gate = new SemaphoreSlim(ConcurrentBatches);
-            var batches = wanted.Chunk(BatchSize).Select(async batch =>
-            {
-                await gate.WaitAsync(token).ConfigureAwait(false);
-                try
-                {
-                    var response = await client.GetParametersAsync(new GetParametersRequest
-                    {
-                        Names = batch.Select(layout.GreenName).ToList(),
-                        WithDecryption = false,
-                    }, token).ConfigureAwait(false);
-                    return response.Parameters ?? [];
-                }
-                finally
-                {
-                    gate.Release();
-                }
-            });
-            var found = await Task.WhenAll(batches).ConfigureAwait(false);
-            return (IReadOnlyList<GreenFact>)found.SelectMany(p => p).Select(ToFact).OfType<GreenFact>().ToList();
+            var names = greenCommits.Select(layout.GreenName).Concat(guardCommits.Select(layout.RevokedName)).ToList();
+            var byName = SsmGuardRecords.GetByNamesAsync(client, names, token);
+            var approved = approvals && guardCommits.Count > 0 ? SsmGuardRecords.ApprovalsAsync(client, layout, guardCommits, token) : null;
+            var parameters = await byName.ConfigureAwait(false);
+            var facts = (IReadOnlyList<GreenFact>)parameters.Select(ToFact).OfType<GreenFact>().ToList();
+            IReadOnlyList<Approval>? approvalList = approved is null ? (approvals ? [] : null) : await approved.ConfigureAwait(false);
+            return (facts, SsmGuardRecords.FromParameters(label, layout, parameters, approvalList));
+        }).ConfigureAwait(false);
+    }
+
+    public async Task<IReadOnlyCollection<string>> ListRevokedAsync(int max, CancellationToken cancellationToken)
+    {
+        if (max <= 0) return [];
+        layout.Validate();
+        var operation = new AwsOperation("ssm:GetParametersByPath", layout.RevokedPath);
+        return await SsmCall.RunAsync(access, operation, cancellationToken, async (client, token) =>
+        {
+            var parameters = await SsmPaths.ListAsync(client, layout.RevokedPath, max, token).ConfigureAwait(false);
+            return (IReadOnlyCollection<string>)parameters.Select(p => layout.RevokedCommitOf(p.Name)).OfType<string>().ToList();
         }).ConfigureAwait(false);
     }
 
@@ -67,10 +73,7 @@ public sealed class SsmEvidenceReader(AwsEnvironmentAccess access, SsmLayout lay
     {
         if (layout.CommitOf(parameter.Name) is not { } commit) return null;
         var (at, by) = RecordJson.ReadGreen(parameter.Value);
-        at ??= parameter.LastModifiedDate is { } modified
-            ? new DateTimeOffset(DateTime.SpecifyKind(modified, modified.Kind == DateTimeKind.Unspecified ? DateTimeKind.Utc : modified.Kind))
-            : null;
-        return new GreenFact(commit, Label, at?.ToUniversalTime(), by);
+        return new GreenFact(commit, Label, (at ?? SsmGuardRecords.Modified(parameter))?.ToUniversalTime(), by);
     }
 }
 

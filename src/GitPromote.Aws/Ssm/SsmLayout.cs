@@ -4,15 +4,46 @@ namespace GitPromote.Aws.Ssm;
 
 /// <summary>
 /// Where an environment's records live in Parameter Store:
-/// <c>/promote/&lt;name&gt;/&lt;env&gt;/green/&lt;sha&gt;</c> and <c>/promote/&lt;name&gt;/&lt;env&gt;/bypass/&lt;yyyyMMddTHHmmssZ&gt;-&lt;sha&gt;-&lt;rand&gt;</c>.
+/// <c>/promote/&lt;name&gt;/&lt;env&gt;/green/&lt;sha&gt;</c> and <c>/promote/&lt;name&gt;/&lt;env&gt;/bypass/&lt;yyyyMMddTHHmmssZ&gt;-&lt;sha&gt;-&lt;rand&gt;</c>;
+/// guard records at <c>.../revoked/&lt;sha&gt;</c>, <c>.../revoked-lifted/&lt;yyyyMMddTHHmmssZ&gt;-&lt;sha&gt;-&lt;rand&gt;</c> and
+/// <c>.../approval/&lt;sha&gt;/&lt;approver id&gt;</c>.
 /// </summary>
 public sealed record SsmLayout(string Service, string Environment)
 {
     public string Root => $"/promote/{Service}/{Environment}";
     public string GreenPath => Root + "/green";
     public string BypassPath => Root + "/bypass";
+    public string RevokedPath => Root + "/revoked";
+    public string LiftedPath => Root + "/revoked-lifted";
+    public string ApprovalPath => Root + "/approval";
 
     public string GreenName(string commit) => $"{GreenPath}/{commit}";
+    public string RevokedName(string commit) => $"{RevokedPath}/{commit}";
+    public string ApprovalsOf(string commit) => $"{ApprovalPath}/{commit}";
+    public string ApprovalName(string commit, string approverId) => $"{ApprovalPath}/{commit}/{approverId}";
+
+    public string LiftedName(DateTimeOffset at, string commit, string suffix) =>
+        $"{LiftedPath}/{at.UtcDateTime:yyyyMMdd'T'HHmmss'Z'}-{commit}-{suffix}";
+
+    /// <summary>The commit a revoked parameter name is about, or null when the name is not one of ours.</summary>
+    public string? RevokedCommitOf(string parameterName) => CommitUnder(RevokedPath, parameterName);
+
+    /// <summary>The approver id of an approval parameter of <paramref name="commit"/>, or null.</summary>
+    public string? ApproverOf(string commit, string parameterName)
+    {
+        var prefix = ApprovalsOf(commit) + "/";
+        if (!parameterName.StartsWith(prefix, StringComparison.Ordinal)) return null;
+        var id = parameterName[prefix.Length..];
+        return ApproverIds.IsValid(id) ? id : null;
+    }
+
+    private static string? CommitUnder(string path, string parameterName)
+    {
+        var prefix = path + "/";
+        if (!parameterName.StartsWith(prefix, StringComparison.Ordinal)) return null;
+        var commit = parameterName[prefix.Length..];
+        return Core.Push.ObjectIds.IsValid(commit) ? commit : null;
+    }
 
     public string BypassName(BypassRecord record, string suffix) =>
         $"{BypassPath}/{record.At.UtcDateTime:yyyyMMdd'T'HHmmss'Z'}-{record.Commit}-{suffix}";

@@ -12,7 +12,7 @@ namespace GitPromote.Aws.Ssm;
 /// Writes an environment's records to SSM: green as <c>.../green/&lt;sha&gt;</c> (overwritten, so recording twice is
 /// harmless), each bypass as its own parameter under <c>.../bypass/</c> (never overwritten: an audit trail).
 /// </summary>
-public sealed class SsmRecordStore(AwsEnvironmentAccess access, SsmLayout layout) : IRecordStore
+public sealed class SsmRecordStore(AwsEnvironmentAccess access, SsmLayout layout) : IRecordStore, IGuardStore
 {
     /// <summary>Bypass records read back at most; a bound on time and memory, far above any sane count.</summary>
     public const int MaxBypasses = 1000;
@@ -51,6 +51,85 @@ public sealed class SsmRecordStore(AwsEnvironmentAccess access, SsmLayout layout
                 .Select(p => p.Record!)
                 .ToList();
         }).ConfigureAwait(false);
+    }
+
+    public Task<GuardRecords> FindGuardsAsync(IReadOnlyCollection<string> commits, bool approvals, CancellationToken cancellationToken) =>
+        ReadGuardsAsync(commits, approvals, cancellationToken);
+
+    private async Task<GuardRecords> ReadGuardsAsync(IReadOnlyCollection<string> commits, bool approvals, CancellationToken cancellationToken) =>
+        (await new SsmEvidenceReader(access, layout).FindGreenAndGuardsAsync([], commits, approvals, cancellationToken).ConfigureAwait(false)).Guards with { Label = Label };
+
+    /// <summary>Writes <c>.../revoked/&lt;sha&gt;</c> without overwriting: a standing revocation is never replaced.</summary>
+    public async Task RecordRevocationAsync(Revocation revocation, CancellationToken cancellationToken)
+    {
+        layout.Validate();
+        var commit = CheckCommit(revocation.Commit, "revoking");
+        if ((await ReadGuardsAsync([commit], false, cancellationToken).ConfigureAwait(false)).RevocationOf(commit) is not null)
+            throw new EvidenceUnavailableException(new EvidenceFailure($"revoking {ObjectIds.Short(commit)} in {layout.Environment}",
+                "it is already revoked there", "see: git promote status"));
+        await PutAsync(layout.RevokedName(commit), RecordJson.RevocationBody(revocation with { Commit = commit }), overwrite: false, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Writes the lifted record first, then deletes the revocation: an interruption leaves it revoked, never unrecorded.</summary>
+    public async Task LiftRevocationAsync(Revocation revocation, Identity by, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        layout.Validate();
+        var commit = CheckCommit(revocation.Commit, "lifting the revocation of");
+        var lifted = new LiftedRevocation(revocation with { Commit = commit }, by, at);
+        await PutAsync(layout.LiftedName(at, commit, Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4))),
+            RecordJson.LiftedRevocationBody(lifted), overwrite: false, cancellationToken).ConfigureAwait(false);
+        var name = layout.RevokedName(commit);
+        await SsmCall.RunAsync(access, new AwsOperation("ssm:DeleteParameter", name), cancellationToken, async (client, token) =>
+        {
+            try
+            {
+                await client.DeleteParameterAsync(new DeleteParameterRequest { Name = name }, token).ConfigureAwait(false);
+            }
+            catch (ParameterNotFoundException)
+            {
+                // Lifted by someone else meanwhile: the state asked for is there.
+            }
+            return true;
+        }).ConfigureAwait(false);
+    }
+
+    /// <summary>Writes (or replaces: one approval per identity) <c>.../approval/&lt;sha&gt;/&lt;approver id&gt;</c>.</summary>
+    public Task RecordApprovalAsync(Approval approval, CancellationToken cancellationToken)
+    {
+        layout.Validate();
+        var commit = CheckCommit(approval.Commit, "approving");
+        if (!ApproverIds.IsValid(approval.ApproverId)) throw new ArgumentException($"not an approver id: '{approval.ApproverId}'", nameof(approval));
+        return PutAsync(layout.ApprovalName(commit, approval.ApproverId), RecordJson.ApprovalBody(approval with { Commit = commit }), overwrite: true, cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<Revocation>> ListRevocationsAsync(CancellationToken cancellationToken)
+    {
+        layout.Validate();
+        return await SsmCall.RunAsync(access, new AwsOperation("ssm:GetParametersByPath", layout.RevokedPath), cancellationToken, async (client, token) =>
+        {
+            var parameters = await SsmPaths.ListAsync(client, layout.RevokedPath, MaxBypasses, token).ConfigureAwait(false);
+            return (IReadOnlyList<Revocation>)parameters.Select(p => SsmGuardRecords.ToRevocation(layout, p)).OfType<Revocation>()
+                .OrderBy(r => r.At ?? DateTimeOffset.MinValue).ThenBy(r => r.Commit, StringComparer.Ordinal).ToList();
+        }).ConfigureAwait(false);
+    }
+
+    public async Task<IReadOnlyList<LiftedRevocation>> ListLiftedRevocationsAsync(CancellationToken cancellationToken)
+    {
+        layout.Validate();
+        return await SsmCall.RunAsync(access, new AwsOperation("ssm:GetParametersByPath", layout.LiftedPath), cancellationToken, async (client, token) =>
+        {
+            var parameters = await SsmPaths.ListAsync(client, layout.LiftedPath, MaxBypasses, token).ConfigureAwait(false);
+            return (IReadOnlyList<LiftedRevocation>)parameters.Select(p => RecordJson.ReadLiftedRevocation(p.Value)).OfType<LiftedRevocation>()
+                .OrderBy(l => l.At).ToList();
+        }).ConfigureAwait(false);
+    }
+
+    private string CheckCommit(string commit, string doing)
+    {
+        var sha = commit.ToLowerInvariant();
+        if (!ObjectIds.IsValid(sha))
+            throw new EvidenceUnavailableException(new EvidenceFailure($"{doing} {commit}", "not a full commit id", "pass a commit (40 or 64 hex digits)"));
+        return sha;
     }
 
     private async Task PutAsync(string name, string value, bool overwrite, CancellationToken cancellationToken)

@@ -1,0 +1,107 @@
+using Amazon.SimpleSystemsManagement;
+using Amazon.SimpleSystemsManagement.Model;
+using GitPromote.Core.Evidence;
+using GitPromote.Core.Policy;
+using GitPromote.TestSupport;
+
+namespace GitPromote.Aws.Tests;
+
+/// <summary>Revocations and approvals in SSM, against the moto emulator.</summary>
+public sealed class SsmGuardRecordTests
+{
+    private static readonly Identity Ops = new("arn:aws:sts::123456789012:assumed-role/ops/ada", "");
+    private static readonly Identity Bob = new("arn:aws:sts::123456789012:assumed-role/ops/bob", "");
+    private static readonly DateTimeOffset Noon = new(2025, 3, 4, 12, 0, 0, TimeSpan.Zero);
+    private readonly string _service = Policies.UniqueName();
+    private readonly EnvironmentPolicy _stg = Policies.Environment("stg", new AwsAccess(Policies.Region, null, null), new SsmEvidence());
+
+    private AwsEvidenceProvider Provider(Uri endpoint) =>
+        new(Policies.Policy(_service, null, _stg), Policies.Variables(("AWS_ENDPOINT_URL_SSM", endpoint.ToString())));
+
+    private IGuardStore Store() => (IGuardStore)Provider(SharedMoto.Server.Endpoint).OpenStore(_stg);
+
+    [Theory]
+    [InlineData(1, 1)]
+    [InlineData(5, 1)]
+    [InlineData(6, 2)]
+    public async Task Revocations_ride_in_the_GetParameters_batches_of_green(int commits, int expectedCalls)
+    {
+        var shas = Enumerable.Range(0, commits).Select(Policies.Sha).ToList();
+        var provider = Provider(SharedMoto.Server.Endpoint);
+        await provider.OpenStore(_stg).RecordGreenAsync(shas[0], Ops, Noon, default);
+        await Store().RecordRevocationAsync(new Revocation("stg", shas[^1], "alarm", Ops, Noon), default);
+
+        using var proxy = SharedMoto.Server.OpenCountingProxy();
+        var reader = (IGuardedEvidenceReader)Provider(proxy.Endpoint).OpenReader(_stg, new SsmEvidence());
+        var (green, guards) = await reader.FindGreenAndGuardsAsync(shas, shas, false, default);
+
+        Assert.Equal([shas[0]], green.Select(g => g.Commit));
+        Assert.Equal([shas[^1]], guards.Revoked.Keys);
+        Assert.Equal(new Revocation("stg", shas[^1], "alarm", Ops, Noon), guards.RevocationOf(shas[^1]));
+        Assert.Equal(expectedCalls, proxy.Requests["GetParameters"]);
+        Assert.Equal(expectedCalls, proxy.Requests.Total);
+    }
+
+    [Fact]
+    public async Task A_revocation_written_by_hand_with_any_value_counts()
+    {
+        var sha = Policies.Sha(1);
+        using var ssm = Client();
+        await ssm.PutParameterAsync(new PutParameterRequest { Name = $"/promote/{_service}/stg/revoked/{sha}", Value = "canary failed", Type = ParameterType.String });
+
+        var guards = await Store().FindGuardsAsync([sha], false, default);
+
+        Assert.Equal("canary failed", guards.RevocationOf(sha)?.Reason);
+    }
+
+    [Fact]
+    public async Task A_standing_revocation_is_never_replaced_and_lifting_keeps_it_for_the_audit()
+    {
+        var sha = Policies.Sha(2);
+        var store = Store();
+        var revocation = new Revocation("stg", sha, "first", Ops, Noon);
+        await store.RecordRevocationAsync(revocation, default);
+
+        await Assert.ThrowsAsync<EvidenceUnavailableException>(() => store.RecordRevocationAsync(revocation with { Reason = "second" }, default));
+        Assert.Equal("first", Assert.Single(await store.ListRevocationsAsync(default)).Reason);
+
+        await store.LiftRevocationAsync(revocation, Bob, Noon.AddHours(1), default);
+
+        Assert.Empty(await store.ListRevocationsAsync(default));
+        Assert.Null((await store.FindGuardsAsync([sha], false, default)).RevocationOf(sha));
+        Assert.Equal([new LiftedRevocation(revocation, Bob, Noon.AddHours(1))], await store.ListLiftedRevocationsAsync(default));
+    }
+
+    [Fact]
+    public async Task Approvals_are_one_per_identity_and_read_per_commit_by_path()
+    {
+        var sha = Policies.Sha(3);
+        var store = Store();
+        await store.RecordApprovalAsync(new Approval("stg", sha, ApproverIds.Of(Bob), Bob, Noon, "first"), default);
+        await store.RecordApprovalAsync(new Approval("stg", sha, ApproverIds.Of(Bob), Bob, Noon.AddHours(1), "again"), default);
+        await store.RecordApprovalAsync(new Approval("stg", sha, ApproverIds.Of(Ops), Ops, Noon), default);
+
+        using var proxy = SharedMoto.Server.OpenCountingProxy();
+        var reader = (IGuardedEvidenceReader)Provider(proxy.Endpoint).OpenReader(_stg, new SsmEvidence());
+        var (_, guards) = await reader.FindGreenAndGuardsAsync([sha], [sha], true, default);
+
+        Assert.Equal(
+            new[] { new Approval("stg", sha, ApproverIds.Of(Bob), Bob, Noon.AddHours(1), "again"), new Approval("stg", sha, ApproverIds.Of(Ops), Ops, Noon) }
+                .OrderBy(a => a.ApproverId),
+            guards.ApprovalsOf(sha).OrderBy(a => a.ApproverId));
+        Assert.Equal(1, proxy.Requests["GetParameters"]);
+        Assert.Equal(1, proxy.Requests["GetParametersByPath"]);
+        Assert.Contains(await ListNames($"/promote/{_service}/stg/approval/{sha}"),
+            name => name.StartsWith($"/promote/{_service}/stg/approval/{sha}/arn_aws_sts__123456789012_assumed-role_ops_bob-", StringComparison.Ordinal));
+    }
+
+    private static AmazonSimpleSystemsManagementClient Client() =>
+        new(AwsSandbox.TestKeyId, AwsSandbox.TestSecret, new AmazonSimpleSystemsManagementConfig { ServiceURL = SharedMoto.Server.DirectEndpoint.ToString(), AuthenticationRegion = Policies.Region });
+
+    private static async Task<List<string>> ListNames(string path)
+    {
+        using var ssm = Client();
+        var response = await ssm.GetParametersByPathAsync(new GetParametersByPathRequest { Path = path });
+        return response.Parameters.Select(p => p.Name).Order().ToList();
+    }
+}
