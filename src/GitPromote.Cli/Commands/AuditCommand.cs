@@ -6,58 +6,118 @@ using GitPromote.Core.Push;
 
 namespace GitPromote.Cli.Commands;
 
-/// <summary><c>git promote audit [&lt;env&gt;]</c>: every recorded bypass, oldest first, from each environment's own store.</summary>
+/// <summary>
+/// <c>git promote audit [&lt;env&gt;]</c>: every recorded bypass and revocation (standing or lifted), oldest first, from each
+/// environment's own store.
+/// </summary>
 public static class AuditCommand
 {
     public const string Usage = "git promote audit [<env>] [--json]";
+
+    /// <summary>One line of the audit: a bypass, a revocation, or the lifting of one.</summary>
+    private sealed record Entry(string Kind, string Environment, string Commit, DateTimeOffset At, Identity By, string Text, string Json);
 
     public static async Task<int> RunAsync(CommandContext context, IReadOnlyList<string> args)
     {
         var a = ArgumentReader.Parse(args, ["--json"], []).ExpectAtMost(1, Usage);
         using var workspace = Workspace.Find(context);
         var policy = workspace.RequirePolicy().Policy;
-        var envs = a.Positional(0) is { } name ? [CheckCommand.RequireEnvironment(policy, name)] : policy.Environments.Skip(1).ToList();
-        var provider = workspace.EvidenceProvider(policy);
+        var named = a.Positional(0) is { } name ? CheckCommand.RequireEnvironment(policy, name) : null;
+        // Bypasses happen only on guarded pushes; a revocation can be anywhere, the first environment too.
+        var bypassEnvs = named is not null ? [named] : policy.Environments.Skip(1).ToList();
+        var revocationEnvs = named is not null ? [named] : policy.Environments.ToList();
+        IEvidenceProvider provider = workspace.EvidenceProvider(policy);
 
         using var deadline = new CancellationTokenSource(policy.Timeout);
-        var records = new List<BypassRecord>();
-        var failures = new List<(string Env, EvidenceFailure Failure)>();
-        foreach (var env in envs)
+        var entries = new List<Entry>();
+        var failures = new List<(string Env, string What, EvidenceFailure Failure)>();
+        foreach (var env in bypassEnvs)
         {
             try
             {
-                records.AddRange(await provider.OpenStore(env).ListBypassesAsync(deadline.Token));
+                entries.AddRange((await provider.OpenStore(env).ListBypassesAsync(deadline.Token)).Select(Bypass));
             }
             catch (EvidenceUnavailableException e)
             {
-                failures.Add((env.Name, e.Failure));
+                failures.Add((env.Name, "bypass records", e.Failure));
             }
         }
-        records.Sort((x, y) => x.At.CompareTo(y.At));
+        foreach (var env in revocationEnvs)
+        {
+            try
+            {
+                var store = provider.OpenGuardStore(env);
+                entries.AddRange((await store.ListRevocationsAsync(deadline.Token)).Select(r => Revoked(r, lifted: null)));
+                foreach (var lifted in await store.ListLiftedRevocationsAsync(deadline.Token))
+                {
+                    entries.Add(Revoked(lifted.Revocation, lifted));
+                    entries.Add(Lifted(lifted));
+                }
+            }
+            catch (EvidenceUnavailableException e)
+            {
+                failures.Add((env.Name, "revocations", e.Failure));
+            }
+        }
+        entries.Sort((x, y) => x.At.CompareTo(y.At));
 
         if (a.Has("--json"))
         {
-            context.Console.Out.WriteLine(Json.Array(records.Select(r => Json.Object(
-                ("environment", Json.String(r.Environment)),
-                ("commit", Json.String(r.Commit)),
-                ("ref", Json.String(r.Ref)),
-                ("at", Json.Time(r.At)),
-                ("byName", Json.String(r.By.Name)),
-                ("byEmail", Json.String(r.By.Email)),
-                ("justification", Json.String(r.Justification))))));
+            context.Console.Out.WriteLine(Json.Array(entries.Select(e => e.Json)));
         }
-        else if (records.Count == 0)
+        else if (entries.Count == 0)
         {
-            context.Console.Out.WriteLine($"no bypasses recorded in {string.Join(", ", envs.Select(e => e.Name))}");
+            var where = string.Join(", ", bypassEnvs.Select(e => e.Name));
+            context.Console.Out.WriteLine($"no bypasses recorded in {(where.Length == 0 ? "any environment" : where)}, and no revocations");
         }
         else
         {
-            foreach (var r in records)
-                context.Console.Out.WriteLine($"{r.At.ToUniversalTime():yyyy-MM-dd HH:mm:ss}Z  {r.Environment,-6} {ObjectIds.Short(r.Commit)}  {r.By}  \"{r.Justification}\"");
+            foreach (var e in entries)
+                context.Console.Out.WriteLine($"{e.At.ToUniversalTime():yyyy-MM-dd HH:mm:ss}Z  {e.Environment,-6} {ObjectIds.Short(e.Commit)}  {e.Text}");
         }
 
-        foreach (var (env, failure) in failures)
-            context.Console.Error.WriteLine($"git-promote: could not read the bypass records of {env}: {failure.What}: {failure.Why} ({failure.Todo})");
+        foreach (var (env, what, failure) in failures)
+            context.Console.Error.WriteLine($"git-promote: could not read the {what} of {env}: {failure.What}: {failure.Why} ({failure.Todo})");
         return failures.Count == 0 ? ExitCodes.Ok : ExitCodes.Blocked;
     }
+
+    private static Entry Bypass(BypassRecord r) => new("bypass", r.Environment, r.Commit, r.At, r.By,
+        $"{r.By}  \"{r.Justification}\"" + (r.Overrides.Count > 0 ? $"  (set aside: {string.Join(", ", r.Overrides)})" : ""),
+        Json.Object(
+            ("kind", Json.String("bypass")),
+            ("environment", Json.String(r.Environment)),
+            ("commit", Json.String(r.Commit)),
+            ("ref", Json.String(r.Ref)),
+            ("at", Json.Time(r.At)),
+            ("byName", Json.String(r.By.Name)),
+            ("byEmail", Json.String(r.By.Email)),
+            ("justification", Json.String(r.Justification)),
+            ("overrides", Json.Array(r.Overrides.Select(Json.String)))));
+
+    private static Entry Revoked(Revocation r, LiftedRevocation? lifted)
+    {
+        var by = r.By ?? Identity.Unknown;
+        return new("revocation", r.Environment, r.Commit, r.At ?? DateTimeOffset.MinValue, by,
+            $"REVOKED by {by}  \"{r.Reason}\"" + (lifted is null ? "" : $"  (lifted {Core.Engine.Time.Utc(lifted.At)})"),
+            Json.Object(
+                ("kind", Json.String("revocation")),
+                ("environment", Json.String(r.Environment)),
+                ("commit", Json.String(r.Commit)),
+                ("at", Json.Time(r.At)),
+                ("byName", Json.String(by.Name)),
+                ("byEmail", Json.String(by.Email)),
+                ("reason", Json.String(r.Reason)),
+                ("standing", Json.Bool(lifted is null))));
+    }
+
+    private static Entry Lifted(LiftedRevocation l) => new("lifted", l.Revocation.Environment, l.Revocation.Commit, l.At, l.By,
+        $"revocation lifted by {l.By} (git promote record --force)",
+        Json.Object(
+            ("kind", Json.String("revocation-lifted")),
+            ("environment", Json.String(l.Revocation.Environment)),
+            ("commit", Json.String(l.Revocation.Commit)),
+            ("at", Json.Time(l.At)),
+            ("byName", Json.String(l.By.Name)),
+            ("byEmail", Json.String(l.By.Email)),
+            ("reason", Json.String(l.Revocation.Reason))));
 }

@@ -11,11 +11,11 @@ namespace GitPromote.Cli.Commands;
 /// <summary><c>git promote check &lt;env&gt; [&lt;rev&gt;]</c>: would a push of this commit to that environment go through?</summary>
 public static class CheckCommand
 {
-    public const string Usage = "git promote check <env> [<rev>] [--json]";
+    public const string Usage = "git promote check <env> [<rev>] [--explain] [--json]";
 
     public static async Task<int> RunAsync(CommandContext context, IReadOnlyList<string> args)
     {
-        var a = ArgumentReader.Parse(args, ["--json"], []).ExpectAtMost(2, Usage);
+        var a = ArgumentReader.Parse(args, ["--json", "--explain"], []).ExpectAtMost(2, Usage);
         var envName = a.Positional(0) ?? throw CommandFailedException.Usage("which environment?", $"usage: {Usage}");
         using var workspace = Workspace.Find(context);
         var policy = workspace.RequirePolicy().Policy;
@@ -24,15 +24,8 @@ public static class CheckCommand
         var commit = workspace.Repository.ResolveCommit(rev)
             ?? throw CommandFailedException.Usage($"'{rev}' is not a commit in this repository");
 
-        var branch = "refs/heads/" + DefaultBranch(policy);
-        var remoteName = EnvironmentRouter.RemoteNames(target).FirstOrDefault() ?? target.Name;
-        var request = new PushRequest(remoteName, remoteName, [new RefUpdate(rev, commit, branch, new string('0', commit.Length)) { Commit = commit }]);
-        var plan = PromotionEngine.PlanFor(policy, request, target);
-        var push = new PushContext(Identity.Unknown, context.Clock.Now, null);
-
         using var deadline = new CancellationTokenSource(policy.Timeout);
-        var gate = new PushGate(workspace.EvidenceProvider(policy), workspace.Cache(policy), workspace.Repository);
-        var result = await gate.DecideAsync(policy, request, plan, push, deadline.Token);
+        var (result, remoteName) = await CommitCheck.DecideAsync(workspace, policy, workspace.EvidenceProvider(policy), target, rev, commit, context.Clock, deadline.Token);
         var verdict = result.Verdict;
         var refVerdict = verdict.Refs[0];
 
@@ -44,11 +37,16 @@ public static class CheckCommand
                 ("allowed", Json.Bool(verdict.IsAllowed)),
                 ("decision", Json.String(refVerdict.Kind.ToString().ToLowerInvariant())),
                 ("reason", refVerdict.Reason == BlockReason.None ? "null" : Json.String(refVerdict.Reason.ToString())),
-                ("evidence", refVerdict.Evidence is null ? "null" : Json.String(refVerdict.Evidence.Source))));
+                ("evidence", refVerdict.Evidence is null ? "null" : Json.String(refVerdict.Evidence.Source)),
+                ("checks", Checklist.Json(refVerdict.Checks))));
         }
         else if (refVerdict.Kind == VerdictKind.Unguarded)
         {
             context.Console.Out.WriteLine($"{ObjectIds.Short(commit)} may go to {target.Name}: {target.Name} is the first environment, it has no gate");
+        }
+        else if (a.Has("--explain"))
+        {
+            context.Console.Out.Write(new Checklist(new Style(context.Console.ColorOnOut)).Render(verdict, refVerdict, policy.PreviousOf(target)!.Name));
         }
         else
         {

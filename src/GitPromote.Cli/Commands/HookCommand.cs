@@ -71,10 +71,14 @@ public static class HookCommand
         var request = new PushRequest(routeName, remoteUrl, updates);
         var plan = PromotionEngine.Plan(policy, request);
         var bypass = BypassJustification(context);
-        var push = new PushContext(bypass is null ? Identity.Unknown : workspace.CurrentIdentity(), context.Clock.Now, bypass);
-
         using var deadline = new CancellationTokenSource(policy.Timeout);
-        var gate = new PushGate(workspace.EvidenceProvider(policy), workspace.Cache(policy), repository);
+        var provider = workspace.EvidenceProvider(policy);
+        var push = new PushContext(bypass is null ? Identity.Unknown : workspace.CurrentIdentity(), context.Clock.Now, bypass)
+        {
+            StoreIdentity = await PusherIdentity.InTargetStoreAsync(provider, target, workspace.CurrentIdentity, deadline.Token),
+        };
+
+        var gate = new PushGate(provider, workspace.Cache(policy), repository);
         var result = await gate.DecideAsync(policy, request, plan, push, deadline.Token);
 
         var renderer = new VerdictRenderer(new Style(context.Console.ColorOnError));

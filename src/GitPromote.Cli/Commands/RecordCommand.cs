@@ -5,14 +5,17 @@ using GitPromote.Core.Push;
 
 namespace GitPromote.Cli.Commands;
 
-/// <summary><c>git promote record &lt;env&gt; [&lt;rev&gt;]</c>: the last step of an environment's pipeline marks the commit green.</summary>
+/// <summary>
+/// <c>git promote record &lt;env&gt; [&lt;rev&gt;] [--force]</c>: the last step of an environment's pipeline marks the commit
+/// green. A commit revoked there is refused unless <c>--force</c>, which lifts the revocation (kept for the audit) first.
+/// </summary>
 public static class RecordCommand
 {
-    public const string Usage = "git promote record <env> [<rev>]";
+    public const string Usage = "git promote record <env> [<rev>] [--force]";
 
     public static async Task<int> RunAsync(CommandContext context, IReadOnlyList<string> args)
     {
-        var a = ArgumentReader.Parse(args, [], []).ExpectAtMost(2, Usage);
+        var a = ArgumentReader.Parse(args, ["--force"], []).ExpectAtMost(2, Usage);
         var envName = a.Positional(0) ?? throw CommandFailedException.Usage("which environment?", $"usage: {Usage}");
         using var workspace = Workspace.Find(context);
         var policy = workspace.RequirePolicy().Policy;
@@ -28,6 +31,18 @@ public static class RecordCommand
             var provider = workspace.EvidenceProvider(policy);
             var store = provider.OpenStore(env);
             var by = await provider.RecorderAsync(env, workspace.CurrentIdentity(), deadline.Token);
+            if (await RevocationOfAsync(context, provider, env, commit, deadline.Token) is { } revocation)
+            {
+                if (!a.Has("--force"))
+                {
+                    context.Console.Error.WriteLine($"git-promote: {ObjectIds.Short(commit)} is revoked in {env.Name}{GuardText.Describe(revocation)}");
+                    context.Console.Error.WriteLine($"  recording it green would not make it promotable; if it was fixed and tested again, lift the revocation:");
+                    context.Console.Error.WriteLine($"  git promote record {env.Name} {ObjectIds.Short(commit)} --force");
+                    return ExitCodes.Blocked;
+                }
+                await ((IEvidenceProvider)provider).OpenGuardStore(env).LiftRevocationAsync(revocation, by, context.Clock.Now, deadline.Token);
+                context.Console.Out.WriteLine($"lifted: the revocation of {ObjectIds.Short(commit)} in {env.Name}{GuardText.Describe(revocation)} (kept in git promote audit)");
+            }
             await store.RecordGreenAsync(commit, by, context.Clock.Now, deadline.Token);
             context.Console.Out.WriteLine($"recorded: {ObjectIds.Short(commit)} is green in {env.Name} ({store.Label})");
             return ExitCodes.Ok;
@@ -40,6 +55,24 @@ public static class RecordCommand
         {
             return Failed(context, env.Name, commit, new EvidenceFailure("the store did not answer in time",
                 "the policy 'timeout' passed", "retry, or raise 'timeout' in .promote.yml"));
+        }
+    }
+
+    /// <summary>
+    /// The standing revocation of the commit, if any. When the store cannot say, recording goes ahead: a revocation that
+    /// exists keeps refusing the commit whatever green says, so nothing is let through by not knowing here.
+    /// </summary>
+    private static async Task<Revocation?> RevocationOfAsync(CommandContext context, CompositeEvidenceProvider provider,
+        Core.Policy.EnvironmentPolicy env, string commit, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await ((IEvidenceProvider)provider).OpenGuardStore(env).FindGuardsAsync([commit], approvals: false, cancellationToken)).RevocationOf(commit);
+        }
+        catch (EvidenceUnavailableException e)
+        {
+            context.Console.Error.WriteLine($"git-promote: warning: could not check whether {ObjectIds.Short(commit)} is revoked in {env.Name} ({e.Failure.Why})");
+            return null;
         }
     }
 

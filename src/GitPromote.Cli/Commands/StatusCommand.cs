@@ -1,6 +1,8 @@
 using GitPromote.Cli.Infrastructure;
 using GitPromote.Cli.Output;
 using GitPromote.Cli.Services;
+using GitPromote.Core.Engine;
+using GitPromote.Core.Evidence;
 using GitPromote.Core.Policy;
 using GitPromote.Core.Push;
 
@@ -13,7 +15,12 @@ public static class StatusCommand
     private const int GreenShown = 5;
 
     private sealed record EnvironmentStatus(EnvironmentPolicy Environment, string? Deployed, IReadOnlyList<CommitDescription> Green,
-        IReadOnlyList<string> GreenSources, string? Next, string? Problem);
+        IReadOnlyList<string> GreenSources, string? Next, string? Problem)
+    {
+        /// <summary>What stops <see cref="Next"/> from going now (soak, freeze, approvals pending, ...); empty when it may go.</summary>
+        public IReadOnlyList<RuleCheck> NextWaitsFor { get; init; } = [];
+        public IReadOnlyList<Revocation>? Revoked { get; init; }
+    }
 
     public static async Task<int> RunAsync(CommandContext context, IReadOnlyList<string> args)
     {
@@ -22,28 +29,37 @@ public static class StatusCommand
         var policy = workspace.RequirePolicy().Policy;
         var branch = CheckCommand.DefaultBranch(policy);
         var repository = workspace.Repository;
-        var gatherer = new EvidenceGatherer(workspace.EvidenceProvider(policy));
+        var provider = workspace.EvidenceProvider(policy);
+        var gatherer = new EvidenceGatherer(provider);
 
         using var deadline = new CancellationTokenSource(policy.Timeout);
         var perEnv = await Task.WhenAll(policy.Environments.Select(async env =>
         {
             var deployedTask = workspace.DeployedCommitAsync(env, branch, deadline.Token);
             var greenTask = gatherer.RecentGreenAsync(env, deadline.Token);
+            var revokedTask = RevocationsAsync(provider, env, deadline.Token);
             var (deployed, problem) = await deployedTask;
             var green = CommitDescriptions.NewestFirst(repository, await greenTask)
                 .Take(GreenShown).Select(x => (x.Description, x.Fact.Source)).ToList();
-            return (env, deployed, problem, green);
+            return (env, deployed, problem, green, revoked: await revokedTask);
         }));
 
         var statuses = new List<EnvironmentStatus>();
         for (var i = 0; i < perEnv.Length; i++)
         {
-            var (env, deployed, problem, green) = perEnv[i];
+            var (env, deployed, problem, green, revoked) = perEnv[i];
             string? next = null;
             if (i > 0 && perEnv[i - 1].green.Count > 0 && perEnv[i - 1].green[0].Description.Commit != deployed)
                 next = perEnv[i - 1].green[0].Description.Commit;
-            statuses.Add(new EnvironmentStatus(env, deployed, green.Select(g => g.Description).ToList(), green.Select(g => g.Source).ToList(), next, problem));
+            statuses.Add(new EnvironmentStatus(env, deployed, green.Select(g => g.Description).ToList(), green.Select(g => g.Source).ToList(), next, problem)
+            {
+                Revoked = revoked,
+            });
         }
+        // What the next commit of each environment waits for: the same rules as a push (soak, freeze, pending approvals).
+        var waits = await Task.WhenAll(statuses.Select(async s => s.Next is null || !HasGuardrails(s.Environment, policy) ? [] :
+            (await CommitCheck.DecideAsync(workspace, policy, provider, s.Environment, s.Next, s.Next, context.Clock, deadline.Token)).Verdict.Failed.ToList()));
+        statuses = statuses.Select((s, i) => s with { NextWaitsFor = waits[i] }).ToList();
 
         if (a.Has("--json")) WriteJson(context, policy, branch, statuses);
         else WriteTable(context, policy, branch, statuses);
@@ -67,12 +83,40 @@ public static class StatusCommand
                 var when = g.When is { } w ? w.ToString("yyyy-MM-dd HH:mm") : "";
                 o.WriteLine($"       {(i == 0 ? "green:" : "      ")} {ObjectIds.Short(g.Commit)}  {when,-16}  {s.GreenSources[i]}  {g.Subject}".TrimEnd());
             }
+            foreach (var r in s.Revoked ?? [])
+                o.WriteLine($"       revoked: {ObjectIds.Short(r.Commit)}  {(r.At is { } at ? at.ToString("yyyy-MM-dd HH:mm") : ""),-16}  {(r.By is { } by ? $"by {by}" : "")}{(r.Reason is { } why ? $": {why}" : "")}".TrimEnd());
             if (s.Next is not null)
             {
                 var remote = Core.Engine.EnvironmentRouter.RemoteNames(s.Environment).FirstOrDefault() ?? name;
                 var prev = policy.PreviousOf(s.Environment)!.Name;
-                o.WriteLine($"       next: {ObjectIds.Short(s.Next)} is green in {prev} and can go: " + style.Bold($"git push {remote} {ObjectIds.Short(s.Next)}:{branch}"));
+                if (s.NextWaitsFor.Count == 0)
+                    o.WriteLine($"       next: {ObjectIds.Short(s.Next)} is green in {prev} and can go: " + style.Bold($"git push {remote} {ObjectIds.Short(s.Next)}:{branch}"));
+                else
+                {
+                    o.WriteLine($"       next: {ObjectIds.Short(s.Next)} is green in {prev}, waiting for: {string.Join(", ", s.NextWaitsFor.Select(c => c.Name))}");
+                    foreach (var c in s.NextWaitsFor) o.WriteLine($"         [{c.Name}] {c.Detail}");
+                }
             }
+        }
+    }
+
+    /// <summary>Only environments with rules beyond order need the extra questions; order alone is what "green in the previous" already says.</summary>
+    private static bool HasGuardrails(EnvironmentPolicy env, PromotionPolicy policy) =>
+        env.Freeze.Count > 0 || env.RequiredApprovals > 0 || policy.PreviousOf(env)?.Soak is not null;
+
+    private const int RevocationsShown = 5;
+
+    /// <summary>The newest standing revocations of an environment; null when its store cannot say.</summary>
+    private static async Task<IReadOnlyList<Revocation>?> RevocationsAsync(IEvidenceProvider provider, EnvironmentPolicy env, CancellationToken deadline)
+    {
+        try
+        {
+            var all = await provider.OpenGuardStore(env).ListRevocationsAsync(deadline);
+            return all.OrderByDescending(r => r.At ?? DateTimeOffset.MinValue).Take(RevocationsShown).ToList();
+        }
+        catch (Exception e) when (e is EvidenceUnavailableException or OperationCanceledException)
+        {
+            return null;
         }
     }
 
@@ -89,5 +133,11 @@ public static class StatusCommand
                     ("when", Json.Time(g.When)),
                     ("source", Json.String(s.GreenSources[i])),
                     ("subject", Json.String(g.Subject)))))),
-                ("next", Json.String(s.Next))))))));
+                ("next", Json.String(s.Next)),
+                ("nextWaitsFor", Checklist.Json(s.NextWaitsFor)),
+                ("revoked", s.Revoked is null ? "null" : Json.Array(s.Revoked.Select(r => Json.Object(
+                    ("commit", Json.String(r.Commit)),
+                    ("reason", Json.String(r.Reason)),
+                    ("by", Json.String(r.By?.ToString())),
+                    ("at", Json.Time(r.At))))))))))));
 }

@@ -39,6 +39,7 @@ public sealed class VerdictRenderer(Style style)
                 case VerdictKind.Bypass:
                     sb.AppendLine(style.Yellow($"git-promote: BYPASS {target}/{branch} <- {ObjectIds.Short(commit)} by {r.Bypass!.By}"));
                     sb.AppendLine($"  justification: {r.Bypass.Justification}");
+                    if (r.Bypass.Overrides.Count > 0) sb.AppendLine($"  set aside: {string.Join(", ", r.Bypass.Overrides)}");
                     sb.AppendLine($"  recorded in {target}'s store; it shows in: git promote audit {target}");
                     break;
                 case VerdictKind.AllowedOnError:
@@ -66,17 +67,17 @@ public sealed class VerdictRenderer(Style style)
                 case BlockReason.NotACommit:
                     sb.AppendLine($"{ObjectIds.Short(r.Update.NewId)} is not a commit in this repository");
                     break;
-                case BlockReason.NotGreen:
-                    sb.AppendLine($"{ObjectIds.Short(commit)} is not green in {previous}");
-                    sb.AppendLine($"    no evidence in: {string.Join(", ", r.Lacking.Select(l => l.Label))}");
-                    break;
-                case BlockReason.EvidenceUnavailable:
-                    sb.AppendLine($"could not tell whether {ObjectIds.Short(commit)} is green in {previous}");
-                    AppendFailure(sb, r.Failure);
-                    break;
                 case BlockReason.BypassRejected:
                     sb.AppendLine($"the bypass justification does not match the policy's pattern {verdict.BypassPattern}");
                     sb.AppendLine($"    e.g. {bypass.Template.Replace("{justification}", "INC-123: <what happened and who approved>")}");
+                    AppendChecks(sb, r);
+                    break;
+                case BlockReason.NotGreen or BlockReason.EvidenceUnavailable or BlockReason.Revoked or BlockReason.SoakPending
+                    or BlockReason.Frozen or BlockReason.ApprovalsMissing:
+                    // Every rule that stops the ref, by name: order, soak, freeze, approvals, revocation.
+                    sb.AppendLine($"{ObjectIds.Short(commit)} may not go to {target} ({string.Join(", ", r.Failed.Select(c => c.Name))})");
+                    AppendChecks(sb, r);
+                    if (r.Failed.Any(c => c.Outcome == CheckOutcome.Unknown)) AppendFailure(sb, r.Failure);
                     break;
                 case BlockReason.BypassNotRecorded:
                     sb.AppendLine($"the bypass could not be recorded, so it is not allowed");
@@ -85,7 +86,7 @@ public sealed class VerdictRenderer(Style style)
             }
         }
 
-        if (blocked.Any(b => b.Reason is BlockReason.NotGreen or BlockReason.EvidenceUnavailable))
+        if (blocked.Any(b => b.Reason is BlockReason.NotGreen or BlockReason.EvidenceUnavailable or BlockReason.Revoked))
         {
             if (recentGreen.Count > 0)
             {
@@ -102,9 +103,20 @@ public sealed class VerdictRenderer(Style style)
             {
                 sb.AppendLine($"  no commit is green in {previous} yet: push to {previous} first and let its pipeline record it");
             }
-            sb.AppendLine($"  in an emergency: {bypass.Template.Replace("{justification}", "<justification>")} (must match {verdict.BypassPattern})");
         }
+        if (blocked.Any(b => b.Reason is BlockReason.NotGreen or BlockReason.EvidenceUnavailable or BlockReason.SoakPending
+                or BlockReason.Frozen or BlockReason.ApprovalsMissing))
+            sb.AppendLine($"  in an emergency: {bypass.Template.Replace("{justification}", "<justification>")} (must match {verdict.BypassPattern})");
         return sb.ToString();
+    }
+
+    private static void AppendChecks(StringBuilder sb, RefVerdict r)
+    {
+        foreach (var check in r.Failed)
+        {
+            sb.AppendLine($"    [{check.Name}] {check.Detail}");
+            if (check.Hint is { } hint) sb.AppendLine($"      {hint}");
+        }
     }
 
     private static void AppendFailure(StringBuilder sb, EvidenceFailure? failure)

@@ -15,13 +15,32 @@ public sealed class EvidenceGatherer(IEvidenceProvider provider, PositiveCache? 
 
     public async Task<Dictionary<string, EnvironmentAnswer>> AskAsync(IReadOnlyList<EvidenceQuery> queries, CancellationToken deadline)
     {
-        var perEnv = queries.Select(async q =>
-        {
-            var sources = await Task.WhenAll(q.Environment.Evidence.Select(s => AskSourceAsync(q.Environment, s, q.Commits, deadline)));
-            return new EnvironmentAnswer(q.Environment, sources, []);
-        });
-        var answers = await Task.WhenAll(perEnv);
+        var answers = await Task.WhenAll(queries.Select(q => AskEnvironmentAsync(q, deadline)));
         return answers.ToDictionary(a => a.Environment.Name, StringComparer.Ordinal);
+    }
+
+    /// <summary>
+    /// One environment: each source about green, and the environment's own store about revocations (and approvals). Where
+    /// the store is also a source (git refs, SSM), both questions go in the same call; otherwise the store is asked apart.
+    /// </summary>
+    private async Task<EnvironmentAnswer> AskEnvironmentAsync(EvidenceQuery q, CancellationToken deadline)
+    {
+        var env = q.Environment;
+        var storeSource = q.GuardCommits.Count > 0 ? env.StoreEvidence : null;
+        GuardRecords? records = null;
+        var sources = await Task.WhenAll(env.Evidence
+            .Where(s => q.Commits.Count > 0 || Equals(s, storeSource))
+            .Select(async s =>
+            {
+                if (!Equals(s, storeSource)) return await AskSourceAsync(env, s, q.Commits, deadline);
+                var (answer, guards) = await AskStoreSourceAsync(env, s, q, deadline);
+                records = guards;
+                return answer;
+            }));
+        if (q.GuardCommits.Count > 0)
+            records ??= await AskGuardStoreAsync(env, q.GuardCommits, q.Approvals, deadline);
+        // A question about records only has no green answers to give.
+        return new EnvironmentAnswer(env, q.Commits.Count == 0 ? [] : sources, []) { Records = records };
     }
 
     /// <summary>
@@ -30,16 +49,104 @@ public sealed class EvidenceGatherer(IEvidenceProvider provider, PositiveCache? 
     /// </summary>
     private const int CandidatesForNewest = 200;
 
-    /// <summary>The green commits of an environment (a bounded sample), for "push this instead" and <c>status</c>.</summary>
+    /// <summary>
+    /// The green commits of an environment (a bounded sample), for "push this instead" and <c>status</c>. Commits revoked
+    /// there are not green there, so they are left out (when the store says which; never at the cost of the answer).
+    /// </summary>
     public async Task<IReadOnlyList<GreenFact>> RecentGreenAsync(EnvironmentPolicy env, CancellationToken deadline)
     {
+        var revokedTask = RevokedAsync(env, deadline);
         var lists = await Task.WhenAll(env.Evidence.Select(async source =>
         {
             try { return await Reader(env, source).ListGreenAsync(CandidatesForNewest, deadline); }
             catch (Exception e) when (e is EvidenceUnavailableException or OperationCanceledException or NotSupportedException) { return []; }
         }));
-        return lists.SelectMany(l => l).GroupBy(g => g.Commit, StringComparer.Ordinal).Select(g => g.First()).ToList();
+        var revoked = await revokedTask;
+        return lists.SelectMany(l => l).Where(g => !revoked.Contains(g.Commit))
+            .GroupBy(g => g.Commit, StringComparer.Ordinal).Select(g => g.First()).ToList();
     }
+
+    private const int MaxRevokedListed = 1000;
+
+    private async Task<IReadOnlySet<string>> RevokedAsync(EnvironmentPolicy env, CancellationToken deadline)
+    {
+        try
+        {
+            var commits = env.StoreEvidence is { } source && Reader(env, source) is IGuardedEvidenceReader guarded
+                ? await guarded.ListRevokedAsync(MaxRevokedListed, deadline)
+                : (await provider.OpenGuardStore(env).ListRevocationsAsync(deadline)).Select(r => r.Commit).ToList();
+            return commits.ToHashSet(StringComparer.Ordinal);
+        }
+        catch (Exception e) when (e is EvidenceUnavailableException or OperationCanceledException or NotSupportedException)
+        {
+            return new HashSet<string>();
+        }
+    }
+
+    private async Task<(SourceAnswer Answer, GuardRecords? Guards)> AskStoreSourceAsync(EnvironmentPolicy env, EvidenceSource source, EvidenceQuery q,
+        CancellationToken deadline)
+    {
+        IEvidenceReader reader;
+        try
+        {
+            reader = Reader(env, source);
+        }
+        catch (EvidenceUnavailableException e)
+        {
+            return (SourceAnswer.Failed(source, source.Kind, e.Failure), GuardRecords.Failed(source.Kind, e.Failure));
+        }
+        if (reader is not IGuardedEvidenceReader guarded)
+            return (await AskSourceAsync(env, source, q.Commits, deadline), null);
+
+        var cached = Cached(env, source, q.Commits);
+        var unknown = q.Commits.Where(c => !cached.ContainsKey(c)).ToList();
+        try
+        {
+            var (found, guards) = await guarded.FindGreenAndGuardsAsync(unknown, q.GuardCommits, q.Approvals, deadline);
+            cache?.Remember(env, source, found);
+            return (SourceAnswer.Found(source, reader.Label, cached.Values.Concat(found)), guards);
+        }
+        catch (EvidenceUnavailableException e)
+        {
+            return (SourceAnswer.Failed(source, reader.Label, e.Failure), GuardRecords.Failed(reader.Label, e.Failure));
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested)
+        {
+            var failure = OutOfTime(reader.Label);
+            return (SourceAnswer.Failed(source, reader.Label, failure), GuardRecords.Failed(reader.Label, failure));
+        }
+    }
+
+    /// <summary>The store of an environment whose store is not one of its evidence sources (e.g. codepipeline only): one call of its own.</summary>
+    private async Task<GuardRecords> AskGuardStoreAsync(EnvironmentPolicy env, IReadOnlyList<string> commits, bool approvals, CancellationToken deadline)
+    {
+        var label = $"records of {env.Name}";
+        try
+        {
+            var store = provider.OpenGuardStore(env);
+            return await store.FindGuardsAsync(commits, approvals, deadline);
+        }
+        catch (EvidenceUnavailableException e)
+        {
+            return GuardRecords.Failed(label, e.Failure);
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested)
+        {
+            return GuardRecords.Failed(label, OutOfTime(label));
+        }
+    }
+
+    /// <summary>What the positive cache proves; under <c>soak</c>, only facts that know when they became green.</summary>
+    private Dictionary<string, GreenFact> Cached(EnvironmentPolicy env, EvidenceSource source, IReadOnlyList<string> commits)
+    {
+        var hits = cache?.Lookup(env, source, commits) ?? new Dictionary<string, GreenFact>();
+        return hits.Where(h => env.Soak is null || h.Value.RecordedAt is not null).ToDictionary(h => h.Key, h => h.Value, StringComparer.Ordinal);
+    }
+
+    private static EvidenceFailure OutOfTime(string label) => new(
+        $"{label} did not answer in time",
+        "the check ran out of its time budget (policy 'timeout')",
+        "check your network or VPN, or raise 'timeout' in .promote.yml");
 
     private async Task<SourceAnswer> AskSourceAsync(EnvironmentPolicy env, EvidenceSource source, IReadOnlyList<string> commits, CancellationToken deadline)
     {
@@ -53,7 +160,7 @@ public sealed class EvidenceGatherer(IEvidenceProvider provider, PositiveCache? 
             return SourceAnswer.Failed(source, source.Kind, e.Failure);
         }
 
-        var cached = cache?.Lookup(env, source, commits) ?? new Dictionary<string, GreenFact>();
+        var cached = Cached(env, source, commits);
         var unknown = commits.Where(c => !cached.ContainsKey(c)).ToList();
         if (unknown.Count == 0)
             return SourceAnswer.Found(source, reader.Label, cached.Values);
@@ -69,10 +176,7 @@ public sealed class EvidenceGatherer(IEvidenceProvider provider, PositiveCache? 
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested)
         {
-            return SourceAnswer.Failed(source, reader.Label, new EvidenceFailure(
-                $"{reader.Label} did not answer in time",
-                "the check ran out of its time budget (policy 'timeout')",
-                "check your network or VPN, or raise 'timeout' in .promote.yml"));
+            return SourceAnswer.Failed(source, reader.Label, OutOfTime(reader.Label));
         }
     }
 

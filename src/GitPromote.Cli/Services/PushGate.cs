@@ -27,7 +27,7 @@ public sealed class PushGate(IEvidenceProvider provider, PositiveCache? cache, I
         var verdict = PromotionEngine.Decide(policy, request, plan, context, answers);
 
         IReadOnlyList<CommitDescription> recent = [];
-        if (plan.Previous is { } previous && verdict.Blocked.Any(b => b.Reason is BlockReason.NotGreen or BlockReason.EvidenceUnavailable))
+        if (plan.Previous is { } previous && verdict.Blocked.Any(b => b.Reason is BlockReason.NotGreen or BlockReason.EvidenceUnavailable or BlockReason.Revoked))
             recent = Newest(await gatherer.RecentGreenAsync(previous, deadline));
 
         verdict = await RecordBypassesAsync(verdict, plan.Target, deadline);

@@ -23,6 +23,9 @@ public enum CheckOutcome
 public sealed record RuleCheck(Rule Rule, CheckOutcome Outcome, string Detail, DateTimeOffset? Until = null)
 {
     public string Name => Names.Of(Rule);
+
+    /// <summary>What to do about a failure, when there is more to say than the detail does.</summary>
+    public string? Hint { get; init; }
 }
 
 public static class Names
@@ -139,7 +142,10 @@ internal sealed class RuleEvaluator(PromotionPolicy policy, EnvironmentPolicy ta
         foreach (var (env, answer) in new[] { (previous, previousAnswer), (target, targetAnswer) })
         {
             if (answer?.Records?.RevocationOf(commit) is { } r)
-                return new(Rule.Revocation, CheckOutcome.Fail, $"{ObjectIds.Short(commit)} is revoked in {env.Name}{Describe(r)}");
+                return new(Rule.Revocation, CheckOutcome.Fail, $"{ObjectIds.Short(commit)} is revoked in {env.Name}{Describe(r)}")
+                {
+                    Hint = $"no bypass sets a revocation aside; once fixed and tested again: git promote record {env.Name} {ObjectIds.Short(commit)} --force",
+                };
         }
         // The previous environment is always asked; the target only when a rollback or approvals made it worth a call.
         var unknown = Unreadable(previous, previousAnswer, asked: true) ?? Unreadable(target, targetAnswer, asked: targetAnswer is not null);

@@ -1,0 +1,82 @@
+using GitPromote.Cli.Infrastructure;
+using GitPromote.Cli.Services;
+using GitPromote.Core.Evidence;
+using GitPromote.Core.Push;
+
+namespace GitPromote.Cli.Commands;
+
+/// <summary>
+/// <c>git promote approve &lt;env&gt; [&lt;rev&gt;] [--comment ...]</c>: records the caller's approval of a commit for an
+/// environment, in that environment's store, under the caller's identity (the AWS caller for SSM stores, git's
+/// user.email for git stores). Approving again replaces one's own approval.
+/// </summary>
+public static class ApproveCommand
+{
+    public const string Usage = "git promote approve <env> [<rev>] [--comment <text>]";
+    public const int MaxComment = 1000;
+
+    public static async Task<int> RunAsync(CommandContext context, IReadOnlyList<string> args)
+    {
+        var a = ArgumentReader.Parse(args, [], ["--comment"]).ExpectAtMost(2, Usage);
+        var envName = a.Positional(0) ?? throw CommandFailedException.Usage("which environment?", $"usage: {Usage}");
+        var comment = a.Value("--comment") is { } text ? GuardText.Check(text, "--comment", MaxComment) : null;
+        using var workspace = Workspace.Find(context);
+        var policy = workspace.RequirePolicy().Policy;
+        var env = CheckCommand.RequireEnvironment(policy, envName);
+        var rev = a.Positional(1) ?? "HEAD";
+        var commit = workspace.Repository.ResolveCommit(rev) ?? throw CommandFailedException.Usage($"'{rev}' is not a commit in this repository");
+
+        using var deadline = new CancellationTokenSource(policy.Timeout);
+        try
+        {
+            var provider = workspace.EvidenceProvider(policy);
+            var store = ((Core.Evidence.IEvidenceProvider)provider).OpenGuardStore(env);
+            var by = await provider.RecorderAsync(env, workspace.CurrentIdentity(), deadline.Token);
+            await store.RecordApprovalAsync(new Approval(env.Name, commit, ApproverIds.Of(by), by, context.Clock.Now, comment), deadline.Token);
+            context.Console.Out.WriteLine($"approved: {ObjectIds.Short(commit)} for {env.Name} by {by} ({store.Label})");
+
+            var all = (await store.FindGuardsAsync([commit], approvals: true, deadline.Token)).ApprovalsOf(commit);
+            var required = env.RequiredApprovals;
+            context.Console.Out.WriteLine(required == 0
+                ? $"  note: {env.Name} requires no approvals (approvals: {{ required: N }} in {Core.Policy.PromotionPolicy.FileName}); the approval is kept anyway"
+                : $"  {all.Count} approval{(all.Count == 1 ? "" : "s")} of {ObjectIds.Short(commit)} for {env.Name} ({string.Join(", ", all.Select(x => x.Who))}); " +
+                  $"a push needs {required} from people other than the one pushing");
+            return ExitCodes.Ok;
+        }
+        catch (EvidenceUnavailableException e)
+        {
+            return GuardText.Failed(context, $"could not record the approval of {ObjectIds.Short(commit)} for {env.Name}", e.Failure);
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested)
+        {
+            return GuardText.Failed(context, $"could not record the approval of {ObjectIds.Short(commit)} for {env.Name}", GuardText.OutOfTime);
+        }
+    }
+}
+
+/// <summary>Checks and messages shared by approve, revoke and record.</summary>
+internal static class GuardText
+{
+    public static readonly EvidenceFailure OutOfTime = new("the store did not answer in time", "the policy 'timeout' passed", "retry, or raise 'timeout' in .promote.yml");
+
+    /// <summary>Text that goes into a record: one line, not empty, bounded.</summary>
+    public static string Check(string text, string option, int max)
+    {
+        var trimmed = text.Trim();
+        if (trimmed.Length == 0) throw CommandFailedException.Usage($"{option} must not be empty");
+        if (trimmed.Length > max) throw CommandFailedException.Usage($"{option} must be at most {max} characters");
+        if (trimmed.Any(char.IsControl)) throw CommandFailedException.Usage($"{option} must be one line of text, without control characters");
+        return trimmed;
+    }
+
+    public static int Failed(CommandContext context, string what, EvidenceFailure failure)
+    {
+        context.Console.Error.WriteLine($"git-promote: {what}");
+        context.Console.Error.WriteLine($"  {failure.What}: {failure.Why}");
+        context.Console.Error.WriteLine($"  what to do: {failure.Todo}");
+        return ExitCodes.Blocked;
+    }
+
+    public static string Describe(Revocation r) =>
+        (r.By is { } by ? $" by {by}" : "") + (r.At is { } at ? $" at {Core.Engine.Time.Utc(at)}" : "") + (r.Reason is { Length: > 0 } why ? $": {why}" : "");
+}

@@ -1,0 +1,66 @@
+using GitPromote.Cli.Infrastructure;
+using GitPromote.Cli.Services;
+using GitPromote.Core.Engine;
+using GitPromote.Core.Evidence;
+using GitPromote.Core.Push;
+
+namespace GitPromote.Cli.Commands;
+
+/// <summary>
+/// <c>git promote revoke &lt;env&gt; [&lt;rev&gt;] --reason "..."</c>: marks a commit bad in an environment (an alarm fired, a
+/// bug was found). It no longer counts as green there, cannot be promoted from there, and cannot be rolled back to there.
+/// The revocation stands until <c>git promote record &lt;env&gt; &lt;rev&gt; --force</c> lifts it.
+/// </summary>
+public static class RevokeCommand
+{
+    public const string Usage = "git promote revoke <env> [<rev>] --reason <text>";
+    public const int MaxReason = 500;
+
+    public static async Task<int> RunAsync(CommandContext context, IReadOnlyList<string> args)
+    {
+        var a = ArgumentReader.Parse(args, [], ["--reason"]).ExpectAtMost(2, Usage);
+        var envName = a.Positional(0) ?? throw CommandFailedException.Usage("which environment?", $"usage: {Usage}");
+        var reason = a.Value("--reason") is { } text
+            ? GuardText.Check(text, "--reason", MaxReason)
+            : throw CommandFailedException.Usage("a revocation needs a reason: --reason \"<what went wrong>\"", $"usage: {Usage}");
+        using var workspace = Workspace.Find(context);
+        var policy = workspace.RequirePolicy().Policy;
+        var env = CheckCommand.RequireEnvironment(policy, envName);
+        var rev = a.Positional(1) ?? "HEAD";
+        var commit = workspace.Repository.ResolveCommit(rev) ?? throw CommandFailedException.Usage($"'{rev}' is not a commit in this repository");
+
+        using var deadline = new CancellationTokenSource(policy.Timeout);
+        try
+        {
+            var provider = workspace.EvidenceProvider(policy);
+            var store = ((IEvidenceProvider)provider).OpenGuardStore(env);
+            if ((await store.FindGuardsAsync([commit], approvals: false, deadline.Token)).RevocationOf(commit) is { } standing)
+            {
+                context.Console.Out.WriteLine($"already revoked: {ObjectIds.Short(commit)} in {env.Name}{GuardText.Describe(standing)}; nothing written");
+                return ExitCodes.Ok;
+            }
+            var by = await provider.RecorderAsync(env, workspace.CurrentIdentity(), deadline.Token);
+            await store.RecordRevocationAsync(new Revocation(env.Name, commit, reason, by, context.Clock.Now), deadline.Token);
+
+            var o = context.Console.Out;
+            o.WriteLine($"revoked: {ObjectIds.Short(commit)} in {env.Name} by {by} ({store.Label}): {reason}");
+            if (policy.Environments.ElementAtOrDefault(env.Index + 1) is { } next)
+                o.WriteLine($"  it can no longer be promoted from {env.Name} to {next.Name}, nor rolled back to in {env.Name}");
+            else
+                o.WriteLine($"  it can no longer be rolled back to in {env.Name}");
+            if (policy.PreviousOf(env) is { } previous)
+                o.WriteLine($"  a promotion into {env.Name} asks {previous.Name}; to keep it from coming back, revoke it there too: " +
+                            $"git promote revoke {previous.Name} {ObjectIds.Short(commit)} --reason \"...\"");
+            o.WriteLine($"  once fixed and tested again, lift it with: git promote record {env.Name} {ObjectIds.Short(commit)} --force");
+            return ExitCodes.Ok;
+        }
+        catch (EvidenceUnavailableException e)
+        {
+            return GuardText.Failed(context, $"could not revoke {ObjectIds.Short(commit)} in {env.Name}", e.Failure);
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested)
+        {
+            return GuardText.Failed(context, $"could not revoke {ObjectIds.Short(commit)} in {env.Name}", GuardText.OutOfTime);
+        }
+    }
+}

@@ -1,0 +1,50 @@
+using System.Text;
+using GitPromote.Core.Engine;
+using GitPromote.Core.Push;
+
+namespace GitPromote.Cli.Output;
+
+/// <summary>
+/// <c>git promote check --explain</c>: every rule of a push as one line, pass or fail, and the verdict under it.
+/// <code>
+///   pass  order       green in stg (git ref on stg)
+///   FAIL  soak        green in stg for 35m of 2h; may go at 2024-06-03 12:00Z (in 1h25m)
+///   skip  freeze      prd has no freeze windows
+/// </code>
+/// </summary>
+public sealed class Checklist(Style style)
+{
+    public string Render(BatchVerdict verdict, RefVerdict r, string previous)
+    {
+        var sb = new StringBuilder();
+        var commit = r.Update.Commit ?? r.Update.NewId;
+        sb.AppendLine(style.Bold($"{ObjectIds.Short(commit)} -> {verdict.Target?.Name} (from {previous})"));
+        foreach (var check in r.Checks)
+        {
+            sb.AppendLine($"  {Mark(check.Outcome)}  {check.Name,-10}  {check.Detail}");
+            if (check.Outcome == CheckOutcome.Fail && check.Hint is { } hint) sb.AppendLine($"{"",16}{hint}");
+        }
+        sb.AppendLine(r.Kind switch
+        {
+            VerdictKind.Promoted => style.Green($"may go to {verdict.Target?.Name}"),
+            VerdictKind.Rollback => style.Yellow($"may go to {verdict.Target?.Name} as a rollback"),
+            VerdictKind.AllowedOnError => style.Yellow($"may go to {verdict.Target?.Name} without evidence (on_error: allow)"),
+            _ => style.Red($"may not go to {verdict.Target?.Name}: {string.Join(", ", r.Failed.Select(c => c.Name))}"),
+        });
+        return sb.ToString();
+    }
+
+    private string Mark(CheckOutcome outcome) => outcome switch
+    {
+        CheckOutcome.Pass => style.Green("pass"),
+        CheckOutcome.Fail => style.Red("FAIL"),
+        CheckOutcome.Unknown => style.Red("????"),
+        _ => style.Dim("skip"),
+    };
+
+    public static string Json(IReadOnlyList<RuleCheck> checks) => Output.Json.Array(checks.Select(c => Output.Json.Object(
+        ("rule", Output.Json.String(c.Name)),
+        ("outcome", Output.Json.String(c.Outcome.ToString().ToLowerInvariant())),
+        ("detail", Output.Json.String(c.Detail)),
+        ("until", Output.Json.Time(c.Until)))));
+}
