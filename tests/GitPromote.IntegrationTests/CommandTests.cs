@@ -109,6 +109,8 @@ public sealed class CommandTests(InstalledGitPromote installed) : IDisposable
     [InlineData("check")]
     [InlineData("record")]
     [InlineData("status")]
+    [InlineData("approve")]
+    [InlineData("revoke")]
     [InlineData("audit")]
     [InlineData("install")]
     [InlineData("uninstall")]

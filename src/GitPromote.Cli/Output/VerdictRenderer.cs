@@ -77,7 +77,8 @@ public sealed class VerdictRenderer(Style style)
                     // Every rule that stops the ref, by name: order, soak, freeze, approvals, revocation.
                     sb.AppendLine($"{ObjectIds.Short(commit)} may not go to {target} ({string.Join(", ", r.Failed.Select(c => c.Name))})");
                     AppendChecks(sb, r);
-                    if (r.Failed.Any(c => c.Outcome == CheckOutcome.Unknown)) AppendFailure(sb, r.Failure);
+                    // The details already say what failed and why; add what to do about it.
+                    if (r.Failed.Any(c => c.Outcome == CheckOutcome.Unknown) && r.Failure is { } failure) sb.AppendLine($"    what to do: {failure.Todo}");
                     break;
                 case BlockReason.BypassNotRecorded:
                     sb.AppendLine($"the bypass could not be recorded, so it is not allowed");

@@ -61,10 +61,16 @@ internal sealed class RuleEvaluator(PromotionPolicy policy, EnvironmentPolicy ta
         // green too: that is what the person pushing does, and what the message should call it.
         var isRollback = greenHere && (update.RewindsTarget || status.State != GreenState.Green);
 
+        // A commit revoked in the previous environment no longer counts as green there.
+        var revokedThere = previousAnswer?.Records?.RevocationOf(commit) is not null;
         RuleCheck[] checks =
         [
-            Order(commit, status, isRollback),
-            Soak(commit, status, isRollback),
+            revokedThere && !isRollback
+                ? new(Rule.Order, CheckOutcome.Fail, $"{ObjectIds.Short(commit)} is revoked in {previous.Name}, so it no longer counts as green there")
+                : Order(commit, status, isRollback),
+            revokedThere && !isRollback && previous.Soak is { } soak
+                ? new(Rule.Soak, CheckOutcome.Skipped, $"soak {Time.Span(soak)} in {previous.Name}: {ObjectIds.Short(commit)} is revoked there")
+                : Soak(commit, status, isRollback),
             Freeze(isRollback),
             Approvals(commit, isRollback),
             revocation,

@@ -144,9 +144,12 @@ public class GuardrailEngineTests
 
         // revocation: a revoked commit does not leave, and is not rolled back to
         ["a commit revoked in the previous environment cannot be promoted"] =
-            new(Policy(), Promote(Candidate), T0, Blocked(BlockReason.Revoked), ["revocation"], w => w.Revoke("stg", Candidate)),
+            new(Policy(), Promote(Candidate), T0, Blocked(BlockReason.Revoked), ["order", "revocation"], w => w.Revoke("stg", Candidate)),
+        ["a commit revoked in the previous environment does not soak there"] =
+            new(Policy(stg: Soak(TimeSpan.FromHours(1))), Promote(Candidate), T0.AddHours(3), Blocked(BlockReason.Revoked), ["order", "revocation"],
+                w => w.Revoke("stg", Candidate)),
         ["a revocation is not set aside by a bypass"] =
-            new(Policy(), Promote(Candidate), T0, Blocked(BlockReason.Revoked), ["revocation"], w => w.Revoke("stg", Candidate), Bypass: GoodJustification),
+            new(Policy(), Promote(Candidate), T0, Blocked(BlockReason.Revoked), ["order", "revocation"], w => w.Revoke("stg", Candidate), Bypass: GoodJustification),
         ["a rollback to a commit revoked in the target is refused"] =
             new(Policy(), Rollback(Previous), T0, Blocked(BlockReason.Revoked), ["order", "revocation"], w => w.Revoke("prd", Previous)),
         ["a rollback that needs the follow-up question is refused when revoked in the target"] =
