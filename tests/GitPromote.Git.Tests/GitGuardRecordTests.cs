@@ -159,6 +159,26 @@ public abstract class GitGuardRecordTests : IDisposable
         Assert.Equal(Noon.AddDays(-3), Assert.Single(green).RecordedAt);
     }
 
+    [Fact]
+    public async Task A_server_repository_reads_its_own_revocations_and_approvals_locally()
+    {
+        var (_, provider) = Setup();
+        var store = provider.OpenGitStore(Dev());
+        await store.RecordRevocationAsync(new Revocation("dev", _remote.Second, "bad build", Ops, Noon), CancellationToken.None);
+        await store.RecordApprovalAsync(new Approval("dev", _remote.First, ApproverIds.Of(Bob), Bob, Noon, "ok"), CancellationToken.None);
+        var server = OpenBackend(GitRepositoryLocator.Locate(_remote.Server, _ => null)!);
+        _opened.Add(server);
+        var local = new LocalGuardStore(server, Dev());
+
+        var guards = await local.FindGuardsAsync([_remote.First, _remote.Second, "not-a-commit"], true, CancellationToken.None);
+
+        Assert.Equal(new Revocation("dev", _remote.Second, "bad build", Ops, Noon), guards.RevocationOf(_remote.Second));
+        Assert.Null(guards.RevocationOf(_remote.First));
+        Assert.Equal([new Approval("dev", _remote.First, ApproverIds.Of(Bob), Bob, Noon, "ok")], guards.ApprovalsOf(_remote.First));
+        Assert.Single(await local.ListRevocationsAsync(CancellationToken.None));
+        await Assert.ThrowsAsync<EvidenceUnavailableException>(() => local.RecordApprovalAsync(guards.ApprovalsOf(_remote.First)[0], CancellationToken.None));
+    }
+
     private string CloneElsewhere()
     {
         var path = Path.Combine(_remote.Path, "elsewhere-" + Guid.NewGuid().ToString("N")[..6]);

@@ -1,0 +1,93 @@
+using GitPromote.Core.Evidence;
+using GitPromote.Core.Policy;
+using GitPromote.Core.Push;
+
+namespace GitPromote.Git.Evidence;
+
+/// <summary>
+/// The revocations and approvals of the environment a repository itself is (a server's bare repository, in its
+/// pre-receive hook): its own <c>refs/promote/revoked/*</c> and <c>refs/promote/approval/*</c>, read locally with no
+/// transport. Records are written from clones (<c>git promote revoke</c>, <c>approve</c>), never by the hook.
+/// </summary>
+public sealed class LocalGuardStore(IGitRepository repository, EnvironmentPolicy environment) : IGuardStore
+{
+    public string Label => $"git refs of {environment.Name} (this repository)";
+
+    public Task<GuardRecords> FindGuardsAsync(IReadOnlyCollection<string> commits, bool approvals, CancellationToken cancellationToken)
+    {
+        var wanted = new HashSet<string>(commits.Select(c => c.ToLowerInvariant()).Where(ObjectIds.IsValid), StringComparer.Ordinal);
+        try
+        {
+            var revoked = repository.ListRefs(GitGuardRefs.RevokedPrefix)
+                .Where(r => GitGuardRefs.RevokedCommit(r.Name) is { } c && wanted.Contains(c))
+                .Select(r => ToRevocation(r, GitGuardRefs.RevokedCommit(r.Name)!))
+                .ToList();
+            List<Approval>? approved = null;
+            if (approvals)
+            {
+                approved = [];
+                foreach (var commit in wanted)
+                {
+                    foreach (var r in repository.ListRefs($"{GitGuardRefs.ApprovalPrefix}{commit}/"))
+                    {
+                        if (GitGuardRefs.ApprovalOf(r.Name) is not { } a) continue;
+                        approved.Add(RecordJson.ReadApproval(r.Tag?.Message) is { } full
+                            ? full with { Environment = environment.Name, Commit = a.Commit, ApproverId = a.ApproverId }
+                            : new Approval(environment.Name, a.Commit, a.ApproverId, r.Tag?.Tagger, r.Tag?.When));
+                    }
+                }
+            }
+            return Task.FromResult(GuardRecords.Found(Label, revoked, approved));
+        }
+        catch (GitCommandException e)
+        {
+            throw Unavailable(e);
+        }
+    }
+
+    public Task<IReadOnlyList<Revocation>> ListRevocationsAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return Task.FromResult<IReadOnlyList<Revocation>>(repository.ListRefs(GitGuardRefs.RevokedPrefix)
+                .Where(r => GitGuardRefs.RevokedCommit(r.Name) is not null)
+                .Select(r => ToRevocation(r, GitGuardRefs.RevokedCommit(r.Name)!))
+                .OrderBy(r => r.At ?? DateTimeOffset.MinValue).ToList());
+        }
+        catch (GitCommandException e)
+        {
+            throw Unavailable(e);
+        }
+    }
+
+    public Task<IReadOnlyList<LiftedRevocation>> ListLiftedRevocationsAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return Task.FromResult<IReadOnlyList<LiftedRevocation>>(repository.ListRefs(GitGuardRefs.LiftedPrefix)
+                .Select(r => RecordJson.ReadLiftedRevocation(r.Tag?.Message)).OfType<LiftedRevocation>().OrderBy(l => l.At).ToList());
+        }
+        catch (GitCommandException e)
+        {
+            throw Unavailable(e);
+        }
+    }
+
+    public Task RecordRevocationAsync(Revocation revocation, CancellationToken cancellationToken) => throw WrittenFromClones("revoke");
+
+    public Task LiftRevocationAsync(Revocation revocation, Identity by, DateTimeOffset at, CancellationToken cancellationToken) => throw WrittenFromClones("record --force");
+
+    public Task RecordApprovalAsync(Approval approval, CancellationToken cancellationToken) => throw WrittenFromClones("approve");
+
+    private Revocation ToRevocation(RefRecord r, string commit) =>
+        RecordJson.ReadRevocation(r.Tag?.Message) is { } full
+            ? full with { Environment = environment.Name, Commit = commit }
+            : new Revocation(environment.Name, commit, null, r.Tag?.Tagger, r.Tag?.When);
+
+    private EvidenceUnavailableException Unavailable(GitCommandException e) => new(new EvidenceFailure(
+        $"cannot read the revocations of {environment.Name} in this repository", e.Message, "ask the server admin to check the repository (git fsck)"));
+
+    private EvidenceUnavailableException WrittenFromClones(string command) => new(new EvidenceFailure(
+        $"writing records of {environment.Name} here", "the server hook only reads them",
+        $"run git promote {command} {environment.Name} ... from a clone"));
+}
