@@ -1,4 +1,5 @@
 using GitPromote.Cli.Infrastructure;
+using GitPromote.Cli.Server;
 using GitPromote.Cli.Services;
 using GitPromote.Core.Policy;
 
@@ -10,12 +11,13 @@ namespace GitPromote.Cli.Commands;
 /// </summary>
 public static class InstallCommand
 {
-    public const string InstallUsage = "git promote install [--global|--system] [--force] [--hooks-dir DIR]";
-    public const string UninstallUsage = "git promote uninstall [--global|--system]";
+    public const string InstallUsage = "git promote install [--global|--system] [--force] [--hooks-dir DIR]\n       " + ServerInstall.InstallUsage;
+    public const string UninstallUsage = "git promote uninstall [--global|--system]\n       " + ServerInstall.UninstallUsage;
     private const string PreviousKey = "promote.previousHooksPath";
 
     public static int Install(CommandContext context, IReadOnlyList<string> args)
     {
+        if (args.Contains("--server")) return ServerInstall.Install(context, args.Where(x => x != "--server").ToList());
         var a = ArgumentReader.Parse(args, ["--global", "--system", "--force"], ["--hooks-dir"]).ExpectAtMost(0, InstallUsage);
         var scope = Scope(a);
         var hooksDir = InstalledLayout.RequireHooksDir(a.Value("--hooks-dir"));
@@ -54,6 +56,7 @@ public static class InstallCommand
 
     public static int Uninstall(CommandContext context, IReadOnlyList<string> args)
     {
+        if (args.Contains("--server")) return ServerInstall.Uninstall(context, args.Where(x => x != "--server").ToList());
         var a = ArgumentReader.Parse(args, ["--global", "--system"], []).ExpectAtMost(0, UninstallUsage);
         var scope = Scope(a);
         var (config, where, workspace) = Open(context, scope);
