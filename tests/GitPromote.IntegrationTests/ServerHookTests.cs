@@ -209,6 +209,23 @@ public sealed class ServerHookTests(InstalledGitPromote installed) : IDisposable
         Assert.Equal("", _s.RemoteRef(Stg, "refs/heads/main"));
     }
 
+    [Theory]
+    [InlineData("version: 1\nenvironments: [\n", "main:.promote.yml is not valid")]
+    [InlineData("BRANCHES", "main:.promote.yml does not list main in 'branches', so it is not guarded and cannot be trusted")]
+    public void A_policy_on_the_deploy_branch_that_cannot_be_trusted_refuses_every_push(string policy, string expected)
+    {
+        var app = Server(policy == "BRANCHES" ? Sandbox.StandardPolicy.Replace("branches: [main]", "branches: [release]") : policy);
+        var deployed = _s.RemoteRef(Stg, "refs/heads/main");
+        var feature = _s.Commit(app, "feature");
+
+        var push = Push("file", app, $"{feature}:refs/heads/feature", $"{feature}:refs/heads/main");
+
+        Assert.NotEqual(0, push.ExitCode);
+        Assert.Contains($"remote: git-promote: {(policy == "BRANCHES" ? "push refused: " : "")}{expected}", push.Stderr);
+        Assert.Equal("", _s.RemoteRef(Stg, "refs/heads/feature"));
+        Assert.Equal(deployed, _s.RemoteRef(Stg, "refs/heads/main"));
+    }
+
     [Fact]
     public void Evidence_of_dev_that_cannot_be_read_refuses_the_push_and_names_the_setting()
     {
@@ -222,6 +239,34 @@ public sealed class ServerHookTests(InstalledGitPromote installed) : IDisposable
         Assert.NotEqual(0, push.ExitCode);
         Assert.Contains($"remote:   refs/heads/main: could not tell whether {green[..12]} is green in dev", push.Stderr);
         Assert.Contains("git config promote.remote.dev is not set", push.Stderr);
+        Assert.Equal(deployed, _s.RemoteRef(Stg, "refs/heads/main"));
+    }
+
+    [Fact]
+    public void Evidence_slower_than_the_server_budget_is_cut_off_and_the_push_refused()
+    {
+        var app = Server();
+        var deployed = _s.RemoteRef(Stg, "refs/heads/main");
+        var green = GreenInDev(app, "tested");
+        // dev's repository behind a transport that never answers (a git remote helper that sleeps).
+        var tools = Path.Combine(_s.Root, "tools");
+        Directory.CreateDirectory(tools);
+        Sandbox.WriteScript(Path.Combine(tools, "git-remote-stuck"), "#!/bin/sh\nsleep 60\n");
+        _s.Git(Stg, "config", "promote.remote.dev", "stuck::dev").EnsureOk();
+        _s.Git(Stg, "config", "promote.timeout", "1s").EnsureOk();
+        var path = new Dictionary<string, string?>
+        {
+            ["PATH"] = $"{tools}:{Path.Combine(installed.Prefix, "bin")}:{System.Environment.GetEnvironmentVariable("PATH")}",
+        };
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var push = PushWith("file", app, [], path, $"{green}:refs/heads/main");
+        clock.Stop();
+
+        Assert.NotEqual(0, push.ExitCode);
+        Assert.Contains($"remote:   refs/heads/main: could not tell whether {green[..12]} is green in dev", push.Stderr);
+        Assert.Contains("no answer before the deadline", push.Stderr);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"the push took {clock.Elapsed}, the stuck remote sleeps 60 s");
         Assert.Equal(deployed, _s.RemoteRef(Stg, "refs/heads/main"));
     }
 
