@@ -51,9 +51,10 @@ public static class ServerPolicySource
         var candidates = new[] { HeadTarget(repository.GitDir), Fallback }.OfType<string>().Distinct(StringComparer.Ordinal).ToList();
         foreach (var branch in candidates)
         {
-            if (repository.ResolveCommit(branch) is not { } commit) continue;
+            // One read in the common case; only a missing file needs the second look (no branch, or a branch without it).
+            var text = repository.ReadFileAt(branch, PromotionPolicy.FileName);
+            if (text is null && repository.ResolveCommit(branch) is null) continue;
             var shortName = VerdictRenderer.ShortRef(branch);
-            var text = repository.ReadFileAt(commit, PromotionPolicy.FileName);
             if (text is null)
                 return new TrustedPolicy(null, $"the deploy branch {shortName} has no {PromotionPolicy.FileName}", todo);
             if (text.Length > PolicyLoader.MaxBytes)
