@@ -21,14 +21,20 @@ public sealed class CliGitRepository : IGitRepository
         GitDir = location.GitDir;
         WorkTree = location.WorkTree;
         CommonDir = location.CommonDir;
-        _git = (git ?? GitProcess.Default).With(new Dictionary<string, string?>
+        var process = git ?? GitProcess.Default;
+        var readEnvironment = new Dictionary<string, string?>(StringComparer.Ordinal)
         {
-            // git >= 2.44: never fetch a missing object of a partial clone. Older git: protocol.allow=never below.
+            // Never fetch a missing object of a partial clone: git >= 2.44 (and 2.39.4+ security releases) honour
+            // GIT_NO_LAZY_FETCH; older ones run a lazy "git fetch" child, which an allow-list naming no transport stops
+            // at once and offline (GIT_ALLOW_PROTOCOL beats any protocol.*.allow config).
             ["GIT_NO_LAZY_FETCH"] = "1",
+            ["GIT_ALLOW_PROTOCOL"] = "none",
             ["GIT_OPTIONAL_LOCKS"] = "0",
-        });
-        // protocol.allow=never reaches the lazy-fetch child through GIT_CONFIG_PARAMETERS, so it fails at once, offline.
-        _readPrefix = ["--git-dir=" + GitDir, "--no-replace-objects", "-c", "protocol.allow=never"];
+        };
+        // The caller's variables win (a test simulates an old git with GIT_NO_LAZY_FETCH=0).
+        foreach (var (k, v) in process.Environment) readEnvironment[k] = v;
+        _git = process.With(readEnvironment);
+        _readPrefix = ["--git-dir=" + GitDir, "--no-replace-objects"];
         ObjectFormat = ReadObjectFormat(location);
     }
 
@@ -119,7 +125,7 @@ public sealed class CliGitRepository : IGitRepository
         var type = check[..space];
         var targetId = check[(space + 1)..];
         var text = GitObjectText.FormatTag(targetId, type, tagName, tagger, when, message);
-        var result = _git.Run(GitDir, [.. _readPrefix, "mktag"], Encoding.UTF8.GetBytes(text)).EnsureSuccess();
+        var result = Git(["mktag"], Encoding.UTF8.GetBytes(text)).EnsureSuccess();
         var id = result.StdoutText.Trim();
         if (!ObjectIds.IsValid(id)) throw new GitCommandException("git mktag printed no object id", 0, result.Stderr);
         return id;
@@ -141,7 +147,7 @@ public sealed class CliGitRepository : IGitRepository
     {
         if (!prefix.StartsWith("refs/", StringComparison.Ordinal) || !IsUsableRevision(prefix))
             throw new ArgumentException("a ref prefix starts with refs/", nameof(prefix));
-        var result = _git.Run(GitDir, [.. _readPrefix, "for-each-ref", "--sort=refname", "--format=" + RefFormat, "--", prefix]).EnsureSuccess();
+        var result = Git(["for-each-ref", "--sort=refname", "--format=" + RefFormat, "--", prefix]).EnsureSuccess();
         var fields = result.StdoutText.Split('\0');
         var refs = new List<RefRecord>();
         var nestedTags = new List<int>();
@@ -175,10 +181,16 @@ public sealed class CliGitRepository : IGitRepository
     {
     }
 
-    private GitConfigSnapshot Config =>
-        _config ??= GitConfigSnapshot.Parse(_git.Run(GitDir, ["--git-dir=" + GitDir, "config", "--list", "-z"]) is { Succeeded: true } r
-            ? r.StdoutText
-            : "");
+    private GitConfigSnapshot Config => _config ??= GitConfigSnapshot.Load(_git, GitDir, Timeout);
+
+    /// <summary>The longest one local git command may run (a hung file system, a stuck lock) before it is stopped.</summary>
+    public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    private GitResult Git(string[] args, byte[]? stdin = null)
+    {
+        using var deadline = new CancellationTokenSource(Timeout);
+        return _git.Run(GitDir, [.. _readPrefix, .. args], stdin, deadline.Token);
+    }
 
     /// <summary>
     /// <c>cat-file --batch-check</c>: one output line per input line ("&lt;type&gt; &lt;id&gt;", or null when missing). An old git dies
@@ -191,7 +203,7 @@ public sealed class CliGitRepository : IGitRepository
         while (start < inputs.Count)
         {
             var stdin = Encoding.UTF8.GetBytes(string.Join('\n', inputs.Skip(start)) + "\n");
-            var result = _git.Run(GitDir, [.. _readPrefix, "cat-file", "--batch-check=%(objecttype) %(objectname)"], stdin);
+            var result = Git(["cat-file", "--batch-check=%(objecttype) %(objectname)"], stdin);
             var lines = result.StdoutText.Split('\n');
             var complete = lines.Length - 1; // the text ends with a newline after the last complete line
             for (var i = 0; i < complete && start + i < inputs.Count; i++) answers.Add(IsMissingLine(lines[i]) ? null : lines[i]);
@@ -216,7 +228,7 @@ public sealed class CliGitRepository : IGitRepository
         while (start < inputs.Count)
         {
             var stdin = Encoding.UTF8.GetBytes(string.Join('\n', inputs.Skip(start)) + "\n");
-            var result = _git.Run(GitDir, [.. _readPrefix, "cat-file", "--batch"], stdin);
+            var result = Git(["cat-file", "--batch"], stdin);
             var parsed = ParseBatch(result.Stdout, inputs.Count - start);
             answers.AddRange(parsed);
             start += parsed.Count;

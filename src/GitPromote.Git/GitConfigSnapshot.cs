@@ -10,6 +10,18 @@ internal sealed class GitConfigSnapshot
 
     private GitConfigSnapshot(List<KeyValuePair<string, string?>> entries) => _entries = entries;
 
+    /// <summary>
+    /// The repository's effective configuration from one <c>git config --list -z</c>. git, not libgit2, because git also
+    /// honours GIT_CONFIG_GLOBAL/NOSYSTEM/PARAMETERS, includeIf, and reads the global config under Native AOT (where
+    /// LibGit2Sharp's config search paths come back empty). Empty when git cannot read it.
+    /// </summary>
+    public static GitConfigSnapshot Load(GitProcess git, string gitDir, TimeSpan timeout)
+    {
+        using var deadline = new CancellationTokenSource(timeout);
+        var result = git.Run(gitDir, ["--git-dir=" + gitDir, "config", "--list", "-z"], null, deadline.Token);
+        return Parse(result.Succeeded ? result.StdoutText : "");
+    }
+
     /// <summary>Parses <c>key\nvalue\0</c> records (a key alone, <c>key\0</c>, has no value: boolean true).</summary>
     public static GitConfigSnapshot Parse(string listZ)
     {

@@ -49,24 +49,54 @@ public sealed class GitProcess
         return new GitProcess(merged, Executable) { StdoutLimit = StdoutLimit, StderrLimit = StderrLimit };
     }
 
-    /// <summary>Runs git and waits for it. Throws <see cref="OperationCanceledException"/> when the deadline passes.</summary>
-    public GitResult Run(string? workingDirectory, IReadOnlyList<string> arguments, byte[]? stdin = null, CancellationToken cancellationToken = default) =>
-        RunAsync(workingDirectory, arguments, stdin, cancellationToken).GetAwaiter().GetResult();
+    /// <summary>
+    /// Runs git and waits for it, synchronously: for quick local commands. No thread-pool work (a cold or busy pool would
+    /// add milliseconds to every call): stdout is read on this thread, stderr (and a large stdin) on a short-lived thread.
+    /// Throws <see cref="OperationCanceledException"/> when the deadline passes. Remote commands use <see cref="RunAsync"/>.
+    /// </summary>
+    public GitResult Run(string? workingDirectory, IReadOnlyList<string> arguments, byte[]? stdin = null, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        using var process = Start(workingDirectory, arguments);
+        using var deadline = cancellationToken.Register(() => Kill(process));
 
+        var input = process.StandardInput.BaseStream;
+        Thread? writer = null;
+        if (stdin is { Length: > SmallStdin })
+        {
+            writer = new Thread(() => WriteStdin(input, stdin)) { IsBackground = true, Name = "git stdin" };
+            writer.Start();
+        }
+        else
+        {
+            // Fits in any pipe buffer: written before git even reads, so it cannot block on git's output.
+            WriteStdin(input, stdin);
+        }
+
+        var stderr = new Capture([], false);
+        var errorReader = new Thread(() => stderr = ReadCapped(process.StandardError.BaseStream, StderrLimit, stopAtLimit: false))
+        {
+            IsBackground = true,
+            Name = "git stderr",
+        };
+        errorReader.Start();
+        var stdout = ReadCapped(process.StandardOutput.BaseStream, StdoutLimit, stopAtLimit: true);
+        if (stdout.Overflowed) Kill(process);
+        errorReader.Join();
+        writer?.Join();
+        process.WaitForExit();
+        return Finish(process, arguments, stdout, stderr, cancellationToken);
+    }
+
+    /// <summary>
+    /// Runs git asynchronously; for remote commands. Reads are cancellable, so a grandchild that keeps a pipe open (an ssh
+    /// control master, say) cannot hold the call past its deadline.
+    /// </summary>
     public async Task<GitResult> RunAsync(string? workingDirectory, IReadOnlyList<string> arguments, byte[]? stdin = null,
         CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        using var process = new Process { StartInfo = StartInfo(workingDirectory, arguments) };
-        try
-        {
-            process.Start();
-        }
-        catch (Win32Exception e)
-        {
-            throw new GitCommandException($"git could not be started ({Executable}): {e.Message}", -1, "");
-        }
-
+        using var process = Start(workingDirectory, arguments);
         using var pipes = new CancellationTokenSource();
         using var deadline = cancellationToken.Register(() =>
         {
@@ -76,7 +106,7 @@ public sealed class GitProcess
 
         var stdoutTask = ReadCappedAsync(process.StandardOutput.BaseStream, StdoutLimit, stopAtLimit: true, pipes.Token);
         var stderrTask = ReadCappedAsync(process.StandardError.BaseStream, StderrLimit, stopAtLimit: false, pipes.Token);
-        var stdinTask = WriteStdinAsync(process, stdin, pipes.Token);
+        var stdinTask = WriteStdinAsync(process.StandardInput.BaseStream, stdin, pipes.Token);
 
         Capture stdout, stderr;
         try
@@ -91,12 +121,34 @@ public sealed class GitProcess
         {
             throw TimedOut(arguments, cancellationToken);
         }
+        return Finish(process, arguments, stdout, stderr, cancellationToken);
+    }
 
+    // At most what any pipe buffer holds (Windows: 4 KiB), so writing it whole can never wait for git.
+    private const int SmallStdin = 4 * 1024;
+
+    private Process Start(string? workingDirectory, IReadOnlyList<string> arguments)
+    {
+        var process = new Process { StartInfo = StartInfo(workingDirectory, arguments) };
+        try
+        {
+            process.Start();
+            return process;
+        }
+        catch (Win32Exception e)
+        {
+            process.Dispose();
+            throw new GitCommandException($"git could not be started ({Executable}): {e.Message}", -1, "");
+        }
+    }
+
+    private GitResult Finish(Process process, IReadOnlyList<string> arguments, Capture stdout, Capture stderr, CancellationToken cancellationToken)
+    {
         if (cancellationToken.IsCancellationRequested) throw TimedOut(arguments, cancellationToken);
         if (stdout.Overflowed)
         {
             throw new GitCommandException(
-                $"git {GitErrors.Subcommand(arguments)} produced more than {StdoutLimit / (1024 * 1024)} MiB of output; stopped", -1, "");
+                $"git {GitErrors.Subcommand(arguments)} produced more than {Size(StdoutLimit)} of output; stopped", -1, "");
         }
         return new GitResult(arguments, process.ExitCode, stdout.Bytes, System.Text.Encoding.UTF8.GetString(stderr.Bytes));
     }
@@ -122,6 +174,9 @@ public sealed class GitProcess
         return psi;
     }
 
+    private static string Size(int bytes) =>
+        bytes >= 1024 * 1024 ? $"{bytes / (1024 * 1024)} MiB" : bytes >= 1024 ? $"{bytes / 1024} KiB" : $"{bytes} bytes";
+
     private static OperationCanceledException TimedOut(IReadOnlyList<string> arguments, CancellationToken token) =>
         new($"git {GitErrors.Subcommand(arguments)} did not finish before its deadline and was stopped", token);
 
@@ -137,9 +192,8 @@ public sealed class GitProcess
         }
     }
 
-    private static async Task WriteStdinAsync(Process process, byte[]? stdin, CancellationToken token)
+    private static async Task WriteStdinAsync(Stream stream, byte[]? stdin, CancellationToken token)
     {
-        var stream = process.StandardInput.BaseStream;
         try
         {
             if (stdin is { Length: > 0 }) await stream.WriteAsync(stdin, token).ConfigureAwait(false);
@@ -154,7 +208,52 @@ public sealed class GitProcess
         }
     }
 
+    private static void WriteStdin(Stream stream, byte[]? stdin)
+    {
+        try
+        {
+            if (stdin is { Length: > 0 }) stream.Write(stdin);
+        }
+        catch (IOException)
+        {
+        }
+        finally
+        {
+            try { stream.Dispose(); } catch (IOException) { }
+        }
+    }
+
     private readonly record struct Capture(byte[] Bytes, bool Overflowed);
+
+    private static Capture ReadCapped(Stream stream, int limit, bool stopAtLimit)
+    {
+        using var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        var overflowed = false;
+        try
+        {
+            while (true)
+            {
+                var n = stream.Read(chunk);
+                if (n == 0) break;
+                overflowed |= Keep(buffer, chunk, n, limit);
+                if (overflowed && stopAtLimit) break;
+            }
+        }
+        catch (IOException)
+        {
+            // The pipe went away with the process (killed at its deadline).
+        }
+        return new Capture(buffer.ToArray(), overflowed);
+    }
+
+    /// <summary>Appends what fits under <paramref name="limit"/>; true when something did not fit.</summary>
+    private static bool Keep(MemoryStream buffer, byte[] chunk, int n, int limit)
+    {
+        var room = (int)Math.Min(n, limit - buffer.Length);
+        if (room > 0) buffer.Write(chunk, 0, room);
+        return room < n;
+    }
 
     private static async Task<Capture> ReadCappedAsync(Stream stream, int limit, bool stopAtLimit, CancellationToken token)
     {
@@ -165,14 +264,9 @@ public sealed class GitProcess
         {
             var n = await stream.ReadAsync(chunk, token).ConfigureAwait(false);
             if (n == 0) break;
-            var room = (int)Math.Min(n, limit - buffer.Length);
-            if (room > 0) buffer.Write(chunk, 0, room);
-            if (room < n)
-            {
-                overflowed = true;
-                if (stopAtLimit) break;
-                // Keep draining (and dropping) so git never blocks on a full pipe.
-            }
+            // Past the limit, keep draining (and dropping) so git never blocks on a full pipe, unless told to stop.
+            overflowed |= Keep(buffer, chunk, n, limit);
+            if (overflowed && stopAtLimit) break;
         }
         return new Capture(buffer.ToArray(), overflowed);
     }

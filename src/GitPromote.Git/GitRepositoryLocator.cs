@@ -85,7 +85,7 @@ public static class GitRepositoryLocator
         var forced = IsForced(environment, "libgit2");
         try
         {
-            return OpenLibGit2(location);
+            return OpenLibGit2(location, git);
         }
         catch (Exception) when (!forced)
         {
@@ -136,7 +136,7 @@ public static class GitRepositoryLocator
 
     // Kept out of line so that merely choosing a backend never loads LibGit2Sharp or the native libgit2.
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static IGitRepository OpenLibGit2(GitLocation location) => new LibGit2Repository(location);
+    private static IGitRepository OpenLibGit2(GitLocation location, GitProcess? git) => new LibGit2Repository(location, git);
 
     private static bool IsForced(Func<string, string?> environment, string backend) =>
         string.Equals(NonEmpty(environment(BackendVariable))?.Trim(), backend, StringComparison.OrdinalIgnoreCase);

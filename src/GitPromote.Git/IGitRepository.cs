@@ -38,9 +38,6 @@ public interface IGitRepository : IDisposable
     /// <summary>The committer time of a commit; null when the object is not here (shallow, partial, never fetched).</summary>
     DateTimeOffset? CommitTime(string commit);
 
-    /// <summary>Many commits at once (one process for the CLI backend); missing ones map to null.</summary>
-    IReadOnlyDictionary<string, CommitInfo?> ReadCommits(IReadOnlyCollection<string> commits);
-
     /// <summary>
     /// True when <paramref name="ancestor"/> is reachable from <paramref name="descendant"/> (or is it); null when this
     /// repository cannot tell (an object is missing here, or history is cut by a shallow clone).
@@ -66,6 +63,9 @@ public interface IGitRepository : IDisposable
 
     /// <summary>Committer, committer time and subject of a commit (or of what a tag id peels to); null when the object is not here.</summary>
     CommitInfo? ReadCommit(string commit);
+
+    /// <summary>Many commits at once (one process for the CLI backend), e.g. for <c>status</c>; missing ones map to null.</summary>
+    IReadOnlyDictionary<string, CommitInfo?> ReadCommits(IReadOnlyCollection<string> commits);
 
     /// <summary>An annotated tag object by id; null when it is missing or not a tag.</summary>
     TagInfo? ReadTag(string tagId);

@@ -1,21 +1,28 @@
 using GitPromote.Core.Evidence;
+using GitPromote.Core.Push;
 using LibGit2Sharp;
 using Identity = GitPromote.Core.Evidence.Identity;
 
 namespace GitPromote.Git;
 
 /// <summary>
-/// <see cref="IGitRepository"/> in process, over LibGit2Sharp: no process per question. Opened only for repositories
-/// libgit2 can read (see <see cref="GitRepositoryLocator.ChooseBackend"/>). Never uses <c>Repository.Discover</c>
-/// (broken under Native AOT): the locator finds the git directory.
+/// <see cref="IGitRepository"/> in process, over LibGit2Sharp: no process per object question. Opened only for
+/// repositories libgit2 can read (see <see cref="GitRepositoryLocator.ChooseBackend"/>).
+/// Native AOT: LibGit2Sharp calls that hand strings back through a <c>git_buf</c> come back empty there (config search
+/// paths, so the global config is never read; message prettifying, so tag messages vanish), and <c>Repository.Discover</c>
+/// returns null. So: the locator finds the git directory, config and remotes come from one <c>git config --list</c>
+/// (as in the CLI backend), and tags are written as raw objects we format ourselves.
 /// </summary>
 public sealed class LibGit2Repository : IGitRepository
 {
     private readonly Repository _repo;
+    private readonly GitProcess _git;
+    private GitConfigSnapshot? _config;
 
-    public LibGit2Repository(GitLocation location)
+    public LibGit2Repository(GitLocation location, GitProcess? git = null)
     {
         _repo = new Repository(location.GitDir);
+        _git = git ?? GitProcess.Default;
         GitDir = location.GitDir;
         WorkTree = location.WorkTree;
     }
@@ -39,9 +46,6 @@ public sealed class LibGit2Repository : IGitRepository
     public DateTimeOffset? CommitTime(string commit) => ReadCommit(commit)?.CommitTime;
 
     public string? CommitSubject(string commit) => ReadCommit(commit)?.Subject;
-
-    public IReadOnlyDictionary<string, CommitInfo?> ReadCommits(IReadOnlyCollection<string> commits) =>
-        commits.Distinct(StringComparer.Ordinal).ToDictionary(c => c, ReadCommit, StringComparer.Ordinal);
 
     public bool? IsAncestor(string ancestor, string descendant)
     {
@@ -74,34 +78,19 @@ public sealed class LibGit2Repository : IGitRepository
         }
     }
 
-    public string? ConfigValue(string key)
+    public IReadOnlyDictionary<string, CommitInfo?> ReadCommits(IReadOnlyCollection<string> commits)
     {
-        try
-        {
-            return _repo.Config.Get<string>(key)?.Value;
-        }
-        catch (Exception e) when (e is LibGit2SharpException or ArgumentException)
-        {
-            return null;
-        }
+        var result = new Dictionary<string, CommitInfo?>(StringComparer.Ordinal);
+        foreach (var c in commits) result.TryAdd(c, null);
+        foreach (var c in result.Keys.ToList()) result[c] = ReadCommit(c);
+        return result;
     }
 
-    public IReadOnlyList<GitRemote> Remotes
-    {
-        get
-        {
-            var list = new List<GitRemote>();
-            foreach (var remote in _repo.Network.Remotes)
-            {
-                using (remote)
-                {
-                    var url = remote.Url ?? "";
-                    list.Add(new GitRemote(remote.Name, url, string.IsNullOrEmpty(remote.PushUrl) ? url : remote.PushUrl));
-                }
-            }
-            return list;
-        }
-    }
+    public string? ConfigValue(string key) => Config.Get(key);
+
+    public IReadOnlyList<GitRemote> Remotes => Config.Remotes();
+
+    private GitConfigSnapshot Config => _config ??= GitConfigSnapshot.Load(_git, GitDir, TimeSpan.FromSeconds(60));
 
     public string? ReadFileAt(string revision, string path)
     {
@@ -125,8 +114,10 @@ public sealed class LibGit2Repository : IGitRepository
     public string WriteTagObject(string target, string tagName, Identity tagger, DateTimeOffset when, string message)
     {
         GitObjectText.ValidateTagName(tagName);
-        var obj = Lookup(target) ?? throw new GitCommandException($"cannot tag {target}: no such object in this repository", 1, "");
-        // Written as raw object bytes: under Native AOT, CreateTagAnnotation stores the tag without its message.
+        if (Lookup(target) is not { } obj)
+            throw new GitCommandException($"cannot tag {ObjectIds.Short(target)}: no such object in this repository", 1, "");
+        // Raw bytes, formatted exactly as for git mktag: the same tag id from both backends, and no message prettifying
+        // (which LibGit2Sharp's CreateTagAnnotation does, and which loses the message under Native AOT).
         var text = GitObjectText.FormatTag(obj.Sha, TypeName(obj), tagName, tagger, when, message);
         return _repo.ObjectDatabase.Write<TagAnnotation>(System.Text.Encoding.UTF8.GetBytes(text)).Sha;
     }
@@ -172,7 +163,7 @@ public sealed class LibGit2Repository : IGitRepository
 
     private GitObject? Lookup(string revision)
     {
-        if (revision.Length == 0 || revision.IndexOfAny(['\n', '\r', '\0']) >= 0) return null;
+        if (string.IsNullOrEmpty(revision) || revision.IndexOfAny(['\n', '\r', '\0']) >= 0) return null;
         try
         {
             return _repo.Lookup(revision);

@@ -222,6 +222,17 @@ public sealed class PrePushGuardTests(InstalledGitPromote installed) : IDisposab
     }
 
     [Fact]
+    public void A_push_to_the_url_of_a_configured_remote_is_guarded_like_the_remote()
+    {
+        var app = _s.Project();
+
+        var push = _s.Git(app, "push", Path.Combine(_s.Root, "prd.git"), "main");
+
+        Assert.NotEqual(0, push.ExitCode);
+        Assert.Contains("push to prd refused", push.Stderr);
+    }
+
+    [Fact]
     public void A_malformed_policy_blocks_the_push_with_file_line_and_column()
     {
         var app = _s.Project();

@@ -19,6 +19,11 @@ public sealed class PushGate(IEvidenceProvider provider, PositiveCache? cache, I
     {
         var gatherer = new EvidenceGatherer(provider, cache);
         var answers = plan.NeedsEvidence ? await gatherer.AskAsync(plan.Queries, deadline) : [];
+        if (PromotionEngine.FollowUp(policy, plan, answers) is { } followUp)
+        {
+            var more = (await gatherer.AskAsync([followUp], deadline))[followUp.Environment.Name];
+            answers[followUp.Environment.Name] = answers.TryGetValue(followUp.Environment.Name, out var first) ? first.Merge(more) : more;
+        }
         var verdict = PromotionEngine.Decide(policy, request, plan, context, answers);
 
         IReadOnlyList<CommitDescription> recent = [];

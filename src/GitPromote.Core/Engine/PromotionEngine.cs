@@ -42,10 +42,30 @@ public static class PromotionEngine
         if (commits.Count > 0)
         {
             queries.Add(new EvidenceQuery(previous, commits));
-            if (policy.Rollback == RollbackMode.PreviouslyGreen)
-                queries.Add(new EvidenceQuery(target, commits));
+            // Pushes that move a branch back are rollbacks in the making: ask the target at the same time.
+            var rewinding = guarded.Where(u => u.RewindsTarget && u.Commit is not null)
+                .Select(u => u.Commit!).Distinct(StringComparer.Ordinal).ToList();
+            if (policy.Rollback == RollbackMode.PreviouslyGreen && rewinding.Count > 0)
+                queries.Add(new EvidenceQuery(target, rewinding));
         }
         return new EvidencePlan(target, previous, guarded, queries);
+    }
+
+    /// <summary>
+    /// The second round, when there is one: the target environment, about commits the previous environment did not
+    /// prove green (they may be rollbacks). A promotion of green commits, the common push, never needs it.
+    /// </summary>
+    public static EvidenceQuery? FollowUp(PromotionPolicy policy, EvidencePlan plan, IReadOnlyDictionary<string, EnvironmentAnswer> answers)
+    {
+        if (plan.Target is null || plan.Previous is null || policy.Rollback != RollbackMode.PreviouslyGreen) return null;
+        var previous = answers.GetValueOrDefault(plan.Previous.Name);
+        var asked = plan.Queries.Where(q => q.Environment.Name == plan.Target.Name).SelectMany(q => q.Commits).ToHashSet(StringComparer.Ordinal);
+        var commits = plan.Guarded
+            .Where(u => !u.IsDeletion && u.Commit is not null && !asked.Contains(u.Commit))
+            .Select(u => u.Commit!)
+            .Where(c => previous?.StatusOf(c).State != GreenState.Green)
+            .Distinct(StringComparer.Ordinal).ToList();
+        return commits.Count == 0 ? null : new EvidenceQuery(plan.Target, commits);
     }
 
     public static BatchVerdict Decide(PromotionPolicy policy, PushRequest request, EvidencePlan plan, PushContext context,

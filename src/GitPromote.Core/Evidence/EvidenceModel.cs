@@ -45,6 +45,17 @@ public sealed record SourceAnswer(EvidenceSource Source, string Label, IReadOnly
 /// <summary>All answers about one environment: one per evidence source it declares.</summary>
 public sealed record EnvironmentAnswer(EnvironmentPolicy Environment, IReadOnlyList<SourceAnswer> Sources, IReadOnlyList<GreenFact> RecentGreen)
 {
+    /// <summary>This answer and another about other commits of the same environment, as if asked at once.</summary>
+    public EnvironmentAnswer Merge(EnvironmentAnswer other) => this with
+    {
+        Sources = Sources.Zip(other.Sources, (a, b) => a with
+        {
+            Green = a.Green.Concat(b.Green).GroupBy(g => g.Key, StringComparer.Ordinal)
+                .ToDictionary(g => g.Key, g => g.First().Value, StringComparer.Ordinal),
+            Failure = a.Failure ?? b.Failure,
+        }).ToList(),
+    };
+
     /// <summary>Combines the sources as the environment's <c>require</c> says.</summary>
     public GreenStatus StatusOf(string commit)
     {

@@ -162,25 +162,54 @@ public class PromotionEngineTests
         foreach (var query in plan.Queries)
             if (world.Answers.TryGetValue(query.Environment.Name, out var answer))
                 answers[query.Environment.Name] = answer(query.Environment);
+        if (PromotionEngine.FollowUp(policy, plan, answers) is { } followUp && world.Answers.TryGetValue(followUp.Environment.Name, out var more))
+            answers[followUp.Environment.Name] = answers.TryGetValue(followUp.Environment.Name, out var first)
+                ? first.Merge(more(followUp.Environment)) : more(followUp.Environment);
         return PromotionEngine.Decide(policy, request, plan, new PushContext(Pusher, Now, bypass), answers);
     }
 
     [Fact]
-    public void Plan_asks_the_previous_and_target_environment_about_each_commit_once()
+    public void Plan_asks_the_previous_environment_about_each_commit_once_and_the_target_only_about_rewinds()
     {
         var policy = Orders(branches: ["main", "release/*"]);
         var request = new PushRequest("prd", "/x", [ToMain(GreenInStg), Push("refs/heads/release/1", GreenInStg), Push("refs/heads/release/2", Untested),
-            Delete("refs/heads/release/3"), UnpeeledTag(), Push("refs/heads/feature", GreenInPrd)]);
+            Delete("refs/heads/release/3"), UnpeeledTag(), Push("refs/heads/feature", GreenInPrd),
+            Push("refs/heads/release/4", GreenInPrd) with { RewindsTarget = true }]);
 
         var plan = PromotionEngine.Plan(policy, request);
 
         Assert.Equal("prd", plan.Target?.Name);
         Assert.Equal("stg", plan.Previous?.Name);
-        Assert.Equal(5, plan.Guarded.Count);
+        Assert.Equal(6, plan.Guarded.Count);
         Assert.True(plan.NeedsEvidence);
         Assert.Collection(plan.Queries,
-            q => { Assert.Equal("stg", q.Environment.Name); Assert.Equal([GreenInStg, Untested], q.Commits); },
-            q => { Assert.Equal("prd", q.Environment.Name); Assert.Equal([GreenInStg, Untested], q.Commits); });
+            q => { Assert.Equal("stg", q.Environment.Name); Assert.Equal([GreenInStg, Untested, GreenInPrd], q.Commits); },
+            q => { Assert.Equal("prd", q.Environment.Name); Assert.Equal([GreenInPrd], q.Commits); });
+    }
+
+    [Fact]
+    public void Follow_up_asks_the_target_only_about_commits_not_green_in_the_previous_environment()
+    {
+        var policy = Orders();
+        var request = new PushRequest("prd", "/x", [ToMain(GreenInStg), Push("refs/heads/main", Untested), Push("refs/heads/main", GreenInPrd)]);
+        var plan = PromotionEngine.Plan(policy, request);
+        var answers = new Dictionary<string, EnvironmentAnswer> { ["stg"] = World.Default.Answers["stg"](policy.Environments[1]) };
+
+        var followUp = PromotionEngine.FollowUp(policy, plan, answers);
+
+        Assert.Equal("prd", followUp?.Environment.Name);
+        Assert.Equal([Untested, GreenInPrd], followUp!.Commits);
+        Assert.Null(PromotionEngine.FollowUp(Orders(rollback: RollbackMode.Never), plan, answers));
+    }
+
+    [Fact]
+    public void A_promotion_of_green_commits_needs_no_follow_up()
+    {
+        var policy = Orders();
+        var plan = PromotionEngine.Plan(policy, new PushRequest("prd", "/x", [ToMain(GreenInStg)]));
+        var answers = new Dictionary<string, EnvironmentAnswer> { ["stg"] = World.Default.Answers["stg"](policy.Environments[1]) };
+
+        Assert.Null(PromotionEngine.FollowUp(policy, plan, answers));
     }
 
     [Fact]

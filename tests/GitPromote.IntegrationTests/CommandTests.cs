@@ -1,0 +1,134 @@
+namespace GitPromote.IntegrationTests;
+
+/// <summary>The commands around the guard: install/uninstall, init, check, status, demo, help and version.</summary>
+[Collection(InstalledCollection.Name)]
+public sealed class CommandTests(InstalledGitPromote installed) : IDisposable
+{
+    private readonly Sandbox _s = new(installed);
+
+    public void Dispose() => _s.Dispose();
+
+    [Fact]
+    public void Install_refuses_to_replace_a_hooksPath_someone_else_set_and_uninstall_restores_it()
+    {
+        var app = _s.Project();
+        _s.Promote(app, "uninstall").EnsureOk();
+        _s.Git(app, "config", "core.hooksPath", ".husky").EnsureOk();
+
+        var refused = _s.Promote(app, "install").EnsureExit(2);
+        Assert.Contains("already set to '.husky'", refused.Stderr);
+        Assert.Contains("--force", refused.Stderr);
+        Assert.Equal(".husky", HooksPath(app));
+
+        _s.Promote(app, "install", "--force").EnsureOk();
+        Assert.Equal(installed.HooksDir, HooksPath(app));
+        Assert.Contains("already installed", _s.Promote(app, "install").EnsureOk().Stdout);
+
+        _s.Promote(app, "uninstall").EnsureOk();
+        Assert.Equal(".husky", HooksPath(app));
+        Assert.Contains("nothing changed", _s.Promote(app, "uninstall").EnsureOk().Stdout);
+    }
+
+    [Fact]
+    public void Uninstall_unsets_the_hooksPath_it_set()
+    {
+        var app = _s.Project();
+        Assert.Equal(installed.HooksDir, HooksPath(app));
+
+        _s.Promote(app, "uninstall").EnsureOk();
+
+        Assert.Equal("", HooksPath(app));
+    }
+
+    [Fact]
+    public void Init_writes_a_valid_starter_policy_from_the_clones_remotes()
+    {
+        var app = Path.Combine(_s.Root, "fresh");
+        _s.Git(_s.Root, "init", "--quiet", app).EnsureOk();
+        foreach (var (remote, env) in new[] { ("development", "dev"), ("staging", "stg"), ("production", "prd") })
+            _s.Git(app, "remote", "add", remote, _s.Bare(env)).EnsureOk();
+
+        var init = _s.Promote(app, "init").EnsureOk();
+
+        Assert.Contains("dev (development) -> stg (staging) -> prd (production)", init.Stdout);
+        var text = File.ReadAllText(Path.Combine(app, ".promote.yml"));
+        Assert.Contains("remotes: [production]", text);
+        _s.Commit(app, "policy");
+        _s.Promote(app, "check", "stg").EnsureExit(1);
+        Assert.Equal(2, _s.Promote(app, "init").ExitCode);
+    }
+
+    [Fact]
+    public void Check_exits_0_when_the_commit_may_go_and_1_when_not()
+    {
+        var app = _s.Project();
+        _s.Git(app, "push", "dev", "main").EnsureOk();
+
+        var no = _s.Promote(app, "check", "stg").EnsureExit(1);
+        Assert.Contains("is not green in dev", no.Stdout);
+        _s.Promote(app, "record", "dev").EnsureOk();
+        _s.Promote(app, "check", "stg", "HEAD").EnsureOk();
+
+        var json = _s.Promote(app, "check", "prd", "--json").EnsureExit(1);
+        Assert.Contains("\"allowed\":false", json.Stdout);
+        Assert.Contains("\"reason\":\"NotGreen\"", json.Stdout);
+        _s.Promote(app, "check", "dev").EnsureOk();
+        Assert.Contains("unknown environment 'qa'", _s.Promote(app, "check", "qa").EnsureExit(2).Stderr);
+    }
+
+    [Fact]
+    public void Status_shows_deployed_and_green_commits_and_what_can_go_next()
+    {
+        var app = _s.Project();
+        var head = _s.Git(app, "rev-parse", "HEAD").Stdout.Trim();
+        _s.Git(app, "push", "dev", "main").EnsureOk();
+        _s.Promote(app, "record", "dev").EnsureOk();
+
+        var human = _s.Promote(app, "status").EnsureOk();
+        Assert.Contains($"next: {head[..12]} is green in dev and can go: git push stg {head[..12]}:main", human.Stdout);
+
+        var json = _s.Promote(app, "status", "--json").EnsureOk();
+        Assert.Contains($"{{\"name\":\"dev\",\"deployed\":\"{head}\"", json.Stdout);
+        Assert.Contains($"\"next\":\"{head}\"", json.Stdout);
+    }
+
+    [Fact]
+    public void Demo_walks_the_whole_flow_and_every_step_behaves_as_expected()
+    {
+        var dir = Path.Combine(_s.Root, "playground");
+
+        var demo = _s.Promote(_s.Root, "demo", dir).EnsureOk();
+
+        Assert.Contains("All 16 steps behaved as expected.", demo.Stdout);
+        Assert.DoesNotContain("UNEXPECTED", demo.Stdout);
+        Assert.True(Directory.Exists(Path.Combine(dir, "app", ".git")));
+    }
+
+    [Theory]
+    [InlineData("hook")]
+    [InlineData("check")]
+    [InlineData("record")]
+    [InlineData("status")]
+    [InlineData("audit")]
+    [InlineData("install")]
+    [InlineData("uninstall")]
+    [InlineData("init")]
+    [InlineData("demo")]
+    public void Every_command_has_help(string command)
+    {
+        var help = _s.Promote(_s.Root, command, "--help").EnsureOk();
+
+        Assert.StartsWith($"usage: git promote {command}", help.Stdout);
+    }
+
+    [Fact]
+    public void Version_usage_errors_and_outside_a_repository_are_short_and_coded()
+    {
+        Assert.Matches(@"^git-promote \d+\.\d+\.\d+", _s.Promote(_s.Root, "--version").EnsureOk().Stdout);
+        Assert.Contains("unknown command 'frobnicate'", _s.Promote(_s.Root, "frobnicate").EnsureExit(2).Stderr);
+        Assert.Contains("not inside a git repository", _s.Promote(_s.Root, "status").EnsureExit(2).Stderr);
+        Assert.Contains("unknown option '--bogus'", _s.Promote(_s.Root, "status", "--bogus").EnsureExit(2).Stderr);
+    }
+
+    private string HooksPath(string app) => _s.Git(app, "config", "--local", "core.hooksPath").Stdout.Trim();
+}
