@@ -201,6 +201,24 @@ public sealed class RolloutTests(InstalledGitPromote installed) : IDisposable
     }
 
     [Fact]
+    public void Installing_into_a_shared_folder_again_refreshes_an_outdated_shim_and_leaves_a_current_one()
+    {
+        var app = UnwiredProject("local");
+        var shared = Path.Combine(_s.Root, "shared");
+        _s.Promote(app, "install", "--hooks-dir", shared).EnsureOk();
+        var shim = Path.Combine(shared, "pre-push");
+        File.WriteAllText(shim, "#!/bin/sh\n# git-promote-shim: an older version\nexit 0\n");
+
+        var refreshed = _s.Promote(app, "install", "--hooks-dir", shared).EnsureOk();
+        var again = _s.Promote(app, "install", "--hooks-dir", shared).EnsureOk();
+
+        Assert.Contains("pre-push: git-promote's shim updated", refreshed.Stdout);
+        Assert.Contains("pre-push: git-promote's shim, already current", again.Stdout);
+        Assert.Equal(File.ReadAllText(Path.Combine(installed.HooksDir, "pre-push")), File.ReadAllText(shim));
+        Assert.False(File.Exists(shim + ".local"));
+    }
+
+    [Fact]
     public void A_shared_folder_with_both_a_hook_and_its_local_twin_is_refused_and_left_alone()
     {
         var app = UnwiredProject("local");
