@@ -42,7 +42,8 @@ public static class PreReceiveCommand
 
         // The repository's own pre-receive (kept as pre-receive.local by the installer) decides first: a bypass is
         // recorded only when nothing after this guard can still refuse the push.
-        var chained = await new HookChain(workspace.GitDir, "pre-receive.local").RunAsync([], input.Bytes);
+        var kept = Path.Combine(workspace.GitDir, "hooks", ServerInstall.KeptHookName);
+        var chained = await new HookChain(() => HookChain.IsRunnable(kept) ? [new ChainedHook(kept, ChainSource.LocalSuffix)] : []).RunAsync([], input.Bytes);
         if (chained != 0) return chained;
 
         var trusted = ServerPolicySource.Load(repository, settings, PolicySource.DefaultName(workspace.GitDir));
