@@ -58,12 +58,15 @@ fi
 mkdir -p "$bindir" "$hookdir"
 # Each file is copied beside its target and renamed over it: a push that starts mid-upgrade sees the old file or the new one.
 put() { cp "$1" "$2.tmp.$$" && chmod "$3" "$2.tmp.$$" && mv -f "$2.tmp.$$" "$2"; }
+# Hooks are written with LF and without a BOM whatever the checkout did: sh reads a CR as part of each line.
+bom=$(printf '\357\273\277')
+put_script() { LC_ALL=C sed "1s/^$bom//" "$1" | tr -d '\r' >"$2.tmp.$$" && chmod 755 "$2.tmp.$$" && mv -f "$2.tmp.$$" "$2"; }
 for lib in "$stage"/out/libgit2-*; do
   [ -e "$lib" ] && put "$lib" "$bindir/$(basename "$lib")" 755
 done
 put "$stage/out/git-promote" "$bindir/git-promote" 755
 for hook in "$src"/hooks/*; do
-  put "$hook" "$hookdir/$(basename "$hook")" 755
+  put_script "$hook" "$hookdir/$(basename "$hook")"
 done
 
 echo "installed $("$bindir/git-promote" --version) in $prefix"

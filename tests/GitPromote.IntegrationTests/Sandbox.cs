@@ -54,6 +54,20 @@ public sealed class Sandbox : IDisposable
     public string Root { get; }
     public string Home { get; }
     public string GlobalConfig { get; }
+
+    /// <summary>
+    /// The sandbox's system config file. Every process gets GIT_CONFIG_SYSTEM pointing here, so even a write with
+    /// <c>--system</c> never reaches the machine's; git reads it only after <see cref="UseSystemConfig"/>.
+    /// </summary>
+    public string SystemConfig => Path.Combine(Root, "etc", "gitconfig");
+
+    /// <summary>Lets git read <see cref="SystemConfig"/> (by default the system level is not read at all).</summary>
+    public void UseSystemConfig()
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(SystemConfig)!);
+        if (!File.Exists(SystemConfig)) File.WriteAllText(SystemConfig, "");
+        Environment["GIT_CONFIG_NOSYSTEM"] = null;
+    }
     public InstalledGitPromote Installed => _installed;
 
     /// <summary>Extra environment for every process of this sandbox (e.g. PROMOTE_BYPASS for one push).</summary>
@@ -94,7 +108,7 @@ public sealed class Sandbox : IDisposable
 
     public Run Promote(string dir, params string[] args) => Exec(dir, _installed.BinaryPath, args);
 
-    public Run Exec(string dir, string program, IEnumerable<string> args, string? stdin = null, IDictionary<string, string?>? env = null)
+    public Run Exec(string dir, string program, IEnumerable<string> args, string? stdin = null, IDictionary<string, string?>? env = null, TimeSpan? timeout = null)
     {
         var start = new ProcessStartInfo(program)
         {
@@ -111,6 +125,7 @@ public sealed class Sandbox : IDisposable
         start.Environment["XDG_CONFIG_HOME"] = Path.Combine(Home, ".config");
         start.Environment["GIT_CONFIG_GLOBAL"] = GlobalConfig;
         start.Environment["GIT_CONFIG_NOSYSTEM"] = "1";
+        start.Environment["GIT_CONFIG_SYSTEM"] = SystemConfig;
         start.Environment["NO_COLOR"] = "1";
         // git looks up `git promote` on PATH: the installed binary comes first.
         start.Environment["PATH"] = Path.Combine(_installed.Prefix, "bin") + ":" + System.Environment.GetEnvironmentVariable("PATH");
@@ -126,10 +141,11 @@ public sealed class Sandbox : IDisposable
             p.StandardInput.Close();
         }
         catch (IOException) { }
-        if (!p.WaitForExit(120_000))
+        var limit = timeout ?? TimeSpan.FromSeconds(120);
+        if (!p.WaitForExit(limit))
         {
             p.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{program} {string.Join(' ', args)} did not finish in 120 s");
+            throw new TimeoutException($"{program} {string.Join(' ', args)} did not finish in {limit.TotalSeconds:0} s");
         }
         return new Run(p.ExitCode, stdout.Result, stderr.Result);
     }

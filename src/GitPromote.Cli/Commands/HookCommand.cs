@@ -13,7 +13,7 @@ namespace GitPromote.Cli.Commands;
 /// <summary><c>git promote hook pre-push &lt;remote&gt; &lt;url&gt;</c>: the client guard, fed by git (githooks(5)).</summary>
 public static class HookCommand
 {
-    public const string Usage = "git promote hook pre-push <remote> <url>   (ref updates on stdin, as git gives them)";
+    public const string Usage = "git promote hook pre-push <remote> <url> | pre-receive   (ref updates on stdin, as git gives them)";
 
     /// <summary>More hook input than this is not a push git would send; refuse rather than buffer it.</summary>
     public const int MaxInputBytes = 16 << 20;
@@ -22,8 +22,13 @@ public static class HookCommand
     {
         var a = ArgumentReader.Parse(args, [], []);
         var hook = a.Positional(0);
+        if (hook == "pre-receive")
+        {
+            if (a.Positionals.Count != 1) throw CommandFailedException.Usage("pre-receive takes no arguments", $"usage: {PreReceiveCommand.Usage}");
+            return await PreReceiveCommand.RunAsync(context);
+        }
         if (hook != "pre-push")
-            throw CommandFailedException.Usage(hook is null ? "which hook? expected: pre-push" : $"unknown hook '{hook}'", $"usage: {Usage}");
+            throw CommandFailedException.Usage(hook is null ? "which hook? expected: pre-push or pre-receive" : $"unknown hook '{hook}'", $"usage: {Usage}");
         if (a.Positionals.Count != 3)
             throw CommandFailedException.Usage("pre-push needs the remote name and URL git passes to the hook", $"usage: {Usage}");
         return await PrePushAsync(context, a.Positionals[1], a.Positionals[2]);
@@ -33,7 +38,7 @@ public static class HookCommand
     {
         var input = await ReadBoundedAsync(context.Console.OpenStandardInput(), MaxInputBytes);
         using var workspace = Workspace.Find(context);
-        var chain = new HookChain(workspace.GitDir, "pre-push");
+        var chain = new HookChain(workspace.Location, "pre-push", context.Environment.Get);
 
         if (input is null)
             return Refuse(context, $"git-promote: the hook input is larger than {MaxInputBytes >> 20} MiB; push refused");
@@ -91,7 +96,7 @@ public static class HookCommand
     /// Marks a push that moves a deploy branch back (the new commit is an ancestor of the remote's tip), so it is
     /// called a rollback. Only a label: for very large pushes it is skipped to keep the hook fast.
     /// </summary>
-    private static RefUpdate WithRewind(PromotionPolicy policy, IGitRepository repository, RefUpdate update, int deployRefCount)
+    internal static RefUpdate WithRewind(PromotionPolicy policy, IGitRepository repository, RefUpdate update, int deployRefCount)
     {
         const int maxAncestryChecks = 64;
         if (policy.Rollback != RollbackMode.PreviouslyGreen || deployRefCount > maxAncestryChecks
@@ -115,9 +120,9 @@ public static class HookCommand
         return ExitCodes.UsageOrPolicy;
     }
 
-    private sealed record HookInput(string Text, byte[] Bytes);
+    internal sealed record HookInput(string Text, byte[] Bytes);
 
-    private static async Task<HookInput?> ReadBoundedAsync(Stream stdin, int max)
+    internal static async Task<HookInput?> ReadBoundedAsync(Stream stdin, int max)
     {
         using var buffer = new MemoryStream();
         var chunk = new byte[64 * 1024];

@@ -1,4 +1,5 @@
 using GitPromote.Cli.Infrastructure;
+using GitPromote.Cli.Server;
 using GitPromote.Cli.Services;
 using GitPromote.Core.Policy;
 
@@ -10,77 +11,185 @@ namespace GitPromote.Cli.Commands;
 /// </summary>
 public static class InstallCommand
 {
-    public const string InstallUsage = "git promote install [--global|--system] [--force] [--hooks-dir DIR]";
-    public const string UninstallUsage = "git promote uninstall [--global|--system]";
-    private const string PreviousKey = "promote.previousHooksPath";
+    public const string InstallUsage = "git promote install [--global|--system] [--force|--chain] [--hooks-dir DIR]\n       " + ServerInstall.InstallUsage;
+    public const string UninstallUsage = "git promote uninstall [--global|--system] [--hooks-dir DIR]\n       " + ServerInstall.UninstallUsage;
 
+    /// <summary>
+    /// Points core.hooksPath (of this clone, the user or the machine) at git-promote's shims: the installation's hooks folder,
+    /// or a shared folder given with --hooks-dir that the shims are added to. A hooksPath someone else set at that level, or
+    /// one below it that ours would hide, is refused unless --force (replace it; uninstall puts it back) or --chain (keep it
+    /// running after the guard, through promote.chainHooksPath).
+    /// </summary>
     public static int Install(CommandContext context, IReadOnlyList<string> args)
     {
-        var a = ArgumentReader.Parse(args, ["--global", "--system", "--force"], ["--hooks-dir"]).ExpectAtMost(0, InstallUsage);
+        if (args.Contains("--server")) return ServerInstall.Install(context, args.Where(x => x != "--server").ToList());
+        var a = ArgumentReader.Parse(args, ["--global", "--system", "--force", "--chain"], ["--hooks-dir"]).ExpectAtMost(0, InstallUsage);
+        if (a.Has("--force") && a.Has("--chain"))
+            throw CommandFailedException.Usage("--force or --chain, not both", "--force replaces the hooks found; --chain keeps them running after the guard");
         var scope = Scope(a);
-        var hooksDir = InstalledLayout.RequireHooksDir(a.Value("--hooks-dir"));
         var (config, where, workspace) = Open(context, scope);
         using var _ = workspace;
+        var (hooksDir, shared) = Target(context, a.Value("--hooks-dir"));
+        var wiring = HookWiring.Read(workspace?.Location, context.Environment.Get, context.Environment.CurrentDirectory);
+        var @out = context.Console.Out;
 
-        var current = config.Get("core.hooksPath");
-        if (current is not null && SamePath(current, hooksDir))
+        var current = config.Get(HookWiring.HooksPathKey);
+        if (current is not null && wiring.Resolve(current) is { } currentDir && HookWiring.SamePath(currentDir, hooksDir))
         {
-            context.Console.Out.WriteLine($"already installed: core.hooksPath = {hooksDir} ({where})");
+            if (!shared)
+            {
+                @out.WriteLine($"already installed: core.hooksPath = {hooksDir} ({where})");
+                return ExitCodes.Ok;
+            }
+            Report(context, SharedHooksFolder.AddShims(hooksDir, InstalledLayout.BinaryPath));
+            @out.WriteLine($"installed: git-promote's shims are in {hooksDir}, which core.hooksPath names ({where})");
             return ExitCodes.Ok;
         }
-        if (current is not null && !InstalledLayout.IsOurHooksDir(Expand(current, context)))
-        {
-            if (!a.Has("--force"))
-            {
-                context.Console.Error.WriteLine($"git-promote: core.hooksPath is already set to '{current}' ({where}), by someone else.");
-                context.Console.Error.WriteLine("  git-promote will not replace it silently: those hooks would stop running.");
-                context.Console.Error.WriteLine($"  to use git-promote's hooks instead (uninstall puts '{current}' back): git promote install{ScopeArg(scope)} --force");
-                return ExitCodes.UsageOrPolicy;
-            }
-            config.Set(PreviousKey, current);
-        }
-        config.Set("core.hooksPath", hooksDir);
-        context.Console.Out.WriteLine($"installed: core.hooksPath = {hooksDir} ({where})");
 
+        // Someone else's hooks this install would stop: set at this level, or at a level below that a value here hides.
+        ConfigValue? found = null;
+        if (current is not null)
+        {
+            if (!IsOurs(wiring, current)) found = new ConfigValue(HookWiring.HooksPathKey, current, ConfigValue.ScopeOf(scope), where);
+        }
+        else if (wiring.HooksPathsBelow(scope).LastOrDefault() is { } below)
+        {
+            if (!IsOurs(wiring, below.Value)) found = below;
+            else if (a.Value("--hooks-dir") is null)
+            {
+                @out.WriteLine($"already installed through {below.Describe()}: core.hooksPath = {below.Value}; nothing changed ({where})");
+                return ExitCodes.Ok;
+            }
+        }
+        var hidesBelow = found is not null && current is null;
+        if (found is not null && !a.Has("--force") && !a.Has("--chain"))
+        {
+            RefuseToReplace(context, found, hidesBelow, where, ScopeArg(scope) + (a.Value("--hooks-dir") is { } d ? $" --hooks-dir {Quote(d)}" : ""));
+            return ExitCodes.UsageOrPolicy;
+        }
+
+        if (shared) Report(context, SharedHooksFolder.AddShims(hooksDir, InstalledLayout.BinaryPath));
+        if (found is not null)
+        {
+            if (!hidesBelow) config.Set(HookWiring.PreviousKey, found.Value);
+            if (a.Has("--chain")) config.Set(HookWiring.ChainKey, found.Value);
+            else config.Unset(HookWiring.ChainKey);
+        }
+        config.Set(HookWiring.HooksPathKey, hooksDir);
+        config.Set(HookWiring.InstalledKey, hooksDir);
+        @out.WriteLine($"installed: core.hooksPath = {hooksDir} ({where})");
+
+        if (found is not null && a.Has("--chain"))
+            @out.WriteLine($"  after the guard allows a push, '{found.Value}' runs its hooks too, with the same arguments and input ({HookWiring.ChainKey})");
+        else if (found is not null)
+            @out.WriteLine(hidesBelow
+                ? $"  '{found.Value}' ({found.Describe()}) no longer runs for {where}; uninstall brings it back"
+                : $"  '{found.Value}' no longer runs; uninstall puts it back");
+        else if (a.Has("--chain"))
+            @out.WriteLine("  --chain: no other hooksPath was set, so there is nothing to chain");
         if (workspace is not null)
         {
-            if (File.Exists(Path.Combine(workspace.GitDir, "hooks", "pre-push")))
-                context.Console.Out.WriteLine("  this clone's own .git/hooks/pre-push still runs, after the guard");
+            var own = Path.Combine(workspace.Location.CommonDir, "hooks", "pre-push");
+            if (found is null && !shared && HookChain.IsRunnable(own))
+                @out.WriteLine("  this clone's own .git/hooks/pre-push still runs, after the guard");
             if (workspace.WorkTree is { } top && !File.Exists(Path.Combine(top, PromotionPolicy.FileName)))
-                context.Console.Out.WriteLine($"  no {PromotionPolicy.FileName} here yet: pushes pass unchecked until you add one (git promote init)");
+                @out.WriteLine($"  no {PromotionPolicy.FileName} here yet: pushes pass unchecked until you add one (git promote init)");
         }
         return ExitCodes.Ok;
     }
 
+    /// <summary>Undoes <see cref="Install"/> at one level: only a core.hooksPath it set, putting back what was there (value and level).</summary>
     public static int Uninstall(CommandContext context, IReadOnlyList<string> args)
     {
-        var a = ArgumentReader.Parse(args, ["--global", "--system"], []).ExpectAtMost(0, UninstallUsage);
+        if (args.Contains("--server")) return ServerInstall.Uninstall(context, args.Where(x => x != "--server").ToList());
+        var a = ArgumentReader.Parse(args, ["--global", "--system"], ["--hooks-dir"]).ExpectAtMost(0, UninstallUsage);
         var scope = Scope(a);
         var (config, where, workspace) = Open(context, scope);
         using var _ = workspace;
+        var wiring = HookWiring.Read(workspace?.Location, context.Environment.Get, context.Environment.CurrentDirectory);
+        var @out = context.Console.Out;
 
-        var current = config.Get("core.hooksPath");
-        if (current is null || !InstalledLayout.IsOurHooksDir(Expand(current, context)))
+        string? sharedDir = null;
+        if (a.Value("--hooks-dir") is { } given)
         {
-            context.Console.Out.WriteLine(current is null
-                ? $"not installed ({where}): core.hooksPath is not set; nothing changed"
-                : $"not installed ({where}): core.hooksPath is '{current}', not git-promote's; nothing changed");
+            sharedDir = Path.GetFullPath(given, context.Environment.CurrentDirectory);
+            if (SharedHooksFolder.HasShims(sharedDir)) Report(context, SharedHooksFolder.RemoveShims(sharedDir));
+            else @out.WriteLine($"no git-promote shims were added to {sharedDir}; it is unchanged");
+        }
+
+        var current = config.Get(HookWiring.HooksPathKey);
+        var installed = config.Get(HookWiring.InstalledKey);
+        var currentDir = current is null ? null : wiring.Resolve(current);
+        var owned = current is not null && (installed is not null
+            ? installed == current
+            : currentDir is not null && InstalledLayout.IsOurHooksDir(currentDir) && !SharedHooksFolder.HasShims(currentDir));
+        if (!owned)
+        {
+            if (currentDir is not null && sharedDir is null && SharedHooksFolder.HasShims(currentDir))
+                @out.WriteLine($"core.hooksPath is '{current}' ({where}), a folder git-promote's shims were added to but not set by git-promote; "
+                    + $"nothing changed. To take the shims out of it: git promote uninstall{ScopeArg(scope)} --hooks-dir {Quote(current!)}");
+            else if (sharedDir is null || current is not null)
+                @out.WriteLine(current is null
+                    ? $"not installed ({where}): core.hooksPath is not set; nothing changed"
+                    : $"not installed ({where}): core.hooksPath is '{current}', not set by git-promote; nothing changed");
             return ExitCodes.Ok;
         }
-        var previous = config.Get(PreviousKey);
+
+        var previous = config.Get(HookWiring.PreviousKey);
         if (previous is not null)
         {
-            config.Set("core.hooksPath", previous);
-            config.Unset(PreviousKey);
-            context.Console.Out.WriteLine($"uninstalled ({where}): core.hooksPath is '{previous}' again, as before");
+            config.Set(HookWiring.HooksPathKey, previous);
+            @out.WriteLine($"uninstalled ({where}): core.hooksPath is '{previous}' again, as before");
         }
         else
         {
-            config.Unset("core.hooksPath");
-            context.Console.Out.WriteLine($"uninstalled ({where}): core.hooksPath unset");
+            config.Unset(HookWiring.HooksPathKey);
+            @out.WriteLine($"uninstalled ({where}): core.hooksPath unset");
+            if (wiring.HooksPathsBelow(scope).LastOrDefault() is { } below)
+                @out.WriteLine($"  '{below.Value}' from {below.Describe()} applies again");
         }
+        config.Unset(HookWiring.PreviousKey);
+        config.Unset(HookWiring.ChainKey);
+        config.Unset(HookWiring.InstalledKey);
         return ExitCodes.Ok;
     }
+
+    /// <summary>The folder core.hooksPath will name, and whether it is a shared folder that gets the shims (not an installation's own).</summary>
+    private static (string Dir, bool Shared) Target(CommandContext context, string? hooksDirOption)
+    {
+        if (hooksDirOption is null) return (InstalledLayout.RequireHooksDir(null), false);
+        var dir = Path.GetFullPath(hooksDirOption, context.Environment.CurrentDirectory);
+        if (File.Exists(dir)) throw CommandFailedException.Usage($"--hooks-dir {dir} is a file, not a folder");
+        return InstalledLayout.IsOurHooksDir(dir) && !SharedHooksFolder.HasShims(dir) ? (dir, false) : (dir, true);
+    }
+
+    private static bool IsOurs(HookWiring wiring, string hooksPath) =>
+        wiring.Resolve(hooksPath) is { } dir && InstalledLayout.IsOurHooksDir(dir);
+
+    private static void RefuseToReplace(CommandContext context, ConfigValue found, bool hidesBelow, string where, string args)
+    {
+        var err = context.Console.Error;
+        if (hidesBelow)
+        {
+            err.WriteLine($"git-promote: core.hooksPath is set to '{found.Value}' in {found.Describe()}, by someone else;");
+            err.WriteLine($"  installing in {where} would hide those hooks there.");
+        }
+        else
+        {
+            err.WriteLine($"git-promote: core.hooksPath is already set to '{found.Value}' ({where}), by someone else.");
+            err.WriteLine("  git-promote will not replace it silently: those hooks would stop running.");
+        }
+        err.WriteLine($"  to keep them, run after the guard with the same arguments and input: git promote install{args} --chain");
+        err.WriteLine($"  to use git-promote's hooks instead (uninstall puts '{found.Value}' back): git promote install{args} --force");
+    }
+
+    private static void Report(CommandContext context, IReadOnlyList<string> done)
+    {
+        foreach (var line in done) context.Console.Out.WriteLine("  " + line);
+    }
+
+    private static string Quote(string value) =>
+        value.Length > 0 && value.All(c => char.IsAsciiLetterOrDigit(c) || c is '/' or '.' or '_' or '-' or '~' or ':' or '\\') ? value : "'" + value.Replace("'", "'\\''") + "'";
 
     private static ConfigScope Scope(ArgumentReader a) =>
         a.Has("--global") && a.Has("--system") ? throw CommandFailedException.Usage("--global or --system, not both")
@@ -102,11 +211,4 @@ public static class InstallCommand
         var workspace = Workspace.Find(context);
         return (new GitConfigEditor(workspace.WorkTree ?? workspace.GitDir, scope), "this clone", workspace);
     }
-
-    private static string Expand(string path, CommandContext context) =>
-        path.StartsWith("~/", StringComparison.Ordinal) && context.Environment.Get("HOME") is { } home ? Path.Combine(home, path[2..]) : path;
-
-    private static bool SamePath(string a, string b) =>
-        string.Equals(Path.TrimEndingDirectorySeparator(a), Path.TrimEndingDirectorySeparator(b),
-            OperatingSystem.IsWindows() ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal);
 }

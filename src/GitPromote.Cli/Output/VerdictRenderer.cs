@@ -52,7 +52,8 @@ public sealed class VerdictRenderer(Style style)
         var blocked = verdict.Blocked.ToList();
         if (blocked.Count == 0) return sb.ToString();
 
-        sb.AppendLine(style.Red(style.Bold($"git-promote: push to {target} refused")) + $" ({blocked.Count} of {verdict.Refs.Count(x => x.Kind != VerdictKind.Unguarded)} deploy ref{(blocked.Count == 1 ? "" : "s")})");
+        var deployRefs = verdict.Refs.Count(x => x.Kind != VerdictKind.Unguarded);
+        sb.AppendLine(style.Red(style.Bold($"git-promote: push to {target} refused")) + $" ({blocked.Count} of {deployRefs} deploy ref{(deployRefs == 1 ? "" : "s")})");
         foreach (var r in blocked)
         {
             var branch = ShortRef(r.Update.RemoteRef);

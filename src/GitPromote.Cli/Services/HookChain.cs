@@ -1,26 +1,53 @@
 using System.Diagnostics;
+using GitPromote.Git;
 
 namespace GitPromote.Cli.Services;
 
 /// <summary>
-/// Runs the repository's own hook after ours: <c>core.hooksPath</c> hides <c>.git/hooks</c>, and a clone's
-/// existing pre-push (a linter, a secret scanner) must keep working. Same arguments, same stdin.
+/// Runs, after our guard allowed the push, the hooks git would have run without git-promote (see
+/// <see cref="HookWiring.ChainedHooks"/>): a shared folder's own <c>&lt;hook&gt;.local</c>, the hooks folder
+/// <c>install --chain</c> found, or else the repository's own hook that core.hooksPath hides (a linter, a secret
+/// scanner). Each gets the same arguments and stdin, in order; the first that fails decides the exit code.
 /// </summary>
-public sealed class HookChain(string gitDir, string hookName)
+public sealed class HookChain
 {
-    /// <summary>Marks our own shims, so a shim copied into .git/hooks is never chained to itself.</summary>
+    /// <summary>Marks our own shims, so a shim is never chained to itself.</summary>
     public const string ShimMarker = "git-promote-shim";
+
+    private readonly Func<IReadOnlyList<ChainedHook>> _hooks;
+
+    public HookChain(GitLocation repository, string hookName, Func<string, string?> environment)
+        : this(() => HookWiring.Read(repository, environment).ChainedHooks(hookName))
+    {
+    }
+
+    /// <summary>At hook time: the repository git runs the hook in (its working directory and GIT_DIR), else <paramref name="gitDir"/>.</summary>
+    public HookChain(string gitDir, string hookName)
+        : this(AtHookTime(gitDir), hookName, Environment.GetEnvironmentVariable)
+    {
+    }
+
+    public HookChain(Func<IReadOnlyList<ChainedHook>> hooks) => _hooks = hooks;
 
     public async Task<int> RunAsync(IReadOnlyList<string> args, byte[] stdin)
     {
-        var hook = Path.Combine(gitDir, "hooks", hookName);
-        if (!IsRunnable(hook)) return 0;
-
-        var start = new ProcessStartInfo(hook)
+        foreach (var hook in _hooks())
         {
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-        };
+            var exitCode = await RunOneAsync(hook.Path, args, stdin);
+            if (exitCode != 0) return exitCode;
+        }
+        return 0;
+    }
+
+    private static async Task<int> RunOneAsync(string hook, IReadOnlyList<string> args, byte[] stdin)
+    {
+        var start = new ProcessStartInfo(hook) { RedirectStandardInput = true, UseShellExecute = false };
+        if (OperatingSystem.IsWindows() && !hook.EndsWith(".exe", StringComparison.OrdinalIgnoreCase))
+        {
+            // Windows cannot start a script itself; git runs hooks with its own sh, and so do we.
+            start.FileName = "sh";
+            start.ArgumentList.Add(hook);
+        }
         foreach (var a in args) start.ArgumentList.Add(a);
         using var process = Process.Start(start)!;
         try
@@ -36,7 +63,8 @@ public sealed class HookChain(string gitDir, string hookName)
         return process.ExitCode;
     }
 
-    private static bool IsRunnable(string path)
+    /// <summary>An existing, executable file that is not one of our shims.</summary>
+    internal static bool IsRunnable(string path)
     {
         try
         {
@@ -50,5 +78,11 @@ public sealed class HookChain(string gitDir, string hookName)
         }
         catch (IOException) { return false; }
         catch (UnauthorizedAccessException) { return false; }
+    }
+
+    private static GitLocation AtHookTime(string gitDir)
+    {
+        var here = GitRepositoryLocator.Locate(Directory.GetCurrentDirectory(), Environment.GetEnvironmentVariable);
+        return here is not null && HookWiring.SamePath(here.GitDir, gitDir) ? here : new GitLocation(gitDir, gitDir, null);
     }
 }

@@ -27,6 +27,7 @@ public sealed class Workspace : IDisposable
 
     public string GitDir => _location.GitDir;
     public string? WorkTree => _location.WorkTree;
+    public GitLocation Location => _location;
 
     public IGitRepository Repository => _repository ??= GitRepositoryLocator.Open(_location, _context.Environment.Get);
 

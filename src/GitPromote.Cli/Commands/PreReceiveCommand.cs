@@ -1,0 +1,95 @@
+using GitPromote.Cli.Infrastructure;
+using GitPromote.Cli.Output;
+using GitPromote.Cli.Server;
+using GitPromote.Cli.Services;
+using GitPromote.Core.Engine;
+using GitPromote.Core.Evidence;
+using GitPromote.Core.Push;
+using GitPromote.Git;
+using GitPromote.Git.Evidence;
+
+namespace GitPromote.Cli.Commands;
+
+/// <summary>
+/// <c>git promote hook pre-receive</c>: the server guard, run by git in a bare repository with the push's ref updates
+/// on stdin and its objects in quarantine. Same engine, gate and messages as the client; everything it prints goes to
+/// stderr, which git relays to the pusher as <c>remote:</c> lines. Any exit but 0 refuses the whole push.
+/// </summary>
+public static class PreReceiveCommand
+{
+    public const string Usage = "git promote hook pre-receive   (ref updates on stdin; run by git on the server)";
+
+    public static async Task<int> RunAsync(CommandContext context)
+    {
+        var error = context.Console.Error;
+        var input = await HookCommand.ReadBoundedAsync(context.Console.OpenStandardInput(), HookCommand.MaxInputBytes);
+        if (input is null)
+            return Refuse(context, ExitCodes.UsageOrPolicy, $"the hook input is larger than {HookCommand.MaxInputBytes >> 20} MiB");
+        var parsed = HookInputParser.ParsePreReceive(input.Text);
+        if (parsed.Error is not null)
+            return Refuse(context, ExitCodes.UsageOrPolicy, $"cannot read the push from git (hook input {parsed.Error})");
+
+        using var workspace = Workspace.Find(context);
+        var repository = workspace.Repository;
+        var settings = ServerSettings.Read(repository);
+        if (settings.Environment is not { } envName)
+            return Refuse(context, ExitCodes.UsageOrPolicy, $"this repository's guard is not configured (git config {ServerSettings.EnvironmentKey})",
+                "the server admin runs: git promote install --server --env <env>");
+
+        var rewritten = parsed.Updates.FirstOrDefault(u => u.RemoteRef.StartsWith(GitRecordStore.BypassPrefix, StringComparison.Ordinal) && !u.IsCreation);
+        if (rewritten is not null)
+            return Refuse(context, ExitCodes.Blocked, $"{rewritten.RemoteRef} is a bypass record: records are never changed or deleted");
+
+        // The repository's own pre-receive (kept as pre-receive.local by the installer) decides first: a bypass is
+        // recorded only when nothing after this guard can still refuse the push.
+        var kept = Path.Combine(workspace.GitDir, "hooks", ServerInstall.KeptHookName);
+        var chained = await new HookChain(() => HookChain.IsRunnable(kept) ? [new ChainedHook(kept, ChainSource.LocalSuffix)] : []).RunAsync([], input.Bytes);
+        if (chained != 0) return chained;
+
+        var trusted = ServerPolicySource.Load(repository, settings, PolicySource.DefaultName(workspace.GitDir));
+        if (trusted.Loaded is not { } loaded)
+            return Refuse(context, ExitCodes.Blocked, trusted.Problem!, trusted.Todo);
+        var policy = loaded.Policy;
+        var target = policy.FindEnvironment(envName);
+        if (target is null)
+            return Refuse(context, ExitCodes.UsageOrPolicy, $"this repository is environment '{envName}', which {loaded.DisplayPath} does not define",
+                $"environments there: {string.Join(", ", policy.Environments.Select(e => e.Name))}");
+
+        var deployRefs = parsed.Updates.Where(u => EnvironmentRouter.IsDeployBranch(policy, u.RemoteRef)).ToList();
+        if (deployRefs.Count == 0 || policy.PreviousOf(target) is null) return ExitCodes.Ok;
+
+        var toPeel = deployRefs.Where(u => !u.IsDeletion).Select(u => u.NewId).Distinct().ToList();
+        var commits = toPeel.Count == 0 ? new Dictionary<string, string?>() : repository.ResolveCommits(toPeel);
+        var updates = parsed.Updates
+            .Select(u => u.IsDeletion ? u : u with { Commit = commits.GetValueOrDefault(u.NewId) })
+            .Select(u => HookCommand.WithRewind(policy, repository, u, deployRefs.Count))
+            .ToList();
+        // The pusher's remote name is unknown here; the environment's name is what most clones call it.
+        var request = new PushRequest(target.Name, workspace.GitDir, updates);
+        var plan = PromotionEngine.PlanFor(policy, request, target);
+        var bypass = PushOptions.BypassJustification(PushOptions.Read(context.Environment));
+        var push = new PushContext(Pusher.From(context.Environment), context.Clock.Now, bypass);
+
+        var outside = Quarantine.From(context.Environment).Outside(GitProcess.Default);
+        var provider = new ServerEvidenceProvider(workspace.EvidenceProvider(policy), target,
+            new LocalGreenReader(workspace.GitDir, target, GitProcess.Default),
+            new LocalRecordStore(new GitLocation(workspace.GitDir, workspace.GitDir, null), target, outside));
+        using var deadline = new CancellationTokenSource(settings.BudgetFor(policy));
+        var gate = new PushGate(provider, workspace.Cache(policy), repository);
+        var result = await gate.DecideAsync(policy, request, plan, push, deadline.Token);
+
+        var renderer = new VerdictRenderer(new Style(context.Console.ColorOnError));
+        error.Write(renderer.Render(result.Verdict, result.RecentGreen, BypassHint(target.Name)));
+        return result.Verdict.IsAllowed ? ExitCodes.Ok : ExitCodes.Blocked;
+    }
+
+    public static BypassHint BypassHint(string remoteName) =>
+        new($"git push -o {PushOptions.BypassKey}=\"{{justification}}\" {remoteName} ...");
+
+    private static int Refuse(CommandContext context, int exitCode, string why, string? todo = null)
+    {
+        context.Console.Error.WriteLine($"git-promote: push refused: {why}");
+        if (todo is not null) context.Console.Error.WriteLine($"  {todo}");
+        return exitCode;
+    }
+}

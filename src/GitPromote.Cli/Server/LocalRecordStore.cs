@@ -1,0 +1,69 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using GitPromote.Core.Evidence;
+using GitPromote.Core.Policy;
+using GitPromote.Core.Push;
+using GitPromote.Git;
+using GitPromote.Git.Evidence;
+
+namespace GitPromote.Cli.Server;
+
+/// <summary>
+/// Bypass records of the environment this server repository is, written into the repository itself in the same
+/// shape the client writes them remotely (an annotated tag at a new <c>refs/promote/bypass/&lt;time&gt;-&lt;commit&gt;-&lt;random&gt;</c>),
+/// so <c>git promote audit</c> from any clone reads them. The ref is created outside the quarantine, where git allows it.
+/// </summary>
+public sealed class LocalRecordStore(GitLocation location, EnvironmentPolicy environment, GitProcess outsideQuarantine) : IRecordStore
+{
+    public string Label => $"git refs of {environment.Name} (this repository)";
+
+    public Task RecordBypassAsync(BypassRecord record, CancellationToken cancellationToken)
+    {
+        if (!ObjectIds.IsValid(record.Commit)) throw new ArgumentException($"not a full commit id: '{record.Commit}'", nameof(record));
+        var what = $"cannot record the bypass of {ObjectIds.Short(record.Commit)} in this repository";
+        string tag;
+        try
+        {
+            using var repository = new CliGitRepository(location, outsideQuarantine);
+            tag = repository.WriteTagObject(record.Commit, "promote-bypass-" + ObjectIds.Short(record.Commit), record.By, record.At,
+                RecordJson.BypassBody(record));
+        }
+        catch (GitCommandException e)
+        {
+            throw Unavailable(what, e.Message);
+        }
+        return CreateRefAsync(RefName(record), tag, what, cancellationToken);
+    }
+
+    private async Task CreateRefAsync(string refName, string target, string what, CancellationToken cancellationToken)
+    {
+        // The zero old value makes this a create: an existing record is never overwritten.
+        var zero = new string('0', target.Length);
+        GitResult result;
+        try
+        {
+            result = await outsideQuarantine.RunAsync(location.GitDir,
+                ["--git-dir=" + location.GitDir, "update-ref", "-m", "git-promote: bypass record", refName, target, zero], null, cancellationToken);
+        }
+        catch (GitCommandException e)
+        {
+            throw Unavailable(what, e.Message);
+        }
+        if (!result.Succeeded) throw Unavailable(what, result.Stderr.Trim());
+    }
+
+    internal static string RefName(BypassRecord record)
+    {
+        var stamp = record.At.UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture);
+        return $"{GitRecordStore.BypassPrefix}{stamp}-{record.Commit}-{RandomNumberGenerator.GetHexString(4, lowercase: true)}";
+    }
+
+    private static EvidenceUnavailableException Unavailable(string what, string why) =>
+        new(new EvidenceFailure(what, why.Length > 0 ? why : "git failed", "ask the server admin to check the repository (disk, permissions)"));
+
+    public Task RecordGreenAsync(string commit, Identity by, DateTimeOffset at, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("the server hook records bypasses only; pipelines record green with git promote record");
+
+    public Task<IReadOnlyList<BypassRecord>> ListBypassesAsync(CancellationToken cancellationToken) =>
+        throw new NotSupportedException("read bypass records with git promote audit from a clone");
+}

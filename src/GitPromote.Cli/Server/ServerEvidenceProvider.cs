@@ -1,0 +1,21 @@
+using GitPromote.Core.Evidence;
+using GitPromote.Core.Policy;
+
+namespace GitPromote.Cli.Server;
+
+/// <summary>
+/// The client's providers, except for the environment this repository is: its git evidence and its bypass records
+/// are here, in this repository, not behind a remote. Other environments (the previous one) are read as on a client,
+/// their git remote named by <c>git config promote.remote.&lt;env&gt;</c>.
+/// </summary>
+public sealed class ServerEvidenceProvider(IEvidenceProvider inner, EnvironmentPolicy target, IEvidenceReader targetGit, IRecordStore targetStore)
+    : IEvidenceProvider
+{
+    public IEvidenceReader OpenReader(EnvironmentPolicy environment, EvidenceSource source) =>
+        IsTarget(environment) && source is GitEvidence ? targetGit : inner.OpenReader(environment, source);
+
+    public IRecordStore OpenStore(EnvironmentPolicy environment) =>
+        IsTarget(environment) && !environment.StoresInSsm ? targetStore : inner.OpenStore(environment);
+
+    private bool IsTarget(EnvironmentPolicy environment) => string.Equals(environment.Name, target.Name, StringComparison.Ordinal);
+}

@@ -1,0 +1,250 @@
+using GitPromote.Git;
+
+namespace GitPromote.Cli.Services;
+
+/// <summary>A git config value and where git found it (<c>git config --show-scope --show-origin</c>).</summary>
+/// <param name="Scope">git's name for the level: <c>system</c>, <c>global</c>, <c>local</c>, <c>worktree</c> or <c>command</c>.</param>
+/// <param name="Origin">git's origin: <c>file:/home/dana/.gitconfig</c>, <c>command line:</c>, ...</param>
+public sealed record ConfigValue(string Key, string Value, string Scope, string Origin)
+{
+    /// <summary>Precedence of <see cref="Scope"/>: a higher rank wins over a lower one.</summary>
+    public int Rank => ScopeRank(Scope);
+
+    public static int ScopeRank(string scope) => scope switch
+    {
+        "system" => 0,
+        "global" => 1,
+        "local" => 2,
+        "worktree" => 3,
+        "command" => 4,
+        _ => -1,
+    };
+
+    public static string ScopeOf(ConfigScope scope) => scope switch
+    {
+        ConfigScope.System => "system",
+        ConfigScope.Global => "global",
+        _ => "local",
+    };
+
+    /// <summary>"global config (file:/home/dana/.gitconfig)", for messages.</summary>
+    public string Describe() => Scope switch
+    {
+        "local" => $"this clone ({Origin})",
+        "command" => "the command line (-c)",
+        _ => $"{Scope} config ({Origin})",
+    };
+}
+
+/// <summary>Why a hook runs after git-promote's guard.</summary>
+public enum ChainSource
+{
+    /// <summary><c>&lt;hook&gt;.local</c> beside the shim: the hook a shared folder had before git-promote's shims were added.</summary>
+    LocalSuffix,
+
+    /// <summary><c>promote.chainHooksPath</c>: the hooks folder core.hooksPath pointed at before <c>install --chain</c>.</summary>
+    ChainHooksPath,
+
+    /// <summary>The repository's own <c>hooks/</c> folder, hidden by core.hooksPath.</summary>
+    RepositoryHooks,
+}
+
+public sealed record ChainedHook(string Path, ChainSource Source);
+
+/// <summary>How a hook file in the effective hooks folder compares with the shim this binary carries.</summary>
+public enum ShimState
+{
+    /// <summary>The same shim this binary was built with.</summary>
+    Current,
+
+    /// <summary>A git-promote shim of another version: re-run the installer.</summary>
+    Outdated,
+
+    /// <summary>Someone else's hook of that name.</summary>
+    NotGitPromote,
+
+    Missing,
+}
+
+/// <summary>
+/// How a clone (or, outside one, the user and machine) is wired to git's hooks: the effective <c>core.hooksPath</c> and the
+/// config level it comes from, whether that folder holds git-promote's shims and of which version, which binary they run,
+/// and which hooks run after the guard. One <c>git config</c> call reads it all; <c>doctor</c> shows it and the hook uses it
+/// to chain.
+/// </summary>
+public sealed class HookWiring
+{
+    public const string HooksPathKey = "core.hooksPath";
+
+    /// <summary>The hooks folder <c>install --chain</c> found, run after the guard.</summary>
+    public const string ChainKey = "promote.chainHooksPath";
+
+    /// <summary>The core.hooksPath value <c>install</c> replaced at the same level; <c>uninstall</c> puts it back.</summary>
+    public const string PreviousKey = "promote.previousHooksPath";
+
+    /// <summary>The core.hooksPath value <c>install</c> set: <c>uninstall</c> only undoes its own setting.</summary>
+    public const string InstalledKey = "promote.installedHooksPath";
+
+    /// <summary>In a shared hooks folder git-promote's shims were added to: the binary they run (one line).</summary>
+    public const string BinaryPointerFile = ".git-promote-bin";
+
+    /// <summary>Suffix under which a shared folder's own hook is kept when git-promote's shim takes its name.</summary>
+    public const string LocalSuffix = ".local";
+
+    private HookWiring(IReadOnlyList<ConfigValue> settings, GitLocation? repository, string? home)
+    {
+        Settings = settings;
+        Repository = repository;
+        _home = home;
+        HooksPath = settings.LastOrDefault(s => Is(s, HooksPathKey));
+        ChainHooksPath = settings.LastOrDefault(s => Is(s, ChainKey) && (HooksPath is null || s.Scope == HooksPath.Scope));
+        HooksDir = HooksPath is null
+            ? repository is null ? null : Path.Combine(repository.CommonDir, "hooks")
+            : Resolve(HooksPath.Value);
+    }
+
+    private readonly string? _home;
+
+    /// <summary>Every core.hooksPath and promote.* hook setting at every level, lowest precedence first.</summary>
+    public IReadOnlyList<ConfigValue> Settings { get; }
+
+    /// <summary>The repository the wiring was read in; null outside one (then only system and global settings exist).</summary>
+    public GitLocation? Repository { get; }
+
+    /// <summary>The effective core.hooksPath (the one git uses), or null when unset.</summary>
+    public ConfigValue? HooksPath { get; }
+
+    /// <summary>promote.chainHooksPath at the level of the effective core.hooksPath, or null.</summary>
+    public ConfigValue? ChainHooksPath { get; }
+
+    /// <summary>
+    /// The absolute folder git runs hooks from: core.hooksPath resolved as git does (<c>~</c>; relative to the work tree, or
+    /// the git directory when bare), else the repository's <c>hooks/</c>. Null outside a repository for a relative or unset path.
+    /// </summary>
+    public string? HooksDir { get; }
+
+    /// <summary>The core.hooksPath settings of the levels below <paramref name="scope"/> (lowest first), which a value set there hides.</summary>
+    public IReadOnlyList<ConfigValue> HooksPathsBelow(ConfigScope scope) =>
+        Settings.Where(s => Is(s, HooksPathKey) && s.Rank < ConfigValue.ScopeRank(ConfigValue.ScopeOf(scope))).ToList();
+
+    /// <summary>The value of a key at one level, or null.</summary>
+    public ConfigValue? At(ConfigScope scope, string key) =>
+        Settings.LastOrDefault(s => Is(s, key) && s.Scope == ConfigValue.ScopeOf(scope));
+
+    /// <summary>True when the effective hooks folder holds a git-promote pre-push shim (any version).</summary>
+    public bool IsGitPromote => Shim("pre-push") is ShimState.Current or ShimState.Outdated;
+
+    /// <summary>True when the effective hooks folder is someone else's folder that git-promote's shims were added to.</summary>
+    public bool IsSharedFolder => HooksDir is not null && SharedHooksFolder.HasShims(HooksDir);
+
+    public ShimState Shim(string hookName) => HooksDir is null ? ShimState.Missing : ShimStateOf(Path.Combine(HooksDir, hookName), hookName);
+
+    /// <summary>
+    /// The binary the shims in <see cref="HooksDir"/> run: the shared folder's pointer, or the installation's <c>bin/</c>
+    /// beside the folder; null when they would look it up on PATH (or there are no shims).
+    /// </summary>
+    public string? ShimBinaryPath => HooksDir is null ? null : ShimBinaryOf(HooksDir);
+
+    /// <summary>
+    /// The hooks that run after git-promote's guard allowed a push, in order, each with the same arguments and input:
+    /// what git would have run without git-promote. <c>&lt;hook&gt;.local</c> beside the shim and the chained folder's hook;
+    /// when neither is configured, the repository's own hook that core.hooksPath hides. Only existing, runnable files that
+    /// are not git-promote shims themselves.
+    /// </summary>
+    public IReadOnlyList<ChainedHook> ChainedHooks(string hookName)
+    {
+        var chained = new List<ChainedHook>();
+        var configured = false;
+        if (HooksDir is not null)
+        {
+            var local = Path.Combine(HooksDir, hookName + LocalSuffix);
+            configured |= File.Exists(local);
+            Add(chained, local, ChainSource.LocalSuffix);
+        }
+        if (ChainHooksPath is not null)
+        {
+            configured = true;
+            if (Resolve(ChainHooksPath.Value) is { } chainDir) Add(chained, Path.Combine(chainDir, hookName), ChainSource.ChainHooksPath);
+        }
+        if (!configured && Repository is not null)
+        {
+            var own = Path.Combine(Repository.CommonDir, "hooks");
+            if (HooksDir is null || !SamePath(own, HooksDir)) Add(chained, Path.Combine(own, hookName), ChainSource.RepositoryHooks);
+        }
+        return chained;
+    }
+
+    /// <summary>Reads the wiring of the repository at <paramref name="repository"/> (null: the user's and machine's only).</summary>
+    public static HookWiring Read(GitLocation? repository, Func<string, string?> environment, string? workingDirectory = null)
+    {
+        var dir = repository is null ? workingDirectory ?? Path.GetTempPath() : repository.WorkTree ?? repository.GitDir;
+        string[] args = ["config", "-z", "--show-scope", "--show-origin", "--get-regexp", @"^(core\.hookspath|promote\.(chain|previous|installed)hookspath)$"];
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        var result = GitProcess.Default.Run(dir, args, null, deadline.Token);
+        // 1: no such key, which is an answer.
+        var settings = result.ExitCode == 0 ? Parse(result.StdoutText) : [];
+        // Outside a repository only the levels every clone shares count (the directory may still be inside some clone).
+        if (repository is null) settings = settings.Where(s => s.Scope is "system" or "global" or "command").ToList();
+        return new HookWiring(settings, repository, environment("HOME") ?? environment("USERPROFILE"));
+    }
+
+    /// <summary>Parses <c>git config -z --show-scope --show-origin --get-regexp</c>: scope NUL origin NUL key LF value NUL.</summary>
+    internal static IReadOnlyList<ConfigValue> Parse(string output)
+    {
+        var parts = output.Split('\0');
+        var values = new List<ConfigValue>();
+        for (var i = 0; i + 2 < parts.Length; i += 3)
+        {
+            var keyValue = parts[i + 2];
+            var newline = keyValue.IndexOf('\n');
+            var key = newline < 0 ? keyValue : keyValue[..newline];
+            var value = newline < 0 ? "" : keyValue[(newline + 1)..];
+            values.Add(new ConfigValue(key, value, parts[i], parts[i + 1]));
+        }
+        return values;
+    }
+
+    /// <summary>A hooks path as git resolves it when running hooks; null when relative and there is no repository.</summary>
+    public string? Resolve(string value)
+    {
+        if (value == "~" || value.StartsWith("~/", StringComparison.Ordinal))
+            return _home is null ? null : Path.GetFullPath(_home + value[1..]);
+        if (Path.IsPathRooted(value)) return Path.GetFullPath(value);
+        return Repository is null ? null : Path.GetFullPath(value, Repository.WorkTree ?? Repository.GitDir);
+    }
+
+    public static ShimState ShimStateOf(string path, string hookName)
+    {
+        string text;
+        try
+        {
+            if (!File.Exists(path)) return ShimState.Missing;
+            text = File.ReadAllText(path).Replace("\r\n", "\n");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return ShimState.Missing;
+        }
+        if (!text.Contains(HookChain.ShimMarker, StringComparison.Ordinal)) return ShimState.NotGitPromote;
+        return Shims.Text(hookName) == text ? ShimState.Current : ShimState.Outdated;
+    }
+
+    public static string? ShimBinaryOf(string hooksDir)
+    {
+        var pointer = SharedHooksFolder.ReadBinaryPointer(hooksDir);
+        if (pointer is not null) return pointer;
+        var beside = Path.GetFullPath(Path.Combine(hooksDir, "..", "..", "..", "bin", OperatingSystem.IsWindows() ? "git-promote.exe" : "git-promote"));
+        return File.Exists(beside) ? beside : null;
+    }
+
+    private static void Add(List<ChainedHook> chained, string path, ChainSource source)
+    {
+        if (HookChain.IsRunnable(path)) chained.Add(new ChainedHook(path, source));
+    }
+
+    private static bool Is(ConfigValue value, string key) => string.Equals(value.Key, key, StringComparison.OrdinalIgnoreCase);
+
+    internal static bool SamePath(string a, string b) =>
+        string.Equals(Path.TrimEndingDirectorySeparator(Path.GetFullPath(a)), Path.TrimEndingDirectorySeparator(Path.GetFullPath(b)),
+            OperatingSystem.IsWindows() ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal);
+}

@@ -1,0 +1,118 @@
+using GitPromote.Cli.Infrastructure;
+
+namespace GitPromote.Cli.Services;
+
+/// <summary>
+/// git-promote's shims in a hooks folder someone else owns (a company folder every clone's core.hooksPath points at):
+/// their hook of the same name is kept as <c>&lt;hook&gt;.local</c>, which the guard runs after an allowed push, and a
+/// pointer file names the binary (the folder is not inside a git-promote installation). Removing puts theirs back.
+/// Every file is replaced by a rename, so a push running meanwhile sees the old hook or the new one, never none.
+/// </summary>
+public static class SharedHooksFolder
+{
+    public static bool HasShims(string dir) => File.Exists(Path.Combine(dir, HookWiring.BinaryPointerFile));
+
+    public static string? ReadBinaryPointer(string dir)
+    {
+        try
+        {
+            var path = Path.Combine(dir, HookWiring.BinaryPointerFile);
+            if (!File.Exists(path)) return null;
+            using var reader = new StreamReader(path);
+            var line = reader.ReadLine()?.Trim();
+            return string.IsNullOrEmpty(line) ? null : line;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Adds (or refreshes) the client shims in <paramref name="dir"/>, creating it if needed; returns what it did, for the user.
+    /// Checks everything before changing anything: a hook that exists both plainly and as <c>.local</c> is refused.
+    /// </summary>
+    public static IReadOnlyList<string> AddShims(string dir, string binaryPath)
+    {
+        var ours = HasShims(dir);
+        foreach (var hook in Shims.ClientHooks)
+        {
+            var target = Path.Combine(dir, hook);
+            var local = target + HookWiring.LocalSuffix;
+            var state = HookWiring.ShimStateOf(target, hook);
+            if (File.Exists(local) && (state == ShimState.NotGitPromote || (state == ShimState.Missing && !ours)))
+                throw new CommandFailedException(ExitCodes.UsageOrPolicy,
+                    state == ShimState.Missing
+                        ? $"{local} exists: git-promote keeps a folder's own {hook} under that name, and would start running it"
+                        : $"{target} and {local} both exist: git-promote would keep {hook} as {hook}{HookWiring.LocalSuffix}",
+                    $"rename or remove {local} first");
+        }
+
+        var done = new List<string>();
+        Directory.CreateDirectory(dir);
+        WriteAtomically(Path.Combine(dir, HookWiring.BinaryPointerFile), (OperatingSystem.IsWindows() ? binaryPath.Replace('\\', '/') : binaryPath) + "\n", executable: false);
+        foreach (var hook in Shims.ClientHooks)
+        {
+            var target = Path.Combine(dir, hook);
+            var state = HookWiring.ShimStateOf(target, hook);
+            if (state == ShimState.NotGitPromote)
+            {
+                // Copied, not moved: until our shim is renamed over it, their hook is still in place.
+                File.Copy(target, target + HookWiring.LocalSuffix, overwrite: false);
+                done.Add($"kept the folder's own {hook} as {hook}{HookWiring.LocalSuffix}: it runs after the guard, with the same arguments and input");
+            }
+            WriteAtomically(target, Shims.Text(hook)!, executable: true);
+            done.Add(state switch
+            {
+                ShimState.Current => $"{hook}: git-promote's shim, already current",
+                ShimState.Outdated => $"{hook}: git-promote's shim updated",
+                _ => $"{hook}: git-promote's shim added",
+            });
+        }
+        return done;
+    }
+
+    /// <summary>Takes git-promote's shims out of <paramref name="dir"/>, putting the folder's own hooks back; returns what it did.</summary>
+    public static IReadOnlyList<string> RemoveShims(string dir)
+    {
+        var done = new List<string>();
+        foreach (var hook in Shims.ClientHooks)
+        {
+            var target = Path.Combine(dir, hook);
+            var local = target + HookWiring.LocalSuffix;
+            if (HookWiring.ShimStateOf(target, hook) is not (ShimState.Current or ShimState.Outdated)) continue;
+            if (File.Exists(local))
+            {
+                File.Move(local, target, overwrite: true);
+                done.Add($"{hook}{HookWiring.LocalSuffix} is {hook} again");
+            }
+            else
+            {
+                File.Delete(target);
+                done.Add($"removed git-promote's {hook}");
+            }
+        }
+        File.Delete(Path.Combine(dir, HookWiring.BinaryPointerFile));
+        return done;
+    }
+
+    private static void WriteAtomically(string path, string text, bool executable)
+    {
+        var temp = $"{path}.tmp.{Environment.ProcessId}";
+        try
+        {
+            File.WriteAllText(temp, text);
+            if (!OperatingSystem.IsWindows())
+            {
+                var mode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
+                if (executable) mode |= UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute;
+                File.SetUnixFileMode(temp, mode);
+            }
+            File.Move(temp, path, overwrite: true);
+        }
+        finally
+        {
+            if (File.Exists(temp)) File.Delete(temp);
+        }
+    }
+}

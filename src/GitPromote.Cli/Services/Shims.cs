@@ -1,0 +1,20 @@
+namespace GitPromote.Cli.Services;
+
+/// <summary>
+/// The hook shims this binary was built with (hooks/*, embedded): written into shared hooks folders by
+/// <c>install --hooks-dir</c>, and the reference an installed shim is compared with to tell whether it is current.
+/// </summary>
+public static class Shims
+{
+    /// <summary>The hooks a clone runs on the client side; a shared client hooks folder gets only these.</summary>
+    public static IReadOnlyList<string> ClientHooks { get; } = ["pre-push"];
+
+    /// <summary>The shim for <paramref name="hookName"/>, with LF line ends, or null when this binary has none.</summary>
+    public static string? Text(string hookName)
+    {
+        using var stream = typeof(Shims).Assembly.GetManifestResourceStream("hooks/" + hookName);
+        if (stream is null) return null;
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd().Replace("\r\n", "\n");
+    }
+}
