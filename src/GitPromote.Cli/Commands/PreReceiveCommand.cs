@@ -68,12 +68,19 @@ public static class PreReceiveCommand
         var request = new PushRequest(target.Name, workspace.GitDir, updates);
         var plan = PromotionEngine.PlanFor(policy, request, target);
         var bypass = PushOptions.BypassJustification(PushOptions.Read(context.Environment));
-        var push = new PushContext(Pusher.From(context.Environment), context.Clock.Now, bypass);
+        var pusher = Pusher.From(context.Environment);
+        // Approvals in git stores are keyed by email: only a server that names the pusher by email can tell theirs apart
+        // (else, and for SSM stores keyed by AWS callers, the approvals rule refuses rather than guess).
+        var push = new PushContext(pusher, context.Clock.Now, bypass)
+        {
+            StoreIdentity = target.RequiredApprovals > 0 && !target.StoresInSsm && pusher.Email.Length > 0 ? pusher : null,
+        };
 
         var outside = Quarantine.From(context.Environment).Outside(GitProcess.Default);
         var provider = new ServerEvidenceProvider(workspace.EvidenceProvider(policy), target,
             new LocalGreenReader(workspace.GitDir, target, GitProcess.Default),
-            new LocalRecordStore(new GitLocation(workspace.GitDir, workspace.GitDir, null), target, outside));
+            new LocalRecordStore(new GitLocation(workspace.GitDir, workspace.GitDir, null), target, outside),
+            new LocalGuardStore(repository, target));
         using var deadline = new CancellationTokenSource(settings.BudgetFor(policy));
         var gate = new PushGate(provider, workspace.Cache(policy), repository);
         var result = await gate.DecideAsync(policy, request, plan, push, deadline.Token);

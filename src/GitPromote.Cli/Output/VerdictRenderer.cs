@@ -75,11 +75,7 @@ public sealed class VerdictRenderer(Style style)
                     break;
                 case BlockReason.NotGreen or BlockReason.EvidenceUnavailable or BlockReason.Revoked or BlockReason.SoakPending
                     or BlockReason.Frozen or BlockReason.ApprovalsMissing:
-                    // Every rule that stops the ref, by name: order, soak, freeze, approvals, revocation.
-                    sb.AppendLine($"{ObjectIds.Short(commit)} may not go to {target} ({string.Join(", ", r.Failed.Select(c => c.Name))})");
-                    AppendChecks(sb, r);
-                    // The details already say what failed and why; add what to do about it.
-                    if (r.Failed.Any(c => c.Outcome == CheckOutcome.Unknown) && r.Failure is { } failure) sb.AppendLine($"    what to do: {failure.Todo}");
+                    AppendRefused(sb, r, commit, target, previous);
                     break;
                 case BlockReason.BypassNotRecorded:
                     sb.AppendLine($"the bypass could not be recorded, so it is not allowed");
@@ -112,9 +108,38 @@ public sealed class VerdictRenderer(Style style)
         return sb.ToString();
     }
 
-    private static void AppendChecks(StringBuilder sb, RefVerdict r)
+    /// <summary>
+    /// A ref refused by rules: a headline naming every rule that failed, then a line per rule. When order is what failed,
+    /// the headline says it as it always has ("... is not green in stg"), with the evidence that was missing.
+    /// </summary>
+    private static void AppendRefused(StringBuilder sb, RefVerdict r, string commit, string target, string previous)
     {
-        foreach (var check in r.Failed)
+        var rules = $"({string.Join(", ", r.Failed.Select(c => c.Name))})";
+        var order = r.Failed.FirstOrDefault(c => c.Rule == Rule.Order);
+        if (r.Reason == BlockReason.NotGreen)
+        {
+            sb.AppendLine($"{ObjectIds.Short(commit)} is not green in {previous} {rules}");
+            sb.AppendLine($"    no evidence in: {string.Join(", ", r.Lacking.Select(l => l.Label))}");
+            AppendChecks(sb, r, except: Rule.Order);
+        }
+        else if (order is { Outcome: CheckOutcome.Unknown })
+        {
+            sb.AppendLine($"could not tell whether {ObjectIds.Short(commit)} is green in {previous} {rules}");
+            AppendFailure(sb, r.Failure);
+            AppendChecks(sb, r, except: Rule.Order);
+        }
+        else
+        {
+            sb.AppendLine($"{ObjectIds.Short(commit)} may not go to {target} {rules}");
+            AppendChecks(sb, r);
+            // The details already say what failed and why; add what to do about it.
+            if (r.Failed.Any(c => c.Outcome == CheckOutcome.Unknown) && r.Failure is { } failure) sb.AppendLine($"    what to do: {failure.Todo}");
+        }
+    }
+
+    private static void AppendChecks(StringBuilder sb, RefVerdict r, Rule? except = null)
+    {
+        foreach (var check in r.Failed.Where(c => c.Rule != except))
         {
             sb.AppendLine($"    [{check.Name}] {check.Detail}");
             if (check.Hint is { } hint) sb.AppendLine($"      {hint}");

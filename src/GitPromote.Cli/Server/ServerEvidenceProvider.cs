@@ -8,9 +8,14 @@ namespace GitPromote.Cli.Server;
 /// are here, in this repository, not behind a remote. Other environments (the previous one) are read as on a client,
 /// their git remote named by <c>git config promote.remote.&lt;env&gt;</c>.
 /// </summary>
-public sealed class ServerEvidenceProvider(IEvidenceProvider inner, EnvironmentPolicy target, IEvidenceReader targetGit, IRecordStore targetStore)
+public sealed class ServerEvidenceProvider(IEvidenceProvider inner, EnvironmentPolicy target, IEvidenceReader targetGit, IRecordStore targetStore,
+    IGuardStore? targetGuards = null)
     : IEvidenceProvider
 {
+    /// <summary>This repository's own revocations and approvals for the target; other environments' from their stores.</summary>
+    public IGuardStore OpenGuardStore(EnvironmentPolicy environment) =>
+        IsTarget(environment) && !environment.StoresInSsm && targetGuards is not null ? targetGuards : inner.OpenGuardStore(environment);
+
     public IEvidenceReader OpenReader(EnvironmentPolicy environment, EvidenceSource source) =>
         IsTarget(environment) && source is GitEvidence ? targetGit : inner.OpenReader(environment, source);
 
