@@ -16,6 +16,7 @@ public static class App
         new("check", CheckCommand.Usage, "may this commit go to that environment? exit 0 yes, 1 no", CheckCommand.RunAsync),
         new("record", RecordCommand.Usage, "mark a commit green in an environment (its pipeline's last step)", RecordCommand.RunAsync),
         new("status", StatusCommand.Usage, "per environment: deployed and green commits, what can go next", StatusCommand.RunAsync),
+        new("doctor", DoctorCommand.Usage, "check the policy, hooks, remotes and AWS access; says what to fix", DoctorCommand.RunAsync),
         new("audit", AuditCommand.Usage, "list recorded bypasses", AuditCommand.RunAsync),
         new("install", InstallCommand.InstallUsage, "wire this clone (or --global/--system) to the guard", (c, a) => Task.FromResult(InstallCommand.Install(c, a))),
         new("uninstall", InstallCommand.UninstallUsage, "unwire it, restoring what was there", (c, a) => Task.FromResult(InstallCommand.Uninstall(c, a))),
