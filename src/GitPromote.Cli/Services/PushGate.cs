@@ -18,7 +18,7 @@ public sealed class PushGate(IEvidenceProvider provider, PositiveCache? cache, I
     public async Task<GateResult> DecideAsync(PromotionPolicy policy, PushRequest request, EvidencePlan plan, PushContext context, CancellationToken deadline)
     {
         var gatherer = new EvidenceGatherer(provider, cache);
-        var answers = plan.NeedsEvidence ? await gatherer.AskAsync(plan.Queries, deadline) : [];
+        var answers = plan.NeedsEvidence ? await gatherer.AskAsync(QueriesToAsk(plan), deadline) : [];
         var verdict = PromotionEngine.Decide(policy, request, plan, context, answers);
 
         IReadOnlyList<CommitDescription> recent = [];
@@ -27,6 +27,26 @@ public sealed class PushGate(IEvidenceProvider provider, PositiveCache? cache, I
 
         verdict = await RecordBypassesAsync(verdict, plan.Target, deadline);
         return new GateResult(verdict, recent);
+    }
+
+    /// <summary>
+    /// The plan's questions minus those the positive cache has already settled: a commit the cache proves green in the
+    /// previous environment is promoted whatever the target says, unless its ref moves the target's branch back (then it
+    /// is called a rollback), so the target is not asked about it. Pushing a commit again then costs no call at all.
+    /// </summary>
+    private IReadOnlyList<EvidenceQuery> QueriesToAsk(EvidencePlan plan)
+    {
+        if (cache is null || plan.Previous is not { } previous || plan.Target is not { } target) return plan.Queries;
+        var asked = plan.Queries.FirstOrDefault(q => q.Environment.Name == previous.Name)?.Commits ?? [];
+        var cached = new EnvironmentAnswer(previous,
+            previous.Evidence.Select(s => SourceAnswer.Found(s, s.Kind, cache.Lookup(previous, s, asked).Values)).ToList(), []);
+        var rewinding = plan.Guarded.Where(u => u.RewindsTarget && u.Commit is not null).Select(u => u.Commit!).ToHashSet(StringComparer.Ordinal);
+        var settled = asked.Where(c => !rewinding.Contains(c) && cached.StatusOf(c).State == GreenState.Green).ToHashSet(StringComparer.Ordinal);
+        if (settled.Count == 0) return plan.Queries;
+        return plan.Queries
+            .Select(q => q.Environment.Name == target.Name ? q with { Commits = q.Commits.Where(c => !settled.Contains(c)).ToList() } : q)
+            .Where(q => q.Commits.Count > 0)
+            .ToList();
     }
 
     private async Task<BatchVerdict> RecordBypassesAsync(BatchVerdict verdict, EnvironmentPolicy? target, CancellationToken deadline)
