@@ -38,7 +38,13 @@ public sealed class EvidenceGatherer(IEvidenceProvider provider, PositiveCache? 
             try { return await Reader(env, source).ListGreenAsync(CandidatesForNewest, deadline); }
             catch (Exception e) when (e is EvidenceUnavailableException or OperationCanceledException or NotSupportedException) { return []; }
         }));
-        return lists.SelectMany(l => l).GroupBy(g => g.Commit, StringComparer.Ordinal).Select(g => g.First()).ToList();
+        // Under `require: all` a commit is green only where every source says so: suggest nothing less.
+        var needed = env.Require == RequireMode.All ? lists.Length : 1;
+        return lists.SelectMany(l => l.DistinctBy(g => g.Commit, StringComparer.Ordinal))
+            .GroupBy(g => g.Commit, StringComparer.Ordinal)
+            .Where(g => g.Count() >= needed)
+            .Select(g => g.First())
+            .ToList();
     }
 
     private async Task<SourceAnswer> AskSourceAsync(EnvironmentPolicy env, EvidenceSource source, IReadOnlyList<string> commits, CancellationToken deadline)
