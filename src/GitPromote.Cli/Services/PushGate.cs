@@ -18,7 +18,7 @@ public sealed class PushGate(IEvidenceProvider provider, PositiveCache? cache, I
     public async Task<GateResult> DecideAsync(PromotionPolicy policy, PushRequest request, EvidencePlan plan, PushContext context, CancellationToken deadline)
     {
         var gatherer = new EvidenceGatherer(provider, cache);
-        var answers = plan.NeedsEvidence ? await gatherer.AskAsync(QueriesToAsk(plan), deadline) : [];
+        var answers = plan.NeedsEvidence ? await AskAsync(gatherer, plan, deadline) : [];
         var verdict = PromotionEngine.Decide(policy, request, plan, context, answers);
 
         IReadOnlyList<CommitDescription> recent = [];
@@ -30,23 +30,28 @@ public sealed class PushGate(IEvidenceProvider provider, PositiveCache? cache, I
     }
 
     /// <summary>
-    /// The plan's questions minus those the positive cache has already settled: a commit the cache proves green in the
-    /// previous environment is promoted whatever the target says, unless its ref moves the target's branch back (then it
-    /// is called a rollback), so the target is not asked about it. Pushing a commit again then costs no call at all.
+    /// Asks the plan's questions, the target's last: the target environment matters only for a commit that is not green
+    /// in the previous one (a rollback to a commit once green there), or for a ref that moves the target's branch back
+    /// (called a rollback even when the previous environment has it green). So unless a ref rewinds, the target is asked
+    /// afterwards, and only about commits the previous environment did not prove green. A promotion then costs one
+    /// round of calls to the previous environment (at most one SSM call per 10 commits), and a commit answered from the
+    /// positive cache costs no call at all.
     /// </summary>
-    private IReadOnlyList<EvidenceQuery> QueriesToAsk(EvidencePlan plan)
+    private static async Task<Dictionary<string, EnvironmentAnswer>> AskAsync(EvidenceGatherer gatherer, EvidencePlan plan, CancellationToken deadline)
     {
-        if (cache is null || plan.Previous is not { } previous || plan.Target is not { } target) return plan.Queries;
-        var asked = plan.Queries.FirstOrDefault(q => q.Environment.Name == previous.Name)?.Commits ?? [];
-        var cached = new EnvironmentAnswer(previous,
-            previous.Evidence.Select(s => SourceAnswer.Found(s, s.Kind, cache.Lookup(previous, s, asked).Values)).ToList(), []);
-        var rewinding = plan.Guarded.Where(u => u.RewindsTarget && u.Commit is not null).Select(u => u.Commit!).ToHashSet(StringComparer.Ordinal);
-        var settled = asked.Where(c => !rewinding.Contains(c) && cached.StatusOf(c).State == GreenState.Green).ToHashSet(StringComparer.Ordinal);
-        if (settled.Count == 0) return plan.Queries;
-        return plan.Queries
-            .Select(q => q.Environment.Name == target.Name ? q with { Commits = q.Commits.Where(c => !settled.Contains(c)).ToList() } : q)
-            .Where(q => q.Commits.Count > 0)
-            .ToList();
+        var targetQuery = plan.Target is { } target && plan.Previous is { } previous && target.Name != previous.Name
+            ? plan.Queries.FirstOrDefault(q => q.Environment.Name == target.Name)
+            : null;
+        if (targetQuery is null || plan.Guarded.Any(u => u.RewindsTarget))
+            return await gatherer.AskAsync(plan.Queries, deadline);
+
+        var answers = await gatherer.AskAsync(plan.Queries.Where(q => !ReferenceEquals(q, targetQuery)).ToList(), deadline);
+        var previousAnswer = answers.GetValueOrDefault(plan.Previous!.Name);
+        var open = targetQuery.Commits.Where(c => previousAnswer?.StatusOf(c).State != GreenState.Green).ToList();
+        if (open.Count == 0) return answers;
+        foreach (var (name, answer) in await gatherer.AskAsync([targetQuery with { Commits = open }], deadline))
+            answers[name] = answer;
+        return answers;
     }
 
     private async Task<BatchVerdict> RecordBypassesAsync(BatchVerdict verdict, EnvironmentPolicy? target, CancellationToken deadline)
