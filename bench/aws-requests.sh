@@ -16,6 +16,7 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/gp-aws-bench.XXXXXX")
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
 trap cleanup EXIT
+trap 'exit 143' INT TERM
 
 prefix=${GIT_PROMOTE_PREFIX:-}
 if [ -z "$prefix" ]; then prefix="$work/prefix"; "$root/install.sh" --prefix "$prefix" >/dev/null; fi

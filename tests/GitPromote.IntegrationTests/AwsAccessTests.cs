@@ -45,10 +45,13 @@ public sealed class AwsAccessTests : IDisposable
 
         _s.Promote(app, "record", "stg", head).EnsureOk();
         var push = _s.Git(app, "push", "prd", $"{head}:refs/heads/main").EnsureOk();
+        var audit = _s.Promote(app, "audit", "prd").EnsureOk();
 
         Assert.Contains("green in stg (ssm", push.Stderr);
         Assert.Equal(head, _s.RemoteRef(Path.Combine(_s.Root, "prd.git"), "refs/heads/main"));
-        Assert.True(_aws.Requests["AssumeRole"] >= 3, $"AssumeRole calls: {_aws.Requests["AssumeRole"]}");
+        Assert.Contains("no bypasses recorded in prd", audit.Stdout);
+        // stg's role for `record` and for the push, prd's for `audit`: each environment assumed its own.
+        Assert.Equal(3, _aws.Requests["AssumeRole"]);
         var parameter = _aws.AwsCli("ssm", "get-parameter", "--name", _aws.Green("stg", head), "--output", "json").EnsureOk();
         using var value = JsonDocument.Parse(JsonDocument.Parse(parameter.Stdout).RootElement.GetProperty("Parameter").GetProperty("Value").GetString()!);
         Assert.StartsWith(expectedArn, value.RootElement.GetProperty("recordedBy").GetString());

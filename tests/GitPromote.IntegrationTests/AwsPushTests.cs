@@ -203,6 +203,26 @@ public sealed class AwsPushTests : IDisposable
     }
 
     [Fact]
+    public void A_push_of_many_deploy_refs_asks_ssm_once_per_ten_commits()
+    {
+        var app = _s.Project(_aws.Policy(branches: "[main, 'release/*']"));
+        var refspecs = new List<string>();
+        for (var i = 1; i <= 25; i++)
+        {
+            var commit = _s.Commit(app, $"release {i}");
+            _s.Promote(app, "record", "stg", commit).EnsureOk();
+            refspecs.Add($"{commit}:refs/heads/release/{i}");
+        }
+        _aws.Requests.Reset();
+
+        var push = _s.Git(app, ["push", "prd", .. refspecs]).EnsureOk();
+
+        Assert.Equal(25, push.Stderr.Split('\n').Count(l => l.Contains("green in stg (ssm")));
+        Assert.Equal(3, _aws.Requests["GetParameters"]);
+        Assert.Equal(3, _aws.Requests.Total);
+    }
+
+    [Fact]
     public void Status_shows_per_environment_the_newest_green_commits_with_when_and_by_what_evidence()
     {
         var app = _s.Project(_aws.Policy());
