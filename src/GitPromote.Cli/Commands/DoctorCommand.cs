@@ -103,10 +103,14 @@ public static class DoctorCommand
 
         if (string.IsNullOrWhiteSpace(value))
         {
-            var own = Path.Combine(workspace.GitDir, "hooks", "pre-push");
+            // A clone is guarded by pre-push; a bare repository (a server) by pre-receive.
+            var hook = workspace.WorkTree is null ? "pre-receive" : "pre-push";
+            var own = Path.Combine(workspace.GitDir, "hooks", hook);
             if (File.Exists(own) && File.ReadAllText(own).Contains(HookChain.ShimMarker, StringComparison.Ordinal))
-                return new Check("hooks", "pre-push", Status.Ok, $"git-promote's shim is {own}");
-            return new Check("hooks", "core.hooksPath", Status.Fail, "not set: git-promote's hooks do not run on push from this clone",
+                return new Check("hooks", hook, Status.Ok, $"git-promote's shim is {own}");
+            return new Check("hooks", "core.hooksPath", Status.Fail,
+                workspace.WorkTree is null ? "not set, and no git-promote pre-receive hook: pushes to this repository are not checked"
+                    : "not set: git-promote's hooks do not run on push from this clone",
                 "git promote install   (or --global for every clone)");
         }
 
