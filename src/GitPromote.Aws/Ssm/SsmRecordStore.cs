@@ -134,7 +134,8 @@ public sealed class SsmRecordStore(AwsEnvironmentAccess access, SsmLayout layout
 
     private async Task PutAsync(string name, string value, bool overwrite, CancellationToken cancellationToken)
     {
-        var operation = new AwsOperation("ssm:PutParameter", name);
+        // Named as IAM grants it (the path, not the one parameter), so the advice can be pasted into a policy.
+        var operation = new AwsOperation("ssm:PutParameter", name[..(name.LastIndexOf('/') + 1)] + "*");
         await SsmCall.RunAsync(access, operation, cancellationToken, async (client, token) =>
         {
             var request = new PutParameterRequest

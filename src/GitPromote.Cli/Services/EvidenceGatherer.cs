@@ -62,8 +62,14 @@ public sealed class EvidenceGatherer(IEvidenceProvider provider, PositiveCache? 
             catch (Exception e) when (e is EvidenceUnavailableException or OperationCanceledException or NotSupportedException) { return []; }
         }));
         var revoked = await revokedTask;
-        return lists.SelectMany(l => l).Where(g => !revoked.Contains(g.Commit))
-            .GroupBy(g => g.Commit, StringComparer.Ordinal).Select(g => g.First()).ToList();
+        // Under `require: all` a commit is green only where every source says so: suggest nothing less.
+        var needed = env.Require == RequireMode.All ? lists.Length : 1;
+        return lists.SelectMany(l => l.DistinctBy(g => g.Commit, StringComparer.Ordinal))
+            .Where(g => !revoked.Contains(g.Commit))
+            .GroupBy(g => g.Commit, StringComparer.Ordinal)
+            .Where(g => g.Count() >= needed)
+            .Select(g => g.First())
+            .ToList();
     }
 
     private const int MaxRevokedListed = 1000;

@@ -1,0 +1,242 @@
+using GitPromote.Aws;
+using GitPromote.Aws.Access;
+using GitPromote.Aws.Doctor;
+using GitPromote.Cli.Infrastructure;
+using GitPromote.Cli.Output;
+using GitPromote.Cli.Services;
+using GitPromote.Core.Engine;
+using GitPromote.Core.Evidence;
+using GitPromote.Core.Policy;
+using GitPromote.Git;
+using GitPromote.Git.Evidence;
+
+namespace GitPromote.Cli.Commands;
+
+/// <summary>
+/// <c>git promote doctor [--json]</c>: is this clone guarded, and can the guard reach what it needs? Checks the policy,
+/// the git backend, how the hooks are wired, each environment's remote, and for AWS environments the region,
+/// credentials, SSM read access and pipelines. Read-only. Exit 0 when everything is fine, 1 when something is not.
+/// </summary>
+public static class DoctorCommand
+{
+    public const string Usage = "git promote doctor [--json]";
+
+    public enum Status { Ok, Warn, Fail }
+
+    /// <summary>One line of the report; <paramref name="Todo"/> says what to do when it is not ok.</summary>
+    public sealed record Check(string Area, string Name, Status Status, string Detail, string? Todo = null);
+
+    public static async Task<int> RunAsync(CommandContext context, IReadOnlyList<string> args)
+    {
+        var a = ArgumentReader.Parse(args, ["--json"], []).ExpectAtMost(0, Usage);
+        using var workspace = Workspace.Find(context);
+        var checks = new List<Check>();
+
+        var policy = CheckPolicy(workspace, checks);
+        checks.Add(CheckBackend(context, workspace));
+        checks.Add(CheckHooks(context, workspace));
+        if (policy is not null)
+        {
+            using var deadline = new CancellationTokenSource(policy.Timeout);
+            checks.AddRange(await CheckEnvironmentsAsync(context, workspace, policy, deadline.Token));
+        }
+
+        if (a.Has("--json")) WriteJson(context, checks);
+        else WriteText(context, checks);
+        return checks.Any(c => c.Status == Status.Fail) ? ExitCodes.Blocked : ExitCodes.Ok;
+    }
+
+    private static PromotionPolicy? CheckPolicy(Workspace workspace, List<Check> checks)
+    {
+        try
+        {
+            if (workspace.LoadPolicy() is not { } loaded)
+            {
+                checks.Add(new Check("policy", PromotionPolicy.FileName, Status.Fail,
+                    $"no {PromotionPolicy.FileName} in this repository: pushes pass unchecked", "create one with: git promote init"));
+                return null;
+            }
+            var p = loaded.Policy;
+            checks.Add(new Check("policy", loaded.DisplayPath, Status.Ok,
+                $"valid: {p.Name}, {string.Join(" -> ", p.Environments.Select(e => e.Name))}, timeout {p.Timeout.TotalSeconds:0.#}s, on_error {p.OnError.ToString().ToLowerInvariant()}"));
+            return p;
+        }
+        catch (PolicyInvalidException e)
+        {
+            foreach (var error in e.Errors.Take(20))
+                checks.Add(new Check("policy", e.PolicyPath, Status.Fail, error.ToString()));
+            checks.Add(new Check("policy", e.PolicyPath, Status.Fail,
+                $"{e.Errors.Count} error{(e.Errors.Count == 1 ? "" : "s")}: guarded pushes are refused until the policy is fixed",
+                $"fix {e.PolicyPath} at the lines above"));
+            return null;
+        }
+        catch (CommandFailedException e)
+        {
+            checks.Add(new Check("policy", PromotionPolicy.FileName, Status.Fail, e.Message, e.Todo ?? $"fix {PromotionPolicy.FileName}"));
+            return null;
+        }
+    }
+
+    private static Check CheckBackend(CommandContext context, Workspace workspace)
+    {
+        try
+        {
+            var backend = workspace.Repository.Backend;
+            var reason = GitRepositoryLocator.Locate(workspace.WorkTree ?? workspace.GitDir, context.Environment.Get) is { } location
+                ? GitRepositoryLocator.ChooseBackend(location, context.Environment.Get).Reason
+                : null;
+            return new Check("git", "backend", Status.Ok, reason is null or "default" ? backend : $"{backend} ({reason})");
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            return new Check("git", "backend", Status.Fail, $"the repository cannot be opened: {e.Message}",
+                $"check that `git status` works here; {GitRepositoryLocator.BackendVariable}=cli forces the git CLI");
+        }
+    }
+
+    /// <summary>core.hooksPath, as git resolves it (all config levels; a relative path is relative to the work tree).</summary>
+    private static Check CheckHooks(CommandContext context, Workspace workspace)
+    {
+        string? value;
+        try { value = workspace.Repository.ConfigValue("core.hooksPath"); }
+        catch (Exception e) when (e is not OutOfMemoryException) { value = null; }
+
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            // A clone is guarded by pre-push; a bare repository (a server) by pre-receive.
+            var hook = workspace.WorkTree is null ? "pre-receive" : "pre-push";
+            var own = Path.Combine(workspace.GitDir, "hooks", hook);
+            if (File.Exists(own) && File.ReadAllText(own).Contains(HookChain.ShimMarker, StringComparison.Ordinal))
+                return new Check("hooks", hook, Status.Ok, $"git-promote's shim is {own}");
+            return new Check("hooks", "core.hooksPath", Status.Fail,
+                workspace.WorkTree is null ? "not set, and no git-promote pre-receive hook: pushes to this repository are not checked"
+                    : "not set: git-promote's hooks do not run on push from this clone",
+                "git promote install   (or --global for every clone)");
+        }
+
+        var path = value.StartsWith("~/", StringComparison.Ordinal) && context.Environment.Get("HOME") is { } home
+            ? Path.Combine(home, value[2..])
+            : Path.GetFullPath(value, workspace.WorkTree ?? workspace.GitDir);
+        if (!Directory.Exists(path))
+            return new Check("hooks", "core.hooksPath", Status.Fail, $"{value}: no such directory, so no hook runs on push",
+                "reinstall git-promote (./install.sh), then: git promote install");
+        if (!InstalledLayout.IsOurHooksDir(path))
+            return new Check("hooks", "core.hooksPath", Status.Fail, $"{value}: not git-promote's hooks, so the guard does not run",
+                "git promote install --force  (uninstall puts the old value back); or call `git promote hook pre-push \"$@\"` from that pre-push");
+        var same = string.Equals(Path.TrimEndingDirectorySeparator(path), Path.TrimEndingDirectorySeparator(InstalledLayout.HooksDir), StringComparison.Ordinal);
+        return new Check("hooks", "core.hooksPath", Status.Ok,
+            same ? $"{value} (git-promote's shims, this installation)" : $"{value} (git-promote's shims, another installation than {InstalledLayout.BinaryPath})");
+    }
+
+    private static async Task<IReadOnlyList<Check>> CheckEnvironmentsAsync(CommandContext context, Workspace workspace, PromotionPolicy policy, CancellationToken deadline)
+    {
+        var remotes = policy.Environments.Select(env => CheckRemoteAsync(workspace, policy, env, deadline)).ToList();
+        var aws = policy.Environments.Any(AwsDoctor.UsesAws)
+            ? CheckAwsAsync(context, policy, deadline)
+            : Task.FromResult<IReadOnlyList<AwsCheck>>([]);
+        var remoteChecks = await Task.WhenAll(remotes);
+        var awsChecks = await aws;
+
+        var result = new List<Check>();
+        foreach (var env in policy.Environments)
+        {
+            result.Add(remoteChecks[env.Index]);
+            result.AddRange(awsChecks.Where(c => c.Environment == env.Name)
+                .Select(c => new Check(env.Name, c.Name, c.Ok ? Status.Ok : Status.Fail, c.Detail, c.Todo)));
+        }
+        return result;
+    }
+
+    private static async Task<Check> CheckRemoteAsync(Workspace workspace, PromotionPolicy policy, EnvironmentPolicy env, CancellationToken deadline)
+    {
+        // Only git evidence is read from the remote; elsewhere a missing remote just means pushes from here are not routed to it.
+        var readsGit = env.Evidence.Any(e => e is GitEvidence);
+        EnvironmentRemote remote;
+        try
+        {
+            remote = EnvironmentRemote.Resolve(workspace.Repository, env);
+        }
+        catch (EvidenceUnavailableException e)
+        {
+            return new Check(env.Name, "remote", readsGit ? Status.Fail : Status.Warn, $"{e.Failure.What}: {e.Failure.Why}", e.Failure.Todo);
+        }
+
+        var url = workspace.Repository.Remotes.FirstOrDefault(r => r.Name == remote.Remote)?.Url ?? remote.Remote;
+        var shown = $"{remote.Display} -> {RemoteUrls.Redact(url)}";
+        var branch = "refs/heads/" + CheckCommand.DefaultBranch(policy);
+        try
+        {
+            var refs = await new GitRemoteClient(workspace.GitDir).ListRefsAsync(remote.Remote, [branch], deadline);
+            var deployed = refs.FirstOrDefault(r => r.Name == branch);
+            return new Check(env.Name, "remote", Status.Ok,
+                $"{shown}: reachable, {VerdictRenderer.ShortRef(branch)} {(deployed is null ? "not pushed yet" : "at " + Core.Push.ObjectIds.Short(deployed.Id))}");
+        }
+        catch (Exception e) when (e is GitCommandException or OperationCanceledException or EvidenceUnavailableException)
+        {
+            var why = e switch
+            {
+                OperationCanceledException => "no answer before the policy's timeout",
+                EvidenceUnavailableException u => u.Failure.Why,
+                _ => e.Message,
+            };
+            return new Check(env.Name, "remote", readsGit ? Status.Fail : Status.Warn, $"{shown}: cannot be read: {why}",
+                $"check that it answers: git ls-remote {remote.Remote} {branch}");
+        }
+    }
+
+    private static async Task<IReadOnlyList<AwsCheck>> CheckAwsAsync(CommandContext context, PromotionPolicy policy, CancellationToken deadline)
+    {
+        var variables = new ContextVariables(context.Environment);
+        AwsRuntimeSetup.Register(variables);
+        var doctor = new AwsDoctor(policy, new AwsEvidenceProvider(policy, variables));
+        try
+        {
+            return await doctor.CheckAllAsync(deadline);
+        }
+        catch (OperationCanceledException)
+        {
+            return policy.Environments.Where(AwsDoctor.UsesAws)
+                .Select(e => new AwsCheck(e.Name, "aws", false, $"no answer within the policy's timeout ({policy.Timeout.TotalSeconds:0.#}s)",
+                    "check the network path to AWS, or raise `timeout:` in .promote.yml"))
+                .ToList();
+        }
+    }
+
+    private sealed class ContextVariables(IProcessEnvironment environment) : IEnvironmentVariables
+    {
+        public string? Get(string name) => environment.Get(name) is { Length: > 0 } v ? v : null;
+    }
+
+    private static void WriteText(CommandContext context, List<Check> checks)
+    {
+        var style = new Style(context.Console.ColorOnOut);
+        var o = context.Console.Out;
+        foreach (var c in checks)
+        {
+            var mark = c.Status switch
+            {
+                Status.Ok => style.Green("ok  "),
+                Status.Warn => style.Yellow("warn"),
+                _ => style.Red("FAIL"),
+            };
+            o.WriteLine($"{mark}  {c.Area,-7} {c.Name,-22} {c.Detail}");
+            if (c.Status != Status.Ok && c.Todo is not null)
+                o.WriteLine($"      {"",-7} {"",-22} what to do: {c.Todo}");
+        }
+        var failed = checks.Count(c => c.Status == Status.Fail);
+        var warned = checks.Count(c => c.Status == Status.Warn);
+        o.WriteLine(failed == 0
+            ? style.Green($"all good{(warned == 0 ? "" : $" ({warned} warning{(warned == 1 ? "" : "s")})")}")
+            : style.Red($"{failed} problem{(failed == 1 ? "" : "s")} found") + (warned == 0 ? "" : $", {warned} warning{(warned == 1 ? "" : "s")}"));
+    }
+
+    private static void WriteJson(CommandContext context, List<Check> checks) =>
+        context.Console.Out.WriteLine(Json.Object(
+            ("ok", Json.Bool(checks.All(c => c.Status != Status.Fail))),
+            ("checks", Json.Array(checks.Select(c => Json.Object(
+                ("area", Json.String(c.Area)),
+                ("name", Json.String(c.Name)),
+                ("status", Json.String(c.Status.ToString().ToLowerInvariant())),
+                ("detail", Json.String(c.Detail)),
+                ("todo", Json.String(c.Status == Status.Ok ? null : c.Todo))))))));
+}
