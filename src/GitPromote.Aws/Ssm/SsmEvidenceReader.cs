@@ -7,8 +7,8 @@ namespace GitPromote.Aws.Ssm;
 
 /// <summary>
 /// Green commits as SSM parameters. A lookup is one GetParameters call per 10 names (run a few at a time), whatever the
-/// history holds; the revoked names of the same commits ride in the same batches, so checking revocations costs no
-/// extra call for pushes of up to 5 commits. Any value counts as green: a pipeline may write it with plain
+/// history holds; the revoked names of the same commits ride in the same batches while that costs no extra call, and
+/// past that are listed with one GetParametersByPath: a push of N commits costs at most ceil(N/10) + 1 calls. Any value counts as green: a pipeline may write it with plain
 /// <c>aws ssm put-parameter</c>; JSON <c>recordedAt</c>/<c>recordedBy</c> are read when present (else LastModifiedDate).
 /// </summary>
 public sealed class SsmEvidenceReader(AwsEnvironmentAccess access, SsmLayout layout) : IGuardedEvidenceReader
@@ -17,6 +17,11 @@ public sealed class SsmEvidenceReader(AwsEnvironmentAccess access, SsmLayout lay
     public const int BatchSize = SsmGuardRecords.BatchSize;
 
     public string Label => $"ssm {layout.GreenPath}";
+
+    /// <summary>Bounds the listing of revocations when they are read by path (each page is one call of 10).</summary>
+    private const int MaxRevocationsListed = 1000;
+
+    private static int Calls(int names) => (names + BatchSize - 1) / BatchSize;
 
     public async Task<IReadOnlyList<GreenFact>> FindGreenAsync(IReadOnlyCollection<string> commits, CancellationToken cancellationToken) =>
         (await FindGreenAndGuardsAsync(commits, [], false, cancellationToken).ConfigureAwait(false)).Green;
@@ -30,14 +35,25 @@ public sealed class SsmEvidenceReader(AwsEnvironmentAccess access, SsmLayout lay
         if (greenCommits.Count == 0 && guardCommits.Count == 0) return ([], GuardRecords.Found(label, [], approvals ? [] : null));
         layout.Validate();
         // Named as IAM grants it: green only, or the environment's whole record path when revocations are read too.
-        var operation = new AwsOperation(approvals ? "ssm:GetParameters, ssm:GetParametersByPath" : "ssm:GetParameters",
+        // Revoked names ride along in the green batches while that costs no extra call; past that, one listing of
+        // the (rare) revocations is cheaper than one more call per 10 commits.
+        var revokedByPath = guardCommits.Count > 0 && Calls(greenCommits.Count + guardCommits.Count) > Calls(greenCommits.Count) + 1;
+        var operation = new AwsOperation(approvals || revokedByPath ? "ssm:GetParameters, ssm:GetParametersByPath" : "ssm:GetParameters",
             guardCommits.Count == 0 ? layout.GreenPath + "/*" : layout.Root + "/*");
         return await SsmCall.RunAsync(access, operation, cancellationToken, async (client, token) =>
         {
-            var names = greenCommits.Select(layout.GreenName).Concat(guardCommits.Select(layout.RevokedName)).ToList();
+            var names = greenCommits.Select(layout.GreenName)
+                .Concat(revokedByPath ? [] : guardCommits.Select(layout.RevokedName)).ToList();
             var byName = SsmGuardRecords.GetByNamesAsync(client, names, token);
+            var listed = revokedByPath ? SsmPaths.ListAsync(client, layout.RevokedPath, MaxRevocationsListed, token) : null;
             var approved = approvals && guardCommits.Count > 0 ? SsmGuardRecords.ApprovalsAsync(client, layout, guardCommits, token) : null;
             var parameters = await byName.ConfigureAwait(false);
+            if (listed is not null)
+            {
+                var wanted = guardCommits.ToHashSet(StringComparer.Ordinal);
+                parameters = [.. parameters, .. (await listed.ConfigureAwait(false))
+                    .Where(p => layout.RevokedCommitOf(p.Name) is { } c && wanted.Contains(c))];
+            }
             var facts = (IReadOnlyList<GreenFact>)parameters.Select(ToFact).OfType<GreenFact>().ToList();
             IReadOnlyList<Approval>? approvalList = approved is null ? (approvals ? [] : null) : await approved.ConfigureAwait(false);
             return (facts, SsmGuardRecords.FromParameters(label, layout, parameters, approvalList));
