@@ -10,11 +10,17 @@ public sealed class GitRemoteClient : IGitRemoteClient
 {
     private readonly GitProcess _git;
     private readonly string? _gitDir;
+    private readonly string? _workingDirectory;
 
     /// <param name="gitDir">The local repository (for remote names, and the objects a push sends); null to talk to URLs only.</param>
-    public GitRemoteClient(string? gitDir, GitProcess? git = null)
+    /// <param name="workingDirectory">
+    /// Where git runs: the work tree, as for the user's own <c>git push</c>, so a remote added with a relative path
+    /// (<c>../dev.git</c>) means the same thing; default the git directory.
+    /// </param>
+    public GitRemoteClient(string? gitDir, GitProcess? git = null, string? workingDirectory = null)
     {
         _gitDir = gitDir;
+        _workingDirectory = workingDirectory;
         _git = git ?? GitProcess.Default;
     }
 
@@ -103,7 +109,7 @@ public sealed class GitRemoteClient : IGitRemoteClient
         string[] prefix = _gitDir is null ? [] : ["--git-dir=" + _gitDir];
         try
         {
-            return await _git.RunAsync(_gitDir ?? Directory.GetCurrentDirectory(), [.. prefix, .. args], null, deadline.Token).ConfigureAwait(false);
+            return await _git.RunAsync(_workingDirectory ?? _gitDir ?? Directory.GetCurrentDirectory(), [.. prefix, .. args], null, deadline.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
         {

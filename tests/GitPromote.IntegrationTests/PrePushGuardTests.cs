@@ -233,6 +233,19 @@ public sealed class PrePushGuardTests(InstalledGitPromote installed) : IDisposab
     }
 
     [Fact]
+    public void Remotes_added_with_a_relative_path_work_as_for_git_itself()
+    {
+        var app = _s.Project();
+        _s.Git(app, "remote", "set-url", "dev", "../dev.git").EnsureOk();
+        _s.Git(app, "push", "dev", "main").EnsureOk();
+
+        Assert.NotEqual(0, _s.Git(app, "push", "stg", "main").ExitCode);
+        _s.Promote(app, "record", "dev").EnsureOk();
+        _s.Git(app, "push", "stg", "main").EnsureOk();
+        Assert.Contains("deployed main: " + _s.Git(app, "rev-parse", "--short=12", "HEAD").Stdout.Trim(), _s.Promote(app, "status").EnsureOk().Stdout);
+    }
+
+    [Fact]
     public void A_malformed_policy_blocks_the_push_with_file_line_and_column()
     {
         var app = _s.Project();

@@ -166,7 +166,7 @@ public static class DoctorCommand
         var branch = "refs/heads/" + CheckCommand.DefaultBranch(policy);
         try
         {
-            var refs = await new GitRemoteClient(workspace.GitDir).ListRefsAsync(remote.Remote, [branch], deadline);
+            var refs = await new GitRemoteClient(workspace.GitDir, workingDirectory: workspace.WorkTree).ListRefsAsync(remote.Remote, [branch], deadline);
             var deployed = refs.FirstOrDefault(r => r.Name == branch);
             return new Check(env.Name, "remote", Status.Ok,
                 $"{shown}: reachable, {VerdictRenderer.ShortRef(branch)} {(deployed is null ? "not pushed yet" : "at " + Core.Push.ObjectIds.Short(deployed.Id))}");

@@ -66,6 +66,7 @@ public static class HookCommand
         if (target is null || policy.PreviousOf(target) is null)
             return await chain.RunAsync([remoteName, remoteUrl], input.Bytes);
 
+        chain.Prefetch();
         var repository = workspace.Repository;
         var toPeel = deployRefs.Where(u => !u.IsDeletion).Select(u => u.NewId).Distinct().ToList();
         var commits = toPeel.Count == 0 ? new Dictionary<string, string?>() : repository.ResolveCommits(toPeel);

@@ -14,7 +14,7 @@ public sealed class HookChain
     /// <summary>Marks our own shims, so a shim is never chained to itself.</summary>
     public const string ShimMarker = "git-promote-shim";
 
-    private readonly Func<IReadOnlyList<ChainedHook>> _hooks;
+    private readonly Lazy<Task<IReadOnlyList<ChainedHook>>> _hooks;
 
     public HookChain(GitLocation repository, string hookName, Func<string, string?> environment)
         : this(() => HookWiring.Read(repository, environment).ChainedHooks(hookName))
@@ -27,11 +27,14 @@ public sealed class HookChain
     {
     }
 
-    public HookChain(Func<IReadOnlyList<ChainedHook>> hooks) => _hooks = hooks;
+    public HookChain(Func<IReadOnlyList<ChainedHook>> hooks) => _hooks = new(() => Task.Run(hooks));
+
+    /// <summary>Starts finding the chained hooks (a git config call) now, so it overlaps the evidence calls of a guarded push.</summary>
+    public void Prefetch() => _ = _hooks.Value;
 
     public async Task<int> RunAsync(IReadOnlyList<string> args, byte[] stdin)
     {
-        foreach (var hook in _hooks())
+        foreach (var hook in await _hooks.Value)
         {
             var exitCode = await RunOneAsync(hook.Path, args, stdin);
             if (exitCode != 0) return exitCode;

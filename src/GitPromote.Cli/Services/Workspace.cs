@@ -54,7 +54,7 @@ public sealed class Workspace : IDisposable
     {
         var variables = new AwsVariables(_context.Environment);
         return new CompositeEvidenceProvider(
-            new GitEvidenceProvider(Repository, new GitRemoteClient(GitDir)),
+            new GitEvidenceProvider(Repository, new GitRemoteClient(GitDir, workingDirectory: WorkTree)),
             new Lazy<AwsEvidenceProvider>(() =>
             {
                 AwsRuntimeSetup.Register(variables);
@@ -74,7 +74,7 @@ public sealed class Workspace : IDisposable
         try
         {
             var remote = EnvironmentRemote.Resolve(Repository, environment);
-            var refs = await new GitRemoteClient(GitDir).ListRefsAsync(remote.Remote, [refName], cancellationToken);
+            var refs = await new GitRemoteClient(GitDir, workingDirectory: WorkTree).ListRefsAsync(remote.Remote, [refName], cancellationToken);
             var deployed = refs.FirstOrDefault(r => r.Name == refName);
             return deployed is null ? (null, "nothing deployed yet") : (deployed.Id, null);
         }
