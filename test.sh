@@ -8,6 +8,12 @@ prefix=$(mktemp -d "${TMPDIR:-/tmp}/git-promote-test.XXXXXX")
 results="$prefix/results"
 trap 'rm -rf "$prefix"' EXIT INT TERM
 
+# install.ps1 is tested under PowerShell 7 (those tests fail without it): install it as a dotnet tool when missing.
+export PATH="$PATH:$HOME/.dotnet/tools"
+if ! command -v pwsh >/dev/null 2>&1; then
+  dotnet tool install --global PowerShell --version 7.6.9 >/dev/null
+fi
+
 "$root/install.sh" --prefix "$prefix/install" >/dev/null
 export GIT_PROMOTE_TEST_PREFIX="$prefix/install"
 
