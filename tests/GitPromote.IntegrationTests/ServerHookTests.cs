@@ -386,6 +386,22 @@ public sealed class ServerHookTests(InstalledGitPromote installed) : IDisposable
         Assert.Equal(tag, _s.RemoteRef(Stg, record));
     }
 
+    [Fact]
+    public void A_revocation_cannot_be_deleted_by_a_push_only_lifted_by_record_force()
+    {
+        var app = Server();
+        var bad = _s.Commit(app, "bad");
+        var revoked = $"refs/promote/revoked/{bad}";
+        _s.Git(app, "push", "--no-verify", "-q", "stg", $"{bad}:refs/heads/other").EnsureOk();
+        _s.Git(Stg, "update-ref", revoked, bad).EnsureOk();
+
+        var delete = Push("file", app, ":" + revoked);
+
+        Assert.NotEqual(0, delete.ExitCode);
+        Assert.Contains($"{revoked} is a revocation: it is lifted only by git promote record --force", delete.Stderr);
+        Assert.Equal(bad, _s.RemoteRef(Stg, revoked));
+    }
+
     [Theory]
     [InlineData("hello\n")]
     [InlineData("0000000000000000000000000000000000000000 1111111111111111111111111111111111111111\n")]

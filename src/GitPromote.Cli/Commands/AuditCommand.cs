@@ -17,6 +17,8 @@ public static class AuditCommand
     /// <summary>One line of the audit: a bypass, a revocation, or the lifting of one.</summary>
     private sealed record Entry(string Kind, string Environment, string Commit, DateTimeOffset At, Identity By, string Text, string Json);
 
+    private static readonly EvidenceFailure OutOfTime = new("the store did not answer in time", "the policy 'timeout' passed", "retry, or raise 'timeout' in .promote.yml");
+
     public static async Task<int> RunAsync(CommandContext context, IReadOnlyList<string> args)
     {
         var a = ArgumentReader.Parse(args, ["--json"], []).ExpectAtMost(1, Usage);
@@ -41,6 +43,10 @@ public static class AuditCommand
             {
                 failures.Add((env.Name, "bypass records", e.Failure));
             }
+            catch (OperationCanceledException) when (deadline.IsCancellationRequested)
+            {
+                failures.Add((env.Name, "bypass records", OutOfTime));
+            }
         }
         foreach (var env in revocationEnvs)
         {
@@ -57,6 +63,10 @@ public static class AuditCommand
             catch (EvidenceUnavailableException e)
             {
                 failures.Add((env.Name, "revocations", e.Failure));
+            }
+            catch (OperationCanceledException) when (deadline.IsCancellationRequested)
+            {
+                failures.Add((env.Name, "revocations", OutOfTime));
             }
         }
         entries.Sort((x, y) => x.At.CompareTo(y.At));

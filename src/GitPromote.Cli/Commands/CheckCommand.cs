@@ -61,9 +61,14 @@ public static class CheckCommand
             $"unknown environment '{name}'", $"environments in {PromotionPolicy.FileName}: {string.Join(", ", policy.Environments.Select(e => e.Name))}");
 
     /// <summary>The first deploy branch that is a plain name (globs cannot be pushed to).</summary>
+    /// <summary>
+    /// The deploy branch a check or a suggestion talks about: the first plain name, else the first pattern made
+    /// concrete (<c>release/*</c> -> <c>release/next</c>), so it is always one the policy guards.
+    /// </summary>
     public static string DefaultBranch(PromotionPolicy policy)
     {
-        var branch = policy.Branches.FirstOrDefault(b => b.IndexOfAny(['*', '?']) < 0) ?? "main";
+        var branch = policy.Branches.FirstOrDefault(b => b.IndexOfAny(['*', '?']) < 0)
+            ?? policy.Branches[0].Replace("*", "next").Replace("?", "x");
         return branch.StartsWith("refs/heads/", StringComparison.Ordinal) ? branch["refs/heads/".Length..] : branch;
     }
 }

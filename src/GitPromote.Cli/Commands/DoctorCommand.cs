@@ -180,7 +180,7 @@ public static class DoctorCommand
                 _ => e.Message,
             };
             return new Check(env.Name, "remote", readsGit ? Status.Fail : Status.Warn, $"{shown}: cannot be read: {why}",
-                $"check that it answers: git ls-remote {remote.Remote} {branch}");
+                $"check that it answers: git ls-remote {RemoteUrls.Redact(remote.Remote)} {branch}");
         }
     }
 

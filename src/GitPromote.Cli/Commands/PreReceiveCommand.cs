@@ -36,9 +36,8 @@ public static class PreReceiveCommand
             return Refuse(context, ExitCodes.UsageOrPolicy, $"this repository's guard is not configured (git config {ServerSettings.EnvironmentKey})",
                 "the server admin runs: git promote install --server --env <env>");
 
-        var rewritten = parsed.Updates.FirstOrDefault(u => u.RemoteRef.StartsWith(GitRecordStore.BypassPrefix, StringComparison.Ordinal) && !u.IsCreation);
-        if (rewritten is not null)
-            return Refuse(context, ExitCodes.Blocked, $"{rewritten.RemoteRef} is a bypass record: records are never changed or deleted");
+        if (TamperedRecord(parsed.Updates) is { } tampered)
+            return Refuse(context, ExitCodes.Blocked, tampered);
 
         // The repository's own pre-receive (kept as pre-receive.local by the installer) decides first: a bypass is
         // recorded only when nothing after this guard can still refuse the push.
@@ -92,6 +91,31 @@ public static class PreReceiveCommand
 
     public static BypassHint BypassHint(string remoteName) =>
         new($"git push -o {PushOptions.BypassKey}=\"{{justification}}\" {remoteName} ...");
+
+    /// <summary>
+    /// The audit trail is append-only: bypass records and lifted revocations are never changed or deleted, and a
+    /// revocation goes away only in the same push that records it as lifted (what <c>record --force</c> does).
+    /// </summary>
+    private static string? TamperedRecord(IReadOnlyList<RefUpdate> updates)
+    {
+        foreach (var u in updates)
+        {
+            if (u.IsCreation) continue;
+            if (u.RemoteRef.StartsWith(GitRecordStore.BypassPrefix, StringComparison.Ordinal))
+                return $"{u.RemoteRef} is a bypass record: records are never changed or deleted";
+            if (u.RemoteRef.StartsWith(GitGuardRefs.LiftedPrefix, StringComparison.Ordinal))
+                return $"{u.RemoteRef} records a lifted revocation: records are never changed or deleted";
+            if (u.RemoteRef.StartsWith(GitGuardRefs.RevokedPrefix, StringComparison.Ordinal))
+            {
+                var commit = u.RemoteRef[GitGuardRefs.RevokedPrefix.Length..];
+                var lifted = updates.Any(l => l.IsCreation && l.RemoteRef.StartsWith(GitGuardRefs.LiftedPrefix, StringComparison.Ordinal)
+                    && l.RemoteRef.Contains(commit, StringComparison.Ordinal));
+                if (!u.IsDeletion || !lifted)
+                    return $"{u.RemoteRef} is a revocation: it is lifted only by git promote record --force, which keeps it for the audit";
+            }
+        }
+        return null;
+    }
 
     private static int Refuse(CommandContext context, int exitCode, string why, string? todo = null)
     {

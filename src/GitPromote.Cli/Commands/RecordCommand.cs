@@ -40,10 +40,15 @@ public static class RecordCommand
                     context.Console.Error.WriteLine($"  git promote record {env.Name} {ObjectIds.Short(commit)} --force");
                     return ExitCodes.Blocked;
                 }
+                // Green first: if that write fails, the revocation still stands (never lifted without green).
+                await store.RecordGreenAsync(commit, by, context.Clock.Now, deadline.Token);
                 await ((IEvidenceProvider)provider).OpenGuardStore(env).LiftRevocationAsync(revocation, by, context.Clock.Now, deadline.Token);
                 context.Console.Out.WriteLine($"lifted: the revocation of {ObjectIds.Short(commit)} in {env.Name}{GuardText.Describe(revocation)} (kept in git promote audit)");
             }
-            await store.RecordGreenAsync(commit, by, context.Clock.Now, deadline.Token);
+            else
+            {
+                await store.RecordGreenAsync(commit, by, context.Clock.Now, deadline.Token);
+            }
             context.Console.Out.WriteLine($"recorded: {ObjectIds.Short(commit)} is green in {env.Name} ({store.Label})");
             return ExitCodes.Ok;
         }

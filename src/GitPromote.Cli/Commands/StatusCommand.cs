@@ -39,27 +39,34 @@ public static class StatusCommand
             var greenTask = gatherer.RecentGreenAsync(env, deadline.Token);
             var revokedTask = RevocationsAsync(provider, env, deadline.Token);
             var (deployed, problem) = await deployedTask;
-            var green = CommitDescriptions.NewestFirst(repository, await greenTask)
-                .Take(GreenShown).Select(x => (x.Description, x.Fact.Source)).ToList();
-            return (env, deployed, problem, green, revoked: await revokedTask);
+            return (env, deployed, problem, facts: await greenTask, revoked: await revokedTask);
         }));
 
+        // The repository is read one call at a time (libgit2 is not thread-safe): describe commits after the answers.
+        var described = perEnv.Select(e => CommitDescriptions.NewestFirst(repository, e.facts)
+            .Take(GreenShown).Select(x => (x.Description, x.Fact.Source)).ToList()).ToList();
         var statuses = new List<EnvironmentStatus>();
         for (var i = 0; i < perEnv.Length; i++)
         {
-            var (env, deployed, problem, green, revoked) = perEnv[i];
+            var (env, deployed, problem, _, revoked) = perEnv[i];
+            var green = described[i];
             string? next = null;
-            if (i > 0 && perEnv[i - 1].green.Count > 0 && perEnv[i - 1].green[0].Description.Commit != deployed)
-                next = perEnv[i - 1].green[0].Description.Commit;
+            if (i > 0 && described[i - 1].Count > 0 && described[i - 1][0].Description.Commit != deployed)
+                next = described[i - 1][0].Description.Commit;
             statuses.Add(new EnvironmentStatus(env, deployed, green.Select(g => g.Description).ToList(), green.Select(g => g.Source).ToList(), next, problem)
             {
                 Revoked = revoked,
             });
         }
         // What the next commit of each environment waits for: the same rules as a push (soak, freeze, pending approvals).
-        var waits = await Task.WhenAll(statuses.Select(async s => s.Next is null || !HasGuardrails(s.Environment, policy) ? [] :
-            (await CommitCheck.DecideAsync(workspace, policy, provider, s.Environment, s.Next, s.Next, context.Clock, deadline.Token)).Verdict.Failed.ToList()));
-        statuses = statuses.Select((s, i) => s with { NextWaitsFor = waits[i] }).ToList();
+        using var checks = new CancellationTokenSource(policy.Timeout);
+        for (var i = 0; i < statuses.Count; i++)
+        {
+            var s = statuses[i];
+            if (s.Next is null || !HasGuardrails(s.Environment, policy)) continue;
+            var check = await CommitCheck.DecideAsync(workspace, policy, provider, s.Environment, s.Next, s.Next, context.Clock, checks.Token);
+            statuses[i] = s with { NextWaitsFor = check.Verdict.Failed.ToList() };
+        }
 
         if (a.Has("--json")) WriteJson(context, policy, branch, statuses);
         else WriteTable(context, policy, branch, statuses);

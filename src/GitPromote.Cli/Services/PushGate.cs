@@ -30,7 +30,9 @@ public sealed class PushGate(IEvidenceProvider provider, PositiveCache? cache, I
         if (plan.Previous is { } previous && verdict.Blocked.Any(b => b.Reason is BlockReason.NotGreen or BlockReason.EvidenceUnavailable or BlockReason.Revoked))
             recent = Newest(await gatherer.RecentGreenAsync(previous, deadline));
 
-        verdict = await RecordBypassesAsync(verdict, plan.Target, deadline);
+        // Its own budget: a bypass is most needed when a store hung and used up the evidence's time.
+        using var recording = new CancellationTokenSource(policy.Timeout);
+        verdict = await RecordBypassesAsync(verdict, plan.Target, recording.Token);
         return new GateResult(verdict, recent);
     }
 

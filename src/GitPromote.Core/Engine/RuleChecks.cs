@@ -130,8 +130,10 @@ internal sealed class RuleEvaluator(PromotionPolicy policy, EnvironmentPolicy ta
         var records = targetAnswer?.Records;
         if (records is null || !records.ApprovalsRead || records.Failure is not null)
             return new(Rule.Approvals, CheckOutcome.Unknown, $"could not read the approvals in {target.Name}" + (records?.Failure is { } f ? $": {f.What}: {f.Why}" : ""));
+        // Fail, not Unknown: with on_error: allow an unknown outcome lets the push through, and an unidentified
+        // pusher must never skip the four-eyes rule.
         if (context.StoreIdentity is not { } pusher)
-            return new(Rule.Approvals, CheckOutcome.Unknown, $"could not tell who is pushing, so approvals in {target.Name} cannot be counted");
+            return new(Rule.Approvals, CheckOutcome.Fail, $"could not tell who is pushing, so approvals in {target.Name} cannot be counted");
         var mine = ApproverIds.Of(pusher);
         var all = records.ApprovalsOf(commit);
         var others = all.Where(a => a.ApproverId != mine).ToList();

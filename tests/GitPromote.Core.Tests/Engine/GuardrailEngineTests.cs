@@ -132,7 +132,10 @@ public class GuardrailEngineTests
             new(Policy(prd: Approvals(1)), Promote(Candidate), T0, Blocked(BlockReason.ApprovalsMissing), ["approvals"],
                 w => w.Approve("stg", Candidate, Bob), StoreIdentity: Ada),
         ["approvals cannot be counted when the pusher is unknown"] =
-            new(Policy(prd: Approvals(1)), Promote(Candidate), T0, Blocked(BlockReason.EvidenceUnavailable), ["approvals"],
+            new(Policy(prd: Approvals(1)), Promote(Candidate), T0, Blocked(BlockReason.ApprovalsMissing), ["approvals"],
+                w => w.Approve("prd", Candidate, Bob), StoreIdentity: null),
+        ["an unknown pusher never skips approvals, even with on_error allow"] =
+            new(Policy(prd: Approvals(1), onError: OnErrorMode.Allow), Promote(Candidate), T0, Blocked(BlockReason.ApprovalsMissing), ["approvals"],
                 w => w.Approve("prd", Candidate, Bob), StoreIdentity: null),
         ["approvals that cannot be read block"] =
             new(Policy(prd: Approvals(1)), Promote(Candidate), T0, Blocked(BlockReason.EvidenceUnavailable), ["approvals", "revocation"],
