@@ -94,8 +94,10 @@ public static class HookCommand
     }
 
     /// <summary>
-    /// Marks a push that moves a deploy branch back (the new commit is an ancestor of the remote's tip), so it is
-    /// called a rollback. Only a label: for very large pushes it is skipped to keep the hook fast.
+    /// Marks a push that moves a deploy branch back (the new commit is an ancestor of the remote's tip): it is then a
+    /// rollback even where the previous environment still has the commit green (rollbacks skip soak and approvals).
+    /// For very large pushes it is skipped to keep the hook fast; the rules then judge those refs as promotions,
+    /// which is stricter, never looser.
     /// </summary>
     internal static RefUpdate WithRewind(PromotionPolicy policy, IGitRepository repository, RefUpdate update, int deployRefCount)
     {

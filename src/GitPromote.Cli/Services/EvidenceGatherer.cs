@@ -40,7 +40,7 @@ public sealed class EvidenceGatherer(IEvidenceProvider provider, PositiveCache? 
         if (q.GuardCommits.Count > 0)
             records ??= await AskGuardStoreAsync(env, q.GuardCommits, q.Approvals, deadline);
         // A question about records only has no green answers to give.
-        return new EnvironmentAnswer(env, q.Commits.Count == 0 ? [] : sources, []) { Records = records };
+        return new EnvironmentAnswer(env, q.Commits.Count == 0 ? [] : sources) { Records = records };
     }
 
     /// <summary>

@@ -102,7 +102,7 @@ public static class PromotionEngine
                 : new RefVerdict(u, VerdictKind.Unguarded))
             .ToList();
         return new BatchVerdict(request, plan.Target, plan.Previous, verdicts,
-            previousAnswer?.RecentGreen ?? [], policy.Bypass.Justification.ToString());
+            policy.Bypass.Justification.ToString());
     }
 
     private static RefVerdict DecideRef(PromotionPolicy policy, RefUpdate update, EnvironmentPolicy target, EnvironmentPolicy previousEnv,

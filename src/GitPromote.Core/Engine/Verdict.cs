@@ -63,7 +63,6 @@ public sealed record BatchVerdict(
     EnvironmentPolicy? Target,
     EnvironmentPolicy? Previous,
     IReadOnlyList<RefVerdict> Refs,
-    IReadOnlyList<GreenFact> PreviousRecentGreen,
     string? BypassPattern)
 {
     public bool IsAllowed => Refs.All(r => r.IsAllowed);

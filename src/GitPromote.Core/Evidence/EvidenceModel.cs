@@ -54,7 +54,7 @@ public sealed record SourceAnswer(EvidenceSource Source, string Label, IReadOnly
 }
 
 /// <summary>All answers about one environment: one per evidence source it declares.</summary>
-public sealed record EnvironmentAnswer(EnvironmentPolicy Environment, IReadOnlyList<SourceAnswer> Sources, IReadOnlyList<GreenFact> RecentGreen)
+public sealed record EnvironmentAnswer(EnvironmentPolicy Environment, IReadOnlyList<SourceAnswer> Sources)
 {
     /// <summary>Revocations and approvals from the environment's own store, when they were asked for.</summary>
     public GuardRecords? Records { get; init; }

@@ -315,8 +315,7 @@ public class PromotionEngineTests
     [Fact]
     public void Batch_verdict_carries_what_the_message_needs()
     {
-        var recent = new[] { Fact(GreenInStg) };
-        var world = World.Default.With("stg", env => new EnvironmentAnswer(env, [Green(Ssm, GreenInStg), Green(Pipeline)], recent));
+        var world = World.Default.With("stg", env => new EnvironmentAnswer(env, [Green(Ssm, GreenInStg), Green(Pipeline)]));
         var request = new PushRequest("prd", "/x", [ToMain(Untested)]);
 
         var verdict = Run(Orders(), request, world);
@@ -324,7 +323,6 @@ public class PromotionEngineTests
         Assert.Same(request, verdict.Request);
         Assert.Equal("prd", verdict.Target?.Name);
         Assert.Equal("stg", verdict.Previous?.Name);
-        Assert.Equal(recent, verdict.PreviousRecentGreen);
         Assert.Equal(TicketPattern, verdict.BypassPattern);
     }
 

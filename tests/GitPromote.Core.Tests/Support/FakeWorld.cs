@@ -78,6 +78,6 @@ public sealed class FakeWorld
                     query.GuardCommits.Select(c => _revoked.GetValueOrDefault((env.Name, c))).OfType<Revocation>(),
                     query.Approvals ? _approvals.Where(a => a.Environment == env.Name && query.GuardCommits.Contains(a.Commit)) : null);
         }
-        return new EnvironmentAnswer(env, sources, []) { Records = records };
+        return new EnvironmentAnswer(env, sources) { Records = records };
     }
 }

@@ -38,5 +38,5 @@ public static class TestPolicies
     public static SourceAnswer Failed(EvidenceSource source, string why = "throttled") =>
         SourceAnswer.Failed(source, source.Kind, new EvidenceFailure($"read {source.Kind}", why, "retry later"));
 
-    public static EnvironmentAnswer Answer(EnvironmentPolicy env, params SourceAnswer[] sources) => new(env, sources, []);
+    public static EnvironmentAnswer Answer(EnvironmentPolicy env, params SourceAnswer[] sources) => new(env, sources);
 }
