@@ -104,6 +104,27 @@ public sealed class CommandTests(InstalledGitPromote installed) : IDisposable
         Assert.True(Directory.Exists(Path.Combine(dir, "app", ".git")));
     }
 
+    [Fact]
+    public void Doctor_reports_how_the_clone_is_wired_from_which_level_and_whether_the_shims_match_the_binary()
+    {
+        var app = _s.Project();
+        var own = Path.Combine(app, ".git", "hooks", "pre-push");
+        Sandbox.WriteScript(own, "#!/bin/sh\nexit 0\n");
+
+        var doctor = _s.Promote(app, "doctor").EnsureOk();
+
+        Assert.Contains($"{installed.HooksDir} (from this clone", doctor.Stdout);
+        Assert.Contains("git-promote's shims, the same version as this binary", doctor.Stdout);
+        Assert.Contains($"after the guard: {own}", doctor.Stdout);
+
+        var stale = Path.Combine(_s.Root, "stale-hooks");
+        Directory.CreateDirectory(stale);
+        Sandbox.WriteScript(Path.Combine(stale, "pre-push"), File.ReadAllText(Path.Combine(installed.HooksDir, "pre-push")).Replace("exec", "exec  "));
+        _s.Git(app, "config", "core.hooksPath", stale).EnsureOk();
+        var outdated = _s.Promote(app, "doctor");
+        Assert.Contains("git-promote's shims, but not this binary's version", outdated.Stdout);
+    }
+
     [Theory]
     [InlineData("hook")]
     [InlineData("check")]

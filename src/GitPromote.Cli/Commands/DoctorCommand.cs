@@ -34,7 +34,7 @@ public static class DoctorCommand
 
         var policy = CheckPolicy(workspace, checks);
         checks.Add(CheckBackend(context, workspace));
-        checks.Add(CheckHooks(context, workspace));
+        checks.AddRange(CheckHooks(context, workspace));
         if (policy is not null)
         {
             using var deadline = new CancellationTokenSource(policy.Timeout);
@@ -94,38 +94,44 @@ public static class DoctorCommand
         }
     }
 
-    /// <summary>core.hooksPath, as git resolves it (all config levels; a relative path is relative to the work tree).</summary>
-    private static Check CheckHooks(CommandContext context, Workspace workspace)
+    /// <summary>
+    /// How this repository is wired: a clone by core.hooksPath (which value, from which config level, whether the shims
+    /// are this binary's version, which hooks run after the guard); a bare repository (a server) by its pre-receive.
+    /// </summary>
+    private static IEnumerable<Check> CheckHooks(CommandContext context, Workspace workspace)
     {
-        string? value;
-        try { value = workspace.Repository.ConfigValue("core.hooksPath"); }
-        catch (Exception e) when (e is not OutOfMemoryException) { value = null; }
-
-        if (string.IsNullOrWhiteSpace(value))
+        if (workspace.WorkTree is null)
         {
-            // A clone is guarded by pre-push; a bare repository (a server) by pre-receive.
-            var hook = workspace.WorkTree is null ? "pre-receive" : "pre-push";
-            var own = Path.Combine(workspace.GitDir, "hooks", hook);
-            if (File.Exists(own) && File.ReadAllText(own).Contains(HookChain.ShimMarker, StringComparison.Ordinal))
-                return new Check("hooks", hook, Status.Ok, $"git-promote's shim is {own}");
-            return new Check("hooks", "core.hooksPath", Status.Fail,
-                workspace.WorkTree is null ? "not set, and no git-promote pre-receive hook: pushes to this repository are not checked"
-                    : "not set: git-promote's hooks do not run on push from this clone",
-                "git promote install   (or --global for every clone)");
+            var own = Path.Combine(workspace.GitDir, "hooks", "pre-receive");
+            yield return HookWiring.ShimStateOf(own, "pre-receive") is ShimState.Current or ShimState.Outdated
+                ? new Check("hooks", "pre-receive", Status.Ok, $"git-promote's shim is {own}")
+                : new Check("hooks", "pre-receive", Status.Fail, "no git-promote pre-receive hook: pushes to this repository are not checked",
+                    "git promote install --server --env <env>");
+            yield break;
         }
 
-        var path = value.StartsWith("~/", StringComparison.Ordinal) && context.Environment.Get("HOME") is { } home
-            ? Path.Combine(home, value[2..])
-            : Path.GetFullPath(value, workspace.WorkTree ?? workspace.GitDir);
-        if (!Directory.Exists(path))
-            return new Check("hooks", "core.hooksPath", Status.Fail, $"{value}: no such directory, so no hook runs on push",
-                "reinstall git-promote (./install.sh), then: git promote install");
-        if (!InstalledLayout.IsOurHooksDir(path))
-            return new Check("hooks", "core.hooksPath", Status.Fail, $"{value}: not git-promote's hooks, so the guard does not run",
-                "git promote install --force  (uninstall puts the old value back); or call `git promote hook pre-push \"$@\"` from that pre-push");
-        var same = string.Equals(Path.TrimEndingDirectorySeparator(path), Path.TrimEndingDirectorySeparator(InstalledLayout.HooksDir), StringComparison.Ordinal);
-        return new Check("hooks", "core.hooksPath", Status.Ok,
-            same ? $"{value} (git-promote's shims, this installation)" : $"{value} (git-promote's shims, another installation than {InstalledLayout.BinaryPath})");
+        var wiring = HookWiring.Read(workspace.Location, context.Environment.Get);
+        if (wiring.HooksPath is not { } hooksPath)
+        {
+            yield return new Check("hooks", "core.hooksPath", Status.Fail, "not set: git-promote's hooks do not run on push from this clone",
+                "git promote install   (or --global for every clone)");
+            yield break;
+        }
+        var where = $"{hooksPath.Value} (from {hooksPath.Describe()})";
+        yield return wiring.Shim("pre-push") switch
+        {
+            ShimState.Current => new Check("hooks", "core.hooksPath", Status.Ok, $"{where}: git-promote's shims, the same version as this binary"),
+            ShimState.Outdated => new Check("hooks", "core.hooksPath", Status.Warn, $"{where}: git-promote's shims, but not this binary's version",
+                "re-run the installer (./install.sh), or git promote install --hooks-dir <that folder> to refresh them"),
+            ShimState.NotGitPromote => new Check("hooks", "core.hooksPath", Status.Fail, $"{where}: not git-promote's hooks, so the guard does not run",
+                "git promote install --chain (theirs keep running after ours), or --force"),
+            _ => new Check("hooks", "core.hooksPath", Status.Fail, $"{where}: no pre-push hook there, so nothing runs on push",
+                "reinstall git-promote (./install.sh), then: git promote install"),
+        };
+        var chained = wiring.ChainedHooks("pre-push");
+        yield return new Check("hooks", "chained", Status.Ok, chained.Count == 0
+            ? "no other pre-push hook runs after the guard"
+            : "after the guard: " + string.Join(", ", chained.Select(c => $"{c.Path} ({c.Source})")));
     }
 
     private static async Task<IReadOnlyList<Check>> CheckEnvironmentsAsync(CommandContext context, Workspace workspace, PromotionPolicy policy, CancellationToken deadline)
