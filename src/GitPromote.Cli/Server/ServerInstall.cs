@@ -163,20 +163,7 @@ public static class ServerInstall
             throw CommandFailedException.Usage($"--env {envName} is the first environment of {path}: it has no gate to enforce");
     }
 
-    private static bool IsOurs(string hook)
-    {
-        try
-        {
-            using var reader = new StreamReader(hook);
-            var head = new char[512];
-            var n = reader.Read(head, 0, head.Length);
-            return new string(head, 0, n).Contains(HookChain.ShimMarker, StringComparison.Ordinal);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return false;
-        }
-    }
+    private static bool IsOurs(string hook) => Shims.IsShim(hook) == true;
 
     private static void WriteAtomically(string path, string text)
     {

@@ -74,10 +74,7 @@ public sealed class HookChain
             var info = new FileInfo(path);
             if (!info.Exists) return false;
             if (!OperatingSystem.IsWindows() && (info.UnixFileMode & UnixFileMode.UserExecute) == 0) return false;
-            using var reader = new StreamReader(path);
-            var head = new char[512];
-            var n = reader.Read(head, 0, head.Length);
-            return !new string(head, 0, n).Contains(ShimMarker, StringComparison.Ordinal);
+            return Shims.IsShim(path) == false;
         }
         catch (IOException) { return false; }
         catch (UnauthorizedAccessException) { return false; }

@@ -23,14 +23,5 @@ public static class InstalledLayout
     }
 
     /// <summary>True when <paramref name="dir"/> holds git-promote's shims (any installation, any version).</summary>
-    public static bool IsOurHooksDir(string dir)
-    {
-        try
-        {
-            var prePush = Path.Combine(dir, "pre-push");
-            return File.Exists(prePush) && File.ReadAllText(prePush).Contains(HookChain.ShimMarker, StringComparison.Ordinal);
-        }
-        catch (IOException) { return false; }
-        catch (UnauthorizedAccessException) { return false; }
-    }
+    public static bool IsOurHooksDir(string dir) => Shims.IsShim(Path.Combine(dir, "pre-push")) == true;
 }

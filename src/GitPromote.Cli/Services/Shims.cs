@@ -9,6 +9,25 @@ public static class Shims
     /// <summary>The hooks a clone runs on the client side; a shared client hooks folder gets only these.</summary>
     public static IReadOnlyList<string> ClientHooks { get; } = ["pre-push"];
 
+    /// <summary>
+    /// Whether the file at <paramref name="path"/> is one of our shims (any version: the marker is in its first lines);
+    /// null when it cannot be read.
+    /// </summary>
+    public static bool? IsShim(string path)
+    {
+        try
+        {
+            using var reader = new StreamReader(path);
+            var head = new char[512];
+            var n = reader.Read(head, 0, head.Length);
+            return new string(head, 0, n).Contains(HookChain.ShimMarker, StringComparison.Ordinal);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>The shim for <paramref name="hookName"/>, with LF line ends, or null when this binary has none.</summary>
     public static string? Text(string hookName)
     {

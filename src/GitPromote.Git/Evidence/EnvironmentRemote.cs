@@ -38,6 +38,23 @@ public sealed record EnvironmentRemote(string Environment, string Remote, string
             $"git remote add {environment.Name} <url>, or name an existing remote in .promote.yml"));
     }
 
+    /// <summary>
+    /// <see cref="Resolve"/> for readers and stores: the remote, or why there is none (thrown by their first read or
+    /// write, so opening one never fails), and the label they show.
+    /// </summary>
+    public static (EnvironmentRemote? Remote, EvidenceUnavailableException? Missing, string Label) Lookup(IGitRepository repository, EnvironmentPolicy environment)
+    {
+        try
+        {
+            var remote = Resolve(repository, environment);
+            return (remote, null, $"git refs on {remote.Display}");
+        }
+        catch (EvidenceUnavailableException e)
+        {
+            return (null, e, $"git refs of {environment.Name} (no remote)");
+        }
+    }
+
     /// <summary>A <c>remotes:</c> entry that is a URL or path, not a remote name and not a glob.</summary>
     public static bool IsLiteralUrl(string entry) => EnvironmentRouter.IsUrlPattern(entry) && entry.IndexOfAny(['*', '?', '[']) < 0;
 

@@ -28,15 +28,7 @@ public sealed class GitRecordStore : IRecordStore, IGuardStore
         _repository = repository;
         _client = client;
         _environment = environment;
-        try
-        {
-            _remote = EnvironmentRemote.Resolve(repository, environment);
-        }
-        catch (EvidenceUnavailableException e)
-        {
-            _noRemote = e;
-        }
-        Label = _remote is null ? $"git refs of {environment.Name} (no remote)" : $"git refs on {_remote.Display}";
+        (_remote, _noRemote, Label) = EnvironmentRemote.Lookup(repository, environment);
     }
 
     public string Label { get; }
