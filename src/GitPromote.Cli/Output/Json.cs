@@ -23,7 +23,7 @@ public static class Json
 
     public static string Number(long value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
-    public static string Time(DateTimeOffset? value) => value is { } v ? String(v.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'")) : "null";
+    public static string Time(DateTimeOffset? value) => value is { } v ? String(Core.Evidence.RecordJson.Time(v)) : "null";
 
     /// <summary>An object from already-encoded values, in the given order.</summary>
     public static string Object(params (string Name, string Value)[] members) =>

@@ -195,6 +195,4 @@ public static class Time
         var text = (days > 0 ? $"{days}d" : "") + (hours > 0 ? $"{hours}h" : "") + (mins > 0 ? $"{mins}m" : "");
         return text.Length == 0 ? "0m" : text;
     }
-
-    public static string Iso(DateTimeOffset at) => at.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 }

@@ -15,7 +15,7 @@ public static class RecordJson
         {
             Commit = commit,
             Environment = environment,
-            RecordedAt = at.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'"),
+            RecordedAt = Time(at),
             RecordedBy = by.ToString(),
         }, RecordJsonContext.Default.GreenRecordDto);
 
@@ -45,7 +45,7 @@ public static class RecordJson
             Justification = record.Justification,
             ByName = record.By.Name,
             ByEmail = record.By.Email,
-            At = record.At.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'"),
+            At = Time(record.At),
             Remote = record.Remote,
             Overrides = record.Overrides.Count == 0 ? null : record.Overrides.ToArray(),
         }, RecordJsonContext.Default.BypassRecordDto);
@@ -136,7 +136,8 @@ public static class RecordJson
         catch (JsonException) { return null; }
     }
 
-    private static string Time(DateTimeOffset at) => at.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
+    /// <summary>The one timestamp format of records and --json output: UTC, to the second, ISO 8601.</summary>
+    public static string Time(DateTimeOffset at) => at.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
 
     private static DateTimeOffset? ParseTime(string? text) =>
         DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var at) ? at : null;
