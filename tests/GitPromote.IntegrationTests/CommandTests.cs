@@ -116,6 +116,7 @@ public sealed class CommandTests(InstalledGitPromote installed) : IDisposable
         Assert.Contains($"{installed.HooksDir} (from this clone", doctor.Stdout);
         Assert.Contains("git-promote's shims, the same version as this binary", doctor.Stdout);
         Assert.Contains($"after the guard: {own}", doctor.Stdout);
+        Assert.Contains($"the shims run this binary ({installed.BinaryPath})", doctor.Stdout);
 
         var stale = Path.Combine(_s.Root, "stale-hooks");
         Directory.CreateDirectory(stale);

@@ -128,6 +128,14 @@ public static class DoctorCommand
             _ => new Check("hooks", "core.hooksPath", Status.Fail, $"{where}: no pre-push hook there, so nothing runs on push",
                 "reinstall git-promote (./install.sh), then: git promote install"),
         };
+        var runs = wiring.ShimBinaryPath;
+        yield return runs is null
+            ? new Check("hooks", "binary", Status.Warn, "the shims look git-promote up on PATH; a push from a tool with another PATH may not find it",
+                "install with ./install.sh, which puts the shims beside the binary")
+            : HookWiring.SamePath(runs, InstalledLayout.BinaryPath)
+                ? new Check("hooks", "binary", Status.Ok, $"the shims run this binary ({runs})")
+                : new Check("hooks", "binary", Status.Warn, $"the shims run {runs}, not this binary ({InstalledLayout.BinaryPath})",
+                    "use one installation: re-run its installer, then git promote install");
         var chained = wiring.ChainedHooks("pre-push");
         yield return new Check("hooks", "chained", Status.Ok, chained.Count == 0
             ? "no other pre-push hook runs after the guard"

@@ -21,12 +21,6 @@ public sealed class HookChain
     {
     }
 
-    /// <summary>At hook time: the repository git runs the hook in (its working directory and GIT_DIR), else <paramref name="gitDir"/>.</summary>
-    public HookChain(string gitDir, string hookName)
-        : this(AtHookTime(gitDir), hookName, Environment.GetEnvironmentVariable)
-    {
-    }
-
     public HookChain(Func<IReadOnlyList<ChainedHook>> hooks) => _hooks = new(() => Task.Run(hooks));
 
     /// <summary>Starts finding the chained hooks (a git config call) now, so it overlaps the evidence calls of a guarded push.</summary>
@@ -78,11 +72,5 @@ public sealed class HookChain
         }
         catch (IOException) { return false; }
         catch (UnauthorizedAccessException) { return false; }
-    }
-
-    private static GitLocation AtHookTime(string gitDir)
-    {
-        var here = GitRepositoryLocator.Locate(Directory.GetCurrentDirectory(), Environment.GetEnvironmentVariable);
-        return here is not null && HookWiring.SamePath(here.GitDir, gitDir) ? here : new GitLocation(gitDir, gitDir, null);
     }
 }

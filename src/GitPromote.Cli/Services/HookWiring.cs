@@ -131,12 +131,6 @@ public sealed class HookWiring
     public ConfigValue? At(ConfigScope scope, string key) =>
         Settings.LastOrDefault(s => Is(s, key) && s.Scope == ConfigValue.ScopeOf(scope));
 
-    /// <summary>True when the effective hooks folder holds a git-promote pre-push shim (any version).</summary>
-    public bool IsGitPromote => Shim("pre-push") is ShimState.Current or ShimState.Outdated;
-
-    /// <summary>True when the effective hooks folder is someone else's folder that git-promote's shims were added to.</summary>
-    public bool IsSharedFolder => HooksDir is not null && SharedHooksFolder.HasShims(HooksDir);
-
     public ShimState Shim(string hookName) => HooksDir is null ? ShimState.Missing : ShimStateOf(Path.Combine(HooksDir, hookName), hookName);
 
     /// <summary>
