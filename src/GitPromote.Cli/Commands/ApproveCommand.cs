@@ -18,13 +18,10 @@ public static class ApproveCommand
     public static async Task<int> RunAsync(CommandContext context, IReadOnlyList<string> args)
     {
         var a = ArgumentReader.Parse(args, [], ["--comment"]).ExpectAtMost(2, Usage);
-        var envName = a.Positional(0) ?? throw CommandFailedException.Usage("which environment?", $"usage: {Usage}");
         var comment = a.Value("--comment") is { } text ? GuardText.Check(text, "--comment", MaxComment) : null;
-        using var workspace = Workspace.Find(context);
-        var policy = workspace.RequirePolicy().Policy;
-        var env = CheckCommand.RequireEnvironment(policy, envName);
-        var rev = a.Positional(1) ?? "HEAD";
-        var commit = workspace.Repository.ResolveCommit(rev) ?? throw CommandFailedException.Usage($"'{rev}' is not a commit in this repository");
+        var target = CommitTarget.Resolve(context, a, Usage);
+        using var workspace = target.Workspace;
+        var (policy, env, rev, commit) = (target.Policy, target.Environment, target.Rev, target.Commit);
 
         using var deadline = new CancellationTokenSource(policy.Timeout);
         try

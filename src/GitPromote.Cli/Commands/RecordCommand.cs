@@ -16,14 +16,9 @@ public static class RecordCommand
     public static async Task<int> RunAsync(CommandContext context, IReadOnlyList<string> args)
     {
         var a = ArgumentReader.Parse(args, ["--force"], []).ExpectAtMost(2, Usage);
-        var envName = a.Positional(0) ?? throw CommandFailedException.Usage("which environment?", $"usage: {Usage}");
-        using var workspace = Workspace.Find(context);
-        var policy = workspace.RequirePolicy().Policy;
-        var env = CheckCommand.RequireEnvironment(policy, envName);
-        var rev = a.Positional(1) ?? "HEAD";
-        var commit = workspace.Repository.ResolveCommit(rev)
-            ?? throw CommandFailedException.Usage($"'{rev}' is not a commit in this repository",
-                "a pipeline passes the commit it deployed, e.g. $CODEBUILD_RESOLVED_SOURCE_VERSION");
+        var target = CommitTarget.Resolve(context, a, Usage, "a pipeline passes the commit it deployed, e.g. $CODEBUILD_RESOLVED_SOURCE_VERSION");
+        using var workspace = target.Workspace;
+        var (policy, env, rev, commit) = (target.Policy, target.Environment, target.Rev, target.Commit);
 
         using var deadline = new CancellationTokenSource(policy.Timeout);
         try

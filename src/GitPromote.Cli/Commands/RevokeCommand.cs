@@ -19,15 +19,12 @@ public static class RevokeCommand
     public static async Task<int> RunAsync(CommandContext context, IReadOnlyList<string> args)
     {
         var a = ArgumentReader.Parse(args, [], ["--reason"]).ExpectAtMost(2, Usage);
-        var envName = a.Positional(0) ?? throw CommandFailedException.Usage("which environment?", $"usage: {Usage}");
         var reason = a.Value("--reason") is { } text
             ? GuardText.Check(text, "--reason", MaxReason)
             : throw CommandFailedException.Usage("a revocation needs a reason: --reason \"<what went wrong>\"", $"usage: {Usage}");
-        using var workspace = Workspace.Find(context);
-        var policy = workspace.RequirePolicy().Policy;
-        var env = CheckCommand.RequireEnvironment(policy, envName);
-        var rev = a.Positional(1) ?? "HEAD";
-        var commit = workspace.Repository.ResolveCommit(rev) ?? throw CommandFailedException.Usage($"'{rev}' is not a commit in this repository");
+        var target = CommitTarget.Resolve(context, a, Usage);
+        using var workspace = target.Workspace;
+        var (policy, env, rev, commit) = (target.Policy, target.Environment, target.Rev, target.Commit);
 
         using var deadline = new CancellationTokenSource(policy.Timeout);
         try
