@@ -16,13 +16,9 @@ public static class CheckCommand
     public static async Task<int> RunAsync(CommandContext context, IReadOnlyList<string> args)
     {
         var a = ArgumentReader.Parse(args, ["--json", "--explain"], []).ExpectAtMost(2, Usage);
-        var envName = a.Positional(0) ?? throw CommandFailedException.Usage("which environment?", $"usage: {Usage}");
-        using var workspace = Workspace.Find(context);
-        var policy = workspace.RequirePolicy().Policy;
-        var target = RequireEnvironment(policy, envName);
-        var rev = a.Positional(1) ?? "HEAD";
-        var commit = workspace.Repository.ResolveCommit(rev)
-            ?? throw CommandFailedException.Usage($"'{rev}' is not a commit in this repository");
+        var resolved = CommitTarget.Resolve(context, a, Usage);
+        using var workspace = resolved.Workspace;
+        var (policy, target, rev, commit) = (resolved.Policy, resolved.Environment, resolved.Rev, resolved.Commit);
 
         using var deadline = new CancellationTokenSource(policy.Timeout);
         var (result, remoteName) = await CommitCheck.DecideAsync(workspace, policy, workspace.EvidenceProvider(policy), target, rev, commit, context.Clock, deadline.Token);
