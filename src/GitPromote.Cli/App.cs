@@ -14,6 +14,8 @@ public static class App
     [
         new("hook", HookCommand.Usage, "run as a git hook (the installed shims call this)", HookCommand.RunAsync),
         new("check", CheckCommand.Usage, "may this commit go to that environment? exit 0 yes, 1 no", CheckCommand.RunAsync),
+        new("gate", GateCommand.Usage, "in a pipeline, before deploying: was this commit admitted to the environment? exit 0 yes, 1 no", GateCommand.RunAsync),
+        new("policy", PolicyCommand.Usage, "policy publish <env>: pin the reviewed policy in SSM, where pipeline gates read it", PolicyCommand.RunAsync),
         new("record", RecordCommand.Usage, "mark a commit green in an environment (its pipeline's last step)", RecordCommand.RunAsync),
         new("status", StatusCommand.Usage, "per environment: deployed and green commits, what can go next", StatusCommand.RunAsync),
         new("approve", ApproveCommand.Usage, "approve a commit for an environment that requires approvals", ApproveCommand.RunAsync),

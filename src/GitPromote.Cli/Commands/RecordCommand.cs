@@ -8,17 +8,23 @@ namespace GitPromote.Cli.Commands;
 /// <summary>
 /// <c>git promote record &lt;env&gt; [&lt;rev&gt;] [--force]</c>: the last step of an environment's pipeline marks the commit
 /// green. A commit revoked there is refused unless <c>--force</c>, which lifts the revocation (kept for the audit) first.
+/// Works in a pipeline with no clone, as the gate does: the commit from <c>--commit</c> or the CI's variable, the policy
+/// pinned with <c>--policy</c> (or PROMOTE_POLICY), per-environment credentials with <c>--role</c>.
 /// </summary>
 public static class RecordCommand
 {
-    public const string Usage = "git promote record <env> [<rev>] [--force]";
+    public const string Usage =
+        "git promote record <env> [<rev>] [--force] [--commit <sha>] [--policy FILE|ssm:NAME] [--role <env>=<role-arn>]... [--remote <env>=<url>]...";
 
     public static async Task<int> RunAsync(CommandContext context, IReadOnlyList<string> args)
     {
-        var a = ArgumentReader.Parse(args, ["--force"], []).ExpectAtMost(2, Usage);
-        var target = CommitTarget.Resolve(context, a, Usage, "a pipeline passes the commit it deployed, e.g. $CODEBUILD_RESOLVED_SOURCE_VERSION");
+        var a = ArgumentReader.Parse(args, ["--force"], PipelineTarget.Options).ExpectAtMost(2, Usage);
+        var target = await PipelineTarget.ResolveAsync(context, a, Usage, pinnedOnly: false, rev: a.Positional(1));
         using var workspace = target.Workspace;
-        var (policy, env, rev, commit) = (target.Policy, target.Environment, target.Rev, target.Commit);
+        var (policy, env, commit) = (target.Policy, target.Environment, target.Commit);
+        if (workspace.IsScratch && !env.StoresInSsm)
+            throw CommandFailedException.Usage($"{env.Name} keeps its records in git, as tags on the commit, which needs a clone of it",
+                $"run this step in a clone (git clone, then git promote record {env.Name} <sha>), or give {env.Name} `- ssm: {{}}` evidence");
 
         using var deadline = new CancellationTokenSource(policy.Timeout);
         try

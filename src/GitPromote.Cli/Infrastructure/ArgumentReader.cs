@@ -8,6 +8,7 @@ public sealed class ArgumentReader
 {
     private readonly List<string> _positionals = [];
     private readonly Dictionary<string, string?> _given = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<string>> _repeated = new(StringComparer.Ordinal);
 
     private ArgumentReader() { }
 
@@ -39,6 +40,7 @@ public sealed class ArgumentReader
                 else if (e.MoveNext()) value = e.Current;
                 else throw CommandFailedException.Usage($"option {name} needs a value");
                 reader._given[name] = value;
+                (reader._repeated.TryGetValue(name, out var list) ? list : reader._repeated[name] = []).Add(value);
             }
             else
             {
@@ -53,6 +55,9 @@ public sealed class ArgumentReader
     public bool Has(string name) => _given.ContainsKey(name);
 
     public string? Value(string name) => _given.GetValueOrDefault(name);
+
+    /// <summary>Every value of an option that may be given more than once (<c>--remote a=x --remote b=y</c>), in order.</summary>
+    public IReadOnlyList<string> Values(string name) => _repeated.TryGetValue(name, out var list) ? list : [];
 
     public string? Positional(int index) => index < _positionals.Count ? _positionals[index] : null;
 

@@ -29,14 +29,58 @@ public sealed class Workspace : IDisposable
     public string? WorkTree => _location.WorkTree;
     public GitLocation Location => _location;
 
-    public IGitRepository Repository => _repository ??= GitRepositoryLocator.Open(_location, _context.Environment.Get);
+    public IGitRepository Repository => _repository ??= OpenRepository();
+
+    /// <summary>True for the empty repository a pipeline step without a clone works in (<see cref="Scratch"/>).</summary>
+    public bool IsScratch => _scratchRoot is not null;
+
+    /// <summary>Environments whose git evidence is read from a given URL (the gate's <c>--remote env=url</c>).</summary>
+    public IReadOnlyDictionary<string, string> EnvironmentRemotes { get; set; } = new Dictionary<string, string>();
+
+    private string? _scratchRoot;
+
+    private IGitRepository OpenRepository()
+    {
+        var repository = GitRepositoryLocator.Open(_location, _context.Environment.Get);
+        return EnvironmentRemotes.Count == 0 ? repository : new EnvironmentRemoteOverrides(repository, EnvironmentRemotes);
+    }
 
     /// <summary>Finds the repository around the current directory without loading libgit2.</summary>
-    public static Workspace Find(CommandContext context)
+    public static Workspace Find(CommandContext context) => TryFind(context)
+        ?? throw new CommandFailedException(ExitCodes.UsageOrPolicy, "not inside a git repository", "run this in a clone");
+
+    /// <summary>The repository around the current directory, or null outside one (a pipeline's unpacked source).</summary>
+    public static Workspace? TryFind(CommandContext context) =>
+        GitRepositoryLocator.Locate(context.Environment.CurrentDirectory, context.Environment.Get) is { } location
+            ? new Workspace(context, location)
+            : null;
+
+    /// <summary>
+    /// An empty bare repository in a temporary folder, deleted on dispose: where a pipeline step with no clone fetches
+    /// git records (<c>refs/promote/*</c>) from the remotes it is given.
+    /// </summary>
+    public static Workspace Scratch(CommandContext context)
     {
-        var location = GitRepositoryLocator.Locate(context.Environment.CurrentDirectory, context.Environment.Get)
-            ?? throw new CommandFailedException(ExitCodes.UsageOrPolicy, "not inside a git repository", "run this in a clone");
-        return new Workspace(context, location);
+        var root = Path.Combine(Path.GetTempPath(), "git-promote-" + Guid.NewGuid().ToString("N")[..12]);
+        var gitDir = Path.Combine(root, "scratch.git");
+        Directory.CreateDirectory(root);
+        try
+        {
+            using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            GitProcess.Default.Run(root, ["init", "--quiet", "--bare", gitDir], null, deadline.Token).EnsureSuccess();
+        }
+        catch
+        {
+            TryDelete(root);
+            throw;
+        }
+        return new Workspace(context, new GitLocation(gitDir, gitDir, null)) { _scratchRoot = root };
+    }
+
+    private static void TryDelete(string path)
+    {
+        try { Directory.Delete(path, recursive: true); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
     }
 
     /// <summary>The policy of this repository: the work tree's file, or the one committed at HEAD in a bare repository.</summary>
@@ -119,5 +163,9 @@ public sealed class Workspace : IDisposable
         return new Identity(ident[..open].Trim(), ident[(open + 1)..close].Trim());
     }
 
-    public void Dispose() => _repository?.Dispose();
+    public void Dispose()
+    {
+        _repository?.Dispose();
+        if (_scratchRoot is not null) TryDelete(_scratchRoot);
+    }
 }

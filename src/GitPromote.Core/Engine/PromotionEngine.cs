@@ -71,6 +71,18 @@ public static class PromotionEngine
     }
 
     /// <summary>
+    /// Plans the pipeline gate's question about one commit: a push of it into <paramref name="target"/>, with the
+    /// target's own revocations always read in the first round (the gate never admits a commit revoked where it deploys,
+    /// whatever the rollback mode), together with its green records when rollbacks are allowed.
+    /// </summary>
+    public static EvidencePlan PlanForGate(PromotionPolicy policy, PushRequest request, EnvironmentPolicy target)
+    {
+        var plan = PlanFor(policy, request, target);
+        if (plan.Previous is null || plan.Queries.Count == 0 || plan.Queries.Any(q => q.Environment.Name == target.Name)) return plan;
+        return plan with { Queries = [.. plan.Queries, new EvidenceQuery(target, []) { GuardCommits = plan.Queries[0].GuardCommits }] };
+    }
+
+    /// <summary>
     /// The second round, when there is one: the target environment, about commits the previous environment did not
     /// prove green (they may be rollbacks). A promotion of green commits, the common push, never needs it.
     /// </summary>

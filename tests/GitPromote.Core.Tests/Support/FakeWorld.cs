@@ -44,9 +44,25 @@ public sealed class FakeWorld
         return this;
     }
 
-    public BatchVerdict Decide(PromotionPolicy policy, PushRequest request, PushContext context)
+    public BatchVerdict Decide(PromotionPolicy policy, PushRequest request, PushContext context) =>
+        Decide(policy, request, context, PromotionEngine.Plan(policy, request));
+
+    /// <summary>The pipeline gate's question, asked as <c>git promote gate</c> asks it: one commit into <paramref name="target"/>.</summary>
+    public RefVerdict Gate(PromotionPolicy policy, string target, string commit, DateTimeOffset now)
     {
-        var plan = PromotionEngine.Plan(policy, request);
+        var env = policy.FindEnvironment(target)!;
+        var update = new RefUpdate(commit, commit, "refs/heads/main", new string('0', commit.Length))
+        {
+            Commit = commit,
+            RewindsTarget = policy.Rollback == RollbackMode.PreviouslyGreen,
+        };
+        var request = new PushRequest(target, "pipeline", [update]);
+        var context = new PushContext(Identity.Unknown, now, null) { StoreIdentity = new Identity("(gate)", "") };
+        return Decide(policy, request, context, PromotionEngine.PlanForGate(policy, request, env)).Refs[0];
+    }
+
+    private BatchVerdict Decide(PromotionPolicy policy, PushRequest request, PushContext context, EvidencePlan plan)
+    {
         var answers = new Dictionary<string, EnvironmentAnswer>(StringComparer.Ordinal);
         foreach (var query in plan.Queries) answers[query.Environment.Name] = Answer(query);
         if (PromotionEngine.FollowUp(policy, plan, answers) is { } followUp)

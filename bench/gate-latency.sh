@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# The pipeline gate with SSM evidence, against the local emulator (moto): wall time and peak RSS of
+#   A. `git-promote gate prd --policy FILE` in an unpacked `git archive` (no .git), CODEBUILD_RESOLVED_SOURCE_VERSION
+#      set, the commit green in stg by SSM: the whole decision (order, soak, freeze, approvals, revocations of stg and
+#      prd, rollback) in one GetParameters per environment;
+#   B. `aws ssm get-parameter --name /promote/bench/stg/green/<sha>`: the one call a team would script instead (which
+#      checks order only: no revocation, rollback, bypass, soak or freeze).
+# Usage: bench/gate-latency.sh [RUNS]   (default 20; GIT_PROMOTE_PREFIX=<prefix of install.sh> or it installs to a
+#        temp prefix). Needs python3 with moto, the aws CLI, and GNU time (/usr/bin/time) for peak RSS.
+set -euo pipefail
+runs=${1:-20}
+root=$(cd -- "$(dirname -- "$0")/.." && pwd)
+work=$(mktemp -d "${TMPDIR:-/tmp}/gp-gate-bench.XXXXXX")
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
+trap cleanup EXIT
+trap 'exit 143' INT TERM
+
+prefix=${GIT_PROMOTE_PREFIX:-}
+if [ -z "$prefix" ]; then prefix="$work/prefix"; "$root/install.sh" --prefix "$prefix" >/dev/null; fi
+bin="$prefix/bin/git-promote"
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+moto_port=$(free_port)
+python3 -m moto.server -p "$moto_port" -H 127.0.0.1 >"$work/moto.log" 2>&1 & pids+=($!)
+moto="http://127.0.0.1:$moto_port"
+for _ in $(seq 100); do curl -s -o /dev/null "$moto/moto-api/" && break; sleep 0.1; done
+
+export HOME="$work/home" GIT_CONFIG_NOSYSTEM=1 NO_COLOR=1
+mkdir -p "$HOME"
+export GIT_CONFIG_GLOBAL="$HOME/.gitconfig"
+git config --global user.name bench; git config --global user.email bench@example.com; git config --global init.defaultBranch main
+unset $(env | sed -n 's/^\(AWS_[A-Z_]*\)=.*/\1/p') 2>/dev/null || true
+export AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_REGION=eu-west-1 AWS_DEFAULT_REGION=eu-west-1
+export AWS_EC2_METADATA_DISABLED=true AWS_PAGER= AWS_ENDPOINT_URL="$moto"
+
+git init -q "$work/app"; cd "$work/app"
+cat > .promote.yml <<'YML'
+version: 1
+name: bench
+environments:
+  - { name: dev, remotes: [dev], evidence: [ { git: {} } ] }
+  - { name: stg, remotes: [stg], aws: { region: eu-west-1 }, evidence: [ { ssm: {} } ] }
+  - { name: prd, remotes: [prd], aws: { region: eu-west-1 }, evidence: [ { ssm: {} } ] }
+YML
+cp .promote.yml "$work/pinned.yml"
+echo 1 > f; git add -A; git commit -qm one
+sha=$(git rev-parse HEAD)
+mkdir "$work/src"; git archive "$sha" | tar -x -C "$work/src"
+aws ssm put-parameter --name "/promote/bench/stg/green/$sha" --type String \
+  --value "{\"recordedAt\":\"$(date -u +%Y-%m-%dT%H:%M:%SZ)\",\"recordedBy\":\"bench\"}" >/dev/null
+export CODEBUILD_RESOLVED_SOURCE_VERSION="$sha"
+cd "$work/src"
+
+gate=("$bin" gate prd --policy "$work/pinned.yml")
+cli=(aws ssm get-parameter --name "/promote/bench/stg/green/$sha")
+"${gate[@]}" | sed -n 2p
+"${cli[@]}" >/dev/null
+
+# Median of wall time in ms and of peak RSS in KiB, over $runs runs, after one warm-up.
+measure() {
+  local label=$1; shift
+  "$@" >/dev/null 2>&1 || true
+  local walls=() rsss=()
+  for _ in $(seq "$runs"); do
+    local start end
+    start=$(date +%s%N)
+    /usr/bin/time -f %M -o "$work/rss" "$@" >/dev/null 2>&1 || true
+    end=$(date +%s%N)
+    walls+=($(( (end - start) / 1000 ))); rsss+=($(cat "$work/rss"))
+  done
+  local wall rss
+  wall=$(printf '%s\n' "${walls[@]}" | sort -n | awk '{a[NR]=$1} END {m=a[int((NR+1)/2)]; printf "%.1f (%.1f-%.1f)", m/1000, a[int(NR*0.1)+1]/1000, a[int(NR*0.9)]/1000}')
+  rss=$(printf '%s\n' "${rsss[@]}" | sort -n | awk '{a[NR]=$1} END {printf "%.1f", a[int((NR+1)/2)]/1024}')
+  printf '| %s | %s | %s |\n' "$label" "$wall" "$rss"
+}
+echo "| case ($runs runs) | wall ms, median (p10-p90) | peak RSS MiB, median |"
+echo "|---|---|---|"
+measure "git promote gate prd (SSM evidence in stg, revocations of stg and prd, rollback)" "${gate[@]}"
+measure "aws ssm get-parameter (green in stg only)" "${cli[@]}"

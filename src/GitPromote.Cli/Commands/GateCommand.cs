@@ -1,0 +1,169 @@
+using System.Text;
+using GitPromote.Cli.Infrastructure;
+using GitPromote.Cli.Output;
+using GitPromote.Cli.Services;
+using GitPromote.Core.Engine;
+using GitPromote.Core.Evidence;
+using GitPromote.Core.Gate;
+using GitPromote.Core.Policy;
+using GitPromote.Core.Push;
+using GitPromote.Git.Evidence;
+
+namespace GitPromote.Cli.Commands;
+
+/// <summary>
+/// <c>git promote gate &lt;env&gt;</c>: the first action of an environment's own pipeline. Exit 0 when the commit may be
+/// deployed there (promotion or rollback by the rules of a guarded push, or a bypass recorded in that environment's store),
+/// 1 when not. The enforcement point for git hosts that run no server hook.
+/// </summary>
+public static class GateCommand
+{
+    public const string Usage =
+        "git promote gate <env> [--commit <sha>] [--policy FILE|ssm:NAME] [--remote <env>=<url>]... [--role <env>=<role-arn>]... [--json]";
+
+    /// <summary>
+    /// Who pushed is unknown in a pipeline, so no approval is discounted as the pusher's own: this identity matches no
+    /// approver (docs/guardrails.md says what that means for four-eyes).
+    /// </summary>
+    private static readonly Identity UnknownPusher = new("(the pipeline gate: pusher unknown)", "");
+
+    public static async Task<int> RunAsync(CommandContext context, IReadOnlyList<string> args)
+    {
+        var a = ArgumentReader.Parse(args, ["--json"], PipelineTarget.Options).ExpectAtMost(1, Usage);
+        var target = await PipelineTarget.ResolveAsync(context, a, Usage, pinnedOnly: true);
+        using var workspace = target.Workspace;
+        var (policy, env, commit) = (target.Policy, target.Environment, target.Commit);
+
+        var branch = "refs/heads/" + CheckCommand.DefaultBranch(policy);
+        var remoteName = EnvironmentRouter.RemoteNames(env).FirstOrDefault() ?? env.Name;
+        // Rewinding: a commit green here before is judged as a rollback (the looser rules of the two), else as a promotion.
+        var update = new RefUpdate(commit, commit, branch, new string('0', commit.Length))
+        {
+            Commit = commit,
+            RewindsTarget = policy.Rollback == RollbackMode.PreviouslyGreen,
+        };
+        var request = new PushRequest(remoteName, $"the {env.Name} pipeline", [update]);
+        var plan = PromotionEngine.PlanForGate(policy, request, env);
+        var push = new PushContext(Identity.Unknown, context.Clock.Now, null) { StoreIdentity = UnknownPusher };
+
+        var provider = workspace.EvidenceProvider(policy);
+        using var deadline = new CancellationTokenSource(policy.Timeout);
+        var result = await new PushGate(provider, null, workspace.Repository).DecideAsync(policy, request, plan, push, deadline.Token);
+        var refVerdict = result.Verdict.Refs[0];
+
+        BypassRecord? bypass = null;
+        EvidenceFailure? bypassUnread = null;
+        if (GateDecision.MayBeBypassed(refVerdict))
+        {
+            // Its own budget, as when a push records one: a bypass matters most when evidence hung and used up the time.
+            using var bypassDeadline = new CancellationTokenSource(policy.Timeout);
+            try
+            {
+                var records = await provider.OpenStore(env).ListBypassesAsync(bypassDeadline.Token);
+                bypass = GateDecision.MatchingBypass(policy, env, commit, records);
+            }
+            catch (EvidenceUnavailableException e)
+            {
+                bypassUnread = e.Failure;
+            }
+            catch (OperationCanceledException) when (bypassDeadline.IsCancellationRequested)
+            {
+                bypassUnread = new EvidenceFailure($"the bypass records of {env.Name}", "no answer within the policy's timeout", "retry the pipeline step");
+            }
+        }
+        var gate = GateDecision.Decide(env, commit, refVerdict, bypass);
+
+        if (a.Has("--json"))
+            context.Console.Out.WriteLine(RenderJson(gate, target, result.Verdict));
+        else
+            context.Console.Out.Write(Render(new Style(context.Console.ColorOnOut), gate, target, result, bypassUnread));
+        return gate.Admitted ? ExitCodes.Ok : ExitCodes.Blocked;
+    }
+
+    private static string Render(Style style, GateVerdict gate, PipelineTarget target, GateResult result, EvidenceFailure? bypassUnread)
+    {
+        var sb = new StringBuilder();
+        var env = gate.Environment;
+        var shortId = ObjectIds.Short(gate.Commit);
+        var r = gate.Ref!;
+        var previous = result.Verdict.Previous?.Name;
+        sb.AppendLine($"git-promote gate: {shortId} for {env} ({target.CommitFrom}; policy {Quoting.Show(target.PolicyShown, 120)})");
+        switch (gate.Outcome)
+        {
+            case GateOutcome.FirstEnvironment:
+                sb.AppendLine(style.Green($"ADMITTED: {env} is the first environment, it has no gate"));
+                return sb.ToString();
+            case GateOutcome.Promoted:
+                sb.AppendLine(style.Green($"ADMITTED: green in {previous} ({r.Evidence?.Source})"));
+                break;
+            case GateOutcome.Rollback:
+                sb.AppendLine(style.Yellow($"ADMITTED as a rollback: green in {env} before (rollback: previously-green)"));
+                break;
+            case GateOutcome.AllowedOnError:
+                sb.AppendLine(style.Yellow($"ADMITTED WITHOUT EVIDENCE (on_error: allow): {r.Failure?.What}: {r.Failure?.Why}"));
+                break;
+            case GateOutcome.Bypass:
+                sb.AppendLine(style.Yellow(style.Bold($"ADMITTED UNDER A BYPASS recorded in {env}'s store: this deployment skips the rules below")));
+                foreach (var line in GateDecision.DescribeBypass(gate.Bypass!)) sb.AppendLine($"  {line}");
+                break;
+            case GateOutcome.Refused:
+                sb.AppendLine(style.Red(style.Bold($"REFUSED: {shortId} may not be deployed to {env}")));
+                // The same words a refused push gets; the bypass is asked for with a push, then the pipeline runs again.
+                var hint = new BypassHint($"PROMOTE_BYPASS=\"{{justification}}\" git push {result.Verdict.Request.RemoteName} {shortId}:{VerdictRenderer.ShortRef(r.Update.RemoteRef)} (records the bypass in {env}), then run this pipeline again");
+                sb.Append(new VerdictRenderer(style).Render(result.Verdict, result.RecentGreen, hint));
+                if (bypassUnread is { } f)
+                    sb.AppendLine($"  could not read the bypass records of {env}: {f.What}: {f.Why}");
+                foreach (var unreached in UnreachedGitEnvironments(target, result.Verdict))
+                    sb.AppendLine($"  {unreached}'s git evidence needs its remote here: --remote {unreached}=<url> (or {PipelineInputs.VariableFor(PipelineInputs.RemotePrefix, unreached)}=<url>)");
+                break;
+        }
+        if (previous is not null) sb.Append(new Checklist(style).Render(result.Verdict, r, previous));
+        return sb.ToString();
+    }
+
+    /// <summary>Environments of this decision proven by git whose remote a step without a clone was not given.</summary>
+    private static IEnumerable<string> UnreachedGitEnvironments(PipelineTarget target, BatchVerdict verdict) =>
+        !target.Workspace.IsScratch ? [] : new[] { verdict.Previous, verdict.Target }.OfType<EnvironmentPolicy>()
+            .Where(e => e.Evidence.Any(s => s is GitEvidence) && !target.Workspace.EnvironmentRemotes.ContainsKey(e.Name)
+                && !e.Remotes.Any(EnvironmentRemote.IsLiteralUrl))
+            .Select(e => e.Name);
+
+    private static string RenderJson(GateVerdict gate, PipelineTarget target, BatchVerdict verdict)
+    {
+        var r = gate.Ref!;
+        return Json.Object(
+            ("environment", Json.String(gate.Environment)),
+            ("commit", Json.String(gate.Commit)),
+            ("commitFrom", Json.String(target.CommitFrom)),
+            ("policy", Json.String(target.PolicyShown)),
+            ("admitted", Json.Bool(gate.Admitted)),
+            ("outcome", Json.String(OutcomeName(gate.Outcome))),
+            ("reason", Json.String(Reason(gate, r, verdict))),
+            ("checklist", Checklist.Json(r.Checks)),
+            ("bypass", gate.Bypass is { } b
+                ? Json.Object(
+                    ("justification", Json.String(b.Justification)),
+                    ("by", Json.String(b.By.ToString())),
+                    ("at", Json.Time(b.At)),
+                    ("ref", Json.String(b.Ref)),
+                    ("overrides", Json.Array(b.Overrides.Select(Json.String))))
+                : "null"));
+    }
+
+    private static string OutcomeName(GateOutcome outcome) => outcome switch
+    {
+        GateOutcome.FirstEnvironment => "first-environment",
+        GateOutcome.AllowedOnError => "allowed-on-error",
+        _ => outcome.ToString().ToLowerInvariant(),
+    };
+
+    private static string Reason(GateVerdict gate, RefVerdict r, BatchVerdict verdict) => gate.Outcome switch
+    {
+        GateOutcome.FirstEnvironment => $"{gate.Environment} is the first environment, it has no gate",
+        GateOutcome.Promoted => $"green in {verdict.Previous?.Name} ({r.Evidence?.Source})",
+        GateOutcome.Rollback => $"rollback: green in {gate.Environment} before",
+        GateOutcome.AllowedOnError => $"evidence unavailable and on_error: allow ({r.Failure?.What}: {r.Failure?.Why})",
+        GateOutcome.Bypass => $"bypass recorded in {gate.Environment}'s store",
+        _ => r.Failed.Any() ? string.Join("; ", r.Failed.Select(c => $"{c.Name}: {c.Detail}")) : r.Reason.ToString(),
+    };
+}

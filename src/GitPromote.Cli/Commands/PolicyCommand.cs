@@ -1,0 +1,65 @@
+using Amazon.SimpleSystemsManagement;
+using GitPromote.Aws;
+using GitPromote.Aws.Ssm;
+using GitPromote.Cli.Infrastructure;
+using GitPromote.Cli.Services;
+using GitPromote.Core.Evidence;
+using GitPromote.Core.Policy;
+
+namespace GitPromote.Cli.Commands;
+
+/// <summary>
+/// <c>git promote policy publish &lt;env&gt;</c>: validates the reviewed policy and writes it to SSM in that environment's
+/// account, where its pipeline's gate reads it (<c>--policy ssm:NAME</c>) instead of the gated commit's own file.
+/// </summary>
+public static class PolicyCommand
+{
+    public const string Usage = "git promote policy publish <env> [--file .promote.yml] [--parameter NAME]";
+
+    public static async Task<int> RunAsync(CommandContext context, IReadOnlyList<string> args)
+    {
+        var a = ArgumentReader.Parse(args, [], ["--file", "--parameter"]).ExpectAtMost(2, Usage);
+        if (a.Positional(0) != "publish") throw CommandFailedException.Usage(a.Positional(0) is null ? "policy what?" : $"unknown policy command '{Quoting.Show(a.Positional(0)!)}'", $"usage: {Usage}");
+        var envName = a.Positional(1) ?? throw CommandFailedException.Usage("which environment's account?", $"usage: {Usage}");
+
+        var clone = Workspace.TryFind(context);
+        using var _ = clone;
+        var file = a.Value("--file") is { } given
+            ? Path.GetFullPath(given, context.Environment.CurrentDirectory)
+            : Path.Combine(clone?.WorkTree ?? context.Environment.CurrentDirectory, PromotionPolicy.FileName);
+        var shown = a.Value("--file") ?? PromotionPolicy.FileName;
+        if (!File.Exists(file)) throw CommandFailedException.Usage($"{Quoting.Show(shown)} does not exist", "pass the reviewed policy with --file <path>");
+        if (new FileInfo(file).Length > PolicyLoader.MaxBytes) throw CommandFailedException.Usage($"{Quoting.Show(shown)} is larger than {PolicyLoader.MaxBytes} bytes");
+        var text = File.ReadAllText(file);
+        var policy = PinnedPolicy.Named(text, shown, clone is null ? null : PolicySource.DefaultName(clone.WorkTree ?? clone.GitDir)).Policy;
+        var env = CheckCommand.RequireEnvironment(policy, envName);
+        var parameter = a.Value("--parameter") ?? SsmPolicyParameter.DefaultName(policy.Name);
+        if (!parameter.StartsWith('/') || parameter.Length > 1011 || parameter.Any(c => !(char.IsAsciiLetterOrDigit(c) || c is '/' or '_' or '.' or '-')))
+            throw CommandFailedException.Usage($"'{Quoting.Show(parameter)}' is not an SSM parameter name", "use a path of letters, digits, '_', '.', '-' and '/', e.g. /promote/<name>/policy");
+
+        var bytes = System.Text.Encoding.UTF8.GetByteCount(text);
+        if (SsmPolicyParameter.TierFor(text) is null)
+            throw CommandFailedException.Usage($"{Quoting.Show(shown)} is {bytes} bytes, more than an SSM parameter holds ({SsmPolicyParameter.AdvancedTierLimit} bytes, advanced tier)",
+                "shorten it: drop comments, or move long freeze windows into fewer entries");
+
+        var variables = new PinnedPolicy.ProcessVariables(context.Environment);
+        AwsRuntimeSetup.Register(variables);
+        var access = new AwsEvidenceProvider(policy, variables).AccessFor(env);
+        try
+        {
+            var tier = await SsmPolicyParameter.WriteAsync(access, parameter, text, CancellationToken.None);
+            context.Console.Out.WriteLine($"published: {shown} ({bytes} bytes, valid) to ssm:{parameter} for {access.Describe()}");
+            if (tier == ParameterTier.Advanced)
+                context.Console.Out.WriteLine($"  in the Advanced tier: it is over the Standard tier's {SsmPolicyParameter.StandardTierLimit} bytes (Advanced parameters are charged)");
+            context.Console.Out.WriteLine($"  the {env.Name} pipeline reads it with: git promote gate {env.Name} --policy ssm:{parameter}");
+            return ExitCodes.Ok;
+        }
+        catch (EvidenceUnavailableException e)
+        {
+            context.Console.Error.WriteLine($"git-promote: could not publish the policy to ssm:{parameter}");
+            context.Console.Error.WriteLine($"  {e.Failure.What}: {e.Failure.Why}");
+            context.Console.Error.WriteLine($"  what to do: {e.Failure.Todo}");
+            return ExitCodes.Blocked;
+        }
+    }
+}

@@ -1,0 +1,102 @@
+using GitPromote.Aws;
+using GitPromote.Aws.Access;
+using GitPromote.Aws.Ssm;
+using GitPromote.Cli.Infrastructure;
+using GitPromote.Core.Evidence;
+using GitPromote.Core.Gate;
+using GitPromote.Core.Policy;
+
+namespace GitPromote.Cli.Services;
+
+/// <summary>
+/// The policy a pipeline step trusts: <c>--policy FILE|ssm:NAME</c>, else <c>PROMOTE_POLICY</c> (same syntax). Never the
+/// <c>.promote.yml</c> of the commit being deployed, which could loosen its own gate.
+/// </summary>
+public static class PinnedPolicy
+{
+    /// <summary>The service name a pinned policy without <c>name:</c> would get outside a clone; refused, since it decides every evidence path.</summary>
+    private const string Unnamed = "git-promote-unnamed-pinned-policy";
+
+    public const string HowToPin =
+        "pin one: --policy ssm:/promote/<name>/policy (written by: git promote policy publish <env>), or --policy <a file the pipeline owns>, or PROMOTE_POLICY=<either>";
+
+    /// <summary>Where the pinned policy is, from the flag or the variable; null when neither says.</summary>
+    public static string? Location(string? flag, IProcessEnvironment environment) =>
+        flag is { } given ? given : environment.Get(PipelineInputs.PolicyVariable) is { Length: > 0 } v ? v : null;
+
+    /// <summary>
+    /// Loads the pinned policy. <paramref name="defaultName"/> is the repository folder in a clone; outside one the policy
+    /// must say <c>name:</c>. Missing, unreadable or invalid: exit 2, with what to do.
+    /// </summary>
+    public static async Task<LoadedPolicy> LoadAsync(CommandContext context, string location, string? defaultName)
+    {
+        string text;
+        string display;
+        if (location.StartsWith("ssm:", StringComparison.Ordinal))
+        {
+            var name = location["ssm:".Length..].Trim();
+            if (name.Length == 0) throw CommandFailedException.Usage("--policy ssm: needs a parameter name", "e.g. --policy ssm:/promote/<name>/policy");
+            display = "ssm:" + name;
+            text = await FromSsmAsync(context, name);
+        }
+        else
+        {
+            display = location;
+            text = FromFile(Path.GetFullPath(location, context.Environment.CurrentDirectory), location);
+        }
+        return defaultName is null ? Named(text, display) : PolicySource.FromText(text, display, defaultName);
+    }
+
+    /// <summary>Validates a policy that must carry its own <c>name:</c> (pinned outside a clone, or about to be published).</summary>
+    public static LoadedPolicy Named(string text, string display, string? suggestedName = null)
+    {
+        var loaded = PolicySource.FromText(text, display, Unnamed);
+        if (loaded.Policy.Name == Unnamed)
+            throw CommandFailedException.Usage($"the policy {Quoting.Show(display)} has no 'name:'",
+                $"add `name: {suggestedName ?? "<service>"}` to it: the name is part of every evidence path, and a pipeline's folder name says nothing");
+        return loaded;
+    }
+
+    private static string FromFile(string path, string shown)
+    {
+        var info = new FileInfo(path);
+        if (!info.Exists)
+            throw CommandFailedException.Usage($"the pinned policy {Quoting.Show(shown)} does not exist", HowToPin);
+        if (info.Length > PolicyLoader.MaxBytes)
+            throw CommandFailedException.Usage($"the pinned policy {Quoting.Show(shown)} is larger than {PolicyLoader.MaxBytes} bytes");
+        try { return File.ReadAllText(path); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw CommandFailedException.Usage($"the pinned policy {Quoting.Show(shown)} cannot be read ({e.Message})");
+        }
+    }
+
+    /// <summary>
+    /// The parameter, read with the default credential chain and region (the pipeline's own role, in its own account).
+    /// Missing: exit 2. Unreachable: exit 1, the gate refuses (fail closed) and says why.
+    /// </summary>
+    private static async Task<string> FromSsmAsync(CommandContext context, string name)
+    {
+        var variables = new ProcessVariables(context.Environment);
+        AwsRuntimeSetup.Register(variables);
+        var access = new AwsEnvironmentAccess("the pinned policy", null, variables, PromotionPolicy.DefaultTimeout);
+        try
+        {
+            return await SsmPolicyParameter.ReadAsync(access, name, CancellationToken.None)
+                ?? throw CommandFailedException.Usage($"no SSM parameter {Quoting.Show(name)} in this account ({access.Describe()})",
+                    $"publish the reviewed policy: git promote policy publish <env> --parameter {name}");
+        }
+        catch (EvidenceUnavailableException e)
+        {
+            throw new CommandFailedException(ExitCodes.Blocked,
+                $"could not read the pinned policy ssm:{Quoting.Show(name)}, so nothing is admitted: {e.Failure.What}: {e.Failure.Why}",
+                $"what to do: {e.Failure.Todo}");
+        }
+    }
+
+    /// <summary>AWS variables from the command's environment, empty ones as unset.</summary>
+    public sealed class ProcessVariables(IProcessEnvironment environment) : IEnvironmentVariables
+    {
+        public string? Get(string name) => environment.Get(name) is { Length: > 0 } v ? v : null;
+    }
+}

@@ -1,0 +1,81 @@
+using GitPromote.Core.Engine;
+using GitPromote.Core.Evidence;
+using GitPromote.Core.Policy;
+using GitPromote.Core.Push;
+
+namespace GitPromote.Core.Gate;
+
+/// <summary>How the gate let a commit in, or that it did not.</summary>
+public enum GateOutcome
+{
+    /// <summary>The first environment: nothing comes before it, so there is no order to keep.</summary>
+    FirstEnvironment,
+    /// <summary>It passes the rules of a guarded push into the environment (order, soak, freeze, approvals, revocation).</summary>
+    Promoted,
+    /// <summary>It was green in this environment before and is not revoked (<c>rollback: previously-green</c>).</summary>
+    Rollback,
+    /// <summary>Evidence could not be read and the policy says <c>on_error: allow</c>, exactly as for a push.</summary>
+    AllowedOnError,
+    /// <summary>A bypass for this commit into this environment is recorded in this environment's store.</summary>
+    Bypass,
+    Refused,
+}
+
+/// <summary>The gate's verdict on one commit for one environment; <see cref="Ref"/> is the engine's verdict it rests on.</summary>
+public sealed record GateVerdict(string Environment, string Commit, GateOutcome Outcome, RefVerdict? Ref, BypassRecord? Bypass = null)
+{
+    public bool Admitted => Outcome != GateOutcome.Refused;
+}
+
+/// <summary>
+/// The pipeline gate's decision on top of the engine's: a commit is admitted when a guarded push of it into the
+/// environment would be (promotion or rollback, same rules), or when a bypass for exactly this commit into exactly this
+/// environment is recorded in the environment's own store. A revoked commit is never admitted, and neither is one whose
+/// revocations could not be read. Pure: the caller reads the bypass records when <see cref="MayBeBypassed"/> says so.
+/// </summary>
+public static class GateDecision
+{
+    /// <summary>
+    /// Whether a recorded bypass could still admit the commit: the engine refused it, but not for a revocation, and the
+    /// revocations of both environments were read and name none (a bypass never sets a revocation aside).
+    /// </summary>
+    public static bool MayBeBypassed(RefVerdict verdict) =>
+        verdict.Kind == VerdictKind.Blocked
+        && verdict.Reason is not (BlockReason.Revoked or BlockReason.DeletesDeployBranch or BlockReason.NotACommit)
+        && verdict.Checks.Any(c => c.Rule == Rule.Revocation && c.Outcome == CheckOutcome.Pass);
+
+    /// <summary>
+    /// The newest bypass record of <paramref name="commit"/> into <paramref name="environment"/> whose justification the
+    /// pinned policy accepts. Records for other commits or environments, or with a justification the pinned policy
+    /// would have refused (written under a looser local policy), do not count.
+    /// </summary>
+    public static BypassRecord? MatchingBypass(PromotionPolicy policy, EnvironmentPolicy environment, string commit, IEnumerable<BypassRecord> records) =>
+        records
+            .Where(r => string.Equals(r.Environment, environment.Name, StringComparison.Ordinal)
+                && string.Equals(r.Commit, commit, StringComparison.OrdinalIgnoreCase)
+                && policy.Bypass.Accepts(r.Justification.Trim()))
+            .OrderByDescending(r => r.At)
+            .FirstOrDefault();
+
+    public static GateVerdict Decide(EnvironmentPolicy environment, string commit, RefVerdict verdict, BypassRecord? bypass)
+    {
+        var outcome = verdict.Kind switch
+        {
+            VerdictKind.Unguarded => GateOutcome.FirstEnvironment,
+            VerdictKind.Promoted => GateOutcome.Promoted,
+            VerdictKind.Rollback => GateOutcome.Rollback,
+            VerdictKind.AllowedOnError => GateOutcome.AllowedOnError,
+            _ => bypass is not null && MayBeBypassed(verdict) ? GateOutcome.Bypass : GateOutcome.Refused,
+        };
+        return new GateVerdict(environment.Name, commit, outcome, verdict, outcome == GateOutcome.Bypass ? bypass : null);
+    }
+
+    /// <summary>What the gate says about a bypass it admits under: every word of it came from a record a pusher wrote.</summary>
+    public static IReadOnlyList<string> DescribeBypass(BypassRecord bypass) =>
+    [
+        $"justification: {Quoting.Show(bypass.Justification, 300)}",
+        $"by: {Quoting.Show(bypass.By.ToString(), 200)}",
+        $"at: {Time.Utc(bypass.At)}",
+        .. bypass.Overrides.Count > 0 ? [$"set aside at push time: {Quoting.Show(string.Join(", ", bypass.Overrides), 200)}"] : Array.Empty<string>(),
+    ];
+}

@@ -1,0 +1,40 @@
+using GitPromote.Core.Evidence;
+
+namespace GitPromote.Git.Evidence;
+
+/// <summary>
+/// A repository whose <c>promote.remote.&lt;env&gt;</c> answers come from the caller (the gate's <c>--remote env=url</c>):
+/// a pipeline has no clone remotes, and its clone's config is not ours to edit. Everything else is the inner repository's.
+/// </summary>
+public sealed class EnvironmentRemoteOverrides(IGitRepository inner, IReadOnlyDictionary<string, string> remotes) : IGitRepository
+{
+    public string Backend => inner.Backend;
+    public string GitDir => inner.GitDir;
+    public string? WorkTree => inner.WorkTree;
+    public ObjectFormat ObjectFormat => inner.ObjectFormat;
+    public bool IsShallow => inner.IsShallow;
+    public IReadOnlyList<GitRemote> Remotes => inner.Remotes;
+
+    public string? ConfigValue(string key)
+    {
+        foreach (var (env, url) in remotes)
+        {
+            if (key == EnvironmentRemote.ConfigKey(env)) return url;
+        }
+        return inner.ConfigValue(key);
+    }
+
+    public string? ResolveCommit(string revision) => inner.ResolveCommit(revision);
+    public IReadOnlyDictionary<string, string?> ResolveCommits(IReadOnlyCollection<string> revisions) => inner.ResolveCommits(revisions);
+    public DateTimeOffset? CommitTime(string commit) => inner.CommitTime(commit);
+    public bool? IsAncestor(string ancestor, string descendant) => inner.IsAncestor(ancestor, descendant);
+    public string? CommitSubject(string commit) => inner.CommitSubject(commit);
+    public string? ReadFileAt(string revision, string path) => inner.ReadFileAt(revision, path);
+    public string WriteTagObject(string target, string tagName, Identity tagger, DateTimeOffset when, string message) =>
+        inner.WriteTagObject(target, tagName, tagger, when, message);
+    public CommitInfo? ReadCommit(string commit) => inner.ReadCommit(commit);
+    public IReadOnlyDictionary<string, CommitInfo?> ReadCommits(IReadOnlyCollection<string> commits) => inner.ReadCommits(commits);
+    public TagInfo? ReadTag(string tagId) => inner.ReadTag(tagId);
+    public IReadOnlyList<RefRecord> ListRefs(string prefix) => inner.ListRefs(prefix);
+    public void Dispose() => inner.Dispose();
+}
