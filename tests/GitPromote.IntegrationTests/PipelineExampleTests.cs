@@ -35,13 +35,7 @@ public sealed class PipelineExampleTests : IDisposable
         return JsonDocument.Parse(json.Stdout).RootElement.Clone();
     }
 
-    private string Source(string app, string commit)
-    {
-        var dir = Path.Combine(_s.Root, $"src-{++_sources}");
-        Directory.CreateDirectory(dir);
-        _s.Exec(app, "sh", ["-c", $"git archive --format=tar {commit} | tar -x -C '{dir}'"]).EnsureOk();
-        return dir;
-    }
+    private string Source(string app, string commit) => PipelineSource.Unpack(_s, app, commit, $"src-{++_sources}");
 
     /// <summary>Runs the commands of a buildspec's phases in order, as CodeBuild does; stops at the first that fails.</summary>
     private Run RunBuildspec(string buildspec, string source, Dictionary<string, string?> env)

@@ -49,16 +49,7 @@ public sealed class PipelineGateTests : IDisposable
         return path;
     }
 
-    /// <summary>What CodePipeline hands CodeBuild: the files of the commit, and no .git.</summary>
-    private string Source(string app, string commit)
-    {
-        var dir = Path.Combine(_s.Root, $"codebuild-src-{++_sources}");
-        Directory.CreateDirectory(dir);
-        _s.Exec(app, "sh", ["-c", $"git archive --format=tar {commit} | tar -x -C '{dir}'"]).EnsureOk();
-        Assert.False(Directory.Exists(Path.Combine(dir, ".git")));
-        Assert.True(File.Exists(Path.Combine(dir, ".promote.yml")));
-        return dir;
-    }
+    private string Source(string app, string commit) => PipelineSource.Unpack(_s, app, commit, $"codebuild-src-{++_sources}");
 
     private Dictionary<string, string?> Pipeline(string commit) => new()
     {
@@ -218,6 +209,24 @@ public sealed class PipelineGateTests : IDisposable
         Assert.Contains($"{head[..12]} is revoked in stg", gate.Stdout);
         Assert.Contains("corrupts orders", gate.Stdout);
         Assert.DoesNotContain("ADMITTED", gate.Stdout);
+    }
+
+    [Fact]
+    public void The_first_environment_has_no_gate_but_a_commit_revoked_there_is_refused()
+    {
+        var app = _s.Project(_aws.Policy());
+        var head = Head(app);
+        var source = Source(app, head);
+
+        var before = Gate(source, head, "dev", "--policy", Pin(_aws.Policy()));
+        _s.Promote(app, "revoke", "dev", head, "--reason", "leaks tokens").EnsureOk();
+        var after = Gate(source, head, "dev", "--policy", Pin(_aws.Policy()));
+
+        Assert.Equal(0, before.ExitCode);
+        Assert.Contains("ADMITTED: dev is the first environment, it has no gate", before.Stdout);
+        Assert.Equal(1, after.ExitCode);
+        Assert.Contains($"REFUSED: {head[..12]} is revoked in dev", after.Stdout);
+        Assert.Contains("leaks tokens", after.Stdout);
     }
 
     [Fact]

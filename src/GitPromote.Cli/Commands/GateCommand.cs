@@ -71,13 +71,38 @@ public static class GateCommand
                 bypassUnread = new EvidenceFailure($"the bypass records of {env.Name}", "no answer within the policy's timeout", "retry the pipeline step");
             }
         }
-        var gate = GateDecision.Decide(env, commit, refVerdict, bypass);
+        var gate = GateDecision.Decide(env, commit, refVerdict, bypass, await FirstEnvironmentRecordsAsync(provider, env, refVerdict, commit, policy.Timeout), policy.OnError);
 
         if (a.Has("--json"))
             context.Console.Out.WriteLine(RenderJson(gate, target, result.Verdict));
         else
             context.Console.Out.Write(Render(new Style(context.Console.ColorOnOut), gate, target, result, bypassUnread));
         return gate.Admitted ? ExitCodes.Ok : ExitCodes.Blocked;
+    }
+
+    /// <summary>
+    /// The first environment has no rules to pass, but a commit revoked there is still not deployed there: its own
+    /// store is asked (null when it keeps no records, i.e. it is proven only by CodePipeline).
+    /// </summary>
+    private static async Task<GuardRecords?> FirstEnvironmentRecordsAsync(CompositeEvidenceProvider provider, EnvironmentPolicy env,
+        RefVerdict verdict, string commit, TimeSpan timeout)
+    {
+        if (verdict.Kind != VerdictKind.Unguarded || env.StoreEvidence is null) return null;
+        using var deadline = new CancellationTokenSource(timeout);
+        IGuardStore store;
+        try
+        {
+            store = ((IEvidenceProvider)provider).OpenGuardStore(env);
+            return await store.FindGuardsAsync([commit], approvals: false, deadline.Token);
+        }
+        catch (EvidenceUnavailableException e)
+        {
+            return GuardRecords.Failed(env.Name, e.Failure);
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested)
+        {
+            return GuardRecords.Failed(env.Name, new EvidenceFailure($"the revocations of {env.Name}", "no answer within the policy's timeout", "retry the pipeline step"));
+        }
     }
 
     private static string Render(Style style, GateVerdict gate, PipelineTarget target, GateResult result, EvidenceFailure? bypassUnread)
@@ -92,6 +117,15 @@ public static class GateCommand
         {
             case GateOutcome.FirstEnvironment:
                 sb.AppendLine(style.Green($"ADMITTED: {env} is the first environment, it has no gate"));
+                return sb.ToString();
+            case GateOutcome.Refused when gate.Revoked is { } revoked:
+                sb.AppendLine(style.Red(style.Bold($"REFUSED: {shortId} is revoked in {env}{Quoting.Show(GuardText.Describe(revoked), 300)}")));
+                sb.AppendLine($"  once fixed and tested again: git promote record {env} {shortId} --force");
+                return sb.ToString();
+            case GateOutcome.Refused when gate.Unreadable is { } unreadable:
+                sb.AppendLine(style.Red(style.Bold($"REFUSED: could not tell whether {shortId} is revoked in {env}")));
+                sb.AppendLine($"  {unreadable.What}: {unreadable.Why}");
+                sb.AppendLine($"  what to do: {unreadable.Todo}");
                 return sb.ToString();
             case GateOutcome.Promoted:
                 sb.AppendLine(style.Green($"ADMITTED: green in {previous} ({r.Evidence?.Source})"));
@@ -159,6 +193,8 @@ public static class GateCommand
 
     private static string Reason(GateVerdict gate, RefVerdict r, BatchVerdict verdict) => gate.Outcome switch
     {
+        GateOutcome.Refused when gate.Revoked is not null => $"revoked in {gate.Environment}",
+        GateOutcome.Refused when gate.Unreadable is { } f => $"could not read the revocations of {gate.Environment}: {f.What}: {f.Why}",
         GateOutcome.FirstEnvironment => $"{gate.Environment} is the first environment, it has no gate",
         GateOutcome.Promoted => $"green in {verdict.Previous?.Name} ({r.Evidence?.Source})",
         GateOutcome.Rollback => $"rollback: green in {gate.Environment} before",

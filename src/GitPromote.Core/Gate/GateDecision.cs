@@ -25,6 +25,12 @@ public enum GateOutcome
 public sealed record GateVerdict(string Environment, string Commit, GateOutcome Outcome, RefVerdict? Ref, BypassRecord? Bypass = null)
 {
     public bool Admitted => Outcome != GateOutcome.Refused;
+
+    /// <summary>The first environment only: the revocation that refuses the commit there.</summary>
+    public Revocation? Revoked { get; init; }
+
+    /// <summary>The first environment only: why its revocations could not be read (refused unless <c>on_error: allow</c>).</summary>
+    public EvidenceFailure? Unreadable { get; init; }
 }
 
 /// <summary>
@@ -57,8 +63,20 @@ public static class GateDecision
             .OrderByDescending(r => r.At)
             .FirstOrDefault();
 
-    public static GateVerdict Decide(EnvironmentPolicy environment, string commit, RefVerdict verdict, BypassRecord? bypass)
+    /// <param name="ownRecords">
+    /// The first environment's own revocations of the commit (the engine has no rule to check there); null when its store
+    /// keeps none (proven only by CodePipeline).
+    /// </param>
+    public static GateVerdict Decide(EnvironmentPolicy environment, string commit, RefVerdict verdict, BypassRecord? bypass,
+        GuardRecords? ownRecords = null, OnErrorMode onError = OnErrorMode.Block)
     {
+        if (verdict.Kind == VerdictKind.Unguarded && ownRecords is not null)
+        {
+            if (ownRecords.Failure is null && ownRecords.RevocationOf(commit) is { } revoked)
+                return new GateVerdict(environment.Name, commit, GateOutcome.Refused, verdict) { Revoked = revoked };
+            if (ownRecords.Failure is { } failure && onError == OnErrorMode.Block)
+                return new GateVerdict(environment.Name, commit, GateOutcome.Refused, verdict) { Unreadable = failure };
+        }
         var outcome = verdict.Kind switch
         {
             VerdictKind.Unguarded => GateOutcome.FirstEnvironment,

@@ -119,6 +119,21 @@ public class GateDecisionTests
     }
 
     [Fact]
+    public void The_first_environment_refuses_a_commit_revoked_there_and_fails_closed_when_it_cannot_tell()
+    {
+        var verdict = new FakeWorld().Gate(Orders(), "dev", Commit, Now);
+        var dev = Orders().Environments[0];
+        var revoked = GuardRecords.Found("dev", [new Revocation("dev", Commit, "broke login")], null);
+        var unreadable = GuardRecords.Failed("dev", new EvidenceFailure("ls-remote dev", "network down", "retry"));
+
+        Assert.Equal("broke login", GateDecision.Decide(dev, Commit, verdict, null, revoked).Revoked!.Reason);
+        Assert.False(GateDecision.Decide(dev, Commit, verdict, null, revoked).Admitted);
+        Assert.False(GateDecision.Decide(dev, Commit, verdict, null, unreadable).Admitted);
+        Assert.True(GateDecision.Decide(dev, Commit, verdict, null, unreadable, OnErrorMode.Allow).Admitted);
+        Assert.True(GateDecision.Decide(dev, Commit, verdict, null, GuardRecords.Found("dev", [], null)).Admitted);
+    }
+
+    [Fact]
     public void Soak_is_judged_at_the_time_given()
     {
         var policy = Orders() with { Environments = [Orders().Environments[0] with { Soak = TimeSpan.FromHours(2) }, .. Orders().Environments.Skip(1)] };
