@@ -1,9 +1,10 @@
 #!/bin/sh
-# Builds git-promote (Native AOT) and installs it:
-#   PREFIX/bin/git-promote (+ the native libgit2 beside it), PREFIX/share/git-promote/hooks/
+# Installs git-promote: PREFIX/bin/git-promote (+ the native libgit2 beside it), PREFIX/share/git-promote/hooks/
 # Usage: ./install.sh [--prefix DIR]          (default prefix: ~/.local)
 #        ./install.sh --uninstall [--prefix DIR]
-# It only installs; wiring a clone is `git promote install`. Re-running upgrades in place, atomically.
+# From a source checkout it builds the program first (Native AOT, needs the .NET 10 SDK); from an unpacked release
+# it installs the program beside it. It only installs; wiring a clone is `git promote install`. Re-running upgrades
+# in place, atomically.
 set -eu
 
 prefix="${HOME}/.local"
@@ -13,7 +14,7 @@ while [ $# -gt 0 ]; do
     --prefix) [ $# -ge 2 ] || { echo "install.sh: --prefix needs a directory" >&2; exit 2; }; prefix=$2; shift 2 ;;
     --prefix=*) prefix=${1#--prefix=}; shift ;;
     --uninstall) uninstall=1; shift ;;
-    -h|--help) sed -n '2,6p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "install.sh: unknown option '$1' (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -31,7 +32,22 @@ if [ "$uninstall" = 1 ]; then
   exit 0
 fi
 
-command -v dotnet >/dev/null 2>&1 || { echo "install.sh: the .NET 10 SDK (dotnet) is needed to build git-promote" >&2; exit 1; }
+started=$(date +%s)
+# An unpacked release (release.sh) holds the built program beside this script; a source checkout builds it.
+built=
+hooks="$src/hooks"
+if [ -f "$src/bin/git-promote" ] && [ -f "$src/share/git-promote/hooks/pre-push" ]; then
+  built="$src/bin"
+  hooks="$src/share/git-promote/hooks"
+  # Before touching the prefix: a package for another system or processor does not run here.
+  if ! version=$("$built/git-promote" --version 2>/dev/null); then
+    echo "install.sh: $built/git-promote does not run on this machine ($(uname -s) $(uname -m)): take the package built for it" >&2
+    exit 1
+  fi
+  echo "installing $version from $src"
+else
+  command -v dotnet >/dev/null 2>&1 || { echo "install.sh: the .NET 10 SDK (dotnet) is needed to build git-promote (or install a release package: README.md, Install)" >&2; exit 1; }
+fi
 
 os=$(uname -s); arch=$(uname -m)
 case "$os" in
@@ -46,13 +62,19 @@ case "$arch" in
 esac
 rid="$rid_os-$rid_arch"
 
-stage=$(mktemp -d "${TMPDIR:-/tmp}/git-promote-build.XXXXXX")
-trap 'rm -rf "$stage"' EXIT INT TERM
-echo "building git-promote for $rid (Native AOT)..."
-if ! dotnet publish "$src/src/GitPromote.Cli/GitPromote.Cli.csproj" -c Release -r "$rid" -o "$stage/out" --nologo -v quiet >"$stage/build.log" 2>&1; then
-  cat "$stage/build.log" >&2
-  echo "install.sh: the build failed (log above)" >&2
-  exit 1
+if [ -z "$built" ]; then
+  stage=$(mktemp -d "${TMPDIR:-/tmp}/git-promote-build.XXXXXX")
+  trap 'rm -rf "$stage"' EXIT INT TERM
+  echo "building git-promote for $rid (Native AOT, about a minute)..."
+  # The publish step's own lines show it is alive; the pipe cannot carry its exit status, so a file does.
+  { status=0; dotnet publish "$src/src/GitPromote.Cli/GitPromote.Cli.csproj" -c Release -r "$rid" -o "$stage/out" --nologo -v minimal 2>&1 || status=$?
+    echo "$status" >"$stage/status"; } | sed 's/^ */  /'
+  if [ "$(cat "$stage/status")" != 0 ]; then
+    echo "install.sh: the build failed (its output is above)" >&2
+    exit 1
+  fi
+  echo "built in $(($(date +%s) - started))s"
+  built="$stage/out"
 fi
 
 mkdir -p "$bindir" "$hookdir"
@@ -61,15 +83,15 @@ put() { cp "$1" "$2.tmp.$$" && chmod "$3" "$2.tmp.$$" && mv -f "$2.tmp.$$" "$2";
 # Hooks are written with LF and without a BOM whatever the checkout did: sh reads a CR as part of each line.
 bom=$(printf '\357\273\277')
 put_script() { LC_ALL=C sed "1s/^$bom//" "$1" | tr -d '\r' >"$2.tmp.$$" && chmod 755 "$2.tmp.$$" && mv -f "$2.tmp.$$" "$2"; }
-for lib in "$stage"/out/libgit2-*; do
+for lib in "$built"/libgit2-*; do
   [ -e "$lib" ] && put "$lib" "$bindir/$(basename "$lib")" 755
 done
-put "$stage/out/git-promote" "$bindir/git-promote" 755
-for hook in "$src"/hooks/*; do
+put "$built/git-promote" "$bindir/git-promote" 755
+for hook in "$hooks"/*; do
   put_script "$hook" "$hookdir/$(basename "$hook")"
 done
 
-echo "installed $("$bindir/git-promote" --version) in $prefix"
+echo "installed $("$bindir/git-promote" --version) in $prefix ($(($(date +%s) - started))s in all)"
 echo "  binary: $bindir/git-promote"
 echo "  hooks:  $hookdir"
 case ":$PATH:" in

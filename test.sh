@@ -1,7 +1,8 @@
 #!/bin/sh
-# Runs every test: builds and installs the Native AOT binary into a throw-away prefix (the integration tests
-# push through those installed hooks), then runs the xunit suites. Services the tests need (the moto SSM
-# emulator, the CodePipeline fake) are started by the tests themselves on free loopback ports.
+# Runs every test: builds the release packages once (release.sh) and installs the tarball into a throw-away
+# prefix (the integration tests push through those installed hooks), then runs the xunit suites. Services the
+# tests need (the moto SSM emulator, the CodePipeline fake) are started by the tests themselves on free loopback
+# ports.
 set -eu
 root=$(cd -- "$(dirname -- "$0")" && pwd)
 prefix=$(mktemp -d "${TMPDIR:-/tmp}/git-promote-test.XXXXXX")
@@ -14,8 +15,16 @@ if ! command -v pwsh >/dev/null 2>&1; then
   dotnet tool install --global PowerShell --version 7.6.9 >/dev/null
 fi
 
-"$root/install.sh" --prefix "$prefix/install" >/dev/null
-export GIT_PROMOTE_TEST_PREFIX="$prefix/install"
+# One Native AOT build per run: release.sh packs the release (tarball, .deb, dotnet tool) for this machine, the
+# integration tests push through the tarball installed by its own install.sh, and ReleasePackageTests install each
+# package for real.
+if ! "$root/release.sh" --out "$prefix/release" >"$prefix/release.log"; then
+  cat "$prefix/release.log" >&2
+  exit 1
+fi
+tar -xzf "$prefix"/release/git-promote-*.tar.gz -C "$prefix"
+"$prefix"/git-promote-*/install.sh --prefix "$prefix/install" >/dev/null
+export GIT_PROMOTE_TEST_PREFIX="$prefix/install" GIT_PROMOTE_TEST_RELEASE="$prefix/release"
 
 status=0
 dotnet test "$root/Hooks.sln" -c Release --nologo --logger "trx" --results-directory "$results" "$@" || status=$?

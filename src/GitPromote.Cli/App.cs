@@ -28,8 +28,20 @@ public static class App
         new("demo", DemoCommand.Usage, "build a playground and walk the whole flow with real pushes", (c, a) => Task.FromResult(DemoCommand.Run(c, a))),
     ];
 
-    public static string Version =>
-        typeof(App).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
+    private static string InformationalVersion =>
+        typeof(App).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0";
+
+    public static string Version => InformationalVersion.Split('+')[0];
+
+    /// <summary>
+    /// The commit this binary was built from: the SDK appends it to the informational version ('0.1.0+&lt;sha&gt;') when
+    /// the build runs in a git checkout; null for a build from a plain folder (an unpacked source archive).
+    /// </summary>
+    public static string? Commit =>
+        InformationalVersion.Split('+') is [_, var sha, ..] && sha.Length >= 7 && sha.All(char.IsAsciiHexDigit) ? sha : null;
+
+    /// <summary>What <c>--version</c> prints: the version and the commit, so a report names exactly what ran.</summary>
+    public static string VersionLine => $"git-promote {Version} (commit {(Commit is { } c ? c[..Math.Min(12, c.Length)] : "unknown")})";
 
     public static async Task<int> RunAsync(string[] args, CommandContext context)
     {
@@ -45,7 +57,7 @@ public static class App
             }
             if (args[0] is "--version" or "version")
             {
-                context.Console.Out.WriteLine($"git-promote {Version}");
+                context.Console.Out.WriteLine(VersionLine);
                 return ExitCodes.Ok;
             }
             var command = Commands.FirstOrDefault(c => c.Name == args[0])

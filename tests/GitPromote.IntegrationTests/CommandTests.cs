@@ -148,7 +148,7 @@ public sealed class CommandTests(InstalledGitPromote installed) : IDisposable
     [Fact]
     public void Version_usage_errors_and_outside_a_repository_are_short_and_coded()
     {
-        Assert.Matches(@"^git-promote \d+\.\d+\.\d+", _s.Promote(_s.Root, "--version").EnsureOk().Stdout);
+        Assert.Matches(@"^git-promote \d+\.\d+\.\d+\S* \(commit ([0-9a-f]{12}|unknown)\)\n$", _s.Promote(_s.Root, "--version").EnsureOk().Stdout);
         Assert.Contains("unknown command 'frobnicate'", _s.Promote(_s.Root, "frobnicate").EnsureExit(2).Stderr);
         Assert.Contains("not inside a git repository", _s.Promote(_s.Root, "status").EnsureExit(2).Stderr);
         Assert.Contains("unknown option '--bogus'", _s.Promote(_s.Root, "status", "--bogus").EnsureExit(2).Stderr);

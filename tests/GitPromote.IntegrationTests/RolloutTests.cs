@@ -324,7 +324,7 @@ public sealed class RolloutTests(InstalledGitPromote installed) : IDisposable
     public void Shims_and_install_scripts_are_checked_out_with_LF_whatever_autocrlf_says()
     {
         var root = InstalledGitPromote.RepositoryRoot;
-        var paths = Directory.GetFiles(Path.Combine(root, "hooks")).Select(p => Path.GetRelativePath(root, p)).Concat(["install.sh", "test.sh", ".ci/run"]).ToArray();
+        var paths = Directory.GetFiles(Path.Combine(root, "hooks")).Select(p => Path.GetRelativePath(root, p)).Concat(["install.sh", "release.sh", "test.sh", ".ci/run"]).ToArray();
 
         var attributes = _s.Git(root, ["check-attr", "eol", "--", .. paths]).EnsureOk().Stdout;
 
@@ -341,9 +341,16 @@ public sealed class RolloutTests(InstalledGitPromote installed) : IDisposable
         var prefix = Path.Combine(_s.Root, "Program Files", "git promote");
         var builds = FakeDotnet();
 
-        RunInstaller(installer, source, prefix, builds.Path).EnsureOk();
+        var run = RunInstaller(installer, source, prefix, builds.Path).EnsureOk();
 
         Assert.Equal(new[] { ExpectedRid() }, File.ReadAllLines(builds.Log));
+        if (installer == "install.sh")
+        {
+            // It says what it is doing while the build runs, then how long it took.
+            Assert.Contains($"building git-promote for {ExpectedRid()} (Native AOT, about a minute)...", run.Stdout);
+            Assert.Matches(@"\n  GitPromote.Cli -> .*\nbuilt in \d+s\n", run.Stdout);
+            Assert.Matches($@"installed git-promote \S+ \(commit \w+\) in {System.Text.RegularExpressions.Regex.Escape(prefix)} \(\d+s in all\)", run.Stdout);
+        }
         var shim = File.ReadAllBytes(Path.Combine(prefix, "share", "git-promote", "hooks", "pre-push"));
         Assert.Equal(File.ReadAllBytes(Path.Combine(installed.HooksDir, "pre-push")), shim);
         PushThrough(prefix);
@@ -493,6 +500,7 @@ public sealed class RolloutTests(InstalledGitPromote installed) : IDisposable
             while [ $# -gt 0 ]; do case "$1" in -o) out=$2; shift 2 ;; -r) rid=$2; shift 2 ;; *) shift ;; esac; done
             echo "$rid" >> '{log}'
             mkdir -p "$out" && cp '{bin}'/git-promote '{bin}'/libgit2-* "$out"/
+            echo "GitPromote.Cli -> $out/"
             """);
         return (dir + ":" + System.Environment.GetEnvironmentVariable("PATH"), log);
     }
