@@ -475,8 +475,10 @@ public sealed class ServerHookTests(InstalledGitPromote installed) : IDisposable
         Assert.Equal(hook, File.ReadAllText(Path.Combine(Stg, "hooks", "pre-receive")));
         Assert.Contains($"bin='{installed.BinaryPath}'", hook);
         Assert.Equal("stg", _s.Git(Stg, "config", "promote.environment").Stdout.Trim());
+        Assert.True(File.Exists(Path.Combine(Stg, "hooks", "reference-transaction")));
         _s.Promote(Stg, "uninstall", "--server").EnsureOk();
         Assert.False(File.Exists(Path.Combine(Stg, "hooks", "pre-receive")));
+        Assert.False(File.Exists(Path.Combine(Stg, "hooks", "reference-transaction")));
         Assert.Equal(configBefore, LocalConfig());
     }
 

@@ -22,14 +22,14 @@ public static class ReferenceTransactionCommand
         var input = await HookCommand.ReadBoundedAsync(context.Console.OpenStandardInput(), HookCommand.MaxInputBytes);
         if (context.Environment.Get(PendingRecords.InternalVariable) is not null) return ExitCodes.Ok;
         if (state is not ("prepared" or "committed" or "aborted")) return ExitCodes.Ok;
-        if (PushOwner.OfThisPush() is not { } owner) return ExitCodes.Ok;
+        var gitDir = GitDir(context);
+        if (!PendingRecords.MightExist(gitDir) || PushOwner.OfThisPush() is not { } owner) return ExitCodes.Ok;
 
         var refs = (input?.Text ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries)
             .Select(line => line.Split(' '))
             .Where(parts => parts.Length == 3)
             .Select(parts => parts[2].Trim())
             .ToHashSet(StringComparer.Ordinal);
-        var gitDir = GitDir(context);
         var git = GitProcess.Default;
         var pending = new PendingRecords(gitDir, git);
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));

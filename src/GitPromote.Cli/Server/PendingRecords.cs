@@ -46,6 +46,30 @@ public sealed class PendingRecords(string gitDir, GitProcess git)
 
     private readonly GitProcess _git = git.With(new Dictionary<string, string?> { [InternalVariable] = "1" });
 
+    /// <summary>
+    /// False when this repository surely has no pending entry, read from the files-backend layout without running git
+    /// (the reference-transaction hook runs for every ref update, and almost none has one). True when unsure (reftable).
+    /// </summary>
+    public static bool MightExist(string gitDir)
+    {
+        try
+        {
+            if (Directory.Exists(Path.Combine(gitDir, "reftable"))) return true;
+            var loose = Path.Combine(gitDir, "refs", "promote", "pending");
+            if (Directory.Exists(loose) && Directory.EnumerateFileSystemEntries(loose).Any()) return true;
+            var packed = Path.Combine(gitDir, "packed-refs");
+            if (!File.Exists(packed)) return false;
+            using var reader = new StreamReader(packed);
+            while (reader.ReadLine() is { } line)
+                if (line.Contains(" " + Prefix, StringComparison.Ordinal)) return true;
+            return false;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return true;
+        }
+    }
+
     public async Task<string> AddAsync(PushOwner owner, BypassRecord record, CancellationToken cancellationToken)
     {
         var body = new PendingRecordBody { Owner = owner.ToString(), Ref = record.Ref, Commit = record.Commit, Record = RecordJson.BypassBody(record) };
