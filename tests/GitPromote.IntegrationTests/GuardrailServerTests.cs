@@ -10,6 +10,10 @@ public sealed class GuardrailServerTests(InstalledGitPromote installed) : IDispo
     private static readonly Dictionary<string, string?> AsBob = new() { ["GIT_COMMITTER_NAME"] = "Bob Reviewer", ["GIT_COMMITTER_EMAIL"] = "bob@example.com" };
     /// <summary>How Gitea names the pusher to hooks; the server reads it (a plain file:// push names only the account).</summary>
     private static readonly Dictionary<string, string?> DanaOnGitea = new() { ["GITEA_PUSHER_NAME"] = "dana", ["GITEA_PUSHER_EMAIL"] = "dana@example.com" };
+    /// <summary>Bob approving from his clone, and so pushing his approval as himself.</summary>
+    private static readonly Dictionary<string, string?> BobOnGitea = new(AsBob) { ["GITEA_PUSHER_NAME"] = "bob", ["GITEA_PUSHER_EMAIL"] = "bob@example.com" };
+    /// <summary>The pipeline's account, the one listed in promote.recorders.</summary>
+    private static readonly Dictionary<string, string?> AsPipeline = new() { ["GL_USER"] = "pipeline" };
     private readonly Sandbox _s = new(installed);
 
     public void Dispose() => _s.Dispose();
@@ -22,6 +26,7 @@ public sealed class GuardrailServerTests(InstalledGitPromote installed) : IDispo
         _s.Git(app, "push", "--quiet", "--no-verify", "stg", "main").EnsureOk();
         _s.Promote(Stg, "install", "--server", "--env", "stg").EnsureOk();
         _s.Git(Stg, "config", "promote.remote.dev", Path.Combine(_s.Root, "dev.git")).EnsureOk();
+        _s.Git(Stg, "config", "promote.recorders", "pipeline").EnsureOk();
         return app;
     }
 
@@ -42,7 +47,7 @@ public sealed class GuardrailServerTests(InstalledGitPromote installed) : IDispo
         var app = Server();
         var v1 = GreenInDev(app, "v1");
         Push(app, $"{v1}:refs/heads/main").EnsureOk();
-        _s.Promote(app, "record", "stg", v1).EnsureOk();
+        _s.Exec(app, installed.BinaryPath, ["record", "stg", v1], env: AsPipeline).EnsureOk();
         var v2 = GreenInDev(app, "v2");
         Push(app, $"{v2}:refs/heads/main").EnsureOk();
         var v3 = GreenInDev(app, "v3");
@@ -64,11 +69,11 @@ public sealed class GuardrailServerTests(InstalledGitPromote installed) : IDispo
     {
         var app = Server(Sandbox.StandardPolicy.Replace("    remotes: [stg]\n", "    remotes: [stg]\n    approvals: { required: 1 }\n"));
         var commit = GreenInDev(app, "needs review");
-        _s.Promote(app, "approve", "stg", commit).EnsureOk();
+        _s.Exec(app, installed.BinaryPath, ["approve", "stg", commit], env: DanaOnGitea).EnsureOk();
 
         var anonymous = Push(app, $"{commit}:refs/heads/main");
         var own = Push(app, $"{commit}:refs/heads/main", DanaOnGitea);
-        _s.Exec(app, installed.BinaryPath, ["approve", "stg", commit], env: AsBob).EnsureOk();
+        _s.Exec(app, installed.BinaryPath, ["approve", "stg", commit], env: BobOnGitea).EnsureOk();
         var approved = Push(app, $"{commit}:refs/heads/main", DanaOnGitea);
 
         Assert.Contains("[approvals] could not tell who is pushing", anonymous.Stderr);

@@ -9,6 +9,8 @@ namespace GitPromote.IntegrationTests;
 public sealed class ServerHookTests(InstalledGitPromote installed) : IDisposable
 {
     private const string GoodJustification = "INC-12: db failover, hotfix approved";
+    /// <summary>The pipeline's account, the one listed in promote.recorders (gitolite names pushers in GL_USER).</summary>
+    private static readonly Dictionary<string, string?> AsPipeline = new() { ["GL_USER"] = "pipeline" };
     public static readonly TheoryData<string> Transports = new() { "file", "daemon" };
 
     private readonly Sandbox _s = new(installed);
@@ -62,7 +64,7 @@ public sealed class ServerHookTests(InstalledGitPromote installed) : IDisposable
         var app = Server();
         var v1 = GreenInDev(app, "v1");
         Push(transport, app, $"{v1}:refs/heads/main").EnsureOk();
-        _s.Promote(app, "record", "stg", v1).EnsureOk();
+        _s.Exec(app, installed.BinaryPath, ["record", "stg", v1], env: AsPipeline).EnsureOk();
         var v2 = GreenInDev(app, "v2");
         Push(transport, app, $"{v2}:refs/heads/main").EnsureOk();
 
@@ -196,17 +198,16 @@ public sealed class ServerHookTests(InstalledGitPromote installed) : IDisposable
     }
 
     [Fact]
-    public void Without_a_deploy_branch_or_a_policy_file_every_push_is_refused_with_the_reason()
+    public void Install_without_a_deploy_branch_or_a_policy_file_is_refused_with_the_reason()
     {
-        var app = Server(seed: false);
-        var green = GreenInDev(app, "tested");
+        _s.Project();
 
-        var push = Push("file", app, $"{green}:refs/heads/main");
+        var install = _s.Promote(Stg, "install", "--server", "--env", "stg");
 
-        Assert.NotEqual(0, push.ExitCode);
-        Assert.Contains("remote: git-promote: push refused: no policy: this repository has no deploy branch yet (main)", push.Stderr);
-        Assert.Contains("git promote install --server --env <env> --policy FILE", push.Stderr);
-        Assert.Equal("", _s.RemoteRef(Stg, "refs/heads/main"));
+        Assert.Equal(2, install.ExitCode);
+        Assert.Contains("HEAD names main, which does not exist yet: a pusher could create it and write the policy there", install.Stderr);
+        Assert.Contains("or name a policy file with --policy FILE", install.Stderr);
+        Assert.False(File.Exists(Path.Combine(Stg, "hooks", "pre-receive")));
     }
 
     public static readonly TheoryData<string, string> UntrustedPolicies = new()
@@ -222,7 +223,12 @@ public sealed class ServerHookTests(InstalledGitPromote installed) : IDisposable
     [MemberData(nameof(UntrustedPolicies))]
     public void A_policy_on_the_deploy_branch_that_cannot_be_trusted_refuses_every_push(string policy, string expected)
     {
-        var app = Server(policy);
+        var app = Server();
+        // The deploy branch later gets a policy that cannot be trusted (written on the server, around the guard).
+        File.WriteAllText(Path.Combine(app, ".promote.yml"), policy);
+        var broken = _s.Commit(app, "broken policy");
+        Push("file", app, $"{broken}:refs/heads/incoming").EnsureOk();
+        _s.Git(Stg, "update-ref", "refs/heads/main", broken).EnsureOk();
         var deployed = _s.RemoteRef(Stg, "refs/heads/main");
         var feature = _s.Commit(app, "feature");
 
@@ -469,8 +475,10 @@ public sealed class ServerHookTests(InstalledGitPromote installed) : IDisposable
         Assert.Equal(hook, File.ReadAllText(Path.Combine(Stg, "hooks", "pre-receive")));
         Assert.Contains($"bin='{installed.BinaryPath}'", hook);
         Assert.Equal("stg", _s.Git(Stg, "config", "promote.environment").Stdout.Trim());
+        Assert.True(File.Exists(Path.Combine(Stg, "hooks", "reference-transaction")));
         _s.Promote(Stg, "uninstall", "--server").EnsureOk();
         Assert.False(File.Exists(Path.Combine(Stg, "hooks", "pre-receive")));
+        Assert.False(File.Exists(Path.Combine(Stg, "hooks", "reference-transaction")));
         Assert.Equal(configBefore, LocalConfig());
     }
 
@@ -516,6 +524,7 @@ public sealed class ServerHookTests(InstalledGitPromote installed) : IDisposable
         if (seed) _s.Git(app, "push", "--quiet", "--no-verify", "stg", "main").EnsureOk();
         _s.Promote(Stg, ["install", "--server", "--env", "stg", .. installArgs ?? []]).EnsureOk();
         _s.Git(Stg, "config", "promote.remote.dev", Path.Combine(_s.Root, "dev.git")).EnsureOk();
+        _s.Git(Stg, "config", "promote.recorders", "pipeline").EnsureOk();
         return app;
     }
 

@@ -33,11 +33,14 @@ public static class AuditCommand
         using var deadline = new CancellationTokenSource(policy.Timeout);
         var entries = new List<Entry>();
         var failures = new List<(string Env, string What, EvidenceFailure Failure)>();
+        var skipped = new List<(string Env, string Ref)>();
         foreach (var env in bypassEnvs)
         {
             try
             {
-                entries.AddRange((await provider.OpenStore(env).ListBypassesAsync(deadline.Token)).Select(Bypass));
+                var store = provider.OpenStore(env);
+                entries.AddRange((await store.ListBypassesAsync(deadline.Token)).Select(Bypass));
+                if (store is IReportsUnreadableRecords bad) skipped.AddRange(bad.Unreadable.Select(r => (env.Name, r)));
             }
             catch (EvidenceUnavailableException e)
             {
@@ -59,6 +62,7 @@ public static class AuditCommand
                     entries.Add(Revoked(lifted.Revocation, lifted));
                     entries.Add(Lifted(lifted));
                 }
+                if (store is IReportsUnreadableRecords bad) skipped.AddRange(bad.Unreadable.Select(r => (env.Name, r)));
             }
             catch (EvidenceUnavailableException e)
             {
@@ -86,6 +90,9 @@ public static class AuditCommand
                 context.Console.Out.WriteLine($"{e.At.ToUniversalTime():yyyy-MM-dd HH:mm:ss}Z  {e.Environment,-6} {ObjectIds.Short(e.Commit)}  {e.Text}");
         }
 
+        // A record that cannot be read is named, not allowed to hide the others: the audit goes on without it.
+        foreach (var (env, skippedRef) in skipped.Distinct())
+            context.Console.Error.WriteLine($"git-promote: skipped a record of {env} that cannot be read: {skippedRef} (not a well-formed record, or its commit is missing)");
         foreach (var (env, what, failure) in failures)
             context.Console.Error.WriteLine($"git-promote: could not read the {what} of {env}: {failure.What}: {failure.Why} ({failure.Todo})");
         return failures.Count == 0 ? ExitCodes.Ok : ExitCodes.Blocked;

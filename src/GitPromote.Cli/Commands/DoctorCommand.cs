@@ -19,7 +19,7 @@ namespace GitPromote.Cli.Commands;
 /// </summary>
 public static class DoctorCommand
 {
-    public const string Usage = "git promote doctor [--json]";
+    public const string Usage = "git promote doctor [--server] [--json]";
 
     public enum Status { Ok, Warn, Fail }
 
@@ -28,8 +28,11 @@ public static class DoctorCommand
 
     public static async Task<int> RunAsync(CommandContext context, IReadOnlyList<string> args)
     {
-        var a = ArgumentReader.Parse(args, ["--json"], []).ExpectAtMost(0, Usage);
+        var a = ArgumentReader.Parse(args, ["--json", "--server"], []).ExpectAtMost(0, Usage);
         using var workspace = Workspace.Find(context);
+        if (a.Has("--server") && workspace.WorkTree is not null)
+            throw CommandFailedException.Usage("--server is for the bare repository on the server, and this one has a work tree",
+                "cd into the bare repository (e.g. /srv/git/orders-stg.git)");
         var checks = new List<Check>();
 
         var policy = CheckPolicy(workspace, checks);
@@ -107,6 +110,7 @@ public static class DoctorCommand
                 ? new Check("hooks", "pre-receive", Status.Ok, $"git-promote's shim is {own}")
                 : new Check("hooks", "pre-receive", Status.Fail, "no git-promote pre-receive hook: pushes to this repository are not checked",
                     "git promote install --server --env <env>");
+            foreach (var check in Server.ServerDoctor.Checks(context, workspace)) yield return check;
             yield break;
         }
 

@@ -27,6 +27,11 @@ public static class HookCommand
             if (a.Positionals.Count != 1) throw CommandFailedException.Usage("pre-receive takes no arguments", $"usage: {PreReceiveCommand.Usage}");
             return await PreReceiveCommand.RunAsync(context);
         }
+        if (hook == "reference-transaction")
+        {
+            if (a.Positionals.Count != 2) throw CommandFailedException.Usage("reference-transaction takes the state git passes", $"usage: {ReferenceTransactionCommand.Usage}");
+            return await ReferenceTransactionCommand.RunAsync(context, a.Positionals[1]);
+        }
         if (hook != "pre-push")
             throw CommandFailedException.Usage(hook is null ? "which hook? expected: pre-push or pre-receive" : $"unknown hook '{hook}'", $"usage: {Usage}");
         if (a.Positionals.Count != 3)
@@ -96,6 +101,7 @@ public static class HookCommand
     /// <summary>
     /// Marks a push that moves a deploy branch back (the new commit is an ancestor of the remote's tip): it is then a
     /// rollback even where the previous environment still has the commit green (rollbacks skip soak and approvals).
+    /// A push that moves it forward is marked too: it is never a rollback.
     /// For very large pushes it is skipped to keep the hook fast; the rules then judge those refs as promotions,
     /// which is stricter, never looser.
     /// </summary>
@@ -105,7 +111,9 @@ public static class HookCommand
         if (policy.Rollback != RollbackMode.PreviouslyGreen || deployRefCount > maxAncestryChecks
             || update.IsDeletion || update.IsCreation || update.Commit is null || !EnvironmentRouter.IsDeployBranch(policy, update.RemoteRef))
             return update;
-        return update with { RewindsTarget = repository.IsAncestor(update.Commit, update.OldId) == true && update.Commit != update.OldId };
+        if (update.Commit == update.OldId) return update;
+        if (repository.IsAncestor(update.Commit, update.OldId) == true) return update with { RewindsTarget = true };
+        return update with { FastForwards = repository.IsAncestor(update.OldId, update.Commit) == true };
     }
 
     private static string? NamedRemoteFor(Workspace workspace, string url) =>

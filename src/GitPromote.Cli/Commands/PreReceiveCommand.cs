@@ -36,8 +36,9 @@ public static class PreReceiveCommand
             return Refuse(context, ExitCodes.UsageOrPolicy, $"this repository's guard is not configured (git config {ServerSettings.EnvironmentKey})",
                 "the server admin runs: git promote install --server --env <env>");
 
-        if (TamperedRecord(parsed.Updates) is { } tampered)
-            return Refuse(context, ExitCodes.Blocked, tampered);
+        var pusher = Pusher.From(context.Environment);
+        if (PushedRecords.Judge(parsed.Updates, envName, pusher, settings.Recorders, repository) is { } refused)
+            return Refuse(context, ExitCodes.Blocked, refused.Why, refused.Todo);
 
         // The repository's own pre-receive (kept as pre-receive.local by the installer) decides first: a bypass is
         // recorded only when nothing after this guard can still refuse the push.
@@ -67,7 +68,6 @@ public static class PreReceiveCommand
         var request = new PushRequest(target.Name, workspace.GitDir, updates);
         var plan = PromotionEngine.PlanFor(policy, request, target);
         var bypass = PushOptions.BypassJustification(PushOptions.Read(context.Environment));
-        var pusher = Pusher.From(context.Environment);
         // Approvals in git stores are keyed by email: only a server that names the pusher by email can tell theirs apart
         // (else, and for SSM stores keyed by AWS callers, the approvals rule refuses rather than guess).
         var push = new PushContext(pusher, context.Clock.Now, bypass)
@@ -75,12 +75,13 @@ public static class PreReceiveCommand
             StoreIdentity = target.RequiredApprovals > 0 && !target.StoresInSsm && pusher.Email.Length > 0 ? pusher : null,
         };
 
-        var outside = Quarantine.From(context.Environment).Outside(GitProcess.Default);
+        using var deadline = new CancellationTokenSource(settings.BudgetFor(policy));
+        // A bypass becomes a record only when git updates the ref (reference-transaction); here it is a pending entry.
+        var pending = new PendingRecords(workspace.GitDir, Quarantine.From(context.Environment).Outside(GitProcess.Default));
         var provider = new ServerEvidenceProvider(workspace.EvidenceProvider(policy), target,
             new LocalGreenReader(workspace.GitDir, target, GitProcess.Default),
-            new LocalRecordStore(new GitLocation(workspace.GitDir, workspace.GitDir, null), target, outside),
+            new PendingRecordStore(pending, target, PushOwner.OfThisPush, () => ConfirmHookInstalled(workspace.GitDir)),
             new LocalGuardStore(repository, target));
-        using var deadline = new CancellationTokenSource(settings.BudgetFor(policy));
         var gate = new PushGate(provider, workspace.Cache(policy), repository);
         var result = await gate.DecideAsync(policy, request, plan, push, deadline.Token);
 
@@ -92,29 +93,14 @@ public static class PreReceiveCommand
     public static BypassHint BypassHint(string remoteName) =>
         new($"git push -o {PushOptions.BypassKey}=\"{{justification}}\" {remoteName} ...");
 
-    /// <summary>
-    /// The audit trail is append-only: bypass records and lifted revocations are never changed or deleted, and a
-    /// revocation goes away only in the same push that records it as lifted (what <c>record --force</c> does).
-    /// </summary>
-    private static string? TamperedRecord(IReadOnlyList<RefUpdate> updates)
+    /// <summary>True when git will run git-promote's reference-transaction hook in this repository (hooks/ or core.hooksPath).</summary>
+    private static bool ConfirmHookInstalled(string gitDir)
     {
-        foreach (var u in updates)
-        {
-            if (u.IsCreation) continue;
-            if (u.RemoteRef.StartsWith(GitRecordStore.BypassPrefix, StringComparison.Ordinal))
-                return $"{u.RemoteRef} is a bypass record: records are never changed or deleted";
-            if (u.RemoteRef.StartsWith(GitGuardRefs.LiftedPrefix, StringComparison.Ordinal))
-                return $"{u.RemoteRef} records a lifted revocation: records are never changed or deleted";
-            if (u.RemoteRef.StartsWith(GitGuardRefs.RevokedPrefix, StringComparison.Ordinal))
-            {
-                var commit = u.RemoteRef[GitGuardRefs.RevokedPrefix.Length..];
-                var lifted = updates.Any(l => l.IsCreation && l.RemoteRef.StartsWith(GitGuardRefs.LiftedPrefix, StringComparison.Ordinal)
-                    && l.RemoteRef.Contains(commit, StringComparison.Ordinal));
-                if (!u.IsDeletion || !lifted)
-                    return $"{u.RemoteRef} is a revocation: it is lifted only by git promote record --force, which keeps it for the audit";
-            }
-        }
-        return null;
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var r = GitProcess.Default.Run(gitDir, ["--git-dir=" + gitDir, "rev-parse", "--git-path", "hooks/" + ServerInstall.ConfirmHookName], null, deadline.Token);
+        if (r.ExitCode != 0) return false;
+        var path = Path.GetFullPath(r.StdoutText.Trim(), gitDir);
+        return ServerInstall.IsConfirmHook(path);
     }
 
     private static int Refuse(CommandContext context, int exitCode, string why, string? todo = null)

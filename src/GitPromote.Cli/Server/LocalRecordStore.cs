@@ -11,13 +11,17 @@ namespace GitPromote.Cli.Server;
 /// <summary>
 /// Bypass records of the environment this server repository is, written into the repository itself in the same
 /// shape the client writes them remotely (an annotated tag at a new <c>refs/promote/bypass/&lt;time&gt;-&lt;commit&gt;-&lt;random&gt;</c>),
-/// so <c>git promote audit</c> from any clone reads them. The ref is created outside the quarantine, where git allows it.
+/// so <c>git promote audit</c> from any clone reads them. Written by the reference-transaction hook once git has moved
+/// the push's objects out of quarantine and locked its refs (<see cref="PendingRecords"/>), never from pre-receive.
 /// </summary>
-public sealed class LocalRecordStore(GitLocation location, EnvironmentPolicy environment, GitProcess outsideQuarantine) : IRecordStore
+public sealed class LocalRecordStore(GitLocation location, string environment, GitProcess outsideQuarantine) : IRecordStore
 {
-    public string Label => $"git refs of {environment.Name} (this repository)";
+    public string Label => $"git refs of {environment} (this repository)";
 
-    public Task RecordBypassAsync(BypassRecord record, CancellationToken cancellationToken)
+    public Task RecordBypassAsync(BypassRecord record, CancellationToken cancellationToken) => WriteBypassAsync(record, cancellationToken);
+
+    /// <summary>Writes the record and returns its ref.</summary>
+    public async Task<string> WriteBypassAsync(BypassRecord record, CancellationToken cancellationToken)
     {
         if (!ObjectIds.IsValid(record.Commit)) throw new ArgumentException($"not a full commit id: '{record.Commit}'", nameof(record));
         var what = $"cannot record the bypass of {ObjectIds.Short(record.Commit)} in this repository";
@@ -32,7 +36,9 @@ public sealed class LocalRecordStore(GitLocation location, EnvironmentPolicy env
         {
             throw Unavailable(what, e.Message);
         }
-        return CreateRefAsync(RefName(record), tag, what, cancellationToken);
+        var name = RefName(record);
+        await CreateRefAsync(name, tag, what, cancellationToken);
+        return name;
     }
 
     private async Task CreateRefAsync(string refName, string target, string what, CancellationToken cancellationToken)

@@ -3,32 +3,56 @@ using GitPromote.Core.Evidence;
 
 namespace GitPromote.Cli.Server;
 
+/// <summary>Who is pushing, and which variable of the server said so (null: nobody did).</summary>
+public sealed record PusherSource(Identity Identity, string? Variable)
+{
+    /// <summary>
+    /// The pusher is the operating-system account git runs as (an SSH login): with a shared account such as
+    /// <c>git@host</c>, every key is that one name.
+    /// </summary>
+    public bool IsAccount => Variable is "USER" or "LOGNAME";
+}
+
 /// <summary>
 /// Who is pushing, as the server that runs the hook knows it. The client's git config is not asked: on a
 /// server only the server's own account of the pusher counts.
 /// </summary>
 public static class Pusher
 {
+    /// <summary>
+    /// Set by the admin per SSH key (<c>authorized_keys</c> <c>environment=</c> or <c>command=</c>) or by a wrapper, to
+    /// name the person behind a shared account. Never accept it from clients (sshd's <c>AcceptEnv</c>).
+    /// </summary>
+    public const string PusherVariable = "PROMOTE_PUSHER";
+
     private const int MaxLength = 100;
 
     /// <summary>
-    /// In order: GitLab (<c>GL_USERNAME</c>), GitHub Enterprise (<c>GITHUB_USER_LOGIN</c>), Gitea (<c>GITEA_PUSHER_NAME</c>, <c>GITEA_PUSHER_EMAIL</c>), an HTTP server's
-    /// authenticated user (<c>REMOTE_USER</c>), the account git runs as (<c>USER</c>/<c>LOGNAME</c>: the SSH login, or
-    /// the local user of a file:// push); else unknown. git daemon is anonymous: its account is the daemon's, not the
-    /// pusher's, so a push it serves (it sets <c>REMOTE_ADDR</c>, an SSH session does not) is by "unknown".
+    /// In order: <c>PROMOTE_PUSHER</c> (the admin's name for an SSH key), GitLab (<c>GL_USERNAME</c>), gitolite
+    /// (<c>GL_USER</c>), GitHub Enterprise (<c>GITHUB_USER_LOGIN</c>), Gitea and Forgejo (<c>GITEA_PUSHER_NAME</c>,
+    /// <c>GITEA_PUSHER_EMAIL</c>), an HTTP server's authenticated user (<c>REMOTE_USER</c>), the account git runs as
+    /// (<c>USER</c>/<c>LOGNAME</c>: the SSH login, or the local user of a file:// push); else unknown. git daemon is
+    /// anonymous: its account is the daemon's, not the pusher's, so a push it serves (it sets <c>REMOTE_ADDR</c>, an
+    /// SSH session does not) is by "unknown".
     /// </summary>
-    public static Identity From(IProcessEnvironment environment)
+    public static Identity From(IProcessEnvironment environment) => Describe(environment).Identity;
+
+    public static PusherSource Describe(IProcessEnvironment environment)
     {
         string? Get(string name) => environment.Get(name) is { } v && !string.IsNullOrWhiteSpace(v) ? Clean(v) : null;
 
-        if (Get("GL_USERNAME") is { } gitlab) return new Identity(gitlab, "");
-        if (Get("GITHUB_USER_LOGIN") is { } github) return new Identity(github, "");
-        if (Get("GITEA_PUSHER_NAME") is { } gitea) return new Identity(gitea, Get("GITEA_PUSHER_EMAIL") ?? "");
-        if (Get("REMOTE_USER") is { } http) return new Identity(http, "");
+        foreach (var variable in new[] { PusherVariable, "GL_USERNAME", "GL_USER", "GITHUB_USER_LOGIN" })
+            if (Get(variable) is { } name) return new PusherSource(new Identity(name, ""), variable);
+        if (Get("GITEA_PUSHER_NAME") is { } gitea) return new PusherSource(new Identity(gitea, Get("GITEA_PUSHER_EMAIL") ?? ""), "GITEA_PUSHER_NAME");
+        if (Get("REMOTE_USER") is { } http) return new PusherSource(new Identity(http, ""), "REMOTE_USER");
         var viaSsh = Get("SSH_CONNECTION") is not null || Get("SSH_CLIENT") is not null;
         var viaDaemon = Get("REMOTE_ADDR") is not null;
-        if ((viaSsh || !viaDaemon) && (Get("USER") ?? Get("LOGNAME")) is { } account) return new Identity(account, "");
-        return Identity.Unknown;
+        if (viaSsh || !viaDaemon)
+        {
+            if (Get("USER") is { } user) return new PusherSource(new Identity(user, ""), "USER");
+            if (Get("LOGNAME") is { } login) return new PusherSource(new Identity(login, ""), "LOGNAME");
+        }
+        return new PusherSource(Identity.Unknown, null);
     }
 
     private static string Clean(string value)

@@ -18,6 +18,9 @@ public static class ServerInstall
     public const string UninstallUsage = "git promote uninstall --server";
     public const string HookName = "pre-receive";
     public const string KeptHookName = "pre-receive.local";
+    /// <summary>The hook that turns a pre-receive's pending bypass into a record exactly when git updates the ref.</summary>
+    public const string ConfirmHookName = "reference-transaction";
+    private const string ConfirmHookMarker = "git-promote-shim: reference-transaction";
 
     private const string PushOptionsKey = "receive.advertisePushOptions";
     private const string PreviousPushOptionsKey = "promote.previousAdvertisePushOptions";
@@ -34,6 +37,11 @@ public static class ServerInstall
         var shim = ReadShim(a.Value("--hooks-dir"));
         var policyFile = a.Value("--policy") is { } p ? Path.GetFullPath(p, context.Environment.CurrentDirectory) : null;
         if (policyFile is not null) CheckPolicy(policyFile, envName, workspace.GitDir);
+        var policyRef = policyFile is null ? PinPolicyBranch(workspace, envName) : null;
+        var confirm = Path.Combine(hooks, ConfirmHookName);
+        if (File.Exists(confirm) && !IsConfirmHook(confirm))
+            throw new CommandFailedException(ExitCodes.UsageOrPolicy, $"{confirm} exists and is not git-promote's",
+                "git-promote needs that hook to record a bypass exactly when its push lands: merge the two yourself (docs/server.md), then install again");
 
         var hook = Path.Combine(hooks, HookName);
         var kept = Path.Combine(hooks, KeptHookName);
@@ -54,16 +62,27 @@ public static class ServerInstall
         }
 
         WriteAtomically(hook, shim.Replace(BinaryLine, $"bin={ShellQuote(InstalledLayout.BinaryPath)}"));
+        WriteAtomically(confirm, ConfirmHookText(InstalledLayout.BinaryPath));
         config.Set(ServerSettings.EnvironmentKey, envName);
-        if (policyFile is not null) config.Set(ServerSettings.PolicyKey, policyFile);
+        if (policyFile is not null)
+        {
+            config.Set(ServerSettings.PolicyKey, policyFile);
+            config.Unset(ServerSettings.PolicyRefKey);
+        }
+        else
+        {
+            config.Set(ServerSettings.PolicyRefKey, policyRef!);
+        }
         if (config.Get(PreviousPushOptionsKey) is null) config.Set(PreviousPushOptionsKey, config.Get(PushOptionsKey) ?? WasUnset);
         config.Set(PushOptionsKey, "true");
 
-        var source = config.Get(ServerSettings.PolicyKey) is { } file ? file : $"{PromotionPolicy.FileName} on the deploy branch, as it is before each push";
+        var source = config.Get(ServerSettings.PolicyKey) is { } file ? file : $"{PromotionPolicy.FileName} on {policyRef} (pinned), as it is before each push";
         context.Console.Out.WriteLine($"installed: {hook} guards this repository as environment '{envName}'");
         context.Console.Out.WriteLine($"  policy: {source}");
         context.Console.Out.WriteLine($"  bypass: git push -o {PushOptions.BypassKey}=\"<justification>\" (push options are on)");
+        context.Console.Out.WriteLine($"  records: {confirm} writes a bypass record exactly when git updates the ref");
         context.Console.Out.WriteLine("  git evidence of the previous environment: git config promote.remote.<env> <url>");
+        context.Console.Out.WriteLine($"  green records on this repository: only pushers in git config {Core.Evidence.RecordWriters.ConfigKey} (add the pipeline's account)");
         return ExitCodes.Ok;
     }
 
@@ -87,6 +106,8 @@ public static class ServerInstall
             return ExitCodes.Ok;
         }
         if (File.Exists(hook)) File.Delete(hook);
+        var confirm = Path.Combine(hooks, ConfirmHookName);
+        if (IsConfirmHook(confirm)) File.Delete(confirm);
         if (File.Exists(kept))
         {
             File.Move(kept, hook);
@@ -94,6 +115,7 @@ public static class ServerInstall
         }
         config.Unset(ServerSettings.EnvironmentKey);
         config.Unset(ServerSettings.PolicyKey);
+        config.Unset(ServerSettings.PolicyRefKey);
         if (config.Get(PreviousPushOptionsKey) is { } previous)
         {
             if (previous == WasUnset) config.Unset(PushOptionsKey);
@@ -164,6 +186,70 @@ public static class ServerInstall
     }
 
     private static bool IsOurs(string hook) => Shims.IsShim(hook) == true;
+
+    /// <summary>
+    /// The branch the policy will be read from, pinned now: the one HEAD names. It must exist (an unborn HEAD, such as
+    /// <c>master</c> in a repository that receives <c>main</c>, is a branch any pusher could create) and carry a policy
+    /// that guards it and defines this environment.
+    /// </summary>
+    private static string PinPolicyBranch(Workspace workspace, string envName)
+    {
+        var head = ServerPolicySource.HeadTarget(workspace.GitDir)
+            ?? throw CommandFailedException.Usage("HEAD of this repository names no branch, so there is no policy branch to pin",
+                "point HEAD at the deploy branch (git symbolic-ref HEAD refs/heads/main), or name a policy file with --policy FILE");
+        var shortName = head["refs/heads/".Length..];
+        if (workspace.Repository.ResolveCommit(head) is null)
+            throw CommandFailedException.Usage(
+                $"HEAD names {shortName}, which does not exist yet: a pusher could create it and write the policy there",
+                $"push the deploy branch first, or point HEAD at it (git symbolic-ref HEAD refs/heads/<branch>), or name a policy file with --policy FILE");
+        var trusted = ServerPolicySource.FromBranch(workspace.Repository, head, "the branch HEAD names", PolicySource.DefaultName(workspace.GitDir));
+        if (trusted.Loaded is not { } loaded) throw CommandFailedException.Usage(trusted.Problem!, "fix the policy on that branch, or name a policy file with --policy FILE");
+        var env = loaded.Policy.FindEnvironment(envName) ?? throw CommandFailedException.Usage($"--env {envName}: {loaded.DisplayPath} has no such environment",
+            $"environments there: {string.Join(", ", loaded.Policy.Environments.Select(x => x.Name))}");
+        if (loaded.Policy.PreviousOf(env) is null)
+            throw CommandFailedException.Usage($"--env {envName} is the first environment of {loaded.DisplayPath}: it has no gate to enforce");
+        return head;
+    }
+
+    internal static bool IsConfirmHook(string path)
+    {
+        try
+        {
+            if (!File.Exists(path)) return false;
+            if (!OperatingSystem.IsWindows() && (File.GetUnixFileMode(path) & UnixFileMode.UserExecute) == 0) return false;
+            using var reader = new StreamReader(path);
+            var head = new char[512];
+            var n = reader.Read(head, 0, head.Length);
+            return new string(head, 0, n).Contains(ConfirmHookMarker, StringComparison.Ordinal);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// The reference-transaction hook. Without its binary it still refuses to let a ref move while a bypass of a push
+    /// is pending (that push's record could not be written); every other ref update passes.
+    /// </summary>
+    private static string ConfirmHookText(string binary) => $$"""
+        #!/bin/sh
+        # {{ConfirmHookMarker}} hook installed by git promote install --server. Do not edit: uninstall removes it.
+        # Writes the bypass record of a push exactly when git updates the push's refs (prepared), and removes it if git
+        # aborts; every other ref update passes untouched.
+        bin={{ShellQuote(binary)}}
+        [ -x "$bin" ] || bin=$(command -v git-promote 2>/dev/null) || bin=
+        if [ -n "$bin" ]; then
+          exec "$bin" hook reference-transaction "$@"
+        fi
+        if [ "$1" = prepared ] && [ -n "$(git for-each-ref --count=1 refs/promote/pending/ 2>/dev/null)" ]; then
+          echo "git-promote: push refused: this repository's guard cannot run (git-promote not found)." >&2
+          exit 1
+        fi
+        cat >/dev/null
+        exit 0
+
+        """;
 
     private static void WriteAtomically(string path, string text)
     {

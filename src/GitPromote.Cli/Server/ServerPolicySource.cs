@@ -10,69 +10,69 @@ namespace GitPromote.Cli.Server;
 public sealed record TrustedPolicy(LoadedPolicy? Loaded, string? Problem, string? Todo);
 
 /// <summary>
-/// Where the server's policy comes from: the file the admin named (<c>promote.policy</c>), or <c>.promote.yml</c> on
-/// the deploy branch as it is before this push. Never from the commits being pushed: during pre-receive the refs
-/// still hold their old values, and only refs are read here, so a push that edits the policy is judged by the old one.
+/// Where the server's policy comes from: the file the admin named (<c>promote.policy</c>), or <c>.promote.yml</c> on the
+/// branch pinned at install (<c>promote.policyRef</c>) as it is before this push. Never from the commits being pushed:
+/// during pre-receive the refs still hold their old values, and only refs are read here, so a push that edits the
+/// policy is judged by the old one. Never from a branch a pusher could create: a missing policy branch refuses every
+/// push instead of falling back to another. Messages name settings, never the server's file paths (pushers read them).
 /// </summary>
 public static class ServerPolicySource
 {
-    private const string Fallback = "refs/heads/main";
+    /// <summary>How a policy file is named to pushers: by its setting, not by its path on the server.</summary>
+    public const string FileDisplayName = "the server's policy (git config " + ServerSettings.PolicyKey + ")";
 
     public static TrustedPolicy Load(IGitRepository repository, ServerSettings settings, string defaultName) =>
-        settings.PolicyFile is { } file ? FromFile(file, defaultName) : FromDeployBranch(repository, defaultName);
+        settings.PolicyFile is { } file ? FromFile(file, defaultName)
+        : settings.PolicyRef is { } pinned ? FromBranch(repository, pinned, $"the policy branch pinned at install (git config {ServerSettings.PolicyRefKey})", defaultName)
+        : HeadTarget(repository.GitDir) is { } head ? FromBranch(repository, head, "the branch HEAD names", defaultName)
+        : new TrustedPolicy(null, "no policy: HEAD names no branch, and no policy is pinned", InstallTodo);
+
+    private const string InstallTodo = "ask the server admin to pin one: git promote install --server --env <env> [--policy FILE]";
 
     private static TrustedPolicy FromFile(string path, string defaultName)
     {
         const string todo = "ask the server admin to fix git config " + ServerSettings.PolicyKey;
         if (!Path.IsPathFullyQualified(path))
-            return new TrustedPolicy(null, $"git config {ServerSettings.PolicyKey} must be an absolute path, not '{path}'", todo);
+            return new TrustedPolicy(null, $"git config {ServerSettings.PolicyKey} must be an absolute path", todo);
         var info = new FileInfo(path);
         if (!info.Exists)
-            return new TrustedPolicy(null, $"the policy file {path} (git config {ServerSettings.PolicyKey}) does not exist", todo);
+            return new TrustedPolicy(null, $"{FileDisplayName} does not exist", todo);
         if (info.Length > PolicyLoader.MaxBytes)
-            return new TrustedPolicy(null, $"the policy file {path} is larger than {PolicyLoader.MaxBytes} bytes", todo);
+            return new TrustedPolicy(null, $"{FileDisplayName} is larger than {PolicyLoader.MaxBytes} bytes", todo);
         string text;
         try { text = File.ReadAllText(path); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            return new TrustedPolicy(null, $"the policy file {path} cannot be read ({e.Message})", todo);
+            return new TrustedPolicy(null, $"{FileDisplayName} cannot be read ({e.GetType().Name})", todo);
         }
-        return new TrustedPolicy(PolicySource.FromText(text, path, defaultName), null, null);
+        return new TrustedPolicy(PolicySource.FromText(text, FileDisplayName, defaultName), null, null);
     }
 
     /// <summary>
-    /// The deploy branch is the one the bare repository's HEAD names (main unless the admin pointed HEAD elsewhere),
-    /// else main. The policy read there must itself name that branch as a deploy branch: a policy on an unguarded
-    /// branch could be rewritten by any push, so it is not trusted.
+    /// The policy on <paramref name="branch"/>. It must itself name that branch as a deploy branch: a policy on an
+    /// unguarded branch could be rewritten by any push, so it is not trusted. A missing branch is no policy: a pusher
+    /// could create it.
     /// </summary>
-    private static TrustedPolicy FromDeployBranch(IGitRepository repository, string defaultName)
+    internal static TrustedPolicy FromBranch(IGitRepository repository, string branch, string what, string defaultName)
     {
-        var todo = "the server admin can name a policy file: git promote install --server --env <env> --policy FILE";
-        var candidates = new[] { HeadTarget(repository.GitDir), Fallback }.OfType<string>().Distinct(StringComparer.Ordinal).ToList();
-        foreach (var branch in candidates)
-        {
-            // One read in the common case; only a missing file needs the second look (no branch, or a branch without it).
-            var text = repository.ReadFileAt(branch, PromotionPolicy.FileName);
-            if (text is null && repository.ResolveCommit(branch) is null) continue;
-            var shortName = VerdictRenderer.ShortRef(branch);
-            if (text is null)
-                return new TrustedPolicy(null, $"the deploy branch {shortName} has no {PromotionPolicy.FileName}", todo);
-            if (text.Length > PolicyLoader.MaxBytes)
-                return new TrustedPolicy(null, $"{shortName}:{PromotionPolicy.FileName} is larger than {PolicyLoader.MaxBytes} bytes", todo);
-            var loaded = PolicySource.FromText(text, $"{shortName}:{PromotionPolicy.FileName}", defaultName);
-            if (!EnvironmentRouter.IsDeployBranch(loaded.Policy, branch))
-                return new TrustedPolicy(null,
-                    $"{shortName}:{PromotionPolicy.FileName} does not list {shortName} in 'branches', so it is not guarded and cannot be trusted",
-                    todo);
-            return new TrustedPolicy(loaded, null, null);
-        }
-        return new TrustedPolicy(null,
-            $"no policy: this repository has no deploy branch yet ({string.Join(", ", candidates.Select(VerdictRenderer.ShortRef))})",
-            todo + ", or push the first commit before installing the hook");
+        var shortName = VerdictRenderer.ShortRef(branch);
+        // One read in the common case; only a missing file needs the second look (no branch, or a branch without it).
+        var text = repository.ReadFileAt(branch, PromotionPolicy.FileName);
+        if (text is null && repository.ResolveCommit(branch) is null)
+            return new TrustedPolicy(null, $"no policy: {what}, {shortName}, does not exist", InstallTodo + ", or push the branch first");
+        if (text is null)
+            return new TrustedPolicy(null, $"the deploy branch {shortName} has no {PromotionPolicy.FileName}", InstallTodo);
+        if (text.Length > PolicyLoader.MaxBytes)
+            return new TrustedPolicy(null, $"{shortName}:{PromotionPolicy.FileName} is larger than {PolicyLoader.MaxBytes} bytes", InstallTodo);
+        var loaded = PolicySource.FromText(text, $"{shortName}:{PromotionPolicy.FileName}", defaultName);
+        if (!EnvironmentRouter.IsDeployBranch(loaded.Policy, branch))
+            return new TrustedPolicy(null,
+                $"{shortName}:{PromotionPolicy.FileName} does not list {shortName} in 'branches', so it is not guarded and cannot be trusted", InstallTodo);
+        return new TrustedPolicy(loaded, null, null);
     }
 
     /// <summary>The branch HEAD names (<c>ref: refs/heads/x</c>); null when HEAD is detached or unreadable.</summary>
-    private static string? HeadTarget(string gitDir)
+    internal static string? HeadTarget(string gitDir)
     {
         try
         {

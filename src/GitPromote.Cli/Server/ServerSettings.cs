@@ -13,6 +13,14 @@ public sealed record ServerSettings(string? Environment, string? PolicyFile, Tim
 {
     public const string EnvironmentKey = "promote.environment";
     public const string PolicyKey = "promote.policy";
+    /// <summary>The branch the policy is read from, pinned by <c>install --server</c> (e.g. <c>refs/heads/main</c>).</summary>
+    public const string PolicyRefKey = "promote.policyRef";
+
+    /// <summary>The pinned policy branch; null for a policy file, or for an install older than the pin (then HEAD's branch).</summary>
+    public string? PolicyRef { get; init; }
+
+    /// <summary>Pusher identities that may write green records (git config <c>promote.recorders</c>, every value).</summary>
+    public IReadOnlyList<string> Recorders { get; init; } = [];
     public const string TimeoutKey = "promote.timeout";
 
     /// <summary>
@@ -35,7 +43,20 @@ public sealed record ServerSettings(string? Environment, string? PolicyFile, Tim
                     "ask the server admin to fix it");
             timeout = parsed;
         }
-        return new ServerSettings(env is { Length: > 0 } ? env : null, policy is { Length: > 0 } ? policy : null, timeout);
+        var policyRef = repository.ConfigValue(PolicyRefKey)?.Trim();
+        return new ServerSettings(env is { Length: > 0 } ? env : null, policy is { Length: > 0 } ? policy : null, timeout)
+        {
+            PolicyRef = policyRef is { Length: > 0 } ? policyRef : null,
+            Recorders = ReadAll(repository.GitDir, Core.Evidence.RecordWriters.ConfigKey),
+        };
+    }
+
+    /// <summary>Every value of a multi-valued key, from every config level git reads.</summary>
+    private static IReadOnlyList<string> ReadAll(string gitDir, string key)
+    {
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var r = GitProcess.Default.Run(gitDir, ["--git-dir=" + gitDir, "config", "--get-all", key], null, deadline.Token);
+        return r.ExitCode == 0 ? r.StdoutText.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) : [];
     }
 
     /// <summary>

@@ -59,7 +59,8 @@ internal sealed class RuleEvaluator(PromotionPolicy policy, EnvironmentPolicy ta
         var greenHere = here is { State: GreenState.Green } && targetAnswer?.Records?.RevocationOf(commit) is null;
         // Moving the branch back to a commit once green here is a rollback, even if the previous environment still has it
         // green too: that is what the person pushing does, and what the message should call it.
-        var isRollback = greenHere && (update.RewindsTarget || status.State != GreenState.Green);
+        // A push that only moves the branch forward is a promotion, never a rollback.
+        var isRollback = greenHere && !update.FastForwards && (update.RewindsTarget || status.State != GreenState.Green);
 
         // A commit revoked in the previous environment no longer counts as green there.
         var revokedThere = previousAnswer?.Records?.RevocationOf(commit) is not null;

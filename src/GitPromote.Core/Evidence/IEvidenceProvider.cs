@@ -40,3 +40,12 @@ public interface IEvidenceProvider
             "its record store does not keep them",
             $"give {environment.Name} git or ssm evidence in .promote.yml"));
 }
+
+/// <summary>
+/// A store that, when it lists records, skips the ones it cannot read (a record whose commit is missing, a body that is
+/// not a record) rather than failing the whole listing, and names them here for the audit.
+/// </summary>
+public interface IReportsUnreadableRecords
+{
+    IReadOnlyList<string> Unreadable { get; }
+}

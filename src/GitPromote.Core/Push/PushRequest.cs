@@ -17,6 +17,12 @@ public sealed record RefUpdate(string LocalRef, string NewId, string RemoteRef, 
     /// caller when its repository can tell; it decides whether a commit green in both places is called a rollback.
     /// </summary>
     public bool RewindsTarget { get; init; }
+
+    /// <summary>
+    /// The push moves the branch forward: the remote's current tip is an ancestor of the new commit. Such a push is
+    /// never a rollback, whatever the target's records say (a forged green record must not turn it into one).
+    /// </summary>
+    public bool FastForwards { get; init; }
 }
 
 /// <summary>Everything a hook was told about one push.</summary>

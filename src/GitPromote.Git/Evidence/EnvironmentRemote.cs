@@ -7,6 +7,18 @@ namespace GitPromote.Git.Evidence;
 /// <summary>The remote (a name or URL) that holds an environment's git evidence, and how it was chosen.</summary>
 public sealed record EnvironmentRemote(string Environment, string Remote, string Display, string ChosenBy)
 {
+    /// <summary>
+    /// A path on this machine named by the server's git config: a pre-receive hook shows it to pushers, so it is named
+    /// by its setting instead, and the commands suggested are the admin's to run.
+    /// </summary>
+    public bool Hidden { get; init; }
+
+    /// <summary>A command that checks this remote, or, for a <see cref="Hidden"/> one, whom to ask.</summary>
+    public string CheckHint(string command) => Hidden ? $"ask the server admin to check git config {ConfigKey(Environment)}" : command;
+
+    /// <summary>Text from git about this remote, with a <see cref="Hidden"/> path replaced by its name.</summary>
+    public string Scrub(string text) => Hidden ? text.Replace(Remote, Display, StringComparison.Ordinal) : text;
+
     /// <summary>The git config key that names an environment's remote on servers: <c>promote.remote.&lt;env&gt;</c>.</summary>
     public static string ConfigKey(string environment) => $"promote.remote.{environment}";
 
@@ -19,7 +31,12 @@ public sealed record EnvironmentRemote(string Environment, string Remote, string
     {
         var key = ConfigKey(environment.Name);
         if (repository.ConfigValue(key) is { } configured && configured.Trim().Length > 0)
-            return Of(environment, configured.Trim(), $"git config {key}");
+        {
+            var url = configured.Trim();
+            return IsLocalPath(url)
+                ? new EnvironmentRemote(environment.Name, url, $"the {environment.Name} repository (git config {key})", $"git config {key}") { Hidden = true }
+                : Of(environment, url, $"git config {key}");
+        }
 
         var names = new HashSet<string>(repository.Remotes.Select(r => r.Name), StringComparer.Ordinal);
         foreach (var entry in EnvironmentRouter.RemoteNames(environment))
@@ -53,6 +70,17 @@ public sealed record EnvironmentRemote(string Environment, string Remote, string
         {
             return (null, e, $"git refs of {environment.Name} (no remote)");
         }
+    }
+
+    /// <summary>A path (or file:// URL) on this machine, not a network URL: <c>/srv/git/dev.git</c>, <c>../dev.git</c>.</summary>
+    private static bool IsLocalPath(string url)
+    {
+        if (url.StartsWith("file://", StringComparison.OrdinalIgnoreCase)) return true;
+        if (url.Contains("://", StringComparison.Ordinal)) return false;
+        var colon = url.IndexOf(':');
+        var slash = url.IndexOf('/');
+        // scp-like host:path has a colon before any slash
+        return colon < 0 || (slash >= 0 && slash < colon);
     }
 
     /// <summary>A <c>remotes:</c> entry that is a URL or path, not a remote name and not a glob.</summary>

@@ -8,6 +8,10 @@ internal static class GitEvidenceFailures
     public static EvidenceUnavailableException Unavailable(string what, Exception error, string todo) =>
         new(new EvidenceFailure(SecretRedactor.RedactUrls(what), Why(error), SecretRedactor.RedactUrls(todo)), error);
 
+    /// <summary>As above, about <paramref name="remote"/>: a server-local path in git's words is replaced by its name.</summary>
+    public static EvidenceUnavailableException Unavailable(string what, Exception error, string todo, EnvironmentRemote remote) =>
+        new(new EvidenceFailure(SecretRedactor.RedactUrls(what), remote.Scrub(Why(error)), SecretRedactor.RedactUrls(remote.CheckHint(todo))), error);
+
     public static string Why(Exception error) => error switch
     {
         OperationCanceledException => "no answer before the deadline; git was stopped",

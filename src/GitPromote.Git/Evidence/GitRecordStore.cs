@@ -13,8 +13,11 @@ namespace GitPromote.Git.Evidence;
 /// <c>refs/promote/bypass/&lt;UTC time&gt;-&lt;commit&gt;-&lt;random&gt;</c>. Reading records back fetches them into
 /// <c>refs/promote/remotes/&lt;env&gt;/...</c> of the local repository.
 /// </summary>
-public sealed class GitRecordStore : IRecordStore, IGuardStore
+public sealed class GitRecordStore : IRecordStore, IGuardStore, IReportsUnreadableRecords
 {
+    /// <summary>At most this many records are fetched one by one when fetching them all at once fails.</summary>
+    private const int MaxFetchedOneByOne = 1000;
+
     public const string BypassPrefix = "refs/promote/bypass/";
 
     private readonly IGitRepository _repository;
@@ -34,6 +37,11 @@ public sealed class GitRecordStore : IRecordStore, IGuardStore
     public string Label { get; }
 
     public EnvironmentRemote? Remote => _remote;
+
+    private readonly List<string> _unreadable = [];
+
+    /// <summary>Records the last listings skipped: they could not be fetched (e.g. their commit is missing) or are not records.</summary>
+    public IReadOnlyList<string> Unreadable => _unreadable;
 
     /// <summary>Where fetched records of this environment land locally, e.g. <c>refs/promote/remotes/dev/</c>.</summary>
     public string LocalNamespace => $"refs/promote/remotes/{RefComponent(_environment.Name)}/";
@@ -62,8 +70,9 @@ public sealed class GitRecordStore : IRecordStore, IGuardStore
     public async Task<IReadOnlyList<BypassRecord>> ListBypassesAsync(CancellationToken cancellationToken)
     {
         var refs = await FetchRecordsAsync(BypassPrefix, "bypass", cancellationToken).ConfigureAwait(false);
-        return refs
-            .Select(r => (Ref: r.Name, Record: RecordJson.ReadBypass(r.Tag?.Message)))
+        var read = refs.Select(r => (Ref: r.Name, Record: RecordJson.ReadBypass(r.Tag?.Message))).ToList();
+        _unreadable.AddRange(read.Where(x => x.Record is null).Select(x => BypassPrefix + x.Ref[(LocalNamespace + "bypass/").Length..]));
+        return read
             .Where(x => x.Record is not null)
             .OrderBy(x => x.Record!.At)
             .ThenBy(x => x.Ref, StringComparer.Ordinal)
@@ -107,7 +116,7 @@ public sealed class GitRecordStore : IRecordStore, IGuardStore
         catch (Exception e) when (e is GitCommandException or OperationCanceledException)
         {
             throw GitEvidenceFailures.Unavailable($"cannot read the revocations of '{_environment.Name}' from {remote.Display}", e,
-                $"check that the remote answers: git ls-remote {remote.Display} '{GitGuardRefs.RevokedPrefix}*'");
+                $"check that the remote answers: git ls-remote {remote.Display} '{GitGuardRefs.RevokedPrefix}*'", remote);
         }
         var records = GitGuardRefs.FromListing(Label, _environment.Name, refs, commits, approvals);
         var wanted = records.Revoked.Keys.Select(GitGuardRefs.Revoked)
@@ -187,8 +196,13 @@ public sealed class GitRecordStore : IRecordStore, IGuardStore
     public async Task<IReadOnlyList<LiftedRevocation>> ListLiftedRevocationsAsync(CancellationToken cancellationToken)
     {
         var refs = await FetchRecordsAsync(GitGuardRefs.LiftedPrefix, "revoked-lifted", cancellationToken).ConfigureAwait(false);
-        return refs.Select(r => RecordJson.ReadLiftedRevocation(r.Tag?.Message)).OfType<LiftedRevocation>()
-            .OrderBy(l => l.At).ToList();
+        var local = LocalNamespace + "revoked-lifted/";
+        var read = refs.Select(r => (r.Name, Lifted: RecordJson.ReadLiftedRevocation(r.Tag?.Message))).ToList();
+        // A lift is a record of that very commit; anything else under the prefix is named, not shown as a lift.
+        _unreadable.AddRange(read.Where(x => x.Lifted is null || !x.Name.Contains(x.Lifted.Revocation.Commit, StringComparison.OrdinalIgnoreCase))
+            .Select(x => GitGuardRefs.LiftedPrefix + x.Name[local.Length..]));
+        return read.Where(x => x.Lifted is not null && x.Name.Contains(x.Lifted.Revocation.Commit, StringComparison.OrdinalIgnoreCase))
+            .Select(x => x.Lifted!).OrderBy(l => l.At).ToList();
     }
 
     internal static string BypassRefName(BypassRecord record)
@@ -205,12 +219,43 @@ public sealed class GitRecordStore : IRecordStore, IGuardStore
         {
             await _client.FetchAsync(remote.Remote, [$"+{remotePrefix}*:{local}*"], prune: true, cancellationToken).ConfigureAwait(false);
         }
+        catch (GitCommandException) when (!cancellationToken.IsCancellationRequested)
+        {
+            // One bad record (a tag whose commit never landed) fails the whole fetch: fetch them one by one, skip and name the bad.
+            await FetchOneByOneAsync(remote, remotePrefix, local, kind, cancellationToken).ConfigureAwait(false);
+        }
         catch (Exception e) when (e is GitCommandException or OperationCanceledException)
         {
             throw GitEvidenceFailures.Unavailable($"cannot read {kind} records of '{_environment.Name}' from {remote.Display}", e,
-                $"check that the remote answers: git ls-remote {remote.Display} '{remotePrefix}*'");
+                $"check that the remote answers: git ls-remote {remote.Display} '{remotePrefix}*'", remote);
         }
         return _repository.ListRefs(local);
+    }
+
+    private async Task FetchOneByOneAsync(EnvironmentRemote remote, string remotePrefix, string local, string kind, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<RemoteRef> listed;
+        try
+        {
+            listed = await _client.ListRefsAsync(remote.Remote, [remotePrefix], cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is GitCommandException or OperationCanceledException)
+        {
+            throw GitEvidenceFailures.Unavailable($"cannot read {kind} records of '{_environment.Name}' from {remote.Display}", e,
+                $"check that the remote answers: git ls-remote {remote.Display} '{remotePrefix}*'", remote);
+        }
+        var names = listed.Select(r => r.Name).Where(n => n.StartsWith(remotePrefix, StringComparison.Ordinal)).ToHashSet(StringComparer.Ordinal);
+        foreach (var name in names.Order(StringComparer.Ordinal).Take(MaxFetchedOneByOne))
+        {
+            try
+            {
+                await _client.FetchAsync(remote.Remote, [$"+{name}:{local}{name[remotePrefix.Length..]}"], cancellationToken).ConfigureAwait(false);
+            }
+            catch (GitCommandException) when (!cancellationToken.IsCancellationRequested)
+            {
+                _unreadable.Add(name);
+            }
+        }
     }
 
     private string WriteTag(string commit, string tagName, Identity by, DateTimeOffset at, string body, string what)

@@ -90,6 +90,8 @@ public class PromotionEngineTests
             new(Orders(), "prd", [ToMain(Untested)], [Blocked(BlockReason.NotGreen)]),
         ["commit once green in the target is a rollback"] =
             new(Orders(), "prd", [ToMain(GreenInPrd)], [(VerdictKind.Rollback, BlockReason.None)]),
+        ["a fast-forward to a commit green only in the target is no rollback"] =
+            new(Orders(), "prd", [ToMain(GreenInPrd) with { FastForwards = true }], [Blocked(BlockReason.NotGreen)]),
         ["rollback is refused with rollback never"] =
             new(Orders(rollback: RollbackMode.Never), "prd", [ToMain(GreenInPrd)], [Blocked(BlockReason.NotGreen)]),
         ["matching justification bypasses"] =

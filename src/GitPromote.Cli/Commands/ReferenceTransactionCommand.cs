@@ -1,0 +1,86 @@
+using GitPromote.Cli.Infrastructure;
+using GitPromote.Cli.Server;
+using GitPromote.Core.Evidence;
+using GitPromote.Core.Push;
+using GitPromote.Git;
+
+namespace GitPromote.Cli.Commands;
+
+/// <summary>
+/// <c>git promote hook reference-transaction &lt;state&gt;</c>: git runs it around every ref update of a server repository
+/// (installed by <c>install --server</c>). For the ref updates of a push whose pre-receive allowed a bypass, it writes
+/// the bypass record when git has locked the refs ("prepared": the objects are out of quarantine, and a failure here
+/// still stops the update), deletes that record if git then aborts, and drops the pending entry once git committed.
+/// Every other ref update (not from receive-pack, or with no pending bypass) passes untouched.
+/// </summary>
+public static class ReferenceTransactionCommand
+{
+    public const string Usage = "git promote hook reference-transaction prepared|committed|aborted   (run by git on the server)";
+
+    public static async Task<int> RunAsync(CommandContext context, string state)
+    {
+        var input = await HookCommand.ReadBoundedAsync(context.Console.OpenStandardInput(), HookCommand.MaxInputBytes);
+        if (context.Environment.Get(PendingRecords.InternalVariable) is not null) return ExitCodes.Ok;
+        if (state is not ("prepared" or "committed" or "aborted")) return ExitCodes.Ok;
+        var gitDir = GitDir(context);
+        if (!PendingRecords.MightExist(gitDir) || PushOwner.OfThisPush() is not { } owner) return ExitCodes.Ok;
+
+        var refs = (input?.Text ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(line => line.Split(' '))
+            .Where(parts => parts.Length == 3)
+            .Select(parts => parts[2].Trim())
+            .ToHashSet(StringComparer.Ordinal);
+        var git = GitProcess.Default;
+        var pending = new PendingRecords(gitDir, git);
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        try
+        {
+            var mine = (await pending.ListAsync(deadline.Token))
+                .Where(p => p.Owner == owner && p.Body.Ref is { } r && refs.Contains(r)).ToList();
+            if (mine.Count == 0) return ExitCodes.Ok;
+            switch (state)
+            {
+                case "prepared":
+                    var environment = (git.Run(gitDir, ["--git-dir=" + gitDir, "config", "--get", "promote.environment"]).StdoutText.Trim()) is { Length: > 0 } env ? env : "this environment";
+                    var store = new LocalRecordStore(new GitLocation(gitDir, gitDir, null), environment, git.With(new Dictionary<string, string?> { [PendingRecords.InternalVariable] = "1" }));
+                    foreach (var p in mine.Where(p => p.Body.Written is null))
+                    {
+                        var record = RecordJson.ReadBypass(p.Body.Record)
+                            ?? throw new GitCommandException($"the pending bypass {p.RefName} cannot be read", 1, "");
+                        var written = await store.WriteBypassAsync(record, deadline.Token);
+                        await pending.MarkWrittenAsync(p, written, deadline.Token);
+                    }
+                    return ExitCodes.Ok;
+                case "aborted":
+                    foreach (var p in mine)
+                    {
+                        if (p.Body.Written is { } written) await pending.RemoveRecordAsync(written, deadline.Token);
+                        await pending.RemoveAsync(p, deadline.Token);
+                    }
+                    return ExitCodes.Ok;
+                default:
+                    foreach (var p in mine) await pending.RemoveAsync(p, deadline.Token);
+                    return ExitCodes.Ok;
+            }
+        }
+        catch (Exception e) when (e is GitCommandException or EvidenceUnavailableException or OperationCanceledException)
+        {
+            var why = e is EvidenceUnavailableException u ? $"{u.Failure.What}: {u.Failure.Why}" : e is OperationCanceledException ? "git did not answer in time" : e.Message;
+            if (state != "prepared")
+            {
+                // The refs are already updated (or not): a leftover entry is settled by the next push (PendingRecords.ReconcileAsync).
+                context.Console.Error.WriteLine($"git-promote: the bypass record of this push could not be settled ({why}); the next push settles it");
+                return ExitCodes.Ok;
+            }
+            context.Console.Error.WriteLine($"git-promote: push refused: the bypass could not be recorded ({why})");
+            context.Console.Error.WriteLine("  nothing was updated; retry, and if it keeps failing ask the server admin to check the repository");
+            return ExitCodes.Blocked;
+        }
+    }
+
+    private static string GitDir(CommandContext context)
+    {
+        var cwd = context.Environment.CurrentDirectory;
+        return context.Environment.Get("GIT_DIR") is { Length: > 0 } dir ? Path.GetFullPath(dir, cwd) : cwd;
+    }
+}

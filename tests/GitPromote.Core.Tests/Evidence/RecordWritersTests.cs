@@ -1,0 +1,17 @@
+using GitPromote.Core.Evidence;
+
+namespace GitPromote.Core.Tests.Evidence;
+
+public sealed class RecordWritersTests
+{
+    [Theory]
+    [InlineData("pipeline", "", new[] { "pipeline" }, true)]
+    [InlineData("Pipeline", "", new[] { " pipeline " }, true)]
+    [InlineData("ci", "ci@example.com", new[] { "CI@example.com" }, true)]
+    [InlineData("alice", "", new[] { "pipeline" }, false)]
+    [InlineData("alice", "", new string[0], false)]
+    [InlineData("unknown", "", new[] { "unknown" }, false)]
+    [InlineData("alice", "", new[] { "" }, false)]
+    public void Only_listed_pushers_may_write_green_records(string name, string email, string[] recorders, bool expected) =>
+        Assert.Equal(expected, RecordWriters.MayWriteGreen(new Identity(name, email), recorders));
+}
