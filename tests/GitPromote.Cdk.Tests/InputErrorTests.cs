@@ -1,0 +1,107 @@
+using Amazon.CDK;
+
+namespace GitPromote.Cdk.Tests;
+
+/// <summary>Wrong input stops the app with what to fix, before a resource exists: no broken template is ever written.</summary>
+public sealed class InputErrorTests : IDisposable
+{
+    private readonly TempDirectory _temp = new();
+    private readonly string _tarball;
+
+    public InputErrorTests() => _tarball = PromotedSet.Tarball(Path.Combine(_temp.Path, "dist"), "x");
+
+    public void Dispose() => _temp.Dispose();
+
+    private ArgumentException Refused(string environment, string policy = PromotedSet.Policy, IReadOnlyDictionary<string, string>? accounts = null,
+        string? stackAccount = null, GitPromoteBinary? binary = null)
+    {
+        var app = new App(new AppProps { AnalyticsReporting = false });
+        var stack = PromotedSet.NewStack(app, PromotedSet.Accounts.ContainsKey(environment) ? environment : "dev", stackAccount);
+        return Assert.ThrowsAny<ArgumentException>(() =>
+            new PromotedEnvironment(stack, "Promoted", PromotedSet.Props(stack, environment, binary ?? GitPromoteBinary.FromTarball(_tarball), policy, accounts)));
+    }
+
+    [Fact]
+    public void Missing_account_ids_are_named()
+    {
+        var error = Refused("stg", accounts: new Dictionary<string, string> { ["stg"] = "222222222222" });
+        Assert.Equal("missing account ids for dev, prd: Accounts must give every environment of .promote.yml (dev, stg, prd) its 12-digit account id.", error.Message);
+    }
+
+    [Fact]
+    public void An_account_id_that_is_not_twelve_digits_is_refused()
+    {
+        var error = Refused("stg", accounts: new Dictionary<string, string> { ["dev"] = "111111111111", ["stg"] = "2222", ["prd"] = "333333333333" });
+        Assert.Equal("the account id of stg, '2222', is not 12 digits.", error.Message);
+    }
+
+    [Fact]
+    public void A_name_with_characters_ssm_refuses_is_refused_with_the_policy_line()
+    {
+        var error = Refused("stg", policy: PromotedSet.Policy.Replace("name: orders", "name: orders/service"));
+        Assert.StartsWith("the policy is not valid:", error.Message);
+        Assert.Contains(".promote.yml:2:7: 'name' must be 1 to 100 letters, digits, '_', '.' or '-'", error.Message);
+        Assert.Contains("SSM parameter names", error.Message);
+    }
+
+    [Fact]
+    public void A_policy_without_a_name_is_refused_because_every_path_and_role_carries_it()
+    {
+        var error = Refused("stg", policy: PromotedSet.Policy.Replace("name: orders\n", ""));
+        Assert.Contains("set 'name:' in the policy", error.Message);
+    }
+
+    [Fact]
+    public void An_unknown_environment_name_is_refused_with_the_known_ones()
+    {
+        var error = Refused("qa");
+        Assert.Equal("unknown environment 'qa': .promote.yml of orders has dev, stg, prd. Use one of those names.", error.Message);
+    }
+
+    [Fact]
+    public void An_unknown_environment_in_the_accounts_is_refused()
+    {
+        var accounts = new Dictionary<string, string>(PromotedSet.Accounts) { ["qa"] = "444444444444" };
+        Assert.Equal("unknown environment 'qa' in Accounts: .promote.yml of orders has dev, stg, prd.", Refused("stg", accounts: accounts).Message);
+    }
+
+    [Fact]
+    public void A_stack_in_another_account_than_its_environment_is_refused()
+    {
+        var error = Refused("stg", stackAccount: "333333333333");
+        Assert.Equal("this stack deploys to account 333333333333, but Accounts puts stg in 222222222222. Give the stack env.Account of stg.", error.Message);
+    }
+
+    [Fact]
+    public void An_environment_without_ssm_evidence_is_refused_because_record_writes_there()
+    {
+        var policy = PromotedSet.Policy.Replace("- name: stg\n    remotes: [stg]\n    evidence: [ { ssm: {} } ]", "- name: stg\n    remotes: [stg]\n    evidence: [ { git: {} } ]");
+        Assert.NotEqual(PromotedSet.Policy, policy);
+        Assert.Contains("environment 'stg' of .promote.yml has no '- ssm: {}' evidence", Refused("stg", policy: policy).Message);
+    }
+
+    [Fact]
+    public void Role_names_over_the_iam_limit_are_refused_before_deployment_would()
+    {
+        var longName = new string('o', 60);
+        var error = Refused("stg", policy: PromotedSet.Policy.Replace("name: orders", "name: " + longName));
+        Assert.Contains("is longer than IAM's 64 characters", error.Message);
+    }
+
+    [Fact]
+    public void A_missing_tarball_is_refused_with_how_to_build_it()
+    {
+        var error = Refused("stg", binary: GitPromoteBinary.FromTarball(Path.Combine(_temp.Path, "nowhere.tar.gz")));
+        Assert.Contains("does not exist", error.Message);
+        Assert.Contains("./release.sh", error.Message);
+    }
+
+    [Fact]
+    public void A_tarball_of_another_version_is_refused()
+    {
+        var old = Path.Combine(_temp.Path, "git-promote-0.0.1-linux-x64.tar.gz");
+        File.WriteAllText(old, "x");
+        var error = Refused("stg", binary: GitPromoteBinary.FromTarball(old));
+        Assert.Contains($"must be git-promote-{GitPromoteBinary.ConstructVersion}-linux-x64.tar.gz", error.Message);
+    }
+}
