@@ -38,6 +38,7 @@ public sealed class PromotedEnvironment : Construct
         Plan = PromotionPlan.From(props, Token.IsUnresolved(stack.Account) ? null : stack.Account);
         if (props.Binary is null) throw new ArgumentException("Binary is required: GitPromoteBinary.FromTarball(path) or GitPromoteBinary.FromTemplateParameters().");
         if (props.DeployStages is null) throw new ArgumentException("DeployStages is required: the team's own deploy stage(s), run between Gate and Record.");
+        foreach (var warning in Plan.Warnings) Annotations.Of(this).AddWarning(warning);
         var names = Plan.Names;
         var evidence = new EvidenceStatements(stack, names);
 

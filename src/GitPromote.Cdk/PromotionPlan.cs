@@ -17,6 +17,9 @@ public sealed partial record PromotionPlan(
     string Branch,
     string PolicyText)
 {
+    /// <summary>What will not stop synthesis but will likely stop the pipeline; shown as CDK warnings.</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+
     /// <summary>Advanced-tier SSM parameters hold at most 8 KB.</summary>
     public const int MaxPolicyBytes = 8192;
 
@@ -62,7 +65,7 @@ public sealed partial record PromotionPlan(
             env.Index + 1 < names.Count ? Step(env.Index + 1) : null,
             env.Evidence.OfType<CodePipelineEvidence>().FirstOrDefault()?.Pipeline ?? $"{policy.Name}-{env.Name}",
             DeployBranch(props.Branch, policy),
-            props.Policy!);
+            props.Policy!) { Warnings = ProfileWarnings(env) };
         plan.CheckLimits();
         return plan;
     }
@@ -77,6 +80,12 @@ public sealed partial record PromotionPlan(
             throw new ArgumentException("the policy is not valid:\n  " + string.Join("\n  ", loaded.Errors.Select(e => e.ToString())));
         return policy;
     }
+
+    /// <summary>A build has no ~/.aws/config: a profile named for this environment cannot be found there.</summary>
+    private static IReadOnlyList<string> ProfileWarnings(EnvironmentPolicy env) =>
+        env.Aws?.Profile is { } profile
+            ? [$"the policy reads {env.Name} with profile '{profile}', but a CodeBuild container has no AWS profiles: the gate and record builds of {env.Name} work only if git-promote uses their role (the default chain) for it."]
+            : [];
 
     private static string DeployBranch(string? given, PromotionPolicy policy)
     {

@@ -105,3 +105,48 @@ public sealed class InputErrorTests : IDisposable
         Assert.Contains($"must be git-promote-{GitPromoteBinary.ConstructVersion}-linux-x64.tar.gz", error.Message);
     }
 }
+
+public sealed class PlanTests
+{
+    private static PromotedEnvironmentProps Props(string environment, string policy) => new()
+    {
+        Environment = environment, Policy = policy, Accounts = PromotedSet.Accounts,
+        Binary = GitPromoteBinary.FromTemplateParameters(), DeployStages = _ => [],
+    };
+
+    [Fact]
+    public void Plan_names_the_neighbours_and_the_cross_account_roles()
+    {
+        var plan = PromotionPlan.From(Props("stg", PromotedSet.Policy), stackAccount: null);
+        Assert.Equal(new PromotionStep("dev", "111111111111"), plan.Previous);
+        Assert.Equal(new PromotionStep("prd", "333333333333"), plan.Next);
+        Assert.Equal("promote-orders-dev-evidence-reader", plan.PreviousNames!.EvidenceReaderRole);
+        Assert.Equal("promote-orders-prd-gate", plan.NextNames!.GateRole);
+        Assert.Equal("/promote/orders/policy", plan.PolicyParameter);
+        Assert.Equal(("orders-stg", "main"), (plan.PipelineName, plan.Branch));
+        Assert.Empty(plan.Warnings);
+    }
+
+    [Fact]
+    public void A_profile_for_the_environment_is_a_warning_because_builds_have_no_profiles()
+    {
+        var policy = PromotedSet.Policy.Replace("- name: stg\n    remotes: [stg]\n", "- name: stg\n    remotes: [stg]\n    aws: { profile: orders-stg }\n");
+        Assert.NotEqual(PromotedSet.Policy, policy);
+        var warning = Assert.Single(PromotionPlan.From(Props("stg", policy), null).Warnings);
+        Assert.Contains("profile 'orders-stg'", warning);
+    }
+
+    [Fact]
+    public void A_policy_over_the_ssm_limit_is_refused()
+    {
+        var policy = PromotedSet.Policy + "\n" + string.Concat(Enumerable.Repeat("# padding padding padding padding padding padding\n", 200));
+        Assert.Contains("larger than 8192 bytes", Assert.ThrowsAny<ArgumentException>(() => PromotionPlan.From(Props("stg", policy), null)).Message);
+    }
+
+    [Fact]
+    public void A_glob_as_the_first_branch_needs_an_explicit_branch()
+    {
+        var policy = PromotedSet.Policy.Replace("branches: [main]", "branches: ['release/*']");
+        Assert.Contains("is a pattern; set Branch", Assert.ThrowsAny<ArgumentException>(() => PromotionPlan.From(Props("stg", policy), null)).Message);
+    }
+}
