@@ -13,12 +13,12 @@ public sealed class InputErrorTests : IDisposable
     public void Dispose() => _temp.Dispose();
 
     private ArgumentException Refused(string environment, string policy = PromotedSet.Policy, IReadOnlyDictionary<string, string>? accounts = null,
-        string? stackAccount = null, GitPromoteBinary? binary = null)
+        string? stackAccount = null, GitPromoteBinary? binary = null, PromotedSource? source = null)
     {
         var app = new App(new AppProps { AnalyticsReporting = false });
         var stack = PromotedSet.NewStack(app, PromotedSet.Accounts.ContainsKey(environment) ? environment : "dev", stackAccount);
         return Assert.ThrowsAny<ArgumentException>(() =>
-            new PromotedEnvironment(stack, "Promoted", PromotedSet.Props(stack, environment, binary ?? GitPromoteBinary.FromTarball(_tarball), policy, accounts)));
+            new PromotedEnvironment(stack, "Promoted", PromotedSet.Props(stack, environment, binary ?? GitPromoteBinary.FromTarball(_tarball), policy, accounts, source)));
     }
 
     [Fact]
@@ -86,6 +86,13 @@ public sealed class InputErrorTests : IDisposable
         var longName = new string('o', 60);
         var error = Refused("stg", policy: PromotedSet.Policy.Replace("name: orders", "name: " + longName));
         Assert.Contains("is longer than IAM's 64 characters", error.Message);
+    }
+
+    [Fact]
+    public void A_connection_source_without_a_connection_arn_is_refused()
+    {
+        var error = Refused("stg", source: PromotedSource.Connection("my-github", "acme", "orders"));
+        Assert.StartsWith("the source connection needs a connection ARN", error.Message);
     }
 
     [Fact]

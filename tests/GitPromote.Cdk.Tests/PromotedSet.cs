@@ -38,8 +38,9 @@ public static class PromotedSet
         });
 
     public static PromotedEnvironmentProps Props(Stack stack, string environment, GitPromoteBinary binary, string policy = Policy,
-        IReadOnlyDictionary<string, string>? accounts = null) => new()
+        IReadOnlyDictionary<string, string>? accounts = null, PromotedSource? source = null) => new()
     {
+        Source = source,
         Environment = environment,
         Policy = policy,
         Accounts = accounts ?? Accounts,
