@@ -1,0 +1,69 @@
+using Amazon.CDK;
+using Amazon.CDK.AWS.CodeBuild;
+using Amazon.CDK.AWS.CodePipeline;
+using Amazon.CDK.AWS.CodePipeline.Actions;
+using GitPromote.Cdk;
+using StageProps = Amazon.CDK.AWS.CodePipeline.StageProps;
+
+namespace GitPromote.Examples.Cdk;
+
+/// <summary>dev, stg and prd of orders-service, each in its own account, the way a team's CDK app would write them.</summary>
+public static class ExampleApp
+{
+    public static readonly IReadOnlyDictionary<string, string> Accounts = new Dictionary<string, string>
+    {
+        ["dev"] = "111111111111",
+        ["stg"] = "222222222222",
+        ["prd"] = "333333333333",
+    };
+
+    public const string Region = "eu-west-1";
+
+    /// <param name="outdir">Where the cloud assembly goes (DIR/&lt;stack&gt;.template.json); null: CDK_OUTDIR or cdk.out.</param>
+    /// <param name="tarball">The release tarball to ship as an asset (for cdk deploy); null: the stacks take its S3 location
+    /// as the template parameters GitPromoteBinaryBucket and GitPromoteBinaryKey (the committed templates, for CloudFormation and StackSets).</param>
+    public static string Synthesize(string? outdir, string? tarball, string policyText)
+    {
+        var app = new App(new AppProps { Outdir = outdir, AnalyticsReporting = false });
+        foreach (var environment in Accounts.Keys)
+        {
+            var stack = new Stack(app, $"orders-service-{environment}", new StackProps
+            {
+                Env = new Amazon.CDK.Environment { Account = Accounts[environment], Region = Region },
+                // Without assets the templates need no CDK bootstrap, so plain CloudFormation can deploy them.
+                Synthesizer = tarball is null ? new DefaultStackSynthesizer(new DefaultStackSynthesizerProps { GenerateBootstrapVersionRule = false }) : null,
+            });
+            new PromotedEnvironment(stack, "Promoted", new PromotedEnvironmentProps
+            {
+                Environment = environment,
+                Policy = policyText,
+                Accounts = Accounts,
+                Binary = tarball is null ? GitPromoteBinary.FromTemplateParameters() : GitPromoteBinary.FromTarball(tarball),
+                DeployStages = source => [DeployStage(stack, environment, source)],
+            });
+        }
+        return app.Synth().Directory;
+    }
+
+    /// <summary>The team's own deployment: here, their deploy script from the commit that passed the gate.</summary>
+    private static StageProps DeployStage(Stack stack, string environment, Artifact_ source)
+    {
+        var project = new PipelineProject(stack, "DeployProject", new PipelineProjectProps
+        {
+            Environment = new BuildEnvironment { BuildImage = LinuxBuildImage.STANDARD_7_0 },
+            BuildSpec = BuildSpec.FromObject(new Dictionary<string, object>
+            {
+                ["version"] = "0.2",
+                ["phases"] = new Dictionary<string, object>
+                {
+                    ["build"] = new Dictionary<string, object> { ["commands"] = new[] { $"./deploy.sh {environment}" } },
+                },
+            }),
+        });
+        return new StageProps
+        {
+            StageName = "Deploy",
+            Actions = [new CodeBuildAction(new CodeBuildActionProps { ActionName = "Deploy", Project = project, Input = source })],
+        };
+    }
+}

@@ -1,0 +1,52 @@
+using Amazon.CDK;
+using Amazon.CDK.AWS.IAM;
+
+namespace GitPromote.Cdk;
+
+/// <summary>
+/// The IAM statements of the evidence store <c>/promote/&lt;name&gt;/&lt;env&gt;/</c>: each names its actions and the exact
+/// parameters or paths, never <c>*</c>. Reads are GetParameters (the names of a push's commits) and
+/// GetParametersByPath (approvals, revocations, audit, status list a folder).
+/// </summary>
+internal sealed class EvidenceStatements(Stack stack, PromotionNames names)
+{
+    public PolicyStatement Read(string sid) => new(new PolicyStatementProps
+    {
+        Sid = sid,
+        Actions = ["ssm:GetParameters", "ssm:GetParametersByPath"],
+        Resources = PromotionNames.EvidenceFolders.SelectMany(f => new[] { Parameter($"{names.EvidenceRoot}/{f}"), Parameter($"{names.EvidenceRoot}/{f}/*") }).ToArray(),
+    });
+
+    public PolicyStatement Write(string sid, params string[] folders) => new(new PolicyStatementProps
+    {
+        Sid = sid,
+        Actions = ["ssm:PutParameter"],
+        Resources = folders.Select(f => Parameter($"{names.EvidenceRoot}/{f}/*")).ToArray(),
+    });
+
+    public PolicyStatement ReadPolicy(string parameterName) => new(new PolicyStatementProps
+    {
+        Sid = "ReadPinnedPolicy",
+        Actions = ["ssm:GetParameter"],
+        Resources = [Parameter(parameterName.TrimStart('/'))],
+    });
+
+    public PolicyStatement ListExecutions(string pipelineName) => new(new PolicyStatementProps
+    {
+        Sid = "ListPipelineExecutions",
+        Actions = ["codepipeline:ListPipelineExecutions"],
+        Resources = [stack.FormatArn(new ArnComponents { Service = "codepipeline", Resource = pipelineName })],
+    });
+
+    private string Parameter(string path) => stack.FormatArn(new ArnComponents
+    {
+        Service = "ssm", Resource = "parameter", ResourceName = path, ArnFormat = ArnFormat.SLASH_RESOURCE_NAME,
+    });
+
+    /// <summary>A role in another account, by name (IAM ARNs have no region).</summary>
+    public static string RoleArn(Stack stack, string account, string roleName) => stack.FormatArn(new ArnComponents
+    {
+        Service = "iam", Region = "", Account = account, Resource = "role", ResourceName = roleName,
+        ArnFormat = ArnFormat.SLASH_RESOURCE_NAME,
+    });
+}

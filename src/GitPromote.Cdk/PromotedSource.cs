@@ -1,0 +1,55 @@
+using Amazon.CDK.AWS.CodeCommit;
+using Amazon.CDK.AWS.CodePipeline;
+using Amazon.CDK.AWS.CodePipeline.Actions;
+using Constructs;
+
+namespace GitPromote.Cdk;
+
+/// <summary>Where the environment's pipeline takes its source from: the environment's own git remote.</summary>
+public abstract class PromotedSource
+{
+    /// <summary>A new CodeCommit repository in this account (default name: the service name). It is the environment's git remote.</summary>
+    public static PromotedSource NewCodeCommitRepository(string? repositoryName = null) => new CodeCommitSource(repositoryName);
+
+    /// <summary>A GitHub, GitLab or Bitbucket repository through an existing CodeStar/CodeConnections connection.</summary>
+    public static PromotedSource Connection(string connectionArn, string owner, string repository) =>
+        new ConnectionSource(connectionArn, owner, repository);
+
+    internal abstract BoundSource Bind(Construct scope, string service, string branch, Artifact_ output);
+
+    private sealed class CodeCommitSource(string? repositoryName) : PromotedSource
+    {
+        internal override BoundSource Bind(Construct scope, string service, string branch, Artifact_ output)
+        {
+            var repository = new Repository(scope, "Repository", new RepositoryProps
+            {
+                RepositoryName = repositoryName ?? service,
+                Description = $"git remote of {service} for this environment; a push to {branch} starts the pipeline",
+            });
+            var action = new CodeCommitSourceAction(new CodeCommitSourceActionProps
+            {
+                ActionName = "Source", Repository = repository, Branch = branch, Output = output,
+            });
+            return new BoundSource(action, action.Variables.CommitId, repository);
+        }
+    }
+
+    private sealed class ConnectionSource(string connectionArn, string owner, string repository) : PromotedSource
+    {
+        internal override BoundSource Bind(Construct scope, string service, string branch, Artifact_ output)
+        {
+            if (!connectionArn.StartsWith("arn:", StringComparison.Ordinal) || owner.Length == 0 || repository.Length == 0)
+                throw new ArgumentException(
+                    $"the source connection needs a connection ARN (arn:aws:codestar-connections:... or arn:aws:codeconnections:...), an owner and a repository; got '{connectionArn}', '{owner}', '{repository}'");
+            var action = new CodeStarConnectionsSourceAction(new CodeStarConnectionsSourceActionProps
+            {
+                ActionName = "Source", ConnectionArn = connectionArn, Owner = owner, Repo = repository, Branch = branch,
+                Output = output, TriggerOnPush = true,
+            });
+            return new BoundSource(action, action.Variables.CommitId, null);
+        }
+    }
+}
+
+/// <summary>The source action, the pipeline variable holding the commit it fetched, and the repository when one was created.</summary>
+internal sealed record BoundSource(IAction Action, string CommitVariable, Repository? Repository);

@@ -1,0 +1,118 @@
+using System.Text.RegularExpressions;
+using GitPromote.Core.Policy;
+
+namespace GitPromote.Cdk;
+
+/// <summary>
+/// The checked input of one <see cref="PromotedEnvironment"/>: the policy parsed by git-promote's own loader, this
+/// environment's place in it, and the accounts before and after it. Every wrong input is refused here, with what to
+/// fix, before a single resource is created: a broken template could open the path to production or close it.
+/// </summary>
+public sealed partial record PromotionPlan(
+    string Service,
+    PromotionStep This,
+    PromotionStep? Previous,
+    PromotionStep? Next,
+    string PipelineName,
+    string Branch,
+    string PolicyText)
+{
+    /// <summary>What will not stop synthesis but will likely stop the pipeline; shown as CDK warnings.</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+
+    /// <summary>Advanced-tier SSM parameters hold at most 8 KB.</summary>
+    public const int MaxPolicyBytes = 8192;
+
+    public PromotionNames Names => new(Service, This.Name);
+    public PromotionNames? PreviousNames => Previous is null ? null : new(Service, Previous.Name);
+    public PromotionNames? NextNames => Next is null ? null : new(Service, Next.Name);
+    public string PolicyParameter => PromotionNames.PolicyParameter(Service);
+
+    /// <param name="stackAccount">The stack's account when it is known at synthesis, else null (an environment-agnostic stack).</param>
+    public static PromotionPlan From(PromotedEnvironmentProps props, string? stackAccount)
+    {
+        ArgumentNullException.ThrowIfNull(props);
+        var policy = LoadPolicy(props.Policy);
+        var names = policy.Environments.Select(e => e.Name).ToList();
+        var known = string.Join(", ", names);
+
+        if (policy.FindEnvironment(props.Environment ?? "") is not { } env)
+            throw new ArgumentException(
+                $"unknown environment '{props.Environment}': .promote.yml of {policy.Name} has {known}. Use one of those names.");
+        if (!env.StoresInSsm)
+            throw new ArgumentException(
+                $"environment '{env.Name}' of .promote.yml has no '- ssm: {{}}' evidence, but its pipeline records green in SSM " +
+                $"(/promote/{policy.Name}/{env.Name}/green/<sha>). Add '- ssm: {{}}' to its evidence.");
+
+        var accounts = props.Accounts ?? new Dictionary<string, string>();
+        if (accounts.Keys.FirstOrDefault(k => !names.Contains(k, StringComparer.Ordinal)) is { } stray)
+            throw new ArgumentException($"unknown environment '{stray}' in Accounts: .promote.yml of {policy.Name} has {known}.");
+        var missing = names.Where(n => !accounts.TryGetValue(n, out var id) || string.IsNullOrWhiteSpace(id)).ToList();
+        if (missing.Count > 0)
+            throw new ArgumentException(
+                $"missing account id{(missing.Count > 1 ? "s" : "")} for {string.Join(", ", missing)}: Accounts must give every environment of .promote.yml ({known}) its 12-digit account id.");
+        if (accounts.FirstOrDefault(a => !AccountId().IsMatch(a.Value)) is { Key: not null } bad)
+            throw new ArgumentException($"the account id of {bad.Key}, '{bad.Value}', is not 12 digits.");
+        if (stackAccount is not null && stackAccount != accounts[env.Name])
+            throw new ArgumentException(
+                $"this stack deploys to account {stackAccount}, but Accounts puts {env.Name} in {accounts[env.Name]}. Give the stack env.Account of {env.Name}.");
+
+        PromotionStep Step(int index) => new(names[index], accounts[names[index]]);
+        var plan = new PromotionPlan(
+            policy.Name,
+            Step(env.Index),
+            env.Index > 0 ? Step(env.Index - 1) : null,
+            env.Index + 1 < names.Count ? Step(env.Index + 1) : null,
+            env.Evidence.OfType<CodePipelineEvidence>().FirstOrDefault()?.Pipeline ?? $"{policy.Name}-{env.Name}",
+            DeployBranch(props.Branch, policy),
+            props.Policy!) { Warnings = ProfileWarnings(env) };
+        plan.CheckLimits();
+        return plan;
+    }
+
+    private static PromotionPolicy LoadPolicy(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+            throw new ArgumentException("Policy is empty: give the text of the team's .promote.yml (File.ReadAllText(\".promote.yml\")).");
+        // No default name: the service name is part of every SSM path and role name, so the policy must say it.
+        var loaded = PolicyLoader.Load(text, PromotionPolicy.FileName, defaultName: "");
+        if (loaded.Policy is not { } policy)
+            throw new ArgumentException("the policy is not valid:\n  " + string.Join("\n  ", loaded.Errors.Select(e => e.ToString())));
+        return policy;
+    }
+
+    /// <summary>A build has no ~/.aws/config: a profile named for this environment cannot be found there.</summary>
+    private static IReadOnlyList<string> ProfileWarnings(EnvironmentPolicy env) =>
+        env.Aws?.Profile is { } profile
+            ? [$"the policy reads {env.Name} with profile '{profile}', but a CodeBuild container has no AWS profiles: the gate and record builds of {env.Name} work only if git-promote uses their role (the default chain) for it."]
+            : [];
+
+    private static string DeployBranch(string? given, PromotionPolicy policy)
+    {
+        if (given is not null)
+        {
+            if (given.Length == 0 || given.Contains('*') || given.Contains('?') || given.StartsWith("refs/", StringComparison.Ordinal))
+                throw new ArgumentException($"Branch '{given}' must be one branch name such as main (no glob, no refs/ prefix).");
+            return given;
+        }
+        var first = policy.Branches[0];
+        if (first.Contains('*') || first.Contains('?') || first.StartsWith("refs/", StringComparison.Ordinal))
+            throw new ArgumentException($"the policy's first branch '{first}' is a pattern; set Branch to the one branch that starts this pipeline.");
+        return first;
+    }
+
+    private void CheckLimits()
+    {
+        foreach (var role in new[] { Names.GateRole, Names.EvidenceReaderRole, PreviousNames?.EvidenceReaderRole, NextNames?.GateRole })
+        {
+            if (role is not null && role.Length > PromotionNames.MaxRoleName)
+                throw new ArgumentException(
+                    $"the role name '{role}' is longer than IAM's {PromotionNames.MaxRoleName} characters; use a shorter 'name:' or shorter environment names in .promote.yml.");
+        }
+        if (System.Text.Encoding.UTF8.GetByteCount(PolicyText) > MaxPolicyBytes)
+            throw new ArgumentException($"the policy is larger than {MaxPolicyBytes} bytes, the most an SSM parameter holds; shorten .promote.yml.");
+    }
+
+    [GeneratedRegex(@"^[0-9]{12}\z")]
+    private static partial Regex AccountId();
+}

@@ -1,0 +1,48 @@
+using System.Text.Json;
+using Amazon.CDK;
+
+namespace GitPromote.Cdk.Tests;
+
+[Collection(PromotedSetCollection.Name)]
+public sealed class BinaryTests(PromotedSetFixture set)
+{
+    [Fact]
+    public void The_release_tarball_is_a_file_asset_the_gate_and_record_builds_download_and_may_read()
+    {
+        using var assets = JsonDocument.Parse(File.ReadAllText(set.AssetsPath("prd")));
+        var file = Assert.Single(assets.RootElement.GetProperty("files").EnumerateObject(), f => f.Value.GetProperty("source").GetProperty("path").GetString()!.EndsWith(".tar.gz"));
+        Assert.Equal("file", file.Value.GetProperty("source").GetProperty("packaging").GetString());
+        var key = Assert.Single(file.Value.GetProperty("destinations").EnumerateObject()).Value.GetProperty("objectKey").GetString();
+        Assert.EndsWith(".gz", key);
+
+        foreach (var project in set.Prd.Resources("AWS::CodeBuild::Project").Where(p => PipelineTests.BuildSpec(p.Properties).Contains("git promote ")))
+        {
+            Assert.Equal(key, PipelineTests.Variable(project.Properties, "GIT_PROMOTE_KEY"));
+            Assert.Equal("cdk-hnb659fds-assets-333333333333-eu-west-1", PipelineTests.Variable(project.Properties, "GIT_PROMOTE_BUCKET"));
+            Assert.Contains("aws s3 cp --only-show-errors \"s3://$GIT_PROMOTE_BUCKET/$GIT_PROMOTE_KEY\"", PipelineTests.BuildSpec(project.Properties));
+            var role = project.Properties.GetProperty("ServiceRole").GetProperty("Fn::GetAtt")[0].GetString()!;
+            var read = Assert.Single(set.Prd.StatementsOfRole(role), s => s.Sid == "ReadGitPromoteBinary");
+            Assert.Equal(["s3:GetObject"], read.Actions);
+            Assert.Equal([$"arn:${{AWS::Partition}}:s3:::cdk-hnb659fds-assets-333333333333-eu-west-1/{key}"], read.Resources);
+        }
+    }
+
+    [Fact]
+    public void The_asset_key_follows_the_version_not_the_bytes_so_templates_do_not_change_on_every_build()
+    {
+        using var other = new TempDirectory();
+        var tarball = PromotedSet.Tarball(Path.Combine(other.Path, "dist"), "different bytes, same version");
+        var app = new App(new AppProps { Outdir = Path.Combine(other.Path, "out"), AnalyticsReporting = false });
+        var stack = PromotedSet.NewStack(app, "prd");
+        new PromotedEnvironment(stack, "Promoted", PromotedSet.Props(stack, "prd", GitPromoteBinary.FromTarball(tarball)));
+        app.Synth();
+
+        Assert.Equal(File.ReadAllText(set.TemplatePath("prd")), File.ReadAllText(Path.Combine(other.Path, "out", "orders-prd.template.json")));
+    }
+}
+
+public sealed class TempDirectory : IDisposable
+{
+    public string Path { get; } = Directory.CreateTempSubdirectory("cdk-tests-").FullName;
+    public void Dispose() => Directory.Delete(Path, recursive: true);
+}
