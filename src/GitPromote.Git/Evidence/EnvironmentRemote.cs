@@ -7,6 +7,9 @@ namespace GitPromote.Git.Evidence;
 /// <summary>The remote (a name or URL) that holds an environment's git evidence, and how it was chosen.</summary>
 public sealed record EnvironmentRemote(string Environment, string Remote, string Display, string ChosenBy)
 {
+    /// <summary>How a printed command names this remote: the remote's name, or its URL without credentials.</summary>
+    public string Argument => EnvironmentRouter.IsUrlPattern(Remote) ? RemoteUrls.Redact(Remote) : Remote;
+
     /// <summary>The git config key that names an environment's remote on servers: <c>promote.remote.&lt;env&gt;</c>.</summary>
     public static string ConfigKey(string environment) => $"promote.remote.{environment}";
 
