@@ -32,7 +32,7 @@ public static class ServerPolicySource
         if (info.Length > PolicyLoader.MaxBytes)
             return new TrustedPolicy(null, $"the policy file {path} is larger than {PolicyLoader.MaxBytes} bytes", todo);
         string text;
-        try { text = File.ReadAllText(path); }
+        try { text = Git.RegularFiles.ReadText(path, path, PolicyLoader.MaxBytes) ?? ""; }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             return new TrustedPolicy(null, $"the policy file {path} cannot be read ({e.Message})", todo);
