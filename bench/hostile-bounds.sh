@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Bounds under hostile endpoints, per run of `git promote check stg` (whole process, /usr/bin/time -v):
-#   (a) SSM answers 300 MB (streamed, no Content-Length): wall time and peak RSS
+#   (a) policy timeout 60s, SSM answers 300 MB (streamed, no Content-Length): wall time and peak RSS
 #   (b) policy timeout 2s, dev's git remote leaves a grandchild holding git's stderr: wall time (the overrun)
 #   (c) policy timeout 2s, the SSM endpoint drip-feeds its body a byte every 100 ms: wall time
 # Usage: bench/hostile-bounds.sh [RUNS]     (default 3; uses GIT_PROMOTE_PREFIX or installs to a temp prefix)
@@ -20,8 +20,8 @@ mkdir -p "$HOME"
 export GIT_CONFIG_GLOBAL="$HOME/.gitconfig"
 git config --global user.name bench; git config --global user.email bench@example.com; git config --global init.defaultBranch main
 
-serve() { # $1 = huge|drip; prints the port
-  python3 - "$1" <<'PY' &
+serve() { # $1 = huge|drip; prints the port (run in a process substitution: exec makes $! the server)
+  exec python3 - "$1" <<'PY'
 import socket, sys, threading, time
 mode = sys.argv[1]
 s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(50)
@@ -44,13 +44,13 @@ while True:
 PY
 }
 
-project() { # $1 = folder, $2 = dev evidence (git|ssm)
+project() { # $1 = folder, $2 = dev evidence (git|ssm), $3 = the policy's timeout
   for r in dev stg; do git init -q --bare "$1/$r.git"; done
   git init -q "$1/app"
   git -C "$1/app" remote add dev "$1/dev.git"; git -C "$1/app" remote add stg "$1/stg.git"
   if [ "$2" = ssm ]; then dev='{ name: dev, remotes: [dev], aws: { region: eu-west-1 }, evidence: [ { ssm: {} } ] }'
   else dev='{ name: dev, remotes: [dev], evidence: [ { git: {} } ] }'; fi
-  printf 'version: 1\nname: bench\ntimeout: 2s\nenvironments:\n  - %s\n  - { name: stg, remotes: [stg], evidence: [ { git: {} } ] }\n' "$dev" > "$1/app/.promote.yml"
+  printf 'version: 1\nname: bench\ntimeout: %s\nenvironments:\n  - %s\n  - { name: stg, remotes: [stg], evidence: [ { git: {} } ] }\n' "$3" "$dev" > "$1/app/.promote.yml"
   git -C "$1/app" add -A; git -C "$1/app" commit -qm first
 }
 
@@ -68,13 +68,13 @@ mkdir -p "$work/a" "$work/b" "$work/c"
 exec 3< <(serve huge); read -r huge <&3; pids+=($!)
 exec 4< <(serve drip); read -r drip <&4; pids+=($!)
 
-project "$work/a" ssm
+project "$work/a" ssm 60s
 (cd "$work/a/app" && AWS_ENDPOINT_URL_SSM="http://127.0.0.1:$huge/" measure "(a) 300 MB SSM answer" "$bin" check stg)
 
-project "$work/b" git
+project "$work/b" git 2s
 printf '#!/bin/sh\n(sleep 20 &)\nsleep 20\n' > "$work/b/slow-upload-pack"; chmod +x "$work/b/slow-upload-pack"
 git -C "$work/b/app" config remote.dev.uploadpack "$work/b/slow-upload-pack"
 (cd "$work/b/app" && measure "(b) timeout 2s, grandchild holds the pipe" "$bin" check stg)
 
-project "$work/c" ssm
+project "$work/c" ssm 2s
 (cd "$work/c/app" && AWS_ENDPOINT_URL_SSM="http://127.0.0.1:$drip/" measure "(c) timeout 2s, SSM drip-feeds" "$bin" check stg)
