@@ -47,7 +47,7 @@ public static class App
     {
         var verbose = args.Contains("--verbose");
         args = args.Where(a => a != "--verbose").ToArray();
-        context = context with { Verbose = verbose };
+        context = context with { Verbose = verbose, Console = Output.SafeConsole.Wrap(context.Console) };
         try
         {
             if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
@@ -70,6 +70,15 @@ public static class App
                 return ExitCodes.Ok;
             }
             return await command.Run(context, rest);
+        }
+        catch (Git.FileRefusedException e)
+        {
+            // Only the policy is read this way; a policy that is not a page of YAML in a regular file is a policy error.
+            context.Console.Error.WriteLine($"git-promote: the policy {e.Message}, so guarded pushes are refused");
+            context.Console.Error.WriteLine(e.TooLarge
+                ? "  a policy is a page of YAML: replace it with the real .promote.yml (git promote init writes a starter)"
+                : "  commit .promote.yml as a plain file (not a link, FIFO or device)");
+            return ExitCodes.UsageOrPolicy;
         }
         catch (CommandFailedException e)
         {

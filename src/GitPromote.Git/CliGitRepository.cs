@@ -107,10 +107,20 @@ public sealed class CliGitRepository : IGitRepository
 
     public IReadOnlyList<GitRemote> Remotes => Config.Remotes();
 
-    public string? ReadFileAt(string revision, string path)
+    public string? ReadFileAt(string revision, string path, long maxBytes = TreeFiles.DefaultMaxBytes)
     {
         if (!IsUsableRevision(revision) || !IsUsableRevision(path)) return null;
-        var o = Batch([revision + ":" + NormalizePath(path)])[0];
+        // The entry first (mode and size): a symlink, a submodule or a blob of hundreds of MB is refused unread.
+        var listing = Git(["ls-tree", "--full-tree", "-l", "-z", revision, "--", NormalizePath(path)]);
+        if (!listing.Succeeded) return null;
+        var entry = listing.StdoutText.Split('\0', 2)[0];
+        var tab = entry.IndexOf('\t');
+        if (tab < 0) return null;
+        var fields = entry[..tab].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        if (fields.Length < 4) return null;
+        long? size = long.TryParse(fields[3], out var n) ? n : null;
+        if (!TreeFiles.EnsureReadable($"{revision}:{path}", fields[0], size, maxBytes)) return null;
+        var o = Batch([fields[2]])[0];
         return o is { Type: "blob" } ? GitObjectText.DecodeText(o.Content) : null;
     }
 

@@ -14,9 +14,6 @@ public sealed class GitProcess
     public const int DefaultStdoutLimit = 64 * 1024 * 1024;
     public const int DefaultStderrLimit = 64 * 1024;
 
-    /// <summary>How long to wait for pipes to close after a kill before giving up on them (a grandchild may hold them).</summary>
-    private static readonly TimeSpan KillGrace = TimeSpan.FromSeconds(2);
-
     private static readonly KeyValuePair<string, string?>[] NeverPrompt =
     [
         new("GIT_TERMINAL_PROMPT", "0"),
@@ -98,10 +95,12 @@ public sealed class GitProcess
         cancellationToken.ThrowIfCancellationRequested();
         using var process = Start(workingDirectory, arguments);
         using var pipes = new CancellationTokenSource();
+        // At the deadline: kill the tree and stop reading at once. Waiting for EOF would wait on whatever still holds the
+        // pipes (a grandchild that left the tree, an ssh control master): the deadline is the caller's whole budget.
         using var deadline = cancellationToken.Register(() =>
         {
             Kill(process);
-            pipes.CancelAfter(KillGrace);
+            pipes.Cancel();
         });
 
         var stdoutTask = ReadCappedAsync(process.StandardOutput.BaseStream, StdoutLimit, stopAtLimit: true, pipes.Token);

@@ -52,8 +52,11 @@ public interface IGitRepository : IDisposable
 
     IReadOnlyList<GitRemote> Remotes { get; }
 
-    /// <summary>The text of <paramref name="path"/> in the tree of <paramref name="revision"/>; null if either is missing.</summary>
-    string? ReadFileAt(string revision, string path);
+    /// <summary>
+    /// The text of <paramref name="path"/> in the tree of <paramref name="revision"/>; null if either is missing. Only a
+    /// regular file of at most <paramref name="maxBytes"/> is read: anything else throws <see cref="FileRefusedException"/>.
+    /// </summary>
+    string? ReadFileAt(string revision, string path, long maxBytes = TreeFiles.DefaultMaxBytes);
 
     /// <summary>
     /// Writes an annotated tag object (no ref) pointing at <paramref name="target"/> and returns its id. Used for

@@ -92,14 +92,17 @@ public sealed class LibGit2Repository : IGitRepository
 
     private GitConfigSnapshot Config => _config ??= GitConfigSnapshot.Load(_git, GitDir, TimeSpan.FromSeconds(60));
 
-    public string? ReadFileAt(string revision, string path)
+    public string? ReadFileAt(string revision, string path, long maxBytes = TreeFiles.DefaultMaxBytes)
     {
         var commit = PeelToCommit(revision);
         if (commit is null) return null;
         try
         {
             var entry = commit[CliGitRepository.NormalizePath(path)];
-            if (entry?.Target is not Blob blob) return null;
+            if (entry is null) return null;
+            var mode = Convert.ToString((int)entry.Mode, 8).PadLeft(6, '0');
+            if (!TreeFiles.EnsureReadable($"{revision}:{path}", mode, (entry.Target as Blob)?.Size, maxBytes)) return null;
+            if (entry.Target is not Blob blob) return null;
             using var content = blob.GetContentStream();
             using var buffer = new MemoryStream();
             content.CopyTo(buffer);

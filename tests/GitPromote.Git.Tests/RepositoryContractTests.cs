@@ -225,6 +225,32 @@ public abstract class RepositoryContractTests(SampleRepository sample) : IDispos
     }
 
     [Fact]
+    public void ReadFileAt_refuses_a_symlink_blob_and_a_blob_over_the_limit_unread()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "gp-tree-" + Guid.NewGuid().ToString("N")[..8]);
+        try
+        {
+            GitCli.Run(Path.GetTempPath(), "init", "-q", dir);
+            File.CreateSymbolicLink(Path.Combine(dir, "link.yml"), "/dev/zero");
+            File.WriteAllText(Path.Combine(dir, "big.yml"), new string('#', 2000));
+            File.WriteAllText(Path.Combine(dir, "small.yml"), "version: 1\n");
+            GitCli.Commit(dir, "files");
+            var repo = Open(dir);
+
+            var link = Assert.Throws<FileRefusedException>(() => repo.ReadFileAt("HEAD", "link.yml"));
+            var big = Assert.Throws<FileRefusedException>(() => repo.ReadFileAt("HEAD", "big.yml", maxBytes: 1000));
+
+            Assert.Equal("HEAD:link.yml is a symbolic link, not a regular file", link.Message);
+            Assert.True(big.TooLarge);
+            Assert.Equal("version: 1\n", repo.ReadFileAt("HEAD", "small.yml", maxBytes: 1000));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
     public void WriteTagObject_writes_exactly_the_tag_git_would_and_reads_back()
     {
         var repo = Open(sample.Work);

@@ -75,7 +75,7 @@ public sealed class AwsPushTests : IDisposable
         Assert.NotEqual(0, push.ExitCode);
         Assert.Contains($"{untested[..12]} is not green in stg", push.Stderr);
         Assert.Contains($"no evidence in: ssm /promote/{_aws.Service}/stg/green", push.Stderr);
-        Assert.Contains($"git push prd {green[..12]}:main", push.Stderr);
+        Assert.Contains($"git push prd {green[..12]}:refs/heads/main", push.Stderr);
         Assert.DoesNotContain("   at ", push.Stderr);
         Assert.Equal("", _s.RemoteRef(Prd, "refs/heads/main"));
     }
@@ -139,7 +139,7 @@ public sealed class AwsPushTests : IDisposable
         Assert.Contains($"{head[..12]} is not green in stg", refused.Stderr);
         Assert.Contains("no evidence in: codepipeline orders-stg", refused.Stderr);
         Assert.DoesNotContain($"ssm /promote/{_aws.Service}/stg/green,", refused.Stderr);
-        Assert.DoesNotContain($"git push prd {head[..12]}:main", refused.Stderr);
+        Assert.DoesNotContain($"git push prd {head[..12]}:", refused.Stderr);
         allowed.EnsureOk();
         Assert.Equal(head, _s.RemoteRef(Prd, "refs/heads/main"));
     }
@@ -249,6 +249,6 @@ public sealed class AwsPushTests : IDisposable
         Assert.Equal([newer, older], green.Select(g => g.GetProperty("commit").GetString()));
         Assert.Equal("2025-01-02T03:04:05Z", green[1].GetProperty("when").GetString());
         Assert.All(green, g => Assert.StartsWith("ssm ", g.GetProperty("source").GetString()));
-        Assert.Contains($"next: {newer[..12]} is green in stg and can go: git push prd {newer[..12]}:main", text);
+        Assert.Contains($"next: {newer[..12]} is green in stg and can go: git push prd {newer[..12]}:refs/heads/main", text);
     }
 }

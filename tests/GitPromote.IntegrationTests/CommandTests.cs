@@ -85,7 +85,7 @@ public sealed class CommandTests(InstalledGitPromote installed) : IDisposable
         _s.Promote(app, "record", "dev").EnsureOk();
 
         var human = _s.Promote(app, "status").EnsureOk();
-        Assert.Contains($"next: {head[..12]} is green in dev and can go: git push stg {head[..12]}:main", human.Stdout);
+        Assert.Contains($"next: {head[..12]} is green in dev and can go: git push stg {head[..12]}:refs/heads/main", human.Stdout);
 
         var json = _s.Promote(app, "status", "--json").EnsureOk();
         Assert.Contains($"{{\"name\":\"dev\",\"deployed\":\"{head}\"", json.Stdout);

@@ -36,7 +36,7 @@ public sealed class PrePushGuardTests(InstalledGitPromote installed) : IDisposab
         Assert.Contains("push to stg refused", push.Stderr);
         Assert.Contains($"{notGreen[..12]} is not green in dev", push.Stderr);
         Assert.Contains("newest commits green in dev", push.Stderr);
-        Assert.Contains($"git push stg {green[..12]}:main", push.Stderr);
+        Assert.Contains($"git push stg {green[..12]}:refs/heads/main", push.Stderr);
         Assert.DoesNotContain("   at ", push.Stderr);
         Assert.Equal("", _s.RemoteRef(Path.Combine(_s.Root, "stg.git"), "refs/heads/main"));
     }

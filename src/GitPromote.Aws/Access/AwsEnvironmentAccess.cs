@@ -101,6 +101,9 @@ public sealed class AwsEnvironmentAccess
 
     internal TimeSpan PerAttemptTimeout => Deadline < TimeSpan.FromSeconds(5) ? Deadline : TimeSpan.FromSeconds(5);
 
+    /// <summary>Every SDK client (SSM, STS) reads at most <see cref="BoundedHttpClientFactory.MaxResponseBytes"/> of an answer.</summary>
+    private static readonly BoundedHttpClientFactory ResponseBound = new();
+
     private T Configure<T>(T config, string serviceId) where T : ClientConfig
     {
         config.RegionEndpoint = RegionEndpoint.GetBySystemName(Region);
@@ -112,6 +115,7 @@ public sealed class AwsEnvironmentAccess
         config.Timeout = PerAttemptTimeout;
         config.MaxErrorRetry = SdkAttempts - 1;
         config.RetryMode = RequestRetryMode.Standard;
+        config.HttpClientFactory = ResponseBound;
         return config;
     }
 

@@ -46,6 +46,13 @@ public static partial class AwsFailures
             return ($"no answer within {seconds}s (the policy's timeout, retries included)",
                 $"check the network path to AWS{EndpointHint(access)}, or raise `timeout:` in .promote.yml");
 
+        for (var e = error; e is not null; e = e.InnerException)
+        {
+            if (e is ResponseTooLargeException tooLarge)
+                return ($"{operation.Operation} answered more than {tooLarge.Limit / (1024 * 1024)} MB, which no real answer is; it was not read",
+                    $"check the endpoint{EndpointHint(access)}: it is not answering as AWS does");
+        }
+
         if (IsSsoExpired(error))
             return ("the AWS SSO session has expired or was never started",
                 $"aws sso login --profile {access.ProfileInUse ?? "<profile>"}");

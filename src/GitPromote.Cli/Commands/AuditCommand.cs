@@ -2,6 +2,7 @@ using GitPromote.Cli.Infrastructure;
 using GitPromote.Cli.Output;
 using GitPromote.Cli.Services;
 using GitPromote.Core.Evidence;
+using GitPromote.Core.Policy;
 using GitPromote.Core.Push;
 
 namespace GitPromote.Cli.Commands;
@@ -99,7 +100,7 @@ public static class AuditCommand
     }
 
     private static Entry Bypass(BypassRecord r) => new("bypass", r.Environment, r.Commit, r.At, r.By,
-        $"{r.By}  \"{r.Justification}\"" + (r.Overrides.Count > 0 ? $"  (set aside: {string.Join(", ", r.Overrides)})" : ""),
+        $"{r.By}  \"{Quoting.OneLine(r.Justification)}\"" + (r.Overrides.Count > 0 ? $"  (set aside: {string.Join(", ", r.Overrides)})" : ""),
         Json.Object(
             ("kind", Json.String("bypass")),
             ("environment", Json.String(r.Environment)),
@@ -115,7 +116,7 @@ public static class AuditCommand
     {
         var by = r.By ?? Identity.Unknown;
         return new("revocation", r.Environment, r.Commit, r.At ?? DateTimeOffset.MinValue, by,
-            $"REVOKED by {by}  \"{r.Reason}\"" + (lifted is null ? "" : $"  (lifted {Core.Engine.Time.Utc(lifted.At)})"),
+            $"REVOKED by {by}  \"{Quoting.OneLine(r.Reason ?? "")}\"" + (lifted is null ? "" : $"  (lifted {Core.Engine.Time.Utc(lifted.At)})"),
             Json.Object(
                 ("kind", Json.String("revocation")),
                 ("environment", Json.String(r.Environment)),

@@ -62,11 +62,16 @@ public static class HookCommand
             return await chain.RunAsync([remoteName, remoteUrl], input.Bytes);
         var routeName = remoteName;
         var target = EnvironmentRouter.Resolve(policy, remoteName, remoteUrl);
-        if (target is null && remoteName == remoteUrl)
+        // `git push <url> main`, `git push file:///.../prd.git/`, or a second remote for the same repository: the name
+        // says nothing, but the URL may be another spelling of an environment's repository. Then the push is checked
+        // as a push to that environment (the furthest along the path, when several match).
+        if (SameRepositoryAs(workspace, policy, remoteUrl) is { } same
+            && (target is null || same.Environment.Index > target.Index))
         {
-            // `git push <url> main`: git names no remote, but the URL may be one a configured remote points at.
-            routeName = NamedRemoteFor(workspace, remoteUrl) ?? remoteName;
-            target = EnvironmentRouter.Resolve(policy, routeName, remoteUrl);
+            routeName = same.RemoteName;
+            target = same.Environment;
+            if (policy.PreviousOf(target) is not null && routeName != remoteName)
+                context.Console.Error.WriteLine($"git-promote: {remoteName} is the repository of {same.Shown}: checked as a push to {target.Name}");
         }
         if (target is null || policy.PreviousOf(target) is null)
             return await chain.RunAsync([remoteName, remoteUrl], input.Bytes);
@@ -116,11 +121,45 @@ public static class HookCommand
         return update with { FastForwards = repository.IsAncestor(update.OldId, update.Commit) == true };
     }
 
-    private static string? NamedRemoteFor(Workspace workspace, string url) =>
-        workspace.Repository.Remotes.FirstOrDefault(r => r.Url == url || r.PushUrl == url)?.Name;
+    private sealed record SameRepository(EnvironmentPolicy Environment, string RemoteName, string Shown);
 
-    public static string? BypassJustification(CommandContext context) =>
-        context.Environment.Get("PROMOTE_BYPASS") is { } j && !string.IsNullOrWhiteSpace(j) ? j : null;
+    /// <summary>
+    /// The environment whose repository <paramref name="url"/> names, compared in <see cref="RemoteUrls.Canonical"/> form
+    /// with the URLs of this clone's remotes that route to an environment and with the policy's literal URLs.
+    /// </summary>
+    private static SameRepository? SameRepositoryAs(Workspace workspace, PromotionPolicy policy, string url)
+    {
+        var baseDirectory = workspace.WorkTree ?? workspace.GitDir;
+        var pushed = RemoteUrls.Canonical(url, baseDirectory);
+        SameRepository? found = null;
+        void Consider(EnvironmentPolicy? env, string name, string shown)
+        {
+            if (env is not null && (found is null || env.Index > found.Environment.Index))
+                found = new SameRepository(env, name, shown);
+        }
+        foreach (var remote in workspace.Repository.Remotes)
+        {
+            if (RemoteUrls.Canonical(remote.Url, baseDirectory) != pushed && RemoteUrls.Canonical(remote.PushUrl, baseDirectory) != pushed) continue;
+            Consider(EnvironmentRouter.Resolve(policy, remote.Name, remote.PushUrl), remote.Name, $"remote '{remote.Name}'");
+        }
+        foreach (var env in policy.Environments)
+        {
+            foreach (var entry in env.Remotes.Where(Git.Evidence.EnvironmentRemote.IsLiteralUrl))
+                if (RemoteUrls.Canonical(entry, baseDirectory) == pushed) Consider(env, entry, $"{env.Name} ({entry})");
+        }
+        return found;
+    }
+
+    /// <summary>
+    /// <c>PROMOTE_BYPASS</c>, bounded as the server bounds <c>-o promote.bypass</c>: one line (control characters become
+    /// spaces) of at most <see cref="Server.PushOptions.MaxJustification"/> characters. It is shown and stored as it is here.
+    /// </summary>
+    public static string? BypassJustification(CommandContext context)
+    {
+        if (context.Environment.Get("PROMOTE_BYPASS") is not { } j || string.IsNullOrWhiteSpace(j)) return null;
+        j = new string(j.Select(c => Quoting.IsUnsafe(c) ? ' ' : c).ToArray());
+        return j.Length > Server.PushOptions.MaxJustification ? j[..Server.PushOptions.MaxJustification] : j;
+    }
 
     public static BypassHint ClientBypassHint(string remoteName) =>
         new($"PROMOTE_BYPASS=\"{{justification}}\" git push {remoteName} ...");

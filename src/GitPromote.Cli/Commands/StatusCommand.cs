@@ -97,7 +97,7 @@ public static class StatusCommand
                 var remote = Core.Engine.EnvironmentRouter.RemoteNames(s.Environment).FirstOrDefault() ?? name;
                 var prev = policy.PreviousOf(s.Environment)!.Name;
                 if (s.NextWaitsFor.Count == 0)
-                    o.WriteLine($"       next: {ObjectIds.Short(s.Next)} is green in {prev} and can go: " + style.Bold($"git push {remote} {ObjectIds.Short(s.Next)}:{branch}"));
+                    o.WriteLine($"       next: {ObjectIds.Short(s.Next)} is green in {prev} and can go: " + style.Bold($"git push {remote} {ObjectIds.Short(s.Next)}:{(s.Deployed is null ? "refs/heads/" + branch : branch)}"));
                 else
                 {
                     o.WriteLine($"       next: {ObjectIds.Short(s.Next)} is green in {prev}, waiting for: {string.Join(", ", s.NextWaitsFor.Select(c => c.Name))}");

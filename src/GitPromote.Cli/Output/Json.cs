@@ -16,7 +16,13 @@ public static class Json
         using var stream = new MemoryStream();
         using (var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
             writer.WriteStringValue(value);
-        return Encoding.UTF8.GetString(stream.ToArray());
+        var json = Encoding.UTF8.GetString(stream.ToArray());
+        // The relaxed encoder leaves DEL, C1 controls and bidi overrides raw: escape them too, so that JSON read in a
+        // terminal drives nothing (and passes the output boundary unchanged).
+        if (!json.Any(Core.Policy.Quoting.IsUnsafe)) return json;
+        var escaped = new StringBuilder(json.Length + 16);
+        foreach (var c in json) escaped.Append(Core.Policy.Quoting.IsUnsafe(c) ? $"\\u{(int)c:x4}" : c);
+        return escaped.ToString();
     }
 
     public static string Bool(bool value) => value ? "true" : "false";

@@ -1,6 +1,7 @@
 using System.Text;
 using GitPromote.Core.Engine;
 using GitPromote.Core.Evidence;
+using GitPromote.Core.Policy;
 using GitPromote.Core.Push;
 
 namespace GitPromote.Cli.Output;
@@ -38,7 +39,7 @@ public sealed class VerdictRenderer(Style style)
                     break;
                 case VerdictKind.Bypass:
                     sb.AppendLine(style.Yellow($"git-promote: BYPASS {target}/{branch} <- {ObjectIds.Short(commit)} by {r.Bypass!.By}"));
-                    sb.AppendLine($"  justification: {r.Bypass.Justification}");
+                    sb.AppendLine($"  justification: {Quoting.OneLine(r.Bypass.Justification)}");
                     if (r.Bypass.Overrides.Count > 0) sb.AppendLine($"  set aside: {string.Join(", ", r.Bypass.Overrides)}");
                     sb.AppendLine($"  recorded in {target}'s store; it shows in: git promote audit {target}");
                     break;
@@ -73,6 +74,11 @@ public sealed class VerdictRenderer(Style style)
                     sb.AppendLine($"    e.g. {bypass.Template.Replace("{justification}", "INC-123: <what happened and who approved>")}");
                     AppendChecks(sb, r);
                     break;
+                case BlockReason.BypassPatternTimedOut:
+                    sb.AppendLine($"the policy's bypass pattern {verdict.BypassPattern} took too long on this justification and was stopped, so the bypass is refused");
+                    sb.AppendLine("    use a shorter, plain justification; if it keeps happening, simplify bypass.justification in .promote.yml");
+                    AppendChecks(sb, r);
+                    break;
                 case BlockReason.NotGreen or BlockReason.EvidenceUnavailable or BlockReason.Revoked or BlockReason.SoakPending
                     or BlockReason.Frozen or BlockReason.ApprovalsMissing:
                     AppendRefused(sb, r, commit, target, previous);
@@ -94,7 +100,8 @@ public sealed class VerdictRenderer(Style style)
                     var when = g.When is { } w ? w.ToString("yyyy-MM-dd HH:mm") : "";
                     sb.AppendLine($"    {ObjectIds.Short(g.Commit)}  {when,-16}  {Truncate(g.Subject ?? "", 60)}".TrimEnd());
                 }
-                var firstBranch = ShortRef(blocked[0].Update.RemoteRef);
+                // git refuses `<sha>:main` when main does not exist there yet: then the full ref name, so the command runs as printed.
+                var firstBranch = blocked[0].Update.IsCreation ? blocked[0].Update.RemoteRef : ShortRef(blocked[0].Update.RemoteRef);
                 sb.AppendLine($"  to promote the newest of them: {style.Bold($"git push {verdict.Request.RemoteName} {ObjectIds.Short(recentGreen[0].Commit)}:{firstBranch}")}");
             }
             else if (blocked.Any(b => b.Reason == BlockReason.NotGreen))

@@ -40,7 +40,7 @@ public static class ServerPolicySource
         if (info.Length > PolicyLoader.MaxBytes)
             return new TrustedPolicy(null, $"{FileDisplayName} is larger than {PolicyLoader.MaxBytes} bytes", todo);
         string text;
-        try { text = File.ReadAllText(path); }
+        try { text = Git.RegularFiles.ReadText(path, path, PolicyLoader.MaxBytes) ?? ""; }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             return new TrustedPolicy(null, $"{FileDisplayName} cannot be read ({e.GetType().Name})", todo);

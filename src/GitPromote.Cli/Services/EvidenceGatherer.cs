@@ -7,7 +7,8 @@ namespace GitPromote.Cli.Services;
 /// <summary>
 /// Asks the evidence sources a plan's questions: every environment and every source at once, under one deadline.
 /// A source that fails or runs out of time becomes a failed answer (never an exception), so the engine can
-/// fail closed with a reason.
+/// fail closed with a reason. Every wait ends at the deadline (see <see cref="Bounded"/>), whatever a client does with
+/// its token: an endpoint that drip-feeds its answer, or a pipe a grandchild holds, cannot stretch the policy's timeout.
 /// </summary>
 public sealed class EvidenceGatherer(IEvidenceProvider provider, PositiveCache? cache = null)
 {
@@ -58,7 +59,7 @@ public sealed class EvidenceGatherer(IEvidenceProvider provider, PositiveCache? 
         var revokedTask = RevokedAsync(env, deadline);
         var lists = await Task.WhenAll(env.Evidence.Select(async source =>
         {
-            try { return await Reader(env, source).ListGreenAsync(CandidatesForNewest, deadline); }
+            try { return await Bounded(Reader(env, source).ListGreenAsync(CandidatesForNewest, deadline), deadline); }
             catch (Exception e) when (e is EvidenceUnavailableException or OperationCanceledException or NotSupportedException) { return []; }
         }));
         var revoked = await revokedTask;
@@ -79,8 +80,8 @@ public sealed class EvidenceGatherer(IEvidenceProvider provider, PositiveCache? 
         try
         {
             var commits = env.StoreEvidence is { } source && Reader(env, source) is IGuardedEvidenceReader guarded
-                ? await guarded.ListRevokedAsync(MaxRevokedListed, deadline)
-                : (await provider.OpenGuardStore(env).ListRevocationsAsync(deadline)).Select(r => r.Commit).ToList();
+                ? await Bounded(guarded.ListRevokedAsync(MaxRevokedListed, deadline), deadline)
+                : (await Bounded(provider.OpenGuardStore(env).ListRevocationsAsync(deadline), deadline)).Select(r => r.Commit).ToList();
             return commits.ToHashSet(StringComparer.Ordinal);
         }
         catch (Exception e) when (e is EvidenceUnavailableException or OperationCanceledException or NotSupportedException)
@@ -108,7 +109,7 @@ public sealed class EvidenceGatherer(IEvidenceProvider provider, PositiveCache? 
         var unknown = q.Commits.Where(c => !cached.ContainsKey(c)).ToList();
         try
         {
-            var (found, guards) = await guarded.FindGreenAndGuardsAsync(unknown, q.GuardCommits, q.Approvals, deadline);
+            var (found, guards) = await Bounded(guarded.FindGreenAndGuardsAsync(unknown, q.GuardCommits, q.Approvals, deadline), deadline);
             cache?.Remember(env, source, found);
             return (SourceAnswer.Found(source, reader.Label, cached.Values.Concat(found)), guards);
         }
@@ -130,7 +131,7 @@ public sealed class EvidenceGatherer(IEvidenceProvider provider, PositiveCache? 
         try
         {
             var store = provider.OpenGuardStore(env);
-            return await store.FindGuardsAsync(commits, approvals, deadline);
+            return await Bounded(store.FindGuardsAsync(commits, approvals, deadline), deadline);
         }
         catch (EvidenceUnavailableException e)
         {
@@ -172,7 +173,7 @@ public sealed class EvidenceGatherer(IEvidenceProvider provider, PositiveCache? 
             return SourceAnswer.Found(source, reader.Label, cached.Values);
         try
         {
-            var found = await reader.FindGreenAsync(unknown, deadline);
+            var found = await Bounded(reader.FindGreenAsync(unknown, deadline), deadline);
             cache?.Remember(env, source, found);
             return SourceAnswer.Found(source, reader.Label, cached.Values.Concat(found));
         }
@@ -183,6 +184,26 @@ public sealed class EvidenceGatherer(IEvidenceProvider provider, PositiveCache? 
         catch (OperationCanceledException) when (deadline.IsCancellationRequested)
         {
             return SourceAnswer.Failed(source, reader.Label, OutOfTime(reader.Label));
+        }
+    }
+
+    /// <summary>How long a source may take, past the deadline, to fail with its own (more precise) message.</summary>
+    private static readonly TimeSpan Grace = TimeSpan.FromMilliseconds(400);
+
+    /// <summary>
+    /// <paramref name="task"/>, or <see cref="OperationCanceledException"/> at most <see cref="Grace"/> after the deadline,
+    /// whether or not the source honours its token. A source left running is abandoned (the process is about to end).
+    /// </summary>
+    private static async Task<T> Bounded<T>(Task<T> task, CancellationToken deadline)
+    {
+        try
+        {
+            return await task.WaitAsync(deadline).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !task.IsCompleted)
+        {
+            try { return await task.WaitAsync(Grace).ConfigureAwait(false); }
+            catch (TimeoutException) { throw new OperationCanceledException(deadline); }
         }
     }
 

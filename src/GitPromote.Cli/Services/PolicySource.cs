@@ -12,16 +12,13 @@ public static class PolicySource
     public static LoadedPolicy? FromWorkTree(string workTree)
     {
         var path = Path.Combine(workTree, PromotionPolicy.FileName);
-        var info = new FileInfo(path);
-        if (!info.Exists) return null;
-        if (info.Length > PolicyLoader.MaxBytes)
-            throw new CommandFailedException(ExitCodes.UsageOrPolicy, $"{PromotionPolicy.FileName}: larger than {PolicyLoader.MaxBytes} bytes");
-        string text;
-        try { text = File.ReadAllText(path); }
+        string? text;
+        try { text = Git.RegularFiles.ReadText(path, PromotionPolicy.FileName, PolicyLoader.MaxBytes); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new CommandFailedException(ExitCodes.UsageOrPolicy, $"{PromotionPolicy.FileName}: cannot be read ({e.Message})");
         }
+        if (text is null) return null;
         return FromText(text, PromotionPolicy.FileName, DefaultName(workTree));
     }
 

@@ -65,6 +65,67 @@ public static class Glob
 /// <summary>Remote URLs as they may be shown: never with the credentials some URLs carry.</summary>
 public static class RemoteUrls
 {
+    /// <summary>
+    /// One spelling for every way of naming the same repository, for comparing URLs (never for showing or using them):
+    /// <c>file://</c> becomes a path; relative paths are made absolute against <paramref name="baseDirectory"/> (where git
+    /// resolves them: the top of the work tree); scheme and host are lower-cased and credentials dropped; scp-like
+    /// <c>host:path</c> becomes <c>ssh://host/path</c>; a trailing '/', '/.git' or '.git' goes (git finds a repository
+    /// either way). <c>insteadOf</c> rewriting is git's, and already applied to what git hands the hook and to remotes.
+    /// </summary>
+    public static string Canonical(string url, string baseDirectory)
+    {
+        var u = url.Trim();
+        string result;
+        if (u.StartsWith("file://", StringComparison.OrdinalIgnoreCase))
+        {
+            var rest = u["file://".Length..];
+            var slash = rest.IndexOf('/');
+            // file://localhost/x and file:///x are the same path; git also accepts an unescaped path here.
+            rest = slash < 0 ? "/" : rest[slash..];
+            result = LocalPath(Uri.UnescapeDataString(rest), baseDirectory);
+        }
+        else if (u.IndexOf("://", StringComparison.Ordinal) is var scheme and > 0)
+        {
+            var hostStart = scheme + 3;
+            var pathStart = u.IndexOf('/', hostStart);
+            var authority = pathStart < 0 ? u[hostStart..] : u[hostStart..pathStart];
+            authority = authority[(authority.LastIndexOf('@') + 1)..];
+            result = u[..scheme].ToLowerInvariant() + "://" + authority.ToLowerInvariant() + (pathStart < 0 ? "/" : u[pathStart..]);
+        }
+        else if (IsScpLike(u))
+        {
+            var colon = u.IndexOf(':');
+            var host = u[..colon];
+            host = host[(host.LastIndexOf('@') + 1)..];
+            var path = u[(colon + 1)..];
+            result = "ssh://" + host.ToLowerInvariant() + (path.StartsWith('/') ? path : "/" + path);
+        }
+        else
+        {
+            result = LocalPath(u, baseDirectory);
+        }
+        while (result.Length > 1 && (result.EndsWith('/') || result.EndsWith('\\'))) result = result[..^1];
+        if (result.EndsWith("/.git", StringComparison.Ordinal)) result = result[..^5];
+        else if (result.EndsWith(".git", StringComparison.Ordinal)) result = result[..^4];
+        return result;
+    }
+
+    /// <summary>git's rule: a colon before any slash makes <c>[user@]host:path</c> an ssh URL (not a Windows drive letter).</summary>
+    private static bool IsScpLike(string url)
+    {
+        var colon = url.IndexOf(':');
+        if (colon <= 0) return false;
+        var slash = url.IndexOfAny(['/', '\\']);
+        if (slash >= 0 && slash < colon) return false;
+        return !(colon == 1 && char.IsLetter(url[0]) && OperatingSystem.IsWindows());
+    }
+
+    private static string LocalPath(string path, string baseDirectory)
+    {
+        try { return Path.GetFullPath(path, baseDirectory); }
+        catch (Exception e) when (e is ArgumentException or NotSupportedException or PathTooLongException) { return path; }
+    }
+
     public static string Redact(string url)
     {
         var scheme = url.IndexOf("://", StringComparison.Ordinal);

@@ -143,8 +143,11 @@ public static class PromotionEngine
 
         if (context.BypassJustification is { } justification)
         {
-            if (!policy.Bypass.Accepts(justification.Trim()))
-                return verdict with { Reason = BlockReason.BypassRejected };
+            switch (policy.Bypass.Match(justification.Trim()))
+            {
+                case JustificationMatch.DoesNotMatch: return verdict with { Reason = BlockReason.BypassRejected };
+                case JustificationMatch.TimedOut: return verdict with { Reason = BlockReason.BypassPatternTimedOut };
+            }
             var record = new BypassRecord(target.Name, commit, update.RemoteRef, justification.Trim(), context.Pusher, context.Now)
             {
                 Overrides = failed.Concat(unknown).OrderBy(c => c.Rule).Select(c => c.Name).ToList(),

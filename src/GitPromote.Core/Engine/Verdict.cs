@@ -26,6 +26,8 @@ public enum BlockReason
     NotGreen,
     EvidenceUnavailable,
     BypassRejected,
+    /// <summary>The policy's bypass pattern ran past its time limit on this justification: neither matched nor rejected, so refused.</summary>
+    BypassPatternTimedOut,
     BypassNotRecorded,
     NotACommit,
     /// <summary>The commit is revoked in the previous or the target environment; a bypass does not set this aside.</summary>

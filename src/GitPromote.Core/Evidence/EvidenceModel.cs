@@ -9,7 +9,8 @@ public sealed record GreenFact(string Commit, string Source, DateTimeOffset? Rec
 public sealed record Identity(string Name, string Email)
 {
     public static readonly Identity Unknown = new("unknown", "");
-    public override string ToString() => Email.Length == 0 ? Name : $"{Name} <{Email}>";
+    /// <summary>One line whatever the name holds (user.name and records are untrusted).</summary>
+    public override string ToString() => Policy.Quoting.OneLine(Email.Length == 0 ? Name : $"{Name} <{Email}>");
 }
 
 /// <summary>An emergency bypass, written to the target environment's store before the push is let through.</summary>

@@ -85,17 +85,17 @@ internal sealed class EnvironmentReader(ValueReader values)
         {
             if (!mine.Add(remote))
             {
-                _errors.Add(at, $"remote '{Quoting.Show(remote)}' is listed twice");
+                _errors.Add(at, $"remote '{Quoting.Show(Engine.RemoteUrls.Redact(remote))}' is listed twice");
                 ok = false;
             }
             else if (remoteOwners.TryGetValue(remote, out var other))
             {
-                _errors.Add(at, $"remote '{Quoting.Show(remote)}' is already used by {other}");
+                _errors.Add(at, $"remote '{Quoting.Show(Engine.RemoteUrls.Redact(remote))}' is already used by {other}");
                 ok = false;
             }
             else if (remote.Any(char.IsWhiteSpace))
             {
-                _errors.Add(at, $"remote '{Quoting.Show(remote)}' must not contain spaces");
+                _errors.Add(at, $"remote '{Quoting.Show(Engine.RemoteUrls.Redact(remote))}' must not contain spaces");
                 ok = false;
             }
         }

@@ -92,14 +92,19 @@ public enum RollbackMode { PreviouslyGreen, Never }
 
 public enum OnErrorMode { Block, Allow }
 
+public enum JustificationMatch { Matches, DoesNotMatch, TimedOut }
+
 public sealed record BypassPolicy(Regex Justification)
 {
     /// <summary>Used when the policy has no <c>bypass:</c> section: any justification of at least ten characters.</summary>
     public const string DefaultPattern = @"\S.{9,}";
 
-    public bool Accepts(string justification)
+    public bool Accepts(string justification) => Match(justification) == JustificationMatch.Matches;
+
+    /// <summary>Whether the pattern matches; a pattern that runs past its time limit on this text neither accepts nor rejects it.</summary>
+    public JustificationMatch Match(string justification)
     {
-        try { return Justification.IsMatch(justification); }
-        catch (RegexMatchTimeoutException) { return false; }
+        try { return Justification.IsMatch(justification) ? JustificationMatch.Matches : JustificationMatch.DoesNotMatch; }
+        catch (RegexMatchTimeoutException) { return JustificationMatch.TimedOut; }
     }
 }

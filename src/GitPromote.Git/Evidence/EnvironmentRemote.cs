@@ -19,6 +19,9 @@ public sealed record EnvironmentRemote(string Environment, string Remote, string
     /// <summary>Text from git about this remote, with a <see cref="Hidden"/> path replaced by its name.</summary>
     public string Scrub(string text) => Hidden ? text.Replace(Remote, Display, StringComparison.Ordinal) : text;
 
+    /// <summary>How a printed command names this remote: the remote's name, or its URL without credentials.</summary>
+    public string Argument => EnvironmentRouter.IsUrlPattern(Remote) ? RemoteUrls.Redact(Remote) : Remote;
+
     /// <summary>The git config key that names an environment's remote on servers: <c>promote.remote.&lt;env&gt;</c>.</summary>
     public static string ConfigKey(string environment) => $"promote.remote.{environment}";
 

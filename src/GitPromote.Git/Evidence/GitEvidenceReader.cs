@@ -132,7 +132,7 @@ public sealed class GitEvidenceReader : IGuardedEvidenceReader
         {
             throw GitEvidenceFailures.Unavailable(
                 $"cannot read green refs of '{_environment.Name}' from {_remote.Display}", e,
-                $"check that the remote answers: git ls-remote {_remote.Display} '{GreenPrefix}*'", _remote);
+                $"check that the remote answers: git ls-remote {_remote.Argument} '{GreenPrefix}*'", _remote);
         }
     }
 }

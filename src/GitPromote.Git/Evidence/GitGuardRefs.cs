@@ -85,7 +85,7 @@ internal sealed class RemoteTags(IGitRepository repository, IGitRemoteClient cli
         catch (Exception e) when (e is GitCommandException or OperationCanceledException)
         {
             throw GitEvidenceFailures.Unavailable($"cannot read the records of '{environment}' from {remote.Display}", e,
-                $"check that the remote answers: git fetch {remote.Display} 'refs/promote/*'", remote);
+                $"check that the remote answers: git fetch {remote.Argument} 'refs/promote/*'", remote);
         }
         foreach (var r in missing)
             if (repository.ReadTag(r.Id) is { } tag) found[r.Name] = tag;

@@ -53,7 +53,51 @@ public sealed class GitRecordStore : IRecordStore, IGuardStore, IReportsUnreadab
         var what = $"cannot record {ObjectIds.Short(commit)} as green in '{_environment.Name}'";
         var tag = WriteTag(commit, "promote-green-" + ObjectIds.Short(commit), by, at,
             RecordJson.GreenBody(commit, _environment.Name, by, at), what);
-        await PushAsync(remote, [$"+{tag}:{GitEvidenceReader.GreenPrefix}{commit}"], what, cancellationToken).ConfigureAwait(false);
+        var refName = GitEvidenceReader.GreenPrefix + commit;
+        // Pipelines retried in parallel record the same commit at once; on the remote one update wins and the others
+        // fail to lock the ref. A record that is there is what was asked for; a race lost to something else is retried.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await _client.PushAsync(remote.Remote, [$"+{tag}:{refName}"], cancellationToken).ConfigureAwait(false);
+                return;
+            }
+            catch (GitCommandException e) when (!cancellationToken.IsCancellationRequested)
+            {
+                if (await IsGreenOnRemoteAsync(remote, refName, commit, cancellationToken).ConfigureAwait(false)) return;
+                if (attempt >= MaxRecordAttempts)
+                    throw GitEvidenceFailures.Unavailable($"{what}: push to {remote.Display} failed", e, IsLockRace(e)
+                        ? "another writer was updating the same record at the same time: run the same command again"
+                        : $"check that you may push to {remote.Display} (refs/promote/*), then try again");
+                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(50, 200) * attempt), cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException e)
+            {
+                throw GitEvidenceFailures.Unavailable($"{what}: push to {remote.Display} failed", e,
+                    $"check that {remote.Display} answers, then try again");
+            }
+        }
+    }
+
+    private const int MaxRecordAttempts = 4;
+
+    private static bool IsLockRace(GitCommandException e) =>
+        e.Message.Contains("cannot lock ref", StringComparison.Ordinal) || e.Message.Contains("failed to update ref", StringComparison.Ordinal)
+        || e.StandardError.Contains("cannot lock ref", StringComparison.Ordinal) || e.StandardError.Contains("failed to update ref", StringComparison.Ordinal);
+
+    /// <summary>Whether the remote now holds the green record of <paramref name="commit"/> (as after a concurrent record).</summary>
+    private async Task<bool> IsGreenOnRemoteAsync(EnvironmentRemote remote, string refName, string commit, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var refs = await _client.ListRefsAsync(remote.Remote, [refName], cancellationToken).ConfigureAwait(false);
+            return refs.Any(r => r.Name == refName && string.Equals(r.Peeled ?? r.Id, commit, StringComparison.OrdinalIgnoreCase));
+        }
+        catch (GitCommandException)
+        {
+            return false;
+        }
     }
 
     public async Task RecordBypassAsync(BypassRecord record, CancellationToken cancellationToken)
@@ -116,7 +160,7 @@ public sealed class GitRecordStore : IRecordStore, IGuardStore, IReportsUnreadab
         catch (Exception e) when (e is GitCommandException or OperationCanceledException)
         {
             throw GitEvidenceFailures.Unavailable($"cannot read the revocations of '{_environment.Name}' from {remote.Display}", e,
-                $"check that the remote answers: git ls-remote {remote.Display} '{GitGuardRefs.RevokedPrefix}*'", remote);
+                $"check that the remote answers: git ls-remote {remote.Argument} '{GitGuardRefs.RevokedPrefix}*'", remote);
         }
         var records = GitGuardRefs.FromListing(Label, _environment.Name, refs, commits, approvals);
         var wanted = records.Revoked.Keys.Select(GitGuardRefs.Revoked)
@@ -227,7 +271,7 @@ public sealed class GitRecordStore : IRecordStore, IGuardStore, IReportsUnreadab
         catch (Exception e) when (e is GitCommandException or OperationCanceledException)
         {
             throw GitEvidenceFailures.Unavailable($"cannot read {kind} records of '{_environment.Name}' from {remote.Display}", e,
-                $"check that the remote answers: git ls-remote {remote.Display} '{remotePrefix}*'", remote);
+                $"check that the remote answers: git ls-remote {remote.Argument} '{remotePrefix}*'", remote);
         }
         return _repository.ListRefs(local);
     }
