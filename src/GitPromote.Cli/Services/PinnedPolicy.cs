@@ -57,14 +57,14 @@ public static class PinnedPolicy
         return loaded;
     }
 
+    /// <summary>Only a regular file of at most the policy limit is read (a FIFO or a link to /dev/zero would hang or grow).</summary>
     private static string FromFile(string path, string shown)
     {
-        var info = new FileInfo(path);
-        if (!info.Exists)
-            throw CommandFailedException.Usage($"the pinned policy {Quoting.Show(shown)} does not exist", HowToPin);
-        if (info.Length > PolicyLoader.MaxBytes)
-            throw CommandFailedException.Usage($"the pinned policy {Quoting.Show(shown)} is larger than {PolicyLoader.MaxBytes} bytes");
-        try { return File.ReadAllText(path); }
+        try
+        {
+            return Git.RegularFiles.ReadText(path, Quoting.Show(shown), PolicyLoader.MaxBytes)
+                ?? throw CommandFailedException.Usage($"the pinned policy {Quoting.Show(shown)} does not exist", HowToPin);
+        }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw CommandFailedException.Usage($"the pinned policy {Quoting.Show(shown)} cannot be read ({e.Message})");
