@@ -50,11 +50,14 @@ public sealed class Workspace : IDisposable
     public LoadedPolicy RequirePolicy() => LoadPolicy() ?? throw new CommandFailedException(ExitCodes.UsageOrPolicy,
         $"no {PromotionPolicy.FileName} in this repository", "create one with: git promote init");
 
-    public CompositeEvidenceProvider EvidenceProvider(PromotionPolicy policy)
+    /// <param name="remoteGit">
+    /// The git that talks to remotes; a server hook passes one outside the quarantine, where fetched records may land.
+    /// </param>
+    public CompositeEvidenceProvider EvidenceProvider(PromotionPolicy policy, GitProcess? remoteGit = null)
     {
         var variables = new AwsVariables(_context.Environment);
         return new CompositeEvidenceProvider(
-            new GitEvidenceProvider(Repository, new GitRemoteClient(GitDir, workingDirectory: WorkTree)),
+            new GitEvidenceProvider(Repository, new GitRemoteClient(GitDir, remoteGit, workingDirectory: WorkTree)),
             new Lazy<AwsEvidenceProvider>(() =>
             {
                 AwsRuntimeSetup.Register(variables);

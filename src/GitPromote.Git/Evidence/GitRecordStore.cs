@@ -99,34 +99,17 @@ public sealed class GitRecordStore : IRecordStore, IGuardStore
     public async Task<GuardRecords> FindGuardsAsync(IReadOnlyCollection<string> commits, bool approvals, CancellationToken cancellationToken)
     {
         var remote = RemoteOrThrow();
-        IReadOnlyList<RemoteRef> refs;
+        IReadOnlyList<CommitRecordFetch.Found> found;
         try
         {
-            refs = await _client.ListRefsAsync(remote.Remote, [GitGuardRefs.RevokedPrefix, GitGuardRefs.ApprovalPrefix], cancellationToken).ConfigureAwait(false);
+            found = await new CommitRecordFetch(_repository, _client, remote, _environment.Name).FetchAsync([], commits, approvals, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is GitCommandException or OperationCanceledException)
         {
             throw GitEvidenceFailures.Unavailable($"cannot read the revocations of '{_environment.Name}' from {remote.Display}", e,
                 $"check that the remote answers: git ls-remote {remote.Display} '{GitGuardRefs.RevokedPrefix}*'");
         }
-        var records = GitGuardRefs.FromListing(Label, _environment.Name, refs, commits, approvals);
-        var wanted = records.Revoked.Keys.Select(GitGuardRefs.Revoked)
-            .Concat(records.Approvals.SelectMany(a => a.Value.Select(x => GitGuardRefs.Approval(x.Commit, x.ApproverId))))
-            .ToHashSet(StringComparer.Ordinal);
-        if (wanted.Count == 0) return records;
-        var tags = await new RemoteTags(_repository, _client, remote, _environment.Name).ReadAsync(refs.Where(r => wanted.Contains(r.Name)).ToList(), cancellationToken).ConfigureAwait(false);
-        return records with
-        {
-            Revoked = records.Revoked.ToDictionary(p => p.Key,
-                p => tags.GetValueOrDefault(GitGuardRefs.Revoked(p.Key)) is { } tag && RecordJson.ReadRevocation(tag.Message) is { } full
-                    ? full with { Environment = _environment.Name, Commit = p.Key } : p.Value,
-                StringComparer.Ordinal),
-            Approvals = records.Approvals.ToDictionary(p => p.Key,
-                p => (IReadOnlyList<Approval>)p.Value.Select(a =>
-                    tags.GetValueOrDefault(GitGuardRefs.Approval(a.Commit, a.ApproverId)) is { } tag && RecordJson.ReadApproval(tag.Message) is { } full
-                        ? full with { Environment = _environment.Name, Commit = a.Commit, ApproverId = a.ApproverId } : a).ToList(),
-                StringComparer.Ordinal),
-        };
+        return GitGuardRefs.FromFetched(Label, _environment.Name, found, commits, approvals);
     }
 
     /// <summary>
