@@ -36,8 +36,8 @@ public static class PreReceiveCommand
             return Refuse(context, ExitCodes.UsageOrPolicy, $"this repository's guard is not configured (git config {ServerSettings.EnvironmentKey})",
                 "the server admin runs: git promote install --server --env <env>");
 
-        if (TamperedRecord(parsed.Updates) is { } tampered)
-            return Refuse(context, ExitCodes.Blocked, tampered);
+        if (TamperedRecord(parsed.Updates, Pusher.From(context.Environment), settings.Recorders) is { } tampered)
+            return Refuse(context, ExitCodes.Blocked, tampered.Why, tampered.Todo);
 
         // The repository's own pre-receive (kept as pre-receive.local by the installer) decides first: a bypass is
         // recorded only when nothing after this guard can still refuse the push.
@@ -96,24 +96,30 @@ public static class PreReceiveCommand
 
     /// <summary>
     /// The audit trail is append-only: bypass records and lifted revocations are never changed or deleted, and a
-    /// revocation goes away only in the same push that records it as lifted (what <c>record --force</c> does).
+    /// revocation goes away only in the same push that records it as lifted (what <c>record --force</c> does). Green
+    /// records and approvals are deleted (<c>git promote prune</c>) only by the accounts in <c>promote.recorders</c>.
     /// </summary>
-    private static string? TamperedRecord(IReadOnlyList<RefUpdate> updates)
+    private static (string Why, string? Todo)? TamperedRecord(IReadOnlyList<RefUpdate> updates, Core.Evidence.Identity pusher, IReadOnlyCollection<string> recorders)
     {
         foreach (var u in updates)
         {
             if (u.IsCreation) continue;
+            if (u.IsDeletion && (u.RemoteRef.StartsWith(GitEvidenceReader.GreenPrefix, StringComparison.Ordinal)
+                    || u.RemoteRef.StartsWith(GitGuardRefs.ApprovalPrefix, StringComparison.Ordinal))
+                && !Core.Evidence.RecordWriters.MayDelete(u.RemoteRef, pusher, recorders))
+                return ($"{u.RemoteRef}: only the accounts in git config {Core.Evidence.RecordWriters.ConfigKey} may delete records, and this server knows you as {pusher}",
+                    $"prune from the pipeline's account, or ask the server admin: git config --add {Core.Evidence.RecordWriters.ConfigKey} <account>");
             if (u.RemoteRef.StartsWith(GitRecordStore.BypassPrefix, StringComparison.Ordinal))
-                return $"{u.RemoteRef} is a bypass record: records are never changed or deleted";
+                return ($"{u.RemoteRef} is a bypass record: records are never changed or deleted", null);
             if (u.RemoteRef.StartsWith(GitGuardRefs.LiftedPrefix, StringComparison.Ordinal))
-                return $"{u.RemoteRef} records a lifted revocation: records are never changed or deleted";
+                return ($"{u.RemoteRef} records a lifted revocation: records are never changed or deleted", null);
             if (u.RemoteRef.StartsWith(GitGuardRefs.RevokedPrefix, StringComparison.Ordinal))
             {
                 var commit = u.RemoteRef[GitGuardRefs.RevokedPrefix.Length..];
                 var lifted = updates.Any(l => l.IsCreation && l.RemoteRef.StartsWith(GitGuardRefs.LiftedPrefix, StringComparison.Ordinal)
                     && l.RemoteRef.Contains(commit, StringComparison.Ordinal));
                 if (!u.IsDeletion || !lifted)
-                    return $"{u.RemoteRef} is a revocation: it is lifted only by git promote record --force, which keeps it for the audit";
+                    return ($"{u.RemoteRef} is a revocation: it is lifted only by git promote record --force, which keeps it for the audit", null);
             }
         }
         return null;

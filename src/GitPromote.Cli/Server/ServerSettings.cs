@@ -23,6 +23,9 @@ public sealed record ServerSettings(string? Environment, string? PolicyFile, Tim
 
     private static readonly TimeSpan MaxTimeout = TimeSpan.FromMinutes(10);
 
+    /// <summary>Pusher identities that may write green records (git config <c>promote.recorders</c>, every value).</summary>
+    public IReadOnlyList<string> Recorders { get; init; } = [];
+
     public static ServerSettings Read(IGitRepository repository)
     {
         var env = repository.ConfigValue(EnvironmentKey)?.Trim();
@@ -35,7 +38,18 @@ public sealed record ServerSettings(string? Environment, string? PolicyFile, Tim
                     "ask the server admin to fix it");
             timeout = parsed;
         }
-        return new ServerSettings(env is { Length: > 0 } ? env : null, policy is { Length: > 0 } ? policy : null, timeout);
+        return new ServerSettings(env is { Length: > 0 } ? env : null, policy is { Length: > 0 } ? policy : null, timeout)
+        {
+            Recorders = ReadAll(repository.GitDir, Core.Evidence.RecordWriters.ConfigKey),
+        };
+    }
+
+    /// <summary>Every value of a multi-valued key, from every config level git reads.</summary>
+    private static IReadOnlyList<string> ReadAll(string gitDir, string key)
+    {
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var r = GitProcess.Default.Run(gitDir, ["--git-dir=" + gitDir, "config", "--get-all", key], null, deadline.Token);
+        return r.ExitCode == 0 ? r.StdoutText.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) : [];
     }
 
     /// <summary>

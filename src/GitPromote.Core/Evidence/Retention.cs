@@ -15,9 +15,25 @@ public enum StoredRecordKind { Green, Approval, Bypass, Revocation, LiftedRevoca
 
 /// <summary>
 /// One record in an environment's store as prune sees it: its name there (a ref or a parameter name), what it is, the
-/// commit it is about, and when it was written (null when the store cannot say).
+/// commit it is about, when it was written (null when the store cannot say), and the value it was seen with (a git
+/// object id: a record rewritten meanwhile is not deleted).
 /// </summary>
-public sealed record StoredRecord(string Name, StoredRecordKind Kind, string? Commit, DateTimeOffset? At);
+public sealed record StoredRecord(string Name, StoredRecordKind Kind, string? Commit, DateTimeOffset? At, string? Version = null);
+
+/// <summary>A store <c>git promote prune</c> can list and delete records in.</summary>
+public interface IPrunableStore
+{
+    string Label { get; }
+
+    /// <summary>Every record of the environment in this store. Throws <see cref="EvidenceUnavailableException"/> when it cannot tell.</summary>
+    Task<IReadOnlyList<StoredRecord>> ListRecordsAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Deletes <paramref name="records"/> in batches, reporting each deleted batch to <paramref name="deleted"/> as it goes (a record
+    /// already gone counts as deleted). Throws <see cref="EvidenceUnavailableException"/> at the first batch that fails.
+    /// </summary>
+    Task DeleteAsync(IReadOnlyList<StoredRecord> records, Action<IReadOnlyList<StoredRecord>> deleted, CancellationToken cancellationToken);
+}
 
 /// <summary>What prune deletes, and how many records it keeps for each reason (a record counts under its first reason).</summary>
 public sealed record RetentionPlan(IReadOnlyList<StoredRecord> Delete, IReadOnlyDictionary<string, int> KeptBecause)
@@ -41,12 +57,12 @@ public static class Retention
     public const string ApprovalOfKept = "approval of a kept commit";
     public const string NotOurs = "not a record prune knows";
 
-    public static RetentionPlan Decide(IReadOnlyList<StoredRecord> records, string? deployedCommit, RetentionRules rules, DateTimeOffset now)
+    public static RetentionPlan Decide(IReadOnlyList<StoredRecord> records, IReadOnlyCollection<string> deployedCommits, RetentionRules rules, DateTimeOffset now)
     {
         if (rules.Keep < 0) throw new ArgumentOutOfRangeException(nameof(rules), "keep is never negative");
         if (rules.OlderThan < TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(rules), "the age is never negative");
         var cutoff = now - rules.OlderThan;
-        var deployed = deployedCommit?.ToLowerInvariant();
+        var deployed = deployedCommits.Select(c => c.ToLowerInvariant()).ToHashSet(StringComparer.Ordinal);
 
         var green = records.Where(r => r.Kind == StoredRecordKind.Green && r.Commit is not null).ToList();
         // Newest first by record time; a commit recorded twice (two stores' worth) counts once, at its newest time.
@@ -63,7 +79,7 @@ public static class Retention
         foreach (var r in green)
         {
             var commit = r.Commit!.ToLowerInvariant();
-            var reason = commit == deployed ? Deployed
+            var reason = deployed.Contains(commit) ? Deployed
                 : newest.Contains(commit) ? Newest
                 : r.At is null ? Undated
                 : r.At > cutoff ? Young
@@ -72,7 +88,7 @@ public static class Retention
             keptCommits.Add(commit);
             Keep(reason);
         }
-        if (deployed is not null) keptCommits.Add(deployed);
+        keptCommits.UnionWith(deployed);
 
         foreach (var r in records)
         {

@@ -1,7 +1,7 @@
 namespace GitPromote.Core.Policy;
 
 /// <summary>Policy text echoed in a message: short, and with nothing that could drive a terminal.</summary>
-internal static class Quoting
+public static class Quoting
 {
     private const int MaxShown = 60;
 

@@ -13,7 +13,7 @@ namespace GitPromote.Git.Evidence;
 /// <c>refs/promote/bypass/&lt;UTC time&gt;-&lt;commit&gt;-&lt;random&gt;</c>. Reading records back fetches them into
 /// <c>refs/promote/remotes/&lt;env&gt;/...</c> of the local repository.
 /// </summary>
-public sealed class GitRecordStore : IRecordStore, IGuardStore
+public sealed class GitRecordStore : IRecordStore, IGuardStore, IPrunableStore
 {
     public const string BypassPrefix = "refs/promote/bypass/";
 
@@ -172,6 +172,90 @@ public sealed class GitRecordStore : IRecordStore, IGuardStore
         var refs = await FetchRecordsAsync(GitGuardRefs.LiftedPrefix, "revoked-lifted", cancellationToken).ConfigureAwait(false);
         return refs.Select(r => RecordJson.ReadLiftedRevocation(r.Tag?.Message)).OfType<LiftedRevocation>()
             .OrderBy(l => l.At).ToList();
+    }
+
+    /// <summary>
+    /// Every record under <c>refs/promote/</c> on the remote (one <c>ls-remote</c>), with the time of green records and
+    /// approvals from their tags (one fetch of those two namespaces). Other records are only named: prune keeps them.
+    /// </summary>
+    public async Task<IReadOnlyList<StoredRecord>> ListRecordsAsync(CancellationToken cancellationToken)
+    {
+        var remote = RemoteOrThrow();
+        const string root = "refs/promote/";
+        IReadOnlyList<RemoteRef> listed;
+        try
+        {
+            listed = await _client.ListRefsAsync(remote.Remote, [root], cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is GitCommandException or OperationCanceledException)
+        {
+            throw GitEvidenceFailures.Unavailable($"cannot list the records of '{_environment.Name}' on {remote.Display}", e,
+                $"check that the remote answers: git ls-remote {remote.Display} '{root}*'");
+        }
+        var greenLocal = LocalNamespace + "green/";
+        var approvalLocal = LocalNamespace + "approval/";
+        try
+        {
+            await _client.FetchAsync(remote.Remote,
+                [$"+{GitEvidenceReader.GreenPrefix}*:{greenLocal}*", $"+{GitGuardRefs.ApprovalPrefix}*:{approvalLocal}*"], prune: true, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is GitCommandException or OperationCanceledException)
+        {
+            throw GitEvidenceFailures.Unavailable($"cannot read the green records of '{_environment.Name}' from {remote.Display}", e,
+                $"check that the remote answers: git fetch {remote.Display} '{GitEvidenceReader.GreenPrefix}*'");
+        }
+        var fetched = _repository.ListRefs([greenLocal, approvalLocal]).ToDictionary(r => root + r.Name[LocalNamespace.Length..], StringComparer.Ordinal);
+
+        var records = new List<StoredRecord>();
+        foreach (var r in listed)
+        {
+            var tag = fetched.GetValueOrDefault(r.Name)?.Tag;
+            if (r.Name.StartsWith(GitEvidenceReader.GreenPrefix, StringComparison.Ordinal)
+                && r.Name[GitEvidenceReader.GreenPrefix.Length..].ToLowerInvariant() is var commit && ObjectIds.IsValid(commit))
+            {
+                // A plain ref to the commit has no time: prune keeps it (its age cannot be shown).
+                var at = tag is null ? null : RecordJson.ReadGreen(tag.Message).At ?? tag.When;
+                records.Add(new StoredRecord(r.Name, StoredRecordKind.Green, commit, at, r.Id));
+            }
+            else if (GitGuardRefs.ApprovalOf(r.Name) is { } approval)
+                records.Add(new StoredRecord(r.Name, StoredRecordKind.Approval, approval.Commit,
+                    RecordJson.ReadApproval(tag?.Message)?.At ?? tag?.When, r.Id));
+            else if (GitGuardRefs.RevokedCommit(r.Name) is { } revoked)
+                records.Add(new StoredRecord(r.Name, StoredRecordKind.Revocation, revoked, null, r.Id));
+            else if (r.Name.StartsWith(BypassPrefix, StringComparison.Ordinal))
+                records.Add(new StoredRecord(r.Name, StoredRecordKind.Bypass, null, null, r.Id));
+            else if (r.Name.StartsWith(GitGuardRefs.LiftedPrefix, StringComparison.Ordinal))
+                records.Add(new StoredRecord(r.Name, StoredRecordKind.LiftedRevocation, null, null, r.Id));
+            else
+                records.Add(new StoredRecord(r.Name, StoredRecordKind.Unknown, null, null, r.Id));
+        }
+        return records;
+    }
+
+    /// <summary>Refs per push: each costs a lease and a refspec (~150 characters), and a Windows command line holds 32,767.</summary>
+    public const int DeleteBatch = 150;
+
+    /// <summary>Deletes in atomic pushes of <see cref="DeleteBatch"/> refs, each ref only if it still holds the record prune judged.</summary>
+    public async Task DeleteAsync(IReadOnlyList<StoredRecord> records, Action<IReadOnlyList<StoredRecord>> deleted, CancellationToken cancellationToken)
+    {
+        if (records.Count == 0) return;
+        var remote = RemoteOrThrow();
+        foreach (var r in records)
+            if (r.Kind is not (StoredRecordKind.Green or StoredRecordKind.Approval) || r.Version is null)
+                throw new ArgumentException($"prune deletes green records and approvals only, as listed: {r.Name}", nameof(records));
+        foreach (var batch in records.Chunk(DeleteBatch))
+        {
+            try
+            {
+                await _client.DeleteRefsAsync(remote.Remote, batch.Select(r => (r.Name, r.Version!)).ToList(), cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is GitCommandException or OperationCanceledException)
+            {
+                throw GitEvidenceFailures.Unavailable($"cannot delete records of '{_environment.Name}' on {remote.Display}", e,
+                    $"check that you may delete refs/promote/* on {remote.Display} (on a guarded server: an account in git config {RecordWriters.ConfigKey}), then run prune again");
+            }
+            deleted(batch);
+        }
     }
 
     internal static string BypassRefName(BypassRecord record)

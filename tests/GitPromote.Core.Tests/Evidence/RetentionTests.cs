@@ -19,7 +19,7 @@ public class RetentionTests
     {
         var records = new[] { Green(0, 100), Green(1, 90), Green(2, 80), Green(3, 70) };
 
-        var plan = Retention.Decide(records, null, KeepTwoFor30Days, Now);
+        var plan = Retention.Decide(records, [], KeepTwoFor30Days, Now);
 
         Assert.Equal([$"green/{C(0)}", $"green/{C(1)}"], Deleted(plan));
         Assert.Equal(2, plan.KeptBecause[Retention.Newest]);
@@ -30,7 +30,7 @@ public class RetentionTests
     {
         var records = new[] { Green(0, 400), Green(1, 90), Green(2, 80), Green(3, 70) };
 
-        var plan = Retention.Decide(records, C(0).ToUpperInvariant(), KeepTwoFor30Days, Now);
+        var plan = Retention.Decide(records, [C(0).ToUpperInvariant()], KeepTwoFor30Days, Now);
 
         Assert.Equal([$"green/{C(1)}"], Deleted(plan));
         Assert.Equal(1, plan.KeptBecause[Retention.Deployed]);
@@ -41,7 +41,7 @@ public class RetentionTests
     {
         var records = Enumerable.Range(0, 6).Select(i => Green(i, 5 + i)).Append(Green(7, 31)).ToList();
 
-        var plan = Retention.Decide(records, null, KeepTwoFor30Days, Now);
+        var plan = Retention.Decide(records, [], KeepTwoFor30Days, Now);
 
         Assert.Equal([$"green/{C(7)}"], Deleted(plan));
         Assert.Equal(4, plan.KeptBecause[Retention.Young]);
@@ -52,7 +52,7 @@ public class RetentionTests
     {
         var records = new[] { Green(0, 1), Green(1, 2), Green(2, 3) };
 
-        var plan = Retention.Decide(records, C(1), new RetentionRules(0, TimeSpan.Zero), Now);
+        var plan = Retention.Decide(records, [C(1)], new RetentionRules(0, TimeSpan.Zero), Now);
 
         Assert.Equal([$"green/{C(0)}", $"green/{C(2)}"], Deleted(plan));
     }
@@ -68,7 +68,7 @@ public class RetentionTests
             new StoredRecord("something/else", StoredRecordKind.Unknown, null, Now.AddYears(-5)),
         };
 
-        var plan = Retention.Decide(records, null, new RetentionRules(0, TimeSpan.Zero), Now);
+        var plan = Retention.Decide(records, [], new RetentionRules(0, TimeSpan.Zero), Now);
 
         Assert.Empty(plan.Delete);
         Assert.Equal(3, plan.KeptBecause[Retention.Audit]);
@@ -87,7 +87,7 @@ public class RetentionTests
             new StoredRecord("approval/pending-old", StoredRecordKind.Approval, C(9), Now.AddDays(-60)),
         };
 
-        var plan = Retention.Decide(records, null, KeepTwoFor30Days, Now);
+        var plan = Retention.Decide(records, [], KeepTwoFor30Days, Now);
 
         Assert.Equal(["approval/old-pruned", "approval/pending-old", $"green/{C(0)}", $"green/{C(1)}"], Deleted(plan));
     }
@@ -97,7 +97,7 @@ public class RetentionTests
     {
         var records = new[] { Green(0, 100), Green(1, 90), Green(2, 80), new StoredRecord("green/undated", StoredRecordKind.Green, C(5), null) };
 
-        var plan = Retention.Decide(records, null, new RetentionRules(1, TimeSpan.FromDays(1)), Now);
+        var plan = Retention.Decide(records, [], new RetentionRules(1, TimeSpan.FromDays(1)), Now);
 
         // The undated one sorts as newest (its age is unknown), so it takes one of the N slots and nothing undated is lost.
         Assert.Equal([$"green/{C(0)}", $"green/{C(1)}", $"green/{C(2)}"], Deleted(plan));
@@ -108,10 +108,10 @@ public class RetentionTests
     public void Deciding_twice_on_what_is_left_deletes_nothing_more()
     {
         var records = Enumerable.Range(0, 8).Select(i => Green(i, 40 + i)).ToList();
-        var first = Retention.Decide(records, C(7), KeepTwoFor30Days, Now);
+        var first = Retention.Decide(records, [C(7)], KeepTwoFor30Days, Now);
         var left = records.Except(first.Delete).ToList();
 
-        var second = Retention.Decide(left, C(7), KeepTwoFor30Days, Now);
+        var second = Retention.Decide(left, [C(7)], KeepTwoFor30Days, Now);
 
         Assert.Empty(second.Delete);
         Assert.Equal(3, left.Count);
