@@ -50,6 +50,31 @@ public sealed class SsmPruning(AwsEnvironmentAccess access, SsmLayout layout) : 
 
     public Task<IReadOnlyList<StoredRecord>> ListRecordsAsync(CancellationToken cancellationToken) => ListRecordsAsync(MaxListed, cancellationToken);
 
+    /// <summary>How many parameters the environment's path holds, counting at most <paramref name="max"/> (DescribeParameters, 50 a page).</summary>
+    public async Task<int> CountAsync(int max, CancellationToken cancellationToken)
+    {
+        layout.Validate();
+        var operation = new AwsOperation("ssm:DescribeParameters", layout.Root + "/*");
+        var client = await ClientAsync(operation, cancellationToken).ConfigureAwait(false);
+        using (client)
+        {
+            var count = 0;
+            string? next = null;
+            do
+            {
+                var response = await CallAsync(operation, cancellationToken, token => client.DescribeParametersAsync(new DescribeParametersRequest
+                {
+                    ParameterFilters = [new ParameterStringFilter { Key = "Path", Option = "Recursive", Values = [layout.Root] }],
+                    MaxResults = 50,
+                    NextToken = next,
+                }, token)).ConfigureAwait(false);
+                count += response.Parameters?.Count ?? 0;
+                next = response.NextToken;
+            } while (!string.IsNullOrEmpty(next) && count < max);
+            return Math.Min(count, max);
+        }
+    }
+
     public async Task DeleteAsync(IReadOnlyList<StoredRecord> records, Action<IReadOnlyList<StoredRecord>> deleted, CancellationToken cancellationToken)
     {
         if (records.Count == 0) return;

@@ -76,9 +76,7 @@ public static class PreReceiveCommand
         };
 
         var outside = Quarantine.From(context.Environment).Outside(GitProcess.Default);
-        // Records of the previous environment are fetched into this repository (refs/promote/remotes/...): git refuses
-        // ref updates inside the quarantine, so that fetch runs outside it.
-        var provider = new ServerEvidenceProvider(workspace.EvidenceProvider(policy, outside), target,
+        var provider = new ServerEvidenceProvider(workspace.EvidenceProvider(policy, inQuarantine: true), target,
             new LocalGreenReader(workspace.GitDir, target, GitProcess.Default),
             new LocalRecordStore(new GitLocation(workspace.GitDir, workspace.GitDir, null), target, outside),
             new LocalGuardStore(repository, target));

@@ -10,7 +10,14 @@ namespace GitPromote.Git.Evidence;
 /// The refs land in <c>refs/promote/remotes/&lt;env&gt;/...</c> with their tag objects, so details (soak time, who revoked
 /// and why) need no second round trip; <c>--prune</c> drops local copies of records the remote no longer has.
 /// </summary>
-internal sealed class CommitRecordFetch(IGitRepository repository, IGitRemoteClient client, EnvironmentRemote remote, string environment)
+/// <remarks>
+/// With <paramref name="listOnly"/> (a server's pre-receive hook) nothing is written to the local repository: refs
+/// cannot be updated inside the push's quarantine, and records fetched outside it would point at objects the quarantine
+/// takes away if the push is refused. Then one <c>ls-remote</c> of the exact names answers (the names only: no reason,
+/// no record time).
+/// </remarks>
+internal sealed class CommitRecordFetch(IGitRepository repository, IGitRemoteClient client, EnvironmentRemote remote, string environment,
+    bool listOnly = false)
 {
     /// <summary>Above this many commits one fetch of the whole namespaces is cheaper than naming each commit.</summary>
     public const int MaxNamedCommits = 256;
@@ -34,6 +41,12 @@ internal sealed class CommitRecordFetch(IGitRepository repository, IGitRemoteCli
         AddPrefixes(prefixes, guarded, c => approvals ? [GitGuardRefs.RevokedPrefix + c, GitGuardRefs.ApprovalPrefix + c + "/"] : [GitGuardRefs.RevokedPrefix + c],
             GitGuardRefs.RevokedPrefix, approvals ? GitGuardRefs.ApprovalPrefix : null);
         if (prefixes.Count == 0) return [];
+
+        if (listOnly)
+        {
+            var listed = await client.ListRefsAsync(remote.Remote, prefixes, cancellationToken).ConfigureAwait(false);
+            return listed.Select(r => new Found(r, null)).ToList();
+        }
 
         var specs = prefixes.Select(p => $"+{p}*:{LocalNamespace}{p[PromoteRoot.Length..]}*").ToList();
         await client.FetchAsync(remote.Remote, specs, prune: true, cancellationToken).ConfigureAwait(false);

@@ -23,8 +23,12 @@ public sealed class GitEvidenceReader : IGuardedEvidenceReader
     private readonly EnvironmentRemote? _remote;
     private readonly EvidenceUnavailableException? _noRemote;
 
-    public GitEvidenceReader(IGitRepository repository, IGitRemoteClient client, EnvironmentPolicy environment)
+    private readonly bool _listOnly;
+
+    /// <param name="listOnly">Never write to the local repository (a server hook in quarantine): see <see cref="CommitRecordFetch"/>.</param>
+    public GitEvidenceReader(IGitRepository repository, IGitRemoteClient client, EnvironmentPolicy environment, bool listOnly = false)
     {
+        _listOnly = listOnly;
         _repository = repository;
         _client = client;
         _environment = environment;
@@ -94,7 +98,7 @@ public sealed class GitEvidenceReader : IGuardedEvidenceReader
         if (_remote is null) throw _noRemote!;
         try
         {
-            return await new CommitRecordFetch(_repository, _client, _remote, _environment.Name)
+            return await new CommitRecordFetch(_repository, _client, _remote, _environment.Name, _listOnly)
                 .FetchAsync(green, guarded, approvals, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is GitCommandException or OperationCanceledException)

@@ -23,8 +23,12 @@ public sealed class GitRecordStore : IRecordStore, IGuardStore, IPrunableStore
     private readonly EnvironmentRemote? _remote;
     private readonly EvidenceUnavailableException? _noRemote;
 
-    public GitRecordStore(IGitRepository repository, IGitRemoteClient client, EnvironmentPolicy environment)
+    private readonly bool _listOnly;
+
+    /// <param name="listOnly">Read revocations and approvals without writing to this repository (a server hook in quarantine).</param>
+    public GitRecordStore(IGitRepository repository, IGitRemoteClient client, EnvironmentPolicy environment, bool listOnly = false)
     {
+        _listOnly = listOnly;
         _repository = repository;
         _client = client;
         _environment = environment;
@@ -102,7 +106,7 @@ public sealed class GitRecordStore : IRecordStore, IGuardStore, IPrunableStore
         IReadOnlyList<CommitRecordFetch.Found> found;
         try
         {
-            found = await new CommitRecordFetch(_repository, _client, remote, _environment.Name).FetchAsync([], commits, approvals, cancellationToken).ConfigureAwait(false);
+            found = await new CommitRecordFetch(_repository, _client, remote, _environment.Name, _listOnly).FetchAsync([], commits, approvals, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is GitCommandException or OperationCanceledException)
         {
