@@ -129,9 +129,12 @@ public sealed class RolloutTests(InstalledGitPromote installed) : IDisposable
         _s.Git(app, "config", "--global", "--unset", "include.path").EnsureOk();
         File.Delete(log);
         var next = _s.Commit(app, "second");
+        // Both at the command level (a chain counts at the level of the hooksPath it stands in for).
         _s.Exec(app, "git", ["push", "dev", "main"], env: new Dictionary<string, string?>
         {
-            ["GIT_CONFIG_COUNT"] = "1", ["GIT_CONFIG_KEY_0"] = "promote.chainHooksPath", ["GIT_CONFIG_VALUE_0"] = chain,
+            ["GIT_CONFIG_COUNT"] = "2",
+            ["GIT_CONFIG_KEY_0"] = "core.hooksPath", ["GIT_CONFIG_VALUE_0"] = installed.HooksDir,
+            ["GIT_CONFIG_KEY_1"] = "promote.chainHooksPath", ["GIT_CONFIG_VALUE_1"] = chain,
         }).EnsureOk();
         Assert.Contains($"refs/heads/main {next} refs/heads/main", File.ReadAllText(log));
     }
