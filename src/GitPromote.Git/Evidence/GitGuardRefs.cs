@@ -21,10 +21,12 @@ public static class GitGuardRefs
 
     /// <summary>
     /// Revocations and approvals of <paramref name="commits"/> from fetched records, with reason, who and when read from
-    /// their tags (a record whose body cannot be read still counts, without details).
+    /// their tags (a record whose body cannot be read still counts, without details). Approvals carry their details only
+    /// with <paramref name="approvalDetails"/>: a push names approvers by their record's key, which the server checks,
+    /// not by what the record's body claims.
     /// </summary>
     internal static GuardRecords FromFetched(string label, string environment, IReadOnlyList<CommitRecordFetch.Found> found,
-        IReadOnlyCollection<string> commits, bool approvals)
+        IReadOnlyCollection<string> commits, bool approvals, bool approvalDetails = false)
     {
         var wanted = new HashSet<string>(commits.Select(c => c.ToLowerInvariant()), StringComparer.Ordinal);
         var revoked = new List<Revocation>();
@@ -36,7 +38,8 @@ public static class GitGuardRefs
                     ? full with { Environment = environment, Commit = commit }
                     : new Revocation(environment, commit, null, tag?.Tagger, tag?.When));
             else if (approvals && ApprovalOf(r.Name) is { } a && wanted.Contains(a.Commit))
-                approved.Add(RecordJson.ReadApproval(tag?.Message) is { } full
+                approved.Add(!approvalDetails ? new Approval(environment, a.Commit, a.ApproverId)
+                    : RecordJson.ReadApproval(tag?.Message) is { } full
                     ? full with { Environment = environment, Commit = a.Commit, ApproverId = a.ApproverId }
                     : new Approval(environment, a.Commit, a.ApproverId, tag?.Tagger, tag?.When));
         }

@@ -113,7 +113,7 @@ public sealed class GitRecordStore : IRecordStore, IGuardStore, IPrunableStore
             throw GitEvidenceFailures.Unavailable($"cannot read the revocations of '{_environment.Name}' from {remote.Display}", e,
                 $"check that the remote answers: git ls-remote {remote.Display} '{GitGuardRefs.RevokedPrefix}*'");
         }
-        return GitGuardRefs.FromFetched(Label, _environment.Name, found, commits, approvals);
+        return GitGuardRefs.FromFetched(Label, _environment.Name, found, commits, approvals, approvalDetails: true);
     }
 
     /// <summary>
