@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Added latency of the git-promote pre-push hook over a plain `git push` to a local bare repository.
 #   (a) a push to dev (first environment: no gate)
-#   (b) a push to stg answered by git evidence (one `git ls-remote` of dev), cache cleared before each run
+#   (b) a push to stg answered by git evidence (one `git fetch` of the commit's records from dev), cache cleared before each run
 #   (c) the same push answered from the local positive cache
 # plus the cost of one bare `git ls-remote` (the floor for b) and the peak RSS of the hook process.
 # Usage: bench/hook-latency.sh [RUNS]        (default 25; uses GIT_PROMOTE_PREFIX or installs to a temp prefix)
@@ -81,7 +81,7 @@ echo "|---|---|---|"
 fmt() { set -- $1; echo "$1 ($2-$3)"; }
 echo "| plain push, no hook | $(fmt "$plain") | - |"
 echo "| (a) push to dev, no gate | $(fmt "$dev") | $(added "$dev") |"
-echo "| (b) push to stg, git evidence (ls-remote of dev) | $(fmt "$stg_fresh") | $(added "$stg_fresh") |"
+echo "| (b) push to stg, git evidence (fetch of the commit's records from dev) | $(fmt "$stg_fresh") | $(added "$stg_fresh") |"
 echo "| (c) push to stg, answered from the positive cache | $(fmt "$stg_cached") | $(added "$stg_cached") |"
 echo "| one bare \`git ls-remote\` of dev (floor for b) | $(fmt "$lsremote") | - |"
 echo

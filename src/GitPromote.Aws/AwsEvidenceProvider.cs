@@ -44,6 +44,9 @@ public sealed class AwsEvidenceProvider : IEvidenceProvider
             ? new SsmRecordStore(AccessFor(environment), Layout(environment))
             : new UnrecordableStore(environment);
 
+    /// <summary>Lists and deletes the environment's SSM records, for <c>git promote prune</c> and doctor's count.</summary>
+    public SsmPruning OpenPruning(EnvironmentPolicy environment) => new(AccessFor(environment), Layout(environment));
+
     /// <summary>
     /// Who this environment's credentials act as (STS GetCallerIdentity): the account, and the ARN that is the natural
     /// <c>recordedBy</c> of records written to AWS. Throws <see cref="EvidenceUnavailableException"/> when it cannot tell.

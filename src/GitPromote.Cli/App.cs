@@ -20,6 +20,7 @@ public static class App
         new("status", StatusCommand.Usage, "per environment: deployed and green commits, what can go next", StatusCommand.RunAsync),
         new("approve", ApproveCommand.Usage, "approve a commit for an environment that requires approvals", ApproveCommand.RunAsync),
         new("revoke", RevokeCommand.Usage, "mark a commit bad in an environment: not green, not promoted, not rolled back to", RevokeCommand.RunAsync),
+        new("prune", PruneCommand.Usage, "delete old green records and approvals, keeping what rollbacks and audits need", PruneCommand.RunAsync),
         new("doctor", DoctorCommand.Usage, "check the policy, hooks, remotes and AWS access; says what to fix", DoctorCommand.RunAsync),
         new("audit", AuditCommand.Usage, "list recorded bypasses and revocations", AuditCommand.RunAsync),
         new("install", InstallCommand.InstallUsage, "wire this clone (or --global/--system) to the guard", (c, a) => Task.FromResult(InstallCommand.Install(c, a))),

@@ -153,11 +153,15 @@ public sealed class CliGitRepository : IGitRepository
         + "%(taggername)%00%(taggeremail)%00%(taggerdate:raw)%00%(contents)%00";
     private const int RefFields = 12;
 
-    public IReadOnlyList<RefRecord> ListRefs(string prefix)
+    public IReadOnlyList<RefRecord> ListRefs(string prefix) => ListRefs([prefix]);
+
+    public IReadOnlyList<RefRecord> ListRefs(IReadOnlyList<string> prefixes)
     {
-        if (!prefix.StartsWith("refs/", StringComparison.Ordinal) || !IsUsableRevision(prefix))
-            throw new ArgumentException("a ref prefix starts with refs/", nameof(prefix));
-        var result = Git(["for-each-ref", "--sort=refname", "--format=" + RefFormat, "--", prefix]).EnsureSuccess();
+        foreach (var prefix in prefixes)
+            if (!prefix.StartsWith("refs/", StringComparison.Ordinal) || !IsUsableRevision(prefix))
+                throw new ArgumentException("a ref prefix starts with refs/", nameof(prefixes));
+        if (prefixes.Count == 0) return [];
+        var result = Git(["for-each-ref", "--sort=refname", "--format=" + RefFormat, "--", .. prefixes]).EnsureSuccess();
         var fields = result.StdoutText.Split('\0');
         var refs = new List<RefRecord>();
         var nestedTags = new List<int>();
@@ -165,7 +169,7 @@ public sealed class CliGitRepository : IGitRepository
         {
             var f = fields.AsSpan(i, RefFields);
             var name = f[0].TrimStart('\n');
-            if (!name.StartsWith(prefix, StringComparison.Ordinal)) continue;
+            if (!prefixes.Any(p => name.StartsWith(p, StringComparison.Ordinal))) continue;
             var (id, type, derefId, derefType) = (f[1], f[2], f[3], f[4]);
             TagInfo? tag = null;
             string? commit = type == "commit" ? id : null;

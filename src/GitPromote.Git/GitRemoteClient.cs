@@ -50,6 +50,18 @@ public sealed class GitRemoteClient : IGitRemoteClient
         result.EnsureSuccess();
     }
 
+    public async Task DeleteRefsAsync(string remote, IReadOnlyList<(string Ref, string Expected)> refs, CancellationToken cancellationToken)
+    {
+        CheckRemote(remote);
+        foreach (var (name, expected) in refs)
+            if (!name.StartsWith("refs/", StringComparison.Ordinal) || name.IndexOfAny([':', ' ', '\n', '\0']) >= 0 || !ObjectIds.IsValid(expected))
+                throw new ArgumentException($"not a ref to delete: '{name}'", nameof(refs));
+        string[] options = ["push", "--no-verify", "--quiet", "--no-signed", "--recurse-submodules=no", "--no-follow-tags", "--atomic"];
+        var leases = refs.Select(r => $"--force-with-lease={r.Ref}:{r.Expected}");
+        var result = await RunAsync([.. options, .. leases, "--", remote, .. refs.Select(r => ":" + r.Ref)], cancellationToken).ConfigureAwait(false);
+        result.EnsureSuccess();
+    }
+
     public Task FetchAsync(string remote, IReadOnlyList<string> refspecs, CancellationToken cancellationToken) =>
         FetchAsync(remote, refspecs, prune: false, cancellationToken);
 

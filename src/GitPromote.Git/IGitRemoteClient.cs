@@ -12,6 +12,13 @@ public interface IGitRemoteClient
     /// <summary><c>git push --no-verify --atomic</c> of <paramref name="refspecs"/>; throws <see cref="GitCommandException"/> on failure.</summary>
     Task PushAsync(string remote, IReadOnlyList<string> refspecs, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// One atomic <c>git push</c> deleting <paramref name="refs"/>, each only if it still holds the id it was seen with
+    /// (<c>--force-with-lease</c>); throws <see cref="GitCommandException"/> when any was refused or had changed.
+    /// </summary>
+    Task DeleteRefsAsync(string remote, IReadOnlyList<(string Ref, string Expected)> refs, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("this remote client cannot delete refs");
+
     /// <summary><c>git fetch --no-tags</c> of <paramref name="refspecs"/> into the local repository.</summary>
     Task FetchAsync(string remote, IReadOnlyList<string> refspecs, CancellationToken cancellationToken);
 

@@ -78,4 +78,10 @@ public interface IGitRepository : IDisposable
     /// tags read (tagger, date, message). One process for the CLI backend.
     /// </summary>
     IReadOnlyList<RefRecord> ListRefs(string prefix);
+
+    /// <summary>
+    /// As <see cref="ListRefs(string)"/> for several prefixes at once (one process for the CLI backend); a prefix may be a
+    /// whole ref name. Lets a reader ask for a few exact records without listing a namespace that grows with history.
+    /// </summary>
+    IReadOnlyList<RefRecord> ListRefs(IReadOnlyList<string> prefixes);
 }

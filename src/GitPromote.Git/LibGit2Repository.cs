@@ -127,14 +127,18 @@ public sealed class LibGit2Repository : IGitRepository
 
     public TagInfo? ReadTag(string tagId) => Lookup(tagId) is TagAnnotation tag ? ToTagInfo(tag) : null;
 
-    public IReadOnlyList<RefRecord> ListRefs(string prefix)
+    public IReadOnlyList<RefRecord> ListRefs(string prefix) => ListRefs([prefix]);
+
+    public IReadOnlyList<RefRecord> ListRefs(IReadOnlyList<string> prefixes)
     {
-        if (!prefix.StartsWith("refs/", StringComparison.Ordinal))
-            throw new ArgumentException("a ref prefix starts with refs/", nameof(prefix));
+        foreach (var prefix in prefixes)
+            if (!prefix.StartsWith("refs/", StringComparison.Ordinal))
+                throw new ArgumentException("a ref prefix starts with refs/", nameof(prefixes));
         var refs = new List<RefRecord>();
-        foreach (var reference in _repo.Refs.FromGlob(prefix + "*"))
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var reference in prefixes.SelectMany(prefix => _repo.Refs.FromGlob(prefix + "*")))
         {
-            if (!reference.CanonicalName.StartsWith(prefix, StringComparison.Ordinal)) continue;
+            if (!prefixes.Any(p => reference.CanonicalName.StartsWith(p, StringComparison.Ordinal)) || !seen.Add(reference.CanonicalName)) continue;
             var direct = reference.ResolveToDirectReference();
             if (direct is null) continue;
             var obj = Lookup(direct.TargetIdentifier);

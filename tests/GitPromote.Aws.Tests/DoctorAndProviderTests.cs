@@ -29,7 +29,9 @@ public sealed class DoctorAndProviderTests : IDisposable
 
         var checks = await new AwsDoctor(policy, Provider(policy)).CheckAllAsync(default);
 
-        Assert.Equal(["region", "credentials", "ssm read", "codepipeline orders-stg"], checks.Select(c => c.Name));
+        Assert.Equal(["region", "credentials", "ssm read", "codepipeline orders-stg", "ssm records"], checks.Select(c => c.Name));
+        Assert.False(checks[4].Warning);
+        Assert.Matches(@"^0 parameters under /promote/[^ ]+/stg/ \(the account's standard tier holds 10000\)$", checks[4].Detail);
         Assert.All(checks, c => Assert.True(c.Ok, $"{c.Name}: {c.Detail}"));
         Assert.Equal("eu-west-1", checks[0].Detail);
         Assert.StartsWith("account 123456789012 as arn:aws:", checks[1].Detail);

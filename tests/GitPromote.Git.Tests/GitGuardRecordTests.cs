@@ -38,7 +38,7 @@ public abstract class GitGuardRecordTests : IDisposable
         (IGuardedEvidenceReader)provider.OpenReader(env, new GitEvidence());
 
     [Fact]
-    public async Task A_revocation_is_read_with_green_in_one_ls_remote_with_who_and_why()
+    public async Task A_revocation_is_read_with_green_in_one_fetch_with_who_and_why()
     {
         var (_, provider) = Setup();
         var store = provider.OpenGitStore(Dev());
@@ -48,7 +48,8 @@ public abstract class GitGuardRecordTests : IDisposable
 
         var (green, guards) = await Reader(fresh, Dev()).FindGreenAndGuardsAsync([_remote.Second], [_remote.First, _remote.Second], false, CancellationToken.None);
 
-        Assert.Equal(1, client.ListCalls);
+        Assert.Equal(0, client.ListCalls);
+        Assert.Equal(1, client.FetchCalls);
         Assert.Equal([_remote.Second], green.Select(g => g.Commit));
         Assert.Equal(new Revocation("dev", _remote.Second, "5xx alarm", Ops, Noon.AddHours(1)), guards.RevocationOf(_remote.Second));
         Assert.Null(guards.RevocationOf(_remote.First));
@@ -88,7 +89,7 @@ public abstract class GitGuardRecordTests : IDisposable
     }
 
     [Fact]
-    public async Task Approvals_are_one_per_identity_and_listed_from_the_ref_names_alone()
+    public async Task Approvals_are_one_per_identity_and_named_by_their_record_key_on_a_push()
     {
         var (_, provider) = Setup();
         var store = provider.OpenGitStore(Dev());
@@ -106,20 +107,38 @@ public abstract class GitGuardRecordTests : IDisposable
     }
 
     [Fact]
-    public async Task Without_soak_green_is_read_from_the_listing_alone()
+    public async Task Green_is_read_by_name_with_one_fetch_of_only_the_asked_commits_records()
     {
         var (_, provider) = Setup();
         await provider.OpenGitStore(Dev()).RecordGreenAsync(_remote.Second, Ops, Noon, CancellationToken.None);
-        var (client, fresh) = Setup(CloneElsewhere());
+        GitCli.Run(_remote.Clone, "push", "-q", "dev", $"{_remote.First}:refs/promote/green/{_remote.First}");
+        var elsewhere = CloneElsewhere();
+        var (client, fresh) = Setup(elsewhere);
 
         var green = await fresh.OpenReader(Dev(), new GitEvidence()).FindGreenAsync([_remote.Second], CancellationToken.None);
 
         Assert.Equal([new GreenFact(_remote.Second, "git ref on dev")], green);
-        Assert.Equal(0, client.FetchCalls);
+        Assert.Equal(1, client.FetchCalls);
+        Assert.Equal(0, client.ListCalls);
+        // The other commit's record was not transferred: the server was asked for this commit's refs by name.
+        Assert.Equal($"refs/promote/remotes/dev/green/{_remote.Second}", GitCli.Run(elsewhere, "for-each-ref", "--format=%(refname)", "refs/promote/").Trim());
     }
 
     [Fact]
-    public async Task With_soak_the_green_time_comes_from_the_record_with_one_targeted_fetch_in_a_clone_that_lacks_it()
+    public async Task A_green_record_deleted_on_the_remote_is_no_longer_green_in_a_clone_that_had_fetched_it()
+    {
+        var (_, provider) = Setup();
+        await provider.OpenGitStore(Dev()).RecordGreenAsync(_remote.Second, Ops, Noon, CancellationToken.None);
+        var elsewhere = CloneElsewhere();
+        Assert.Single(await Setup(elsewhere).Provider.OpenReader(Dev(), new GitEvidence()).FindGreenAsync([_remote.Second], CancellationToken.None));
+
+        GitCli.Run(_remote.Server, "update-ref", "-d", $"refs/promote/green/{_remote.Second}");
+
+        Assert.Empty(await Setup(elsewhere).Provider.OpenReader(Dev(), new GitEvidence()).FindGreenAsync([_remote.Second], CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task With_soak_the_green_time_comes_from_the_record_fetched_with_the_ref()
     {
         var (_, provider) = Setup();
         await provider.OpenGitStore(Dev()).RecordGreenAsync(_remote.Second, Ops, Noon, CancellationToken.None);
@@ -136,12 +155,7 @@ public abstract class GitGuardRecordTests : IDisposable
             new GreenFact(_remote.Second, "git ref on dev", Noon, "Ops <ops@example.com>"),
         ], green.OrderBy(g => g.RecordedAt.HasValue));
         Assert.Equal(1, client.FetchCalls);
-        Assert.Equal(1, client.ListCalls);
-        // Only the asked-for record was fetched, and the next reader finds its tag locally.
-        Assert.Equal($"refs/promote/remotes/dev/green/{_remote.Second}", GitCli.Run(elsewhere, "for-each-ref", "--format=%(refname)", "refs/promote/").Trim());
-        var (again, next) = Setup(elsewhere);
-        await next.OpenReader(Dev(soak: TimeSpan.FromHours(2)), new GitEvidence()).FindGreenAsync([_remote.Second], CancellationToken.None);
-        Assert.Equal(0, again.FetchCalls);
+        Assert.Equal(0, client.ListCalls);
     }
 
     [Fact]

@@ -106,6 +106,39 @@ public sealed class RolloutTests(InstalledGitPromote installed) : IDisposable
         Assert.NotEqual(next, _s.RemoteRef(Path.Combine(_s.Root, "dev.git"), "refs/heads/main"));
     }
 
+    [Fact]
+    public void Chain_set_in_an_included_config_file_or_through_the_environment_still_runs_their_hook()
+    {
+        // The hook reads its chain settings from the config files itself; where git would follow an include, or take a
+        // setting from GIT_CONFIG_COUNT, it must ask git instead and still find them.
+        var app = UnwiredProject("global");
+        var theirs = Path.Combine(_s.Root, "their hooks");
+        Directory.CreateDirectory(theirs);
+        var log = Recorder(Path.Combine(theirs, "pre-push"));
+        _s.Git(app, "config", "--global", "core.hooksPath", theirs).EnsureOk();
+        _s.Promote(app, ["install", "--global", "--chain"]).EnsureOk();
+        var chain = _s.Git(app, "config", "--global", "--get", "promote.chainHooksPath").EnsureOk().Stdout.Trim();
+        _s.Git(app, "config", "--global", "--unset", "promote.chainHooksPath").EnsureOk();
+        var included = Path.Combine(_s.Home, "chain.inc");
+        File.WriteAllText(included, $"[promote]\n\tchainHooksPath = {chain}\n");
+        _s.Git(app, "config", "--global", "include.path", included).EnsureOk();
+
+        _s.Git(app, "push", "dev", "main").EnsureOk();
+        Assert.Contains($"{Path.Combine(theirs, "pre-push")}|dev|", File.ReadAllText(log));
+
+        _s.Git(app, "config", "--global", "--unset", "include.path").EnsureOk();
+        File.Delete(log);
+        var next = _s.Commit(app, "second");
+        // Both at the command level (a chain counts at the level of the hooksPath it stands in for).
+        _s.Exec(app, "git", ["push", "dev", "main"], env: new Dictionary<string, string?>
+        {
+            ["GIT_CONFIG_COUNT"] = "2",
+            ["GIT_CONFIG_KEY_0"] = "core.hooksPath", ["GIT_CONFIG_VALUE_0"] = installed.HooksDir,
+            ["GIT_CONFIG_KEY_1"] = "promote.chainHooksPath", ["GIT_CONFIG_VALUE_1"] = chain,
+        }).EnsureOk();
+        Assert.Contains($"refs/heads/main {next} refs/heads/main", File.ReadAllText(log));
+    }
+
     public static TheoryData<string, string, string> Replacements => new()
     {
         { "local", "local", "--force" },

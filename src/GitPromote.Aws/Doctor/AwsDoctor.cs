@@ -6,7 +6,11 @@ using GitPromote.Core.Policy;
 namespace GitPromote.Aws.Doctor;
 
 /// <summary>One line of <c>git promote doctor</c> for AWS: what was checked, whether it passed, and what to do if not.</summary>
-public sealed record AwsCheck(string Environment, string Name, bool Ok, string Detail, string? Todo = null);
+public sealed record AwsCheck(string Environment, string Name, bool Ok, string Detail, string? Todo = null)
+{
+    /// <summary>Passed, but something needs attention soon (a store near its limit).</summary>
+    public bool Warning { get; init; }
+}
 
 /// <summary>
 /// Checks, per environment that uses AWS: the region, that credentials resolve (STS GetCallerIdentity: account and
@@ -53,9 +57,40 @@ public sealed class AwsDoctor(PromotionPolicy policy, AwsEvidenceProvider provid
             return results;
         }
 
-        var probes = environment.Evidence.Where(AwsEvidenceProvider.Reads).Select(source => ProbeAsync(environment, source, cancellationToken));
+        var probes = environment.Evidence.Where(AwsEvidenceProvider.Reads).Select(source => ProbeAsync(environment, source, cancellationToken)).ToList();
+        if (environment.StoresInSsm) probes.Add(CountAsync(environment, cancellationToken));
         results.AddRange(await Task.WhenAll(probes).ConfigureAwait(false));
         return results;
+    }
+
+    /// <summary>Standard-tier parameters an account may hold per region (the advanced tier holds 100,000, at a monthly cost each).</summary>
+    public const int StandardParameterLimit = 10_000;
+
+    /// <summary>Doctor warns from this share of <see cref="StandardParameterLimit"/>.</summary>
+    public const int WarnAt = StandardParameterLimit * 8 / 10;
+
+    /// <summary>
+    /// How full the store is: the parameters under the environment's path (DescribeParameters, 50 a page, counting stops
+    /// past <see cref="WarnAt"/>). The limit is the account's, shared with everything else it keeps, so this is a floor.
+    /// </summary>
+    private async Task<AwsCheck> CountAsync(EnvironmentPolicy environment, CancellationToken cancellationToken)
+    {
+        const string name = "ssm records";
+        var root = provider.Layout(environment).Root;
+        try
+        {
+            var count = await provider.OpenPruning(environment).CountAsync(WarnAt + 1, cancellationToken).ConfigureAwait(false);
+            if (count > WarnAt)
+                return new AwsCheck(environment.Name, name, true,
+                    $"more than {WarnAt} parameters under {root}/: over 80% of the {StandardParameterLimit} standard parameters an account holds per region",
+                    $"delete old records: git promote prune {environment.Name} --dry-run, then without --dry-run (see docs/aws.md, limits)") { Warning = true };
+            return new AwsCheck(environment.Name, name, true, $"{count} parameters under {root}/ (the account's standard tier holds {StandardParameterLimit})");
+        }
+        catch (EvidenceUnavailableException e)
+        {
+            return new AwsCheck(environment.Name, name, true, $"cannot count the parameters under {root}/: {e.Failure.Why}",
+                "grant ssm:DescribeParameters to see how full the store is") { Warning = true };
+        }
     }
 
     private async Task<AwsCheck> ProbeAsync(EnvironmentPolicy environment, EvidenceSource source, CancellationToken cancellationToken)

@@ -160,10 +160,13 @@ public static class DoctorCommand
         {
             result.Add(remoteChecks[env.Index]);
             result.AddRange(awsChecks.Where(c => c.Environment == env.Name)
-                .Select(c => new Check(env.Name, c.Name, c.Ok ? Status.Ok : Status.Fail, c.Detail, c.Todo)));
+                .Select(c => new Check(env.Name, c.Name, c.Ok ? c.Warning ? Status.Warn : Status.Ok : Status.Fail, c.Detail, c.Todo)));
         }
         return result;
     }
+
+    /// <summary>Refs under refs/promote/ past which doctor warns: listings (status, a refusal's hint) read them all.</summary>
+    public const int GitRefLimit = 10_000;
 
     private static async Task<Check> CheckRemoteAsync(Workspace workspace, PromotionPolicy policy, EnvironmentPolicy env, CancellationToken deadline)
     {
@@ -184,10 +187,17 @@ public static class DoctorCommand
         var branch = "refs/heads/" + CheckCommand.DefaultBranch(policy);
         try
         {
-            var refs = await new GitRemoteClient(workspace.GitDir, workingDirectory: workspace.WorkTree).ListRefsAsync(remote.Remote, [branch], deadline);
+            // A git store's records are counted in the same call: past GitRefLimit every listing (status, a refusal's hint) slows.
+            var storesHere = !env.StoresInSsm;
+            var refs = await new GitRemoteClient(workspace.GitDir, workingDirectory: workspace.WorkTree)
+                .ListRefsAsync(remote.Remote, storesHere ? [branch, "refs/promote/"] : [branch], deadline);
             var deployed = refs.FirstOrDefault(r => r.Name == branch);
-            return new Check(env.Name, "remote", Status.Ok,
-                $"{shown}: reachable, {VerdictRenderer.ShortRef(branch)} {(deployed is null ? "not pushed yet" : "at " + Core.Push.ObjectIds.Short(deployed.Id))}");
+            var detail = $"{shown}: reachable, {VerdictRenderer.ShortRef(branch)} {(deployed is null ? "not pushed yet" : "at " + Core.Push.ObjectIds.Short(deployed.Id))}";
+            var records = refs.Count(r => r.Name.StartsWith("refs/promote/", StringComparison.Ordinal));
+            if (storesHere && records > GitRefLimit)
+                return new Check(env.Name, "remote", Status.Warn, $"{detail}; {records} refs under refs/promote/ (more than {GitRefLimit})",
+                    $"delete old records: git promote prune {env.Name} --dry-run, then without --dry-run");
+            return new Check(env.Name, "remote", Status.Ok, detail + (storesHere ? $", {records} records" : ""));
         }
         catch (Exception e) when (e is GitCommandException or OperationCanceledException or EvidenceUnavailableException)
         {

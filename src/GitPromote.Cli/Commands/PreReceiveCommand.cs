@@ -78,7 +78,7 @@ public static class PreReceiveCommand
         using var deadline = new CancellationTokenSource(settings.BudgetFor(policy));
         // A bypass becomes a record only when git updates the ref (reference-transaction); here it is a pending entry.
         var pending = new PendingRecords(workspace.GitDir, Quarantine.From(context.Environment).Outside(GitProcess.Default));
-        var provider = new ServerEvidenceProvider(workspace.EvidenceProvider(policy), target,
+        var provider = new ServerEvidenceProvider(workspace.EvidenceProvider(policy, inQuarantine: true), target,
             new LocalGreenReader(workspace.GitDir, target, GitProcess.Default),
             new PendingRecordStore(pending, target, PushOwner.OfThisPush, () => ConfirmHookInstalled(workspace.GitDir)),
             new LocalGuardStore(repository, target));

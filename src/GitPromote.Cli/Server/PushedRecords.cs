@@ -13,7 +13,7 @@ public sealed record RecordRefusal(string Why, string Todo);
 /// admits their own push, so every pushed record is judged here, before anything else:
 /// <list type="bullet">
 /// <item>green: only the accounts in <c>promote.recorders</c> (<see cref="RecordWriters"/>);</item>
-/// <item>approval: only the approver themself, as the server names the pusher;</item>
+/// <item>approval: only the approver themself, as the server names the pusher; deleted also by a recorder (prune);</item>
 /// <item>revoked: anyone may revoke (it only makes the guard stricter); a revocation is deleted only by a recorder,
 /// in the same push as a well-formed lifted record of that very commit;</item>
 /// <item>revoked-lifted: created only that way, by a recorder; never changed or deleted;</item>
@@ -67,6 +67,8 @@ public static class PushedRecords
             }
             else if (name.StartsWith(GitGuardRefs.ApprovalPrefix, StringComparison.Ordinal))
             {
+                // git promote prune: a recorder deletes approvals with the green records they were for.
+                if (u.IsDeletion && RecordWriters.MayDelete(name, pusher, recorders)) continue;
                 if (GitGuardRefs.ApprovalOf(name) is not { } approval)
                     return new($"{name} is not an approval record", $"approve with: git promote approve {environment} <commit>");
                 if (pusher == Identity.Unknown || !string.Equals(approval.ApproverId, ApproverIds.Of(pusher), StringComparison.Ordinal))

@@ -21,6 +21,7 @@ public sealed record ServerSettings(string? Environment, string? PolicyFile, Tim
 
     /// <summary>Pusher identities that may write green records (git config <c>promote.recorders</c>, every value).</summary>
     public IReadOnlyList<string> Recorders { get; init; } = [];
+
     public const string TimeoutKey = "promote.timeout";
 
     /// <summary>
@@ -30,6 +31,7 @@ public sealed record ServerSettings(string? Environment, string? PolicyFile, Tim
     public static readonly TimeSpan DefaultBudget = TimeSpan.FromSeconds(5);
 
     private static readonly TimeSpan MaxTimeout = TimeSpan.FromMinutes(10);
+
 
     public static ServerSettings Read(IGitRepository repository)
     {

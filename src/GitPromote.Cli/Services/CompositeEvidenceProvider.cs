@@ -16,6 +16,10 @@ public sealed class CompositeEvidenceProvider(IEvidenceProvider git, Lazy<AwsEvi
     public IRecordStore OpenStore(EnvironmentPolicy environment) =>
         environment.StoresInSsm ? aws.Value.OpenStore(environment) : git.OpenStore(environment);
 
+    /// <summary>The environment's record store, for prune: SSM parameters or refs on its git remote.</summary>
+    public IPrunableStore OpenPrunable(EnvironmentPolicy environment) =>
+        environment.StoresInSsm ? aws.Value.OpenPruning(environment) : (IPrunableStore)git.OpenStore(environment);
+
     /// <summary>Who a record in this environment's store is written by: the AWS caller for SSM, else git's user.</summary>
     public async Task<Identity> RecorderAsync(EnvironmentPolicy environment, Identity gitUser, CancellationToken cancellationToken) =>
         environment.StoresInSsm ? await aws.Value.GetRecorderAsync(environment, cancellationToken) : gitUser;

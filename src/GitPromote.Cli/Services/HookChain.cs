@@ -17,7 +17,7 @@ public sealed class HookChain
     private readonly Lazy<Task<IReadOnlyList<ChainedHook>>> _hooks;
 
     public HookChain(GitLocation repository, string hookName, Func<string, string?> environment)
-        : this(() => HookWiring.Read(repository, environment).ChainedHooks(hookName))
+        : this(() => HookWiring.ReadForHook(repository, environment).ChainedHooks(hookName))
     {
     }
 

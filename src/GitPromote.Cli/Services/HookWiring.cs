@@ -168,6 +168,15 @@ public sealed class HookWiring
         return chained;
     }
 
+    /// <summary>
+    /// The wiring a hook needs to chain, from git's config files when that is certain (<see cref="HookSettingsFiles"/>),
+    /// else from <c>git config</c> as <see cref="Read"/> does: the same answer, without a process on an unguarded push.
+    /// </summary>
+    public static HookWiring ReadForHook(GitLocation repository, Func<string, string?> environment) =>
+        HookSettingsFiles.TryRead(repository, environment) is { } settings
+            ? new HookWiring(settings, repository, environment("HOME") ?? environment("USERPROFILE"))
+            : Read(repository, environment);
+
     /// <summary>Reads the wiring of the repository at <paramref name="repository"/> (null: the user's and machine's only).</summary>
     public static HookWiring Read(GitLocation? repository, Func<string, string?> environment, string? workingDirectory = null)
     {

@@ -94,11 +94,12 @@ public sealed class Workspace : IDisposable
     public LoadedPolicy RequirePolicy() => LoadPolicy() ?? throw new CommandFailedException(ExitCodes.UsageOrPolicy,
         $"no {PromotionPolicy.FileName} in this repository", "create one with: git promote init");
 
-    public CompositeEvidenceProvider EvidenceProvider(PromotionPolicy policy)
+    /// <param name="inQuarantine">A server hook: other environments' records are read without writing to this repository.</param>
+    public CompositeEvidenceProvider EvidenceProvider(PromotionPolicy policy, bool inQuarantine = false)
     {
         var variables = new AwsVariables(_context.Environment);
         return new CompositeEvidenceProvider(
-            new GitEvidenceProvider(Repository, new GitRemoteClient(GitDir, workingDirectory: WorkTree)),
+            new GitEvidenceProvider(Repository, new GitRemoteClient(GitDir, workingDirectory: WorkTree), inQuarantine),
             new Lazy<AwsEvidenceProvider>(() =>
             {
                 AwsRuntimeSetup.Register(variables);

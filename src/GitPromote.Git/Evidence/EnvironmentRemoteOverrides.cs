@@ -36,5 +36,6 @@ public sealed class EnvironmentRemoteOverrides(IGitRepository inner, IReadOnlyDi
     public IReadOnlyDictionary<string, CommitInfo?> ReadCommits(IReadOnlyCollection<string> commits) => inner.ReadCommits(commits);
     public TagInfo? ReadTag(string tagId) => inner.ReadTag(tagId);
     public IReadOnlyList<RefRecord> ListRefs(string prefix) => inner.ListRefs(prefix);
+    public IReadOnlyList<RefRecord> ListRefs(IReadOnlyList<string> prefixes) => inner.ListRefs(prefixes);
     public void Dispose() => inner.Dispose();
 }

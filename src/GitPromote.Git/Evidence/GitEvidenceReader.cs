@@ -5,28 +5,30 @@ using GitPromote.Core.Push;
 namespace GitPromote.Git.Evidence;
 
 /// <summary>
-/// Green commits of one environment from its remote's <c>refs/promote/green/&lt;commit&gt;</c>, read with one
-/// <c>git ls-remote</c> per reader whatever the number of commits asked. The ref may point at our annotated tag or straight
-/// at the commit (a pipeline's plain <c>git push &lt;remote&gt; &lt;sha&gt;:refs/promote/green/&lt;sha&gt;</c>): both count.
-/// The same listing holds the environment's revocations and approvals (<see cref="GitGuardRefs"/>), so they cost nothing
-/// more. When the environment has a <c>soak</c> time, the green tags of the commits asked are read for their time
-/// (from this clone's objects, or one targeted fetch); without soak no tag is read.
+/// Green commits of one environment from its remote's <c>refs/promote/green/&lt;commit&gt;</c>. The ref may point at our
+/// annotated tag or straight at the commit (a pipeline's plain <c>git push &lt;remote&gt; &lt;sha&gt;:refs/promote/green/&lt;sha&gt;</c>):
+/// both count. Questions about commits (is it green, revoked, approved) are one <see cref="CommitRecordFetch"/> of just
+/// those commits' refs, so an allowed push costs the same whatever the history; the tags come along, so soak times and a
+/// revocation's reason need nothing more. Only a listing (the refusal's "newest green", status) reads a namespace, bounded.
 /// </summary>
 public sealed class GitEvidenceReader : IGuardedEvidenceReader
 {
     public const string GreenPrefix = "refs/promote/green/";
-    private static readonly string[] ListedPrefixes = [GreenPrefix, GitGuardRefs.RevokedPrefix, GitGuardRefs.ApprovalPrefix];
+    /// <summary>At most this many refs of a namespace are parsed for a listing.</summary>
+    public const int MaxListed = 10_000;
 
     private readonly IGitRepository _repository;
     private readonly IGitRemoteClient _client;
     private readonly EnvironmentPolicy _environment;
     private readonly EnvironmentRemote? _remote;
     private readonly EvidenceUnavailableException? _noRemote;
-    private readonly object _gate = new();
-    private Task<IReadOnlyList<RemoteRef>>? _listing;
 
-    public GitEvidenceReader(IGitRepository repository, IGitRemoteClient client, EnvironmentPolicy environment)
+    private readonly bool _listOnly;
+
+    /// <param name="listOnly">Never write to the local repository (a server hook in quarantine): see <see cref="CommitRecordFetch"/>.</param>
+    public GitEvidenceReader(IGitRepository repository, IGitRemoteClient client, EnvironmentPolicy environment, bool listOnly = false)
     {
+        _listOnly = listOnly;
         _repository = repository;
         _client = client;
         _environment = environment;
@@ -42,97 +44,85 @@ public sealed class GitEvidenceReader : IGuardedEvidenceReader
 
     public async Task<IReadOnlyList<GreenFact>> FindGreenAsync(IReadOnlyCollection<string> commits, CancellationToken cancellationToken)
     {
-        var refs = await ListAsync(cancellationToken).ConfigureAwait(false);
-        return await GreenAmongAsync(refs, commits, cancellationToken).ConfigureAwait(false);
+        var found = await FetchAsync(commits, [], approvals: false, cancellationToken).ConfigureAwait(false);
+        return GreenAmong(found, commits);
     }
 
     public async Task<IReadOnlyList<GreenFact>> ListGreenAsync(int max, CancellationToken cancellationToken)
     {
-        var refs = await ListAsync(cancellationToken).ConfigureAwait(false);
-        return GreenRefs(refs).Take(Math.Max(0, max)).Select(g => new GreenFact(g.Commit, Source)).ToList();
+        var refs = await ListAsync(GreenPrefix, cancellationToken).ConfigureAwait(false);
+        return GreenRefs(refs.Select(r => new CommitRecordFetch.Found(r, null)).ToList()).Take(Math.Max(0, max))
+            .Select(g => new GreenFact(g.Commit, Source)).ToList();
     }
 
     public async Task<(IReadOnlyList<GreenFact> Green, GuardRecords Guards)> FindGreenAndGuardsAsync(
         IReadOnlyCollection<string> green, IReadOnlyCollection<string> guarded, bool approvals, CancellationToken cancellationToken)
     {
-        var refs = await ListAsync(cancellationToken).ConfigureAwait(false);
-        var facts = green.Count == 0 ? [] : await GreenAmongAsync(refs, green, cancellationToken).ConfigureAwait(false);
-        var records = GitGuardRefs.FromListing(Label, _environment.Name, refs, guarded, approvals);
-        if (records.Revoked.Count > 0) records = await WithRevocationDetailsAsync(records, refs, cancellationToken).ConfigureAwait(false);
-        return (facts, records);
+        var found = await FetchAsync(green, guarded, approvals, cancellationToken).ConfigureAwait(false);
+        var facts = green.Count == 0 ? [] : GreenAmong(found, green);
+        return (facts, GitGuardRefs.FromFetched(Label, _environment.Name, found, guarded, approvals));
     }
 
     public async Task<IReadOnlyCollection<string>> ListRevokedAsync(int max, CancellationToken cancellationToken)
     {
-        var refs = await ListAsync(cancellationToken).ConfigureAwait(false);
+        var refs = await ListAsync(GitGuardRefs.RevokedPrefix, cancellationToken).ConfigureAwait(false);
         return refs.Select(r => GitGuardRefs.RevokedCommit(r.Name)).OfType<string>().Take(Math.Max(0, max)).ToList();
     }
 
-    private async Task<IReadOnlyList<GreenFact>> GreenAmongAsync(IReadOnlyList<RemoteRef> refs, IReadOnlyCollection<string> commits, CancellationToken cancellationToken)
+    private IReadOnlyList<GreenFact> GreenAmong(IReadOnlyList<CommitRecordFetch.Found> found, IReadOnlyCollection<string> commits)
     {
         var wanted = new HashSet<string>(commits.Select(c => c.ToLowerInvariant()), StringComparer.Ordinal);
-        var green = GreenRefs(refs).Where(g => wanted.Contains(g.Commit)).ToList();
-        if (_environment.Soak is null || green.Count == 0)
-            return green.Select(g => new GreenFact(g.Commit, Source)).ToList();
-
-        // Soak counts from when the commit became green: the time is in the tag (its JSON body, else its tagger line).
-        var tags = await new RemoteTags(_repository, _client, _remote!, _environment.Name).ReadAsync(green.Select(g => g.Ref).ToList(), cancellationToken).ConfigureAwait(false);
-        return green.Select(g =>
+        return GreenRefs(found).Where(g => wanted.Contains(g.Commit)).Select(g =>
         {
-            var tag = tags.GetValueOrDefault(g.Ref.Name);
-            var (at, by) = RecordJson.ReadGreen(tag?.Message);
-            return new GreenFact(g.Commit, Source, (at ?? tag?.When)?.ToUniversalTime(), by ?? tag?.Tagger?.ToString());
+            if (_environment.Soak is null) return new GreenFact(g.Commit, Source);
+            // Soak counts from when the commit became green: the time is in the tag (its JSON body, else its tagger line).
+            var (at, by) = RecordJson.ReadGreen(g.Tag?.Message);
+            return new GreenFact(g.Commit, Source, (at ?? g.Tag?.When)?.ToUniversalTime(), by ?? g.Tag?.Tagger?.ToString());
         }).ToList();
     }
 
-    /// <summary>Who revoked and why, for the message that refuses the push: read only when a pushed commit is revoked.</summary>
-    private async Task<GuardRecords> WithRevocationDetailsAsync(GuardRecords records, IReadOnlyList<RemoteRef> refs, CancellationToken cancellationToken)
-    {
-        var names = records.Revoked.Keys.Select(GitGuardRefs.Revoked).ToHashSet(StringComparer.Ordinal);
-        IReadOnlyDictionary<string, TagInfo> tags;
-        try
-        {
-            tags = await new RemoteTags(_repository, _client, _remote!, _environment.Name).ReadAsync(refs.Where(r => names.Contains(r.Name)).ToList(), cancellationToken).ConfigureAwait(false);
-        }
-        catch (EvidenceUnavailableException)
-        {
-            return records; // the revocation stands either way; only its reason is missing from the message
-        }
-        return records with
-        {
-            Revoked = records.Revoked.ToDictionary(p => p.Key,
-                p => tags.GetValueOrDefault(GitGuardRefs.Revoked(p.Key)) is { } tag && RecordJson.ReadRevocation(tag.Message) is { } full
-                    ? full with { Environment = _environment.Name, Commit = p.Key }
-                    : p.Value,
-                StringComparer.Ordinal),
-        };
-    }
-
-    private static IEnumerable<(string Commit, RemoteRef Ref)> GreenRefs(IReadOnlyList<RemoteRef> refs)
+    private static IEnumerable<(string Commit, TagInfo? Tag)> GreenRefs(IReadOnlyList<CommitRecordFetch.Found> refs)
     {
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var r in refs)
         {
-            if (!r.Name.StartsWith(GreenPrefix, StringComparison.Ordinal)) continue;
-            var commit = r.Name[GreenPrefix.Length..].ToLowerInvariant();
-            if (ObjectIds.IsValid(commit) && seen.Add(commit)) yield return (commit, r);
+            if (!r.Ref.Name.StartsWith(GreenPrefix, StringComparison.Ordinal)) continue;
+            var commit = r.Ref.Name[GreenPrefix.Length..].ToLowerInvariant();
+            if (ObjectIds.IsValid(commit) && seen.Add(commit)) yield return (commit, r.Tag);
         }
     }
 
-    private async Task<IReadOnlyList<RemoteRef>> ListAsync(CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<CommitRecordFetch.Found>> FetchAsync(IReadOnlyCollection<string> green, IReadOnlyCollection<string> guarded,
+        bool approvals, CancellationToken cancellationToken)
     {
         if (_remote is null) throw _noRemote!;
-        Task<IReadOnlyList<RemoteRef>> listing;
-        lock (_gate) listing = _listing ??= _client.ListRefsAsync(_remote.Remote, ListedPrefixes, cancellationToken);
         try
         {
-            return await listing.ConfigureAwait(false);
+            return await new CommitRecordFetch(_repository, _client, _remote, _environment.Name, _listOnly)
+                .FetchAsync(green, guarded, approvals, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is GitCommandException or OperationCanceledException)
+        {
+            throw GitEvidenceFailures.Unavailable(
+                $"cannot read the records of '{_environment.Name}' from {_remote.Display}", e,
+                $"check that the remote answers: git ls-remote {_remote.Argument} '{GreenPrefix}*'", _remote);
+        }
+    }
+
+    /// <summary>One namespace of the remote, for listings only; at most <see cref="MaxListed"/> refs are kept.</summary>
+    private async Task<IReadOnlyList<RemoteRef>> ListAsync(string prefix, CancellationToken cancellationToken)
+    {
+        if (_remote is null) throw _noRemote!;
+        try
+        {
+            var refs = await _client.ListRefsAsync(_remote.Remote, [prefix], cancellationToken).ConfigureAwait(false);
+            return refs.Count > MaxListed ? refs.Take(MaxListed).ToList() : refs;
         }
         catch (Exception e) when (e is GitCommandException or OperationCanceledException)
         {
             throw GitEvidenceFailures.Unavailable(
                 $"cannot read green refs of '{_environment.Name}' from {_remote.Display}", e,
-                $"check that the remote answers: git ls-remote {_remote.Argument} '{GreenPrefix}*'", _remote);
+                $"check that the remote answers: git ls-remote {_remote.Argument} '{prefix}*'", _remote);
         }
     }
 }

@@ -4,7 +4,7 @@ using GitPromote.Core.Push;
 namespace GitPromote.Git.Evidence;
 
 /// <summary>
-/// Where an environment's guard records live on its remote, and how a listing of them is read:
+/// Where an environment's guard records live on its remote, and how fetched ones are read:
 /// <c>refs/promote/revoked/&lt;commit&gt;</c> (one standing revocation per commit),
 /// <c>refs/promote/revoked-lifted/&lt;time&gt;-&lt;commit&gt;-&lt;random&gt;</c> (lifted ones, for the audit trail) and
 /// <c>refs/promote/approval/&lt;commit&gt;/&lt;approver id&gt;</c>, each an annotated tag with a JSON body.
@@ -19,18 +19,29 @@ public static class GitGuardRefs
 
     public static string Approval(string commit, string approverId) => $"{ApprovalPrefix}{commit}/{approverId}";
 
-    /// <summary>Revocations and approvals of <paramref name="commits"/> from a listing; details (reason, who, when) are left empty.</summary>
-    public static GuardRecords FromListing(string label, string environment, IReadOnlyList<RemoteRef> refs, IReadOnlyCollection<string> commits, bool approvals)
+    /// <summary>
+    /// Revocations and approvals of <paramref name="commits"/> from fetched records, with reason, who and when read from
+    /// their tags (a record whose body cannot be read still counts, without details). Approvals carry their details only
+    /// with <paramref name="approvalDetails"/>: a push names approvers by their record's key, which the server checks,
+    /// not by what the record's body claims.
+    /// </summary>
+    internal static GuardRecords FromFetched(string label, string environment, IReadOnlyList<CommitRecordFetch.Found> found,
+        IReadOnlyCollection<string> commits, bool approvals, bool approvalDetails = false)
     {
         var wanted = new HashSet<string>(commits.Select(c => c.ToLowerInvariant()), StringComparer.Ordinal);
         var revoked = new List<Revocation>();
         var approved = new List<Approval>();
-        foreach (var r in refs)
+        foreach (var (r, tag) in found)
         {
             if (RevokedCommit(r.Name) is { } commit && wanted.Contains(commit))
-                revoked.Add(new Revocation(environment, commit));
+                revoked.Add(RecordJson.ReadRevocation(tag?.Message) is { } full
+                    ? full with { Environment = environment, Commit = commit }
+                    : new Revocation(environment, commit, null, tag?.Tagger, tag?.When));
             else if (approvals && ApprovalOf(r.Name) is { } a && wanted.Contains(a.Commit))
-                approved.Add(new Approval(environment, a.Commit, a.ApproverId));
+                approved.Add(!approvalDetails ? new Approval(environment, a.Commit, a.ApproverId)
+                    : RecordJson.ReadApproval(tag?.Message) is { } full
+                    ? full with { Environment = environment, Commit = a.Commit, ApproverId = a.ApproverId }
+                    : new Approval(environment, a.Commit, a.ApproverId, tag?.Tagger, tag?.When));
         }
         return GuardRecords.Found(label, revoked, approvals ? approved : null);
     }
@@ -52,45 +63,4 @@ public static class GitGuardRefs
         var id = rest[(slash + 1)..];
         return ObjectIds.IsValid(commit) && ApproverIds.IsValid(id) ? (commit, id) : null;
     }
-}
-
-/// <summary>
-/// Reads the annotated tags behind some of an environment's remote refs: from the local object store when a tag was
-/// fetched before (tag objects never change), else with one targeted fetch of just those refs into
-/// <c>refs/promote/remotes/&lt;env&gt;/...</c>. Used only where details matter: soak times, a refusal's reason.
-/// </summary>
-internal sealed class RemoteTags(IGitRepository repository, IGitRemoteClient client, EnvironmentRemote remote, string environment)
-{
-    private const int MaxFetched = 256;
-
-    /// <summary>The tags of <paramref name="refs"/> by ref name; refs that are not tags (a plain ref to a commit) are absent.</summary>
-    public async Task<IReadOnlyDictionary<string, TagInfo>> ReadAsync(IReadOnlyList<RemoteRef> refs, CancellationToken cancellationToken)
-    {
-        var found = new Dictionary<string, TagInfo>(StringComparer.Ordinal);
-        var missing = new List<RemoteRef>();
-        foreach (var r in refs)
-        {
-            if (r.Peeled is null && r.Id == RefTail(r.Name)) continue; // points straight at the commit: nothing to read
-            if (repository.ReadTag(r.Id) is { } tag) found[r.Name] = tag;
-            else missing.Add(r);
-        }
-        if (missing.Count == 0) return found;
-
-        var local = $"refs/promote/remotes/{GitRecordStore.RefComponent(environment)}/";
-        var specs = missing.Take(MaxFetched).Select(r => $"+{r.Name}:{local}{r.Name["refs/promote/".Length..]}").ToList();
-        try
-        {
-            await client.FetchAsync(remote.Remote, specs, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is GitCommandException or OperationCanceledException)
-        {
-            throw GitEvidenceFailures.Unavailable($"cannot read the records of '{environment}' from {remote.Display}", e,
-                $"check that the remote answers: git fetch {remote.Argument} 'refs/promote/*'", remote);
-        }
-        foreach (var r in missing)
-            if (repository.ReadTag(r.Id) is { } tag) found[r.Name] = tag;
-        return found;
-    }
-
-    private static string RefTail(string name) => name[(name.LastIndexOf('/') + 1)..];
 }

@@ -13,7 +13,7 @@ namespace GitPromote.Git.Evidence;
 /// <c>refs/promote/bypass/&lt;UTC time&gt;-&lt;commit&gt;-&lt;random&gt;</c>. Reading records back fetches them into
 /// <c>refs/promote/remotes/&lt;env&gt;/...</c> of the local repository.
 /// </summary>
-public sealed class GitRecordStore : IRecordStore, IGuardStore, IReportsUnreadableRecords
+public sealed class GitRecordStore : IRecordStore, IGuardStore, IReportsUnreadableRecords, IPrunableStore
 {
     /// <summary>At most this many records are fetched one by one when fetching them all at once fails.</summary>
     private const int MaxFetchedOneByOne = 1000;
@@ -26,8 +26,12 @@ public sealed class GitRecordStore : IRecordStore, IGuardStore, IReportsUnreadab
     private readonly EnvironmentRemote? _remote;
     private readonly EvidenceUnavailableException? _noRemote;
 
-    public GitRecordStore(IGitRepository repository, IGitRemoteClient client, EnvironmentPolicy environment)
+    private readonly bool _listOnly;
+
+    /// <param name="listOnly">Read revocations and approvals without writing to this repository (a server hook in quarantine).</param>
+    public GitRecordStore(IGitRepository repository, IGitRemoteClient client, EnvironmentPolicy environment, bool listOnly = false)
     {
+        _listOnly = listOnly;
         _repository = repository;
         _client = client;
         _environment = environment;
@@ -152,34 +156,17 @@ public sealed class GitRecordStore : IRecordStore, IGuardStore, IReportsUnreadab
     public async Task<GuardRecords> FindGuardsAsync(IReadOnlyCollection<string> commits, bool approvals, CancellationToken cancellationToken)
     {
         var remote = RemoteOrThrow();
-        IReadOnlyList<RemoteRef> refs;
+        IReadOnlyList<CommitRecordFetch.Found> found;
         try
         {
-            refs = await _client.ListRefsAsync(remote.Remote, [GitGuardRefs.RevokedPrefix, GitGuardRefs.ApprovalPrefix], cancellationToken).ConfigureAwait(false);
+            found = await new CommitRecordFetch(_repository, _client, remote, _environment.Name, _listOnly).FetchAsync([], commits, approvals, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is GitCommandException or OperationCanceledException)
         {
             throw GitEvidenceFailures.Unavailable($"cannot read the revocations of '{_environment.Name}' from {remote.Display}", e,
                 $"check that the remote answers: git ls-remote {remote.Argument} '{GitGuardRefs.RevokedPrefix}*'", remote);
         }
-        var records = GitGuardRefs.FromListing(Label, _environment.Name, refs, commits, approvals);
-        var wanted = records.Revoked.Keys.Select(GitGuardRefs.Revoked)
-            .Concat(records.Approvals.SelectMany(a => a.Value.Select(x => GitGuardRefs.Approval(x.Commit, x.ApproverId))))
-            .ToHashSet(StringComparer.Ordinal);
-        if (wanted.Count == 0) return records;
-        var tags = await new RemoteTags(_repository, _client, remote, _environment.Name).ReadAsync(refs.Where(r => wanted.Contains(r.Name)).ToList(), cancellationToken).ConfigureAwait(false);
-        return records with
-        {
-            Revoked = records.Revoked.ToDictionary(p => p.Key,
-                p => tags.GetValueOrDefault(GitGuardRefs.Revoked(p.Key)) is { } tag && RecordJson.ReadRevocation(tag.Message) is { } full
-                    ? full with { Environment = _environment.Name, Commit = p.Key } : p.Value,
-                StringComparer.Ordinal),
-            Approvals = records.Approvals.ToDictionary(p => p.Key,
-                p => (IReadOnlyList<Approval>)p.Value.Select(a =>
-                    tags.GetValueOrDefault(GitGuardRefs.Approval(a.Commit, a.ApproverId)) is { } tag && RecordJson.ReadApproval(tag.Message) is { } full
-                        ? full with { Environment = _environment.Name, Commit = a.Commit, ApproverId = a.ApproverId } : a).ToList(),
-                StringComparer.Ordinal),
-        };
+        return GitGuardRefs.FromFetched(Label, _environment.Name, found, commits, approvals, approvalDetails: true);
     }
 
     /// <summary>
@@ -247,6 +234,90 @@ public sealed class GitRecordStore : IRecordStore, IGuardStore, IReportsUnreadab
             .Select(x => GitGuardRefs.LiftedPrefix + x.Name[local.Length..]));
         return read.Where(x => x.Lifted is not null && x.Name.Contains(x.Lifted.Revocation.Commit, StringComparison.OrdinalIgnoreCase))
             .Select(x => x.Lifted!).OrderBy(l => l.At).ToList();
+    }
+
+    /// <summary>
+    /// Every record under <c>refs/promote/</c> on the remote (one <c>ls-remote</c>), with the time of green records and
+    /// approvals from their tags (one fetch of those two namespaces). Other records are only named: prune keeps them.
+    /// </summary>
+    public async Task<IReadOnlyList<StoredRecord>> ListRecordsAsync(CancellationToken cancellationToken)
+    {
+        var remote = RemoteOrThrow();
+        const string root = "refs/promote/";
+        IReadOnlyList<RemoteRef> listed;
+        try
+        {
+            listed = await _client.ListRefsAsync(remote.Remote, [root], cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is GitCommandException or OperationCanceledException)
+        {
+            throw GitEvidenceFailures.Unavailable($"cannot list the records of '{_environment.Name}' on {remote.Display}", e,
+                $"check that the remote answers: git ls-remote {remote.Argument} '{root}*'", remote);
+        }
+        var greenLocal = LocalNamespace + "green/";
+        var approvalLocal = LocalNamespace + "approval/";
+        try
+        {
+            await _client.FetchAsync(remote.Remote,
+                [$"+{GitEvidenceReader.GreenPrefix}*:{greenLocal}*", $"+{GitGuardRefs.ApprovalPrefix}*:{approvalLocal}*"], prune: true, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is GitCommandException or OperationCanceledException)
+        {
+            throw GitEvidenceFailures.Unavailable($"cannot read the green records of '{_environment.Name}' from {remote.Display}", e,
+                $"check that the remote answers: git fetch {remote.Argument} '{GitEvidenceReader.GreenPrefix}*'", remote);
+        }
+        var fetched = _repository.ListRefs([greenLocal, approvalLocal]).ToDictionary(r => root + r.Name[LocalNamespace.Length..], StringComparer.Ordinal);
+
+        var records = new List<StoredRecord>();
+        foreach (var r in listed)
+        {
+            var tag = fetched.GetValueOrDefault(r.Name)?.Tag;
+            if (r.Name.StartsWith(GitEvidenceReader.GreenPrefix, StringComparison.Ordinal)
+                && r.Name[GitEvidenceReader.GreenPrefix.Length..].ToLowerInvariant() is var commit && ObjectIds.IsValid(commit))
+            {
+                // A plain ref to the commit has no time: prune keeps it (its age cannot be shown).
+                var at = tag is null ? null : RecordJson.ReadGreen(tag.Message).At ?? tag.When;
+                records.Add(new StoredRecord(r.Name, StoredRecordKind.Green, commit, at, r.Id));
+            }
+            else if (GitGuardRefs.ApprovalOf(r.Name) is { } approval)
+                records.Add(new StoredRecord(r.Name, StoredRecordKind.Approval, approval.Commit,
+                    RecordJson.ReadApproval(tag?.Message)?.At ?? tag?.When, r.Id));
+            else if (GitGuardRefs.RevokedCommit(r.Name) is { } revoked)
+                records.Add(new StoredRecord(r.Name, StoredRecordKind.Revocation, revoked, null, r.Id));
+            else if (r.Name.StartsWith(BypassPrefix, StringComparison.Ordinal))
+                records.Add(new StoredRecord(r.Name, StoredRecordKind.Bypass, null, null, r.Id));
+            else if (r.Name.StartsWith(GitGuardRefs.LiftedPrefix, StringComparison.Ordinal))
+                records.Add(new StoredRecord(r.Name, StoredRecordKind.LiftedRevocation, null, null, r.Id));
+            else
+                records.Add(new StoredRecord(r.Name, StoredRecordKind.Unknown, null, null, r.Id));
+        }
+        return records;
+    }
+
+    /// <summary>Refs per push: each costs a lease and a refspec (~150 characters), and a Windows command line holds 32,767.</summary>
+    public const int DeleteBatch = 150;
+
+    /// <summary>Deletes in atomic pushes of <see cref="DeleteBatch"/> refs, each ref only if it still holds the record prune judged.</summary>
+    public async Task DeleteAsync(IReadOnlyList<StoredRecord> records, Action<IReadOnlyList<StoredRecord>> deleted, CancellationToken cancellationToken)
+    {
+        if (records.Count == 0) return;
+        var remote = RemoteOrThrow();
+        foreach (var r in records)
+            if (r.Kind is not (StoredRecordKind.Green or StoredRecordKind.Approval) || r.Version is null)
+                throw new ArgumentException($"prune deletes green records and approvals only, as listed: {r.Name}", nameof(records));
+        foreach (var batch in records.Chunk(DeleteBatch))
+        {
+            try
+            {
+                await _client.DeleteRefsAsync(remote.Remote, batch.Select(r => (r.Name, r.Version!)).ToList(), cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is GitCommandException or OperationCanceledException)
+            {
+                throw GitEvidenceFailures.Unavailable($"cannot delete records of '{_environment.Name}' on {remote.Display}", e,
+                    $"check that you may delete refs/promote/* on {remote.Display} (on a guarded server: an account in git config {RecordWriters.ConfigKey}), then run prune again");
+            }
+            deleted(batch);
+        }
     }
 
     internal static string BypassRefName(BypassRecord record)

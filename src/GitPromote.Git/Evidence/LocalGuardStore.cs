@@ -16,9 +16,15 @@ public sealed class LocalGuardStore(IGitRepository repository, EnvironmentPolicy
     public Task<GuardRecords> FindGuardsAsync(IReadOnlyCollection<string> commits, bool approvals, CancellationToken cancellationToken)
     {
         var wanted = new HashSet<string>(commits.Select(c => c.ToLowerInvariant()).Where(ObjectIds.IsValid), StringComparer.Ordinal);
+        if (wanted.Count == 0) return Task.FromResult(GuardRecords.Found(Label, [], approvals ? [] : null));
         try
         {
-            var revoked = repository.ListRefs(GitGuardRefs.RevokedPrefix)
+            // By name (one for-each-ref): git seeks in a sorted packed-refs, so the cost does not grow with the history.
+            var names = wanted.Count > CommitRecordFetch.MaxNamedCommits
+                ? (approvals ? [GitGuardRefs.RevokedPrefix, GitGuardRefs.ApprovalPrefix] : [GitGuardRefs.RevokedPrefix])
+                : wanted.Select(GitGuardRefs.Revoked).Concat(approvals ? wanted.Select(c => $"{GitGuardRefs.ApprovalPrefix}{c}/") : []).ToList();
+            var refs = repository.ListRefs(names);
+            var revoked = refs
                 .Where(r => GitGuardRefs.RevokedCommit(r.Name) is { } c && wanted.Contains(c))
                 .Select(r => ToRevocation(r, GitGuardRefs.RevokedCommit(r.Name)!))
                 .ToList();
@@ -26,15 +32,12 @@ public sealed class LocalGuardStore(IGitRepository repository, EnvironmentPolicy
             if (approvals)
             {
                 approved = [];
-                foreach (var commit in wanted)
+                foreach (var r in refs)
                 {
-                    foreach (var r in repository.ListRefs($"{GitGuardRefs.ApprovalPrefix}{commit}/"))
-                    {
-                        if (GitGuardRefs.ApprovalOf(r.Name) is not { } a) continue;
-                        approved.Add(RecordJson.ReadApproval(r.Tag?.Message) is { } full
-                            ? full with { Environment = environment.Name, Commit = a.Commit, ApproverId = a.ApproverId }
-                            : new Approval(environment.Name, a.Commit, a.ApproverId, r.Tag?.Tagger, r.Tag?.When));
-                    }
+                    if (GitGuardRefs.ApprovalOf(r.Name) is not { } a || !wanted.Contains(a.Commit)) continue;
+                    approved.Add(RecordJson.ReadApproval(r.Tag?.Message) is { } full
+                        ? full with { Environment = environment.Name, Commit = a.Commit, ApproverId = a.ApproverId }
+                        : new Approval(environment.Name, a.Commit, a.ApproverId, r.Tag?.Tagger, r.Tag?.When));
                 }
             }
             return Task.FromResult(GuardRecords.Found(Label, revoked, approved));

@@ -1,0 +1,125 @@
+using System.Globalization;
+using GitPromote.Cli.Infrastructure;
+using GitPromote.Cli.Services;
+using GitPromote.Core.Engine;
+using GitPromote.Core.Evidence;
+using GitPromote.Core.Policy;
+using GitPromote.Git;
+using GitPromote.Git.Evidence;
+
+namespace GitPromote.Cli.Commands;
+
+/// <summary>
+/// <c>git promote prune &lt;env&gt; [--keep N] [--older-than D] [--dry-run]</c>: keeps an environment's store within its
+/// limits (SSM's 10,000 standard parameters, a git server's refs). What is kept is <see cref="Retention"/>'s decision;
+/// the commits deployed now are read from the environment's remote first, and when they cannot be, nothing is deleted.
+/// </summary>
+public static class PruneCommand
+{
+    public const string Usage = "git promote prune <env> [--keep N] [--older-than D] [--dry-run]";
+
+    /// <summary>Prune lists and deletes whole namespaces: far more than a push's budget, still bounded.</summary>
+    private static readonly TimeSpan Budget = TimeSpan.FromMinutes(30);
+
+    public static async Task<int> RunAsync(CommandContext context, IReadOnlyList<string> args)
+    {
+        var a = ArgumentReader.Parse(args, ["--dry-run"], ["--keep", "--older-than"]).ExpectAtMost(1, Usage);
+        var envName = a.Positional(0) ?? throw CommandFailedException.Usage("which environment?", $"usage: {Usage}");
+        var rules = ReadRules(a);
+        using var workspace = Workspace.Find(context);
+        var policy = workspace.RequirePolicy().Policy;
+        var env = CheckCommand.RequireEnvironment(policy, envName);
+        var dryRun = a.Has("--dry-run");
+        var output = context.Console.Out;
+
+        using var deadline = new CancellationTokenSource(Budget);
+        IPrunableStore? store = null;
+        var removed = 0;
+        try
+        {
+            var deployed = await DeployedCommitsAsync(workspace, policy, env, deadline.Token);
+            store = workspace.EvidenceProvider(policy).OpenPrunable(env);
+            var records = await store.ListRecordsAsync(deadline.Token);
+            var plan = Retention.Decide(records, deployed, rules, context.Clock.Now);
+
+            var verb = dryRun ? "would delete" : "deleted";
+            if (dryRun)
+                foreach (var r in plan.Delete) output.WriteLine($"{verb}: {Quoting.Show(r.Name, 1024)}");
+            else
+                await store.DeleteAsync(plan.Delete, batch =>
+                {
+                    foreach (var r in batch) output.WriteLine($"{verb}: {Quoting.Show(r.Name, 1024)}");
+                    removed += batch.Count;
+                }, deadline.Token);
+
+            var reasons = string.Join(", ", plan.KeptBecause.OrderByDescending(p => p.Value).Select(p => $"{p.Value} {p.Key}"));
+            output.WriteLine($"{env.Name} ({store.Label}): {verb} {plan.Delete.Count} of {records.Count} records; kept {plan.Kept}{(reasons.Length > 0 ? $" ({reasons})" : "")}");
+            if (dryRun) output.WriteLine($"  nothing was changed; to delete them: git promote prune {env.Name} --keep {rules.Keep} --older-than {FormatAge(rules.OlderThan)}");
+            return ExitCodes.Ok;
+        }
+        catch (EvidenceUnavailableException e)
+        {
+            return Failed(context, env.Name, removed, e.Failure);
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested)
+        {
+            return Failed(context, env.Name, removed, new EvidenceFailure("the store did not answer in time",
+                $"prune stops after {DurationParser.Format(Budget)}", $"run it again: git promote prune {env.Name} (it goes on from where it stopped)"));
+        }
+    }
+
+    private static RetentionRules ReadRules(ArgumentReader a)
+    {
+        var keep = RetentionRules.DefaultKeep;
+        if (a.Value("--keep") is { } k && (!int.TryParse(k, NumberStyles.None, CultureInfo.InvariantCulture, out keep) || keep > 1_000_000))
+            throw CommandFailedException.Usage($"--keep '{Quoting.Show(k)}' is not a number of commits", "e.g. --keep 100");
+        var age = RetentionRules.DefaultOlderThan;
+        if (a.Value("--older-than") is { } d && !TryParseAge(d, out age))
+            throw CommandFailedException.Usage($"--older-than '{Quoting.Show(d)}' is not an age", "e.g. --older-than 30d (days), or 12h, 90m, 0s");
+        return new RetentionRules(keep, age);
+    }
+
+    /// <summary>Days (<c>30d</c>), the unit retention is thought in, or any duration the policy accepts (<c>12h</c>).</summary>
+    internal static bool TryParseAge(string text, out TimeSpan age)
+    {
+        if (text.Length is > 1 and <= 6 && text[^1] == 'd' && text[..^1].All(char.IsAsciiDigit))
+        {
+            age = TimeSpan.FromDays(int.Parse(text[..^1], CultureInfo.InvariantCulture));
+            return true;
+        }
+        return DurationParser.TryParse(text, out age);
+    }
+
+    private static string FormatAge(TimeSpan age) =>
+        age.Ticks % TimeSpan.TicksPerDay == 0 && age > TimeSpan.Zero ? $"{(int)age.TotalDays}d" : DurationParser.Format(age);
+
+    /// <summary>
+    /// The commits the environment's deploy branches point at on its remote. Fails closed: when the remote cannot be read,
+    /// prune cannot tell what is deployed, so it deletes nothing.
+    /// </summary>
+    private static async Task<IReadOnlyCollection<string>> DeployedCommitsAsync(Workspace workspace, PromotionPolicy policy, EnvironmentPolicy env,
+        CancellationToken cancellationToken)
+    {
+        var remote = EnvironmentRemote.Resolve(workspace.Repository, env);
+        IReadOnlyList<RemoteRef> heads;
+        try
+        {
+            heads = await new GitRemoteClient(workspace.GitDir, workingDirectory: workspace.WorkTree).ListRefsAsync(remote.Remote, ["refs/heads/"], cancellationToken);
+        }
+        catch (GitCommandException e)
+        {
+            throw new EvidenceUnavailableException(new EvidenceFailure($"cannot tell what is deployed in {env.Name}",
+                $"{remote.Display} did not answer ({SecretRedactor.RedactUrls(e.Message)})", $"check that the remote answers: git ls-remote {remote.Argument}"));
+        }
+        return heads.Where(h => EnvironmentRouter.IsDeployBranch(policy, h.Name)).Select(h => h.Peeled ?? h.Id).ToList();
+    }
+
+    private static int Failed(CommandContext context, string env, int removed, EvidenceFailure failure)
+    {
+        var error = context.Console.Error;
+        error.WriteLine($"git-promote: prune of {env} stopped{(removed > 0 ? $" after deleting {removed} records (listed above)" : "; nothing was deleted")}");
+        error.WriteLine($"  {failure.What}: {failure.Why}");
+        error.WriteLine($"  what to do: {failure.Todo}");
+        return ExitCodes.Blocked;
+    }
+}
