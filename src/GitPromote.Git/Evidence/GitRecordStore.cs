@@ -357,7 +357,7 @@ public sealed class GitRecordStore : IRecordStore, IGuardStore, IReportsUnreadab
         catch (Exception e) when (e is GitCommandException or OperationCanceledException)
         {
             throw GitEvidenceFailures.Unavailable($"cannot read {kind} records of '{_environment.Name}' from {remote.Display}", e,
-                $"check that the remote answers: git ls-remote {remote.Display} '{remotePrefix}*'", remote);
+                $"check that the remote answers: git ls-remote {remote.Argument} '{remotePrefix}*'", remote);
         }
         var names = listed.Select(r => r.Name).Where(n => n.StartsWith(remotePrefix, StringComparison.Ordinal)).ToHashSet(StringComparer.Ordinal);
         foreach (var name in names.Order(StringComparer.Ordinal).Take(MaxFetchedOneByOne))
