@@ -20,23 +20,9 @@ public sealed class GuardrailServerTests(InstalledGitPromote installed) : IDispo
 
     private string Stg => Path.Combine(_s.Root, "stg.git");
 
-    private string Server(string policy = Sandbox.StandardPolicy)
-    {
-        var app = _s.Project(policy);
-        _s.Git(app, "push", "--quiet", "--no-verify", "stg", "main").EnsureOk();
-        _s.Promote(Stg, "install", "--server", "--env", "stg").EnsureOk();
-        _s.Git(Stg, "config", "promote.remote.dev", Path.Combine(_s.Root, "dev.git")).EnsureOk();
-        _s.Git(Stg, "config", "promote.recorders", "pipeline").EnsureOk();
-        return app;
-    }
+    private string Server(string policy = Sandbox.StandardPolicy) => _s.GuardedStgServer(policy);
 
-    private string GreenInDev(string app, string message)
-    {
-        var commit = _s.Commit(app, message);
-        _s.Git(app, "push", "--quiet", "--no-verify", "-f", "dev", $"{commit}:refs/heads/main").EnsureOk();
-        _s.Promote(app, "record", "dev", commit).EnsureOk();
-        return commit;
-    }
+    private string GreenInDev(string app, string message) => _s.GreenInDev(app, message);
 
     private Run Push(string app, string refspec, IDictionary<string, string?>? env = null) =>
         _s.Exec(app, "git", ["push", "--no-verify", "file://" + Stg, refspec], env: env);

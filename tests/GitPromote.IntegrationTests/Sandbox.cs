@@ -106,6 +106,31 @@ public sealed class Sandbox : IDisposable
 
     public Run Git(string dir, params string[] args) => Exec(dir, "git", args);
 
+    /// <summary>
+    /// The project of <see cref="Project"/>, stg seeded with its first commit (and so the policy on stg's main) unless
+    /// <paramref name="seed"/> is false, then stg.git set up as a guarded server whose previous environment is dev.git
+    /// and whose recorder (git config promote.recorders) is "pipeline".
+    /// </summary>
+    public string GuardedStgServer(string policy = StandardPolicy, bool seed = true, string[]? installArgs = null)
+    {
+        var app = Project(policy);
+        var stg = Path.Combine(Root, "stg.git");
+        if (seed) Git(app, "push", "--quiet", "--no-verify", "stg", "main").EnsureOk();
+        Promote(stg, ["install", "--server", "--env", "stg", .. installArgs ?? []]).EnsureOk();
+        Git(stg, "config", "promote.remote.dev", Path.Combine(Root, "dev.git")).EnsureOk();
+        Git(stg, "config", "promote.recorders", "pipeline").EnsureOk();
+        return app;
+    }
+
+    /// <summary>A new commit in <paramref name="app"/>, pushed to dev (unguarded there) and recorded green in dev.</summary>
+    public string GreenInDev(string app, string message)
+    {
+        var commit = Commit(app, message);
+        Git(app, "push", "--quiet", "--no-verify", "-f", "dev", $"{commit}:refs/heads/main").EnsureOk();
+        Promote(app, "record", "dev", commit).EnsureOk();
+        return commit;
+    }
+
     public Run Promote(string dir, params string[] args) => Exec(dir, _installed.BinaryPath, args);
 
     public Run Exec(string dir, string program, IEnumerable<string> args, string? stdin = null, IDictionary<string, string?>? env = null, TimeSpan? timeout = null)

@@ -514,28 +514,10 @@ public sealed class ServerHookTests(InstalledGitPromote installed) : IDisposable
         Assert.Equal(_s.Git(app, "rev-parse", "HEAD").Stdout.Trim(), _s.RemoteRef(Stg, "refs/heads/main"));
     }
 
-    /// <summary>
-    /// The project of Sandbox.Project, stg seeded with its first commit (and so the policy on stg's main) unless
-    /// <paramref name="seed"/> is false, then stg.git set up as a server whose previous environment is dev.git.
-    /// </summary>
-    private string Server(string policy = Sandbox.StandardPolicy, bool seed = true, string[]? installArgs = null)
-    {
-        var app = _s.Project(policy);
-        if (seed) _s.Git(app, "push", "--quiet", "--no-verify", "stg", "main").EnsureOk();
-        _s.Promote(Stg, ["install", "--server", "--env", "stg", .. installArgs ?? []]).EnsureOk();
-        _s.Git(Stg, "config", "promote.remote.dev", Path.Combine(_s.Root, "dev.git")).EnsureOk();
-        _s.Git(Stg, "config", "promote.recorders", "pipeline").EnsureOk();
-        return app;
-    }
+    private string Server(string policy = Sandbox.StandardPolicy, bool seed = true, string[]? installArgs = null) =>
+        _s.GuardedStgServer(policy, seed, installArgs);
 
-    /// <summary>A new commit in <paramref name="app"/>, pushed to dev and recorded green there by dev's "pipeline".</summary>
-    private string GreenInDev(string app, string message)
-    {
-        var commit = _s.Commit(app, message);
-        _s.Git(app, "push", "--quiet", "--no-verify", "-f", "dev", $"{commit}:refs/heads/main").EnsureOk();
-        _s.Promote(app, "record", "dev", commit).EnsureOk();
-        return commit;
-    }
+    private string GreenInDev(string app, string message) => _s.GreenInDev(app, message);
 
     private string StgUrl(string transport) => transport switch
     {
