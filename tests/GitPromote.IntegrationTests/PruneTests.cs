@@ -130,7 +130,7 @@ public sealed class PruneTests(InstalledGitPromote installed) : IDisposable
         var refused = _s.Exec(app, _s.Installed.BinaryPath, ["prune", "stg", "--keep", "0", "--older-than", "1d"], env: mallory);
 
         Assert.Equal(1, refused.ExitCode);
-        Assert.Contains($"only the accounts in git config {RecordWriters.ConfigKey} may delete records, and this server knows you as mallory", refused.Stderr);
+        Assert.Contains($"refs/promote/green/{old}: only the accounts in git config {RecordWriters.ConfigKey} may delete green records, and this server knows you as mallory", refused.Stderr);
         Assert.Contains("nothing was deleted", refused.Stderr);
         Assert.Equal(before, Records(stg));
 

@@ -46,7 +46,7 @@ public static class PushedRecords
             if (!name.StartsWith(Namespace, StringComparison.Ordinal)) continue;
             if (name.StartsWith(GitEvidenceReader.GreenPrefix, StringComparison.Ordinal))
             {
-                if (!isRecorder) return NotRecorder(name, pusher, "write green records");
+                if (!isRecorder) return NotRecorder(name, pusher, u.IsDeletion ? "delete green records" : "write green records");
             }
             else if (name.StartsWith(GitRecordStore.BypassPrefix, StringComparison.Ordinal))
             {
