@@ -11,12 +11,17 @@ internal sealed class GitConfigSnapshot
     private GitConfigSnapshot(List<KeyValuePair<string, string?>> entries) => _entries = entries;
 
     /// <summary>
-    /// The repository's effective configuration from one <c>git config --list -z</c>. git, not libgit2, because git also
+    /// The repository's effective configuration: from git's files when <see cref="GitConfigFiles"/> can be sure, else from
+    /// one <c>git config --list -z</c>. git, not libgit2, because git also
     /// honours GIT_CONFIG_GLOBAL/NOSYSTEM/PARAMETERS, includeIf, and reads the global config under Native AOT (where
     /// LibGit2Sharp's config search paths come back empty). Empty when git cannot read it.
     /// </summary>
     public static GitConfigSnapshot Load(GitProcess git, string gitDir, TimeSpan timeout)
     {
+        // The same answer without a process where git's files say it all (most clones): a hook's remotes cost nothing.
+        var environment = (string name) => git.Environment.TryGetValue(name, out var v) ? v : System.Environment.GetEnvironmentVariable(name);
+        if (GitConfigFiles.TryRead(GitConfigFiles.CommonDir(gitDir), environment) is { } files)
+            return new GitConfigSnapshot(files.Select(e => new KeyValuePair<string, string?>(e.Key, e.Value)).ToList());
         using var deadline = new CancellationTokenSource(timeout);
         var result = git.Run(gitDir, ["--git-dir=" + gitDir, "config", "--list", "-z"], null, deadline.Token);
         return Parse(result.Succeeded ? result.StdoutText : "");
