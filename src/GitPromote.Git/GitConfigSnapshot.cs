@@ -1,6 +1,15 @@
 namespace GitPromote.Git;
 
 /// <summary>
+/// A repository's remotes without opening it (no libgit2 load): what an unguarded push needs to tell whether its URL is
+/// another spelling of a guarded environment's repository.
+/// </summary>
+public static class RepositoryRemotes
+{
+    public static IReadOnlyList<GitRemote> Read(string gitDir) => GitConfigSnapshot.Load(GitProcess.Default, gitDir, TimeSpan.FromSeconds(60)).Remotes();
+}
+
+/// <summary>
 /// The effective configuration as <c>git config --list -z</c> prints it (all levels, includes and <c>-c</c> applied, in
 /// git's order so the last value wins), with the remotes it defines.
 /// </summary>

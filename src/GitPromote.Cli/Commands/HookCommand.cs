@@ -137,7 +137,7 @@ public static class HookCommand
             if (env is not null && (found is null || env.Index > found.Environment.Index))
                 found = new SameRepository(env, name, shown);
         }
-        foreach (var remote in workspace.Repository.Remotes)
+        foreach (var remote in RepositoryRemotes.Read(workspace.GitDir))
         {
             if (RemoteUrls.Canonical(remote.Url, baseDirectory) != pushed && RemoteUrls.Canonical(remote.PushUrl, baseDirectory) != pushed) continue;
             Consider(EnvironmentRouter.Resolve(policy, remote.Name, remote.PushUrl), remote.Name, $"remote '{remote.Name}'");
