@@ -126,6 +126,26 @@ public sealed class CommandTests(InstalledGitPromote installed) : IDisposable
         Assert.Contains("git-promote's shims, but not this binary's version", outdated.Stdout);
     }
 
+    [Fact]
+    public void Doctor_warns_when_a_git_store_holds_more_than_ten_thousand_records_and_says_how_to_prune()
+    {
+        var app = _s.Project();
+        var head = _s.Git(app, "rev-parse", "HEAD").EnsureOk().Stdout.Trim();
+        var dev = Path.Combine(_s.Root, "dev.git");
+        _s.Promote(app, "record", "dev", head).EnsureOk();
+        var few = _s.Promote(app, "doctor");
+
+        // Years of green records, as pack-refs would leave them: one sorted packed-refs file.
+        var names = Enumerable.Range(0, 10_001).Select(i => $"refs/promote/green/{i:x40}").Order(StringComparer.Ordinal);
+        File.WriteAllText(Path.Combine(dev, "packed-refs"),
+            "# pack-refs with: peeled fully-peeled sorted \n" + string.Concat(names.Select(n => $"{head} {n}\n")));
+        var many = _s.Promote(app, "doctor");
+
+        Assert.DoesNotContain("refs under refs/promote/", few.Stdout);
+        Assert.Contains("10002 refs under refs/promote/ (more than 10000)", many.Stdout);
+        Assert.Contains("git promote prune dev --dry-run", many.Stdout);
+    }
+
     [Theory]
     [InlineData("hook")]
     [InlineData("check")]
