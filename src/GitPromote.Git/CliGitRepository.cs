@@ -75,10 +75,6 @@ public sealed class CliGitRepository : IGitRepository
         return result;
     }
 
-    public DateTimeOffset? CommitTime(string commit) => ReadCommit(commit)?.CommitTime;
-
-    public string? CommitSubject(string commit) => ReadCommit(commit)?.Subject;
-
     public bool? IsAncestor(string ancestor, string descendant)
     {
         if (!IsUsableRevision(ancestor) || !IsUsableRevision(descendant) || IsShallow) return null;

@@ -30,9 +30,6 @@ public static class GitRepositoryLocator
 
     private const int MaxGitFileBytes = 4096;
 
-    /// <summary>The git directory for <paramref name="startDirectory"/>, or null. Cheap: file-system checks only.</summary>
-    public static string? FindGitDir(string startDirectory) => Locate(startDirectory)?.GitDir;
-
     public static GitLocation? Locate(string startDirectory) => Locate(startDirectory, Environment.GetEnvironmentVariable);
 
     /// <summary>
@@ -70,8 +67,6 @@ public static class GitRepositoryLocator
     }
 
     /// <summary>Opens the repository around <paramref name="startDirectory"/> with the backend <see cref="ChooseBackend"/> picks.</summary>
-    public static IGitRepository Open(string startDirectory) => Open(startDirectory, Environment.GetEnvironmentVariable);
-
     public static IGitRepository Open(string startDirectory, Func<string, string?> environment, GitProcess? git = null)
     {
         var location = Locate(startDirectory, environment) ?? throw new NotAGitRepositoryException(Path.GetFullPath(startDirectory));

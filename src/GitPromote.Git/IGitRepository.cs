@@ -35,17 +35,11 @@ public interface IGitRepository : IDisposable
     /// <summary>Resolves many revisions at once (one process for the CLI backend); missing ones map to null.</summary>
     IReadOnlyDictionary<string, string?> ResolveCommits(IReadOnlyCollection<string> revisions);
 
-    /// <summary>The committer time of a commit; null when the object is not here (shallow, partial, never fetched).</summary>
-    DateTimeOffset? CommitTime(string commit);
-
     /// <summary>
     /// True when <paramref name="ancestor"/> is reachable from <paramref name="descendant"/> (or is it); null when this
     /// repository cannot tell (an object is missing here, or history is cut by a shallow clone).
     /// </summary>
     bool? IsAncestor(string ancestor, string descendant);
-
-    /// <summary>The one-line subject of a commit; null when the object is not here.</summary>
-    string? CommitSubject(string commit);
 
     /// <summary>The effective value of a config key (all levels), or null.</summary>
     string? ConfigValue(string key);

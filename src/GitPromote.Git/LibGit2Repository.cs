@@ -43,10 +43,6 @@ public sealed class LibGit2Repository : IGitRepository
         return result;
     }
 
-    public DateTimeOffset? CommitTime(string commit) => ReadCommit(commit)?.CommitTime;
-
-    public string? CommitSubject(string commit) => ReadCommit(commit)?.Subject;
-
     public bool? IsAncestor(string ancestor, string descendant)
     {
         var a = PeelToCommit(ancestor);

@@ -34,7 +34,7 @@ public sealed class CliOnlyRepositoryTests : IDisposable
         Assert.Equal(first, repo.ResolveCommit(first[..12]));
         Assert.Null(repo.ResolveCommit(new string('0', 64)));
         Assert.True(ObjectIds.IsZero(new string('0', 64)));
-        Assert.Equal(DateTimeOffset.Parse(SampleRepository.FirstDate), repo.CommitTime(first));
+        Assert.Equal(DateTimeOffset.Parse(SampleRepository.FirstDate), repo.ReadCommit(first)?.CommitTime);
         Assert.Equal("version: 1\n", repo.ReadFileAt("v1", ".promote.yml"));
         var tag = repo.WriteTagObject(second, "promote-green-x", new Identity("A", "a@example.com"), DateTimeOffset.UnixEpoch, "m");
         Assert.Equal(64, tag.Length);
@@ -74,7 +74,7 @@ public sealed class CliOnlyRepositoryTests : IDisposable
 
         Assert.Equal("git-cli", repo.Backend);
         Assert.Equal(second, repo.ResolveCommit("origin/main"));
-        Assert.Equal(DateTimeOffset.Parse(SampleRepository.FirstDate), repo.CommitTime(first));
+        Assert.Equal(DateTimeOffset.Parse(SampleRepository.FirstDate), repo.ReadCommit(first)?.CommitTime);
         Assert.Null(repo.ReadFileAt(first, "big.txt"));
         var answers = repo.ResolveCommits(["origin/main", "origin/main:big.txt", first]);
         Assert.Equal(second, answers["origin/main"]);
@@ -148,7 +148,7 @@ public sealed class CliOnlyRepositoryTests : IDisposable
         using var outside = new CliGitRepository(location);
         using var libgit2 = new LibGit2Repository(location);
         Assert.Equal(pushed, inside.ResolveCommit(pushed));
-        Assert.Equal(DateTimeOffset.Parse(SampleRepository.SecondDate), inside.CommitTime(pushed));
+        Assert.Equal(DateTimeOffset.Parse(SampleRepository.SecondDate), inside.ReadCommit(pushed)?.CommitTime);
         Assert.Null(outside.ResolveCommit(pushed));
         Assert.Null(libgit2.ResolveCommit(pushed));
     }

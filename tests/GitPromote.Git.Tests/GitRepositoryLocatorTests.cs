@@ -35,9 +35,9 @@ public sealed class GitRepositoryLocatorTests : IDisposable
     }
 
     [Fact]
-    public void FindGitDir_answers_without_opening_the_repository()
+    public void Locate_finds_the_git_dir_without_opening_the_repository()
     {
-        Assert.Equal(Path.Combine(_work, ".git"), GitRepositoryLocator.FindGitDir(_work));
+        Assert.Equal(Path.Combine(_work, ".git"), GitRepositoryLocator.Locate(_work)?.GitDir);
     }
 
     [Fact]

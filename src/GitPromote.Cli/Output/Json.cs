@@ -27,8 +27,6 @@ public static class Json
 
     public static string Bool(bool value) => value ? "true" : "false";
 
-    public static string Number(long value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
-
     public static string Time(DateTimeOffset? value) => value is { } v ? String(Core.Evidence.RecordJson.Time(v)) : "null";
 
     /// <summary>An object from already-encoded values, in the given order.</summary>

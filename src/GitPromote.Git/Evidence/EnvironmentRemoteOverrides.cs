@@ -26,9 +26,7 @@ public sealed class EnvironmentRemoteOverrides(IGitRepository inner, IReadOnlyDi
 
     public string? ResolveCommit(string revision) => inner.ResolveCommit(revision);
     public IReadOnlyDictionary<string, string?> ResolveCommits(IReadOnlyCollection<string> revisions) => inner.ResolveCommits(revisions);
-    public DateTimeOffset? CommitTime(string commit) => inner.CommitTime(commit);
     public bool? IsAncestor(string ancestor, string descendant) => inner.IsAncestor(ancestor, descendant);
-    public string? CommitSubject(string commit) => inner.CommitSubject(commit);
     public string? ReadFileAt(string revision, string path, long maxBytes = TreeFiles.DefaultMaxBytes) => inner.ReadFileAt(revision, path, maxBytes);
     public string WriteTagObject(string target, string tagName, Identity tagger, DateTimeOffset when, string message) =>
         inner.WriteTagObject(target, tagName, tagger, when, message);
