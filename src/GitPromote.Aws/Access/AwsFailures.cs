@@ -91,7 +91,7 @@ public static partial class AwsFailures
         if (code.Length > 0)
             return ($"AWS error {code}: {message}", "see `git promote doctor` for this environment");
 
-        return (message, "run `git promote doctor` for details; set PROMOTE_DEBUG=1 for the full error");
+        return (message, "run `git promote doctor` to check this environment's region, credentials and SSM read access");
     }
 
     internal static bool IsThrottling(string code, Exception? error = null) =>

@@ -56,7 +56,6 @@ public static class CheckCommand
         policy.FindEnvironment(name) ?? throw CommandFailedException.Usage(
             $"unknown environment '{name}'", $"environments in {PromotionPolicy.FileName}: {string.Join(", ", policy.Environments.Select(e => e.Name))}");
 
-    /// <summary>The first deploy branch that is a plain name (globs cannot be pushed to).</summary>
     /// <summary>
     /// The deploy branch a check or a suggestion talks about: the first plain name, else the first pattern made
     /// concrete (<c>release/*</c> -> <c>release/next</c>), so it is always one the policy guards.

@@ -1,6 +1,6 @@
 namespace GitPromote.Cli.Infrastructure;
 
-/// <summary>The exit codes of every command (DESIGN.md §6).</summary>
+/// <summary>The exit codes of every command: 0 allowed, 1 blocked, 2 bad usage or an invalid policy, 3 an internal error.</summary>
 public static class ExitCodes
 {
     public const int Ok = 0;

@@ -3,7 +3,7 @@ using GitPromote.Core.Policy.Yaml;
 namespace GitPromote.Core.Policy;
 
 /// <summary>
-/// Loads and validates <c>.promote.yml</c> (schema version 1, DESIGN.md §3). The text is untrusted: size,
+/// Loads and validates <c>.promote.yml</c> (schema version 1, the format README.md describes under "The policy"). The text is untrusted: size,
 /// nesting and node count are bounded, YAML features a policy does not need are refused, and every
 /// problem found is returned as <c>file:line:col: message</c> rather than thrown.
 /// </summary>
