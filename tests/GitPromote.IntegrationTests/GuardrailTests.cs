@@ -289,7 +289,7 @@ public sealed class GuardrailTests(InstalledGitPromote installed) : IDisposable
 
         var status = _s.Promote(app, "status").EnsureOk().Stdout;
 
-        Assert.Matches($@"revoked: {head[..12]}  \d{{4}}-\d\d-\d\d \d\d:\d\d  by Dana Developer <dana@example.com>: flaky migration", status);
+        Assert.Matches($@"revoked: {head[..12]}  \d{{4}}-\d\d-\d\d \d\d:\d\dZ  by Dana Developer <dana@example.com>: flaky migration", status);
         Assert.DoesNotContain($"green: {head[..12]}", status);
         Assert.DoesNotContain("next:", status);
         Assert.Contains("already revoked", _s.Promote(app, "revoke", "dev", head, "--reason", "again").EnsureOk().Stdout);

@@ -88,7 +88,7 @@ public static class AuditCommand
         else
         {
             foreach (var e in entries)
-                context.Console.Out.WriteLine($"{e.At.ToUniversalTime():yyyy-MM-dd HH:mm:ss}Z  {e.Environment,-6} {ObjectIds.Short(e.Commit)}  {e.Text}");
+                context.Console.Out.WriteLine($"{Core.Engine.Time.Utc(e.At)}  {e.Environment,-6} {ObjectIds.Short(e.Commit)}  {e.Text}");
         }
 
         // A record that cannot be read is named, not allowed to hide the others: the audit goes on without it.

@@ -87,11 +87,11 @@ public static class StatusCommand
             for (var i = 0; i < s.Green.Count; i++)
             {
                 var g = s.Green[i];
-                var when = g.When is { } w ? w.ToString("yyyy-MM-dd HH:mm") : "";
-                o.WriteLine($"       {(i == 0 ? "green:" : "      ")} {ObjectIds.Short(g.Commit)}  {when,-16}  {s.GreenSources[i]}  {g.Subject}".TrimEnd());
+                var when = g.When is { } w ? Core.Engine.Time.Utc(w) : "";
+                o.WriteLine($"       {(i == 0 ? "green:" : "      ")} {ObjectIds.Short(g.Commit)}  {when,-17}  {s.GreenSources[i]}  {g.Subject}".TrimEnd());
             }
             foreach (var r in s.Revoked ?? [])
-                o.WriteLine($"       revoked: {ObjectIds.Short(r.Commit)}  {(r.At is { } at ? at.ToString("yyyy-MM-dd HH:mm") : ""),-16}  {(r.By is { } by ? $"by {by}" : "")}{(r.Reason is { } why ? $": {why}" : "")}".TrimEnd());
+                o.WriteLine($"       revoked: {ObjectIds.Short(r.Commit)}  {(r.At is { } at ? Core.Engine.Time.Utc(at) : ""),-17}  {(r.By is { } by ? $"by {by}" : "")}{(r.Reason is { } why ? $": {why}" : "")}".TrimEnd());
             if (s.Next is not null)
             {
                 var remote = Core.Engine.EnvironmentRouter.RemoteNames(s.Environment).FirstOrDefault() ?? name;

@@ -97,8 +97,8 @@ public sealed class VerdictRenderer(Style style)
                 sb.AppendLine($"  newest commits green in {previous}:");
                 foreach (var g in recentGreen.Take(RecentGreenShown))
                 {
-                    var when = g.When is { } w ? w.ToString("yyyy-MM-dd HH:mm") : "";
-                    sb.AppendLine($"    {ObjectIds.Short(g.Commit)}  {when,-16}  {Truncate(g.Subject ?? "", 60)}".TrimEnd());
+                    var when = g.When is { } w ? Core.Engine.Time.Utc(w) : "";
+                    sb.AppendLine($"    {ObjectIds.Short(g.Commit)}  {when,-17}  {Truncate(g.Subject ?? "", 60)}".TrimEnd());
                 }
                 // git refuses `<sha>:main` when main does not exist there yet: then the full ref name, so the command runs as printed.
                 var firstBranch = blocked[0].Update.IsCreation ? blocked[0].Update.RemoteRef : ShortRef(blocked[0].Update.RemoteRef);

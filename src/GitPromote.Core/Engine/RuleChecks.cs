@@ -182,7 +182,7 @@ internal sealed class RuleEvaluator(PromotionPolicy policy, EnvironmentPolicy ta
     private static string S(int n) => n == 1 ? "" : "s";
 }
 
-/// <summary>Times and spans as messages print them.</summary>
+/// <summary>Times and spans as messages print them: every human-readable time goes through <see cref="Utc"/>, so it shows its zone.</summary>
 public static class Time
 {
     public static string Utc(DateTimeOffset at) => FreezeCalendar.Utc(at);
