@@ -55,15 +55,4 @@ public static class CheckCommand
     public static EnvironmentPolicy RequireEnvironment(PromotionPolicy policy, string name) =>
         policy.FindEnvironment(name) ?? throw CommandFailedException.Usage(
             $"unknown environment '{name}'", $"environments in {PromotionPolicy.FileName}: {string.Join(", ", policy.Environments.Select(e => e.Name))}");
-
-    /// <summary>
-    /// The deploy branch a check or a suggestion talks about: the first plain name, else the first pattern made
-    /// concrete (<c>release/*</c> -> <c>release/next</c>), so it is always one the policy guards.
-    /// </summary>
-    public static string DefaultBranch(PromotionPolicy policy)
-    {
-        var branch = policy.Branches.FirstOrDefault(b => b.IndexOfAny(['*', '?']) < 0)
-            ?? policy.Branches[0].Replace("*", "next").Replace("?", "x");
-        return branch.StartsWith("refs/heads/", StringComparison.Ordinal) ? branch["refs/heads/".Length..] : branch;
-    }
 }

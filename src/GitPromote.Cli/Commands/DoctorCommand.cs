@@ -184,7 +184,7 @@ public static class DoctorCommand
 
         var url = workspace.Repository.Remotes.FirstOrDefault(r => r.Name == remote.Remote)?.Url ?? remote.Remote;
         var shown = $"{remote.Display} -> {RemoteUrls.Redact(url)}";
-        var branch = "refs/heads/" + CheckCommand.DefaultBranch(policy);
+        var branch = "refs/heads/" + policy.DefaultBranch();
         try
         {
             // A git store's records are counted in the same call: past GitRefLimit every listing (status, a refusal's hint) slows.
@@ -192,7 +192,7 @@ public static class DoctorCommand
             var refs = await new GitRemoteClient(workspace.GitDir, workingDirectory: workspace.WorkTree)
                 .ListRefsAsync(remote.Remote, storesHere ? [branch, "refs/promote/"] : [branch], deadline);
             var deployed = refs.FirstOrDefault(r => r.Name == branch);
-            var detail = $"{shown}: reachable, {VerdictRenderer.ShortRef(branch)} {(deployed is null ? "not pushed yet" : "at " + Core.Push.ObjectIds.Short(deployed.Id))}";
+            var detail = $"{shown}: reachable, {Core.Push.RefNames.Short(branch)} {(deployed is null ? "not pushed yet" : "at " + Core.Push.ObjectIds.Short(deployed.Id))}";
             var records = refs.Count(r => r.Name.StartsWith("refs/promote/", StringComparison.Ordinal));
             if (storesHere && records > GitRefLimit)
                 return new Check(env.Name, "remote", Status.Warn, $"{detail}; {records} refs under refs/promote/ (more than {GitRefLimit})",

@@ -34,7 +34,7 @@ public static class GateCommand
         using var workspace = target.Workspace;
         var (policy, env, commit) = (target.Policy, target.Environment, target.Commit);
 
-        var branch = "refs/heads/" + CheckCommand.DefaultBranch(policy);
+        var branch = "refs/heads/" + policy.DefaultBranch();
         var remoteName = EnvironmentRouter.RemoteNames(env).FirstOrDefault() ?? env.Name;
         // Rewinding: a commit green here before is judged as a rollback (the looser rules of the two), else as a promotion.
         var update = new RefUpdate(commit, commit, branch, new string('0', commit.Length))
@@ -143,7 +143,7 @@ public static class GateCommand
             case GateOutcome.Refused:
                 sb.AppendLine(style.Red(style.Bold($"REFUSED: {shortId} may not be deployed to {env}")));
                 // The same words a refused push gets; the bypass is asked for with a push, then the pipeline runs again.
-                var hint = new BypassHint($"PROMOTE_BYPASS=\"{{justification}}\" git push {result.Verdict.Request.RemoteName} {shortId}:{VerdictRenderer.ShortRef(r.Update.RemoteRef)} (records the bypass in {env}), then run this pipeline again");
+                var hint = new BypassHint($"PROMOTE_BYPASS=\"{{justification}}\" git push {result.Verdict.Request.RemoteName} {shortId}:{Core.Push.RefNames.Short(r.Update.RemoteRef)} (records the bypass in {env}), then run this pipeline again");
                 sb.Append(new VerdictRenderer(style).Render(result.Verdict, result.RecentGreen, hint));
                 if (bypassUnread is { } f)
                     sb.AppendLine($"  could not read the bypass records of {env}: {f.What}: {f.Why}");

@@ -27,7 +27,7 @@ public static class StatusCommand
         var a = ArgumentReader.Parse(args, ["--json"], []).ExpectAtMost(0, Usage);
         using var workspace = Workspace.Find(context);
         var policy = workspace.RequirePolicy().Policy;
-        var branch = CheckCommand.DefaultBranch(policy);
+        var branch = policy.DefaultBranch();
         var repository = workspace.Repository;
         var provider = workspace.EvidenceProvider(policy);
         var gatherer = new EvidenceGatherer(provider);

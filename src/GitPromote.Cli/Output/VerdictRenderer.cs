@@ -27,7 +27,7 @@ public sealed class VerdictRenderer(Style style)
         var previous = verdict.Previous?.Name ?? "?";
         foreach (var r in verdict.Refs)
         {
-            var branch = ShortRef(r.Update.RemoteRef);
+            var branch = Core.Push.RefNames.Short(r.Update.RemoteRef);
             var commit = r.Update.Commit ?? r.Update.NewId;
             switch (r.Kind)
             {
@@ -57,7 +57,7 @@ public sealed class VerdictRenderer(Style style)
         sb.AppendLine(style.Red(style.Bold($"git-promote: push to {target} refused")) + $" ({blocked.Count} of {deployRefs} deploy ref{(deployRefs == 1 ? "" : "s")})");
         foreach (var r in blocked)
         {
-            var branch = ShortRef(r.Update.RemoteRef);
+            var branch = Core.Push.RefNames.Short(r.Update.RemoteRef);
             var commit = r.Update.Commit ?? r.Update.NewId;
             sb.Append("  ").Append(style.Bold(r.Update.RemoteRef)).Append(": ");
             switch (r.Reason)
@@ -101,7 +101,7 @@ public sealed class VerdictRenderer(Style style)
                     sb.AppendLine($"    {ObjectIds.Short(g.Commit)}  {when,-17}  {Truncate(g.Subject ?? "", 60)}".TrimEnd());
                 }
                 // git refuses `<sha>:main` when main does not exist there yet: then the full ref name, so the command runs as printed.
-                var firstBranch = blocked[0].Update.IsCreation ? blocked[0].Update.RemoteRef : ShortRef(blocked[0].Update.RemoteRef);
+                var firstBranch = blocked[0].Update.IsCreation ? blocked[0].Update.RemoteRef : Core.Push.RefNames.Short(blocked[0].Update.RemoteRef);
                 sb.AppendLine($"  to promote the newest of them: {style.Bold($"git push {verdict.Request.RemoteName} {ObjectIds.Short(recentGreen[0].Commit)}:{firstBranch}")}");
             }
             else if (blocked.Any(b => b.Reason == BlockReason.NotGreen))
@@ -159,9 +159,6 @@ public sealed class VerdictRenderer(Style style)
         sb.AppendLine($"    {failure.What}: {failure.Why}");
         sb.AppendLine($"    what to do: {failure.Todo}");
     }
-
-    public static string ShortRef(string refName) =>
-        refName.StartsWith("refs/heads/", StringComparison.Ordinal) ? refName["refs/heads/".Length..] : refName;
 
     private static string Truncate(string s, int max) => s.Length <= max ? s : s[..(max - 3)] + "...";
 }

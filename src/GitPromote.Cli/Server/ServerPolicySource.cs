@@ -1,4 +1,3 @@
-using GitPromote.Cli.Output;
 using GitPromote.Cli.Services;
 using GitPromote.Core.Engine;
 using GitPromote.Core.Policy;
@@ -55,7 +54,7 @@ public static class ServerPolicySource
     /// </summary>
     internal static TrustedPolicy FromBranch(IGitRepository repository, string branch, string what, string defaultName)
     {
-        var shortName = VerdictRenderer.ShortRef(branch);
+        var shortName = Core.Push.RefNames.Short(branch);
         // One read in the common case; only a missing file needs the second look (no branch, or a branch without it).
         var text = repository.ReadFileAt(branch, PromotionPolicy.FileName);
         if (text is null && repository.ResolveCommit(branch) is null)

@@ -20,7 +20,7 @@ public static class CommitCheck
     public static async Task<Outcome> DecideAsync(Workspace workspace, PromotionPolicy policy, CompositeEvidenceProvider provider,
         EnvironmentPolicy target, string rev, string commit, IClock clock, CancellationToken deadline)
     {
-        var branch = "refs/heads/" + Commands.CheckCommand.DefaultBranch(policy);
+        var branch = "refs/heads/" + policy.DefaultBranch();
         var remoteName = EnvironmentRouter.RemoteNames(target).FirstOrDefault() ?? target.Name;
         var request = new PushRequest(remoteName, remoteName, [new RefUpdate(rev, commit, branch, new string('0', commit.Length)) { Commit = commit }]);
         var plan = PromotionEngine.PlanFor(policy, request, target);

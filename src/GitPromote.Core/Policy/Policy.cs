@@ -22,6 +22,14 @@ public sealed record PromotionPolicy(
     /// <summary>The environment a push to <paramref name="env"/> must already be green in; null for the first.</summary>
     public EnvironmentPolicy? PreviousOf(EnvironmentPolicy env) =>
         env.Index == 0 ? null : Environments[env.Index - 1];
+
+    /// <summary>
+    /// The deploy branch a check or a suggestion talks about: the first plain name, else the first pattern made
+    /// concrete (<c>release/*</c> -> <c>release/next</c>), so it is always one the policy guards.
+    /// </summary>
+    public string DefaultBranch() =>
+        Push.RefNames.Short(Branches.FirstOrDefault(b => b.IndexOfAny(['*', '?']) < 0)
+            ?? Branches[0].Replace("*", "next").Replace("?", "x"));
 }
 
 public sealed record EnvironmentPolicy(

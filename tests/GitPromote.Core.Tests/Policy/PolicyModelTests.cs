@@ -27,6 +27,18 @@ public class PolicyModelTests
     }
 
     [Theory]
+    [InlineData(new[] { "main" }, "main")]
+    [InlineData(new[] { "release/*", "refs/heads/main" }, "main")]
+    [InlineData(new[] { "release/*" }, "release/next")]
+    [InlineData(new[] { "hotfix-?" }, "hotfix-x")]
+    public void Default_branch_is_the_first_plain_name_else_the_first_pattern_made_concrete(string[] branches, string expected)
+    {
+        var policy = TestPolicies.Orders() with { Branches = branches };
+
+        Assert.Equal(expected, policy.DefaultBranch());
+    }
+
+    [Theory]
     [InlineData("eu-west-1", "orders", null, "profile orders")]
     [InlineData(null, null, "arn:aws:iam::123456789012:role/deploy", "role arn:aws:iam::123456789012:role/deploy")]
     [InlineData("eu-west-1", null, null, "default credentials")]
