@@ -13,19 +13,9 @@ set -euo pipefail
 runs=${1:-25}
 sizes=${REFS:-"1 10 100 1000"}
 skip_sh=${SKIP_SH:-0}
-root=$(cd -- "$(dirname -- "$0")/.." && pwd)
-work=$(mktemp -d "${TMPDIR:-/tmp}/gp-aws-bench.XXXXXX")
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
-trap cleanup EXIT
-trap 'exit 143' INT TERM
+. "$(dirname -- "$0")/lib.sh"
+bench_workspace aws-bench
 
-prefix=${GIT_PROMOTE_PREFIX:-}
-if [ -z "$prefix" ]; then prefix="$work/prefix"; "$root/install.sh" --prefix "$prefix" >/dev/null; fi
-bin="$prefix/bin/git-promote"
-
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-wait_for() { for _ in $(seq 100); do curl -s -o /dev/null "$1" && return 0; sleep 0.1; done; echo "no answer from $1" >&2; exit 1; }
 moto_port=$(free_port)
 python3 -m moto.server -p "$moto_port" -H 127.0.0.1 >"$work/moto.log" 2>&1 & pids+=($!)
 moto="http://127.0.0.1:$moto_port"
@@ -35,10 +25,7 @@ python3 "$root/bench/aws_counting_proxy.py" "$proxy_port" "$moto" & pids+=($!)
 proxy="http://127.0.0.1:$proxy_port"
 wait_for "$proxy/__counts"
 
-export HOME="$work/home" GIT_CONFIG_NOSYSTEM=1 NO_COLOR=1
-mkdir -p "$HOME"
-export GIT_CONFIG_GLOBAL="$HOME/.gitconfig"
-git config --global user.name bench; git config --global user.email bench@example.com; git config --global init.defaultBranch main
+bench_isolated_git
 unset $(env | sed -n 's/^\(AWS_[A-Z_]*\)=.*/\1/p') 2>/dev/null || true
 export AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_DEFAULT_REGION=eu-west-1 AWS_EC2_METADATA_DISABLED=true AWS_PAGER=
 export PROMOTE_SERVICE=bench

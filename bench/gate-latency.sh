@@ -9,27 +9,15 @@
 #        temp prefix). Needs python3 with moto, the aws CLI, and GNU time (/usr/bin/time) for peak RSS.
 set -euo pipefail
 runs=${1:-20}
-root=$(cd -- "$(dirname -- "$0")/.." && pwd)
-work=$(mktemp -d "${TMPDIR:-/tmp}/gp-gate-bench.XXXXXX")
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
-trap cleanup EXIT
-trap 'exit 143' INT TERM
+. "$(dirname -- "$0")/lib.sh"
+bench_workspace gate-bench
 
-prefix=${GIT_PROMOTE_PREFIX:-}
-if [ -z "$prefix" ]; then prefix="$work/prefix"; "$root/install.sh" --prefix "$prefix" >/dev/null; fi
-bin="$prefix/bin/git-promote"
-
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 moto_port=$(free_port)
 python3 -m moto.server -p "$moto_port" -H 127.0.0.1 >"$work/moto.log" 2>&1 & pids+=($!)
 moto="http://127.0.0.1:$moto_port"
 for _ in $(seq 100); do curl -s -o /dev/null "$moto/moto-api/" && break; sleep 0.1; done
 
-export HOME="$work/home" GIT_CONFIG_NOSYSTEM=1 NO_COLOR=1
-mkdir -p "$HOME"
-export GIT_CONFIG_GLOBAL="$HOME/.gitconfig"
-git config --global user.name bench; git config --global user.email bench@example.com; git config --global init.defaultBranch main
+bench_isolated_git
 unset $(env | sed -n 's/^\(AWS_[A-Z_]*\)=.*/\1/p') 2>/dev/null || true
 export AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_REGION=eu-west-1 AWS_DEFAULT_REGION=eu-west-1
 export AWS_EC2_METADATA_DISABLED=true AWS_PAGER= AWS_ENDPOINT_URL="$moto"

@@ -11,21 +11,10 @@
 set -euo pipefail
 runs=${1:-15}
 sizes=${SIZES:-"10 1000 10000 100000"}
-root=$(cd -- "$(dirname -- "$0")/.." && pwd)
-work=$(mktemp -d "${TMPDIR:-/tmp}/gp-history.XXXXXX")
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
-trap cleanup EXIT
-trap 'exit 143' INT TERM
+. "$(dirname -- "$0")/lib.sh"
+bench_workspace history
 
-prefix=${GIT_PROMOTE_PREFIX:-}
-if [ -z "$prefix" ]; then prefix="$work/prefix"; "$root/install.sh" --prefix "$prefix" >/dev/null; fi
-bin="$prefix/bin/git-promote"
-
-export HOME="$work/home" GIT_CONFIG_NOSYSTEM=1 NO_COLOR=1
-mkdir -p "$HOME"
-export GIT_CONFIG_GLOBAL="$HOME/.gitconfig"
-git config --global user.name bench; git config --global user.email bench@example.com; git config --global init.defaultBranch main
+bench_isolated_git
 
 now_ns() { date +%s%N; }
 # stats: median, p10, p90 in ms from microseconds on stdin
@@ -145,8 +134,6 @@ done
 
 [ "${SKIP_SSM:-0}" = 1 ] && exit 0
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-wait_for() { for _ in $(seq 100); do curl -s -o /dev/null "$1" && return 0; sleep 0.1; done; echo "no answer from $1" >&2; exit 1; }
 moto_port=$(free_port)
 python3 -m moto.server -p "$moto_port" -H 127.0.0.1 >"$work/moto.log" 2>&1 & pids+=($!)
 moto="http://127.0.0.1:$moto_port"

@@ -7,18 +7,10 @@
 # Usage: bench/hook-latency.sh [RUNS]        (default 25; uses GIT_PROMOTE_PREFIX or installs to a temp prefix)
 set -euo pipefail
 runs=${1:-25}
-root=$(cd -- "$(dirname -- "$0")/.." && pwd)
-work=$(mktemp -d "${TMPDIR:-/tmp}/gp-bench.XXXXXX")
-trap 'rm -rf "$work"' EXIT
+. "$(dirname -- "$0")/lib.sh"
+bench_workspace bench
 
-prefix=${GIT_PROMOTE_PREFIX:-}
-if [ -z "$prefix" ]; then prefix="$work/prefix"; "$root/install.sh" --prefix "$prefix" >/dev/null; fi
-bin="$prefix/bin/git-promote"
-
-export HOME="$work/home" GIT_CONFIG_NOSYSTEM=1 NO_COLOR=1
-mkdir -p "$HOME"
-export GIT_CONFIG_GLOBAL="$HOME/.gitconfig"
-git config --global user.name bench; git config --global user.email bench@example.com; git config --global init.defaultBranch main
+bench_isolated_git
 
 for r in dev stg prd plain; do git init -q --bare "$work/$r.git"; done
 git init -q "$work/app"; cd "$work/app"

@@ -6,19 +6,10 @@
 # Usage: bench/hostile-bounds.sh [RUNS]     (default 3; uses GIT_PROMOTE_PREFIX or installs to a temp prefix)
 set -euo pipefail
 runs=${1:-3}
-root=$(cd -- "$(dirname -- "$0")/.." && pwd)
-work=$(mktemp -d "${TMPDIR:-/tmp}/gp-bench.XXXXXX")
-pids=()
-trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"' EXIT
+. "$(dirname -- "$0")/lib.sh"
+bench_workspace bench
 
-prefix=${GIT_PROMOTE_PREFIX:-}
-if [ -z "$prefix" ]; then prefix="$work/prefix"; "$root/install.sh" --prefix "$prefix" >/dev/null; fi
-bin="$prefix/bin/git-promote"
-
-export HOME="$work/home" GIT_CONFIG_NOSYSTEM=1 NO_COLOR=1
-mkdir -p "$HOME"
-export GIT_CONFIG_GLOBAL="$HOME/.gitconfig"
-git config --global user.name bench; git config --global user.email bench@example.com; git config --global init.defaultBranch main
+bench_isolated_git
 
 serve() { # $1 = huge|drip; prints the port (run in a process substitution: exec makes $! the server)
   exec python3 - "$1" <<'PY'

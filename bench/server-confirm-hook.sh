@@ -6,18 +6,10 @@
 # (default 25; uses GIT_PROMOTE_PREFIX or installs to a temp prefix). Times are wall ms, median (p10-p90).
 set -euo pipefail
 runs=${1:-25}
-root=$(cd -- "$(dirname -- "$0")/.." && pwd)
-work=$(mktemp -d "${TMPDIR:-/tmp}/gp-confirmbench.XXXXXX")
-trap 'rm -rf "$work"' EXIT
-prefix=${GIT_PROMOTE_PREFIX:-}
-if [ -z "$prefix" ]; then prefix="$work/prefix"; "$root/install.sh" --prefix "$prefix" >/dev/null; fi
-bin="$prefix/bin/git-promote"
+. "$(dirname -- "$0")/lib.sh"
+bench_workspace confirmbench
 
-export HOME="$work/home" GIT_CONFIG_NOSYSTEM=1 NO_COLOR=1
-mkdir -p "$HOME"
-export GIT_CONFIG_GLOBAL="$HOME/.gitconfig"
-git config --global user.name bench; git config --global user.email bench@example.com
-git config --global init.defaultBranch main; git config --global protocol.file.allow always
+bench_isolated_git
 for r in dev with without; do git init -q --bare "$work/$r.git"; done
 git init -q "$work/app"; cd "$work/app"; git remote add dev "$work/dev.git"
 cat > .promote.yml <<'YML'

@@ -12,19 +12,10 @@ set -euo pipefail
 runs=${1:-25}
 out=${2:-}
 [ "$runs" -ge 20 ] || { echo "server-latency.sh: at least 20 runs, please" >&2; exit 2; }
-root=$(cd -- "$(dirname -- "$0")/.." && pwd)
-work=$(mktemp -d "${TMPDIR:-/tmp}/gp-srvbench.XXXXXX")
-trap 'rm -rf "$work"' EXIT
+. "$(dirname -- "$0")/lib.sh"
+bench_workspace srvbench
 
-prefix=${GIT_PROMOTE_PREFIX:-}
-if [ -z "$prefix" ]; then prefix="$work/prefix"; "$root/install.sh" --prefix "$prefix" >/dev/null; fi
-bin="$prefix/bin/git-promote"
-
-export HOME="$work/home" GIT_CONFIG_NOSYSTEM=1 NO_COLOR=1
-mkdir -p "$HOME"
-export GIT_CONFIG_GLOBAL="$HOME/.gitconfig"
-git config --global user.name bench; git config --global user.email bench@example.com
-git config --global init.defaultBranch main; git config --global protocol.file.allow always
+bench_isolated_git
 
 for r in dev plain stg stgfile; do git init -q --bare "$work/$r.git"; done
 git init -q "$work/app"; cd "$work/app"
