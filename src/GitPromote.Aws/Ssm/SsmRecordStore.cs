@@ -16,7 +16,6 @@ public sealed class SsmRecordStore(AwsEnvironmentAccess access, SsmLayout layout
 {
     /// <summary>Bypass records read back at most; a bound on time and memory, far above any sane count.</summary>
     public const int MaxBypasses = 1000;
-    private const int StandardTierLimit = 4096;
 
     public string Label => $"ssm {layout.Root}";
 
@@ -138,16 +137,8 @@ public sealed class SsmRecordStore(AwsEnvironmentAccess access, SsmLayout layout
         var operation = new AwsOperation("ssm:PutParameter", name[..(name.LastIndexOf('/') + 1)] + "*");
         await SsmCall.RunAsync(access, operation, cancellationToken, async (client, token) =>
         {
-            var request = new PutParameterRequest
-            {
-                Name = name,
-                Value = value,
-                Type = ParameterType.String,
-                Overwrite = overwrite,
-                Description = "written by git-promote",
-            };
             // A long justification does not fit the standard tier's 4 KB; only then pay for the advanced tier.
-            if (Encoding.UTF8.GetByteCount(value) > StandardTierLimit) request.Tier = ParameterTier.Advanced;
+            var request = SsmParameterTiers.Put(name, value, overwrite, "written by git-promote");
             await client.PutParameterAsync(request, token).ConfigureAwait(false);
             return true;
         }).ConfigureAwait(false);

@@ -38,8 +38,8 @@ public static class PolicyCommand
             throw CommandFailedException.Usage($"'{Quoting.Show(parameter)}' is not an SSM parameter name", "use a path of letters, digits, '_', '.', '-' and '/', e.g. /promote/<name>/policy");
 
         var bytes = System.Text.Encoding.UTF8.GetByteCount(text);
-        if (SsmPolicyParameter.TierFor(text) is null)
-            throw CommandFailedException.Usage($"{Quoting.Show(shown)} is {bytes} bytes, more than an SSM parameter holds ({SsmPolicyParameter.AdvancedTierLimit} bytes, advanced tier)",
+        if (SsmParameterTiers.TierFor(text) is null)
+            throw CommandFailedException.Usage($"{Quoting.Show(shown)} is {bytes} bytes, more than an SSM parameter holds ({SsmParameterTiers.AdvancedLimit} bytes, advanced tier)",
                 "shorten it: drop comments, or move long freeze windows into fewer entries");
 
         var variables = new PinnedPolicy.ProcessVariables(context.Environment);
@@ -50,7 +50,7 @@ public static class PolicyCommand
             var tier = await SsmPolicyParameter.WriteAsync(access, parameter, text, CancellationToken.None);
             context.Console.Out.WriteLine($"published: {shown} ({bytes} bytes, valid) to ssm:{parameter} for {access.Describe()}");
             if (tier == ParameterTier.Advanced)
-                context.Console.Out.WriteLine($"  in the Advanced tier: it is over the Standard tier's {SsmPolicyParameter.StandardTierLimit} bytes (Advanced parameters are charged)");
+                context.Console.Out.WriteLine($"  in the Advanced tier: it is over the Standard tier's {SsmParameterTiers.StandardLimit} bytes (Advanced parameters are charged)");
             context.Console.Out.WriteLine($"  the {env.Name} pipeline reads it with: git promote gate {env.Name} --policy ssm:{parameter}");
             return ExitCodes.Ok;
         }
