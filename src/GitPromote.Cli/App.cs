@@ -1,7 +1,7 @@
 using System.Reflection;
 using GitPromote.Cli.Commands;
 using GitPromote.Cli.Infrastructure;
-using GitPromote.Cli.Services;
+using GitPromote.Cli.Workspaces;
 
 namespace GitPromote.Cli;
 

@@ -1,6 +1,6 @@
 using GitPromote.Cli.Infrastructure;
 using GitPromote.Cli.Output;
-using GitPromote.Cli.Services;
+using GitPromote.Cli.Workspaces;
 using GitPromote.Core.Evidence;
 using GitPromote.Core.Policy;
 using GitPromote.Core.Push;

@@ -1,7 +1,7 @@
+using GitPromote.Cli.Install;
 using System.Diagnostics;
 using GitPromote.Cli.Infrastructure;
 using GitPromote.Cli.Output;
-using GitPromote.Cli.Services;
 
 namespace GitPromote.Cli.Commands;
 

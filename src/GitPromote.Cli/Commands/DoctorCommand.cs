@@ -2,8 +2,9 @@ using GitPromote.Aws;
 using GitPromote.Aws.Access;
 using GitPromote.Aws.Doctor;
 using GitPromote.Cli.Infrastructure;
+using GitPromote.Cli.Install;
 using GitPromote.Cli.Output;
-using GitPromote.Cli.Services;
+using GitPromote.Cli.Workspaces;
 using GitPromote.Core.Engine;
 using GitPromote.Core.Evidence;
 using GitPromote.Core.Policy;
@@ -110,7 +111,7 @@ public static class DoctorCommand
                 ? new Check("hooks", "pre-receive", Status.Ok, $"git-promote's shim is {own}")
                 : new Check("hooks", "pre-receive", Status.Fail, "no git-promote pre-receive hook: pushes to this repository are not checked",
                     "git promote install --server --env <env>");
-            foreach (var check in Server.ServerDoctor.Checks(context, workspace)) yield return check;
+            foreach (var check in ServerDoctor.Checks(context, workspace)) yield return check;
             yield break;
         }
 

@@ -1,7 +1,8 @@
+using GitPromote.Cli.Gate;
+using GitPromote.Cli.Workspaces;
 using System.Text;
 using GitPromote.Cli.Infrastructure;
 using GitPromote.Cli.Output;
-using GitPromote.Cli.Services;
 using GitPromote.Core.Engine;
 using GitPromote.Core.Evidence;
 using GitPromote.Core.Gate;

@@ -1,7 +1,9 @@
+using GitPromote.Cli.Gate;
+using GitPromote.Cli.Install;
+using GitPromote.Cli.Workspaces;
 using System.Text;
 using GitPromote.Cli.Infrastructure;
 using GitPromote.Cli.Output;
-using GitPromote.Cli.Services;
 using GitPromote.Core.Engine;
 using GitPromote.Core.Evidence;
 using GitPromote.Core.Policy;
@@ -152,13 +154,13 @@ public static class HookCommand
 
     /// <summary>
     /// <c>PROMOTE_BYPASS</c>, bounded as the server bounds <c>-o promote.bypass</c>: one line (control characters become
-    /// spaces) of at most <see cref="Server.PushOptions.MaxJustification"/> characters. It is shown and stored as it is here.
+    /// spaces) of at most <see cref="Core.Server.PushOptions.MaxJustification"/> characters. It is shown and stored as it is here.
     /// </summary>
     public static string? BypassJustification(CommandContext context)
     {
         if (context.Environment.Get("PROMOTE_BYPASS") is not { } j || string.IsNullOrWhiteSpace(j)) return null;
         j = new string(j.Select(c => Quoting.IsUnsafe(c) ? ' ' : c).ToArray());
-        return j.Length > Server.PushOptions.MaxJustification ? j[..Server.PushOptions.MaxJustification] : j;
+        return j.Length > Core.Server.PushOptions.MaxJustification ? j[..Core.Server.PushOptions.MaxJustification] : j;
     }
 
     public static BypassHint ClientBypassHint(string remoteName) =>

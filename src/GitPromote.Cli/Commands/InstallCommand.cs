@@ -1,6 +1,6 @@
 using GitPromote.Cli.Infrastructure;
-using GitPromote.Cli.Server;
-using GitPromote.Cli.Services;
+using GitPromote.Cli.Install;
+using GitPromote.Cli.Workspaces;
 using GitPromote.Core.Policy;
 
 namespace GitPromote.Cli.Commands;

@@ -2,7 +2,7 @@ using Amazon.SimpleSystemsManagement;
 using GitPromote.Aws;
 using GitPromote.Aws.Ssm;
 using GitPromote.Cli.Infrastructure;
-using GitPromote.Cli.Services;
+using GitPromote.Cli.Workspaces;
 using GitPromote.Core.Evidence;
 using GitPromote.Core.Policy;
 

@@ -1,10 +1,13 @@
+using GitPromote.Cli.Gate;
 using GitPromote.Cli.Infrastructure;
+using GitPromote.Cli.Install;
 using GitPromote.Cli.Output;
 using GitPromote.Cli.Server;
-using GitPromote.Cli.Services;
+using GitPromote.Cli.Workspaces;
 using GitPromote.Core.Engine;
 using GitPromote.Core.Evidence;
 using GitPromote.Core.Push;
+using GitPromote.Core.Server;
 using GitPromote.Git;
 using GitPromote.Git.Evidence;
 
@@ -36,7 +39,7 @@ public static class PreReceiveCommand
             return Refuse(context, ExitCodes.UsageOrPolicy, $"this repository's guard is not configured (git config {ServerSettings.EnvironmentKey})",
                 "the server admin runs: git promote install --server --env <env>");
 
-        var pusher = Pusher.From(context.Environment);
+        var pusher = Pusher.From(context.Environment.Get);
         if (PushedRecords.Judge(parsed.Updates, envName, pusher, settings.Recorders, repository) is { } refused)
             return Refuse(context, ExitCodes.Blocked, refused.Why, refused.Todo);
 
@@ -67,7 +70,7 @@ public static class PreReceiveCommand
         // The pusher's remote name is unknown here; the environment's name is what most clones call it.
         var request = new PushRequest(target.Name, workspace.GitDir, updates);
         var plan = PromotionEngine.PlanFor(policy, request, target);
-        var bypass = PushOptions.BypassJustification(PushOptions.Read(context.Environment));
+        var bypass = PushOptions.BypassJustification(PushOptions.Read(context.Environment.Get));
         // Approvals in git stores are keyed by email: only a server that names the pusher by email can tell theirs apart
         // (else, and for SSM stores keyed by AWS callers, the approvals rule refuses rather than guess).
         var push = new PushContext(pusher, context.Clock.Now, bypass)
@@ -77,7 +80,7 @@ public static class PreReceiveCommand
 
         using var deadline = new CancellationTokenSource(settings.BudgetFor(policy));
         // A bypass becomes a record only when git updates the ref (reference-transaction); here it is a pending entry.
-        var pending = new PendingRecords(workspace.GitDir, Quarantine.From(context.Environment).Outside(GitProcess.Default));
+        var pending = new PendingRecords(workspace.GitDir, Quarantine.From(context.Environment.Get).Outside(GitProcess.Default));
         var provider = new ServerEvidenceProvider(workspace.EvidenceProvider(policy, inQuarantine: true), target,
             new LocalGreenReader(workspace.GitDir, target, GitProcess.Default),
             new PendingRecordStore(pending, target, PushOwner.OfThisPush, () => ConfirmHookInstalled(workspace.GitDir)),

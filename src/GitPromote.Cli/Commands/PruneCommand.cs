@@ -1,6 +1,6 @@
+using GitPromote.Cli.Workspaces;
 using System.Globalization;
 using GitPromote.Cli.Infrastructure;
-using GitPromote.Cli.Services;
 using GitPromote.Core.Engine;
 using GitPromote.Core.Evidence;
 using GitPromote.Core.Policy;

@@ -1,8 +1,8 @@
 using GitPromote.Cli.Infrastructure;
-using GitPromote.Cli.Server;
 using GitPromote.Core.Evidence;
 using GitPromote.Core.Push;
 using GitPromote.Git;
+using GitPromote.Git.Evidence;
 
 namespace GitPromote.Cli.Commands;
 

@@ -1,5 +1,5 @@
 using GitPromote.Cli.Infrastructure;
-using GitPromote.Cli.Services;
+using GitPromote.Cli.Workspaces;
 using GitPromote.Core.Engine;
 using GitPromote.Core.Evidence;
 using GitPromote.Core.Push;

@@ -1,5 +1,6 @@
 using GitPromote.Core.Evidence;
 using GitPromote.Core.Push;
+using GitPromote.Core.Server;
 using GitPromote.Git;
 using GitPromote.Git.Evidence;
 

@@ -1,4 +1,4 @@
-using GitPromote.Cli.Services;
+using GitPromote.Cli.Workspaces;
 using GitPromote.Core.Engine;
 using GitPromote.Core.Policy;
 using GitPromote.Git;

@@ -5,7 +5,7 @@ using System.Text.Json.Serialization;
 using GitPromote.Core.Evidence;
 using GitPromote.Git;
 
-namespace GitPromote.Cli.Server;
+namespace GitPromote.Git.Evidence;
 
 /// <summary>
 /// A bypass the guard allowed in pre-receive, not yet a record: the push may still be refused by git or the host after

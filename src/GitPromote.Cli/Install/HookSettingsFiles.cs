@@ -1,6 +1,6 @@
 using GitPromote.Git;
 
-namespace GitPromote.Cli.Services;
+namespace GitPromote.Cli.Install;
 
 /// <summary>
 /// The hook settings (<c>core.hooksPath</c>, <c>promote.*hooksPath</c>) read straight from git's config files

@@ -1,9 +1,11 @@
 using GitPromote.Cli.Infrastructure;
-using GitPromote.Cli.Services;
+using GitPromote.Cli.Server;
+using GitPromote.Cli.Workspaces;
 using GitPromote.Core.Policy;
+using GitPromote.Core.Server;
 using GitPromote.Git;
 
-namespace GitPromote.Cli.Server;
+namespace GitPromote.Cli.Install;
 
 /// <summary>
 /// <c>git promote install --server --env &lt;env&gt; [--policy FILE]</c> in a bare repository, and its undo.

@@ -1,10 +1,11 @@
 using GitPromote.Cli.Infrastructure;
+using GitPromote.Cli.Workspaces;
 using GitPromote.Core.Engine;
 using GitPromote.Core.Evidence;
 using GitPromote.Core.Policy;
 using GitPromote.Core.Push;
 
-namespace GitPromote.Cli.Services;
+namespace GitPromote.Cli.Gate;
 
 /// <summary>
 /// "Would a push of this commit to that environment go through now?": the same gate as the hook, for a push of the

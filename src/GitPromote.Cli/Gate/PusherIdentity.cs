@@ -1,7 +1,8 @@
+using GitPromote.Cli.Workspaces;
 using GitPromote.Core.Evidence;
 using GitPromote.Core.Policy;
 
-namespace GitPromote.Cli.Services;
+namespace GitPromote.Cli.Gate;
 
 /// <summary>
 /// Who is pushing, as the target environment's store names people: the AWS caller ARN for SSM stores, the git identity

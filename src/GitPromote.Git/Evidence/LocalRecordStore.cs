@@ -4,9 +4,8 @@ using GitPromote.Core.Evidence;
 using GitPromote.Core.Policy;
 using GitPromote.Core.Push;
 using GitPromote.Git;
-using GitPromote.Git.Evidence;
 
-namespace GitPromote.Cli.Server;
+namespace GitPromote.Git.Evidence;
 
 /// <summary>
 /// Bypass records of the environment this server repository is, written into the repository itself in the same

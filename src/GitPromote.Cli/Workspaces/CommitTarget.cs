@@ -2,7 +2,7 @@ using GitPromote.Cli.Commands;
 using GitPromote.Cli.Infrastructure;
 using GitPromote.Core.Policy;
 
-namespace GitPromote.Cli.Services;
+namespace GitPromote.Cli.Workspaces;
 
 /// <summary>
 /// The <c>&lt;env&gt; [&lt;rev&gt;]</c> that check, record, approve and revoke start with: the repository, its policy, the

@@ -3,7 +3,7 @@ using GitPromote.Core.Policy;
 using GitPromote.Core.Push;
 using GitPromote.Git;
 
-namespace GitPromote.Cli.Server;
+namespace GitPromote.Git.Evidence;
 
 /// <summary>
 /// The target environment's bypass store as pre-receive sees it on a server that keeps records in git: a bypass becomes

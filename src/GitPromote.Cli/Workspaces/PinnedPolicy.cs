@@ -6,7 +6,7 @@ using GitPromote.Core.Evidence;
 using GitPromote.Core.Gate;
 using GitPromote.Core.Policy;
 
-namespace GitPromote.Cli.Services;
+namespace GitPromote.Cli.Workspaces;
 
 /// <summary>
 /// The policy a pipeline step trusts: <c>--policy FILE|ssm:NAME</c>, else <c>PROMOTE_POLICY</c> (same syntax). Never the

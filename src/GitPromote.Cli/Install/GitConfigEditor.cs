@@ -1,7 +1,7 @@
 using GitPromote.Cli.Infrastructure;
 using GitPromote.Git;
 
-namespace GitPromote.Cli.Services;
+namespace GitPromote.Cli.Install;
 
 public enum ConfigScope { Local, Global, System }
 

@@ -2,7 +2,7 @@ using GitPromote.Aws;
 using GitPromote.Core.Evidence;
 using GitPromote.Core.Policy;
 
-namespace GitPromote.Cli.Services;
+namespace GitPromote.Cli.Workspaces;
 
 /// <summary>
 /// Routes each evidence source to the provider that understands it: git refs, or AWS (SSM, CodePipeline).

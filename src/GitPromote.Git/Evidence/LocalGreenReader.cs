@@ -2,9 +2,8 @@ using GitPromote.Core.Evidence;
 using GitPromote.Core.Policy;
 using GitPromote.Core.Push;
 using GitPromote.Git;
-using GitPromote.Git.Evidence;
 
-namespace GitPromote.Cli.Server;
+namespace GitPromote.Git.Evidence;
 
 /// <summary>
 /// Green records of the environment this server repository is: its own <c>refs/promote/green/&lt;commit&gt;</c>, read

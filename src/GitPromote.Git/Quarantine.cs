@@ -1,7 +1,4 @@
-using GitPromote.Cli.Infrastructure;
-using GitPromote.Git;
-
-namespace GitPromote.Cli.Server;
+namespace GitPromote.Git;
 
 /// <summary>
 /// During pre-receive git keeps the pushed objects in a quarantine directory (<c>GIT_QUARANTINE_PATH</c>, also
@@ -10,8 +7,8 @@ namespace GitPromote.Cli.Server;
 /// </summary>
 public sealed class Quarantine(string? path)
 {
-    public static Quarantine From(IProcessEnvironment environment) =>
-        new(environment.Get("GIT_QUARANTINE_PATH") is { Length: > 0 } p ? p : null);
+    public static Quarantine From(Func<string, string?> environment) =>
+        new(environment("GIT_QUARANTINE_PATH") is { Length: > 0 } p ? p : null);
 
     public string? Path { get; } = path;
 

@@ -1,7 +1,7 @@
 using GitPromote.Cli.Infrastructure;
 using GitPromote.Core.Policy;
 
-namespace GitPromote.Cli.Services;
+namespace GitPromote.Cli.Workspaces;
 
 public sealed record LoadedPolicy(PromotionPolicy Policy, string DisplayPath);
 

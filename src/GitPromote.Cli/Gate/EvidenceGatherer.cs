@@ -1,8 +1,9 @@
+using GitPromote.Cli.Workspaces;
 using GitPromote.Core.Engine;
 using GitPromote.Core.Evidence;
 using GitPromote.Core.Policy;
 
-namespace GitPromote.Cli.Services;
+namespace GitPromote.Cli.Gate;
 
 /// <summary>
 /// Asks the evidence sources a plan's questions: every environment and every source at once, under one deadline.

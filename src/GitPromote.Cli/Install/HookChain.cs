@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using GitPromote.Git;
 
-namespace GitPromote.Cli.Services;
+namespace GitPromote.Cli.Install;
 
 /// <summary>
 /// Runs, after our guard allowed the push, the hooks git would have run without git-promote (see

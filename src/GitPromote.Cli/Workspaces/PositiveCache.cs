@@ -2,7 +2,7 @@ using System.Text;
 using GitPromote.Core.Evidence;
 using GitPromote.Core.Policy;
 
-namespace GitPromote.Cli.Services;
+namespace GitPromote.Cli.Workspaces;
 
 /// <summary>
 /// Remembers commits that evidence proved green (a commit that was green stays green), so pushing the same

@@ -1,6 +1,6 @@
 using GitPromote.Cli.Infrastructure;
 
-namespace GitPromote.Cli.Services;
+namespace GitPromote.Cli.Install;
 
 /// <summary>
 /// git-promote's shims in a hooks folder someone else owns (a company folder every clone's core.hooksPath points at):

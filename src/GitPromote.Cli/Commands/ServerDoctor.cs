@@ -1,9 +1,12 @@
 using GitPromote.Cli.Infrastructure;
-using GitPromote.Cli.Services;
+using GitPromote.Cli.Install;
+using GitPromote.Cli.Server;
+using GitPromote.Cli.Workspaces;
 using GitPromote.Core.Evidence;
+using GitPromote.Core.Server;
 using static GitPromote.Cli.Commands.DoctorCommand;
 
-namespace GitPromote.Cli.Server;
+namespace GitPromote.Cli.Commands;
 
 /// <summary>What <c>git promote doctor</c> says about a server repository beyond its pre-receive hook.</summary>
 public static class ServerDoctor
@@ -30,7 +33,7 @@ public static class ServerDoctor
             : new Check("server", RecordWriters.ConfigKey, Status.Warn, "not set: nobody may push green records here, so nothing can be promoted from this environment",
                 $"git config --add {RecordWriters.ConfigKey} <the pipeline's account, as the server names it>");
 
-        var pusher = Pusher.Describe(context.Environment);
+        var pusher = Pusher.Describe(context.Environment.Get);
         yield return pusher.IsAccount
             ? new Check("server", "pusher", Status.Warn,
                 $"pushers over SSH are named by the account they log in as: with a shared account ({pusher.Identity.Name}@host) every key is '{pusher.Identity.Name}' in records",

@@ -6,7 +6,7 @@ using GitPromote.Aws.Access;
 using GitPromote.Git;
 using GitPromote.Git.Evidence;
 
-namespace GitPromote.Cli.Services;
+namespace GitPromote.Cli.Workspaces;
 
 /// <summary>
 /// The repository a command runs in, its policy, and the evidence providers built for it. Opening libgit2 is

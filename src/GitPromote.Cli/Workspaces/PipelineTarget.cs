@@ -4,7 +4,7 @@ using GitPromote.Core.Gate;
 using GitPromote.Core.Policy;
 using GitPromote.Core.Push;
 
-namespace GitPromote.Cli.Services;
+namespace GitPromote.Cli.Workspaces;
 
 /// <summary>
 /// What a pipeline step (the gate, <c>record</c>) acts on: the environment, the commit (<c>--commit</c>, the CI's variable,

@@ -1,4 +1,4 @@
-namespace GitPromote.Cli.Services;
+namespace GitPromote.Cli.Install;
 
 /// <summary>
 /// The hook shims this binary was built with (hooks/*, embedded): written into shared hooks folders by

@@ -2,7 +2,7 @@ using GitPromote.Cli.Output;
 using GitPromote.Core.Evidence;
 using GitPromote.Git;
 
-namespace GitPromote.Cli.Services;
+namespace GitPromote.Cli.Gate;
 
 /// <summary>Puts dates and subjects on commit ids, in one batch, for people reading a refusal or a status.</summary>
 public static class CommitDescriptions

@@ -1,6 +1,5 @@
-using GitPromote.Cli.Infrastructure;
 
-namespace GitPromote.Cli.Server;
+namespace GitPromote.Core.Server;
 
 /// <summary>
 /// The push options git hands a pre-receive hook (<c>GIT_PUSH_OPTION_COUNT</c>, <c>GIT_PUSH_OPTION_0..N</c>;
@@ -16,13 +15,13 @@ public static class PushOptions
     /// <summary>A justification longer than this is cut: it is a sentence in an audit log, not a document.</summary>
     public const int MaxJustification = 1000;
 
-    public static IReadOnlyList<string> Read(IProcessEnvironment environment)
+    public static IReadOnlyList<string> Read(Func<string, string?> environment)
     {
-        if (!int.TryParse(environment.Get("GIT_PUSH_OPTION_COUNT"), out var count) || count <= 0) return [];
+        if (!int.TryParse(environment("GIT_PUSH_OPTION_COUNT"), out var count) || count <= 0) return [];
         var options = new List<string>();
         for (var i = 0; i < Math.Min(count, MaxOptions); i++)
         {
-            if (environment.Get($"GIT_PUSH_OPTION_{i}") is { } option) options.Add(option);
+            if (environment($"GIT_PUSH_OPTION_{i}") is { } option) options.Add(option);
         }
         return options;
     }

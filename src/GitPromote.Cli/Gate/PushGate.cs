@@ -1,11 +1,12 @@
 using GitPromote.Cli.Output;
+using GitPromote.Cli.Workspaces;
 using GitPromote.Core.Engine;
 using GitPromote.Core.Evidence;
 using GitPromote.Core.Policy;
 using GitPromote.Core.Push;
 using GitPromote.Git;
 
-namespace GitPromote.Cli.Services;
+namespace GitPromote.Cli.Gate;
 
 public sealed record GateResult(BatchVerdict Verdict, IReadOnlyList<CommitDescription> RecentGreen);
 

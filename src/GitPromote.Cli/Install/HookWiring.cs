@@ -1,6 +1,6 @@
 using GitPromote.Git;
 
-namespace GitPromote.Cli.Services;
+namespace GitPromote.Cli.Install;
 
 /// <summary>A git config value and where git found it (<c>git config --show-scope --show-origin</c>).</summary>
 /// <param name="Scope">git's name for the level: <c>system</c>, <c>global</c>, <c>local</c>, <c>worktree</c> or <c>command</c>.</param>

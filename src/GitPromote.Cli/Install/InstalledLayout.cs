@@ -1,6 +1,6 @@
 using GitPromote.Cli.Infrastructure;
 
-namespace GitPromote.Cli.Services;
+namespace GitPromote.Cli.Install;
 
 /// <summary>
 /// Where an installation keeps its parts: <c>PREFIX/bin/git-promote</c> and <c>PREFIX/share/git-promote/hooks/</c>

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace GitPromote.Cli.Server;
+namespace GitPromote.Git;
 
 /// <summary>
 /// The <c>git receive-pack</c> process that receives one push: it runs the push's pre-receive hook and, later, the
