@@ -25,7 +25,7 @@ public static class AuditCommand
         var a = ArgumentReader.Parse(args, ["--json"], []).ExpectAtMost(1, Usage);
         using var workspace = Workspace.Find(context);
         var policy = workspace.RequirePolicy().Policy;
-        var named = a.Positional(0) is { } name ? CheckCommand.RequireEnvironment(policy, name) : null;
+        var named = a.Positional(0) is { } name ? PolicySource.RequireEnvironment(policy, name) : null;
         // Bypasses happen only on guarded pushes; a revocation can be anywhere, the first environment too.
         var bypassEnvs = named is not null ? [named] : policy.Environments.Skip(1).ToList();
         var revocationEnvs = named is not null ? [named] : policy.Environments.ToList();

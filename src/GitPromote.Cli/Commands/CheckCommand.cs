@@ -4,7 +4,6 @@ using GitPromote.Cli.Output;
 using GitPromote.Cli.Workspaces;
 using GitPromote.Core.Engine;
 using GitPromote.Core.Evidence;
-using GitPromote.Core.Policy;
 using GitPromote.Core.Push;
 
 namespace GitPromote.Cli.Commands;
@@ -52,8 +51,4 @@ public static class CheckCommand
         }
         return verdict.IsAllowed ? ExitCodes.Ok : ExitCodes.Blocked;
     }
-
-    public static EnvironmentPolicy RequireEnvironment(PromotionPolicy policy, string name) =>
-        policy.FindEnvironment(name) ?? throw CommandFailedException.Usage(
-            $"unknown environment '{name}'", $"environments in {PromotionPolicy.FileName}: {string.Join(", ", policy.Environments.Select(e => e.Name))}");
 }

@@ -32,7 +32,7 @@ public static class PolicyCommand
         if (new FileInfo(file).Length > PolicyLoader.MaxBytes) throw CommandFailedException.Usage($"{Quoting.Show(shown)} is larger than {PolicyLoader.MaxBytes} bytes");
         var text = File.ReadAllText(file);
         var policy = PinnedPolicy.Named(text, shown, clone is null ? null : PolicySource.DefaultName(clone.WorkTree ?? clone.GitDir)).Policy;
-        var env = CheckCommand.RequireEnvironment(policy, envName);
+        var env = PolicySource.RequireEnvironment(policy, envName);
         var parameter = a.Value("--parameter") ?? SsmPolicyParameter.DefaultName(policy.Name);
         if (!parameter.StartsWith('/') || parameter.Length > 1011 || parameter.Any(c => !(char.IsAsciiLetterOrDigit(c) || c is '/' or '_' or '.' or '-')))
             throw CommandFailedException.Usage($"'{Quoting.Show(parameter)}' is not an SSM parameter name", "use a path of letters, digits, '_', '.', '-' and '/', e.g. /promote/<name>/policy");

@@ -28,7 +28,7 @@ public static class PruneCommand
         var rules = ReadRules(a);
         using var workspace = Workspace.Find(context);
         var policy = workspace.RequirePolicy().Policy;
-        var env = CheckCommand.RequireEnvironment(policy, envName);
+        var env = PolicySource.RequireEnvironment(policy, envName);
         var dryRun = a.Has("--dry-run");
         var output = context.Console.Out;
 

@@ -1,4 +1,3 @@
-using GitPromote.Cli.Commands;
 using GitPromote.Cli.Infrastructure;
 using GitPromote.Core.Policy;
 
@@ -17,7 +16,7 @@ public sealed record CommitTarget(Workspace Workspace, PromotionPolicy Policy, E
         try
         {
             var policy = workspace.RequirePolicy().Policy;
-            var env = CheckCommand.RequireEnvironment(policy, envName);
+            var env = PolicySource.RequireEnvironment(policy, envName);
             var rev = args.Positional(1) ?? "HEAD";
             var commit = workspace.Repository.ResolveCommit(rev)
                 ?? throw CommandFailedException.Usage($"'{rev}' is not a commit in this repository", notACommitHint);

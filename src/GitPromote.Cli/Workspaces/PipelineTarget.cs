@@ -1,4 +1,3 @@
-using GitPromote.Cli.Commands;
 using GitPromote.Cli.Infrastructure;
 using GitPromote.Core.Gate;
 using GitPromote.Core.Policy;
@@ -39,7 +38,7 @@ public sealed record PipelineTarget(Workspace Workspace, PromotionPolicy Policy,
                     PinnedPolicy.HowToPin);
 
             var policy = loaded.Policy;
-            CheckCommand.RequireEnvironment(policy, envName);
+            PolicySource.RequireEnvironment(policy, envName);
             try
             {
                 var roles = PipelineInputs.PerEnvironment("--role", args.Values("--role"), PipelineInputs.RolePrefix, policy, context.Environment.Get);

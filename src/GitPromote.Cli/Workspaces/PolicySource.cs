@@ -29,6 +29,11 @@ public static class PolicySource
         throw new PolicyInvalidException(displayPath, result.Errors);
     }
 
+    /// <summary>The environment a command names, or exit 2 listing the policy's environments.</summary>
+    public static EnvironmentPolicy RequireEnvironment(PromotionPolicy policy, string name) =>
+        policy.FindEnvironment(name) ?? throw CommandFailedException.Usage(
+            $"unknown environment '{name}'", $"environments in {PromotionPolicy.FileName}: {string.Join(", ", policy.Environments.Select(e => e.Name))}");
+
     /// <summary>The service name when the policy gives none: the repository folder, without <c>.git</c>.</summary>
     public static string DefaultName(string repositoryPath)
     {
