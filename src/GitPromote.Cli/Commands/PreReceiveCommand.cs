@@ -40,7 +40,7 @@ public static class PreReceiveCommand
                 "the server admin runs: git promote install --server --env <env>");
 
         var pusher = Pusher.From(context.Environment.Get);
-        if (PushedRecords.Judge(parsed.Updates, envName, pusher, settings.Recorders, repository) is { } refused)
+        if (PushedRecords.Judge(parsed.Updates, envName, pusher, settings.Recorders, new RepositoryRecordTags(repository)) is { } refused)
             return Refuse(context, ExitCodes.Blocked, refused.Why, refused.Todo);
 
         // The repository's own pre-receive (kept as pre-receive.local by the installer) decides first: a bypass is

@@ -28,9 +28,6 @@ public static class RecordWriters
         return false;
     }
 
-    private const string GreenPrefix = "refs/promote/green/";
-    private const string ApprovalPrefix = "refs/promote/approval/";
-
     /// <summary>
     /// Whether <paramref name="pusher"/> may delete the record <paramref name="refName"/> (what <c>git promote prune</c>
     /// pushes): green records and approvals, by a recorder only. Deleting either can only make the guard stricter, but a
@@ -38,6 +35,6 @@ public static class RecordWriters
     /// other record (bypass, revocation, lifted revocation) is the audit trail: this rule never admits deleting it.
     /// </summary>
     public static bool MayDelete(string refName, Identity pusher, IReadOnlyCollection<string> recorders) =>
-        (refName.StartsWith(GreenPrefix, StringComparison.Ordinal) || refName.StartsWith(ApprovalPrefix, StringComparison.Ordinal))
+        (refName.StartsWith(RecordRefs.GreenPrefix, StringComparison.Ordinal) || refName.StartsWith(RecordRefs.ApprovalPrefix, StringComparison.Ordinal))
         && MayWriteGreen(pusher, recorders);
 }

@@ -13,7 +13,7 @@ namespace GitPromote.Git.Evidence;
 /// </summary>
 public sealed class GitEvidenceReader : IGuardedEvidenceReader
 {
-    public const string GreenPrefix = "refs/promote/green/";
+    public const string GreenPrefix = RecordRefs.GreenPrefix;
     /// <summary>At most this many refs of a namespace are parsed for a listing.</summary>
     public const int MaxListed = 10_000;
 
@@ -66,7 +66,7 @@ public sealed class GitEvidenceReader : IGuardedEvidenceReader
     public async Task<IReadOnlyCollection<string>> ListRevokedAsync(int max, CancellationToken cancellationToken)
     {
         var refs = await ListAsync(GitGuardRefs.RevokedPrefix, cancellationToken).ConfigureAwait(false);
-        return refs.Select(r => GitGuardRefs.RevokedCommit(r.Name)).OfType<string>().Take(Math.Max(0, max)).ToList();
+        return refs.Select(r => RecordRefs.RevokedCommit(r.Name)).OfType<string>().Take(Math.Max(0, max)).ToList();
     }
 
     private IReadOnlyList<GreenFact> GreenAmong(IReadOnlyList<CommitRecordFetch.Found> found, IReadOnlyCollection<string> commits)

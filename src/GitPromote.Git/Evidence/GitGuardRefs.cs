@@ -1,5 +1,4 @@
 using GitPromote.Core.Evidence;
-using GitPromote.Core.Push;
 
 namespace GitPromote.Git.Evidence;
 
@@ -11,9 +10,9 @@ namespace GitPromote.Git.Evidence;
 /// </summary>
 public static class GitGuardRefs
 {
-    public const string RevokedPrefix = "refs/promote/revoked/";
-    public const string LiftedPrefix = "refs/promote/revoked-lifted/";
-    public const string ApprovalPrefix = "refs/promote/approval/";
+    public const string RevokedPrefix = RecordRefs.RevokedPrefix;
+    public const string LiftedPrefix = RecordRefs.LiftedPrefix;
+    public const string ApprovalPrefix = RecordRefs.ApprovalPrefix;
 
     public static string Revoked(string commit) => RevokedPrefix + commit;
 
@@ -33,34 +32,16 @@ public static class GitGuardRefs
         var approved = new List<Approval>();
         foreach (var (r, tag) in found)
         {
-            if (RevokedCommit(r.Name) is { } commit && wanted.Contains(commit))
+            if (RecordRefs.RevokedCommit(r.Name) is { } commit && wanted.Contains(commit))
                 revoked.Add(RecordJson.ReadRevocation(tag?.Message) is { } full
                     ? full with { Environment = environment, Commit = commit }
                     : new Revocation(environment, commit, null, tag?.Tagger, tag?.When));
-            else if (approvals && ApprovalOf(r.Name) is { } a && wanted.Contains(a.Commit))
+            else if (approvals && RecordRefs.ApprovalOf(r.Name) is { } a && wanted.Contains(a.Commit))
                 approved.Add(!approvalDetails ? new Approval(environment, a.Commit, a.ApproverId)
                     : RecordJson.ReadApproval(tag?.Message) is { } full
                     ? full with { Environment = environment, Commit = a.Commit, ApproverId = a.ApproverId }
                     : new Approval(environment, a.Commit, a.ApproverId, tag?.Tagger, tag?.When));
         }
         return GuardRecords.Found(label, revoked, approvals ? approved : null);
-    }
-
-    public static string? RevokedCommit(string refName)
-    {
-        if (!refName.StartsWith(RevokedPrefix, StringComparison.Ordinal)) return null;
-        var commit = refName[RevokedPrefix.Length..].ToLowerInvariant();
-        return ObjectIds.IsValid(commit) ? commit : null;
-    }
-
-    public static (string Commit, string ApproverId)? ApprovalOf(string refName)
-    {
-        if (!refName.StartsWith(ApprovalPrefix, StringComparison.Ordinal)) return null;
-        var rest = refName[ApprovalPrefix.Length..];
-        var slash = rest.IndexOf('/');
-        if (slash < 0) return null;
-        var commit = rest[..slash].ToLowerInvariant();
-        var id = rest[(slash + 1)..];
-        return ObjectIds.IsValid(commit) && ApproverIds.IsValid(id) ? (commit, id) : null;
     }
 }

@@ -18,7 +18,7 @@ public sealed class GitRecordStore : IRecordStore, IGuardStore, IReportsUnreadab
     /// <summary>At most this many records are fetched one by one when fetching them all at once fails.</summary>
     private const int MaxFetchedOneByOne = 1000;
 
-    public const string BypassPrefix = "refs/promote/bypass/";
+    public const string BypassPrefix = RecordRefs.BypassPrefix;
 
     private readonly IGitRepository _repository;
     private readonly IGitRemoteClient _client;
@@ -279,10 +279,10 @@ public sealed class GitRecordStore : IRecordStore, IGuardStore, IReportsUnreadab
                 var at = tag is null ? null : RecordJson.ReadGreen(tag.Message).At ?? tag.When;
                 records.Add(new StoredRecord(r.Name, StoredRecordKind.Green, commit, at, r.Id));
             }
-            else if (GitGuardRefs.ApprovalOf(r.Name) is { } approval)
+            else if (RecordRefs.ApprovalOf(r.Name) is { } approval)
                 records.Add(new StoredRecord(r.Name, StoredRecordKind.Approval, approval.Commit,
                     RecordJson.ReadApproval(tag?.Message)?.At ?? tag?.When, r.Id));
-            else if (GitGuardRefs.RevokedCommit(r.Name) is { } revoked)
+            else if (RecordRefs.RevokedCommit(r.Name) is { } revoked)
                 records.Add(new StoredRecord(r.Name, StoredRecordKind.Revocation, revoked, null, r.Id));
             else if (r.Name.StartsWith(BypassPrefix, StringComparison.Ordinal))
                 records.Add(new StoredRecord(r.Name, StoredRecordKind.Bypass, null, null, r.Id));

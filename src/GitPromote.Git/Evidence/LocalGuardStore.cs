@@ -25,8 +25,8 @@ public sealed class LocalGuardStore(IGitRepository repository, EnvironmentPolicy
                 : wanted.Select(GitGuardRefs.Revoked).Concat(approvals ? wanted.Select(c => $"{GitGuardRefs.ApprovalPrefix}{c}/") : []).ToList();
             var refs = repository.ListRefs(names);
             var revoked = refs
-                .Where(r => GitGuardRefs.RevokedCommit(r.Name) is { } c && wanted.Contains(c))
-                .Select(r => ToRevocation(r, GitGuardRefs.RevokedCommit(r.Name)!))
+                .Where(r => RecordRefs.RevokedCommit(r.Name) is { } c && wanted.Contains(c))
+                .Select(r => ToRevocation(r, RecordRefs.RevokedCommit(r.Name)!))
                 .ToList();
             List<Approval>? approved = null;
             if (approvals)
@@ -34,7 +34,7 @@ public sealed class LocalGuardStore(IGitRepository repository, EnvironmentPolicy
                 approved = [];
                 foreach (var r in refs)
                 {
-                    if (GitGuardRefs.ApprovalOf(r.Name) is not { } a || !wanted.Contains(a.Commit)) continue;
+                    if (RecordRefs.ApprovalOf(r.Name) is not { } a || !wanted.Contains(a.Commit)) continue;
                     approved.Add(RecordJson.ReadApproval(r.Tag?.Message) is { } full
                         ? full with { Environment = environment.Name, Commit = a.Commit, ApproverId = a.ApproverId }
                         : new Approval(environment.Name, a.Commit, a.ApproverId, r.Tag?.Tagger, r.Tag?.When));
@@ -53,8 +53,8 @@ public sealed class LocalGuardStore(IGitRepository repository, EnvironmentPolicy
         try
         {
             return Task.FromResult<IReadOnlyList<Revocation>>(repository.ListRefs(GitGuardRefs.RevokedPrefix)
-                .Where(r => GitGuardRefs.RevokedCommit(r.Name) is not null)
-                .Select(r => ToRevocation(r, GitGuardRefs.RevokedCommit(r.Name)!))
+                .Where(r => RecordRefs.RevokedCommit(r.Name) is not null)
+                .Select(r => ToRevocation(r, RecordRefs.RevokedCommit(r.Name)!))
                 .OrderBy(r => r.At ?? DateTimeOffset.MinValue).ToList());
         }
         catch (GitCommandException e)

@@ -36,7 +36,7 @@ internal sealed partial class PendingRecordJsonContext : JsonSerializerContext;
 /// <summary>The pending entries of a server repository, read and written with git outside any quarantine.</summary>
 public sealed class PendingRecords(string gitDir, GitProcess git)
 {
-    public const string Prefix = "refs/promote/pending/";
+    public const string Prefix = RecordRefs.PendingPrefix;
 
     /// <summary>Set on every git this class runs: the reference-transaction hook ignores the guard's own ref updates.</summary>
     public const string InternalVariable = "GIT_PROMOTE_INTERNAL";

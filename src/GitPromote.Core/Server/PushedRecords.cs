@@ -1,13 +1,20 @@
 using GitPromote.Core.Evidence;
 using GitPromote.Core.Push;
-using GitPromote.Core.Server;
-using GitPromote.Git;
-using GitPromote.Git.Evidence;
 
-namespace GitPromote.Cli.Server;
+namespace GitPromote.Core.Server;
 
 /// <summary>A pushed <c>refs/promote/*</c> update the server refuses: what, and what to do instead.</summary>
 public sealed record RecordRefusal(string Why, string Todo);
+
+/// <summary>An annotated tag a pushed record ref points at: the object it tags and its message.</summary>
+public sealed record RecordTag(string Target, string Message);
+
+/// <summary>The one look-up the tamper rules need from the repository: the tag a pushed object id names.</summary>
+public interface IRecordTags
+{
+    /// <summary>The tag <paramref name="objectId"/> names (the push's objects included); null when it is not a readable tag.</summary>
+    RecordTag? Read(string objectId);
+}
 
 /// <summary>
 /// Who may write which <c>refs/promote/*</c> on a guarded server. A pusher must not be able to write evidence that
@@ -24,19 +31,17 @@ public sealed record RecordRefusal(string Why, string Todo);
 /// </summary>
 public static class PushedRecords
 {
-    private const string Namespace = "refs/promote/";
-
     public static RecordRefusal? Judge(IReadOnlyList<RefUpdate> updates, string environment, Identity pusher, IReadOnlyCollection<string> recorders,
-        IGitRepository repository)
+        IRecordTags tags)
     {
         var lifted = new HashSet<string>(StringComparer.Ordinal);
         var isRecorder = RecordWriters.MayWriteGreen(pusher, recorders);
-        foreach (var u in updates.Where(u => u.RemoteRef.StartsWith(GitGuardRefs.LiftedPrefix, StringComparison.Ordinal)))
+        foreach (var u in updates.Where(u => u.RemoteRef.StartsWith(RecordRefs.LiftedPrefix, StringComparison.Ordinal)))
         {
             if (!u.IsCreation)
                 return new($"{u.RemoteRef} records a lifted revocation: records are never changed or deleted", "leave it as it is");
             if (!isRecorder) return NotRecorder(u.RemoteRef, pusher, "lift a revocation");
-            if (LiftedCommit(u, environment, repository) is not { } commit)
+            if (LiftedCommit(u, environment, tags) is not { } commit)
                 return new($"{u.RemoteRef} is not a lifted revocation record of {environment}", "lift a revocation with: git promote record --force " + environment + " <commit>");
             lifted.Add(commit);
         }
@@ -44,39 +49,39 @@ public static class PushedRecords
         foreach (var u in updates)
         {
             var name = u.RemoteRef;
-            if (!name.StartsWith(Namespace, StringComparison.Ordinal)) continue;
-            if (name.StartsWith(GitEvidenceReader.GreenPrefix, StringComparison.Ordinal))
+            if (!name.StartsWith(RecordRefs.Namespace, StringComparison.Ordinal)) continue;
+            if (name.StartsWith(RecordRefs.GreenPrefix, StringComparison.Ordinal))
             {
                 if (!isRecorder) return NotRecorder(name, pusher, u.IsDeletion ? "delete green records" : "write green records");
             }
-            else if (name.StartsWith(GitRecordStore.BypassPrefix, StringComparison.Ordinal))
+            else if (name.StartsWith(RecordRefs.BypassPrefix, StringComparison.Ordinal))
             {
                 return u.IsCreation
                     ? new($"{name}: bypass records are written only by this server's guard", $"bypass with: git push -o {PushOptions.BypassKey}=\"<justification>\" ...")
                     : new($"{name} is a bypass record: records are never changed or deleted", "leave it as it is");
             }
-            else if (name.StartsWith(PendingRecords.Prefix, StringComparison.Ordinal))
+            else if (name.StartsWith(RecordRefs.PendingPrefix, StringComparison.Ordinal))
             {
                 return new($"{name} is the guard's own bookkeeping: it is never pushed", "leave it as it is");
             }
-            else if (name.StartsWith(GitGuardRefs.RevokedPrefix, StringComparison.Ordinal))
+            else if (name.StartsWith(RecordRefs.RevokedPrefix, StringComparison.Ordinal))
             {
                 if (u.IsCreation) continue;
-                if (GitGuardRefs.RevokedCommit(name) is not { } commit || !u.IsDeletion || !lifted.Contains(commit))
+                if (RecordRefs.RevokedCommit(name) is not { } commit || !u.IsDeletion || !lifted.Contains(commit))
                     return new($"{name} is a revocation: it is lifted only by git promote record --force, which keeps it for the audit",
                         $"git promote record --force {environment} <commit>  (by an account in git config {RecordWriters.ConfigKey})");
             }
-            else if (name.StartsWith(GitGuardRefs.ApprovalPrefix, StringComparison.Ordinal))
+            else if (name.StartsWith(RecordRefs.ApprovalPrefix, StringComparison.Ordinal))
             {
                 // git promote prune: a recorder deletes approvals with the green records they were for.
                 if (u.IsDeletion && RecordWriters.MayDelete(name, pusher, recorders)) continue;
-                if (GitGuardRefs.ApprovalOf(name) is not { } approval)
+                if (RecordRefs.ApprovalOf(name) is not { } approval)
                     return new($"{name} is not an approval record", $"approve with: git promote approve {environment} <commit>");
                 if (pusher == Identity.Unknown || !string.Equals(approval.ApproverId, ApproverIds.Of(pusher), StringComparison.Ordinal))
                     return new($"{name}: an approval may be written only by the approver themself, and this server knows you as {pusher}",
                         $"approve with your own identity (this server's: {ApproverIds.Of(pusher)}): git promote approve {environment} <commit>");
             }
-            else if (!name.StartsWith(GitGuardRefs.LiftedPrefix, StringComparison.Ordinal))
+            else if (!name.StartsWith(RecordRefs.LiftedPrefix, StringComparison.Ordinal))
             {
                 return new($"{name} is not a record git-promote writes", "push only branches, tags and git-promote's own records");
             }
@@ -85,15 +90,13 @@ public static class PushedRecords
     }
 
     /// <summary>The commit a pushed lifted record is about, when it is well-formed: a tag whose body lifts a revocation of this environment, of the commit its name says.</summary>
-    private static string? LiftedCommit(RefUpdate u, string environment, IGitRepository repository)
+    private static string? LiftedCommit(RefUpdate u, string environment, IRecordTags tags)
     {
-        var tail = u.RemoteRef[GitGuardRefs.LiftedPrefix.Length..];
+        var tail = u.RemoteRef[RecordRefs.LiftedPrefix.Length..];
         var parts = tail.Split('-');
         if (parts.Length != 3 || !ObjectIds.IsValid(parts[1])) return null;
         var commit = parts[1].ToLowerInvariant();
-        TagInfo? tag;
-        try { tag = repository.ReadTag(u.NewId); }
-        catch (GitCommandException) { return null; }
+        var tag = tags.Read(u.NewId);
         if (tag is null || !string.Equals(tag.Target, commit, StringComparison.OrdinalIgnoreCase)) return null;
         var lifted = RecordJson.ReadLiftedRevocation(tag.Message);
         return lifted is not null && string.Equals(lifted.Revocation.Commit, commit, StringComparison.OrdinalIgnoreCase)
