@@ -1,4 +1,5 @@
 using GitPromote.Core.Evidence;
+using GitPromote.Core.Push;
 
 namespace GitPromote.Git;
 
@@ -12,9 +13,10 @@ public sealed record RemoteRef(string Name, string Id, string? Peeled = null);
 /// <summary>
 /// The local repository, as much as git-promote needs of it. Two implementations share one contract test
 /// suite: LibGit2Sharp (fast, in process) and the git CLI (for what libgit2 refuses: partial clones,
-/// <c>extensions.preciousObjects</c>, SHA-256 repositories, pre-receive quarantine).
+/// <c>extensions.preciousObjects</c>, SHA-256 repositories, pre-receive quarantine). Peeling and ancestry
+/// (<see cref="ICommitGraph"/>) are what the engine's push step asks of it.
 /// </summary>
-public interface IGitRepository : IDisposable
+public interface IGitRepository : ICommitGraph, IDisposable
 {
     /// <summary>"libgit2" or "git-cli": shown by <c>doctor</c> and <c>--verbose</c>.</summary>
     string Backend { get; }
@@ -31,15 +33,6 @@ public interface IGitRepository : IDisposable
 
     /// <summary>Resolves a revision (name, abbreviated or full id) and peels it to a commit; null when there is none.</summary>
     string? ResolveCommit(string revision);
-
-    /// <summary>Resolves many revisions at once (one process for the CLI backend); missing ones map to null.</summary>
-    IReadOnlyDictionary<string, string?> ResolveCommits(IReadOnlyCollection<string> revisions);
-
-    /// <summary>
-    /// True when <paramref name="ancestor"/> is reachable from <paramref name="descendant"/> (or is it); null when this
-    /// repository cannot tell (an object is missing here, or history is cut by a shallow clone).
-    /// </summary>
-    bool? IsAncestor(string ancestor, string descendant);
 
     /// <summary>The effective value of a config key (all levels), or null.</summary>
     string? ConfigValue(string key);

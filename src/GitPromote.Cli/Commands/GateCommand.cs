@@ -35,15 +35,8 @@ public static class GateCommand
         using var workspace = target.Workspace;
         var (policy, env, commit) = (target.Policy, target.Environment, target.Commit);
 
-        var branch = "refs/heads/" + policy.DefaultBranch();
         var remoteName = EnvironmentRouter.RemoteNames(env).FirstOrDefault() ?? env.Name;
-        // Rewinding: a commit green here before is judged as a rollback (the looser rules of the two), else as a promotion.
-        var update = new RefUpdate(commit, commit, branch, new string('0', commit.Length))
-        {
-            Commit = commit,
-            RewindsTarget = policy.Rollback == RollbackMode.PreviouslyGreen,
-        };
-        var request = new PushRequest(remoteName, $"the {env.Name} pipeline", [update]);
+        var request = GateDecision.Request(policy, commit, remoteName, $"the {env.Name} pipeline");
         var plan = PromotionEngine.PlanForGate(policy, request, env);
         var push = new PushContext(Identity.Unknown, context.Clock.Now, null) { StoreIdentity = UnknownPusher };
 

@@ -59,8 +59,7 @@ public static class HookCommand
         var policy = loaded.Policy;
 
         // Fast path: most pushes (to dev, of feature branches) need no repository and no evidence.
-        var deployRefs = parsed.Updates.Where(u => EnvironmentRouter.IsDeployBranch(policy, u.RemoteRef)).ToList();
-        if (deployRefs.Count == 0)
+        if (!parsed.Updates.Any(u => EnvironmentRouter.IsDeployBranch(policy, u.RemoteRef)))
             return await chain.RunAsync([remoteName, remoteUrl], input.Bytes);
         var routeName = remoteName;
         var target = EnvironmentRouter.Resolve(policy, remoteName, remoteUrl);
@@ -80,13 +79,7 @@ public static class HookCommand
 
         chain.Prefetch();
         var repository = workspace.Repository;
-        var toPeel = deployRefs.Where(u => !u.IsDeletion).Select(u => u.NewId).Distinct().ToList();
-        var commits = toPeel.Count == 0 ? new Dictionary<string, string?>() : repository.ResolveCommits(toPeel);
-        var updates = parsed.Updates
-            .Select(u => u.IsDeletion ? u : u with { Commit = commits.GetValueOrDefault(u.NewId) })
-            .Select(u => WithRewind(policy, repository, u, deployRefs.Count))
-            .ToList();
-        var request = new PushRequest(routeName, remoteUrl, updates);
+        var request = new PushRequest(routeName, remoteUrl, PushedCommits.Peel(policy, parsed.Updates, repository));
         var plan = PromotionEngine.Plan(policy, request);
         var bypass = BypassJustification(context);
         using var deadline = new CancellationTokenSource(policy.Timeout);
@@ -103,24 +96,6 @@ public static class HookCommand
         context.Console.Error.Write(renderer.Render(result.Verdict, result.RecentGreen, ClientBypassHint(routeName)));
         if (!result.Verdict.IsAllowed) return ExitCodes.Blocked;
         return await chain.RunAsync([remoteName, remoteUrl], input.Bytes);
-    }
-
-    /// <summary>
-    /// Marks a push that moves a deploy branch back (the new commit is an ancestor of the remote's tip): it is then a
-    /// rollback even where the previous environment still has the commit green (rollbacks skip soak and approvals).
-    /// A push that moves it forward is marked too: it is never a rollback.
-    /// For very large pushes it is skipped to keep the hook fast; the rules then judge those refs as promotions,
-    /// which is stricter, never looser.
-    /// </summary>
-    internal static RefUpdate WithRewind(PromotionPolicy policy, IGitRepository repository, RefUpdate update, int deployRefCount)
-    {
-        const int maxAncestryChecks = 64;
-        if (policy.Rollback != RollbackMode.PreviouslyGreen || deployRefCount > maxAncestryChecks
-            || update.IsDeletion || update.IsCreation || update.Commit is null || !EnvironmentRouter.IsDeployBranch(policy, update.RemoteRef))
-            return update;
-        if (update.Commit == update.OldId) return update;
-        if (repository.IsAncestor(update.Commit, update.OldId) == true) return update with { RewindsTarget = true };
-        return update with { FastForwards = repository.IsAncestor(update.OldId, update.Commit) == true };
     }
 
     private sealed record SameRepository(EnvironmentPolicy Environment, string RemoteName, string Shown);

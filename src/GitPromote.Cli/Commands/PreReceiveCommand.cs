@@ -58,17 +58,10 @@ public static class PreReceiveCommand
             return Refuse(context, ExitCodes.UsageOrPolicy, $"this repository is environment '{envName}', which {loaded.DisplayPath} does not define",
                 $"environments there: {string.Join(", ", policy.Environments.Select(e => e.Name))}");
 
-        var deployRefs = parsed.Updates.Where(u => EnvironmentRouter.IsDeployBranch(policy, u.RemoteRef)).ToList();
-        if (deployRefs.Count == 0 || policy.PreviousOf(target) is null) return ExitCodes.Ok;
+        if (!parsed.Updates.Any(u => EnvironmentRouter.IsDeployBranch(policy, u.RemoteRef)) || policy.PreviousOf(target) is null) return ExitCodes.Ok;
 
-        var toPeel = deployRefs.Where(u => !u.IsDeletion).Select(u => u.NewId).Distinct().ToList();
-        var commits = toPeel.Count == 0 ? new Dictionary<string, string?>() : repository.ResolveCommits(toPeel);
-        var updates = parsed.Updates
-            .Select(u => u.IsDeletion ? u : u with { Commit = commits.GetValueOrDefault(u.NewId) })
-            .Select(u => HookCommand.WithRewind(policy, repository, u, deployRefs.Count))
-            .ToList();
         // The pusher's remote name is unknown here; the environment's name is what most clones call it.
-        var request = new PushRequest(target.Name, workspace.GitDir, updates);
+        var request = new PushRequest(target.Name, workspace.GitDir, PushedCommits.Peel(policy, parsed.Updates, repository));
         var plan = PromotionEngine.PlanFor(policy, request, target);
         var bypass = PushOptions.BypassJustification(PushOptions.Read(context.Environment.Get));
         // Approvals in git stores are keyed by email: only a server that names the pusher by email can tell theirs apart

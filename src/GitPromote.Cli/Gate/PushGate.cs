@@ -11,21 +11,16 @@ namespace GitPromote.Cli.Gate;
 public sealed record GateResult(BatchVerdict Verdict, IReadOnlyList<CommitDescription> RecentGreen);
 
 /// <summary>
-/// One push, end to end, minus the hook plumbing: ask the evidence, decide, find what to suggest, and
-/// record bypasses before letting them through. Shared by the client hook, the server hook and <c>check</c>.
+/// One push, end to end, minus the hook plumbing: the engine's decision (<see cref="PromotionEngine.DecideAsync"/>) with
+/// the evidence gathered from <paramref name="provider"/>, then what to suggest, and bypasses recorded before they are let
+/// through. Shared by the client hook, the server hook, <c>check</c> and the pipeline gate.
 /// </summary>
 public sealed class PushGate(IEvidenceProvider provider, PositiveCache? cache, IGitRepository repository)
 {
     public async Task<GateResult> DecideAsync(PromotionPolicy policy, PushRequest request, EvidencePlan plan, PushContext context, CancellationToken deadline)
     {
         var gatherer = new EvidenceGatherer(provider, cache);
-        var answers = plan.NeedsEvidence ? await gatherer.AskAsync(plan.Queries, deadline) : [];
-        if (PromotionEngine.FollowUp(policy, plan, answers) is { } followUp)
-        {
-            var more = (await gatherer.AskAsync([followUp], deadline))[followUp.Environment.Name];
-            answers[followUp.Environment.Name] = answers.TryGetValue(followUp.Environment.Name, out var first) ? first.Merge(more) : more;
-        }
-        var verdict = PromotionEngine.Decide(policy, request, plan, context, answers);
+        var verdict = await PromotionEngine.DecideAsync(policy, request, plan, context, async (queries, t) => await gatherer.AskAsync(queries, t), deadline);
 
         IReadOnlyList<CommitDescription> recent = [];
         if (plan.Previous is { } previous && verdict.Blocked.Any(b => b.Reason is BlockReason.NotGreen or BlockReason.EvidenceUnavailable or BlockReason.Revoked))

@@ -37,11 +37,38 @@ public sealed record PushContext(Identity Pusher, DateTimeOffset Now, string? By
 }
 
 /// <summary>
+/// Answers evidence queries, all at once: one answer per queried environment, keyed by its name. A source that fails or
+/// runs out of time is a failed answer in the result, never an exception, so the engine can fail closed with a reason.
+/// </summary>
+public delegate Task<IReadOnlyDictionary<string, EnvironmentAnswer>> AskEvidence(IReadOnlyList<EvidenceQuery> queries, CancellationToken deadline);
+
+/// <summary>
 /// Decides pushes. Pure: the caller asks the evidence sources the <see cref="Plan"/>'s questions (all at once,
-/// so a push of many refs costs one round of calls per environment) and hands the answers to <see cref="Decide"/>.
+/// so a push of many refs costs one round of calls per environment) and hands the answers to <see cref="Decide"/>;
+/// <see cref="DecideAsync"/> is that whole conversation, with the caller's <see cref="AskEvidence"/>.
 /// </summary>
 public static class PromotionEngine
 {
+    /// <summary>
+    /// Plan → ask → follow-up → decide: the plan's queries in one round (none when it needs no evidence), the
+    /// <see cref="FollowUp"/> when there is one (its answer merged into the first answer of that environment), then
+    /// <see cref="Decide"/>. Every enforcement point (pre-push, pre-receive, check, the pipeline gate) decides through here.
+    /// </summary>
+    public static async Task<BatchVerdict> DecideAsync(PromotionPolicy policy, PushRequest request, EvidencePlan plan, PushContext context,
+        AskEvidence ask, CancellationToken deadline)
+    {
+        var answers = new Dictionary<string, EnvironmentAnswer>(StringComparer.Ordinal);
+        if (plan.NeedsEvidence)
+            foreach (var (env, answer) in await ask(plan.Queries, deadline)) answers[env] = answer;
+        if (FollowUp(policy, plan, answers) is { } followUp)
+        {
+            var name = followUp.Environment.Name;
+            var more = (await ask([followUp], deadline))[name];
+            answers[name] = answers.TryGetValue(name, out var first) ? first.Merge(more) : more;
+        }
+        return Decide(policy, request, plan, context, answers);
+    }
+
     public static EvidencePlan Plan(PromotionPolicy policy, PushRequest request) =>
         PlanFor(policy, request, EnvironmentRouter.Resolve(policy, request.RemoteName, request.RemoteUrl));
 

@@ -42,6 +42,21 @@ public sealed record GateVerdict(string Environment, string Commit, GateOutcome 
 public static class GateDecision
 {
     /// <summary>
+    /// The gate's question as a push: <paramref name="commit"/> onto the policy's deploy branch, which the caller plans with
+    /// <see cref="PromotionEngine.PlanForGate"/>. Rewinding: a commit green there before is judged as a rollback (the looser
+    /// rules of the two), else as a promotion.
+    /// </summary>
+    public static PushRequest Request(PromotionPolicy policy, string commit, string remoteName, string remoteUrl)
+    {
+        var update = new RefUpdate(commit, commit, "refs/heads/" + policy.DefaultBranch(), new string('0', commit.Length))
+        {
+            Commit = commit,
+            RewindsTarget = policy.Rollback == RollbackMode.PreviouslyGreen,
+        };
+        return new PushRequest(remoteName, remoteUrl, [update]);
+    }
+
+    /// <summary>
     /// Whether a recorded bypass could still admit the commit: the engine refused it, but not for a revocation, and the
     /// revocations of both environments were read and name none (a bypass never sets a revocation aside).
     /// </summary>

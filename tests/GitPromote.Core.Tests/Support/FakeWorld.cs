@@ -1,13 +1,14 @@
 using GitPromote.Core.Engine;
 using GitPromote.Core.Evidence;
+using GitPromote.Core.Gate;
 using GitPromote.Core.Policy;
 using GitPromote.Core.Push;
 
 namespace GitPromote.Core.Tests.Support;
 
 /// <summary>
-/// What every store would say, and a caller that asks it exactly the engine's questions (plan, then follow-up) and
-/// hands the answers to <see cref="PromotionEngine.Decide"/>. Green facts carry the time they were recorded, so soak
+/// What every store would say, asked through the engine's own loop (<see cref="PromotionEngine.DecideAsync"/>: plan,
+/// then follow-up, then decide). Green facts carry the time they were recorded, so soak
 /// can be tested with a fake clock (<see cref="PushContext.Now"/>).
 /// </summary>
 public sealed class FakeWorld
@@ -51,27 +52,18 @@ public sealed class FakeWorld
     public RefVerdict Gate(PromotionPolicy policy, string target, string commit, DateTimeOffset now)
     {
         var env = policy.FindEnvironment(target)!;
-        var update = new RefUpdate(commit, commit, "refs/heads/main", new string('0', commit.Length))
-        {
-            Commit = commit,
-            RewindsTarget = policy.Rollback == RollbackMode.PreviouslyGreen,
-        };
-        var request = new PushRequest(target, "pipeline", [update]);
+        var request = GateDecision.Request(policy, commit, target, "pipeline");
         var context = new PushContext(Identity.Unknown, now, null) { StoreIdentity = new Identity("(gate)", "") };
         return Decide(policy, request, context, PromotionEngine.PlanForGate(policy, request, env)).Refs[0];
     }
 
-    private BatchVerdict Decide(PromotionPolicy policy, PushRequest request, PushContext context, EvidencePlan plan)
-    {
-        var answers = new Dictionary<string, EnvironmentAnswer>(StringComparer.Ordinal);
-        foreach (var query in plan.Queries) answers[query.Environment.Name] = Answer(query);
-        if (PromotionEngine.FollowUp(policy, plan, answers) is { } followUp)
-        {
-            var more = Answer(followUp);
-            answers[followUp.Environment.Name] = answers.TryGetValue(followUp.Environment.Name, out var first) ? first.Merge(more) : more;
-        }
-        return PromotionEngine.Decide(policy, request, plan, context, answers);
-    }
+    /// <summary>The engine's own loop, with this world answering: every answer is ready at once, so it completes synchronously.</summary>
+    private BatchVerdict Decide(PromotionPolicy policy, PushRequest request, PushContext context, EvidencePlan plan) =>
+        PromotionEngine.DecideAsync(policy, request, plan, context, Ask, CancellationToken.None).GetAwaiter().GetResult();
+
+    /// <summary>An <see cref="AskEvidence"/>: each query answered from this world, in the order asked.</summary>
+    public Task<IReadOnlyDictionary<string, EnvironmentAnswer>> Ask(IReadOnlyList<EvidenceQuery> queries, CancellationToken deadline) =>
+        Task.FromResult<IReadOnlyDictionary<string, EnvironmentAnswer>>(queries.Select(Answer).ToDictionary(a => a.Environment.Name, StringComparer.Ordinal));
 
     private EnvironmentAnswer Answer(EvidenceQuery query)
     {

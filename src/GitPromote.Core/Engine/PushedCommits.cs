@@ -1,0 +1,50 @@
+using GitPromote.Core.Policy;
+using GitPromote.Core.Push;
+
+namespace GitPromote.Core.Engine;
+
+/// <summary>
+/// The step between a hook's input and <see cref="PromotionEngine.Plan"/>: the ids a push names, peeled to the commits
+/// they are, and each deploy branch marked as moving back or forward. Shared by the client and the server hook, so both
+/// judge the same push the same way.
+/// </summary>
+public static class PushedCommits
+{
+    /// <summary>
+    /// More deploy refs than this in one push and no ancestry is asked (it costs a git process a ref on the CLI backend):
+    /// those refs are then judged as promotions, which is stricter, never looser.
+    /// </summary>
+    public const int MaxAncestryChecks = 64;
+
+    /// <summary>
+    /// <paramref name="updates"/> with <see cref="RefUpdate.Commit"/> filled (the ids of deploy refs peeled in one call;
+    /// null for what is not a commit here) and the deploy branches marked by <see cref="WithRewind"/>. Deletions stay as they are.
+    /// </summary>
+    public static IReadOnlyList<RefUpdate> Peel(PromotionPolicy policy, IReadOnlyList<RefUpdate> updates, ICommitGraph graph)
+    {
+        var deployRefs = updates.Where(u => EnvironmentRouter.IsDeployBranch(policy, u.RemoteRef)).ToList();
+        var toPeel = deployRefs.Where(u => !u.IsDeletion).Select(u => u.NewId).Distinct().ToList();
+        var commits = toPeel.Count == 0 ? new Dictionary<string, string?>() : graph.ResolveCommits(toPeel);
+        return updates
+            .Select(u => u.IsDeletion ? u : u with { Commit = commits.GetValueOrDefault(u.NewId) })
+            .Select(u => WithRewind(policy, graph, u, deployRefs.Count))
+            .ToList();
+    }
+
+    /// <summary>
+    /// Marks a push that moves a deploy branch back (the new commit is an ancestor of the remote's tip): it is then a
+    /// rollback even where the previous environment still has the commit green (rollbacks skip soak and approvals).
+    /// A push that moves it forward is marked too: it is never a rollback.
+    /// For very large pushes (over <see cref="MaxAncestryChecks"/> deploy refs) it is skipped to keep the hook fast; the
+    /// rules then judge those refs as promotions, which is stricter, never looser.
+    /// </summary>
+    private static RefUpdate WithRewind(PromotionPolicy policy, ICommitGraph graph, RefUpdate update, int deployRefCount)
+    {
+        if (policy.Rollback != RollbackMode.PreviouslyGreen || deployRefCount > MaxAncestryChecks
+            || update.IsDeletion || update.IsCreation || update.Commit is null || !EnvironmentRouter.IsDeployBranch(policy, update.RemoteRef))
+            return update;
+        if (update.Commit == update.OldId) return update;
+        if (graph.IsAncestor(update.Commit, update.OldId) == true) return update with { RewindsTarget = true };
+        return update with { FastForwards = graph.IsAncestor(update.OldId, update.Commit) == true };
+    }
+}
