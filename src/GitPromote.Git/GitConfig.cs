@@ -221,6 +221,13 @@ public sealed class GitConfig
         return null;
     }
 
+    /// <summary>Every value of a multi-valued <paramref name="key"/>, lowest precedence first (as <c>git config --get-all</c>); a bare key reads "".</summary>
+    public IReadOnlyList<string> All(string key)
+    {
+        var normalized = Normalize(key);
+        return normalized is null ? [] : Entries.Where(e => string.Equals(e.Key, normalized, StringComparison.Ordinal)).Select(e => e.Value ?? "").ToList();
+    }
+
     /// <summary>Remotes in the order their first <c>remote.&lt;name&gt;.url</c> appears, with <c>insteadOf</c>/<c>pushInsteadOf</c> applied as git applies them.</summary>
     public IReadOnlyList<GitRemote> Remotes()
     {
