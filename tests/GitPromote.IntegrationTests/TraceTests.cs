@@ -54,15 +54,24 @@ public sealed partial class TraceTests : IDisposable
         stderr.Split('\n').Select(l => TraceLine().Match(l.TrimEnd('\r'))).Where(m => m.Success)
             .Select(m => (m.Groups["what"].Value, m.Groups["outcome"].Value)).ToList();
 
-    [Fact]
-    public void A_guarded_push_with_PROMOTE_TRACE_prints_a_timed_line_for_each_git_process_and_each_SSM_call()
+    /// <summary>
+    /// A clone whose HEAD is green in stg, proven by SSM or by git refs on stg's remote, so that a push to prd asks both;
+    /// git processes counted and moto's requests counted from here on.
+    /// </summary>
+    private (string App, string Green) GreenInStg()
     {
-        // stg is proven by SSM or by git refs on its remote: a push to prd asks both.
         var app = _s.Project(_aws.Policy(stgEvidence: "- ssm: {}\n- git: {}"));
         var green = _s.Git(app, "rev-parse", "HEAD").EnsureOk().Stdout.Trim();
         _s.Promote(app, "record", "stg", green).EnsureOk();
         CountGitProcesses();
         _aws.Requests.Reset();
+        return (app, green);
+    }
+
+    [Fact]
+    public void A_guarded_push_with_PROMOTE_TRACE_prints_a_timed_line_for_each_git_process_and_each_SSM_call()
+    {
+        var (app, green) = GreenInStg();
         _s.Environment["PROMOTE_TRACE"] = "1";
 
         var push = _s.Git(app, "push", "prd", $"{green}:refs/heads/main").EnsureOk();
@@ -87,12 +96,7 @@ public sealed partial class TraceTests : IDisposable
     [Fact]
     public void Without_PROMOTE_TRACE_the_same_push_prints_no_trace_line()
     {
-        // stg is proven by SSM or by git refs on its remote: a push to prd asks both.
-        var app = _s.Project(_aws.Policy(stgEvidence: "- ssm: {}\n- git: {}"));
-        var green = _s.Git(app, "rev-parse", "HEAD").EnsureOk().Stdout.Trim();
-        _s.Promote(app, "record", "stg", green).EnsureOk();
-        CountGitProcesses();
-        _aws.Requests.Reset();
+        var (app, green) = GreenInStg();
 
         var push = _s.Git(app, "push", "prd", $"{green}:refs/heads/main").EnsureOk();
 
