@@ -2,6 +2,7 @@ using System.Reflection;
 using GitPromote.Cli.Commands;
 using GitPromote.Cli.Infrastructure;
 using GitPromote.Cli.Workspaces;
+using GitPromote.Core.Diagnostics;
 
 namespace GitPromote.Cli;
 
@@ -49,6 +50,8 @@ public static class App
         var verbose = args.Contains("--verbose");
         args = args.Where(a => a != "--verbose").ToArray();
         context = context with { Verbose = verbose, Console = Output.SafeConsole.Wrap(context.Console) };
+        var traced = context.TraceEnabled;
+        if (traced) CallTrace.SendTo(TraceSink(context.Console.Error));
         try
         {
             if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
@@ -101,6 +104,20 @@ public static class App
             context.Console.Error.WriteLine(context.DebugEnabled ? e.ToString() : "  run with PROMOTE_DEBUG=1 for details, and report it");
             return ExitCodes.Internal;
         }
+        finally
+        {
+            if (traced) CallTrace.SendTo(null);
+        }
+    }
+
+    /// <summary>Trace lines go to stderr through the output boundary, whole lines even when calls end on several threads at once.</summary>
+    private static Action<string> TraceSink(TextWriter error)
+    {
+        var gate = new object();
+        return line =>
+        {
+            lock (gate) error.WriteLine(line);
+        };
     }
 
     private static string Help()
@@ -113,7 +130,7 @@ public static class App
         foreach (var c in Commands) sb.AppendLine($"  {c.Name,-10} {c.Summary}");
         sb.AppendLine();
         sb.AppendLine("exit codes: 0 ok/allowed, 1 blocked, 2 usage or policy error, 3 internal error");
-        sb.AppendLine("environment: PROMOTE_BYPASS=\"<justification>\" for an emergency bypass; NO_COLOR; PROMOTE_DEBUG=1");
+        sb.AppendLine("environment: PROMOTE_BYPASS=\"<justification>\" for an emergency bypass; NO_COLOR; PROMOTE_DEBUG=1; PROMOTE_TRACE=1 to time git and AWS calls");
         return sb.ToString();
     }
 }

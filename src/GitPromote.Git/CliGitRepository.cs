@@ -14,7 +14,7 @@ public sealed class CliGitRepository : IGitRepository
 {
     private readonly GitProcess _git;
     private readonly string[] _readPrefix;
-    private GitConfigSnapshot? _config;
+    private GitConfig? _config;
 
     public CliGitRepository(GitLocation location, GitProcess? git = null)
     {
@@ -191,7 +191,7 @@ public sealed class CliGitRepository : IGitRepository
     {
     }
 
-    private GitConfigSnapshot Config => _config ??= GitConfigSnapshot.Load(_git, GitDir, Timeout);
+    private GitConfig Config => _config ??= GitConfig.Read(GitDir, _git, Timeout);
 
     /// <summary>The longest one local git command may run (a hung file system, a stuck lock) before it is stopped.</summary>
     public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(60);
@@ -296,7 +296,7 @@ public sealed class CliGitRepository : IGitRepository
 
     private static ObjectFormat ReadObjectFormat(GitLocation location)
     {
-        var format = RepositoryConfigFile.Read(location.ConfigPath).Get("extensions", null, "objectformat");
+        var format = GitConfig.FromFile(location.ConfigPath).Get("extensions.objectformat");
         return string.Equals(format, "sha256", StringComparison.OrdinalIgnoreCase) ? ObjectFormat.Sha256 : ObjectFormat.Sha1;
     }
 }

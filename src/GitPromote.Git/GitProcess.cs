@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using System.Diagnostics;
+using GitPromote.Core.Diagnostics;
 
 namespace GitPromote.Git;
 
@@ -53,6 +54,19 @@ public sealed class GitProcess
     /// </summary>
     public GitResult Run(string? workingDirectory, IReadOnlyList<string> arguments, byte[]? stdin = null, CancellationToken cancellationToken = default)
     {
+        var started = CallTrace.Begin();
+        try
+        {
+            return Traced(arguments, started, RunProcess(workingDirectory, arguments, stdin, cancellationToken));
+        }
+        catch (Exception e) when (TraceFailure(arguments, started, e))
+        {
+            throw; // not reached: the filter only traces
+        }
+    }
+
+    private GitResult RunProcess(string? workingDirectory, IReadOnlyList<string> arguments, byte[]? stdin, CancellationToken cancellationToken)
+    {
         cancellationToken.ThrowIfCancellationRequested();
         using var process = Start(workingDirectory, arguments);
         using var deadline = cancellationToken.Register(() => Kill(process));
@@ -92,6 +106,20 @@ public sealed class GitProcess
     public async Task<GitResult> RunAsync(string? workingDirectory, IReadOnlyList<string> arguments, byte[]? stdin = null,
         CancellationToken cancellationToken = default)
     {
+        var started = CallTrace.Begin();
+        try
+        {
+            return Traced(arguments, started, await RunProcessAsync(workingDirectory, arguments, stdin, cancellationToken).ConfigureAwait(false));
+        }
+        catch (Exception e) when (TraceFailure(arguments, started, e))
+        {
+            throw; // not reached: the filter only traces
+        }
+    }
+
+    private async Task<GitResult> RunProcessAsync(string? workingDirectory, IReadOnlyList<string> arguments, byte[]? stdin,
+        CancellationToken cancellationToken)
+    {
         cancellationToken.ThrowIfCancellationRequested();
         using var process = Start(workingDirectory, arguments);
         using var pipes = new CancellationTokenSource();
@@ -121,6 +149,31 @@ public sealed class GitProcess
             throw TimedOut(arguments, cancellationToken);
         }
         return Finish(process, arguments, stdout, stderr, cancellationToken);
+    }
+
+    /// <summary>The longest command line a trace line shows; past it, "...".</summary>
+    private const int MaxTracedCommand = 300;
+
+    private static GitResult Traced(IReadOnlyList<string> arguments, long started, GitResult result)
+    {
+        if (started != 0) CallTrace.End(TracedCommand(arguments), started, $"exit {result.ExitCode}");
+        return result;
+    }
+
+    /// <summary>Traces a git that ended without an exit code; always false, so the exception goes on unchanged.</summary>
+    private static bool TraceFailure(IReadOnlyList<string> arguments, long started, Exception e)
+    {
+        if (started != 0)
+            CallTrace.End(TracedCommand(arguments), started, e is OperationCanceledException ? "timed out" : $"failed: {(e is GitCommandException ? e.Message : e.GetType().Name)}");
+        return false;
+    }
+
+    /// <summary>"git ls-remote https://host/repo.git": URLs without their credentials, a header setting without its value.</summary>
+    internal static string TracedCommand(IReadOnlyList<string> arguments)
+    {
+        var shown = arguments.Select(a => a.Contains("extraheader", StringComparison.OrdinalIgnoreCase) ? a[..(a.IndexOf('=') is var eq and >= 0 ? eq + 1 : a.Length)] + "<redacted>" : a);
+        var command = SecretRedactor.RedactUrls("git " + string.Join(' ', shown));
+        return command.Length <= MaxTracedCommand ? command : command[..MaxTracedCommand] + "...";
     }
 
     // At most what any pipe buffer holds (Windows: 4 KiB), so writing it whole can never wait for git.

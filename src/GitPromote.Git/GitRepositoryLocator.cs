@@ -104,18 +104,19 @@ public static class GitRepositoryLocator
                 return new(GitBackend.Cli, $"{variable} is set (objects outside the repository that libgit2 does not see)");
         }
 
-        var config = RepositoryConfigFile.Read(location.ConfigPath);
-        foreach (var (section, subsection, name, value) in config.Entries)
+        foreach (var entry in GitConfig.FromFile(location.ConfigPath).Entries)
         {
-            if (section == "extensions" && subsection is null)
+            var (key, value) = (entry.Key, entry.Value);
+            if (key.StartsWith("extensions.", StringComparison.Ordinal) && key.IndexOf('.', "extensions.".Length) < 0)
             {
+                var name = key["extensions.".Length..];
                 switch (name)
                 {
                     case "objectformat" when !string.Equals(value, "sha1", StringComparison.OrdinalIgnoreCase):
                         return new(GitBackend.Cli, $"extensions.objectFormat = {value}");
                     case "partialclone":
                         return new(GitBackend.Cli, "partial clone (extensions.partialClone)");
-                    case "preciousobjects" when RepositoryConfigFile.IsTrue(value ?? "true"):
+                    case "preciousobjects" when GitConfig.IsTrue(value ?? "true"):
                         return new(GitBackend.Cli, "extensions.preciousObjects");
                     case "objectformat" or "noop" or "worktreeconfig" or "preciousobjects":
                         break;
@@ -123,8 +124,9 @@ public static class GitRepositoryLocator
                         return new(GitBackend.Cli, $"extensions.{name} (not known to libgit2)");
                 }
             }
-            if (section == "remote" && name == "promisor" && RepositoryConfigFile.IsTrue(value ?? "true"))
-                return new(GitBackend.Cli, $"partial clone (remote.{subsection}.promisor)");
+            if (key.StartsWith("remote.", StringComparison.Ordinal) && key.EndsWith(".promisor", StringComparison.Ordinal)
+                && key.Length > "remote..promisor".Length && GitConfig.IsTrue(value ?? "true"))
+                return new(GitBackend.Cli, $"partial clone ({key})");
         }
         return new(GitBackend.LibGit2, "default");
     }
@@ -150,11 +152,11 @@ public static class GitRepositoryLocator
         {
             return new GitLocation(gitDir, commonDir, Parent(Trim(Path.GetFullPath(dotGitFile, gitDir))));
         }
-        var config = RepositoryConfigFile.Read(Path.Combine(commonDir, "config"));
-        if (config.Get("core", null, "worktree") is { Length: > 0 } coreWorkTree)
+        var config = GitConfig.FromFile(Path.Combine(commonDir, "config"));
+        if (config.Get("core.worktree") is { Length: > 0 } coreWorkTree)
             return new GitLocation(gitDir, commonDir, Trim(Path.GetFullPath(coreWorkTree, gitDir)));
-        var bare = config.Get("core", null, "bare");
-        if (RepositoryConfigFile.IsTrue(bare)) return new GitLocation(gitDir, commonDir, null);
+        var bare = config.Get("core.bare");
+        if (GitConfig.IsTrue(bare)) return new GitLocation(gitDir, commonDir, null);
         if (string.Equals(Path.GetFileName(gitDir), ".git", StringComparison.Ordinal))
             return new GitLocation(gitDir, commonDir, Parent(gitDir));
         // GIT_DIR without GIT_WORK_TREE in a non-bare repository: git takes the current directory as the work tree.

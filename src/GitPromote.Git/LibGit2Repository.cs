@@ -17,7 +17,7 @@ public sealed class LibGit2Repository : IGitRepository
 {
     private readonly Repository _repo;
     private readonly GitProcess _git;
-    private GitConfigSnapshot? _config;
+    private GitConfig? _config;
 
     public LibGit2Repository(GitLocation location, GitProcess? git = null)
     {
@@ -86,7 +86,7 @@ public sealed class LibGit2Repository : IGitRepository
 
     public IReadOnlyList<GitRemote> Remotes => Config.Remotes();
 
-    private GitConfigSnapshot Config => _config ??= GitConfigSnapshot.Load(_git, GitDir, TimeSpan.FromSeconds(60));
+    private GitConfig Config => _config ??= GitConfig.Read(GitDir, _git, TimeSpan.FromSeconds(60));
 
     public string? ReadFileAt(string revision, string path, long maxBytes = TreeFiles.DefaultMaxBytes)
     {

@@ -30,7 +30,7 @@ public sealed class BoundedHttpClientFactory(long maxResponseBytes = BoundedHttp
             ConnectTimeout = clientConfig.Timeout ?? TimeSpan.FromSeconds(5),
             PooledConnectionLifetime = TimeSpan.FromMinutes(1),
         };
-        return new HttpClient(new BoundedResponseHandler(maxResponseBytes, inner), disposeHandler: transport is null)
+        return new HttpClient(new AwsCallTrace(new BoundedResponseHandler(maxResponseBytes, inner)), disposeHandler: transport is null)
         {
             Timeout = clientConfig.Timeout ?? TimeSpan.FromSeconds(100),
             MaxResponseContentBufferSize = maxResponseBytes,

@@ -45,7 +45,7 @@ public sealed class CodePipelineClient : ICodePipelineClient
             PooledConnectionLifetime = TimeSpan.FromMinutes(1),
         };
         var signer = new SigV4SigningHandler(credentials, RegionEndpoint.GetBySystemName(region), SigningService, transport);
-        _http = new HttpClient(signer) { Timeout = Timeout.InfiniteTimeSpan };
+        _http = new HttpClient(new AwsCallTrace(signer)) { Timeout = Timeout.InfiniteTimeSpan };
         _endpoint = endpoint;
         _attemptTimeout = attemptTimeout;
     }

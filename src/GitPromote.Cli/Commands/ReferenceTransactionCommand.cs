@@ -1,4 +1,5 @@
 using GitPromote.Cli.Infrastructure;
+using GitPromote.Cli.Server;
 using GitPromote.Core.Evidence;
 using GitPromote.Core.Push;
 using GitPromote.Git;
@@ -41,7 +42,7 @@ public static class ReferenceTransactionCommand
             switch (state)
             {
                 case "prepared":
-                    var environment = (git.Run(gitDir, ["--git-dir=" + gitDir, "config", "--get", "promote.environment"]).StdoutText.Trim()) is { Length: > 0 } env ? env : "this environment";
+                    var environment = GitConfig.Read(gitDir, git, TimeSpan.FromSeconds(60)).Last(ServerSettings.EnvironmentKey)?.Value?.Trim() is { Length: > 0 } env ? env : "this environment";
                     var store = new LocalRecordStore(new GitLocation(gitDir, gitDir, null), environment, git.With(new Dictionary<string, string?> { [PendingRecords.InternalVariable] = "1" }));
                     foreach (var p in mine.Where(p => p.Body.Written is null))
                     {

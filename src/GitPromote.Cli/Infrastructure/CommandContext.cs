@@ -28,6 +28,9 @@ public sealed record CommandContext(IConsole Console, IProcessEnvironment Enviro
     public bool Verbose { get; init; }
 
     public bool DebugEnabled => Verbose || Environment.Get("PROMOTE_DEBUG") is "1" or "true";
+
+    /// <summary>PROMOTE_TRACE: a line on stderr per git process and AWS call, timed (<see cref="Core.Diagnostics.CallTrace"/>).</summary>
+    public bool TraceEnabled => Environment.Get(Core.Diagnostics.CallTrace.Variable) is "1" or "true";
 }
 
 internal sealed class SystemConsole : IConsole

@@ -5,7 +5,10 @@ namespace GitPromote.Cli.Install;
 
 public enum ConfigScope { Local, Global, System }
 
-/// <summary>Reads and writes git config through the git CLI, so includes and scopes behave exactly as git's own.</summary>
+/// <summary>
+/// Writes git config at one level through the git CLI, so includes and scopes behave exactly as git's own; reads that
+/// level through <see cref="GitConfig"/> (its own file, includes not followed, as <c>git config --local --get</c>).
+/// </summary>
 public sealed class GitConfigEditor(string workingDirectory, ConfigScope scope)
 {
     private string ScopeFlag => scope switch
@@ -15,11 +18,8 @@ public sealed class GitConfigEditor(string workingDirectory, ConfigScope scope)
         _ => "--local",
     };
 
-    public string? Get(string key)
-    {
-        var r = Run(["config", ScopeFlag, "--get", key]);
-        return r.ExitCode == 0 ? r.StdoutText.TrimEnd('\n', '\r') : null;
-    }
+    public string? Get(string key) =>
+        GitConfig.FromGit(GitProcess.Default, workingDirectory, [], [ScopeFlag], Deadline).Last(key) is { } entry ? entry.Value ?? "" : null;
 
     public void Set(string key, string value) => Check(Run(["config", ScopeFlag, key, value]), $"set {key}");
 
@@ -30,9 +30,11 @@ public sealed class GitConfigEditor(string workingDirectory, ConfigScope scope)
         if (r.ExitCode is not (0 or 5)) Check(r, $"unset {key}");
     }
 
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
+
     private GitResult Run(IReadOnlyList<string> args)
     {
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        using var deadline = new CancellationTokenSource(Deadline);
         return GitProcess.Default.Run(workingDirectory, args, null, deadline.Token);
     }
 

@@ -168,12 +168,14 @@ public sealed class HookWiring
         return chained;
     }
 
+    private static readonly string[] SettingKeys = ["core.hookspath", "promote.chainhookspath", "promote.previoushookspath", "promote.installedhookspath"];
+
     /// <summary>
-    /// The wiring a hook needs to chain, from git's config files when that is certain (<see cref="HookSettingsFiles"/>),
+    /// The wiring a hook needs to chain, from git's config files when that is certain (<see cref="GitConfig.FromFiles"/>),
     /// else from <c>git config</c> as <see cref="Read"/> does: the same answer, without a process on an unguarded push.
     /// </summary>
     public static HookWiring ReadForHook(GitLocation repository, Func<string, string?> environment) =>
-        HookSettingsFiles.TryRead(repository, environment) is { } settings
+        GitConfig.FromFiles(repository.CommonDir, environment) is { } files && HookSettings(files) is { } settings
             ? new HookWiring(settings, repository, environment("HOME") ?? environment("USERPROFILE"))
             : Read(repository, environment);
 
@@ -181,30 +183,28 @@ public sealed class HookWiring
     public static HookWiring Read(GitLocation? repository, Func<string, string?> environment, string? workingDirectory = null)
     {
         var dir = repository is null ? workingDirectory ?? Path.GetTempPath() : repository.WorkTree ?? repository.GitDir;
-        string[] args = ["config", "-z", "--show-scope", "--show-origin", "--get-regexp", @"^(core\.hookspath|promote\.(chain|previous|installed)hookspath)$"];
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        var result = GitProcess.Default.Run(dir, args, null, deadline.Token);
-        // 1: no such key, which is an answer.
-        var settings = result.ExitCode == 0 ? Parse(result.StdoutText) : [];
+        var settings = HookSettings(GitConfig.FromGit(GitProcess.Default, dir, [], [], TimeSpan.FromSeconds(10))) ?? [];
         // Outside a repository only the levels every clone shares count (the directory may still be inside some clone).
         if (repository is null) settings = settings.Where(s => s.Scope is "system" or "global" or "command").ToList();
         return new HookWiring(settings, repository, environment("HOME") ?? environment("USERPROFILE"));
     }
 
-    /// <summary>Parses <c>git config -z --show-scope --show-origin --get-regexp</c>: scope NUL origin NUL key LF value NUL.</summary>
-    internal static IReadOnlyList<ConfigValue> Parse(string output)
+    /// <summary>The hook settings among <paramref name="config"/>'s entries; null when one is a bare key (git's reading of it is not a path).</summary>
+    internal static IReadOnlyList<ConfigValue>? HookSettings(GitConfig config)
     {
-        var parts = output.Split('\0');
-        var values = new List<ConfigValue>();
-        for (var i = 0; i + 2 < parts.Length; i += 3)
+        var settings = new List<ConfigValue>();
+        foreach (var e in config.Entries)
         {
-            var keyValue = parts[i + 2];
-            var newline = keyValue.IndexOf('\n');
-            var key = newline < 0 ? keyValue : keyValue[..newline];
-            var value = newline < 0 ? "" : keyValue[(newline + 1)..];
-            values.Add(new ConfigValue(key, value, parts[i], parts[i + 1]));
+            if (!SettingKeys.Contains(e.Key)) continue;
+            if (e.Value is null)
+            {
+                if (config.ReadFromFiles) return null;
+                settings.Add(new ConfigValue(e.Key, "", e.Scope, e.Origin));
+                continue;
+            }
+            settings.Add(new ConfigValue(e.Key, e.Value, e.Scope, e.Origin));
         }
-        return values;
+        return settings;
     }
 
     /// <summary>A hooks path as git resolves it when running hooks; null when relative and there is no repository.</summary>

@@ -152,12 +152,8 @@ public static class ServerInstall
     }
 
     /// <summary>A key's value from every config level, as git itself will see it when it runs the hooks.</summary>
-    private static string? EffectiveConfig(string gitDir, string key)
-    {
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        var r = GitProcess.Default.Run(gitDir, ["--git-dir=" + gitDir, "config", "--get", key], null, deadline.Token);
-        return r.ExitCode == 0 && r.StdoutText.Trim() is { Length: > 0 } v ? v : null;
-    }
+    private static string? EffectiveConfig(string gitDir, string key) =>
+        GitConfig.FromGit(GitProcess.Default, gitDir, ["--git-dir=" + gitDir], [], TimeSpan.FromSeconds(30)).Last(key)?.Value?.Trim() is { Length: > 0 } v ? v : null;
 
     private static string ReadShim(string? hooksDirOverride)
     {

@@ -55,12 +55,9 @@ public sealed record ServerSettings(string? Environment, string? PolicyFile, Tim
     }
 
     /// <summary>Every value of a multi-valued key, from every config level git reads.</summary>
-    private static IReadOnlyList<string> ReadAll(string gitDir, string key)
-    {
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        var r = GitProcess.Default.Run(gitDir, ["--git-dir=" + gitDir, "config", "--get-all", key], null, deadline.Token);
-        return r.ExitCode == 0 ? r.StdoutText.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) : [];
-    }
+    private static IReadOnlyList<string> ReadAll(string gitDir, string key) =>
+        GitConfig.Read(gitDir, GitProcess.Default, TimeSpan.FromSeconds(30)).All(key)
+            .SelectMany(v => v.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList();
 
     /// <summary>
     /// The check's budget on the server: the admin's <c>promote.timeout</c> when set (the server's limit is theirs);
