@@ -1,3 +1,5 @@
+using GitPromote.Core;
+
 namespace GitPromote.Git;
 
 /// <summary>One setting as git's config files hold it: <c>section[.subsection].name</c> (section and name lower-cased), its scope and file.</summary>
@@ -17,10 +19,10 @@ public static class GitConfigFiles
     private static readonly string[] UsrPrefixGitDirs = ["/usr/bin", "/bin", "/usr/lib/git-core", "/usr/libexec/git-core"];
 
     /// <summary>Every entry in git's order (system, global, local: the last value wins), or null when only git can tell.</summary>
-    public static IReadOnlyList<ConfigFileEntry>? TryRead(string commonDir, Func<string, string?> environment)
+    public static IReadOnlyList<ConfigFileEntry>? TryRead(string commonDir, IProcessEnvironment environment)
     {
         if (!OperatingSystem.IsLinux()) return null;
-        string? Env(string name) => environment(name) is { Length: > 0 } v ? v : null;
+        string? Env(string name) => environment.Get(name) is { Length: > 0 } v ? v : null;
         if (Env("GIT_CONFIG_PARAMETERS") is not null || Env("GIT_CONFIG_COUNT") is not null) return null;
 
         var files = new List<(string Scope, string Path)>();

@@ -1,3 +1,5 @@
+using GitPromote.Core;
+
 namespace GitPromote.Git;
 
 /// <summary>
@@ -28,8 +30,7 @@ internal sealed class GitConfigSnapshot
     public static GitConfigSnapshot Load(GitProcess git, string gitDir, TimeSpan timeout)
     {
         // The same answer without a process where git's files say it all (most clones): a hook's remotes cost nothing.
-        var environment = (string name) => git.Environment.TryGetValue(name, out var v) ? v : System.Environment.GetEnvironmentVariable(name);
-        if (GitConfigFiles.TryRead(GitConfigFiles.CommonDir(gitDir), environment) is { } files)
+        if (GitConfigFiles.TryRead(GitConfigFiles.CommonDir(gitDir), new GitChildEnvironment(git)) is { } files)
             return new GitConfigSnapshot(files.Select(e => new KeyValuePair<string, string?>(e.Key, e.Value)).ToList());
         using var deadline = new CancellationTokenSource(timeout);
         var result = git.Run(gitDir, ["--git-dir=" + gitDir, "config", "--list", "-z"], null, deadline.Token);
@@ -128,5 +129,13 @@ internal sealed class GitConfigSnapshot
         var name = key[(last + 1)..].ToLowerInvariant();
         var sub = first == last ? null : key[(first + 1)..last];
         return (section, sub, name);
+    }
+
+    /// <summary>The environment a git child of <paramref name="git"/> sees: its own variables over this process's.</summary>
+    private sealed class GitChildEnvironment(GitProcess git) : IProcessEnvironment
+    {
+        public string? Get(string name) => git.Environment.TryGetValue(name, out var v) ? v : SystemEnvironment.Instance.Get(name);
+
+        public string CurrentDirectory => SystemEnvironment.Instance.CurrentDirectory;
     }
 }

@@ -32,7 +32,7 @@ public sealed class CredentialTests : IDisposable
             ("AWS_ENDPOINT_URL_STS", SharedMoto.Server.Endpoint.ToString()),
             ("AWS_ENDPOINT_URL_SSM", SharedMoto.Server.Endpoint.ToString())));
         foreach (var (k, v) in variables) all[k] = v;
-        return (new AwsEvidenceProvider(Policies.Policy("orders", TimeSpan.FromSeconds(5), stg), new DictionaryEnvironmentVariables(all)), stg);
+        return (new AwsEvidenceProvider(Policies.Policy("orders", TimeSpan.FromSeconds(5), stg), new FakeEnvironment(all)), stg);
     }
 
     private async Task<IReadOnlyList<GreenFact>> ReadPipeline(AwsAccess access, params (string, string?)[] variables)

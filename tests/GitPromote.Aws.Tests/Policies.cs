@@ -20,12 +20,12 @@ internal static class Policies
             OnErrorMode.Block, timeout ?? TimeSpan.FromSeconds(10));
 
     /// <summary>Test keys in the environment, region, and the given endpoint overrides, pointed at the process's sandbox.</summary>
-    public static DictionaryEnvironmentVariables Variables(params (string Key, string? Value)[] extra)
+    public static FakeEnvironment Variables(params (string Key, string? Value)[] extra)
     {
         var values = AwsSandbox.UseForThisProcess().EnvironmentFor(
             ("AWS_ACCESS_KEY_ID", AwsSandbox.TestKeyId), ("AWS_SECRET_ACCESS_KEY", AwsSandbox.TestSecret));
         foreach (var (key, value) in extra) values[key] = value;
-        return new DictionaryEnvironmentVariables(values);
+        return new FakeEnvironment(values);
     }
 
     public static string Sha(int i) => Convert.ToHexStringLower(System.Security.Cryptography.SHA1.HashData(BitConverter.GetBytes(i * 7919 + Guid.NewGuid().GetHashCode())));

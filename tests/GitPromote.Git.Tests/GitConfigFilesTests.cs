@@ -1,10 +1,11 @@
 using GitPromote.Git.Tests.Support;
+using GitPromote.TestSupport;
 
 namespace GitPromote.Git.Tests;
 
 public sealed class GitConfigFilesTests
 {
-    private static string? Env(string name) => Environment.GetEnvironmentVariable(name);
+    private static FakeEnvironment Env => FakeEnvironment.FromProcess();
 
     /// <summary>What git itself lists, in order, as (key, value); a bare key has no value.</summary>
     private static List<(string, string?)> GitsOwnList(string repo) =>
@@ -55,7 +56,7 @@ public sealed class GitConfigFilesTests
         using var dir = new TempDirectory();
         GitCli.Run(dir.Path, "init", "-q", "repo");
 
-        Assert.Null(GitConfigFiles.TryRead(dir.Combine("repo", ".git"), name => name == variable ? value : Env(name)));
+        Assert.Null(GitConfigFiles.TryRead(dir.Combine("repo", ".git"), Env.With(variable, value)));
     }
 
     [Fact]

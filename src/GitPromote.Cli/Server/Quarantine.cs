@@ -1,3 +1,4 @@
+using GitPromote.Core;
 using GitPromote.Cli.Infrastructure;
 using GitPromote.Git;
 

@@ -1,3 +1,4 @@
+using GitPromote.Core;
 using GitPromote.Git;
 
 namespace GitPromote.Cli.Services;
@@ -10,7 +11,7 @@ internal static class HookSettingsFiles
 {
     private static readonly string[] Keys = ["core.hookspath", "promote.chainhookspath", "promote.previoushookspath", "promote.installedhookspath"];
 
-    public static IReadOnlyList<ConfigValue>? TryRead(GitLocation repository, Func<string, string?> environment)
+    public static IReadOnlyList<ConfigValue>? TryRead(GitLocation repository, IProcessEnvironment environment)
     {
         if (GitConfigFiles.TryRead(repository.CommonDir, environment) is not { } entries) return null;
         var settings = new List<ConfigValue>();
