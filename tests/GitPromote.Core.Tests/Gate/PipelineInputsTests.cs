@@ -1,7 +1,6 @@
 using GitPromote.Core.Gate;
-using GitPromote.Core.Tests.Support;
-using static GitPromote.Core.Tests.Support.TestPolicies;
 using GitPromote.TestSupport;
+using static GitPromote.TestSupport.TestPolicies;
 
 namespace GitPromote.Core.Tests.Gate;
 

@@ -3,7 +3,7 @@ using GitPromote.Core.Evidence;
 using GitPromote.Core.Policy;
 using GitPromote.Core.Push;
 
-namespace GitPromote.Core.Tests.Support;
+namespace GitPromote.TestSupport;
 
 /// <summary>
 /// What every store would say, and a caller that asks it exactly the engine's questions (plan, then follow-up) and

@@ -2,7 +2,7 @@ using System.Text.RegularExpressions;
 using GitPromote.Core.Evidence;
 using GitPromote.Core.Policy;
 
-namespace GitPromote.Core.Tests.Support;
+namespace GitPromote.TestSupport;
 
 /// <summary>The three-environment policy of DESIGN.md §3, built directly so each test can turn one knob.</summary>
 public static class TestPolicies
