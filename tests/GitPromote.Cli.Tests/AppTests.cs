@@ -24,16 +24,7 @@ public sealed class AppTests : IDisposable
 
     private static readonly string Head = Ids.Sha1('a');
 
-    private const string Policy = """
-        version: 1
-        name: orders
-        branches: [main]
-        environments:
-          - name: dev
-            remotes: [dev]
-          - name: stg
-            remotes: [stg]
-        """;
+    private static readonly string Policy = PolicyYaml.DevThenStg("main");
 
     [Fact]
     public async Task No_command_prints_the_help_and_exits_with_the_usage_code()

@@ -14,17 +14,6 @@ public sealed class ServerPolicySourceTests : IDisposable
     private static readonly string Tip = Ids.Sha1('a');
     private static readonly string OtherTip = Ids.Sha1('b');
 
-    private static string PolicyText(params string[] branches) => $$"""
-        version: 1
-        name: orders
-        branches: [{{string.Join(", ", branches)}}]
-        environments:
-          - name: dev
-            remotes: [dev]
-          - name: stg
-            remotes: [stg]
-        """;
-
     private readonly TempFolder _dir = new();
 
     public void Dispose() => _dir.Dispose();
@@ -40,7 +29,7 @@ public sealed class ServerPolicySourceTests : IDisposable
     [Fact]
     public void The_policy_on_the_pinned_branch_is_trusted_when_it_guards_that_branch()
     {
-        var repo = BareWithHead(Guarding).Branch(Guarding, Tip, (".promote.yml", PolicyText("main")));
+        var repo = BareWithHead(Guarding).Branch(Guarding, Tip, (".promote.yml", PolicyYaml.DevThenStg("main")));
 
         var trusted = ServerPolicySource.Load(repo, PinnedTo(Guarding), "orders");
 
@@ -51,7 +40,7 @@ public sealed class ServerPolicySourceTests : IDisposable
     [Fact]
     public void A_missing_pinned_branch_refuses_every_push_and_never_falls_back_to_the_branch_HEAD_names()
     {
-        var repo = BareWithHead("refs/heads/main").Branch("refs/heads/main", OtherTip, (".promote.yml", PolicyText("main")));
+        var repo = BareWithHead("refs/heads/main").Branch("refs/heads/main", OtherTip, (".promote.yml", PolicyYaml.DevThenStg("main")));
 
         var trusted = ServerPolicySource.Load(repo, PinnedTo("refs/heads/policy"), "orders");
 
@@ -74,7 +63,7 @@ public sealed class ServerPolicySourceTests : IDisposable
     [Fact]
     public void A_policy_on_a_branch_it_does_not_guard_is_not_trusted_since_any_push_could_rewrite_it()
     {
-        var repo = BareWithHead(Guarding).Branch("refs/heads/policy", Tip, (".promote.yml", PolicyText("main")));
+        var repo = BareWithHead(Guarding).Branch("refs/heads/policy", Tip, (".promote.yml", PolicyYaml.DevThenStg("main")));
 
         var trusted = ServerPolicySource.Load(repo, PinnedTo("refs/heads/policy"), "orders");
 
@@ -86,7 +75,7 @@ public sealed class ServerPolicySourceTests : IDisposable
     public void Without_a_pin_a_detached_HEAD_is_no_policy()
     {
         File.WriteAllText(_dir.Combine("HEAD"), Tip + "\n");
-        var repo = new FakeRepository(_dir.Path).Branch(Guarding, Tip, (".promote.yml", PolicyText("main")));
+        var repo = new FakeRepository(_dir.Path).Branch(Guarding, Tip, (".promote.yml", PolicyYaml.DevThenStg("main")));
 
         var trusted = ServerPolicySource.Load(repo, new ServerSettings("stg", null, null), "orders");
 
@@ -97,7 +86,7 @@ public sealed class ServerPolicySourceTests : IDisposable
     [Fact]
     public void A_HEAD_naming_a_ref_outside_the_branches_is_not_followed()
     {
-        var repo = BareWithHead("refs/promote/green/x").Branch("refs/promote/green/x", Tip, (".promote.yml", PolicyText("main")));
+        var repo = BareWithHead("refs/promote/green/x").Branch("refs/promote/green/x", Tip, (".promote.yml", PolicyYaml.DevThenStg("main")));
 
         var trusted = ServerPolicySource.Load(repo, new ServerSettings("stg", null, null), "orders");
 
@@ -130,7 +119,7 @@ public sealed class ServerPolicySourceTests : IDisposable
     public void An_oversized_policy_file_is_refused_unread()
     {
         var path = _dir.Combine("orders.yml");
-        File.WriteAllText(path, PolicyText("main") + new string('#', 2 << 20));
+        File.WriteAllText(path, PolicyYaml.DevThenStg("main") + new string('#', 2 << 20));
 
         var trusted = ServerPolicySource.Load(new FakeRepository(_dir.Path), new ServerSettings("stg", path, null), "orders");
 
