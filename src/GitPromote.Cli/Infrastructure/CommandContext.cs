@@ -53,7 +53,7 @@ public sealed record CommandContext(IConsole Console, IProcessEnvironment Enviro
     public static CommandContext System()
     {
         var environment = SystemEnvironment.Instance;
-        return new CommandContext(new SystemConsole(), environment, new SystemClock(), new SystemGit(environment), new SystemFileSystem());
+        return new CommandContext(new SystemConsole(environment), environment, new SystemClock(), new SystemGit(environment), new SystemFileSystem());
     }
 
     public bool Verbose { get; init; }
@@ -61,10 +61,9 @@ public sealed record CommandContext(IConsole Console, IProcessEnvironment Enviro
     public bool DebugEnabled => Verbose || Environment.Get("PROMOTE_DEBUG") is "1" or "true";
 }
 
-internal sealed class SystemConsole : IConsole
+internal sealed class SystemConsole(IProcessEnvironment environment) : IConsole
 {
-    private readonly bool _noColor = !string.IsNullOrEmpty(System.Environment.GetEnvironmentVariable("NO_COLOR"))
-        || System.Environment.GetEnvironmentVariable("TERM") == "dumb";
+    private readonly bool _noColor = !string.IsNullOrEmpty(environment.Get("NO_COLOR")) || environment.Get("TERM") == "dumb";
 
     public TextWriter Out { get; } = System.Console.Out;
     public TextWriter Error { get; } = System.Console.Error;
@@ -85,7 +84,6 @@ internal sealed class SystemGit(IProcessEnvironment environment) : IGit
 
     public IGitRepository Open(GitLocation location) => GitRepositoryLocator.Open(location, environment);
 }
-
 
 internal sealed class SystemFileSystem : IFileSystem
 {

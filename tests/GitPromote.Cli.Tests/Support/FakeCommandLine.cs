@@ -12,10 +12,12 @@ internal sealed class FakeCommandLine
 
     public IProcessEnvironment Environment { get; init; } = FakeEnvironment.Empty;
 
+    public IFileSystem Files { get; init; } = new SystemFileSystem();
+
     public async Task<(int Exit, string Out, string Error)> RunAsync(params string[] args)
     {
         var console = new RecordingConsole();
-        var context = new CommandContext(console, Environment, new FixedClock(), Git, new SystemFileSystem());
+        var context = new CommandContext(console, Environment, new FixedClock(), Git, Files);
         var exit = await App.RunAsync(args, context).WaitAsync(TimeSpan.FromSeconds(60));
         return (exit, console.Out.ToString()!, console.Error.ToString()!);
     }
