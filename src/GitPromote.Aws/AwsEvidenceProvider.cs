@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using GitPromote.Core;
 using GitPromote.Aws.Access;
 using GitPromote.Aws.CodePipeline;
 using GitPromote.Aws.Ssm;
@@ -15,14 +16,14 @@ namespace GitPromote.Aws;
 public sealed class AwsEvidenceProvider : IEvidenceProvider
 {
     private readonly PromotionPolicy _policy;
-    private readonly IEnvironmentVariables _variables;
+    private readonly IProcessEnvironment _variables;
     private readonly ConcurrentDictionary<string, AwsEnvironmentAccess> _access = new(StringComparer.Ordinal);
 
-    /// <param name="variables">Where AWS_* variables are read; the process environment when null.</param>
-    public AwsEvidenceProvider(PromotionPolicy policy, IEnvironmentVariables? variables = null)
+    /// <param name="variables">Where AWS_* variables are read (empty ones count as unset).</param>
+    public AwsEvidenceProvider(PromotionPolicy policy, IProcessEnvironment variables)
     {
         _policy = policy;
-        _variables = variables ?? ProcessEnvironmentVariables.Instance;
+        _variables = variables;
     }
 
     /// <summary>True for the sources this provider reads: <see cref="SsmEvidence"/> and <see cref="CodePipelineEvidence"/>.</summary>

@@ -4,6 +4,7 @@ using Amazon.RuntimeDependencies;
 using Amazon.SecurityToken;
 using Amazon.SSO;
 using Amazon.SSOOIDC;
+using GitPromote.Core;
 using GitPromote.Aws.Access;
 
 namespace GitPromote.Aws;
@@ -18,11 +19,11 @@ public static class AwsRuntimeSetup
     private static readonly RegionEndpoint FallbackRegion = RegionEndpoint.USEast1;
     private static int _registered;
 
-    /// <param name="variables">Where endpoint overrides are read from; the process environment when null.</param>
-    public static void Register(IEnvironmentVariables? variables = null)
+    /// <param name="variables">Where endpoint overrides are read from (empty variables count as unset).</param>
+    public static void Register(IProcessEnvironment variables)
     {
         if (Interlocked.Exchange(ref _registered, 1) == 1) return;
-        var env = variables ?? ProcessEnvironmentVariables.Instance;
+        var env = variables;
         var registry = GlobalRuntimeDependencyRegistry.Instance;
 
         registry.RegisterSecurityTokenServiceClient(context =>
@@ -36,7 +37,7 @@ public static class AwsRuntimeSetup
                 Configure(new AmazonSSOOIDCConfig(), context.SSOOIDCClientContextData?.Region, env, AwsEndpoints.SsoOidc)));
     }
 
-    private static T Configure<T>(T config, RegionEndpoint? region, IEnvironmentVariables env, string serviceId) where T : ClientConfig
+    private static T Configure<T>(T config, RegionEndpoint? region, IProcessEnvironment env, string serviceId) where T : ClientConfig
     {
         var resolved = region ?? FallbackRegion;
         config.RegionEndpoint = resolved;

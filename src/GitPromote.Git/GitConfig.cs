@@ -1,3 +1,5 @@
+using GitPromote.Core;
+
 namespace GitPromote.Git;
 
 /// <summary>The config levels git reads, lowest precedence first (<c>git config --show-scope</c> names them).</summary>
@@ -60,8 +62,7 @@ public sealed class GitConfig
     public static GitConfig Read(string gitDir, GitProcess git, TimeSpan timeout)
     {
         // The environment git would run with: the process's, with git's own overrides on top.
-        var environment = (string name) => git.Environment.TryGetValue(name, out var v) ? v : System.Environment.GetEnvironmentVariable(name);
-        return FromFiles(gitDir, environment) ?? FromGit(git, gitDir, ["--git-dir=" + gitDir], [], timeout);
+        return FromFiles(gitDir, new GitProcessEnvironment(git)) ?? FromGit(git, gitDir, ["--git-dir=" + gitDir], [], timeout);
     }
 
     /// <summary>
@@ -97,10 +98,10 @@ public sealed class GitConfig
     /// quoted value, no <c>-c</c>/GIT_CONFIG_COUNT settings or per-worktree config are in play, and the system file's
     /// location is known (git from a /usr prefix reads /etc/gitconfig; GIT_CONFIG_SYSTEM or GIT_CONFIG_NOSYSTEM say otherwise).
     /// </summary>
-    public static GitConfig? FromFiles(string gitDir, Func<string, string?> environment)
+    public static GitConfig? FromFiles(string gitDir, IProcessEnvironment environment)
     {
         if (!OperatingSystem.IsLinux()) return null;
-        string? Env(string name) => environment(name) is { Length: > 0 } v ? v : null;
+        string? Env(string name) => environment.NonEmpty(name);
         if (Env("GIT_CONFIG_PARAMETERS") is not null || Env("GIT_CONFIG_COUNT") is not null) return null;
 
         var files = new List<(ConfigLevel Level, string Path)>();
@@ -396,4 +397,12 @@ public sealed class GitConfig
         }
         return sb.ToString().Trim();
     }
+}
+
+/// <summary>The environment a <see cref="GitProcess"/> runs git with: the process's, with its own overrides on top.</summary>
+internal sealed class GitProcessEnvironment(GitProcess git) : IProcessEnvironment
+{
+    public string? Get(string name) => git.Environment.TryGetValue(name, out var v) ? v : Environment.GetEnvironmentVariable(name);
+
+    public string CurrentDirectory => Directory.GetCurrentDirectory();
 }

@@ -1,5 +1,7 @@
 using System.Runtime.CompilerServices;
 
+using GitPromote.Core;
+
 namespace GitPromote.Git;
 
 /// <summary>Where a repository lives: its git directory, the common directory (differs for linked worktrees), its work tree.</summary>
@@ -30,26 +32,26 @@ public static class GitRepositoryLocator
 
     private const int MaxGitFileBytes = 4096;
 
-    public static GitLocation? Locate(string startDirectory) => Locate(startDirectory, Environment.GetEnvironmentVariable);
+    public static GitLocation? Locate(string startDirectory) => Locate(startDirectory, SystemEnvironment.Instance);
 
     /// <summary>
     /// Discovers the repository as git does: <c>GIT_DIR</c> (and <c>GIT_WORK_TREE</c>) when set; otherwise walking up from
     /// <paramref name="startDirectory"/> for a <c>.git</c> directory, a <c>.git</c> file (<c>gitdir: ...</c>, worktrees and
     /// submodules) or a bare repository, stopping at <c>GIT_CEILING_DIRECTORIES</c>.
     /// </summary>
-    public static GitLocation? Locate(string startDirectory, Func<string, string?> environment)
+    public static GitLocation? Locate(string startDirectory, IProcessEnvironment environment)
     {
         var start = Path.GetFullPath(startDirectory);
-        var workTreeOverride = NonEmpty(environment("GIT_WORK_TREE")) is { } wt ? Path.GetFullPath(wt, start) : null;
+        var workTreeOverride = NonEmpty(environment.Get("GIT_WORK_TREE")) is { } wt ? Path.GetFullPath(wt, start) : null;
 
-        if (NonEmpty(environment("GIT_DIR")) is { } gitDirVariable)
+        if (NonEmpty(environment.Get("GIT_DIR")) is { } gitDirVariable)
         {
             var gitDir = Trim(Path.GetFullPath(gitDirVariable, start));
             if (!IsGitDirectory(gitDir)) return null;
             return Complete(gitDir, workTreeOverride, impliedWorkTree: null, fromEnvironment: true, start);
         }
 
-        var ceilings = Ceilings(environment("GIT_CEILING_DIRECTORIES"));
+        var ceilings = Ceilings(environment.Get("GIT_CEILING_DIRECTORIES"));
         for (var dir = Trim(start); dir is not null; dir = Parent(dir))
         {
             var dotGit = Path.Combine(dir, ".git");
@@ -67,13 +69,13 @@ public static class GitRepositoryLocator
     }
 
     /// <summary>Opens the repository around <paramref name="startDirectory"/> with the backend <see cref="ChooseBackend"/> picks.</summary>
-    public static IGitRepository Open(string startDirectory, Func<string, string?> environment, GitProcess? git = null)
+    public static IGitRepository Open(string startDirectory, IProcessEnvironment environment, GitProcess? git = null)
     {
         var location = Locate(startDirectory, environment) ?? throw new NotAGitRepositoryException(Path.GetFullPath(startDirectory));
         return Open(location, environment, git);
     }
 
-    public static IGitRepository Open(GitLocation location, Func<string, string?> environment, GitProcess? git = null)
+    public static IGitRepository Open(GitLocation location, IProcessEnvironment environment, GitProcess? git = null)
     {
         var choice = ChooseBackend(location, environment);
         if (choice.Backend == GitBackend.Cli) return new CliGitRepository(location, git);
@@ -93,14 +95,14 @@ public static class GitRepositoryLocator
     /// The git CLI where libgit2 cannot see or read the repository: SHA-256, partial clones, <c>preciousObjects</c> or any
     /// extension libgit2 lacks, and objects in a quarantine or alternate directory given by the environment. libgit2 otherwise.
     /// </summary>
-    public static BackendChoice ChooseBackend(GitLocation location, Func<string, string?> environment)
+    public static BackendChoice ChooseBackend(GitLocation location, IProcessEnvironment environment)
     {
         if (IsForced(environment, "cli")) return new(GitBackend.Cli, $"{BackendVariable}=cli");
         if (IsForced(environment, "libgit2")) return new(GitBackend.LibGit2, $"{BackendVariable}=libgit2");
 
         foreach (var variable in new[] { "GIT_QUARANTINE_PATH", "GIT_OBJECT_DIRECTORY", "GIT_ALTERNATE_OBJECT_DIRECTORIES" })
         {
-            if (NonEmpty(environment(variable)) is not null)
+            if (NonEmpty(environment.Get(variable)) is not null)
                 return new(GitBackend.Cli, $"{variable} is set (objects outside the repository that libgit2 does not see)");
         }
 
@@ -135,8 +137,8 @@ public static class GitRepositoryLocator
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static IGitRepository OpenLibGit2(GitLocation location, GitProcess? git) => new LibGit2Repository(location, git);
 
-    private static bool IsForced(Func<string, string?> environment, string backend) =>
-        string.Equals(NonEmpty(environment(BackendVariable))?.Trim(), backend, StringComparison.OrdinalIgnoreCase);
+    private static bool IsForced(IProcessEnvironment environment, string backend) =>
+        string.Equals(NonEmpty(environment.Get(BackendVariable))?.Trim(), backend, StringComparison.OrdinalIgnoreCase);
 
     private static GitLocation Complete(string gitDir, string? workTreeOverride, string? impliedWorkTree, bool fromEnvironment, string start)
     {

@@ -1,3 +1,5 @@
+using GitPromote.Core;
+
 namespace GitPromote.Git;
 
 /// <summary>
@@ -7,8 +9,8 @@ namespace GitPromote.Git;
 /// </summary>
 public sealed class Quarantine(string? path)
 {
-    public static Quarantine From(Func<string, string?> environment) =>
-        new(environment("GIT_QUARANTINE_PATH") is { Length: > 0 } p ? p : null);
+    public static Quarantine From(IProcessEnvironment environment) =>
+        new(environment.NonEmpty("GIT_QUARANTINE_PATH"));
 
     public string? Path { get; } = path;
 

@@ -10,20 +10,20 @@ namespace GitPromote.Aws.Tests;
 public sealed class CodePipelineEvidenceTests : IDisposable
 {
     private const string PipelineName = "orders-stg";
-    private readonly FakeCodePipeline _fake = new(Policies.Region);
+    private readonly FakeCodePipeline _fake = new(AwsTestValues.Region);
     private readonly DateTimeOffset _now = DateTimeOffset.UtcNow;
 
     public void Dispose() => _fake.Dispose();
 
     private IEvidenceReader Reader(string? stage = null, int maxExecutions = CodePipelineEvidence.DefaultMaxExecutions,
-        TimeSpan? timeout = null, string secret = FakeCodePipeline.SecretAccessKey, string region = Policies.Region)
+        TimeSpan? timeout = null, string secret = FakeCodePipeline.SecretAccessKey, string region = AwsTestValues.Region)
     {
         var source = new CodePipelineEvidence(PipelineName, stage, maxExecutions);
-        var stg = Policies.Environment("stg", new AwsAccess(region, null, null), source);
-        var variables = Policies.Variables(
+        var stg = TestPolicies.Environment("stg", new AwsAccess(region, null, null), source);
+        var variables = AwsTestValues.Variables(
             ("AWS_ACCESS_KEY_ID", FakeCodePipeline.AccessKeyId), ("AWS_SECRET_ACCESS_KEY", secret),
             ("AWS_ENDPOINT_URL_CODEPIPELINE", _fake.Endpoint.ToString()));
-        return new AwsEvidenceProvider(Policies.Policy("orders", timeout, stg), variables).OpenReader(stg, source);
+        return new AwsEvidenceProvider(TestPolicies.Policy("orders", timeout, stg), variables).OpenReader(stg, source);
     }
 
     private FakeExecution Execution(string status, string revision, int minutesAgo, params string[] stages) =>
@@ -32,7 +32,7 @@ public sealed class CodePipelineEvidenceTests : IDisposable
     /// <summary>Executions newest first: index 0 is a minute old, each next one a minute older.</summary>
     private List<string> SeedHistory(int count, string status = "Succeeded")
     {
-        var shas = Enumerable.Range(0, count).Select(Policies.Sha).ToList();
+        var shas = Enumerable.Range(0, count).Select(AwsTestValues.Sha).ToList();
         _fake.AddExecutions(PipelineName, shas.Select((sha, i) => Execution(status, sha, i + 1)).ToArray());
         return shas;
     }
@@ -40,12 +40,12 @@ public sealed class CodePipelineEvidenceTests : IDisposable
     [Fact]
     public async Task A_succeeded_execution_of_the_commit_makes_it_green()
     {
-        var green = Policies.Sha(1);
-        var failed = Policies.Sha(2);
+        var green = AwsTestValues.Sha(1);
+        var failed = AwsTestValues.Sha(2);
         var execution = Execution("Succeeded", green, 10);
-        _fake.AddExecutions(PipelineName, execution, Execution("Failed", failed, 5), Execution("InProgress", Policies.Sha(3), 1));
+        _fake.AddExecutions(PipelineName, execution, Execution("Failed", failed, 5), Execution("InProgress", AwsTestValues.Sha(3), 1));
 
-        var found = await Reader().FindGreenAsync([green, failed, Policies.Sha(3)], default);
+        var found = await Reader().FindGreenAsync([green, failed, AwsTestValues.Sha(3)], default);
 
         var fact = Assert.Single(found);
         Assert.Equal(green, fact.Commit);
@@ -57,8 +57,8 @@ public sealed class CodePipelineEvidenceTests : IDisposable
     [Fact]
     public async Task With_a_stage_an_execution_that_passed_the_stage_counts_whatever_its_overall_status()
     {
-        var deployedThenFailed = Policies.Sha(1);
-        var succeededWithoutDeploy = Policies.Sha(2);
+        var deployedThenFailed = AwsTestValues.Sha(1);
+        var succeededWithoutDeploy = AwsTestValues.Sha(2);
         _fake.AddExecutions(PipelineName,
             Execution("Failed", deployedThenFailed, 5, "Source", "Build", "Deploy"),
             Execution("Succeeded", succeededWithoutDeploy, 3, "Source", "Build"));
@@ -101,7 +101,7 @@ public sealed class CodePipelineEvidenceTests : IDisposable
     {
         var history = SeedHistory(300);
 
-        var found = await Reader(maxExecutions: 120).FindGreenAsync([history[150], Policies.Sha(999)], default);
+        var found = await Reader(maxExecutions: 120).FindGreenAsync([history[150], AwsTestValues.Sha(999)], default);
 
         Assert.Empty(found);
         Assert.Equal(2, _fake.Requests.Total);
@@ -112,7 +112,7 @@ public sealed class CodePipelineEvidenceTests : IDisposable
     public async Task Listing_green_collects_distinct_commits_of_succeeded_executions()
     {
         var history = SeedHistory(30);
-        _fake.AddExecutions(PipelineName, Execution("Failed", Policies.Sha(77), 0));
+        _fake.AddExecutions(PipelineName, Execution("Failed", AwsTestValues.Sha(77), 0));
 
         var listed = await Reader().ListGreenAsync(10, default);
 
@@ -140,7 +140,7 @@ public sealed class CodePipelineEvidenceTests : IDisposable
         var clock = Stopwatch.StartNew();
 
         var error = await Assert.ThrowsAsync<EvidenceUnavailableException>(() =>
-            Reader(timeout: TimeSpan.FromSeconds(1)).FindGreenAsync([Policies.Sha(1)], default));
+            Reader(timeout: TimeSpan.FromSeconds(1)).FindGreenAsync([AwsTestValues.Sha(1)], default));
 
         Assert.InRange(clock.Elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(3));
         Assert.Contains("throttling", error.Failure.Why);
@@ -155,7 +155,7 @@ public sealed class CodePipelineEvidenceTests : IDisposable
         var clock = Stopwatch.StartNew();
 
         var error = await Assert.ThrowsAsync<EvidenceUnavailableException>(() =>
-            Reader(timeout: TimeSpan.FromSeconds(1)).FindGreenAsync([Policies.Sha(1)], default));
+            Reader(timeout: TimeSpan.FromSeconds(1)).FindGreenAsync([AwsTestValues.Sha(1)], default));
 
         Assert.InRange(clock.Elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(3));
         Assert.Contains("no answer within 1s", error.Failure.Why);
@@ -174,7 +174,7 @@ public sealed class CodePipelineEvidenceTests : IDisposable
         SeedHistory(1);
         _fake.Inject(fault);
 
-        var error = await Assert.ThrowsAsync<EvidenceUnavailableException>(() => Reader().FindGreenAsync([Policies.Sha(1)], default));
+        var error = await Assert.ThrowsAsync<EvidenceUnavailableException>(() => Reader().FindGreenAsync([AwsTestValues.Sha(1)], default));
 
         Assert.StartsWith(why, error.Failure.Why);
         Assert.StartsWith(todo, error.Failure.Todo);
@@ -186,7 +186,7 @@ public sealed class CodePipelineEvidenceTests : IDisposable
     [Fact]
     public async Task A_missing_pipeline_says_to_check_the_policy()
     {
-        var error = await Assert.ThrowsAsync<EvidenceUnavailableException>(() => Reader().FindGreenAsync([Policies.Sha(1)], default));
+        var error = await Assert.ThrowsAsync<EvidenceUnavailableException>(() => Reader().FindGreenAsync([AwsTestValues.Sha(1)], default));
 
         Assert.Contains("the pipeline does not exist", error.Failure.Why);
         Assert.Contains("does not have a pipeline with name 'orders-stg'", error.Failure.Why);
@@ -198,7 +198,7 @@ public sealed class CodePipelineEvidenceTests : IDisposable
     {
         SeedHistory(1);
 
-        var error = await Assert.ThrowsAsync<EvidenceUnavailableException>(() => Reader(secret: "not-the-secret").FindGreenAsync([Policies.Sha(1)], default));
+        var error = await Assert.ThrowsAsync<EvidenceUnavailableException>(() => Reader(secret: "not-the-secret").FindGreenAsync([AwsTestValues.Sha(1)], default));
 
         Assert.StartsWith("AWS rejected the credentials (InvalidSignatureException)", error.Failure.Why);
         Assert.Equal(1, _fake.Rejected);
@@ -210,7 +210,7 @@ public sealed class CodePipelineEvidenceTests : IDisposable
     {
         SeedHistory(1);
 
-        var error = await Assert.ThrowsAsync<EvidenceUnavailableException>(() => Reader(region: "us-east-2").FindGreenAsync([Policies.Sha(1)], default));
+        var error = await Assert.ThrowsAsync<EvidenceUnavailableException>(() => Reader(region: "us-east-2").FindGreenAsync([AwsTestValues.Sha(1)], default));
 
         Assert.Contains("scoped to a valid region", error.Failure.Why);
         Assert.Equal(1, _fake.Rejected);

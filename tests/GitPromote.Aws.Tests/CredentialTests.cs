@@ -13,9 +13,9 @@ namespace GitPromote.Aws.Tests;
 public sealed class CredentialTests : IDisposable
 {
     private static readonly AwsSandbox Sandbox = AwsSandbox.UseForThisProcess();
-    private readonly FakeCodePipeline _fake = new(Policies.Region);
-    private readonly string _profile = Policies.UniqueName("p");
-    private readonly string _sha = Policies.Sha(1);
+    private readonly FakeCodePipeline _fake = new(AwsTestValues.Region);
+    private readonly string _profile = AwsTestValues.UniqueName("p");
+    private readonly string _sha = AwsTestValues.Sha(1);
 
     public CredentialTests() =>
         _fake.AddExecutions("orders-stg", new FakeExecution(FakeExecution.NewId(), "Succeeded", [_sha], DateTimeOffset.UtcNow));
@@ -26,13 +26,13 @@ public sealed class CredentialTests : IDisposable
 
     private (AwsEvidenceProvider Provider, EnvironmentPolicy Environment) Open(AwsAccess access, params (string, string?)[] variables)
     {
-        var stg = Policies.Environment("stg", access, Pipeline, new SsmEvidence());
+        var stg = TestPolicies.Environment("stg", access, Pipeline, new SsmEvidence());
         var all = new Dictionary<string, string?>(Sandbox.EnvironmentFor(
             ("AWS_ENDPOINT_URL_CODEPIPELINE", _fake.Endpoint.ToString()),
             ("AWS_ENDPOINT_URL_STS", SharedMoto.Server.Endpoint.ToString()),
             ("AWS_ENDPOINT_URL_SSM", SharedMoto.Server.Endpoint.ToString())));
         foreach (var (k, v) in variables) all[k] = v;
-        return (new AwsEvidenceProvider(Policies.Policy("orders", TimeSpan.FromSeconds(5), stg), new DictionaryEnvironmentVariables(all)), stg);
+        return (new AwsEvidenceProvider(TestPolicies.Policy("orders", TimeSpan.FromSeconds(5), stg), new FakeEnvironment(all)), stg);
     }
 
     private async Task<IReadOnlyList<GreenFact>> ReadPipeline(AwsAccess access, params (string, string?)[] variables)
@@ -46,7 +46,7 @@ public sealed class CredentialTests : IDisposable
     {
         Sandbox.AddStaticProfile(_profile, FakeCodePipeline.AccessKeyId, FakeCodePipeline.SecretAccessKey);
 
-        var found = await ReadPipeline(new AwsAccess(Policies.Region, _profile, null),
+        var found = await ReadPipeline(new AwsAccess(AwsTestValues.Region, _profile, null),
             ("AWS_ACCESS_KEY_ID", "AKIDIGNOREDBYPROFILE"), ("AWS_SECRET_ACCESS_KEY", "ignored"));
 
         Assert.Single(found);
@@ -58,7 +58,7 @@ public sealed class CredentialTests : IDisposable
     {
         Sandbox.AddStaticProfile(_profile, FakeCodePipeline.AccessKeyId, "stale-secret");
 
-        var error = await Assert.ThrowsAsync<EvidenceUnavailableException>(() => ReadPipeline(new AwsAccess(Policies.Region, _profile, null)));
+        var error = await Assert.ThrowsAsync<EvidenceUnavailableException>(() => ReadPipeline(new AwsAccess(AwsTestValues.Region, _profile, null)));
 
         Assert.Contains($"stg (profile {_profile}, region eu-west-1)", error.Failure.What);
         Assert.Equal($"refresh the credentials of profile {_profile} (aws configure --profile {_profile}, or its credential_process)", error.Failure.Todo);
@@ -73,7 +73,7 @@ public sealed class CredentialTests : IDisposable
             """);
         Sandbox.AddCredentialProcessProfile(_profile, script);
 
-        var found = await ReadPipeline(new AwsAccess(Policies.Region, _profile, null));
+        var found = await ReadPipeline(new AwsAccess(AwsTestValues.Region, _profile, null));
 
         Assert.Single(found);
         Assert.Equal(0, _fake.Rejected);
@@ -85,7 +85,7 @@ public sealed class CredentialTests : IDisposable
         var source = _profile + "-src";
         Sandbox.AddStaticProfile(source);
         Sandbox.AddAssumeRoleProfile(_profile, "arn:aws:iam::123456789012:role/deployer", source);
-        var (provider, stg) = Open(new AwsAccess(Policies.Region, _profile, null));
+        var (provider, stg) = Open(new AwsAccess(AwsTestValues.Region, _profile, null));
 
         var me = await provider.GetCallerIdentityAsync(stg, default);
 
@@ -96,7 +96,7 @@ public sealed class CredentialTests : IDisposable
     [Fact]
     public async Task Role_arn_is_assumed_from_the_default_chain_with_a_session_named_for_the_environment()
     {
-        var (provider, stg) = Open(new AwsAccess(Policies.Region, null, "arn:aws:iam::123456789012:role/ci-reader"),
+        var (provider, stg) = Open(new AwsAccess(AwsTestValues.Region, null, "arn:aws:iam::123456789012:role/ci-reader"),
             ("AWS_ACCESS_KEY_ID", AwsSandbox.TestKeyId), ("AWS_SECRET_ACCESS_KEY", AwsSandbox.TestSecret));
 
         var me = await provider.GetCallerIdentityAsync(stg, default);
@@ -110,7 +110,7 @@ public sealed class CredentialTests : IDisposable
     public async Task Without_any_credentials_the_failure_says_how_to_configure_them()
     {
         var started = System.Diagnostics.Stopwatch.StartNew();
-        var error = await Assert.ThrowsAsync<EvidenceUnavailableException>(() => ReadPipeline(new AwsAccess(Policies.Region, null, null)));
+        var error = await Assert.ThrowsAsync<EvidenceUnavailableException>(() => ReadPipeline(new AwsAccess(AwsTestValues.Region, null, null)));
 
         Assert.Equal("no AWS credentials were found", error.Failure.Why);
         Assert.Contains("aws: { profile: ... }", error.Failure.Todo);
@@ -122,7 +122,7 @@ public sealed class CredentialTests : IDisposable
     [Fact]
     public async Task A_profile_that_does_not_exist_is_named()
     {
-        var error = await Assert.ThrowsAsync<EvidenceUnavailableException>(() => ReadPipeline(new AwsAccess(Policies.Region, "no-such-profile", null)));
+        var error = await Assert.ThrowsAsync<EvidenceUnavailableException>(() => ReadPipeline(new AwsAccess(AwsTestValues.Region, "no-such-profile", null)));
 
         Assert.Equal("no such profile in the shared config or credentials file", error.Failure.Why);
         Assert.Contains("aws configure --profile no-such-profile", error.Failure.Todo);
@@ -133,7 +133,7 @@ public sealed class CredentialTests : IDisposable
     {
         Sandbox.AddSsoProfile(_profile, $"https://{_profile}.awsapps.com/start", "123456789012", "ReadOnly", "eu-west-1");
 
-        var error = await Assert.ThrowsAsync<EvidenceUnavailableException>(() => ReadPipeline(new AwsAccess(Policies.Region, _profile, null)));
+        var error = await Assert.ThrowsAsync<EvidenceUnavailableException>(() => ReadPipeline(new AwsAccess(AwsTestValues.Region, _profile, null)));
 
         Assert.Equal($"aws sso login --profile {_profile}", error.Failure.Todo);
         Assert.Equal(0, _fake.Requests.Total);
@@ -144,10 +144,10 @@ public sealed class CredentialTests : IDisposable
     {
         Sandbox.AddStaticProfile(_profile, region: "ap-southeast-2");
 
-        Assert.Equal("eu-central-1", new AwsEnvironmentAccess("stg", new AwsAccess("eu-central-1", _profile, null), Policies.Variables(("AWS_REGION", "us-west-2")), TimeSpan.FromSeconds(1)).Region);
-        Assert.Equal("us-west-2", new AwsEnvironmentAccess("stg", new AwsAccess(null, _profile, null), Policies.Variables(("AWS_REGION", "us-west-2")), TimeSpan.FromSeconds(1)).Region);
-        Assert.Equal("us-east-2", new AwsEnvironmentAccess("stg", new AwsAccess(null, _profile, null), Policies.Variables(("AWS_DEFAULT_REGION", "us-east-2")), TimeSpan.FromSeconds(1)).Region);
-        Assert.Equal("ap-southeast-2", new AwsEnvironmentAccess("stg", new AwsAccess(null, _profile, null), Policies.Variables(), TimeSpan.FromSeconds(1)).Region);
+        Assert.Equal("eu-central-1", new AwsEnvironmentAccess("stg", new AwsAccess("eu-central-1", _profile, null), AwsTestValues.Variables(("AWS_REGION", "us-west-2")), TimeSpan.FromSeconds(1)).Region);
+        Assert.Equal("us-west-2", new AwsEnvironmentAccess("stg", new AwsAccess(null, _profile, null), AwsTestValues.Variables(("AWS_REGION", "us-west-2")), TimeSpan.FromSeconds(1)).Region);
+        Assert.Equal("us-east-2", new AwsEnvironmentAccess("stg", new AwsAccess(null, _profile, null), AwsTestValues.Variables(("AWS_DEFAULT_REGION", "us-east-2")), TimeSpan.FromSeconds(1)).Region);
+        Assert.Equal("ap-southeast-2", new AwsEnvironmentAccess("stg", new AwsAccess(null, _profile, null), AwsTestValues.Variables(), TimeSpan.FromSeconds(1)).Region);
     }
 
     [Fact]

@@ -10,12 +10,12 @@ namespace GitPromote.Aws.Tests;
 
 public sealed class DoctorAndProviderTests : IDisposable
 {
-    private readonly FakeCodePipeline _fake = new(Policies.Region);
+    private readonly FakeCodePipeline _fake = new(AwsTestValues.Region);
 
     public void Dispose() => _fake.Dispose();
 
     private AwsEvidenceProvider Provider(PromotionPolicy policy, params (string, string?)[] extra) =>
-        new(policy, Policies.Variables([
+        new(policy, AwsTestValues.Variables([
             ("AWS_ACCESS_KEY_ID", FakeCodePipeline.AccessKeyId), ("AWS_SECRET_ACCESS_KEY", FakeCodePipeline.SecretAccessKey),
             ("AWS_ENDPOINT_URL", SharedMoto.Server.Endpoint.ToString()),
             ("AWS_ENDPOINT_URL_CODEPIPELINE", _fake.Endpoint.ToString()), .. extra]));
@@ -23,9 +23,9 @@ public sealed class DoctorAndProviderTests : IDisposable
     [Fact]
     public async Task Doctor_reports_region_account_ssm_and_pipeline_when_all_is_well()
     {
-        _fake.AddExecutions("orders-stg", new FakeExecution("11111111-2222-3333-4444-555555555555", "Failed", [Policies.Sha(1)], DateTimeOffset.UtcNow));
-        var stg = Policies.Environment("stg", new AwsAccess(Policies.Region, null, null), new SsmEvidence(), new CodePipelineEvidence("orders-stg", null, 100));
-        var policy = Policies.Policy(Policies.UniqueName(), null, stg);
+        _fake.AddExecutions("orders-stg", new FakeExecution("11111111-2222-3333-4444-555555555555", "Failed", [AwsTestValues.Sha(1)], DateTimeOffset.UtcNow));
+        var stg = TestPolicies.Environment("stg", new AwsAccess(AwsTestValues.Region, null, null), new SsmEvidence(), new CodePipelineEvidence("orders-stg", null, 100));
+        var policy = TestPolicies.Policy(AwsTestValues.UniqueName(), null, stg);
 
         var checks = await new AwsDoctor(policy, Provider(policy)).CheckAllAsync(default);
 
@@ -42,8 +42,8 @@ public sealed class DoctorAndProviderTests : IDisposable
     [Fact]
     public async Task Doctor_says_which_pipeline_is_missing_and_what_to_do()
     {
-        var stg = Policies.Environment("stg", new AwsAccess(Policies.Region, null, null), new CodePipelineEvidence("no-such-pipeline", "Deploy", 100));
-        var policy = Policies.Policy("orders", null, stg);
+        var stg = TestPolicies.Environment("stg", new AwsAccess(AwsTestValues.Region, null, null), new CodePipelineEvidence("no-such-pipeline", "Deploy", 100));
+        var policy = TestPolicies.Policy("orders", null, stg);
 
         var checks = await new AwsDoctor(policy, Provider(policy)).CheckAsync(stg, default);
 
@@ -56,8 +56,8 @@ public sealed class DoctorAndProviderTests : IDisposable
     [Fact]
     public async Task Doctor_stops_at_credentials_when_they_do_not_resolve()
     {
-        var stg = Policies.Environment("stg", new AwsAccess(Policies.Region, "missing-profile", null), new SsmEvidence());
-        var policy = Policies.Policy("orders", null, stg);
+        var stg = TestPolicies.Environment("stg", new AwsAccess(AwsTestValues.Region, "missing-profile", null), new SsmEvidence());
+        var policy = TestPolicies.Policy("orders", null, stg);
 
         var checks = await new AwsDoctor(policy, Provider(policy)).CheckAsync(stg, default);
 
@@ -69,8 +69,8 @@ public sealed class DoctorAndProviderTests : IDisposable
     [Fact]
     public async Task Doctor_skips_environments_without_AWS()
     {
-        var dev = Policies.Environment("dev", null, new GitEvidence());
-        var policy = Policies.Policy("orders", null, dev);
+        var dev = TestPolicies.Environment("dev", null, new GitEvidence());
+        var policy = TestPolicies.Policy("orders", null, dev);
 
         Assert.Empty(await new AwsDoctor(policy, Provider(policy)).CheckAllAsync(default));
     }
@@ -78,11 +78,11 @@ public sealed class DoctorAndProviderTests : IDisposable
     [Fact]
     public async Task A_codepipeline_only_environment_cannot_be_recorded_to_and_says_why()
     {
-        var stg = Policies.Environment("stg", new AwsAccess(Policies.Region, null, null), new CodePipelineEvidence("orders-stg", null, 100));
-        var store = Provider(Policies.Policy("orders", null, stg)).OpenStore(stg);
+        var stg = TestPolicies.Environment("stg", new AwsAccess(AwsTestValues.Region, null, null), new CodePipelineEvidence("orders-stg", null, 100));
+        var store = Provider(TestPolicies.Policy("orders", null, stg)).OpenStore(stg);
 
         var error = await Assert.ThrowsAsync<EvidenceUnavailableException>(() =>
-            store.RecordBypassAsync(new BypassRecord("stg", Policies.Sha(1), "refs/heads/main", "OPS-1: something broke", Identity.Unknown, DateTimeOffset.UtcNow), default));
+            store.RecordBypassAsync(new BypassRecord("stg", AwsTestValues.Sha(1), "refs/heads/main", "OPS-1: something broke", Identity.Unknown, DateTimeOffset.UtcNow), default));
 
         Assert.Contains("cannot write", error.Failure.Why);
         Assert.Contains("- ssm: {}", error.Failure.Todo);
@@ -91,8 +91,8 @@ public sealed class DoctorAndProviderTests : IDisposable
     [Fact]
     public void Git_evidence_is_not_opened_by_the_AWS_provider()
     {
-        var dev = Policies.Environment("dev", null, new GitEvidence());
-        Assert.Throws<ArgumentException>(() => Provider(Policies.Policy("orders", null, dev)).OpenReader(dev, new GitEvidence()));
+        var dev = TestPolicies.Environment("dev", null, new GitEvidence());
+        Assert.Throws<ArgumentException>(() => Provider(TestPolicies.Policy("orders", null, dev)).OpenReader(dev, new GitEvidence()));
     }
 
     [Fact]
@@ -103,16 +103,16 @@ public sealed class DoctorAndProviderTests : IDisposable
             echo x >> "$0.calls"
             echo '{"Version": 1, "AccessKeyId": "{{FakeCodePipeline.AccessKeyId}}", "SecretAccessKey": "{{FakeCodePipeline.SecretAccessKey}}"}'
             """);
-        var profile = Policies.UniqueName("cp");
+        var profile = AwsTestValues.UniqueName("cp");
         AwsSandbox.UseForThisProcess().AddCredentialProcessProfile(profile, script);
         _fake.AddPipeline("orders-stg");
         var pipeline = new CodePipelineEvidence("orders-stg", null, 100);
-        var stg = Policies.Environment("stg", new AwsAccess(Policies.Region, profile, null), new SsmEvidence(), pipeline);
-        var provider = Provider(Policies.Policy(Policies.UniqueName(), null, stg));
+        var stg = TestPolicies.Environment("stg", new AwsAccess(AwsTestValues.Region, profile, null), new SsmEvidence(), pipeline);
+        var provider = Provider(TestPolicies.Policy(AwsTestValues.UniqueName(), null, stg));
 
         await Task.WhenAll(
-            provider.OpenReader(stg, new SsmEvidence()).FindGreenAsync([Policies.Sha(1)], default),
-            provider.OpenReader(stg, pipeline).FindGreenAsync([Policies.Sha(1)], default));
+            provider.OpenReader(stg, new SsmEvidence()).FindGreenAsync([AwsTestValues.Sha(1)], default),
+            provider.OpenReader(stg, pipeline).FindGreenAsync([AwsTestValues.Sha(1)], default));
 
         Assert.Single(File.ReadAllLines(script + ".calls"));
     }
@@ -125,7 +125,7 @@ public sealed class FailureMessageTests
     private static readonly AwsOperation GetParameters = new("ssm:GetParameters", "/promote/orders/stg/green/*");
 
     private static AwsEnvironmentAccess Access(AwsAccess access) =>
-        new("stg", access, Policies.Variables(), TimeSpan.FromSeconds(10));
+        new("stg", access, AwsTestValues.Variables(), TimeSpan.FromSeconds(10));
 
     public static TheoryData<string, HttpStatusCode, string, string> ServiceErrors => new()
     {

@@ -38,7 +38,7 @@ public sealed class FakeCodePipelineFidelityTests : IDisposable
     {
         var now = DateTimeOffset.UtcNow;
         _fake.AddExecutions("orders-stg", Enumerable.Range(0, count)
-            .Select(i => new FakeExecution(FakeExecution.NewId(), i % 3 == 0 ? "Failed" : "Succeeded", [Policies.Sha(i)], now.AddMinutes(-i),
+            .Select(i => new FakeExecution(FakeExecution.NewId(), i % 3 == 0 ? "Failed" : "Succeeded", [AwsTestValues.Sha(i)], now.AddMinutes(-i),
                 i % 2 == 0 ? new HashSet<string> { "Source", "Deploy" } : new HashSet<string> { "Source" }))
             .ToArray());
     }

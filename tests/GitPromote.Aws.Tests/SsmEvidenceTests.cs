@@ -11,11 +11,11 @@ namespace GitPromote.Aws.Tests;
 public sealed class SsmEvidenceTests
 {
     private static readonly Identity Pipeline = new("arn:aws:sts::123456789012:assumed-role/pipeline/build", "");
-    private readonly string _service = Policies.UniqueName();
-    private readonly EnvironmentPolicy _stg = Policies.Environment("stg", new AwsAccess(Policies.Region, null, null), new SsmEvidence());
+    private readonly string _service = AwsTestValues.UniqueName();
+    private readonly EnvironmentPolicy _stg = TestPolicies.Environment("stg", new AwsAccess(AwsTestValues.Region, null, null), new SsmEvidence());
 
     private AwsEvidenceProvider Provider(Uri endpoint, TimeSpan? timeout = null) =>
-        new(Policies.Policy(_service, timeout, _stg), Policies.Variables(("AWS_ENDPOINT_URL_SSM", endpoint.ToString())));
+        new(TestPolicies.Policy(_service, timeout, _stg), AwsTestValues.Variables(("AWS_ENDPOINT_URL_SSM", endpoint.ToString())));
 
     [Theory]
     [InlineData(1, 1)]
@@ -24,7 +24,7 @@ public sealed class SsmEvidenceTests
     [InlineData(35, 4)]
     public async Task Finding_green_costs_one_GetParameters_call_per_ten_commits(int commits, int expectedCalls)
     {
-        var shas = Enumerable.Range(0, commits).Select(Policies.Sha).ToList();
+        var shas = Enumerable.Range(0, commits).Select(AwsTestValues.Sha).ToList();
         var green = shas.Where((_, i) => i % 2 == 0).ToList();
         var store = Provider(SharedMoto.Server.Endpoint).OpenStore(_stg);
         foreach (var sha in green) await store.RecordGreenAsync(sha, Pipeline, DateTimeOffset.UtcNow, default);
@@ -41,11 +41,11 @@ public sealed class SsmEvidenceTests
     public async Task Lookup_cost_does_not_grow_with_the_green_history()
     {
         var store = Provider(SharedMoto.Server.Endpoint).OpenStore(_stg);
-        var history = Enumerable.Range(0, 60).Select(Policies.Sha).ToList();
+        var history = Enumerable.Range(0, 60).Select(AwsTestValues.Sha).ToList();
         await Task.WhenAll(history.Select(sha => store.RecordGreenAsync(sha, Pipeline, DateTimeOffset.UtcNow, default)));
 
         using var proxy = SharedMoto.Server.OpenCountingProxy();
-        var pushed = new[] { history[42], Policies.Sha(1000), Policies.Sha(1001) };
+        var pushed = new[] { history[42], AwsTestValues.Sha(1000), AwsTestValues.Sha(1001) };
         var found = await Provider(proxy.Endpoint).OpenReader(_stg, new SsmEvidence()).FindGreenAsync(pushed, default);
 
         Assert.Equal([history[42]], found.Select(f => f.Commit));
@@ -56,7 +56,7 @@ public sealed class SsmEvidenceTests
     public async Task Recorded_green_reads_back_with_when_and_by_whom()
     {
         var provider = Provider(SharedMoto.Server.Endpoint);
-        var sha = Policies.Sha(1);
+        var sha = AwsTestValues.Sha(1);
         var at = new DateTimeOffset(2025, 3, 4, 5, 6, 7, TimeSpan.Zero);
         await provider.OpenStore(_stg).RecordGreenAsync(sha, Pipeline, at, default);
 
@@ -72,7 +72,7 @@ public sealed class SsmEvidenceTests
     public async Task Recording_the_same_commit_twice_overwrites_instead_of_failing()
     {
         var provider = Provider(SharedMoto.Server.Endpoint);
-        var sha = Policies.Sha(2);
+        var sha = AwsTestValues.Sha(2);
         await provider.OpenStore(_stg).RecordGreenAsync(sha, Pipeline, DateTimeOffset.UtcNow.AddHours(-1), default);
         var later = new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.Zero);
         await provider.OpenStore(_stg).RecordGreenAsync(sha, Pipeline, later, default);
@@ -84,7 +84,7 @@ public sealed class SsmEvidenceTests
     [Fact]
     public async Task Any_value_counts_as_green_and_the_time_falls_back_to_the_parameter_date()
     {
-        var sha = Policies.Sha(3);
+        var sha = AwsTestValues.Sha(3);
         using (var ssm = RawClient())
             await ssm.PutParameterAsync(new PutParameterRequest { Name = $"/promote/{_service}/stg/green/{sha}", Value = "ok", Type = ParameterType.String });
 
@@ -109,7 +109,7 @@ public sealed class SsmEvidenceTests
     public async Task Listing_green_returns_recorded_commits_newest_first()
     {
         var provider = Provider(SharedMoto.Server.Endpoint);
-        var shas = Enumerable.Range(0, 13).Select(Policies.Sha).ToList();
+        var shas = Enumerable.Range(0, 13).Select(AwsTestValues.Sha).ToList();
         var start = new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero);
         for (var i = 0; i < shas.Count; i++)
             await provider.OpenStore(_stg).RecordGreenAsync(shas[i], Pipeline, start.AddMinutes(i), default);
@@ -124,7 +124,7 @@ public sealed class SsmEvidenceTests
     public async Task Each_bypass_is_its_own_parameter_and_they_list_oldest_first()
     {
         var store = Provider(SharedMoto.Server.Endpoint).OpenStore(_stg);
-        var sha = Policies.Sha(4);
+        var sha = AwsTestValues.Sha(4);
         var t0 = new DateTimeOffset(2025, 5, 6, 7, 8, 9, TimeSpan.Zero);
         var second = new BypassRecord("stg", sha, "refs/heads/main", "OPS-2: second bypass of the day", new Identity("Bo", "bo@example.com"), t0.AddMinutes(3));
         var first = new BypassRecord("stg", sha, "refs/heads/main", "OPS-1: pipeline broken, hotfix", new Identity("Al", "al@example.com"), t0, "prd");
@@ -146,10 +146,10 @@ public sealed class SsmEvidenceTests
     public async Task A_service_name_that_cannot_be_an_SSM_path_is_refused_before_any_call()
     {
         using var proxy = SharedMoto.Server.OpenCountingProxy();
-        var provider = new AwsEvidenceProvider(Policies.Policy("orders service!", null, _stg), Policies.Variables(("AWS_ENDPOINT_URL_SSM", proxy.Endpoint.ToString())));
+        var provider = new AwsEvidenceProvider(TestPolicies.Policy("orders service!", null, _stg), AwsTestValues.Variables(("AWS_ENDPOINT_URL_SSM", proxy.Endpoint.ToString())));
 
         var error = await Assert.ThrowsAsync<EvidenceUnavailableException>(() =>
-            provider.OpenReader(_stg, new SsmEvidence()).FindGreenAsync([Policies.Sha(5)], default));
+            provider.OpenReader(_stg, new SsmEvidence()).FindGreenAsync([AwsTestValues.Sha(5)], default));
 
         Assert.Contains("cannot be part of an SSM parameter name", error.Failure.Why);
         Assert.Equal(0, proxy.Requests.Total);
@@ -164,7 +164,7 @@ public sealed class SsmEvidenceTests
         var started = System.Diagnostics.Stopwatch.StartNew();
 
         var error = await Assert.ThrowsAsync<EvidenceUnavailableException>(() =>
-            Provider(endpoint, TimeSpan.FromSeconds(1.5)).OpenReader(_stg, new SsmEvidence()).FindGreenAsync([Policies.Sha(6)], default));
+            Provider(endpoint, TimeSpan.FromSeconds(1.5)).OpenReader(_stg, new SsmEvidence()).FindGreenAsync([AwsTestValues.Sha(6)], default));
 
         Assert.InRange(started.Elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(5));
         Assert.Contains("no answer within 1.5s", error.Failure.Why);
@@ -174,5 +174,5 @@ public sealed class SsmEvidenceTests
 
     private static AmazonSimpleSystemsManagementClient RawClient() =>
         new(new Amazon.Runtime.BasicAWSCredentials("testing", "testing"),
-            new AmazonSimpleSystemsManagementConfig { ServiceURL = SharedMoto.Server.Endpoint.ToString(), AuthenticationRegion = Policies.Region });
+            new AmazonSimpleSystemsManagementConfig { ServiceURL = SharedMoto.Server.Endpoint.ToString(), AuthenticationRegion = AwsTestValues.Region });
 }

@@ -12,11 +12,11 @@ public sealed class SsmGuardRecordTests
     private static readonly Identity Ops = new("arn:aws:sts::123456789012:assumed-role/ops/ada", "");
     private static readonly Identity Bob = new("arn:aws:sts::123456789012:assumed-role/ops/bob", "");
     private static readonly DateTimeOffset Noon = new(2025, 3, 4, 12, 0, 0, TimeSpan.Zero);
-    private readonly string _service = Policies.UniqueName();
-    private readonly EnvironmentPolicy _stg = Policies.Environment("stg", new AwsAccess(Policies.Region, null, null), new SsmEvidence());
+    private readonly string _service = AwsTestValues.UniqueName();
+    private readonly EnvironmentPolicy _stg = TestPolicies.Environment("stg", new AwsAccess(AwsTestValues.Region, null, null), new SsmEvidence());
 
     private AwsEvidenceProvider Provider(Uri endpoint) =>
-        new(Policies.Policy(_service, null, _stg), Policies.Variables(("AWS_ENDPOINT_URL_SSM", endpoint.ToString())));
+        new(TestPolicies.Policy(_service, null, _stg), AwsTestValues.Variables(("AWS_ENDPOINT_URL_SSM", endpoint.ToString())));
 
     private IGuardStore Store() => (IGuardStore)Provider(SharedMoto.Server.Endpoint).OpenStore(_stg);
 
@@ -26,7 +26,7 @@ public sealed class SsmGuardRecordTests
     [InlineData(6, 2)]
     public async Task Revocations_ride_in_the_GetParameters_batches_of_green(int commits, int expectedCalls)
     {
-        var shas = Enumerable.Range(0, commits).Select(Policies.Sha).ToList();
+        var shas = Enumerable.Range(0, commits).Select(AwsTestValues.Sha).ToList();
         var provider = Provider(SharedMoto.Server.Endpoint);
         await provider.OpenStore(_stg).RecordGreenAsync(shas[0], Ops, Noon, default);
         await Store().RecordRevocationAsync(new Revocation("stg", shas[^1], "alarm", Ops, Noon), default);
@@ -45,7 +45,7 @@ public sealed class SsmGuardRecordTests
     [Fact]
     public async Task A_revocation_written_by_hand_with_any_value_counts()
     {
-        var sha = Policies.Sha(1);
+        var sha = AwsTestValues.Sha(1);
         using var ssm = Client();
         await ssm.PutParameterAsync(new PutParameterRequest { Name = $"/promote/{_service}/stg/revoked/{sha}", Value = "canary failed", Type = ParameterType.String });
 
@@ -57,7 +57,7 @@ public sealed class SsmGuardRecordTests
     [Fact]
     public async Task A_standing_revocation_is_never_replaced_and_lifting_keeps_it_for_the_audit()
     {
-        var sha = Policies.Sha(2);
+        var sha = AwsTestValues.Sha(2);
         var store = Store();
         var revocation = new Revocation("stg", sha, "first", Ops, Noon);
         await store.RecordRevocationAsync(revocation, default);
@@ -75,7 +75,7 @@ public sealed class SsmGuardRecordTests
     [Fact]
     public async Task Approvals_are_one_per_identity_and_read_per_commit_by_path()
     {
-        var sha = Policies.Sha(3);
+        var sha = AwsTestValues.Sha(3);
         var store = Store();
         await store.RecordApprovalAsync(new Approval("stg", sha, ApproverIds.Of(Bob), Bob, Noon, "first"), default);
         await store.RecordApprovalAsync(new Approval("stg", sha, ApproverIds.Of(Bob), Bob, Noon.AddHours(1), "again"), default);
@@ -96,7 +96,7 @@ public sealed class SsmGuardRecordTests
     }
 
     private static AmazonSimpleSystemsManagementClient Client() =>
-        new(AwsSandbox.TestKeyId, AwsSandbox.TestSecret, new AmazonSimpleSystemsManagementConfig { ServiceURL = SharedMoto.Server.DirectEndpoint.ToString(), AuthenticationRegion = Policies.Region });
+        new(AwsSandbox.TestKeyId, AwsSandbox.TestSecret, new AmazonSimpleSystemsManagementConfig { ServiceURL = SharedMoto.Server.DirectEndpoint.ToString(), AuthenticationRegion = AwsTestValues.Region });
 
     private static async Task<List<string>> ListNames(string path)
     {

@@ -9,21 +9,21 @@ namespace GitPromote.Aws.Tests;
 public sealed class SsmInteropTests
 {
     private static readonly TimeSpan CliTimeout = TimeSpan.FromSeconds(60);
-    private readonly string _service = Policies.UniqueName();
-    private readonly EnvironmentPolicy _stg = Policies.Environment("stg", new AwsAccess(Policies.Region, null, null), new SsmEvidence());
+    private readonly string _service = AwsTestValues.UniqueName();
+    private readonly EnvironmentPolicy _stg = TestPolicies.Environment("stg", new AwsAccess(AwsTestValues.Region, null, null), new SsmEvidence());
 
     private AwsEvidenceProvider Provider() =>
-        new(Policies.Policy(_service, null, _stg), Policies.Variables(("AWS_ENDPOINT_URL_SSM", SharedMoto.Server.Endpoint.ToString())));
+        new(TestPolicies.Policy(_service, null, _stg), AwsTestValues.Variables(("AWS_ENDPOINT_URL_SSM", SharedMoto.Server.Endpoint.ToString())));
 
     private static Dictionary<string, string?> CliEnvironment() => AwsSandbox.UseForThisProcess().EnvironmentFor(
         ("AWS_ACCESS_KEY_ID", AwsSandbox.TestKeyId), ("AWS_SECRET_ACCESS_KEY", AwsSandbox.TestSecret),
-        ("AWS_DEFAULT_REGION", Policies.Region), ("AWS_ENDPOINT_URL", SharedMoto.Server.Endpoint.ToString()));
+        ("AWS_DEFAULT_REGION", AwsTestValues.Region), ("AWS_ENDPOINT_URL", SharedMoto.Server.Endpoint.ToString()));
 
     [Fact]
     public async Task Green_written_by_aws_ssm_put_parameter_is_read_by_us()
     {
-        var plain = Policies.Sha(1);
-        var json = Policies.Sha(2);
+        var plain = AwsTestValues.Sha(1);
+        var json = AwsTestValues.Sha(2);
         var put1 = await AwsCli.RunAsync(CliEnvironment(), CliTimeout, "ssm", "put-parameter",
             "--name", $"/promote/{_service}/stg/green/{plain}", "--type", "String", "--value", "build 42 ok");
         var put2 = await AwsCli.RunAsync(CliEnvironment(), CliTimeout, "ssm", "put-parameter",
@@ -32,7 +32,7 @@ public sealed class SsmInteropTests
         Assert.True(put1.ExitCode == 0, put1.Stderr);
         Assert.True(put2.ExitCode == 0, put2.Stderr);
 
-        var found = (await Provider().OpenReader(_stg, new SsmEvidence()).FindGreenAsync([plain, json, Policies.Sha(3)], default))
+        var found = (await Provider().OpenReader(_stg, new SsmEvidence()).FindGreenAsync([plain, json, AwsTestValues.Sha(3)], default))
             .ToDictionary(f => f.Commit);
 
         Assert.Equal(new[] { json, plain }.Order(), found.Keys.Order());
@@ -44,7 +44,7 @@ public sealed class SsmInteropTests
     [Fact]
     public async Task Green_recorded_by_us_is_read_by_aws_ssm_get_parameter()
     {
-        var sha = Policies.Sha(4);
+        var sha = AwsTestValues.Sha(4);
         await Provider().OpenStore(_stg).RecordGreenAsync(sha, new Identity("Ann", "ann@example.com"),
             new DateTimeOffset(2025, 6, 7, 8, 9, 10, TimeSpan.Zero), default);
 
@@ -64,7 +64,7 @@ public sealed class SsmInteropTests
     [Fact]
     public async Task Bypasses_recorded_by_us_are_listed_by_aws_ssm_get_parameters_by_path()
     {
-        var sha = Policies.Sha(5);
+        var sha = AwsTestValues.Sha(5);
         await Provider().OpenStore(_stg).RecordBypassAsync(new BypassRecord("stg", sha, "refs/heads/main", "OPS-9: hotfix while pipeline is down",
             new Identity("Ann", "ann@example.com"), DateTimeOffset.UtcNow), default);
 

@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
 using GitPromote.Aws;
-using GitPromote.Aws.Access;
+using GitPromote.Core;
 using GitPromote.TestSupport;
 
 namespace GitPromote.Aws.Tests;
@@ -21,9 +21,11 @@ internal static class TestProcess
     }
 
     /// <summary>Answers AWS_ENDPOINT_URL_STS with the shared moto server, started on first use.</summary>
-    private sealed class SharedMotoEndpoints : IEnvironmentVariables
+    private sealed class SharedMotoEndpoints : IProcessEnvironment
     {
         public string? Get(string name) => name == "AWS_ENDPOINT_URL_STS" ? SharedMoto.Server.Endpoint.ToString() : null;
+
+        public string CurrentDirectory => Path.GetTempPath();
     }
 }
 

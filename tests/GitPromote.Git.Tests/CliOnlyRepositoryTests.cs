@@ -1,13 +1,14 @@
 using GitPromote.Core.Evidence;
 using GitPromote.Core.Push;
 using GitPromote.Git.Tests.Support;
+using GitPromote.TestSupport;
 
 namespace GitPromote.Git.Tests;
 
 /// <summary>Repositories libgit2 refuses or cannot see, which the locator must hand to the git CLI, and which it must read right.</summary>
 public sealed class CliOnlyRepositoryTests : IDisposable
 {
-    private static readonly Func<string, string?> NoEnvironment = _ => null;
+    private static readonly FakeEnvironment NoEnvironment = FakeEnvironment.Empty;
     private readonly TempDirectory _dir = new();
 
     public void Dispose() => _dir.Dispose();
@@ -142,9 +143,9 @@ public sealed class CliOnlyRepositoryTests : IDisposable
             ["GIT_ALTERNATE_OBJECT_DIRECTORIES"] = Path.Combine(server, "objects"),
         };
         var location = GitRepositoryLocator.Locate(server, NoEnvironment)!;
-        Assert.Equal(GitBackend.Cli, GitRepositoryLocator.ChooseBackend(location, k => quarantine.GetValueOrDefault(k)).Backend);
+        Assert.Equal(GitBackend.Cli, GitRepositoryLocator.ChooseBackend(location, new FakeEnvironment(quarantine)).Backend);
 
-        using var inside = GitRepositoryLocator.Open(location, k => quarantine.GetValueOrDefault(k), new GitProcess(quarantine));
+        using var inside = GitRepositoryLocator.Open(location, new FakeEnvironment(quarantine), new GitProcess(quarantine));
         using var outside = new CliGitRepository(location);
         using var libgit2 = new LibGit2Repository(location);
         Assert.Equal(pushed, inside.ResolveCommit(pushed));
@@ -171,7 +172,7 @@ public sealed class Sha256GitEvidenceTests : IDisposable
         GitCli.Run(work, "init", "-q", "--object-format=sha256");
         var commit = GitCli.Commit(work, "one");
         GitCli.Run(work, "remote", "add", "dev", GitCli.FileUrl(server));
-        using var repo = GitRepositoryLocator.Open(work, _ => null);
+        using var repo = GitRepositoryLocator.Open(work, FakeEnvironment.Empty);
         var provider = new Evidence.GitEvidenceProvider(repo, new GitRemoteClient(repo));
         var env = new Core.Policy.EnvironmentPolicy("dev", 0, ["dev"], null, [new Core.Policy.GitEvidence()], Core.Policy.RequireMode.Any);
         var record = new BypassRecord("dev", commit, "refs/heads/main", "INC-9: sha256 emergency", new Identity("A", "a@example.com"),

@@ -1,4 +1,5 @@
 using GitPromote.Git.Tests.Support;
+using GitPromote.TestSupport;
 
 namespace GitPromote.Git.Tests;
 
@@ -152,7 +153,7 @@ public sealed class GitConfigTests
     public void Without_a_known_system_file_the_files_are_left_to_git()
     {
         using var f = new Fixture();
-        Assert.Null(GitConfig.FromFiles(f.GitDir, name => name == "GIT_CONFIG_SYSTEM" ? null : name == "PATH" ? f.Combine() : f.Environment.GetValueOrDefault(name)));
+        Assert.Null(GitConfig.FromFiles(f.GitDir, new FakeEnvironment(f.Environment.Where(kv => kv.Key is not ("GIT_CONFIG_SYSTEM" or "PATH")).Append(new("PATH", f.Combine())).ToDictionary(kv => kv.Key, kv => (string?)kv.Value))));
     }
 
     [Fact]

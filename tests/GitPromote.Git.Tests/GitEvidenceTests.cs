@@ -4,6 +4,7 @@ using GitPromote.Core.Evidence;
 using GitPromote.Core.Policy;
 using GitPromote.Git.Evidence;
 using GitPromote.Git.Tests.Support;
+using GitPromote.TestSupport;
 
 namespace GitPromote.Git.Tests;
 
@@ -26,7 +27,7 @@ public abstract class GitEvidenceTests : IDisposable
 
     private IGitRepository Repository()
     {
-        var repo = OpenBackend(GitRepositoryLocator.Locate(_remote.Clone, _ => null)!);
+        var repo = OpenBackend(GitRepositoryLocator.Locate(_remote.Clone, FakeEnvironment.Empty)!);
         _opened.Add(repo);
         return repo;
     }

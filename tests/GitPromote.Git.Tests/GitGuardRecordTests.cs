@@ -2,6 +2,7 @@ using GitPromote.Core.Evidence;
 using GitPromote.Core.Policy;
 using GitPromote.Git.Evidence;
 using GitPromote.Git.Tests.Support;
+using GitPromote.TestSupport;
 
 namespace GitPromote.Git.Tests;
 
@@ -28,7 +29,7 @@ public abstract class GitGuardRecordTests : IDisposable
 
     private (CountingClient Client, GitEvidenceProvider Provider) Setup(string? clone = null)
     {
-        var repo = OpenBackend(GitRepositoryLocator.Locate(clone ?? _remote.Clone, _ => null)!);
+        var repo = OpenBackend(GitRepositoryLocator.Locate(clone ?? _remote.Clone, FakeEnvironment.Empty)!);
         _opened.Add(repo);
         var client = new CountingClient(new GitRemoteClient(repo));
         return (client, new GitEvidenceProvider(repo, client));
@@ -180,7 +181,7 @@ public abstract class GitGuardRecordTests : IDisposable
         var store = provider.OpenGitStore(Dev());
         await store.RecordRevocationAsync(new Revocation("dev", _remote.Second, "bad build", Ops, Noon), CancellationToken.None);
         await store.RecordApprovalAsync(new Approval("dev", _remote.First, ApproverIds.Of(Bob), Bob, Noon, "ok"), CancellationToken.None);
-        var server = OpenBackend(GitRepositoryLocator.Locate(_remote.Server, _ => null)!);
+        var server = OpenBackend(GitRepositoryLocator.Locate(_remote.Server, FakeEnvironment.Empty)!);
         _opened.Add(server);
         var local = new LocalGuardStore(server, Dev());
 

@@ -1,4 +1,5 @@
 using GitPromote.Git.Tests.Support;
+using GitPromote.TestSupport;
 
 namespace GitPromote.Git.Tests;
 
@@ -18,11 +19,11 @@ public sealed class GitRepositoryLocatorTests : IDisposable
     public void Dispose() => _dir.Dispose();
 
     /// <summary>An environment with only these variables, and discovery fenced in to the test's directory.</summary>
-    private Func<string, string?> Env(params (string Name, string Value)[] variables)
+    private FakeEnvironment Env(params (string Name, string Value)[] variables)
     {
-        var map = variables.ToDictionary(v => v.Name, v => v.Value);
+        var map = variables.ToDictionary(v => v.Name, v => (string?)v.Value);
         map.TryAdd("GIT_CEILING_DIRECTORIES", GitTestEnvironment.Root);
-        return name => map.GetValueOrDefault(name);
+        return new FakeEnvironment(map);
     }
 
     [Fact]
@@ -152,9 +153,9 @@ public sealed class GitRepositoryLocatorTests : IDisposable
         var gitDir = _dir.Combine("fake.git");
         Directory.CreateDirectory(gitDir);
         File.WriteAllText(Path.Combine(gitDir, "config"), "[core]\n\trepositoryformatversion = 1\n" + config);
-        var variables = env.Select(e => e.Split('=', 2)).ToDictionary(p => p[0], p => p[1]);
+        var variables = new FakeEnvironment(env.Select(e => e.Split('=', 2)).ToDictionary(p => p[0], p => (string?)p[1]));
 
-        var choice = GitRepositoryLocator.ChooseBackend(new GitLocation(gitDir, gitDir, null), k => variables.GetValueOrDefault(k));
+        var choice = GitRepositoryLocator.ChooseBackend(new GitLocation(gitDir, gitDir, null), variables);
 
         Assert.Equal(expected, choice.Backend);
         Assert.Contains(reason, choice.Reason, StringComparison.OrdinalIgnoreCase);

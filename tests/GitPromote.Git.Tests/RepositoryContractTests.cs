@@ -1,5 +1,6 @@
 using GitPromote.Core.Evidence;
 using GitPromote.Git.Tests.Support;
+using GitPromote.TestSupport;
 
 namespace GitPromote.Git.Tests;
 
@@ -17,7 +18,7 @@ public abstract class RepositoryContractTests(SampleRepository sample) : IDispos
 
     protected IGitRepository Open(string path)
     {
-        var location = GitRepositoryLocator.Locate(path, _ => null) ?? throw new InvalidOperationException("no repository at " + path);
+        var location = GitRepositoryLocator.Locate(path, FakeEnvironment.Empty) ?? throw new InvalidOperationException("no repository at " + path);
         var repo = OpenBackend(location);
         _opened.Add(repo);
         return repo;

@@ -1,3 +1,4 @@
+using GitPromote.Core;
 using GitPromote.Core.Evidence;
 
 namespace GitPromote.Aws.Access;
@@ -15,16 +16,16 @@ public static class AwsEndpoints
     public const string SsoOidc = "SSO_OIDC";
 
     /// <summary>The configured endpoint for <paramref name="serviceId"/>, or null to use the service's regional endpoint.</summary>
-    public static Uri? Configured(IEnvironmentVariables environment, string serviceId)
+    public static Uri? Configured(IProcessEnvironment environment, string serviceId)
     {
-        if (string.Equals(environment.Get("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"), "true", StringComparison.OrdinalIgnoreCase))
+        if (string.Equals(environment.NonEmpty("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"), "true", StringComparison.OrdinalIgnoreCase))
             return null;
         var variable = "AWS_ENDPOINT_URL_" + serviceId;
-        var raw = environment.Get(variable);
+        var raw = environment.NonEmpty(variable);
         if (raw is null)
         {
             variable = "AWS_ENDPOINT_URL";
-            raw = environment.Get(variable);
+            raw = environment.NonEmpty(variable);
         }
         if (raw is null) return null;
         if (Uri.TryCreate(raw.Trim(), UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" && uri.UserInfo.Length == 0)

@@ -5,6 +5,7 @@ using Amazon.Runtime.Credentials;
 using Amazon.SecurityToken;
 using Amazon.SecurityToken.Model;
 using Amazon.SimpleSystemsManagement;
+using GitPromote.Core;
 using GitPromote.Core.Evidence;
 using GitPromote.Core.Policy;
 
@@ -24,7 +25,7 @@ public sealed class AwsEnvironmentAccess
     internal const int SdkAttempts = 3;
 
     private readonly AwsAccess _access;
-    private readonly IEnvironmentVariables _variables;
+    private readonly IProcessEnvironment _variables;
     private readonly Lazy<CredentialProfileStoreChain> _profiles;
     private readonly Lazy<CredentialProfile?> _profile;
     private readonly Lazy<string> _region;
@@ -32,14 +33,14 @@ public sealed class AwsEnvironmentAccess
     private Task<AWSCredentials>? _credentials;
     private Task<AwsCallerIdentity>? _identity;
 
-    public AwsEnvironmentAccess(string environmentName, AwsAccess? access, IEnvironmentVariables variables, TimeSpan deadline)
+    public AwsEnvironmentAccess(string environmentName, AwsAccess? access, IProcessEnvironment variables, TimeSpan deadline)
     {
         EnvironmentName = environmentName;
         _access = access ?? new AwsAccess(null, null, null);
         _variables = variables;
         Deadline = deadline;
-        ProfileInUse = _access.Profile ?? (_access.RoleArn is null ? variables.Get("AWS_PROFILE") : null);
-        _profiles = new(() => new CredentialProfileStoreChain(variables.Get("AWS_SHARED_CREDENTIALS_FILE")));
+        ProfileInUse = _access.Profile ?? (_access.RoleArn is null ? variables.NonEmpty("AWS_PROFILE") : null);
+        _profiles = new(() => new CredentialProfileStoreChain(variables.NonEmpty("AWS_SHARED_CREDENTIALS_FILE")));
         _profile = new(() => ProfileInUse is { } name && _profiles.Value.TryGetProfile(name, out var p) ? p : null);
         _region = new(ResolveRegion);
     }
@@ -59,8 +60,8 @@ public sealed class AwsEnvironmentAccess
     public bool IsSsoProfile => _profile.Value?.Options is { } o && (o.SsoStartUrl is not null || o.SsoSession is not null);
 
     public bool HasEndpointOverride =>
-        _variables.Get("AWS_ENDPOINT_URL") is not null || _variables.Get("AWS_ENDPOINT_URL_SSM") is not null
-        || _variables.Get("AWS_ENDPOINT_URL_CODEPIPELINE") is not null || _variables.Get("AWS_ENDPOINT_URL_STS") is not null;
+        _variables.NonEmpty("AWS_ENDPOINT_URL") is not null || _variables.NonEmpty("AWS_ENDPOINT_URL_SSM") is not null
+        || _variables.NonEmpty("AWS_ENDPOINT_URL_CODEPIPELINE") is not null || _variables.NonEmpty("AWS_ENDPOINT_URL_STS") is not null;
 
     /// <summary>The region, or throws <see cref="EvidenceUnavailableException"/> saying how to set one.</summary>
     public string Region => _region.Value;
@@ -121,7 +122,7 @@ public sealed class AwsEnvironmentAccess
 
     private string ResolveRegion()
     {
-        var region = _access.Region ?? _variables.Get("AWS_REGION") ?? _variables.Get("AWS_DEFAULT_REGION")
+        var region = _access.Region ?? _variables.NonEmpty("AWS_REGION") ?? _variables.NonEmpty("AWS_DEFAULT_REGION")
             ?? _profile.Value?.Region?.SystemName ?? DefaultProfileRegion();
         if (region is null)
             throw new EvidenceUnavailableException(new EvidenceFailure(
@@ -192,11 +193,11 @@ public sealed class AwsEnvironmentAccess
     /// <summary>Keys in the environment, then AWS_PROFILE, then the SDK's own chain (web identity, containers, instance metadata).</summary>
     private async Task<AWSCredentials> DefaultChainAsync(CancellationToken cancellationToken)
     {
-        if (_variables.Get("AWS_ACCESS_KEY_ID") is { } keyId && _variables.Get("AWS_SECRET_ACCESS_KEY") is { } secret)
-            return _variables.Get("AWS_SESSION_TOKEN") is { } token
+        if (_variables.NonEmpty("AWS_ACCESS_KEY_ID") is { } keyId && _variables.NonEmpty("AWS_SECRET_ACCESS_KEY") is { } secret)
+            return _variables.NonEmpty("AWS_SESSION_TOKEN") is { } token
                 ? new SessionAWSCredentials(keyId, secret, token)
                 : new BasicAWSCredentials(keyId, secret);
-        if (_variables.Get("AWS_PROFILE") is { } profile)
+        if (_variables.NonEmpty("AWS_PROFILE") is { } profile)
             return await FromProfileAsync(profile, 0, cancellationToken).ConfigureAwait(false);
         try
         {

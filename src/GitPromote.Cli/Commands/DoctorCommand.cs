@@ -86,8 +86,8 @@ public static class DoctorCommand
         try
         {
             var backend = workspace.Repository.Backend;
-            var reason = GitRepositoryLocator.Locate(workspace.WorkTree ?? workspace.GitDir, context.Environment.Get) is { } location
-                ? GitRepositoryLocator.ChooseBackend(location, context.Environment.Get).Reason
+            var reason = context.Git.Locate(workspace.WorkTree ?? workspace.GitDir) is { } location
+                ? GitRepositoryLocator.ChooseBackend(location, context.Environment).Reason
                 : null;
             return new Check("git", "backend", Status.Ok, reason is null or "default" ? backend : $"{backend} ({reason})");
         }
@@ -115,7 +115,7 @@ public static class DoctorCommand
             yield break;
         }
 
-        var wiring = HookWiring.Read(workspace.Location, context.Environment.Get);
+        var wiring = HookWiring.Read(workspace.Location, context.Environment);
         if (wiring.HooksPath is not { } hooksPath)
         {
             yield return new Check("hooks", "core.hooksPath", Status.Fail, "not set: git-promote's hooks do not run on push from this clone",
@@ -215,7 +215,7 @@ public static class DoctorCommand
 
     private static async Task<IReadOnlyList<AwsCheck>> CheckAwsAsync(CommandContext context, PromotionPolicy policy, CancellationToken deadline)
     {
-        var variables = new ContextVariables(context.Environment);
+        var variables = context.Environment;
         AwsRuntimeSetup.Register(variables);
         var doctor = new AwsDoctor(policy, new AwsEvidenceProvider(policy, variables));
         try
@@ -229,11 +229,6 @@ public static class DoctorCommand
                     "check the network path to AWS, or raise `timeout:` in .promote.yml"))
                 .ToList();
         }
-    }
-
-    private sealed class ContextVariables(IProcessEnvironment environment) : IEnvironmentVariables
-    {
-        public string? Get(string name) => environment.Get(name) is { Length: > 0 } v ? v : null;
     }
 
     private static void WriteText(CommandContext context, List<Check> checks)

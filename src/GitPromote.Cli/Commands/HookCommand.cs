@@ -45,7 +45,7 @@ public static class HookCommand
     {
         var input = await ReadBoundedAsync(context.Console.OpenStandardInput(), MaxInputBytes);
         using var workspace = Workspace.Find(context);
-        var chain = new HookChain(workspace.Location, "pre-push", context.Environment.Get);
+        var chain = new HookChain(workspace.Location, "pre-push", context.Environment);
 
         if (input is null)
             return Refuse(context, $"git-promote: the hook input is larger than {MaxInputBytes >> 20} MiB; push refused");

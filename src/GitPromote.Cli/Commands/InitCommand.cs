@@ -22,13 +22,13 @@ public static class InitCommand
         using var workspace = Workspace.Find(context);
         var top = workspace.WorkTree ?? throw CommandFailedException.Usage("init needs a clone with a work tree, not a bare repository");
         var path = Path.Combine(top, PromotionPolicy.FileName);
-        if (File.Exists(path) && !a.Has("--force"))
+        if (context.FileSystem.FileExists(path) && !a.Has("--force"))
             throw CommandFailedException.Usage($"{PromotionPolicy.FileName} already exists", "edit it, or pass --force to replace it");
 
         var remotes = workspace.Repository.Remotes.Select(r => r.Name).ToHashSet(StringComparer.Ordinal);
         var text = Starter(PolicySource.DefaultName(top), remotes, out var summary);
         PolicySource.FromText(text, PromotionPolicy.FileName, PolicySource.DefaultName(top)); // never write what we would refuse to read
-        File.WriteAllText(path, text);
+        context.FileSystem.WriteAllText(path, text);
         context.Console.Out.WriteLine($"wrote {PromotionPolicy.FileName}: {summary}");
         context.Console.Out.WriteLine("  review it, commit it, and wire this clone with: git promote install");
         return ExitCodes.Ok;

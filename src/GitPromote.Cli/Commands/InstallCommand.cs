@@ -30,7 +30,7 @@ public static class InstallCommand
         var (config, where, workspace) = Open(context, scope);
         using var _ = workspace;
         var (hooksDir, shared) = Target(context, a.Value("--hooks-dir"));
-        var wiring = HookWiring.Read(workspace?.Location, context.Environment.Get, context.Environment.CurrentDirectory);
+        var wiring = HookWiring.Read(workspace?.Location, context.Environment, context.Environment.CurrentDirectory);
         var @out = context.Console.Out;
 
         var current = config.Get(HookWiring.HooksPathKey);
@@ -106,7 +106,7 @@ public static class InstallCommand
         var scope = Scope(a);
         var (config, where, workspace) = Open(context, scope);
         using var _ = workspace;
-        var wiring = HookWiring.Read(workspace?.Location, context.Environment.Get, context.Environment.CurrentDirectory);
+        var wiring = HookWiring.Read(workspace?.Location, context.Environment, context.Environment.CurrentDirectory);
         var @out = context.Console.Out;
 
         string? sharedDir = null;
@@ -159,7 +159,7 @@ public static class InstallCommand
     {
         if (hooksDirOption is null) return (InstalledLayout.RequireHooksDir(null), false);
         var dir = Path.GetFullPath(hooksDirOption, context.Environment.CurrentDirectory);
-        if (File.Exists(dir)) throw CommandFailedException.Usage($"--hooks-dir {dir} is a file, not a folder");
+        if (context.FileSystem.FileExists(dir)) throw CommandFailedException.Usage($"--hooks-dir {dir} is a file, not a folder");
         return InstalledLayout.IsOurHooksDir(dir) && !SharedHooksFolder.HasShims(dir) ? (dir, false) : (dir, true);
     }
 

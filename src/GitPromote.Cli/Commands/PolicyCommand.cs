@@ -42,7 +42,7 @@ public static class PolicyCommand
             throw CommandFailedException.Usage($"{Quoting.Show(shown)} is {bytes} bytes, more than an SSM parameter holds ({SsmParameterTiers.AdvancedLimit} bytes, advanced tier)",
                 "shorten it: drop comments, or move long freeze windows into fewer entries");
 
-        var variables = new PinnedPolicy.ProcessVariables(context.Environment);
+        var variables = context.Environment;
         AwsRuntimeSetup.Register(variables);
         var access = new AwsEvidenceProvider(policy, variables).AccessFor(env);
         try

@@ -39,7 +39,7 @@ public static class PreReceiveCommand
             return Refuse(context, ExitCodes.UsageOrPolicy, $"this repository's guard is not configured (git config {ServerSettings.EnvironmentKey})",
                 "the server admin runs: git promote install --server --env <env>");
 
-        var pusher = Pusher.From(context.Environment.Get);
+        var pusher = Pusher.From(context.Environment);
         if (PushedRecords.Judge(parsed.Updates, envName, pusher, settings.Recorders, new RepositoryRecordTags(repository)) is { } refused)
             return Refuse(context, ExitCodes.Blocked, refused.Why, refused.Todo);
 
@@ -63,7 +63,7 @@ public static class PreReceiveCommand
         // The pusher's remote name is unknown here; the environment's name is what most clones call it.
         var request = new PushRequest(target.Name, workspace.GitDir, PushedCommits.Peel(policy, parsed.Updates, repository));
         var plan = PromotionEngine.PlanFor(policy, request, target);
-        var bypass = PushOptions.BypassJustification(PushOptions.Read(context.Environment.Get));
+        var bypass = PushOptions.BypassJustification(PushOptions.Read(context.Environment));
         // Approvals in git stores are keyed by email: only a server that names the pusher by email can tell theirs apart
         // (else, and for SSM stores keyed by AWS callers, the approvals rule refuses rather than guess).
         var push = new PushContext(pusher, context.Clock.Now, bypass)
@@ -73,7 +73,7 @@ public static class PreReceiveCommand
 
         using var deadline = new CancellationTokenSource(settings.BudgetFor(policy));
         // A bypass becomes a record only when git updates the ref (reference-transaction); here it is a pending entry.
-        var pending = new PendingRecords(workspace.GitDir, Quarantine.From(context.Environment.Get).Outside(GitProcess.Default));
+        var pending = new PendingRecords(workspace.GitDir, Quarantine.From(context.Environment).Outside(GitProcess.Default));
         var provider = new ServerEvidenceProvider(workspace.EvidenceProvider(policy, inQuarantine: true), target,
             new LocalGreenReader(workspace.GitDir, target, GitProcess.Default),
             new PendingRecordStore(pending, target, PushOwner.OfThisPush, () => ConfirmHookInstalled(workspace.GitDir)),

@@ -33,7 +33,7 @@ public static class ServerDoctor
             : new Check("server", RecordWriters.ConfigKey, Status.Warn, "not set: nobody may push green records here, so nothing can be promoted from this environment",
                 $"git config --add {RecordWriters.ConfigKey} <the pipeline's account, as the server names it>");
 
-        var pusher = Pusher.Describe(context.Environment.Get);
+        var pusher = Pusher.Describe(context.Environment);
         yield return pusher.IsAccount
             ? new Check("server", "pusher", Status.Warn,
                 $"pushers over SSH are named by the account they log in as: with a shared account ({pusher.Identity.Name}@host) every key is '{pusher.Identity.Name}' in records",

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using GitPromote.Core;
 using GitPromote.Git;
 
 namespace GitPromote.Cli.Install;
@@ -16,7 +17,7 @@ public sealed class HookChain
 
     private readonly Lazy<Task<IReadOnlyList<ChainedHook>>> _hooks;
 
-    public HookChain(GitLocation repository, string hookName, Func<string, string?> environment)
+    public HookChain(GitLocation repository, string hookName, IProcessEnvironment environment)
         : this(() => HookWiring.ReadForHook(repository, environment).ChainedHooks(hookName))
     {
     }

@@ -1,3 +1,4 @@
+using GitPromote.Core;
 using GitPromote.Git;
 
 namespace GitPromote.Cli.Install;
@@ -174,19 +175,19 @@ public sealed class HookWiring
     /// The wiring a hook needs to chain, from git's config files when that is certain (<see cref="GitConfig.FromFiles"/>),
     /// else from <c>git config</c> as <see cref="Read"/> does: the same answer, without a process on an unguarded push.
     /// </summary>
-    public static HookWiring ReadForHook(GitLocation repository, Func<string, string?> environment) =>
+    public static HookWiring ReadForHook(GitLocation repository, IProcessEnvironment environment) =>
         GitConfig.FromFiles(repository.CommonDir, environment) is { } files && HookSettings(files) is { } settings
-            ? new HookWiring(settings, repository, environment("HOME") ?? environment("USERPROFILE"))
+            ? new HookWiring(settings, repository, environment.Get("HOME") ?? environment.Get("USERPROFILE"))
             : Read(repository, environment);
 
     /// <summary>Reads the wiring of the repository at <paramref name="repository"/> (null: the user's and machine's only).</summary>
-    public static HookWiring Read(GitLocation? repository, Func<string, string?> environment, string? workingDirectory = null)
+    public static HookWiring Read(GitLocation? repository, IProcessEnvironment environment, string? workingDirectory = null)
     {
         var dir = repository is null ? workingDirectory ?? Path.GetTempPath() : repository.WorkTree ?? repository.GitDir;
         var settings = HookSettings(GitConfig.FromGit(GitProcess.Default, dir, [], [], TimeSpan.FromSeconds(10))) ?? [];
         // Outside a repository only the levels every clone shares count (the directory may still be inside some clone).
         if (repository is null) settings = settings.Where(s => s.Scope is "system" or "global" or "command").ToList();
-        return new HookWiring(settings, repository, environment("HOME") ?? environment("USERPROFILE"));
+        return new HookWiring(settings, repository, environment.Get("HOME") ?? environment.Get("USERPROFILE"));
     }
 
     /// <summary>The hook settings among <paramref name="config"/>'s entries; null when one is a bare key (git's reading of it is not a path).</summary>

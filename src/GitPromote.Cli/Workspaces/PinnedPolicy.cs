@@ -2,6 +2,7 @@ using GitPromote.Aws;
 using GitPromote.Aws.Access;
 using GitPromote.Aws.Ssm;
 using GitPromote.Cli.Infrastructure;
+using GitPromote.Core;
 using GitPromote.Core.Evidence;
 using GitPromote.Core.Gate;
 using GitPromote.Core.Policy;
@@ -42,7 +43,7 @@ public static class PinnedPolicy
         else
         {
             display = location;
-            text = FromFile(Path.GetFullPath(location, context.Environment.CurrentDirectory), location);
+            text = FromFile(context.FileSystem, Path.GetFullPath(location, context.Environment.CurrentDirectory), location);
         }
         return defaultName is null ? Named(text, display) : PolicySource.FromText(text, display, defaultName);
     }
@@ -58,11 +59,11 @@ public static class PinnedPolicy
     }
 
     /// <summary>Only a regular file of at most the policy limit is read (a FIFO or a link to /dev/zero would hang or grow).</summary>
-    private static string FromFile(string path, string shown)
+    private static string FromFile(IFileSystem files, string path, string shown)
     {
         try
         {
-            return Git.RegularFiles.ReadText(path, Quoting.Show(shown), PolicyLoader.MaxBytes)
+            return files.ReadRegularFile(path, Quoting.Show(shown), PolicyLoader.MaxBytes)
                 ?? throw CommandFailedException.Usage($"the pinned policy {Quoting.Show(shown)} does not exist", HowToPin);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -77,7 +78,7 @@ public static class PinnedPolicy
     /// </summary>
     private static async Task<string> FromSsmAsync(CommandContext context, string name)
     {
-        var variables = new ProcessVariables(context.Environment);
+        var variables = context.Environment;
         AwsRuntimeSetup.Register(variables);
         var access = new AwsEnvironmentAccess("the pinned policy", null, variables, PromotionPolicy.DefaultTimeout);
         try
@@ -92,11 +93,5 @@ public static class PinnedPolicy
                 $"could not read the pinned policy ssm:{Quoting.Show(name)}, so nothing is admitted: {e.Failure.What}: {e.Failure.Why}",
                 $"what to do: {e.Failure.Todo}");
         }
-    }
-
-    /// <summary>AWS variables from the command's environment, empty ones as unset.</summary>
-    public sealed class ProcessVariables(IProcessEnvironment environment) : IEnvironmentVariables
-    {
-        public string? Get(string name) => environment.Get(name) is { Length: > 0 } v ? v : null;
     }
 }

@@ -41,10 +41,10 @@ public sealed record PipelineTarget(Workspace Workspace, PromotionPolicy Policy,
             PolicySource.RequireEnvironment(policy, envName);
             try
             {
-                var roles = PipelineInputs.PerEnvironment("--role", args.Values("--role"), PipelineInputs.RolePrefix, policy, context.Environment.Get);
-                var remotes = PipelineInputs.PerEnvironment("--remote", args.Values("--remote"), PipelineInputs.RemotePrefix, policy, context.Environment.Get);
+                var roles = PipelineInputs.PerEnvironment("--role", args.Values("--role"), PipelineInputs.RolePrefix, policy, context.Environment);
+                var remotes = PipelineInputs.PerEnvironment("--remote", args.Values("--remote"), PipelineInputs.RemotePrefix, policy, context.Environment);
                 policy = PipelineInputs.WithRoles(policy, roles);
-                workspace.EnvironmentRemotes = remotes.ToDictionary(p => p.Key, p => LocalPathsAbsolute(p.Value, context.Environment.CurrentDirectory));
+                workspace.EnvironmentRemotes = remotes.ToDictionary(p => p.Key, p => LocalPathsAbsolute(p.Value, context));
             }
             catch (FormatException e)
             {
@@ -68,7 +68,7 @@ public sealed record PipelineTarget(Workspace Workspace, PromotionPolicy Policy,
                 return (PipelineInputs.FullId(rev) ?? throw NotFull(rev, "<rev>"), "<rev>");
             return (clone.Repository.ResolveCommit(rev) ?? throw CommandFailedException.Usage($"'{Quoting.Show(rev)}' is not a commit in this repository"), rev);
         }
-        if (PipelineInputs.CommitFrom(args.Value("--commit"), context.Environment.Get) is { } source)
+        if (PipelineInputs.CommitFrom(args.Value("--commit"), context.Environment) is { } source)
         {
             // A full id is taken as it is: a shallow clone may not have the object, and the evidence is about the id.
             if (PipelineInputs.FullId(source.Value) is { } full) return (full, source.From);
@@ -87,10 +87,10 @@ public sealed record PipelineTarget(Workspace Workspace, PromotionPolicy Policy,
         "pass the full 40- or 64-hex id (e.g. $CODEBUILD_RESOLVED_SOURCE_VERSION, $GITHUB_SHA)");
 
     /// <summary>A remote given as a path relative to where the step runs: git would read it relative to the scratch repository.</summary>
-    private static string LocalPathsAbsolute(string url, string currentDirectory)
+    private static string LocalPathsAbsolute(string url, CommandContext context)
     {
         if (url.Contains("://", StringComparison.Ordinal) || url.Contains(':', StringComparison.Ordinal)) return url;
-        var full = Path.GetFullPath(url, currentDirectory);
-        return Directory.Exists(full) ? full : url;
+        var full = Path.GetFullPath(url, context.Environment.CurrentDirectory);
+        return context.FileSystem.DirectoryExists(full) ? full : url;
     }
 }

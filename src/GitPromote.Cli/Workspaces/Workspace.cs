@@ -2,7 +2,6 @@ using GitPromote.Cli.Infrastructure;
 using GitPromote.Core.Evidence;
 using GitPromote.Core.Policy;
 using GitPromote.Aws;
-using GitPromote.Aws.Access;
 using GitPromote.Git;
 using GitPromote.Git.Evidence;
 
@@ -41,7 +40,7 @@ public sealed class Workspace : IDisposable
 
     private IGitRepository OpenRepository()
     {
-        var repository = GitRepositoryLocator.Open(_location, _context.Environment.Get);
+        var repository = _context.Git.Open(_location);
         return EnvironmentRemotes.Count == 0 ? repository : new EnvironmentRemoteOverrides(repository, EnvironmentRemotes);
     }
 
@@ -51,7 +50,7 @@ public sealed class Workspace : IDisposable
 
     /// <summary>The repository around the current directory, or null outside one (a pipeline's unpacked source).</summary>
     public static Workspace? TryFind(CommandContext context) =>
-        GitRepositoryLocator.Locate(context.Environment.CurrentDirectory, context.Environment.Get) is { } location
+        context.Git.Locate(context.Environment.CurrentDirectory) is { } location
             ? new Workspace(context, location)
             : null;
 
@@ -97,7 +96,7 @@ public sealed class Workspace : IDisposable
     /// <param name="inQuarantine">A server hook: other environments' records are read without writing to this repository.</param>
     public CompositeEvidenceProvider EvidenceProvider(PromotionPolicy policy, bool inQuarantine = false)
     {
-        var variables = new AwsVariables(_context.Environment);
+        var variables = _context.Environment;
         return new CompositeEvidenceProvider(
             new GitEvidenceProvider(Repository, new GitRemoteClient(GitDir, workingDirectory: WorkTree), inQuarantine),
             new Lazy<AwsEvidenceProvider>(() =>
@@ -105,11 +104,6 @@ public sealed class Workspace : IDisposable
                 AwsRuntimeSetup.Register(variables);
                 return new AwsEvidenceProvider(policy, variables);
             }));
-    }
-
-    private sealed class AwsVariables(IProcessEnvironment environment) : IEnvironmentVariables
-    {
-        public string? Get(string name) => environment.Get(name) is { Length: > 0 } v ? v : null;
     }
 
     /// <summary>The commit an environment's deploy branch points at on its remote, or why that is unknown.</summary>

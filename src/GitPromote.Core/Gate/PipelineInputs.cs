@@ -21,12 +21,12 @@ public static class PipelineInputs
     public const string RemotePrefix = "PROMOTE_REMOTE_";
 
     /// <summary><c>--commit</c>, else the first CI variable that is set; null when neither (the caller falls back to HEAD).</summary>
-    public static CommitSource? CommitFrom(string? flag, Func<string, string?> environment)
+    public static CommitSource? CommitFrom(string? flag, IProcessEnvironment environment)
     {
         if (flag is { } given) return new CommitSource(given.Trim(), "--commit");
         foreach (var name in CommitVariables)
         {
-            if (environment(name) is { } value && value.Trim().Length > 0) return new CommitSource(value.Trim(), name);
+            if (environment.Get(name) is { } value && value.Trim().Length > 0) return new CommitSource(value.Trim(), name);
         }
         return null;
     }
@@ -47,7 +47,7 @@ public static class PipelineInputs
     /// environments the options did not name. Throws <see cref="FormatException"/> naming the bad entry.
     /// </summary>
     public static IReadOnlyDictionary<string, string> PerEnvironment(string flag, IEnumerable<string> options, string prefix,
-        PromotionPolicy policy, Func<string, string?> environment)
+        PromotionPolicy policy, IProcessEnvironment environment)
     {
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var option in options)
@@ -62,7 +62,7 @@ public static class PipelineInputs
         }
         foreach (var env in policy.Environments)
         {
-            if (!values.ContainsKey(env.Name) && environment(VariableFor(prefix, env.Name)) is { } value && value.Trim().Length > 0)
+            if (!values.ContainsKey(env.Name) && environment.Get(VariableFor(prefix, env.Name)) is { } value && value.Trim().Length > 0)
                 values[env.Name] = value.Trim();
         }
         return values;

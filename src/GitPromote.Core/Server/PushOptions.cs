@@ -1,4 +1,3 @@
-
 namespace GitPromote.Core.Server;
 
 /// <summary>
@@ -15,13 +14,13 @@ public static class PushOptions
     /// <summary>A justification longer than this is cut: it is a sentence in an audit log, not a document.</summary>
     public const int MaxJustification = 1000;
 
-    public static IReadOnlyList<string> Read(Func<string, string?> environment)
+    public static IReadOnlyList<string> Read(IProcessEnvironment environment)
     {
-        if (!int.TryParse(environment("GIT_PUSH_OPTION_COUNT"), out var count) || count <= 0) return [];
+        if (!int.TryParse(environment.Get("GIT_PUSH_OPTION_COUNT"), out var count) || count <= 0) return [];
         var options = new List<string>();
         for (var i = 0; i < Math.Min(count, MaxOptions); i++)
         {
-            if (environment($"GIT_PUSH_OPTION_{i}") is { } option) options.Add(option);
+            if (environment.Get($"GIT_PUSH_OPTION_{i}") is { } option) options.Add(option);
         }
         return options;
     }

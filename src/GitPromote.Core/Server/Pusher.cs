@@ -34,11 +34,11 @@ public static class Pusher
     /// anonymous: its account is the daemon's, not the pusher's, so a push it serves (it sets <c>REMOTE_ADDR</c>, an
     /// SSH session does not) is by "unknown".
     /// </summary>
-    public static Identity From(Func<string, string?> environment) => Describe(environment).Identity;
+    public static Identity From(IProcessEnvironment environment) => Describe(environment).Identity;
 
-    public static PusherSource Describe(Func<string, string?> environment)
+    public static PusherSource Describe(IProcessEnvironment environment)
     {
-        string? Get(string name) => environment(name) is { } v && !string.IsNullOrWhiteSpace(v) ? Clean(v) : null;
+        string? Get(string name) => environment.Get(name) is { } v && !string.IsNullOrWhiteSpace(v) ? Clean(v) : null;
 
         foreach (var variable in new[] { PusherVariable, "GL_USERNAME", "GL_USER", "GITHUB_USER_LOGIN" })
             if (Get(variable) is { } name) return new PusherSource(new Identity(name, ""), variable);

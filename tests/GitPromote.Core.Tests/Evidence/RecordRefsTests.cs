@@ -1,5 +1,5 @@
 using GitPromote.Core.Evidence;
-using GitPromote.Core.Tests.Support;
+using GitPromote.TestSupport;
 
 namespace GitPromote.Core.Tests.Evidence;
 

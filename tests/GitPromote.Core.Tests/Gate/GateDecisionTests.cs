@@ -2,8 +2,8 @@ using GitPromote.Core.Engine;
 using GitPromote.Core.Evidence;
 using GitPromote.Core.Gate;
 using GitPromote.Core.Policy;
-using GitPromote.Core.Tests.Support;
-using static GitPromote.Core.Tests.Support.TestPolicies;
+using GitPromote.TestSupport;
+using static GitPromote.TestSupport.TestPolicies;
 
 namespace GitPromote.Core.Tests.Gate;
 

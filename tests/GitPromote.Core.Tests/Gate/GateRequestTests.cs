@@ -1,7 +1,7 @@
 using GitPromote.Core.Gate;
 using GitPromote.Core.Policy;
-using GitPromote.Core.Tests.Support;
-using static GitPromote.Core.Tests.Support.TestPolicies;
+using GitPromote.TestSupport;
+using static GitPromote.TestSupport.TestPolicies;
 
 namespace GitPromote.Core.Tests.Gate;
 

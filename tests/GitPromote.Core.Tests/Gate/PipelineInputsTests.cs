@@ -1,13 +1,12 @@
 using GitPromote.Core.Gate;
-using GitPromote.Core.Tests.Support;
-using static GitPromote.Core.Tests.Support.TestPolicies;
+using GitPromote.TestSupport;
+using static GitPromote.TestSupport.TestPolicies;
 
 namespace GitPromote.Core.Tests.Gate;
 
 public class PipelineInputsTests
 {
-    private static Func<string, string?> Env(params (string Name, string Value)[] vars) =>
-        name => vars.FirstOrDefault(v => v.Name == name).Value;
+    private static FakeEnvironment Env(params (string Name, string? Value)[] vars) => new(vars);
 
     [Fact]
     public void The_commit_flag_wins_over_every_CI_variable()

@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 using GitPromote.Core.Policy;
-using GitPromote.Core.Tests.Support;
+using GitPromote.TestSupport;
 
 namespace GitPromote.Core.Tests.Policy;
 

@@ -1,6 +1,6 @@
 using System.Text;
 using GitPromote.Core.Push;
-using GitPromote.Core.Tests.Support;
+using GitPromote.TestSupport;
 
 namespace GitPromote.Core.Tests.Push;
 

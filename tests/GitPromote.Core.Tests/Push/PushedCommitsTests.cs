@@ -1,8 +1,8 @@
 using GitPromote.Core.Engine;
 using GitPromote.Core.Policy;
 using GitPromote.Core.Push;
-using GitPromote.Core.Tests.Support;
-using static GitPromote.Core.Tests.Support.TestPolicies;
+using GitPromote.TestSupport;
+using static GitPromote.TestSupport.TestPolicies;
 
 namespace GitPromote.Core.Tests.Push;
 

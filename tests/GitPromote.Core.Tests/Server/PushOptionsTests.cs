@@ -1,3 +1,4 @@
+using GitPromote.TestSupport;
 using GitPromote.Core.Server;
 
 namespace GitPromote.Core.Tests.Server;
@@ -8,7 +9,7 @@ public sealed class PushOptionsTests
     private static IReadOnlyList<string> Read(params (string Name, string Value)[] variables)
     {
         var map = variables.ToDictionary(v => v.Name, v => v.Value);
-        return PushOptions.Read(name => map.GetValueOrDefault(name));
+        return PushOptions.Read(new LookupEnvironment(name => map.GetValueOrDefault(name)));
     }
 
     [Fact]
@@ -33,11 +34,11 @@ public sealed class PushOptionsTests
     public void A_count_beyond_the_limit_reads_no_more_than_the_limit()
     {
         var asked = new List<string>();
-        var options = PushOptions.Read(name =>
+        var options = PushOptions.Read(new LookupEnvironment(name =>
         {
             asked.Add(name);
             return name == "GIT_PUSH_OPTION_COUNT" ? int.MaxValue.ToString(System.Globalization.CultureInfo.InvariantCulture) : "o";
-        });
+        }));
         Assert.Equal(PushOptions.MaxOptions, options.Count);
         Assert.Equal(PushOptions.MaxOptions + 1, asked.Count);
     }

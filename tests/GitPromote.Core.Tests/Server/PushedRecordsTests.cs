@@ -1,7 +1,7 @@
 using GitPromote.Core.Evidence;
 using GitPromote.Core.Push;
 using GitPromote.Core.Server;
-using GitPromote.Core.Tests.Support;
+using GitPromote.TestSupport;
 
 namespace GitPromote.Core.Tests.Server;
 

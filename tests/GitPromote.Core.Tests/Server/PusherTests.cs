@@ -1,3 +1,4 @@
+using GitPromote.TestSupport;
 using GitPromote.Core.Evidence;
 using GitPromote.Core.Server;
 
@@ -9,7 +10,7 @@ public sealed class PusherTests
     private static PusherSource Describe(params (string Name, string Value)[] variables)
     {
         var map = variables.ToDictionary(v => v.Name, v => v.Value);
-        return Pusher.Describe(name => map.GetValueOrDefault(name));
+        return Pusher.Describe(new LookupEnvironment(name => map.GetValueOrDefault(name)));
     }
 
     [Fact]
@@ -76,5 +77,5 @@ public sealed class PusherTests
 
     [Fact]
     public void From_is_the_identity_that_describe_finds() =>
-        Assert.Equal(new Identity("gl", ""), Pusher.From(name => name == "GL_USER" ? "gl" : null));
+        Assert.Equal(new Identity("gl", ""), Pusher.From(new LookupEnvironment(name => name == "GL_USER" ? "gl" : null)));
 }

@@ -1,6 +1,6 @@
 using GitPromote.Core.Policy;
 using GitPromote.Core.Server;
-using GitPromote.Core.Tests.Support;
+using GitPromote.TestSupport;
 
 namespace GitPromote.Core.Tests.Server;
 

@@ -2,9 +2,12 @@ using System.Text.RegularExpressions;
 using GitPromote.Core.Evidence;
 using GitPromote.Core.Policy;
 
-namespace GitPromote.Core.Tests.Support;
+namespace GitPromote.TestSupport;
 
-/// <summary>The three-environment policy of DESIGN.md §3, built directly so each test can turn one knob.</summary>
+/// <summary>
+/// Policies built directly, as the loader would build them: the three-environment orders policy, where each test can turn
+/// one knob, and a policy of any environments.
+/// </summary>
 public static class TestPolicies
 {
     public static readonly EvidenceSource Git = new GitEvidence();
@@ -28,6 +31,15 @@ public static class TestPolicies
             new BypassPolicy(new Regex(bypassPattern, RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(100))),
             onError, TimeSpan.FromSeconds(10));
     }
+
+    /// <summary>An environment deployed by the remote of its own name.</summary>
+    public static EnvironmentPolicy Environment(string name, AwsAccess? aws, params EvidenceSource[] evidence) =>
+        new(name, 1, [name], aws, evidence, RequireMode.Any);
+
+    /// <summary>A policy of <paramref name="environments"/> with the loader's defaults (the default bypass pattern, block on error).</summary>
+    public static PromotionPolicy Policy(string service, TimeSpan? timeout, params EnvironmentPolicy[] environments) =>
+        new(1, service, ["main"], environments, RollbackMode.PreviouslyGreen, new BypassPolicy(new Regex(BypassPolicy.DefaultPattern)),
+            OnErrorMode.Block, timeout ?? TimeSpan.FromSeconds(10));
 
     public static GreenFact Fact(string commit, string source = "ssm") =>
         new(commit, source, new DateTimeOffset(2024, 6, 1, 12, 0, 0, TimeSpan.Zero), "pipeline");

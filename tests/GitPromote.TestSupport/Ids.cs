@@ -1,4 +1,4 @@
-namespace GitPromote.Core.Tests.Support;
+namespace GitPromote.TestSupport;
 
 /// <summary>Object ids for tests: readable, distinct, of either hash length.</summary>
 public static class Ids

@@ -4,7 +4,7 @@ using GitPromote.Core.Gate;
 using GitPromote.Core.Policy;
 using GitPromote.Core.Push;
 
-namespace GitPromote.Core.Tests.Support;
+namespace GitPromote.TestSupport;
 
 /// <summary>
 /// What every store would say, asked through the engine's own loop (<see cref="PromotionEngine.DecideAsync"/>: plan,

@@ -1,0 +1,13 @@
+using GitPromote.Core;
+
+namespace GitPromote.Git;
+
+/// <summary>This process's own environment variables and working directory: the one real <see cref="IProcessEnvironment"/>.</summary>
+public sealed class SystemEnvironment : IProcessEnvironment
+{
+    public static readonly SystemEnvironment Instance = new();
+
+    public string? Get(string name) => Environment.GetEnvironmentVariable(name);
+
+    public string CurrentDirectory => Directory.GetCurrentDirectory();
+}

@@ -1,0 +1,50 @@
+using GitPromote.Cli.Infrastructure;
+using GitPromote.Core;
+using GitPromote.Git;
+using GitPromote.TestSupport;
+
+namespace GitPromote.Cli.Tests.Support;
+
+/// <summary>Runs <see cref="App"/> as the binary would, with a console that records, a fixed clock and git through <see cref="FakeGit"/>.</summary>
+internal sealed class FakeCommandLine
+{
+    public FakeGit Git { get; } = new();
+
+    public IProcessEnvironment Environment { get; init; } = FakeEnvironment.Empty;
+
+    public IFileSystem Files { get; init; } = new SystemFileSystem();
+
+    public async Task<(int Exit, string Out, string Error)> RunAsync(params string[] args)
+    {
+        var console = new RecordingConsole();
+        var context = new CommandContext(console, Environment, new FixedClock(), Git, Files);
+        var exit = await App.RunAsync(args, context).WaitAsync(TimeSpan.FromSeconds(60));
+        return (exit, console.Out.ToString()!, console.Error.ToString()!);
+    }
+
+    private sealed class RecordingConsole : IConsole
+    {
+        public TextWriter Out { get; } = new StringWriter();
+        public TextWriter Error { get; } = new StringWriter();
+        public bool ColorOnError => false;
+        public bool ColorOnOut => false;
+        public Stream OpenStandardInput() => new MemoryStream();
+    }
+
+    private sealed class FixedClock : IClock
+    {
+        public DateTimeOffset Now { get; } = new(2024, 6, 1, 9, 30, 0, TimeSpan.Zero);
+    }
+}
+
+/// <summary>git as a command sees it: no repository, a given one, or a failure of our own making.</summary>
+internal sealed class FakeGit : IGit
+{
+    public GitLocation? Location { get; set; }
+    public IGitRepository? Repository { get; set; }
+    public Exception? Failure { get; set; }
+
+    public GitLocation? Locate(string startDirectory) => Failure is not null ? throw Failure : Location;
+
+    public IGitRepository Open(GitLocation location) => Repository ?? throw new InvalidOperationException("the test opened no repository");
+}

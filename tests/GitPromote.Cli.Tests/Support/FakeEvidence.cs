@@ -1,0 +1,98 @@
+using GitPromote.Core.Evidence;
+using GitPromote.Core.Policy;
+
+namespace GitPromote.Cli.Tests.Support;
+
+/// <summary>
+/// Evidence stores in memory, each environment with its own behaviour: green commits, a reader that never answers (and
+/// ignores its token, as a hung endpoint does), a record store that cannot be opened or that hangs while writing.
+/// </summary>
+internal sealed class FakeEvidence : IEvidenceProvider
+{
+    private readonly Dictionary<string, HashSet<string>> _green = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _hungReaders = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _unavailableStores = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _hungStores = new(StringComparer.Ordinal);
+
+    /// <summary>Every bypass record a store accepted.</summary>
+    public List<BypassRecord> Bypasses { get; } = [];
+
+    public FakeEvidence Green(string env, params string[] commits)
+    {
+        if (!_green.TryGetValue(env, out var set)) _green[env] = set = new HashSet<string>(StringComparer.Ordinal);
+        set.UnionWith(commits);
+        return this;
+    }
+
+    /// <summary>The environment's readers (and its revocations) never answer, whatever their token says.</summary>
+    public FakeEvidence NeverAnswers(string env) => Do(() => _hungReaders.Add(env));
+
+    /// <summary>The environment's record store cannot be opened (no access, no place for records).</summary>
+    public FakeEvidence StoreUnavailable(string env) => Do(() => _unavailableStores.Add(env));
+
+    /// <summary>Writing to the environment's record store waits until its deadline.</summary>
+    public FakeEvidence StoreHangs(string env) => Do(() => _hungStores.Add(env));
+
+    private FakeEvidence Do(Action change)
+    {
+        change();
+        return this;
+    }
+
+    public static EvidenceFailure StoreFailure(string env) => new($"open the record store of {env}", "access denied", "ask for write access");
+
+    public IEvidenceReader OpenReader(EnvironmentPolicy environment, EvidenceSource source) => new Reader(this, environment.Name, source.Kind);
+
+    public IRecordStore OpenStore(EnvironmentPolicy environment) =>
+        _unavailableStores.Contains(environment.Name)
+            ? throw new EvidenceUnavailableException(StoreFailure(environment.Name))
+            : new Store(this, environment.Name);
+
+    /// <summary>Revocations and approvals: none, readable even where the record store cannot be opened for writing.</summary>
+    public IGuardStore OpenGuardStore(EnvironmentPolicy environment) => new Store(this, environment.Name);
+
+    private sealed class Reader(FakeEvidence world, string env, string kind) : IEvidenceReader
+    {
+        public string Label => $"{kind} of {env}";
+
+        public async Task<IReadOnlyList<GreenFact>> FindGreenAsync(IReadOnlyCollection<string> commits, CancellationToken cancellationToken)
+        {
+            if (world._hungReaders.Contains(env)) await new TaskCompletionSource().Task;
+            var green = world._green.GetValueOrDefault(env) ?? [];
+            return commits.Where(green.Contains).Select(c => new GreenFact(c, Label, null)).ToList();
+        }
+
+        public async Task<IReadOnlyList<GreenFact>> ListGreenAsync(int max, CancellationToken cancellationToken)
+        {
+            if (world._hungReaders.Contains(env)) await new TaskCompletionSource().Task;
+            return (world._green.GetValueOrDefault(env) ?? []).Take(max).Select(c => new GreenFact(c, Label, null)).ToList();
+        }
+    }
+
+    private sealed class Store(FakeEvidence world, string env) : IRecordStore, IGuardStore
+    {
+        public string Label => $"records of {env}";
+
+        public async Task RecordBypassAsync(BypassRecord record, CancellationToken cancellationToken)
+        {
+            if (world._hungStores.Contains(env)) await Task.Delay(Timeout.Infinite, cancellationToken);
+            cancellationToken.ThrowIfCancellationRequested();
+            lock (world.Bypasses) world.Bypasses.Add(record);
+        }
+
+        public async Task<GuardRecords> FindGuardsAsync(IReadOnlyCollection<string> commits, bool approvals, CancellationToken cancellationToken)
+        {
+            if (world._hungReaders.Contains(env)) await new TaskCompletionSource().Task;
+            return GuardRecords.Found(Label, [], approvals ? [] : null);
+        }
+
+        public Task<IReadOnlyList<Revocation>> ListRevocationsAsync(CancellationToken cancellationToken) => Task.FromResult<IReadOnlyList<Revocation>>([]);
+
+        public Task RecordGreenAsync(string commit, Core.Evidence.Identity by, DateTimeOffset at, CancellationToken cancellationToken) => throw new NotSupportedException();
+        public Task<IReadOnlyList<BypassRecord>> ListBypassesAsync(CancellationToken cancellationToken) => throw new NotSupportedException();
+        public Task RecordRevocationAsync(Revocation revocation, CancellationToken cancellationToken) => throw new NotSupportedException();
+        public Task LiftRevocationAsync(Revocation revocation, Core.Evidence.Identity by, DateTimeOffset at, CancellationToken cancellationToken) => throw new NotSupportedException();
+        public Task RecordApprovalAsync(Approval approval, CancellationToken cancellationToken) => throw new NotSupportedException();
+        public Task<IReadOnlyList<LiftedRevocation>> ListLiftedRevocationsAsync(CancellationToken cancellationToken) => throw new NotSupportedException();
+    }
+}

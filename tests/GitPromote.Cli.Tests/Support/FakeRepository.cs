@@ -1,0 +1,48 @@
+using GitPromote.Core.Evidence;
+using GitPromote.Git;
+
+namespace GitPromote.Cli.Tests.Support;
+
+/// <summary>A repository in memory: branches, and the files committed on them. Whatever a test does not set up is refused loudly.</summary>
+internal sealed class FakeRepository(string gitDir = "/srv/git/orders.git") : IGitRepository
+{
+    private readonly Dictionary<string, string> _branches = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string Commit, string Path), string> _files = [];
+
+    /// <summary>Every revision <see cref="ReadFileAt"/> was asked about, in order.</summary>
+    public List<string> FilesReadAt { get; } = [];
+
+    public FakeRepository Branch(string refName, string commit, params (string Path, string Text)[] files)
+    {
+        _branches[refName] = commit;
+        foreach (var (path, text) in files) _files[(commit, path)] = text;
+        return this;
+    }
+
+    public string Backend => "fake";
+    public string GitDir => gitDir;
+    public string? WorkTree => null;
+    public ObjectFormat ObjectFormat => ObjectFormat.Sha1;
+    public bool IsShallow => false;
+
+    public string? ResolveCommit(string revision) =>
+        _branches.TryGetValue(revision, out var commit) ? commit : _branches.ContainsValue(revision) ? revision : null;
+
+    public string? ReadFileAt(string revision, string path, long maxBytes = TreeFiles.DefaultMaxBytes)
+    {
+        FilesReadAt.Add(revision);
+        return ResolveCommit(revision) is { } commit ? _files.GetValueOrDefault((commit, path)) : null;
+    }
+
+    public IReadOnlyDictionary<string, string?> ResolveCommits(IReadOnlyCollection<string> revisions) => throw new NotSupportedException();
+    public bool? IsAncestor(string ancestor, string descendant) => throw new NotSupportedException();
+    public string? ConfigValue(string key) => throw new NotSupportedException();
+    public IReadOnlyList<GitRemote> Remotes { get; set; } = [];
+    public string WriteTagObject(string target, string tagName, Identity tagger, DateTimeOffset when, string message) => throw new NotSupportedException();
+    public CommitInfo? ReadCommit(string commit) => throw new NotSupportedException();
+    public IReadOnlyDictionary<string, CommitInfo?> ReadCommits(IReadOnlyCollection<string> commits) => throw new NotSupportedException();
+    public TagInfo? ReadTag(string tagId) => throw new NotSupportedException();
+    public IReadOnlyList<RefRecord> ListRefs(string prefix) => throw new NotSupportedException();
+    public IReadOnlyList<RefRecord> ListRefs(IReadOnlyList<string> prefixes) => throw new NotSupportedException();
+    public void Dispose() { }
+}
