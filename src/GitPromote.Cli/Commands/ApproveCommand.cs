@@ -1,4 +1,5 @@
 using GitPromote.Cli.Infrastructure;
+using GitPromote.Cli.Output;
 using GitPromote.Cli.Services;
 using GitPromote.Core.Evidence;
 using GitPromote.Core.Push;
@@ -42,11 +43,11 @@ public static class ApproveCommand
         }
         catch (EvidenceUnavailableException e)
         {
-            return GuardText.Failed(context, $"could not record the approval of {ObjectIds.Short(commit)} for {env.Name}", e.Failure);
+            return FailureMessage.Print(context.Console, $"could not record the approval of {ObjectIds.Short(commit)} for {env.Name}", e.Failure);
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested)
         {
-            return GuardText.Failed(context, $"could not record the approval of {ObjectIds.Short(commit)} for {env.Name}", GuardText.OutOfTime);
+            return FailureMessage.Print(context.Console, $"could not record the approval of {ObjectIds.Short(commit)} for {env.Name}", GuardText.OutOfTime);
         }
     }
 }
@@ -64,14 +65,6 @@ internal static class GuardText
         if (trimmed.Length > max) throw CommandFailedException.Usage($"{option} must be at most {max} characters");
         if (trimmed.Any(char.IsControl)) throw CommandFailedException.Usage($"{option} must be one line of text, without control characters");
         return trimmed;
-    }
-
-    public static int Failed(CommandContext context, string what, EvidenceFailure failure)
-    {
-        context.Console.Error.WriteLine($"git-promote: {what}");
-        context.Console.Error.WriteLine($"  {failure.What}: {failure.Why}");
-        context.Console.Error.WriteLine($"  what to do: {failure.Todo}");
-        return ExitCodes.Blocked;
     }
 
     public static string Describe(Revocation r) =>

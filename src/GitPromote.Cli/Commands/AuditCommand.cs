@@ -95,7 +95,7 @@ public static class AuditCommand
         foreach (var (env, skippedRef) in skipped.Distinct())
             context.Console.Error.WriteLine($"git-promote: skipped a record of {env} that cannot be read: {skippedRef} (not a well-formed record, or its commit is missing)");
         foreach (var (env, what, failure) in failures)
-            context.Console.Error.WriteLine($"git-promote: could not read the {what} of {env}: {failure.What}: {failure.Why} ({failure.Todo})");
+            FailureMessage.Print(context.Console, $"could not read the {what} of {env}", failure);
         return failures.Count == 0 ? ExitCodes.Ok : ExitCodes.Blocked;
     }
 

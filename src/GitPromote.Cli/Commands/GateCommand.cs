@@ -124,8 +124,7 @@ public static class GateCommand
                 return sb.ToString();
             case GateOutcome.Refused when gate.Unreadable is { } unreadable:
                 sb.AppendLine(style.Red(style.Bold($"REFUSED: could not tell whether {shortId} is revoked in {env}")));
-                sb.AppendLine($"  {unreadable.What}: {unreadable.Why}");
-                sb.AppendLine($"  what to do: {unreadable.Todo}");
+                FailureMessage.AppendCause(sb, unreadable, "  ");
                 return sb.ToString();
             case GateOutcome.Promoted:
                 sb.AppendLine(style.Green($"ADMITTED: green in {previous} ({r.Evidence?.Source})"));

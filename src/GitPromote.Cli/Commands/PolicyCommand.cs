@@ -2,6 +2,7 @@ using Amazon.SimpleSystemsManagement;
 using GitPromote.Aws;
 using GitPromote.Aws.Ssm;
 using GitPromote.Cli.Infrastructure;
+using GitPromote.Cli.Output;
 using GitPromote.Cli.Services;
 using GitPromote.Core.Evidence;
 using GitPromote.Core.Policy;
@@ -56,10 +57,7 @@ public static class PolicyCommand
         }
         catch (EvidenceUnavailableException e)
         {
-            context.Console.Error.WriteLine($"git-promote: could not publish the policy to ssm:{parameter}");
-            context.Console.Error.WriteLine($"  {e.Failure.What}: {e.Failure.Why}");
-            context.Console.Error.WriteLine($"  what to do: {e.Failure.Todo}");
-            return ExitCodes.Blocked;
+            return FailureMessage.Print(context.Console, $"could not publish the policy to ssm:{parameter}", e.Failure);
         }
     }
 }

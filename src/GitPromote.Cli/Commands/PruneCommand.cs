@@ -1,5 +1,6 @@
 using System.Globalization;
 using GitPromote.Cli.Infrastructure;
+using GitPromote.Cli.Output;
 using GitPromote.Cli.Services;
 using GitPromote.Core.Engine;
 using GitPromote.Core.Evidence;
@@ -114,12 +115,6 @@ public static class PruneCommand
         return heads.Where(h => EnvironmentRouter.IsDeployBranch(policy, h.Name)).Select(h => h.Peeled ?? h.Id).ToList();
     }
 
-    private static int Failed(CommandContext context, string env, int removed, EvidenceFailure failure)
-    {
-        var error = context.Console.Error;
-        error.WriteLine($"git-promote: prune of {env} stopped{(removed > 0 ? $" after deleting {removed} records (listed above)" : "; nothing was deleted")}");
-        error.WriteLine($"  {failure.What}: {failure.Why}");
-        error.WriteLine($"  what to do: {failure.Todo}");
-        return ExitCodes.Blocked;
-    }
+    private static int Failed(CommandContext context, string env, int removed, EvidenceFailure failure) =>
+        FailureMessage.Print(context.Console, $"prune of {env} stopped{(removed > 0 ? $" after deleting {removed} records (listed above)" : "; nothing was deleted")}", failure);
 }

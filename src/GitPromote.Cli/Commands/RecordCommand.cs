@@ -1,4 +1,5 @@
 using GitPromote.Cli.Infrastructure;
+using GitPromote.Cli.Output;
 using GitPromote.Cli.Services;
 using GitPromote.Core.Evidence;
 using GitPromote.Core.Push;
@@ -36,10 +37,9 @@ public static class RecordCommand
             {
                 if (!a.Has("--force"))
                 {
-                    context.Console.Error.WriteLine($"git-promote: {ObjectIds.Short(commit)} is revoked in {env.Name}{GuardText.Describe(revocation)}");
-                    context.Console.Error.WriteLine($"  recording it green would not make it promotable; if it was fixed and tested again, lift the revocation:");
-                    context.Console.Error.WriteLine($"  git promote record {env.Name} {ObjectIds.Short(commit)} --force");
-                    return ExitCodes.Blocked;
+                    return FailureMessage.Print(context.Console, ExitCodes.Blocked, $"{ObjectIds.Short(commit)} is revoked in {env.Name}{GuardText.Describe(revocation)}",
+                        "recording it green would not make it promotable; if it was fixed and tested again, lift the revocation:",
+                        $"git promote record {env.Name} {ObjectIds.Short(commit)} --force");
                 }
                 // Green first: if that write fails, the revocation still stands (never lifted without green).
                 await store.RecordGreenAsync(commit, by, context.Clock.Now, deadline.Token);
@@ -82,11 +82,6 @@ public static class RecordCommand
         }
     }
 
-    private static int Failed(CommandContext context, string env, string commit, EvidenceFailure failure)
-    {
-        context.Console.Error.WriteLine($"git-promote: could not record {ObjectIds.Short(commit)} as green in {env}");
-        context.Console.Error.WriteLine($"  {failure.What}: {failure.Why}");
-        context.Console.Error.WriteLine($"  what to do: {failure.Todo}");
-        return ExitCodes.Blocked;
-    }
+    private static int Failed(CommandContext context, string env, string commit, EvidenceFailure failure) =>
+        FailureMessage.Print(context.Console, $"could not record {ObjectIds.Short(commit)} as green in {env}", failure);
 }

@@ -1,4 +1,5 @@
 using GitPromote.Cli.Infrastructure;
+using GitPromote.Cli.Output;
 using GitPromote.Cli.Services;
 using GitPromote.Core.Engine;
 using GitPromote.Core.Evidence;
@@ -53,11 +54,11 @@ public static class RevokeCommand
         }
         catch (EvidenceUnavailableException e)
         {
-            return GuardText.Failed(context, $"could not revoke {ObjectIds.Short(commit)} in {env.Name}", e.Failure);
+            return FailureMessage.Print(context.Console, $"could not revoke {ObjectIds.Short(commit)} in {env.Name}", e.Failure);
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested)
         {
-            return GuardText.Failed(context, $"could not revoke {ObjectIds.Short(commit)} in {env.Name}", GuardText.OutOfTime);
+            return FailureMessage.Print(context.Console, $"could not revoke {ObjectIds.Short(commit)} in {env.Name}", GuardText.OutOfTime);
         }
     }
 }
