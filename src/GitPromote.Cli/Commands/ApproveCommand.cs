@@ -47,7 +47,8 @@ public static class ApproveCommand
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested)
         {
-            return FailureMessage.Print(context.Console, $"could not record the approval of {ObjectIds.Short(commit)} for {env.Name}", GuardText.OutOfTime);
+            return FailureMessage.Print(context.Console, $"could not record the approval of {ObjectIds.Short(commit)} for {env.Name}",
+                EvidenceFailure.OutOfTime($"the store of {env.Name}", policy.Timeout));
         }
     }
 }
@@ -55,8 +56,6 @@ public static class ApproveCommand
 /// <summary>Checks and messages shared by approve, revoke and record.</summary>
 internal static class GuardText
 {
-    public static readonly EvidenceFailure OutOfTime = new("the store did not answer in time", "the policy 'timeout' passed", "retry, or raise 'timeout' in .promote.yml");
-
     /// <summary>Text that goes into a record: one line, not empty, bounded.</summary>
     public static string Check(string text, string option, int max)
     {

@@ -18,8 +18,6 @@ public static class AuditCommand
     /// <summary>One line of the audit: a bypass, a revocation, or the lifting of one.</summary>
     private sealed record Entry(string Kind, string Environment, string Commit, DateTimeOffset At, Identity By, string Text, string Json);
 
-    private static readonly EvidenceFailure OutOfTime = new("the store did not answer in time", "the policy 'timeout' passed", "retry, or raise 'timeout' in .promote.yml");
-
     public static async Task<int> RunAsync(CommandContext context, IReadOnlyList<string> args)
     {
         var a = ArgumentReader.Parse(args, ["--json"], []).ExpectAtMost(1, Usage);
@@ -49,7 +47,7 @@ public static class AuditCommand
             }
             catch (OperationCanceledException) when (deadline.IsCancellationRequested)
             {
-                failures.Add((env.Name, "bypass records", OutOfTime));
+                failures.Add((env.Name, "bypass records", EvidenceFailure.OutOfTime($"the store of {env.Name}", policy.Timeout)));
             }
         }
         foreach (var env in revocationEnvs)
@@ -71,7 +69,7 @@ public static class AuditCommand
             }
             catch (OperationCanceledException) when (deadline.IsCancellationRequested)
             {
-                failures.Add((env.Name, "revocations", OutOfTime));
+                failures.Add((env.Name, "revocations", EvidenceFailure.OutOfTime($"the store of {env.Name}", policy.Timeout)));
             }
         }
         entries.Sort((x, y) => x.At.CompareTo(y.At));

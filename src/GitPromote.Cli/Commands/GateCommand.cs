@@ -68,7 +68,7 @@ public static class GateCommand
             }
             catch (OperationCanceledException) when (bypassDeadline.IsCancellationRequested)
             {
-                bypassUnread = new EvidenceFailure($"the bypass records of {env.Name}", "no answer within the policy's timeout", "retry the pipeline step");
+                bypassUnread = EvidenceFailure.OutOfTime($"the bypass records of {env.Name}", policy.Timeout);
             }
         }
         var gate = GateDecision.Decide(env, commit, refVerdict, bypass, await FirstEnvironmentRecordsAsync(provider, env, refVerdict, commit, policy.Timeout), policy.OnError);
@@ -101,7 +101,7 @@ public static class GateCommand
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested)
         {
-            return GuardRecords.Failed(env.Name, new EvidenceFailure($"the revocations of {env.Name}", "no answer within the policy's timeout", "retry the pipeline step"));
+            return GuardRecords.Failed(env.Name, EvidenceFailure.OutOfTime($"the revocations of {env.Name}", timeout));
         }
     }
 

@@ -64,8 +64,8 @@ public static class PruneCommand
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested)
         {
-            return Failed(context, env.Name, removed, new EvidenceFailure("the store did not answer in time",
-                $"prune stops after {DurationParser.Format(Budget)}", $"run it again: git promote prune {env.Name} (it goes on from where it stopped)"));
+            return Failed(context, env.Name, removed, EvidenceFailure.OutOfTime($"the store of {env.Name}", Budget,
+                $"run it again: git promote prune {env.Name} (it goes on from where it stopped)"));
         }
     }
 

@@ -59,8 +59,7 @@ public static class RecordCommand
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested)
         {
-            return Failed(context, env.Name, commit, new EvidenceFailure("the store did not answer in time",
-                "the policy 'timeout' passed", "retry, or raise 'timeout' in .promote.yml"));
+            return Failed(context, env.Name, commit, EvidenceFailure.OutOfTime($"the store of {env.Name}", policy.Timeout));
         }
     }
 

@@ -66,7 +66,7 @@ public static class ReferenceTransactionCommand
         }
         catch (Exception e) when (e is GitCommandException or EvidenceUnavailableException or OperationCanceledException)
         {
-            var why = e is EvidenceUnavailableException u ? $"{u.Failure.What}: {u.Failure.Why}" : e is OperationCanceledException ? "git did not answer in time" : e.Message;
+            var why = e is EvidenceUnavailableException u ? $"{u.Failure.What}: {u.Failure.Why}" : e is OperationCanceledException ? $"git: {EvidenceFailure.NoAnswerInTime()}" : e.Message;
             if (state != "prepared")
             {
                 // The refs are already updated (or not): a leftover entry is settled by the next push (PendingRecords.ReconcileAsync).

@@ -58,7 +58,8 @@ public static class RevokeCommand
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested)
         {
-            return FailureMessage.Print(context.Console, $"could not revoke {ObjectIds.Short(commit)} in {env.Name}", GuardText.OutOfTime);
+            return FailureMessage.Print(context.Console, $"could not revoke {ObjectIds.Short(commit)} in {env.Name}",
+                EvidenceFailure.OutOfTime($"the store of {env.Name}", policy.Timeout));
         }
     }
 }
