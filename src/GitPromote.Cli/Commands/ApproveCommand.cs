@@ -2,6 +2,7 @@ using GitPromote.Cli.Infrastructure;
 using GitPromote.Cli.Output;
 using GitPromote.Cli.Services;
 using GitPromote.Core.Evidence;
+using GitPromote.Core.Policy;
 using GitPromote.Core.Push;
 
 namespace GitPromote.Cli.Commands;
@@ -24,38 +25,50 @@ public static class ApproveCommand
         using var workspace = target.Workspace;
         var (policy, env, rev, commit) = (target.Policy, target.Environment, target.Rev, target.Commit);
 
-        using var deadline = new CancellationTokenSource(policy.Timeout);
-        try
+        return await GuardText.WriteToStoreAsync(context, workspace, policy, env,
+            $"could not record the approval of {ObjectIds.Short(commit)} for {env.Name}", async (provider, token) =>
         {
-            var provider = workspace.EvidenceProvider(policy);
             var store = ((Core.Evidence.IEvidenceProvider)provider).OpenGuardStore(env);
-            var by = await provider.RecorderAsync(env, workspace.CurrentIdentity(), deadline.Token);
-            await store.RecordApprovalAsync(new Approval(env.Name, commit, ApproverIds.Of(by), by, context.Clock.Now, comment), deadline.Token);
+            var by = await provider.RecorderAsync(env, workspace.CurrentIdentity(), token);
+            await store.RecordApprovalAsync(new Approval(env.Name, commit, ApproverIds.Of(by), by, context.Clock.Now, comment), token);
             context.Console.Out.WriteLine($"approved: {ObjectIds.Short(commit)} for {env.Name} by {by} ({store.Label})");
 
-            var all = (await store.FindGuardsAsync([commit], approvals: true, deadline.Token)).ApprovalsOf(commit);
+            var all = (await store.FindGuardsAsync([commit], approvals: true, token)).ApprovalsOf(commit);
             var required = env.RequiredApprovals;
             context.Console.Out.WriteLine(required == 0
                 ? $"  note: {env.Name} requires no approvals (approvals: {{ required: N }} in {Core.Policy.PromotionPolicy.FileName}); the approval is kept anyway"
                 : $"  {all.Count} approval{(all.Count == 1 ? "" : "s")} of {ObjectIds.Short(commit)} for {env.Name} ({string.Join(", ", all.Select(x => x.Who))}); " +
                   $"a push needs {required} from people other than the one pushing");
             return ExitCodes.Ok;
-        }
-        catch (EvidenceUnavailableException e)
-        {
-            return FailureMessage.Print(context.Console, $"could not record the approval of {ObjectIds.Short(commit)} for {env.Name}", e.Failure);
-        }
-        catch (OperationCanceledException) when (deadline.IsCancellationRequested)
-        {
-            return FailureMessage.Print(context.Console, $"could not record the approval of {ObjectIds.Short(commit)} for {env.Name}",
-                EvidenceFailure.OutOfTime($"the store of {env.Name}", policy.Timeout));
-        }
+        });
     }
 }
 
 /// <summary>Checks and messages shared by approve, revoke and record.</summary>
 internal static class GuardText
 {
+    /// <summary>
+    /// Runs a write to an environment's store (approve, revoke, record) under the policy's timeout. When the store cannot
+    /// be reached, in time or at all, says so under <paramref name="failedHeadline"/> and ends the command blocked.
+    /// </summary>
+    public static async Task<int> WriteToStoreAsync(CommandContext context, Workspace workspace, PromotionPolicy policy, EnvironmentPolicy env,
+        string failedHeadline, Func<CompositeEvidenceProvider, CancellationToken, Task<int>> write)
+    {
+        using var deadline = new CancellationTokenSource(policy.Timeout);
+        try
+        {
+            return await write(workspace.EvidenceProvider(policy), deadline.Token);
+        }
+        catch (EvidenceUnavailableException e)
+        {
+            return FailureMessage.Print(context.Console, failedHeadline, e.Failure);
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested)
+        {
+            return FailureMessage.Print(context.Console, failedHeadline, EvidenceFailure.OutOfTime($"the store of {env.Name}", policy.Timeout));
+        }
+    }
+
     /// <summary>Text that goes into a record: one line, not empty, bounded.</summary>
     public static string Check(string text, string option, int max)
     {

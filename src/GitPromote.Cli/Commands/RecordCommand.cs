@@ -27,13 +27,12 @@ public static class RecordCommand
             throw CommandFailedException.Usage($"{env.Name} keeps its records in git, as tags on the commit, which needs a clone of it",
                 $"run this step in a clone (git clone, then git promote record {env.Name} <sha>), or give {env.Name} `- ssm: {{}}` evidence");
 
-        using var deadline = new CancellationTokenSource(policy.Timeout);
-        try
+        return await GuardText.WriteToStoreAsync(context, workspace, policy, env,
+            $"could not record {ObjectIds.Short(commit)} as green in {env.Name}", async (provider, token) =>
         {
-            var provider = workspace.EvidenceProvider(policy);
             var store = provider.OpenStore(env);
-            var by = await provider.RecorderAsync(env, workspace.CurrentIdentity(), deadline.Token);
-            if (await RevocationOfAsync(context, provider, env, commit, deadline.Token) is { } revocation)
+            var by = await provider.RecorderAsync(env, workspace.CurrentIdentity(), token);
+            if (await RevocationOfAsync(context, provider, env, commit, token) is { } revocation)
             {
                 if (!a.Has("--force"))
                 {
@@ -42,25 +41,17 @@ public static class RecordCommand
                         $"git promote record {env.Name} {ObjectIds.Short(commit)} --force");
                 }
                 // Green first: if that write fails, the revocation still stands (never lifted without green).
-                await store.RecordGreenAsync(commit, by, context.Clock.Now, deadline.Token);
-                await ((IEvidenceProvider)provider).OpenGuardStore(env).LiftRevocationAsync(revocation, by, context.Clock.Now, deadline.Token);
+                await store.RecordGreenAsync(commit, by, context.Clock.Now, token);
+                await ((IEvidenceProvider)provider).OpenGuardStore(env).LiftRevocationAsync(revocation, by, context.Clock.Now, token);
                 context.Console.Out.WriteLine($"lifted: the revocation of {ObjectIds.Short(commit)} in {env.Name}{GuardText.Describe(revocation)} (kept in git promote audit)");
             }
             else
             {
-                await store.RecordGreenAsync(commit, by, context.Clock.Now, deadline.Token);
+                await store.RecordGreenAsync(commit, by, context.Clock.Now, token);
             }
             context.Console.Out.WriteLine($"recorded: {ObjectIds.Short(commit)} is green in {env.Name} ({store.Label})");
             return ExitCodes.Ok;
-        }
-        catch (EvidenceUnavailableException e)
-        {
-            return Failed(context, env.Name, commit, e.Failure);
-        }
-        catch (OperationCanceledException) when (deadline.IsCancellationRequested)
-        {
-            return Failed(context, env.Name, commit, EvidenceFailure.OutOfTime($"the store of {env.Name}", policy.Timeout));
-        }
+        });
     }
 
     /// <summary>
@@ -80,7 +71,4 @@ public static class RecordCommand
             return null;
         }
     }
-
-    private static int Failed(CommandContext context, string env, string commit, EvidenceFailure failure) =>
-        FailureMessage.Print(context.Console, $"could not record {ObjectIds.Short(commit)} as green in {env}", failure);
 }
