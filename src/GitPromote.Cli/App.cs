@@ -3,6 +3,7 @@ using GitPromote.Cli.Commands;
 using GitPromote.Cli.Infrastructure;
 using GitPromote.Cli.Workspaces;
 using GitPromote.Core.Diagnostics;
+using GitPromote.Cli.Output;
 
 namespace GitPromote.Cli;
 
@@ -78,31 +79,26 @@ public static class App
         catch (Git.FileRefusedException e)
         {
             // Only the policy is read this way; a policy that is not a page of YAML in a regular file is a policy error.
-            context.Console.Error.WriteLine($"git-promote: the policy {e.Message}, so guarded pushes are refused");
-            context.Console.Error.WriteLine(e.TooLarge
-                ? "  a policy is a page of YAML: replace it with the real .promote.yml (git promote init writes a starter)"
-                : "  commit .promote.yml as a plain file (not a link, FIFO or device)");
-            return ExitCodes.UsageOrPolicy;
+            return FailureMessage.Print(context.Console, ExitCodes.UsageOrPolicy, $"the policy {e.Message}, so guarded pushes are refused",
+                e.TooLarge
+                    ? "a policy is a page of YAML: replace it with the real .promote.yml (git promote init writes a starter)"
+                    : "commit .promote.yml as a plain file (not a link, FIFO or device)");
         }
         catch (CommandFailedException e)
         {
-            context.Console.Error.WriteLine($"git-promote: {e.Message}");
-            if (e.Todo is not null) context.Console.Error.WriteLine($"  {e.Todo}");
-            return e.ExitCode;
+            return e.Cause is { } cause
+                ? FailureMessage.Print(context.Console, e.Message, cause, e.ExitCode)
+                : FailureMessage.Print(context.Console, e.ExitCode, e.Message, e.Todo);
         }
         catch (PolicyInvalidException e)
         {
-            context.Console.Error.WriteLine($"git-promote: {e.PolicyPath} is not valid, so guarded pushes are refused:");
-            foreach (var error in e.Errors.Take(20)) context.Console.Error.WriteLine($"  {error}");
-            if (e.Errors.Count > 20) context.Console.Error.WriteLine($"  ... and {e.Errors.Count - 20} more");
-            context.Console.Error.WriteLine("  fix the policy (git promote check <env> validates it)");
-            return ExitCodes.UsageOrPolicy;
+            return FailureMessage.Print(context.Console, ExitCodes.UsageOrPolicy, $"{e.PolicyPath} is not valid, so guarded pushes are refused:",
+                [.. e.Errors.Take(20).Select(error => error.ToString()), e.Errors.Count > 20 ? $"... and {e.Errors.Count - 20} more" : null, "fix the policy (git promote check <env> validates it)"]);
         }
         catch (Exception e)
         {
-            context.Console.Error.WriteLine($"git-promote: internal error: {e.Message}");
-            context.Console.Error.WriteLine(context.DebugEnabled ? e.ToString() : "  run with PROMOTE_DEBUG=1 for details, and report it");
-            return ExitCodes.Internal;
+            return FailureMessage.Print(context.Console, ExitCodes.Internal, $"internal error: {e.Message}",
+                context.DebugEnabled ? e.ToString() : "run with PROMOTE_DEBUG=1 for details, and report it");
         }
         finally
         {

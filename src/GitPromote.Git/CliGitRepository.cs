@@ -202,44 +202,35 @@ public sealed class CliGitRepository : IGitRepository
         return _git.Run(GitDir, [.. _readPrefix, .. args], stdin, deadline.Token);
     }
 
-    /// <summary>
-    /// <c>cat-file --batch-check</c>: one output line per input line ("&lt;type&gt; &lt;id&gt;", or null when missing). An old git dies
-    /// when a lazy fetch fails; the batch then resumes after the object it died on.
-    /// </summary>
-    private List<string?> BatchCheck(IReadOnlyList<string> inputs)
-    {
-        var answers = new List<string?>(inputs.Count);
-        var start = 0;
-        while (start < inputs.Count)
+    /// <summary><c>cat-file --batch-check</c>: one output line per input line ("&lt;type&gt; &lt;id&gt;", or null when missing).</summary>
+    private List<string?> BatchCheck(IReadOnlyList<string> inputs) =>
+        ResumingBatch<string>(inputs, ["cat-file", "--batch-check=%(objecttype) %(objectname)"], (result, max) =>
         {
-            var stdin = Encoding.UTF8.GetBytes(string.Join('\n', inputs.Skip(start)) + "\n");
-            var result = Git(["cat-file", "--batch-check=%(objecttype) %(objectname)"], stdin);
             var lines = result.StdoutText.Split('\n');
-            var complete = lines.Length - 1; // the text ends with a newline after the last complete line
-            for (var i = 0; i < complete && start + i < inputs.Count; i++) answers.Add(IsMissingLine(lines[i]) ? null : lines[i]);
-            start += Math.Min(complete, inputs.Count - start);
-            if (start >= inputs.Count) break;
-            if (result.Succeeded) break;
-            if (complete == 0 && start == 0 && !DiedOnMissingObject(result)) result.EnsureSuccess();
-            answers.Add(null);
-            start++;
-        }
-        while (answers.Count < inputs.Count) answers.Add(null);
-        return answers;
-    }
+            // The text ends with a newline after the last complete line.
+            return lines.Take(Math.Min(lines.Length - 1, max)).Select(line => IsMissingLine(line) ? null : line).ToList();
+        });
 
     private sealed record RawObject(string Id, string Type, byte[] Content);
 
-    /// <summary><c>cat-file --batch</c>: the objects (or null when missing), resuming after a failed lazy fetch as above.</summary>
-    private List<RawObject?> Batch(IReadOnlyList<string> inputs)
+    /// <summary><c>cat-file --batch</c>: the objects (or null when missing).</summary>
+    private List<RawObject?> Batch(IReadOnlyList<string> inputs) =>
+        ResumingBatch<RawObject>(inputs, ["cat-file", "--batch"], (result, max) => ParseBatch(result.Stdout, max));
+
+    /// <summary>
+    /// A <c>cat-file</c> batch: one answer per input, null when missing, <paramref name="parse"/> reading at most the given
+    /// number of answers from git's output. An old git dies when a lazy fetch fails; the batch then resumes after the
+    /// object it died on.
+    /// </summary>
+    private List<T?> ResumingBatch<T>(IReadOnlyList<string> inputs, string[] command, Func<GitResult, int, List<T?>> parse) where T : class
     {
-        var answers = new List<RawObject?>(inputs.Count);
+        var answers = new List<T?>(inputs.Count);
         var start = 0;
         while (start < inputs.Count)
         {
             var stdin = Encoding.UTF8.GetBytes(string.Join('\n', inputs.Skip(start)) + "\n");
-            var result = Git(["cat-file", "--batch"], stdin);
-            var parsed = ParseBatch(result.Stdout, inputs.Count - start);
+            var result = Git(command, stdin);
+            var parsed = parse(result, inputs.Count - start);
             answers.AddRange(parsed);
             start += parsed.Count;
             if (start >= inputs.Count) break;

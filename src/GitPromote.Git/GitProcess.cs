@@ -230,7 +230,7 @@ public sealed class GitProcess
         bytes >= 1024 * 1024 ? $"{bytes / (1024 * 1024)} MiB" : bytes >= 1024 ? $"{bytes / 1024} KiB" : $"{bytes} bytes";
 
     private static OperationCanceledException TimedOut(IReadOnlyList<string> arguments, CancellationToken token) =>
-        new($"git {GitErrors.Subcommand(arguments)} did not finish before its deadline and was stopped", token);
+        new($"git {GitErrors.Subcommand(arguments)}: {Core.Evidence.EvidenceFailure.NoAnswerInTime()}, so it was stopped", token);
 
     private static void Kill(Process process)
     {

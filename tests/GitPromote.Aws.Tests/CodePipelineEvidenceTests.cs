@@ -158,7 +158,7 @@ public sealed class CodePipelineEvidenceTests : IDisposable
             Reader(timeout: TimeSpan.FromSeconds(1)).FindGreenAsync([AwsTestValues.Sha(1)], default));
 
         Assert.InRange(clock.Elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(3));
-        Assert.Contains("no answer within 1s", error.Failure.Why);
+        Assert.Contains("no answer within the time allowed (1s)", error.Failure.Why);
     }
 
     public static TheoryData<FakeFault, string, string> Faults => new()

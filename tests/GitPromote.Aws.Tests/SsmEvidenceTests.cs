@@ -167,7 +167,7 @@ public sealed class SsmEvidenceTests
             Provider(endpoint, TimeSpan.FromSeconds(1.5)).OpenReader(_stg, new SsmEvidence()).FindGreenAsync([AwsTestValues.Sha(6)], default));
 
         Assert.InRange(started.Elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(5));
-        Assert.Contains("no answer within 1.5s", error.Failure.Why);
+        Assert.Contains("no answer within the time allowed (1s500ms)", error.Failure.Why);
         Assert.Contains("stg", error.Failure.What);
         Assert.Contains("ssm:GetParameters", error.Failure.What);
     }

@@ -69,7 +69,7 @@ public sealed class AwsFailureTests : IDisposable
                 _aws.AddStaticProfile(Profile);
                 _aws.Pipelines.AddPipeline("orders-stg");
                 _aws.Pipelines.Delay = TimeSpan.FromSeconds(30);
-                return new(pipeline, withProfile, who, ["no answer within 2s", "what to do:", "timeout"]);
+                return new(pipeline, withProfile, who, ["no answer within the time allowed (2s)", "what to do:", "timeout"]);
             default:
                 throw new ArgumentOutOfRangeException(nameof(failure));
         }

@@ -279,7 +279,7 @@ public sealed class ServerHookTests(InstalledGitPromote installed) : IDisposable
 
         Assert.NotEqual(0, push.ExitCode);
         Assert.Contains($"remote:   refs/heads/main: could not tell whether {green[..12]} is green in dev", push.Stderr);
-        Assert.Contains("no answer before the deadline", push.Stderr);
+        Assert.Contains("no answer within the time allowed", push.Stderr);
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"the push took {clock.Elapsed}, the stuck remote sleeps 60 s");
         Assert.Equal(deployed, _s.RemoteRef(Stg, "refs/heads/main"));
     }

@@ -40,11 +40,9 @@ public static partial class AwsFailures
     {
         var code = ErrorCodeOf(error);
         var message = MessageOf(error);
-        var seconds = Math.Round(deadline.TotalSeconds, 1);
 
         if (error is OperationCanceledException or TimeoutException)
-            return ($"no answer within {seconds}s (the policy's timeout, retries included)",
-                $"check the network path to AWS{EndpointHint(access)}, or raise `timeout:` in .promote.yml");
+            return (EvidenceFailure.NoAnswerInTime(deadline), $"check the network path to AWS{EndpointHint(access)}, or raise 'timeout' in .promote.yml");
 
         for (var e = error; e is not null; e = e.InnerException)
         {

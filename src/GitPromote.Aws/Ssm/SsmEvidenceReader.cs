@@ -63,26 +63,24 @@ public sealed class SsmEvidenceReader(AwsEnvironmentAccess access, SsmLayout lay
     public async Task<IReadOnlyCollection<string>> ListRevokedAsync(int max, CancellationToken cancellationToken)
     {
         if (max <= 0) return [];
-        layout.Validate();
-        var operation = new AwsOperation("ssm:GetParametersByPath", layout.RevokedPath);
-        return await SsmCall.RunAsync(access, operation, cancellationToken, async (client, token) =>
-        {
-            var parameters = await SsmPaths.ListAsync(client, layout.RevokedPath, max, token).ConfigureAwait(false);
-            return (IReadOnlyCollection<string>)parameters.Select(p => layout.RevokedCommitOf(p.Name)).OfType<string>().ToList();
-        }).ConfigureAwait(false);
+        var parameters = await ListAsync(() => layout.RevokedPath, max, cancellationToken).ConfigureAwait(false);
+        return parameters.Select(p => layout.RevokedCommitOf(p.Name)).OfType<string>().ToList();
     }
 
     public async Task<IReadOnlyList<GreenFact>> ListGreenAsync(int max, CancellationToken cancellationToken)
     {
         if (max <= 0) return [];
+        var parameters = await ListAsync(() => layout.GreenPath, max, cancellationToken).ConfigureAwait(false);
+        return parameters.Select(ToFact).OfType<GreenFact>().OrderByDescending(f => f.RecordedAt).Take(max).ToList();
+    }
+
+    /// <summary>Up to <paramref name="max"/> parameters under one path of the layout (validated first), in one bounded listing.</summary>
+    private async Task<List<Parameter>> ListAsync(Func<string> path, int max, CancellationToken cancellationToken)
+    {
         layout.Validate();
-        var operation = new AwsOperation("ssm:GetParametersByPath", layout.GreenPath);
-        return await SsmCall.RunAsync(access, operation, cancellationToken, async (client, token) =>
-        {
-            var parameters = await SsmPaths.ListAsync(client, layout.GreenPath, max, token).ConfigureAwait(false);
-            return (IReadOnlyList<GreenFact>)parameters.Select(ToFact).OfType<GreenFact>()
-                .OrderByDescending(f => f.RecordedAt).Take(max).ToList();
-        }).ConfigureAwait(false);
+        var operation = new AwsOperation("ssm:GetParametersByPath", path());
+        return await SsmCall.RunAsync(access, operation, cancellationToken,
+            (client, token) => SsmPaths.ListAsync(client, operation.Resource, max, token)).ConfigureAwait(false);
     }
 
     private GreenFact? ToFact(Parameter parameter)

@@ -1,6 +1,8 @@
 using GitPromote.Cli.Infrastructure;
 using GitPromote.Cli.Workspaces;
+using GitPromote.Cli.Output;
 using GitPromote.Core.Evidence;
+using GitPromote.Core.Policy;
 using GitPromote.Core.Push;
 
 namespace GitPromote.Cli.Commands;
@@ -23,38 +25,49 @@ public static class ApproveCommand
         using var workspace = target.Workspace;
         var (policy, env, rev, commit) = (target.Policy, target.Environment, target.Rev, target.Commit);
 
-        using var deadline = new CancellationTokenSource(policy.Timeout);
-        try
+        return await GuardText.WriteToStoreAsync(context, workspace, policy, env,
+            $"could not record the approval of {ObjectIds.Short(commit)} for {env.Name}", async (provider, token) =>
         {
-            var provider = workspace.EvidenceProvider(policy);
             var store = ((Core.Evidence.IEvidenceProvider)provider).OpenGuardStore(env);
-            var by = await provider.RecorderAsync(env, workspace.CurrentIdentity(), deadline.Token);
-            await store.RecordApprovalAsync(new Approval(env.Name, commit, ApproverIds.Of(by), by, context.Clock.Now, comment), deadline.Token);
+            var by = await provider.RecorderAsync(env, workspace.CurrentIdentity(), token);
+            await store.RecordApprovalAsync(new Approval(env.Name, commit, ApproverIds.Of(by), by, context.Clock.Now, comment), token);
             context.Console.Out.WriteLine($"approved: {ObjectIds.Short(commit)} for {env.Name} by {by} ({store.Label})");
 
-            var all = (await store.FindGuardsAsync([commit], approvals: true, deadline.Token)).ApprovalsOf(commit);
+            var all = (await store.FindGuardsAsync([commit], approvals: true, token)).ApprovalsOf(commit);
             var required = env.RequiredApprovals;
             context.Console.Out.WriteLine(required == 0
                 ? $"  note: {env.Name} requires no approvals (approvals: {{ required: N }} in {Core.Policy.PromotionPolicy.FileName}); the approval is kept anyway"
                 : $"  {all.Count} approval{(all.Count == 1 ? "" : "s")} of {ObjectIds.Short(commit)} for {env.Name} ({string.Join(", ", all.Select(x => x.Who))}); " +
                   $"a push needs {required} from people other than the one pushing");
             return ExitCodes.Ok;
-        }
-        catch (EvidenceUnavailableException e)
-        {
-            return GuardText.Failed(context, $"could not record the approval of {ObjectIds.Short(commit)} for {env.Name}", e.Failure);
-        }
-        catch (OperationCanceledException) when (deadline.IsCancellationRequested)
-        {
-            return GuardText.Failed(context, $"could not record the approval of {ObjectIds.Short(commit)} for {env.Name}", GuardText.OutOfTime);
-        }
+        });
     }
 }
 
 /// <summary>Checks and messages shared by approve, revoke and record.</summary>
 internal static class GuardText
 {
-    public static readonly EvidenceFailure OutOfTime = new("the store did not answer in time", "the policy 'timeout' passed", "retry, or raise 'timeout' in .promote.yml");
+    /// <summary>
+    /// Runs a write to an environment's store (approve, revoke, record) under the policy's timeout. When the store cannot
+    /// be reached, in time or at all, says so under <paramref name="failedHeadline"/> and ends the command blocked.
+    /// </summary>
+    public static async Task<int> WriteToStoreAsync(CommandContext context, Workspace workspace, PromotionPolicy policy, EnvironmentPolicy env,
+        string failedHeadline, Func<CompositeEvidenceProvider, CancellationToken, Task<int>> write)
+    {
+        using var deadline = new CancellationTokenSource(policy.Timeout);
+        try
+        {
+            return await write(workspace.EvidenceProvider(policy), deadline.Token);
+        }
+        catch (EvidenceUnavailableException e)
+        {
+            return FailureMessage.Print(context.Console, failedHeadline, e.Failure);
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested)
+        {
+            return FailureMessage.Print(context.Console, failedHeadline, EvidenceFailure.OutOfTime($"the store of {env.Name}", policy.Timeout));
+        }
+    }
 
     /// <summary>Text that goes into a record: one line, not empty, bounded.</summary>
     public static string Check(string text, string option, int max)
@@ -64,14 +77,6 @@ internal static class GuardText
         if (trimmed.Length > max) throw CommandFailedException.Usage($"{option} must be at most {max} characters");
         if (trimmed.Any(char.IsControl)) throw CommandFailedException.Usage($"{option} must be one line of text, without control characters");
         return trimmed;
-    }
-
-    public static int Failed(CommandContext context, string what, EvidenceFailure failure)
-    {
-        context.Console.Error.WriteLine($"git-promote: {what}");
-        context.Console.Error.WriteLine($"  {failure.What}: {failure.Why}");
-        context.Console.Error.WriteLine($"  what to do: {failure.Todo}");
-        return ExitCodes.Blocked;
     }
 
     public static string Describe(Revocation r) =>

@@ -18,8 +18,6 @@ public static class AuditCommand
     /// <summary>One line of the audit: a bypass, a revocation, or the lifting of one.</summary>
     private sealed record Entry(string Kind, string Environment, string Commit, DateTimeOffset At, Identity By, string Text, string Json);
 
-    private static readonly EvidenceFailure OutOfTime = new("the store did not answer in time", "the policy 'timeout' passed", "retry, or raise 'timeout' in .promote.yml");
-
     public static async Task<int> RunAsync(CommandContext context, IReadOnlyList<string> args)
     {
         var a = ArgumentReader.Parse(args, ["--json"], []).ExpectAtMost(1, Usage);
@@ -49,7 +47,7 @@ public static class AuditCommand
             }
             catch (OperationCanceledException) when (deadline.IsCancellationRequested)
             {
-                failures.Add((env.Name, "bypass records", OutOfTime));
+                failures.Add((env.Name, "bypass records", EvidenceFailure.OutOfTime($"the store of {env.Name}", policy.Timeout)));
             }
         }
         foreach (var env in revocationEnvs)
@@ -71,7 +69,7 @@ public static class AuditCommand
             }
             catch (OperationCanceledException) when (deadline.IsCancellationRequested)
             {
-                failures.Add((env.Name, "revocations", OutOfTime));
+                failures.Add((env.Name, "revocations", EvidenceFailure.OutOfTime($"the store of {env.Name}", policy.Timeout)));
             }
         }
         entries.Sort((x, y) => x.At.CompareTo(y.At));
@@ -95,20 +93,13 @@ public static class AuditCommand
         foreach (var (env, skippedRef) in skipped.Distinct())
             context.Console.Error.WriteLine($"git-promote: skipped a record of {env} that cannot be read: {skippedRef} (not a well-formed record, or its commit is missing)");
         foreach (var (env, what, failure) in failures)
-            context.Console.Error.WriteLine($"git-promote: could not read the {what} of {env}: {failure.What}: {failure.Why} ({failure.Todo})");
+            FailureMessage.Print(context.Console, $"could not read the {what} of {env}", failure);
         return failures.Count == 0 ? ExitCodes.Ok : ExitCodes.Blocked;
     }
 
     private static Entry Bypass(BypassRecord r) => new("bypass", r.Environment, r.Commit, r.At, r.By,
         $"{r.By}  \"{Quoting.OneLine(r.Justification)}\"" + (r.Overrides.Count > 0 ? $"  (set aside: {string.Join(", ", r.Overrides)})" : ""),
-        Json.Object(
-            ("kind", Json.String("bypass")),
-            ("environment", Json.String(r.Environment)),
-            ("commit", Json.String(r.Commit)),
-            ("ref", Json.String(r.Ref)),
-            ("at", Json.Time(r.At)),
-            ("byName", Json.String(r.By.Name)),
-            ("byEmail", Json.String(r.By.Email)),
+        EntryJson("bypass", r.Environment, r.Commit, ("ref", Json.String(r.Ref)), r.At, r.By,
             ("justification", Json.String(r.Justification)),
             ("overrides", Json.Array(r.Overrides.Select(Json.String)))));
 
@@ -117,25 +108,27 @@ public static class AuditCommand
         var by = r.By ?? Identity.Unknown;
         return new("revocation", r.Environment, r.Commit, r.At ?? DateTimeOffset.MinValue, by,
             $"REVOKED by {by}  \"{Quoting.OneLine(r.Reason ?? "")}\"" + (lifted is null ? "" : $"  (lifted {Core.Engine.Time.Utc(lifted.At)})"),
-            Json.Object(
-                ("kind", Json.String("revocation")),
-                ("environment", Json.String(r.Environment)),
-                ("commit", Json.String(r.Commit)),
-                ("at", Json.Time(r.At)),
-                ("byName", Json.String(by.Name)),
-                ("byEmail", Json.String(by.Email)),
+            EntryJson("revocation", r.Environment, r.Commit, null, r.At, by,
                 ("reason", Json.String(r.Reason)),
                 ("standing", Json.Bool(lifted is null))));
     }
 
     private static Entry Lifted(LiftedRevocation l) => new("lifted", l.Revocation.Environment, l.Revocation.Commit, l.At, l.By,
         $"revocation lifted by {l.By} (git promote record --force)",
-        Json.Object(
-            ("kind", Json.String("revocation-lifted")),
-            ("environment", Json.String(l.Revocation.Environment)),
-            ("commit", Json.String(l.Revocation.Commit)),
-            ("at", Json.Time(l.At)),
-            ("byName", Json.String(l.By.Name)),
-            ("byEmail", Json.String(l.By.Email)),
+        EntryJson("revocation-lifted", l.Revocation.Environment, l.Revocation.Commit, null, l.At, l.By,
             ("reason", Json.String(l.Revocation.Reason))));
+
+    /// <summary>An entry's JSON: what every entry has (kind, environment, commit, [a bypass's ref,] when, who), then its own members.</summary>
+    private static string EntryJson(string kind, string environment, string commit, (string Name, string Value)? afterCommit, DateTimeOffset? at, Identity by,
+        params (string Name, string Value)[] own) =>
+        Json.Object([
+            ("kind", Json.String(kind)),
+            ("environment", Json.String(environment)),
+            ("commit", Json.String(commit)),
+            .. afterCommit is { } member ? [member] : Array.Empty<(string, string)>(),
+            ("at", Json.Time(at)),
+            ("byName", Json.String(by.Name)),
+            ("byEmail", Json.String(by.Email)),
+            .. own,
+        ]);
 }

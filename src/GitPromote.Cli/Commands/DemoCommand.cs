@@ -140,10 +140,11 @@ public static class DemoCommand
         p.StandardInput.Close();
         var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = p.StandardError.ReadToEndAsync();
-        if (!p.WaitForExit(60_000))
+        var limit = TimeSpan.FromMinutes(1);
+        if (!p.WaitForExit(limit))
         {
             p.Kill(entireProcessTree: true);
-            return (124, "timed out");
+            return (124, Core.Evidence.EvidenceFailure.NoAnswerInTime(limit));
         }
         return (p.ExitCode, stdout.Result + stderr.Result);
     }

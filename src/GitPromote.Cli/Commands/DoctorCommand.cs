@@ -204,7 +204,7 @@ public static class DoctorCommand
         {
             var why = e switch
             {
-                OperationCanceledException => "no answer before the policy's timeout",
+                OperationCanceledException => EvidenceFailure.NoAnswerInTime(policy.Timeout),
                 EvidenceUnavailableException u => u.Failure.Why,
                 _ => e.Message,
             };
@@ -224,10 +224,8 @@ public static class DoctorCommand
         }
         catch (OperationCanceledException)
         {
-            return policy.Environments.Where(AwsDoctor.UsesAws)
-                .Select(e => new AwsCheck(e.Name, "aws", false, $"no answer within the policy's timeout ({policy.Timeout.TotalSeconds:0.#}s)",
-                    "check the network path to AWS, or raise `timeout:` in .promote.yml"))
-                .ToList();
+            var failure = EvidenceFailure.OutOfTime("AWS", policy.Timeout, "check the network path to AWS, or raise 'timeout' in .promote.yml");
+            return policy.Environments.Where(AwsDoctor.UsesAws).Select(e => new AwsCheck(e.Name, "aws", false, failure.Why, failure.Todo)).ToList();
         }
     }
 

@@ -62,7 +62,7 @@ public static class GateCommand
             }
             catch (OperationCanceledException) when (bypassDeadline.IsCancellationRequested)
             {
-                bypassUnread = new EvidenceFailure($"the bypass records of {env.Name}", "no answer within the policy's timeout", "retry the pipeline step");
+                bypassUnread = EvidenceFailure.OutOfTime($"the bypass records of {env.Name}", policy.Timeout);
             }
         }
         var gate = GateDecision.Decide(env, commit, refVerdict, bypass, await FirstEnvironmentRecordsAsync(provider, env, refVerdict, commit, policy.Timeout), policy.OnError);
@@ -95,7 +95,7 @@ public static class GateCommand
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested)
         {
-            return GuardRecords.Failed(env.Name, new EvidenceFailure($"the revocations of {env.Name}", "no answer within the policy's timeout", "retry the pipeline step"));
+            return GuardRecords.Failed(env.Name, EvidenceFailure.OutOfTime($"the revocations of {env.Name}", timeout));
         }
     }
 
@@ -118,8 +118,7 @@ public static class GateCommand
                 return sb.ToString();
             case GateOutcome.Refused when gate.Unreadable is { } unreadable:
                 sb.AppendLine(style.Red(style.Bold($"REFUSED: could not tell whether {shortId} is revoked in {env}")));
-                sb.AppendLine($"  {unreadable.What}: {unreadable.Why}");
-                sb.AppendLine($"  what to do: {unreadable.Todo}");
+                FailureMessage.AppendCause(sb, unreadable, "  ");
                 return sb.ToString();
             case GateOutcome.Promoted:
                 sb.AppendLine(style.Green($"ADMITTED: green in {previous} ({r.Evidence?.Source})"));

@@ -3,6 +3,7 @@ using GitPromote.Aws;
 using GitPromote.Aws.Ssm;
 using GitPromote.Cli.Infrastructure;
 using GitPromote.Cli.Workspaces;
+using GitPromote.Cli.Output;
 using GitPromote.Core.Evidence;
 using GitPromote.Core.Policy;
 
@@ -56,10 +57,7 @@ public static class PolicyCommand
         }
         catch (EvidenceUnavailableException e)
         {
-            context.Console.Error.WriteLine($"git-promote: could not publish the policy to ssm:{parameter}");
-            context.Console.Error.WriteLine($"  {e.Failure.What}: {e.Failure.Why}");
-            context.Console.Error.WriteLine($"  what to do: {e.Failure.Todo}");
-            return ExitCodes.Blocked;
+            return FailureMessage.Print(context.Console, $"could not publish the policy to ssm:{parameter}", e.Failure);
         }
     }
 }

@@ -99,10 +99,6 @@ public static class PreReceiveCommand
         return ServerInstall.IsConfirmHook(path);
     }
 
-    private static int Refuse(CommandContext context, int exitCode, string why, string? todo = null)
-    {
-        context.Console.Error.WriteLine($"git-promote: push refused: {why}");
-        if (todo is not null) context.Console.Error.WriteLine($"  {todo}");
-        return exitCode;
-    }
+    private static int Refuse(CommandContext context, int exitCode, string why, string? todo = null) =>
+        FailureMessage.Print(context.Console, exitCode, $"push refused: {why}", todo);
 }

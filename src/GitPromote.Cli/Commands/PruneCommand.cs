@@ -1,6 +1,7 @@
 using GitPromote.Cli.Workspaces;
 using System.Globalization;
 using GitPromote.Cli.Infrastructure;
+using GitPromote.Cli.Output;
 using GitPromote.Core.Engine;
 using GitPromote.Core.Evidence;
 using GitPromote.Core.Policy;
@@ -63,8 +64,8 @@ public static class PruneCommand
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested)
         {
-            return Failed(context, env.Name, removed, new EvidenceFailure("the store did not answer in time",
-                $"prune stops after {DurationParser.Format(Budget)}", $"run it again: git promote prune {env.Name} (it goes on from where it stopped)"));
+            return Failed(context, env.Name, removed, EvidenceFailure.OutOfTime($"the store of {env.Name}", Budget,
+                $"run it again: git promote prune {env.Name} (it goes on from where it stopped)"));
         }
     }
 
@@ -114,12 +115,6 @@ public static class PruneCommand
         return heads.Where(h => EnvironmentRouter.IsDeployBranch(policy, h.Name)).Select(h => h.Peeled ?? h.Id).ToList();
     }
 
-    private static int Failed(CommandContext context, string env, int removed, EvidenceFailure failure)
-    {
-        var error = context.Console.Error;
-        error.WriteLine($"git-promote: prune of {env} stopped{(removed > 0 ? $" after deleting {removed} records (listed above)" : "; nothing was deleted")}");
-        error.WriteLine($"  {failure.What}: {failure.Why}");
-        error.WriteLine($"  what to do: {failure.Todo}");
-        return ExitCodes.Blocked;
-    }
+    private static int Failed(CommandContext context, string env, int removed, EvidenceFailure failure) =>
+        FailureMessage.Print(context.Console, $"prune of {env} stopped{(removed > 0 ? $" after deleting {removed} records (listed above)" : "; nothing was deleted")}", failure);
 }

@@ -1,5 +1,6 @@
 using GitPromote.Cli.Infrastructure;
 using GitPromote.Cli.Workspaces;
+using GitPromote.Cli.Output;
 using GitPromote.Core.Evidence;
 using GitPromote.Core.Push;
 
@@ -26,42 +27,31 @@ public static class RecordCommand
             throw CommandFailedException.Usage($"{env.Name} keeps its records in git, as tags on the commit, which needs a clone of it",
                 $"run this step in a clone (git clone, then git promote record {env.Name} <sha>), or give {env.Name} `- ssm: {{}}` evidence");
 
-        using var deadline = new CancellationTokenSource(policy.Timeout);
-        try
+        return await GuardText.WriteToStoreAsync(context, workspace, policy, env,
+            $"could not record {ObjectIds.Short(commit)} as green in {env.Name}", async (provider, token) =>
         {
-            var provider = workspace.EvidenceProvider(policy);
             var store = provider.OpenStore(env);
-            var by = await provider.RecorderAsync(env, workspace.CurrentIdentity(), deadline.Token);
-            if (await RevocationOfAsync(context, provider, env, commit, deadline.Token) is { } revocation)
+            var by = await provider.RecorderAsync(env, workspace.CurrentIdentity(), token);
+            if (await RevocationOfAsync(context, provider, env, commit, token) is { } revocation)
             {
                 if (!a.Has("--force"))
                 {
-                    context.Console.Error.WriteLine($"git-promote: {ObjectIds.Short(commit)} is revoked in {env.Name}{GuardText.Describe(revocation)}");
-                    context.Console.Error.WriteLine($"  recording it green would not make it promotable; if it was fixed and tested again, lift the revocation:");
-                    context.Console.Error.WriteLine($"  git promote record {env.Name} {ObjectIds.Short(commit)} --force");
-                    return ExitCodes.Blocked;
+                    return FailureMessage.Print(context.Console, ExitCodes.Blocked, $"{ObjectIds.Short(commit)} is revoked in {env.Name}{GuardText.Describe(revocation)}",
+                        "recording it green would not make it promotable; if it was fixed and tested again, lift the revocation:",
+                        $"git promote record {env.Name} {ObjectIds.Short(commit)} --force");
                 }
                 // Green first: if that write fails, the revocation still stands (never lifted without green).
-                await store.RecordGreenAsync(commit, by, context.Clock.Now, deadline.Token);
-                await ((IEvidenceProvider)provider).OpenGuardStore(env).LiftRevocationAsync(revocation, by, context.Clock.Now, deadline.Token);
+                await store.RecordGreenAsync(commit, by, context.Clock.Now, token);
+                await ((IEvidenceProvider)provider).OpenGuardStore(env).LiftRevocationAsync(revocation, by, context.Clock.Now, token);
                 context.Console.Out.WriteLine($"lifted: the revocation of {ObjectIds.Short(commit)} in {env.Name}{GuardText.Describe(revocation)} (kept in git promote audit)");
             }
             else
             {
-                await store.RecordGreenAsync(commit, by, context.Clock.Now, deadline.Token);
+                await store.RecordGreenAsync(commit, by, context.Clock.Now, token);
             }
             context.Console.Out.WriteLine($"recorded: {ObjectIds.Short(commit)} is green in {env.Name} ({store.Label})");
             return ExitCodes.Ok;
-        }
-        catch (EvidenceUnavailableException e)
-        {
-            return Failed(context, env.Name, commit, e.Failure);
-        }
-        catch (OperationCanceledException) when (deadline.IsCancellationRequested)
-        {
-            return Failed(context, env.Name, commit, new EvidenceFailure("the store did not answer in time",
-                "the policy 'timeout' passed", "retry, or raise 'timeout' in .promote.yml"));
-        }
+        });
     }
 
     /// <summary>
@@ -80,13 +70,5 @@ public static class RecordCommand
             context.Console.Error.WriteLine($"git-promote: warning: could not check whether {ObjectIds.Short(commit)} is revoked in {env.Name} ({e.Failure.Why})");
             return null;
         }
-    }
-
-    private static int Failed(CommandContext context, string env, string commit, EvidenceFailure failure)
-    {
-        context.Console.Error.WriteLine($"git-promote: could not record {ObjectIds.Short(commit)} as green in {env}");
-        context.Console.Error.WriteLine($"  {failure.What}: {failure.Why}");
-        context.Console.Error.WriteLine($"  what to do: {failure.Todo}");
-        return ExitCodes.Blocked;
     }
 }

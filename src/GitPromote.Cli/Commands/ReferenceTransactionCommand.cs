@@ -1,4 +1,5 @@
 using GitPromote.Cli.Infrastructure;
+using GitPromote.Cli.Output;
 using GitPromote.Cli.Server;
 using GitPromote.Core.Evidence;
 using GitPromote.Core.Push;
@@ -66,16 +67,15 @@ public static class ReferenceTransactionCommand
         }
         catch (Exception e) when (e is GitCommandException or EvidenceUnavailableException or OperationCanceledException)
         {
-            var why = e is EvidenceUnavailableException u ? $"{u.Failure.What}: {u.Failure.Why}" : e is OperationCanceledException ? "git did not answer in time" : e.Message;
+            var why = e is EvidenceUnavailableException u ? $"{u.Failure.What}: {u.Failure.Why}" : e is OperationCanceledException ? $"git: {EvidenceFailure.NoAnswerInTime()}" : e.Message;
             if (state != "prepared")
             {
                 // The refs are already updated (or not): a leftover entry is settled by the next push (PendingRecords.ReconcileAsync).
                 context.Console.Error.WriteLine($"git-promote: the bypass record of this push could not be settled ({why}); the next push settles it");
                 return ExitCodes.Ok;
             }
-            context.Console.Error.WriteLine($"git-promote: push refused: the bypass could not be recorded ({why})");
-            context.Console.Error.WriteLine("  nothing was updated; retry, and if it keeps failing ask the server admin to check the repository");
-            return ExitCodes.Blocked;
+            return FailureMessage.Print(context.Console, ExitCodes.Blocked, $"push refused: the bypass could not be recorded ({why})",
+                "nothing was updated; retry, and if it keeps failing ask the server admin to check the repository");
         }
     }
 

@@ -1,5 +1,6 @@
 using GitPromote.Cli.Infrastructure;
 using GitPromote.Cli.Workspaces;
+using GitPromote.Cli.Output;
 using GitPromote.Core.Engine;
 using GitPromote.Core.Evidence;
 using GitPromote.Core.Push;
@@ -26,18 +27,17 @@ public static class RevokeCommand
         using var workspace = target.Workspace;
         var (policy, env, rev, commit) = (target.Policy, target.Environment, target.Rev, target.Commit);
 
-        using var deadline = new CancellationTokenSource(policy.Timeout);
-        try
+        return await GuardText.WriteToStoreAsync(context, workspace, policy, env,
+            $"could not revoke {ObjectIds.Short(commit)} in {env.Name}", async (provider, token) =>
         {
-            var provider = workspace.EvidenceProvider(policy);
             var store = ((IEvidenceProvider)provider).OpenGuardStore(env);
-            if ((await store.FindGuardsAsync([commit], approvals: false, deadline.Token)).RevocationOf(commit) is { } standing)
+            if ((await store.FindGuardsAsync([commit], approvals: false, token)).RevocationOf(commit) is { } standing)
             {
                 context.Console.Out.WriteLine($"already revoked: {ObjectIds.Short(commit)} in {env.Name}{GuardText.Describe(standing)}; nothing written");
                 return ExitCodes.Ok;
             }
-            var by = await provider.RecorderAsync(env, workspace.CurrentIdentity(), deadline.Token);
-            await store.RecordRevocationAsync(new Revocation(env.Name, commit, reason, by, context.Clock.Now), deadline.Token);
+            var by = await provider.RecorderAsync(env, workspace.CurrentIdentity(), token);
+            await store.RecordRevocationAsync(new Revocation(env.Name, commit, reason, by, context.Clock.Now), token);
 
             var o = context.Console.Out;
             o.WriteLine($"revoked: {ObjectIds.Short(commit)} in {env.Name} by {by} ({store.Label}): {reason}");
@@ -50,14 +50,6 @@ public static class RevokeCommand
                             $"git promote revoke {previous.Name} {ObjectIds.Short(commit)} --reason \"...\"");
             o.WriteLine($"  once fixed and tested again, lift it with: git promote record {env.Name} {ObjectIds.Short(commit)} --force");
             return ExitCodes.Ok;
-        }
-        catch (EvidenceUnavailableException e)
-        {
-            return GuardText.Failed(context, $"could not revoke {ObjectIds.Short(commit)} in {env.Name}", e.Failure);
-        }
-        catch (OperationCanceledException) when (deadline.IsCancellationRequested)
-        {
-            return GuardText.Failed(context, $"could not revoke {ObjectIds.Short(commit)} in {env.Name}", GuardText.OutOfTime);
-        }
+        });
     }
 }

@@ -120,7 +120,7 @@ public sealed class EvidenceGatherer(IEvidenceProvider provider, PositiveCache? 
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested)
         {
-            var failure = OutOfTime(reader.Label);
+            var failure = EvidenceFailure.OutOfTime(reader.Label);
             return (SourceAnswer.Failed(source, reader.Label, failure), GuardRecords.Failed(reader.Label, failure));
         }
     }
@@ -140,7 +140,7 @@ public sealed class EvidenceGatherer(IEvidenceProvider provider, PositiveCache? 
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested)
         {
-            return GuardRecords.Failed(label, OutOfTime(label));
+            return GuardRecords.Failed(label, EvidenceFailure.OutOfTime(label));
         }
     }
 
@@ -150,11 +150,6 @@ public sealed class EvidenceGatherer(IEvidenceProvider provider, PositiveCache? 
         var hits = cache?.Lookup(env, source, commits) ?? new Dictionary<string, GreenFact>();
         return hits.Where(h => env.Soak is null || h.Value.RecordedAt is not null).ToDictionary(h => h.Key, h => h.Value, StringComparer.Ordinal);
     }
-
-    private static EvidenceFailure OutOfTime(string label) => new(
-        $"{label} did not answer in time",
-        "the check ran out of its time budget (policy 'timeout')",
-        "check your network or VPN, or raise 'timeout' in .promote.yml");
 
     private async Task<SourceAnswer> AskSourceAsync(EnvironmentPolicy env, EvidenceSource source, IReadOnlyList<string> commits, CancellationToken deadline)
     {
@@ -184,7 +179,7 @@ public sealed class EvidenceGatherer(IEvidenceProvider provider, PositiveCache? 
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested)
         {
-            return SourceAnswer.Failed(source, reader.Label, OutOfTime(reader.Label));
+            return SourceAnswer.Failed(source, reader.Label, EvidenceFailure.OutOfTime(reader.Label));
         }
     }
 

@@ -69,9 +69,7 @@ public sealed class PushGate(IEvidenceProvider provider, PositiveCache? cache, I
             }
             catch (OperationCanceledException) when (deadline.IsCancellationRequested)
             {
-                verdict = verdict.WithBypassNotRecorded(b, new EvidenceFailure(
-                    $"writing the bypass record to {store.Label} did not finish in time", "the check ran out of its time budget (policy 'timeout')",
-                    "retry; if it keeps failing, check access to the store"));
+                verdict = verdict.WithBypassNotRecorded(b, EvidenceFailure.OutOfTime($"writing the bypass record to {store.Label}"));
             }
         }
         return verdict;

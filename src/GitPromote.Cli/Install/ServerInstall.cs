@@ -1,6 +1,7 @@
 using GitPromote.Cli.Infrastructure;
 using GitPromote.Cli.Server;
 using GitPromote.Cli.Workspaces;
+using GitPromote.Cli.Output;
 using GitPromote.Core.Policy;
 using GitPromote.Core.Server;
 using GitPromote.Git;
@@ -52,9 +53,8 @@ public static class ServerInstall
         {
             if (!a.Has("--force"))
             {
-                context.Console.Error.WriteLine($"git-promote: {hook} exists and is not git-promote's.");
-                context.Console.Error.WriteLine($"  with --force it is kept as {KeptHookName} and still runs, before the guard, on every push");
-                return ExitCodes.UsageOrPolicy;
+                return FailureMessage.Print(context.Console, ExitCodes.UsageOrPolicy, $"{hook} exists and is not git-promote's.",
+                    $"with --force it is kept as {KeptHookName} and still runs, before the guard, on every push");
             }
             if (File.Exists(kept))
                 throw new CommandFailedException(ExitCodes.UsageOrPolicy, $"both {HookName} and {KeptHookName} exist in {hooks}",

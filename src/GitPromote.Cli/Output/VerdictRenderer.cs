@@ -140,7 +140,7 @@ public sealed class VerdictRenderer(Style style)
             sb.AppendLine($"{ObjectIds.Short(commit)} may not go to {target} {rules}");
             AppendChecks(sb, r);
             // The details already say what failed and why; add what to do about it.
-            if (r.Failed.Any(c => c.Outcome == CheckOutcome.Unknown) && r.Failure is { } failure) sb.AppendLine($"    what to do: {failure.Todo}");
+            if (r.Failed.Any(c => c.Outcome == CheckOutcome.Unknown) && r.Failure is { } failure) sb.Append("    ").AppendLine(FailureMessage.TodoLine(failure));
         }
     }
 
@@ -155,9 +155,7 @@ public sealed class VerdictRenderer(Style style)
 
     private static void AppendFailure(StringBuilder sb, EvidenceFailure? failure)
     {
-        if (failure is null) return;
-        sb.AppendLine($"    {failure.What}: {failure.Why}");
-        sb.AppendLine($"    what to do: {failure.Todo}");
+        if (failure is not null) FailureMessage.AppendCause(sb, failure, "    ");
     }
 
     private static string Truncate(string s, int max) => s.Length <= max ? s : s[..(max - 3)] + "...";

@@ -89,9 +89,7 @@ public static class PinnedPolicy
         }
         catch (EvidenceUnavailableException e)
         {
-            throw new CommandFailedException(ExitCodes.Blocked,
-                $"could not read the pinned policy ssm:{Quoting.Show(name)}, so nothing is admitted: {e.Failure.What}: {e.Failure.Why}",
-                $"what to do: {e.Failure.Todo}");
+            throw CommandFailedException.Because(ExitCodes.Blocked, $"could not read the pinned policy ssm:{Quoting.Show(name)}, so nothing is admitted", e.Failure);
         }
     }
 }

@@ -127,7 +127,7 @@ public sealed class Workspace : IDisposable
         }
         catch (OperationCanceledException)
         {
-            return (null, "its remote did not answer in time");
+            return (null, $"its remote: {EvidenceFailure.NoAnswerInTime()}");
         }
     }
 

@@ -35,7 +35,20 @@ public sealed record BypassRecord(
 }
 
 /// <summary>What a source could not do, in the words a person needs: what failed, why, what to do about it.</summary>
-public sealed record EvidenceFailure(string What, string Why, string Todo);
+public sealed record EvidenceFailure(string What, string Why, string Todo)
+{
+    /// <summary>
+    /// The one "out of time" failure: <paramref name="what"/> gave no answer within <paramref name="budget"/> (when the
+    /// one who stopped waiting knows it; a store handed only a deadline does not). Every wait's limit comes from the
+    /// policy's <c>timeout</c> (on a server, capped by the admin's), so what to do is the same unless the caller knows better.
+    /// </summary>
+    public static EvidenceFailure OutOfTime(string what, TimeSpan? budget = null, string? todo = null) =>
+        new(what, NoAnswerInTime(budget), todo ?? "retry; if it keeps happening, check the network, or raise 'timeout' in .promote.yml");
+
+    /// <summary>Why an <see cref="OutOfTime"/> failure failed, alone: for a report that has a line for the reason only.</summary>
+    public static string NoAnswerInTime(TimeSpan? budget = null) =>
+        budget is { } b ? $"no answer within the time allowed ({DurationParser.Format(b)})" : "no answer within the time allowed";
+}
 
 /// <summary>Thrown by evidence sources and stores; caught at the edge and turned into a fail-closed decision.</summary>
 public sealed class EvidenceUnavailableException(EvidenceFailure failure, Exception? inner = null)

@@ -26,7 +26,7 @@ internal sealed partial class GuardrailReader(ValueReader values)
         TimeSpan? soak = null;
         if (map.Optional("soak") is { } soakValue)
         {
-            soak = ReadDuration(soakValue, "soak", MaxSoak, "2h or 30m");
+            soak = values.Duration(soakValue, "soak", MaxSoak, "2h or 30m");
             ok &= soak is not null;
             if (soak is not null && isLast)
             {
@@ -70,19 +70,6 @@ internal sealed partial class GuardrailReader(ValueReader values)
         }
 
         return ok ? new Result(soak, freeze, allowsRollback, required) : null;
-    }
-
-    private TimeSpan? ReadDuration(YamlValue value, string key, TimeSpan max, string examples)
-    {
-        if (value is not YamlText { IsNull: false } text || !DurationParser.TryParse(text.Value, out var duration))
-        {
-            var shown = value is YamlText { IsNull: false } t ? $", not '{Quoting.Show(t.Value)}'" : "";
-            _errors.Add(value.At, $"'{key}' must be a duration like {examples}{shown}");
-            return null;
-        }
-        if (duration > TimeSpan.Zero && duration <= max) return duration;
-        _errors.Add(value.At, $"'{key}' must be more than 0 and at most {DurationParser.Format(max)}, not '{Quoting.Show(text.Value)}'");
-        return null;
     }
 
     private IReadOnlyList<FreezeWindow>? ReadFreeze(YamlValue value)
@@ -154,7 +141,7 @@ internal sealed partial class GuardrailReader(ValueReader values)
             }
         }
         var duration = map.Required("duration", "a recurring freeze window") is { } durationValue
-            ? ReadDuration(durationValue, "duration", MaxFreezeDuration, "64h or 90m")
+            ? values.Duration(durationValue, "duration", MaxFreezeDuration, "64h or 90m")
             : null;
         var timeZone = map.Optional("timezone") is { } zoneValue ? ReadTimeZone(zoneValue) : TimeZoneInfo.Utc;
         var zoneOk = map.Optional("timezone") is null || timeZone is not null;

@@ -48,7 +48,7 @@ internal sealed class PolicyReader
         var onError = map.Optional("on_error") is { } oe
             ? _values.Choice(oe, "on_error", ("block", OnErrorMode.Block), ("allow", OnErrorMode.Allow))
             : OnErrorMode.Block;
-        var timeout = map.Optional("timeout") is { } t ? ReadTimeout(t) : PromotionPolicy.DefaultTimeout;
+        var timeout = map.Optional("timeout") is { } t ? _values.Duration(t, "timeout", MaxTimeout, "10s, 500ms, 2m or 1m30s") : PromotionPolicy.DefaultTimeout;
 
         if (_errors.Any || name is null || branches is null || environments is null || rollback is null
             || bypass is null || onError is null || timeout is null)
@@ -144,17 +144,4 @@ internal sealed class PolicyReader
 
     public static BypassPolicy DefaultBypass() =>
         new(new Regex(BypassPolicy.DefaultPattern, RegexOptions.CultureInvariant, RegexTimeout));
-
-    private TimeSpan? ReadTimeout(YamlValue value)
-    {
-        if (value is not YamlText { IsNull: false } text || !DurationParser.TryParse(text.Value, out var timeout))
-        {
-            var shown = value is YamlText { IsNull: false } t ? $", not '{Quoting.Show(t.Value)}'" : "";
-            _errors.Add(value.At, $"'timeout' must be a duration like 10s, 500ms, 2m or 1m30s{shown}");
-            return null;
-        }
-        if (timeout > TimeSpan.Zero && timeout <= MaxTimeout) return timeout;
-        _errors.Add(value.At, $"'timeout' must be more than 0 and at most {DurationParser.Format(MaxTimeout)}, not '{Quoting.Show(text.Value)}'");
-        return null;
-    }
 }

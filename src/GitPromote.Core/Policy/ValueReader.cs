@@ -22,6 +22,20 @@ internal sealed class ValueReader(PolicyErrorSink errors)
         }
     }
 
+    /// <summary>A duration (<see cref="DurationParser"/>) more than 0 and at most <paramref name="max"/>; <paramref name="examples"/> shows how one is written.</summary>
+    public TimeSpan? Duration(YamlValue value, string key, TimeSpan max, string examples)
+    {
+        if (value is not YamlText { IsNull: false } text || !DurationParser.TryParse(text.Value, out var duration))
+        {
+            var shown = value is YamlText { IsNull: false } t ? $", not '{Quoting.Show(t.Value)}'" : "";
+            Errors.Add(value.At, $"'{key}' must be a duration like {examples}{shown}");
+            return null;
+        }
+        if (duration > TimeSpan.Zero && duration <= max) return duration;
+        Errors.Add(value.At, $"'{key}' must be more than 0 and at most {DurationParser.Format(max)}, not '{Quoting.Show(text.Value)}'");
+        return null;
+    }
+
     /// <summary>
     /// A list of non-empty strings, each with its position. Entries that are not are reported; the good ones
     /// are still returned (so the caller can check them too) and the result is false.

@@ -14,7 +14,7 @@ internal static class GitEvidenceFailures
 
     public static string Why(Exception error) => error switch
     {
-        OperationCanceledException => "no answer before the deadline; git was stopped",
+        OperationCanceledException => EvidenceFailure.NoAnswerInTime(),
         GitCommandException g => SecretRedactor.RedactUrls(g.Message),
         _ => SecretRedactor.RedactUrls(error.Message),
     };

@@ -17,28 +17,20 @@ public sealed class GitEvidenceReader : IGuardedEvidenceReader
     /// <summary>At most this many refs of a namespace are parsed for a listing.</summary>
     public const int MaxListed = 10_000;
 
-    private readonly IGitRepository _repository;
-    private readonly IGitRemoteClient _client;
     private readonly EnvironmentPolicy _environment;
-    private readonly EnvironmentRemote? _remote;
-    private readonly EvidenceUnavailableException? _noRemote;
-
-    private readonly bool _listOnly;
+    private readonly RecordsRemote _records;
 
     /// <param name="listOnly">Never write to the local repository (a server hook in quarantine): see <see cref="CommitRecordFetch"/>.</param>
     public GitEvidenceReader(IGitRepository repository, IGitRemoteClient client, EnvironmentPolicy environment, bool listOnly = false)
     {
-        _listOnly = listOnly;
-        _repository = repository;
-        _client = client;
         _environment = environment;
-        (_remote, _noRemote, Label) = EnvironmentRemote.Lookup(repository, environment);
+        _records = new RecordsRemote(repository, client, environment, listOnly);
     }
 
-    public string Label { get; }
+    public string Label => _records.Label;
 
     /// <summary>The remote these refs are read from; null when the environment has none (every read then throws).</summary>
-    public EnvironmentRemote? Remote => _remote;
+    public EnvironmentRemote? Remote => _records.Remote;
 
     public string Source => $"git ref on {_environment.Name}";
 
@@ -92,37 +84,14 @@ public sealed class GitEvidenceReader : IGuardedEvidenceReader
         }
     }
 
-    private async Task<IReadOnlyList<CommitRecordFetch.Found>> FetchAsync(IReadOnlyCollection<string> green, IReadOnlyCollection<string> guarded,
-        bool approvals, CancellationToken cancellationToken)
-    {
-        if (_remote is null) throw _noRemote!;
-        try
-        {
-            return await new CommitRecordFetch(_repository, _client, _remote, _environment.Name, _listOnly)
-                .FetchAsync(green, guarded, approvals, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is GitCommandException or OperationCanceledException)
-        {
-            throw GitEvidenceFailures.Unavailable(
-                $"cannot read the records of '{_environment.Name}' from {_remote.Display}", e,
-                $"check that the remote answers: git ls-remote {_remote.Argument} '{GreenPrefix}*'", _remote);
-        }
-    }
+    private Task<IReadOnlyList<CommitRecordFetch.Found>> FetchAsync(IReadOnlyCollection<string> green, IReadOnlyCollection<string> guarded,
+        bool approvals, CancellationToken cancellationToken) =>
+        _records.FetchAsync(green, guarded, approvals, $"cannot read the records of '{_environment.Name}'", GreenPrefix, cancellationToken);
 
     /// <summary>One namespace of the remote, for listings only; at most <see cref="MaxListed"/> refs are kept.</summary>
     private async Task<IReadOnlyList<RemoteRef>> ListAsync(string prefix, CancellationToken cancellationToken)
     {
-        if (_remote is null) throw _noRemote!;
-        try
-        {
-            var refs = await _client.ListRefsAsync(_remote.Remote, [prefix], cancellationToken).ConfigureAwait(false);
-            return refs.Count > MaxListed ? refs.Take(MaxListed).ToList() : refs;
-        }
-        catch (Exception e) when (e is GitCommandException or OperationCanceledException)
-        {
-            throw GitEvidenceFailures.Unavailable(
-                $"cannot read green refs of '{_environment.Name}' from {_remote.Display}", e,
-                $"check that the remote answers: git ls-remote {_remote.Argument} '{prefix}*'", _remote);
-        }
+        var refs = await _records.ListAsync(prefix, $"cannot read green refs of '{_environment.Name}'", cancellationToken).ConfigureAwait(false);
+        return refs.Count > MaxListed ? refs.Take(MaxListed).ToList() : refs;
     }
 }

@@ -23,24 +23,20 @@ public sealed class GitRecordStore : IRecordStore, IGuardStore, IReportsUnreadab
     private readonly IGitRepository _repository;
     private readonly IGitRemoteClient _client;
     private readonly EnvironmentPolicy _environment;
-    private readonly EnvironmentRemote? _remote;
-    private readonly EvidenceUnavailableException? _noRemote;
-
-    private readonly bool _listOnly;
+    private readonly RecordsRemote _records;
 
     /// <param name="listOnly">Read revocations and approvals without writing to this repository (a server hook in quarantine).</param>
     public GitRecordStore(IGitRepository repository, IGitRemoteClient client, EnvironmentPolicy environment, bool listOnly = false)
     {
-        _listOnly = listOnly;
         _repository = repository;
         _client = client;
         _environment = environment;
-        (_remote, _noRemote, Label) = EnvironmentRemote.Lookup(repository, environment);
+        _records = new RecordsRemote(repository, client, environment, listOnly);
     }
 
-    public string Label { get; }
+    public string Label => _records.Label;
 
-    public EnvironmentRemote? Remote => _remote;
+    public EnvironmentRemote? Remote => _records.Remote;
 
     private readonly List<string> _unreadable = [];
 
@@ -155,17 +151,8 @@ public sealed class GitRecordStore : IRecordStore, IGuardStore, IReportsUnreadab
 
     public async Task<GuardRecords> FindGuardsAsync(IReadOnlyCollection<string> commits, bool approvals, CancellationToken cancellationToken)
     {
-        var remote = RemoteOrThrow();
-        IReadOnlyList<CommitRecordFetch.Found> found;
-        try
-        {
-            found = await new CommitRecordFetch(_repository, _client, remote, _environment.Name, _listOnly).FetchAsync([], commits, approvals, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is GitCommandException or OperationCanceledException)
-        {
-            throw GitEvidenceFailures.Unavailable($"cannot read the revocations of '{_environment.Name}' from {remote.Display}", e,
-                $"check that the remote answers: git ls-remote {remote.Argument} '{GitGuardRefs.RevokedPrefix}*'", remote);
-        }
+        var found = await _records.FetchAsync([], commits, approvals, $"cannot read the revocations of '{_environment.Name}'",
+            GitGuardRefs.RevokedPrefix, cancellationToken).ConfigureAwait(false);
         return GitGuardRefs.FromFetched(Label, _environment.Name, found, commits, approvals, approvalDetails: true);
     }
 
@@ -244,16 +231,7 @@ public sealed class GitRecordStore : IRecordStore, IGuardStore, IReportsUnreadab
     {
         var remote = RemoteOrThrow();
         const string root = "refs/promote/";
-        IReadOnlyList<RemoteRef> listed;
-        try
-        {
-            listed = await _client.ListRefsAsync(remote.Remote, [root], cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is GitCommandException or OperationCanceledException)
-        {
-            throw GitEvidenceFailures.Unavailable($"cannot list the records of '{_environment.Name}' on {remote.Display}", e,
-                $"check that the remote answers: git ls-remote {remote.Argument} '{root}*'", remote);
-        }
+        var listed = await _records.ListAsync(root, $"cannot list the records of '{_environment.Name}'", cancellationToken).ConfigureAwait(false);
         var greenLocal = LocalNamespace + "green/";
         var approvalLocal = LocalNamespace + "approval/";
         try
@@ -341,24 +319,14 @@ public sealed class GitRecordStore : IRecordStore, IGuardStore, IReportsUnreadab
         }
         catch (Exception e) when (e is GitCommandException or OperationCanceledException)
         {
-            throw GitEvidenceFailures.Unavailable($"cannot read {kind} records of '{_environment.Name}' from {remote.Display}", e,
-                $"check that the remote answers: git ls-remote {remote.Argument} '{remotePrefix}*'", remote);
+            throw RecordsRemote.Unavailable($"cannot read {kind} records of '{_environment.Name}'", remote, e, remotePrefix);
         }
         return _repository.ListRefs(local);
     }
 
     private async Task FetchOneByOneAsync(EnvironmentRemote remote, string remotePrefix, string local, string kind, CancellationToken cancellationToken)
     {
-        IReadOnlyList<RemoteRef> listed;
-        try
-        {
-            listed = await _client.ListRefsAsync(remote.Remote, [remotePrefix], cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is GitCommandException or OperationCanceledException)
-        {
-            throw GitEvidenceFailures.Unavailable($"cannot read {kind} records of '{_environment.Name}' from {remote.Display}", e,
-                $"check that the remote answers: git ls-remote {remote.Argument} '{remotePrefix}*'", remote);
-        }
+        var listed = await _records.ListAsync(remotePrefix, $"cannot read {kind} records of '{_environment.Name}'", cancellationToken).ConfigureAwait(false);
         var names = listed.Select(r => r.Name).Where(n => n.StartsWith(remotePrefix, StringComparison.Ordinal)).ToHashSet(StringComparer.Ordinal);
         foreach (var name in names.Order(StringComparer.Ordinal).Take(MaxFetchedOneByOne))
         {
@@ -398,7 +366,7 @@ public sealed class GitRecordStore : IRecordStore, IGuardStore, IReportsUnreadab
         }
     }
 
-    private EnvironmentRemote RemoteOrThrow() => _remote ?? throw _noRemote!;
+    private EnvironmentRemote RemoteOrThrow() => _records.RemoteOrThrow();
 
     private static void CheckCommit(string commit)
     {
