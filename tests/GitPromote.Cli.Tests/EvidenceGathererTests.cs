@@ -61,7 +61,7 @@ public class EvidenceGathererTests
         var evidence = new FakeEvidence().NeverAnswers("prd");
 
         var answers = await AskAsync(evidence, TimeSpan.FromMilliseconds(200),
-            new EvidenceQuery(Env("prd"), [Commit]) { GuardCommits = [Commit] });
+            new EvidenceQuery(Env("prd"), [Commit]) { ReviewCommits = [Commit] });
 
         var records = answers["prd"].Records!;
         Assert.NotNull(records.Failure);

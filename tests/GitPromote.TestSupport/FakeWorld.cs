@@ -77,14 +77,14 @@ public sealed class FakeWorld
             return SourceAnswer.Found(source, source.Kind, query.Commits.Where(green.ContainsKey)
                 .Select(c => new GreenFact(c, $"{source.Kind} on {env.Name}", green[c])));
         }).ToList();
-        GuardRecords? records = null;
-        if (query.GuardCommits.Count > 0)
+        ReviewRecords? records = null;
+        if (query.ReviewCommits.Count > 0)
         {
             records = _unreadableStores.Contains(env.Name)
-                ? GuardRecords.Failed("store", new EvidenceFailure($"read the store of {env.Name}", "access denied", "ask for read access"))
-                : GuardRecords.Found("store",
-                    query.GuardCommits.Select(c => _revoked.GetValueOrDefault((env.Name, c))).OfType<Revocation>(),
-                    query.Approvals ? _approvals.Where(a => a.Environment == env.Name && query.GuardCommits.Contains(a.Commit)) : null);
+                ? ReviewRecords.Failed("store", new EvidenceFailure($"read the store of {env.Name}", "access denied", "ask for read access"))
+                : ReviewRecords.Found("store",
+                    query.ReviewCommits.Select(c => _revoked.GetValueOrDefault((env.Name, c))).OfType<Revocation>(),
+                    query.Approvals ? _approvals.Where(a => a.Environment == env.Name && query.ReviewCommits.Contains(a.Commit)) : null);
         }
         return new EnvironmentAnswer(env, sources) { Records = records };
     }

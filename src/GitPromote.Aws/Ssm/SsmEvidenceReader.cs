@@ -11,10 +11,10 @@ namespace GitPromote.Aws.Ssm;
 /// past that are listed with one GetParametersByPath: a push of N commits costs at most ceil(N/10) + 1 calls. Any value counts as green: a pipeline may write it with plain
 /// <c>aws ssm put-parameter</c>; JSON <c>recordedAt</c>/<c>recordedBy</c> are read when present (else LastModifiedDate).
 /// </summary>
-public sealed class SsmEvidenceReader(AwsEnvironmentAccess access, SsmLayout layout) : IGuardedEvidenceReader
+public sealed class SsmEvidenceReader(AwsEnvironmentAccess access, SsmLayout layout) : IEvidenceWithReviewsReader
 {
     /// <summary>GetParameters takes at most 10 names.</summary>
-    public const int BatchSize = SsmGuardRecords.BatchSize;
+    public const int BatchSize = SsmReviewRecords.BatchSize;
 
     public string Label => $"ssm {layout.GreenPath}";
 
@@ -24,15 +24,15 @@ public sealed class SsmEvidenceReader(AwsEnvironmentAccess access, SsmLayout lay
     private static int Calls(int names) => (names + BatchSize - 1) / BatchSize;
 
     public async Task<IReadOnlyList<GreenFact>> FindGreenAsync(IReadOnlyCollection<string> commits, CancellationToken cancellationToken) =>
-        (await FindGreenAndGuardsAsync(commits, [], false, cancellationToken).ConfigureAwait(false)).Green;
+        (await FindGreenAndReviewsAsync(commits, [], false, cancellationToken).ConfigureAwait(false)).Green;
 
-    public async Task<(IReadOnlyList<GreenFact> Green, GuardRecords Guards)> FindGreenAndGuardsAsync(
+    public async Task<(IReadOnlyList<GreenFact> Green, ReviewRecords Reviews)> FindGreenAndReviewsAsync(
         IReadOnlyCollection<string> green, IReadOnlyCollection<string> guarded, bool approvals, CancellationToken cancellationToken)
     {
-        var greenCommits = SsmGuardRecords.Valid(green);
-        var guardCommits = SsmGuardRecords.Valid(guarded);
+        var greenCommits = SsmReviewRecords.Valid(green);
+        var guardCommits = SsmReviewRecords.Valid(guarded);
         var label = $"ssm {layout.Root}";
-        if (greenCommits.Count == 0 && guardCommits.Count == 0) return ([], GuardRecords.Found(label, [], approvals ? [] : null));
+        if (greenCommits.Count == 0 && guardCommits.Count == 0) return ([], ReviewRecords.Found(label, [], approvals ? [] : null));
         layout.Validate();
         // Named as IAM grants it: green only, or the environment's whole record path when revocations are read too.
         // Revoked names ride along in the green batches while that costs no extra call; past that, one listing of
@@ -44,9 +44,9 @@ public sealed class SsmEvidenceReader(AwsEnvironmentAccess access, SsmLayout lay
         {
             var names = greenCommits.Select(layout.GreenName)
                 .Concat(revokedByPath ? [] : guardCommits.Select(layout.RevokedName)).ToList();
-            var byName = SsmGuardRecords.GetByNamesAsync(client, names, token);
+            var byName = SsmReviewRecords.GetByNamesAsync(client, names, token);
             var listed = revokedByPath ? SsmPaths.ListAsync(client, layout.RevokedPath, MaxRevocationsListed, token) : null;
-            var approved = approvals && guardCommits.Count > 0 ? SsmGuardRecords.ApprovalsAsync(client, layout, guardCommits, token) : null;
+            var approved = approvals && guardCommits.Count > 0 ? SsmReviewRecords.ApprovalsAsync(client, layout, guardCommits, token) : null;
             var parameters = await byName.ConfigureAwait(false);
             if (listed is not null)
             {
@@ -56,7 +56,7 @@ public sealed class SsmEvidenceReader(AwsEnvironmentAccess access, SsmLayout lay
             }
             var facts = (IReadOnlyList<GreenFact>)parameters.Select(ToFact).OfType<GreenFact>().ToList();
             IReadOnlyList<Approval>? approvalList = approved is null ? (approvals ? [] : null) : await approved.ConfigureAwait(false);
-            return (facts, SsmGuardRecords.FromParameters(label, layout, parameters, approvalList));
+            return (facts, SsmReviewRecords.FromParameters(label, layout, parameters, approvalList));
         }).ConfigureAwait(false);
     }
 
@@ -87,7 +87,7 @@ public sealed class SsmEvidenceReader(AwsEnvironmentAccess access, SsmLayout lay
     {
         if (layout.CommitOf(parameter.Name) is not { } commit) return null;
         var (at, by) = RecordJson.ReadGreen(parameter.Value);
-        return new GreenFact(commit, Label, (at ?? SsmGuardRecords.Modified(parameter))?.ToUniversalTime(), by);
+        return new GreenFact(commit, Label, (at ?? SsmReviewRecords.Modified(parameter))?.ToUniversalTime(), by);
     }
 }
 

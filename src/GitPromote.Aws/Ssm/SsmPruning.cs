@@ -101,7 +101,7 @@ public sealed class SsmPruning(AwsEnvironmentAccess access, SsmLayout layout) : 
     private StoredRecord Classify(Parameter p)
     {
         var name = p.Name ?? "";
-        var at = SsmGuardRecords.Modified(p);
+        var at = SsmReviewRecords.Modified(p);
         if (layout.CommitOf(name) is { } green) return new StoredRecord(name, StoredRecordKind.Green, green, at);
         if (name.StartsWith(layout.ApprovalPath + "/", StringComparison.Ordinal))
         {

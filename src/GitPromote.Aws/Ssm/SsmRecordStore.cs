@@ -12,7 +12,7 @@ namespace GitPromote.Aws.Ssm;
 /// Writes an environment's records to SSM: green as <c>.../green/&lt;sha&gt;</c> (overwritten, so recording twice is
 /// harmless), each bypass as its own parameter under <c>.../bypass/</c> (never overwritten: an audit trail).
 /// </summary>
-public sealed class SsmRecordStore(AwsEnvironmentAccess access, SsmLayout layout) : IRecordStore, IGuardStore
+public sealed class SsmRecordStore(AwsEnvironmentAccess access, SsmLayout layout) : IRecordStore, IReviewStore
 {
     /// <summary>Bypass records read back at most; a bound on time and memory, far above any sane count.</summary>
     public const int MaxBypasses = 1000;
@@ -52,18 +52,18 @@ public sealed class SsmRecordStore(AwsEnvironmentAccess access, SsmLayout layout
         }).ConfigureAwait(false);
     }
 
-    public Task<GuardRecords> FindGuardsAsync(IReadOnlyCollection<string> commits, bool approvals, CancellationToken cancellationToken) =>
-        ReadGuardsAsync(commits, approvals, cancellationToken);
+    public Task<ReviewRecords> FindReviewsAsync(IReadOnlyCollection<string> commits, bool approvals, CancellationToken cancellationToken) =>
+        ReadReviewsAsync(commits, approvals, cancellationToken);
 
-    private async Task<GuardRecords> ReadGuardsAsync(IReadOnlyCollection<string> commits, bool approvals, CancellationToken cancellationToken) =>
-        (await new SsmEvidenceReader(access, layout).FindGreenAndGuardsAsync([], commits, approvals, cancellationToken).ConfigureAwait(false)).Guards with { Label = Label };
+    private async Task<ReviewRecords> ReadReviewsAsync(IReadOnlyCollection<string> commits, bool approvals, CancellationToken cancellationToken) =>
+        (await new SsmEvidenceReader(access, layout).FindGreenAndReviewsAsync([], commits, approvals, cancellationToken).ConfigureAwait(false)).Reviews with { Label = Label };
 
     /// <summary>Writes <c>.../revoked/&lt;sha&gt;</c> without overwriting: a standing revocation is never replaced.</summary>
     public async Task RecordRevocationAsync(Revocation revocation, CancellationToken cancellationToken)
     {
         layout.Validate();
         var commit = CheckCommit(revocation.Commit, "revoking");
-        if ((await ReadGuardsAsync([commit], false, cancellationToken).ConfigureAwait(false)).RevocationOf(commit) is not null)
+        if ((await ReadReviewsAsync([commit], false, cancellationToken).ConfigureAwait(false)).RevocationOf(commit) is not null)
             throw new EvidenceUnavailableException(new EvidenceFailure($"revoking {ObjectIds.Short(commit)} in {layout.Environment}",
                 "it is already revoked there", "see: git promote status"));
         await PutAsync(layout.RevokedName(commit), RecordJson.RevocationBody(revocation with { Commit = commit }), overwrite: false, cancellationToken).ConfigureAwait(false);
@@ -107,7 +107,7 @@ public sealed class SsmRecordStore(AwsEnvironmentAccess access, SsmLayout layout
         return await SsmCall.RunAsync(access, new AwsOperation("ssm:GetParametersByPath", layout.RevokedPath), cancellationToken, async (client, token) =>
         {
             var parameters = await SsmPaths.ListAsync(client, layout.RevokedPath, MaxBypasses, token).ConfigureAwait(false);
-            return (IReadOnlyList<Revocation>)parameters.Select(p => SsmGuardRecords.ToRevocation(layout, p)).OfType<Revocation>()
+            return (IReadOnlyList<Revocation>)parameters.Select(p => SsmReviewRecords.ToRevocation(layout, p)).OfType<Revocation>()
                 .OrderBy(r => r.At ?? DateTimeOffset.MinValue).ThenBy(r => r.Commit, StringComparer.Ordinal).ToList();
         }).ConfigureAwait(false);
     }

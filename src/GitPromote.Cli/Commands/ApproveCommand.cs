@@ -20,20 +20,20 @@ public static class ApproveCommand
     public static async Task<int> RunAsync(CommandContext context, IReadOnlyList<string> args)
     {
         var a = ArgumentReader.Parse(args, [], ["--comment"]).ExpectAtMost(2, Usage);
-        var comment = a.Value("--comment") is { } text ? GuardText.Check(text, "--comment", MaxComment) : null;
+        var comment = a.Value("--comment") is { } text ? StoreCommand.Check(text, "--comment", MaxComment) : null;
         var target = CommitTarget.Resolve(context, a, Usage);
         using var workspace = target.Workspace;
         var (policy, env, rev, commit) = (target.Policy, target.Environment, target.Rev, target.Commit);
 
-        return await GuardText.WriteToStoreAsync(context, workspace, policy, env,
+        return await StoreCommand.WriteToStoreAsync(context, workspace, policy, env,
             $"could not record the approval of {ObjectIds.Short(commit)} for {env.Name}", async (provider, token) =>
         {
-            var store = ((Core.Evidence.IEvidenceProvider)provider).OpenGuardStore(env);
+            var store = ((Core.Evidence.IEvidenceProvider)provider).OpenReviewStore(env);
             var by = await provider.RecorderAsync(env, workspace.CurrentIdentity(), token);
             await store.RecordApprovalAsync(new Approval(env.Name, commit, ApproverIds.Of(by), by, context.Clock.Now, comment), token);
             context.Console.Out.WriteLine($"approved: {ObjectIds.Short(commit)} for {env.Name} by {by} ({store.Label})");
 
-            var all = (await store.FindGuardsAsync([commit], approvals: true, token)).ApprovalsOf(commit);
+            var all = (await store.FindReviewsAsync([commit], approvals: true, token)).ApprovalsOf(commit);
             var required = env.RequiredApprovals;
             context.Console.Out.WriteLine(required == 0
                 ? $"  note: {env.Name} requires no approvals (approvals: {{ required: N }} in {Core.Policy.PromotionPolicy.FileName}); the approval is kept anyway"
@@ -45,7 +45,7 @@ public static class ApproveCommand
 }
 
 /// <summary>Checks and messages shared by approve, revoke and record.</summary>
-internal static class GuardText
+internal static class StoreCommand
 {
     /// <summary>
     /// Runs a write to an environment's store (approve, revoke, record) under the policy's timeout. When the store cannot

@@ -54,7 +54,7 @@ public static class AuditCommand
         {
             try
             {
-                var store = provider.OpenGuardStore(env);
+                var store = provider.OpenReviewStore(env);
                 entries.AddRange((await store.ListRevocationsAsync(deadline.Token)).Select(r => Revoked(r, lifted: null)));
                 foreach (var lifted in await store.ListLiftedRevocationsAsync(deadline.Token))
                 {

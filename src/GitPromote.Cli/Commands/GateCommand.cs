@@ -78,24 +78,24 @@ public static class GateCommand
     /// The first environment has no rules to pass, but a commit revoked there is still not deployed there: its own
     /// store is asked (null when it keeps no records, i.e. it is proven only by CodePipeline).
     /// </summary>
-    private static async Task<GuardRecords?> FirstEnvironmentRecordsAsync(CompositeEvidenceProvider provider, EnvironmentPolicy env,
+    private static async Task<ReviewRecords?> FirstEnvironmentRecordsAsync(CompositeEvidenceProvider provider, EnvironmentPolicy env,
         RefVerdict verdict, string commit, TimeSpan timeout)
     {
         if (verdict.Kind != VerdictKind.Unguarded || env.StoreEvidence is null) return null;
         using var deadline = new CancellationTokenSource(timeout);
-        IGuardStore store;
+        IReviewStore store;
         try
         {
-            store = ((IEvidenceProvider)provider).OpenGuardStore(env);
-            return await store.FindGuardsAsync([commit], approvals: false, deadline.Token);
+            store = ((IEvidenceProvider)provider).OpenReviewStore(env);
+            return await store.FindReviewsAsync([commit], approvals: false, deadline.Token);
         }
         catch (EvidenceUnavailableException e)
         {
-            return GuardRecords.Failed(env.Name, e.Failure);
+            return ReviewRecords.Failed(env.Name, e.Failure);
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested)
         {
-            return GuardRecords.Failed(env.Name, EvidenceFailure.OutOfTime($"the revocations of {env.Name}", timeout));
+            return ReviewRecords.Failed(env.Name, EvidenceFailure.OutOfTime($"the revocations of {env.Name}", timeout));
         }
     }
 
@@ -113,7 +113,7 @@ public static class GateCommand
                 sb.AppendLine(style.Green($"ADMITTED: {env} is the first environment, it has no gate"));
                 return sb.ToString();
             case GateOutcome.Refused when gate.Revoked is { } revoked:
-                sb.AppendLine(style.Red(style.Bold($"REFUSED: {shortId} is revoked in {env}{Quoting.Show(GuardText.Describe(revoked), 300)}")));
+                sb.AppendLine(style.Red(style.Bold($"REFUSED: {shortId} is revoked in {env}{Quoting.Show(StoreCommand.Describe(revoked), 300)}")));
                 sb.AppendLine($"  once fixed and tested again: git promote record {env} {shortId} --force");
                 return sb.ToString();
             case GateOutcome.Refused when gate.Unreadable is { } unreadable:

@@ -77,7 +77,7 @@ public static class PreReceiveCommand
         var provider = new ServerEvidenceProvider(workspace.EvidenceProvider(policy, inQuarantine: true), target,
             new LocalGreenReader(workspace.GitDir, target, GitProcess.Default),
             new PendingRecordStore(pending, target, PushOwner.OfThisPush, () => ConfirmHookInstalled(workspace.GitDir)),
-            new LocalGuardStore(repository, target));
+            new LocalReviewStore(repository, target));
         var gate = new PushGate(provider, workspace.Cache(policy), repository);
         var result = await gate.DecideAsync(policy, request, plan, push, deadline.Token);
 

@@ -119,7 +119,7 @@ public static class StatusCommand
     {
         try
         {
-            var all = await provider.OpenGuardStore(env).ListRevocationsAsync(deadline);
+            var all = await provider.OpenReviewStore(env).ListRevocationsAsync(deadline);
             return all.OrderByDescending(r => r.At ?? DateTimeOffset.MinValue).Take(RevocationsShown).ToList();
         }
         catch (Exception e) when (e is EvidenceUnavailableException or OperationCanceledException)

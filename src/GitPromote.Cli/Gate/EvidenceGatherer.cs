@@ -28,19 +28,19 @@ public sealed class EvidenceGatherer(IEvidenceProvider provider, PositiveCache? 
     private async Task<EnvironmentAnswer> AskEnvironmentAsync(EvidenceQuery q, CancellationToken deadline)
     {
         var env = q.Environment;
-        var storeSource = q.GuardCommits.Count > 0 ? env.StoreEvidence : null;
-        GuardRecords? records = null;
+        var storeSource = q.ReviewCommits.Count > 0 ? env.StoreEvidence : null;
+        ReviewRecords? records = null;
         var sources = await Task.WhenAll(env.Evidence
             .Where(s => q.Commits.Count > 0 || Equals(s, storeSource))
             .Select(async s =>
             {
                 if (!Equals(s, storeSource)) return await AskSourceAsync(env, s, q.Commits, deadline);
-                var (answer, guards) = await AskStoreSourceAsync(env, s, q, deadline);
-                records = guards;
+                var (answer, reviews) = await AskStoreSourceAsync(env, s, q, deadline);
+                records = reviews;
                 return answer;
             }));
-        if (q.GuardCommits.Count > 0)
-            records ??= await AskGuardStoreAsync(env, q.GuardCommits, q.Approvals, deadline);
+        if (q.ReviewCommits.Count > 0)
+            records ??= await AskReviewStoreAsync(env, q.ReviewCommits, q.Approvals, deadline);
         // A question about records only has no green answers to give.
         return new EnvironmentAnswer(env, q.Commits.Count == 0 ? [] : sources) { Records = records };
     }
@@ -80,9 +80,9 @@ public sealed class EvidenceGatherer(IEvidenceProvider provider, PositiveCache? 
     {
         try
         {
-            var commits = env.StoreEvidence is { } source && Reader(env, source) is IGuardedEvidenceReader guarded
+            var commits = env.StoreEvidence is { } source && Reader(env, source) is IEvidenceWithReviewsReader guarded
                 ? await Bounded(guarded.ListRevokedAsync(MaxRevokedListed, deadline), deadline)
-                : (await Bounded(provider.OpenGuardStore(env).ListRevocationsAsync(deadline), deadline)).Select(r => r.Commit).ToList();
+                : (await Bounded(provider.OpenReviewStore(env).ListRevocationsAsync(deadline), deadline)).Select(r => r.Commit).ToList();
             return commits.ToHashSet(StringComparer.Ordinal);
         }
         catch (Exception e) when (e is EvidenceUnavailableException or OperationCanceledException or NotSupportedException)
@@ -91,7 +91,7 @@ public sealed class EvidenceGatherer(IEvidenceProvider provider, PositiveCache? 
         }
     }
 
-    private async Task<(SourceAnswer Answer, GuardRecords? Guards)> AskStoreSourceAsync(EnvironmentPolicy env, EvidenceSource source, EvidenceQuery q,
+    private async Task<(SourceAnswer Answer, ReviewRecords? Reviews)> AskStoreSourceAsync(EnvironmentPolicy env, EvidenceSource source, EvidenceQuery q,
         CancellationToken deadline)
     {
         IEvidenceReader reader;
@@ -101,46 +101,46 @@ public sealed class EvidenceGatherer(IEvidenceProvider provider, PositiveCache? 
         }
         catch (EvidenceUnavailableException e)
         {
-            return (SourceAnswer.Failed(source, source.Kind, e.Failure), GuardRecords.Failed(source.Kind, e.Failure));
+            return (SourceAnswer.Failed(source, source.Kind, e.Failure), ReviewRecords.Failed(source.Kind, e.Failure));
         }
-        if (reader is not IGuardedEvidenceReader guarded)
+        if (reader is not IEvidenceWithReviewsReader guarded)
             return (await AskSourceAsync(env, source, q.Commits, deadline), null);
 
         var cached = Cached(env, source, q.Commits);
         var unknown = q.Commits.Where(c => !cached.ContainsKey(c)).ToList();
         try
         {
-            var (found, guards) = await Bounded(guarded.FindGreenAndGuardsAsync(unknown, q.GuardCommits, q.Approvals, deadline), deadline);
+            var (found, reviews) = await Bounded(guarded.FindGreenAndReviewsAsync(unknown, q.ReviewCommits, q.Approvals, deadline), deadline);
             cache?.Remember(env, source, found);
-            return (SourceAnswer.Found(source, reader.Label, cached.Values.Concat(found)), guards);
+            return (SourceAnswer.Found(source, reader.Label, cached.Values.Concat(found)), reviews);
         }
         catch (EvidenceUnavailableException e)
         {
-            return (SourceAnswer.Failed(source, reader.Label, e.Failure), GuardRecords.Failed(reader.Label, e.Failure));
+            return (SourceAnswer.Failed(source, reader.Label, e.Failure), ReviewRecords.Failed(reader.Label, e.Failure));
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested)
         {
             var failure = EvidenceFailure.OutOfTime(reader.Label);
-            return (SourceAnswer.Failed(source, reader.Label, failure), GuardRecords.Failed(reader.Label, failure));
+            return (SourceAnswer.Failed(source, reader.Label, failure), ReviewRecords.Failed(reader.Label, failure));
         }
     }
 
     /// <summary>The store of an environment whose store is not one of its evidence sources (e.g. codepipeline only): one call of its own.</summary>
-    private async Task<GuardRecords> AskGuardStoreAsync(EnvironmentPolicy env, IReadOnlyList<string> commits, bool approvals, CancellationToken deadline)
+    private async Task<ReviewRecords> AskReviewStoreAsync(EnvironmentPolicy env, IReadOnlyList<string> commits, bool approvals, CancellationToken deadline)
     {
         var label = $"records of {env.Name}";
         try
         {
-            var store = provider.OpenGuardStore(env);
-            return await Bounded(store.FindGuardsAsync(commits, approvals, deadline), deadline);
+            var store = provider.OpenReviewStore(env);
+            return await Bounded(store.FindReviewsAsync(commits, approvals, deadline), deadline);
         }
         catch (EvidenceUnavailableException e)
         {
-            return GuardRecords.Failed(label, e.Failure);
+            return ReviewRecords.Failed(label, e.Failure);
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested)
         {
-            return GuardRecords.Failed(label, EvidenceFailure.OutOfTime(label));
+            return ReviewRecords.Failed(label, EvidenceFailure.OutOfTime(label));
         }
     }
 

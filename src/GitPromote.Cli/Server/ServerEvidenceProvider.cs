@@ -9,12 +9,12 @@ namespace GitPromote.Cli.Server;
 /// their git remote named by <c>git config promote.remote.&lt;env&gt;</c>.
 /// </summary>
 public sealed class ServerEvidenceProvider(IEvidenceProvider inner, EnvironmentPolicy target, IEvidenceReader targetGit, IRecordStore targetStore,
-    IGuardStore? targetGuards = null)
+    IReviewStore? targetReviews = null)
     : IEvidenceProvider
 {
     /// <summary>This repository's own revocations and approvals for the target; other environments' from their stores.</summary>
-    public IGuardStore OpenGuardStore(EnvironmentPolicy environment) =>
-        IsTarget(environment) && !environment.StoresInSsm && targetGuards is not null ? targetGuards : inner.OpenGuardStore(environment);
+    public IReviewStore OpenReviewStore(EnvironmentPolicy environment) =>
+        IsTarget(environment) && !environment.StoresInSsm && targetReviews is not null ? targetReviews : inner.OpenReviewStore(environment);
 
     public IEvidenceReader OpenReader(EnvironmentPolicy environment, EvidenceSource source) =>
         IsTarget(environment) && source is GitEvidence ? targetGit : inner.OpenReader(environment, source);

@@ -21,7 +21,7 @@ public sealed record EvidenceQuery(EnvironmentPolicy Environment, IReadOnlyList<
     /// Commits whose revocations (and, with <see cref="Approvals"/>, approvals) the environment's own store is asked about.
     /// Where the store is also an evidence source (git refs, SSM) this rides on the same call as green.
     /// </summary>
-    public IReadOnlyList<string> GuardCommits { get; init; } = [];
+    public IReadOnlyList<string> ReviewCommits { get; init; } = [];
 
     public bool Approvals { get; init; }
 }
@@ -86,13 +86,13 @@ public static class PromotionEngine
         if (commits.Count > 0)
         {
             // Revocations in the previous environment are asked on every push, in the same call as green.
-            queries.Add(new EvidenceQuery(previous, commits) { GuardCommits = commits });
+            queries.Add(new EvidenceQuery(previous, commits) { ReviewCommits = commits });
             // Pushes that move a branch back are rollbacks in the making: ask the target at the same time. So do approvals.
             var rewinding = policy.Rollback == RollbackMode.PreviouslyGreen
                 ? guarded.Where(u => u.RewindsTarget && u.Commit is not null).Select(u => u.Commit!).Distinct(StringComparer.Ordinal).ToList()
                 : [];
             if (rewinding.Count > 0 || target.RequiredApprovals > 0)
-                queries.Add(new EvidenceQuery(target, rewinding) { GuardCommits = commits, Approvals = target.RequiredApprovals > 0 });
+                queries.Add(new EvidenceQuery(target, rewinding) { ReviewCommits = commits, Approvals = target.RequiredApprovals > 0 });
         }
         return new EvidencePlan(target, previous, guarded, queries);
     }
@@ -106,7 +106,7 @@ public static class PromotionEngine
     {
         var plan = PlanFor(policy, request, target);
         if (plan.Previous is null || plan.Queries.Count == 0 || plan.Queries.Any(q => q.Environment.Name == target.Name)) return plan;
-        return plan with { Queries = [.. plan.Queries, new EvidenceQuery(target, []) { GuardCommits = plan.Queries[0].GuardCommits }] };
+        return plan with { Queries = [.. plan.Queries, new EvidenceQuery(target, []) { ReviewCommits = plan.Queries[0].ReviewCommits }] };
     }
 
     /// <summary>
@@ -119,14 +119,14 @@ public static class PromotionEngine
         var previous = answers.GetValueOrDefault(plan.Previous.Name);
         var targetQueries = plan.Queries.Where(q => q.Environment.Name == plan.Target.Name).ToList();
         var asked = targetQueries.SelectMany(q => q.Commits).ToHashSet(StringComparer.Ordinal);
-        var guarded = targetQueries.SelectMany(q => q.GuardCommits).ToHashSet(StringComparer.Ordinal);
+        var guarded = targetQueries.SelectMany(q => q.ReviewCommits).ToHashSet(StringComparer.Ordinal);
         var commits = plan.Guarded
             .Where(u => !u.IsDeletion && u.Commit is not null && !asked.Contains(u.Commit))
             .Select(u => u.Commit!)
             .Where(c => previous?.StatusOf(c).State != GreenState.Green)
             .Distinct(StringComparer.Ordinal).ToList();
         // A rollback to a commit revoked in the target is refused: its revocations come with the same call.
-        return commits.Count == 0 ? null : new EvidenceQuery(plan.Target, commits) { GuardCommits = commits.Where(c => !guarded.Contains(c)).ToList() };
+        return commits.Count == 0 ? null : new EvidenceQuery(plan.Target, commits) { ReviewCommits = commits.Where(c => !guarded.Contains(c)).ToList() };
     }
 
     public static BatchVerdict Decide(PromotionPolicy policy, PushRequest request, EvidencePlan plan, PushContext context,

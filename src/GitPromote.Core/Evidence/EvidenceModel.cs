@@ -71,7 +71,7 @@ public sealed record SourceAnswer(EvidenceSource Source, string Label, IReadOnly
 public sealed record EnvironmentAnswer(EnvironmentPolicy Environment, IReadOnlyList<SourceAnswer> Sources)
 {
     /// <summary>Revocations and approvals from the environment's own store, when they were asked for.</summary>
-    public GuardRecords? Records { get; init; }
+    public ReviewRecords? Records { get; init; }
 
     /// <summary>This answer and another about other commits of the same environment, as if asked at once.</summary>
     public EnvironmentAnswer Merge(EnvironmentAnswer other) => this with

@@ -83,7 +83,7 @@ public static class GateDecision
     /// keeps none (proven only by CodePipeline).
     /// </param>
     public static GateVerdict Decide(EnvironmentPolicy environment, string commit, RefVerdict verdict, BypassRecord? bypass,
-        GuardRecords? ownRecords = null, OnErrorMode onError = OnErrorMode.Block)
+        ReviewRecords? ownRecords = null, OnErrorMode onError = OnErrorMode.Block)
     {
         if (verdict.Kind == VerdictKind.Unguarded && ownRecords is not null)
         {

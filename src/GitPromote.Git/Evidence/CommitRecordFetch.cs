@@ -38,8 +38,8 @@ internal sealed class CommitRecordFetch(IGitRepository repository, IGitRemoteCli
     {
         var prefixes = new List<string>();
         AddPrefixes(prefixes, green, c => [GitEvidenceReader.GreenPrefix + c], GitEvidenceReader.GreenPrefix);
-        AddPrefixes(prefixes, guarded, c => approvals ? [GitGuardRefs.RevokedPrefix + c, GitGuardRefs.ApprovalPrefix + c + "/"] : [GitGuardRefs.RevokedPrefix + c],
-            GitGuardRefs.RevokedPrefix, approvals ? GitGuardRefs.ApprovalPrefix : null);
+        AddPrefixes(prefixes, guarded, c => approvals ? [GitReviewRefs.RevokedPrefix + c, GitReviewRefs.ApprovalPrefix + c + "/"] : [GitReviewRefs.RevokedPrefix + c],
+            GitReviewRefs.RevokedPrefix, approvals ? GitReviewRefs.ApprovalPrefix : null);
         if (prefixes.Count == 0) return [];
 
         if (listOnly)

@@ -11,7 +11,7 @@ namespace GitPromote.Git.Evidence;
 /// those commits' refs, so an allowed push costs the same whatever the history; the tags come along, so soak times and a
 /// revocation's reason need nothing more. Only a listing (the refusal's "newest green", status) reads a namespace, bounded.
 /// </summary>
-public sealed class GitEvidenceReader : IGuardedEvidenceReader
+public sealed class GitEvidenceReader : IEvidenceWithReviewsReader
 {
     public const string GreenPrefix = RecordRefs.GreenPrefix;
     /// <summary>At most this many refs of a namespace are parsed for a listing.</summary>
@@ -47,17 +47,17 @@ public sealed class GitEvidenceReader : IGuardedEvidenceReader
             .Select(g => new GreenFact(g.Commit, Source)).ToList();
     }
 
-    public async Task<(IReadOnlyList<GreenFact> Green, GuardRecords Guards)> FindGreenAndGuardsAsync(
+    public async Task<(IReadOnlyList<GreenFact> Green, ReviewRecords Reviews)> FindGreenAndReviewsAsync(
         IReadOnlyCollection<string> green, IReadOnlyCollection<string> guarded, bool approvals, CancellationToken cancellationToken)
     {
         var found = await FetchAsync(green, guarded, approvals, cancellationToken).ConfigureAwait(false);
         var facts = green.Count == 0 ? [] : GreenAmong(found, green);
-        return (facts, GitGuardRefs.FromFetched(Label, _environment.Name, found, guarded, approvals));
+        return (facts, GitReviewRefs.FromFetched(Label, _environment.Name, found, guarded, approvals));
     }
 
     public async Task<IReadOnlyCollection<string>> ListRevokedAsync(int max, CancellationToken cancellationToken)
     {
-        var refs = await ListAsync(GitGuardRefs.RevokedPrefix, cancellationToken).ConfigureAwait(false);
+        var refs = await ListAsync(GitReviewRefs.RevokedPrefix, cancellationToken).ConfigureAwait(false);
         return refs.Select(r => RecordRefs.RevokedCommit(r.Name)).OfType<string>().Take(Math.Max(0, max)).ToList();
     }
 

@@ -13,7 +13,7 @@ namespace GitPromote.Git.Evidence;
 /// <c>refs/promote/bypass/&lt;UTC time&gt;-&lt;commit&gt;-&lt;random&gt;</c>. Reading records back fetches them into
 /// <c>refs/promote/remotes/&lt;env&gt;/...</c> of the local repository.
 /// </summary>
-public sealed class GitRecordStore : IRecordStore, IGuardStore, IReportsUnreadableRecords, IPrunableStore
+public sealed class GitRecordStore : IRecordStore, IReviewStore, IReportsUnreadableRecords, IPrunableStore
 {
     /// <summary>At most this many records are fetched one by one when fetching them all at once fails.</summary>
     private const int MaxFetchedOneByOne = 1000;
@@ -149,11 +149,11 @@ public sealed class GitRecordStore : IRecordStore, IGuardStore, IReportsUnreadab
             .ToList();
     }
 
-    public async Task<GuardRecords> FindGuardsAsync(IReadOnlyCollection<string> commits, bool approvals, CancellationToken cancellationToken)
+    public async Task<ReviewRecords> FindReviewsAsync(IReadOnlyCollection<string> commits, bool approvals, CancellationToken cancellationToken)
     {
         var found = await _records.FetchAsync([], commits, approvals, $"cannot read the revocations of '{_environment.Name}'",
-            GitGuardRefs.RevokedPrefix, cancellationToken).ConfigureAwait(false);
-        return GitGuardRefs.FromFetched(Label, _environment.Name, found, commits, approvals, approvalDetails: true);
+            GitReviewRefs.RevokedPrefix, cancellationToken).ConfigureAwait(false);
+        return GitReviewRefs.FromFetched(Label, _environment.Name, found, commits, approvals, approvalDetails: true);
     }
 
     /// <summary>
@@ -165,11 +165,11 @@ public sealed class GitRecordStore : IRecordStore, IGuardStore, IReportsUnreadab
         var remote = RemoteOrThrow();
         CheckCommit(revocation.Commit);
         var what = $"cannot record the revocation of {ObjectIds.Short(revocation.Commit)} in '{_environment.Name}'";
-        if ((await FindGuardsAsync([revocation.Commit], approvals: false, cancellationToken).ConfigureAwait(false)).RevocationOf(revocation.Commit) is not null)
+        if ((await FindReviewsAsync([revocation.Commit], approvals: false, cancellationToken).ConfigureAwait(false)).RevocationOf(revocation.Commit) is not null)
             throw new EvidenceUnavailableException(new EvidenceFailure(what, "it is already revoked there", $"see: git promote status"));
         var tag = WriteTag(revocation.Commit, "promote-revoked-" + ObjectIds.Short(revocation.Commit), revocation.By ?? Identity.Unknown,
             revocation.At ?? DateTimeOffset.UtcNow, RecordJson.RevocationBody(revocation), what);
-        await PushAsync(remote, [$"{tag}:{GitGuardRefs.Revoked(revocation.Commit)}"], what, cancellationToken).ConfigureAwait(false);
+        await PushAsync(remote, [$"{tag}:{GitReviewRefs.Revoked(revocation.Commit)}"], what, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>In one atomic push: the lifted record under <c>refs/promote/revoked-lifted/</c> is created and the revocation deleted.</summary>
@@ -181,8 +181,8 @@ public sealed class GitRecordStore : IRecordStore, IGuardStore, IReportsUnreadab
         var lifted = new LiftedRevocation(revocation, by, at);
         var tag = WriteTag(revocation.Commit, "promote-lifted-" + ObjectIds.Short(revocation.Commit), by, at, RecordJson.LiftedRevocationBody(lifted), what);
         var stamp = at.UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture);
-        var liftedRef = $"{GitGuardRefs.LiftedPrefix}{stamp}-{revocation.Commit}-{RandomNumberGenerator.GetHexString(4, lowercase: true)}";
-        await PushAsync(remote, [$"{tag}:{liftedRef}", $":{GitGuardRefs.Revoked(revocation.Commit)}"], what, cancellationToken).ConfigureAwait(false);
+        var liftedRef = $"{GitReviewRefs.LiftedPrefix}{stamp}-{revocation.Commit}-{RandomNumberGenerator.GetHexString(4, lowercase: true)}";
+        await PushAsync(remote, [$"{tag}:{liftedRef}", $":{GitReviewRefs.Revoked(revocation.Commit)}"], what, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Writes (or replaces: one approval per identity) <c>refs/promote/approval/&lt;commit&gt;/&lt;approver id&gt;</c>.</summary>
@@ -194,12 +194,12 @@ public sealed class GitRecordStore : IRecordStore, IGuardStore, IReportsUnreadab
         var what = $"cannot record the approval of {ObjectIds.Short(approval.Commit)} for '{_environment.Name}'";
         var tag = WriteTag(approval.Commit, "promote-approval-" + ObjectIds.Short(approval.Commit), approval.By ?? Identity.Unknown,
             approval.At ?? DateTimeOffset.UtcNow, RecordJson.ApprovalBody(approval), what);
-        await PushAsync(remote, [$"+{tag}:{GitGuardRefs.Approval(approval.Commit, approval.ApproverId)}"], what, cancellationToken).ConfigureAwait(false);
+        await PushAsync(remote, [$"+{tag}:{GitReviewRefs.Approval(approval.Commit, approval.ApproverId)}"], what, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<IReadOnlyList<Revocation>> ListRevocationsAsync(CancellationToken cancellationToken)
     {
-        var refs = await FetchRecordsAsync(GitGuardRefs.RevokedPrefix, "revoked", cancellationToken).ConfigureAwait(false);
+        var refs = await FetchRecordsAsync(GitReviewRefs.RevokedPrefix, "revoked", cancellationToken).ConfigureAwait(false);
         var local = LocalNamespace + "revoked/";
         return refs
             .Select(r => (Commit: r.Name[local.Length..].ToLowerInvariant(), r.Tag))
@@ -213,12 +213,12 @@ public sealed class GitRecordStore : IRecordStore, IGuardStore, IReportsUnreadab
 
     public async Task<IReadOnlyList<LiftedRevocation>> ListLiftedRevocationsAsync(CancellationToken cancellationToken)
     {
-        var refs = await FetchRecordsAsync(GitGuardRefs.LiftedPrefix, "revoked-lifted", cancellationToken).ConfigureAwait(false);
+        var refs = await FetchRecordsAsync(GitReviewRefs.LiftedPrefix, "revoked-lifted", cancellationToken).ConfigureAwait(false);
         var local = LocalNamespace + "revoked-lifted/";
         var read = refs.Select(r => (r.Name, Lifted: RecordJson.ReadLiftedRevocation(r.Tag?.Message))).ToList();
         // A lift is a record of that very commit; anything else under the prefix is named, not shown as a lift.
         _unreadable.AddRange(read.Where(x => x.Lifted is null || !x.Name.Contains(x.Lifted.Revocation.Commit, StringComparison.OrdinalIgnoreCase))
-            .Select(x => GitGuardRefs.LiftedPrefix + x.Name[local.Length..]));
+            .Select(x => GitReviewRefs.LiftedPrefix + x.Name[local.Length..]));
         return read.Where(x => x.Lifted is not null && x.Name.Contains(x.Lifted.Revocation.Commit, StringComparison.OrdinalIgnoreCase))
             .Select(x => x.Lifted!).OrderBy(l => l.At).ToList();
     }
@@ -237,7 +237,7 @@ public sealed class GitRecordStore : IRecordStore, IGuardStore, IReportsUnreadab
         try
         {
             await _client.FetchAsync(remote.Remote,
-                [$"+{GitEvidenceReader.GreenPrefix}*:{greenLocal}*", $"+{GitGuardRefs.ApprovalPrefix}*:{approvalLocal}*"], prune: true, cancellationToken).ConfigureAwait(false);
+                [$"+{GitEvidenceReader.GreenPrefix}*:{greenLocal}*", $"+{GitReviewRefs.ApprovalPrefix}*:{approvalLocal}*"], prune: true, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is GitCommandException or OperationCanceledException)
         {
@@ -264,7 +264,7 @@ public sealed class GitRecordStore : IRecordStore, IGuardStore, IReportsUnreadab
                 records.Add(new StoredRecord(r.Name, StoredRecordKind.Revocation, revoked, null, r.Id));
             else if (r.Name.StartsWith(BypassPrefix, StringComparison.Ordinal))
                 records.Add(new StoredRecord(r.Name, StoredRecordKind.Bypass, null, null, r.Id));
-            else if (r.Name.StartsWith(GitGuardRefs.LiftedPrefix, StringComparison.Ordinal))
+            else if (r.Name.StartsWith(GitReviewRefs.LiftedPrefix, StringComparison.Ordinal))
                 records.Add(new StoredRecord(r.Name, StoredRecordKind.LiftedRevocation, null, null, r.Id));
             else
                 records.Add(new StoredRecord(r.Name, StoredRecordKind.Unknown, null, null, r.Id));

@@ -49,7 +49,7 @@ internal sealed class FakeEvidence : IEvidenceProvider
             : new Store(this, environment.Name);
 
     /// <summary>Revocations and approvals: none, readable even where the record store cannot be opened for writing.</summary>
-    public IGuardStore OpenGuardStore(EnvironmentPolicy environment) => new Store(this, environment.Name);
+    public IReviewStore OpenReviewStore(EnvironmentPolicy environment) => new Store(this, environment.Name);
 
     private sealed class Reader(FakeEvidence world, string env, string kind) : IEvidenceReader
     {
@@ -69,7 +69,7 @@ internal sealed class FakeEvidence : IEvidenceProvider
         }
     }
 
-    private sealed class Store(FakeEvidence world, string env) : IRecordStore, IGuardStore
+    private sealed class Store(FakeEvidence world, string env) : IRecordStore, IReviewStore
     {
         public string Label => $"records of {env}";
 
@@ -80,10 +80,10 @@ internal sealed class FakeEvidence : IEvidenceProvider
             lock (world.Bypasses) world.Bypasses.Add(record);
         }
 
-        public async Task<GuardRecords> FindGuardsAsync(IReadOnlyCollection<string> commits, bool approvals, CancellationToken cancellationToken)
+        public async Task<ReviewRecords> FindReviewsAsync(IReadOnlyCollection<string> commits, bool approvals, CancellationToken cancellationToken)
         {
             if (world._hungReaders.Contains(env)) await new TaskCompletionSource().Task;
-            return GuardRecords.Found(Label, [], approvals ? [] : null);
+            return ReviewRecords.Found(Label, [], approvals ? [] : null);
         }
 
         public Task<IReadOnlyList<Revocation>> ListRevocationsAsync(CancellationToken cancellationToken) => Task.FromResult<IReadOnlyList<Revocation>>([]);

@@ -108,10 +108,10 @@ public class DecideAsyncTests
         var (verdict, rounds) = await DecideAsync(policy, "prd", world, ToMain(Previous));
 
         Assert.Equal(2, rounds.Asked.Count);
-        Assert.Contains(rounds.Asked[0], q => q.Environment.Name == "prd" && q.GuardCommits.Contains(Previous) && q.Commits.Count == 0);
+        Assert.Contains(rounds.Asked[0], q => q.Environment.Name == "prd" && q.ReviewCommits.Contains(Previous) && q.Commits.Count == 0);
         var followUp = Assert.Single(rounds.Asked[1]);
         Assert.Equal([Previous], followUp.Commits);
-        Assert.Empty(followUp.GuardCommits);
+        Assert.Empty(followUp.ReviewCommits);
         Assert.Equal(VerdictKind.Blocked, verdict.Refs[0].Kind);
         Assert.Equal(BlockReason.Revoked, verdict.Refs[0].Reason);
     }

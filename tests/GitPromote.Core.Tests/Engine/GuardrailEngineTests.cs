@@ -283,7 +283,7 @@ public class GuardrailEngineTests
         var query = Assert.Single(world.Asked);
         Assert.Equal("stg", query.Environment.Name);
         Assert.Equal([Candidate], query.Commits);
-        Assert.Equal([Candidate], query.GuardCommits);
+        Assert.Equal([Candidate], query.ReviewCommits);
         Assert.False(query.Approvals);
     }
 
@@ -300,7 +300,7 @@ public class GuardrailEngineTests
             {
                 Assert.Equal("prd", q.Environment.Name);
                 Assert.Empty(q.Commits);
-                Assert.Equal([Candidate], q.GuardCommits);
+                Assert.Equal([Candidate], q.ReviewCommits);
                 Assert.True(q.Approvals);
             });
     }
@@ -315,6 +315,6 @@ public class GuardrailEngineTests
         var followUp = world.Asked[^1];
         Assert.Equal("prd", followUp.Environment.Name);
         Assert.Equal([Previous], followUp.Commits);
-        Assert.Equal([Previous], followUp.GuardCommits);
+        Assert.Equal([Previous], followUp.ReviewCommits);
     }
 }

@@ -172,7 +172,7 @@ public class PromotionEngineTests
 
     /// <summary>These tests are about order: the stores hold no revocations or approvals (GuardrailEngineTests covers those).</summary>
     private static EnvironmentAnswer WithNoRecords(EnvironmentAnswer answer, EvidenceQuery query) =>
-        query.GuardCommits.Count == 0 ? answer : answer with { Records = GuardRecords.Found("store", [], query.Approvals ? [] : null) };
+        query.ReviewCommits.Count == 0 ? answer : answer with { Records = ReviewRecords.Found("store", [], query.Approvals ? [] : null) };
 
     [Fact]
     public void Plan_asks_the_previous_environment_about_each_commit_once_and_the_target_only_about_rewinds()

@@ -63,7 +63,7 @@ public class GateDecisionTests
         var gate = Gate(world, Orders(rollback: RollbackMode.Never));
         Assert.Equal(GateOutcome.Refused, gate.Outcome);
         Assert.Equal(BlockReason.Revoked, gate.Ref!.Reason);
-        Assert.Contains(world.Asked, q => q.Environment.Name == "stg" && q.GuardCommits.Contains(Commit));
+        Assert.Contains(world.Asked, q => q.Environment.Name == "stg" && q.ReviewCommits.Contains(Commit));
     }
 
     [Fact]
@@ -123,14 +123,14 @@ public class GateDecisionTests
     {
         var verdict = new FakeWorld().Gate(Orders(), "dev", Commit, Now);
         var dev = Orders().Environments[0];
-        var revoked = GuardRecords.Found("dev", [new Revocation("dev", Commit, "broke login")], null);
-        var unreadable = GuardRecords.Failed("dev", new EvidenceFailure("ls-remote dev", "network down", "retry"));
+        var revoked = ReviewRecords.Found("dev", [new Revocation("dev", Commit, "broke login")], null);
+        var unreadable = ReviewRecords.Failed("dev", new EvidenceFailure("ls-remote dev", "network down", "retry"));
 
         Assert.Equal("broke login", GateDecision.Decide(dev, Commit, verdict, null, revoked).Revoked!.Reason);
         Assert.False(GateDecision.Decide(dev, Commit, verdict, null, revoked).Admitted);
         Assert.False(GateDecision.Decide(dev, Commit, verdict, null, unreadable).Admitted);
         Assert.True(GateDecision.Decide(dev, Commit, verdict, null, unreadable, OnErrorMode.Allow).Admitted);
-        Assert.True(GateDecision.Decide(dev, Commit, verdict, null, GuardRecords.Found("dev", [], null)).Admitted);
+        Assert.True(GateDecision.Decide(dev, Commit, verdict, null, ReviewRecords.Found("dev", [], null)).Admitted);
     }
 
     [Fact]

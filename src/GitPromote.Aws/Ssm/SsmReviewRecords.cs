@@ -9,7 +9,7 @@ namespace GitPromote.Aws.Ssm;
 /// Reads parameters of one environment by name in GetParameters batches of 10 (a few at a time), and its approvals
 /// (one GetParametersByPath per commit), so green and revoked names of a push share the same calls.
 /// </summary>
-internal static class SsmGuardRecords
+internal static class SsmReviewRecords
 {
     /// <summary>GetParameters takes at most 10 names.</summary>
     public const int BatchSize = 10;
@@ -57,8 +57,8 @@ internal static class SsmGuardRecords
         return (await Task.WhenAll(perCommit).ConfigureAwait(false)).SelectMany(a => a).ToList();
     }
 
-    public static GuardRecords FromParameters(string label, SsmLayout layout, IEnumerable<Parameter> parameters, IReadOnlyList<Approval>? approvals) =>
-        GuardRecords.Found(label, parameters.Select(p => ToRevocation(layout, p)).OfType<Revocation>(), approvals);
+    public static ReviewRecords FromParameters(string label, SsmLayout layout, IEnumerable<Parameter> parameters, IReadOnlyList<Approval>? approvals) =>
+        ReviewRecords.Found(label, parameters.Select(p => ToRevocation(layout, p)).OfType<Revocation>(), approvals);
 
     public static Revocation? ToRevocation(SsmLayout layout, Parameter parameter)
     {

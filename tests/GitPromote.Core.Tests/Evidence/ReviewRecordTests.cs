@@ -3,7 +3,7 @@ using GitPromote.TestSupport;
 
 namespace GitPromote.Core.Tests.Evidence;
 
-public class GuardRecordTests
+public class ReviewRecordTests
 {
     private static readonly DateTimeOffset Noon = new(2024, 6, 3, 12, 0, 0, TimeSpan.Zero);
 
@@ -80,10 +80,10 @@ public class GuardRecordTests
     }
 
     [Fact]
-    public void Guard_records_merge_as_if_read_at_once()
+    public void Review_records_merge_as_if_read_at_once()
     {
-        var a = GuardRecords.Found("store", [new Revocation("stg", Ids.Sha1('a'))], null);
-        var b = GuardRecords.Found("store", [new Revocation("stg", Ids.Sha1('b'))], [new Approval("stg", Ids.Sha1('b'), "x-0123456789ab")]);
+        var a = ReviewRecords.Found("store", [new Revocation("stg", Ids.Sha1('a'))], null);
+        var b = ReviewRecords.Found("store", [new Revocation("stg", Ids.Sha1('b'))], [new Approval("stg", Ids.Sha1('b'), "x-0123456789ab")]);
 
         var merged = a.Merge(b);
 

@@ -9,20 +9,20 @@ namespace GitPromote.Git.Evidence;
 /// pre-receive hook): its own <c>refs/promote/revoked/*</c> and <c>refs/promote/approval/*</c>, read locally with no
 /// transport. Records are written from clones (<c>git promote revoke</c>, <c>approve</c>), never by the hook.
 /// </summary>
-public sealed class LocalGuardStore(IGitRepository repository, EnvironmentPolicy environment) : IGuardStore
+public sealed class LocalReviewStore(IGitRepository repository, EnvironmentPolicy environment) : IReviewStore
 {
     public string Label => $"git refs of {environment.Name} (this repository)";
 
-    public Task<GuardRecords> FindGuardsAsync(IReadOnlyCollection<string> commits, bool approvals, CancellationToken cancellationToken)
+    public Task<ReviewRecords> FindReviewsAsync(IReadOnlyCollection<string> commits, bool approvals, CancellationToken cancellationToken)
     {
         var wanted = new HashSet<string>(commits.Select(c => c.ToLowerInvariant()).Where(ObjectIds.IsValid), StringComparer.Ordinal);
-        if (wanted.Count == 0) return Task.FromResult(GuardRecords.Found(Label, [], approvals ? [] : null));
+        if (wanted.Count == 0) return Task.FromResult(ReviewRecords.Found(Label, [], approvals ? [] : null));
         try
         {
             // By name (one for-each-ref): git seeks in a sorted packed-refs, so the cost does not grow with the history.
             var names = wanted.Count > CommitRecordFetch.MaxNamedCommits
-                ? (approvals ? [GitGuardRefs.RevokedPrefix, GitGuardRefs.ApprovalPrefix] : [GitGuardRefs.RevokedPrefix])
-                : wanted.Select(GitGuardRefs.Revoked).Concat(approvals ? wanted.Select(c => $"{GitGuardRefs.ApprovalPrefix}{c}/") : []).ToList();
+                ? (approvals ? [GitReviewRefs.RevokedPrefix, GitReviewRefs.ApprovalPrefix] : [GitReviewRefs.RevokedPrefix])
+                : wanted.Select(GitReviewRefs.Revoked).Concat(approvals ? wanted.Select(c => $"{GitReviewRefs.ApprovalPrefix}{c}/") : []).ToList();
             var refs = repository.ListRefs(names);
             var revoked = refs
                 .Where(r => RecordRefs.RevokedCommit(r.Name) is { } c && wanted.Contains(c))
@@ -40,7 +40,7 @@ public sealed class LocalGuardStore(IGitRepository repository, EnvironmentPolicy
                         : new Approval(environment.Name, a.Commit, a.ApproverId, r.Tag?.Tagger, r.Tag?.When));
                 }
             }
-            return Task.FromResult(GuardRecords.Found(Label, revoked, approved));
+            return Task.FromResult(ReviewRecords.Found(Label, revoked, approved));
         }
         catch (GitCommandException e)
         {
@@ -52,7 +52,7 @@ public sealed class LocalGuardStore(IGitRepository repository, EnvironmentPolicy
     {
         try
         {
-            return Task.FromResult<IReadOnlyList<Revocation>>(repository.ListRefs(GitGuardRefs.RevokedPrefix)
+            return Task.FromResult<IReadOnlyList<Revocation>>(repository.ListRefs(GitReviewRefs.RevokedPrefix)
                 .Where(r => RecordRefs.RevokedCommit(r.Name) is not null)
                 .Select(r => ToRevocation(r, RecordRefs.RevokedCommit(r.Name)!))
                 .OrderBy(r => r.At ?? DateTimeOffset.MinValue).ToList());
@@ -67,7 +67,7 @@ public sealed class LocalGuardStore(IGitRepository repository, EnvironmentPolicy
     {
         try
         {
-            return Task.FromResult<IReadOnlyList<LiftedRevocation>>(repository.ListRefs(GitGuardRefs.LiftedPrefix)
+            return Task.FromResult<IReadOnlyList<LiftedRevocation>>(repository.ListRefs(GitReviewRefs.LiftedPrefix)
                 .Select(r => RecordJson.ReadLiftedRevocation(r.Tag?.Message)).OfType<LiftedRevocation>().OrderBy(l => l.At).ToList());
         }
         catch (GitCommandException e)

@@ -3,12 +3,12 @@ using GitPromote.Core.Evidence;
 namespace GitPromote.Git.Evidence;
 
 /// <summary>
-/// Where an environment's guard records live on its remote, and how fetched ones are read:
+/// Where an environment's review records live on its remote, and how fetched ones are read:
 /// <c>refs/promote/revoked/&lt;commit&gt;</c> (one standing revocation per commit),
 /// <c>refs/promote/revoked-lifted/&lt;time&gt;-&lt;commit&gt;-&lt;random&gt;</c> (lifted ones, for the audit trail) and
 /// <c>refs/promote/approval/&lt;commit&gt;/&lt;approver id&gt;</c>, each an annotated tag with a JSON body.
 /// </summary>
-public static class GitGuardRefs
+public static class GitReviewRefs
 {
     public const string RevokedPrefix = RecordRefs.RevokedPrefix;
     public const string LiftedPrefix = RecordRefs.LiftedPrefix;
@@ -24,7 +24,7 @@ public static class GitGuardRefs
     /// with <paramref name="approvalDetails"/>: a push names approvers by their record's key, which the server checks,
     /// not by what the record's body claims.
     /// </summary>
-    internal static GuardRecords FromFetched(string label, string environment, IReadOnlyList<CommitRecordFetch.Found> found,
+    internal static ReviewRecords FromFetched(string label, string environment, IReadOnlyList<CommitRecordFetch.Found> found,
         IReadOnlyCollection<string> commits, bool approvals, bool approvalDetails = false)
     {
         var wanted = new HashSet<string>(commits.Select(c => c.ToLowerInvariant()), StringComparer.Ordinal);
@@ -42,6 +42,6 @@ public static class GitGuardRefs
                     ? full with { Environment = environment, Commit = a.Commit, ApproverId = a.ApproverId }
                     : new Approval(environment, a.Commit, a.ApproverId, tag?.Tagger, tag?.When));
         }
-        return GuardRecords.Found(label, revoked, approvals ? approved : null);
+        return ReviewRecords.Found(label, revoked, approvals ? approved : null);
     }
 }

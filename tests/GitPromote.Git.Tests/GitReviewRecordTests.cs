@@ -7,7 +7,7 @@ using GitPromote.TestSupport;
 namespace GitPromote.Git.Tests;
 
 /// <summary>Revocations, approvals and green times in git refs, against a real bare repository, on both backends.</summary>
-public abstract class GitGuardRecordTests : IDisposable
+public abstract class GitReviewRecordTests : IDisposable
 {
     private static readonly Identity Ops = new("Ops", "ops@example.com");
     private static readonly Identity Bob = new("Bob", "bob@example.com");
@@ -35,8 +35,8 @@ public abstract class GitGuardRecordTests : IDisposable
         return (client, new GitEvidenceProvider(repo, client));
     }
 
-    private static IGuardedEvidenceReader Reader(GitEvidenceProvider provider, EnvironmentPolicy env) =>
-        (IGuardedEvidenceReader)provider.OpenReader(env, new GitEvidence());
+    private static IEvidenceWithReviewsReader Reader(GitEvidenceProvider provider, EnvironmentPolicy env) =>
+        (IEvidenceWithReviewsReader)provider.OpenReader(env, new GitEvidence());
 
     [Fact]
     public async Task A_revocation_is_read_with_green_in_one_fetch_with_who_and_why()
@@ -47,14 +47,14 @@ public abstract class GitGuardRecordTests : IDisposable
         await store.RecordRevocationAsync(new Revocation("dev", _remote.Second, "5xx alarm", Ops, Noon.AddHours(1)), CancellationToken.None);
         var (client, fresh) = Setup();
 
-        var (green, guards) = await Reader(fresh, Dev()).FindGreenAndGuardsAsync([_remote.Second], [_remote.First, _remote.Second], false, CancellationToken.None);
+        var (green, reviews) = await Reader(fresh, Dev()).FindGreenAndReviewsAsync([_remote.Second], [_remote.First, _remote.Second], false, CancellationToken.None);
 
         Assert.Equal(0, client.ListCalls);
         Assert.Equal(1, client.FetchCalls);
         Assert.Equal([_remote.Second], green.Select(g => g.Commit));
-        Assert.Equal(new Revocation("dev", _remote.Second, "5xx alarm", Ops, Noon.AddHours(1)), guards.RevocationOf(_remote.Second));
-        Assert.Null(guards.RevocationOf(_remote.First));
-        Assert.False(guards.ApprovalsRead);
+        Assert.Equal(new Revocation("dev", _remote.Second, "5xx alarm", Ops, Noon.AddHours(1)), reviews.RevocationOf(_remote.Second));
+        Assert.Null(reviews.RevocationOf(_remote.First));
+        Assert.False(reviews.ApprovalsRead);
         Assert.Equal("tag", GitCli.Run(_remote.Server, "cat-file", "-t", $"refs/promote/revoked/{_remote.Second}"));
     }
 
@@ -83,7 +83,7 @@ public abstract class GitGuardRecordTests : IDisposable
         await store.LiftRevocationAsync(revocation, Bob, Noon.AddHours(2), CancellationToken.None);
 
         Assert.Empty(await store.ListRevocationsAsync(CancellationToken.None));
-        Assert.Null((await store.FindGuardsAsync([_remote.Second], false, CancellationToken.None)).RevocationOf(_remote.Second));
+        Assert.Null((await store.FindReviewsAsync([_remote.Second], false, CancellationToken.None)).RevocationOf(_remote.Second));
         Assert.Equal([new LiftedRevocation(revocation, Bob, Noon.AddHours(2))], await store.ListLiftedRevocationsAsync(CancellationToken.None));
         Assert.Matches($"^refs/promote/revoked-lifted/20240506T140000Z-{_remote.Second}-[0-9a-f]{{4}}$",
             GitCli.Run(_remote.Server, "for-each-ref", "--format=%(refname)", "refs/promote/revoked-lifted/").Trim());
@@ -98,11 +98,11 @@ public abstract class GitGuardRecordTests : IDisposable
         await store.RecordApprovalAsync(new Approval("dev", _remote.Second, ApproverIds.Of(Bob), Bob, Noon.AddHours(1), "second look"), CancellationToken.None);
         await store.RecordApprovalAsync(new Approval("dev", _remote.Second, ApproverIds.Of(Ops), Ops, Noon), CancellationToken.None);
 
-        var listed = await Reader(Setup().Provider, Dev()).FindGreenAndGuardsAsync([], [_remote.Second], true, CancellationToken.None);
-        var detailed = await store.FindGuardsAsync([_remote.Second], true, CancellationToken.None);
+        var listed = await Reader(Setup().Provider, Dev()).FindGreenAndReviewsAsync([], [_remote.Second], true, CancellationToken.None);
+        var detailed = await store.FindReviewsAsync([_remote.Second], true, CancellationToken.None);
 
-        Assert.Equal([ApproverIds.Of(Bob), ApproverIds.Of(Ops)], listed.Guards.ApprovalsOf(_remote.Second).Select(a => a.ApproverId).Order());
-        Assert.All(listed.Guards.ApprovalsOf(_remote.Second), a => Assert.Null(a.By));
+        Assert.Equal([ApproverIds.Of(Bob), ApproverIds.Of(Ops)], listed.Reviews.ApprovalsOf(_remote.Second).Select(a => a.ApproverId).Order());
+        Assert.All(listed.Reviews.ApprovalsOf(_remote.Second), a => Assert.Null(a.By));
         var bob = detailed.ApprovalsOf(_remote.Second).Single(a => a.ApproverId == ApproverIds.Of(Bob));
         Assert.Equal(new Approval("dev", _remote.Second, ApproverIds.Of(Bob), Bob, Noon.AddHours(1), "second look"), bob);
     }
@@ -183,15 +183,15 @@ public abstract class GitGuardRecordTests : IDisposable
         await store.RecordApprovalAsync(new Approval("dev", _remote.First, ApproverIds.Of(Bob), Bob, Noon, "ok"), CancellationToken.None);
         var server = OpenBackend(GitRepositoryLocator.Locate(_remote.Server, FakeEnvironment.Empty)!);
         _opened.Add(server);
-        var local = new LocalGuardStore(server, Dev());
+        var local = new LocalReviewStore(server, Dev());
 
-        var guards = await local.FindGuardsAsync([_remote.First, _remote.Second, "not-a-commit"], true, CancellationToken.None);
+        var reviews = await local.FindReviewsAsync([_remote.First, _remote.Second, "not-a-commit"], true, CancellationToken.None);
 
-        Assert.Equal(new Revocation("dev", _remote.Second, "bad build", Ops, Noon), guards.RevocationOf(_remote.Second));
-        Assert.Null(guards.RevocationOf(_remote.First));
-        Assert.Equal([new Approval("dev", _remote.First, ApproverIds.Of(Bob), Bob, Noon, "ok")], guards.ApprovalsOf(_remote.First));
+        Assert.Equal(new Revocation("dev", _remote.Second, "bad build", Ops, Noon), reviews.RevocationOf(_remote.Second));
+        Assert.Null(reviews.RevocationOf(_remote.First));
+        Assert.Equal([new Approval("dev", _remote.First, ApproverIds.Of(Bob), Bob, Noon, "ok")], reviews.ApprovalsOf(_remote.First));
         Assert.Single(await local.ListRevocationsAsync(CancellationToken.None));
-        await Assert.ThrowsAsync<EvidenceUnavailableException>(() => local.RecordApprovalAsync(guards.ApprovalsOf(_remote.First)[0], CancellationToken.None));
+        await Assert.ThrowsAsync<EvidenceUnavailableException>(() => local.RecordApprovalAsync(reviews.ApprovalsOf(_remote.First)[0], CancellationToken.None));
     }
 
     private string CloneElsewhere()
@@ -229,12 +229,12 @@ public abstract class GitGuardRecordTests : IDisposable
     }
 }
 
-public sealed class LibGit2GitGuardRecordTests : GitGuardRecordTests
+public sealed class LibGit2GitReviewRecordTests : GitReviewRecordTests
 {
     protected override IGitRepository OpenBackend(GitLocation location) => new LibGit2Repository(location);
 }
 
-public sealed class CliGitGuardRecordTests : GitGuardRecordTests
+public sealed class CliGitReviewRecordTests : GitReviewRecordTests
 {
     protected override IGitRepository OpenBackend(GitLocation location) => new CliGitRepository(location);
 }

@@ -65,14 +65,14 @@ public static class ApproverIds
 /// What an environment's own store says about some commits beyond green: which are revoked, and (when asked) who approved
 /// them. <see cref="Failure"/> is set when the store could not be read: then nothing here can be relied on.
 /// </summary>
-public sealed record GuardRecords(
+public sealed record ReviewRecords(
     string Label,
     IReadOnlyDictionary<string, Revocation> Revoked,
     IReadOnlyDictionary<string, IReadOnlyList<Approval>> Approvals,
     bool ApprovalsRead,
     EvidenceFailure? Failure)
 {
-    public static GuardRecords Found(string label, IEnumerable<Revocation> revoked, IEnumerable<Approval>? approvals) => new(
+    public static ReviewRecords Found(string label, IEnumerable<Revocation> revoked, IEnumerable<Approval>? approvals) => new(
         label,
         revoked.GroupBy(r => r.Commit, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal),
         (approvals ?? []).GroupBy(a => a.Commit, StringComparer.Ordinal)
@@ -80,7 +80,7 @@ public sealed record GuardRecords(
         approvals is not null,
         null);
 
-    public static GuardRecords Failed(string label, EvidenceFailure failure) =>
+    public static ReviewRecords Failed(string label, EvidenceFailure failure) =>
         new(label, new Dictionary<string, Revocation>(), new Dictionary<string, IReadOnlyList<Approval>>(), false, failure);
 
     public Revocation? RevocationOf(string commit) => Revoked.GetValueOrDefault(commit);
@@ -88,7 +88,7 @@ public sealed record GuardRecords(
     public IReadOnlyList<Approval> ApprovalsOf(string commit) => Approvals.GetValueOrDefault(commit) ?? [];
 
     /// <summary>These records and others about other commits of the same store, as if read at once.</summary>
-    public GuardRecords Merge(GuardRecords other) => this with
+    public ReviewRecords Merge(ReviewRecords other) => this with
     {
         Revoked = Revoked.Concat(other.Revoked).GroupBy(p => p.Key, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.First().Value, StringComparer.Ordinal),
@@ -100,7 +100,7 @@ public sealed record GuardRecords(
 }
 
 /// <summary>Reads an environment's revocations and approvals from its own store (git refs or SSM parameters).</summary>
-public interface IGuardRecordReader
+public interface IReviewRecordReader
 {
     string Label { get; }
 
@@ -108,25 +108,25 @@ public interface IGuardRecordReader
     /// Revocations of <paramref name="commits"/> and, with <paramref name="approvals"/>, their approvals. Throws
     /// <see cref="EvidenceUnavailableException"/> when the store cannot be read.
     /// </summary>
-    Task<GuardRecords> FindGuardsAsync(IReadOnlyCollection<string> commits, bool approvals, CancellationToken cancellationToken);
+    Task<ReviewRecords> FindReviewsAsync(IReadOnlyCollection<string> commits, bool approvals, CancellationToken cancellationToken);
 }
 
 /// <summary>
-/// An evidence source that is also its environment's record store (git refs, SSM): it answers green and the guard
+/// An evidence source that is also its environment's record store (git refs, SSM): it answers green and the review
 /// records in one round trip (one <c>ls-remote</c>; GetParameters batches holding both names), so checking
 /// revocations on every push costs no extra call.
 /// </summary>
-public interface IGuardedEvidenceReader : IEvidenceReader
+public interface IEvidenceWithReviewsReader : IEvidenceReader
 {
-    Task<(IReadOnlyList<GreenFact> Green, GuardRecords Guards)> FindGreenAndGuardsAsync(
+    Task<(IReadOnlyList<GreenFact> Green, ReviewRecords Reviews)> FindGreenAndReviewsAsync(
         IReadOnlyCollection<string> green, IReadOnlyCollection<string> guarded, bool approvals, CancellationToken cancellationToken);
 
     /// <summary>Every commit revoked in this environment (for filtering suggestions), at most <paramref name="max"/>.</summary>
     Task<IReadOnlyCollection<string>> ListRevokedAsync(int max, CancellationToken cancellationToken);
 }
 
-/// <summary>Where an environment keeps its revocations and approvals: the same place as its green and bypass records.</summary>
-public interface IGuardStore : IGuardRecordReader
+/// <summary>Where an environment keeps its reviews, its revocations and approvals (each one a person's review of one commit for it, so not the hook's word "guard"): the same place as its green and bypass records.</summary>
+public interface IReviewStore : IReviewRecordReader
 {
     /// <summary>Marks the commit bad. Throws <see cref="EvidenceUnavailableException"/> when it cannot be written.</summary>
     Task RecordRevocationAsync(Revocation revocation, CancellationToken cancellationToken);

@@ -7,7 +7,7 @@ using GitPromote.TestSupport;
 namespace GitPromote.Aws.Tests;
 
 /// <summary>Revocations and approvals in SSM, against the moto emulator.</summary>
-public sealed class SsmGuardRecordTests
+public sealed class SsmReviewRecordTests
 {
     private static readonly Identity Ops = new("arn:aws:sts::123456789012:assumed-role/ops/ada", "");
     private static readonly Identity Bob = new("arn:aws:sts::123456789012:assumed-role/ops/bob", "");
@@ -18,7 +18,7 @@ public sealed class SsmGuardRecordTests
     private AwsEvidenceProvider Provider(Uri endpoint) =>
         new(TestPolicies.Policy(_service, null, _stg), AwsTestValues.Variables(("AWS_ENDPOINT_URL_SSM", endpoint.ToString())));
 
-    private IGuardStore Store() => (IGuardStore)Provider(SharedMoto.Server.Endpoint).OpenStore(_stg);
+    private IReviewStore Store() => (IReviewStore)Provider(SharedMoto.Server.Endpoint).OpenStore(_stg);
 
     [Theory]
     [InlineData(1, 1)]
@@ -32,12 +32,12 @@ public sealed class SsmGuardRecordTests
         await Store().RecordRevocationAsync(new Revocation("stg", shas[^1], "alarm", Ops, Noon), default);
 
         using var proxy = SharedMoto.Server.OpenCountingProxy();
-        var reader = (IGuardedEvidenceReader)Provider(proxy.Endpoint).OpenReader(_stg, new SsmEvidence());
-        var (green, guards) = await reader.FindGreenAndGuardsAsync(shas, shas, false, default);
+        var reader = (IEvidenceWithReviewsReader)Provider(proxy.Endpoint).OpenReader(_stg, new SsmEvidence());
+        var (green, reviews) = await reader.FindGreenAndReviewsAsync(shas, shas, false, default);
 
         Assert.Equal([shas[0]], green.Select(g => g.Commit));
-        Assert.Equal([shas[^1]], guards.Revoked.Keys);
-        Assert.Equal(new Revocation("stg", shas[^1], "alarm", Ops, Noon), guards.RevocationOf(shas[^1]));
+        Assert.Equal([shas[^1]], reviews.Revoked.Keys);
+        Assert.Equal(new Revocation("stg", shas[^1], "alarm", Ops, Noon), reviews.RevocationOf(shas[^1]));
         Assert.Equal(expectedCalls, proxy.Requests["GetParameters"]);
         Assert.Equal(expectedCalls, proxy.Requests.Total);
     }
@@ -49,9 +49,9 @@ public sealed class SsmGuardRecordTests
         using var ssm = Client();
         await ssm.PutParameterAsync(new PutParameterRequest { Name = $"/promote/{_service}/stg/revoked/{sha}", Value = "canary failed", Type = ParameterType.String });
 
-        var guards = await Store().FindGuardsAsync([sha], false, default);
+        var reviews = await Store().FindReviewsAsync([sha], false, default);
 
-        Assert.Equal("canary failed", guards.RevocationOf(sha)?.Reason);
+        Assert.Equal("canary failed", reviews.RevocationOf(sha)?.Reason);
     }
 
     [Fact]
@@ -68,7 +68,7 @@ public sealed class SsmGuardRecordTests
         await store.LiftRevocationAsync(revocation, Bob, Noon.AddHours(1), default);
 
         Assert.Empty(await store.ListRevocationsAsync(default));
-        Assert.Null((await store.FindGuardsAsync([sha], false, default)).RevocationOf(sha));
+        Assert.Null((await store.FindReviewsAsync([sha], false, default)).RevocationOf(sha));
         Assert.Equal([new LiftedRevocation(revocation, Bob, Noon.AddHours(1))], await store.ListLiftedRevocationsAsync(default));
     }
 
@@ -82,13 +82,13 @@ public sealed class SsmGuardRecordTests
         await store.RecordApprovalAsync(new Approval("stg", sha, ApproverIds.Of(Ops), Ops, Noon), default);
 
         using var proxy = SharedMoto.Server.OpenCountingProxy();
-        var reader = (IGuardedEvidenceReader)Provider(proxy.Endpoint).OpenReader(_stg, new SsmEvidence());
-        var (_, guards) = await reader.FindGreenAndGuardsAsync([sha], [sha], true, default);
+        var reader = (IEvidenceWithReviewsReader)Provider(proxy.Endpoint).OpenReader(_stg, new SsmEvidence());
+        var (_, reviews) = await reader.FindGreenAndReviewsAsync([sha], [sha], true, default);
 
         Assert.Equal(
             new[] { new Approval("stg", sha, ApproverIds.Of(Bob), Bob, Noon.AddHours(1), "again"), new Approval("stg", sha, ApproverIds.Of(Ops), Ops, Noon) }
                 .OrderBy(a => a.ApproverId),
-            guards.ApprovalsOf(sha).OrderBy(a => a.ApproverId));
+            reviews.ApprovalsOf(sha).OrderBy(a => a.ApproverId));
         Assert.Equal(1, proxy.Requests["GetParameters"]);
         Assert.Equal(1, proxy.Requests["GetParametersByPath"]);
         Assert.Contains(await ListNames($"/promote/{_service}/stg/approval/{sha}"),
