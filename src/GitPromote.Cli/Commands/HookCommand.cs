@@ -127,16 +127,9 @@ public static class HookCommand
         return found;
     }
 
-    /// <summary>
-    /// <c>PROMOTE_BYPASS</c>, bounded as the server bounds <c>-o promote.bypass</c>: one line (control characters become
-    /// spaces) of at most <see cref="Core.Server.PushOptions.MaxJustification"/> characters. It is shown and stored as it is here.
-    /// </summary>
-    public static string? BypassJustification(CommandContext context)
-    {
-        if (context.Environment.Get("PROMOTE_BYPASS") is not { } j || string.IsNullOrWhiteSpace(j)) return null;
-        j = new string(j.Select(c => Quoting.IsUnsafe(c) ? ' ' : c).ToArray());
-        return j.Length > Core.Server.PushOptions.MaxJustification ? j[..Core.Server.PushOptions.MaxJustification] : j;
-    }
+    /// <summary><c>PROMOTE_BYPASS</c>, bounded as the server bounds <c>-o promote.bypass</c>; shown and stored as it is here.</summary>
+    public static string? BypassJustification(CommandContext context) =>
+        Core.Push.BypassJustification.Bound(context.Environment.Get("PROMOTE_BYPASS"));
 
     public static BypassHint ClientBypassHint(string remoteName) =>
         new($"PROMOTE_BYPASS=\"{{justification}}\" git push {remoteName} ...");

@@ -11,9 +11,6 @@ public static class PushOptions
     /// <summary>More options than this are not read (git's own default limit is far lower).</summary>
     public const int MaxOptions = 1000;
 
-    /// <summary>A justification longer than this is cut: it is a sentence in an audit log, not a document.</summary>
-    public const int MaxJustification = 1000;
-
     public static IReadOnlyList<string> Read(IProcessEnvironment environment)
     {
         if (!int.TryParse(environment.Get("GIT_PUSH_OPTION_COUNT"), out var count) || count <= 0) return [];
@@ -25,7 +22,7 @@ public static class PushOptions
         return options;
     }
 
-    /// <summary>The justification of <c>-o promote.bypass=&lt;text&gt;</c> (the last one, when given twice); null when absent or blank.</summary>
+    /// <summary>The justification of <c>-o promote.bypass=&lt;text&gt;</c> (the last one, when given twice), bounded as on a client; null when absent or blank.</summary>
     public static string? BypassJustification(IReadOnlyList<string> options)
     {
         string? found = null;
@@ -33,8 +30,6 @@ public static class PushOptions
         {
             if (option.StartsWith(BypassKey + "=", StringComparison.Ordinal)) found = option[(BypassKey.Length + 1)..];
         }
-        if (found is null || string.IsNullOrWhiteSpace(found)) return null;
-        found = new string(found.Select(c => char.IsControl(c) ? ' ' : c).ToArray());
-        return found.Length > MaxJustification ? found[..MaxJustification] : found;
+        return Push.BypassJustification.Bound(found);
     }
 }

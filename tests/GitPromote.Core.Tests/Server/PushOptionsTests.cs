@@ -1,4 +1,5 @@
 using GitPromote.TestSupport;
+using GitPromote.Core.Push;
 using GitPromote.Core.Server;
 
 namespace GitPromote.Core.Tests.Server;
@@ -73,6 +74,10 @@ public sealed class PushOptionsTests
         Assert.Equal("fix [31mred ", PushOptions.BypassJustification(["promote.bypass=fix\u001b[31mred\n"]));
 
     [Fact]
+    public void Bidi_overrides_in_a_justification_become_spaces_as_on_the_client_so_a_record_cannot_read_backwards() =>
+        Assert.Equal("INC-42 fix  lanigiro", PushOptions.BypassJustification(["promote.bypass=INC-42 fix \u202Elanigiro"]));
+
+    [Fact]
     public void A_justification_is_cut_at_its_limit() =>
-        Assert.Equal(new string('j', PushOptions.MaxJustification), PushOptions.BypassJustification(["promote.bypass=" + new string('j', 50_000)]));
+        Assert.Equal(new string('j', BypassJustification.MaxLength), PushOptions.BypassJustification(["promote.bypass=" + new string('j', 50_000)]));
 }
