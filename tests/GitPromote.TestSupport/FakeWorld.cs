@@ -16,8 +16,10 @@ public sealed class FakeWorld
     private readonly Dictionary<(string Env, string Kind), Dictionary<string, DateTimeOffset?>> _green = [];
     private readonly Dictionary<(string Env, string Commit), Revocation> _revoked = [];
     private readonly List<Approval> _approvals = [];
-    private readonly HashSet<(string Env, string Kind)> _failingSources = [];
+    private readonly Dictionary<(string Env, string Kind), string> _failingSources = [];
     private readonly HashSet<string> _unreadableStores = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _silent = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<EvidenceSource>> _extraSources = new(StringComparer.Ordinal);
 
     public List<EvidenceQuery> Asked { get; } = [];
 
@@ -35,7 +37,17 @@ public sealed class FakeWorld
     public FakeWorld Approve(string env, string commit, Identity by) =>
         Do(() => _approvals.Add(new Approval(env, commit, ApproverIds.Of(by), by)));
 
-    public FakeWorld FailSource(string env, string kind) => Do(() => _failingSources.Add((env, kind)));
+    public FakeWorld FailSource(string env, string kind, string why = "throttled") => Do(() => _failingSources[(env, kind)] = why);
+
+    /// <summary>Asked about <paramref name="env"/>, this world gives no answer for it at all (not even a failed one).</summary>
+    public FakeWorld Silent(string env) => Do(() => _silent.Add(env));
+
+    /// <summary><paramref name="env"/> also answers for <paramref name="source"/>, which its policy does not declare, after its own sources.</summary>
+    public FakeWorld AlsoAnswers(string env, EvidenceSource source) => Do(() =>
+    {
+        if (!_extraSources.TryGetValue(env, out var sources)) _extraSources[env] = sources = [];
+        sources.Add(source);
+    });
 
     public FakeWorld FailStore(string env) => Do(() => _unreadableStores.Add(env));
 
@@ -63,16 +75,17 @@ public sealed class FakeWorld
 
     /// <summary>An <see cref="AskEvidence"/>: each query answered from this world, in the order asked.</summary>
     public Task<IReadOnlyDictionary<string, EnvironmentAnswer>> Ask(IReadOnlyList<EvidenceQuery> queries, CancellationToken deadline) =>
-        Task.FromResult<IReadOnlyDictionary<string, EnvironmentAnswer>>(queries.Select(Answer).ToDictionary(a => a.Environment.Name, StringComparer.Ordinal));
+        Task.FromResult<IReadOnlyDictionary<string, EnvironmentAnswer>>(queries.Select(Answer)
+            .Where(a => !_silent.Contains(a.Environment.Name)).ToDictionary(a => a.Environment.Name, StringComparer.Ordinal));
 
     private EnvironmentAnswer Answer(EvidenceQuery query)
     {
         Asked.Add(query);
         var env = query.Environment;
-        var sources = query.Commits.Count == 0 ? [] : env.Evidence.Select(source =>
+        var sources = query.Commits.Count == 0 ? [] : env.Evidence.Concat(_extraSources.GetValueOrDefault(env.Name) ?? []).Select(source =>
         {
-            if (_failingSources.Contains((env.Name, source.Kind)))
-                return SourceAnswer.Failed(source, source.Kind, new EvidenceFailure($"read {source.Kind}", "throttled", "retry"));
+            if (_failingSources.TryGetValue((env.Name, source.Kind), out var why))
+                return SourceAnswer.Failed(source, source.Kind, new EvidenceFailure($"read {source.Kind}", why, "retry"));
             var green = _green.GetValueOrDefault((env.Name, source.Kind)) ?? [];
             return SourceAnswer.Found(source, source.Kind, query.Commits.Where(green.ContainsKey)
                 .Select(c => new GreenFact(c, $"{source.Kind} on {env.Name}", green[c])));

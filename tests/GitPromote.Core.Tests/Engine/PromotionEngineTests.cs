@@ -28,31 +28,24 @@ public class PromotionEngineTests
     private static RefUpdate Delete(string remoteRef) => new("(delete)", Ids.Zero40, remoteRef, OldTip);
     private static RefUpdate UnpeeledTag() => new("refs/tags/v1", TagObject, "refs/heads/main", OldTip) { Commit = null };
 
-        /// <summary>What every evidence source would say if asked, per environment name. An absent environment cannot be read at all.</summary>
-    private sealed class World(Dictionary<string, Func<EnvironmentPolicy, EnvironmentAnswer>> answers)
-    {
-        public IReadOnlyDictionary<string, Func<EnvironmentPolicy, EnvironmentAnswer>> Answers { get; } = answers;
+    /// <summary>When the default world's green records were written: a day before <see cref="Now"/>.</summary>
+    private static readonly DateTimeOffset GreenAt = Now.AddDays(-1);
 
-        public static World Default => new(new Dictionary<string, Func<EnvironmentPolicy, EnvironmentAnswer>>
-        {
-            ["dev"] = env => Answer(env, Green(Git, GreenInStg, GreenInPrd)),
-            ["stg"] = env => Answer(env, Green(Ssm, GreenInStg), Green(Pipeline)),
-            ["prd"] = env => Answer(env, Green(Ssm, GreenInPrd)),
-        });
-
-        public World With(string env, Func<EnvironmentPolicy, EnvironmentAnswer> answer) =>
-            new(new Dictionary<string, Func<EnvironmentPolicy, EnvironmentAnswer>>(Answers) { [env] = answer });
-
-        public World Without(string env) =>
-            new(Answers.Where(a => a.Key != env).ToDictionary(a => a.Key, a => a.Value));
-    }
+    /// <summary>
+    /// Each commit green where its name says: <see cref="GreenInStg"/> in dev and by ssm in stg (codepipeline has nothing),
+    /// <see cref="GreenInPrd"/> in dev and by ssm in prd. The stores hold no revocations or approvals (GuardrailEngineTests covers those).
+    /// </summary>
+    private static FakeWorld World() => new FakeWorld()
+        .Green("dev", GreenInStg, GreenAt).Green("dev", GreenInPrd, GreenAt)
+        .Green("stg", GreenInStg, GreenAt, "ssm")
+        .Green("prd", GreenInPrd, GreenAt, "ssm");
 
     private sealed record Case(
         PromotionPolicy Policy,
         string Remote,
         RefUpdate[] Updates,
         (VerdictKind Kind, BlockReason Reason)[] Expected,
-        World? World = null,
+        FakeWorld? World = null,
         string? Bypass = null,
         string Url = "/srv/git/repo.git");
 
@@ -102,31 +95,31 @@ public class PromotionEngineTests
             new(Orders(), "prd", [ToMain(GreenInStg)], [Promoted], Bypass: GoodJustification),
         ["unreadable evidence blocks with on_error block"] =
             new(Orders(), "prd", [ToMain(Untested)], [Blocked(BlockReason.EvidenceUnavailable)],
-                World.Default.With("stg", env => Answer(env, Failed(Ssm), Green(Pipeline)))),
+                World().FailSource("stg", "ssm")),
         ["unreadable evidence passes with on_error allow"] =
             new(Orders(onError: OnErrorMode.Allow), "prd", [ToMain(Untested)], [(VerdictKind.AllowedOnError, BlockReason.None)],
-                World.Default.With("stg", env => Answer(env, Failed(Ssm), Green(Pipeline)))),
+                World().FailSource("stg", "ssm")),
         ["unreadable evidence with a bypass is a bypass"] =
             new(Orders(), "prd", [ToMain(Untested)], [(VerdictKind.Bypass, BlockReason.None)],
-                World.Default.With("stg", env => Answer(env, Failed(Ssm), Failed(Pipeline))), Bypass: GoodJustification),
+                World().FailSource("stg", "ssm").FailSource("stg", "codepipeline"), Bypass: GoodJustification),
         ["one source failing does not matter when another proves green (require any)"] =
             new(Orders(), "prd", [ToMain(GreenInStg)], [Promoted],
-                World.Default.With("stg", env => Answer(env, Failed(Ssm), Green(Pipeline, GreenInStg)))),
+                World().FailSource("stg", "ssm").Green("stg", GreenInStg, GreenAt, "codepipeline")),
         ["previous environment not answered at all fails closed"] =
-            new(Orders(), "prd", [ToMain(Untested)], [Blocked(BlockReason.EvidenceUnavailable)], World.Default.Without("stg")),
+            new(Orders(), "prd", [ToMain(Untested)], [Blocked(BlockReason.EvidenceUnavailable)], World().Silent("stg")),
         ["require any: one source is enough"] =
             new(Orders(stgRequire: RequireMode.Any), "prd", [ToMain(GreenInStg)], [Promoted]),
         ["require all: one source is not enough"] =
             new(Orders(stgRequire: RequireMode.All), "prd", [ToMain(GreenInStg)], [Blocked(BlockReason.NotGreen)]),
         ["require all: every source green is promoted"] =
             new(Orders(stgRequire: RequireMode.All), "prd", [ToMain(GreenInStg)], [Promoted],
-                World.Default.With("stg", env => Answer(env, Green(Ssm, GreenInStg), Green(Pipeline, GreenInStg)))),
+                World().Green("stg", GreenInStg, GreenAt, "codepipeline")),
         ["require all: a known gap blocks even with on_error allow"] =
             new(Orders(stgRequire: RequireMode.All, onError: OnErrorMode.Allow), "prd", [ToMain(GreenInStg)], [Blocked(BlockReason.NotGreen)],
-                World.Default.With("stg", env => Answer(env, Green(Ssm, GreenInStg), Failed(Pipeline), Green(Git)))),
+                World().FailSource("stg", "codepipeline").AlsoAnswers("stg", Git)),
         ["require all: green where readable, unreadable elsewhere, with on_error allow"] =
             new(Orders(stgRequire: RequireMode.All, onError: OnErrorMode.Allow), "prd", [ToMain(GreenInStg)], [(VerdictKind.AllowedOnError, BlockReason.None)],
-                World.Default.With("stg", env => Answer(env, Green(Ssm, GreenInStg), Failed(Pipeline)))),
+                World().FailSource("stg", "codepipeline")),
         ["annotated tag that could not be peeled is blocked"] =
             new(Orders(), "prd", [UnpeeledTag()], [Blocked(BlockReason.NotACommit)]),
         ["every ref of a batch is checked"] =
@@ -148,7 +141,7 @@ public class PromotionEngineTests
         var c = Cases[name];
         var request = new PushRequest(c.Remote, c.Url, c.Updates);
 
-        var verdict = Run(c.Policy, request, c.World ?? World.Default, c.Bypass);
+        var verdict = (c.World ?? World()).Decide(c.Policy, request, Context(c.Bypass));
 
         Assert.Equal(c.Expected, verdict.Refs.Select(r => (r.Kind, r.Reason)));
         Assert.Equal(c.Updates, verdict.Refs.Select(r => r.Update));
@@ -156,23 +149,7 @@ public class PromotionEngineTests
         Assert.Equal(c.Expected.Count(e => e.Kind == VerdictKind.Blocked), verdict.Blocked.Count());
     }
 
-    /// <summary>Plays the caller: asks the world exactly the plan's questions, then decides.</summary>
-    private static BatchVerdict Run(PromotionPolicy policy, PushRequest request, World world, string? bypass = null)
-    {
-        var plan = PromotionEngine.Plan(policy, request);
-        var answers = new Dictionary<string, EnvironmentAnswer>();
-        foreach (var query in plan.Queries)
-            if (world.Answers.TryGetValue(query.Environment.Name, out var answer))
-                answers[query.Environment.Name] = WithNoRecords(answer(query.Environment), query);
-        if (PromotionEngine.FollowUp(policy, plan, answers) is { } followUp && world.Answers.TryGetValue(followUp.Environment.Name, out var more))
-            answers[followUp.Environment.Name] = answers.TryGetValue(followUp.Environment.Name, out var first)
-                ? first.Merge(WithNoRecords(more(followUp.Environment), followUp)) : WithNoRecords(more(followUp.Environment), followUp);
-        return PromotionEngine.Decide(policy, request, plan, new PushContext(Pusher, Now, bypass), answers);
-    }
-
-    /// <summary>These tests are about order: the stores hold no revocations or approvals (GuardrailEngineTests covers those).</summary>
-    private static EnvironmentAnswer WithNoRecords(EnvironmentAnswer answer, EvidenceQuery query) =>
-        query.ReviewCommits.Count == 0 ? answer : answer with { Records = ReviewRecords.Found("store", [], query.Approvals ? [] : null) };
+    private static PushContext Context(string? bypass = null) => new(Pusher, Now, bypass);
 
     [Fact]
     public void Plan_asks_the_previous_environment_about_each_commit_once_and_the_target_only_about_rewinds()
@@ -194,12 +171,12 @@ public class PromotionEngineTests
     }
 
     [Fact]
-    public void Follow_up_asks_the_target_only_about_commits_not_green_in_the_previous_environment()
+    public async Task Follow_up_asks_the_target_only_about_commits_not_green_in_the_previous_environment()
     {
         var policy = Orders();
         var request = new PushRequest("prd", "/x", [ToMain(GreenInStg), Push("refs/heads/main", Untested), Push("refs/heads/main", GreenInPrd)]);
         var plan = PromotionEngine.Plan(policy, request);
-        var answers = new Dictionary<string, EnvironmentAnswer> { ["stg"] = World.Default.Answers["stg"](policy.Environments[1]) };
+        var answers = await World().Ask(plan.Queries, CancellationToken.None);
 
         var followUp = PromotionEngine.FollowUp(policy, plan, answers);
 
@@ -209,11 +186,11 @@ public class PromotionEngineTests
     }
 
     [Fact]
-    public void A_promotion_of_green_commits_needs_no_follow_up()
+    public async Task A_promotion_of_green_commits_needs_no_follow_up()
     {
         var policy = Orders();
         var plan = PromotionEngine.Plan(policy, new PushRequest("prd", "/x", [ToMain(GreenInStg)]));
-        var answers = new Dictionary<string, EnvironmentAnswer> { ["stg"] = World.Default.Answers["stg"](policy.Environments[1]) };
+        var answers = await World().Ask(plan.Queries, CancellationToken.None);
 
         Assert.Null(PromotionEngine.FollowUp(policy, plan, answers));
     }
@@ -266,24 +243,24 @@ public class PromotionEngineTests
     [Fact]
     public void Promoted_ref_carries_the_evidence_that_proved_it()
     {
-        var verdict = Run(Orders(), new PushRequest("prd", "/x", [ToMain(GreenInStg)]), World.Default);
+        var verdict = World().Decide(Orders(), new PushRequest("prd", "/x", [ToMain(GreenInStg)]), Context());
 
         var evidence = Assert.Single(verdict.Refs).Evidence;
-        Assert.Equal(Fact(GreenInStg, "ssm"), evidence);
+        Assert.Equal(new GreenFact(GreenInStg, "ssm on stg", GreenAt), evidence);
     }
 
     [Fact]
     public void Rollback_carries_the_target_environment_evidence()
     {
-        var verdict = Run(Orders(), new PushRequest("prd", "/x", [ToMain(GreenInPrd)]), World.Default);
+        var verdict = World().Decide(Orders(), new PushRequest("prd", "/x", [ToMain(GreenInPrd)]), Context());
 
-        Assert.Equal(Fact(GreenInPrd, "ssm"), Assert.Single(verdict.Refs).Evidence);
+        Assert.Equal(new GreenFact(GreenInPrd, "ssm on prd", GreenAt), Assert.Single(verdict.Refs).Evidence);
     }
 
     [Fact]
     public void Bypass_prepares_a_record_of_who_what_when_and_why()
     {
-        var verdict = Run(Orders(), new PushRequest("prd", "/x", [ToMain(Untested)]), World.Default, "  " + GoodJustification + "\n");
+        var verdict = World().Decide(Orders(), new PushRequest("prd", "/x", [ToMain(Untested)]), Context("  " + GoodJustification + "\n"));
 
         var bypass = Assert.Single(verdict.BypassesToRecord);
         Assert.Equal(new BypassRecord("prd", Untested, "refs/heads/main", GoodJustification, Pusher, Now) { Overrides = ["order"] }, bypass.Bypass);
@@ -294,7 +271,7 @@ public class PromotionEngineTests
     [Fact]
     public void Blocked_ref_names_the_sources_that_lack_the_commit()
     {
-        var verdict = Run(Orders(stgRequire: RequireMode.All), new PushRequest("prd", "/x", [ToMain(GreenInStg)]), World.Default);
+        var verdict = World().Decide(Orders(stgRequire: RequireMode.All), new PushRequest("prd", "/x", [ToMain(GreenInStg)]), Context());
 
         var blocked = Assert.Single(verdict.Blocked);
         Assert.Equal(["codepipeline"], blocked.Lacking.Select(s => s.Label));
@@ -304,9 +281,9 @@ public class PromotionEngineTests
     [Fact]
     public void Unreadable_evidence_reports_the_failure()
     {
-        var world = World.Default.With("stg", env => Answer(env, Failed(Ssm, "ThrottlingException"), Green(Pipeline)));
+        var world = World().FailSource("stg", "ssm", "ThrottlingException");
 
-        var verdict = Run(Orders(), new PushRequest("prd", "/x", [ToMain(Untested)]), world);
+        var verdict = world.Decide(Orders(), new PushRequest("prd", "/x", [ToMain(Untested)]), Context());
 
         var blocked = Assert.Single(verdict.Blocked);
         Assert.Equal(BlockReason.EvidenceUnavailable, blocked.Reason);
@@ -317,10 +294,9 @@ public class PromotionEngineTests
     [Fact]
     public void Batch_verdict_carries_what_the_message_needs()
     {
-        var world = World.Default.With("stg", env => new EnvironmentAnswer(env, [Green(Ssm, GreenInStg), Green(Pipeline)]));
         var request = new PushRequest("prd", "/x", [ToMain(Untested)]);
 
-        var verdict = Run(Orders(), request, world);
+        var verdict = World().Decide(Orders(), request, Context());
 
         Assert.Same(request, verdict.Request);
         Assert.Equal("prd", verdict.Target?.Name);
@@ -331,9 +307,8 @@ public class PromotionEngineTests
     [Fact]
     public void Bypass_not_recorded_blocks_that_ref_and_the_push()
     {
-        var world = World.Default;
-        var verdict = Run(Orders(branches: ["main", "release/*"]), new PushRequest("prd", "/x",
-            [ToMain(Untested), Push("refs/heads/release/1", GreenInStg)]), world, GoodJustification);
+        var verdict = World().Decide(Orders(branches: ["main", "release/*"]), new PushRequest("prd", "/x",
+            [ToMain(Untested), Push("refs/heads/release/1", GreenInStg)]), Context(GoodJustification));
         var bypass = Assert.Single(verdict.BypassesToRecord);
         var failure = new EvidenceFailure("write bypass record", "AccessDenied", "ask for ssm:PutParameter");
 
