@@ -113,7 +113,7 @@ public static class GateCommand
                 sb.AppendLine(style.Green($"ADMITTED: {env} is the first environment, it has no gate"));
                 return sb.ToString();
             case GateOutcome.Refused when gate.Revoked is { } revoked:
-                sb.AppendLine(style.Red(style.Bold($"REFUSED: {shortId} is revoked in {env}{Quoting.Show(StoreCommand.Describe(revoked), 300)}")));
+                sb.AppendLine(style.Red(style.Bold($"REFUSED: {shortId} is revoked in {env}{Quoting.Show(StoreWrites.Describe(revoked), 300)}")));
                 sb.AppendLine($"  once fixed and tested again: git promote record {env} {shortId} --force");
                 return sb.ToString();
             case GateOutcome.Refused when gate.Unreadable is { } unreadable:

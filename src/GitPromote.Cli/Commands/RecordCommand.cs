@@ -27,7 +27,7 @@ public static class RecordCommand
             throw CommandFailedException.Usage($"{env.Name} keeps its records in git, as tags on the commit, which needs a clone of it",
                 $"run this step in a clone (git clone, then git promote record {env.Name} <sha>), or give {env.Name} `- ssm: {{}}` evidence");
 
-        return await StoreCommand.WriteToStoreAsync(context, workspace, policy, env,
+        return await StoreWrites.WriteToStoreAsync(context, workspace, policy, env,
             $"could not record {ObjectIds.Short(commit)} as green in {env.Name}", async (provider, token) =>
         {
             var store = provider.OpenStore(env);
@@ -36,14 +36,14 @@ public static class RecordCommand
             {
                 if (!a.Has("--force"))
                 {
-                    return FailureMessage.Print(context.Console, ExitCodes.Blocked, $"{ObjectIds.Short(commit)} is revoked in {env.Name}{StoreCommand.Describe(revocation)}",
+                    return FailureMessage.Print(context.Console, ExitCodes.Blocked, $"{ObjectIds.Short(commit)} is revoked in {env.Name}{StoreWrites.Describe(revocation)}",
                         "recording it green would not make it promotable; if it was fixed and tested again, lift the revocation:",
                         $"git promote record {env.Name} {ObjectIds.Short(commit)} --force");
                 }
                 // Green first: if that write fails, the revocation still stands (never lifted without green).
                 await store.RecordGreenAsync(commit, by, context.Clock.Now, token);
                 await ((IEvidenceProvider)provider).OpenReviewStore(env).LiftRevocationAsync(revocation, by, context.Clock.Now, token);
-                context.Console.Out.WriteLine($"lifted: the revocation of {ObjectIds.Short(commit)} in {env.Name}{StoreCommand.Describe(revocation)} (kept in git promote audit)");
+                context.Console.Out.WriteLine($"lifted: the revocation of {ObjectIds.Short(commit)} in {env.Name}{StoreWrites.Describe(revocation)} (kept in git promote audit)");
             }
             else
             {

@@ -21,19 +21,19 @@ public static class RevokeCommand
     {
         var a = ArgumentReader.Parse(args, [], ["--reason"]).ExpectAtMost(2, Usage);
         var reason = a.Value("--reason") is { } text
-            ? StoreCommand.Check(text, "--reason", MaxReason)
+            ? StoreWrites.Check(text, "--reason", MaxReason)
             : throw CommandFailedException.Usage("a revocation needs a reason: --reason \"<what went wrong>\"", $"usage: {Usage}");
         var target = CommitTarget.Resolve(context, a, Usage);
         using var workspace = target.Workspace;
         var (policy, env, rev, commit) = (target.Policy, target.Environment, target.Rev, target.Commit);
 
-        return await StoreCommand.WriteToStoreAsync(context, workspace, policy, env,
+        return await StoreWrites.WriteToStoreAsync(context, workspace, policy, env,
             $"could not revoke {ObjectIds.Short(commit)} in {env.Name}", async (provider, token) =>
         {
             var store = ((IEvidenceProvider)provider).OpenReviewStore(env);
             if ((await store.FindReviewsAsync([commit], approvals: false, token)).RevocationOf(commit) is { } standing)
             {
-                context.Console.Out.WriteLine($"already revoked: {ObjectIds.Short(commit)} in {env.Name}{StoreCommand.Describe(standing)}; nothing written");
+                context.Console.Out.WriteLine($"already revoked: {ObjectIds.Short(commit)} in {env.Name}{StoreWrites.Describe(standing)}; nothing written");
                 return ExitCodes.Ok;
             }
             var by = await provider.RecorderAsync(env, workspace.CurrentIdentity(), token);

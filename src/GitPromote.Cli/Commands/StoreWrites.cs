@@ -1,0 +1,47 @@
+using GitPromote.Cli.Infrastructure;
+using GitPromote.Cli.Workspaces;
+using GitPromote.Cli.Output;
+using GitPromote.Core.Evidence;
+using GitPromote.Core.Policy;
+using GitPromote.Core.Push;
+
+namespace GitPromote.Cli.Commands;
+
+/// <summary>Checks and messages shared by approve, revoke and record.</summary>
+internal static class StoreWrites
+{
+    /// <summary>
+    /// Runs a write to an environment's store (approve, revoke, record) under the policy's timeout. When the store cannot
+    /// be reached, in time or at all, says so under <paramref name="failedHeadline"/> and ends the command blocked.
+    /// </summary>
+    public static async Task<int> WriteToStoreAsync(CommandContext context, Workspace workspace, PromotionPolicy policy, EnvironmentPolicy env,
+        string failedHeadline, Func<CompositeEvidenceProvider, CancellationToken, Task<int>> write)
+    {
+        using var deadline = new CancellationTokenSource(policy.Timeout);
+        try
+        {
+            return await write(workspace.EvidenceProvider(policy), deadline.Token);
+        }
+        catch (EvidenceUnavailableException e)
+        {
+            return FailureMessage.Print(context.Console, failedHeadline, e.Failure);
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested)
+        {
+            return FailureMessage.Print(context.Console, failedHeadline, EvidenceFailure.OutOfTime($"the store of {env.Name}", policy.Timeout));
+        }
+    }
+
+    /// <summary>Text that goes into a record: one line, not empty, bounded.</summary>
+    public static string Check(string text, string option, int max)
+    {
+        var trimmed = text.Trim();
+        if (trimmed.Length == 0) throw CommandFailedException.Usage($"{option} must not be empty");
+        if (trimmed.Length > max) throw CommandFailedException.Usage($"{option} must be at most {max} characters");
+        if (trimmed.Any(char.IsControl)) throw CommandFailedException.Usage($"{option} must be one line of text, without control characters");
+        return trimmed;
+    }
+
+    public static string Describe(Revocation r) =>
+        (r.By is { } by ? $" by {by}" : "") + (r.At is { } at ? $" at {Core.Engine.Time.Utc(at)}" : "") + (r.Reason is { Length: > 0 } why ? $": {why}" : "");
+}
