@@ -27,30 +27,30 @@ public sealed class SsmEvidenceReader(AwsEnvironmentAccess access, SsmLayout lay
         (await FindGreenAndReviewsAsync(commits, [], false, cancellationToken).ConfigureAwait(false)).Green;
 
     public async Task<(IReadOnlyList<GreenFact> Green, ReviewRecords Reviews)> FindGreenAndReviewsAsync(
-        IReadOnlyCollection<string> green, IReadOnlyCollection<string> guarded, bool approvals, CancellationToken cancellationToken)
+        IReadOnlyCollection<string> green, IReadOnlyCollection<string> review, bool approvals, CancellationToken cancellationToken)
     {
         var greenCommits = SsmReviewRecords.Valid(green);
-        var guardCommits = SsmReviewRecords.Valid(guarded);
+        var reviewCommits = SsmReviewRecords.Valid(review);
         var label = $"ssm {layout.Root}";
-        if (greenCommits.Count == 0 && guardCommits.Count == 0) return ([], ReviewRecords.Found(label, [], approvals ? [] : null));
+        if (greenCommits.Count == 0 && reviewCommits.Count == 0) return ([], ReviewRecords.Found(label, [], approvals ? [] : null));
         layout.Validate();
         // Named as IAM grants it: green only, or the environment's whole record path when revocations are read too.
         // Revoked names ride along in the green batches while that costs no extra call; past that, one listing of
         // the (rare) revocations is cheaper than one more call per 10 commits.
-        var revokedByPath = guardCommits.Count > 0 && Calls(greenCommits.Count + guardCommits.Count) > Calls(greenCommits.Count) + 1;
+        var revokedByPath = reviewCommits.Count > 0 && Calls(greenCommits.Count + reviewCommits.Count) > Calls(greenCommits.Count) + 1;
         var operation = new AwsOperation(approvals || revokedByPath ? "ssm:GetParameters, ssm:GetParametersByPath" : "ssm:GetParameters",
-            guardCommits.Count == 0 ? layout.GreenPath + "/*" : layout.Root + "/*");
+            reviewCommits.Count == 0 ? layout.GreenPath + "/*" : layout.Root + "/*");
         return await SsmCall.RunAsync(access, operation, cancellationToken, async (client, token) =>
         {
             var names = greenCommits.Select(layout.GreenName)
-                .Concat(revokedByPath ? [] : guardCommits.Select(layout.RevokedName)).ToList();
+                .Concat(revokedByPath ? [] : reviewCommits.Select(layout.RevokedName)).ToList();
             var byName = SsmReviewRecords.GetByNamesAsync(client, names, token);
             var listed = revokedByPath ? SsmPaths.ListAsync(client, layout.RevokedPath, MaxRevocationsListed, token) : null;
-            var approved = approvals && guardCommits.Count > 0 ? SsmReviewRecords.ApprovalsAsync(client, layout, guardCommits, token) : null;
+            var approved = approvals && reviewCommits.Count > 0 ? SsmReviewRecords.ApprovalsAsync(client, layout, reviewCommits, token) : null;
             var parameters = await byName.ConfigureAwait(false);
             if (listed is not null)
             {
-                var wanted = guardCommits.ToHashSet(StringComparer.Ordinal);
+                var wanted = reviewCommits.ToHashSet(StringComparer.Ordinal);
                 parameters = [.. parameters, .. (await listed.ConfigureAwait(false))
                     .Where(p => layout.RevokedCommitOf(p.Name) is { } c && wanted.Contains(c))];
             }

@@ -80,8 +80,8 @@ public sealed class EvidenceGatherer(IEvidenceProvider provider, PositiveCache? 
     {
         try
         {
-            var commits = env.StoreEvidence is { } source && Reader(env, source) is IEvidenceWithReviewsReader guarded
-                ? await Bounded(guarded.ListRevokedAsync(MaxRevokedListed, deadline), deadline)
+            var commits = env.StoreEvidence is { } source && Reader(env, source) is IEvidenceWithReviewsReader reviewStore
+                ? await Bounded(reviewStore.ListRevokedAsync(MaxRevokedListed, deadline), deadline)
                 : (await Bounded(provider.OpenReviewStore(env).ListRevocationsAsync(deadline), deadline)).Select(r => r.Commit).ToList();
             return commits.ToHashSet(StringComparer.Ordinal);
         }
@@ -103,14 +103,14 @@ public sealed class EvidenceGatherer(IEvidenceProvider provider, PositiveCache? 
         {
             return (SourceAnswer.Failed(source, source.Kind, e.Failure), ReviewRecords.Failed(source.Kind, e.Failure));
         }
-        if (reader is not IEvidenceWithReviewsReader guarded)
+        if (reader is not IEvidenceWithReviewsReader reviewStore)
             return (await AskSourceAsync(env, source, q.Commits, deadline), null);
 
         var cached = Cached(env, source, q.Commits);
         var unknown = q.Commits.Where(c => !cached.ContainsKey(c)).ToList();
         try
         {
-            var (found, reviews) = await Bounded(guarded.FindGreenAndReviewsAsync(unknown, q.ReviewCommits, q.Approvals, deadline), deadline);
+            var (found, reviews) = await Bounded(reviewStore.FindGreenAndReviewsAsync(unknown, q.ReviewCommits, q.Approvals, deadline), deadline);
             cache?.Remember(env, source, found);
             return (SourceAnswer.Found(source, reader.Label, cached.Values.Concat(found)), reviews);
         }

@@ -119,14 +119,14 @@ public static class PromotionEngine
         var previous = answers.GetValueOrDefault(plan.Previous.Name);
         var targetQueries = plan.Queries.Where(q => q.Environment.Name == plan.Target.Name).ToList();
         var asked = targetQueries.SelectMany(q => q.Commits).ToHashSet(StringComparer.Ordinal);
-        var guarded = targetQueries.SelectMany(q => q.ReviewCommits).ToHashSet(StringComparer.Ordinal);
+        var reviewsAsked = targetQueries.SelectMany(q => q.ReviewCommits).ToHashSet(StringComparer.Ordinal);
         var commits = plan.Guarded
             .Where(u => !u.IsDeletion && u.Commit is not null && !asked.Contains(u.Commit))
             .Select(u => u.Commit!)
             .Where(c => previous?.StatusOf(c).State != GreenState.Green)
             .Distinct(StringComparer.Ordinal).ToList();
         // A rollback to a commit revoked in the target is refused: its revocations come with the same call.
-        return commits.Count == 0 ? null : new EvidenceQuery(plan.Target, commits) { ReviewCommits = commits.Where(c => !guarded.Contains(c)).ToList() };
+        return commits.Count == 0 ? null : new EvidenceQuery(plan.Target, commits) { ReviewCommits = commits.Where(c => !reviewsAsked.Contains(c)).ToList() };
     }
 
     public static BatchVerdict Decide(PromotionPolicy policy, PushRequest request, EvidencePlan plan, PushContext context,

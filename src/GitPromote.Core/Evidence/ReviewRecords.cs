@@ -119,7 +119,7 @@ public interface IReviewRecordReader
 public interface IEvidenceWithReviewsReader : IEvidenceReader
 {
     Task<(IReadOnlyList<GreenFact> Green, ReviewRecords Reviews)> FindGreenAndReviewsAsync(
-        IReadOnlyCollection<string> green, IReadOnlyCollection<string> guarded, bool approvals, CancellationToken cancellationToken);
+        IReadOnlyCollection<string> green, IReadOnlyCollection<string> review, bool approvals, CancellationToken cancellationToken);
 
     /// <summary>Every commit revoked in this environment (for filtering suggestions), at most <paramref name="max"/>.</summary>
     Task<IReadOnlyCollection<string>> ListRevokedAsync(int max, CancellationToken cancellationToken);

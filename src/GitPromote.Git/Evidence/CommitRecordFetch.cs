@@ -30,15 +30,15 @@ internal sealed class CommitRecordFetch(IGitRepository repository, IGitRemoteCli
     public sealed record Found(RemoteRef Ref, TagInfo? Tag);
 
     /// <summary>
-    /// Green refs of <paramref name="green"/>, revocations of <paramref name="guarded"/> and, with <paramref name="approvals"/>,
+    /// Green refs of <paramref name="green"/>, revocations of <paramref name="review"/> and, with <paramref name="approvals"/>,
     /// their approvals, by their names on the remote. Throws <see cref="GitCommandException"/> or <see cref="OperationCanceledException"/>.
     /// </summary>
-    public async Task<IReadOnlyList<Found>> FetchAsync(IReadOnlyCollection<string> green, IReadOnlyCollection<string> guarded, bool approvals,
+    public async Task<IReadOnlyList<Found>> FetchAsync(IReadOnlyCollection<string> green, IReadOnlyCollection<string> review, bool approvals,
         CancellationToken cancellationToken)
     {
         var prefixes = new List<string>();
         AddPrefixes(prefixes, green, c => [GitEvidenceReader.GreenPrefix + c], GitEvidenceReader.GreenPrefix);
-        AddPrefixes(prefixes, guarded, c => approvals ? [GitReviewRefs.RevokedPrefix + c, GitReviewRefs.ApprovalPrefix + c + "/"] : [GitReviewRefs.RevokedPrefix + c],
+        AddPrefixes(prefixes, review, c => approvals ? [GitReviewRefs.RevokedPrefix + c, GitReviewRefs.ApprovalPrefix + c + "/"] : [GitReviewRefs.RevokedPrefix + c],
             GitReviewRefs.RevokedPrefix, approvals ? GitReviewRefs.ApprovalPrefix : null);
         if (prefixes.Count == 0) return [];
 

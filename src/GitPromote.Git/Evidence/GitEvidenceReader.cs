@@ -48,11 +48,11 @@ public sealed class GitEvidenceReader : IEvidenceWithReviewsReader
     }
 
     public async Task<(IReadOnlyList<GreenFact> Green, ReviewRecords Reviews)> FindGreenAndReviewsAsync(
-        IReadOnlyCollection<string> green, IReadOnlyCollection<string> guarded, bool approvals, CancellationToken cancellationToken)
+        IReadOnlyCollection<string> green, IReadOnlyCollection<string> review, bool approvals, CancellationToken cancellationToken)
     {
-        var found = await FetchAsync(green, guarded, approvals, cancellationToken).ConfigureAwait(false);
+        var found = await FetchAsync(green, review, approvals, cancellationToken).ConfigureAwait(false);
         var facts = green.Count == 0 ? [] : GreenAmong(found, green);
-        return (facts, GitReviewRefs.FromFetched(Label, _environment.Name, found, guarded, approvals));
+        return (facts, GitReviewRefs.FromFetched(Label, _environment.Name, found, review, approvals));
     }
 
     public async Task<IReadOnlyCollection<string>> ListRevokedAsync(int max, CancellationToken cancellationToken)
@@ -84,9 +84,9 @@ public sealed class GitEvidenceReader : IEvidenceWithReviewsReader
         }
     }
 
-    private Task<IReadOnlyList<CommitRecordFetch.Found>> FetchAsync(IReadOnlyCollection<string> green, IReadOnlyCollection<string> guarded,
+    private Task<IReadOnlyList<CommitRecordFetch.Found>> FetchAsync(IReadOnlyCollection<string> green, IReadOnlyCollection<string> review,
         bool approvals, CancellationToken cancellationToken) =>
-        _records.FetchAsync(green, guarded, approvals, $"cannot read the records of '{_environment.Name}'", GreenPrefix, cancellationToken);
+        _records.FetchAsync(green, review, approvals, $"cannot read the records of '{_environment.Name}'", GreenPrefix, cancellationToken);
 
     /// <summary>One namespace of the remote, for listings only; at most <see cref="MaxListed"/> refs are kept.</summary>
     private async Task<IReadOnlyList<RemoteRef>> ListAsync(string prefix, CancellationToken cancellationToken)

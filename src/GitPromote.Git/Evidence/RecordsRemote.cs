@@ -46,14 +46,14 @@ internal sealed class RecordsRemote
     }
 
     /// <summary>The records of some commits, one <see cref="CommitRecordFetch"/>; a failure names <paramref name="prefix"/> in its hint.</summary>
-    public async Task<IReadOnlyList<CommitRecordFetch.Found>> FetchAsync(IReadOnlyCollection<string> green, IReadOnlyCollection<string> guarded,
+    public async Task<IReadOnlyList<CommitRecordFetch.Found>> FetchAsync(IReadOnlyCollection<string> green, IReadOnlyCollection<string> review,
         bool approvals, string what, string prefix, CancellationToken cancellationToken)
     {
         var remote = RemoteOrThrow();
         try
         {
             return await new CommitRecordFetch(_repository, _client, remote, _environment.Name, _listOnly)
-                .FetchAsync(green, guarded, approvals, cancellationToken).ConfigureAwait(false);
+                .FetchAsync(green, review, approvals, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is GitCommandException or OperationCanceledException)
         {
