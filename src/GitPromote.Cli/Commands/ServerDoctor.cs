@@ -22,8 +22,8 @@ public static class ServerDoctor
 
         yield return settings switch
         {
-            { PolicyFile: { } file } => new Check("server", "policy", Status.Ok, $"the file {file} (git config {ServerSettings.PolicyKey})"),
-            { PolicyRef: { } pinned } => new Check("server", "policy", Status.Ok, $".promote.yml on {pinned}, pinned at install (git config {ServerSettings.PolicyRefKey})"),
+            { PolicyFile: { } file } => new Check("server", "policy", Status.Ok, $"the file {file} (git config {ServerPolicyTrust.PolicyKey})"),
+            { PolicyRef: { } pinned } => new Check("server", "policy", Status.Ok, $".promote.yml on {pinned}, pinned at install (git config {ServerPolicyTrust.PolicyRefKey})"),
             _ => new Check("server", "policy", Status.Warn, "not pinned: read from the branch HEAD names, whatever it is at each push",
                 $"pin it: git promote install --server --env {settings.Environment ?? "<env>"}"),
         };

@@ -68,17 +68,17 @@ public static class ServerInstall
         config.Set(ServerSettings.EnvironmentKey, envName);
         if (policyFile is not null)
         {
-            config.Set(ServerSettings.PolicyKey, policyFile);
-            config.Unset(ServerSettings.PolicyRefKey);
+            config.Set(ServerPolicyTrust.PolicyKey, policyFile);
+            config.Unset(ServerPolicyTrust.PolicyRefKey);
         }
         else
         {
-            config.Set(ServerSettings.PolicyRefKey, policyRef!);
+            config.Set(ServerPolicyTrust.PolicyRefKey, policyRef!);
         }
         if (config.Get(PreviousPushOptionsKey) is null) config.Set(PreviousPushOptionsKey, config.Get(PushOptionsKey) ?? WasUnset);
         config.Set(PushOptionsKey, "true");
 
-        var source = config.Get(ServerSettings.PolicyKey) is { } file ? file : $"{PromotionPolicy.FileName} on {policyRef} (pinned), as it is before each push";
+        var source = config.Get(ServerPolicyTrust.PolicyKey) is { } file ? file : $"{PromotionPolicy.FileName} on {policyRef} (pinned), as it is before each push";
         context.Console.Out.WriteLine($"installed: {hook} guards this repository as environment '{envName}'");
         context.Console.Out.WriteLine($"  policy: {source}");
         context.Console.Out.WriteLine($"  bypass: git push -o {PushOptions.BypassKey}=\"<justification>\" (push options are on)");
@@ -116,8 +116,8 @@ public static class ServerInstall
             context.Console.Out.WriteLine($"restored the repository's own hook: {hook}");
         }
         config.Unset(ServerSettings.EnvironmentKey);
-        config.Unset(ServerSettings.PolicyKey);
-        config.Unset(ServerSettings.PolicyRefKey);
+        config.Unset(ServerPolicyTrust.PolicyKey);
+        config.Unset(ServerPolicyTrust.PolicyRefKey);
         if (config.Get(PreviousPushOptionsKey) is { } previous)
         {
             if (previous == WasUnset) config.Unset(PushOptionsKey);

@@ -1,7 +1,7 @@
 using GitPromote.Cli.Infrastructure;
 using GitPromote.Core.Policy;
-using GitPromote.Core.Server;
 using GitPromote.Git;
+using static GitPromote.Core.Server.ServerPolicyTrust;
 
 namespace GitPromote.Cli.Server;
 
@@ -13,9 +13,6 @@ namespace GitPromote.Cli.Server;
 public sealed record ServerSettings(string? Environment, string? PolicyFile, TimeSpan? Timeout)
 {
     public const string EnvironmentKey = "promote.environment";
-    public const string PolicyKey = ServerPolicyTrust.PolicyKey;
-    /// <summary>The branch the policy is read from, pinned by <c>install --server</c> (e.g. <c>refs/heads/main</c>).</summary>
-    public const string PolicyRefKey = ServerPolicyTrust.PolicyRefKey;
 
     /// <summary>The pinned policy branch; null for a policy file, or for an install older than the pin (then HEAD's branch).</summary>
     public string? PolicyRef { get; init; }

@@ -1,3 +1,4 @@
+using GitPromote.Core.Evidence;
 using GitPromote.Core.Push;
 
 namespace GitPromote.Git.Evidence;
@@ -37,9 +38,9 @@ internal sealed class CommitRecordFetch(IGitRepository repository, IGitRemoteCli
         CancellationToken cancellationToken)
     {
         var prefixes = new List<string>();
-        AddPrefixes(prefixes, green, c => [GitEvidenceReader.GreenPrefix + c], GitEvidenceReader.GreenPrefix);
-        AddPrefixes(prefixes, review, c => approvals ? [GitReviewRefs.RevokedPrefix + c, GitReviewRefs.ApprovalPrefix + c + "/"] : [GitReviewRefs.RevokedPrefix + c],
-            GitReviewRefs.RevokedPrefix, approvals ? GitReviewRefs.ApprovalPrefix : null);
+        AddPrefixes(prefixes, green, c => [RecordRefs.GreenPrefix + c], RecordRefs.GreenPrefix);
+        AddPrefixes(prefixes, review, c => approvals ? [RecordRefs.RevokedPrefix + c, RecordRefs.ApprovalPrefix + c + "/"] : [RecordRefs.RevokedPrefix + c],
+            RecordRefs.RevokedPrefix, approvals ? RecordRefs.ApprovalPrefix : null);
         if (prefixes.Count == 0) return [];
 
         if (listOnly)

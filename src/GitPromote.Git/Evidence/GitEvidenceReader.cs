@@ -13,7 +13,6 @@ namespace GitPromote.Git.Evidence;
 /// </summary>
 public sealed class GitEvidenceReader : IEvidenceWithReviewsReader
 {
-    public const string GreenPrefix = RecordRefs.GreenPrefix;
     /// <summary>At most this many refs of a namespace are parsed for a listing.</summary>
     public const int MaxListed = 10_000;
 
@@ -42,7 +41,7 @@ public sealed class GitEvidenceReader : IEvidenceWithReviewsReader
 
     public async Task<IReadOnlyList<GreenFact>> ListGreenAsync(int max, CancellationToken cancellationToken)
     {
-        var refs = await ListAsync(GreenPrefix, cancellationToken).ConfigureAwait(false);
+        var refs = await ListAsync(RecordRefs.GreenPrefix, cancellationToken).ConfigureAwait(false);
         return GreenRefs(refs.Select(r => new CommitRecordFetch.Found(r, null)).ToList()).Take(Math.Max(0, max))
             .Select(g => new GreenFact(g.Commit, Source)).ToList();
     }
@@ -57,7 +56,7 @@ public sealed class GitEvidenceReader : IEvidenceWithReviewsReader
 
     public async Task<IReadOnlyCollection<string>> ListRevokedAsync(int max, CancellationToken cancellationToken)
     {
-        var refs = await ListAsync(GitReviewRefs.RevokedPrefix, cancellationToken).ConfigureAwait(false);
+        var refs = await ListAsync(RecordRefs.RevokedPrefix, cancellationToken).ConfigureAwait(false);
         return refs.Select(r => RecordRefs.RevokedCommit(r.Name)).OfType<string>().Take(Math.Max(0, max)).ToList();
     }
 
@@ -78,15 +77,15 @@ public sealed class GitEvidenceReader : IEvidenceWithReviewsReader
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var r in refs)
         {
-            if (!r.Ref.Name.StartsWith(GreenPrefix, StringComparison.Ordinal)) continue;
-            var commit = r.Ref.Name[GreenPrefix.Length..].ToLowerInvariant();
+            if (!r.Ref.Name.StartsWith(RecordRefs.GreenPrefix, StringComparison.Ordinal)) continue;
+            var commit = r.Ref.Name[RecordRefs.GreenPrefix.Length..].ToLowerInvariant();
             if (ObjectIds.IsValid(commit) && seen.Add(commit)) yield return (commit, r.Tag);
         }
     }
 
     private Task<IReadOnlyList<CommitRecordFetch.Found>> FetchAsync(IReadOnlyCollection<string> green, IReadOnlyCollection<string> review,
         bool approvals, CancellationToken cancellationToken) =>
-        _records.FetchAsync(green, review, approvals, $"cannot read the records of '{_environment.Name}'", GreenPrefix, cancellationToken);
+        _records.FetchAsync(green, review, approvals, $"cannot read the records of '{_environment.Name}'", RecordRefs.GreenPrefix, cancellationToken);
 
     /// <summary>One namespace of the remote, for listings only; at most <see cref="MaxListed"/> refs are kept.</summary>
     private async Task<IReadOnlyList<RemoteRef>> ListAsync(string prefix, CancellationToken cancellationToken)

@@ -18,8 +18,6 @@ public sealed class GitRecordStore : IRecordStore, IReviewStore, IReportsUnreada
     /// <summary>At most this many records are fetched one by one when fetching them all at once fails.</summary>
     private const int MaxFetchedOneByOne = 1000;
 
-    public const string BypassPrefix = RecordRefs.BypassPrefix;
-
     private readonly IGitRepository _repository;
     private readonly IGitRemoteClient _client;
     private readonly EnvironmentPolicy _environment;
@@ -53,7 +51,7 @@ public sealed class GitRecordStore : IRecordStore, IReviewStore, IReportsUnreada
         var what = $"cannot record {ObjectIds.Short(commit)} as green in '{_environment.Name}'";
         var tag = WriteTag(commit, "promote-green-" + ObjectIds.Short(commit), by, at,
             RecordJson.GreenBody(commit, _environment.Name, by, at), what);
-        var refName = GitEvidenceReader.GreenPrefix + commit;
+        var refName = RecordRefs.GreenPrefix + commit;
         // Pipelines retried in parallel record the same commit at once; on the remote one update wins and the others
         // fail to lock the ref. A record that is there is what was asked for; a race lost to something else is retried.
         for (var attempt = 1; ; attempt++)
@@ -113,9 +111,9 @@ public sealed class GitRecordStore : IRecordStore, IReviewStore, IReportsUnreada
     /// <summary>Bypass records of this environment, oldest first.</summary>
     public async Task<IReadOnlyList<BypassRecord>> ListBypassesAsync(CancellationToken cancellationToken)
     {
-        var refs = await FetchRecordsAsync(BypassPrefix, "bypass", cancellationToken).ConfigureAwait(false);
+        var refs = await FetchRecordsAsync(RecordRefs.BypassPrefix, "bypass", cancellationToken).ConfigureAwait(false);
         var read = refs.Select(r => (Ref: r.Name, Record: RecordJson.ReadBypass(r.Tag?.Message))).ToList();
-        _unreadable.AddRange(read.Where(x => x.Record is null).Select(x => BypassPrefix + x.Ref[(LocalNamespace + "bypass/").Length..]));
+        _unreadable.AddRange(read.Where(x => x.Record is null).Select(x => RecordRefs.BypassPrefix + x.Ref[(LocalNamespace + "bypass/").Length..]));
         return read
             .Where(x => x.Record is not null)
             .OrderBy(x => x.Record!.At)
@@ -130,7 +128,7 @@ public sealed class GitRecordStore : IRecordStore, IReviewStore, IReportsUnreada
     /// </summary>
     public async Task<IReadOnlyList<GreenFact>> ListGreenWithDetailsAsync(int max, CancellationToken cancellationToken)
     {
-        var refs = await FetchRecordsAsync(GitEvidenceReader.GreenPrefix, "green", cancellationToken).ConfigureAwait(false);
+        var refs = await FetchRecordsAsync(RecordRefs.GreenPrefix, "green", cancellationToken).ConfigureAwait(false);
         var local = LocalNamespace + "green/";
         var facts = new List<GreenFact>();
         foreach (var r in refs)
@@ -152,7 +150,7 @@ public sealed class GitRecordStore : IRecordStore, IReviewStore, IReportsUnreada
     public async Task<ReviewRecords> FindReviewsAsync(IReadOnlyCollection<string> commits, bool approvals, CancellationToken cancellationToken)
     {
         var found = await _records.FetchAsync([], commits, approvals, $"cannot read the revocations of '{_environment.Name}'",
-            GitReviewRefs.RevokedPrefix, cancellationToken).ConfigureAwait(false);
+            RecordRefs.RevokedPrefix, cancellationToken).ConfigureAwait(false);
         return GitReviewRefs.FromFetched(Label, _environment.Name, found, commits, approvals, approvalDetails: true);
     }
 
@@ -181,7 +179,7 @@ public sealed class GitRecordStore : IRecordStore, IReviewStore, IReportsUnreada
         var lifted = new LiftedRevocation(revocation, by, at);
         var tag = WriteTag(revocation.Commit, "promote-lifted-" + ObjectIds.Short(revocation.Commit), by, at, RecordJson.LiftedRevocationBody(lifted), what);
         var stamp = at.UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture);
-        var liftedRef = $"{GitReviewRefs.LiftedPrefix}{stamp}-{revocation.Commit}-{RandomNumberGenerator.GetHexString(4, lowercase: true)}";
+        var liftedRef = $"{RecordRefs.LiftedPrefix}{stamp}-{revocation.Commit}-{RandomNumberGenerator.GetHexString(4, lowercase: true)}";
         await PushAsync(remote, [$"{tag}:{liftedRef}", $":{GitReviewRefs.Revoked(revocation.Commit)}"], what, cancellationToken).ConfigureAwait(false);
     }
 
@@ -199,7 +197,7 @@ public sealed class GitRecordStore : IRecordStore, IReviewStore, IReportsUnreada
 
     public async Task<IReadOnlyList<Revocation>> ListRevocationsAsync(CancellationToken cancellationToken)
     {
-        var refs = await FetchRecordsAsync(GitReviewRefs.RevokedPrefix, "revoked", cancellationToken).ConfigureAwait(false);
+        var refs = await FetchRecordsAsync(RecordRefs.RevokedPrefix, "revoked", cancellationToken).ConfigureAwait(false);
         var local = LocalNamespace + "revoked/";
         return refs
             .Select(r => (Commit: r.Name[local.Length..].ToLowerInvariant(), r.Tag))
@@ -213,12 +211,12 @@ public sealed class GitRecordStore : IRecordStore, IReviewStore, IReportsUnreada
 
     public async Task<IReadOnlyList<LiftedRevocation>> ListLiftedRevocationsAsync(CancellationToken cancellationToken)
     {
-        var refs = await FetchRecordsAsync(GitReviewRefs.LiftedPrefix, "revoked-lifted", cancellationToken).ConfigureAwait(false);
+        var refs = await FetchRecordsAsync(RecordRefs.LiftedPrefix, "revoked-lifted", cancellationToken).ConfigureAwait(false);
         var local = LocalNamespace + "revoked-lifted/";
         var read = refs.Select(r => (r.Name, Lifted: RecordJson.ReadLiftedRevocation(r.Tag?.Message))).ToList();
         // A lift is a record of that very commit; anything else under the prefix is named, not shown as a lift.
         _unreadable.AddRange(read.Where(x => x.Lifted is null || !x.Name.Contains(x.Lifted.Revocation.Commit, StringComparison.OrdinalIgnoreCase))
-            .Select(x => GitReviewRefs.LiftedPrefix + x.Name[local.Length..]));
+            .Select(x => RecordRefs.LiftedPrefix + x.Name[local.Length..]));
         return read.Where(x => x.Lifted is not null && x.Name.Contains(x.Lifted.Revocation.Commit, StringComparison.OrdinalIgnoreCase))
             .Select(x => x.Lifted!).OrderBy(l => l.At).ToList();
     }
@@ -237,12 +235,12 @@ public sealed class GitRecordStore : IRecordStore, IReviewStore, IReportsUnreada
         try
         {
             await _client.FetchAsync(remote.Remote,
-                [$"+{GitEvidenceReader.GreenPrefix}*:{greenLocal}*", $"+{GitReviewRefs.ApprovalPrefix}*:{approvalLocal}*"], prune: true, cancellationToken).ConfigureAwait(false);
+                [$"+{RecordRefs.GreenPrefix}*:{greenLocal}*", $"+{RecordRefs.ApprovalPrefix}*:{approvalLocal}*"], prune: true, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is GitCommandException or OperationCanceledException)
         {
             throw GitEvidenceFailures.Unavailable($"cannot read the green records of '{_environment.Name}' from {remote.Display}", e,
-                $"check that the remote answers: git fetch {remote.Argument} '{GitEvidenceReader.GreenPrefix}*'", remote);
+                $"check that the remote answers: git fetch {remote.Argument} '{RecordRefs.GreenPrefix}*'", remote);
         }
         var fetched = _repository.ListRefs([greenLocal, approvalLocal]).ToDictionary(r => root + r.Name[LocalNamespace.Length..], StringComparer.Ordinal);
 
@@ -250,8 +248,8 @@ public sealed class GitRecordStore : IRecordStore, IReviewStore, IReportsUnreada
         foreach (var r in listed)
         {
             var tag = fetched.GetValueOrDefault(r.Name)?.Tag;
-            if (r.Name.StartsWith(GitEvidenceReader.GreenPrefix, StringComparison.Ordinal)
-                && r.Name[GitEvidenceReader.GreenPrefix.Length..].ToLowerInvariant() is var commit && ObjectIds.IsValid(commit))
+            if (r.Name.StartsWith(RecordRefs.GreenPrefix, StringComparison.Ordinal)
+                && r.Name[RecordRefs.GreenPrefix.Length..].ToLowerInvariant() is var commit && ObjectIds.IsValid(commit))
             {
                 // A plain ref to the commit has no time: prune keeps it (its age cannot be shown).
                 var at = tag is null ? null : RecordJson.ReadGreen(tag.Message).At ?? tag.When;
@@ -262,9 +260,9 @@ public sealed class GitRecordStore : IRecordStore, IReviewStore, IReportsUnreada
                     RecordJson.ReadApproval(tag?.Message)?.At ?? tag?.When, r.Id));
             else if (RecordRefs.RevokedCommit(r.Name) is { } revoked)
                 records.Add(new StoredRecord(r.Name, StoredRecordKind.Revocation, revoked, null, r.Id));
-            else if (r.Name.StartsWith(BypassPrefix, StringComparison.Ordinal))
+            else if (r.Name.StartsWith(RecordRefs.BypassPrefix, StringComparison.Ordinal))
                 records.Add(new StoredRecord(r.Name, StoredRecordKind.Bypass, null, null, r.Id));
-            else if (r.Name.StartsWith(GitReviewRefs.LiftedPrefix, StringComparison.Ordinal))
+            else if (r.Name.StartsWith(RecordRefs.LiftedPrefix, StringComparison.Ordinal))
                 records.Add(new StoredRecord(r.Name, StoredRecordKind.LiftedRevocation, null, null, r.Id));
             else
                 records.Add(new StoredRecord(r.Name, StoredRecordKind.Unknown, null, null, r.Id));
@@ -301,7 +299,7 @@ public sealed class GitRecordStore : IRecordStore, IReviewStore, IReportsUnreada
     internal static string BypassRefName(BypassRecord record)
     {
         var stamp = record.At.UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture);
-        return $"{BypassPrefix}{stamp}-{record.Commit}-{RandomNumberGenerator.GetHexString(4, lowercase: true)}";
+        return $"{RecordRefs.BypassPrefix}{stamp}-{record.Commit}-{RandomNumberGenerator.GetHexString(4, lowercase: true)}";
     }
 
     private async Task<IReadOnlyList<RefRecord>> FetchRecordsAsync(string remotePrefix, string kind, CancellationToken cancellationToken)

@@ -10,13 +10,9 @@ namespace GitPromote.Git.Evidence;
 /// </summary>
 public static class GitReviewRefs
 {
-    public const string RevokedPrefix = RecordRefs.RevokedPrefix;
-    public const string LiftedPrefix = RecordRefs.LiftedPrefix;
-    public const string ApprovalPrefix = RecordRefs.ApprovalPrefix;
+    public static string Revoked(string commit) => RecordRefs.RevokedPrefix + commit;
 
-    public static string Revoked(string commit) => RevokedPrefix + commit;
-
-    public static string Approval(string commit, string approverId) => $"{ApprovalPrefix}{commit}/{approverId}";
+    public static string Approval(string commit, string approverId) => $"{RecordRefs.ApprovalPrefix}{commit}/{approverId}";
 
     /// <summary>
     /// Revocations and approvals of <paramref name="commits"/> from fetched records, with reason, who and when read from

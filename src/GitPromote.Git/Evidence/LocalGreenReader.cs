@@ -23,13 +23,13 @@ public sealed class LocalGreenReader(string gitDir, EnvironmentPolicy environmen
     {
         var wanted = commits.Select(c => c.ToLowerInvariant()).Where(ObjectIds.IsValid).Distinct(StringComparer.Ordinal).ToList();
         if (wanted.Count == 0) return [];
-        var patterns = wanted.Count <= MaxNamedPatterns ? wanted.Select(c => GitEvidenceReader.GreenPrefix + c).ToList() : [GitEvidenceReader.GreenPrefix];
+        var patterns = wanted.Count <= MaxNamedPatterns ? wanted.Select(c => RecordRefs.GreenPrefix + c).ToList() : [RecordRefs.GreenPrefix];
         var set = new HashSet<string>(wanted, StringComparer.Ordinal);
         return (await ListAsync([], patterns, cancellationToken)).Where(f => set.Contains(f.Commit)).ToList();
     }
 
     public Task<IReadOnlyList<GreenFact>> ListGreenAsync(int max, CancellationToken cancellationToken) =>
-        ListAsync(["--sort=-creatordate", $"--count={Math.Max(1, max)}"], [GitEvidenceReader.GreenPrefix], cancellationToken);
+        ListAsync(["--sort=-creatordate", $"--count={Math.Max(1, max)}"], [RecordRefs.GreenPrefix], cancellationToken);
 
     private async Task<IReadOnlyList<GreenFact>> ListAsync(IReadOnlyList<string> options, IReadOnlyList<string> patterns, CancellationToken cancellationToken)
     {
@@ -50,8 +50,8 @@ public sealed class LocalGreenReader(string gitDir, EnvironmentPolicy environmen
         foreach (var line in result.StdoutText.Split('\n'))
         {
             var tab = line.IndexOf('\t');
-            if (tab < 0 || !line.StartsWith(GitEvidenceReader.GreenPrefix, StringComparison.Ordinal)) continue;
-            var commit = line[GitEvidenceReader.GreenPrefix.Length..tab].ToLowerInvariant();
+            if (tab < 0 || !line.StartsWith(RecordRefs.GreenPrefix, StringComparison.Ordinal)) continue;
+            var commit = line[RecordRefs.GreenPrefix.Length..tab].ToLowerInvariant();
             if (!ObjectIds.IsValid(commit)) continue;
             DateTimeOffset? at = long.TryParse(line[(tab + 1)..], out var secs) && secs > 0 ? DateTimeOffset.FromUnixTimeSeconds(secs) : null;
             facts.Add(new GreenFact(commit, Source, at));

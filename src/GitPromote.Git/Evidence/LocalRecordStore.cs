@@ -60,7 +60,7 @@ public sealed class LocalRecordStore(GitLocation location, string environment, G
     internal static string RefName(BypassRecord record)
     {
         var stamp = record.At.UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture);
-        return $"{GitRecordStore.BypassPrefix}{stamp}-{record.Commit}-{RandomNumberGenerator.GetHexString(4, lowercase: true)}";
+        return $"{RecordRefs.BypassPrefix}{stamp}-{record.Commit}-{RandomNumberGenerator.GetHexString(4, lowercase: true)}";
     }
 
     private static EvidenceUnavailableException Unavailable(string what, string why) =>

@@ -21,8 +21,8 @@ public sealed class LocalReviewStore(IGitRepository repository, EnvironmentPolic
         {
             // By name (one for-each-ref): git seeks in a sorted packed-refs, so the cost does not grow with the history.
             var names = wanted.Count > CommitRecordFetch.MaxNamedCommits
-                ? (approvals ? [GitReviewRefs.RevokedPrefix, GitReviewRefs.ApprovalPrefix] : [GitReviewRefs.RevokedPrefix])
-                : wanted.Select(GitReviewRefs.Revoked).Concat(approvals ? wanted.Select(c => $"{GitReviewRefs.ApprovalPrefix}{c}/") : []).ToList();
+                ? (approvals ? [RecordRefs.RevokedPrefix, RecordRefs.ApprovalPrefix] : [RecordRefs.RevokedPrefix])
+                : wanted.Select(GitReviewRefs.Revoked).Concat(approvals ? wanted.Select(c => $"{RecordRefs.ApprovalPrefix}{c}/") : []).ToList();
             var refs = repository.ListRefs(names);
             var revoked = refs
                 .Where(r => RecordRefs.RevokedCommit(r.Name) is { } c && wanted.Contains(c))
@@ -52,7 +52,7 @@ public sealed class LocalReviewStore(IGitRepository repository, EnvironmentPolic
     {
         try
         {
-            return Task.FromResult<IReadOnlyList<Revocation>>(repository.ListRefs(GitReviewRefs.RevokedPrefix)
+            return Task.FromResult<IReadOnlyList<Revocation>>(repository.ListRefs(RecordRefs.RevokedPrefix)
                 .Where(r => RecordRefs.RevokedCommit(r.Name) is not null)
                 .Select(r => ToRevocation(r, RecordRefs.RevokedCommit(r.Name)!))
                 .OrderBy(r => r.At ?? DateTimeOffset.MinValue).ToList());
@@ -67,7 +67,7 @@ public sealed class LocalReviewStore(IGitRepository repository, EnvironmentPolic
     {
         try
         {
-            return Task.FromResult<IReadOnlyList<LiftedRevocation>>(repository.ListRefs(GitReviewRefs.LiftedPrefix)
+            return Task.FromResult<IReadOnlyList<LiftedRevocation>>(repository.ListRefs(RecordRefs.LiftedPrefix)
                 .Select(r => RecordJson.ReadLiftedRevocation(r.Tag?.Message)).OfType<LiftedRevocation>().OrderBy(l => l.At).ToList());
         }
         catch (GitCommandException e)

@@ -36,7 +36,6 @@ internal sealed partial class PendingRecordJsonContext : JsonSerializerContext;
 /// <summary>The pending entries of a server repository, read and written with git outside any quarantine.</summary>
 public sealed class PendingRecords(string gitDir, GitProcess git)
 {
-    public const string Prefix = RecordRefs.PendingPrefix;
 
     /// <summary>Set on every git this class runs: the reference-transaction hook ignores the guard's own ref updates.</summary>
     public const string InternalVariable = "GIT_PROMOTE_INTERNAL";
@@ -61,7 +60,7 @@ public sealed class PendingRecords(string gitDir, GitProcess git)
             if (!File.Exists(packed)) return false;
             using var reader = new StreamReader(packed);
             while (reader.ReadLine() is { } line)
-                if (line.Contains(" " + Prefix, StringComparison.Ordinal)) return true;
+                if (line.Contains(" " + RecordRefs.PendingPrefix, StringComparison.Ordinal)) return true;
             return false;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -75,14 +74,14 @@ public sealed class PendingRecords(string gitDir, GitProcess git)
         var body = new PendingRecordBody { Owner = owner.ToString(), Ref = record.Ref, Commit = record.Commit, Record = RecordJson.BypassBody(record) };
         var blob = await WriteBlobAsync(body, cancellationToken);
         var stamp = record.At.UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture);
-        var name = $"{Prefix}{stamp}-{record.Commit}-{RandomNumberGenerator.GetHexString(8, lowercase: true)}";
+        var name = $"{RecordRefs.PendingPrefix}{stamp}-{record.Commit}-{RandomNumberGenerator.GetHexString(8, lowercase: true)}";
         await UpdateRefAsync([name, blob, new string('0', blob.Length)], cancellationToken);
         return name;
     }
 
     public async Task<IReadOnlyList<PendingRecord>> ListAsync(CancellationToken cancellationToken)
     {
-        var listing = await RunAsync(["for-each-ref", $"--count={MaxPending}", "--format=%(refname) %(objectname)", Prefix], null, cancellationToken);
+        var listing = await RunAsync(["for-each-ref", $"--count={MaxPending}", "--format=%(refname) %(objectname)", RecordRefs.PendingPrefix], null, cancellationToken);
         var found = new List<PendingRecord>();
         foreach (var line in listing.StdoutText.Split('\n', StringSplitOptions.RemoveEmptyEntries))
         {
