@@ -15,12 +15,6 @@ public enum GitBackend { LibGit2, Cli }
 /// <summary>Which backend opens a repository, and why (shown by <c>doctor</c> and <c>--verbose</c>).</summary>
 public sealed record BackendChoice(GitBackend Backend, string Reason);
 
-public sealed class NotAGitRepositoryException(string startDirectory)
-    : Exception($"not a git repository (or any parent up to the file system root): {startDirectory}")
-{
-    public string StartDirectory { get; } = startDirectory;
-}
-
 /// <summary>
 /// Finds repositories with plain file-system checks (no git process, no libgit2: LibGit2Sharp's <c>Repository.Discover</c>
 /// fails under Native AOT) and opens them with the backend that can read them.
@@ -32,8 +26,6 @@ public static class GitRepositoryLocator
 
     private const int MaxGitFileBytes = 4096;
 
-    public static GitLocation? Locate(string startDirectory) => Locate(startDirectory, SystemEnvironment.Instance);
-
     /// <summary>
     /// Discovers the repository as git does: <c>GIT_DIR</c> (and <c>GIT_WORK_TREE</c>) when set; otherwise walking up from
     /// <paramref name="startDirectory"/> for a <c>.git</c> directory, a <c>.git</c> file (<c>gitdir: ...</c>, worktrees and
@@ -42,9 +34,9 @@ public static class GitRepositoryLocator
     public static GitLocation? Locate(string startDirectory, IProcessEnvironment environment)
     {
         var start = Path.GetFullPath(startDirectory);
-        var workTreeOverride = NonEmpty(environment.Get("GIT_WORK_TREE")) is { } wt ? Path.GetFullPath(wt, start) : null;
+        var workTreeOverride = environment.NonEmpty("GIT_WORK_TREE") is { } wt ? Path.GetFullPath(wt, start) : null;
 
-        if (NonEmpty(environment.Get("GIT_DIR")) is { } gitDirVariable)
+        if (environment.NonEmpty("GIT_DIR") is { } gitDirVariable)
         {
             var gitDir = Trim(Path.GetFullPath(gitDirVariable, start));
             if (!IsGitDirectory(gitDir)) return null;
@@ -68,13 +60,7 @@ public static class GitRepositoryLocator
         return null;
     }
 
-    /// <summary>Opens the repository around <paramref name="startDirectory"/> with the backend <see cref="ChooseBackend"/> picks.</summary>
-    public static IGitRepository Open(string startDirectory, IProcessEnvironment environment, GitProcess? git = null)
-    {
-        var location = Locate(startDirectory, environment) ?? throw new NotAGitRepositoryException(Path.GetFullPath(startDirectory));
-        return Open(location, environment, git);
-    }
-
+    /// <summary>Opens the repository at <paramref name="location"/> with the backend <see cref="ChooseBackend"/> picks.</summary>
     public static IGitRepository Open(GitLocation location, IProcessEnvironment environment, GitProcess? git = null)
     {
         var choice = ChooseBackend(location, environment);
@@ -102,7 +88,7 @@ public static class GitRepositoryLocator
 
         foreach (var variable in new[] { "GIT_QUARANTINE_PATH", "GIT_OBJECT_DIRECTORY", "GIT_ALTERNATE_OBJECT_DIRECTORIES" })
         {
-            if (NonEmpty(environment.Get(variable)) is not null)
+            if (environment.NonEmpty(variable) is not null)
                 return new(GitBackend.Cli, $"{variable} is set (objects outside the repository that libgit2 does not see)");
         }
 
@@ -138,7 +124,7 @@ public static class GitRepositoryLocator
     private static IGitRepository OpenLibGit2(GitLocation location, GitProcess? git) => new LibGit2Repository(location, git);
 
     private static bool IsForced(IProcessEnvironment environment, string backend) =>
-        string.Equals(NonEmpty(environment.Get(BackendVariable))?.Trim(), backend, StringComparison.OrdinalIgnoreCase);
+        string.Equals(environment.NonEmpty(BackendVariable)?.Trim(), backend, StringComparison.OrdinalIgnoreCase);
 
     private static GitLocation Complete(string gitDir, string? workTreeOverride, string? impliedWorkTree, bool fromEnvironment, string start)
     {
@@ -226,6 +212,4 @@ public static class GitRepositoryLocator
             && Path.GetPathRoot(path) != path
             ? path.TrimEnd(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar)
             : path;
-
-    private static string? NonEmpty(string? s) => string.IsNullOrEmpty(s) ? null : s;
 }

@@ -13,7 +13,8 @@ public sealed class CliOnlyRepositoryTests : IDisposable
 
     public void Dispose() => _dir.Dispose();
 
-    private IGitRepository OpenWithLocator(string path) => GitRepositoryLocator.Open(path, NoEnvironment);
+    private static IGitRepository OpenWithLocator(string path, GitProcess? git = null) =>
+        GitRepositoryLocator.Open(GitRepositoryLocator.Locate(path, NoEnvironment)!, NoEnvironment, git);
 
     [Fact]
     public void A_sha256_repository_is_opened_with_the_cli_and_reads_64_character_ids()
@@ -71,7 +72,7 @@ public sealed class CliOnlyRepositoryTests : IDisposable
         var blob = GitCli.Run(server, "rev-parse", "HEAD~1:big.txt");
 
         var git = noLazyFetch is null ? null : new GitProcess(new Dictionary<string, string?> { ["GIT_NO_LAZY_FETCH"] = noLazyFetch });
-        using var repo = GitRepositoryLocator.Open(clone, NoEnvironment, git);
+        using var repo = OpenWithLocator(clone, git);
 
         Assert.Equal("git-cli", repo.Backend);
         Assert.Equal(second, repo.ResolveCommit("origin/main"));
@@ -172,7 +173,7 @@ public sealed class Sha256GitEvidenceTests : IDisposable
         GitCli.Run(work, "init", "-q", "--object-format=sha256");
         var commit = GitCli.Commit(work, "one");
         GitCli.Run(work, "remote", "add", "dev", GitCli.FileUrl(server));
-        using var repo = GitRepositoryLocator.Open(work, FakeEnvironment.Empty);
+        using var repo = GitRepositoryLocator.Open(GitRepositoryLocator.Locate(work, FakeEnvironment.Empty)!, FakeEnvironment.Empty);
         var provider = new Evidence.GitEvidenceProvider(repo, new GitRemoteClient(repo));
         var env = new Core.Policy.EnvironmentPolicy("dev", 0, ["dev"], null, [new Core.Policy.GitEvidence()], Core.Policy.RequireMode.Any);
         var record = new BypassRecord("dev", commit, "refs/heads/main", "INC-9: sha256 emergency", new Identity("A", "a@example.com"),
