@@ -169,7 +169,8 @@ public sealed class HookWiring
         return chained;
     }
 
-    private static readonly string[] SettingKeys = ["core.hookspath", "promote.chainhookspath", "promote.previoushookspath", "promote.installedhookspath"];
+    /// <summary>The keys as git lists them: section and name in lower case.</summary>
+    private static readonly string[] SettingKeys = [.. new[] { HooksPathKey, ChainKey, PreviousKey, InstalledKey }.Select(k => k.ToLowerInvariant())];
 
     /// <summary>
     /// The wiring a hook needs to chain, from git's config files when that is certain (<see cref="GitConfig.FromFiles"/>),
