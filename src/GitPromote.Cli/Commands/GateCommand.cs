@@ -62,7 +62,7 @@ public static class GateCommand
             }
             catch (OperationCanceledException) when (bypassDeadline.IsCancellationRequested)
             {
-                bypassUnread = EvidenceFailure.OutOfTime($"the bypass records of {env.Name}", policy.Timeout);
+                bypassUnread = EvidenceFailure.OutOfTime($"the bypass records of {env.Name}", policy.Timeout, todo: RetryTodo);
             }
         }
         var gate = GateDecision.Decide(env, commit, refVerdict, bypass, await FirstEnvironmentRecordsAsync(provider, env, refVerdict, commit, policy.Timeout), policy.OnError);
@@ -95,9 +95,12 @@ public static class GateCommand
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested)
         {
-            return ReviewRecords.Failed(env.Name, EvidenceFailure.OutOfTime($"the revocations of {env.Name}", timeout));
+            return ReviewRecords.Failed(env.Name, EvidenceFailure.OutOfTime($"the revocations of {env.Name}", timeout, todo: RetryTodo));
         }
     }
+
+    /// <summary>What to do when a store did not answer in time: the pipeline step is what runs again, not a push.</summary>
+    private const string RetryTodo = "retry the pipeline step";
 
     private static string Render(Style style, GateVerdict gate, PipelineTarget target, GateResult result, EvidenceFailure? bypassUnread)
     {
