@@ -1,8 +1,6 @@
 using GitPromote.Cli.Infrastructure;
 using GitPromote.Cli.Workspaces;
-using GitPromote.Cli.Output;
 using GitPromote.Core.Evidence;
-using GitPromote.Core.Policy;
 using GitPromote.Core.Push;
 
 namespace GitPromote.Cli.Commands;

@@ -3,7 +3,6 @@ using GitPromote.Cli.Workspaces;
 using GitPromote.Cli.Output;
 using GitPromote.Core.Evidence;
 using GitPromote.Core.Policy;
-using GitPromote.Core.Push;
 
 namespace GitPromote.Cli.Commands;
 
