@@ -84,6 +84,12 @@ public static class App
                     ? "a policy is a page of YAML: replace it with the real .promote.yml (git promote init writes a starter)"
                     : "commit .promote.yml as a plain file (not a link, FIFO or device)");
         }
+        catch (Git.GitConfigUnreadableException e)
+        {
+            // The remotes and the guard's settings live in git's config: without it, no push can be told apart from a guarded one.
+            return FailureMessage.Print(context.Console, ExitCodes.UsageOrPolicy, "cannot read this repository's git configuration, so guarded pushes are refused",
+                e.Message, "what to do: run git config --list here to see git's error, and fix the config file it names");
+        }
         catch (CommandFailedException e)
         {
             return e.Cause is { } cause

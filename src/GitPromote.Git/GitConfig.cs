@@ -57,25 +57,59 @@ public sealed class GitConfig
     /// The repository's effective configuration: from git's files when <see cref="FromFiles"/> can be sure, else from one
     /// <c>git --git-dir=&lt;gitDir&gt; config --list</c>. git, not libgit2, because git also honours
     /// GIT_CONFIG_GLOBAL/NOSYSTEM/PARAMETERS, includeIf, and reads the global config under Native AOT (where LibGit2Sharp's
-    /// config search paths come back empty). Empty when git cannot read it.
+    /// config search paths come back empty). Levels and origins only with <paramref name="levels"/> (git &gt;= 2.26 names
+    /// them; an older git gives the entries at <see cref="ConfigLevel.Unknown"/>). Throws
+    /// <see cref="GitConfigUnreadableException"/> when git cannot read it: the guard's settings and remotes live there, so
+    /// reading nothing would wave a guarded push through.
     /// </summary>
-    public static GitConfig Read(string gitDir, GitProcess git, TimeSpan timeout)
+    public static GitConfig Read(string gitDir, GitProcess git, TimeSpan timeout, bool levels = false)
     {
         // The environment git would run with: the process's, with git's own overrides on top.
-        return FromFiles(gitDir, new GitProcessEnvironment(git)) ?? FromGit(git, gitDir, ["--git-dir=" + gitDir], [], timeout);
+        if (FromFiles(gitDir, new GitProcessEnvironment(git)) is { } files) return files;
+        try
+        {
+            var (config, failed) = Run(git, gitDir, ["--git-dir=" + gitDir], [], levels, timeout);
+            return config ?? throw new GitConfigUnreadableException(GitErrors.Failed(failed.Arguments, failed.ExitCode, failed.Stderr).Message);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new GitConfigUnreadableException($"git config --list did not answer within {timeout.TotalSeconds:0} s");
+        }
+        catch (GitCommandException e)
+        {
+            throw new GitConfigUnreadableException(e.Message);
+        }
     }
 
     /// <summary>
     /// <c>git [gitOptions] config [levelOptions] --list</c> run in <paramref name="workingDirectory"/>, parsed; empty when git
     /// fails (no such file, a broken config). <paramref name="levelOptions"/> such as <c>--local</c> read one level's own file
-    /// (its includes not followed, as <c>git config --local --get</c>).
+    /// (its includes not followed, as <c>git config --local --get</c>). With <paramref name="levels"/>, each entry's level
+    /// and origin too, where git names them (git &gt;= 2.26; else <see cref="ConfigLevel.Unknown"/>).
     /// </summary>
     public static GitConfig FromGit(GitProcess git, string workingDirectory, IReadOnlyList<string> gitOptions, IReadOnlyList<string> levelOptions,
-        TimeSpan timeout)
+        TimeSpan timeout, bool levels = false) =>
+        Run(git, workingDirectory, gitOptions, levelOptions, levels, timeout).Config ?? Empty;
+
+    /// <summary>git's exit code for an option it does not know (git before 2.26 on <c>--show-scope</c>).</summary>
+    private const int UsageExitCode = 129;
+
+    /// <summary>The parsed list, or null and the failed run.</summary>
+    private static (GitConfig? Config, GitResult Result) Run(GitProcess git, string workingDirectory, IReadOnlyList<string> gitOptions,
+        IReadOnlyList<string> levelOptions, bool levels, TimeSpan timeout)
     {
         using var deadline = new CancellationTokenSource(timeout);
-        var result = git.Run(workingDirectory, [.. gitOptions, "config", .. levelOptions, "--list", "-z", "--show-scope", "--show-origin"], null, deadline.Token);
-        return result.Succeeded ? Parse(result.StdoutText) : Empty;
+        GitResult List(bool named) => git.Run(workingDirectory,
+            [.. gitOptions, "config", .. levelOptions, "--list", "-z", .. (named ? (string[])["--show-scope", "--show-origin"] : [])], null, deadline.Token);
+        var result = List(levels);
+        if (levels && result.ExitCode == UsageExitCode)
+        {
+            // An older git: the entries without their levels rather than none at all.
+            levels = false;
+            result = List(false);
+        }
+        if (!result.Succeeded) return (null, result);
+        return (levels ? Parse(result.StdoutText) : ParseUnnamed(result.StdoutText), result);
     }
 
     /// <summary>Parses <c>git config -z --list --show-scope --show-origin</c>: scope NUL origin NUL key [LF value] NUL.</summary>
@@ -88,6 +122,19 @@ public sealed class GitConfig
             var record = parts[i + 2];
             var nl = record.IndexOf('\n');
             entries.Add(new ConfigEntry(nl < 0 ? record : record[..nl], nl < 0 ? null : record[(nl + 1)..], LevelOf(parts[i]), parts[i + 1]));
+        }
+        return new GitConfig(entries, false);
+    }
+
+    /// <summary>Parses <c>git config -z --list</c> (no levels): key [LF value] NUL, each at <see cref="ConfigLevel.Unknown"/> with no origin.</summary>
+    public static GitConfig ParseUnnamed(string output)
+    {
+        var entries = new List<ConfigEntry>();
+        foreach (var record in output.Split('\0'))
+        {
+            if (record.Length == 0) continue;
+            var nl = record.IndexOf('\n');
+            entries.Add(new ConfigEntry(nl < 0 ? record : record[..nl], nl < 0 ? null : record[(nl + 1)..], ConfigLevel.Unknown, ""));
         }
         return new GitConfig(entries, false);
     }
@@ -398,6 +445,9 @@ public sealed class GitConfig
         return sb.ToString().Trim();
     }
 }
+
+/// <summary>git could not list the repository's configuration (a broken config file, git missing or hung): what it said, credential-free.</summary>
+public sealed class GitConfigUnreadableException(string detail) : Exception(detail);
 
 /// <summary>The environment a <see cref="GitProcess"/> runs git with: the process's, with its own overrides on top.</summary>
 internal sealed class GitProcessEnvironment(GitProcess git) : IProcessEnvironment

@@ -35,8 +35,23 @@ public sealed class GitConfigTests
 
         public void AppendLocal(string text) => File.AppendAllText(Path.Combine(GitDir, "config"), text);
 
-        public GitConfig Read() =>
-            GitConfig.Read(GitDir, new GitProcess(Environment.ToDictionary(kv => kv.Key, kv => (string?)kv.Value)), TimeSpan.FromSeconds(30));
+        public GitConfig Read() => ReadWith("git", levels: true);
+
+        /// <summary>The reader run with <paramref name="git"/> as its git.</summary>
+        public GitConfig ReadWith(string git, bool levels = false) =>
+            GitConfig.Read(GitDir, new GitProcess(Environment.ToDictionary(kv => kv.Key, kv => (string?)kv.Value), git), TimeSpan.FromSeconds(30), levels);
+
+        /// <summary>
+        /// A git older than 2.26 (Debian 10, Ubuntu 20.04): it rejects <c>--show-scope</c>/<c>--show-origin</c> as such a git
+        /// does (exit 129), and is the real git otherwise.
+        /// </summary>
+        public string OldGit()
+        {
+            var realGit = GitCli.Run(_dir.Path, "--exec-path").Trim() + "/git";
+            return Scripts.Write(_dir.Combine("git-2.25"),
+                "for a in \"$@\"; do case \"$a\" in --show-scope|--show-origin) echo \"error: unknown option \\`${a#--}'\" >&2; exit 129;; esac; done\n" +
+                $"exec '{realGit}' \"$@\"\n");
+        }
 
         /// <summary>What git itself lists, parsed here independently of the reader: (scope, origin, key, value).</summary>
         public List<(string, string, string, string?)> GitsOwnList()
@@ -147,6 +162,58 @@ public sealed class GitConfigTests
         Assert.False(config.ReadFromFiles);
         Assert.Equal(f.GitsOwnList(), Listed(config));
         Assert.Equal(("/command/hooks", ConfigLevel.Command), (config.Get("core.hooksPath"), config.Last("core.hooksPath")!.Level));
+    }
+
+    [Fact]
+    public void An_older_git_without_show_scope_still_gives_the_remotes_of_a_config_only_git_reads()
+    {
+        using var f = new Fixture();
+        File.WriteAllText(f.Combine("included.config"), "[remote \"backup\"]\n\turl = ../stg.git\n");
+        f.AppendLocal($"[remote \"stg\"]\n\turl = {f.Combine("stg.git")}\n[include]\n\tpath = {f.Combine("included.config")}\n");
+
+        var config = f.ReadWith(f.OldGit());
+
+        Assert.False(config.ReadFromFiles);
+        Assert.Equal([("stg", f.Combine("stg.git")), ("backup", "../stg.git")], config.Remotes().Select(r => (r.Name, r.Url)));
+        Assert.Equal("Dana", config.Get("user.name"));
+    }
+
+    [Fact]
+    public void An_older_git_gives_every_entry_without_levels_where_levels_are_asked_for()
+    {
+        using var f = new Fixture();
+        f.AppendLocal($"[include]\n\tpath = {f.Combine("none.config")}\n[promote]\n\tenvironment = stg\n");
+
+        var config = f.ReadWith(f.OldGit(), levels: true);
+
+        Assert.Equal(f.GitsOwnList().Select(e => e.Item3), config.Entries.Select(e => e.Key));
+        Assert.Equal(("stg", ConfigLevel.Unknown, ""), (config.Get("promote.environment"), config.Last("promote.environment")!.Level, config.Last("promote.environment")!.Origin));
+    }
+
+    [Fact]
+    public void Without_levels_the_reader_does_not_ask_git_for_them()
+    {
+        using var f = new Fixture();
+        var log = f.Combine("git.log");
+        var realGit = GitCli.Run(f.Repo, "--exec-path").Trim() + "/git";
+        var git = Scripts.Write(f.Combine("logging-git"), $"echo \"$*\" >> '{log}'\nexec '{realGit}' \"$@\"\n");
+        f.AppendLocal($"[include]\n\tpath = {f.Combine("none.config")}\n");
+
+        f.ReadWith(git);
+
+        Assert.Equal($"--git-dir={f.GitDir} config --list -z", File.ReadAllText(log).Trim());
+    }
+
+    [Fact]
+    public void A_config_git_cannot_list_is_an_error_not_an_empty_config()
+    {
+        using var f = new Fixture();
+        f.AppendLocal($"[remote \"stg\"]\n\turl = ../stg.git\n[include]\n\tpath = {f.Combine("none.config")}\n[broken\n");
+
+        var e = Assert.Throws<GitConfigUnreadableException>(() => f.ReadWith("git"));
+
+        Assert.StartsWith("git config failed (exit 128)", e.Message);
+        Assert.Contains("bad config line", e.Message);
     }
 
     [Fact]

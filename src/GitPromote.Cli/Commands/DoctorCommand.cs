@@ -38,6 +38,7 @@ public static class DoctorCommand
 
         var policy = CheckPolicy(workspace, checks);
         checks.Add(CheckBackend(context, workspace));
+        if (CheckGitVersion() is { } version) checks.Add(version);
         checks.AddRange(CheckHooks(context, workspace));
         if (policy is not null)
         {
@@ -79,6 +80,17 @@ public static class DoctorCommand
             checks.Add(new Check("policy", PromotionPolicy.FileName, Status.Fail, e.Message, e.Todo ?? $"fix {PromotionPolicy.FileName}"));
             return null;
         }
+    }
+
+    /// <summary>A git older than git-promote supports, and what that costs; nothing when it is new enough or cannot be told.</summary>
+    private static Check? CheckGitVersion()
+    {
+        var version = GitVersion.Of(GitProcess.Default, TimeSpan.FromSeconds(10));
+        if (version is null || !version.IsOlderThan(GitVersion.MinimumSupported)) return null;
+        return new Check("git", "version", Status.Warn,
+            $"git {version} is older than {GitVersion.MinimumSupported}: evidence kept in git cannot be fetched (git fetch --no-write-fetch-head), so guarded pushes to those environments fail as if it were unreachable"
+            + (version.IsOlderThan(new GitVersion(2, 26)) ? "; config levels read as unknown, so hooks path settings are not told apart by level" : ""),
+            $"install git {GitVersion.MinimumSupported} or later (git --version shows which git runs)");
     }
 
     private static Check CheckBackend(CommandContext context, Workspace workspace)
