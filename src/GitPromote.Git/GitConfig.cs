@@ -73,7 +73,7 @@ public sealed class GitConfig
         }
         catch (OperationCanceledException)
         {
-            throw new GitConfigUnreadableException($"git config --list did not answer within {timeout.TotalSeconds:0} s");
+            throw new GitConfigUnreadableException($"git config --list: {Core.Evidence.EvidenceFailure.NoAnswerInTime(timeout)}");
         }
         catch (GitCommandException e)
         {
