@@ -16,18 +16,11 @@ skip_sh=${SKIP_SH:-0}
 . "$(dirname -- "$0")/lib.sh"
 bench_workspace aws-bench
 
-moto_port=$(free_port)
-python3 -m moto.server -p "$moto_port" -H 127.0.0.1 >"$work/moto.log" 2>&1 & pids+=($!)
-moto="http://127.0.0.1:$moto_port"
-wait_for "$moto/moto-api/"
-proxy_port=$(free_port)
-python3 "$root/bench/aws_counting_proxy.py" "$proxy_port" "$moto" & pids+=($!)
-proxy="http://127.0.0.1:$proxy_port"
-wait_for "$proxy/__counts"
+start_moto
+start_counting_proxy
 
 bench_isolated_git
-unset $(env | sed -n 's/^\(AWS_[A-Z_]*\)=.*/\1/p') 2>/dev/null || true
-export AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_DEFAULT_REGION=eu-west-1 AWS_EC2_METADATA_DISABLED=true AWS_PAGER=
+fake_aws_credentials
 export PROMOTE_SERVICE=bench
 
 for r in dev stg prd plain; do git init -q --bare "$work/$r.git"; done

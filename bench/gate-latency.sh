@@ -12,15 +12,11 @@ runs=${1:-20}
 . "$(dirname -- "$0")/lib.sh"
 bench_workspace gate-bench
 
-moto_port=$(free_port)
-python3 -m moto.server -p "$moto_port" -H 127.0.0.1 >"$work/moto.log" 2>&1 & pids+=($!)
-moto="http://127.0.0.1:$moto_port"
-for _ in $(seq 100); do curl -s -o /dev/null "$moto/moto-api/" && break; sleep 0.1; done
+start_moto
 
 bench_isolated_git
-unset $(env | sed -n 's/^\(AWS_[A-Z_]*\)=.*/\1/p') 2>/dev/null || true
-export AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_REGION=eu-west-1 AWS_DEFAULT_REGION=eu-west-1
-export AWS_EC2_METADATA_DISABLED=true AWS_PAGER= AWS_ENDPOINT_URL="$moto"
+fake_aws_credentials
+export AWS_REGION=eu-west-1 AWS_ENDPOINT_URL="$moto"
 
 git init -q "$work/app"; cd "$work/app"
 cat > .promote.yml <<'YML'

@@ -51,16 +51,8 @@ PY
 # A project: dev (git evidence), stg (git evidence), prd (ssm evidence); one commit green in dev.
 setup_git() {
   rm -rf "$work/g"; mkdir -p "$work/g"
-  for r in dev stg plain; do git init -q --bare "$work/g/$r.git"; done
-  git init -q "$work/g/app"; cd "$work/g/app"
-  for r in dev stg plain; do git remote add "$r" "$work/g/$r.git"; done
-  cat > .promote.yml <<'YML'
-version: 1
-name: bench
-environments:
-  - { name: dev, remotes: [dev], evidence: [ { git: {} } ] }
-  - { name: stg, remotes: [stg], evidence: [ { git: {} } ] }
-YML
+  bench_app "$work/g" dev stg plain
+  bench_git_policy dev stg
   echo 1 > f; git add -A; git commit -qm one
   "$bin" install --hooks-dir "$prefix/share/git-promote/hooks" >/dev/null
   git push -q dev main; "$bin" record dev main >/dev/null
@@ -134,16 +126,9 @@ done
 
 [ "${SKIP_SSM:-0}" = 1 ] && exit 0
 
-moto_port=$(free_port)
-python3 -m moto.server -p "$moto_port" -H 127.0.0.1 >"$work/moto.log" 2>&1 & pids+=($!)
-moto="http://127.0.0.1:$moto_port"
-wait_for "$moto/moto-api/"
-proxy_port=$(free_port)
-python3 "$root/bench/aws_counting_proxy.py" "$proxy_port" "$moto" & pids+=($!)
-proxy="http://127.0.0.1:$proxy_port"
-wait_for "$proxy/__counts"
-unset $(env | sed -n 's/^\(AWS_[A-Z_]*\)=.*/\1/p') 2>/dev/null || true
-export AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_DEFAULT_REGION=eu-west-1 AWS_EC2_METADATA_DISABLED=true AWS_PAGER=
+start_moto
+start_counting_proxy
+fake_aws_credentials
 export AWS_ENDPOINT_URL_SSM="$proxy" AWS_ENDPOINT_URL_STS="$proxy"
 
 # put_params N: N green parameters under /promote/bench/stg/green/ (boto3, straight to moto).
@@ -158,9 +143,7 @@ PY
 counts() { curl -s "$proxy/__counts"; }
 
 rm -rf "$work/s"; mkdir -p "$work/s"
-for r in dev stg prd; do git init -q --bare "$work/s/$r.git"; done
-git init -q "$work/s/app"; cd "$work/s/app"
-for r in dev stg prd; do git remote add "$r" "$work/s/$r.git"; done
+bench_app "$work/s" dev stg prd
 cat > .promote.yml <<'YML'
 version: 1
 name: bench

@@ -13,16 +13,8 @@ GIT_PROMOTE_PREFIX=$2
 bench_workspace before-after
 bench_isolated_git
 
-for r in dev stg; do git init -q --bare "$work/$r.git"; done
-git init -q "$work/app"; cd "$work/app"
-for r in dev stg; do git remote add "$r" "$work/$r.git"; done
-cat > .promote.yml <<'YML'
-version: 1
-name: bench
-environments:
-  - { name: dev, remotes: [dev], evidence: [ { git: {} } ] }
-  - { name: stg, remotes: [stg], evidence: [ { git: {} } ] }
-YML
+bench_app "$work" dev stg
+bench_git_policy dev stg
 echo 1 > f; git add -A; git commit -qm one
 git push -q dev main
 "$after" record dev main >/dev/null

@@ -12,17 +12,8 @@ bench_workspace bench
 
 bench_isolated_git
 
-for r in dev stg prd plain; do git init -q --bare "$work/$r.git"; done
-git init -q "$work/app"; cd "$work/app"
-for r in dev stg prd plain; do git remote add "$r" "$work/$r.git"; done
-cat > .promote.yml <<'YML'
-version: 1
-name: bench
-environments:
-  - { name: dev, remotes: [dev], evidence: [ { git: {} } ] }
-  - { name: stg, remotes: [stg], evidence: [ { git: {} } ] }
-  - { name: prd, remotes: [prd], evidence: [ { git: {} } ] }
-YML
+bench_app "$work" dev stg prd plain
+bench_git_policy dev stg prd
 echo 1 > f; git add -A; git commit -qm one
 git push -q plain main; git push -q dev main; git push -q stg main 2>/dev/null || true
 "$bin" install --hooks-dir "$prefix/share/git-promote/hooks" >/dev/null

@@ -3,6 +3,11 @@
 #                          whose pid is added to $pids), $prefix and $bin (GIT_PROMOTE_PREFIX, or a fresh install.sh)
 #   bench_isolated_git     HOME, global git config and identity of the bench's own, no system config, NO_COLOR
 #   free_port, wait_for URL   a free loopback port; wait (10 s at most) until a local server answers
+#   start_moto             the SSM emulator in the background: $moto (its URL)
+#   start_counting_proxy   bench/aws_counting_proxy.py in front of $moto: $proxy (its URL; GET $proxy/__counts)
+#   fake_aws_credentials   no AWS_* of the caller's; test keys, region eu-west-1, no instance metadata, no pager
+#   bench_app DIR REMOTE...   a bare DIR/REMOTE.git per remote and a clone DIR/app with them as remotes; cd there
+#   bench_git_policy ENV...   .promote.yml (service "bench") with those environments in order, each proven by git evidence
 root=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/.." && pwd)
 
 bench_workspace() {
@@ -27,3 +32,36 @@ bench_isolated_git() {
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 wait_for() { for _ in $(seq 100); do curl -s -o /dev/null "$1" && return 0; sleep 0.1; done; echo "no answer from $1" >&2; exit 1; }
+
+start_moto() {
+  local port; port=$(free_port)
+  python3 -m moto.server -p "$port" -H 127.0.0.1 >"$work/moto.log" 2>&1 & pids+=($!)
+  moto="http://127.0.0.1:$port"
+  wait_for "$moto/moto-api/"
+}
+
+start_counting_proxy() {
+  local port; port=$(free_port)
+  python3 "$root/bench/aws_counting_proxy.py" "$port" "$moto" & pids+=($!)
+  proxy="http://127.0.0.1:$port"
+  wait_for "$proxy/__counts"
+}
+
+fake_aws_credentials() {
+  unset $(env | sed -n 's/^\(AWS_[A-Z_]*\)=.*/\1/p') 2>/dev/null || true
+  export AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_DEFAULT_REGION=eu-west-1 AWS_EC2_METADATA_DISABLED=true AWS_PAGER=
+}
+
+bench_app() {
+  local dir=$1 r; shift
+  for r in "$@"; do git init -q --bare "$dir/$r.git"; done
+  git init -q "$dir/app"; cd "$dir/app"
+  for r in "$@"; do git remote add "$r" "$dir/$r.git"; done
+}
+
+bench_git_policy() {
+  local e
+  { printf 'version: 1\nname: bench\nenvironments:\n'
+    for e in "$@"; do printf '  - { name: %s, remotes: [%s], evidence: [ { git: {} } ] }\n' "$e" "$e"; done
+  } > .promote.yml
+}

@@ -12,13 +12,7 @@ bench_workspace confirmbench
 bench_isolated_git
 for r in dev with without; do git init -q --bare "$work/$r.git"; done
 git init -q "$work/app"; cd "$work/app"; git remote add dev "$work/dev.git"
-cat > .promote.yml <<'YML'
-version: 1
-name: bench
-environments:
-  - { name: dev, remotes: [dev], evidence: [ { git: {} } ] }
-  - { name: stg, remotes: [stg], evidence: [ { git: {} } ] }
-YML
+bench_git_policy dev stg
 echo 1 > f; git add -A; git commit -qm one; seed=$(git rev-parse HEAD)
 for r in with without; do
   git push -q --no-verify "file://$work/$r.git" main

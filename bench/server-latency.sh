@@ -20,14 +20,7 @@ bench_isolated_git
 for r in dev plain stg stgfile; do git init -q --bare "$work/$r.git"; done
 git init -q "$work/app"; cd "$work/app"
 git remote add dev "$work/dev.git"
-cat > .promote.yml <<'YML'
-version: 1
-name: bench
-environments:
-  - { name: dev, remotes: [dev], evidence: [ { git: {} } ] }
-  - { name: stg, remotes: [stg], evidence: [ { git: {} } ] }
-  - { name: prd, remotes: [prd], evidence: [ { git: {} } ] }
-YML
+bench_git_policy dev stg prd
 cp .promote.yml "$work/policy.yml"
 echo 1 > f; git add -A; git commit -qm one
 seed=$(git rev-parse HEAD)
