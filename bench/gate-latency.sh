@@ -19,14 +19,7 @@ fake_aws_credentials
 export AWS_REGION=eu-west-1 AWS_ENDPOINT_URL="$moto"
 
 git init -q "$work/app"; cd "$work/app"
-cat > .promote.yml <<'YML'
-version: 1
-name: bench
-environments:
-  - { name: dev, remotes: [dev], evidence: [ { git: {} } ] }
-  - { name: stg, remotes: [stg], aws: { region: eu-west-1 }, evidence: [ { ssm: {} } ] }
-  - { name: prd, remotes: [prd], aws: { region: eu-west-1 }, evidence: [ { ssm: {} } ] }
-YML
+bench_policy dev stg:ssm prd:ssm
 cp .promote.yml "$work/pinned.yml"
 echo 1 > f; git add -A; git commit -qm one
 sha=$(git rev-parse HEAD)

@@ -52,7 +52,7 @@ PY
 setup_git() {
   rm -rf "$work/g"; mkdir -p "$work/g"
   bench_app "$work/g" dev stg plain
-  bench_git_policy dev stg
+  bench_policy dev stg
   echo 1 > f; git add -A; git commit -qm one
   "$bin" install --hooks-dir "$prefix/share/git-promote/hooks" >/dev/null
   git push -q dev main; "$bin" record dev main >/dev/null
@@ -144,14 +144,7 @@ counts() { curl -s "$proxy/__counts"; }
 
 rm -rf "$work/s"; mkdir -p "$work/s"
 bench_app "$work/s" dev stg prd
-cat > .promote.yml <<'YML'
-version: 1
-name: bench
-environments:
-  - { name: dev, remotes: [dev], evidence: [ { git: {} } ] }
-  - { name: stg, remotes: [stg], aws: { region: eu-west-1 }, evidence: [ { ssm: {} } ] }
-  - { name: prd, remotes: [prd], aws: { region: eu-west-1 }, evidence: [ { ssm: {} } ] }
-YML
+bench_policy dev stg:ssm prd:ssm
 echo 1 > f; git add -A; git commit -qm one
 "$bin" install --hooks-dir "$prefix/share/git-promote/hooks" >/dev/null
 git push -q --no-verify stg main

@@ -14,7 +14,7 @@ bench_workspace before-after
 bench_isolated_git
 
 bench_app "$work" dev stg
-bench_git_policy dev stg
+bench_policy dev stg
 echo 1 > f; git add -A; git commit -qm one
 git push -q dev main
 "$after" record dev main >/dev/null

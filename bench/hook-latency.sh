@@ -13,7 +13,7 @@ bench_workspace bench
 bench_isolated_git
 
 bench_app "$work" dev stg prd plain
-bench_git_policy dev stg prd
+bench_policy dev stg prd
 echo 1 > f; git add -A; git commit -qm one
 git push -q plain main; git push -q dev main; git push -q stg main 2>/dev/null || true
 "$bin" install --hooks-dir "$prefix/share/git-promote/hooks" >/dev/null

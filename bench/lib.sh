@@ -7,7 +7,8 @@
 #   start_counting_proxy   bench/aws_counting_proxy.py in front of $moto: $proxy (its URL; GET $proxy/__counts)
 #   fake_aws_credentials   no AWS_* of the caller's; test keys, region eu-west-1, no instance metadata, no pager
 #   bench_app DIR REMOTE...   a bare DIR/REMOTE.git per remote and a clone DIR/app with them as remotes; cd there
-#   bench_git_policy ENV...   .promote.yml (service "bench") with those environments in order, each proven by git evidence
+#   bench_policy ENV[:ssm]... .promote.yml (service "bench") with those environments in order, each proven by git
+#                          evidence, or with :ssm by SSM evidence in eu-west-1
 root=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/.." && pwd)
 
 bench_workspace() {
@@ -59,9 +60,14 @@ bench_app() {
   for r in "$@"; do git remote add "$r" "$dir/$r.git"; done
 }
 
-bench_git_policy() {
+bench_policy() {
   local e
   { printf 'version: 1\nname: bench\nenvironments:\n'
-    for e in "$@"; do printf '  - { name: %s, remotes: [%s], evidence: [ { git: {} } ] }\n' "$e" "$e"; done
+    for e in "$@"; do
+      case $e in
+        *:ssm) printf '  - { name: %s, remotes: [%s], aws: { region: eu-west-1 }, evidence: [ { ssm: {} } ] }\n' "${e%:ssm}" "${e%:ssm}" ;;
+        *) printf '  - { name: %s, remotes: [%s], evidence: [ { git: {} } ] }\n' "$e" "$e" ;;
+      esac
+    done
   } > .promote.yml
 }

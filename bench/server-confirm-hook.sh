@@ -12,7 +12,7 @@ bench_workspace confirmbench
 bench_isolated_git
 for r in dev with without; do git init -q --bare "$work/$r.git"; done
 git init -q "$work/app"; cd "$work/app"; git remote add dev "$work/dev.git"
-bench_git_policy dev stg
+bench_policy dev stg
 echo 1 > f; git add -A; git commit -qm one; seed=$(git rev-parse HEAD)
 for r in with without; do
   git push -q --no-verify "file://$work/$r.git" main

@@ -20,7 +20,7 @@ bench_isolated_git
 for r in dev plain stg stgfile; do git init -q --bare "$work/$r.git"; done
 git init -q "$work/app"; cd "$work/app"
 git remote add dev "$work/dev.git"
-bench_git_policy dev stg prd
+bench_policy dev stg prd
 cp .promote.yml "$work/policy.yml"
 echo 1 > f; git add -A; git commit -qm one
 seed=$(git rev-parse HEAD)
