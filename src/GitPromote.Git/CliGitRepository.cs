@@ -101,6 +101,8 @@ public sealed class CliGitRepository : IGitRepository
 
     public string? ConfigValue(string key) => Config.Get(key);
 
+    public IReadOnlyList<string> ConfigValues(string key) => Config.All(key);
+
     public IReadOnlyList<GitRemote> Remotes => Config.Remotes();
 
     public string? ReadFileAt(string revision, string path, long maxBytes = TreeFiles.DefaultMaxBytes)

@@ -37,6 +37,9 @@ public interface IGitRepository : ICommitGraph, IDisposable
     /// <summary>The effective value of a config key (all levels), or null.</summary>
     string? ConfigValue(string key);
 
+    /// <summary>Every value of a multi-valued config key, from every level, lowest precedence first.</summary>
+    IReadOnlyList<string> ConfigValues(string key);
+
     IReadOnlyList<GitRemote> Remotes { get; }
 
     /// <summary>

@@ -84,6 +84,8 @@ public sealed class LibGit2Repository : IGitRepository
 
     public string? ConfigValue(string key) => Config.Get(key);
 
+    public IReadOnlyList<string> ConfigValues(string key) => Config.All(key);
+
     public IReadOnlyList<GitRemote> Remotes => Config.Remotes();
 
     private GitConfig Config => _config ??= GitConfig.Read(GitDir, _git, TimeSpan.FromSeconds(60));

@@ -47,14 +47,10 @@ public sealed record ServerSettings(string? Environment, string? PolicyFile, Tim
         return new ServerSettings(env is { Length: > 0 } ? env : null, policy is { Length: > 0 } ? policy : null, timeout)
         {
             PolicyRef = policyRef is { Length: > 0 } ? policyRef : null,
-            Recorders = ReadAll(repository.GitDir, Core.Evidence.RecordWriters.ConfigKey),
+            Recorders = repository.ConfigValues(Core.Evidence.RecordWriters.ConfigKey)
+                .SelectMany(v => v.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList(),
         };
     }
-
-    /// <summary>Every value of a multi-valued key, from every config level git reads.</summary>
-    private static IReadOnlyList<string> ReadAll(string gitDir, string key) =>
-        GitConfig.Read(gitDir, GitProcess.Default, TimeSpan.FromSeconds(30)).All(key)
-            .SelectMany(v => v.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList();
 
     /// <summary>
     /// The check's budget on the server: the admin's <c>promote.timeout</c> when set (the server's limit is theirs);

@@ -14,6 +14,7 @@ public sealed class EnvironmentRemoteOverrides(IGitRepository inner, IReadOnlyDi
     public ObjectFormat ObjectFormat => inner.ObjectFormat;
     public bool IsShallow => inner.IsShallow;
     public IReadOnlyList<GitRemote> Remotes => inner.Remotes;
+    public IReadOnlyList<string> ConfigValues(string key) => inner.ConfigValues(key);
 
     public string? ConfigValue(string key)
     {
