@@ -245,7 +245,8 @@ public sealed class FakeCodePipeline : IDisposable
     public void Dispose()
     {
         _stop.Cancel();
-        try { _listener.Stop(); _listener.Close(); } catch (ObjectDisposedException) { }
+        // Close alone: after Stop, HttpListener.Close binds the port again to unregister it, and fails if another test has it by then.
+        try { _listener.Close(); } catch (ObjectDisposedException) { }
         _stop.Dispose();
     }
 }
