@@ -55,7 +55,17 @@ public sealed class PromotedEnvironment : Construct
 
         var binary = props.Binary.Bind(this);
         var sourceOutput = new Artifact_("Source");
-        var source = (props.Source ?? PromotedSource.NewCodeCommitRepository()).Bind(this, Plan.Service, Plan.Branch, sourceOutput);
+        // The pipeline's role is made here, before the actions, so each action role can trust it (and nothing else).
+        var pipelineRole = new Role(this, "PipelineRole", new RoleProps
+        {
+            AssumedBy = new ServicePrincipal("codepipeline.amazonaws.com").WithConditions(new Dictionary<string, object>
+            {
+                ["StringEquals"] = new Dictionary<string, object> { ["aws:SourceAccount"] = stack.Account },
+            }),
+            Description = $"the {Plan.PipelineName} pipeline: assumes its action roles; the only principal that may",
+        });
+        var source = (props.Source ?? PromotedSource.NewCodeCommitRepository())
+            .Bind(this, Plan.Service, Plan.Branch, sourceOutput, ActionRole("Source", pipelineRole));
         Repository = source.Repository;
 
         var deployStages = props.DeployStages(sourceOutput) ?? [];
@@ -71,7 +81,7 @@ public sealed class PromotedEnvironment : Construct
             GateRole = new Role(this, "GateRole", new RoleProps
             {
                 RoleName = names.GateRole,
-                AssumedBy = new ServicePrincipal("codebuild.amazonaws.com"),
+                AssumedBy = CodeBuildFor(stack, names.GateProject),
                 Description = $"git promote gate {Plan.This.Name}: may read {previous.Name}'s evidence through its evidence-reader role",
             });
             var previousReader = EvidenceStatements.RoleArn(stack, previous.Account, Plan.PreviousNames!.EvidenceReaderRole);
@@ -82,32 +92,34 @@ public sealed class PromotedEnvironment : Construct
             GateRole.AddToPolicy(evidence.Read("ReadOwnEvidence"));
             GateRole.AddToPolicy(evidence.ReadPolicy(Plan.PolicyParameter));
             GateRole.AddToPolicy(binary.ReadStatement());
-            var gate = Project("Gate", GateRole, binary, PipelineCommands.Gate(Plan),
+            var gate = Project("Gate", names.GateProject, GateRole, binary, PipelineCommands.Gate(Plan),
                 new() { [PipelineCommands.RoleVariable(previous.Name)] = previousReader });
-            stages.Add(new StageProps { StageName = "Gate", Actions = [Action("Gate", gate, sourceOutput, source.CommitVariable)] });
+            stages.Add(new StageProps { StageName = "Gate", Actions = [Action("Gate", gate, sourceOutput, source.CommitVariable, pipelineRole)] });
         }
 
         stages.AddRange(deployStages);
 
         RecordRole = new Role(this, "RecordRole", new RoleProps
         {
-            AssumedBy = new ServicePrincipal("codebuild.amazonaws.com"),
+            AssumedBy = CodeBuildFor(stack, names.RecordProject),
             Description = $"git promote record {Plan.This.Name}: marks the deployed commit green; writes nothing else",
         });
         RecordRole.AddToPolicy(evidence.Read("ReadOwnEvidenceForRevocations"));
         RecordRole.AddToPolicy(evidence.Write("RecordGreen", "green"));
         RecordRole.AddToPolicy(evidence.ReadPolicy(Plan.PolicyParameter));
         RecordRole.AddToPolicy(binary.ReadStatement());
-        var record = Project("Record", RecordRole, binary, PipelineCommands.Record(Plan), new());
-        stages.Add(new StageProps { StageName = "Record", Actions = [Action("Record", record, sourceOutput, source.CommitVariable)] });
+        var record = Project("Record", names.RecordProject, RecordRole, binary, PipelineCommands.Record(Plan), new());
+        stages.Add(new StageProps { StageName = "Record", Actions = [Action("Record", record, sourceOutput, source.CommitVariable, pipelineRole)] });
 
         Pipeline = new Pipeline(this, "Pipeline", new PipelineProps
         {
             PipelineName = Plan.PipelineName,
+            Role = pipelineRole,
             // Every action runs in this account: no cross-account KMS key is needed (or created).
             CrossAccountKeys = false,
             Stages = stages.ToArray(),
         });
+        TrustOnlyThePipeline(Pipeline, pipelineRole);
 
         if (Plan.Next is { } next)
         {
@@ -141,12 +153,58 @@ public sealed class PromotedEnvironment : Construct
         });
     }
 
-    private PipelineProject Project(string name, Role role, BinaryLocation binary, string command, Dictionary<string, string> variables)
+    /// <summary>
+    /// CodeBuild, for this one project of this account only (aws:SourceArn, aws:SourceAccount): no other project, here or
+    /// elsewhere, can run as the role. The project has a fixed name so its ARN is known before it exists.
+    /// </summary>
+    private static IPrincipal CodeBuildFor(Stack stack, string projectName) =>
+        new ServicePrincipal("codebuild.amazonaws.com").WithConditions(new Dictionary<string, object>
+        {
+            ["StringEquals"] = new Dictionary<string, object> { ["aws:SourceAccount"] = stack.Account },
+            ["ArnEquals"] = new Dictionary<string, object>
+            {
+                ["aws:SourceArn"] = stack.FormatArn(new ArnComponents { Service = "codebuild", Resource = "project", ResourceName = projectName, ArnFormat = ArnFormat.SLASH_RESOURCE_NAME }),
+            },
+        });
+
+    /// <summary>The role the pipeline runs one action as: assumable by the pipeline's role alone, never by the account.</summary>
+    private Role ActionRole(string action, IRole pipelineRole) => new(this, action + "ActionRole", new RoleProps
+    {
+        AssumedBy = new ArnPrincipal(pipelineRole.RoleArn),
+        Description = $"the {Plan.PipelineName} pipeline's {action} action; only the pipeline's role may assume it",
+    });
+
+    /// <summary>
+    /// The CDK gives every action without a role (the team's deploy actions) a role that trusts the whole account; here
+    /// those trust the pipeline's role alone, as the construct's own action roles do.
+    /// </summary>
+    private static void TrustOnlyThePipeline(Pipeline pipeline, IRole pipelineRole)
+    {
+        foreach (var child in pipeline.Node.FindAll())
+        {
+            if (child is not CfnRole role || role.Node.Scope?.Node.Id != "CodePipelineActionRole") continue;
+            role.AddPropertyOverride("AssumeRolePolicyDocument", new Dictionary<string, object>
+            {
+                ["Version"] = "2012-10-17",
+                ["Statement"] = new object[]
+                {
+                    new Dictionary<string, object>
+                    {
+                        ["Effect"] = "Allow", ["Action"] = "sts:AssumeRole",
+                        ["Principal"] = new Dictionary<string, object> { ["AWS"] = pipelineRole.RoleArn },
+                    },
+                },
+            });
+        }
+    }
+
+    private PipelineProject Project(string name, string projectName, Role role, BinaryLocation binary, string command, Dictionary<string, string> variables)
     {
         variables["GIT_PROMOTE_BUCKET"] = binary.Bucket;
         variables["GIT_PROMOTE_KEY"] = binary.Key;
         return new PipelineProject(this, name + "Project", new PipelineProjectProps
         {
+            ProjectName = projectName,
             Role = role,
             Description = $"{command} (git-promote {GitPromoteBinary.ConstructVersion} from S3)",
             Environment = new BuildEnvironment { BuildImage = LinuxBuildImage.STANDARD_7_0, ComputeType = ComputeType.SMALL },
@@ -163,9 +221,10 @@ public sealed class PromotedEnvironment : Construct
         });
     }
 
-    private static CodeBuildAction Action(string name, PipelineProject project, Artifact_ input, string commitVariable) => new(new CodeBuildActionProps
+    private CodeBuildAction Action(string name, PipelineProject project, Artifact_ input, string commitVariable, IRole pipelineRole) => new(new CodeBuildActionProps
     {
         ActionName = name,
+        Role = ActionRole(name, pipelineRole),
         Project = project,
         Input = input,
         EnvironmentVariables = new Dictionary<string, IBuildEnvironmentVariable>

@@ -1,6 +1,7 @@
 using Amazon.CDK.AWS.CodeCommit;
 using Amazon.CDK.AWS.CodePipeline;
 using Amazon.CDK.AWS.CodePipeline.Actions;
+using Amazon.CDK.AWS.IAM;
 using Constructs;
 
 namespace GitPromote.Cdk;
@@ -15,11 +16,12 @@ public abstract class PromotedSource
     public static PromotedSource Connection(string connectionArn, string owner, string repository) =>
         new ConnectionSource(connectionArn, owner, repository);
 
-    internal abstract BoundSource Bind(Construct scope, string service, string branch, Artifact_ output);
+    /// <param name="actionRole">The role the pipeline runs the source action as (it trusts only the pipeline's role).</param>
+    internal abstract BoundSource Bind(Construct scope, string service, string branch, Artifact_ output, IRole actionRole);
 
     private sealed class CodeCommitSource(string? repositoryName) : PromotedSource
     {
-        internal override BoundSource Bind(Construct scope, string service, string branch, Artifact_ output)
+        internal override BoundSource Bind(Construct scope, string service, string branch, Artifact_ output, IRole actionRole)
         {
             var repository = new Repository(scope, "Repository", new RepositoryProps
             {
@@ -28,7 +30,7 @@ public abstract class PromotedSource
             });
             var action = new CodeCommitSourceAction(new CodeCommitSourceActionProps
             {
-                ActionName = "Source", Repository = repository, Branch = branch, Output = output,
+                ActionName = "Source", Repository = repository, Branch = branch, Output = output, Role = actionRole,
             });
             return new BoundSource(action, action.Variables.CommitId, repository);
         }
@@ -36,7 +38,7 @@ public abstract class PromotedSource
 
     private sealed class ConnectionSource(string connectionArn, string owner, string repository) : PromotedSource
     {
-        internal override BoundSource Bind(Construct scope, string service, string branch, Artifact_ output)
+        internal override BoundSource Bind(Construct scope, string service, string branch, Artifact_ output, IRole actionRole)
         {
             if (!connectionArn.StartsWith("arn:", StringComparison.Ordinal) || owner.Length == 0 || repository.Length == 0)
                 throw new ArgumentException(
@@ -44,7 +46,7 @@ public abstract class PromotedSource
             var action = new CodeStarConnectionsSourceAction(new CodeStarConnectionsSourceActionProps
             {
                 ActionName = "Source", ConnectionArn = connectionArn, Owner = owner, Repo = repository, Branch = branch,
-                Output = output, TriggerOnPush = true,
+                Output = output, TriggerOnPush = true, Role = actionRole,
             });
             return new BoundSource(action, action.Variables.CommitId, null);
         }

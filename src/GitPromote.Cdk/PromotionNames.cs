@@ -17,6 +17,8 @@ public sealed record PromotionNames(string Service, string Environment)
     public string GateRole => $"promote-{Service}-{Environment}-gate";
     public string EvidenceReaderRole => $"promote-{Service}-{Environment}-evidence-reader";
     public string DeveloperPolicy => $"promote-{Service}-{Environment}-developer";
+    public string GateProject => $"promote-{Service}-{Environment}-gate";
+    public string RecordProject => $"promote-{Service}-{Environment}-record";
 
     /// <summary>The parameter the pinned policy is published to (what <c>git promote policy publish</c> writes by default).</summary>
     public static string PolicyParameter(string service) => $"/promote/{service}/policy";

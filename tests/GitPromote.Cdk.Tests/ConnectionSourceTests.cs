@@ -43,6 +43,6 @@ public sealed class ConnectionSourceTests : IDisposable
         var uses = _stg.IdentityStatements().Where(s => s.Actions.Any(a => a.Contains("UseConnection"))).ToList();
         var use = Assert.Single(uses);
         Assert.Equal([ConnectionArn], use.Resources);
-        Assert.Contains("SourceCodePipelineActionRole", use.PolicyId);
+        Assert.Contains("SourceActionRole", use.PolicyId);
     }
 }
