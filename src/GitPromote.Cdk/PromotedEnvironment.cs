@@ -4,6 +4,8 @@ using Amazon.CDK.AWS.CodeCommit;
 using Amazon.CDK.AWS.CodePipeline;
 using Amazon.CDK.AWS.CodePipeline.Actions;
 using Amazon.CDK.AWS.IAM;
+using Amazon.CDK.AWS.Logs;
+using Amazon.CDK.AWS.S3;
 using Amazon.CDK.AWS.SSM;
 using Constructs;
 using IStageProps = Amazon.CDK.AWS.CodePipeline.IStageProps;
@@ -92,7 +94,7 @@ public sealed class PromotedEnvironment : Construct
             GateRole.AddToPolicy(evidence.Read("ReadOwnEvidence"));
             GateRole.AddToPolicy(evidence.ReadPolicy(Plan.PolicyParameter));
             GateRole.AddToPolicy(binary.ReadStatement());
-            var gate = Project("Gate", names.GateProject, GateRole, binary, PipelineCommands.Gate(Plan),
+            var gate = Project("Gate", names.GateProject, GateRole, props, binary, PipelineCommands.Gate(Plan),
                 new() { [PipelineCommands.RoleVariable(previous.Name)] = previousReader });
             stages.Add(new StageProps { StageName = "Gate", Actions = [Action("Gate", gate, sourceOutput, source.CommitVariable, pipelineRole)] });
         }
@@ -108,18 +110,35 @@ public sealed class PromotedEnvironment : Construct
         RecordRole.AddToPolicy(evidence.Write("RecordGreen", "green"));
         RecordRole.AddToPolicy(evidence.ReadPolicy(Plan.PolicyParameter));
         RecordRole.AddToPolicy(binary.ReadStatement());
-        var record = Project("Record", names.RecordProject, RecordRole, binary, PipelineCommands.Record(Plan), new());
+        var record = Project("Record", names.RecordProject, RecordRole, props, binary, PipelineCommands.Record(Plan), new());
         stages.Add(new StageProps { StageName = "Record", Actions = [Action("Record", record, sourceOutput, source.CommitVariable, pipelineRole)] });
 
         Pipeline = new Pipeline(this, "Pipeline", new PipelineProps
         {
             PipelineName = Plan.PipelineName,
             Role = pipelineRole,
+            // V2 and QUEUED: every pushed commit runs Gate, the deploy and Record in push order; none is superseded between them.
+            PipelineType = PipelineType.V2,
+            ExecutionMode = ExecutionMode.QUEUED,
             // Every action runs in this account: no cross-account KMS key is needed (or created).
             CrossAccountKeys = false,
             Stages = stages.ToArray(),
         });
         TrustOnlyThePipeline(Pipeline, pipelineRole);
+        source.StartOnlyOnBranch(Pipeline, Plan.Branch);
+        if (props.ArtifactExpiryDays < 1) throw new ArgumentException($"ArtifactExpiryDays must be at least 1 day, not {props.ArtifactExpiryDays}.");
+        ((CfnBucket)Pipeline.ArtifactBucket.Node.DefaultChild!).AddPropertyOverride("LifecycleConfiguration", new Dictionary<string, object>
+        {
+            ["Rules"] = new object[]
+            {
+                new Dictionary<string, object>
+                {
+                    ["Id"] = "ExpirePipelineArtifacts", ["Status"] = "Enabled", ["ExpirationInDays"] = props.ArtifactExpiryDays,
+                    ["NoncurrentVersionExpiration"] = new Dictionary<string, object> { ["NoncurrentDays"] = 1 },
+                    ["AbortIncompleteMultipartUpload"] = new Dictionary<string, object> { ["DaysAfterInitiation"] = 1 },
+                },
+            },
+        });
 
         if (Plan.Next is { } next)
         {
@@ -198,18 +217,28 @@ public sealed class PromotedEnvironment : Construct
         }
     }
 
-    private PipelineProject Project(string name, string projectName, Role role, BinaryLocation binary, string command, Dictionary<string, string> variables)
+    private PipelineProject Project(string name, string projectName, Role role, PromotedEnvironmentProps props, BinaryLocation binary, string command,
+        Dictionary<string, string> variables)
     {
         variables["GIT_PROMOTE_BUCKET"] = binary.Bucket;
         variables["GIT_PROMOTE_KEY"] = binary.Key;
+        var lambda = props.Compute == BuildCompute.Lambda;
+        // Its own log group, made with the stack, so its retention is set (CodeBuild's default group keeps logs forever).
+        var logs = new LogGroup(this, name + "Logs", new LogGroupProps { Retention = props.LogRetention, RemovalPolicy = RemovalPolicy.RETAIN });
         return new PipelineProject(this, name + "Project", new PipelineProjectProps
         {
             ProjectName = projectName,
             Role = role,
             Description = $"{command} (git-promote {GitPromoteBinary.ConstructVersion} from S3)",
-            Environment = new BuildEnvironment { BuildImage = LinuxBuildImage.STANDARD_7_0, ComputeType = ComputeType.SMALL },
+            Environment = lambda
+                ? new BuildEnvironment { BuildImage = LinuxLambdaBuildImage.AMAZON_LINUX_2023_NODE_20, ComputeType = ComputeType.LAMBDA_1GB }
+                : new BuildEnvironment { BuildImage = LinuxBuildImage.STANDARD_7_0, ComputeType = ComputeType.SMALL },
             EnvironmentVariables = variables.ToDictionary(v => v.Key, v => (IBuildEnvironmentVariable)new BuildEnvironmentVariable { Value = v.Value }),
-            Timeout = Duration.Minutes(10),
+            // Lambda compute takes no timeout of its own (it stops at 15 minutes).
+            Timeout = lambda ? null : Duration.Minutes(10),
+            Logging = new LoggingOptions { CloudWatch = new CloudWatchLoggingOptions { LogGroup = logs } },
+            // The builds publish no test reports: no report-group permissions.
+            GrantReportGroupPermissions = false,
             BuildSpec = BuildSpec.FromObject(new Dictionary<string, object>
             {
                 ["version"] = "0.2",

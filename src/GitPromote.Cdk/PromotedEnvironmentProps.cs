@@ -1,4 +1,5 @@
 using Amazon.CDK.AWS.CodePipeline;
+using Amazon.CDK.AWS.Logs;
 
 namespace GitPromote.Cdk;
 
@@ -31,4 +32,25 @@ public sealed class PromotedEnvironmentProps
     /// and the gate reads it there. False: the parameter is published by <c>git promote policy publish</c> instead.
     /// </summary>
     public bool PublishPolicy { get; init; } = true;
+
+    /// <summary>
+    /// Where the gate and record builds run. Lambda (default) starts in seconds on Amazon Linux 2023 (glibc 2.34, what the
+    /// binary needs at most); Ec2 takes a container of its own (20-60 s to provision) but allows a VPC and a custom timeout.
+    /// </summary>
+    public BuildCompute Compute { get; init; } = BuildCompute.Lambda;
+
+    /// <summary>How long the gate's and record's build logs are kept (their own log groups, created with the stack).</summary>
+    public RetentionDays LogRetention { get; init; } = RetentionDays.THREE_MONTHS;
+
+    /// <summary>Days after which the pipeline's artifacts (the source zips) expire from its bucket.</summary>
+    public int ArtifactExpiryDays { get; init; } = 30;
+}
+
+/// <summary>The compute of the gate and record CodeBuild projects.</summary>
+public enum BuildCompute
+{
+    /// <summary>CodeBuild Lambda compute (LINUX_LAMBDA_CONTAINER, BUILD_LAMBDA_1GB, Amazon Linux 2023): starts in seconds; no VPC, no custom timeout (15 minutes).</summary>
+    Lambda,
+    /// <summary>An EC2 container (BUILD_GENERAL1_SMALL, standard:7.0) with a 10-minute timeout: for builds that need a VPC.</summary>
+    Ec2,
 }

@@ -54,4 +54,32 @@ public abstract class PromotedSource
 }
 
 /// <summary>The source action, the pipeline variable holding the commit it fetched, and the repository when one was created.</summary>
-internal sealed record BoundSource(IAction Action, string CommitVariable, Repository? Repository);
+internal sealed record BoundSource(IAction Action, string CommitVariable, Repository? Repository)
+{
+    /// <summary>
+    /// Starts the pipeline on pushes to the deploy branch only. CodeCommit: its EventBridge rule also requires a branch
+    /// (a tag named like the branch does not start it). A connection: a V2 trigger with a branch push filter.
+    /// </summary>
+    public void StartOnlyOnBranch(Pipeline pipeline, string branch)
+    {
+        if (Repository is { } repository)
+        {
+            foreach (var child in repository.Node.FindAll())
+                if (child is Amazon.CDK.AWS.Events.CfnRule rule)
+                    rule.AddPropertyOverride("EventPattern.detail.referenceType", new[] { "branch" });
+            return;
+        }
+        ((CfnPipeline)pipeline.Node.DefaultChild!).AddPropertyOverride("Triggers", new object[]
+        {
+            new Dictionary<string, object>
+            {
+                ["ProviderType"] = "CodeStarSourceConnection",
+                ["GitConfiguration"] = new Dictionary<string, object>
+                {
+                    ["SourceActionName"] = "Source",
+                    ["Push"] = new object[] { new Dictionary<string, object> { ["Branches"] = new Dictionary<string, object> { ["Includes"] = new[] { branch } } } },
+                },
+            },
+        });
+    }
+}

@@ -45,4 +45,15 @@ public sealed class ConnectionSourceTests : IDisposable
         Assert.Equal([ConnectionArn], use.Resources);
         Assert.Contains("SourceActionRole", use.PolicyId);
     }
+
+    [Fact]
+    public void A_connection_pipeline_is_triggered_only_by_pushes_to_the_deploy_branch()
+    {
+        var trigger = Assert.Single(_stg.Pipeline.GetProperty("Triggers").EnumerateArray());
+        Assert.Equal("CodeStarSourceConnection", trigger.GetProperty("ProviderType").GetString());
+        var git = trigger.GetProperty("GitConfiguration");
+        Assert.Equal("Source", git.GetProperty("SourceActionName").GetString());
+        var push = Assert.Single(git.GetProperty("Push").EnumerateArray());
+        Assert.Equal(["main"], push.GetProperty("Branches").GetProperty("Includes").EnumerateArray().Select(b => b.GetString()));
+    }
 }
