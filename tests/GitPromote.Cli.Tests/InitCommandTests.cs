@@ -49,4 +49,41 @@ public class InitCommandTests
         var policy = PolicySource.FromText(_files.Files[PolicyPath], ".promote.yml", "orders").Policy;
         Assert.Equal(["dev", "prd"], policy.Environments.Select(e => e.Name));
     }
+
+    [Theory]
+    [InlineData("codecommit::eu-west-1://orders", "https://git-codecommit.eu-central-1.amazonaws.com/v1/repos/orders", "ssh://APKAEIBAERJR2EXAMPLE@git-codecommit.us-east-2.amazonaws.com/v1/repos/orders")]
+    [InlineData("codecommit::eu-west-1://orders-dev@orders", "https://git-codecommit-fips.eu-central-1.amazonaws.com/v1/repos/orders", "ssh://git-codecommit.us-east-2.amazonaws.com/v1/repos/orders")]
+    public async Task CodeCommit_remotes_get_their_region_ssm_and_the_constructs_pipeline_as_evidence_and_init_says_what_it_guessed(string dev, string stg, string prd)
+    {
+        _cli.Git.Repository = new FakeRepository(WorkTree + "/.git")
+        {
+            Remotes = [new GitRemote("dev", dev, dev), new GitRemote("stg", stg, stg), new GitRemote("prd", prd, prd)],
+        };
+
+        var (exit, @out, _) = await _cli.RunAsync("init");
+
+        Assert.Equal(0, exit);
+        var policy = PolicySource.FromText(_files.Files[PolicyPath], ".promote.yml", "orders").Policy;
+        Assert.Equal(["dev", "stg", "prd"], policy.Environments.Select(e => e.Name));
+        Assert.Equal(["eu-west-1", "eu-central-1", "us-east-2"], policy.Environments.Select(e => e.Aws!.Region));
+        Assert.All(policy.Environments, e =>
+        {
+            Assert.True(e.StoresInSsm);
+            Assert.Equal($"orders-{e.Name}", Assert.Single(e.Evidence.OfType<GitPromote.Core.Policy.CodePipelineEvidence>()).Pipeline);
+            Assert.DoesNotContain(e.Evidence, x => x is GitPromote.Core.Policy.GitEvidence);
+        });
+        Assert.Contains("dev: remote 'dev' is CodeCommit in eu-west-1", @out);
+        Assert.Contains("prd: remote 'prd' is CodeCommit in us-east-2", @out);
+    }
+
+    [Theory]
+    [InlineData("/srv/dev.git")]
+    [InlineData("https://github.com/acme/orders.git")]
+    [InlineData("https://git-codecommit.eu-west-1.amazonaws.com.evil.example/v1/repos/orders")]
+    [InlineData("codecommit::not-a-region://orders")]
+    [InlineData("ssh://git@example.com/v1/repos/git-codecommit.eu-west-1.amazonaws.com")]
+    public void Other_remotes_are_not_taken_for_CodeCommit(string url)
+    {
+        Assert.Null(GitPromote.Cli.Commands.InitCommand.CodeCommitRegion(url));
+    }
 }

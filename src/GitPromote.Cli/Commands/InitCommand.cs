@@ -1,11 +1,12 @@
 using GitPromote.Cli.Infrastructure;
 using GitPromote.Cli.Workspaces;
+using System.Text.RegularExpressions;
 using GitPromote.Core.Policy;
 
 namespace GitPromote.Cli.Commands;
 
 /// <summary><c>git promote init</c>: a starter <c>.promote.yml</c> from the clone's remotes.</summary>
-public static class InitCommand
+public static partial class InitCommand
 {
     public const string Usage = "git promote init [--force]";
 
@@ -25,19 +26,26 @@ public static class InitCommand
         if (context.FileSystem.FileExists(path) && !a.Has("--force"))
             throw CommandFailedException.Usage($"{PromotionPolicy.FileName} already exists", "edit it, or pass --force to replace it");
 
-        var remotes = workspace.Repository.Remotes.Select(r => r.Name).ToHashSet(StringComparer.Ordinal);
-        var text = Starter(PolicySource.DefaultName(top), remotes, out var summary);
+        var remotes = workspace.Repository.Remotes
+            .GroupBy(r => r.Name, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.First().Url, StringComparer.Ordinal);
+        var text = Starter(PolicySource.DefaultName(top), remotes, out var summary, out var guesses);
         PolicySource.FromText(text, PromotionPolicy.FileName, PolicySource.DefaultName(top)); // never write what we would refuse to read
         context.FileSystem.WriteAllText(path, text);
         context.Console.Out.WriteLine($"wrote {PromotionPolicy.FileName}: {summary}");
+        foreach (var guess in guesses) context.Console.Out.WriteLine("  " + guess);
         context.Console.Out.WriteLine("  review it, commit it, and wire this clone with: git promote install");
         return ExitCodes.Ok;
     }
 
-    public static string Starter(string name, IReadOnlySet<string> remotes, out string summary)
+    /// <param name="remotes">The clone's remotes: name to URL.</param>
+    /// <param name="guesses">What was read from the remotes' URLs (a CodeCommit region), said so the user can check it.</param>
+    public static string Starter(string name, IReadOnlyDictionary<string, string> remotes, out string summary, out IReadOnlyList<string> guesses)
     {
+        var said = new List<string>();
+        guesses = said;
         var found = KnownEnvironments
-            .Select(k => (k.Env, Remotes: k.Names.Where(remotes.Contains).ToList()))
+            .Select(k => (k.Env, Remotes: k.Names.Where(remotes.ContainsKey).ToList()))
             .Where(k => k.Remotes.Count > 0)
             .ToList();
         if (found.Count < 2)
@@ -53,8 +61,24 @@ public static class InitCommand
         {
             sb.AppendLine($"  - name: {env}");
             sb.AppendLine($"    remotes: [{string.Join(", ", envRemotes)}]");
-            sb.AppendLine("    evidence:");
-            sb.AppendLine("      - git: {}                 # refs/promote/green/<sha> on this remote; written by: git promote record " + env);
+            var codeCommit = envRemotes.Select(r => remotes.TryGetValue(r, out var url) ? (Remote: r, Region: CodeCommitRegion(url)) : (r, null))
+                .FirstOrDefault(c => c.Region is not null);
+            if (codeCommit.Region is { } region)
+            {
+                // A CodeCommit remote runs no hooks: the evidence is what the environment's pipeline (the CDK construct's) leaves.
+                var pipeline = $"{name}-{env}";
+                sb.AppendLine($"    aws: {{ region: {region} }}    # from the CodeCommit URL of remote '{codeCommit.Remote}'; add profile: or role_arn: for this account");
+                sb.AppendLine("    evidence:");
+                sb.AppendLine($"      - ssm: {{}}                 # /promote/{name}/{env}/green/<sha>, written by the pipeline's Record action");
+                sb.AppendLine($"      - codepipeline: {{ pipeline: {pipeline} }}   # the pipeline the git-promote CDK construct names {pipeline}");
+                sb.AppendLine("    require: any");
+                said.Add($"{env}: remote '{codeCommit.Remote}' is CodeCommit in {region}: guessed aws region {region}, ssm evidence and the pipeline {pipeline}; check them against the account");
+            }
+            else
+            {
+                sb.AppendLine("    evidence:");
+                sb.AppendLine("      - git: {}                 # refs/promote/green/<sha> on this remote; written by: git promote record " + env);
+            }
         }
         sb.AppendLine("rollback: previously-green      # a commit once green in an environment may go back there");
         sb.AppendLine("bypass:");
@@ -64,4 +88,22 @@ public static class InitCommand
         summary = string.Join(" -> ", found.Select(f => $"{f.Env} ({string.Join(", ", f.Remotes)})"));
         return sb.ToString();
     }
+
+    /// <summary>
+    /// The region of a CodeCommit remote URL, or null: <c>codecommit::REGION://[profile@]repo</c> (git-remote-codecommit),
+    /// <c>https://git-codecommit.REGION.amazonaws.com/v1/repos/repo</c> and its <c>ssh://[KEY@]</c> form (FIPS and China hosts too).
+    /// </summary>
+    public static string? CodeCommitRegion(string url)
+    {
+        var m = CodeCommitHelperUrl().Match(url);
+        if (!m.Success) m = CodeCommitHostUrl().Match(url);
+        return m.Success ? m.Groups["region"].Value : null;
+    }
+
+    [GeneratedRegex(@"^codecommit::(?<region>[a-z]{2}(?:-[a-z]+)+-[0-9]+)://[^/\s]+$", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 100)]
+    private static partial Regex CodeCommitHelperUrl();
+
+    [GeneratedRegex(@"^(?:https|ssh)://(?:[^@/\s]+@)?git-codecommit(?:-fips)?\.(?<region>[a-z]{2}(?:-[a-z]+)+-[0-9]+)\.amazonaws\.com(?:\.cn)?(?::[0-9]+)?/v1/repos/[^/\s]+$",
+        RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 100)]
+    private static partial Regex CodeCommitHostUrl();
 }
