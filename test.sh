@@ -15,6 +15,18 @@ if ! command -v pwsh >/dev/null 2>&1; then
   dotnet tool install --global PowerShell --version 7.6.9 >/dev/null
 fi
 
+# The Cdk tests evaluate the templates with node tools (the IAM simulator @cloud-copilot/iam-simulate, and cdk-nag):
+# installed with npm ci, pinned by tests/GitPromote.Cdk.Tests/node-tools/package-lock.json, into a cache the tests find.
+node_tools="$HOME/.cache/git-promote-test/node"
+lock="$root/tests/GitPromote.Cdk.Tests/node-tools/package-lock.json"
+if ! cmp -s "$lock" "$node_tools/installed.lock"; then
+  mkdir -p "$node_tools"
+  cp "$root/tests/GitPromote.Cdk.Tests/node-tools/package.json" "$lock" "$node_tools/"
+  (cd "$node_tools" && npm ci --no-audit --no-fund >/dev/null)
+  cp "$lock" "$node_tools/installed.lock"
+fi
+export GIT_PROMOTE_NODE_TOOLS="$node_tools/node_modules"
+
 # One Native AOT build per run: release.sh packs the release (tarball, .deb, dotnet tool) for this machine, the
 # integration tests push through the tarball installed by its own install.sh, and ReleasePackageTests install each
 # package for real.

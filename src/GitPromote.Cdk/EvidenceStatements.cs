@@ -10,11 +10,13 @@ namespace GitPromote.Cdk;
 /// </summary>
 internal sealed class EvidenceStatements(Stack stack, PromotionNames names)
 {
-    public PolicyStatement Read(string sid) => new(new PolicyStatementProps
+    /// <param name="folders">The evidence folders read; none given: all of them (<see cref="PromotionNames.EvidenceFolders"/>).</param>
+    public PolicyStatement Read(string sid, params string[] folders) => new(new PolicyStatementProps
     {
         Sid = sid,
         Actions = ["ssm:GetParameters", "ssm:GetParametersByPath"],
-        Resources = PromotionNames.EvidenceFolders.SelectMany(f => new[] { Parameter($"{names.EvidenceRoot}/{f}"), Parameter($"{names.EvidenceRoot}/{f}/*") }).ToArray(),
+        Resources = (folders.Length > 0 ? folders : PromotionNames.EvidenceFolders)
+            .SelectMany(f => new[] { Parameter($"{names.EvidenceRoot}/{f}"), Parameter($"{names.EvidenceRoot}/{f}/*") }).ToArray(),
     });
 
     public PolicyStatement Write(string sid, params string[] folders) => new(new PolicyStatementProps

@@ -155,7 +155,8 @@ public sealed class PromotedEnvironment : Construct
                 MaxSessionDuration = Duration.Hours(1),
                 Description = $"read-only evidence of {Plan.This.Name} for the {next.Name} gate ({nextGate})",
             });
-            EvidenceReaderRole.AddToPolicy(evidence.Read("ReadEvidence"));
+            // The next gate asks only whether a commit is green here and not revoked; bypasses and approvals stay in this account.
+            EvidenceReaderRole.AddToPolicy(evidence.Read("ReadGreenAndRevoked", "green", "revoked"));
             EvidenceReaderRole.AddToPolicy(evidence.ListExecutions(Plan.PipelineName));
         }
 

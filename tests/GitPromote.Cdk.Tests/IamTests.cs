@@ -112,14 +112,14 @@ public sealed class IamTests(PromotedSetFixture set)
     }
 
     [Fact]
-    public void Evidence_reader_reads_the_five_evidence_folders_and_lists_this_pipelines_executions_only()
+    public void Evidence_reader_reads_green_and_revoked_and_lists_this_pipelines_executions_only()
     {
         var (id, _) = set.Stg.RoleNamed("promote-orders-stg-evidence-reader");
         var statements = set.Stg.StatementsOfRole(id).ToList();
         Assert.Equal(2, statements.Count);
         var root = "arn:${AWS::Partition}:ssm:eu-west-1:222222222222:parameter/promote/orders/stg/";
         Assert.Equal(["ssm:GetParameters", "ssm:GetParametersByPath"], statements[0].Actions);
-        Assert.Equal(new[] { "green", "revoked", "revoked-lifted", "approval", "bypass" }.SelectMany(f => new[] { root + f, root + f + "/*" }), statements[0].Resources);
+        Assert.Equal(new[] { "green", "revoked" }.SelectMany(f => new[] { root + f, root + f + "/*" }), statements[0].Resources);
         Assert.Equal(["codepipeline:ListPipelineExecutions"], statements[1].Actions);
         Assert.Equal(["arn:${AWS::Partition}:codepipeline:eu-west-1:222222222222:orders-stg"], statements[1].Resources);
     }

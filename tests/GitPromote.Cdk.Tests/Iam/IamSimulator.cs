@@ -22,14 +22,26 @@ public sealed record Simulation(IamRequest Request, IReadOnlyList<NamedPolicy> I
             ["principal"] = Request.Principal,
             ["action"] = Request.Action,
             ["resource"] = new JsonObject { ["resource"] = Request.Resource, ["accountId"] = AccountOf(Request.Resource) },
-            ["contextVariables"] = new JsonObject((Request.Context ?? new Dictionary<string, string>())
-                .Select(c => KeyValuePair.Create(c.Key, (JsonNode?)JsonValue.Create(c.Value)))),
+            ["contextVariables"] = new JsonObject(Context().Select(c => KeyValuePair.Create(c.Key, (JsonNode?)JsonValue.Create(c.Value)))),
         },
         ["identityPolicies"] = new JsonArray(Identity.Select(p => (JsonNode)new JsonObject { ["name"] = p.Name, ["policy"] = p.Document.DeepClone() }).ToArray()),
         ["serviceControlPolicies"] = new JsonArray(),
         ["resourceControlPolicies"] = new JsonArray(),
         ["resourcePolicy"] = ResourcePolicy?.DeepClone(),
     };
+
+    /// <summary>The keys AWS sets on every signed request (the simulator leaves them to its caller), then the request's own.</summary>
+    private Dictionary<string, string> Context()
+    {
+        var context = new Dictionary<string, string>();
+        if (Request.Principal.StartsWith("arn:", StringComparison.Ordinal))
+        {
+            context["aws:PrincipalArn"] = Request.Principal;
+            context["aws:PrincipalAccount"] = Request.Principal.Split(':')[4];
+        }
+        foreach (var (key, value) in Request.Context ?? new Dictionary<string, string>()) context[key] = value;
+        return context;
+    }
 
     /// <summary>The account of an ARN; S3 ARNs carry none, and every bucket here belongs to the account that asks.</summary>
     private string AccountOf(string arn)

@@ -98,17 +98,3 @@ public sealed class WriteGreenTrustTests
         Assert.False(AsCodeBuild(t.Arn(project).Replace(account, "999999999999"), "999999999999").Allowed(Simulator));
     }
 }
-
-/// <summary>Deliberate edits of a raw template, to see a check fail when the template is widened.</summary>
-public static class TemplateEdits
-{
-    public static void TrustAccountRoot(JsonObject template, string roleId, string account) =>
-        template["Resources"]![roleId]!["Properties"]!["AssumeRolePolicyDocument"] = new JsonObject
-        {
-            ["Version"] = "2012-10-17",
-            ["Statement"] = new JsonArray(new JsonObject
-            {
-                ["Effect"] = "Allow", ["Action"] = "sts:AssumeRole", ["Principal"] = new JsonObject { ["AWS"] = $"arn:aws:iam::{account}:root" },
-            }),
-        };
-}

@@ -1,0 +1,221 @@
+using System.Text.Json.Nodes;
+using static GitPromote.Cdk.Tests.Iam.ExampleAccounts;
+
+namespace GitPromote.Cdk.Tests.Iam;
+
+/// <summary>The three example accounts as deployed (resolved templates), built from raw templates that a case may edit.</summary>
+public sealed class DeployedSet(IReadOnlyDictionary<string, JsonObject> raw)
+{
+    private readonly Dictionary<string, ResolvedTemplate> _resolved = new();
+
+    public ResolvedTemplate this[string environment] =>
+        _resolved.TryGetValue(environment, out var t) ? t : _resolved[environment] = new ResolvedTemplate(raw[environment], Account(environment));
+
+    public static Dictionary<string, JsonObject> Committed() => Environments.ToDictionary(e => e, Raw);
+
+    public TemplateRole Record(string env) => ServiceRoleOf(this[env], this[env].ProjectRunning("git promote record"));
+    public TemplateRole Gate(string env) => Named(env, $"promote-{Service}-{env}-gate");
+    public TemplateRole Reader(string env) => Named(env, $"promote-{Service}-{env}-evidence-reader");
+    public TemplateRole RecordAction(string env) => this[env].Role(this[env].OfType("AWS::IAM::Role").Single(id => id.StartsWith("PromotedRecordActionRole", StringComparison.Ordinal)));
+    public TemplateRole Pipeline(string env) => PipelineRole(this[env]);
+    public string RecordProject(string env) => this[env].Arn(this[env].ProjectRunning("git promote record"));
+    public string GateProject(string env) => this[env].Arn(this[env].ProjectRunning("git promote gate"));
+    public string DeveloperPolicyId(string env) => this[env].OfType("AWS::IAM::ManagedPolicy").Single();
+
+    /// <summary>A developer's identity in the account, with the construct's developer policy attached.</summary>
+    public (string Arn, IReadOnlyList<NamedPolicy> Policies) Developer(string env) =>
+        ($"arn:aws:iam::{Account(env)}:role/developer", [this[env].ManagedPolicy(DeveloperPolicyId(env))]);
+
+    private TemplateRole Named(string env, string name) => this[env].Roles().Single(r => r.Arn.EndsWith(":role/" + name, StringComparison.Ordinal));
+}
+
+/// <summary>
+/// One allow/deny case of the IAM matrix: a request evaluated on the deployed set, what IAM must answer, and the edit of
+/// the raw templates (a widening for a deny, a narrowing for an allow) under which the answer must flip.
+/// </summary>
+public sealed record IamCase(string Name, bool Allowed, Func<DeployedSet, Simulation> Request, Action<Dictionary<string, JsonObject>> Break)
+{
+    public override string ToString() => $"{(Allowed ? "ALLOW" : "DENY ")} {Name}";
+}
+
+/// <summary>
+/// The least-privilege matrix of the construct, evaluated with @cloud-copilot/iam-simulate on the committed example
+/// templates (dev, stg, prd in three accounts): what each role may and may not do, and who may assume it.
+/// </summary>
+public sealed class IamMatrixTests
+{
+    private static readonly IamSimulator Simulator = new();
+    private const string Sha = "0123456789abcdef0123456789abcdef01234567";
+
+    public static IReadOnlyList<IamCase> Cases { get; } = BuildCases();
+
+    [Fact]
+    public void The_matrix_has_at_least_forty_cases_with_distinct_names()
+    {
+        Assert.True(Cases.Count >= 40, $"{Cases.Count} cases");
+        Assert.Equal(Cases.Count, Cases.Select(c => c.Name).Distinct().Count());
+    }
+
+    [Fact]
+    public void Every_case_holds_on_the_committed_templates()
+    {
+        var set = new DeployedSet(DeployedSet.Committed());
+        var answers = Simulator.Run(Cases.Select(c => c.Request(set)).ToList());
+        var wrong = Cases.Where((c, i) => answers[i].Allowed != c.Allowed).Select((c, _) => c.ToString()).ToList();
+        Assert.True(wrong.Count == 0, $"{wrong.Count} of {Cases.Count} cases do not hold:\n  " + string.Join("\n  ", wrong));
+    }
+
+    [Fact]
+    public void Every_case_fails_against_a_template_widened_or_narrowed_for_it()
+    {
+        var simulations = Cases.Select(c =>
+        {
+            var raw = DeployedSet.Committed();
+            c.Break(raw);
+            return c.Request(new DeployedSet(raw));
+        }).ToList();
+        var answers = Simulator.Run(simulations);
+        var blind = Cases.Where((c, i) => answers[i].Allowed == c.Allowed).Select(c => c.ToString()).ToList();
+        Assert.True(blind.Count == 0, $"{blind.Count} cases do not notice their template being changed:\n  " + string.Join("\n  ", blind));
+    }
+
+    private static List<IamCase> BuildCases()
+    {
+        var cases = new List<IamCase>();
+        void Allow(string name, Func<DeployedSet, Simulation> request, Action<Dictionary<string, JsonObject>> narrow) => cases.Add(new(name, true, request, narrow));
+        void Deny(string name, Func<DeployedSet, Simulation> request, Action<Dictionary<string, JsonObject>> widen) => cases.Add(new(name, false, request, widen));
+        string Next(string env) => Environments[Environments.ToList().IndexOf(env) + 1];
+        string Previous(string env) => Environments[Environments.ToList().IndexOf(env) - 1];
+        var set = new DeployedSet(DeployedSet.Committed());
+
+        foreach (var env in Environments)
+        {
+            var record = set.Record(env).Id;
+            // Record: writes only its own green/*.
+            Allow($"{env} record writes green/<sha>", s => Call(s.Record(env), "ssm:PutParameter", Evidence(env, "green", Sha)),
+                raw => TemplateEdits.RemoveStatements(raw[env], record, "ssm:PutParameter"));
+            foreach (var folder in new[] { "bypass", "approval", "revoked" })
+                Deny($"{env} record writes {folder}/*", s => Call(s.Record(env), "ssm:PutParameter", Evidence(env, folder, $"20260101T000000Z-{Sha}")),
+                    raw => TemplateEdits.AllowOnRole(raw[env], record, "ssm:PutParameter"));
+            Deny($"{env} record writes the pinned policy", s => Call(s.Record(env), "ssm:PutParameter", PolicyParameter(env)),
+                raw => TemplateEdits.AllowOnRole(raw[env], record, "ssm:PutParameter"));
+            Deny($"{env} record writes another service's green", s => Call(s.Record(env), "ssm:PutParameter", Parameter(env, $"promote/payments/{env}/green/{Sha}")),
+                raw => TemplateEdits.AllowOnRole(raw[env], record, "ssm:PutParameter"));
+            Allow($"{env} record reads the pinned policy", s => Call(s.Record(env), "ssm:GetParameter", PolicyParameter(env)),
+                raw => TemplateEdits.RemoveStatements(raw[env], record, "ssm:GetParameter"));
+
+            // Developer policy: writes only bypass/* and approval/*; cannot start or become the builds.
+            var developer = set.DeveloperPolicyId(env);
+            Allow($"{env} developer records a bypass", s => Dev(s, env, "ssm:PutParameter", Evidence(env, "bypass", $"20260101T000000Z-{Sha}-ab12")),
+                raw => TemplateEdits.RemoveStatements(raw[env], developer, "ssm:PutParameter"));
+            Allow($"{env} developer records an approval", s => Dev(s, env, "ssm:PutParameter", Evidence(env, "approval", $"{Sha}/ada")),
+                raw => TemplateEdits.RemoveStatements(raw[env], developer, "ssm:PutParameter"));
+            Allow($"{env} developer reads green", s => Dev(s, env, "ssm:GetParameters", Evidence(env, "green", Sha)),
+                raw => TemplateEdits.RemoveStatements(raw[env], developer, "ssm:GetParameters"));
+            Deny($"{env} developer writes green", s => Dev(s, env, "ssm:PutParameter", Evidence(env, "green", Sha)),
+                raw => TemplateEdits.AllowOnManagedPolicy(raw[env], developer, "ssm:PutParameter"));
+            Deny($"{env} developer writes revoked", s => Dev(s, env, "ssm:PutParameter", Evidence(env, "revoked", Sha)),
+                raw => TemplateEdits.AllowOnManagedPolicy(raw[env], developer, "ssm:PutParameter"));
+            Deny($"{env} developer writes the pinned policy", s => Dev(s, env, "ssm:PutParameter", PolicyParameter(env)),
+                raw => TemplateEdits.AllowOnManagedPolicy(raw[env], developer, "ssm:PutParameter"));
+            Deny($"{env} developer starts the record build", s => Dev(s, env, "codebuild:StartBuild", s.RecordProject(env)),
+                raw => TemplateEdits.AllowOnManagedPolicy(raw[env], developer, "codebuild:StartBuild"));
+            Deny($"{env} developer assumes the record action role", s =>
+                {
+                    var (arn, policies) = s.Developer(env);
+                    return Assume(arn, [.. policies, AssumeAnything], s.RecordAction(env));
+                },
+                raw => TemplateEdits.TrustAccountRoot(raw[env], set.RecordAction(env).Id, Account(env)));
+            Deny($"{env} developer assumes the record role", s =>
+                {
+                    var (arn, policies) = s.Developer(env);
+                    return Assume(arn, [.. policies, AssumeAnything], s.Record(env));
+                },
+                raw => TemplateEdits.TrustAccountRoot(raw[env], record, Account(env)));
+
+            // Anyone in the account: cannot become the record action role or the record role; the pipeline can.
+            Deny($"{env} anyone in the account assumes the record action role", s => Assume(AnyRole(env), [AssumeAnything], s.RecordAction(env)),
+                raw => TemplateEdits.TrustAccountRoot(raw[env], set.RecordAction(env).Id, Account(env)));
+            Deny($"{env} anyone in the account assumes the record role", s => Assume(AnyRole(env), [AssumeAnything], s.Record(env)),
+                raw => TemplateEdits.TrustAccountRoot(raw[env], record, Account(env)));
+            Allow($"{env} the pipeline assumes the record action role", s => Assume(s.Pipeline(env).Arn, s.Pipeline(env).Policies, s.RecordAction(env)),
+                raw => TemplateEdits.TrustPrincipal(raw[env], set.RecordAction(env).Id, $"arn:aws:iam::{Account(env)}:role/someone-else"));
+            Allow($"{env} the record action role starts the record build", s => Call(s.RecordAction(env), "codebuild:StartBuild", s.RecordProject(env)),
+                raw => TemplateEdits.RemoveStatements(raw[env], set.RecordAction(env).Id, "codebuild:StartBuild"));
+
+            // The pinned policy parameter: writable by no role of the template.
+            foreach (var role in set[env].Roles())
+                Deny($"{env} {role.Id} writes the pinned policy", s => Call(s[env].Role(role.Id), "ssm:PutParameter", PolicyParameter(env)),
+                    raw => TemplateEdits.AllowOnRole(raw[env], role.Id, "ssm:PutParameter"));
+
+            if (env != Environments[0])
+            {
+                var previous = Previous(env);
+                var gate = set.Gate(env).Id;
+                // Gate: writes nothing; reads its own records and the pinned policy; assumes only the previous reader.
+                Deny($"{env} gate writes green", s => Call(s.Gate(env), "ssm:PutParameter", Evidence(env, "green", Sha)),
+                    raw => TemplateEdits.AllowOnRole(raw[env], gate, "ssm:PutParameter"));
+                Deny($"{env} gate writes a bypass", s => Call(s.Gate(env), "ssm:PutParameter", Evidence(env, "bypass", Sha)),
+                    raw => TemplateEdits.AllowOnRole(raw[env], gate, "ssm:PutParameter"));
+                Allow($"{env} gate reads its approvals", s => Call(s.Gate(env), "ssm:GetParametersByPath", Evidence(env, "approval", Sha)),
+                    raw => TemplateEdits.RemoveStatements(raw[env], gate, "ssm:GetParametersByPath"));
+                Allow($"{env} gate reads the pinned policy", s => Call(s.Gate(env), "ssm:GetParameter", PolicyParameter(env)),
+                    raw => TemplateEdits.RemoveStatements(raw[env], gate, "ssm:GetParameter"));
+                Allow($"{env} gate assumes {previous}'s reader", s => Assume(s.Gate(env).Arn, s.Gate(env).Policies, s.Reader(previous)),
+                    raw => TemplateEdits.RemoveStatements(raw[env], gate, "sts:AssumeRole"));
+                Deny($"{env} gate assumes another role of {previous}'s account", s =>
+                        new Simulation(new IamRequest(s.Gate(env).Arn, "sts:AssumeRole", AnyRole(previous, "OrganizationAccountAccessRole")), s.Gate(env).Policies,
+                            TrustingAccount(Account(env))),
+                    raw => TemplateEdits.AllowOnRole(raw[env], gate, "sts:AssumeRole"));
+                Deny($"{env} gate starts the record build", s => Call(s.Gate(env), "codebuild:StartBuild", s.RecordProject(env)),
+                    raw => TemplateEdits.AllowOnRole(raw[env], gate, "codebuild:StartBuild"));
+                Deny($"{env} anyone in the account assumes the gate role", s => Assume(AnyRole(env), [AssumeAnything], s.Gate(env)),
+                    raw => TemplateEdits.TrustAccountRoot(raw[env], gate, Account(env)));
+            }
+
+            if (env != Environments[^1])
+            {
+                var next = Next(env);
+                var reader = set.Reader(env).Id;
+                // Reader: assumable only by the next environment's gate; reads only green and revoked.
+                Allow($"{env} reader is assumed by {next}'s gate", s => Assume(s.Gate(next).Arn, s.Gate(next).Policies, s.Reader(env)),
+                    raw => TemplateEdits.TrustPrincipal(raw[env], reader, $"arn:aws:iam::{Account(next)}:role/someone-else"));
+                Deny($"{env} reader is assumed by {next}'s record role", s => Assume(s.Record(next).Arn, [.. s.Record(next).Policies, AssumeAnything], s.Reader(env)),
+                    raw => TemplateEdits.TrustAccountRoot(raw[env], reader, Account(next)));
+                Deny($"{env} reader is assumed by any role of {next}'s account", s => Assume(AnyRole(next), [AssumeAnything], s.Reader(env)),
+                    raw => TemplateEdits.TrustAccountRoot(raw[env], reader, Account(next)));
+                Deny($"{env} reader is assumed from its own account", s => Assume(AnyRole(env), [AssumeAnything], s.Reader(env)),
+                    raw => TemplateEdits.TrustAccountRoot(raw[env], reader, Account(env)));
+                Allow($"{env} reader reads green", s => Call(s.Reader(env), "ssm:GetParameters", Evidence(env, "green", Sha)),
+                    raw => TemplateEdits.RemoveStatements(raw[env], reader, "ssm:GetParameters"));
+                Allow($"{env} reader lists revoked", s => Call(s.Reader(env), "ssm:GetParametersByPath", Parameter(env, $"promote/{Service}/{env}/revoked")),
+                    raw => TemplateEdits.RemoveStatements(raw[env], reader, "ssm:GetParametersByPath"));
+                Deny($"{env} reader reads bypasses", s => Call(s.Reader(env), "ssm:GetParameters", Evidence(env, "bypass", Sha)),
+                    raw => TemplateEdits.AllowOnRole(raw[env], reader, "ssm:GetParameters"));
+                Deny($"{env} reader reads approvals", s => Call(s.Reader(env), "ssm:GetParametersByPath", Evidence(env, "approval", Sha)),
+                    raw => TemplateEdits.AllowOnRole(raw[env], reader, "ssm:GetParametersByPath"));
+                Deny($"{env} reader writes green", s => Call(s.Reader(env), "ssm:PutParameter", Evidence(env, "green", Sha)),
+                    raw => TemplateEdits.AllowOnRole(raw[env], reader, "ssm:PutParameter"));
+                Deny($"{env} reader reads the pinned policy", s => Call(s.Reader(env), "ssm:GetParameter", PolicyParameter(env)),
+                    raw => TemplateEdits.AllowOnRole(raw[env], reader, "ssm:GetParameter"));
+            }
+        }
+        return cases;
+    }
+
+    private static Simulation Dev(DeployedSet s, string env, string action, string resource)
+    {
+        var (arn, policies) = s.Developer(env);
+        return new Simulation(new IamRequest(arn, action, resource), policies);
+    }
+
+    /// <summary>A target role that trusts a whole account: only the caller's own policy can refuse the call.</summary>
+    private static JsonNode TrustingAccount(string account) => new JsonObject
+    {
+        ["Version"] = "2012-10-17",
+        ["Statement"] = new JsonArray(new JsonObject
+        {
+            ["Effect"] = "Allow", ["Action"] = "sts:AssumeRole", ["Principal"] = new JsonObject { ["AWS"] = $"arn:aws:iam::{account}:root" },
+        }),
+    };
+}
