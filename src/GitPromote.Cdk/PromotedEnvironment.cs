@@ -163,7 +163,7 @@ public sealed class PromotedEnvironment : Construct
         DeveloperPolicy = new ManagedPolicy(this, "DeveloperPolicy", new ManagedPolicyProps
         {
             ManagedPolicyName = names.DeveloperPolicy,
-            Description = $"developers of {Plan.Service} in {Plan.This.Name}: read evidence, record bypasses and approvals",
+            Description = DeveloperPolicyDescription(Plan.Service, Plan.This.Name),
             Statements =
             [
                 evidence.Read("ReadEvidence"),
@@ -172,6 +172,14 @@ public sealed class PromotedEnvironment : Construct
             ],
         });
     }
+
+    /// <summary>
+    /// Frozen: CloudFormation sets a managed policy's Description only at creation, and this policy has a fixed name, so a
+    /// reworded description would need a replacement that CloudFormation refuses, failing every deployed stack's update.
+    /// The text is the one the first version shipped; a test pins it.
+    /// </summary>
+    public static string DeveloperPolicyDescription(string service, string environment) =>
+        $"developers of {service} in {environment}: read evidence, record bypasses and approvals";
 
     /// <summary>
     /// CodeBuild, for this one project of this account only (aws:SourceArn, aws:SourceAccount): no other project, here or

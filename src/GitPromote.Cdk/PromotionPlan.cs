@@ -53,6 +53,14 @@ public sealed partial record PromotionPlan(
                 $"missing account id{(missing.Count > 1 ? "s" : "")} for {string.Join(", ", missing)}: Accounts must give every environment of .promote.yml ({known}) its 12-digit account id.");
         if (accounts.FirstOrDefault(a => !AccountId().IsMatch(a.Value)) is { Key: not null } bad)
             throw new ArgumentException($"the account id of {bad.Key}, '{bad.Value}', is not 12 digits.");
+        // Names fixed per service (the pinned policy parameter, the repository) must not meet in one account, or the second
+        // stack fails to deploy or takes the first one's resources over.
+        var sharing = names.Where(n => n != env.Name && accounts[n] == accounts[env.Name]).ToList();
+        if (sharing.Count > 0)
+            throw new ArgumentException(
+                $"{env.Name} and {string.Join(", ", sharing)} are in the same account {accounts[env.Name]}: their stacks would both create " +
+                $"/promote/{policy.Name}/policy and the repository '{policy.Name}', so the second would fail to deploy or overwrite the first. " +
+                "Give each environment its own account in Accounts (git-promote's path is one account per environment).");
         if (stackAccount is not null && stackAccount != accounts[env.Name])
             throw new ArgumentException(
                 $"this stack deploys to account {stackAccount}, but Accounts puts {env.Name} in {accounts[env.Name]}. Give the stack env.Account of {env.Name}.");

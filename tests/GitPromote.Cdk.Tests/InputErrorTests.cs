@@ -29,6 +29,14 @@ public sealed class InputErrorTests : IDisposable
     }
 
     [Fact]
+    public void Two_environments_in_one_account_are_refused_because_their_fixed_names_would_collide()
+    {
+        var error = Refused("stg", accounts: new Dictionary<string, string> { ["dev"] = "111111111111", ["stg"] = "111111111111", ["prd"] = "333333333333" });
+        Assert.StartsWith("stg and dev are in the same account 111111111111: their stacks would both create /promote/orders/policy and the repository 'orders'", error.Message);
+        Assert.Contains("Give each environment its own account", error.Message);
+    }
+
+    [Fact]
     public void An_account_id_that_is_not_twelve_digits_is_refused()
     {
         var error = Refused("stg", accounts: new Dictionary<string, string> { ["dev"] = "111111111111", ["stg"] = "2222", ["prd"] = "333333333333" });

@@ -91,6 +91,18 @@ public sealed class PipelineShapeTests(PromotedSetFixture set)
     }
 
     [Fact]
+    public void The_developer_policys_create_only_description_is_the_one_first_shipped_so_upgrades_never_need_a_replacement()
+    {
+        foreach (var (environment, t) in new[] { ("dev", set.Dev), ("stg", set.Stg), ("prd", set.Prd) })
+        {
+            var (_, policy) = Assert.Single(t.Resources("AWS::IAM::ManagedPolicy"));
+            Assert.Equal($"promote-orders-{environment}-developer", policy.GetProperty("ManagedPolicyName").GetString());
+            // Changing this text replaces a fixed-name policy, which CloudFormation refuses: every deployed stack's update would fail.
+            Assert.Equal($"developers of orders in {environment}: read evidence, record bypasses and approvals", policy.GetProperty("Description").GetString());
+        }
+    }
+
+    [Fact]
     public void Ec2_compute_and_a_shorter_log_retention_are_options()
     {
         using var temp = new TempDirectory();
