@@ -40,6 +40,8 @@ public static class ExampleApp
                 Accounts = Accounts,
                 Binary = tarball is null ? GitPromoteBinary.FromTemplateParameters() : GitPromoteBinary.FromTarball(tarball),
                 DeployStages = source => [DeployStage(stack, environment, source)],
+                // The permissions boundary (and SCP statement) that keeps even administrators from starting gate and record.
+                CreateBuildGuard = true,
             });
         }
         return app.Synth().Directory;

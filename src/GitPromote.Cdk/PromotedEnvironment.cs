@@ -33,6 +33,13 @@ public sealed class PromotedEnvironment : Construct
     /// <summary>For developers' identities in this account: read evidence, write bypass and approval records.</summary>
     public ManagedPolicy DeveloperPolicy { get; }
     public StringParameter? PolicyParameter { get; }
+    /// <summary>
+    /// Denies every principal but the pipeline's gate and record action roles to start, retry or change the gate and record
+    /// builds. Put it in an SCP, or use <see cref="BuildGuardPolicy"/> as a permissions boundary.
+    /// </summary>
+    public PolicyStatement BuildGuard { get; }
+    /// <summary>With <see cref="PromotedEnvironmentProps.CreateBuildGuard"/>: a permissions boundary holding <see cref="BuildGuard"/>.</summary>
+    public ManagedPolicy? BuildGuardPolicy { get; }
 
     public PromotedEnvironment(Construct scope, string id, PromotedEnvironmentProps props) : base(scope, id)
     {
@@ -77,6 +84,7 @@ public sealed class PromotedEnvironment : Construct
             throw new ArgumentException($"deploy stage '{clash.StageName}' takes a name the construct uses ({string.Join(", ", ReservedStages)}); rename it.");
 
         var stages = new List<IStageProps> { new StageProps { StageName = "Source", Actions = [source.Action] } };
+        var guarded = new List<(PipelineProject Project, Role ActionRole)>();
 
         if (Plan.Previous is { } previous)
         {
@@ -96,7 +104,9 @@ public sealed class PromotedEnvironment : Construct
             GateRole.AddToPolicy(binary.ReadStatement());
             var gate = Project("Gate", names.GateProject, GateRole, props, binary, PipelineCommands.Gate(Plan),
                 new() { [PipelineCommands.RoleVariable(previous.Name)] = previousReader });
-            stages.Add(new StageProps { StageName = "Gate", Actions = [Action("Gate", gate, sourceOutput, source.CommitVariable, pipelineRole)] });
+            var gateAction = ActionRole("Gate", pipelineRole);
+            guarded.Add((gate, gateAction));
+            stages.Add(new StageProps { StageName = "Gate", Actions = [Action("Gate", gate, sourceOutput, source.CommitVariable, gateAction)] });
         }
 
         stages.AddRange(deployStages);
@@ -111,7 +121,9 @@ public sealed class PromotedEnvironment : Construct
         RecordRole.AddToPolicy(evidence.ReadPolicy(Plan.PolicyParameter));
         RecordRole.AddToPolicy(binary.ReadStatement());
         var record = Project("Record", names.RecordProject, RecordRole, props, binary, PipelineCommands.Record(Plan), new());
-        stages.Add(new StageProps { StageName = "Record", Actions = [Action("Record", record, sourceOutput, source.CommitVariable, pipelineRole)] });
+        var recordAction = ActionRole("Record", pipelineRole);
+        guarded.Add((record, recordAction));
+        stages.Add(new StageProps { StageName = "Record", Actions = [Action("Record", record, sourceOutput, source.CommitVariable, recordAction)] });
 
         Pipeline = new Pipeline(this, "Pipeline", new PipelineProps
         {
@@ -139,6 +151,26 @@ public sealed class PromotedEnvironment : Construct
                 },
             },
         });
+
+        BuildGuard = BuildGuardStatement(guarded);
+        if (props.CreateBuildGuard)
+        {
+            BuildGuardPolicy = new ManagedPolicy(this, "BuildGuard", new ManagedPolicyProps
+            {
+                ManagedPolicyName = names.BuildGuardPolicy,
+                // A permissions boundary: allows what the identity's own policies allow, except starting or changing the builds.
+                Statements =
+                [
+                    new PolicyStatement(new PolicyStatementProps { Sid = "BoundaryAllowsWhatIdentityPoliciesAllow", Actions = ["*"], Resources = ["*"] }),
+                    BuildGuard,
+                ],
+            });
+            new CfnOutput(this, "BuildGuardScpStatement", new CfnOutputProps
+            {
+                Description = "the same deny as an SCP statement: add it to a service control policy over this account",
+                Value = stack.ToJsonString(BuildGuard.ToStatementJson()),
+            });
+        }
 
         if (Plan.Next is { } next)
         {
@@ -170,6 +202,26 @@ public sealed class PromotedEnvironment : Construct
                 evidence.ListExecutions(Plan.PipelineName),
                 evidence.Write("RecordBypassAndApproval", "bypass", "approval"),
             ],
+        });
+    }
+
+    /// <summary>
+    /// Deny, to every principal but the pipeline's gate and record action roles, starting, retrying or changing the gate and
+    /// record builds: for a permissions boundary (<see cref="PromotedEnvironmentProps.CreateBuildGuard"/>) or an SCP.
+    /// </summary>
+    private static PolicyStatement BuildGuardStatement(IEnumerable<(PipelineProject Project, Role ActionRole)> guarded)
+    {
+        var list = guarded.ToList();
+        return new PolicyStatement(new PolicyStatementProps
+        {
+            Sid = "OnlyThePipelineStartsGateAndRecord",
+            Effect = Effect.DENY,
+            Actions = ["codebuild:StartBuild", "codebuild:StartBuildBatch", "codebuild:RetryBuild", "codebuild:RetryBuildBatch", "codebuild:UpdateProject"],
+            Resources = list.Select(g => g.Project.ProjectArn).ToArray(),
+            Conditions = new Dictionary<string, object>
+            {
+                ["ArnNotEquals"] = new Dictionary<string, object> { ["aws:PrincipalArn"] = list.Select(g => g.ActionRole.RoleArn).ToArray() },
+            },
         });
     }
 
@@ -259,10 +311,10 @@ public sealed class PromotedEnvironment : Construct
         });
     }
 
-    private CodeBuildAction Action(string name, PipelineProject project, Artifact_ input, string commitVariable, IRole pipelineRole) => new(new CodeBuildActionProps
+    private static CodeBuildAction Action(string name, PipelineProject project, Artifact_ input, string commitVariable, IRole actionRole) => new(new CodeBuildActionProps
     {
         ActionName = name,
-        Role = ActionRole(name, pipelineRole),
+        Role = actionRole,
         Project = project,
         Input = input,
         EnvironmentVariables = new Dictionary<string, IBuildEnvironmentVariable>

@@ -42,6 +42,14 @@ public sealed class PromotedEnvironmentProps
     /// <summary>How long the gate's and record's build logs are kept (their own log groups, created with the stack).</summary>
     public RetentionDays LogRetention { get; init; } = RetentionDays.THREE_MONTHS;
 
+    /// <summary>
+    /// True: also create the managed policy <c>promote-&lt;name&gt;-&lt;env&gt;-build-guard</c>, a permissions boundary that allows
+    /// what a principal's own policies allow except starting, retrying or changing the gate and record builds, and output
+    /// the same deny as an SCP statement (BuildGuardScpStatement). Without it, an identity with codebuild:StartBuild on
+    /// those projects (an administrator) can still start them.
+    /// </summary>
+    public bool CreateBuildGuard { get; init; }
+
     /// <summary>Days after which the pipeline's artifacts (the source zips) expire from its bucket.</summary>
     public int ArtifactExpiryDays { get; init; } = 30;
 }

@@ -17,6 +17,7 @@ public sealed record PromotionNames(string Service, string Environment)
     public string GateRole => $"promote-{Service}-{Environment}-gate";
     public string EvidenceReaderRole => $"promote-{Service}-{Environment}-evidence-reader";
     public string DeveloperPolicy => $"promote-{Service}-{Environment}-developer";
+    public string BuildGuardPolicy => $"promote-{Service}-{Environment}-build-guard";
     public string GateProject => $"promote-{Service}-{Environment}-gate";
     public string RecordProject => $"promote-{Service}-{Environment}-record";
 

@@ -20,7 +20,7 @@ public sealed class DeployedSet(IReadOnlyDictionary<string, JsonObject> raw)
     public TemplateRole Pipeline(string env) => PipelineRole(this[env]);
     public string RecordProject(string env) => this[env].Arn(this[env].ProjectRunning("git promote record"));
     public string GateProject(string env) => this[env].Arn(this[env].ProjectRunning("git promote gate"));
-    public string DeveloperPolicyId(string env) => this[env].OfType("AWS::IAM::ManagedPolicy").Single();
+    public string DeveloperPolicyId(string env) => this[env].OfType("AWS::IAM::ManagedPolicy").Single(p => this[env].Name(p).EndsWith("-developer", StringComparison.Ordinal));
 
     /// <summary>A developer's identity in the account, with the construct's developer policy attached.</summary>
     public (string Arn, IReadOnlyList<NamedPolicy> Policies) Developer(string env) =>

@@ -13,6 +13,11 @@ public sealed record IamRequest(string Principal, string Action, string Resource
 /// </summary>
 public sealed record Simulation(IamRequest Request, IReadOnlyList<NamedPolicy> Identity, JsonNode? ResourcePolicy = null)
 {
+    /// <summary>A permissions boundary on the caller, if any.</summary>
+    public NamedPolicy? Boundary { get; init; }
+    /// <summary>Service control policies over the caller's account (the root's FullAWSAccess is added).</summary>
+    public IReadOnlyList<NamedPolicy> Scps { get; init; } = [];
+
     public bool Allowed(IamSimulator simulator) => simulator.Run([this])[0].Allowed;
 
     public JsonObject ToJson() => new()
@@ -25,10 +30,18 @@ public sealed record Simulation(IamRequest Request, IReadOnlyList<NamedPolicy> I
             ["contextVariables"] = new JsonObject(Context().Select(c => KeyValuePair.Create(c.Key, (JsonNode?)JsonValue.Create(c.Value)))),
         },
         ["identityPolicies"] = new JsonArray(Identity.Select(p => (JsonNode)new JsonObject { ["name"] = p.Name, ["policy"] = p.Document.DeepClone() }).ToArray()),
-        ["serviceControlPolicies"] = new JsonArray(),
+        ["serviceControlPolicies"] = Scps.Count == 0 ? new JsonArray() : new JsonArray(new JsonObject
+        {
+            ["orgIdentifier"] = "r-root",
+            ["policies"] = new JsonArray(Scps.Prepend(FullAwsAccess).Select(p => (JsonNode)new JsonObject { ["name"] = p.Name, ["policy"] = p.Document.DeepClone() }).ToArray()),
+        }),
+        ["permissionBoundaryPolicies"] = Boundary is null ? null : new JsonArray(new JsonObject { ["name"] = Boundary.Name, ["policy"] = Boundary.Document.DeepClone() }),
         ["resourceControlPolicies"] = new JsonArray(),
         ["resourcePolicy"] = ResourcePolicy?.DeepClone(),
     };
+
+    private static readonly NamedPolicy FullAwsAccess = new("FullAWSAccess", JsonNode.Parse(
+        """{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}""")!);
 
     /// <summary>The keys AWS sets on every signed request (the simulator leaves them to its caller), then the request's own.</summary>
     private Dictionary<string, string> Context()

@@ -16,6 +16,8 @@ public sealed partial class ResolvedTemplate
     private readonly JsonObject raw;
     private readonly IReadOnlyDictionary<string, string> parameters;
 
+    public JsonObject Outputs { get; }
+
     public ResolvedTemplate(JsonObject template, string account, IReadOnlyDictionary<string, string>? parameters = null)
     {
         Account = account;
@@ -25,6 +27,7 @@ public sealed partial class ResolvedTemplate
             ["GitPromoteBinaryBucket"] = "platform-artifacts", ["GitPromoteBinaryKey"] = "git-promote/git-promote-linux-x64.tar.gz",
         };
         Resources = (JsonObject)Resolve(raw)!;
+        Outputs = (JsonObject?)Resolve(template["Outputs"]) ?? [];
     }
 
     public string Type(string id) => raw[id]!["Type"]!.GetValue<string>();
@@ -79,7 +82,8 @@ public sealed partial class ResolvedTemplate
     private static bool RefersTo(JsonNode? list, string id) =>
         list is JsonArray array && array.Any(e => e is JsonObject o && o["Ref"]?.GetValue<string>() == id);
 
-    private JsonNode? Resolve(JsonNode? node)
+    /// <summary>Any part of the template (an output's value, say) with its intrinsics resolved.</summary>
+    public JsonNode? Resolve(JsonNode? node)
     {
         switch (node)
         {
