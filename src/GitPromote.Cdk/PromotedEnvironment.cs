@@ -64,6 +64,7 @@ public sealed class PromotedEnvironment : Construct
 
         var binary = props.Binary.Bind(this);
         var sourceOutput = new Artifact_("Source");
+        Role sourceActionRole;
         // The pipeline's role is made here, before the actions, so each action role can trust it (and nothing else).
         var pipelineRole = new Role(this, "PipelineRole", new RoleProps
         {
@@ -74,7 +75,7 @@ public sealed class PromotedEnvironment : Construct
             Description = $"the {Plan.PipelineName} pipeline: assumes its action roles; the only principal that may",
         });
         var source = (props.Source ?? PromotedSource.NewCodeCommitRepository())
-            .Bind(this, Plan.Service, Plan.Branch, sourceOutput, ActionRole("Source", pipelineRole));
+            .Bind(this, Plan.Service, Plan.Branch, sourceOutput, sourceActionRole = ActionRole("Source", pipelineRole));
         Repository = source.Repository;
 
         var deployStages = props.DeployStages(sourceOutput) ?? [];
@@ -203,7 +204,44 @@ public sealed class PromotedEnvironment : Construct
                 evidence.Write("RecordBypassAndApproval", "bypass", "approval"),
             ],
         });
+
+        AcceptCdkNagFindings(pipelineRole, sourceActionRole, guarded);
     }
+
+    /// <summary>The cdk-nag AwsSolutions findings this construct accepts, each with its reason, in the template's metadata.</summary>
+    private void AcceptCdkNagFindings(Role pipelineRole, Role sourceActionRole, List<(PipelineProject Project, Role ActionRole)> guarded)
+    {
+        var evidence = new NagAcceptance("AwsSolutions-IAM5",
+            "Evidence parameters are named by commit or time (green/<sha>, bypass/<time>-<sha>-<id>): each wildcard is one folder of this " +
+            "environment's own /promote/<name>/<env>/ path, never another environment's or service's.",
+            $@"^Resource::arn:<AWS::Partition>:ssm:.+:parameter/promote/{JsRegex(Plan.Service)}/{JsRegex(Plan.This.Name)}/(green|revoked|revoked-lifted|approval|bypass)/\*$");
+        var artifacts = new NagAcceptance("AwsSolutions-IAM5",
+            "The CDK's grant on this pipeline's own artifact bucket (the source zips): objects have generated keys.",
+            @"^Action::s3:(GetObject|GetBucket|List|DeleteObject|Abort)\*$", @"^Resource::<[A-Za-z0-9]+ArtifactsBucket[A-Za-z0-9]+\.Arn>/\*$");
+        var defaultLogs = new NagAcceptance("AwsSolutions-IAM5",
+            "The CDK's default grant on the project's /aws/codebuild/<project> log streams; the build logs to its own group, which has a retention.",
+            @"^Resource::arn:<AWS::Partition>:logs:.+:log-group:/aws/codebuild/<[A-Za-z0-9]+>:\*$");
+        foreach (var (project, _) in guarded)
+        {
+            CdkNag.Accept(project.Role!, evidence, artifacts, defaultLogs);
+            CdkNag.Accept(project, new NagAcceptance("AwsSolutions-CB4",
+                "The build makes no artifacts and holds no secret; its only input, the source zip, is encrypted with the AWS-managed S3 key."));
+        }
+        if (EvidenceReaderRole is not null) CdkNag.Accept(EvidenceReaderRole, evidence);
+        CdkNag.Accept(DeveloperPolicy, evidence);
+        CdkNag.Accept(pipelineRole, artifacts);
+        CdkNag.Accept(sourceActionRole, artifacts);
+        CdkNag.Accept(Pipeline.ArtifactBucket, new NagAcceptance("AwsSolutions-S1",
+            "Only the pipeline's roles read and write the artifact bucket (CloudTrail records those calls) and its objects expire; " +
+            "server access logs would add a second bucket without adding evidence."));
+        if (BuildGuardPolicy is not null)
+            CdkNag.Accept(BuildGuardPolicy, new NagAcceptance("AwsSolutions-IAM5",
+                "A permissions boundary: its Allow grants nothing by itself, it caps what identity policies allow; its Deny is the point.",
+                @"^Action::\*$", @"^Resource::\*$"));
+    }
+
+    /// <summary>A literal for a JavaScript regular expression (cdk-nag's applies_to): names hold letters, digits, '_', '.', '-'.</summary>
+    private static string JsRegex(string literal) => literal.Replace(".", @"\.", StringComparison.Ordinal);
 
     /// <summary>
     /// Deny, to every principal but the pipeline's gate and record action roles, starting, retrying or changing the gate and

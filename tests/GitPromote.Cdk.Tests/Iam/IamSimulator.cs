@@ -107,6 +107,7 @@ public sealed class IamSimulator
         start.ArgumentList.Add(script);
         foreach (var a in args) start.ArgumentList.Add(a);
         start.Environment["NODE_PATH"] = NodeModules;
+        start.Environment["CDK_DISABLE_VERSION_CHECK"] = "1";
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
