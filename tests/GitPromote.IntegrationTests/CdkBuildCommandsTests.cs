@@ -1,4 +1,7 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
+using GitPromote.Cdk.Tests.Iam;
+using Xunit.Abstractions;
 
 namespace GitPromote.IntegrationTests;
 
@@ -8,7 +11,7 @@ namespace GitPromote.IntegrationTests;
 /// layout made of the published AOT binary, and must leave `git promote` on PATH as that binary.
 /// </summary>
 [Collection(InstalledCollection.Name)]
-public sealed class CdkBuildCommandsTests(InstalledGitPromote installed) : IDisposable
+public sealed class CdkBuildCommandsTests(InstalledGitPromote installed, ITestOutputHelper output) : IDisposable
 {
     private readonly Sandbox _s = new(installed);
 
@@ -91,6 +94,129 @@ public sealed class CdkBuildCommandsTests(InstalledGitPromote installed) : IDisp
 
     private const string ExampleService = "orders-service";
 
+    /// <summary>The example's accounts (examples/cdk/ExampleApp.cs): the committed templates name them.</summary>
+    private static readonly Dictionary<string, string> ExampleAccounts = new() { ["dev"] = "111111111111", ["stg"] = "222222222222", ["prd"] = "333333333333" };
+
+    /// <summary>
+    /// The committed gate and record builds, run as above but each with its own access key and every AWS request (S3,
+    /// SSM, STS) through a recording proxy. Each recorded call is then evaluated with the IAM simulator against the
+    /// policies, in the committed templates, of the role that signed it (the build's service role, or the role an
+    /// AssumeRole answer gave that key to): a call the role may not make is the AccessDenied production would show first.
+    /// </summary>
+    [Fact]
+    public void Every_AWS_call_of_the_committed_gate_and_record_builds_is_allowed_to_the_role_it_runs_as()
+    {
+        using var aws = new AwsWorld(_s);
+        using var recorder = new RecordingProxy(SharedMoto.Server.DirectEndpoint);
+        var policy = File.ReadAllText(Path.Combine(InstalledGitPromote.RepositoryRoot, "examples", "cdk", "promote.yml")).Replace(ExampleService, aws.Service);
+        var policyFile = Path.Combine(_s.Root, "pinned.yml");
+        File.WriteAllText(policyFile, policy);
+        aws.AwsCli("ssm", "put-parameter", "--name", $"/promote/{aws.Service}/policy", "--type", "String", "--value", $"file://{policyFile}").EnsureOk();
+        var (bucket, key) = UploadReleaseTarball();
+        var commit = new string('c', 40);
+        var keys = new Dictionary<string, (string Environment, string Role)>
+        {
+            ["AKIADEVRECORDBUILD01"] = ("dev", "record"), ["AKIASTGGATEBUILD0001"] = ("stg", "gate"), ["AKIASTGRECORDBUILD01"] = ("stg", "record"),
+        };
+        Run As(string accessKey, string command, Dictionary<string, string?> variables)
+        {
+            variables["AWS_ACCESS_KEY_ID"] = accessKey;
+            variables["AWS_SECRET_ACCESS_KEY"] = "build-role-secret";
+            variables["AWS_SESSION_TOKEN"] = null;
+            variables["AWS_REGION"] = AwsWorld.Region;
+            return RunBuild(Build(command).Commands, bucket, key, aws.Service, variables, recorder.Endpoint);
+        }
+
+        var recordDev = As("AKIADEVRECORDBUILD01", "git promote record dev ", new() { ["PROMOTE_COMMIT"] = commit });
+        var gateStg = As("AKIASTGGATEBUILD0001", "git promote gate stg ", new()
+        {
+            ["PROMOTE_COMMIT"] = commit, ["PROMOTE_AWS_ROLE_DEV"] = $"arn:aws:iam::{AwsWorld.Account}:role/promote-{aws.Service}-dev-evidence-reader",
+        });
+        var recordStg = As("AKIASTGRECORDBUILD01", "git promote record stg ", new() { ["PROMOTE_COMMIT"] = commit });
+        Assert.True(recordDev.ExitCode == 0, recordDev.Output);
+        Assert.True(gateStg.ExitCode == 0, gateStg.Output);
+        Assert.True(recordStg.ExitCode == 0, recordStg.Output);
+
+        var templates = ExampleAccounts.Keys.ToDictionary(e => e, e => new ResolvedTemplate(
+            (JsonObject)JsonNode.Parse(File.ReadAllText(Path.Combine(InstalledGitPromote.RepositoryRoot, "examples", "cdk", "templates", $"{ExampleService}-{e}.template.json")))!,
+            ExampleAccounts[e], new Dictionary<string, string> { ["GitPromoteBinaryBucket"] = bucket, ["GitPromoteBinaryKey"] = key }));
+        TemplateRole RoleOf(string environment, string kind)
+        {
+            var t = templates[environment];
+            if (kind == "record")
+            {
+                var arn = t.Properties(t.ProjectRunning("git promote record"))["ServiceRole"]!.GetValue<string>();
+                return t.Roles().Single(r => r.Arn == arn);
+            }
+            return t.Roles().Single(r => r.Arn.EndsWith($":role/promote-{ExampleService}-{environment}-{kind}", StringComparison.Ordinal));
+        }
+        (string Environment, TemplateRole Role) Signer(string accessKey)
+        {
+            if (keys.TryGetValue(accessKey, out var k)) return (k.Environment, RoleOf(k.Environment, k.Role));
+            var assumed = recorder.AssumedKeys.TryGetValue(accessKey, out var arn) ? arn : throw new InvalidOperationException($"no role is known for the key {accessKey}");
+            var match = System.Text.RegularExpressions.Regex.Match(arn, $@":role/promote-{aws.Service}-([a-z]+)-(evidence-reader|gate)$");
+            Assert.True(match.Success, $"a build assumed {arn}, which is no role of the construct");
+            return (match.Groups[1].Value, RoleOf(match.Groups[1].Value, match.Groups[2].Value));
+        }
+
+        var calls = recorder.Calls;
+        var simulations = new List<(RecordedCall Call, string Role, Simulation Simulation)>();
+        foreach (var call in calls)
+        {
+            var (environment, role) = Signer(call.AccessKey);
+            // IAM cannot deny sts:GetCallerIdentity: it needs no permission (git-promote asks it for "recordedBy").
+            if (call.Action == "sts:GetCallerIdentity")
+            {
+                output.WriteLine($"{environment} {role.Id}: sts:GetCallerIdentity (needs no permission)");
+                continue;
+            }
+            var account = ExampleAccounts[environment];
+            foreach (var resource in call.Resources.DefaultIfEmpty(""))
+            {
+                var named = resource.Replace(aws.Service, ExampleService);
+                var (arn, trust) = call.Action switch
+                {
+                    var a when a.StartsWith("ssm:", StringComparison.Ordinal) => ($"arn:aws:ssm:{AwsWorld.Region}:{account}:parameter/{named.TrimStart('/')}", (JsonNode?)null),
+                    var a when a.StartsWith("codepipeline:", StringComparison.Ordinal) => ($"arn:aws:codepipeline:{AwsWorld.Region}:{account}:{named}", null),
+                    var a when a.StartsWith("s3:", StringComparison.Ordinal) => ($"arn:aws:s3:::{named}", null),
+                    "sts:AssumeRole" => AssumedRole(named),
+                    _ => throw new InvalidOperationException($"the recorder saw a call it cannot name a resource for: {call}"),
+                };
+                simulations.Add((call, $"{environment} {role.Id}", new Simulation(new IamRequest(role.Arn, call.Action, arn), role.Policies, trust)));
+            }
+        }
+        (string, JsonNode?) AssumedRole(string roleArn)
+        {
+            var m = System.Text.RegularExpressions.Regex.Match(roleArn, $@"^arn:aws:iam::{AwsWorld.Account}:role/promote-{ExampleService}-([a-z]+)-evidence-reader$");
+            Assert.True(m.Success, $"a build assumed {roleArn}");
+            var reader = RoleOf(m.Groups[1].Value, "evidence-reader");
+            return (reader.Arn, reader.Trust);
+        }
+
+        var answers = new IamSimulator().Run(simulations.Select(s => s.Simulation).ToList());
+        foreach (var group in simulations.Select((s, i) => (s, answers[i])).GroupBy(x => x.s.Role))
+        {
+            output.WriteLine(group.Key);
+            foreach (var (s, answer) in group) output.WriteLine($"  {answer.Result,-16} {s.Call.Action} {s.Simulation.Request.Resource}");
+        }
+        Assert.Contains(simulations, s => s.Call.Action == "sts:AssumeRole");
+        Assert.Contains(simulations, s => s.Call.Action == "ssm:PutParameter" && s.Role.StartsWith("stg ", StringComparison.Ordinal));
+        Assert.Contains(simulations, s => s.Call.Action == "s3:GetObject");
+        var denied = simulations.Where((s, i) => !answers[i].Allowed).Select(s => $"{s.Role}: {s.Call.Action} {s.Simulation.Request.Resource}").ToList();
+        Assert.True(denied.Count == 0, "calls the role may not make (AccessDenied in production):\n  " + string.Join("\n  ", denied));
+
+        // The check can fail: without its RecordGreen statement, stg's record role may not make the call the build made.
+        var put = simulations.First(s => s.Call.Action == "ssm:PutParameter" && s.Role.StartsWith("stg ", StringComparison.Ordinal)).Simulation;
+        var narrowed = put.Identity.Select(p =>
+        {
+            var document = p.Document.DeepClone();
+            var statements = document["Statement"]!.AsArray();
+            foreach (var green in statements.Where(x => x!["Sid"]?.GetValue<string>() == "RecordGreen").ToList()) statements.Remove(green);
+            return new NamedPolicy(p.Name, document);
+        }).ToList();
+        Assert.False((put with { Identity = narrowed }).Allowed(new IamSimulator()));
+    }
+
     private (string Bucket, string Key) UploadReleaseTarball()
     {
         var bucket = "promote-" + Guid.NewGuid().ToString("N")[..12];
@@ -109,7 +235,7 @@ public sealed class CdkBuildCommandsTests(InstalledGitPromote installed) : IDisp
     };
 
     /// <summary>All commands of a build in one shell, as CodeBuild runs a phase, in an empty source folder (no .git).</summary>
-    private Run RunBuild(IEnumerable<string> commands, string bucket, string key, string service, Dictionary<string, string?> variables)
+    private Run RunBuild(IEnumerable<string> commands, string bucket, string key, string service, Dictionary<string, string?> variables, Uri? allAwsThrough = null)
     {
         var build = Path.Combine(_s.Root, "codebuild-" + Guid.NewGuid().ToString("N")[..8]);
         var source = Path.Combine(build, "src");
@@ -121,6 +247,11 @@ public sealed class CdkBuildCommandsTests(InstalledGitPromote installed) : IDisp
             ["GIT_PROMOTE_BUCKET"] = bucket, ["GIT_PROMOTE_KEY"] = key, ["TMPDIR"] = build,
             ["PATH"] = System.Environment.GetEnvironmentVariable("PATH"),
         };
+        if (allAwsThrough is not null)
+        {
+            env["AWS_ENDPOINT_URL"] = env["AWS_ENDPOINT_URL_SSM"] = env["AWS_ENDPOINT_URL_STS"] = allAwsThrough.ToString();
+            foreach (var (name, value) in variables) env[name] = value;
+        }
         var script = string.Concat(commands.Select(c => $"{{ {c.Replace(ExampleService, service)}; }} || exit $?\n"));
         return _s.Exec(source, "/bin/sh", ["-c", script], env: env);
     }
