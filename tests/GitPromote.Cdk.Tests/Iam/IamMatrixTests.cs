@@ -42,7 +42,7 @@ public sealed record IamCase(string Name, bool Allowed, Func<DeployedSet, Simula
 /// The least-privilege matrix of the construct, evaluated with @cloud-copilot/iam-simulate on the committed example
 /// templates (dev, stg, prd in three accounts): what each role may and may not do, and who may assume it.
 /// </summary>
-public sealed class IamMatrixTests
+public sealed class IamMatrixTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     private static readonly IamSimulator Simulator = new();
     private const string Sha = "0123456789abcdef0123456789abcdef01234567";
@@ -52,6 +52,7 @@ public sealed class IamMatrixTests
     [Fact]
     public void The_matrix_has_at_least_forty_cases_with_distinct_names()
     {
+        output.WriteLine($"{Cases.Count} cases: {Cases.Count(c => c.Allowed)} allow, {Cases.Count(c => !c.Allowed)} deny");
         Assert.True(Cases.Count >= 40, $"{Cases.Count} cases");
         Assert.Equal(Cases.Count, Cases.Select(c => c.Name).Distinct().Count());
     }
