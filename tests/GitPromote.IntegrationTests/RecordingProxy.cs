@@ -14,30 +14,19 @@ public sealed record RecordedCall(string Action, IReadOnlyList<string> Resources
 }
 
 /// <summary>
-/// A loopback reverse proxy in front of moto that records every AWS request: the IAM action (ssm:GetParameters,
-/// sts:AssumeRole, s3:GetObject...), the names it carries (SSM parameter names or path, role ARN, pipeline name, S3
-/// bucket/key), and the access key id from its SigV4 signature. It also notes which key each AssumeRole answer handed
-/// out for which role, so a call signed with temporary credentials can be traced to the role it runs as.
+/// A <see cref="CountingProxy"/> in front of an emulator that records every AWS request: the IAM action
+/// (ssm:GetParameters, sts:AssumeRole, s3:GetObject...), the names it carries (SSM parameter names or path, role ARN,
+/// pipeline name, S3 bucket/key), and the access key id from its SigV4 signature. It also notes which key each AssumeRole
+/// answer handed out for which role, so a call signed with temporary credentials can be traced to the role it runs as.
 /// </summary>
 public sealed partial class RecordingProxy : IDisposable
 {
-    private static readonly HashSet<string> HopHeaders = new(StringComparer.OrdinalIgnoreCase)
-    { "Host", "Connection", "Content-Length", "Transfer-Encoding", "Keep-Alive", "Expect", "Proxy-Connection" };
-
-    private readonly HttpListener _listener;
-    private readonly HttpClient _upstream = new(new SocketsHttpHandler { AllowAutoRedirect = false, UseProxy = false }) { Timeout = TimeSpan.FromSeconds(30) };
-    private readonly Uri _target;
-    private readonly CancellationTokenSource _stop = new();
+    private readonly CountingProxy _proxy;
     private readonly ConcurrentQueue<RecordedCall> _calls = new();
 
-    public RecordingProxy(Uri target)
-    {
-        _target = target;
-        (_listener, Endpoint) = FreePort.StartListener();
-        _ = Task.Run(AcceptLoopAsync);
-    }
+    public RecordingProxy(Uri target) => _proxy = new CountingProxy(target) { Exchanged = Record };
 
-    public Uri Endpoint { get; }
+    public Uri Endpoint => _proxy.Endpoint;
     public IReadOnlyList<RecordedCall> Calls => _calls.ToArray();
 
     /// <summary>Temporary access key id → the role ARN whose AssumeRole answer carried it.</summary>
@@ -45,59 +34,12 @@ public sealed partial class RecordingProxy : IDisposable
 
     public void Clear() => _calls.Clear();
 
-    private async Task AcceptLoopAsync()
+    private void Record(HttpListenerRequest request, byte[] body, byte[] answer)
     {
-        while (!_stop.IsCancellationRequested)
-        {
-            HttpListenerContext context;
-            try { context = await _listener.GetContextAsync().ConfigureAwait(false); }
-            catch (Exception) when (_stop.IsCancellationRequested || !_listener.IsListening) { return; }
-            catch (HttpListenerException) { continue; }
-            _ = Task.Run(() => ForwardAsync(context));
-        }
-    }
-
-    private async Task ForwardAsync(HttpListenerContext context)
-    {
-        var request = context.Request;
-        var response = context.Response;
-        try
-        {
-            using var buffer = new MemoryStream();
-            await request.InputStream.CopyToAsync(buffer).ConfigureAwait(false);
-            var body = buffer.ToArray();
-            var call = Describe(request, body);
-            _calls.Enqueue(call);
-
-            using var forward = new HttpRequestMessage(new HttpMethod(request.HttpMethod), new Uri(_target, request.RawUrl));
-            if (body.Length > 0 || request.HttpMethod is "POST" or "PUT") forward.Content = new ByteArrayContent(body);
-            foreach (string name in request.Headers)
-            {
-                if (HopHeaders.Contains(name)) continue;
-                var value = request.Headers[name];
-                if (!forward.Headers.TryAddWithoutValidation(name, value)) forward.Content?.Headers.TryAddWithoutValidation(name, value);
-            }
-            using var answer = await _upstream.SendAsync(forward, _stop.Token).ConfigureAwait(false);
-            var content = await answer.Content.ReadAsByteArrayAsync(_stop.Token).ConfigureAwait(false);
-            if (call.Action == "sts:AssumeRole" && AssumedKey().Match(Encoding.UTF8.GetString(content)) is { Success: true } key)
-                AssumedKeys[key.Groups[1].Value] = call.Resources[0];
-            response.StatusCode = (int)answer.StatusCode;
-            foreach (var header in answer.Headers.Concat(answer.Content.Headers))
-            {
-                if (HopHeaders.Contains(header.Key)) continue;
-                response.Headers[header.Key] = string.Join(",", header.Value);
-            }
-            response.ContentLength64 = content.Length;
-            await response.OutputStream.WriteAsync(content, _stop.Token).ConfigureAwait(false);
-        }
-        catch (Exception)
-        {
-            try { response.StatusCode = 502; } catch (InvalidOperationException) { }
-        }
-        finally
-        {
-            try { response.Close(); } catch (Exception) { }
-        }
+        var call = Describe(request, body);
+        if (call.Action == "sts:AssumeRole" && AssumedKey().Match(Encoding.UTF8.GetString(answer)) is { Success: true } key)
+            AssumedKeys[key.Groups[1].Value] = call.Resources[0];
+        _calls.Enqueue(call);
     }
 
     /// <summary>The IAM action and resource names of a request, as IAM would see them.</summary>
@@ -131,13 +73,7 @@ public sealed partial class RecordingProxy : IDisposable
         return new RecordedCall(s3Action, [path], key);
     }
 
-    public void Dispose()
-    {
-        _stop.Cancel();
-        try { _listener.Close(); } catch (ObjectDisposedException) { }
-        _upstream.Dispose();
-        _stop.Dispose();
-    }
+    public void Dispose() => _proxy.Dispose();
 
     [GeneratedRegex(@"Credential=([A-Z0-9]+)/")]
     private static partial Regex SignatureKey();

@@ -28,6 +28,9 @@ public sealed class CountingProxy : IDisposable
 
     public RequestCounter Requests { get; } = new();
 
+    /// <summary>Called with each request, its body and the upstream's answer body, before the answer is returned.</summary>
+    public Action<HttpListenerRequest, byte[], byte[]>? Exchanged { get; init; }
+
     private async Task AcceptLoopAsync()
     {
         while (!_stop.IsCancellationRequested)
@@ -68,6 +71,7 @@ public sealed class CountingProxy : IDisposable
                 response.Headers[header.Key] = string.Join(",", header.Value);
             }
             var content = await answer.Content.ReadAsByteArrayAsync(_stop.Token).ConfigureAwait(false);
+            Exchanged?.Invoke(request, body, content);
             response.ContentLength64 = content.Length;
             await response.OutputStream.WriteAsync(content, _stop.Token).ConfigureAwait(false);
         }
