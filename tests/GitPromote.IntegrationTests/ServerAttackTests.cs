@@ -113,6 +113,51 @@ public sealed class ServerAttackTests(InstalledGitPromote installed) : IDisposab
         Assert.Equal("", _s.RemoteRef(Stg, $"refs/promote/green/{untested}"));
     }
 
+    [Fact]
+    public void A_bypass_recorded_for_a_push_killed_before_git_committed_it_is_marked_not_seen_landed_by_the_audit()
+    {
+        var app = _s.GuardedStgServer();
+        var hooks = Path.Combine(Stg, "hooks");
+        // receive-pack dies once git has locked the ref and the guard has written the record ("prepared"), before "committed".
+        File.Move(Path.Combine(hooks, "reference-transaction"), Path.Combine(hooks, "guard-rt"));
+        Sandbox.WriteScript(Path.Combine(hooks, "reference-transaction"), $"""
+            #!/bin/sh
+            # git-promote-shim: reference-transaction (wrapped by the test)
+            input=$(cat)
+            printf '%s\n' "$input" | '{Path.Combine(hooks, "guard-rt")}' "$@" || exit $?
+            if [ "$1" = prepared ] && printf '%s\n' "$input" | grep -q ' refs/heads/main$' && [ -e '{Path.Combine(_s.Root, "kill")}' ]; then kill -9 $PPID; sleep 5; fi
+            exit 0
+
+            """);
+        File.WriteAllText(Path.Combine(_s.Root, "kill"), "");
+        var killed = _s.Commit(app, "hotfix killed");
+        var deployed = _s.RemoteRef(Stg, "refs/heads/main");
+
+        var push = _s.Exec(app, "git", ["push", "--no-verify", "-o", $"promote.bypass={Justification}", "file://" + Stg, $"{killed}:refs/heads/main"], env: AsAlice);
+
+        Assert.NotEqual(0, push.ExitCode);
+        Assert.Equal(deployed, _s.RemoteRef(Stg, "refs/heads/main"));
+        Assert.Single(BypassRecords(), r => r.Contains(killed, StringComparison.Ordinal));
+        File.Delete(Path.Combine(_s.Root, "kill"));
+        // What the killed process left: the locks of main and of HEAD (which names it), removed as an admin would.
+        File.Delete(Path.Combine(Stg, "refs", "heads", "main.lock"));
+        File.Delete(Path.Combine(Stg, "HEAD.lock"));
+        _s.Git(app, "reset", "--quiet", "--hard", deployed).EnsureOk();
+        var landed = _s.Commit(app, "hotfix landed");
+        _s.Exec(app, "git", ["push", "--no-verify", "-o", $"promote.bypass={Justification}", "file://" + Stg, $"{landed}:refs/heads/main"], env: AsAlice).EnsureOk();
+
+        var audit = _s.Promote(app, "audit", "stg").EnsureOk().Stdout;
+        var json = _s.Promote(app, "audit", "stg", "--json").EnsureOk().Stdout;
+
+        var killedLine = Assert.Single(audit.Split('\n'), l => l.Contains(killed[..12], StringComparison.Ordinal));
+        Assert.Contains("NOT SEEN LANDED: refs/heads/main of stg does not hold it", killedLine);
+        var landedLine = Assert.Single(audit.Split('\n'), l => l.Contains(landed[..12], StringComparison.Ordinal));
+        Assert.DoesNotContain("NOT SEEN LANDED", landedLine);
+        Assert.Contains($"\"commit\":\"{killed}\"", json);
+        Assert.Contains("\"landed\":false", json);
+        Assert.Contains("\"landed\":true", json);
+    }
+
     private List<string> BypassRecords() =>
         _s.Git(Stg, "for-each-ref", "--format=%(refname)", "refs/promote/bypass/").EnsureOk().Stdout
             .Split('\n', StringSplitOptions.RemoveEmptyEntries).ToList();
