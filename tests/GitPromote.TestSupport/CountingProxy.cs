@@ -28,6 +28,12 @@ public sealed class CountingProxy : IDisposable
 
     public RequestCounter Requests { get; } = new();
 
+    /// <summary>
+    /// Runs after the emulator answered a request and before the client gets the answer, with the operation and the answer's
+    /// body: a test's way to change the store between two calls of one command (what another writer could do).
+    /// </summary>
+    public Action<string, string>? BeforeAnswer { get; set; }
+
     private async Task AcceptLoopAsync()
     {
         while (!_stop.IsCancellationRequested)
@@ -49,7 +55,8 @@ public sealed class CountingProxy : IDisposable
             using var buffer = new MemoryStream();
             await request.InputStream.CopyToAsync(buffer).ConfigureAwait(false);
             var body = buffer.ToArray();
-            Requests.Add(RequestCounter.OperationOf(request.Headers["X-Amz-Target"], request.ContentType, body, request.HttpMethod, request.Url!.AbsolutePath));
+            var operation = RequestCounter.OperationOf(request.Headers["X-Amz-Target"], request.ContentType, body, request.HttpMethod, request.Url!.AbsolutePath);
+            Requests.Add(operation);
 
             using var forward = new HttpRequestMessage(new HttpMethod(request.HttpMethod), new Uri(_target, request.RawUrl));
             if (body.Length > 0 || request.HttpMethod is "POST" or "PUT") forward.Content = new ByteArrayContent(body);
@@ -68,6 +75,7 @@ public sealed class CountingProxy : IDisposable
                 response.Headers[header.Key] = string.Join(",", header.Value);
             }
             var content = await answer.Content.ReadAsByteArrayAsync(_stop.Token).ConfigureAwait(false);
+            BeforeAnswer?.Invoke(operation, System.Text.Encoding.UTF8.GetString(content));
             response.ContentLength64 = content.Length;
             await response.OutputStream.WriteAsync(content, _stop.Token).ConfigureAwait(false);
         }
