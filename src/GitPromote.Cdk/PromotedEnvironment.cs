@@ -82,6 +82,7 @@ public sealed class PromotedEnvironment : Construct
             GateRole.AddToPolicy(evidence.Read("ReadOwnEvidence"));
             GateRole.AddToPolicy(evidence.ReadPolicy(Plan.PolicyParameter));
             GateRole.AddToPolicy(binary.ReadStatement());
+            props.GitHubWorkflow?.Allow(GateRole, Plan.This.Name);
             var gate = Project("Gate", GateRole, binary, PipelineCommands.Gate(Plan),
                 new() { [PipelineCommands.RoleVariable(previous.Name)] = previousReader });
             stages.Add(new StageProps { StageName = "Gate", Actions = [Action("Gate", gate, sourceOutput, source.CommitVariable)] });
@@ -98,6 +99,7 @@ public sealed class PromotedEnvironment : Construct
         RecordRole.AddToPolicy(evidence.Write("RecordGreen", "green"));
         RecordRole.AddToPolicy(evidence.ReadPolicy(Plan.PolicyParameter));
         RecordRole.AddToPolicy(binary.ReadStatement());
+        props.GitHubWorkflow?.Allow(RecordRole, Plan.This.Name);
         var record = Project("Record", RecordRole, binary, PipelineCommands.Record(Plan), new());
         stages.Add(new StageProps { StageName = "Record", Actions = [Action("Record", record, sourceOutput, source.CommitVariable)] });
 

@@ -31,4 +31,10 @@ public sealed class PromotedEnvironmentProps
     /// and the gate reads it there. False: the parameter is published by <c>git promote policy publish</c> instead.
     /// </summary>
     public bool PublishPolicy { get; init; } = true;
+
+    /// <summary>
+    /// Also let a GitHub Actions workflow the service's repository cannot change (a reusable workflow in another
+    /// repository) assume the gate and record roles, and nothing else on GitHub: see <see cref="GitHubWorkflowTrust"/>.
+    /// </summary>
+    public GitHubWorkflowTrust? GitHubWorkflow { get; init; }
 }
