@@ -57,6 +57,23 @@ public sealed class PipelineAttackTests : IDisposable
         Assert.Contains("ADMITTED", checkedOut.Stdout);
     }
 
+    [Fact]
+    public void With_on_error_allow_the_gate_still_refuses_a_commit_whose_revocations_cannot_be_read()
+    {
+        var policy = Sandbox.StandardPolicy.Replace("on_error: block", "on_error: allow");
+        var app = _s.Project(policy);
+        var green = _s.GreenInDev(app, "green in dev");
+        // stg's own store (where a revocation of it would be) does not answer.
+        _s.Git(app, "remote", "set-url", "stg", Path.Combine(_s.Root, "gone.git")).EnsureOk();
+
+        var gate = Gate(app, new Dictionary<string, string?>(), "stg", "--policy", Pin(policy));
+
+        Assert.Equal(1, gate.ExitCode);
+        Assert.DoesNotContain("ADMITTED", gate.Stdout);
+        Assert.Contains("could not read the revocations of stg", gate.Output);
+        Assert.Equal(green, _s.Git(app, "rev-parse", "HEAD").EnsureOk().Stdout.Trim());
+    }
+
     [Theory]
     [InlineData("/promote/{0}/stg/green/{1}")]
     [InlineData("/promote/{0}/prd/bypass/20260101T000000Z-{1}-abcd")]
