@@ -26,14 +26,7 @@ public sealed class PipelineAttackTests : IDisposable
         _s.Dispose();
     }
 
-    private string Pin(string policy)
-    {
-        var dir = Path.Combine(_s.Root, "pipeline");
-        Directory.CreateDirectory(dir);
-        var path = Path.Combine(dir, "promote.yml");
-        File.WriteAllText(path, policy);
-        return path;
-    }
+    private string Pin(string policy) => _s.PipelinePolicy(policy);
 
     private Run Gate(string dir, IDictionary<string, string?> env, params string[] args) =>
         _s.Exec(dir, _s.Installed.BinaryPath, ["gate", .. args], env: env);
