@@ -78,6 +78,15 @@ if [ -z "$built" ]; then
 fi
 
 mkdir -p "$bindir" "$hookdir"
+# An upgrade killed mid-copy leaves its NAME.tmp.PID behind for good (the binary is ~15 MB): remove the ones whose
+# installer is gone. A running installer's (kill -0 answers, or /proc has it) is left alone.
+for stale in "$bindir"/*.tmp.* "$hookdir"/*.tmp.*; do
+  [ -f "$stale" ] || continue
+  pid=${stale##*.tmp.}
+  case "$pid" in ''|*[!0-9]*) continue ;; esac
+  if kill -0 "$pid" 2>/dev/null || [ -d "/proc/$pid" ]; then continue; fi
+  rm -f "$stale"
+done
 # Each file is copied beside its target and renamed over it: a push that starts mid-upgrade sees the old file or the new one.
 put() { cp "$1" "$2.tmp.$$" && chmod "$3" "$2.tmp.$$" && mv -f "$2.tmp.$$" "$2"; }
 # Hooks are written with LF and without a BOM whatever the checkout did: sh reads a CR as part of each line.

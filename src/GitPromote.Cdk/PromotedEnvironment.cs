@@ -103,6 +103,7 @@ public sealed class PromotedEnvironment : Construct
             GateRole.AddToPolicy(evidence.Read("ReadOwnEvidence"));
             GateRole.AddToPolicy(evidence.ReadPolicy(Plan.PolicyParameter));
             GateRole.AddToPolicy(binary.ReadStatement());
+            props.GitHubWorkflow?.Allow(GateRole, Plan.This.Name);
             var gate = Project("Gate", names.GateProject, GateRole, props, binary, PipelineCommands.Gate(Plan),
                 new() { [PipelineCommands.RoleVariable(previous.Name)] = previousReader });
             var gateAction = ActionRole("Gate", pipelineRole);
@@ -121,6 +122,7 @@ public sealed class PromotedEnvironment : Construct
         RecordRole.AddToPolicy(evidence.Write("RecordGreen", "green"));
         RecordRole.AddToPolicy(evidence.ReadPolicy(Plan.PolicyParameter));
         RecordRole.AddToPolicy(binary.ReadStatement());
+        props.GitHubWorkflow?.Allow(RecordRole, Plan.This.Name);
         var record = Project("Record", names.RecordProject, RecordRole, props, binary, PipelineCommands.Record(Plan), new());
         var recordAction = ActionRole("Record", pipelineRole);
         guarded.Add((record, recordAction));

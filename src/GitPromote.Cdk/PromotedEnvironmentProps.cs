@@ -52,6 +52,12 @@ public sealed class PromotedEnvironmentProps
 
     /// <summary>Days after which the pipeline's artifacts (the source zips) expire from its bucket.</summary>
     public int ArtifactExpiryDays { get; init; } = 30;
+
+    /// <summary>
+    /// Also let a GitHub Actions workflow the service's repository cannot change (a reusable workflow in another
+    /// repository) assume the gate and record roles, and nothing else on GitHub: see <see cref="GitHubWorkflowTrust"/>.
+    /// </summary>
+    public GitHubWorkflowTrust? GitHubWorkflow { get; init; }
 }
 
 /// <summary>The compute of the gate and record CodeBuild projects.</summary>

@@ -29,8 +29,10 @@ public sealed class DoctorAndProviderTests : IDisposable
 
         var checks = await new AwsDoctor(policy, Provider(policy)).CheckAllAsync(default);
 
-        Assert.Equal(["region", "credentials", "ssm read", "codepipeline orders-stg", "ssm records"], checks.Select(c => c.Name));
+        Assert.Equal(["region", "credentials", "ssm read", "codepipeline orders-stg", "ssm records", "ssm audit records"], checks.Select(c => c.Name));
         Assert.False(checks[4].Warning);
+        Assert.False(checks[5].Warning);
+        Assert.Matches(@"^every parameter under /promote/[^ ]+/stg/bypass/, /promote/[^ ]+/stg/revoked/ and /promote/[^ ]+/stg/revoked-lifted/ is a record$", checks[5].Detail);
         Assert.Matches(@"^0 parameters under /promote/[^ ]+/stg/ \(the account's standard tier holds 10000\)$", checks[4].Detail);
         Assert.All(checks, c => Assert.True(c.Ok, $"{c.Name}: {c.Detail}"));
         Assert.Equal("eu-west-1", checks[0].Detail);

@@ -57,6 +57,9 @@ public sealed class AwsWorld : IDisposable
     /// <summary>Requests that reached moto from the installed binary (SSM and STS), by operation.</summary>
     public RequestCounter Requests => _ssm.Requests;
 
+    /// <summary>See <see cref="CountingProxy.BeforeAnswer"/>: runs between the emulator's answer and the client's reading it.</summary>
+    public Action<string, string>? BeforeAnswer { set => _ssm.BeforeAnswer = value; }
+
     public string AwsDir => Path.Combine(_s.Home, ".aws");
     public string ConfigFile => Path.Combine(AwsDir, "config");
     public string CredentialsFile => Path.Combine(AwsDir, "credentials");

@@ -91,28 +91,45 @@ public sealed class PipelineExampleTests : IDisposable
     }
 
     [Fact]
-    public void The_GitHub_Actions_gate_steps_run_before_deploy_in_each_GitHub_Environment_and_refuse_an_untested_commit()
+    public void The_GitHub_service_workflow_only_calls_the_gated_workflow_which_gates_with_no_checkout_and_records_from_its_own_job()
     {
         var app = _s.Project(_aws.Policy());
         _s.Promote(app, "policy", "publish", "stg").EnsureOk();
         var head = Head(app);
-        var workflow = Yaml(Example("github/deploy.yml"));
+        var caller = Yaml(Example("github/deploy.yml"));
+        var gated = Yaml(Example("github/gated-deploy.yml"));
 
+        // The service's own file defines no step: every job is the other repository's workflow, pinned to its main.
         foreach (var (job, env) in new[] { ("stg", "stg"), ("prd", "prd") })
         {
-            var j = workflow.GetProperty("jobs").GetProperty(job);
-            Assert.Equal(env, j.GetProperty("environment").GetString());
-            var steps = j.GetProperty("steps").EnumerateArray().Select(s => s.TryGetProperty("name", out var n) ? n.GetString() : null).ToList();
-            Assert.True(steps.IndexOf("gate") >= 0 && steps.IndexOf("gate") < steps.IndexOf("deploy"), $"{job}: the gate must run before deploy");
+            var j = caller.GetProperty("jobs").GetProperty(job);
+            Assert.Equal("orders-org/deploy-gates/.github/workflows/gated-deploy.yml@main", j.GetProperty("uses").GetString());
+            Assert.Equal(env, j.GetProperty("with").GetProperty("environment").GetString());
+            Assert.False(j.TryGetProperty("steps", out _));
         }
-        var gate = workflow.GetProperty("jobs").GetProperty("stg").GetProperty("steps").EnumerateArray().First(s => s.TryGetProperty("name", out var n) && n.GetString() == "gate");
-        var command = gate.GetProperty("run").GetString()!.Replace(ExampleService, _aws.Service);
+        var jobs = gated.GetProperty("jobs");
+        string[] Uses(string job) => jobs.GetProperty(job).GetProperty("steps").EnumerateArray()
+            .Select(s => s.TryGetProperty("uses", out var u) ? u.GetString()! : "").ToArray();
+        Assert.DoesNotContain("actions/checkout@v4", Uses("gate"));
+        Assert.DoesNotContain("actions/checkout@v4", Uses("record"));
+        Assert.Equal("deploy", jobs.GetProperty("record").GetProperty("needs").GetString());
+        Assert.Equal("gate", jobs.GetProperty("deploy").GetProperty("needs").GetString());
+        Assert.DoesNotContain(jobs.GetProperty("deploy").GetProperty("steps").EnumerateArray(),
+            s => s.TryGetProperty("run", out var r) && r.GetString()!.Contains("git promote", StringComparison.Ordinal));
 
-        var actions = new Dictionary<string, string?> { ["GITHUB_SHA"] = head, ["AWS_REGION"] = AwsWorld.Region, ["PROMOTE_REMOTE_DEV"] = Path.Combine(_s.Root, "dev.git") };
-        var refused = _s.Exec(Source(app, head), "bash", ["-c", command], env: actions);
+        var gate = jobs.GetProperty("gate").GetProperty("steps").EnumerateArray().First(s => s.TryGetProperty("name", out var n) && n.GetString() == "gate");
+        var command = gate.GetProperty("run").GetString()!;
+        var policy = gated.GetProperty("env").GetProperty("PROMOTE_POLICY").GetString()!.Replace(ExampleService, _aws.Service);
+        var actions = new Dictionary<string, string?>
+        {
+            ["GITHUB_SHA"] = head, ["AWS_REGION"] = AwsWorld.Region, ["PROMOTE_POLICY"] = policy,
+            ["ENVIRONMENT"] = "stg", ["PREVIOUS"] = "dev", ["EVIDENCE_READER"] = null, ["PROMOTE_REMOTE_DEV"] = Path.Combine(_s.Root, "dev.git"),
+        };
+        var refused = _s.Exec(Source(app, head), "bash", ["-c", command.Replace("--role \"$PREVIOUS=$EVIDENCE_READER\"", "", StringComparison.Ordinal)], env: actions);
         _s.Promote(app, "record", "dev", head).EnsureOk();
-        var admitted = _s.Exec(Source(app, head), "bash", ["-c", command], env: actions);
+        var admitted = _s.Exec(Source(app, head), "bash", ["-c", command.Replace("--role \"$PREVIOUS=$EVIDENCE_READER\"", "", StringComparison.Ordinal)], env: actions);
 
+        Assert.Contains("--role \"$PREVIOUS=$EVIDENCE_READER\"", command);
         Assert.Equal(1, refused.ExitCode);
         Assert.Contains("(GITHUB_SHA;", refused.Stdout);
         Assert.Equal(0, admitted.ExitCode);
@@ -125,7 +142,12 @@ public sealed class PipelineExampleTests : IDisposable
         _s.Promote(app, "policy", "publish", "stg").EnsureOk();
         var head = Head(app);
         _s.Promote(app, "record", "dev", head).EnsureOk();
-        var ci = Yaml(Example("gitlab/.gitlab-ci.yml"));
+        var ci = Yaml(Example("gitlab/policy-ci.yml"));
+        var policyFile = Yaml(Example("gitlab/pipeline-execution-policy.yml")).GetProperty("pipeline_execution_policy")[0];
+        Assert.Equal("override_project_ci", policyFile.GetProperty("pipeline_config_strategy").GetString());
+        Assert.Equal("gitlab/policy-ci.yml", policyFile.GetProperty("content").GetProperty("include")[0].GetProperty("file").GetString());
+        Assert.Equal("none", ci.GetProperty("gate-stg").GetProperty("variables").GetProperty("GIT_STRATEGY").GetString());
+        Assert.Equal("none", ci.GetProperty("record-stg").GetProperty("variables").GetProperty("GIT_STRATEGY").GetString());
         var policy = ci.GetProperty("variables").GetProperty("PROMOTE_POLICY").GetString()!.Replace(ExampleService, _aws.Service);
         Assert.Equal("gate", ci.GetProperty("gate-stg").GetProperty("stage").GetString());
         Assert.Equal("gate-stg", ci.GetProperty("deploy-stg").GetProperty("needs")[0].GetString());

@@ -40,14 +40,7 @@ public sealed class PipelineGateTests : IDisposable
     private static string Utc(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'");
 
     /// <summary>The policy the pipeline owns: a file outside the source it deploys.</summary>
-    private string Pin(string policy)
-    {
-        var dir = Path.Combine(_s.Root, "pipeline");
-        Directory.CreateDirectory(dir);
-        var path = Path.Combine(dir, "promote.yml");
-        File.WriteAllText(path, policy);
-        return path;
-    }
+    private string Pin(string policy) => _s.PipelinePolicy(policy);
 
     private string Source(string app, string commit) => PipelineSource.Unpack(_s, app, commit, $"codebuild-src-{++_sources}");
 

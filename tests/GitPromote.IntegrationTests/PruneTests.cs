@@ -99,7 +99,7 @@ public sealed class PruneTests(InstalledGitPromote installed) : IDisposable
     }
 
     [Fact]
-    public void Prune_deletes_nothing_when_it_cannot_tell_what_is_deployed()
+    public void Prune_deletes_nothing_when_it_cannot_read_the_environments_remote()
     {
         var (app, _) = GitStoreWithHistory();
         var before = Records(Dev);
@@ -109,7 +109,8 @@ public sealed class PruneTests(InstalledGitPromote installed) : IDisposable
 
         Assert.Equal(1, prune.ExitCode);
         Assert.Contains("prune of dev stopped; nothing was deleted", prune.Stderr);
-        Assert.Contains("cannot tell what is deployed in dev", prune.Stderr);
+        // It lists the records first, then reads what is deployed (so a rollback meanwhile is seen): the listing fails first.
+        Assert.Contains("cannot list the records of 'dev' from remote dev", prune.Stderr);
         Assert.Equal(before, Records(Dev));
     }
 
@@ -247,5 +248,34 @@ public sealed class SsmPruneTests : IDisposable
         Assert.Contains("would delete 24 of 29 records", dry.Stdout);
         Assert.Equal(before, Names());
         Assert.Equal(0, _aws.Requests["DeleteParameters"]);
+    }
+
+    [Theory]
+    [InlineData("rollback")]
+    [InlineData("re-record")]
+    public void Prune_on_ssm_does_not_delete_a_record_written_again_while_it_ran(string what)
+    {
+        var (app, _) = SsmStoreWithHistory();
+        var root = $"/promote/{_aws.Service}/stg";
+        // An old commit, green in stg long ago and not deployed: prune would delete its record.
+        var old = _s.Commit(app, "old release");
+        PutAll([$"{root}/green/{old}"]);
+        var done = 0;
+        // Once prune has listed the store (the last page of its listing), stg is rolled back to it and its pipeline records it again.
+        _aws.BeforeAnswer = (operation, answer) =>
+        {
+            if (operation != "GetParametersByPath" || answer.Contains("NextToken", StringComparison.Ordinal) || Interlocked.Exchange(ref done, 1) == 1) return;
+            if (what == "rollback") _s.Git(app, "push", "--quiet", "--no-verify", "-f", "stg", $"{old}:refs/heads/main").EnsureOk();
+            _aws.AwsCli("ssm", "put-parameter", "--name", $"{root}/green/{old}", "--type", "String", "--overwrite",
+                "--value", $"{{\"recordedAt\":\"{DateTimeOffset.UtcNow:yyyy-MM-ddTHH:mm:ssZ}\"}}").EnsureOk();
+        };
+
+        var prune = _s.Promote(app, "prune", "stg", "--keep", "0", "--older-than", "0s").EnsureOk();
+
+        Assert.Equal(1, done);
+        Assert.Contains($"{root}/green/{old}", Names());
+        Assert.DoesNotContain($"deleted: {root}/green/{old}", prune.Stdout);
+        Assert.Contains($"deleted: {root}/green/{Sha(0)}", prune.Stdout);
+        if (what == "re-record") Assert.Contains($"kept: {root}/green/{old} (written again while prune ran)", prune.Stdout);
     }
 }

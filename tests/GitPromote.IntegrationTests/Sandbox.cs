@@ -95,6 +95,16 @@ public sealed class Sandbox : IDisposable
         return clone;
     }
 
+    /// <summary>The policy a pipeline owns, pinned for the gate: a file outside the source it deploys (rewritten on each call).</summary>
+    public string PipelinePolicy(string policy)
+    {
+        var dir = Path.Combine(Root, "pipeline");
+        Directory.CreateDirectory(dir);
+        var path = Path.Combine(dir, "promote.yml");
+        File.WriteAllText(path, policy);
+        return path;
+    }
+
     public string Commit(string repo, string message)
     {
         _commits++;

@@ -30,6 +30,11 @@ public sealed class CountingProxy : IDisposable
 
     /// <summary>Called with each request, its body and the upstream's answer body, before the answer is returned.</summary>
     public Action<HttpListenerRequest, byte[], byte[]>? Exchanged { get; init; }
+    /// <summary>
+    /// Runs after the emulator answered a request and before the client gets the answer, with the operation and the answer's
+    /// body: a test's way to change the store between two calls of one command (what another writer could do).
+    /// </summary>
+    public Action<string, string>? BeforeAnswer { get; set; }
 
     private async Task AcceptLoopAsync()
     {
@@ -52,7 +57,8 @@ public sealed class CountingProxy : IDisposable
             using var buffer = new MemoryStream();
             await request.InputStream.CopyToAsync(buffer).ConfigureAwait(false);
             var body = buffer.ToArray();
-            Requests.Add(RequestCounter.OperationOf(request.Headers["X-Amz-Target"], request.ContentType, body, request.HttpMethod, request.Url!.AbsolutePath));
+            var operation = RequestCounter.OperationOf(request.Headers["X-Amz-Target"], request.ContentType, body, request.HttpMethod, request.Url!.AbsolutePath);
+            Requests.Add(operation);
 
             using var forward = new HttpRequestMessage(new HttpMethod(request.HttpMethod), new Uri(_target, request.RawUrl));
             if (body.Length > 0 || request.HttpMethod is "POST" or "PUT") forward.Content = new ByteArrayContent(body);
@@ -72,6 +78,7 @@ public sealed class CountingProxy : IDisposable
             }
             var content = await answer.Content.ReadAsByteArrayAsync(_stop.Token).ConfigureAwait(false);
             Exchanged?.Invoke(request, body, content);
+            BeforeAnswer?.Invoke(operation, System.Text.Encoding.UTF8.GetString(content));
             response.ContentLength64 = content.Length;
             await response.OutputStream.WriteAsync(content, _stop.Token).ConfigureAwait(false);
         }

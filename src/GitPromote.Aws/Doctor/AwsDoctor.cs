@@ -1,5 +1,6 @@
 using GitPromote.Aws.Access;
 using GitPromote.Aws.CodePipeline;
+using GitPromote.Aws.Ssm;
 using GitPromote.Core.Evidence;
 using GitPromote.Core.Policy;
 
@@ -58,7 +59,11 @@ public sealed class AwsDoctor(PromotionPolicy policy, AwsEvidenceProvider provid
         }
 
         var probes = environment.Evidence.Where(AwsEvidenceProvider.Reads).Select(source => ProbeAsync(environment, source, cancellationToken)).ToList();
-        if (environment.StoresInSsm) probes.Add(CountAsync(environment, cancellationToken));
+        if (environment.StoresInSsm)
+        {
+            probes.Add(CountAsync(environment, cancellationToken));
+            probes.Add(JunkAsync(environment, cancellationToken));
+        }
         results.AddRange(await Task.WhenAll(probes).ConfigureAwait(false));
         return results;
     }
@@ -91,6 +96,35 @@ public sealed class AwsDoctor(PromotionPolicy policy, AwsEvidenceProvider provid
             return new AwsCheck(environment.Name, name, true, $"cannot count the parameters under {root}/: {e.Failure.Why}",
                 "grant ssm:DescribeParameters to see how full the store is") { Warning = true };
         }
+    }
+
+    /// <summary>
+    /// Parameters under the audit's record paths that are not records: anyone who may write a bypass may write junk there,
+    /// which the audit names one by one, and enough of it would push real records past the listing's bound.
+    /// </summary>
+    private async Task<AwsCheck> JunkAsync(EnvironmentPolicy environment, CancellationToken cancellationToken)
+    {
+        const string name = "ssm audit records";
+        var layout = provider.Layout(environment);
+        var store = new SsmRecordStore(provider.AccessFor(environment), layout);
+        try
+        {
+            await store.ListBypassesAsync(cancellationToken).ConfigureAwait(false);
+            await store.ListRevocationsAsync(cancellationToken).ConfigureAwait(false);
+            await store.ListLiftedRevocationsAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (EvidenceUnavailableException e)
+        {
+            return new AwsCheck(environment.Name, name, true, $"cannot list the bypass and revocation records under {layout.Root}/: {e.Failure.Why}", e.Failure.Todo) { Warning = true };
+        }
+        if (store.Unreadable.Count == 0 && store.BoundReached.Count == 0)
+            return new AwsCheck(environment.Name, name, true, $"every parameter under {layout.BypassPath}/, {layout.RevokedPath}/ and {layout.LiftedPath}/ is a record");
+        var detail = store.Unreadable.Count > 0
+            ? $"{store.Unreadable.Count} parameter{(store.Unreadable.Count == 1 ? " is" : "s are")} not a record there (first: {store.Unreadable[0]})"
+            : "";
+        if (store.BoundReached.Count > 0) detail += (detail.Length > 0 ? "; " : "") + string.Join("; ", store.BoundReached);
+        return new AwsCheck(environment.Name, name, true, detail,
+            $"find out who wrote them (CloudTrail PutParameter), then delete them with aws ssm delete-parameters; git promote audit {environment.Name} names each") { Warning = true };
     }
 
     private async Task<AwsCheck> ProbeAsync(EnvironmentPolicy environment, EvidenceSource source, CancellationToken cancellationToken)

@@ -114,7 +114,12 @@ internal static class SsmCall
 internal static class SsmPaths
 {
     /// <summary>Parameters directly under <paramref name="path"/>, at most <paramref name="max"/>, over a bounded number of pages.</summary>
-    public static async Task<List<Parameter>> ListAsync(IAmazonSimpleSystemsManagement client, string path, int max, CancellationToken token)
+    public static async Task<List<Parameter>> ListAsync(IAmazonSimpleSystemsManagement client, string path, int max, CancellationToken token) =>
+        (await ListBoundedAsync(client, path, max, token).ConfigureAwait(false)).Parameters;
+
+    /// <summary>As <see cref="ListAsync"/>, and whether it stopped at the bound with more parameters left unread.</summary>
+    public static async Task<(List<Parameter> Parameters, bool BoundReached)> ListBoundedAsync(IAmazonSimpleSystemsManagement client, string path, int max,
+        CancellationToken token)
     {
         var result = new List<Parameter>();
         var maxPages = (max + 9) / 10 + 10;
@@ -133,6 +138,7 @@ internal static class SsmPaths
             next = response.NextToken;
             if (string.IsNullOrEmpty(next)) break;
         }
-        return result.Count > max ? result.GetRange(0, max) : result;
+        var more = result.Count > max || !string.IsNullOrEmpty(next);
+        return (result.Count > max ? result.GetRange(0, max) : result, more);
     }
 }

@@ -57,6 +57,22 @@ public sealed record SsmLayout(string Service, string Environment)
         return Core.Push.ObjectIds.IsValid(commit) ? commit : null;
     }
 
+    /// <summary>The kinds of record kept under an environment's root, <c>/promote/&lt;name&gt;/&lt;env&gt;/&lt;kind&gt;/...</c>.</summary>
+    public static readonly IReadOnlyList<string> RecordKinds = ["green", "bypass", "revoked", "revoked-lifted", "approval"];
+
+    /// <summary>
+    /// True when <paramref name="parameterName"/> is where some environment keeps records: under
+    /// <c>/promote/&lt;any name&gt;/&lt;any env&gt;/&lt;record kind&gt;/</c>, or anywhere under one of
+    /// <paramref name="environments"/>' roots of <paramref name="service"/>. A policy written there would be read as a record.
+    /// </summary>
+    public static bool IsRecordPath(string parameterName, string service, IEnumerable<string> environments)
+    {
+        var parts = parameterName.Split('/');
+        if (parts.Length < 4 || parts[0].Length != 0 || parts[1] != "promote") return false;
+        if (parts.Length >= 5 && RecordKinds.Contains(parts[4])) return true;
+        return parts[2] == service && parts.Length >= 5 && environments.Contains(parts[3], StringComparer.Ordinal);
+    }
+
     /// <summary>Parameter names allow only <c>[a-zA-Z0-9_.-]</c> between slashes; says so instead of letting AWS refuse the call.</summary>
     public void Validate()
     {

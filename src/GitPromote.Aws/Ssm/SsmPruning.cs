@@ -9,7 +9,9 @@ namespace GitPromote.Aws.Ssm;
 /// <summary>
 /// <c>git promote prune</c> on SSM: lists every parameter under <c>/promote/&lt;name&gt;/&lt;env&gt;/</c> (GetParametersByPath,
 /// recursive, 10 a page) with its LastModifiedDate, which AWS sets and no writer chooses, and deletes with
-/// DeleteParameters, 10 names a call. Each call has its own deadline; one client serves them all.
+/// DeleteParameters, 10 names a call. Before each delete it reads the batch again (GetParameters) and leaves out every
+/// parameter whose version changed since the listing: a record written again meanwhile (a rollback re-recorded) is not
+/// the one prune decided to delete. Each call has its own deadline; one client serves them all.
 /// </summary>
 public sealed class SsmPruning(AwsEnvironmentAccess access, SsmLayout layout) : IPrunableStore
 {
@@ -86,19 +88,35 @@ public sealed class SsmPruning(AwsEnvironmentAccess access, SsmLayout layout) : 
         var client = await ClientAsync(operation, cancellationToken).ConfigureAwait(false);
         using (client)
         {
+            var recheck = new AwsOperation("ssm:GetParameters", layout.Root + "/*");
             foreach (var batch in records.Chunk(DeleteBatch))
             {
-                // Names AWS reports as invalid are already gone (deleted by an earlier, interrupted prune): the state asked for.
-                await CallAsync(operation, cancellationToken, token => client.DeleteParametersAsync(new DeleteParametersRequest
+                var current = await CallAsync(recheck, cancellationToken, token => client.GetParametersAsync(new GetParametersRequest
                 {
                     Names = batch.Select(r => r.Name).ToList(),
+                    WithDecryption = false,
                 }, token)).ConfigureAwait(false);
-                deleted(batch);
+                var versions = (current.Parameters ?? []).ToDictionary(p => p.Name, p => VersionOf(p), StringComparer.Ordinal);
+                // Gone already (an earlier, interrupted prune) is the state asked for; a new version is a record written since.
+                var unchanged = batch.Where(r => r.Version is null || !versions.TryGetValue(r.Name, out var now) || now == r.Version).ToList();
+                var present = unchanged.Where(r => versions.ContainsKey(r.Name)).ToList();
+                if (present.Count > 0)
+                {
+                    await CallAsync(operation, cancellationToken, token => client.DeleteParametersAsync(new DeleteParametersRequest
+                    {
+                        Names = present.Select(r => r.Name).ToList(),
+                    }, token)).ConfigureAwait(false);
+                }
+                if (unchanged.Count > 0) deleted(unchanged);
             }
         }
     }
 
-    private StoredRecord Classify(Parameter p)
+    private static string? VersionOf(Parameter p) => p.Version?.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    private StoredRecord Classify(Parameter p) => ClassifyName(p) with { Version = VersionOf(p) };
+
+    private StoredRecord ClassifyName(Parameter p)
     {
         var name = p.Name ?? "";
         var at = SsmReviewRecords.Modified(p);

@@ -12,10 +12,21 @@ namespace GitPromote.Aws.Ssm;
 /// Writes an environment's records to SSM: green as <c>.../green/&lt;sha&gt;</c> (overwritten, so recording twice is
 /// harmless), each bypass as its own parameter under <c>.../bypass/</c> (never overwritten: an audit trail).
 /// </summary>
-public sealed class SsmRecordStore(AwsEnvironmentAccess access, SsmLayout layout) : IRecordStore, IReviewStore
+public sealed class SsmRecordStore(AwsEnvironmentAccess access, SsmLayout layout) : IRecordStore, IReviewStore, IReportsUnreadableRecords, IReportsListingBound
 {
-    /// <summary>Bypass records read back at most; a bound on time and memory, far above any sane count.</summary>
-    public const int MaxBypasses = 1000;
+    /// <summary>
+    /// Records of one kind read back at most: a bound on time and memory, far above any sane count. Reaching it is
+    /// reported (<see cref="BoundReached"/>), never silent: junk written under a record path must not hide real records.
+    /// </summary>
+    public const int MaxBypasses = 10_000;
+
+    private readonly List<string> _unreadable = [];
+    private readonly List<string> _boundReached = [];
+
+    /// <summary>Parameters under a record path whose value is not a record, by name, from the listings so far.</summary>
+    public IReadOnlyList<string> Unreadable => _unreadable;
+
+    public IReadOnlyList<string> BoundReached => _boundReached;
 
     public string Label => $"ssm {layout.Root}";
 
@@ -42,9 +53,10 @@ public sealed class SsmRecordStore(AwsEnvironmentAccess access, SsmLayout layout
         var operation = new AwsOperation("ssm:GetParametersByPath", layout.BypassPath);
         return await SsmCall.RunAsync(access, operation, cancellationToken, async (client, token) =>
         {
-            var parameters = await SsmPaths.ListAsync(client, layout.BypassPath, MaxBypasses, token).ConfigureAwait(false);
-            return (IReadOnlyList<BypassRecord>)parameters
-                .Select(p => (p.Name, Record: RecordJson.ReadBypass(p.Value)))
+            var parameters = await ListAsync(client, layout.BypassPath, token).ConfigureAwait(false);
+            var read = parameters.Select(p => (p.Name, Record: RecordJson.ReadBypass(p.Value))).ToList();
+            _unreadable.AddRange(read.Where(p => p.Record is null).Select(p => p.Name));
+            return (IReadOnlyList<BypassRecord>)read
                 .Where(p => p.Record is not null)
                 .OrderBy(p => p.Record!.At).ThenBy(p => p.Name, StringComparer.Ordinal)
                 .Select(p => p.Record!)
@@ -106,8 +118,10 @@ public sealed class SsmRecordStore(AwsEnvironmentAccess access, SsmLayout layout
         layout.Validate();
         return await SsmCall.RunAsync(access, new AwsOperation("ssm:GetParametersByPath", layout.RevokedPath), cancellationToken, async (client, token) =>
         {
-            var parameters = await SsmPaths.ListAsync(client, layout.RevokedPath, MaxBypasses, token).ConfigureAwait(false);
-            return (IReadOnlyList<Revocation>)parameters.Select(p => SsmReviewRecords.ToRevocation(layout, p)).OfType<Revocation>()
+            var parameters = await ListAsync(client, layout.RevokedPath, token).ConfigureAwait(false);
+            var read = parameters.Select(p => (p.Name, Record: SsmReviewRecords.ToRevocation(layout, p))).ToList();
+            _unreadable.AddRange(read.Where(p => p.Record is null).Select(p => p.Name));
+            return (IReadOnlyList<Revocation>)read.Select(p => p.Record).OfType<Revocation>()
                 .OrderBy(r => r.At ?? DateTimeOffset.MinValue).ThenBy(r => r.Commit, StringComparer.Ordinal).ToList();
         }).ConfigureAwait(false);
     }
@@ -117,10 +131,19 @@ public sealed class SsmRecordStore(AwsEnvironmentAccess access, SsmLayout layout
         layout.Validate();
         return await SsmCall.RunAsync(access, new AwsOperation("ssm:GetParametersByPath", layout.LiftedPath), cancellationToken, async (client, token) =>
         {
-            var parameters = await SsmPaths.ListAsync(client, layout.LiftedPath, MaxBypasses, token).ConfigureAwait(false);
-            return (IReadOnlyList<LiftedRevocation>)parameters.Select(p => RecordJson.ReadLiftedRevocation(p.Value)).OfType<LiftedRevocation>()
+            var parameters = await ListAsync(client, layout.LiftedPath, token).ConfigureAwait(false);
+            var read = parameters.Select(p => (p.Name, Record: RecordJson.ReadLiftedRevocation(p.Value))).ToList();
+            _unreadable.AddRange(read.Where(p => p.Record is null).Select(p => p.Name));
+            return (IReadOnlyList<LiftedRevocation>)read.Select(p => p.Record).OfType<LiftedRevocation>()
                 .OrderBy(l => l.At).ToList();
         }).ConfigureAwait(false);
+    }
+
+    private async Task<List<Parameter>> ListAsync(IAmazonSimpleSystemsManagement client, string path, CancellationToken token)
+    {
+        var (parameters, more) = await SsmPaths.ListBoundedAsync(client, path, MaxBypasses, token).ConfigureAwait(false);
+        if (more) _boundReached.Add($"{path}: only the first {MaxBypasses} parameters were read, and more exist");
+        return parameters;
     }
 
     private string CheckCommit(string commit, string doing)

@@ -33,13 +33,17 @@ public static class AuditCommand
         var entries = new List<Entry>();
         var failures = new List<(string Env, string What, EvidenceFailure Failure)>();
         var skipped = new List<(string Env, string Ref)>();
+        var incomplete = new List<(string Env, string What)>();
         foreach (var env in bypassEnvs)
         {
             try
             {
                 var store = provider.OpenStore(env);
-                entries.AddRange((await store.ListBypassesAsync(deadline.Token)).Select(Bypass));
+                var bypasses = await store.ListBypassesAsync(deadline.Token);
+                var notLanded = store is IChecksBypassLanding landing ? await landing.NotSeenLandedAsync(bypasses, deadline.Token) : null;
+                entries.AddRange(bypasses.Select(b => Bypass(b, notLanded is null ? null : !notLanded.Contains(b))));
                 if (store is IReportsUnreadableRecords bad) skipped.AddRange(bad.Unreadable.Select(r => (env.Name, r)));
+                if (store is IReportsListingBound bounded) incomplete.AddRange(bounded.BoundReached.Select(r => (env.Name, r)));
             }
             catch (EvidenceUnavailableException e)
             {
@@ -62,6 +66,7 @@ public static class AuditCommand
                     entries.Add(Lifted(lifted));
                 }
                 if (store is IReportsUnreadableRecords bad) skipped.AddRange(bad.Unreadable.Select(r => (env.Name, r)));
+                if (store is IReportsListingBound bounded) incomplete.AddRange(bounded.BoundReached.Select(r => (env.Name, r)));
             }
             catch (EvidenceUnavailableException e)
             {
@@ -92,16 +97,21 @@ public static class AuditCommand
         // A record that cannot be read is named, not allowed to hide the others: the audit goes on without it.
         foreach (var (env, skippedRef) in skipped.Distinct())
             context.Console.Error.WriteLine($"git-promote: skipped a record of {env} that cannot be read: {skippedRef} (not a well-formed record, or its commit is missing)");
+        foreach (var (env, what) in incomplete.Distinct())
+            context.Console.Error.WriteLine($"git-promote: the audit of {env} is incomplete: {what} (delete what is not a record there, then audit again)");
         foreach (var (env, what, failure) in failures)
             FailureMessage.Print(context.Console, $"could not read the {what} of {env}", failure);
-        return failures.Count == 0 ? ExitCodes.Ok : ExitCodes.Blocked;
+        return failures.Count == 0 && incomplete.Count == 0 ? ExitCodes.Ok : ExitCodes.Blocked;
     }
 
-    private static Entry Bypass(BypassRecord r) => new("bypass", r.Environment, r.Commit, r.At, r.By,
-        $"{r.By}  \"{Quoting.OneLine(r.Justification)}\"" + (r.Overrides.Count > 0 ? $"  (set aside: {string.Join(", ", r.Overrides)})" : ""),
+    /// <param name="landed">False when the push cannot be seen as landed (its ref does not hold the commit now); null when not checked (SSM).</param>
+    private static Entry Bypass(BypassRecord r, bool? landed) => new("bypass", r.Environment, r.Commit, r.At, r.By,
+        $"{r.By}  \"{Quoting.OneLine(r.Justification)}\"" + (r.Overrides.Count > 0 ? $"  (set aside: {string.Join(", ", r.Overrides)})" : "")
+            + (landed == false ? $"  (NOT SEEN LANDED: {Quoting.Show(r.Ref, 200)} of {r.Environment} does not hold it; the push was refused or killed after it was recorded, or rolled back since)" : ""),
         EntryJson("bypass", r.Environment, r.Commit, ("ref", Json.String(r.Ref)), r.At, r.By,
             ("justification", Json.String(r.Justification)),
-            ("overrides", Json.Array(r.Overrides.Select(Json.String)))));
+            ("overrides", Json.Array(r.Overrides.Select(Json.String))),
+            ("landed", landed is { } l ? Json.Bool(l) : "null")));
 
     private static Entry Revoked(Revocation r, LiftedRevocation? lifted)
     {

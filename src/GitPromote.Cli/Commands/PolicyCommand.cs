@@ -29,14 +29,25 @@ public static class PolicyCommand
             ? Path.GetFullPath(given, context.Environment.CurrentDirectory)
             : Path.Combine(clone?.WorkTree ?? context.Environment.CurrentDirectory, PromotionPolicy.FileName);
         var shown = a.Value("--file") ?? PromotionPolicy.FileName;
-        if (!File.Exists(file)) throw CommandFailedException.Usage($"{Quoting.Show(shown)} does not exist", "pass the reviewed policy with --file <path>");
-        if (new FileInfo(file).Length > PolicyLoader.MaxBytes) throw CommandFailedException.Usage($"{Quoting.Show(shown)} is larger than {PolicyLoader.MaxBytes} bytes");
-        var text = File.ReadAllText(file);
+        // As every other policy read: a regular file of bounded size (a link is not followed, a FIFO is not opened).
+        string text;
+        try
+        {
+            text = context.FileSystem.ReadRegularFile(file, Quoting.Show(shown), PolicyLoader.MaxBytes)
+                ?? throw CommandFailedException.Usage($"{Quoting.Show(shown)} does not exist", "pass the reviewed policy with --file <path>");
+        }
+        catch (Git.FileRefusedException e)
+        {
+            throw CommandFailedException.Usage($"{e.Message}: nothing was published", "publish the reviewed policy as a plain file (not a link, FIFO or device)");
+        }
         var policy = PinnedPolicy.Named(text, shown, clone is null ? null : PolicySource.DefaultName(clone.WorkTree ?? clone.GitDir)).Policy;
         var env = PolicySource.RequireEnvironment(policy, envName);
         var parameter = a.Value("--parameter") ?? SsmPolicyParameter.DefaultName(policy.Name);
         if (!parameter.StartsWith('/') || parameter.Length > 1011 || parameter.Any(c => !(char.IsAsciiLetterOrDigit(c) || c is '/' or '_' or '.' or '-')))
             throw CommandFailedException.Usage($"'{Quoting.Show(parameter)}' is not an SSM parameter name", "use a path of letters, digits, '_', '.', '-' and '/', e.g. /promote/<name>/policy");
+        if (SsmLayout.IsRecordPath(parameter, policy.Name, policy.Environments.Select(e => e.Name)))
+            throw CommandFailedException.Usage($"'{Quoting.Show(parameter, 1011)}' is where an environment keeps its records: the policy written there would be read as one (a green record, a bypass)",
+                $"publish to a name outside /promote/<name>/<env>/, e.g. {SsmPolicyParameter.DefaultName(policy.Name)} (the default)");
 
         var bytes = System.Text.Encoding.UTF8.GetByteCount(text);
         if (SsmParameterTiers.TierFor(text) is null)

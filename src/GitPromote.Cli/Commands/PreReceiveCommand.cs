@@ -76,7 +76,7 @@ public static class PreReceiveCommand
         var pending = new PendingRecords(workspace.GitDir, Quarantine.From(context.Environment).Outside(GitProcess.Default));
         var provider = new ServerEvidenceProvider(workspace.EvidenceProvider(policy, inQuarantine: true), target,
             new LocalGreenReader(workspace.GitDir, target, GitProcess.Default),
-            new PendingRecordStore(pending, target, PushOwner.OfThisPush, () => ConfirmHookInstalled(workspace.GitDir)),
+            new PendingRecordStore(pending, target, PushOwner.OfThisPush, () => ConfirmHookInstalled(workspace.GitDir), context.Environment.Get("GIT_NAMESPACE")),
             new LocalReviewStore(repository, target));
         var gate = new PushGate(provider, workspace.Cache(policy), repository);
         var result = await gate.DecideAsync(policy, request, plan, push, deadline.Token);

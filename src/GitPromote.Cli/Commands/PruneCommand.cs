@@ -13,7 +13,9 @@ namespace GitPromote.Cli.Commands;
 /// <summary>
 /// <c>git promote prune &lt;env&gt; [--keep N] [--older-than D] [--dry-run]</c>: keeps an environment's store within its
 /// limits (SSM's 10,000 standard parameters, a git server's refs). What is kept is <see cref="Retention"/>'s decision;
-/// the commits deployed now are read from the environment's remote first, and when they cannot be, nothing is deleted.
+/// the commits deployed now are read from the environment's remote after the listing (a rollback during the listing is
+/// seen), and when they cannot be, nothing is deleted. A record rewritten after the listing is not deleted: the git store
+/// deletes with the object id it listed, the SSM store re-reads each batch's versions first.
 /// </summary>
 public static class PruneCommand
 {
@@ -38,23 +40,29 @@ public static class PruneCommand
         var removed = 0;
         try
         {
-            var deployed = await DeployedCommitsAsync(workspace, policy, env, deadline.Token);
             store = workspace.EvidenceProvider(policy).OpenPrunable(env);
             var records = await store.ListRecordsAsync(deadline.Token);
+            var deployed = await DeployedCommitsAsync(workspace, policy, env, deadline.Token);
             var plan = Retention.Decide(records, deployed, rules, context.Clock.Now);
 
             var verb = dryRun ? "would delete" : "deleted";
+            var deletedNames = new HashSet<string>(StringComparer.Ordinal);
             if (dryRun)
                 foreach (var r in plan.Delete) output.WriteLine($"{verb}: {Quoting.Show(r.Name, 1024)}");
             else
                 await store.DeleteAsync(plan.Delete, batch =>
                 {
                     foreach (var r in batch) output.WriteLine($"{verb}: {Quoting.Show(r.Name, 1024)}");
+                    deletedNames.UnionWith(batch.Select(r => r.Name));
                     removed += batch.Count;
                 }, deadline.Token);
+            if (!dryRun)
+                foreach (var r in plan.Delete.Where(r => !deletedNames.Contains(r.Name)))
+                    output.WriteLine($"kept: {Quoting.Show(r.Name, 1024)} (written again while prune ran)");
 
             var reasons = string.Join(", ", plan.KeptBecause.OrderByDescending(p => p.Value).Select(p => $"{p.Value} {p.Key}"));
-            output.WriteLine($"{env.Name} ({store.Label}): {verb} {plan.Delete.Count} of {records.Count} records; kept {plan.Kept}{(reasons.Length > 0 ? $" ({reasons})" : "")}");
+            var changed = dryRun ? 0 : plan.Delete.Count - removed;
+            output.WriteLine($"{env.Name} ({store.Label}): {verb} {plan.Delete.Count - changed} of {records.Count} records; kept {plan.Kept + changed}{(reasons.Length > 0 ? $" ({reasons})" : "")}");
             if (dryRun) output.WriteLine($"  nothing was changed; to delete them: git promote prune {env.Name} --keep {rules.Keep} --older-than {FormatAge(rules.OlderThan)}");
             return ExitCodes.Ok;
         }

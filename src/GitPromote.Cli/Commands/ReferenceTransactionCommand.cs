@@ -22,16 +22,19 @@ public static class ReferenceTransactionCommand
     public static async Task<int> RunAsync(CommandContext context, string state)
     {
         var input = await HookCommand.ReadBoundedAsync(context.Console.OpenStandardInput(), HookCommand.MaxInputBytes);
-        if (context.Environment.Get(PendingRecords.InternalVariable) is not null) return ExitCodes.Ok;
         if (state is not ("prepared" or "committed" or "aborted")) return ExitCodes.Ok;
-        var gitDir = GitDir(context);
-        if (!PendingRecords.MightExist(gitDir) || PushOwner.OfThisPush() is not { } owner) return ExitCodes.Ok;
-
         var refs = (input?.Text ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries)
             .Select(line => line.Split(' '))
             .Where(parts => parts.Length == 3)
             .Select(parts => parts[2].Trim())
             .ToHashSet(StringComparer.Ordinal);
+        // The guard's own updates (its pending entries and bypass records) need nothing from it. They are told apart by
+        // their names, which no push can carry (pre-receive refuses them from everyone), never by a variable: receive-pack
+        // and its hooks inherit the pusher's environment over file:// or sshd's AcceptEnv.
+        if (refs.All(PendingRecords.IsGuardsOwn)) return ExitCodes.Ok;
+        var gitDir = GitDir(context);
+        if (!PendingRecords.MightExist(gitDir) || PushOwner.OfThisPush() is not { } owner) return ExitCodes.Ok;
+
         var git = GitProcess.Default;
         var pending = new PendingRecords(gitDir, git);
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
@@ -44,7 +47,7 @@ public static class ReferenceTransactionCommand
             {
                 case "prepared":
                     var environment = GitConfig.Read(gitDir, git, TimeSpan.FromSeconds(60)).Last(ServerSettings.EnvironmentKey)?.Value?.Trim() is { Length: > 0 } env ? env : "this environment";
-                    var store = new LocalRecordStore(new GitLocation(gitDir, gitDir, null), environment, git.With(new Dictionary<string, string?> { [PendingRecords.InternalVariable] = "1" }));
+                    var store = new LocalRecordStore(new GitLocation(gitDir, gitDir, null), environment, git);
                     foreach (var p in mine.Where(p => p.Body.Written is null))
                     {
                         var record = RecordJson.ReadBypass(p.Body.Record)

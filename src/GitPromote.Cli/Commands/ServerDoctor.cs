@@ -3,7 +3,11 @@ using GitPromote.Cli.Install;
 using GitPromote.Cli.Server;
 using GitPromote.Cli.Workspaces;
 using GitPromote.Core.Evidence;
+using GitPromote.Core.Engine;
+using GitPromote.Core.Policy;
 using GitPromote.Core.Server;
+using GitPromote.Git;
+using GitPromote.Git.Evidence;
 using static GitPromote.Cli.Commands.DoctorCommand;
 
 namespace GitPromote.Cli.Commands;
@@ -33,11 +37,40 @@ public static class ServerDoctor
             : new Check("server", RecordWriters.ConfigKey, Status.Warn, "not set: nobody may push green records here, so nothing can be promoted from this environment",
                 $"git config --add {RecordWriters.ConfigKey} <the pipeline's account, as the server names it>");
 
+        if (PreviousRecordsCheck(workspace, settings) is { } previous) yield return previous;
+
         var pusher = Pusher.Describe(context.Environment);
         yield return pusher.IsAccount
             ? new Check("server", "pusher", Status.Warn,
                 $"pushers over SSH are named by the account they log in as: with a shared account ({pusher.Identity.Name}@host) every key is '{pusher.Identity.Name}' in records",
                 $"name each key's owner in ~/.ssh/authorized_keys: environment=\"{Pusher.PusherVariable}=<name>\" or command=\"env {Pusher.PusherVariable}=<name> git-shell -c \\\"$SSH_ORIGINAL_COMMAND\\\"\" (docs/server.md)")
             : new Check("server", "pusher", Status.Ok, pusher.Variable is { } v ? $"named by {v} ({pusher.Identity})" : "unknown here (git daemon is anonymous)");
+    }
+
+    /// <summary>
+    /// The previous environment's git records admit commits here, so they are only as strong as that repository's guard.
+    /// A repository on this machine (a path or file:// URL) is looked at; any other URL is named with what to check there.
+    /// </summary>
+    private static Check? PreviousRecordsCheck(Workspace workspace, ServerSettings settings)
+    {
+        if (settings.Environment is not { } envName) return null;
+        var policy = ServerPolicySource.Load(workspace.Repository, settings, PolicySource.DefaultName(workspace.GitDir)).Loaded?.Policy;
+        if (policy?.FindEnvironment(envName) is not { } target || policy.PreviousOf(target) is not { } previous) return null;
+        if (!previous.Evidence.Any(e => e is GitEvidence)) return null;
+        var name = $"records of {previous.Name}";
+        var key = EnvironmentRemote.ConfigKey(previous.Name);
+        if (workspace.Repository.ConfigValue(key)?.Trim() is not { Length: > 0 } url) return null;
+        var path = url.StartsWith("file://", StringComparison.Ordinal) ? url["file://".Length..] : Path.IsPathRooted(url) ? url : null;
+        var install = $"in that repository: git promote install --server --env {previous.Name}, and git config --add {RecordWriters.ConfigKey} <its pipeline's account>";
+        if (path is null)
+            return new Check("server", name, Status.Ok, $"read from {RemoteUrls.Redact(url)} (git config {key}); they admit commits here, so that repository must be guarded too",
+                install);
+        var guarded = Shims.IsShim(Path.Combine(path, "hooks", ServerInstall.HookName)) == true
+            && string.Equals(GitConfig.FromFile(Path.Combine(path, "config")).Get(ServerSettings.EnvironmentKey)?.Trim(), previous.Name, StringComparison.Ordinal);
+        return guarded
+            ? new Check("server", name, Status.Ok, $"{path} is guarded as {previous.Name}: only its recorders write the records that admit commits here")
+            : new Check("server", name, Status.Warn,
+                $"{path} (git config {key}) is not guarded as {previous.Name}: any pusher there can write the green records that admit commits here",
+                install);
     }
 }

@@ -39,8 +39,7 @@ public static class ServerInstall
         var hooks = HooksDir(workspace);
         var shim = ReadShim(a.Value("--hooks-dir"));
         var policyFile = a.Value("--policy") is { } p ? Path.GetFullPath(p, context.Environment.CurrentDirectory) : null;
-        if (policyFile is not null) CheckPolicy(policyFile, envName, workspace.GitDir);
-        var policyRef = policyFile is null ? PinPolicyBranch(workspace, envName) : null;
+        var (policyRef, first) = policyFile is null ? PinPolicyBranch(workspace, envName) : (null, CheckPolicy(policyFile, envName, workspace.GitDir));
         var confirm = Path.Combine(hooks, ConfirmHookName);
         if (File.Exists(confirm) && !IsConfirmHook(confirm))
             throw new CommandFailedException(ExitCodes.UsageOrPolicy, $"{confirm} exists and is not git-promote's",
@@ -80,6 +79,8 @@ public static class ServerInstall
 
         var source = config.Get(ServerPolicyTrust.PolicyKey) is { } file ? file : $"{PromotionPolicy.FileName} on {policyRef} (pinned), as it is before each push";
         context.Console.Out.WriteLine($"installed: {hook} guards this repository as environment '{envName}'");
+        if (first)
+            context.Console.Out.WriteLine($"  first environment: pushes to its branches are not gated; its records (refs/promote/*), which the next environment reads, are guarded");
         context.Console.Out.WriteLine($"  policy: {source}");
         context.Console.Out.WriteLine($"  bypass: git push -o {PushOptions.BypassKey}=\"<justification>\" (push options are on)");
         context.Console.Out.WriteLine($"  records: {confirm} writes a bypass record exactly when git updates the ref");
@@ -171,7 +172,8 @@ public static class ServerInstall
         return text;
     }
 
-    private static void CheckPolicy(string path, string envName, string gitDir)
+    /// <summary>Checks the admin's policy file defines the environment; true when it is the first one (no order gate, records guarded).</summary>
+    private static bool CheckPolicy(string path, string envName, string gitDir)
     {
         var info = new FileInfo(path);
         if (!info.Exists) throw CommandFailedException.Usage($"--policy {path}: no such file");
@@ -179,8 +181,7 @@ public static class ServerInstall
         var policy = PolicySource.FromText(File.ReadAllText(path), path, PolicySource.DefaultName(gitDir)).Policy;
         var env = policy.FindEnvironment(envName) ?? throw CommandFailedException.Usage($"--env {envName}: {path} has no such environment",
             $"environments there: {string.Join(", ", policy.Environments.Select(x => x.Name))}");
-        if (policy.PreviousOf(env) is null)
-            throw CommandFailedException.Usage($"--env {envName} is the first environment of {path}: it has no gate to enforce");
+        return policy.PreviousOf(env) is null;
     }
 
     private static bool IsOurs(string hook) => Shims.IsShim(hook) == true;
@@ -190,7 +191,7 @@ public static class ServerInstall
     /// <c>master</c> in a repository that receives <c>main</c>, is a branch any pusher could create) and carry a policy
     /// that guards it and defines this environment.
     /// </summary>
-    private static string PinPolicyBranch(Workspace workspace, string envName)
+    private static (string Head, bool First) PinPolicyBranch(Workspace workspace, string envName)
     {
         var head = ServerPolicySource.HeadTarget(workspace.GitDir)
             ?? throw CommandFailedException.Usage("HEAD of this repository names no branch, so there is no policy branch to pin",
@@ -204,9 +205,7 @@ public static class ServerInstall
         if (trusted.Loaded is not { } loaded) throw CommandFailedException.Usage(trusted.Problem!, "fix the policy on that branch, or name a policy file with --policy FILE");
         var env = loaded.Policy.FindEnvironment(envName) ?? throw CommandFailedException.Usage($"--env {envName}: {loaded.DisplayPath} has no such environment",
             $"environments there: {string.Join(", ", loaded.Policy.Environments.Select(x => x.Name))}");
-        if (loaded.Policy.PreviousOf(env) is null)
-            throw CommandFailedException.Usage($"--env {envName} is the first environment of {loaded.DisplayPath}: it has no gate to enforce");
-        return head;
+        return (head, loaded.Policy.PreviousOf(env) is null);
     }
 
     internal static bool IsConfirmHook(string path)

@@ -24,6 +24,7 @@ public sealed record PipelineTarget(Workspace Workspace, PromotionPolicy Policy,
         try
         {
             var (commit, from) = ResolveCommit(context, args, clone, rev);
+            if (pinnedOnly) RequireCheckoutOf(commit, from, clone);
 
             LoadedPolicy loaded;
             if (PinnedPolicy.Location(args.Value("--policy"), context.Environment) is { } location)
@@ -80,6 +81,20 @@ public sealed record PipelineTarget(Workspace Workspace, PromotionPolicy Policy,
             throw CommandFailedException.Usage("which commit? there is no clone here and no CI variable names one",
                 $"pass --commit <full sha>, or set one of {string.Join(", ", PipelineInputs.CommitVariables)}");
         return (clone.Repository.ResolveCommit("HEAD") ?? throw CommandFailedException.Usage("HEAD is not a commit in this repository", "pass --commit <sha>"), "HEAD");
+    }
+
+    /// <summary>
+    /// The gate in a checkout: what gets deployed is the tree checked out here, so a commit named by a flag or CI variable
+    /// must be HEAD. Otherwise a green commit's id would admit another, untested tree.
+    /// </summary>
+    private static void RequireCheckoutOf(string commit, string from, Workspace? clone)
+    {
+        if (clone?.WorkTree is null || from == "HEAD") return;
+        var head = clone.Repository.ResolveCommit("HEAD");
+        if (head is null || string.Equals(head, commit, StringComparison.OrdinalIgnoreCase)) return;
+        throw new CommandFailedException(ExitCodes.Blocked,
+            $"{from} names {ObjectIds.Short(commit)}, but the checkout here is {ObjectIds.Short(head)}: the tree that gets deployed is HEAD's, so the gate refuses to judge another commit",
+            $"check out {ObjectIds.Short(commit)} before the gate (actions/checkout and GitLab's clone do), or run the gate where there is no checkout with --commit");
     }
 
     private static CommandFailedException NotFull(string value, string from) => CommandFailedException.Usage(

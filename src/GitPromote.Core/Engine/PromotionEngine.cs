@@ -182,7 +182,9 @@ public static class PromotionEngine
             return verdict with { Kind = VerdictKind.Bypass, Bypass = record };
         }
 
-        if (failed.Count == 0 && policy.OnError == OnErrorMode.Allow)
+        // on_error: allow lets a push through evidence it cannot read, never through revocations it cannot read: a
+        // revoked commit must not be admitted because the store that says so is down.
+        if (failed.Count == 0 && policy.OnError == OnErrorMode.Allow && !unknown.Any(c => c.Rule == Rule.Revocation))
             return verdict with { Kind = VerdictKind.AllowedOnError };
 
         return verdict with { Reason = failed.Count == 0 ? BlockReason.EvidenceUnavailable : ReasonFor(failed[0].Rule) };

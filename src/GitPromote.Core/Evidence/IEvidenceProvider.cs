@@ -49,3 +49,20 @@ public interface IReportsUnreadableRecords
 {
     IReadOnlyList<string> Unreadable { get; }
 }
+
+/// <summary>A store whose listings stop at a bound: each listing that reached it, said in words (what, where), for the audit.</summary>
+public interface IReportsListingBound
+{
+    IReadOnlyList<string> BoundReached { get; }
+}
+
+/// <summary>
+/// A store that can tell which bypass records' pushes cannot be seen as landed: the ref a record names does not hold its
+/// commit now (neither at its tip nor in its history). The push was refused or killed after its record was written, or the
+/// branch was rolled back past it since: the audit marks the record rather than show it as a landed push.
+/// </summary>
+public interface IChecksBypassLanding
+{
+    /// <summary>The records not seen landed, out of <paramref name="records"/>. Throws <see cref="EvidenceUnavailableException"/> when it cannot tell.</summary>
+    Task<IReadOnlySet<BypassRecord>> NotSeenLandedAsync(IReadOnlyList<BypassRecord> records, CancellationToken cancellationToken);
+}

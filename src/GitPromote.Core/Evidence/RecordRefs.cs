@@ -22,6 +22,13 @@ public static class RecordRefs
     /// <summary><c>refs/promote/approval/&lt;commit&gt;/&lt;approver id&gt;</c>.</summary>
     public const string ApprovalPrefix = Namespace + "approval/";
 
+    /// <summary>
+    /// True for a ref under <c>refs/promote/</c> spelled in another case (<c>refs/Promote/...</c>): harmless on Linux, but on a
+    /// case-insensitive file system git stores it as the loose file <c>refs/promote/...</c>, a record nobody judged.
+    /// </summary>
+    public static bool IsMiscasedRecord(string refName) =>
+        refName.StartsWith(Namespace, StringComparison.OrdinalIgnoreCase) && !refName.StartsWith(Namespace, StringComparison.Ordinal);
+
     public static string? RevokedCommit(string refName)
     {
         if (!refName.StartsWith(RevokedPrefix, StringComparison.Ordinal)) return null;

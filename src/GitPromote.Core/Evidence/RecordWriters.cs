@@ -13,7 +13,8 @@ public static class RecordWriters
 
     /// <summary>
     /// True when <paramref name="pusher"/>, as the server names them, is one of <paramref name="recorders"/> (by name or
-    /// email, case-insensitively). An unknown pusher never is; an empty list admits nobody.
+    /// email, exactly: user names are case-sensitive in <c>USER</c>, htpasswd's <c>REMOTE_USER</c> and <c>PROMOTE_PUSHER</c>,
+    /// so <c>PIPELINE</c> is not <c>pipeline</c>). An unknown pusher never is; an empty list admits nobody.
     /// </summary>
     public static bool MayWriteGreen(Identity pusher, IReadOnlyCollection<string> recorders)
     {
@@ -22,8 +23,8 @@ public static class RecordWriters
         {
             var e = entry.Trim();
             if (e.Length == 0) continue;
-            if (string.Equals(e, pusher.Name, StringComparison.OrdinalIgnoreCase)) return true;
-            if (pusher.Email.Length > 0 && string.Equals(e, pusher.Email, StringComparison.OrdinalIgnoreCase)) return true;
+            if (string.Equals(e, pusher.Name, StringComparison.Ordinal)) return true;
+            if (pusher.Email.Length > 0 && string.Equals(e, pusher.Email, StringComparison.Ordinal)) return true;
         }
         return false;
     }

@@ -29,7 +29,7 @@ public sealed record GateVerdict(string Environment, string Commit, GateOutcome 
     /// <summary>The first environment only: the revocation that refuses the commit there.</summary>
     public Revocation? Revoked { get; init; }
 
-    /// <summary>The first environment only: why its revocations could not be read (refused unless <c>on_error: allow</c>).</summary>
+    /// <summary>The first environment only: why its revocations could not be read (refused, whatever <c>on_error</c> says).</summary>
     public EvidenceFailure? Unreadable { get; init; }
 }
 
@@ -89,7 +89,8 @@ public static class GateDecision
         {
             if (ownRecords.Failure is null && ownRecords.RevocationOf(commit) is { } revoked)
                 return new GateVerdict(environment.Name, commit, GateOutcome.Refused, verdict) { Revoked = revoked };
-            if (ownRecords.Failure is { } failure && onError == OnErrorMode.Block)
+            // Whatever on_error says: revocations that cannot be read could name this commit.
+            if (ownRecords.Failure is { } failure)
                 return new GateVerdict(environment.Name, commit, GateOutcome.Refused, verdict) { Unreadable = failure };
         }
         var outcome = verdict.Kind switch

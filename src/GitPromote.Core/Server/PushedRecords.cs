@@ -26,7 +26,7 @@ public interface IRecordTags
 /// in the same push as a well-formed lifted record of that very commit;</item>
 /// <item>revoked-lifted: created only that way, by a recorder; never changed or deleted;</item>
 /// <item>bypass and pending: written only by the guard itself; never pushed, changed or deleted;</item>
-/// <item>anything else under refs/promote/: refused.</item>
+/// <item>anything else under refs/promote/, or refs/promote/ spelled in another case: refused.</item>
 /// </list>
 /// </summary>
 public static class PushedRecords
@@ -49,6 +49,8 @@ public static class PushedRecords
         foreach (var u in updates)
         {
             var name = u.RemoteRef;
+            if (RecordRefs.IsMiscasedRecord(name))
+                return new($"{name} differs from {RecordRefs.Namespace} only in case: on a case-insensitive file system it would become a record", "push records under refs/promote/ exactly");
             if (!name.StartsWith(RecordRefs.Namespace, StringComparison.Ordinal)) continue;
             if (name.StartsWith(RecordRefs.GreenPrefix, StringComparison.Ordinal))
             {

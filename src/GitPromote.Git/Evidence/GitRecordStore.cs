@@ -13,7 +13,7 @@ namespace GitPromote.Git.Evidence;
 /// <c>refs/promote/bypass/&lt;UTC time&gt;-&lt;commit&gt;-&lt;random&gt;</c>. Reading records back fetches them into
 /// <c>refs/promote/remotes/&lt;env&gt;/...</c> of the local repository.
 /// </summary>
-public sealed class GitRecordStore : IRecordStore, IReviewStore, IReportsUnreadableRecords, IPrunableStore
+public sealed class GitRecordStore : IRecordStore, IReviewStore, IReportsUnreadableRecords, IPrunableStore, IChecksBypassLanding
 {
     /// <summary>At most this many records are fetched one by one when fetching them all at once fails.</summary>
     private const int MaxFetchedOneByOne = 1000;
@@ -121,6 +121,47 @@ public sealed class GitRecordStore : IRecordStore, IReviewStore, IReportsUnreada
             .Select(x => x.Record!)
             .ToList();
     }
+
+    /// <summary>
+    /// Reads the refs the records name from the environment's remote (their history lands under
+    /// <c>refs/promote/remotes/&lt;env&gt;/landed/</c>) and returns the records whose commit is neither a tip nor in the history of
+    /// its ref. A ref that is not a plain ref name (a record written by hand) counts as not seen.
+    /// </summary>
+    public async Task<IReadOnlySet<BypassRecord>> NotSeenLandedAsync(IReadOnlyList<BypassRecord> records, CancellationToken cancellationToken)
+    {
+        var notSeen = new HashSet<BypassRecord>(ReferenceEqualityComparer.Instance);
+        if (records.Count == 0) return notSeen;
+        var remote = RemoteOrThrow();
+        var names = records.Select(r => r.Ref).Where(IsPlainRefName).Distinct(StringComparer.Ordinal).ToList();
+        var local = LocalNamespace + "landed/";
+        var tips = new Dictionary<string, string>(StringComparer.Ordinal);
+        try
+        {
+            if (names.Count > 0)
+            {
+                foreach (var r in await _client.ListRefsAsync(remote.Remote, names, cancellationToken).ConfigureAwait(false))
+                    if (names.Contains(r.Name, StringComparer.Ordinal)) tips[r.Name] = r.Id;
+                if (tips.Count > 0)
+                    await _client.FetchAsync(remote.Remote, tips.Keys.Select(n => $"+{n}:{local}{n["refs/".Length..]}").ToList(), cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (Exception e) when (e is GitCommandException or OperationCanceledException)
+        {
+            throw GitEvidenceFailures.Unavailable($"cannot tell which bypasses landed in '{_environment.Name}'", e,
+                $"check that {remote.Display} answers, then run the audit again");
+        }
+        foreach (var record in records)
+        {
+            var landed = tips.TryGetValue(record.Ref, out var tip)
+                && (string.Equals(tip, record.Commit, StringComparison.OrdinalIgnoreCase) || _repository.IsAncestor(record.Commit, tip) == true);
+            if (!landed) notSeen.Add(record);
+        }
+        return notSeen;
+    }
+
+    private static bool IsPlainRefName(string name) =>
+        name.StartsWith("refs/", StringComparison.Ordinal) && name.Length <= 255 && !name.Contains("..", StringComparison.Ordinal)
+        && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '/' or '-' or '_' or '.');
 
     /// <summary>
     /// Green records with who and when (from the tag's JSON body, else its tagger line; null for a plain ref to the commit),

@@ -10,7 +10,10 @@ namespace GitPromote.Git.Evidence;
 /// a pending entry of this push (<see cref="PendingRecords"/>), and the reference-transaction hook makes it the record
 /// exactly when git updates the ref. Without that hook installed, nothing can be recorded exactly, so the bypass is refused.
 /// </summary>
-public sealed class PendingRecordStore(PendingRecords pending, EnvironmentPolicy environment, Func<PushOwner?> findOwner, Func<bool> confirmHookInstalled)
+/// <param name="gitNamespace">GIT_NAMESPACE of this push, when set: its refs land under <c>refs/namespaces/&lt;ns&gt;/</c>, where
+/// neither the record nor the hook that ties it to the push looks, so a bypass there is refused.</param>
+public sealed class PendingRecordStore(PendingRecords pending, EnvironmentPolicy environment, Func<PushOwner?> findOwner, Func<bool> confirmHookInstalled,
+    string? gitNamespace = null)
     : IRecordStore
 {
     public string Label => $"git refs of {environment.Name} (this repository)";
@@ -19,6 +22,9 @@ public sealed class PendingRecordStore(PendingRecords pending, EnvironmentPolicy
     {
         if (!ObjectIds.IsValid(record.Commit)) throw new ArgumentException($"not a full commit id: '{record.Commit}'", nameof(record));
         var what = $"cannot record the bypass of {ObjectIds.Short(record.Commit)} in {environment.Name}";
+        if (gitNamespace is { Length: > 0 } ns)
+            throw Unavailable(what, $"this push is into git namespace '{Clip(ns)}' (GIT_NAMESPACE): its refs land under refs/namespaces/, where a bypass record cannot be tied to the push or seen by the audit",
+                "bypass into a repository served without GIT_NAMESPACE, or keep this environment's records in SSM");
         if (!confirmHookInstalled())
             throw Unavailable(what, "this repository's reference-transaction hook is not git-promote's, so a record cannot be tied to the push landing",
                 "ask the server admin to run: git promote install --server --env " + environment.Name);
@@ -36,6 +42,8 @@ public sealed class PendingRecordStore(PendingRecords pending, EnvironmentPolicy
             throw Unavailable(what, e.Message, "ask the server admin to check the repository (disk, permissions)");
         }
     }
+
+    private static string Clip(string s) => s.Length > 60 ? s[..60] + "..." : s;
 
     private static EvidenceUnavailableException Unavailable(string what, string why, string todo) => new(new EvidenceFailure(what, why, todo));
 

@@ -36,14 +36,17 @@ internal sealed partial class PendingRecordJsonContext : JsonSerializerContext;
 /// <summary>The pending entries of a server repository, read and written with git outside any quarantine.</summary>
 public sealed class PendingRecords(string gitDir, GitProcess git)
 {
-
-    /// <summary>Set on every git this class runs: the reference-transaction hook ignores the guard's own ref updates.</summary>
-    public const string InternalVariable = "GIT_PROMOTE_INTERNAL";
+    /// <summary>
+    /// A ref only the guard writes (a pending entry or a bypass record): a push that carries one is refused in pre-receive,
+    /// so a ref transaction of nothing but these is the guard's own, and its reference-transaction hook passes it.
+    /// </summary>
+    public static bool IsGuardsOwn(string refName) =>
+        refName.StartsWith(RecordRefs.PendingPrefix, StringComparison.Ordinal) || refName.StartsWith(RecordRefs.BypassPrefix, StringComparison.Ordinal);
 
     private const int MaxPending = 1000;
     private const int MaxBodyBytes = 64 * 1024;
 
-    private readonly GitProcess _git = git.With(new Dictionary<string, string?> { [InternalVariable] = "1" });
+    private readonly GitProcess _git = git;
 
     /// <summary>
     /// False when this repository surely has no pending entry, read from the files-backend layout without running git

@@ -164,8 +164,10 @@ public class GuardrailEngineTests
             new(Policy(), Promote(Candidate), T0, Promoted, [], w => w.Revoke("dev", Candidate)),
         ["revocations that cannot be read block"] =
             new(Policy(), Promote(Candidate), T0, Blocked(BlockReason.EvidenceUnavailable), ["revocation"], w => w.FailStore("stg")),
-        ["revocations that cannot be read pass with on_error allow"] =
-            new(Policy(onError: OnErrorMode.Allow), Promote(Candidate), T0, (VerdictKind.AllowedOnError, BlockReason.None), ["revocation"], w => w.FailStore("stg")),
+        ["revocations that cannot be read block even with on_error allow"] =
+            new(Policy(onError: OnErrorMode.Allow), Promote(Candidate), T0, Blocked(BlockReason.EvidenceUnavailable), ["revocation"], w => w.FailStore("stg")),
+        ["a rollback to a commit whose target revocations cannot be read is refused even with on_error allow"] =
+            new(Policy(onError: OnErrorMode.Allow), Rollback(Previous), T0, Blocked(BlockReason.EvidenceUnavailable), ["revocation"], w => w.FailStore("prd")),
         ["revocations that cannot be read are set aside by a bypass"] =
             new(Policy(), Promote(Candidate), T0, Bypassed, ["revocation"], w => w.FailStore("stg"), Bypass: GoodJustification),
 

@@ -27,4 +27,13 @@ public sealed class RecordRefsTests
     [InlineData("refs/promote/approval/bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb/")]
     [InlineData("refs/promote/revoked/bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb")]
     public void Malformed_approval_refs_name_nothing(string refName) => Assert.Null(RecordRefs.ApprovalOf(refName));
+
+    [Theory]
+    [InlineData("refs/Promote/green/x", true)]
+    [InlineData("refs/PROMOTE/bypass/x", true)]
+    [InlineData("refs/promote/green/x", false)]
+    [InlineData("refs/heads/promote/x", false)]
+    [InlineData("refs/promoted/x", false)]
+    public void A_record_namespace_in_another_case_is_told_apart(string refName, bool miscased) =>
+        Assert.Equal(miscased, RecordRefs.IsMiscasedRecord(refName));
 }

@@ -119,7 +119,7 @@ public class GateDecisionTests
     }
 
     [Fact]
-    public void The_first_environment_refuses_a_commit_revoked_there_and_fails_closed_when_it_cannot_tell()
+    public void The_first_environment_refuses_a_commit_revoked_there_and_fails_closed_when_it_cannot_tell_whatever_on_error_says()
     {
         var verdict = new FakeWorld().Gate(Orders(), "dev", Commit, Now);
         var dev = Orders().Environments[0];
@@ -129,7 +129,7 @@ public class GateDecisionTests
         Assert.Equal("broke login", GateDecision.Decide(dev, Commit, verdict, null, revoked).Revoked!.Reason);
         Assert.False(GateDecision.Decide(dev, Commit, verdict, null, revoked).Admitted);
         Assert.False(GateDecision.Decide(dev, Commit, verdict, null, unreadable).Admitted);
-        Assert.True(GateDecision.Decide(dev, Commit, verdict, null, unreadable, OnErrorMode.Allow).Admitted);
+        Assert.False(GateDecision.Decide(dev, Commit, verdict, null, unreadable, OnErrorMode.Allow).Admitted);
         Assert.True(GateDecision.Decide(dev, Commit, verdict, null, ReviewRecords.Found("dev", [], null)).Admitted);
     }
 
