@@ -53,7 +53,7 @@ public static class HealthRule
                 case AlarmState.Ok when now - alarm.Since.Value < health.HealthyFor:
                     var okFor = now - alarm.Since.Value;
                     var at = alarm.Since.Value + health.HealthyFor;
-                    problems.Add($"{name} has been OK for {Time.Span(okFor < TimeSpan.Zero ? TimeSpan.Zero : okFor)} of {need}");
+                    problems.Add($"{name} has been OK for {Floor(okFor)} of {need}");
                     if (tryAfter is null || at > tryAfter) tryAfter = at;
                     break;
             }
@@ -89,6 +89,12 @@ public static class HealthRule
         (at - now).Duration() < TimeSpan.FromHours(20)
             ? at.ToUniversalTime().ToString("HH:mm'Z'", CultureInfo.InvariantCulture)
             : Time.Utc(at);
+
+    /// <summary>How long an alarm has been OK, never more than it has: whole minutes, or whole seconds under a minute.</summary>
+    private static string Floor(TimeSpan okFor) =>
+        okFor <= TimeSpan.Zero ? "0s"
+        : okFor < TimeSpan.FromMinutes(1) ? Time.Span(TimeSpan.FromSeconds(Math.Floor(okFor.TotalSeconds)))
+        : Time.Span(TimeSpan.FromMinutes(Math.Floor(okFor.TotalMinutes)));
 
     private static DateTimeOffset CeilingToMinute(DateTimeOffset at)
     {

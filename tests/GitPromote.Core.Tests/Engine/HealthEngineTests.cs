@@ -74,8 +74,8 @@ public class HealthEngineTests
         var verdict = Decide(Healthy().Alarm("stg", "orders-stg-5xx", AlarmState.Ok, Now.AddMinutes(-12)), Policy(), Promote(Candidate), now: Now.AddSeconds(-30));
 
         Assert.Equal((VerdictKind.Blocked, BlockReason.Unhealthy), (verdict.Kind, verdict.Reason));
-        // OK since 13:48:00, for 11m30s at 13:59:30 (shown to the next minute); may go at 14:18Z.
-        Assert.Equal("orders-stg-5xx has been OK for 12m of 30m: try again after 14:18Z", HealthCheck(verdict).Detail);
+        // OK since 13:48:00, for 11m30s at 13:59:30 (shown in whole minutes, never more than it has been); may go at 14:18Z.
+        Assert.Equal("orders-stg-5xx has been OK for 11m of 30m: try again after 14:18Z", HealthCheck(verdict).Detail);
         Assert.Equal(new DateTimeOffset(2024, 6, 3, 14, 18, 0, TimeSpan.Zero), HealthCheck(verdict).Until);
     }
 
@@ -88,8 +88,16 @@ public class HealthEngineTests
 
         var check = HealthCheck(Decide(world, Policy(), Promote(Candidate)));
 
-        Assert.Equal("orders-stg-5xx has been OK for 13m of 30m; orders-stg-latency-p99 has been OK for 6m of 30m: try again after 14:25Z", check.Detail);
+        Assert.Equal("orders-stg-5xx has been OK for 12m of 30m; orders-stg-latency-p99 has been OK for 5m of 30m: try again after 14:25Z", check.Detail);
         Assert.Equal(new DateTimeOffset(2024, 6, 3, 14, 25, 0, TimeSpan.Zero), check.Until);
+    }
+
+    [Fact]
+    public void Ok_for_seconds_says_seconds()
+    {
+        var verdict = Decide(Healthy().Alarm("stg", "orders-stg-5xx", AlarmState.Ok, Now.AddSeconds(-42.9)), Policy(), Promote(Candidate));
+
+        Assert.StartsWith("orders-stg-5xx has been OK for 42s of 30m: try again after 14:30Z", HealthCheck(verdict).Detail);
     }
 
     [Fact]
