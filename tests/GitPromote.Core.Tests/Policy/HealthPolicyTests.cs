@@ -5,22 +5,8 @@ namespace GitPromote.Core.Tests.Policy;
 /// <summary><c>health: {alarms, healthy_for, insufficient_data}</c> of an environment: defaults, and errors with file:line:col.</summary>
 public class HealthPolicyTests
 {
-    /// <summary>dev -> stg -> prd; <paramref name="stg"/> lines go into stg (its first line is line 7), <paramref name="prd"/> into prd (line 10).</summary>
-    private static string Policy(string stg = "", string prd = "") => $"""
-        version: 1
-        environments:
-          - name: dev
-            remotes: [dev]
-          - name: stg
-            remotes: [stg]
-        {Indent(stg)}  - name: prd
-            remotes: [prd]
-        {Indent(prd)}
-        """;
-
-    private static string Indent(string lines) => lines.Length == 0
-        ? "    # nothing\n"
-        : string.Concat(lines.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => "    " + l + "\n"));
+    /// <summary>dev -> stg -> prd as the other guard rails are tested: stg's first line is line 7, prd's line 10.</summary>
+    private static string Policy(string stg = "", string prd = "") => GuardrailPolicyTests.Policy(stg, prd);
 
     private static EnvironmentPolicy Stg(string stg)
     {
