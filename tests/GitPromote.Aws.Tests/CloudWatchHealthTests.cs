@@ -284,6 +284,32 @@ public sealed class CloudWatchHealthTests
         Assert.Equal(1, server.Requests);
     }
 
+    [Fact]
+    public async Task Doctor_counts_the_health_alarms_by_state_and_names_a_pattern_that_matches_none()
+    {
+        var ok = await AlarmAsync("5xx", "OK");
+        await AlarmAsync("latency-p99", "ALARM");
+        var health = new HealthPolicy(Patterns(ok, $"{_prefix}-latency-*"), TimeSpan.FromMinutes(30), InsufficientDataMode.Block);
+        var typo = health with { Alarms = Patterns(ok, $"{_prefix}-latncy-*") };
+        var variables = AwsTestValues.Variables(("AWS_ENDPOINT_URL_CLOUDWATCH", SharedMoto.Server.DirectEndpoint.ToString()),
+            ("AWS_ENDPOINT_URL_SSM", SharedMoto.Server.DirectEndpoint.ToString()), ("AWS_ENDPOINT_URL_STS", SharedMoto.Server.DirectEndpoint.ToString()));
+
+        async Task<Doctor.AwsCheck> CheckAsync(HealthPolicy h)
+        {
+            var stg = _stg with { Health = h };
+            var policy = TestPolicies.Policy(AwsTestValues.UniqueName(), null, stg);
+            return (await new Doctor.AwsDoctor(policy, new AwsEvidenceProvider(policy, variables)).CheckAsync(stg, default)).Single(c => c.Name == "health alarms");
+        }
+
+        var good = await CheckAsync(health);
+        var bad = await CheckAsync(typo);
+
+        Assert.Equal((true, "2 alarms match: 1 OK, 1 ALARM"), (good.Ok, good.Detail));
+        Assert.False(bad.Ok);
+        Assert.Equal($"no alarm in this account and region matches '{_prefix}-latncy-*'", bad.Detail);
+        Assert.Contains("'health: alarms' of stg", bad.Todo);
+    }
+
     private AwsEnvironmentAccess Access() =>
         new("stg", new AwsAccess(AwsTestValues.Region, null, null), AwsTestValues.Variables(), TimeSpan.FromSeconds(10));
 

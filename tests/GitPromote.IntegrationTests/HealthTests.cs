@@ -236,6 +236,7 @@ public sealed class HealthTests : IDisposable
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(8), $"took {clock.Elapsed}");
         Assert.Contains("could not read the health alarms of stg: cloudwatch:DescribeAlarms on alarms orders-stg-5xx for stg", push.Stderr);
         Assert.Contains(kind == "hung" ? "no answer within the time allowed" : "AWS answered with a server error (500 InternalFailure) on every attempt", push.Stderr);
+        Assert.Contains(kind == "hung" ? "check the network path to AWS (an AWS_ENDPOINT_URL* override is set)" : "try again in a moment", push.Stderr);
         Assert.DoesNotContain("   at ", push.Output);
         Assert.Equal("", _s.RemoteRef(Prd, "refs/heads/main"));
     }
@@ -250,6 +251,7 @@ public sealed class HealthTests : IDisposable
         var push = _s.Git(app, "push", "prd", $"{head}:refs/heads/main").EnsureOk();
 
         Assert.Contains("allowed without evidence (on_error: allow)", push.Stderr);
+        Assert.Contains("access denied (AccessDenied): the identity may not call cloudwatch:DescribeAlarms", push.Stderr);
         Assert.Equal(1, endpoint.Requests);
     }
 }

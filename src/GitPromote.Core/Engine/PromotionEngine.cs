@@ -159,7 +159,8 @@ public static class PromotionEngine
         var failed = checks.Where(c => c.Outcome == CheckOutcome.Fail).ToList();
         var unknown = checks.Where(c => c.Outcome == CheckOutcome.Unknown).ToList();
         var failure = status.Sources.Select(s => s.Failure).FirstOrDefault(f => f is not null)
-            ?? previous?.Records?.Failure ?? targetAnswer?.Records?.Failure;
+            ?? previous?.Records?.Failure ?? targetAnswer?.Records?.Failure
+            ?? (checks.Any(c => c.Rule == Rule.Health && c.Outcome == CheckOutcome.Unknown) ? previous?.Health?.Failure : null);
         var verdict = new RefVerdict(update, VerdictKind.Blocked) { Checks = checks, Lacking = status.Sources, Failure = failure };
 
         // A revocation is a person's statement that the commit is bad: no justification sets it aside.

@@ -198,6 +198,9 @@ public class HealthEngineTests
         Assert.Equal((CheckOutcome.Unknown, "could not read the health alarms of stg: cloudwatch:DescribeAlarms in stg: access denied"),
             (HealthCheck(blocked).Outcome, HealthCheck(blocked).Detail));
         Assert.Equal(VerdictKind.AllowedOnError, allowed.Kind);
+        // The failure travels with the verdict, so the warning and the refusal can say what to do.
+        Assert.Equal("allow cloudwatch:DescribeAlarms", allowed.Failure!.Todo);
+        Assert.Equal("allow cloudwatch:DescribeAlarms", blocked.Failure!.Todo);
     }
 
     [Fact]
