@@ -27,6 +27,14 @@ if ! cmp -s "$lock" "$node_tools/installed.lock"; then
 fi
 export GIT_PROMOTE_NODE_TOOLS="$node_tools/node_modules"
 
+# The health tests run the published binary later than moto's clock with Debian's faketime (those tests fail without
+# it): install the pinned package when missing.
+if ! command -v faketime >/dev/null 2>&1; then
+  sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get install -y -qq faketime=0.9.10-2.1 >/dev/null 2>&1 \
+    || { $sudo apt-get update -qq >/dev/null && $sudo apt-get install -y -qq faketime=0.9.10-2.1 >/dev/null; }
+fi
+
 # One Native AOT build per run: release.sh packs the release (tarball, .deb, dotnet tool) for this machine, the
 # integration tests push through the tarball installed by its own install.sh, and ReleasePackageTests install each
 # package for real.

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using GitPromote.Core;
 using GitPromote.Aws.Access;
+using GitPromote.Aws.CloudWatch;
 using GitPromote.Aws.CodePipeline;
 using GitPromote.Aws.Ssm;
 using GitPromote.Core.Evidence;
@@ -38,6 +39,9 @@ public sealed class AwsEvidenceProvider : IEvidenceProvider
         CodePipelineEvidence pipeline => new CodePipelineEvidenceReader(AccessFor(environment), pipeline),
         _ => throw new ArgumentException($"{source.Kind} evidence is not read from AWS", nameof(source)),
     };
+
+    /// <summary>The environment's CloudWatch alarms, read with its own access (on the gate: the reader role given for it).</summary>
+    public IHealthReader OpenHealthReader(EnvironmentPolicy environment) => new CloudWatchHealthReader(AccessFor(environment));
 
     /// <summary>The SSM store of an environment that declares <c>ssm</c> evidence; for others, a store that refuses with the reason.</summary>
     public IRecordStore OpenStore(EnvironmentPolicy environment) =>

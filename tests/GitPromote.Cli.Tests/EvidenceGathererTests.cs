@@ -78,3 +78,74 @@ public class EvidenceGathererTests
         Assert.Empty(green);
     }
 }
+
+/// <summary>Health is read in the same round as green, afresh every time (never from the positive cache), under the same deadline.</summary>
+public class HealthGatheringTests
+{
+    private static readonly string Commit = Ids.Sha1('a');
+    private static readonly HealthPolicy StgHealth = new([new AlarmPattern("orders-stg-5xx")], TimeSpan.FromMinutes(30), InsufficientDataMode.Block);
+    private static readonly EnvironmentPolicy Stg = Orders().FindEnvironment("stg")! with { Health = StgHealth };
+
+    private sealed class CountingHealth(IEvidenceProvider inner, Func<CancellationToken, Task<IReadOnlyList<AlarmReading>>> read) : IEvidenceProvider, IHealthReader
+    {
+        public int Reads;
+        public string Label => "alarms of stg";
+        public IEvidenceReader OpenReader(EnvironmentPolicy environment, EvidenceSource source) => inner.OpenReader(environment, source);
+        public IRecordStore OpenStore(EnvironmentPolicy environment) => inner.OpenStore(environment);
+        public IHealthReader OpenHealthReader(EnvironmentPolicy environment) => this;
+
+        public Task<IReadOnlyList<AlarmReading>> ReadAsync(IReadOnlyList<AlarmPattern> patterns, CancellationToken cancellationToken)
+        {
+            Interlocked.Increment(ref Reads);
+            return read(cancellationToken);
+        }
+    }
+
+    [Fact]
+    public async Task Health_is_read_afresh_on_every_ask()
+    {
+        var alarms = new[] { new AlarmReading("orders-stg-5xx", "metric", AlarmState.Ok, DateTimeOffset.UnixEpoch) };
+        var provider = new CountingHealth(new FakeEvidence().Green("stg", Commit), _ => Task.FromResult<IReadOnlyList<AlarmReading>>(alarms));
+        var gatherer = new EvidenceGatherer(provider);
+        var query = new EvidenceQuery(Stg, [Commit]) { Health = true };
+
+        var first = await gatherer.AskAsync([query], CancellationToken.None);
+        var second = await gatherer.AskAsync([query], CancellationToken.None);
+
+        Assert.Equal(2, provider.Reads);
+        Assert.Equal(alarms, second["stg"].Health!.Alarms);
+        Assert.Null(first["stg"].Health!.Failure);
+    }
+
+    [Fact]
+    public async Task Health_not_asked_is_not_read()
+    {
+        var provider = new CountingHealth(new FakeEvidence().Green("stg", Commit), _ => Task.FromResult<IReadOnlyList<AlarmReading>>([]));
+
+        var answers = await new EvidenceGatherer(provider).AskAsync([new EvidenceQuery(Stg, [Commit])], CancellationToken.None);
+
+        Assert.Equal(0, provider.Reads);
+        Assert.Null(answers["stg"].Health);
+    }
+
+    [Fact]
+    public async Task A_health_reader_that_ignores_its_token_becomes_an_out_of_time_failure_at_the_deadline()
+    {
+        var provider = new CountingHealth(new FakeEvidence().Green("stg", Commit), _ => new TaskCompletionSource<IReadOnlyList<AlarmReading>>().Task);
+        using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
+
+        var answers = await new EvidenceGatherer(provider).AskAsync([new EvidenceQuery(Stg, [Commit]) { Health = true }], cts.Token).WaitAsync(TimeSpan.FromSeconds(20));
+
+        Assert.Equal(EvidenceFailure.NoAnswerInTime(), answers["stg"].Health!.Failure!.Why);
+        // Green was answered all the same.
+        Assert.True(answers["stg"].StatusOf(Commit).State == GreenState.Green);
+    }
+
+    [Fact]
+    public async Task A_provider_without_cloudwatch_makes_health_unreadable_not_healthy()
+    {
+        var answers = await new EvidenceGatherer(new FakeEvidence().Green("stg", Commit)).AskAsync([new EvidenceQuery(Stg, [Commit]) { Health = true }], CancellationToken.None);
+
+        Assert.Equal("this evidence provider does not read CloudWatch", answers["stg"].Health!.Failure!.Why);
+    }
+}

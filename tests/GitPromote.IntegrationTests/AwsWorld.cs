@@ -43,6 +43,7 @@ public sealed class AwsWorld : IDisposable
         env["AWS_ENDPOINT_URL_SSM"] = _ssm.Endpoint.ToString();
         env["AWS_ENDPOINT_URL_STS"] = _ssm.Endpoint.ToString();
         env["AWS_ENDPOINT_URL_CODEPIPELINE"] = Pipelines.Endpoint.ToString();
+        env["AWS_ENDPOINT_URL_CLOUDWATCH"] = _ssm.Endpoint.ToString();
         env["AWS_EC2_METADATA_DISABLED"] = "true";
         // The fake checks signatures against its one key; moto accepts any key. So one pair serves both.
         env["AWS_ACCESS_KEY_ID"] = FakeCodePipeline.AccessKeyId;
@@ -54,11 +55,41 @@ public sealed class AwsWorld : IDisposable
 
     public FakeCodePipeline Pipelines { get; }
 
-    /// <summary>Requests that reached moto from the installed binary (SSM and STS), by operation.</summary>
+    /// <summary>Requests that reached moto from the installed binary (SSM, STS and CloudWatch), by operation.</summary>
     public RequestCounter Requests => _ssm.Requests;
 
     /// <summary>See <see cref="CountingProxy.BeforeAnswer"/>: runs between the emulator's answer and the client's reading it.</summary>
     public Action<string, string>? BeforeAnswer { set => _ssm.BeforeAnswer = value; }
+
+    /// <summary>Those requests themselves, newest last.</summary>
+    public IReadOnlyList<RecordedRequest> Recorded => _ssm.Recorded;
+
+    /// <summary>
+    /// A metric alarm in moto named <c>&lt;service&gt;-&lt;suffix&gt;</c> (unique to the test), put in <paramref name="state"/>
+    /// now with the AWS CLI (put-metric-alarm, then set-alarm-state). Returns its name.
+    /// </summary>
+    public string Alarm(string suffix, string state = "OK")
+    {
+        var name = $"{Service}-{suffix}";
+        AwsCli("cloudwatch", "put-metric-alarm", "--alarm-name", name, "--namespace", "AWS/ApplicationELB", "--metric-name", "HTTPCode_Target_5XX_Count",
+            "--statistic", "Sum", "--period", "60", "--evaluation-periods", "1", "--threshold", "1", "--comparison-operator", "GreaterThanThreshold").EnsureOk();
+        SetAlarm(name, state);
+        return name;
+    }
+
+    public void SetAlarm(string name, string state) =>
+        AwsCli("cloudwatch", "set-alarm-state", "--alarm-name", name, "--state-value", state, "--state-reason", "set by a test").EnsureOk();
+
+    /// <summary>Since when moto says the alarm is in its state (StateUpdatedTimestamp), read with the AWS CLI.</summary>
+    public DateTimeOffset AlarmSince(string name)
+    {
+        var run = AwsCli("cloudwatch", "describe-alarms", "--alarm-names", name, "--output", "json").EnsureOk();
+        using var json = System.Text.Json.JsonDocument.Parse(run.Stdout);
+        var stamp = json.RootElement.GetProperty("MetricAlarms")[0].GetProperty("StateUpdatedTimestamp");
+        return stamp.ValueKind == System.Text.Json.JsonValueKind.String
+            ? DateTimeOffset.Parse(stamp.GetString()!, System.Globalization.CultureInfo.InvariantCulture)
+            : DateTimeOffset.FromUnixTimeMilliseconds((long)Math.Round(stamp.GetDouble() * 1000));
+    }
 
     public string AwsDir => Path.Combine(_s.Home, ".aws");
     public string ConfigFile => Path.Combine(AwsDir, "config");
@@ -100,7 +131,8 @@ public sealed class AwsWorld : IDisposable
         string onError = "block",
         string timeout = "10s",
         string branches = "[main]",
-        string rollback = "previously-green")
+        string rollback = "previously-green",
+        string? stgHealth = null)
     {
         static string Items(string lines) => string.Join("\n", lines.Split('\n').Select(l => "      " + l.Trim()));
         return $"""
@@ -118,6 +150,7 @@ public sealed class AwsWorld : IDisposable
                 evidence:
             {Items(stgEvidence)}
             {(stgRequire is null ? "" : $"    require: {stgRequire}")}
+            {(stgHealth is null ? "" : $"    health: {stgHealth}")}
               - name: prd
                 remotes: [prd]
             {(prdAws is null ? "" : $"    aws: {prdAws}")}
@@ -138,6 +171,7 @@ public sealed class AwsWorld : IDisposable
         ["AWS_ENDPOINT_URL"] = SharedMoto.Server.DirectEndpoint.ToString(),
         ["AWS_ENDPOINT_URL_SSM"] = null,
         ["AWS_ENDPOINT_URL_STS"] = null,
+        ["AWS_ENDPOINT_URL_CLOUDWATCH"] = null,
         ["AWS_ACCESS_KEY_ID"] = "testing",
         ["AWS_SECRET_ACCESS_KEY"] = "testing",
         ["AWS_DEFAULT_REGION"] = Region,

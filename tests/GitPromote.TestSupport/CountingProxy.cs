@@ -36,6 +36,13 @@ public sealed class CountingProxy : IDisposable
     /// </summary>
     public Action<string, string>? BeforeAnswer { get; set; }
 
+    private readonly System.Collections.Concurrent.ConcurrentQueue<RecordedRequest> _recorded = new();
+
+    /// <summary>The last <see cref="MaxRecorded"/> requests as they arrived, for tests that compare what clients send.</summary>
+    public IReadOnlyList<RecordedRequest> Recorded => _recorded.ToArray();
+
+    public const int MaxRecorded = 200;
+
     private async Task AcceptLoopAsync()
     {
         while (!_stop.IsCancellationRequested)
@@ -59,6 +66,9 @@ public sealed class CountingProxy : IDisposable
             var body = buffer.ToArray();
             var operation = RequestCounter.OperationOf(request.Headers["X-Amz-Target"], request.ContentType, body, request.HttpMethod, request.Url!.AbsolutePath);
             Requests.Add(operation);
+
+            _recorded.Enqueue(new RecordedRequest(operation, request.HttpMethod, request.RawUrl ?? "/", request.ContentType, request.Headers["Authorization"], body));
+            while (_recorded.Count > MaxRecorded) _recorded.TryDequeue(out _);
 
             using var forward = new HttpRequestMessage(new HttpMethod(request.HttpMethod), new Uri(_target, request.RawUrl));
             if (body.Length > 0 || request.HttpMethod is "POST" or "PUT") forward.Content = new ByteArrayContent(body);
@@ -100,4 +110,14 @@ public sealed class CountingProxy : IDisposable
         _upstream.Dispose();
         _stop.Dispose();
     }
+}
+
+/// <summary>One request a <see cref="CountingProxy"/> forwarded.</summary>
+public sealed record RecordedRequest(string Operation, string Method, string Path, string? ContentType, string? Authorization, byte[] Body)
+{
+    /// <summary>The access key id of a SigV4 <c>Authorization</c> header (<c>Credential=AKID/date/region/service/aws4_request</c>).</summary>
+    public string? AccessKeyId => CredentialScope?.Split('/')[0];
+
+    /// <summary><c>AKID/20240603/eu-west-1/monitoring/aws4_request</c>, or null when unsigned.</summary>
+    public string? CredentialScope => Authorization?.Split("Credential=", 2) is [_, var rest] ? rest.Split(',')[0].Trim() : null;
 }

@@ -21,7 +21,21 @@ public sealed class FakeWorld
     private readonly HashSet<string> _silent = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<EvidenceSource>> _extraSources = new(StringComparer.Ordinal);
 
+    private readonly Dictionary<string, List<AlarmReading>> _alarms = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _unreadableHealth = new(StringComparer.Ordinal);
+
     public List<EvidenceQuery> Asked { get; } = [];
+
+    /// <summary>A CloudWatch alarm in <paramref name="env"/>'s account, in <paramref name="state"/> since <paramref name="since"/>.</summary>
+    public FakeWorld Alarm(string env, string name, AlarmState state, DateTimeOffset? since, string kind = "metric") => Do(() =>
+    {
+        if (!_alarms.TryGetValue(env, out var alarms)) _alarms[env] = alarms = [];
+        alarms.RemoveAll(a => a.Name == name);
+        alarms.Add(new AlarmReading(name, kind, state, since));
+    });
+
+    /// <summary>Asked about <paramref name="env"/>'s health, this world cannot read it.</summary>
+    public FakeWorld FailHealth(string env) => Do(() => _unreadableHealth.Add(env));
 
     /// <summary>The commit is green in <paramref name="env"/> by the source of <paramref name="kind"/>, recorded at <paramref name="at"/> (null: a record with no time).</summary>
     public FakeWorld Green(string env, string commit, DateTimeOffset? at, string kind = "git")
@@ -99,6 +113,11 @@ public sealed class FakeWorld
                     query.ReviewCommits.Select(c => _revoked.GetValueOrDefault((env.Name, c))).OfType<Revocation>(),
                     query.Approvals ? _approvals.Where(a => a.Environment == env.Name && query.ReviewCommits.Contains(a.Commit)) : null);
         }
-        return new EnvironmentAnswer(env, sources) { Records = records };
+        HealthAnswer? health = null;
+        if (query.Health && env.Health is { } policy)
+            health = _unreadableHealth.Contains(env.Name)
+                ? HealthAnswer.Failed("cloudwatch", new EvidenceFailure($"cloudwatch:DescribeAlarms in {env.Name}", "access denied", "allow cloudwatch:DescribeAlarms"))
+                : HealthAnswer.Read("cloudwatch", (_alarms.GetValueOrDefault(env.Name) ?? []).Where(a => policy.Alarms.Any(p => p.Matches(a.Name))).ToList());
+        return new EnvironmentAnswer(env, sources) { Records = records, Health = health };
     }
 }

@@ -55,6 +55,24 @@ public sealed class HostileHttpServer : IDisposable
         }
     });
 
+    /// <summary>Reads each request and never answers: an endpoint behind a dead network path.</summary>
+    public static HostileHttpServer Hung() => new HostileHttpServer().With(async (_, _, token) => await Task.Delay(Timeout.Infinite, token));
+
+    /// <summary>Answers every request with <paramref name="status"/> and <paramref name="body"/>: an endpoint that keeps failing.</summary>
+    public static HostileHttpServer Failing(int status, string body, string contentType = "text/xml") => new HostileHttpServer().With(async (server, stream, token) =>
+    {
+        Interlocked.Increment(ref server._requests);
+        var bytes = Encoding.UTF8.GetBytes(body);
+        await stream.WriteAsync(Encoding.ASCII.GetBytes(
+            $"HTTP/1.1 {status} Failing\r\nContent-Type: {contentType}\r\nContent-Length: {bytes.Length}\r\nConnection: close\r\n\r\n"), token);
+        await stream.WriteAsync(bytes, token);
+    });
+
+    private int _requests;
+
+    /// <summary>Requests a <see cref="Failing"/> server answered.</summary>
+    public int Requests => Volatile.Read(ref _requests);
+
     private Func<HostileHttpServer, NetworkStream, CancellationToken, Task>? _behaviour;
 
     private HostileHttpServer With(Func<HostileHttpServer, NetworkStream, CancellationToken, Task> behaviour)

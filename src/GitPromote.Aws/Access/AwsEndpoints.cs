@@ -11,6 +11,7 @@ public static class AwsEndpoints
 {
     public const string Ssm = "SSM";
     public const string CodePipeline = "CODEPIPELINE";
+    public const string CloudWatch = "CLOUDWATCH";
     public const string Sts = "STS";
     public const string Sso = "SSO";
     public const string SsoOidc = "SSO_OIDC";
@@ -39,6 +40,10 @@ public static class AwsEndpoints
     /// <summary>CodePipeline's public regional endpoint.</summary>
     public static Uri CodePipelineRegional(string region) =>
         new($"https://codepipeline.{region}.{DnsSuffix(region)}/");
+
+    /// <summary>CloudWatch's public regional endpoint (its endpoint prefix is <c>monitoring</c>).</summary>
+    public static Uri CloudWatchRegional(string region) =>
+        new($"https://monitoring.{region}.{DnsSuffix(region)}/");
 
     private static string DnsSuffix(string region) =>
         region.StartsWith("cn-", StringComparison.Ordinal) ? "amazonaws.com.cn" : "amazonaws.com";

@@ -61,7 +61,8 @@ public sealed class AwsEnvironmentAccess
 
     public bool HasEndpointOverride =>
         _variables.NonEmpty("AWS_ENDPOINT_URL") is not null || _variables.NonEmpty("AWS_ENDPOINT_URL_SSM") is not null
-        || _variables.NonEmpty("AWS_ENDPOINT_URL_CODEPIPELINE") is not null || _variables.NonEmpty("AWS_ENDPOINT_URL_STS") is not null;
+        || _variables.NonEmpty("AWS_ENDPOINT_URL_CODEPIPELINE") is not null
+        || _variables.NonEmpty("AWS_ENDPOINT_URL_CLOUDWATCH") is not null || _variables.NonEmpty("AWS_ENDPOINT_URL_STS") is not null;
 
     /// <summary>The region, or throws <see cref="EvidenceUnavailableException"/> saying how to set one.</summary>
     public string Region => _region.Value;

@@ -15,14 +15,14 @@ public sealed record AwsCheck(string Environment, string Name, bool Ok, string D
 
 /// <summary>
 /// Checks, per environment that uses AWS: the region, that credentials resolve (STS GetCallerIdentity: account and
-/// ARN), that SSM parameters can be read under the environment's path, and that each pipeline exists and its
-/// executions can be listed. Read-only: it writes nothing.
+/// ARN), that SSM parameters can be read under the environment's path, that each pipeline exists and its
+/// executions can be listed, and that the <c>health:</c> alarms can be read and each pattern matches one. Read-only.
 /// </summary>
 public sealed class AwsDoctor(PromotionPolicy policy, AwsEvidenceProvider provider)
 {
     /// <summary>True when the environment reads or writes anything in AWS.</summary>
     public static bool UsesAws(EnvironmentPolicy environment) =>
-        environment.Aws is not null || environment.Evidence.Any(AwsEvidenceProvider.Reads);
+        environment.Aws is not null || environment.Evidence.Any(AwsEvidenceProvider.Reads) || environment.Health is not null;
 
     /// <summary>All AWS environments, checked concurrently; results in policy order.</summary>
     public async Task<IReadOnlyList<AwsCheck>> CheckAllAsync(CancellationToken cancellationToken)
@@ -64,6 +64,7 @@ public sealed class AwsDoctor(PromotionPolicy policy, AwsEvidenceProvider provid
             probes.Add(CountAsync(environment, cancellationToken));
             probes.Add(JunkAsync(environment, cancellationToken));
         }
+        if (environment.Health is { } health) probes.Add(HealthAsync(environment, health, cancellationToken));
         results.AddRange(await Task.WhenAll(probes).ConfigureAwait(false));
         return results;
     }
@@ -151,6 +152,33 @@ public sealed class AwsDoctor(PromotionPolicy policy, AwsEvidenceProvider provid
             return Failed(environment, name, e.Failure);
         }
     }
+
+    /// <summary>The alarms of <c>health:</c> (one DescribeAlarms per batch, as a push reads them): readable, and every pattern matches one.</summary>
+    private async Task<AwsCheck> HealthAsync(EnvironmentPolicy environment, HealthPolicy health, CancellationToken cancellationToken)
+    {
+        const string name = "health alarms";
+        try
+        {
+            var alarms = await provider.OpenHealthReader(environment).ReadAsync(health.Alarms, cancellationToken).ConfigureAwait(false);
+            var unmatched = health.Alarms.Where(p => !alarms.Any(a => p.Matches(a.Name))).Select(p => $"'{Quoting.Show(p.Text, 100)}'").ToList();
+            if (unmatched.Count > 0)
+                return new AwsCheck(environment.Name, name, false, $"no alarm in this account and region matches {string.Join(", ", unmatched)}",
+                    $"fix the names in 'health: alarms' of {environment.Name} in .promote.yml (a prefix ends in *), or create the alarms");
+            var states = alarms.GroupBy(a => a.State).OrderBy(g => g.Key).Select(g => $"{g.Count()} {StateName(g.Key)}");
+            return new AwsCheck(environment.Name, name, true, $"{alarms.Count} alarm{(alarms.Count == 1 ? "" : "s")} match: {string.Join(", ", states)}");
+        }
+        catch (EvidenceUnavailableException e)
+        {
+            return Failed(environment, name, e.Failure);
+        }
+    }
+
+    private static string StateName(AlarmState state) => state switch
+    {
+        AlarmState.Ok => "OK",
+        AlarmState.Alarm => "ALARM",
+        _ => "INSUFFICIENT_DATA",
+    };
 
     private static AwsCheck Failed(EnvironmentPolicy environment, string name, EvidenceFailure failure) =>
         new(environment.Name, name, false, $"{failure.What}: {failure.Why}", failure.Todo);

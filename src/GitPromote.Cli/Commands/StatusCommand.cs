@@ -21,6 +21,8 @@ public static class StatusCommand
         /// <summary>What stops <see cref="Next"/> from going now (soak, freeze, approvals pending, ...); empty when it may go.</summary>
         public IReadOnlyList<RuleCheck> NextWaitsFor { get; init; } = [];
         public IReadOnlyList<Revocation>? Revoked { get; init; }
+        /// <summary>The environment's <c>health:</c> alarms judged now; null when it has none.</summary>
+        public RuleCheck? Health { get; init; }
     }
 
     public static async Task<int> RunAsync(CommandContext context, IReadOnlyList<string> args)
@@ -39,8 +41,9 @@ public static class StatusCommand
             var deployedTask = workspace.DeployedCommitAsync(env, branch, deadline.Token);
             var greenTask = gatherer.RecentGreenAsync(env, deadline.Token);
             var revokedTask = RevocationsAsync(provider, env, deadline.Token);
+            var healthTask = env.Health is { } h ? gatherer.HealthAsync(env, h, deadline.Token) : Task.FromResult<HealthAnswer?>(null);
             var (deployed, problem) = await deployedTask;
-            return (env, deployed, problem, facts: await greenTask, revoked: await revokedTask);
+            return (env, deployed, problem, facts: await greenTask, revoked: await revokedTask, health: await healthTask);
         }));
 
         // The repository is read one call at a time (libgit2 is not thread-safe): describe commits after the answers.
@@ -49,7 +52,7 @@ public static class StatusCommand
         var statuses = new List<EnvironmentStatus>();
         for (var i = 0; i < perEnv.Length; i++)
         {
-            var (env, deployed, problem, _, revoked) = perEnv[i];
+            var (env, deployed, problem, _, revoked, health) = perEnv[i];
             var green = described[i];
             string? next = null;
             if (i > 0 && described[i - 1].Count > 0 && described[i - 1][0].Description.Commit != deployed)
@@ -57,6 +60,7 @@ public static class StatusCommand
             statuses.Add(new EnvironmentStatus(env, deployed, green.Select(g => g.Description).ToList(), green.Select(g => g.Source).ToList(), next, problem)
             {
                 Revoked = revoked,
+                Health = env.Health is { } h ? HealthRule.Judge(env, h, health, context.Clock.Now) : null,
             });
         }
         // What the next commit of each environment waits for: the same rules as a push (soak, freeze, pending approvals).
@@ -91,6 +95,8 @@ public static class StatusCommand
                 var when = g.When is { } w ? Core.Engine.Time.Utc(w) : "";
                 o.WriteLine($"       {(i == 0 ? "green:" : "      ")} {ObjectIds.Short(g.Commit)}  {when,-17}  {s.GreenSources[i]}  {g.Subject}".TrimEnd());
             }
+            if (s.Health is { } health)
+                o.WriteLine($"       health: {(health.Outcome == CheckOutcome.Pass ? style.Green("ok") : style.Red("NOT OK"))} {health.Detail}");
             foreach (var r in s.Revoked ?? [])
                 o.WriteLine($"       revoked: {ObjectIds.Short(r.Commit)}  {(r.At is { } at ? Core.Engine.Time.Utc(at) : ""),-17}  {(r.By is { } by ? $"by {by}" : "")}{(r.Reason is { } why ? $": {why}" : "")}".TrimEnd());
             if (s.Next is not null)
@@ -110,7 +116,7 @@ public static class StatusCommand
 
     /// <summary>Only environments with rules beyond order need the extra questions; order alone is what "green in the previous" already says.</summary>
     private static bool HasGuardrails(EnvironmentPolicy env, PromotionPolicy policy) =>
-        env.Freeze.Count > 0 || env.RequiredApprovals > 0 || policy.PreviousOf(env)?.Soak is not null;
+        env.Freeze.Count > 0 || env.RequiredApprovals > 0 || policy.PreviousOf(env)?.Soak is not null || policy.PreviousOf(env)?.Health is not null;
 
     private const int RevocationsShown = 5;
 
@@ -143,6 +149,9 @@ public static class StatusCommand
                     ("subject", Json.String(g.Subject)))))),
                 ("next", Json.String(s.Next)),
                 ("nextWaitsFor", Checklist.Json(s.NextWaitsFor)),
+                ("health", s.Health is { } h
+                    ? Json.Object(("ok", Json.Bool(h.Outcome == CheckOutcome.Pass)), ("detail", Json.String(h.Detail)), ("until", Json.Time(h.Until)))
+                    : "null"),
                 ("revoked", s.Revoked is null ? "null" : Json.Array(s.Revoked.Select(r => Json.Object(
                     ("commit", Json.String(r.Commit)),
                     ("reason", Json.String(r.Reason)),

@@ -29,6 +29,7 @@ public sealed class EvidenceGatherer(IEvidenceProvider provider, PositiveCache? 
     {
         var env = q.Environment;
         var storeSource = q.ReviewCommits.Count > 0 ? env.StoreEvidence : null;
+        var health = q.Health && env.Health is { } policy ? HealthAsync(env, policy, deadline) : Task.FromResult<HealthAnswer?>(null);
         ReviewRecords? records = null;
         var sources = await Task.WhenAll(env.Evidence
             .Where(s => q.Commits.Count > 0 || Equals(s, storeSource))
@@ -42,7 +43,27 @@ public sealed class EvidenceGatherer(IEvidenceProvider provider, PositiveCache? 
         if (q.ReviewCommits.Count > 0)
             records ??= await AskReviewStoreAsync(env, q.ReviewCommits, q.Approvals, deadline);
         // A question about records only has no green answers to give.
-        return new EnvironmentAnswer(env, q.Commits.Count == 0 ? [] : sources) { Records = records };
+        return new EnvironmentAnswer(env, q.Commits.Count == 0 ? [] : sources) { Records = records, Health = await health };
+    }
+
+    /// <summary>The environment's alarms, read afresh (health is never cached); a failure is a failed answer.</summary>
+    public async Task<HealthAnswer?> HealthAsync(EnvironmentPolicy env, HealthPolicy policy, CancellationToken deadline)
+    {
+        var label = $"cloudwatch alarms of {env.Name}";
+        try
+        {
+            var reader = provider.OpenHealthReader(env);
+            label = reader.Label;
+            return HealthAnswer.Read(label, await Bounded(reader.ReadAsync(policy.Alarms, deadline), deadline));
+        }
+        catch (EvidenceUnavailableException e)
+        {
+            return HealthAnswer.Failed(label, e.Failure);
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested)
+        {
+            return HealthAnswer.Failed(label, EvidenceFailure.OutOfTime(label));
+        }
     }
 
     /// <summary>

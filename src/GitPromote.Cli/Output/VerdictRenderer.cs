@@ -80,7 +80,7 @@ public sealed class VerdictRenderer(Style style)
                     AppendChecks(sb, r);
                     break;
                 case BlockReason.NotGreen or BlockReason.EvidenceUnavailable or BlockReason.Revoked or BlockReason.SoakPending
-                    or BlockReason.Frozen or BlockReason.ApprovalsMissing:
+                    or BlockReason.Frozen or BlockReason.ApprovalsMissing or BlockReason.Unhealthy:
                     AppendRefused(sb, r, commit, target, previous);
                     break;
                 case BlockReason.BypassNotRecorded:
@@ -110,7 +110,7 @@ public sealed class VerdictRenderer(Style style)
             }
         }
         if (blocked.Any(b => b.Reason is BlockReason.NotGreen or BlockReason.EvidenceUnavailable or BlockReason.SoakPending
-                or BlockReason.Frozen or BlockReason.ApprovalsMissing))
+                or BlockReason.Frozen or BlockReason.ApprovalsMissing or BlockReason.Unhealthy))
             sb.AppendLine($"  in an emergency: {bypass.Template.Replace("{justification}", "<justification>")} (must match {verdict.BypassPattern})");
         return sb.ToString();
     }

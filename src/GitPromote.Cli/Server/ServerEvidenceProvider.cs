@@ -19,6 +19,8 @@ public sealed class ServerEvidenceProvider(IEvidenceProvider inner, EnvironmentP
     public IEvidenceReader OpenReader(EnvironmentPolicy environment, EvidenceSource source) =>
         IsTarget(environment) && source is GitEvidence ? targetGit : inner.OpenReader(environment, source);
 
+    public IHealthReader OpenHealthReader(EnvironmentPolicy environment) => inner.OpenHealthReader(environment);
+
     public IRecordStore OpenStore(EnvironmentPolicy environment) =>
         IsTarget(environment) && !environment.StoresInSsm ? targetStore : inner.OpenStore(environment);
 

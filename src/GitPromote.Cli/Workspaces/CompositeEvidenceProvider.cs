@@ -13,6 +13,9 @@ public sealed class CompositeEvidenceProvider(IEvidenceProvider git, Lazy<AwsEvi
     public IEvidenceReader OpenReader(EnvironmentPolicy environment, EvidenceSource source) =>
         source is GitEvidence ? git.OpenReader(environment, source) : aws.Value.OpenReader(environment, source);
 
+    /// <summary>Health is CloudWatch's, whatever the environment's evidence.</summary>
+    public IHealthReader OpenHealthReader(EnvironmentPolicy environment) => aws.Value.OpenHealthReader(environment);
+
     public IRecordStore OpenStore(EnvironmentPolicy environment) =>
         environment.StoresInSsm ? aws.Value.OpenStore(environment) : git.OpenStore(environment);
 

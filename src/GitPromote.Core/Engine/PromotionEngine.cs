@@ -24,6 +24,9 @@ public sealed record EvidenceQuery(EnvironmentPolicy Environment, IReadOnlyList<
     public IReadOnlyList<string> ReviewCommits { get; init; } = [];
 
     public bool Approvals { get; init; }
+
+    /// <summary>Read the environment's <c>health:</c> alarms too (never cached), in the same round.</summary>
+    public bool Health { get; init; }
 }
 
 /// <summary>The inputs of a decision that are not the policy or the push: who pushes, when, and any bypass.</summary>
@@ -86,7 +89,7 @@ public static class PromotionEngine
         if (commits.Count > 0)
         {
             // Revocations in the previous environment are asked on every push, in the same call as green.
-            queries.Add(new EvidenceQuery(previous, commits) { ReviewCommits = commits });
+            queries.Add(new EvidenceQuery(previous, commits) { ReviewCommits = commits, Health = previous.Health is not null });
             // Pushes that move a branch back are rollbacks in the making: ask the target at the same time. So do approvals.
             var rewinding = policy.Rollback == RollbackMode.PreviouslyGreen
                 ? guarded.Where(u => u.RewindsTarget && u.Commit is not null).Select(u => u.Commit!).Distinct(StringComparer.Ordinal).ToList()
@@ -156,7 +159,8 @@ public static class PromotionEngine
         var failed = checks.Where(c => c.Outcome == CheckOutcome.Fail).ToList();
         var unknown = checks.Where(c => c.Outcome == CheckOutcome.Unknown).ToList();
         var failure = status.Sources.Select(s => s.Failure).FirstOrDefault(f => f is not null)
-            ?? previous?.Records?.Failure ?? targetAnswer?.Records?.Failure;
+            ?? previous?.Records?.Failure ?? targetAnswer?.Records?.Failure
+            ?? (checks.Any(c => c.Rule == Rule.Health && c.Outcome == CheckOutcome.Unknown) ? previous?.Health?.Failure : null);
         var verdict = new RefVerdict(update, VerdictKind.Blocked) { Checks = checks, Lacking = status.Sources, Failure = failure };
 
         // A revocation is a person's statement that the commit is bad: no justification sets it aside.
@@ -194,6 +198,7 @@ public static class PromotionEngine
     {
         Rule.Order => BlockReason.NotGreen,
         Rule.Soak => BlockReason.SoakPending,
+        Rule.Health => BlockReason.Unhealthy,
         Rule.Freeze => BlockReason.Frozen,
         Rule.Approvals => BlockReason.ApprovalsMissing,
         Rule.Revocation => BlockReason.Revoked,

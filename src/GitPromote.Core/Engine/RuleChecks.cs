@@ -6,7 +6,7 @@ using GitPromote.Core.Push;
 namespace GitPromote.Core.Engine;
 
 /// <summary>The rules a push into a guarded environment must pass, in the order a checklist shows them.</summary>
-public enum Rule { Order, Soak, Freeze, Approvals, Revocation }
+public enum Rule { Order, Soak, Health, Freeze, Approvals, Revocation }
 
 public enum CheckOutcome
 {
@@ -34,6 +34,7 @@ public static class Names
     {
         Rule.Order => "order",
         Rule.Soak => "soak",
+        Rule.Health => "health",
         Rule.Freeze => "freeze",
         Rule.Approvals => "approvals",
         Rule.Revocation => "revocation",
@@ -72,6 +73,7 @@ internal sealed class RuleEvaluator(PromotionPolicy policy, EnvironmentPolicy ta
             revokedThere && !isRollback && previous.Soak is { } soak
                 ? new(Rule.Soak, CheckOutcome.Skipped, $"soak {Time.Span(soak)} in {previous.Name}: {ObjectIds.Short(commit)} is revoked there")
                 : Soak(commit, status, isRollback),
+            Health(isRollback),
             Freeze(isRollback),
             Approvals(commit, isRollback),
             revocation,
@@ -110,6 +112,17 @@ internal sealed class RuleEvaluator(PromotionPolicy policy, EnvironmentPolicy ta
         return new(Rule.Soak, CheckOutcome.Fail,
             $"green in {previous.Name} for {Time.Span(green < TimeSpan.Zero ? TimeSpan.Zero : green)} of {need}; may go at {Time.Utc(allowedFrom)} (in {Time.Span(allowedFrom - context.Now)})",
             allowedFrom);
+    }
+
+    /// <summary>
+    /// The previous environment's alarms, asked afresh on every push. A rollback is never held by them: rolling back is
+    /// how the target gets healthy again, and the previous environment's health says nothing about the older commit.
+    /// </summary>
+    private RuleCheck Health(bool isRollback)
+    {
+        if (previous.Health is not { } health) return new(Rule.Health, CheckOutcome.Skipped, $"{previous.Name} has no health alarms");
+        if (isRollback) return new(Rule.Health, CheckOutcome.Skipped, $"health of {previous.Name}: not needed for a rollback");
+        return HealthRule.Judge(previous, health, previousAnswer?.Health, context.Now);
     }
 
     private RuleCheck Freeze(bool isRollback)

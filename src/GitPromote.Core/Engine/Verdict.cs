@@ -38,6 +38,8 @@ public enum BlockReason
     Frozen,
     /// <summary>The target environment needs more approvals from people other than the pusher.</summary>
     ApprovalsMissing,
+    /// <summary>An alarm of the previous environment is not OK, or not OK for long enough (<c>health</c>).</summary>
+    Unhealthy,
 }
 
 /// <summary>The decision for one ref of a push, with what a person needs to understand it.</summary>

@@ -73,6 +73,9 @@ public sealed record EnvironmentAnswer(EnvironmentPolicy Environment, IReadOnlyL
     /// <summary>Revocations and approvals from the environment's own store, when they were asked for.</summary>
     public ReviewRecords? Records { get; init; }
 
+    /// <summary>The environment's alarms, when its health was asked for.</summary>
+    public HealthAnswer? Health { get; init; }
+
     /// <summary>This answer and another about other commits of the same environment, as if asked at once.</summary>
     public EnvironmentAnswer Merge(EnvironmentAnswer other) => this with
     {
@@ -84,6 +87,7 @@ public sealed record EnvironmentAnswer(EnvironmentPolicy Environment, IReadOnlyL
             Failure = a.Failure ?? b.Failure,
         }).ToList(),
         Records = Records is null ? other.Records : other.Records is null ? Records : Records.Merge(other.Records),
+        Health = Health ?? other.Health,
     };
 
     /// <summary>

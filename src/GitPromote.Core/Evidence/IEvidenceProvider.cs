@@ -39,6 +39,13 @@ public interface IEvidenceProvider
             $"revocations and approvals of {environment.Name}",
             "its record store does not keep them",
             $"give {environment.Name} git or ssm evidence in .promote.yml"));
+
+    /// <summary>Reads the alarms of an environment's <c>health:</c>; a provider that cannot (no AWS) says so when asked.</summary>
+    IHealthReader OpenHealthReader(EnvironmentPolicy environment) =>
+        throw new EvidenceUnavailableException(new EvidenceFailure(
+            $"the health alarms of {environment.Name}",
+            "this evidence provider does not read CloudWatch",
+            $"remove 'health' from {environment.Name} in .promote.yml, or check it where AWS is reachable"));
 }
 
 /// <summary>

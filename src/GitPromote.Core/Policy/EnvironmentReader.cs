@@ -69,6 +69,7 @@ internal sealed class EnvironmentReader(ValueReader values)
             Freeze = guardrails.Freeze,
             FreezeAllowsRollback = guardrails.FreezeAllowsRollback,
             RequiredApprovals = guardrails.RequiredApprovals,
+            Health = guardrails.Health,
         };
     }
 

@@ -5,7 +5,7 @@ using GitPromote.Core.Policy.Yaml;
 
 namespace GitPromote.Core.Policy;
 
-/// <summary>Reads an environment's guard rails beyond order: <c>soak</c>, <c>freeze</c>, <c>freeze_allows_rollback</c>, <c>approvals</c>.</summary>
+/// <summary>Reads an environment's guard rails beyond order: <c>soak</c>, <c>freeze</c>, <c>freeze_allows_rollback</c>, <c>approvals</c>, <c>health</c>.</summary>
 internal sealed partial class GuardrailReader(ValueReader values)
 {
     public static readonly TimeSpan MaxSoak = TimeSpan.FromDays(366);
@@ -13,10 +13,14 @@ internal sealed partial class GuardrailReader(ValueReader values)
     public const int MaxFreezeWindows = 50;
     public const int MaxRequiredApprovals = 10;
     public const int MaxReason = 200;
+    /// <summary>One DescribeAlarms call takes at most 100 names; more alarms than that are better named by a prefix.</summary>
+    public const int MaxHealthAlarms = 100;
+    /// <summary>CloudWatch's limit on an alarm name.</summary>
+    public const int MaxAlarmName = 255;
 
     private readonly PolicyErrorSink _errors = values.Errors;
 
-    public sealed record Result(TimeSpan? Soak, IReadOnlyList<FreezeWindow> Freeze, bool FreezeAllowsRollback, int RequiredApprovals);
+    public sealed record Result(TimeSpan? Soak, IReadOnlyList<FreezeWindow> Freeze, bool FreezeAllowsRollback, int RequiredApprovals, HealthPolicy? Health);
 
     /// <summary>Null after reporting errors.</summary>
     public Result? Read(MappingReader map, string label, bool isFirst, bool isLast)
@@ -69,7 +73,73 @@ internal sealed partial class GuardrailReader(ValueReader values)
             }
         }
 
-        return ok ? new Result(soak, freeze, allowsRollback, required) : null;
+        HealthPolicy? health = null;
+        if (map.Optional("health") is { } healthValue)
+        {
+            health = ReadHealth(healthValue, soak);
+            ok &= health is not null;
+            if (health is not null && isLast)
+            {
+                _errors.Add(healthValue.At, $"'health' on {label} has no effect: it guards commits leaving {label} for the next environment, and {label} is the last");
+                ok = false;
+            }
+        }
+
+        return ok ? new Result(soak, freeze, allowsRollback, required, health) : null;
+    }
+
+    /// <summary><c>health: { alarms: [...], healthy_for: 30m, insufficient_data: block }</c>; healthy_for defaults to the soak, else 15m.</summary>
+    private HealthPolicy? ReadHealth(YamlValue value, TimeSpan? soak)
+    {
+        if (MappingReader.Open(value, "'health'", PolicyKeys.Health, _errors) is not { } map) return null;
+        var alarms = map.Required("alarms", "'health'") is { } alarmsValue ? ReadAlarms(alarmsValue) : null;
+        TimeSpan? healthyFor = soak ?? HealthPolicy.DefaultHealthyFor;
+        if (map.Optional("healthy_for") is { } forValue) healthyFor = values.Duration(forValue, "healthy_for", MaxSoak, "30m or 1h");
+        InsufficientDataMode? insufficient = InsufficientDataMode.Block;
+        if (map.Optional("insufficient_data") is { } insufficientValue)
+            insufficient = values.Choice(insufficientValue, "insufficient_data", ("block", InsufficientDataMode.Block), ("ignore", InsufficientDataMode.Ignore));
+        return alarms is not null && healthyFor is not null && insufficient is not null
+            ? new HealthPolicy(alarms, healthyFor.Value, insufficient.Value)
+            : null;
+    }
+
+    private IReadOnlyList<AlarmPattern>? ReadAlarms(YamlValue value)
+    {
+        var ok = values.TextList(value, "alarms", out var list);
+        if (!ok) return null;
+        if (list.Count == 0)
+        {
+            _errors.Add(value.At, "'alarms' must list at least one alarm name or prefix (ending in *); leave 'health' out for none");
+            return null;
+        }
+        if (list.Count > MaxHealthAlarms)
+        {
+            _errors.Add(value.At, $"'alarms' may list at most {MaxHealthAlarms} names or prefixes; found {list.Count} (name a prefix ending in * instead)");
+            return null;
+        }
+        var seen = new Dictionary<string, Position>(StringComparer.Ordinal);
+        var patterns = new List<AlarmPattern>();
+        foreach (var (text, at) in list)
+        {
+            var shown = Quoting.Show(text, 80);
+            string? problem =
+                (text.EndsWith('*') ? text.Length - 1 : text.Length) > MaxAlarmName ? $"alarm '{shown}' is longer than CloudWatch's {MaxAlarmName} characters"
+                : text.Any(char.IsControl) ? $"alarm '{shown}' must not contain control characters"
+                : text == "*" ? "alarm '*' would match every alarm in the account: name the alarms, or a prefix like 'orders-stg-*'"
+                : text.IndexOf('*') is var star && star >= 0 && star != text.Length - 1
+                    ? $"alarm '{shown}' may have '*' only at its end (a name prefix); CloudWatch matches no other wildcard"
+                : seen.TryGetValue(text, out var first) ? $"alarm '{shown}' is listed twice; first at line {first.Line}"
+                : null;
+            if (problem is not null)
+            {
+                _errors.Add(at, problem);
+                ok = false;
+                continue;
+            }
+            seen[text] = at;
+            patterns.Add(new AlarmPattern(text));
+        }
+        return ok ? patterns : null;
     }
 
     private IReadOnlyList<FreezeWindow>? ReadFreeze(YamlValue value)

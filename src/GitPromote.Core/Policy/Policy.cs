@@ -61,6 +61,9 @@ public sealed record EnvironmentPolicy(
 
     /// <summary><c>approvals: { required: N }</c>: approvals from identities other than the pusher a push into this environment needs; 0: none.</summary>
     public int RequiredApprovals { get; init; }
+
+    /// <summary><c>health:</c> the alarms that must be OK (for long enough) before a commit may leave this environment; null: none.</summary>
+    public HealthPolicy? Health { get; init; }
 }
 
 public sealed record AwsAccess(string? Region, string? Profile, string? RoleArn)

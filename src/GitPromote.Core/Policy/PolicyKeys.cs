@@ -11,7 +11,7 @@ internal static class PolicyKeys
         "version", "name", "branches", "environments", "rollback", "bypass", "on_error", "timeout");
 
     public static readonly KeyTable Environment = new("an environment",
-        "name", "remotes", "aws", "evidence", "require", "soak", "freeze", "freeze_allows_rollback", "approvals");
+        "name", "remotes", "aws", "evidence", "require", "soak", "freeze", "freeze_allows_rollback", "approvals", "health");
 
     public static readonly KeyTable Aws = new("'aws'", "region", "profile", "role_arn");
 
@@ -30,6 +30,8 @@ internal static class PolicyKeys
     public static readonly KeyTable FreezeWindow = new("a freeze window", "cron", "duration", "timezone", "from", "to", "reason");
 
     public static readonly KeyTable Approvals = new("'approvals'", "required");
+
+    public static readonly KeyTable Health = new("'health'", "alarms", "healthy_for", "insufficient_data");
 }
 
 internal sealed class KeyTable(string owner, params string[] keys)

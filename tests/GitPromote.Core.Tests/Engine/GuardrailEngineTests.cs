@@ -195,7 +195,7 @@ public class GuardrailEngineTests
         var r = Assert.Single(verdict.Refs);
         Assert.Equal(c.Expected, (r.Kind, r.Reason));
         Assert.Equal(c.FailedRules, r.Failed.Select(f => f.Name));
-        Assert.Equal([Rule.Order, Rule.Soak, Rule.Freeze, Rule.Approvals, Rule.Revocation], r.Checks.Select(x => x.Rule));
+        Assert.Equal([Rule.Order, Rule.Soak, Rule.Health, Rule.Freeze, Rule.Approvals, Rule.Revocation], r.Checks.Select(x => x.Rule));
         if (c.Expected.Kind == VerdictKind.Bypass) Assert.Equal(c.FailedRules, r.Bypass!.Overrides);
     }
 
@@ -254,6 +254,7 @@ public class GuardrailEngineTests
         [
             (Rule.Order, CheckOutcome.Pass, "green in stg (ssm on stg)"),
             (Rule.Soak, CheckOutcome.Pass, "green in stg for 3h (soak 1h)"),
+            (Rule.Health, CheckOutcome.Skipped, "stg has no health alarms"),
             (Rule.Freeze, CheckOutcome.Pass, "prd is not frozen now"),
             (Rule.Approvals, CheckOutcome.Pass, "1 of 1 approval from others (Bob <bob@example.com>)"),
             (Rule.Revocation, CheckOutcome.Pass, "not revoked in stg or prd"),
@@ -269,6 +270,7 @@ public class GuardrailEngineTests
         Assert.Equal(
         [
             (Rule.Soak, "stg has no soak time"),
+            (Rule.Health, "stg has no health alarms"),
             (Rule.Freeze, "prd has no freeze windows"),
             (Rule.Approvals, "prd needs no approvals"),
         ], verdict.Refs[0].Checks.Where(c => c.Outcome == CheckOutcome.Skipped).Select(c => (c.Rule, c.Detail)));

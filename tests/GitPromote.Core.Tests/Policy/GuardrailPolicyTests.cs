@@ -9,7 +9,7 @@ public class GuardrailPolicyTests
     /// dev -> stg -> prd, with <paramref name="stg"/> and <paramref name="prd"/> lines added to those environments: a single
     /// line of stg's is line 7, of prd's line 10.
     /// </summary>
-    private static string Policy(string stg = "", string prd = "") => $"""
+    internal static string Policy(string stg = "", string prd = "") => $"""
         version: 1
         environments:
           - name: dev
