@@ -21,6 +21,8 @@ public static class RecordRefs
     public const string LiftedPrefix = Namespace + "revoked-lifted/";
     /// <summary><c>refs/promote/approval/&lt;commit&gt;/&lt;approver id&gt;</c>.</summary>
     public const string ApprovalPrefix = Namespace + "approval/";
+    /// <summary><c>refs/promote/deploy/&lt;time&gt;-&lt;commit&gt;-&lt;random&gt;</c>: one deployment event (<see cref="DeploymentNames"/>).</summary>
+    public const string DeployPrefix = Namespace + "deploy/";
 
     public static string? RevokedCommit(string refName)
     {
