@@ -40,6 +40,31 @@ public sealed class LocalRecordStore(GitLocation location, string environment, G
         return name;
     }
 
+    /// <summary>
+    /// Writes the deployment event of a bypassed push that landed: kind bypass, at the bypass record's own time (so the
+    /// pipeline's <c>record</c> that follows counts as the same deployment), at a new <c>refs/promote/deploy/...</c>.
+    /// </summary>
+    public async Task<string> WriteLandedBypassAsync(BypassRecord record, CancellationToken cancellationToken)
+    {
+        if (!ObjectIds.IsValid(record.Commit)) throw new ArgumentException($"not a full commit id: '{record.Commit}'", nameof(record));
+        var deployment = new DeploymentEvent(environment, record.Commit.ToLowerInvariant(), record.At, record.By, DeploymentKind.Bypass);
+        var what = $"cannot record the deployment of {ObjectIds.Short(record.Commit)} in this repository";
+        string tag;
+        try
+        {
+            using var repository = new CliGitRepository(location, outsideQuarantine);
+            tag = repository.WriteTagObject(deployment.Commit, "promote-deploy-" + ObjectIds.Short(deployment.Commit), deployment.By, deployment.At,
+                RecordJson.DeploymentBody(deployment));
+        }
+        catch (GitCommandException e)
+        {
+            throw Unavailable(what, e.Message);
+        }
+        var name = RecordRefs.DeployPrefix + DeploymentNames.Name(deployment.At, deployment.Commit, RandomNumberGenerator.GetHexString(4, lowercase: true));
+        await CreateRefAsync(name, tag, what, cancellationToken);
+        return name;
+    }
+
     private async Task CreateRefAsync(string refName, string target, string what, CancellationToken cancellationToken)
     {
         // The zero old value makes this a create: an existing record is never overwritten.
