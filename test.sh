@@ -15,6 +15,22 @@ if ! command -v pwsh >/dev/null 2>&1; then
   dotnet tool install --global PowerShell --version 7.6.9 >/dev/null
 fi
 
+# The history page is opened in Debian's headless chromium, and a history is recorded at fixed times with faketime
+# around the published binary (HistoryTests; they fail without them): install both when missing. faketime is pinned;
+# chromium is Debian's current security build (the archive keeps no old ones), the one a user of this Debian opens.
+missing=
+command -v chromium >/dev/null 2>&1 || missing="$missing chromium"
+command -v faketime >/dev/null 2>&1 || missing="$missing faketime=0.9.10-2.1"
+if [ -n "$missing" ]; then
+  sudo=; [ "$(id -u)" = 0 ] || sudo=sudo
+  # apt-get update only when the package lists do not know them yet.
+  # shellcheck disable=SC2086
+  if ! $sudo apt-get install -y -qq --no-install-recommends $missing >/dev/null 2>&1; then
+    $sudo apt-get update -qq >/dev/null
+    $sudo apt-get install -y -qq --no-install-recommends $missing >/dev/null
+  fi
+fi
+
 # One Native AOT build per run: release.sh packs the release (tarball, .deb, dotnet tool) for this machine, the
 # integration tests push through the tarball installed by its own install.sh, and ReleasePackageTests install each
 # package for real.
