@@ -60,7 +60,7 @@ public static class DemoCommand
             new("stg's pipeline records green", "git promote record stg main", [self, "record", "stg", "main"], true),
             new("Promote to production", "git push prd main", ["git", "push", "prd", "main"], true),
             new("prd's pipeline records green too", "git promote record prd main", [self, "record", "prd", "main"], true),
-            new("A second release goes all the way", "commit v2; push dev, record, stg, record, prd", ["sh", "-c", "echo v2 > app.txt && git commit -qam 'v2: new checkout' && git push -q dev main && \"$0\" record dev main && git push -q stg main && \"$0\" record stg main && git push -q prd main", self], true),
+            new("A second release goes all the way", "commit v2; push dev, record, stg, record, prd, record", ["sh", "-c", "echo v2 > app.txt && git commit -qam 'v2: new checkout' && git push -q dev main && \"$0\" record dev main && git push -q stg main && \"$0\" record stg main && git push -q prd main && \"$0\" record prd main", self], true),
             new("Roll production back to v1 (green in prd before)", $"git push -f prd {short1}:main", ["git", "push", "-f", "prd", $"{v1}:main"], true),
             new("prd's pipeline deploys v1 again and records it: a rollback", $"git promote record prd {short1}", [self, "record", "prd", v1], true),
             new("An untested hotfix straight to production is refused", "git push prd HEAD:main", ["sh", "-c", "echo hotfix > app.txt && git commit -qam 'hotfix: untested' && git push prd HEAD:main"], false),

@@ -70,7 +70,8 @@ public static class DeploymentNames
     {
         if (Parse(name) is not { } named) return null;
         if (readBody && RecordJson.ReadDeployment(body) is { } full && string.Equals(full.Commit, named.Commit, StringComparison.Ordinal))
-            return full with { Environment = environment, At = named.At };
+            // The body's time is finer than the name's; a body that disagrees with its name by a second or more is not believed.
+            return full with { Environment = environment, At = (full.At - named.At).Duration() < TimeSpan.FromSeconds(1) ? full.At : named.At };
         return new DeploymentEvent(environment, named.Commit, named.At, Identity.Unknown, DeploymentKind.Forward);
     }
 }

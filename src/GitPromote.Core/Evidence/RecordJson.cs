@@ -75,7 +75,8 @@ public static class RecordJson
         {
             Environment = deployment.Environment,
             Commit = deployment.Commit,
-            At = Time(deployment.At),
+            // To the millisecond: two deployments in one second (a demo, a retried pipeline) still come in order.
+            At = deployment.At.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture),
             By = deployment.By.ToString(),
             Kind = DeploymentKinds.Name(deployment.Kind),
         }, RecordJsonContext.Default.DeploymentRecordDto);
