@@ -99,26 +99,22 @@ public sealed class GitRecordStore : IRecordStore, IReviewStore, IReportsUnreada
         }
     }
 
-    public async Task RecordBypassAsync(BypassRecord record, CancellationToken cancellationToken)
-    {
-        var remote = RemoteOrThrow();
-        CheckCommit(record.Commit);
-        var what = $"cannot record the bypass of {ObjectIds.Short(record.Commit)} in '{_environment.Name}'";
-        var tag = WriteTag(record.Commit, "promote-bypass-" + ObjectIds.Short(record.Commit), record.By, record.At,
-            RecordJson.BypassBody(record), what);
-        await PushAsync(remote, [$"{tag}:{BypassRefName(record)}"], what, cancellationToken).ConfigureAwait(false);
-    }
+    public Task RecordBypassAsync(BypassRecord record, CancellationToken cancellationToken) =>
+        CreateRecordAsync(record.Commit, "bypass", record.By, record.At, RecordJson.BypassBody(record), BypassRefName(record), cancellationToken);
 
     /// <summary>A new annotated tag at <c>refs/promote/deploy/&lt;time&gt;-&lt;commit&gt;-&lt;random&gt;</c>; never replaces one.</summary>
-    public async Task RecordDeploymentAsync(DeploymentEvent deployment, CancellationToken cancellationToken)
+    public Task RecordDeploymentAsync(DeploymentEvent deployment, CancellationToken cancellationToken) =>
+        CreateRecordAsync(deployment.Commit, "deployment", deployment.By, deployment.At, RecordJson.DeploymentBody(deployment),
+            RecordRefs.DeployPrefix + DeploymentNames.Name(deployment.At, deployment.Commit, RandomNumberGenerator.GetHexString(4, lowercase: true)), cancellationToken);
+
+    /// <summary>An annotated tag with <paramref name="body"/> on the commit, pushed to a new <paramref name="refName"/> (an audit record: never replaced).</summary>
+    private async Task CreateRecordAsync(string commit, string kind, Identity by, DateTimeOffset at, string body, string refName, CancellationToken cancellationToken)
     {
         var remote = RemoteOrThrow();
-        CheckCommit(deployment.Commit);
-        var what = $"cannot record the deployment of {ObjectIds.Short(deployment.Commit)} in '{_environment.Name}'";
-        var tag = WriteTag(deployment.Commit, "promote-deploy-" + ObjectIds.Short(deployment.Commit), deployment.By, deployment.At,
-            RecordJson.DeploymentBody(deployment), what);
-        var name = RecordRefs.DeployPrefix + DeploymentNames.Name(deployment.At, deployment.Commit, RandomNumberGenerator.GetHexString(4, lowercase: true));
-        await PushAsync(remote, [$"{tag}:{name}"], what, cancellationToken).ConfigureAwait(false);
+        CheckCommit(commit);
+        var what = $"cannot record the {kind} of {ObjectIds.Short(commit)} in '{_environment.Name}'";
+        var tag = WriteTag(commit, $"promote-{(kind == "deployment" ? "deploy" : kind)}-" + ObjectIds.Short(commit), by, at, body, what);
+        await PushAsync(remote, [$"{tag}:{refName}"], what, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
