@@ -16,6 +16,7 @@ bench_isolated_git
 
 bench_app "$work" dev stg prd
 bench_policy dev stg prd:ssm
+echo "timeout: 300s" >> .promote.yml   # listing 10,000 SSM parameters is 1,000 calls: far more than a push's 10 s
 
 # C commits, one an hour, ending now: one fast-import.
 python3 - "$commits" <<'PY' | git fast-import --quiet

@@ -20,6 +20,12 @@ public static class HistoryCommand
 {
     public const string Usage = "git promote history [<env>...] [--since <date|duration>] [--until <date|duration>] [--json] [--html FILE]";
 
+    /// <summary>
+    /// The least time the listings get: history is not on a push's path, and a store of 10,000 SSM parameters takes a
+    /// thousand calls of ten to list. The policy's <c>timeout</c> applies when it is longer.
+    /// </summary>
+    public static readonly TimeSpan MinimumBudget = TimeSpan.FromMinutes(2);
+
     /// <summary>Green records read per source at most: the bound on a listing's time and memory.</summary>
     private const int MaxGreen = DeploymentNames.MaxListed;
 
@@ -39,13 +45,14 @@ public static class HistoryCommand
         var environments = policy.Environments.Where(e => named.Count == 0 || named.Contains(e)).ToList();
         var provider = workspace.EvidenceProvider(policy);
 
-        using var deadline = new CancellationTokenSource(policy.Timeout);
+        var budget = policy.Timeout > MinimumBudget ? policy.Timeout : MinimumBudget;
+        using var deadline = new CancellationTokenSource(budget);
         var warnings = new List<string>();
         // SSM lanes are read at once; git lanes one after another (their fetches share this repository and its libgit2 handle).
-        var ssm = environments.Where(e => e.StoresInSsm).ToDictionary(e => e, e => ReadLaneAsync(provider, e, window, policy.Timeout, deadline.Token));
+        var ssm = environments.Where(e => e.StoresInSsm).ToDictionary(e => e, e => ReadLaneAsync(provider, e, window, budget, deadline.Token));
         var inputs = new List<(LaneInput Lane, string? Warning)>();
         foreach (var env in environments)
-            inputs.Add(ssm.TryGetValue(env, out var task) ? await task : await ReadLaneAsync(provider, env, window, policy.Timeout, deadline.Token));
+            inputs.Add(ssm.TryGetValue(env, out var task) ? await task : await ReadLaneAsync(provider, env, window, budget, deadline.Token));
         foreach (var (_, warning) in inputs) if (warning is not null) warnings.Add(warning);
         var lanes = inputs.Select(i => i.Lane).ToList();
 

@@ -43,6 +43,7 @@ public static class HistoryHtml
         Chart(b, h);
         Audit(b, h);
         Paths(b, h);
+        Deployments(b, h);
 
         if (report.Notes.Count > 0)
         {
@@ -142,13 +143,7 @@ public static class HistoryHtml
         foreach (var lane in h.Lanes.Where(l => l.Missing is null && !l.RollbacksVisible && l.Deployments.Count > 0))
             b.Append("<p class=\"note\">").Append(H($"{lane.Environment} has green records only: each commit's first green counts as a forward deployment, and rollbacks can't be seen.")).Append("</p>");
 
-        b.Append("<table class=\"deployments\"><thead><tr><th>environment</th><th>when (UTC)</th><th>kind</th><th>commit</th><th>subject</th><th>recorded by</th></tr></thead><tbody>");
-        foreach (var lane in h.Lanes)
-            foreach (var d in lane.Deployments)
-                b.Append($"<tr class=\"kind-{HistoryFormat.Kind(d)}\"><td>").Append(H(lane.Environment)).Append("</td><td>").Append(H(HistoryFormat.When(d.At))).Append("</td><td>")
-                    .Append(H(HistoryFormat.Kind(d) + (d.Promoted ? ", promoted" : "") + (d.Revoked is not null ? ", revoked" : ""))).Append("</td><td><code>").Append(H(ObjectIds.Short(d.Commit)))
-                    .Append("</code></td><td>").Append(H(d.Subject)).Append("</td><td>").Append(H(d.By)).Append("</td></tr>");
-        b.Append("</tbody></table></section>\n");
+        b.Append("</section>\n");
     }
 
     private static void Audit(StringBuilder b, PromotionHistory h)
@@ -189,6 +184,18 @@ public static class HistoryHtml
             foreach (var t in p.TimeIn) b.Append("<td>").Append(H(HistoryFormat.Span(t))).Append("</td>");
             b.Append("<td><b>").Append(H(HistoryFormat.Span(p.Total))).Append("</b></td></tr>");
         }
+        b.Append("</tbody></table></section>\n");
+    }
+
+    private static void Deployments(StringBuilder b, PromotionHistory h)
+    {
+        b.Append("<section id=\"deployments\"><h2>Every deployment</h2>");
+        b.Append("<table class=\"deployments\"><thead><tr><th>environment</th><th>when (UTC)</th><th>kind</th><th>commit</th><th>subject</th><th>recorded by</th></tr></thead><tbody>");
+        foreach (var lane in h.Lanes)
+            foreach (var d in lane.Deployments)
+                b.Append($"<tr class=\"kind-{HistoryFormat.Kind(d)}\"><td>").Append(H(lane.Environment)).Append("</td><td>").Append(H(HistoryFormat.When(d.At))).Append("</td><td>")
+                    .Append(H(HistoryFormat.Kind(d) + (d.Promoted ? ", promoted" : "") + (d.Revoked is not null ? ", revoked" : ""))).Append("</td><td><code>").Append(H(ObjectIds.Short(d.Commit)))
+                    .Append("</code></td><td>").Append(H(d.Subject)).Append("</td><td>").Append(H(d.By)).Append("</td></tr>");
         b.Append("</tbody></table></section>\n");
     }
 
