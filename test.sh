@@ -27,12 +27,20 @@ if ! cmp -s "$lock" "$node_tools/installed.lock"; then
 fi
 export GIT_PROMOTE_NODE_TOOLS="$node_tools/node_modules"
 
-# The health tests run the published binary later than moto's clock with Debian's faketime (those tests fail without
-# it): install the pinned package when missing.
-if ! command -v faketime >/dev/null 2>&1; then
-  sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
-  $sudo apt-get install -y -qq faketime=0.9.10-2.1 >/dev/null 2>&1 \
-    || { $sudo apt-get update -qq >/dev/null && $sudo apt-get install -y -qq faketime=0.9.10-2.1 >/dev/null; }
+# The health tests (faketime) and the history page (Debian's headless chromium; a history recorded at fixed times
+# with faketime around the published binary) fail without these: install both when missing. faketime is pinned;
+# chromium is Debian's current security build (the archive keeps no old ones), the one a user of this Debian opens.
+missing=
+command -v chromium >/dev/null 2>&1 || missing="$missing chromium"
+command -v faketime >/dev/null 2>&1 || missing="$missing faketime=0.9.10-2.1"
+if [ -n "$missing" ]; then
+  sudo=; [ "$(id -u)" = 0 ] || sudo=sudo
+  # apt-get update only when the package lists do not know them yet.
+  # shellcheck disable=SC2086
+  if ! $sudo apt-get install -y -qq --no-install-recommends $missing >/dev/null 2>&1; then
+    $sudo apt-get update -qq >/dev/null
+    $sudo apt-get install -y -qq --no-install-recommends $missing >/dev/null
+  fi
 fi
 
 # One Native AOT build per run: release.sh packs the release (tarball, .deb, dotnet tool) for this machine, the

@@ -25,6 +25,7 @@ public static class App
         new("prune", PruneCommand.Usage, "delete old green records and approvals, keeping what rollbacks and audits need", PruneCommand.RunAsync),
         new("doctor", DoctorCommand.Usage, "check the policy, hooks, remotes and AWS access; says what to fix", DoctorCommand.RunAsync),
         new("audit", AuditCommand.Usage, "list recorded bypasses and revocations", AuditCommand.RunAsync),
+        new("history", HistoryCommand.Usage, "every deployment per environment on one timeline, and the four DORA figures (--json, --html FILE)", HistoryCommand.RunAsync),
         new("install", InstallCommand.InstallUsage, "wire this clone (or --global/--system) to the guard", (c, a) => Task.FromResult(InstallCommand.Install(c, a))),
         new("uninstall", InstallCommand.UninstallUsage, "unwire it, restoring what was there", (c, a) => Task.FromResult(InstallCommand.Uninstall(c, a))),
         new("init", InitCommand.Usage, "write a starter .promote.yml from this clone's remotes", (c, a) => Task.FromResult(InitCommand.Run(c, a))),

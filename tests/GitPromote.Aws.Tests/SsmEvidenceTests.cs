@@ -121,6 +121,29 @@ public sealed class SsmEvidenceTests
     }
 
     [Fact]
+    public async Task Each_deployment_event_is_its_own_parameter_listed_oldest_first_and_prune_sees_it()
+    {
+        var store = (IDeploymentStore)Provider(SharedMoto.Server.Endpoint).OpenStore(_stg);
+        var t0 = new DateTimeOffset(2025, 5, 6, 7, 8, 9, TimeSpan.Zero);
+        var bypass = new DeploymentEvent("stg", AwsTestValues.Sha(5), t0.AddMinutes(3), Pipeline, DeploymentKind.Bypass);
+        var forward = new DeploymentEvent("stg", AwsTestValues.Sha(4), t0, Pipeline, DeploymentKind.Forward);
+        await store.RecordDeploymentAsync(bypass, default);
+        await store.RecordDeploymentAsync(forward, default);
+        await store.RecordDeploymentAsync(forward, default);
+
+        var listed = await store.ListDeploymentsAsync(DateTimeOffset.MinValue, default);
+
+        Assert.Equal([forward.Commit, forward.Commit, bypass.Commit], listed.Select(e => e.Commit));
+        Assert.Equal([DeploymentKind.Forward, DeploymentKind.Forward, DeploymentKind.Bypass], listed.Select(e => e.Kind));
+        Assert.Equal([t0, t0, t0.AddMinutes(3)], listed.Select(e => e.At));
+        using var ssm = RawClient();
+        var names = (await ssm.GetParametersByPathAsync(new GetParametersByPathRequest { Path = $"/promote/{_service}/stg/deploy" })).Parameters.Select(p => p.Name).ToList();
+        Assert.All(names, n => Assert.Matches($"^/promote/{_service}/stg/deploy/20250506T07(08|11)09Z-[0-9a-f]{{40}}-[0-9a-f]{{8}}$", n));
+        var records = await Provider(SharedMoto.Server.Endpoint).OpenPruning(_stg).ListRecordsAsync(default);
+        Assert.Equal(3, records.Count(r => r.Kind == StoredRecordKind.Deployment));
+    }
+
+    [Fact]
     public async Task Each_bypass_is_its_own_parameter_and_they_list_oldest_first()
     {
         var store = Provider(SharedMoto.Server.Endpoint).OpenStore(_stg);

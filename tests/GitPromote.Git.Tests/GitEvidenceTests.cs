@@ -117,6 +117,35 @@ public abstract class GitEvidenceTests : IDisposable
     }
 
     [Fact]
+    public async Task Deployment_events_are_new_refs_each_time_listed_oldest_first_with_their_kind_and_prune_sees_them()
+    {
+        var (_, _, provider) = Setup();
+        var store = (GitRecordStore)provider.OpenStore(Dev());
+        var forward = new DeploymentEvent("dev", _remote.Second, Noon, Ann, DeploymentKind.Forward);
+        var rollback = new DeploymentEvent("dev", _remote.Unpushed, Noon.AddHours(1), Ann, DeploymentKind.Rollback);
+
+        Assert.Empty(await store.ListDeploymentsAsync(DateTimeOffset.MinValue, CancellationToken.None));
+        await store.RecordDeploymentAsync(rollback, CancellationToken.None);
+        await store.RecordDeploymentAsync(forward, CancellationToken.None);
+        await store.RecordDeploymentAsync(forward, CancellationToken.None); // the same deployment again is a second event
+
+        var listed = await store.ListDeploymentsAsync(DateTimeOffset.MinValue, CancellationToken.None);
+        Assert.Equal([DeploymentKind.Forward, DeploymentKind.Forward, DeploymentKind.Rollback], listed.Select(e => e.Kind));
+        Assert.Equal([_remote.Second, _remote.Second, _remote.Unpushed], listed.Select(e => e.Commit));
+        Assert.Equal(Ann.ToString(), listed[2].By.Name);
+        // Before the window only names are read: commit and time, no kind.
+        var named = await store.ListDeploymentsAsync(Noon.AddMinutes(30), CancellationToken.None);
+        Assert.Equal([DeploymentKind.Forward, DeploymentKind.Forward, DeploymentKind.Rollback], named.Select(e => e.Kind));
+        Assert.Equal(Identity.Unknown, named[0].By);
+        var refs = GitCli.Run(_remote.Server, "for-each-ref", "--format=%(refname)", "refs/promote/deploy/").Split('\n');
+        Assert.Contains(refs, r => Regex.IsMatch(r, $"^refs/promote/deploy/20240506T120000Z-{_remote.Second}-[0-9a-f]{{4}}$"));
+        Assert.Equal(3, refs.Length);
+
+        var records = await store.ListRecordsAsync(CancellationToken.None);
+        Assert.Equal([Noon, Noon, Noon.AddHours(1)], records.Where(r => r.Kind == StoredRecordKind.Deployment).Select(r => r.At).Order());
+    }
+
+    [Fact]
     public async Task A_bypass_record_round_trips_and_records_are_listed_oldest_first()
     {
         var (_, _, provider) = Setup();

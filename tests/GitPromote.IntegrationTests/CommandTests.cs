@@ -99,9 +99,16 @@ public sealed class CommandTests(InstalledGitPromote installed) : IDisposable
 
         var demo = _s.Promote(_s.Root, "demo", dir).EnsureOk();
 
-        Assert.Contains("All 16 steps behaved as expected.", demo.Stdout);
+        Assert.Contains("All 20 steps behaved as expected.", demo.Stdout);
         Assert.DoesNotContain("UNEXPECTED", demo.Stdout);
         Assert.True(Directory.Exists(Path.Combine(dir, "app", ".git")));
+        // It ends with the history: prd's three deployments, the rollback and the bypass among them, and the page.
+        Assert.Contains("DORA figures for prd:", demo.Stdout);
+        Assert.Contains("rollback", demo.Stdout);
+        Assert.Contains($"The history page is {Path.Combine(dir, "history.html")}", demo.Stdout);
+        var page = File.ReadAllText(Path.Combine(dir, "history.html"));
+        Assert.Contains("INC-12: db failover, approved by on-call", page);
+        Assert.DoesNotContain("<script", page);
     }
 
     [Fact]

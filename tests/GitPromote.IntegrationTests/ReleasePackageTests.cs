@@ -47,7 +47,7 @@ public sealed class ReleasePackageTests(InstalledGitPromote installed, ReleasePa
         var onlyThisInstall = new Dictionary<string, string?> { ["PATH"] = Path.Combine(prefix, "bin") + ":" + PathWithoutDotnet() };
         var playground = Path.Combine(_s.Root, "playground");
         var demo = _s.Exec(_s.Root, "git", ["promote", "demo", playground], env: onlyThisInstall).EnsureOk();
-        Assert.Contains("All 16 steps behaved as expected.", demo.Stdout);
+        Assert.Contains("All 20 steps behaved as expected.", demo.Stdout);
         Assert.Equal(Path.Combine(prefix, "share", "git-promote", "hooks"), _s.Git(Path.Combine(playground, "app"), "config", "core.hooksPath").Stdout.Trim());
 
         // Re-running is an upgrade in place; --uninstall from the unpacked folder removes what it installed.

@@ -16,6 +16,14 @@ public sealed record SsmLayout(string Service, string Environment)
     public string RevokedPath => Root + "/revoked";
     public string LiftedPath => Root + "/revoked-lifted";
     public string ApprovalPath => Root + "/approval";
+    /// <summary><c>.../deploy/&lt;yyyyMMddTHHmmssZ&gt;-&lt;sha&gt;-&lt;rand&gt;</c>: one deployment event each (<see cref="DeploymentNames"/>).</summary>
+    public string DeployPath => Root + "/deploy";
+
+    public string DeployName(DeploymentEvent deployment, string suffix) => $"{DeployPath}/{DeploymentNames.Name(deployment.At, deployment.Commit, suffix)}";
+
+    /// <summary>The part of an event's parameter name after <c>deploy/</c>, or null when it is not under it.</summary>
+    public string? DeployTail(string parameterName) =>
+        parameterName.StartsWith(DeployPath + "/", StringComparison.Ordinal) ? parameterName[(DeployPath.Length + 1)..] : null;
 
     public string GreenName(string commit) => $"{GreenPath}/{commit}";
     public string RevokedName(string commit) => $"{RevokedPath}/{commit}";

@@ -10,9 +10,10 @@ namespace GitPromote.Aws.Ssm;
 
 /// <summary>
 /// Writes an environment's records to SSM: green as <c>.../green/&lt;sha&gt;</c> (overwritten, so recording twice is
-/// harmless), each bypass as its own parameter under <c>.../bypass/</c> (never overwritten: an audit trail).
+/// harmless), each bypass as its own parameter under <c>.../bypass/</c> and each deployment event under <c>.../deploy/</c>
+/// (never overwritten: an audit trail).
 /// </summary>
-public sealed class SsmRecordStore(AwsEnvironmentAccess access, SsmLayout layout) : IRecordStore, IReviewStore, IReportsUnreadableRecords, IReportsListingBound
+public sealed class SsmRecordStore(AwsEnvironmentAccess access, SsmLayout layout) : IRecordStore, IReviewStore, IReportsUnreadableRecords, IReportsListingBound, IDeploymentStore
 {
     /// <summary>
     /// Records of one kind read back at most: a bound on time and memory, far above any sane count. Reaching it is
@@ -61,6 +62,28 @@ public sealed class SsmRecordStore(AwsEnvironmentAccess access, SsmLayout layout
                 .OrderBy(p => p.Record!.At).ThenBy(p => p.Name, StringComparer.Ordinal)
                 .Select(p => p.Record!)
                 .ToList();
+        }).ConfigureAwait(false);
+    }
+
+    public Task RecordDeploymentAsync(DeploymentEvent deployment, CancellationToken cancellationToken)
+    {
+        layout.Validate();
+        var commit = CheckCommit(deployment.Commit, "recording the deployment of");
+        var name = layout.DeployName(deployment with { Commit = commit }, Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4)));
+        return PutAsync(name, RecordJson.DeploymentBody(deployment with { Commit = commit }), overwrite: false, cancellationToken);
+    }
+
+    /// <summary>Every event under <c>.../deploy/</c> (GetParametersByPath, paged, bounded), oldest first.</summary>
+    public async Task<IReadOnlyList<DeploymentEvent>> ListDeploymentsAsync(DateTimeOffset detailsSince, CancellationToken cancellationToken)
+    {
+        layout.Validate();
+        return await SsmCall.RunAsync(access, new AwsOperation("ssm:GetParametersByPath", layout.DeployPath), cancellationToken, async (client, token) =>
+        {
+            var parameters = await SsmPaths.ListAsync(client, layout.DeployPath, DeploymentNames.MaxListed, token).ConfigureAwait(false);
+            return (IReadOnlyList<DeploymentEvent>)parameters
+                .Select(p => layout.DeployTail(p.Name ?? "") is { } tail ? DeploymentNames.FromStored(layout.Environment, tail, p.Value, readBody: true) : null)
+                .OfType<DeploymentEvent>()
+                .OrderBy(e => e.At).ToList();
         }).ConfigureAwait(false);
     }
 

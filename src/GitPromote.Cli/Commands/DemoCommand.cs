@@ -60,14 +60,19 @@ public static class DemoCommand
             new("stg's pipeline records green", "git promote record stg main", [self, "record", "stg", "main"], true),
             new("Promote to production", "git push prd main", ["git", "push", "prd", "main"], true),
             new("prd's pipeline records green too", "git promote record prd main", [self, "record", "prd", "main"], true),
-            new("A second release goes all the way", "commit v2; push dev, record, stg, record, prd", ["sh", "-c", "echo v2 > app.txt && git commit -qam 'v2: new checkout' && git push -q dev main && \"$0\" record dev main && git push -q stg main && \"$0\" record stg main && git push -q prd main", self], true),
+            new("A second release goes all the way", "commit v2; push dev, record, stg, record, prd, record", ["sh", "-c", "echo v2 > app.txt && git commit -qam 'v2: new checkout' && git push -q dev main && \"$0\" record dev main && git push -q stg main && \"$0\" record stg main && git push -q prd main && \"$0\" record prd main", self], true),
             new("Roll production back to v1 (green in prd before)", $"git push -f prd {short1}:main", ["git", "push", "-f", "prd", $"{v1}:main"], true),
+            new("prd's pipeline deploys v1 again and records it: a rollback", $"git promote record prd {short1}", [self, "record", "prd", v1], true),
             new("An untested hotfix straight to production is refused", "git push prd HEAD:main", ["sh", "-c", "echo hotfix > app.txt && git commit -qam 'hotfix: untested' && git push prd HEAD:main"], false),
             new("A bypass without a proper justification is refused", "PROMOTE_BYPASS=\"urgent\" git push prd HEAD:main", ["git", "push", "prd", "HEAD:main"], false, new() { ["PROMOTE_BYPASS"] = "urgent" }),
             new("An emergency bypass with a justification goes, and is recorded", "PROMOTE_BYPASS=\"INC-12: db failover, approved by on-call\" git push prd HEAD:main", ["git", "push", "prd", "HEAD:main"], true, new() { ["PROMOTE_BYPASS"] = "INC-12: db failover, approved by on-call" }),
+            new("prd's pipeline records the bypassed hotfix", "git promote record prd main", [self, "record", "prd", "main"], true),
             new("Auditors see every bypass", "git promote audit prd", [self, "audit", "prd"], true),
             new("Deleting production's deploy branch is refused", "git push prd :main", ["git", "push", "prd", ":main"], false),
             new("Where everything stands", "git promote status", [self, "status"], true),
+            new("The path so far: every deployment, and the DORA figures for prd", "git promote history --since 1h", [self, "history", "--since", "1h"], true),
+            new("The same as a page to open in a browser", $"git promote history --since 1h --html {Path.Combine(root, "history.html")}",
+                [self, "history", "--since", "1h", "--html", Path.Combine(root, "history.html")], true),
         };
 
         var failures = 0;
@@ -93,6 +98,7 @@ public static class DemoCommand
             ? style.Green($"All {steps.Count} steps behaved as expected.")
             : style.Red($"{failures} of {steps.Count} steps did not behave as expected."));
         o.WriteLine($"The playground stays in {root}; try: cd {app} && git promote status");
+        o.WriteLine($"The history page is {Path.Combine(root, "history.html")}: open it in a browser.");
         return failures == 0 ? ExitCodes.Ok : ExitCodes.Blocked;
     }
 

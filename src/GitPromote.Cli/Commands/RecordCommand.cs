@@ -32,6 +32,8 @@ public static class RecordCommand
         {
             var store = provider.OpenStore(env);
             var by = await provider.RecorderAsync(env, workspace.CurrentIdentity(), token);
+            var now = context.Clock.Now;
+            var kind = await DeploymentKindAsync(context, provider, store, env, commit, token);
             if (await RevocationOfAsync(context, provider, env, commit, token) is { } revocation)
             {
                 if (!a.Has("--force"))
@@ -41,17 +43,57 @@ public static class RecordCommand
                         $"git promote record {env.Name} {ObjectIds.Short(commit)} --force");
                 }
                 // Green first: if that write fails, the revocation still stands (never lifted without green).
-                await store.RecordGreenAsync(commit, by, context.Clock.Now, token);
-                await ((IEvidenceProvider)provider).OpenReviewStore(env).LiftRevocationAsync(revocation, by, context.Clock.Now, token);
+                await store.RecordGreenAsync(commit, by, now, token);
+                await ((IEvidenceProvider)provider).OpenReviewStore(env).LiftRevocationAsync(revocation, by, now, token);
                 context.Console.Out.WriteLine($"lifted: the revocation of {ObjectIds.Short(commit)} in {env.Name}{StoreWrites.Describe(revocation)} (kept in git promote audit)");
             }
             else
             {
-                await store.RecordGreenAsync(commit, by, context.Clock.Now, token);
+                await store.RecordGreenAsync(commit, by, now, token);
             }
             context.Console.Out.WriteLine($"recorded: {ObjectIds.Short(commit)} is green in {env.Name} ({store.Label})");
+            if (kind is { } k) await WriteDeploymentAsync(context, (IDeploymentStore)store, new DeploymentEvent(env.Name, commit, now, by, k), token);
             return ExitCodes.Ok;
         });
+    }
+
+    /// <summary>
+    /// What this deployment is (forward, rollback, redeploy, bypass), read before green is written: the environment's
+    /// events, whether the commit was green there, and its bypasses. Null (no event, said) when the store keeps no events
+    /// or cannot say: green is what gates read, so recording it never waits on the history.
+    /// </summary>
+    private static async Task<DeploymentKind?> DeploymentKindAsync(CommandContext context, CompositeEvidenceProvider provider, IRecordStore store,
+        Core.Policy.EnvironmentPolicy env, string commit, CancellationToken cancellationToken)
+    {
+        if (store is not IDeploymentStore events) return null;
+        try
+        {
+            // Names are enough: the kind depends on when and what was deployed, not on who.
+            var earlier = await events.ListDeploymentsAsync(DateTimeOffset.MaxValue, cancellationToken);
+            var greenBefore = env.StoreEvidence is { } source
+                && (await ((IEvidenceProvider)provider).OpenReader(env, source).FindGreenAsync([commit], cancellationToken)).Count > 0;
+            var bypasses = (await store.ListBypassesAsync(cancellationToken))
+                .Where(b => string.Equals(b.Commit, commit, StringComparison.OrdinalIgnoreCase)).Select(b => b.At).ToList();
+            return DeploymentKinds.Decide(commit, earlier, greenBefore, bypasses);
+        }
+        catch (EvidenceUnavailableException e)
+        {
+            context.Console.Error.WriteLine($"git-promote: warning: no deployment event for this run: the events of {env.Name} could not be read ({e.Failure.Why}); git promote history will miss it");
+            return null;
+        }
+    }
+
+    private static async Task WriteDeploymentAsync(CommandContext context, IDeploymentStore store, DeploymentEvent deployment, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await store.RecordDeploymentAsync(deployment, cancellationToken);
+            context.Console.Out.WriteLine($"recorded: a {DeploymentKinds.Name(deployment.Kind)} deployment of {ObjectIds.Short(deployment.Commit)} to {deployment.Environment}");
+        }
+        catch (EvidenceUnavailableException e)
+        {
+            context.Console.Error.WriteLine($"git-promote: warning: the deployment event of {ObjectIds.Short(deployment.Commit)} could not be written ({e.Failure.Why}); git promote history will miss it");
+        }
     }
 
     /// <summary>

@@ -64,6 +64,7 @@ public static class ReferenceTransactionCommand
                     }
                     return ExitCodes.Ok;
                 default:
+                    await WriteLandedBypassEventsAsync(context, gitDir, git, mine, deadline.Token);
                     foreach (var p in mine) await pending.RemoveAsync(p, deadline.Token);
                     return ExitCodes.Ok;
             }
@@ -79,6 +80,29 @@ public static class ReferenceTransactionCommand
             }
             return FailureMessage.Print(context.Console, ExitCodes.Blocked, $"push refused: the bypass could not be recorded ({why})",
                 "nothing was updated; retry, and if it keeps failing ask the server admin to check the repository");
+        }
+    }
+
+    /// <summary>
+    /// The push landed ("committed"): each bypass of it is also a deployment, for git promote history. A failure here
+    /// loses only that event, so it is said and the push goes on.
+    /// </summary>
+    private static async Task WriteLandedBypassEventsAsync(CommandContext context, string gitDir, GitProcess git, IReadOnlyList<PendingRecord> landed, CancellationToken cancellationToken)
+    {
+        var bypasses = landed.Where(p => p.Body.Written is not null).Select(p => RecordJson.ReadBypass(p.Body.Record)).OfType<Core.Evidence.BypassRecord>().ToList();
+        if (bypasses.Count == 0) return;
+        var environment = GitConfig.Read(gitDir, git, TimeSpan.FromSeconds(60)).Last(ServerSettings.EnvironmentKey)?.Value?.Trim() is { Length: > 0 } env ? env : "this environment";
+        var store = new LocalRecordStore(new GitLocation(gitDir, gitDir, null), environment, git.With(new Dictionary<string, string?> { [PendingRecords.InternalVariable] = "1" }));
+        foreach (var bypass in bypasses)
+        {
+            try
+            {
+                await store.WriteLandedBypassAsync(bypass, cancellationToken);
+            }
+            catch (EvidenceUnavailableException e)
+            {
+                context.Console.Error.WriteLine($"git-promote: the deployment event of this bypass could not be written ({e.Failure.Why}); git promote history will miss it");
+            }
         }
     }
 

@@ -69,6 +69,26 @@ public static class RecordJson
         }
     }
 
+    /// <summary>A deployment event: <c>{"environment","commit","at","by","kind"}</c>.</summary>
+    public static string DeploymentBody(DeploymentEvent deployment) =>
+        JsonSerializer.Serialize(new DeploymentRecordDto
+        {
+            Environment = deployment.Environment,
+            Commit = deployment.Commit,
+            // To the millisecond: two deployments in one second (a demo, a retried pipeline) still come in order.
+            At = deployment.At.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture),
+            By = deployment.By.ToString(),
+            Kind = DeploymentKinds.Name(deployment.Kind),
+        }, RecordJsonContext.Default.DeploymentRecordDto);
+
+    /// <summary>Null when the body is not a deployment event (an unknown kind included).</summary>
+    public static DeploymentEvent? ReadDeployment(string? body)
+    {
+        if (Read(body, RecordJsonContext.Default.DeploymentRecordDto) is not { Commit: not null } dto
+            || DeploymentKinds.Parse(dto.Kind) is not { } kind || ParseTime(dto.At) is not { } at) return null;
+        return new DeploymentEvent(dto.Environment ?? "", dto.Commit.ToLowerInvariant(), at, new Identity(dto.By ?? "unknown", ""), kind);
+    }
+
     public static string RevocationBody(Revocation revocation) =>
         JsonSerializer.Serialize(ToDto(revocation), RecordJsonContext.Default.RevocationRecordDto);
 
@@ -175,6 +195,15 @@ internal sealed class GreenRecordDto
     [JsonPropertyName("recordedBy")] public string? RecordedBy { get; set; }
 }
 
+internal sealed class DeploymentRecordDto
+{
+    [JsonPropertyName("environment")] public string? Environment { get; set; }
+    [JsonPropertyName("commit")] public string? Commit { get; set; }
+    [JsonPropertyName("at")] public string? At { get; set; }
+    [JsonPropertyName("by")] public string? By { get; set; }
+    [JsonPropertyName("kind")] public string? Kind { get; set; }
+}
+
 internal sealed class BypassRecordDto
 {
     [JsonPropertyName("environment")] public string? Environment { get; set; }
@@ -193,4 +222,5 @@ internal sealed class BypassRecordDto
 [JsonSerializable(typeof(BypassRecordDto))]
 [JsonSerializable(typeof(RevocationRecordDto))]
 [JsonSerializable(typeof(ApprovalRecordDto))]
+[JsonSerializable(typeof(DeploymentRecordDto))]
 internal sealed partial class RecordJsonContext : JsonSerializerContext;

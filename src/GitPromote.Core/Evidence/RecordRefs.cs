@@ -21,6 +21,8 @@ public static class RecordRefs
     public const string LiftedPrefix = Namespace + "revoked-lifted/";
     /// <summary><c>refs/promote/approval/&lt;commit&gt;/&lt;approver id&gt;</c>.</summary>
     public const string ApprovalPrefix = Namespace + "approval/";
+    /// <summary><c>refs/promote/deploy/&lt;time&gt;-&lt;commit&gt;-&lt;random&gt;</c>: one deployment event (<see cref="DeploymentNames"/>).</summary>
+    public const string DeployPrefix = Namespace + "deploy/";
 
     /// <summary>
     /// True for a ref under <c>refs/promote/</c> spelled in another case (<c>refs/Promote/...</c>): harmless on Linux, but on a

@@ -36,6 +36,7 @@ public static class RecordWriters
     /// other record (bypass, revocation, lifted revocation) is the audit trail: this rule never admits deleting it.
     /// </summary>
     public static bool MayDelete(string refName, Identity pusher, IReadOnlyCollection<string> recorders) =>
-        (refName.StartsWith(RecordRefs.GreenPrefix, StringComparison.Ordinal) || refName.StartsWith(RecordRefs.ApprovalPrefix, StringComparison.Ordinal))
+        (refName.StartsWith(RecordRefs.GreenPrefix, StringComparison.Ordinal) || refName.StartsWith(RecordRefs.ApprovalPrefix, StringComparison.Ordinal)
+            || refName.StartsWith(RecordRefs.DeployPrefix, StringComparison.Ordinal))
         && MayWriteGreen(pusher, recorders);
 }

@@ -11,7 +11,7 @@ public sealed record RetentionRules(int Keep, TimeSpan OlderThan)
     public static readonly RetentionRules Default = new(DefaultKeep, DefaultOlderThan);
 }
 
-public enum StoredRecordKind { Green, Approval, Bypass, Revocation, LiftedRevocation, Unknown }
+public enum StoredRecordKind { Green, Approval, Bypass, Revocation, LiftedRevocation, Deployment, Unknown }
 
 /// <summary>
 /// One record in an environment's store as prune sees it: its name there (a ref or a parameter name), what it is, the
@@ -45,7 +45,9 @@ public sealed record RetentionPlan(IReadOnlyList<StoredRecord> Delete, IReadOnly
 /// The retention decision, pure. Always kept: the commit deployed now; the newest N green commits; anything younger than
 /// D; every bypass record; every standing revocation and every lifted-revocation record (the audit trail); approvals of
 /// commits that are still kept. A record whose time is unknown is kept (its age cannot be shown to exceed D), and so is
-/// anything prune does not recognise. Only green records and approvals are ever deleted.
+/// anything prune does not recognise. Deployment events are kept by the same rules as green records: an event of the
+/// commit deployed now, the newest N events, and any younger than D. Only green records, approvals and deployment events
+/// are ever deleted.
 /// </summary>
 public static class Retention
 {
@@ -56,6 +58,7 @@ public static class Retention
     public const string Audit = "audit trail (bypass, revocation)";
     public const string ApprovalOfKept = "approval of a kept commit";
     public const string NotOurs = "not a record prune knows";
+    public const string NewestEvents = "newest deployment events";
 
     public static RetentionPlan Decide(IReadOnlyList<StoredRecord> records, IReadOnlyCollection<string> deployedCommits, RetentionRules rules, DateTimeOffset now)
     {
@@ -89,6 +92,9 @@ public static class Retention
             Keep(reason);
         }
         keptCommits.UnionWith(deployed);
+        var newestEvents = records.Where(r => r.Kind == StoredRecordKind.Deployment && r.Commit is not null)
+            .OrderByDescending(r => r.At ?? DateTimeOffset.MaxValue).ThenByDescending(r => r.Name, StringComparer.Ordinal)
+            .Take(rules.Keep).ToHashSet();
 
         foreach (var r in records)
         {
@@ -103,6 +109,15 @@ public static class Retention
                         : null;
                     if (reason is null) delete.Add(r);
                     else Keep(reason);
+                    break;
+                case StoredRecordKind.Deployment when r.Commit is not null:
+                    var why = deployed.Contains(r.Commit.ToLowerInvariant()) ? Deployed
+                        : newestEvents.Contains(r) ? NewestEvents
+                        : r.At is null ? Undated
+                        : r.At > cutoff ? Young
+                        : null;
+                    if (why is null) delete.Add(r);
+                    else Keep(why);
                     break;
                 case StoredRecordKind.Bypass or StoredRecordKind.Revocation or StoredRecordKind.LiftedRevocation:
                     Keep(Audit);

@@ -20,7 +20,7 @@ public interface IRecordTags
 /// Who may write which <c>refs/promote/*</c> on a guarded server. A pusher must not be able to write evidence that
 /// admits their own push, so every pushed record is judged here, before anything else:
 /// <list type="bullet">
-/// <item>green: only the accounts in <c>promote.recorders</c> (<see cref="RecordWriters"/>);</item>
+/// <item>green and deploy (deployment events): only the accounts in <c>promote.recorders</c> (<see cref="RecordWriters"/>);</item>
 /// <item>approval: only the approver themself, as the server names the pusher; deleted also by a recorder (prune);</item>
 /// <item>revoked: anyone may revoke (it only makes the guard stricter); a revocation is deleted only by a recorder,
 /// in the same push as a well-formed lifted record of that very commit;</item>
@@ -55,6 +55,11 @@ public static class PushedRecords
             if (name.StartsWith(RecordRefs.GreenPrefix, StringComparison.Ordinal))
             {
                 if (!isRecorder) return NotRecorder(name, pusher, u.IsDeletion ? "delete green records" : "write green records");
+            }
+            else if (name.StartsWith(RecordRefs.DeployPrefix, StringComparison.Ordinal))
+            {
+                // A deployment event says what ran in this environment: as much the pipeline's word as green is.
+                if (!isRecorder) return NotRecorder(name, pusher, u.IsDeletion ? "delete deployment events" : "write deployment events");
             }
             else if (name.StartsWith(RecordRefs.BypassPrefix, StringComparison.Ordinal))
             {

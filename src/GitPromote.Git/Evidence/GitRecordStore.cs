@@ -10,10 +10,11 @@ namespace GitPromote.Git.Evidence;
 /// An environment's records on its own git remote. Green: an annotated tag (tagger = who, when; message =
 /// <see cref="RecordJson.GreenBody"/>) at <c>refs/promote/green/&lt;commit&gt;</c>, replaced when recorded again.
 /// Bypass: an annotated tag with <see cref="RecordJson.BypassBody"/> at a new, unique
-/// <c>refs/promote/bypass/&lt;UTC time&gt;-&lt;commit&gt;-&lt;random&gt;</c>. Reading records back fetches them into
-/// <c>refs/promote/remotes/&lt;env&gt;/...</c> of the local repository.
+/// <c>refs/promote/bypass/&lt;UTC time&gt;-&lt;commit&gt;-&lt;random&gt;</c>. Deployment events: the same, with
+/// <see cref="RecordJson.DeploymentBody"/>, at <c>refs/promote/deploy/&lt;UTC time&gt;-&lt;commit&gt;-&lt;random&gt;</c>.
+/// Reading records back fetches them into <c>refs/promote/remotes/&lt;env&gt;/...</c> of the local repository.
 /// </summary>
-public sealed class GitRecordStore : IRecordStore, IReviewStore, IReportsUnreadableRecords, IPrunableStore, IChecksBypassLanding
+public sealed class GitRecordStore : IRecordStore, IReviewStore, IReportsUnreadableRecords, IPrunableStore, IChecksBypassLanding, IDeploymentStore
 {
     /// <summary>At most this many records are fetched one by one when fetching them all at once fails.</summary>
     private const int MaxFetchedOneByOne = 1000;
@@ -98,14 +99,42 @@ public sealed class GitRecordStore : IRecordStore, IReviewStore, IReportsUnreada
         }
     }
 
-    public async Task RecordBypassAsync(BypassRecord record, CancellationToken cancellationToken)
+    public Task RecordBypassAsync(BypassRecord record, CancellationToken cancellationToken) =>
+        CreateRecordAsync(record.Commit, "bypass", record.By, record.At, RecordJson.BypassBody(record), BypassRefName(record), cancellationToken);
+
+    /// <summary>A new annotated tag at <c>refs/promote/deploy/&lt;time&gt;-&lt;commit&gt;-&lt;random&gt;</c>; never replaces one.</summary>
+    public Task RecordDeploymentAsync(DeploymentEvent deployment, CancellationToken cancellationToken) =>
+        CreateRecordAsync(deployment.Commit, "deployment", deployment.By, deployment.At, RecordJson.DeploymentBody(deployment),
+            RecordRefs.DeployPrefix + DeploymentNames.Name(deployment.At, deployment.Commit, RandomNumberGenerator.GetHexString(4, lowercase: true)), cancellationToken);
+
+    /// <summary>An annotated tag with <paramref name="body"/> on the commit, pushed to a new <paramref name="refName"/> (an audit record: never replaced).</summary>
+    private async Task CreateRecordAsync(string commit, string kind, Identity by, DateTimeOffset at, string body, string refName, CancellationToken cancellationToken)
     {
         var remote = RemoteOrThrow();
-        CheckCommit(record.Commit);
-        var what = $"cannot record the bypass of {ObjectIds.Short(record.Commit)} in '{_environment.Name}'";
-        var tag = WriteTag(record.Commit, "promote-bypass-" + ObjectIds.Short(record.Commit), record.By, record.At,
-            RecordJson.BypassBody(record), what);
-        await PushAsync(remote, [$"{tag}:{BypassRefName(record)}"], what, cancellationToken).ConfigureAwait(false);
+        CheckCommit(commit);
+        var what = $"cannot record the {kind} of {ObjectIds.Short(commit)} in '{_environment.Name}'";
+        var tag = WriteTag(commit, $"promote-{(kind == "deployment" ? "deploy" : kind)}-" + ObjectIds.Short(commit), by, at, body, what);
+        await PushAsync(remote, [$"{tag}:{refName}"], what, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Deployment events, oldest first: one fetch of <c>refs/promote/deploy/*</c>; the bodies of events older than
+    /// <paramref name="detailsSince"/> are not read (their names say commit and time).
+    /// </summary>
+    public async Task<IReadOnlyList<DeploymentEvent>> ListDeploymentsAsync(DateTimeOffset detailsSince, CancellationToken cancellationToken)
+    {
+        var refs = await FetchRecordsAsync(RecordRefs.DeployPrefix, "deploy", cancellationToken).ConfigureAwait(false);
+        var local = LocalNamespace + "deploy/";
+        var events = new List<DeploymentEvent>();
+        foreach (var r in refs.Take(DeploymentNames.MaxListed))
+        {
+            var name = r.Name[local.Length..];
+            var named = DeploymentNames.Parse(name);
+            var read = DeploymentNames.FromStored(_environment.Name, name, r.Tag?.Message, readBody: named is { } n && n.At >= detailsSince);
+            if (read is null) _unreadable.Add(RecordRefs.DeployPrefix + name);
+            else events.Add(read);
+        }
+        return events.OrderBy(e => e.At).ToList();
     }
 
     /// <summary>Bypass records of this environment, oldest first.</summary>
@@ -305,6 +334,8 @@ public sealed class GitRecordStore : IRecordStore, IReviewStore, IReportsUnreada
                 records.Add(new StoredRecord(r.Name, StoredRecordKind.Bypass, null, null, r.Id));
             else if (r.Name.StartsWith(RecordRefs.LiftedPrefix, StringComparison.Ordinal))
                 records.Add(new StoredRecord(r.Name, StoredRecordKind.LiftedRevocation, null, null, r.Id));
+            else if (r.Name.StartsWith(RecordRefs.DeployPrefix, StringComparison.Ordinal) && DeploymentNames.Parse(r.Name[RecordRefs.DeployPrefix.Length..]) is { } deployed)
+                records.Add(new StoredRecord(r.Name, StoredRecordKind.Deployment, deployed.Commit, deployed.At, r.Id));
             else
                 records.Add(new StoredRecord(r.Name, StoredRecordKind.Unknown, null, null, r.Id));
         }
@@ -320,8 +351,8 @@ public sealed class GitRecordStore : IRecordStore, IReviewStore, IReportsUnreada
         if (records.Count == 0) return;
         var remote = RemoteOrThrow();
         foreach (var r in records)
-            if (r.Kind is not (StoredRecordKind.Green or StoredRecordKind.Approval) || r.Version is null)
-                throw new ArgumentException($"prune deletes green records and approvals only, as listed: {r.Name}", nameof(records));
+            if (r.Kind is not (StoredRecordKind.Green or StoredRecordKind.Approval or StoredRecordKind.Deployment) || r.Version is null)
+                throw new ArgumentException($"prune deletes green records, approvals and deployment events only, as listed: {r.Name}", nameof(records));
         foreach (var batch in records.Chunk(DeleteBatch))
         {
             try

@@ -20,24 +20,37 @@ public sealed class LocalRecordStore(GitLocation location, string environment, G
     public Task RecordBypassAsync(BypassRecord record, CancellationToken cancellationToken) => WriteBypassAsync(record, cancellationToken);
 
     /// <summary>Writes the record and returns its ref.</summary>
-    public async Task<string> WriteBypassAsync(BypassRecord record, CancellationToken cancellationToken)
+    public Task<string> WriteBypassAsync(BypassRecord record, CancellationToken cancellationToken) =>
+        WriteRecordAsync(record.Commit, "bypass", record.By, record.At, RecordJson.BypassBody(record), RefName(record), cancellationToken);
+
+    /// <summary>
+    /// Writes the deployment event of a bypassed push that landed: kind bypass, at the bypass record's own time (so the
+    /// pipeline's <c>record</c> that follows counts as the same deployment), at a new <c>refs/promote/deploy/...</c>.
+    /// </summary>
+    public Task<string> WriteLandedBypassAsync(BypassRecord record, CancellationToken cancellationToken)
     {
-        if (!ObjectIds.IsValid(record.Commit)) throw new ArgumentException($"not a full commit id: '{record.Commit}'", nameof(record));
-        var what = $"cannot record the bypass of {ObjectIds.Short(record.Commit)} in this repository";
+        var deployment = new DeploymentEvent(environment, record.Commit.ToLowerInvariant(), record.At, record.By, DeploymentKind.Bypass);
+        var name = RecordRefs.DeployPrefix + DeploymentNames.Name(deployment.At, deployment.Commit, RandomNumberGenerator.GetHexString(4, lowercase: true));
+        return WriteRecordAsync(deployment.Commit, "deploy", deployment.By, deployment.At, RecordJson.DeploymentBody(deployment), name, cancellationToken);
+    }
+
+    /// <summary>An annotated tag on <paramref name="commit"/> with <paramref name="body"/>, created at <paramref name="refName"/>; returns the ref.</summary>
+    private async Task<string> WriteRecordAsync(string commit, string kind, Identity by, DateTimeOffset at, string body, string refName, CancellationToken cancellationToken)
+    {
+        if (!ObjectIds.IsValid(commit)) throw new ArgumentException($"not a full commit id: '{commit}'", nameof(commit));
+        var what = $"cannot record the {(kind == "deploy" ? "deployment" : kind)} of {ObjectIds.Short(commit)} in this repository";
         string tag;
         try
         {
             using var repository = new CliGitRepository(location, outsideQuarantine);
-            tag = repository.WriteTagObject(record.Commit, "promote-bypass-" + ObjectIds.Short(record.Commit), record.By, record.At,
-                RecordJson.BypassBody(record));
+            tag = repository.WriteTagObject(commit, $"promote-{kind}-" + ObjectIds.Short(commit), by, at, body);
         }
         catch (GitCommandException e)
         {
             throw Unavailable(what, e.Message);
         }
-        var name = RefName(record);
-        await CreateRefAsync(name, tag, what, cancellationToken);
-        return name;
+        await CreateRefAsync(refName, tag, what, cancellationToken);
+        return refName;
     }
 
     private async Task CreateRefAsync(string refName, string target, string what, CancellationToken cancellationToken)

@@ -132,4 +132,18 @@ public class RetentionTests
         Assert.False(RecordWriters.MayDelete($"refs/promote/revoked/{C(0)}", pipeline, recorders));
         Assert.False(RecordWriters.MayDelete("refs/promote/revoked-lifted/x", pipeline, recorders));
     }
+
+    private static StoredRecord Event(int i, int daysAgo) => new($"deploy/{C(i)}-{daysAgo}", StoredRecordKind.Deployment, C(i), Now.AddDays(-daysAgo));
+
+    [Fact]
+    public void Deployment_events_are_kept_by_the_rules_of_green_records_newest_N_young_and_deployed_now()
+    {
+        var records = new[] { Event(0, 400), Event(1, 100), Event(2, 90), Event(1, 80), Event(3, 70), Event(4, 10) };
+
+        var plan = Retention.Decide(records, [C(0)], KeepTwoFor30Days, Now);
+
+        Assert.Equal([$"deploy/{C(1)}-100", $"deploy/{C(1)}-80", $"deploy/{C(2)}-90"], Deleted(plan));
+        Assert.Equal(1, plan.KeptBecause[Retention.Deployed]);
+        Assert.Equal(2, plan.KeptBecause[Retention.NewestEvents]);
+    }
 }

@@ -51,6 +51,33 @@ public sealed class PushedRecordsTests
         Assert.Contains("mallory", refused.Why);
     }
 
+    private static string DeployRef => $"{RecordRefs.DeployPrefix}20261126T155100Z-{Commit}-ab12";
+
+    [Fact]
+    public void A_deployment_event_pushed_by_a_non_recorder_is_refused_as_forged_evidence()
+    {
+        var refused = Judge(Mallory, null, Create(DeployRef, Tag));
+        Assert.NotNull(refused);
+        Assert.Contains($"only the accounts in git config {RecordWriters.ConfigKey} may write deployment events", refused.Why);
+        Assert.Contains("mallory", refused.Why);
+    }
+
+    [Fact]
+    public void A_deployment_event_deleted_or_moved_by_a_non_recorder_is_refused()
+    {
+        Assert.Contains("may delete deployment events", Judge(Mallory, null, Delete(DeployRef))!.Why);
+        Assert.NotNull(Judge(Mallory, null, Move(DeployRef)));
+    }
+
+    [Fact]
+    public void A_deployment_event_pushed_or_pruned_by_a_listed_recorder_is_allowed()
+    {
+        Assert.Null(Judge(Pipeline, null, Create(DeployRef, Tag)));
+        Assert.Null(Judge(Pipeline, null, Delete(DeployRef)));
+        Assert.True(RecordWriters.MayDelete(DeployRef, Pipeline, Recorders));
+        Assert.False(RecordWriters.MayDelete(DeployRef, Mallory, Recorders));
+    }
+
     [Fact]
     public void A_green_record_pushed_by_a_listed_recorder_is_allowed() =>
         Assert.Null(Judge(Pipeline, null, Create(RecordRefs.GreenPrefix + Commit, Commit)));

@@ -1,0 +1,168 @@
+using System.Globalization;
+using GitPromote.Cli.Infrastructure;
+using GitPromote.Cli.Output;
+using GitPromote.Cli.Workspaces;
+using GitPromote.Core.Evidence;
+using GitPromote.Core.History;
+using GitPromote.Core.Policy;
+using GitPromote.Git;
+using GitPromote.Git.Evidence;
+
+namespace GitPromote.Cli.Commands;
+
+/// <summary>
+/// <c>git promote history [&lt;env&gt;...] [--since ..] [--until ..] [--json] [--html FILE]</c>: every deployment per
+/// environment on one timeline, each commit's path, and the four DORA figures for the last environment shown. Reads each
+/// environment's store once (events, green, bypasses, revocations); a store that cannot be read leaves its lane out and
+/// says so, and the rest is still shown (exit 0). Definitions: docs/history.md.
+/// </summary>
+public static class HistoryCommand
+{
+    public const string Usage = "git promote history [<env>...] [--since <date|duration>] [--until <date|duration>] [--json] [--html FILE]";
+
+    /// <summary>
+    /// The least time the listings get: history is not on a push's path, and a store of 10,000 SSM parameters takes a
+    /// thousand calls of ten to list. The policy's <c>timeout</c> applies when it is longer.
+    /// </summary>
+    public static readonly TimeSpan MinimumBudget = TimeSpan.FromMinutes(2);
+
+    /// <summary>Green records read per source at most: the bound on a listing's time and memory.</summary>
+    private const int MaxGreen = DeploymentNames.MaxListed;
+
+    public static async Task<int> RunAsync(CommandContext context, IReadOnlyList<string> args)
+    {
+        var a = ArgumentReader.Parse(args, ["--json"], ["--since", "--until", "--html"]);
+        if (a.Has("--json") && a.Has("--html")) throw CommandFailedException.Usage("--json and --html are two outputs: choose one");
+        var now = context.Clock.Now;
+        var until = a.Value("--until") is { } u ? ParseTime(u, now, "--until") : now;
+        var since = a.Value("--since") is { } s ? ParseTime(s, now, "--since") : until - HistoryWindow.DefaultLength;
+        if (since >= until) throw CommandFailedException.Usage($"--since ({RecordJson.Time(since)}) must be before --until ({RecordJson.Time(until)})");
+        var window = new HistoryWindow(since, until);
+
+        using var workspace = Workspace.Find(context);
+        var policy = workspace.RequirePolicy().Policy;
+        var named = a.Positionals.Select(n => PolicySource.RequireEnvironment(policy, n)).ToHashSet();
+        var environments = policy.Environments.Where(e => named.Count == 0 || named.Contains(e)).ToList();
+        var provider = workspace.EvidenceProvider(policy);
+
+        var budget = policy.Timeout > MinimumBudget ? policy.Timeout : MinimumBudget;
+        using var deadline = new CancellationTokenSource(budget);
+        var warnings = new List<string>();
+        // SSM lanes are read at once; git lanes one after another (their fetches share this repository and its libgit2 handle).
+        var ssm = environments.Where(e => e.StoresInSsm).ToDictionary(e => e, e => ReadLaneAsync(provider, e, window, budget, deadline.Token));
+        var inputs = new List<(LaneInput Lane, string? Warning)>();
+        foreach (var env in environments)
+            inputs.Add(ssm.TryGetValue(env, out var task) ? await task : await ReadLaneAsync(provider, env, window, budget, deadline.Token));
+        foreach (var (_, warning) in inputs) if (warning is not null) warnings.Add(warning);
+        var lanes = inputs.Select(i => i.Lane).ToList();
+
+        var graph = await ReadGraphAsync(workspace, lanes, warnings, deadline.Token);
+        var history = HistoryBuilder.Build(lanes, window, graph);
+        var report = new HistoryReport(policy.Name, history, [.. warnings, .. history.Notes]);
+
+        if (a.Has("--json"))
+        {
+            context.Console.Out.WriteLine(HistoryJson.Render(report));
+        }
+        else if (a.Value("--html") is { } file)
+        {
+            var path = Path.GetFullPath(file, context.Environment.CurrentDirectory);
+            try
+            {
+                context.FileSystem.WriteAllText(path, HistoryHtml.Render(report, now));
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new CommandFailedException(ExitCodes.UsageOrPolicy, $"cannot write {path}: {e.Message}", "give --html a file in a folder you may write to");
+            }
+            context.Console.Out.WriteLine($"wrote {path}: {history.Lanes.Sum(l => l.Deployments.Count)} deployments in {history.Lanes.Count} environments, open it in a browser");
+            foreach (var note in report.Notes) context.Console.Error.WriteLine($"git-promote: note: {note}");
+        }
+        else
+        {
+            HistoryText.Write(context.Console.Out, new Style(context.Console.ColorOnOut), report);
+        }
+        return ExitCodes.Ok;
+    }
+
+    /// <summary>
+    /// One environment's lane: its events, green records (with times), bypasses and revocations, read at once. Any of
+    /// them failing leaves the whole lane out, named, rather than showing half of it as if it were all.
+    /// </summary>
+    private static async Task<(LaneInput Lane, string? Warning)> ReadLaneAsync(CompositeEvidenceProvider provider, EnvironmentPolicy env, HistoryWindow window,
+        TimeSpan budget, CancellationToken deadline)
+    {
+        try
+        {
+            IEvidenceProvider evidence = provider;
+            var store = evidence.OpenStore(env);
+            var keepsRecords = store is IDeploymentStore;
+            var events = store is IDeploymentStore deployments ? await deployments.ListDeploymentsAsync(window.Since, deadline) : [];
+            var bypasses = keepsRecords ? await store.ListBypassesAsync(deadline) : [];
+            var green = new List<GreenFact>();
+            foreach (var source in env.Evidence)
+                green.AddRange(source is GitEvidence && store is GitRecordStore git
+                    ? await git.ListGreenWithDetailsAsync(MaxGreen, deadline)
+                    : await evidence.OpenReader(env, source).ListGreenAsync(MaxGreen, deadline));
+            var revoked = new List<Revocation>();
+            if (keepsRecords)
+            {
+                var reviews = evidence.OpenReviewStore(env);
+                revoked.AddRange(await reviews.ListRevocationsAsync(deadline));
+                revoked.AddRange((await reviews.ListLiftedRevocationsAsync(deadline)).Select(l => l.Revocation));
+            }
+            var lane = new LaneInput(env.Name) { Events = events, Bypasses = bypasses, Green = green, Revocations = revoked };
+            var undated = green.Where(g => g.RecordedAt is null).Select(g => g.Commit).Distinct().Count();
+            var warning = undated == 0 ? null
+                : $"{env.Name}: {undated} green commit(s) have no recorded time (a plain ref, or a CodePipeline execution that could not be read) and are left out";
+            if (!keepsRecords)
+                warning = (warning is null ? "" : warning + "; ") + $"{env.Name} keeps no records of its own: its lane is its CodePipeline executions, at their last update time";
+            return (lane, warning);
+        }
+        catch (EvidenceUnavailableException e)
+        {
+            return (new LaneInput(env.Name) { Missing = $"{e.Failure.What}: {e.Failure.Why}" }, null);
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested)
+        {
+            return (new LaneInput(env.Name) { Missing = EvidenceFailure.NoAnswerInTime(budget) }, null);
+        }
+    }
+
+    /// <summary>The commits every deployment reaches, for lead times and subjects: one git log over the tips this clone has.</summary>
+    private static async Task<IReadOnlyDictionary<string, CommitNode>> ReadGraphAsync(Workspace workspace, IReadOnlyList<LaneInput> lanes, List<string> warnings,
+        CancellationToken deadline)
+    {
+        var tips = lanes.SelectMany(l => l.Events.Select(e => e.Commit).Concat(l.Green.Select(g => g.Commit)))
+            .Select(c => c.ToLowerInvariant()).Distinct(StringComparer.Ordinal).ToList();
+        if (tips.Count == 0) return new Dictionary<string, CommitNode>();
+        var present = workspace.Repository.ResolveCommits(tips).Where(p => p.Value is not null && string.Equals(p.Key, p.Value, StringComparison.OrdinalIgnoreCase))
+            .Select(p => p.Value!).ToList();
+        try
+        {
+            var graph = await CommitGraphReader.ReadAsync(workspace.GitDir, GitProcess.Default, present, deadline);
+            if (graph.Truncated)
+                warnings.Add($"lead time: only the newest {CommitGraphReader.MaxCommits} commits were read; older commits count as brought by no deployment");
+            return graph.Commits;
+        }
+        catch (Exception e) when (e is GitCommandException or OperationCanceledException)
+        {
+            warnings.Add($"lead time: the commits of this clone could not be read ({e.Message}); lead times are left out");
+            return new Dictionary<string, CommitNode>();
+        }
+    }
+
+    /// <summary>A date (<c>2026-03-01</c>), a time (<c>2026-03-01T12:00:00Z</c>), or a duration before now: <c>30d</c>, <c>2w</c>, <c>12h</c>.</summary>
+    internal static DateTimeOffset ParseTime(string text, DateTimeOffset now, string option)
+    {
+        var t = text.Trim();
+        if (t.Length > 1 && t[^1] is 'd' or 'w' && int.TryParse(t[..^1], NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n <= 36500)
+            return now - TimeSpan.FromDays(t[^1] == 'w' ? n * 7 : n);
+        if (t.Length > 0 && char.IsAsciiDigit(t[0]) && !t.Contains('-') && DurationParser.TryParse(t, out var span) && span < TimeSpan.FromDays(36500))
+            return now - span;
+        if (DateTimeOffset.TryParse(t, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var at))
+            return at;
+        throw CommandFailedException.Usage($"{option} '{Quoting.OneLine(t)}' is neither a date nor a duration",
+            $"e.g. {option} 2026-03-01, {option} 2026-03-01T12:00:00Z, {option} 30d, {option} 2w, {option} 12h");
+    }
+}

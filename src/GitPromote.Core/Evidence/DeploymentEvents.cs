@@ -1,0 +1,119 @@
+using System.Globalization;
+using GitPromote.Core.Push;
+
+namespace GitPromote.Core.Evidence;
+
+/// <summary>What a deployment did to an environment, as <c>git promote record</c> (or a landed bypass) tells it.</summary>
+public enum DeploymentKind
+{
+    /// <summary>A commit new to the environment.</summary>
+    Forward,
+    /// <summary>A commit the environment had green before, deployed again after another one.</summary>
+    Rollback,
+    /// <summary>The commit deployed last, deployed again.</summary>
+    Redeploy,
+    /// <summary>A commit let through on a recorded bypass.</summary>
+    Bypass,
+}
+
+/// <summary>
+/// One deployment of one commit to one environment: written by <c>git promote record</c> for every successful run, and
+/// by a server's reference-transaction hook when a bypassed push lands. Unlike a green record (one per commit, replaced
+/// when recorded again) every deployment is its own record, so a history can count rollbacks and redeploys.
+/// </summary>
+public sealed record DeploymentEvent(string Environment, string Commit, DateTimeOffset At, Identity By, DeploymentKind Kind);
+
+/// <summary>A store that keeps deployment events beside its green records (git refs, SSM parameters).</summary>
+public interface IDeploymentStore
+{
+    string Label { get; }
+
+    /// <summary>Writes a new event; never replaces one. Throws <see cref="EvidenceUnavailableException"/> when it cannot.</summary>
+    Task RecordDeploymentAsync(DeploymentEvent deployment, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The environment's events, oldest first, at most <see cref="DeploymentNames.MaxListed"/>. Events older than
+    /// <paramref name="detailsSince"/> may come from their names alone (commit and time; kind <see cref="DeploymentKind.Forward"/>,
+    /// by unknown): a history needs only their commits. Throws <see cref="EvidenceUnavailableException"/> when it cannot tell.
+    /// </summary>
+    Task<IReadOnlyList<DeploymentEvent>> ListDeploymentsAsync(DateTimeOffset detailsSince, CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// The name of an event in its store, after the environment's <c>deploy/</c> prefix: <c>&lt;yyyyMMddTHHmmssZ&gt;-&lt;commit&gt;-&lt;random&gt;</c>.
+/// Sorted by name is sorted by time; the random part keeps two deployments in one second apart. The same in git
+/// (<c>refs/promote/deploy/...</c>) and SSM (<c>/promote/&lt;name&gt;/&lt;env&gt;/deploy/...</c>).
+/// </summary>
+public static class DeploymentNames
+{
+    /// <summary>A bound on one listing's time and memory: ten years of a deployment every hour, about.</summary>
+    public const int MaxListed = 100_000;
+
+    private const string StampFormat = "yyyyMMdd'T'HHmmss'Z'";
+
+    public static string Name(DateTimeOffset at, string commit, string random) =>
+        $"{at.UtcDateTime.ToString(StampFormat, CultureInfo.InvariantCulture)}-{commit.ToLowerInvariant()}-{random}";
+
+    /// <summary>The time and commit a name says, or null when it is not an event's name.</summary>
+    public static (DateTimeOffset At, string Commit)? Parse(string name)
+    {
+        var parts = name.Split('-');
+        if (parts.Length != 3 || parts[2].Length is 0 or > 32 || !parts[2].All(char.IsAsciiLetterOrDigit)) return null;
+        if (!DateTimeOffset.TryParseExact(parts[0], StampFormat, CultureInfo.InvariantCulture,
+                DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var at)) return null;
+        var commit = parts[1].ToLowerInvariant();
+        return ObjectIds.IsValid(commit) ? (at, commit) : null;
+    }
+
+    /// <summary>The event a stored record holds: its body when that is an event of this commit, else what its name says.</summary>
+    public static DeploymentEvent? FromStored(string environment, string name, string? body, bool readBody)
+    {
+        if (Parse(name) is not { } named) return null;
+        if (readBody && RecordJson.ReadDeployment(body) is { } full && string.Equals(full.Commit, named.Commit, StringComparison.Ordinal))
+            // The body's time is finer than the name's; a body that disagrees with its name by a second or more is not believed.
+            return full with { Environment = environment, At = (full.At - named.At).Duration() < TimeSpan.FromSeconds(1) ? full.At : named.At };
+        return new DeploymentEvent(environment, named.Commit, named.At, Identity.Unknown, DeploymentKind.Forward);
+    }
+}
+
+/// <summary>How <c>record</c> names the deployment it writes, from what the environment saw before. Pure.</summary>
+public static class DeploymentKinds
+{
+    /// <summary>
+    /// In this order: a bypass of this commit recorded at or after the environment's last event makes it a
+    /// <see cref="DeploymentKind.Bypass"/> (a server writes the event of a landed bypass at the bypass record's own time, so
+    /// the pipeline's record that follows it is still the bypass; the next one is not); the commit deployed last makes a
+    /// <see cref="DeploymentKind.Redeploy"/>; a commit green or deployed there before makes a <see cref="DeploymentKind.Rollback"/>;
+    /// anything else is <see cref="DeploymentKind.Forward"/>.
+    /// </summary>
+    /// <param name="earlier">The environment's events so far, any order.</param>
+    /// <param name="greenBefore">Whether the commit had a green record there before this run wrote one.</param>
+    /// <param name="bypassTimes">When bypasses of this commit into the environment were recorded.</param>
+    public static DeploymentKind Decide(string commit, IReadOnlyList<DeploymentEvent> earlier, bool greenBefore, IReadOnlyList<DateTimeOffset> bypassTimes)
+    {
+        var last = earlier.OrderBy(e => e.At).LastOrDefault();
+        if (bypassTimes.Any(t => last is null || t >= last.At)) return DeploymentKind.Bypass;
+        if (last is not null && Same(last.Commit, commit)) return DeploymentKind.Redeploy;
+        if (greenBefore || earlier.Any(e => Same(e.Commit, commit))) return DeploymentKind.Rollback;
+        return DeploymentKind.Forward;
+    }
+
+    public static string Name(DeploymentKind kind) => kind switch
+    {
+        DeploymentKind.Forward => "forward",
+        DeploymentKind.Rollback => "rollback",
+        DeploymentKind.Redeploy => "redeploy",
+        _ => "bypass",
+    };
+
+    public static DeploymentKind? Parse(string? name) => name switch
+    {
+        "forward" => DeploymentKind.Forward,
+        "rollback" => DeploymentKind.Rollback,
+        "redeploy" => DeploymentKind.Redeploy,
+        "bypass" => DeploymentKind.Bypass,
+        _ => null,
+    };
+
+    private static bool Same(string a, string b) => string.Equals(a, b, StringComparison.OrdinalIgnoreCase);
+}

@@ -1,0 +1,165 @@
+using GitPromote.Core.Evidence;
+using GitPromote.Core.Push;
+
+namespace GitPromote.Core.History;
+
+/// <summary>
+/// Builds the timeline and the DORA figures from what the stores said and what the repository shows. Pure: the window
+/// (and so the clock) and the commit graph come in. Definitions of every figure: docs/history.md.
+/// </summary>
+public static class HistoryBuilder
+{
+    public static PromotionHistory Build(IReadOnlyList<LaneInput> inputs, HistoryWindow window, IReadOnlyDictionary<string, CommitNode> graph)
+    {
+        if (inputs.Count == 0) throw new ArgumentException("a history needs at least one environment", nameof(inputs));
+        var notes = new List<string>();
+        var all = new List<List<Deployment>>();
+        for (var i = 0; i < inputs.Count; i++)
+            all.Add(Deployments(inputs[i], i == 0 ? null : all[i - 1], graph));
+
+        var lanes = new List<Lane>();
+        for (var i = 0; i < inputs.Count; i++)
+        {
+            var input = inputs[i];
+            var visible = input.Events.Count > 0;
+            if (input.Missing is { } why) notes.Add($"{input.Environment}: missing from this history, its store could not be read ({why})");
+            else if (!visible && all[i].Count > 0)
+                notes.Add($"{input.Environment}: only green records, no deployment events: each commit's first green counts as a forward deployment, and rollbacks and redeploys can't be seen");
+            lanes.Add(new Lane(input.Environment, all[i].Where(d => window.Contains(d.At)).ToList(), visible, input.Missing));
+        }
+
+        var last = inputs[^1];
+        var lastAll = all[^1];
+        var leadTimes = LeadTimes(lastAll, window, graph, notes);
+        DoraFigures? figures = last.Missing is null ? Figures(last, lastAll, window, leadTimes) : null;
+        return new PromotionHistory(window, lanes, Paths(inputs, all, window, graph), leadTimes, figures, notes);
+    }
+
+    /// <summary>One environment's deployments, all of them (the window is applied later), oldest first.</summary>
+    private static List<Deployment> Deployments(LaneInput input, List<Deployment>? previous, IReadOnlyDictionary<string, CommitNode> graph)
+    {
+        var env = input.Environment;
+        var list = new List<Deployment>();
+        foreach (var e in input.Events.OrderBy(e => e.At))
+        {
+            var commit = e.Commit.ToLowerInvariant();
+            // A server writes the event of a landed bypass; the pipeline's record of the same commit that follows is the same deployment.
+            if (e.Kind == DeploymentKind.Bypass && list.Count > 0 && list[^1] is { Kind: DeploymentKind.Bypass } prior && prior.Commit == commit)
+                list.RemoveAt(list.Count - 1);
+            list.Add(new Deployment(env, commit, e.At, e.By.ToString(), e.Kind, FromGreenOnly: false));
+        }
+        var withEvents = list.Select(d => d.Commit).ToHashSet(StringComparer.Ordinal);
+        foreach (var green in input.Green.Where(g => g.RecordedAt is not null).GroupBy(g => g.Commit.ToLowerInvariant(), StringComparer.Ordinal))
+        {
+            if (withEvents.Contains(green.Key)) continue;
+            var first = green.OrderBy(g => g.RecordedAt).First();
+            var bypassed = input.Bypasses.Any(b => Same(b.Commit, green.Key) && b.At <= first.RecordedAt);
+            list.Add(new Deployment(env, green.Key, first.RecordedAt!.Value, first.RecordedBy ?? "unknown",
+                bypassed ? DeploymentKind.Bypass : DeploymentKind.Forward, FromGreenOnly: true));
+        }
+        list.Sort((a, b) => a.At.CompareTo(b.At));
+
+        for (var i = 0; i < list.Count; i++)
+        {
+            var d = list[i];
+            var bypass = d.Kind == DeploymentKind.Bypass
+                ? input.Bypasses.Where(b => Same(b.Commit, d.Commit)).OrderBy(b => b.At > d.At).ThenByDescending(b => b.At).FirstOrDefault()
+                : null;
+            var promoted = previous is not null && previous.Any(p => p.Commit == d.Commit && p.At <= d.At);
+            list[i] = d with { Bypass = bypass, Promoted = promoted, Subject = graph.GetValueOrDefault(d.Commit)?.Subject };
+        }
+        // A revocation marks the newest deployment of its commit before it.
+        foreach (var r in input.Revocations)
+        {
+            var index = list.FindLastIndex(d => Same(d.Commit, r.Commit) && (r.At is null || d.At <= r.At));
+            if (index >= 0) list[index] = list[index] with { Revoked = r };
+        }
+        return list;
+    }
+
+    private static bool IsForward(Deployment d) => d.Kind is DeploymentKind.Forward or DeploymentKind.Bypass;
+
+    private static DoraFigures Figures(LaneInput input, List<Deployment> all, HistoryWindow window, IReadOnlyList<ChangeLeadTime> leadTimes)
+    {
+        var inWindow = all.Where(d => window.Contains(d.At)).ToList();
+        var failed = new List<(Deployment Deployment, Deployment? Next)>();
+        var forward = 0;
+        for (var i = 0; i < all.Count; i++)
+        {
+            var d = all[i];
+            if (!window.Contains(d.At) || !IsForward(d)) continue;
+            forward++;
+            var nextForward = all.Skip(i + 1).FirstOrDefault(IsForward)?.At ?? DateTimeOffset.MaxValue;
+            var rolledBack = all.Skip(i + 1).Any(x => x.Kind == DeploymentKind.Rollback && x.At < nextForward);
+            var revoked = input.Revocations.Any(r => Same(r.Commit, d.Commit) && r.At is { } at && at >= d.At && at < nextForward);
+            if (rolledBack || revoked) failed.Add((d, i + 1 < all.Count ? all[i + 1] : null));
+        }
+        var restores = failed.Where(f => f.Next is not null).Select(f => f.Next!.At - f.Deployment.At).ToList();
+        var leads = leadTimes.Select(l => l.LeadTime).ToList();
+        return new DoraFigures(
+            input.Environment,
+            inWindow.Count,
+            inWindow.Count / window.Days,
+            inWindow.Count * 7 / window.Days,
+            leads.Count,
+            Percentile(leads, 50),
+            Percentile(leads, 90),
+            forward,
+            failed.Count,
+            restores.Count,
+            Percentile(restores, 50));
+    }
+
+    /// <summary>
+    /// For each deployment in the window, the commits reachable from it and from no earlier deployment (before the window
+    /// too): what it brought for the first time. A rollback brings none. Commits the repository does not have are skipped, and said.
+    /// </summary>
+    private static List<ChangeLeadTime> LeadTimes(List<Deployment> all, HistoryWindow window, IReadOnlyDictionary<string, CommitNode> graph, List<string> notes)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var result = new List<ChangeLeadTime>();
+        var unknown = new List<string>();
+        foreach (var d in all.Where(d => d.At <= window.Until))
+        {
+            if (!graph.ContainsKey(d.Commit))
+            {
+                if (window.Contains(d.At)) unknown.Add(d.Commit);
+                continue;
+            }
+            var stack = new Stack<string>();
+            if (seen.Add(d.Commit)) stack.Push(d.Commit);
+            while (stack.Count > 0)
+            {
+                var c = stack.Pop();
+                if (graph.GetValueOrDefault(c) is not { } node) continue;
+                if (window.Contains(d.At)) result.Add(new ChangeLeadTime(c, node.CommittedAt, d.Commit, d.At));
+                foreach (var p in node.Parents)
+                    if (seen.Add(p)) stack.Push(p);
+            }
+        }
+        if (unknown.Count > 0)
+            notes.Add($"lead time: {unknown.Count} deployment(s) of commits this clone does not have are left out ({string.Join(", ", unknown.Distinct().Take(5).Select(ObjectIds.Short))}); git fetch them to count them");
+        return result.OrderBy(r => r.DeployedAt).ThenBy(r => r.CommittedAt).ThenBy(r => r.Commit, StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>Each commit deployed to the last environment in the window, with its first deployment in every environment.</summary>
+    private static List<CommitPath> Paths(IReadOnlyList<LaneInput> inputs, List<List<Deployment>> all, HistoryWindow window, IReadOnlyDictionary<string, CommitNode> graph)
+    {
+        var firsts = all.Select(l => l.GroupBy(d => d.Commit, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Min(d => d.At), StringComparer.Ordinal)).ToList();
+        return firsts[^1].Where(f => window.Contains(f.Value)).OrderBy(f => f.Value)
+            .Select(f => new CommitPath(f.Key, graph.GetValueOrDefault(f.Key)?.Subject,
+                inputs.Select((input, i) => (input.Environment, firsts[i].TryGetValue(f.Key, out var at) ? at : (DateTimeOffset?)null)).ToList()))
+            .ToList();
+    }
+
+    /// <summary>The nearest-rank percentile: the value at rank ceil(p/100 × n) of the sorted values; null for none.</summary>
+    public static TimeSpan? Percentile(IReadOnlyCollection<TimeSpan> values, int p)
+    {
+        if (values.Count == 0) return null;
+        var sorted = values.Order().ToList();
+        var rank = (int)Math.Ceiling(p / 100.0 * sorted.Count);
+        return sorted[Math.Clamp(rank, 1, sorted.Count) - 1];
+    }
+
+    private static bool Same(string a, string b) => string.Equals(a, b, StringComparison.OrdinalIgnoreCase);
+}
