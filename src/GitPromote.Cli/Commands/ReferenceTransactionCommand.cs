@@ -92,7 +92,7 @@ public static class ReferenceTransactionCommand
         var bypasses = landed.Where(p => p.Body.Written is not null).Select(p => RecordJson.ReadBypass(p.Body.Record)).OfType<Core.Evidence.BypassRecord>().ToList();
         if (bypasses.Count == 0) return;
         var environment = GitConfig.Read(gitDir, git, TimeSpan.FromSeconds(60)).Last(ServerSettings.EnvironmentKey)?.Value?.Trim() is { Length: > 0 } env ? env : "this environment";
-        var store = new LocalRecordStore(new GitLocation(gitDir, gitDir, null), environment, git.With(new Dictionary<string, string?> { [PendingRecords.InternalVariable] = "1" }));
+        var store = new LocalRecordStore(new GitLocation(gitDir, gitDir, null), environment, git);
         foreach (var bypass in bypasses)
         {
             try
