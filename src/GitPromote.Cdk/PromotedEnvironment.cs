@@ -119,7 +119,7 @@ public sealed class PromotedEnvironment : Construct
             Description = $"git promote record {Plan.This.Name}: marks the deployed commit green; writes nothing else",
         });
         RecordRole.AddToPolicy(evidence.Read("ReadOwnEvidenceForRevocations"));
-        RecordRole.AddToPolicy(evidence.Write("RecordGreen", "green"));
+        RecordRole.AddToPolicy(evidence.Write("RecordGreenAndDeployments", "green", "deploy"));
         RecordRole.AddToPolicy(evidence.ReadPolicy(Plan.PolicyParameter));
         RecordRole.AddToPolicy(binary.ReadStatement());
         props.GitHubWorkflow?.Allow(RecordRole, Plan.This.Name);
@@ -216,7 +216,7 @@ public sealed class PromotedEnvironment : Construct
         var evidence = new NagAcceptance("AwsSolutions-IAM5",
             "Evidence parameters are named by commit or time (green/<sha>, bypass/<time>-<sha>-<id>): each wildcard is one folder of this " +
             "environment's own /promote/<name>/<env>/ path, never another environment's or service's.",
-            $@"^Resource::arn:<AWS::Partition>:ssm:.+:parameter/promote/{JsRegex(Plan.Service)}/{JsRegex(Plan.This.Name)}/(green|revoked|revoked-lifted|approval|bypass)/\*$");
+            $@"^Resource::arn:<AWS::Partition>:ssm:.+:parameter/promote/{JsRegex(Plan.Service)}/{JsRegex(Plan.This.Name)}/(green|revoked|revoked-lifted|approval|bypass|deploy)/\*$");
         var artifacts = new NagAcceptance("AwsSolutions-IAM5",
             "The CDK's grant on this pipeline's own artifact bucket (the source zips): objects have generated keys.",
             @"^Action::s3:(GetObject|GetBucket|List|DeleteObject|Abort)\*$", @"^Resource::<[A-Za-z0-9]+ArtifactsBucket[A-Za-z0-9]+\.Arn>/\*$");

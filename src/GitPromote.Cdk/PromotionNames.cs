@@ -12,7 +12,7 @@ public sealed record PromotionNames(string Service, string Environment)
     public string EvidenceRoot => $"promote/{Service}/{Environment}";
 
     /// <summary>The folders git-promote reads (SsmLayout): green, bypass, revoked, revoked-lifted, approval.</summary>
-    public static readonly IReadOnlyList<string> EvidenceFolders = ["green", "revoked", "revoked-lifted", "approval", "bypass"];
+    public static readonly IReadOnlyList<string> EvidenceFolders = ["green", "revoked", "revoked-lifted", "approval", "bypass", "deploy"];
 
     public string GateRole => $"promote-{Service}-{Environment}-gate";
     public string EvidenceReaderRole => $"promote-{Service}-{Environment}-evidence-reader";

@@ -84,7 +84,7 @@ public sealed class IamTests(PromotedSetFixture set)
     [InlineData("dev")]
     [InlineData("stg")]
     [InlineData("prd")]
-    public void Only_the_record_role_writes_green_and_developers_write_only_bypass_and_approval(string environment)
+    public void Only_the_record_role_writes_green_and_deployment_events_and_developers_write_only_bypass_and_approval(string environment)
     {
         var cfn = Of(environment);
         var root = $"arn:${{AWS::Partition}}:ssm:eu-west-1:{PromotedSet.Accounts[environment]}:parameter/promote/orders/{environment}/";
@@ -95,7 +95,7 @@ public sealed class IamTests(PromotedSetFixture set)
         Assert.Equal(2, writes.Count);
         var recordWrite = Assert.Single(writes, s => s.Roles.Contains("${" + recordRole + "}"));
         Assert.Equal(["ssm:PutParameter"], recordWrite.Actions);
-        Assert.Equal([root + "green/*"], recordWrite.Resources);
+        Assert.Equal([root + "green/*", root + "deploy/*"], recordWrite.Resources);
         var developerWrite = Assert.Single(writes, s => s.PolicyId == developer);
         Assert.Equal(["ssm:PutParameter"], developerWrite.Actions);
         Assert.Equal([root + "bypass/*", root + "approval/*"], developerWrite.Resources);

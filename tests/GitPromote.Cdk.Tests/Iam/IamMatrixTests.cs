@@ -95,6 +95,11 @@ public sealed class IamMatrixTests(Xunit.Abstractions.ITestOutputHelper output)
             // Record: writes only its own green/*.
             Allow($"{env} record writes green/<sha>", s => Call(s.Record(env), "ssm:PutParameter", Evidence(env, "green", Sha)),
                 raw => TemplateEdits.RemoveStatements(raw[env], record, "ssm:PutParameter"));
+            // ...and the deployment events of history (record writes one on every successful run).
+            Allow($"{env} record writes a deployment event", s => Call(s.Record(env), "ssm:PutParameter", Evidence(env, "deploy", $"20260101T000000.000Z-{Sha}-ab12")),
+                raw => TemplateEdits.RemoveStatements(raw[env], record, "ssm:PutParameter"));
+            Allow($"{env} record reads the deployment events before it", s => Call(s.Record(env), "ssm:GetParametersByPath", Parameter(env, $"promote/{Service}/{env}/deploy")),
+                raw => TemplateEdits.RemoveStatements(raw[env], record, "ssm:GetParametersByPath"));
             foreach (var folder in new[] { "bypass", "approval", "revoked" })
                 Deny($"{env} record writes {folder}/*", s => Call(s.Record(env), "ssm:PutParameter", Evidence(env, folder, $"20260101T000000Z-{Sha}")),
                     raw => TemplateEdits.AllowOnRole(raw[env], record, "ssm:PutParameter"));
@@ -115,6 +120,10 @@ public sealed class IamMatrixTests(Xunit.Abstractions.ITestOutputHelper output)
                 raw => TemplateEdits.RemoveStatements(raw[env], developer, "ssm:GetParameters"));
             Deny($"{env} developer writes green", s => Dev(s, env, "ssm:PutParameter", Evidence(env, "green", Sha)),
                 raw => TemplateEdits.AllowOnManagedPolicy(raw[env], developer, "ssm:PutParameter"));
+            Deny($"{env} developer writes a deployment event", s => Dev(s, env, "ssm:PutParameter", Evidence(env, "deploy", $"20260101T000000.000Z-{Sha}-ab12")),
+                raw => TemplateEdits.AllowOnManagedPolicy(raw[env], developer, "ssm:PutParameter"));
+            Allow($"{env} developer reads the deployment events (history)", s => Dev(s, env, "ssm:GetParametersByPath", Parameter(env, $"promote/{Service}/{env}/deploy")),
+                raw => TemplateEdits.RemoveStatements(raw[env], developer, "ssm:GetParametersByPath"));
             Deny($"{env} developer writes revoked", s => Dev(s, env, "ssm:PutParameter", Evidence(env, "revoked", Sha)),
                 raw => TemplateEdits.AllowOnManagedPolicy(raw[env], developer, "ssm:PutParameter"));
             Deny($"{env} developer writes the pinned policy", s => Dev(s, env, "ssm:PutParameter", PolicyParameter(env)),
@@ -155,6 +164,8 @@ public sealed class IamMatrixTests(Xunit.Abstractions.ITestOutputHelper output)
                 var gate = set.Gate(env).Id;
                 // Gate: writes nothing; reads its own records and the pinned policy; assumes only the previous reader.
                 Deny($"{env} gate writes green", s => Call(s.Gate(env), "ssm:PutParameter", Evidence(env, "green", Sha)),
+                    raw => TemplateEdits.AllowOnRole(raw[env], gate, "ssm:PutParameter"));
+                Deny($"{env} gate writes a deployment event", s => Call(s.Gate(env), "ssm:PutParameter", Evidence(env, "deploy", $"20260101T000000.000Z-{Sha}-ab12")),
                     raw => TemplateEdits.AllowOnRole(raw[env], gate, "ssm:PutParameter"));
                 Deny($"{env} gate writes a bypass", s => Call(s.Gate(env), "ssm:PutParameter", Evidence(env, "bypass", Sha)),
                     raw => TemplateEdits.AllowOnRole(raw[env], gate, "ssm:PutParameter"));
