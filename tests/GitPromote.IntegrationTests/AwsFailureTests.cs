@@ -106,8 +106,18 @@ public sealed class AwsFailureTests : IDisposable
             Assert.Contains($"could not tell whether {head[..12]} is green in stg", push.Stderr);
             Assert.Equal("", prd);
         }
+        else if (c.StgEvidence.Contains("ssm", StringComparison.Ordinal) || failure == AwsFailure.DeadlinePassed)
+        {
+            // stg's revocations were not read (its SSM store is what failed, or time ran out): refused whatever on_error says.
+            Assert.NotEqual(0, push.ExitCode);
+            Assert.Contains("push to prd refused", push.Stderr);
+            Assert.Contains("could not read the revocations of stg", push.Stderr);
+            Assert.DoesNotContain("allowed without evidence", push.Stderr);
+            Assert.Equal("", prd);
+        }
         else
         {
+            // Only CodePipeline failed; stg's revocations were read: on_error: allow lets it through.
             push.EnsureOk();
             Assert.Contains($"WARNING prd/main <- {head[..12]} allowed without evidence (on_error: allow)", push.Stderr);
             Assert.Equal(head, prd);

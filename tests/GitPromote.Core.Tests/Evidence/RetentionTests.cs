@@ -121,13 +121,14 @@ public class RetentionTests
     public void Deleting_green_or_approvals_on_a_server_is_for_recorders_only_and_the_audit_trail_for_nobody()
     {
         var pipeline = new Identity("pipeline", "");
-        string[] recorders = ["Pipeline"];
+        string[] recorders = ["pipeline"];
 
         Assert.True(RecordWriters.MayDelete($"refs/promote/green/{C(0)}", pipeline, recorders));
         Assert.True(RecordWriters.MayDelete($"refs/promote/approval/{C(0)}/bob-0123456789ab", pipeline, recorders));
         Assert.False(RecordWriters.MayDelete($"refs/promote/green/{C(0)}", new Identity("mallory", ""), recorders));
         Assert.False(RecordWriters.MayDelete($"refs/promote/green/{C(0)}", Identity.Unknown, ["unknown"]));
         Assert.False(RecordWriters.MayDelete($"refs/promote/green/{C(0)}", pipeline, []));
+        Assert.False(RecordWriters.MayDelete($"refs/promote/green/{C(0)}", new Identity("Pipeline", ""), recorders));
         Assert.False(RecordWriters.MayDelete($"refs/promote/bypass/20260101T000000Z-{C(0)}-abcd", pipeline, recorders));
         Assert.False(RecordWriters.MayDelete($"refs/promote/revoked/{C(0)}", pipeline, recorders));
         Assert.False(RecordWriters.MayDelete("refs/promote/revoked-lifted/x", pipeline, recorders));
