@@ -18,12 +18,13 @@ bench_app "$work" dev stg prd
 bench_policy dev stg prd:ssm
 echo "timeout: 300s" >> .promote.yml   # listing 10,000 SSM parameters is 1,000 calls: far more than a push's 10 s
 
-# C commits, one an hour, ending now: one fast-import.
-python3 - "$commits" <<'PY' | git fast-import --quiet
+# C commits spread evenly over 401 days, ending now: one fast-import.
+step=$(( 401 * 86400 / commits ))
+python3 - "$commits" "$step" <<'PY' | git fast-import --quiet
 import sys, time
-n = int(sys.argv[1]); now = int(time.time()); start = now - n * 3600
+n, step = int(sys.argv[1]), int(sys.argv[2]); now = int(time.time()); start = now - (n - 1) * step
 for i in range(n):
-    t = start + i * 3600
+    t = start + i * step
     print("commit refs/heads/main"); print(f"mark :{i+1}")
     print(f"author bench <bench@example.com> {t} +0000"); print(f"committer bench <bench@example.com> {t} +0000")
     msg = f"change {i}"; print(f"data {len(msg)}"); print(msg)
@@ -35,14 +36,14 @@ git reset -q --hard main
 git rev-list main > "$work/commits"
 
 # events ENV-OUT: N names <stamp>-<commit>-<rand> spread over the last 400 days, each at a commit older than itself.
-python3 - "$n" "$work/commits" > "$work/events" <<'PY'
+python3 - "$n" "$work/commits" "$step" > "$work/events" <<'PY'
 import sys, time, random, os, subprocess
-n = int(sys.argv[1]); shas = open(sys.argv[2]).read().split()[::-1]   # oldest first
+n, step = int(sys.argv[1]), int(sys.argv[3]); shas = open(sys.argv[2]).read().split()[::-1]   # oldest first
 now = int(time.time()); span = 400 * 86400
 for k in range(n):
     t = now - span + k * span // n
-    # the newest commit committed before t (commits are one an hour, the last one now)
-    idx = max(0, min(len(shas) - 1, len(shas) - 1 - (now - t) // 3600))
+    # the newest commit committed before t (one every `step` seconds, the last one now)
+    idx = max(0, min(len(shas) - 1, len(shas) - 1 - -(-(now - t) // step)))
     print(time.strftime("%Y%m%dT%H%M%SZ", time.gmtime(t)) + "-" + shas[idx] + "-" + os.urandom(4).hex(), shas[idx])
 PY
 
@@ -88,6 +89,7 @@ measure() {
   read -r wall git aws gn an < <(sed -n "${mid}p" "$work/runs")
   local listing=$(( git > aws ? git : aws ))
   local deployments; deployments=$(python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print(sum(len(e['deployments']) for e in d['environments']), d['figures']['leadTime']['commits'])" "$work/out.json")
+  python3 -c "import json,sys; [print('note:', n, file=sys.stderr) for n in json.load(open(sys.argv[1]))['notes']]" "$work/out.json"
   echo "| $label | ${deployments% *} | ${deployments#* } | $wall | $git ($gn git processes) | $aws ($an AWS calls) | $(( wall - listing )) |"
 }
 

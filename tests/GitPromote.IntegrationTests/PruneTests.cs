@@ -35,7 +35,7 @@ public sealed class PruneTests(InstalledGitPromote installed) : IDisposable
 
     /// <summary>
     /// dev holds: old green c1 (deployed on dev/main), old green c2 (revoked, with a bypass record and an old approval),
-    /// old green c3 and c4, and c5 recorded green just now; plus an old approval of c1.
+    /// old green c3 and c4, and c5 recorded green just now (with its deployment event); plus an old approval of c1.
     /// </summary>
     private (string App, string[] C) GitStoreWithHistory()
     {
@@ -64,12 +64,13 @@ public sealed class PruneTests(InstalledGitPromote installed) : IDisposable
         Assert.Contains($"refs/promote/approval/{c[0]}/", left);    // an approval of a kept commit
         Assert.Contains($"refs/promote/revoked/{c[1]} ", left);     // audit trail
         Assert.Contains($"refs/promote/bypass/20200101T000000Z-{c[1]}-abcd ", left);
+        Assert.Contains($"refs/promote/deploy/", left);                // c5's deployment event: young
         foreach (var gone in new[] { $"refs/promote/green/{c[1]}", $"refs/promote/green/{c[2]}", $"refs/promote/green/{c[3]}", $"refs/promote/approval/{c[1]}/" })
         {
             Assert.DoesNotContain(gone, left);
             Assert.Contains($"deleted: {gone}", prune.Stdout);
         }
-        Assert.Contains("deleted 4 of 9 records; kept 5", prune.Stdout);
+        Assert.Contains("deleted 4 of 10 records; kept 6", prune.Stdout);
     }
 
     [Fact]
@@ -95,7 +96,7 @@ public sealed class PruneTests(InstalledGitPromote installed) : IDisposable
         var again = _s.Promote(app, "prune", "dev", "--keep", "1", "--older-than", "30d").EnsureOk();
 
         Assert.Equal(after, Records(Dev));
-        Assert.Contains("deleted 0 of 5 records", again.Stdout);
+        Assert.Contains("deleted 0 of 6 records", again.Stdout);
     }
 
     [Fact]

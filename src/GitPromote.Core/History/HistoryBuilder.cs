@@ -59,13 +59,15 @@ public static class HistoryBuilder
         }
         list.Sort((a, b) => a.At.CompareTo(b.At));
 
+        // When each commit first reached the previous environment: one pass, not one scan per deployment.
+        var firstBefore = (previous ?? []).GroupBy(p => p.Commit, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Min(p => p.At), StringComparer.Ordinal);
         for (var i = 0; i < list.Count; i++)
         {
             var d = list[i];
             var bypass = d.Kind == DeploymentKind.Bypass
                 ? input.Bypasses.Where(b => Same(b.Commit, d.Commit)).OrderBy(b => b.At > d.At).ThenByDescending(b => b.At).FirstOrDefault()
                 : null;
-            var promoted = previous is not null && previous.Any(p => p.Commit == d.Commit && p.At <= d.At);
+            var promoted = firstBefore.TryGetValue(d.Commit, out var first) && first <= d.At;
             list[i] = d with { Bypass = bypass, Promoted = promoted, Subject = graph.GetValueOrDefault(d.Commit)?.Subject };
         }
         // A revocation marks the newest deployment of its commit before it.
@@ -84,14 +86,19 @@ public static class HistoryBuilder
         var inWindow = all.Where(d => window.Contains(d.At)).ToList();
         var failed = new List<(Deployment Deployment, Deployment? Next)>();
         var forward = 0;
+        var revocations = input.Revocations.Where(r => r.At is not null).ToLookup(r => r.Commit.ToLowerInvariant(), StringComparer.Ordinal);
         for (var i = 0; i < all.Count; i++)
         {
             var d = all[i];
             if (!window.Contains(d.At) || !IsForward(d)) continue;
             forward++;
-            var nextForward = all.Skip(i + 1).FirstOrDefault(IsForward)?.At ?? DateTimeOffset.MaxValue;
-            var rolledBack = all.Skip(i + 1).Any(x => x.Kind == DeploymentKind.Rollback && x.At < nextForward);
-            var revoked = input.Revocations.Any(r => Same(r.Commit, d.Commit) && r.At is { } at && at >= d.At && at < nextForward);
+            // Only the deployments up to the next forward one are looked at: each is looked at once per forward deployment before it.
+            var next = i + 1;
+            while (next < all.Count && !IsForward(all[next])) next++;
+            var nextForward = next < all.Count ? all[next].At : DateTimeOffset.MaxValue;
+            var rolledBack = false;
+            for (var j = i + 1; j < next && !rolledBack; j++) rolledBack = all[j].Kind == DeploymentKind.Rollback;
+            var revoked = revocations[d.Commit].Any(r => r.At >= d.At && r.At < nextForward);
             if (rolledBack || revoked) failed.Add((d, i + 1 < all.Count ? all[i + 1] : null));
         }
         var restores = failed.Where(f => f.Next is not null).Select(f => f.Next!.At - f.Deployment.At).ToList();

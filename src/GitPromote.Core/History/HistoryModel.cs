@@ -50,9 +50,12 @@ public sealed record CommitPath(string Commit, string? Subject, IReadOnlyList<(s
     /// <summary>First deployment in the first environment to the first in the last; null when either is unknown.</summary>
     public TimeSpan? Total => FirstDeployed[0].At is { } first && FirstDeployed[^1].At is { } last ? last - first : null;
 
-    /// <summary>Time from the first deployment in each environment to the first in the next (one fewer than environments).</summary>
+    /// <summary>
+    /// Time from the first deployment in each environment to the first in the next (one fewer than environments); null
+    /// when either is unknown, or when the next came first (a bypass skipped this environment and it caught up later).
+    /// </summary>
     public IReadOnlyList<TimeSpan?> TimeIn => FirstDeployed.Zip(FirstDeployed.Skip(1),
-        (a, b) => a.At is { } x && b.At is { } y ? y - x : (TimeSpan?)null).ToList();
+        (a, b) => a.At is { } x && b.At is { } y && y >= x ? y - x : (TimeSpan?)null).ToList();
 }
 
 /// <summary>One commit a deployment to the last environment brought there for the first time.</summary>

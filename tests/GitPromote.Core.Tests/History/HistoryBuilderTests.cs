@@ -128,6 +128,18 @@ public class HistoryBuilderTests
     }
 
     [Fact]
+    public void A_commit_bypassed_past_stg_that_reaches_stg_later_has_no_time_from_stg_to_prd_but_its_total()
+    {
+        var inputs = Scenario().ToList();
+        inputs[1] = inputs[1] with { Events = [.. inputs[1].Events, E("stg", 6, At(80))] };
+
+        var c6 = HistoryBuilder.Build(inputs, Week, Graph).Paths.Single(p => p.Commit == C(6));
+
+        Assert.Equal([TimeSpan.FromHours(7), null], c6.TimeIn);
+        Assert.Equal(new TimeSpan(1, 5, 7), c6.Total);
+    }
+
+    [Fact]
     public void The_window_limits_what_is_counted_but_earlier_deployments_still_decide_what_a_later_one_brings()
     {
         var fromDay2 = new HistoryWindow(At(24), At(168));
