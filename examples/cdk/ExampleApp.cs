@@ -19,6 +19,12 @@ public static class ExampleApp
 
     public const string Region = "eu-west-1";
 
+    /// <summary>stg's alarms: a commit leaves stg for prd only after they have been OK for healthy_for. Every stack gets the same map.</summary>
+    public static readonly IReadOnlyDictionary<string, IReadOnlyList<string>> HealthAlarms = new Dictionary<string, IReadOnlyList<string>>
+    {
+        ["stg"] = ["orders-stg-5xx", "orders-stg-latency-p99"],
+    };
+
     /// <param name="outdir">Where the cloud assembly goes (DIR/&lt;stack&gt;.template.json); null: CDK_OUTDIR or cdk.out.</param>
     /// <param name="tarball">The release tarball to ship as an asset (for cdk deploy); null: the stacks take its S3 location
     /// as the template parameters GitPromoteBinaryBucket and GitPromoteBinaryKey (the committed templates, for CloudFormation and StackSets).</param>
@@ -42,6 +48,9 @@ public static class ExampleApp
                 DeployStages = source => [DeployStage(stack, environment, source)],
                 // The permissions boundary (and SCP statement) that keeps even administrators from starting gate and record.
                 CreateBuildGuard = true,
+                HealthAlarms = HealthAlarms,
+                // stg's deploy also waits for its alarms on entry (CodePipeline's check); the gate in prd checks them on leaving.
+                AlarmEntryCondition = environment == "stg",
             });
         }
         return app.Synth().Directory;

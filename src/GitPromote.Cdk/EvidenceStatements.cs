@@ -40,6 +40,22 @@ internal sealed class EvidenceStatements(Stack stack, PromotionNames names)
         Resources = [stack.FormatArn(new ArnComponents { Service = "codepipeline", Resource = pipelineName })],
     });
 
+    /// <summary>
+    /// The health check's one CloudWatch call, on this account's alarms only. DescribeAlarms is authorized per alarm
+    /// resource, and the policy's prefixes match names the construct cannot list, so the resource is <c>alarm:*</c>.
+    /// </summary>
+    public PolicyStatement DescribeAlarms(string sid) => new(new PolicyStatementProps
+    {
+        Sid = sid,
+        Actions = ["cloudwatch:DescribeAlarms"],
+        Resources = [AlarmsOfThisAccount(stack)],
+    });
+
+    public static string AlarmsOfThisAccount(Stack stack) => stack.FormatArn(new ArnComponents
+    {
+        Service = "cloudwatch", Resource = "alarm", ResourceName = "*", ArnFormat = ArnFormat.COLON_RESOURCE_NAME,
+    });
+
     private string Parameter(string path) => stack.FormatArn(new ArnComponents
     {
         Service = "ssm", Resource = "parameter", ResourceName = path, ArnFormat = ArnFormat.SLASH_RESOURCE_NAME,

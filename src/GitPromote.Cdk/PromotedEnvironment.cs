@@ -193,6 +193,8 @@ public sealed class PromotedEnvironment : Construct
             // The next gate asks only whether a commit is green here and not revoked; bypasses and approvals stay in this account.
             EvidenceReaderRole.AddToPolicy(evidence.Read("ReadGreenAndRevoked", "green", "revoked"));
             EvidenceReaderRole.AddToPolicy(evidence.ListExecutions(Plan.PipelineName));
+            // Only with health: the next gate then asks whether this environment's alarms have been OK for long enough.
+            if (Plan.HealthAlarms.Count > 0) EvidenceReaderRole.AddToPolicy(evidence.DescribeAlarms("ReadHealthAlarms"));
         }
 
         DeveloperPolicy = new ManagedPolicy(this, "DeveloperPolicy", new ManagedPolicyProps
@@ -204,8 +206,12 @@ public sealed class PromotedEnvironment : Construct
                 evidence.Read("ReadEvidence"),
                 evidence.ListExecutions(Plan.PipelineName),
                 evidence.Write("RecordBypassAndApproval", "bypass", "approval"),
+                // Pre-push hooks, check and status read this environment's health with the developer's own access.
+                .. Plan.HealthAlarms.Count > 0 ? new[] { evidence.DescribeAlarms("ReadHealthAlarms") } : [],
             ],
         });
+
+        if (props.AlarmEntryCondition) HoldDeployStagesOnAlarm(stack, pipelineRole, deployStages);
 
         AcceptCdkNagFindings(pipelineRole, sourceActionRole, guarded);
     }
@@ -229,9 +235,14 @@ public sealed class PromotedEnvironment : Construct
             CdkNag.Accept(project, new NagAcceptance("AwsSolutions-CB4",
                 "The build makes no artifacts and holds no secret; its only input, the source zip, is encrypted with the AWS-managed S3 key."));
         }
-        if (EvidenceReaderRole is not null) CdkNag.Accept(EvidenceReaderRole, evidence);
-        CdkNag.Accept(DeveloperPolicy, evidence);
-        CdkNag.Accept(pipelineRole, artifacts);
+        var alarms = new NagAcceptance("AwsSolutions-IAM5",
+            "cloudwatch:DescribeAlarms (read-only) on this account's alarms: the policy's health names alarms by prefix, and CloudWatch " +
+            "authorizes DescribeAlarms per alarm resource, so the one resource is the account's alarm:*; no other CloudWatch action.",
+            @"^Resource::arn:<AWS::Partition>:cloudwatch:.+:alarm:\*$");
+        var readsAlarms = Plan.HealthAlarms.Count > 0;
+        if (EvidenceReaderRole is not null) CdkNag.Accept(EvidenceReaderRole, readsAlarms ? [evidence, alarms] : [evidence]);
+        CdkNag.Accept(DeveloperPolicy, readsAlarms ? [evidence, alarms] : [evidence]);
+        CdkNag.Accept(pipelineRole, _holdsOnAlarm ? [artifacts, alarms] : [artifacts]);
         CdkNag.Accept(sourceActionRole, artifacts);
         CdkNag.Accept(Pipeline.ArtifactBucket, new NagAcceptance("AwsSolutions-S1",
             "Only the pipeline's roles read and write the artifact bucket (CloudTrail records those calls) and its objects expire; " +
@@ -240,6 +251,46 @@ public sealed class PromotedEnvironment : Construct
             CdkNag.Accept(BuildGuardPolicy, new NagAcceptance("AwsSolutions-IAM5",
                 "A permissions boundary: its Allow grants nothing by itself, it caps what identity policies allow; its Deny is the point.",
                 @"^Action::\*$", @"^Resource::\*$"));
+    }
+
+    private bool _holdsOnAlarm;
+
+    /// <summary>
+    /// A CodePipeline V2 BeforeEntry condition on each deploy stage: one CloudWatchAlarm rule per alarm name (the rule takes
+    /// no prefix); a FAIL result when one is in ALARM, so the deployment does not start. The CDK 2.160 L2 has no stage conditions: L1 override.
+    /// </summary>
+    private void HoldDeployStagesOnAlarm(Stack stack, Role pipelineRole, IReadOnlyList<IStageProps> deployStages)
+    {
+        if (Plan.HealthAlarms.Count == 0)
+            throw new ArgumentException($"AlarmEntryCondition needs health alarms of {Plan.This.Name}: give them in HealthAlarms or in .promote.yml's 'health'.");
+        if (Plan.HealthAlarms.FirstOrDefault(a => a.EndsWith('*')) is { } prefix)
+            throw new ArgumentException(
+                $"AlarmEntryCondition takes alarm names, but {Plan.This.Name}'s health has the prefix '{prefix}': CodePipeline's CloudWatchAlarm rule " +
+                "names one alarm. List the names, or leave AlarmEntryCondition off (the gate's health check reads prefixes).");
+        var pipeline = (CfnPipeline)Pipeline.Node.DefaultChild!;
+        var first = 1 + (Plan.Previous is null ? 0 : 1);
+        for (var i = 0; i < deployStages.Count; i++)
+        {
+            pipeline.AddPropertyOverride($"Stages.{first + i}.BeforeEntry", new Dictionary<string, object>
+            {
+                ["Conditions"] = new object[]
+                {
+                    new Dictionary<string, object>
+                    {
+                        ["Result"] = "FAIL",
+                        ["Rules"] = Plan.HealthAlarms.Select((alarm, n) => (object)new Dictionary<string, object>
+                        {
+                            ["Name"] = $"HealthAlarm{n + 1}",
+                            ["RuleTypeId"] = new Dictionary<string, object> { ["Category"] = "Rule", ["Owner"] = "AWS", ["Provider"] = "CloudWatchAlarm", ["Version"] = "1" },
+                            ["Configuration"] = new Dictionary<string, object> { ["AlarmName"] = alarm },
+                        }).ToArray(),
+                    },
+                },
+            });
+        }
+        // The rules run as the pipeline's role.
+        pipelineRole.AddToPolicy(new EvidenceStatements(stack, Plan.Names).DescribeAlarms("HoldDeployOnHealthAlarms"));
+        _holdsOnAlarm = true;
     }
 
     /// <summary>A literal for a JavaScript regular expression (cdk-nag's applies_to): names hold letters, digits, '_', '.', '-'.</summary>

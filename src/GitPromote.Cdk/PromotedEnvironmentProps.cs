@@ -58,6 +58,23 @@ public sealed class PromotedEnvironmentProps
     /// repository) assume the gate and record roles, and nothing else on GitHub: see <see cref="GitHubWorkflowTrust"/>.
     /// </summary>
     public GitHubWorkflowTrust? GitHubWorkflow { get; init; }
+
+    /// <summary>
+    /// The CloudWatch alarms (names, or name prefixes ending in <c>*</c>) that must be OK before a commit may leave an
+    /// environment, by environment name. Give every environment's construct the same map, as with <see cref="Accounts"/>:
+    /// each account pins the whole policy, and the next environment's gate reads this environment's alarms from its own
+    /// copy. They are written into the pinned policy as that environment's <c>health: { alarms: [...] }</c>; a policy that
+    /// already has <c>health:</c> for it must list the same alarms. An environment with health gets
+    /// <c>cloudwatch:DescribeAlarms</c> on its own account's alarms for its evidence-reader role and developer policy.
+    /// </summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>>? HealthAlarms { get; init; }
+
+    /// <summary>
+    /// True: also hold this environment's deploy stage(s) while one of its health alarms is in ALARM, with a CodePipeline V2
+    /// <c>CloudWatchAlarm</c> rule in each stage's BeforeEntry condition. That guards entering the environment; the gate's
+    /// health check guards leaving it. Alarm names only (CodePipeline's rule takes no prefix).
+    /// </summary>
+    public bool AlarmEntryCondition { get; init; }
 }
 
 /// <summary>The compute of the gate and record CodeBuild projects.</summary>

@@ -20,6 +20,9 @@ public sealed partial record PromotionPlan(
     /// <summary>What will not stop synthesis but will likely stop the pipeline; shown as CDK warnings.</summary>
     public IReadOnlyList<string> Warnings { get; init; } = [];
 
+    /// <summary>This environment's <c>health.alarms</c> (names, or prefixes ending in *), after <see cref="PromotedEnvironmentProps.HealthAlarms"/>; empty: none.</summary>
+    public IReadOnlyList<string> HealthAlarms { get; init; } = [];
+
     /// <summary>Advanced-tier SSM parameters hold at most 8 KB.</summary>
     public const int MaxPolicyBytes = 8192;
 
@@ -32,7 +35,8 @@ public sealed partial record PromotionPlan(
     public static PromotionPlan From(PromotedEnvironmentProps props, string? stackAccount)
     {
         ArgumentNullException.ThrowIfNull(props);
-        var policy = LoadPolicy(props.Policy);
+        var policyText = PolicyHealth.Merge(LoadPolicy(props.Policy), props.Policy!, props.HealthAlarms, LoadPolicy);
+        var policy = LoadPolicy(policyText);
         var names = policy.Environments.Select(e => e.Name).ToList();
         var known = string.Join(", ", names);
 
@@ -73,12 +77,16 @@ public sealed partial record PromotionPlan(
             env.Index + 1 < names.Count ? Step(env.Index + 1) : null,
             env.Evidence.OfType<CodePipelineEvidence>().FirstOrDefault()?.Pipeline ?? $"{policy.Name}-{env.Name}",
             DeployBranch(props.Branch, policy),
-            props.Policy!) { Warnings = ProfileWarnings(env) };
+            policyText)
+        {
+            Warnings = ProfileWarnings(env),
+            HealthAlarms = env.Health?.Alarms.Select(a => a.Text).ToList() ?? [],
+        };
         plan.CheckLimits();
         return plan;
     }
 
-    private static PromotionPolicy LoadPolicy(string? text)
+    internal static PromotionPolicy LoadPolicy(string? text)
     {
         if (string.IsNullOrWhiteSpace(text))
             throw new ArgumentException("Policy is empty: give the text of the team's .promote.yml (File.ReadAllText(\".promote.yml\")).");

@@ -54,10 +54,18 @@ public sealed class CdkBuildCommandsTests(InstalledGitPromote installed, ITestOu
     public void The_committed_gate_and_record_builds_admit_a_commit_recorded_in_dev_into_stg_and_refuse_an_unrecorded_one()
     {
         using var aws = new AwsWorld(_s);
-        var policy = File.ReadAllText(Path.Combine(InstalledGitPromote.RepositoryRoot, "examples", "cdk", "promote.yml")).Replace(ExampleService, aws.Service);
+        // The policy the committed templates pin (with stg's health from the construct's HealthAlarms), and stg's alarms in moto.
+        var pinned = PinnedPolicyOfTheCommittedTemplates();
+        Assert.Contains("health:", pinned);
         var policyFile = Path.Combine(_s.Root, "pinned.yml");
-        File.WriteAllText(policyFile, policy);
+        File.WriteAllText(policyFile, pinned.Replace(ExampleService, aws.Service));
         aws.AwsCli("ssm", "put-parameter", "--name", $"/promote/{aws.Service}/policy", "--type", "String", "--value", $"file://{policyFile}").EnsureOk();
+        foreach (var alarm in new[] { "orders-stg-5xx", "orders-stg-latency-p99" })
+        {
+            aws.AwsCli("cloudwatch", "put-metric-alarm", "--alarm-name", alarm, "--namespace", "orders", "--metric-name", alarm, "--statistic", "Sum",
+                "--period", "60", "--evaluation-periods", "1", "--threshold", "1", "--comparison-operator", "GreaterThanThreshold").EnsureOk();
+            aws.AwsCli("cloudwatch", "set-alarm-state", "--alarm-name", alarm, "--state-value", "OK", "--state-reason", "test").EnsureOk();
+        }
         var (bucket, key) = UploadReleaseTarball();
         var recorded = new string('a', 40);
         var unrecorded = new string('b', 40);
@@ -108,15 +116,24 @@ public sealed class CdkBuildCommandsTests(InstalledGitPromote installed, ITestOu
     {
         using var aws = new AwsWorld(_s);
         using var recorder = new RecordingProxy(SharedMoto.Server.DirectEndpoint);
-        var policy = File.ReadAllText(Path.Combine(InstalledGitPromote.RepositoryRoot, "examples", "cdk", "promote.yml")).Replace(ExampleService, aws.Service);
+        // The policy the committed templates pin (with stg's health from the construct's HealthAlarms), and stg's alarms in moto.
+        var pinned = PinnedPolicyOfTheCommittedTemplates();
+        Assert.Contains("health:", pinned);
         var policyFile = Path.Combine(_s.Root, "pinned.yml");
-        File.WriteAllText(policyFile, policy);
+        File.WriteAllText(policyFile, pinned.Replace(ExampleService, aws.Service));
         aws.AwsCli("ssm", "put-parameter", "--name", $"/promote/{aws.Service}/policy", "--type", "String", "--value", $"file://{policyFile}").EnsureOk();
+        foreach (var alarm in new[] { "orders-stg-5xx", "orders-stg-latency-p99" })
+        {
+            aws.AwsCli("cloudwatch", "put-metric-alarm", "--alarm-name", alarm, "--namespace", "orders", "--metric-name", alarm, "--statistic", "Sum",
+                "--period", "60", "--evaluation-periods", "1", "--threshold", "1", "--comparison-operator", "GreaterThanThreshold").EnsureOk();
+            aws.AwsCli("cloudwatch", "set-alarm-state", "--alarm-name", alarm, "--state-value", "OK", "--state-reason", "test").EnsureOk();
+        }
         var (bucket, key) = UploadReleaseTarball();
         var commit = new string('c', 40);
         var keys = new Dictionary<string, (string Environment, string Role)>
         {
             ["AKIADEVRECORDBUILD01"] = ("dev", "record"), ["AKIASTGGATEBUILD0001"] = ("stg", "gate"), ["AKIASTGRECORDBUILD01"] = ("stg", "record"),
+            ["AKIAPRDGATEBUILD0001"] = ("prd", "gate"),
         };
         Run As(string accessKey, string command, Dictionary<string, string?> variables)
         {
@@ -136,6 +153,15 @@ public sealed class CdkBuildCommandsTests(InstalledGitPromote installed, ITestOu
         Assert.True(recordDev.ExitCode == 0, recordDev.Output);
         Assert.True(gateStg.ExitCode == 0, gateStg.Output);
         Assert.True(recordStg.ExitCode == 0, recordStg.Output);
+        // prd's gate reads stg's health through stg's reader. It refuses (the alarms have been OK for less than healthy_for, and prd
+        // needs an approval), but for those reasons only: every read it made was answered.
+        var gatePrd = As("AKIAPRDGATEBUILD0001", "git promote gate prd ", new()
+        {
+            ["PROMOTE_COMMIT"] = commit, ["PROMOTE_AWS_ROLE_STG"] = $"arn:aws:iam::{AwsWorld.Account}:role/promote-{aws.Service}-stg-evidence-reader",
+        });
+        Assert.True(gatePrd.ExitCode != 0, gatePrd.Output);
+        Assert.Contains("orders-stg-5xx has been OK for", gatePrd.Output);
+        Assert.DoesNotContain("????", gatePrd.Output);
 
         var templates = ExampleAccounts.Keys.ToDictionary(e => e, e => new ResolvedTemplate(
             (JsonObject)JsonNode.Parse(File.ReadAllText(Path.Combine(InstalledGitPromote.RepositoryRoot, "examples", "cdk", "templates", $"{ExampleService}-{e}.template.json")))!,
@@ -179,6 +205,7 @@ public sealed class CdkBuildCommandsTests(InstalledGitPromote installed, ITestOu
                     var a when a.StartsWith("ssm:", StringComparison.Ordinal) => ($"arn:aws:ssm:{AwsWorld.Region}:{account}:parameter/{named.TrimStart('/')}", (JsonNode?)null),
                     var a when a.StartsWith("codepipeline:", StringComparison.Ordinal) => ($"arn:aws:codepipeline:{AwsWorld.Region}:{account}:{named}", null),
                     var a when a.StartsWith("s3:", StringComparison.Ordinal) => ($"arn:aws:s3:::{named}", null),
+                    var a when a.StartsWith("cloudwatch:", StringComparison.Ordinal) => ($"arn:aws:cloudwatch:{AwsWorld.Region}:{account}:alarm:{named}", null),
                     "sts:AssumeRole" => AssumedRole(named),
                     _ => throw new InvalidOperationException($"the recorder saw a call it cannot name a resource for: {call}"),
                 };
@@ -202,6 +229,7 @@ public sealed class CdkBuildCommandsTests(InstalledGitPromote installed, ITestOu
         Assert.Contains(simulations, s => s.Call.Action == "sts:AssumeRole");
         Assert.Contains(simulations, s => s.Call.Action == "ssm:PutParameter" && s.Role.StartsWith("stg ", StringComparison.Ordinal));
         Assert.Contains(simulations, s => s.Call.Action == "s3:GetObject");
+        Assert.Contains(simulations, s => s.Call.Action == "cloudwatch:DescribeAlarms" && s.Role.StartsWith("stg PromotedEvidenceReaderRole", StringComparison.Ordinal));
         var denied = simulations.Where((s, i) => !answers[i].Allowed).Select(s => $"{s.Role}: {s.Call.Action} {s.Simulation.Request.Resource}").ToList();
         Assert.True(denied.Count == 0, "calls the role may not make (AccessDenied in production):\n  " + string.Join("\n  ", denied));
 
@@ -215,6 +243,25 @@ public sealed class CdkBuildCommandsTests(InstalledGitPromote installed, ITestOu
             return new NamedPolicy(p.Name, document);
         }).ToList();
         Assert.False((put with { Identity = narrowed }).Allowed(new IamSimulator()));
+        // And without ReadHealthAlarms, stg's reader may not read the alarms prd's gate read through it.
+        var describe = simulations.First(s => s.Call.Action == "cloudwatch:DescribeAlarms").Simulation;
+        Assert.False((describe with { Identity = Without(describe.Identity, "ReadHealthAlarms") }).Allowed(new IamSimulator()));
+    }
+
+    private static List<NamedPolicy> Without(IEnumerable<NamedPolicy> identity, string sid) => identity.Select(p =>
+    {
+        var document = p.Document.DeepClone();
+        var statements = document["Statement"]!.AsArray();
+        foreach (var statement in statements.Where(x => x!["Sid"]?.GetValue<string>() == sid).ToList()) statements.Remove(statement);
+        return new NamedPolicy(p.Name, document);
+    }).ToList();
+
+    /// <summary>The policy text the committed example templates publish to /promote/&lt;name&gt;/policy (the same in all three).</summary>
+    private static string PinnedPolicyOfTheCommittedTemplates()
+    {
+        using var template = JsonDocument.Parse(File.ReadAllText(Path.Combine(InstalledGitPromote.RepositoryRoot, "examples", "cdk", "templates", $"{ExampleService}-prd.template.json")));
+        return template.RootElement.GetProperty("Resources").EnumerateObject()
+            .Single(r => r.Value.GetProperty("Type").GetString() == "AWS::SSM::Parameter").Value.GetProperty("Properties").GetProperty("Value").GetString()!;
     }
 
     private (string Bucket, string Key) UploadReleaseTarball()
@@ -249,7 +296,7 @@ public sealed class CdkBuildCommandsTests(InstalledGitPromote installed, ITestOu
         };
         if (allAwsThrough is not null)
         {
-            env["AWS_ENDPOINT_URL"] = env["AWS_ENDPOINT_URL_SSM"] = env["AWS_ENDPOINT_URL_STS"] = allAwsThrough.ToString();
+            env["AWS_ENDPOINT_URL"] = env["AWS_ENDPOINT_URL_SSM"] = env["AWS_ENDPOINT_URL_STS"] = env["AWS_ENDPOINT_URL_CLOUDWATCH"] = allAwsThrough.ToString();
             foreach (var (name, value) in variables) env[name] = value;
         }
         var script = string.Concat(commands.Select(c => $"{{ {c.Replace(ExampleService, service)}; }} || exit $?\n"));

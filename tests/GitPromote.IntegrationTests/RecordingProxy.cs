@@ -65,6 +65,14 @@ public sealed partial class RecordingProxy : IDisposable
             var form = Encoding.UTF8.GetString(body).Split('&').Select(p => p.Split('=', 2))
                 .ToDictionary(p => Uri.UnescapeDataString(p[0]), p => p.Length > 1 ? Uri.UnescapeDataString(p[1].Replace('+', ' ')) : "");
             var action = form.GetValueOrDefault("Action", "?");
+            // STS and CloudWatch both speak the Query protocol: the signature's scope (KEY/date/region/SERVICE/aws4_request) tells them apart.
+            if (SignatureService().Match(request.Headers["Authorization"] ?? "") is { Success: true, Groups: var g } && g[1].Value == "monitoring")
+            {
+                // DescribeAlarms is authorized per alarm: the names asked for, or the prefix as IAM sees it (a name starting with it).
+                var alarms = form.Where(f => f.Key.StartsWith("AlarmNames.member.", StringComparison.Ordinal)).Select(f => f.Value).ToList();
+                if (form.TryGetValue("AlarmNamePrefix", out var prefix)) alarms.Add(prefix + "*");
+                return new RecordedCall($"cloudwatch:{action}", alarms, key);
+            }
             return new RecordedCall($"sts:{action}", form.TryGetValue("RoleArn", out var role) ? [role] : [], key);
         }
         // S3, path style: GET/HEAD /bucket/key.
@@ -77,6 +85,9 @@ public sealed partial class RecordingProxy : IDisposable
 
     [GeneratedRegex(@"Credential=([A-Z0-9]+)/")]
     private static partial Regex SignatureKey();
+
+    [GeneratedRegex(@"Credential=[A-Z0-9]+/[0-9]+/[a-z0-9-]+/([a-z0-9-]+)/aws4_request")]
+    private static partial Regex SignatureService();
 
     [GeneratedRegex(@"<AccessKeyId>([A-Z0-9]+)</AccessKeyId>")]
     private static partial Regex AssumedKey();

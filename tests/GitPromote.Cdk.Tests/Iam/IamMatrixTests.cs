@@ -153,6 +153,29 @@ public sealed class IamMatrixTests(Xunit.Abstractions.ITestOutputHelper output)
             Allow($"{env} the record action role starts the record build", s => Call(s.RecordAction(env), "codebuild:StartBuild", s.RecordProject(env)),
                 raw => TemplateEdits.RemoveStatements(raw[env], set.RecordAction(env).Id, "codebuild:StartBuild"));
 
+            // Health: cloudwatch:DescribeAlarms on this account's alarms, only where the environment has health, and nothing else of CloudWatch.
+            var hasHealth = GitPromote.Examples.Cdk.ExampleApp.HealthAlarms.ContainsKey(env);
+            Deny($"{env} record reads alarms", s => Call(s.Record(env), "cloudwatch:DescribeAlarms", Alarm(env)),
+                raw => TemplateEdits.AllowOnRole(raw[env], record, "cloudwatch:DescribeAlarms"));
+            if (hasHealth)
+            {
+                Allow($"{env} developer reads its alarms", s => Dev(s, env, "cloudwatch:DescribeAlarms", Alarm(env)),
+                    raw => TemplateEdits.RemoveStatements(raw[env], developer, "cloudwatch:DescribeAlarms"));
+                // Another account's alarms are out of reach whatever this account allows (no resource policy there): the edge to pin is the region.
+                Deny($"{env} developer reads alarms in another region", s => Dev(s, env, "cloudwatch:DescribeAlarms", Alarm(env, region: "us-east-1")),
+                    raw => TemplateEdits.AllowOnManagedPolicy(raw[env], developer, "cloudwatch:DescribeAlarms"));
+                Deny($"{env} developer sets an alarm's state", s => Dev(s, env, "cloudwatch:SetAlarmState", Alarm(env)),
+                    raw => TemplateEdits.AllowOnManagedPolicy(raw[env], developer, "cloudwatch:SetAlarmState"));
+                var pipelineRole = set.Pipeline(env).Id;
+                Allow($"{env} pipeline role reads alarms for the deploy stage's entry condition", s => Call(s.Pipeline(env), "cloudwatch:DescribeAlarms", Alarm(env)),
+                    raw => TemplateEdits.RemoveStatements(raw[env], pipelineRole, "cloudwatch:DescribeAlarms"));
+            }
+            else
+            {
+                Deny($"{env} developer reads alarms ({env} has no health)", s => Dev(s, env, "cloudwatch:DescribeAlarms", Alarm(env)),
+                    raw => TemplateEdits.AllowOnManagedPolicy(raw[env], developer, "cloudwatch:DescribeAlarms"));
+            }
+
             // The pinned policy parameter: writable by no role of the template.
             foreach (var role in set[env].Roles())
                 Deny($"{env} {role.Id} writes the pinned policy", s => Call(s[env].Role(role.Id), "ssm:PutParameter", PolicyParameter(env)),
@@ -179,6 +202,8 @@ public sealed class IamMatrixTests(Xunit.Abstractions.ITestOutputHelper output)
                         new Simulation(new IamRequest(s.Gate(env).Arn, "sts:AssumeRole", AnyRole(previous, "OrganizationAccountAccessRole")), s.Gate(env).Policies,
                             TrustingAccount(Account(env))),
                     raw => TemplateEdits.AllowOnRole(raw[env], gate, "sts:AssumeRole"));
+                Deny($"{env} gate reads alarms with its own role", s => Call(s.Gate(env), "cloudwatch:DescribeAlarms", Alarm(env)),
+                    raw => TemplateEdits.AllowOnRole(raw[env], gate, "cloudwatch:DescribeAlarms"));
                 Deny($"{env} gate starts the record build", s => Call(s.Gate(env), "codebuild:StartBuild", s.RecordProject(env)),
                     raw => TemplateEdits.AllowOnRole(raw[env], gate, "codebuild:StartBuild"));
                 Deny($"{env} anyone in the account assumes the gate role", s => Assume(AnyRole(env), [AssumeAnything], s.Gate(env)),
@@ -208,12 +233,31 @@ public sealed class IamMatrixTests(Xunit.Abstractions.ITestOutputHelper output)
                     raw => TemplateEdits.AllowOnRole(raw[env], reader, "ssm:GetParametersByPath"));
                 Deny($"{env} reader writes green", s => Call(s.Reader(env), "ssm:PutParameter", Evidence(env, "green", Sha)),
                     raw => TemplateEdits.AllowOnRole(raw[env], reader, "ssm:PutParameter"));
+                if (GitPromote.Examples.Cdk.ExampleApp.HealthAlarms.ContainsKey(env))
+                {
+                    // What next's gate does after assuming the reader: read this environment's alarms, and only read them.
+                    Allow($"{env} reader, assumed by {next}'s gate, reads {env}'s alarms", s => Call(s.Reader(env), "cloudwatch:DescribeAlarms", Alarm(env)),
+                        raw => TemplateEdits.RemoveStatements(raw[env], reader, "cloudwatch:DescribeAlarms"));
+                    Deny($"{env} reader reads alarms in another region", s => Call(s.Reader(env), "cloudwatch:DescribeAlarms", Alarm(env, region: "us-east-1")),
+                        raw => TemplateEdits.AllowOnRole(raw[env], reader, "cloudwatch:DescribeAlarms"));
+                    foreach (var action in new[] { "cloudwatch:PutMetricAlarm", "cloudwatch:SetAlarmState", "cloudwatch:DeleteAlarms", "cloudwatch:DisableAlarmActions" })
+                        Deny($"{env} reader calls {action}", s => Call(s.Reader(env), action, Alarm(env)),
+                            raw => TemplateEdits.AllowOnRole(raw[env], reader, action));
+                }
+                else
+                {
+                    Deny($"{env} reader reads alarms ({env} has no health)", s => Call(s.Reader(env), "cloudwatch:DescribeAlarms", Alarm(env)),
+                        raw => TemplateEdits.AllowOnRole(raw[env], reader, "cloudwatch:DescribeAlarms"));
+                }
                 Deny($"{env} reader reads the pinned policy", s => Call(s.Reader(env), "ssm:GetParameter", PolicyParameter(env)),
                     raw => TemplateEdits.AllowOnRole(raw[env], reader, "ssm:GetParameter"));
             }
         }
         return cases;
     }
+
+    private static string Alarm(string environment, string name = "orders-stg-5xx", string region = ResolvedTemplate.Region) =>
+        $"arn:aws:cloudwatch:{region}:{Account(environment)}:alarm:{name}";
 
     private static Simulation Dev(DeployedSet s, string env, string action, string resource)
     {
