@@ -233,13 +233,13 @@ public sealed class CdkBuildCommandsTests(InstalledGitPromote installed, ITestOu
         var denied = simulations.Where((s, i) => !answers[i].Allowed).Select(s => $"{s.Role}: {s.Call.Action} {s.Simulation.Request.Resource}").ToList();
         Assert.True(denied.Count == 0, "calls the role may not make (AccessDenied in production):\n  " + string.Join("\n  ", denied));
 
-        // The check can fail: without its RecordGreen statement, stg's record role may not make the call the build made.
+        // The check can fail: without its RecordGreenAndDeployments statement, stg's record role may not make the call the build made.
         var put = simulations.First(s => s.Call.Action == "ssm:PutParameter" && s.Role.StartsWith("stg ", StringComparison.Ordinal)).Simulation;
         var narrowed = put.Identity.Select(p =>
         {
             var document = p.Document.DeepClone();
             var statements = document["Statement"]!.AsArray();
-            foreach (var green in statements.Where(x => x!["Sid"]?.GetValue<string>() == "RecordGreen").ToList()) statements.Remove(green);
+            foreach (var green in statements.Where(x => x!["Sid"]?.GetValue<string>() == "RecordGreenAndDeployments").ToList()) statements.Remove(green);
             return new NamedPolicy(p.Name, document);
         }).ToList();
         Assert.False((put with { Identity = narrowed }).Allowed(new IamSimulator()));
