@@ -35,6 +35,10 @@ def operation(headers, body):
 
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    # TCP_NODELAY: an answer is written as headers, then body. With Nagle on, the body waits for the client's ACK of
+    # the headers, which a keep-alive client delays by 40 ms: 40 ms added to every call after a connection's first,
+    # 45 s over the 1,000 pages of a 10,000-parameter listing, all of it charged to the client measured.
+    disable_nagle_algorithm = True
 
     def log_message(self, *args):
         pass
