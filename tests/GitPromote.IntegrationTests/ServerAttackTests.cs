@@ -158,6 +158,26 @@ public sealed class ServerAttackTests(InstalledGitPromote installed) : IDisposab
         Assert.Contains("\"landed\":true", json);
     }
 
+    [Fact]
+    public void A_bypass_push_that_lands_on_a_server_leaves_a_bypass_deployment_event_for_history()
+    {
+        var app = _s.GuardedStgServer();
+        var hotfix = _s.Commit(app, "hotfix");
+
+        _s.Exec(app, "git", ["push", "--no-verify", "-o", $"promote.bypass={Justification}", "file://" + Stg, $"{hotfix}:refs/heads/main"], env: AsAlice)
+            .EnsureOk();
+
+        var events = _s.Git(Stg, "for-each-ref", "--format=%(refname) %(*objectname)", "refs/promote/deploy/").EnsureOk().Stdout
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var ev = Assert.Single(events);
+        Assert.Contains($"-{hotfix}-", ev);
+        Assert.EndsWith(" " + hotfix, ev);
+        var name = ev.Split(' ')[0];
+        var message = _s.Git(Stg, "cat-file", "-p", name).EnsureOk().Stdout;
+        Assert.Contains("\"kind\":\"bypass\"", message.Replace(" ", ""));
+        Assert.Empty(_s.Git(Stg, "for-each-ref", "refs/promote/pending/").EnsureOk().Stdout.Trim());
+    }
+
     private List<string> BypassRecords() =>
         _s.Git(Stg, "for-each-ref", "--format=%(refname)", "refs/promote/bypass/").EnsureOk().Stdout
             .Split('\n', StringSplitOptions.RemoveEmptyEntries).ToList();
