@@ -54,18 +54,7 @@ public sealed class CdkBuildCommandsTests(InstalledGitPromote installed, ITestOu
     public void The_committed_gate_and_record_builds_admit_a_commit_recorded_in_dev_into_stg_and_refuse_an_unrecorded_one()
     {
         using var aws = new AwsWorld(_s);
-        // The policy the committed templates pin (with stg's health from the construct's HealthAlarms), and stg's alarms in moto.
-        var pinned = PinnedPolicyOfTheCommittedTemplates();
-        Assert.Contains("health:", pinned);
-        var policyFile = Path.Combine(_s.Root, "pinned.yml");
-        File.WriteAllText(policyFile, pinned.Replace(ExampleService, aws.Service));
-        aws.AwsCli("ssm", "put-parameter", "--name", $"/promote/{aws.Service}/policy", "--type", "String", "--value", $"file://{policyFile}").EnsureOk();
-        foreach (var alarm in new[] { "orders-stg-5xx", "orders-stg-latency-p99" })
-        {
-            aws.AwsCli("cloudwatch", "put-metric-alarm", "--alarm-name", alarm, "--namespace", "orders", "--metric-name", alarm, "--statistic", "Sum",
-                "--period", "60", "--evaluation-periods", "1", "--threshold", "1", "--comparison-operator", "GreaterThanThreshold").EnsureOk();
-            aws.AwsCli("cloudwatch", "set-alarm-state", "--alarm-name", alarm, "--state-value", "OK", "--state-reason", "test").EnsureOk();
-        }
+        PinCommittedPolicyWithStgAlarmsOk(aws);
         var (bucket, key) = UploadReleaseTarball();
         var recorded = new string('a', 40);
         var unrecorded = new string('b', 40);
@@ -102,6 +91,25 @@ public sealed class CdkBuildCommandsTests(InstalledGitPromote installed, ITestOu
 
     private const string ExampleService = "orders-service";
 
+    /// <summary>
+    /// Pins the policy the committed templates pin (with stg's health from the construct's HealthAlarms) under this test's
+    /// service, and puts stg's alarms in moto, OK.
+    /// </summary>
+    private void PinCommittedPolicyWithStgAlarmsOk(AwsWorld aws)
+    {
+        var pinned = PinnedPolicyOfTheCommittedTemplates();
+        Assert.Contains("health:", pinned);
+        var policyFile = Path.Combine(_s.Root, "pinned.yml");
+        File.WriteAllText(policyFile, pinned.Replace(ExampleService, aws.Service));
+        aws.AwsCli("ssm", "put-parameter", "--name", $"/promote/{aws.Service}/policy", "--type", "String", "--value", $"file://{policyFile}").EnsureOk();
+        foreach (var alarm in new[] { "orders-stg-5xx", "orders-stg-latency-p99" })
+        {
+            aws.AwsCli("cloudwatch", "put-metric-alarm", "--alarm-name", alarm, "--namespace", "orders", "--metric-name", alarm, "--statistic", "Sum",
+                "--period", "60", "--evaluation-periods", "1", "--threshold", "1", "--comparison-operator", "GreaterThanThreshold").EnsureOk();
+            aws.AwsCli("cloudwatch", "set-alarm-state", "--alarm-name", alarm, "--state-value", "OK", "--state-reason", "test").EnsureOk();
+        }
+    }
+
     /// <summary>The example's accounts (examples/cdk/ExampleApp.cs): the committed templates name them.</summary>
     private static readonly Dictionary<string, string> ExampleAccounts = new() { ["dev"] = "111111111111", ["stg"] = "222222222222", ["prd"] = "333333333333" };
 
@@ -116,18 +124,7 @@ public sealed class CdkBuildCommandsTests(InstalledGitPromote installed, ITestOu
     {
         using var aws = new AwsWorld(_s);
         using var recorder = new RecordingProxy(SharedMoto.Server.DirectEndpoint);
-        // The policy the committed templates pin (with stg's health from the construct's HealthAlarms), and stg's alarms in moto.
-        var pinned = PinnedPolicyOfTheCommittedTemplates();
-        Assert.Contains("health:", pinned);
-        var policyFile = Path.Combine(_s.Root, "pinned.yml");
-        File.WriteAllText(policyFile, pinned.Replace(ExampleService, aws.Service));
-        aws.AwsCli("ssm", "put-parameter", "--name", $"/promote/{aws.Service}/policy", "--type", "String", "--value", $"file://{policyFile}").EnsureOk();
-        foreach (var alarm in new[] { "orders-stg-5xx", "orders-stg-latency-p99" })
-        {
-            aws.AwsCli("cloudwatch", "put-metric-alarm", "--alarm-name", alarm, "--namespace", "orders", "--metric-name", alarm, "--statistic", "Sum",
-                "--period", "60", "--evaluation-periods", "1", "--threshold", "1", "--comparison-operator", "GreaterThanThreshold").EnsureOk();
-            aws.AwsCli("cloudwatch", "set-alarm-state", "--alarm-name", alarm, "--state-value", "OK", "--state-reason", "test").EnsureOk();
-        }
+        PinCommittedPolicyWithStgAlarmsOk(aws);
         var (bucket, key) = UploadReleaseTarball();
         var commit = new string('c', 40);
         var keys = new Dictionary<string, (string Environment, string Role)>
