@@ -26,6 +26,18 @@ internal sealed class EvidenceStatements(Stack stack, PromotionNames names)
         Resources = folders.Select(f => Parameter($"{names.EvidenceRoot}/{f}/*")).ToArray(),
     });
 
+    /// <summary>
+    /// GetParametersByPath on the evidence root itself: <c>git promote history</c> lists every kind of record in one
+    /// recursive call. IAM lets a recursive listing read everything below its path, so only a role that may read every
+    /// evidence folder anyway (<see cref="Read"/> with none named) gets this.
+    /// </summary>
+    public PolicyStatement ListRoot(string sid) => new(new PolicyStatementProps
+    {
+        Sid = sid,
+        Actions = ["ssm:GetParametersByPath"],
+        Resources = [Parameter(names.EvidenceRoot)],
+    });
+
     public PolicyStatement ReadPolicy(string parameterName) => new(new PolicyStatementProps
     {
         Sid = "ReadPinnedPolicy",

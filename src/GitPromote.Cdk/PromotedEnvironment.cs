@@ -204,6 +204,7 @@ public sealed class PromotedEnvironment : Construct
             Statements =
             [
                 evidence.Read("ReadEvidence"),
+                evidence.ListRoot("ListEvidenceForHistory"),
                 evidence.ListExecutions(Plan.PipelineName),
                 evidence.Write("RecordBypassAndApproval", "bypass", "approval"),
                 // Pre-push hooks, check and status read this environment's health with the developer's own access.

@@ -75,7 +75,10 @@ public sealed class IamTests(PromotedSetFixture set)
         var policy = $"arn:${{AWS::Partition}}:ssm:eu-west-1:{account}:parameter/promote/orders/policy";
         foreach (var statement in ssm)
         {
-            Assert.All(statement.Resources, r => Assert.True(r.StartsWith(evidence) || (r == policy && statement.Actions.SequenceEqual(["ssm:GetParameter"])),
+            // The root itself only to list it (history's one recursive listing): a recursive listing reads all below it.
+            Assert.All(statement.Resources, r => Assert.True(r.StartsWith(evidence)
+                || (r == policy && statement.Actions.SequenceEqual(["ssm:GetParameter"]))
+                || (r == evidence.TrimEnd('/') && statement.Actions.SequenceEqual(["ssm:GetParametersByPath"])),
                 $"{statement.PolicyId} {statement.Sid}: {r}"));
         }
     }
@@ -107,8 +110,10 @@ public sealed class IamTests(PromotedSetFixture set)
         var (_, developer) = Assert.Single(set.Stg.Resources("AWS::IAM::ManagedPolicy"));
         Assert.Equal("promote-orders-stg-developer", developer.GetProperty("ManagedPolicyName").GetString());
         var statements = developer.GetProperty("PolicyDocument").GetProperty("Statement").EnumerateArray().Select(s => new Statement("dev", [], s)).ToList();
-        Assert.Equal(["ssm:GetParameters", "ssm:GetParametersByPath", "codepipeline:ListPipelineExecutions", "ssm:PutParameter"], statements.SelectMany(s => s.Actions));
-        Assert.Equal(["arn:${AWS::Partition}:codepipeline:eu-west-1:222222222222:orders-stg"], statements[1].Resources);
+        Assert.Equal(["ssm:GetParameters", "ssm:GetParametersByPath", "ssm:GetParametersByPath", "codepipeline:ListPipelineExecutions", "ssm:PutParameter"],
+            statements.SelectMany(s => s.Actions));
+        Assert.Equal(["arn:${AWS::Partition}:ssm:eu-west-1:222222222222:parameter/promote/orders/stg"], statements[1].Resources);
+        Assert.Equal(["arn:${AWS::Partition}:codepipeline:eu-west-1:222222222222:orders-stg"], statements[2].Resources);
     }
 
     [Fact]

@@ -146,6 +146,38 @@ public abstract class GitEvidenceTests : IDisposable
     }
 
     [Fact]
+    public async Task A_history_reads_every_kind_of_record_with_one_fetch_the_same_as_each_kind_listed_alone()
+    {
+        var (_, client, provider) = Setup();
+        var store = (GitRecordStore)provider.OpenStore(Dev());
+        await store.RecordGreenAsync(_remote.First, Ann, Noon, CancellationToken.None);
+        await store.RecordGreenAsync(_remote.Second, Ann, Noon.AddHours(1), CancellationToken.None);
+        await store.RecordDeploymentAsync(new DeploymentEvent("dev", _remote.First, Noon, Ann, DeploymentKind.Forward), CancellationToken.None);
+        await store.RecordDeploymentAsync(new DeploymentEvent("dev", _remote.Second, Noon.AddDays(2), Ann, DeploymentKind.Rollback), CancellationToken.None);
+        await store.RecordBypassAsync(new BypassRecord("dev", _remote.Second, "refs/heads/main", "OPS-1", Ann, Noon), CancellationToken.None);
+        await store.RecordRevocationAsync(new Revocation("dev", _remote.First, "alarm", Ann, Noon), CancellationToken.None);
+        await store.RecordRevocationAsync(new Revocation("dev", _remote.Second, "5xx", Ann, Noon), CancellationToken.None);
+        await store.LiftRevocationAsync(new Revocation("dev", _remote.Second, "5xx", Ann, Noon), Ann, Noon.AddHours(2), CancellationToken.None);
+
+        var fetchesBefore = client.FetchCalls;
+        var history = await store.ReadHistoryAsync(Noon.AddDays(1), 10, CancellationToken.None);
+
+        Assert.Equal(1, client.FetchCalls - fetchesBefore);
+        // The event before the window is read from its name alone (no author); the one inside from its body.
+        Assert.Equal([(_remote.First, Noon, DeploymentKind.Forward), (_remote.Second, Noon.AddDays(2), DeploymentKind.Rollback)],
+            history.Events.Select(e => (e.Commit, e.At, e.Kind)));
+        Assert.Equal([Identity.Unknown.Name, Ann.ToString()], history.Events.Select(e => e.By.Name));
+        Assert.Equal(await store.ListBypassesAsync(CancellationToken.None), history.Bypasses);
+        Assert.Equal(await store.ListGreenWithDetailsAsync(10, CancellationToken.None), history.Green);
+        Assert.Equal([_remote.Second, _remote.First], history.Green.Select(g => g.Commit));
+        Assert.Equal(await store.ListRevocationsAsync(CancellationToken.None), history.Revocations);
+        Assert.Equal([_remote.First], history.Revocations.Select(r => r.Commit));
+        Assert.Equal([_remote.Second], history.Lifted.Select(l => l.Revocation.Commit));
+        Assert.True(store.KeepsGreenOf(new GitEvidence()));
+        Assert.False(store.KeepsGreenOf(new SsmEvidence()));
+    }
+
+    [Fact]
     public async Task A_bypass_record_round_trips_and_records_are_listed_oldest_first()
     {
         var (_, _, provider) = Setup();
@@ -250,6 +282,7 @@ public abstract class GitEvidenceTests : IDisposable
     private sealed class CountingClient(IGitRemoteClient inner) : IGitRemoteClient
     {
         public int ListCalls;
+        public int FetchCalls;
 
         public Task<IReadOnlyList<RemoteRef>> ListRefsAsync(string remote, IReadOnlyList<string> refPrefixes, CancellationToken cancellationToken)
         {
@@ -260,11 +293,17 @@ public abstract class GitEvidenceTests : IDisposable
         public Task PushAsync(string remote, IReadOnlyList<string> refspecs, CancellationToken cancellationToken) =>
             inner.PushAsync(remote, refspecs, cancellationToken);
 
-        public Task FetchAsync(string remote, IReadOnlyList<string> refspecs, CancellationToken cancellationToken) =>
-            inner.FetchAsync(remote, refspecs, cancellationToken);
+        public Task FetchAsync(string remote, IReadOnlyList<string> refspecs, CancellationToken cancellationToken)
+        {
+            Interlocked.Increment(ref FetchCalls);
+            return inner.FetchAsync(remote, refspecs, cancellationToken);
+        }
 
-        public Task FetchAsync(string remote, IReadOnlyList<string> refspecs, bool prune, CancellationToken cancellationToken) =>
-            inner.FetchAsync(remote, refspecs, prune, cancellationToken);
+        public Task FetchAsync(string remote, IReadOnlyList<string> refspecs, bool prune, CancellationToken cancellationToken)
+        {
+            Interlocked.Increment(ref FetchCalls);
+            return inner.FetchAsync(remote, refspecs, prune, cancellationToken);
+        }
     }
 }
 

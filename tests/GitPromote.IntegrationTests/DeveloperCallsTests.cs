@@ -7,7 +7,7 @@ namespace GitPromote.IntegrationTests;
 
 /// <summary>
 /// What a developer does with the example policy (examples/cdk/promote.yml), through the installed hooks and binary, with
-/// every AWS request recorded: a guarded push, an approval, a bypass push, status and audit. Each call is evaluated with
+/// every AWS request recorded: a guarded push, an approval, a bypass push, status, audit and history. Each call is evaluated with
 /// the IAM simulator under the construct's developer policy of the account it goes to (committed templates); prune's calls
 /// under the policy docs/aws.md gives the role that prunes.
 /// </summary>
@@ -21,7 +21,7 @@ public sealed partial class DeveloperCallsTests(InstalledGitPromote installed, I
     public void Dispose() => _s.Dispose();
 
     [Fact]
-    public void Every_call_of_a_developers_push_approve_bypass_status_and_audit_is_allowed_by_the_developer_policy_and_prune_by_the_documented_one()
+    public void Every_call_of_a_developers_push_approve_bypass_status_audit_and_history_is_allowed_by_the_developer_policy_and_prune_by_the_documented_one()
     {
         using var aws = new AwsWorld(_s);
         using var ssm = new RecordingProxy(SharedMoto.Server.DirectEndpoint);
@@ -42,6 +42,7 @@ public sealed partial class DeveloperCallsTests(InstalledGitPromote installed, I
         Assert.True(bypass.ExitCode == 0, bypass.Output);
         _s.Promote(app, "status").EnsureOk();
         _s.Promote(app, "audit", "prd").EnsureOk();
+        _s.Promote(app, "history").EnsureOk();
         var developerCalls = ssm.Calls.Concat(pipelines.Calls).ToList();
 
         ssm.Clear();
@@ -91,6 +92,10 @@ public sealed partial class DeveloperCallsTests(InstalledGitPromote installed, I
         }
         foreach (var expected in new[] { "ssm:PutParameter", "ssm:GetParameters", "codepipeline:ListPipelineExecutions" })
             Assert.Contains(simulations, s => s.Who.EndsWith("developer", StringComparison.Ordinal) && s.Simulation.Request.Action == expected);
+        // history: one recursive listing of each SSM environment's root.
+        foreach (var env in new[] { "dev", "stg", "prd" })
+            Assert.Contains(simulations, s => s.Who == $"{env} developer" && s.Simulation.Request.Action == "ssm:GetParametersByPath"
+                && s.Simulation.Request.Resource.EndsWith($":parameter/promote/{ExampleService}/{env}", StringComparison.Ordinal));
         Assert.Contains(simulations, s => s.Who == "stg pruner" && s.Simulation.Request.Action == "ssm:DeleteParameters");
         var denied = simulations.Where((s, i) => !answers[i].Allowed).Select(s => $"{s.Who}: {s.Simulation.Request.Action} {s.Simulation.Request.Resource}").ToList();
         Assert.True(denied.Count == 0, "calls the policy does not allow (AccessDenied in production):\n  " + string.Join("\n  ", denied));
@@ -120,7 +125,7 @@ public sealed partial class DeveloperCallsTests(InstalledGitPromote installed, I
         return new JsonObject { ["Version"] = "2012-10-17", ["Statement"] = new JsonArray(JsonNode.Parse(statement)) };
     }
 
-    [GeneratedRegex(@"^/promote/orders-service/([a-z]+)/")]
+    [GeneratedRegex(@"^/promote/orders-service/([a-z]+)(/|$)")]
     private static partial Regex EvidencePath();
 
     [GeneratedRegex(@"^orders-service-([a-z]+)$")]

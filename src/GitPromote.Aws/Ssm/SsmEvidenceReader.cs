@@ -16,7 +16,9 @@ public sealed class SsmEvidenceReader(AwsEnvironmentAccess access, SsmLayout lay
     /// <summary>GetParameters takes at most 10 names.</summary>
     public const int BatchSize = SsmReviewRecords.BatchSize;
 
-    public string Label => $"ssm {layout.GreenPath}";
+    public string Label => LabelOf(layout);
+
+    private static string LabelOf(SsmLayout layout) => $"ssm {layout.GreenPath}";
 
     /// <summary>Bounds the listing of revocations when they are read by path (each page is one call of 10).</summary>
     private const int MaxRevocationsListed = 1000;
@@ -54,7 +56,7 @@ public sealed class SsmEvidenceReader(AwsEnvironmentAccess access, SsmLayout lay
                 parameters = [.. parameters, .. (await listed.ConfigureAwait(false))
                     .Where(p => layout.RevokedCommitOf(p.Name) is { } c && wanted.Contains(c))];
             }
-            var facts = (IReadOnlyList<GreenFact>)parameters.Select(ToFact).OfType<GreenFact>().ToList();
+            var facts = (IReadOnlyList<GreenFact>)parameters.Select(p => ToFact(layout, p)).OfType<GreenFact>().ToList();
             IReadOnlyList<Approval>? approvalList = approved is null ? (approvals ? [] : null) : await approved.ConfigureAwait(false);
             return (facts, SsmReviewRecords.FromParameters(label, layout, parameters, approvalList));
         }).ConfigureAwait(false);
@@ -71,8 +73,12 @@ public sealed class SsmEvidenceReader(AwsEnvironmentAccess access, SsmLayout lay
     {
         if (max <= 0) return [];
         var parameters = await ListAsync(() => layout.GreenPath, max, cancellationToken).ConfigureAwait(false);
-        return parameters.Select(ToFact).OfType<GreenFact>().OrderByDescending(f => f.RecordedAt).Take(max).ToList();
+        return NewestGreen(layout, parameters, max);
     }
+
+    /// <summary>The green facts among <paramref name="parameters"/> (others are skipped), newest first, at most <paramref name="max"/>.</summary>
+    internal static List<GreenFact> NewestGreen(SsmLayout layout, IEnumerable<Parameter> parameters, int max) =>
+        parameters.Select(p => ToFact(layout, p)).OfType<GreenFact>().OrderByDescending(f => f.RecordedAt).Take(Math.Max(0, max)).ToList();
 
     /// <summary>Up to <paramref name="max"/> parameters under one path of the layout (validated first), in one bounded listing.</summary>
     private async Task<List<Parameter>> ListAsync(Func<string> path, int max, CancellationToken cancellationToken)
@@ -83,11 +89,11 @@ public sealed class SsmEvidenceReader(AwsEnvironmentAccess access, SsmLayout lay
             (client, token) => SsmPaths.ListAsync(client, operation.Resource, max, token)).ConfigureAwait(false);
     }
 
-    private GreenFact? ToFact(Parameter parameter)
+    private static GreenFact? ToFact(SsmLayout layout, Parameter parameter)
     {
         if (layout.CommitOf(parameter.Name) is not { } commit) return null;
         var (at, by) = RecordJson.ReadGreen(parameter.Value);
-        return new GreenFact(commit, Label, (at ?? SsmReviewRecords.Modified(parameter))?.ToUniversalTime(), by);
+        return new GreenFact(commit, LabelOf(layout), (at ?? SsmReviewRecords.Modified(parameter))?.ToUniversalTime(), by);
     }
 }
 
@@ -119,7 +125,7 @@ internal static class SsmPaths
 
     /// <summary>As <see cref="ListAsync"/>, and whether it stopped at the bound with more parameters left unread.</summary>
     public static async Task<(List<Parameter> Parameters, bool BoundReached)> ListBoundedAsync(IAmazonSimpleSystemsManagement client, string path, int max,
-        CancellationToken token)
+        CancellationToken token, bool recursive = false)
     {
         var result = new List<Parameter>();
         var maxPages = (max + 9) / 10 + 10;
@@ -129,7 +135,7 @@ internal static class SsmPaths
             var response = await client.GetParametersByPathAsync(new GetParametersByPathRequest
             {
                 Path = path,
-                Recursive = false,
+                Recursive = recursive,
                 WithDecryption = false,
                 MaxResults = 10,
                 NextToken = next,

@@ -65,8 +65,20 @@ public sealed record SsmLayout(string Service, string Environment)
         return Core.Push.ObjectIds.IsValid(commit) ? commit : null;
     }
 
+    /// <summary>
+    /// The folder of the environment's root a parameter lies in (<c>green</c>, <c>deploy</c>, ...), or "" when it lies
+    /// elsewhere. Only the kind: whether the rest of the name is a record of it is each reader's to say.
+    /// </summary>
+    public string KindOf(string parameterName)
+    {
+        if (!parameterName.StartsWith(Root + "/", StringComparison.Ordinal)) return "";
+        var rest = parameterName.AsSpan(Root.Length + 1);
+        var slash = rest.IndexOf('/');
+        return slash > 0 ? rest[..slash].ToString() : "";
+    }
+
     /// <summary>The kinds of record kept under an environment's root, <c>/promote/&lt;name&gt;/&lt;env&gt;/&lt;kind&gt;/...</c>.</summary>
-    public static readonly IReadOnlyList<string> RecordKinds = ["green", "bypass", "revoked", "revoked-lifted", "approval"];
+    public static readonly IReadOnlyList<string> RecordKinds = ["green", "bypass", "revoked", "revoked-lifted", "approval", "deploy"];
 
     /// <summary>
     /// True when <paramref name="parameterName"/> is where some environment keeps records: under

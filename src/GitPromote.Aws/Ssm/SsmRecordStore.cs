@@ -4,6 +4,7 @@ using Amazon.SimpleSystemsManagement;
 using Amazon.SimpleSystemsManagement.Model;
 using GitPromote.Aws.Access;
 using GitPromote.Core.Evidence;
+using GitPromote.Core.Policy;
 using GitPromote.Core.Push;
 
 namespace GitPromote.Aws.Ssm;
@@ -55,14 +56,19 @@ public sealed class SsmRecordStore(AwsEnvironmentAccess access, SsmLayout layout
         return await SsmCall.RunAsync(access, operation, cancellationToken, async (client, token) =>
         {
             var parameters = await ListAsync(client, layout.BypassPath, token).ConfigureAwait(false);
-            var read = parameters.Select(p => (p.Name, Record: RecordJson.ReadBypass(p.Value))).ToList();
-            _unreadable.AddRange(read.Where(p => p.Record is null).Select(p => p.Name));
-            return (IReadOnlyList<BypassRecord>)read
-                .Where(p => p.Record is not null)
-                .OrderBy(p => p.Record!.At).ThenBy(p => p.Name, StringComparer.Ordinal)
-                .Select(p => p.Record!)
-                .ToList();
+            return ToBypasses(parameters);
         }).ConfigureAwait(false);
+    }
+
+    private List<BypassRecord> ToBypasses(IEnumerable<Parameter> parameters)
+    {
+        var read = parameters.Select(p => (p.Name, Record: RecordJson.ReadBypass(p.Value))).ToList();
+        _unreadable.AddRange(read.Where(p => p.Record is null).Select(p => p.Name));
+        return read
+            .Where(p => p.Record is not null)
+            .OrderBy(p => p.Record!.At).ThenBy(p => p.Name, StringComparer.Ordinal)
+            .Select(p => p.Record!)
+            .ToList();
     }
 
     public Task RecordDeploymentAsync(DeploymentEvent deployment, CancellationToken cancellationToken)
@@ -80,12 +86,44 @@ public sealed class SsmRecordStore(AwsEnvironmentAccess access, SsmLayout layout
         return await SsmCall.RunAsync(access, new AwsOperation("ssm:GetParametersByPath", layout.DeployPath), cancellationToken, async (client, token) =>
         {
             var parameters = await SsmPaths.ListAsync(client, layout.DeployPath, DeploymentNames.MaxListed, token).ConfigureAwait(false);
-            return (IReadOnlyList<DeploymentEvent>)parameters
-                .Select(p => layout.DeployTail(p.Name ?? "") is { } tail ? DeploymentNames.FromStored(layout.Environment, tail, p.Value, readBody: true) : null)
-                .OfType<DeploymentEvent>()
-                .OrderBy(e => e.At).ToList();
+            return ToDeployments(parameters, DateTimeOffset.MinValue);
         }).ConfigureAwait(false);
     }
+
+    /// <summary>Events oldest first; the bodies of those named before <paramref name="detailsSince"/> are not parsed (their names say commit and time).</summary>
+    private List<DeploymentEvent> ToDeployments(IEnumerable<Parameter> parameters, DateTimeOffset detailsSince) =>
+        parameters
+            .Select(p => layout.DeployTail(p.Name ?? "") is { } tail
+                ? DeploymentNames.FromStored(layout.Environment, tail, p.Value, readBody: DeploymentNames.Parse(tail) is { } n && n.At >= detailsSince)
+                : null)
+            .OfType<DeploymentEvent>()
+            .OrderBy(e => e.At).ToList();
+
+    /// <summary>Deployment, green, bypass and revocation records in any number: a history's listing stops here and says so.</summary>
+    public const int MaxHistoryListed = 60_000;
+
+    /// <summary>
+    /// One recursive GetParametersByPath of the environment's root (paged, 10 a call, bounded by <see cref="MaxHistoryListed"/>);
+    /// each parameter is sorted into its kind by its path. Approvals are listed too (the path holds them) and skipped.
+    /// </summary>
+    public async Task<StoredHistory> ReadHistoryAsync(DateTimeOffset detailsSince, int maxGreen, CancellationToken cancellationToken)
+    {
+        layout.Validate();
+        return await SsmCall.RunAsync(access, new AwsOperation("ssm:GetParametersByPath", layout.Root), cancellationToken, async (client, token) =>
+        {
+            var (parameters, more) = await SsmPaths.ListBoundedAsync(client, layout.Root, MaxHistoryListed, token, recursive: true).ConfigureAwait(false);
+            if (more) _boundReached.Add($"{layout.Root}: only the first {MaxHistoryListed} parameters were read, and more exist");
+            var byKind = parameters.ToLookup(p => layout.KindOf(p.Name ?? ""));
+            return new StoredHistory(
+                ToDeployments(byKind["deploy"], detailsSince),
+                ToBypasses(byKind["bypass"]),
+                SsmEvidenceReader.NewestGreen(layout, byKind["green"], maxGreen),
+                ToRevocations(byKind["revoked"]),
+                ToLifted(byKind["revoked-lifted"]));
+        }).ConfigureAwait(false);
+    }
+
+    public bool KeepsGreenOf(EvidenceSource source) => source is SsmEvidence;
 
     public Task<ReviewRecords> FindReviewsAsync(IReadOnlyCollection<string> commits, bool approvals, CancellationToken cancellationToken) =>
         ReadReviewsAsync(commits, approvals, cancellationToken);
@@ -142,11 +180,16 @@ public sealed class SsmRecordStore(AwsEnvironmentAccess access, SsmLayout layout
         return await SsmCall.RunAsync(access, new AwsOperation("ssm:GetParametersByPath", layout.RevokedPath), cancellationToken, async (client, token) =>
         {
             var parameters = await ListAsync(client, layout.RevokedPath, token).ConfigureAwait(false);
-            var read = parameters.Select(p => (p.Name, Record: SsmReviewRecords.ToRevocation(layout, p))).ToList();
-            _unreadable.AddRange(read.Where(p => p.Record is null).Select(p => p.Name));
-            return (IReadOnlyList<Revocation>)read.Select(p => p.Record).OfType<Revocation>()
-                .OrderBy(r => r.At ?? DateTimeOffset.MinValue).ThenBy(r => r.Commit, StringComparer.Ordinal).ToList();
+            return ToRevocations(parameters);
         }).ConfigureAwait(false);
+    }
+
+    private List<Revocation> ToRevocations(IEnumerable<Parameter> parameters)
+    {
+        var read = parameters.Select(p => (p.Name, Record: SsmReviewRecords.ToRevocation(layout, p))).ToList();
+        _unreadable.AddRange(read.Where(p => p.Record is null).Select(p => p.Name));
+        return read.Select(p => p.Record).OfType<Revocation>()
+            .OrderBy(r => r.At ?? DateTimeOffset.MinValue).ThenBy(r => r.Commit, StringComparer.Ordinal).ToList();
     }
 
     public async Task<IReadOnlyList<LiftedRevocation>> ListLiftedRevocationsAsync(CancellationToken cancellationToken)
@@ -155,11 +198,15 @@ public sealed class SsmRecordStore(AwsEnvironmentAccess access, SsmLayout layout
         return await SsmCall.RunAsync(access, new AwsOperation("ssm:GetParametersByPath", layout.LiftedPath), cancellationToken, async (client, token) =>
         {
             var parameters = await ListAsync(client, layout.LiftedPath, token).ConfigureAwait(false);
-            var read = parameters.Select(p => (p.Name, Record: RecordJson.ReadLiftedRevocation(p.Value))).ToList();
-            _unreadable.AddRange(read.Where(p => p.Record is null).Select(p => p.Name));
-            return (IReadOnlyList<LiftedRevocation>)read.Select(p => p.Record).OfType<LiftedRevocation>()
-                .OrderBy(l => l.At).ToList();
+            return ToLifted(parameters);
         }).ConfigureAwait(false);
+    }
+
+    private List<LiftedRevocation> ToLifted(IEnumerable<Parameter> parameters)
+    {
+        var read = parameters.Select(p => (p.Name, Record: RecordJson.ReadLiftedRevocation(p.Value))).ToList();
+        _unreadable.AddRange(read.Where(p => p.Record is null).Select(p => p.Name));
+        return read.Select(p => p.Record).OfType<LiftedRevocation>().OrderBy(l => l.At).ToList();
     }
 
     private async Task<List<Parameter>> ListAsync(IAmazonSimpleSystemsManagement client, string path, CancellationToken token)

@@ -12,7 +12,7 @@ namespace GitPromote.Cli.Commands;
 
 /// <summary>
 /// <c>git promote history [&lt;env&gt;...] [--since ..] [--until ..] [--json] [--html FILE]</c>: every deployment per
-/// environment on one timeline, each commit's path, and the four DORA figures for the last environment shown. Reads each
+/// environment on one timeline, each commit's path, and the four DORA figures for the last environment shown. Lists each
 /// environment's store once (events, green, bypasses, revocations); a store that cannot be read leaves its lane out and
 /// says so, and the rest is still shown (exit 0). Definitions: docs/history.md.
 /// </summary>
@@ -86,8 +86,9 @@ public static class HistoryCommand
     }
 
     /// <summary>
-    /// One environment's lane: its events, green records (with times), bypasses and revocations, read at once. Any of
-    /// them failing leaves the whole lane out, named, rather than showing half of it as if it were all.
+    /// One environment's lane: its events, green records (with times), bypasses and revocations, from one listing of its
+    /// store (<see cref="IDeploymentStore.ReadHistoryAsync"/>), plus one per evidence source kept elsewhere (a pipeline's
+    /// executions). Any of them failing leaves the whole lane out, named, rather than showing half of it as if it were all.
     /// </summary>
     private static async Task<(LaneInput Lane, string? Warning)> ReadLaneAsync(CompositeEvidenceProvider provider, EnvironmentPolicy env, HistoryWindow window,
         TimeSpan budget, CancellationToken deadline)
@@ -95,21 +96,21 @@ public static class HistoryCommand
         try
         {
             IEvidenceProvider evidence = provider;
-            var store = evidence.OpenStore(env);
-            var keepsRecords = store is IDeploymentStore;
-            var events = store is IDeploymentStore deployments ? await deployments.ListDeploymentsAsync(window.Since, deadline) : [];
-            var bypasses = keepsRecords ? await store.ListBypassesAsync(deadline) : [];
+            var records = evidence.OpenStore(env) as IDeploymentStore;
+            var keepsRecords = records is not null;
+            var stored = records is null ? null : await records.ReadHistoryAsync(window.Since, MaxGreen, deadline);
+            var events = stored?.Events ?? [];
+            var bypasses = stored?.Bypasses ?? [];
             var green = new List<GreenFact>();
             foreach (var source in env.Evidence)
-                green.AddRange(source is GitEvidence && store is GitRecordStore git
-                    ? await git.ListGreenWithDetailsAsync(MaxGreen, deadline)
+                green.AddRange(records is not null && records.KeepsGreenOf(source)
+                    ? stored!.Green
                     : await evidence.OpenReader(env, source).ListGreenAsync(MaxGreen, deadline));
             var revoked = new List<Revocation>();
-            if (keepsRecords)
+            if (stored is not null)
             {
-                var reviews = evidence.OpenReviewStore(env);
-                revoked.AddRange(await reviews.ListRevocationsAsync(deadline));
-                revoked.AddRange((await reviews.ListLiftedRevocationsAsync(deadline)).Select(l => l.Revocation));
+                revoked.AddRange(stored.Revocations);
+                revoked.AddRange(stored.Lifted.Select(l => l.Revocation));
             }
             var lane = new LaneInput(env.Name) { Events = events, Bypasses = bypasses, Green = green, Revocations = revoked };
             var undated = green.Where(g => g.RecordedAt is null).Select(g => g.Commit).Distinct().Count();

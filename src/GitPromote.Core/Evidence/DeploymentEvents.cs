@@ -37,7 +37,25 @@ public interface IDeploymentStore
     /// by unknown): a history needs only their commits. Throws <see cref="EvidenceUnavailableException"/> when it cannot tell.
     /// </summary>
     Task<IReadOnlyList<DeploymentEvent>> ListDeploymentsAsync(DateTimeOffset detailsSince, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Everything <c>git promote history</c> reads from this store, from ONE listing of it (one fetch of the record
+    /// refs, one recursive GetParametersByPath): events (as <see cref="ListDeploymentsAsync"/>), bypasses, green records
+    /// (newest first, at most <paramref name="maxGreen"/>), revocations standing and lifted.
+    /// </summary>
+    Task<StoredHistory> ReadHistoryAsync(DateTimeOffset detailsSince, int maxGreen, CancellationToken cancellationToken);
+
+    /// <summary>True when <see cref="StoredHistory.Green"/> holds the green records of <paramref name="source"/> (this store's own kind).</summary>
+    bool KeepsGreenOf(Policy.EvidenceSource source);
 }
+
+/// <summary>An environment's records as one listing of its store returns them, each kind read as its own listing would.</summary>
+public sealed record StoredHistory(
+    IReadOnlyList<DeploymentEvent> Events,
+    IReadOnlyList<BypassRecord> Bypasses,
+    IReadOnlyList<GreenFact> Green,
+    IReadOnlyList<Revocation> Revocations,
+    IReadOnlyList<LiftedRevocation> Lifted);
 
 /// <summary>
 /// The name of an event in its store, after the environment's <c>deploy/</c> prefix: <c>&lt;yyyyMMddTHHmmssZ&gt;-&lt;commit&gt;-&lt;random&gt;</c>.

@@ -124,6 +124,32 @@ public sealed class GitRecordStore : IRecordStore, IReviewStore, IReportsUnreada
     public async Task<IReadOnlyList<DeploymentEvent>> ListDeploymentsAsync(DateTimeOffset detailsSince, CancellationToken cancellationToken)
     {
         var refs = await FetchRecordsAsync(RecordRefs.DeployPrefix, "deploy", cancellationToken).ConfigureAwait(false);
+        return ToDeployments(refs, detailsSince);
+    }
+
+    /// <summary>The record kinds a history reads, fetched together: (remote prefix, local folder).</summary>
+    private static readonly (string Prefix, string Kind)[] HistoryKinds =
+    [
+        (RecordRefs.DeployPrefix, "deploy"), (RecordRefs.BypassPrefix, "bypass"), (RecordRefs.GreenPrefix, "green"),
+        (RecordRefs.RevokedPrefix, "revoked"), (RecordRefs.LiftedPrefix, "revoked-lifted"),
+    ];
+
+    /// <summary>One fetch of every kind of record a history reads (one listing of the remote), then each read as its own listing would.</summary>
+    public async Task<StoredHistory> ReadHistoryAsync(DateTimeOffset detailsSince, int maxGreen, CancellationToken cancellationToken)
+    {
+        await FetchAsync(HistoryKinds, cancellationToken).ConfigureAwait(false);
+        return new StoredHistory(
+            ToDeployments(_repository.ListRefs(LocalNamespace + "deploy/"), detailsSince),
+            ToBypasses(_repository.ListRefs(LocalNamespace + "bypass/")),
+            ToGreen(_repository.ListRefs(LocalNamespace + "green/"), maxGreen),
+            ToRevocations(_repository.ListRefs(LocalNamespace + "revoked/")),
+            ToLifted(_repository.ListRefs(LocalNamespace + "revoked-lifted/")));
+    }
+
+    public bool KeepsGreenOf(EvidenceSource source) => source is GitEvidence;
+
+    private List<DeploymentEvent> ToDeployments(IReadOnlyList<RefRecord> refs, DateTimeOffset detailsSince)
+    {
         var local = LocalNamespace + "deploy/";
         var events = new List<DeploymentEvent>();
         foreach (var r in refs.Take(DeploymentNames.MaxListed))
@@ -141,6 +167,11 @@ public sealed class GitRecordStore : IRecordStore, IReviewStore, IReportsUnreada
     public async Task<IReadOnlyList<BypassRecord>> ListBypassesAsync(CancellationToken cancellationToken)
     {
         var refs = await FetchRecordsAsync(RecordRefs.BypassPrefix, "bypass", cancellationToken).ConfigureAwait(false);
+        return ToBypasses(refs);
+    }
+
+    private List<BypassRecord> ToBypasses(IReadOnlyList<RefRecord> refs)
+    {
         var read = refs.Select(r => (Ref: r.Name, Record: RecordJson.ReadBypass(r.Tag?.Message))).ToList();
         _unreadable.AddRange(read.Where(x => x.Record is null).Select(x => RecordRefs.BypassPrefix + x.Ref[(LocalNamespace + "bypass/").Length..]));
         return read
@@ -199,6 +230,11 @@ public sealed class GitRecordStore : IRecordStore, IReviewStore, IReportsUnreada
     public async Task<IReadOnlyList<GreenFact>> ListGreenWithDetailsAsync(int max, CancellationToken cancellationToken)
     {
         var refs = await FetchRecordsAsync(RecordRefs.GreenPrefix, "green", cancellationToken).ConfigureAwait(false);
+        return ToGreen(refs, max);
+    }
+
+    private List<GreenFact> ToGreen(IReadOnlyList<RefRecord> refs, int max)
+    {
         var local = LocalNamespace + "green/";
         var facts = new List<GreenFact>();
         foreach (var r in refs)
@@ -268,6 +304,11 @@ public sealed class GitRecordStore : IRecordStore, IReviewStore, IReportsUnreada
     public async Task<IReadOnlyList<Revocation>> ListRevocationsAsync(CancellationToken cancellationToken)
     {
         var refs = await FetchRecordsAsync(RecordRefs.RevokedPrefix, "revoked", cancellationToken).ConfigureAwait(false);
+        return ToRevocations(refs);
+    }
+
+    private List<Revocation> ToRevocations(IReadOnlyList<RefRecord> refs)
+    {
         var local = LocalNamespace + "revoked/";
         return refs
             .Select(r => (Commit: r.Name[local.Length..].ToLowerInvariant(), r.Tag))
@@ -282,6 +323,11 @@ public sealed class GitRecordStore : IRecordStore, IReviewStore, IReportsUnreada
     public async Task<IReadOnlyList<LiftedRevocation>> ListLiftedRevocationsAsync(CancellationToken cancellationToken)
     {
         var refs = await FetchRecordsAsync(RecordRefs.LiftedPrefix, "revoked-lifted", cancellationToken).ConfigureAwait(false);
+        return ToLifted(refs);
+    }
+
+    private List<LiftedRevocation> ToLifted(IReadOnlyList<RefRecord> refs)
+    {
         var local = LocalNamespace + "revoked-lifted/";
         var read = refs.Select(r => (r.Name, Lifted: RecordJson.ReadLiftedRevocation(r.Tag?.Message))).ToList();
         // A lift is a record of that very commit; anything else under the prefix is named, not shown as a lift.
@@ -376,22 +422,30 @@ public sealed class GitRecordStore : IRecordStore, IReviewStore, IReportsUnreada
 
     private async Task<IReadOnlyList<RefRecord>> FetchRecordsAsync(string remotePrefix, string kind, CancellationToken cancellationToken)
     {
+        await FetchAsync([(remotePrefix, kind)], cancellationToken).ConfigureAwait(false);
+        return _repository.ListRefs(LocalNamespace + kind + "/");
+    }
+
+    /// <summary>Fetches the records of each kind into <c>LocalNamespace/&lt;kind&gt;/</c>, pruning what the remote no longer has: one fetch for all.</summary>
+    private async Task FetchAsync(IReadOnlyList<(string Prefix, string Kind)> kinds, CancellationToken cancellationToken)
+    {
         var remote = RemoteOrThrow();
-        var local = LocalNamespace + kind + "/";
+        var what = kinds.Count == 1 ? $"{kinds[0].Kind} records" : "records";
         try
         {
-            await _client.FetchAsync(remote.Remote, [$"+{remotePrefix}*:{local}*"], prune: true, cancellationToken).ConfigureAwait(false);
+            await _client.FetchAsync(remote.Remote, kinds.Select(k => $"+{k.Prefix}*:{LocalNamespace}{k.Kind}/*").ToList(), prune: true, cancellationToken)
+                .ConfigureAwait(false);
         }
         catch (GitCommandException) when (!cancellationToken.IsCancellationRequested)
         {
             // One bad record (a tag whose commit never landed) fails the whole fetch: fetch them one by one, skip and name the bad.
-            await FetchOneByOneAsync(remote, remotePrefix, local, kind, cancellationToken).ConfigureAwait(false);
+            foreach (var (prefix, kind) in kinds)
+                await FetchOneByOneAsync(remote, prefix, LocalNamespace + kind + "/", kind, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is GitCommandException or OperationCanceledException)
         {
-            throw RecordsRemote.Unavailable($"cannot read {kind} records of '{_environment.Name}'", remote, e, remotePrefix);
+            throw RecordsRemote.Unavailable($"cannot read {what} of '{_environment.Name}'", remote, e, kinds.Count == 1 ? kinds[0].Prefix : RecordRefs.Namespace);
         }
-        return _repository.ListRefs(local);
     }
 
     private async Task FetchOneByOneAsync(EnvironmentRemote remote, string remotePrefix, string local, string kind, CancellationToken cancellationToken)

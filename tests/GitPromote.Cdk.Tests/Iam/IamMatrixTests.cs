@@ -124,6 +124,10 @@ public sealed class IamMatrixTests(Xunit.Abstractions.ITestOutputHelper output)
                 raw => TemplateEdits.AllowOnManagedPolicy(raw[env], developer, "ssm:PutParameter"));
             Allow($"{env} developer reads the deployment events (history)", s => Dev(s, env, "ssm:GetParametersByPath", Parameter(env, $"promote/{Service}/{env}/deploy")),
                 raw => TemplateEdits.RemoveStatements(raw[env], developer, "ssm:GetParametersByPath"));
+            Allow($"{env} developer lists the whole evidence root in one call (history)", s => Dev(s, env, "ssm:GetParametersByPath", Parameter(env, $"promote/{Service}/{env}")),
+                raw => TemplateEdits.RemoveStatements(raw[env], developer, "ssm:GetParametersByPath"));
+            Deny($"{env} developer lists another service's evidence root", s => Dev(s, env, "ssm:GetParametersByPath", Parameter(env, $"promote/payments/{env}")),
+                raw => TemplateEdits.AllowOnManagedPolicy(raw[env], developer, "ssm:GetParametersByPath"));
             Deny($"{env} developer writes revoked", s => Dev(s, env, "ssm:PutParameter", Evidence(env, "revoked", Sha)),
                 raw => TemplateEdits.AllowOnManagedPolicy(raw[env], developer, "ssm:PutParameter"));
             Deny($"{env} developer writes the pinned policy", s => Dev(s, env, "ssm:PutParameter", PolicyParameter(env)),
@@ -227,6 +231,9 @@ public sealed class IamMatrixTests(Xunit.Abstractions.ITestOutputHelper output)
                     raw => TemplateEdits.RemoveStatements(raw[env], reader, "ssm:GetParameters"));
                 Allow($"{env} reader lists revoked", s => Call(s.Reader(env), "ssm:GetParametersByPath", Parameter(env, $"promote/{Service}/{env}/revoked")),
                     raw => TemplateEdits.RemoveStatements(raw[env], reader, "ssm:GetParametersByPath"));
+                Deny($"{env} reader lists the whole evidence root (a recursive listing reads bypasses and approvals)",
+                    s => Call(s.Reader(env), "ssm:GetParametersByPath", Parameter(env, $"promote/{Service}/{env}")),
+                    raw => TemplateEdits.AllowOnRole(raw[env], reader, "ssm:GetParametersByPath"));
                 Deny($"{env} reader reads bypasses", s => Call(s.Reader(env), "ssm:GetParameters", Evidence(env, "bypass", Sha)),
                     raw => TemplateEdits.AllowOnRole(raw[env], reader, "ssm:GetParameters"));
                 Deny($"{env} reader reads approvals", s => Call(s.Reader(env), "ssm:GetParametersByPath", Evidence(env, "approval", Sha)),
