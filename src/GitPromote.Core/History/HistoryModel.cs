@@ -51,11 +51,20 @@ public sealed record CommitPath(string Commit, string? Subject, IReadOnlyList<(s
     public TimeSpan? Total => FirstDeployed[0].At is { } first && FirstDeployed[^1].At is { } last ? last - first : null;
 
     /// <summary>
-    /// Time from the first deployment in each environment to the first in the next (one fewer than environments); null
-    /// when either is unknown, or when the next came first (a bypass skipped this environment and it caught up later).
+    /// Time spent in each environment but the last: from its first deployment there to the first deployment in any later
+    /// one (a bypass past stg counts dev's time up to prd). Null when it never got there, or got there only after a later
+    /// environment already had it (stg catching up after the bypass): then the times still add up to <see cref="Total"/>.
     /// </summary>
-    public IReadOnlyList<TimeSpan?> TimeIn => FirstDeployed.Zip(FirstDeployed.Skip(1),
-        (a, b) => a.At is { } x && b.At is { } y && y >= x ? y - x : (TimeSpan?)null).ToList();
+    public IReadOnlyList<TimeSpan?> TimeIn => Enumerable.Range(0, Math.Max(0, FirstDeployed.Count - 1)).Select(TimeSpentIn).ToList();
+
+    private TimeSpan? TimeSpentIn(int index)
+    {
+        if (FirstDeployed[index].At is not { } arrived) return null;
+        var later = FirstDeployed.Skip(index + 1).Select(p => p.At).OfType<DateTimeOffset>().ToList();
+        if (later.Count == 0) return null;
+        var left = later.Min();
+        return left >= arrived ? left - arrived : null;
+    }
 }
 
 /// <summary>One commit a deployment to the last environment brought there for the first time.</summary>

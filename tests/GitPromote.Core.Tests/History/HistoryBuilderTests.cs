@@ -122,20 +122,20 @@ public class HistoryBuilderTests
         Assert.Equal(TimeSpan.FromHours(2), paths[0].Total);
         Assert.Equal([TimeSpan.FromHours(1), TimeSpan.FromHours(1)], paths[0].TimeIn);
         Assert.Equal(new TimeSpan(3, 20, 0), paths[2].Total);
-        // c6 skipped stg on a bypass: no time there, no total from dev through stg.
-        Assert.Equal([null, null], paths[3].TimeIn);
+        // c6 skipped stg on a bypass: its time in dev runs up to prd, none in stg.
+        Assert.Equal([new TimeSpan(1, 5, 7), null], paths[3].TimeIn);
         Assert.Equal(new TimeSpan(1, 5, 7), paths[3].Total);
     }
 
     [Fact]
-    public void A_commit_bypassed_past_stg_that_reaches_stg_later_has_no_time_from_stg_to_prd_but_its_total()
+    public void A_commit_bypassed_past_stg_that_reaches_stg_later_spends_its_time_in_dev_up_to_prd_and_none_in_stg()
     {
         var inputs = Scenario().ToList();
         inputs[1] = inputs[1] with { Events = [.. inputs[1].Events, E("stg", 6, At(80))] };
 
         var c6 = HistoryBuilder.Build(inputs, Week, Graph).Paths.Single(p => p.Commit == C(6));
 
-        Assert.Equal([TimeSpan.FromHours(7), null], c6.TimeIn);
+        Assert.Equal([new TimeSpan(1, 5, 7), null], c6.TimeIn);
         Assert.Equal(new TimeSpan(1, 5, 7), c6.Total);
     }
 
