@@ -118,13 +118,19 @@ public static class HistoryHtml
                 b.Append($"<text class=\"missing\" x=\"{Left + 10}\" y=\"{N(Y(i) - 8)}\">").Append(H($"missing: {why}")).Append("</text>");
             b.Append("</g>");
         }
-        // A commit's path: its first deployment in each lane, joined.
+        // A commit's path: its first deployment in each lane, joined to where it came from: the nearest earlier lane that
+        // had it by then (a bypass past stg is joined to dev, not to stg catching up the day after).
+        var firstIn = h.Lanes.Select(l => l.Deployments.GroupBy(d => d.Commit).ToDictionary(g => g.Key, g => g.First())).ToList();
         for (var i = 1; i < h.Lanes.Count; i++)
         {
-            var before = h.Lanes[i - 1].Deployments.GroupBy(d => d.Commit).ToDictionary(g => g.Key, g => g.First());
-            foreach (var d in h.Lanes[i].Deployments.GroupBy(d => d.Commit).Select(g => g.First()))
-                if (before.TryGetValue(d.Commit, out var p))
-                    b.Append($"<line class=\"path\" x1=\"{N(X(p.At))}\" y1=\"{N(Y(i - 1))}\" x2=\"{N(X(d.At))}\" y2=\"{N(Y(i))}\"/>");
+            foreach (var d in firstIn[i].Values)
+            {
+                var from = Enumerable.Range(0, i).Reverse()
+                    .Select(j => (Lane: j, Had: firstIn[j].GetValueOrDefault(d.Commit)))
+                    .FirstOrDefault(x => x.Had is not null && x.Had.At <= d.At);
+                if (from.Had is { } p)
+                    b.Append($"<line class=\"path\" x1=\"{N(X(p.At))}\" y1=\"{N(Y(from.Lane))}\" x2=\"{N(X(d.At))}\" y2=\"{N(Y(i))}\"/>");
+            }
         }
         for (var i = 0; i < h.Lanes.Count; i++)
         {
