@@ -23,30 +23,10 @@ zero=0000000000000000000000000000000000000000
 printf 'refs/heads/main %s refs/heads/main %s\n' "$sha" "$zero" > "$work/input"
 : > "$work/empty"
 
-# Each run is timed from outside (wall: perf_counter around spawn and reap; cpu and peak RSS: the kernel's rusage of
-# that child, via wait4), in microseconds.
+# Timed by bench/paired_runs.py (wall, cpu and peak RSS of each run, in microseconds).
 case_() {
   local name=$1 stdin=$2; shift 2
-  python3 - "$name" "$before" "$after" "$stdin" "$pairs" "$@" <<'PY'
-import os, statistics, subprocess, sys, time
-name, before, after, stdin_path, pairs, *args = sys.argv[1:]
-def run(binary):
-    with open(stdin_path, "rb") as stdin:
-        t0 = time.perf_counter()
-        p = subprocess.Popen([binary, *args], stdin=stdin, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        _, status, ru = os.wait4(p.pid, 0)
-        wall = (time.perf_counter() - t0) * 1000
-    if os.waitstatus_to_exitcode(status) != 0: sys.exit(f"{binary} {' '.join(args)} failed ({name})")
-    return wall, (ru.ru_utime + ru.ru_stime) * 1000, ru.ru_maxrss / 1024
-run(before); run(after)  # warm-up
-b, a = [], []
-for _ in range(int(pairs)):
-    b.append(run(before)); a.append(run(after))
-med = lambda xs, i: statistics.median(x[i] for x in xs)
-ratio = lambda i: statistics.median(y[i] / x[i] for x, y in zip(b, a) if x[i] > 0)
-print(f"| {name} | {pairs} | {med(a,0):.2f} / {med(b,0):.2f} ms | {med(a,1):.2f} / {med(b,1):.2f} ms | "
-      f"{ratio(0):.3f} | {ratio(1):.3f} | {med(a,2):.1f} / {med(b,2):.1f} MiB |")
-PY
+  python3 "$root/bench/paired_runs.py" "$name" "$before" "$after" "$stdin" "$pairs" "" "$@"
 }
 
 echo "before: $("$before" --version)   after: $("$after" --version)   load: $(cut -d' ' -f1-3 /proc/loadavg)"
