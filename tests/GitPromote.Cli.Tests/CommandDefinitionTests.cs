@@ -37,6 +37,20 @@ public sealed class CommandDefinitionTests
 
     [Theory]
     [MemberData(nameof(CommandNames))]
+    public async Task Every_command_a_person_runs_shows_examples_in_its_help(string name)
+    {
+        var definition = App.Definitions.Single(d => d.Name == name);
+        if (definition == CommandDefinitions.Hook) return; // git runs it, with the arguments the usage shows
+
+        var (_, help, _) = await new FakeCommandLine().RunAsync(name, "--help");
+
+        Assert.NotEmpty(definition.Examples);
+        Assert.Contains("examples:\n" + string.Concat(definition.Examples.Select(e => $"  {e}\n")), help.ReplaceLineEndings("\n"));
+        Assert.All(definition.Examples, e => Assert.StartsWith($"git promote {name}", e));
+    }
+
+    [Theory]
+    [MemberData(nameof(CommandNames))]
     public void Every_usage_line_names_every_argument_and_option_of_its_form(string name)
     {
         foreach (var usage in App.Definitions.Single(d => d.Name == name).Usages)

@@ -94,6 +94,7 @@ public static class CommandDefinitions
     public static readonly CommandDefinition Status = new("status", "per environment: deployed and green commits, what can go next")
     {
         Options = [Json("the status")],
+        Examples = ["git promote status", "git promote status --json"],
     };
 
     public static readonly CommandDefinition Approve = new("approve", "approve a commit for an environment that requires approvals")
@@ -125,12 +126,14 @@ public static class CommandDefinitions
     public static readonly CommandDefinition Doctor = new("doctor", "check the policy, hooks, remotes and AWS access; says what to fix")
     {
         Options = [Flag("--server", "check a server's bare repository and its installed hooks instead of a clone"), Json("the checks")],
+        Examples = ["git promote doctor", "git promote doctor --server   (in /srv/git/orders-prd.git)"],
     };
 
     public static readonly CommandDefinition Audit = new("audit", "list recorded bypasses and revocations")
     {
         Arguments = [OptionalOne("<env>", "the environment whose store is read", "every environment")],
         Options = [Json("the entries")],
+        Examples = ["git promote audit", "git promote audit prd --json"],
     };
 
     public static readonly CommandDefinition History = new("history",
@@ -196,15 +199,18 @@ public static class CommandDefinitions
     public static readonly CommandDefinition Uninstall = new("uninstall", "unwire it, restoring what was there")
     {
         Forms = [UninstallOnClient, UninstallOnServer],
+        Examples = ["git promote uninstall", "git promote uninstall --global"],
     };
 
     public static readonly CommandDefinition Init = new("init", "write a starter .promote.yml from this clone's remotes")
     {
         Options = [Flag("--force", "replace an existing .promote.yml")],
+        Examples = ["git promote init"],
     };
 
     public static readonly CommandDefinition Demo = new("demo", "build a playground and walk the whole flow with real pushes")
     {
         Arguments = [OptionalOne("DIR", "an empty or new folder for the playground", "a new git-promote-demo-<time> folder in the temp folder")],
+        Examples = ["git promote demo", "git promote demo ~/promote-playground"],
     };
 }
