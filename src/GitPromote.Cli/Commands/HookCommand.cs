@@ -35,7 +35,8 @@ public static class HookCommand
             return await ReferenceTransactionCommand.RunAsync(context, a.Positionals[1]);
         }
         if (hook != "pre-push")
-            throw CommandFailedException.Usage(hook is null ? "which hook? expected: pre-push, pre-receive or reference-transaction" : $"unknown hook '{hook}'", $"usage: {Usage}");
+            throw CommandFailedException.Usage(hook is null ? "which hook? expected: pre-push, pre-receive or reference-transaction" : $"unknown hook '{hook}'",
+                $"usage: {Usage}");
         if (a.Positionals.Count != 3)
             throw CommandFailedException.Usage("pre-push needs the remote name and URL git passes to the hook", $"usage: {Usage}");
         return await PrePushAsync(context, a.Positionals[1], a.Positionals[2]);

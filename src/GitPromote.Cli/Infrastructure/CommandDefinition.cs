@@ -70,7 +70,10 @@ public sealed record CommandDefinition(string Name, string Summary)
     public IEnumerable<string> OptionNames =>
         Usages.SelectMany(u => u.Options).Concat(GlobalOptions).Select(o => o.Name).Distinct();
 
-    /// <summary>What <c>git promote &lt;command&gt; --help</c> prints: usage, summary, every argument and option with its description and default, examples.</summary>
+    /// <summary>
+    /// What <c>git promote &lt;command&gt; --help</c> prints: usage, summary, every argument and option with its
+    /// description and default, examples.
+    /// </summary>
     public string Help()
     {
         var rows = new List<(string? Left, string Right)>();

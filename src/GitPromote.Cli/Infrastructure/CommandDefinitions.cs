@@ -32,7 +32,8 @@ public static class CommandDefinitions
             $"{PipelineInputs.RolePrefix}<ENV>, else the policy's credentials"),
     ];
 
-    public static readonly CommandDefinition HookPrePush = new("hook pre-push", "the client guard (the installed shim calls it; ref updates on stdin, as githooks(5))")
+    public static readonly CommandDefinition HookPrePush = new("hook pre-push",
+        "the client guard (the installed shim calls it; ref updates on stdin, as githooks(5))")
     {
         Arguments = [Required("<remote>", "the remote's name, as git passes it"), Required("<url>", "the remote's URL, as git passes it")],
     };
@@ -57,7 +58,8 @@ public static class CommandDefinitions
         Examples = ["git promote check stg", "git promote check prd v1.4.2 --explain"],
     };
 
-    public static readonly CommandDefinition Gate = new("gate", "in a pipeline, before deploying: was this commit admitted to the environment? exit 0 yes, 1 no")
+    public static readonly CommandDefinition Gate = new("gate",
+        "in a pipeline, before deploying: was this commit admitted to the environment? exit 0 yes, 1 no")
     {
         Arguments = [Env],
         Options = [.. PipelineOptions, Json("the verdict")],
@@ -86,7 +88,9 @@ public static class CommandDefinitions
         Options =
         [
             Flag("--force", "record a revoked commit green, lifting its revocation (kept for the audit)"),
-            .. PipelineOptions.Select(o => o.Name == "--policy" ? o with { Default = $"{PipelineInputs.PolicyVariable}, else the clone's {PromotionPolicy.FileName}" } : o),
+            .. PipelineOptions.Select(o => o.Name == "--policy"
+                ? o with { Default = $"{PipelineInputs.PolicyVariable}, else the clone's {PromotionPolicy.FileName}" }
+                : o),
         ],
         Examples = ["git promote record dev \"$CODEBUILD_RESOLVED_SOURCE_VERSION\"", "git promote record stg --policy ssm:/promote/orders-service/policy"],
     };
@@ -111,7 +115,8 @@ public static class CommandDefinitions
         Examples = ["git promote revoke stg a1b2c3d --reason \"error rate alarm after deploy\""],
     };
 
-    public static readonly CommandDefinition Prune = new("prune", "delete old green records, approvals and deployment events, keeping what rollbacks and audits need")
+    public static readonly CommandDefinition Prune = new("prune",
+        "delete old green records, approvals and deployment events, keeping what rollbacks and audits need")
     {
         Arguments = [Env],
         Options =
@@ -191,7 +196,8 @@ public static class CommandDefinitions
         ],
     };
 
-    public static readonly CommandDefinition UninstallOnServer = new("uninstall", "in a bare repository on a server: remove the guard, restoring what was there")
+    public static readonly CommandDefinition UninstallOnServer = new("uninstall",
+        "in a bare repository on a server: remove the guard, restoring what was there")
     {
         Options = [RequiredFlag("--server", "uninstall the server guard of this bare repository")],
     };
