@@ -3,6 +3,7 @@ using GitPromote.Cli.Commands;
 using GitPromote.Cli.Infrastructure;
 using GitPromote.Cli.Workspaces;
 using GitPromote.Core.Diagnostics;
+using GitPromote.Core.Policy;
 using GitPromote.Cli.Output;
 
 namespace GitPromote.Cli;
@@ -10,27 +11,30 @@ namespace GitPromote.Cli;
 /// <summary>Dispatches <c>git-promote &lt;command&gt;</c> and turns every failure into a short message and an exit code.</summary>
 public static class App
 {
-    private sealed record Command(string Name, string Usage, string Summary, Func<CommandContext, IReadOnlyList<string>, Task<int>> Run);
+    private sealed record Command(CommandDefinition Definition, Func<CommandContext, IReadOnlyList<string>, Task<int>> Run);
 
     private static readonly Command[] Commands =
     [
-        new("hook", HookCommand.Usage, "run as a git hook (the installed shims call this)", HookCommand.RunAsync),
-        new("check", CheckCommand.Usage, "may this commit go to that environment? exit 0 yes, 1 no", CheckCommand.RunAsync),
-        new("gate", GateCommand.Usage, "in a pipeline, before deploying: was this commit admitted to the environment? exit 0 yes, 1 no", GateCommand.RunAsync),
-        new("policy", PolicyCommand.Usage, "policy publish <env>: pin the reviewed policy in SSM, where pipeline gates read it", PolicyCommand.RunAsync),
-        new("record", RecordCommand.Usage, "mark a commit green in an environment (its pipeline's last step)", RecordCommand.RunAsync),
-        new("status", StatusCommand.Usage, "per environment: deployed and green commits, what can go next", StatusCommand.RunAsync),
-        new("approve", ApproveCommand.Usage, "approve a commit for an environment that requires approvals", ApproveCommand.RunAsync),
-        new("revoke", RevokeCommand.Usage, "mark a commit bad in an environment: not green, not promoted, not rolled back to", RevokeCommand.RunAsync),
-        new("prune", PruneCommand.Usage, "delete old green records and approvals, keeping what rollbacks and audits need", PruneCommand.RunAsync),
-        new("doctor", DoctorCommand.Usage, "check the policy, hooks, remotes and AWS access; says what to fix", DoctorCommand.RunAsync),
-        new("audit", AuditCommand.Usage, "list recorded bypasses and revocations", AuditCommand.RunAsync),
-        new("history", HistoryCommand.Usage, "every deployment per environment on one timeline, and the four DORA figures (--json, --html FILE)", HistoryCommand.RunAsync),
-        new("install", InstallCommand.InstallUsage, "wire this clone (or --global/--system) to the guard", (c, a) => Task.FromResult(InstallCommand.Install(c, a))),
-        new("uninstall", InstallCommand.UninstallUsage, "unwire it, restoring what was there", (c, a) => Task.FromResult(InstallCommand.Uninstall(c, a))),
-        new("init", InitCommand.Usage, "write a starter .promote.yml from this clone's remotes", (c, a) => Task.FromResult(InitCommand.Run(c, a))),
-        new("demo", DemoCommand.Usage, "build a playground and walk the whole flow with real pushes", (c, a) => Task.FromResult(DemoCommand.Run(c, a))),
+        new(CommandDefinitions.Hook, HookCommand.RunAsync),
+        new(CommandDefinitions.Check, CheckCommand.RunAsync),
+        new(CommandDefinitions.Gate, GateCommand.RunAsync),
+        new(CommandDefinitions.Policy, PolicyCommand.RunAsync),
+        new(CommandDefinitions.Record, RecordCommand.RunAsync),
+        new(CommandDefinitions.Status, StatusCommand.RunAsync),
+        new(CommandDefinitions.Approve, ApproveCommand.RunAsync),
+        new(CommandDefinitions.Revoke, RevokeCommand.RunAsync),
+        new(CommandDefinitions.Prune, PruneCommand.RunAsync),
+        new(CommandDefinitions.Doctor, DoctorCommand.RunAsync),
+        new(CommandDefinitions.Audit, AuditCommand.RunAsync),
+        new(CommandDefinitions.History, HistoryCommand.RunAsync),
+        new(CommandDefinitions.Install, (c, a) => Task.FromResult(InstallCommand.Install(c, a))),
+        new(CommandDefinitions.Uninstall, (c, a) => Task.FromResult(InstallCommand.Uninstall(c, a))),
+        new(CommandDefinitions.Init, (c, a) => Task.FromResult(InitCommand.Run(c, a))),
+        new(CommandDefinitions.Demo, (c, a) => Task.FromResult(DemoCommand.Run(c, a))),
     ];
+
+    /// <summary>Every command's definition, in the order the help and the README list them.</summary>
+    internal static IReadOnlyList<CommandDefinition> Definitions => [.. Commands.Select(c => c.Definition)];
 
     private static string InformationalVersion =>
         typeof(App).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0";
@@ -49,9 +53,10 @@ public static class App
 
     public static async Task<int> RunAsync(string[] args, CommandContext context)
     {
-        var verbose = args.Contains("--verbose");
-        args = args.Where(a => a != "--verbose").ToArray();
-        context = context with { Verbose = verbose, Console = Output.SafeConsole.Wrap(context.Console) };
+        // The global options may also stand before the command (git promote --verbose check stg).
+        var leading = args.TakeWhile(a => a == "--verbose").Count();
+        context = context with { Verbose = leading > 0, Console = Output.SafeConsole.Wrap(context.Console) };
+        args = args[leading..];
         var traced = context.TraceEnabled;
         if (traced) CallTrace.SendTo(TraceSink(context.Console.Error));
         try
@@ -66,13 +71,13 @@ public static class App
                 context.Console.Out.WriteLine(VersionLine);
                 return ExitCodes.Ok;
             }
-            var command = Commands.FirstOrDefault(c => c.Name == args[0])
-                ?? throw CommandFailedException.Usage($"unknown command '{args[0]}'", "see: git promote --help");
-            var rest = args.Skip(1).ToList();
-            if (rest.Contains("--help") || rest.Contains("-h"))
+            var command = Commands.FirstOrDefault(c => c.Definition.Name == args[0]) ?? throw UnknownCommand(args[0]);
+            var rest = args[1..];
+            var given = ArgumentReader.Parse(rest, command.Definition);
+            if (given.Has("--verbose")) context = context with { Verbose = true };
+            if (given.Has("--help"))
             {
-                context.Console.Out.WriteLine($"usage: {command.Usage}");
-                context.Console.Out.WriteLine($"  {command.Summary}");
+                context.Console.Out.Write(command.Definition.Help());
                 return ExitCodes.Ok;
             }
             return await command.Run(context, rest);
@@ -123,6 +128,36 @@ public static class App
         };
     }
 
+    private static CommandFailedException UnknownCommand(string name) =>
+        CommandFailedException.Usage(
+            KeySuggester.Nearest(name, [.. Commands.Select(c => c.Definition.Name)]) is { } nearest
+                ? $"unknown command '{name}'; did you mean '{nearest}'?"
+                : $"unknown command '{name}'",
+            "see: git promote --help");
+
+    /// <summary>
+    /// The README's command list: every usage line with its summary, as the definitions say. A test compares it with the
+    /// README (and rewrites the README's block when asked to).
+    /// </summary>
+    internal static string CommandReference()
+    {
+        const int column = 48;
+        var sb = new System.Text.StringBuilder();
+        foreach (var command in Commands)
+        {
+            foreach (var usage in command.Definition.Usages)
+            {
+                var line = "    " + usage.UsageLine;
+                var summary = command.Definition.Forms.Count > 0 ? usage.Summary : command.Definition.Summary;
+                if (line.Length + 2 <= column) sb.AppendLine(line.PadRight(column) + summary);
+                else if (line.Length + 3 + summary.Length <= 120) sb.AppendLine(line + "   " + summary);
+                else sb.AppendLine(line).AppendLine(new string(' ', column) + summary);
+            }
+        }
+        sb.AppendLine("    git promote --version | <command> --help | <command> ... --verbose");
+        return sb.ToString();
+    }
+
     private static string Help()
     {
         var sb = new System.Text.StringBuilder();
@@ -130,7 +165,7 @@ public static class App
         sb.AppendLine();
         sb.AppendLine("usage: git promote <command> [options]        (--help after any command for its usage)");
         sb.AppendLine();
-        foreach (var c in Commands) sb.AppendLine($"  {c.Name,-10} {c.Summary}");
+        foreach (var c in Commands) sb.AppendLine($"  {c.Definition.Name,-10} {c.Definition.Summary}");
         sb.AppendLine();
         sb.AppendLine("exit codes: 0 ok/allowed, 1 blocked, 2 usage or policy error, 3 internal error");
         sb.AppendLine("environment: PROMOTE_BYPASS=\"<justification>\" for an emergency bypass; NO_COLOR; PROMOTE_DEBUG=1; PROMOTE_TRACE=1 to time git and AWS calls");

@@ -155,6 +155,126 @@ public sealed class AppTests : IDisposable
         Assert.Contains(nameof(FakeGit), error);
     }
 
+    [Theory]
+    [InlineData("check", "stg", "--verbose")]
+    [InlineData("--verbose", "check", "stg")]
+    public async Task Verbose_before_or_after_the_command_adds_the_stack_trace_of_an_internal_error(params string[] args)
+    {
+        _cli.Git.Failure = new InvalidOperationException("the index is on fire");
+
+        var (exit, _, error) = await _cli.RunAsync(args);
+
+        Assert.Equal(Internal, exit);
+        Assert.Contains(nameof(FakeGit), error);
+    }
+
+    [Fact]
+    public async Task Verbose_as_the_value_of_another_option_is_that_value_and_adds_no_details()
+    {
+        _cli.Git.Failure = new InvalidOperationException("the index is on fire");
+
+        var (exit, _, error) = await _cli.RunAsync("approve", "stg", "--comment", "--verbose");
+
+        Assert.Equal(Internal, exit);
+        Assert.Equal("git-promote: internal error: the index is on fire\n  run with PROMOTE_DEBUG=1 for details, and report it\n",
+            error.ReplaceLineEndings("\n"));
+    }
+
+    [Fact]
+    public async Task Verbose_as_the_value_of_since_is_read_as_the_start_of_the_window()
+    {
+        var (exit, _, error) = await _cli.RunAsync("history", "--since", "--verbose");
+
+        Assert.Equal(UsageOrPolicy, exit);
+        Assert.Contains("--since '--verbose' is neither a date nor a duration", error);
+    }
+
+    [Fact]
+    public async Task Help_as_the_value_of_another_option_does_not_print_the_help()
+    {
+        var (exit, @out, error) = await _cli.RunAsync("history", "--until", "--help");
+
+        Assert.Equal(UsageOrPolicy, exit);
+        Assert.Empty(@out);
+        Assert.Contains("--until '--help' is neither a date nor a duration", error);
+    }
+
+    [Fact]
+    public async Task An_unknown_option_near_a_declared_one_is_suggested()
+    {
+        var (exit, _, error) = await _cli.RunAsync("prune", "stg", "--dryrun");
+
+        Assert.Equal(UsageOrPolicy, exit);
+        Assert.Equal("git-promote: unknown option '--dryrun'; did you mean '--dry-run'?\n  see --help\n", error.ReplaceLineEndings("\n"));
+    }
+
+    [Fact]
+    public async Task A_misspelt_global_option_is_suggested_too()
+    {
+        var (_, _, error) = await _cli.RunAsync("status", "--verbos");
+
+        Assert.Contains("unknown option '--verbos'; did you mean '--verbose'?", error);
+    }
+
+    [Fact]
+    public async Task An_unknown_command_near_a_known_one_is_suggested()
+    {
+        var (exit, @out, error) = await _cli.RunAsync("stauts");
+
+        Assert.Equal(UsageOrPolicy, exit);
+        Assert.Empty(@out);
+        Assert.Equal("git-promote: unknown command 'stauts'; did you mean 'status'?\n  see: git promote --help\n", error.ReplaceLineEndings("\n"));
+    }
+
+    [Fact]
+    public async Task A_flag_given_a_value_is_refused_as_such()
+    {
+        var (exit, _, error) = await _cli.RunAsync("check", "stg", "--json=yes");
+
+        Assert.Equal(UsageOrPolicy, exit);
+        Assert.Contains("option --json takes no value", error);
+    }
+
+    [Fact]
+    public async Task Install_server_takes_the_server_form_and_refuses_a_clone()
+    {
+        InAClone(Policy);
+
+        var (exit, _, error) = await _cli.RunAsync("install", "--server", "--env", "stg");
+
+        Assert.Equal(UsageOrPolicy, exit);
+        Assert.Contains("--server is for the bare repository on the server, and this one has a work tree", error);
+    }
+
+    [Fact]
+    public async Task Install_server_refuses_the_options_of_a_clone_install()
+    {
+        var (exit, _, error) = await _cli.RunAsync("install", "--server", "--env", "stg", "--global");
+
+        Assert.Equal(UsageOrPolicy, exit);
+        Assert.Contains("unknown option '--global'", error);
+    }
+
+    [Fact]
+    public async Task Server_as_the_value_of_hooks_dir_does_not_choose_the_server_install()
+    {
+        var (exit, _, error) = await _cli.RunAsync("install", "--hooks-dir", "--server", "--env", "stg");
+
+        // The clone install read it: --env is not one of its options (the server install would have taken it).
+        Assert.Equal(UsageOrPolicy, exit);
+        Assert.Contains("unknown option '--env'", error);
+    }
+
+    [Fact]
+    public async Task Hook_without_a_name_lists_every_hook_it_runs()
+    {
+        var (exit, _, error) = await _cli.RunAsync("hook");
+
+        Assert.Equal(UsageOrPolicy, exit);
+        Assert.Contains("expected: pre-push, pre-receive or reference-transaction", error);
+        Assert.Contains("git promote hook reference-transaction prepared|committed|aborted", error);
+    }
+
     [Fact]
     public async Task Control_characters_in_an_argument_never_reach_the_terminal_raw()
     {

@@ -68,7 +68,7 @@ public sealed class CliLayeringTests
         return false;
     }
 
-    private static string RepositoryRoot()
+    internal static string RepositoryRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
             if (File.Exists(Path.Combine(dir.FullName, "Hooks.sln"))) return dir.FullName;

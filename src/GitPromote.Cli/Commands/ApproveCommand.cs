@@ -12,12 +12,12 @@ namespace GitPromote.Cli.Commands;
 /// </summary>
 public static class ApproveCommand
 {
-    public const string Usage = "git promote approve <env> [<rev>] [--comment <text>]";
+    public static string Usage => CommandDefinitions.Approve.Usage;
     public const int MaxComment = 1000;
 
     public static async Task<int> RunAsync(CommandContext context, IReadOnlyList<string> args)
     {
-        var a = ArgumentReader.Parse(args, [], ["--comment"]).ExpectAtMost(2, Usage);
+        var a = ArgumentReader.Parse(args, CommandDefinitions.Approve).ExpectAtMost(2, Usage);
         var comment = a.Value("--comment") is { } text ? StoreWrites.Check(text, "--comment", MaxComment) : null;
         var target = CommitTarget.Resolve(context, a, Usage);
         using var workspace = target.Workspace;

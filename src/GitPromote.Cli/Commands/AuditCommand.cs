@@ -13,14 +13,14 @@ namespace GitPromote.Cli.Commands;
 /// </summary>
 public static class AuditCommand
 {
-    public const string Usage = "git promote audit [<env>] [--json]";
+    public static string Usage => CommandDefinitions.Audit.Usage;
 
     /// <summary>One line of the audit: a bypass, a revocation, or the lifting of one.</summary>
     private sealed record Entry(string Kind, string Environment, string Commit, DateTimeOffset At, Identity By, string Text, string Json);
 
     public static async Task<int> RunAsync(CommandContext context, IReadOnlyList<string> args)
     {
-        var a = ArgumentReader.Parse(args, ["--json"], []).ExpectAtMost(1, Usage);
+        var a = ArgumentReader.Parse(args, CommandDefinitions.Audit).ExpectAtMost(1, Usage);
         using var workspace = Workspace.Find(context);
         var policy = workspace.RequirePolicy().Policy;
         var named = a.Positional(0) is { } name ? PolicySource.RequireEnvironment(policy, name) : null;

@@ -11,11 +11,11 @@ namespace GitPromote.Cli.Commands;
 /// <summary><c>git promote check &lt;env&gt; [&lt;rev&gt;]</c>: would a push of this commit to that environment go through?</summary>
 public static class CheckCommand
 {
-    public const string Usage = "git promote check <env> [<rev>] [--explain] [--json]";
+    public static string Usage => CommandDefinitions.Check.Usage;
 
     public static async Task<int> RunAsync(CommandContext context, IReadOnlyList<string> args)
     {
-        var a = ArgumentReader.Parse(args, ["--json", "--explain"], []).ExpectAtMost(2, Usage);
+        var a = ArgumentReader.Parse(args, CommandDefinitions.Check).ExpectAtMost(2, Usage);
         var resolved = CommitTarget.Resolve(context, a, Usage);
         using var workspace = resolved.Workspace;
         var (policy, target, rev, commit) = (resolved.Policy, resolved.Environment, resolved.Rev, resolved.Commit);

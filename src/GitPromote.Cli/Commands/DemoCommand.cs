@@ -12,13 +12,13 @@ namespace GitPromote.Cli.Commands;
 /// </summary>
 public static class DemoCommand
 {
-    public const string Usage = "git promote demo [DIR]";
+    public static string Usage => CommandDefinitions.Demo.Usage;
 
     private sealed record Step(string Title, string Display, string[] Argv, bool ExpectSuccess, Dictionary<string, string>? Env = null);
 
     public static int Run(CommandContext context, IReadOnlyList<string> args)
     {
-        var a = ArgumentReader.Parse(args, [], []).ExpectAtMost(1, Usage);
+        var a = ArgumentReader.Parse(args, CommandDefinitions.Demo).ExpectAtMost(1, Usage);
         var hooksDir = InstalledLayout.RequireHooksDir(null);
         var root = Path.GetFullPath(a.Positional(0)
             ?? Path.Combine(Path.GetTempPath(), $"git-promote-demo-{context.Clock.Now:yyyyMMdd-HHmmss}"));

@@ -20,7 +20,7 @@ namespace GitPromote.Cli.Commands;
 /// </summary>
 public static class DoctorCommand
 {
-    public const string Usage = "git promote doctor [--server] [--json]";
+    public static string Usage => CommandDefinitions.Doctor.Usage;
 
     public enum Status { Ok, Warn, Fail }
 
@@ -29,7 +29,7 @@ public static class DoctorCommand
 
     public static async Task<int> RunAsync(CommandContext context, IReadOnlyList<string> args)
     {
-        var a = ArgumentReader.Parse(args, ["--json", "--server"], []).ExpectAtMost(0, Usage);
+        var a = ArgumentReader.Parse(args, CommandDefinitions.Doctor).ExpectAtMost(0, Usage);
         using var workspace = Workspace.Find(context);
         if (a.Has("--server") && workspace.WorkTree is not null)
             throw CommandFailedException.Usage("--server is for the bare repository on the server, and this one has a work tree",

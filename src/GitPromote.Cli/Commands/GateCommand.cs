@@ -19,8 +19,7 @@ namespace GitPromote.Cli.Commands;
 /// </summary>
 public static class GateCommand
 {
-    public const string Usage =
-        "git promote gate <env> [--commit <sha>] [--policy FILE|ssm:NAME] [--remote <env>=<url>]... [--role <env>=<role-arn>]... [--json]";
+    public static string Usage => CommandDefinitions.Gate.Usage;
 
     /// <summary>
     /// Who pushed is unknown in a pipeline, so no approval is discounted as the pusher's own: this identity matches no
@@ -30,7 +29,7 @@ public static class GateCommand
 
     public static async Task<int> RunAsync(CommandContext context, IReadOnlyList<string> args)
     {
-        var a = ArgumentReader.Parse(args, ["--json"], PipelineTarget.Options).ExpectAtMost(1, Usage);
+        var a = ArgumentReader.Parse(args, CommandDefinitions.Gate).ExpectAtMost(1, Usage);
         var target = await PipelineTarget.ResolveAsync(context, a, Usage, pinnedOnly: true);
         using var workspace = target.Workspace;
         var (policy, env, commit) = (target.Policy, target.Environment, target.Commit);

@@ -18,7 +18,7 @@ namespace GitPromote.Cli.Commands;
 /// </summary>
 public static class HistoryCommand
 {
-    public const string Usage = "git promote history [<env>...] [--since <date|duration>] [--until <date|duration>] [--json] [--html FILE]";
+    public static string Usage => CommandDefinitions.History.Usage;
 
     /// <summary>
     /// The least time the listings get: history is not on a push's path, and a store of 10,000 SSM parameters takes a
@@ -31,7 +31,7 @@ public static class HistoryCommand
 
     public static async Task<int> RunAsync(CommandContext context, IReadOnlyList<string> args)
     {
-        var a = ArgumentReader.Parse(args, ["--json"], ["--since", "--until", "--html"]);
+        var a = ArgumentReader.Parse(args, CommandDefinitions.History);
         if (a.Has("--json") && a.Has("--html")) throw CommandFailedException.Usage("--json and --html are two outputs: choose one");
         var now = context.Clock.Now;
         var until = a.Value("--until") is { } u ? ParseTime(u, now, "--until") : now;

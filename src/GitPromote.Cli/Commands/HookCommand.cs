@@ -15,14 +15,14 @@ namespace GitPromote.Cli.Commands;
 /// <summary><c>git promote hook pre-push &lt;remote&gt; &lt;url&gt;</c>: the client guard, fed by git (githooks(5)).</summary>
 public static class HookCommand
 {
-    public const string Usage = "git promote hook pre-push <remote> <url> | pre-receive   (ref updates on stdin, as git gives them)";
+    public static string Usage => CommandDefinitions.Hook.Usage;
 
     /// <summary>More hook input than this is not a push git would send; refuse rather than buffer it.</summary>
     public const int MaxInputBytes = 16 << 20;
 
     public static async Task<int> RunAsync(CommandContext context, IReadOnlyList<string> args)
     {
-        var a = ArgumentReader.Parse(args, [], []);
+        var a = ArgumentReader.Parse(args, CommandDefinitions.Hook);
         var hook = a.Positional(0);
         if (hook == "pre-receive")
         {
@@ -35,7 +35,8 @@ public static class HookCommand
             return await ReferenceTransactionCommand.RunAsync(context, a.Positionals[1]);
         }
         if (hook != "pre-push")
-            throw CommandFailedException.Usage(hook is null ? "which hook? expected: pre-push or pre-receive" : $"unknown hook '{hook}'", $"usage: {Usage}");
+            throw CommandFailedException.Usage(hook is null ? "which hook? expected: pre-push, pre-receive or reference-transaction" : $"unknown hook '{hook}'",
+                $"usage: {Usage}");
         if (a.Positionals.Count != 3)
             throw CommandFailedException.Usage("pre-push needs the remote name and URL git passes to the hook", $"usage: {Usage}");
         return await PrePushAsync(context, a.Positionals[1], a.Positionals[2]);

@@ -8,7 +8,7 @@ namespace GitPromote.Cli.Commands;
 /// <summary><c>git promote init</c>: a starter <c>.promote.yml</c> from the clone's remotes.</summary>
 public static partial class InitCommand
 {
-    public const string Usage = "git promote init [--force]";
+    public static string Usage => CommandDefinitions.Init.Usage;
 
     private static readonly (string Env, string[] Names)[] KnownEnvironments =
     [
@@ -19,7 +19,7 @@ public static partial class InitCommand
 
     public static int Run(CommandContext context, IReadOnlyList<string> args)
     {
-        var a = ArgumentReader.Parse(args, ["--force"], []).ExpectAtMost(0, Usage);
+        var a = ArgumentReader.Parse(args, CommandDefinitions.Init).ExpectAtMost(0, Usage);
         using var workspace = Workspace.Find(context);
         var top = workspace.WorkTree ?? throw CommandFailedException.Usage("init needs a clone with a work tree, not a bare repository");
         var path = Path.Combine(top, PromotionPolicy.FileName);

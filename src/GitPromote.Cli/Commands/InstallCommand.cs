@@ -11,8 +11,8 @@ namespace GitPromote.Cli.Commands;
 /// </summary>
 public static class InstallCommand
 {
-    public const string InstallUsage = "git promote install [--global|--system] [--force|--chain] [--hooks-dir DIR]\n       " + ServerInstall.InstallUsage;
-    public const string UninstallUsage = "git promote uninstall [--global|--system] [--hooks-dir DIR]\n       " + ServerInstall.UninstallUsage;
+    public static string InstallUsage => CommandDefinitions.Install.Usage;
+    public static string UninstallUsage => CommandDefinitions.Uninstall.Usage;
 
     /// <summary>
     /// Points core.hooksPath (of this clone, the user or the machine) at git-promote's shims: the installation's hooks folder,
@@ -22,8 +22,8 @@ public static class InstallCommand
     /// </summary>
     public static int Install(CommandContext context, IReadOnlyList<string> args)
     {
-        if (args.Contains("--server")) return ServerInstall.Install(context, args.Where(x => x != "--server").ToList());
-        var a = ArgumentReader.Parse(args, ["--global", "--system", "--force", "--chain"], ["--hooks-dir"]).ExpectAtMost(0, InstallUsage);
+        if (ArgumentReader.Parse(args, CommandDefinitions.Install).Has("--server")) return ServerInstall.Install(context, args);
+        var a = ArgumentReader.Parse(args, CommandDefinitions.InstallOnClient).ExpectAtMost(0, InstallUsage);
         if (a.Has("--force") && a.Has("--chain"))
             throw CommandFailedException.Usage("--force or --chain, not both", "--force replaces the hooks found; --chain keeps them running after the guard");
         var scope = Scope(a);
@@ -101,8 +101,8 @@ public static class InstallCommand
     /// <summary>Undoes <see cref="Install"/> at one level: only a core.hooksPath it set, putting back what was there (value and level).</summary>
     public static int Uninstall(CommandContext context, IReadOnlyList<string> args)
     {
-        if (args.Contains("--server")) return ServerInstall.Uninstall(context, args.Where(x => x != "--server").ToList());
-        var a = ArgumentReader.Parse(args, ["--global", "--system"], ["--hooks-dir"]).ExpectAtMost(0, UninstallUsage);
+        if (ArgumentReader.Parse(args, CommandDefinitions.Uninstall).Has("--server")) return ServerInstall.Uninstall(context, args);
+        var a = ArgumentReader.Parse(args, CommandDefinitions.UninstallOnClient).ExpectAtMost(0, UninstallUsage);
         var scope = Scope(a);
         var (config, where, workspace) = Open(context, scope);
         using var _ = workspace;

@@ -15,11 +15,11 @@ namespace GitPromote.Cli.Commands;
 /// </summary>
 public static class PolicyCommand
 {
-    public const string Usage = "git promote policy publish <env> [--file .promote.yml] [--parameter NAME]";
+    public static string Usage => CommandDefinitions.Policy.Usage;
 
     public static async Task<int> RunAsync(CommandContext context, IReadOnlyList<string> args)
     {
-        var a = ArgumentReader.Parse(args, [], ["--file", "--parameter"]).ExpectAtMost(2, Usage);
+        var a = ArgumentReader.Parse(args, CommandDefinitions.Policy).ExpectAtMost(2, Usage);
         if (a.Positional(0) != "publish") throw CommandFailedException.Usage(a.Positional(0) is null ? "policy what?" : $"unknown policy command '{Quoting.Show(a.Positional(0)!)}'", $"usage: {Usage}");
         var envName = a.Positional(1) ?? throw CommandFailedException.Usage("which environment's account?", $"usage: {Usage}");
 

@@ -20,7 +20,7 @@ namespace GitPromote.Cli.Commands;
 /// </summary>
 public static class PreReceiveCommand
 {
-    public const string Usage = "git promote hook pre-receive   (ref updates on stdin; run by git on the server)";
+    public static string Usage => CommandDefinitions.HookPreReceive.Usage;
 
     public static async Task<int> RunAsync(CommandContext context)
     {

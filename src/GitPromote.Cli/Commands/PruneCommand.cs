@@ -19,14 +19,14 @@ namespace GitPromote.Cli.Commands;
 /// </summary>
 public static class PruneCommand
 {
-    public const string Usage = "git promote prune <env> [--keep N] [--older-than D] [--dry-run]";
+    public static string Usage => CommandDefinitions.Prune.Usage;
 
     /// <summary>Prune lists and deletes whole namespaces: far more than a push's budget, still bounded.</summary>
     private static readonly TimeSpan Budget = TimeSpan.FromMinutes(30);
 
     public static async Task<int> RunAsync(CommandContext context, IReadOnlyList<string> args)
     {
-        var a = ArgumentReader.Parse(args, ["--dry-run"], ["--keep", "--older-than"]).ExpectAtMost(1, Usage);
+        var a = ArgumentReader.Parse(args, CommandDefinitions.Prune).ExpectAtMost(1, Usage);
         var envName = a.Positional(0) ?? throw CommandFailedException.Usage("which environment?", $"usage: {Usage}");
         var rules = ReadRules(a);
         using var workspace = Workspace.Find(context);

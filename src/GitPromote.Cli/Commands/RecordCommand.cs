@@ -14,12 +14,11 @@ namespace GitPromote.Cli.Commands;
 /// </summary>
 public static class RecordCommand
 {
-    public const string Usage =
-        "git promote record <env> [<rev>] [--force] [--commit <sha>] [--policy FILE|ssm:NAME] [--role <env>=<role-arn>]... [--remote <env>=<url>]...";
+    public static string Usage => CommandDefinitions.Record.Usage;
 
     public static async Task<int> RunAsync(CommandContext context, IReadOnlyList<string> args)
     {
-        var a = ArgumentReader.Parse(args, ["--force"], PipelineTarget.Options).ExpectAtMost(2, Usage);
+        var a = ArgumentReader.Parse(args, CommandDefinitions.Record).ExpectAtMost(2, Usage);
         var target = await PipelineTarget.ResolveAsync(context, a, Usage, pinnedOnly: false, rev: a.Positional(1));
         using var workspace = target.Workspace;
         var (policy, env, commit) = (target.Policy, target.Environment, target.Commit);

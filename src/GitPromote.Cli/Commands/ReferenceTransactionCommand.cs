@@ -17,7 +17,7 @@ namespace GitPromote.Cli.Commands;
 /// </summary>
 public static class ReferenceTransactionCommand
 {
-    public const string Usage = "git promote hook reference-transaction prepared|committed|aborted   (run by git on the server)";
+    public static string Usage => CommandDefinitions.HookReferenceTransaction.Usage;
 
     public static async Task<int> RunAsync(CommandContext context, string state)
     {

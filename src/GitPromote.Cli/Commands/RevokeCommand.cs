@@ -14,12 +14,12 @@ namespace GitPromote.Cli.Commands;
 /// </summary>
 public static class RevokeCommand
 {
-    public const string Usage = "git promote revoke <env> [<rev>] --reason <text>";
+    public static string Usage => CommandDefinitions.Revoke.Usage;
     public const int MaxReason = 500;
 
     public static async Task<int> RunAsync(CommandContext context, IReadOnlyList<string> args)
     {
-        var a = ArgumentReader.Parse(args, [], ["--reason"]).ExpectAtMost(2, Usage);
+        var a = ArgumentReader.Parse(args, CommandDefinitions.Revoke).ExpectAtMost(2, Usage);
         var reason = a.Value("--reason") is { } text
             ? StoreWrites.Check(text, "--reason", MaxReason)
             : throw CommandFailedException.Usage("a revocation needs a reason: --reason \"<what went wrong>\"", $"usage: {Usage}");

@@ -12,7 +12,7 @@ namespace GitPromote.Cli.Commands;
 /// <summary><c>git promote status [--json]</c>: per environment, what is deployed, what is green, and what can go next.</summary>
 public static class StatusCommand
 {
-    public const string Usage = "git promote status [--json]";
+    public static string Usage => CommandDefinitions.Status.Usage;
     private const int GreenShown = 5;
 
     private sealed record EnvironmentStatus(EnvironmentPolicy Environment, string? Deployed, IReadOnlyList<CommitDescription> Green,
@@ -27,7 +27,7 @@ public static class StatusCommand
 
     public static async Task<int> RunAsync(CommandContext context, IReadOnlyList<string> args)
     {
-        var a = ArgumentReader.Parse(args, ["--json"], []).ExpectAtMost(0, Usage);
+        var a = ArgumentReader.Parse(args, CommandDefinitions.Status).ExpectAtMost(0, Usage);
         using var workspace = Workspace.Find(context);
         var policy = workspace.RequirePolicy().Policy;
         var branch = policy.DefaultBranch();

@@ -1,7 +1,10 @@
+using GitPromote.Core.Policy;
+
 namespace GitPromote.Cli.Infrastructure;
 
 /// <summary>
-/// A small, strict command-line reader: declared flags and options only, anything else is a usage error.
+/// A small, strict command-line reader: the options a <see cref="CommandDefinition"/> declares only, anything else is a
+/// usage error (with the nearest declared name, when one is near).
 /// Hand-written because the binary's start-up time is part of every push.
 /// </summary>
 public sealed class ArgumentReader
@@ -10,12 +13,17 @@ public sealed class ArgumentReader
     private readonly Dictionary<string, string?> _given = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<string>> _repeated = new(StringComparer.Ordinal);
 
-    private ArgumentReader() { }
+    private readonly CommandDefinition _definition;
 
-    /// <summary>Parses <paramref name="args"/> knowing which names are flags and which take a value.</summary>
-    public static ArgumentReader Parse(IEnumerable<string> args, IReadOnlyCollection<string> flags, IReadOnlyCollection<string> options)
+    private ArgumentReader(CommandDefinition definition) => _definition = definition;
+
+    /// <summary>
+    /// Parses <paramref name="args"/> by <paramref name="definition"/>: its options (of every usage) and the global ones,
+    /// each a flag or taking the next argument (or <c>=value</c>) as its value, whatever that value looks like.
+    /// </summary>
+    public static ArgumentReader Parse(IEnumerable<string> args, CommandDefinition definition)
     {
-        var reader = new ArgumentReader();
+        var reader = new ArgumentReader(definition);
         using var e = args.GetEnumerator();
         var onlyPositionals = false;
         while (e.MoveNext())
@@ -29,37 +37,48 @@ public sealed class ArgumentReader
             if (arg == "--") { onlyPositionals = true; continue; }
             var eq = arg.IndexOf('=');
             var name = eq > 0 ? arg[..eq] : arg;
-            if (flags.Contains(name) && eq < 0)
+            var option = definition.FindOption(name) ?? throw UnknownOption(arg, name, definition);
+            if (option.Kind == OptionKind.Flag)
             {
-                reader._given[name] = null;
+                if (eq > 0) throw CommandFailedException.Usage($"option {name} takes no value", "see --help");
+                reader._given[option.Name] = null;
             }
-            else if (options.Contains(name))
+            else
             {
                 string value;
                 if (eq > 0) value = arg[(eq + 1)..];
                 else if (e.MoveNext()) value = e.Current;
                 else throw CommandFailedException.Usage($"option {name} needs a value");
-                reader._given[name] = value;
-                (reader._repeated.TryGetValue(name, out var list) ? list : reader._repeated[name] = []).Add(value);
-            }
-            else
-            {
-                throw CommandFailedException.Usage($"unknown option '{arg}'", "see --help");
+                reader._given[option.Name] = value;
+                (reader._repeated.TryGetValue(option.Name, out var list) ? list : reader._repeated[option.Name] = []).Add(value);
             }
         }
         return reader;
     }
 
+    private static CommandFailedException UnknownOption(string arg, string name, CommandDefinition definition) =>
+        CommandFailedException.Usage(
+            KeySuggester.Nearest(name, definition.OptionNames.ToList()) is { } nearest
+                ? $"unknown option '{arg}'; did you mean '{nearest}'?"
+                : $"unknown option '{arg}'",
+            "see --help");
+
     public IReadOnlyList<string> Positionals => _positionals;
 
-    public bool Has(string name) => _given.ContainsKey(name);
+    public bool Has(string name) => _given.ContainsKey(Declared(name));
 
-    public string? Value(string name) => _given.GetValueOrDefault(name);
+    public string? Value(string name) => _given.GetValueOrDefault(Declared(name));
 
     /// <summary>Every value of an option that may be given more than once (<c>--remote a=x --remote b=y</c>), in order.</summary>
-    public IReadOnlyList<string> Values(string name) => _repeated.TryGetValue(name, out var list) ? list : [];
+    public IReadOnlyList<string> Values(string name) => _repeated.TryGetValue(Declared(name), out var list) ? list : [];
 
     public string? Positional(int index) => index < _positionals.Count ? _positionals[index] : null;
+
+    /// <summary>A command asking for an option its definition does not declare is a bug, caught by the first test that runs it.</summary>
+    private string Declared(string name) =>
+        _definition.FindOption(name) is { } option && option.Name == name
+            ? name
+            : throw new InvalidOperationException($"{name} is not an option of git promote {_definition.Name}: declare it in its definition");
 
     public ArgumentReader ExpectAtMost(int count, string usage)
     {

@@ -17,8 +17,8 @@ namespace GitPromote.Cli.Install;
 /// </summary>
 public static class ServerInstall
 {
-    public const string InstallUsage = "git promote install --server --env <env> [--policy FILE] [--force] [--hooks-dir DIR]";
-    public const string UninstallUsage = "git promote uninstall --server";
+    public static string InstallUsage => CommandDefinitions.InstallOnServer.Usage;
+    public static string UninstallUsage => CommandDefinitions.UninstallOnServer.Usage;
     public const string HookName = "pre-receive";
     public const string KeptHookName = "pre-receive.local";
     /// <summary>The hook that turns a pre-receive's pending bypass into a record exactly when git updates the ref.</summary>
@@ -32,7 +32,7 @@ public static class ServerInstall
 
     public static int Install(CommandContext context, IReadOnlyList<string> args)
     {
-        var a = ArgumentReader.Parse(args, ["--force"], ["--env", "--policy", "--hooks-dir"]).ExpectAtMost(0, InstallUsage);
+        var a = ArgumentReader.Parse(args, CommandDefinitions.InstallOnServer).ExpectAtMost(0, InstallUsage);
         var envName = a.Value("--env") is { Length: > 0 } e ? e : throw CommandFailedException.Usage("which environment is this repository?", $"usage: {InstallUsage}");
         var (workspace, config) = OpenBare(context);
         using var _ = workspace;
@@ -91,7 +91,7 @@ public static class ServerInstall
 
     public static int Uninstall(CommandContext context, IReadOnlyList<string> args)
     {
-        ArgumentReader.Parse(args, [], []).ExpectAtMost(0, UninstallUsage);
+        ArgumentReader.Parse(args, CommandDefinitions.UninstallOnServer).ExpectAtMost(0, UninstallUsage);
         var (workspace, config) = OpenBare(context);
         using var _ = workspace;
         var hooks = HooksDir(workspace);

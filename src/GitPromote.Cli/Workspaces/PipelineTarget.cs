@@ -12,8 +12,6 @@ namespace GitPromote.Cli.Workspaces;
 /// </summary>
 public sealed record PipelineTarget(Workspace Workspace, PromotionPolicy Policy, string PolicyShown, EnvironmentPolicy Environment, string Commit, string CommitFrom)
 {
-    public static readonly string[] Options = ["--commit", "--policy", "--remote", "--role"];
-
     /// <param name="pinnedOnly">True for the gate: without a pinned policy it refuses (exit 2) rather than read the work tree's.</param>
     /// <param name="rev">A revision named on the command line (record's <c>[&lt;rev&gt;]</c>); needs a clone.</param>
     public static async Task<PipelineTarget> ResolveAsync(CommandContext context, ArgumentReader args, string usage, bool pinnedOnly, string? rev = null)

@@ -1,7 +1,7 @@
 namespace GitPromote.Core.Policy;
 
 /// <summary>"Did you mean": the known key nearest to a misspelt one, when it is near enough to be a typo.</summary>
-internal static class KeySuggester
+public static class KeySuggester
 {
     public static string? Nearest(string unknown, IReadOnlyList<string> known)
     {

@@ -1,0 +1,222 @@
+using GitPromote.Core.Evidence;
+using GitPromote.Core.Gate;
+using GitPromote.Core.History;
+using GitPromote.Core.Policy;
+using static GitPromote.Cli.Infrastructure.CommandArgument;
+using static GitPromote.Cli.Infrastructure.CommandOption;
+
+namespace GitPromote.Cli.Infrastructure;
+
+/// <summary>
+/// Every command's definition, in the order <c>git promote --help</c> and the README list them. The commands parse their
+/// arguments by these, and their usage lines, <c>--help</c> and the README's command list are written from them.
+/// </summary>
+public static class CommandDefinitions
+{
+    private static readonly CommandArgument Env = Required("<env>", "the environment, as the policy names it");
+
+    private static CommandArgument Rev(string what) => OptionalOne("<rev>", $"the commit {what} (a sha, branch or tag)", "HEAD");
+
+    private static CommandOption Json(string what) => Flag("--json", $"print {what} as JSON instead of text");
+
+    private static readonly string CiVariables = string.Join(", ", PipelineInputs.CommitVariables);
+
+    private static readonly CommandOption[] PipelineOptions =
+    [
+        Value("--commit", "<sha>", "the commit the pipeline runs for", $"the first CI variable set of {CiVariables}; else HEAD of the clone"),
+        Value("--policy", "FILE|ssm:NAME", "the pinned policy: a file the pipeline owns, or an SSM parameter (ssm:/promote/<name>/policy)",
+            PipelineInputs.PolicyVariable),
+        Repeated("--remote", "<env>=<url>", "where an environment with git evidence is fetched from",
+            $"{PipelineInputs.RemotePrefix}<ENV>, else the clone's remote of that name"),
+        Repeated("--role", "<env>=<role-arn>", "the IAM role that reaches an environment's account",
+            $"{PipelineInputs.RolePrefix}<ENV>, else the policy's credentials"),
+    ];
+
+    public static readonly CommandDefinition HookPrePush = new("hook pre-push",
+        "the client guard (the installed shim calls it; ref updates on stdin, as githooks(5))")
+    {
+        Arguments = [Required("<remote>", "the remote's name, as git passes it"), Required("<url>", "the remote's URL, as git passes it")],
+    };
+
+    public static readonly CommandDefinition HookPreReceive = new("hook pre-receive", "the server guard (hooks/pre-receive calls it; ref updates on stdin)");
+
+    public static readonly CommandDefinition HookReferenceTransaction = new("hook reference-transaction",
+        "records a bypass allowed by pre-receive exactly when git updates the ref (hooks/reference-transaction calls it)")
+    {
+        Arguments = [Required("prepared|committed|aborted", "the state of the ref update, as git passes it")],
+    };
+
+    public static readonly CommandDefinition Hook = new("hook", "run as a git hook (the installed shims call this)")
+    {
+        Forms = [HookPrePush, HookPreReceive, HookReferenceTransaction],
+    };
+
+    public static readonly CommandDefinition Check = new("check", "may this commit go to that environment? exit 0 yes, 1 no")
+    {
+        Arguments = [Env, Rev("to check")],
+        Options = [Flag("--explain", "list every rule of the environment's gate, met or not, as a checklist"), Json("the verdict")],
+        Examples = ["git promote check stg", "git promote check prd v1.4.2 --explain"],
+    };
+
+    public static readonly CommandDefinition Gate = new("gate",
+        "in a pipeline, before deploying: was this commit admitted to the environment? exit 0 yes, 1 no")
+    {
+        Arguments = [Env],
+        Options = [.. PipelineOptions, Json("the verdict")],
+        Examples = ["git promote gate stg --policy ssm:/promote/orders-service/policy"],
+    };
+
+    public static readonly CommandDefinition PolicyPublish = new("policy publish", "pin the reviewed policy in SSM, where pipeline gates read it")
+    {
+        Arguments = [Required("<env>", "the environment whose account holds the parameter")],
+        Options =
+        [
+            Value("--file", "FILE", "the reviewed policy to publish", $"the clone's {PromotionPolicy.FileName}, else the one in this folder"),
+            Value("--parameter", "NAME", "the SSM parameter to write", "/promote/<name>/policy"),
+        ],
+    };
+
+    public static readonly CommandDefinition Policy = new("policy", "policy publish <env>: pin the reviewed policy in SSM, where pipeline gates read it")
+    {
+        Forms = [PolicyPublish],
+        Examples = ["git promote policy publish stg", "git promote policy publish prd --file release/.promote.yml"],
+    };
+
+    public static readonly CommandDefinition Record = new("record", "mark a commit green in an environment (its pipeline's last step)")
+    {
+        Arguments = [Env, OptionalOne("<rev>", "the commit to mark green (needs a clone)", "--commit, else a CI variable, else HEAD")],
+        Options =
+        [
+            Flag("--force", "record a revoked commit green, lifting its revocation (kept for the audit)"),
+            .. PipelineOptions.Select(o => o.Name == "--policy"
+                ? o with { Default = $"{PipelineInputs.PolicyVariable}, else the clone's {PromotionPolicy.FileName}" }
+                : o),
+        ],
+        Examples = ["git promote record dev \"$CODEBUILD_RESOLVED_SOURCE_VERSION\"", "git promote record stg --policy ssm:/promote/orders-service/policy"],
+    };
+
+    public static readonly CommandDefinition Status = new("status", "per environment: deployed and green commits, what can go next")
+    {
+        Options = [Json("the status")],
+        Examples = ["git promote status", "git promote status --json"],
+    };
+
+    public static readonly CommandDefinition Approve = new("approve", "approve a commit for an environment that requires approvals")
+    {
+        Arguments = [Env, Rev("to approve")],
+        Options = [Value("--comment", "<text>", "a note kept with the approval (at most 1000 characters)", "none")],
+        Examples = ["git promote approve prd a1b2c3d --comment \"checked the migration\""],
+    };
+
+    public static readonly CommandDefinition Revoke = new("revoke", "mark a commit bad in an environment: not green, not promoted, not rolled back to")
+    {
+        Arguments = [Env, Rev("to revoke")],
+        Options = [RequiredValue("--reason", "<text>", "what went wrong, kept with the revocation (at most 500 characters)")],
+        Examples = ["git promote revoke stg a1b2c3d --reason \"error rate alarm after deploy\""],
+    };
+
+    public static readonly CommandDefinition Prune = new("prune",
+        "delete old green records, approvals and deployment events, keeping what rollbacks and audits need")
+    {
+        Arguments = [Env],
+        Options =
+        [
+            Value("--keep", "N", "keep the records of the newest N green commits", $"{RetentionRules.DefaultKeep}"),
+            Value("--older-than", "D", "delete only records older than this age (30d, 12h, 90m)", $"{RetentionRules.DefaultOlderThan.TotalDays:0}d"),
+            Flag("--dry-run", "print what would be deleted, and delete nothing"),
+        ],
+        Examples = ["git promote prune prd --dry-run", "git promote prune dev --keep 20 --older-than 7d"],
+    };
+
+    public static readonly CommandDefinition Doctor = new("doctor", "check the policy, hooks, remotes and AWS access; says what to fix")
+    {
+        Options = [Flag("--server", "check a server's bare repository and its installed hooks instead of a clone"), Json("the checks")],
+        Examples = ["git promote doctor", "git promote doctor --server   (in /srv/git/orders-prd.git)"],
+    };
+
+    public static readonly CommandDefinition Audit = new("audit", "list recorded bypasses and revocations")
+    {
+        Arguments = [OptionalOne("<env>", "the environment whose store is read", "every environment")],
+        Options = [Json("the entries")],
+        Examples = ["git promote audit", "git promote audit prd --json"],
+    };
+
+    public static readonly CommandDefinition History = new("history",
+        "every deployment per environment on one timeline, and the four DORA figures (--json, --html FILE)")
+    {
+        Arguments = [Any("<env>", "an environment to show", "every environment")],
+        Options =
+        [
+            Value("--since", "<date|duration>", "the start of the window: a date, or a duration before now (30d, 2w)",
+                $"{HistoryWindow.DefaultLength.TotalDays:0} days before --until"),
+            Value("--until", "<date|duration>", "the end of the window: a date, or a duration before now", "now"),
+            Json("the timeline and the figures"),
+            Value("--html", "FILE", "write the timeline and the figures as one HTML page to FILE", "none: text on the terminal"),
+        ],
+        Examples = ["git promote history", "git promote history prd --since 30d --html history.html"],
+    };
+
+    public static readonly CommandDefinition InstallOnClient = new("install", "wire this clone (or --global/--system) to the guard")
+    {
+        Options =
+        [
+            Flag("--global", "wire every clone of this user (git config --global)", "scope"),
+            Flag("--system", "wire every clone on this machine (git config --system)", "scope"),
+            Flag("--force", "replace a core.hooksPath someone else set (uninstall puts it back)", "found"),
+            Flag("--chain", "keep the hooks found running, after the guard", "found"),
+            Value("--hooks-dir", "DIR", "a shared hooks folder to add the shims to and point core.hooksPath at", "the installation's hooks folder"),
+        ],
+    };
+
+    public static readonly CommandDefinition InstallOnServer = new("install", "in a bare repository on a server: the pre-receive guard for one environment")
+    {
+        Options =
+        [
+            RequiredFlag("--server", "install the server guard in this bare repository"),
+            RequiredValue("--env", "<env>", "the environment this repository is"),
+            Value("--policy", "FILE", "pin a policy file instead of the policy branch", "the .promote.yml of the branch HEAD names"),
+            Flag("--force", "keep a pre-receive hook that is not git-promote's as pre-receive.local, run before the guard"),
+            Value("--hooks-dir", "DIR", "the folder with the installed shims to copy", "the installation's hooks folder"),
+        ],
+    };
+
+    public static readonly CommandDefinition Install = new("install", "wire this clone (or --global/--system) to the guard")
+    {
+        Forms = [InstallOnClient, InstallOnServer],
+        Examples = ["git promote install", "git promote install --global --chain", "git promote install --server --env prd   (in /srv/git/orders-prd.git)"],
+    };
+
+    public static readonly CommandDefinition UninstallOnClient = new("uninstall", "unwire this clone (or --global/--system), restoring what was there")
+    {
+        Options =
+        [
+            Flag("--global", "unwire this user's git config", "scope"),
+            Flag("--system", "unwire this machine's git config", "scope"),
+            Value("--hooks-dir", "DIR", "a shared hooks folder to remove the shims from", "none: no folder is changed"),
+        ],
+    };
+
+    public static readonly CommandDefinition UninstallOnServer = new("uninstall",
+        "in a bare repository on a server: remove the guard, restoring what was there")
+    {
+        Options = [RequiredFlag("--server", "uninstall the server guard of this bare repository")],
+    };
+
+    public static readonly CommandDefinition Uninstall = new("uninstall", "unwire it, restoring what was there")
+    {
+        Forms = [UninstallOnClient, UninstallOnServer],
+        Examples = ["git promote uninstall", "git promote uninstall --global"],
+    };
+
+    public static readonly CommandDefinition Init = new("init", "write a starter .promote.yml from this clone's remotes")
+    {
+        Options = [Flag("--force", "replace an existing .promote.yml")],
+        Examples = ["git promote init"],
+    };
+
+    public static readonly CommandDefinition Demo = new("demo", "build a playground and walk the whole flow with real pushes")
+    {
+        Arguments = [OptionalOne("DIR", "an empty or new folder for the playground", "a new git-promote-demo-<time> folder in the temp folder")],
+        Examples = ["git promote demo", "git promote demo ~/promote-playground"],
+    };
+}
