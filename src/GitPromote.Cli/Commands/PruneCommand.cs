@@ -19,20 +19,22 @@ namespace GitPromote.Cli.Commands;
 /// </summary>
 public static class PruneCommand
 {
-    public const string Usage = "git promote prune <env> [--keep N] [--older-than D] [--dry-run]";
+    public const string Usage = "git promote prune <env> [--keep N] [--older-than D] [--dry-run [--json]]";
 
     /// <summary>Prune lists and deletes whole namespaces: far more than a push's budget, still bounded.</summary>
     private static readonly TimeSpan Budget = TimeSpan.FromMinutes(30);
 
     public static async Task<int> RunAsync(CommandContext context, IReadOnlyList<string> args)
     {
-        var a = ArgumentReader.Parse(args, ["--dry-run"], ["--keep", "--older-than"]).ExpectAtMost(1, Usage);
+        var a = ArgumentReader.Parse(args, ["--dry-run", "--json"], ["--keep", "--older-than"]).ExpectAtMost(1, Usage);
         var envName = a.Positional(0) ?? throw CommandFailedException.Usage("which environment?", $"usage: {Usage}");
         var rules = ReadRules(a);
         using var workspace = Workspace.Find(context);
         var policy = workspace.RequirePolicy().Policy;
         var env = PolicySource.RequireEnvironment(policy, envName);
         var dryRun = a.Has("--dry-run");
+        if (a.Has("--json") && !dryRun)
+            throw CommandFailedException.Usage("--json describes a dry run: prune prints what it deletes as it goes", $"git promote prune {envName} --dry-run --json");
         var output = context.Console.Out;
 
         using var deadline = new CancellationTokenSource(Budget);
@@ -44,6 +46,12 @@ public static class PruneCommand
             var records = await store.ListRecordsAsync(deadline.Token);
             var deployed = await DeployedCommitsAsync(workspace, policy, env, deadline.Token);
             var plan = Retention.Decide(records, deployed, rules, context.Clock.Now);
+            if (a.Has("--json"))
+            {
+                Json.Write(output, new PruneJson(env.Name, store.Label, DryRun: true, records.Count, plan.Delete.Select(r => r.Name).ToList(), plan.Kept,
+                    plan.KeptBecause), Json.Types.PruneJson);
+                return ExitCodes.Ok;
+            }
 
             var verb = dryRun ? "would delete" : "deleted";
             var deletedNames = new HashSet<string>(StringComparer.Ordinal);
