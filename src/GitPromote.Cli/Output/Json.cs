@@ -43,5 +43,7 @@ public static class Json
     }
 
     /// <summary>The one timestamp format of records and --json output (UTC, to the second); null stays null.</summary>
-    public static string? Time(DateTimeOffset? value) => value is { } v ? Core.Evidence.RecordJson.Time(v) : null;
+    public static string? Time(DateTimeOffset? value) => value is { } v ? Time(v) : null;
+
+    public static string Time(DateTimeOffset value) => Core.Evidence.RecordJson.Time(value);
 }

@@ -32,7 +32,7 @@ public sealed record CheckJson(
     IReadOnlyList<RuleCheckJson> Checks) : JsonOutput;
 
 /// <summary>A bypass record the gate admitted a commit under.</summary>
-public sealed record GateBypassJson(string Justification, string By, string? At, string Ref, IReadOnlyList<string> Overrides);
+public sealed record GateBypassJson(string Justification, string By, string At, string Ref, IReadOnlyList<string> Overrides);
 
 /// <summary><c>gate --json</c>: <see cref="CheckJson"/>'s members, then where the commit and the policy came from and the bypass.</summary>
 public sealed record GateJson(
@@ -67,21 +67,30 @@ public sealed record EnvironmentStatusJson(
 /// <summary><c>status --json</c>.</summary>
 public sealed record StatusJson(string Name, string Branch, IReadOnlyList<EnvironmentStatusJson> Environments) : JsonOutput;
 
-/// <summary>One entry of <c>audit --json</c>; <c>kind</c> says which of the three it is.</summary>
+/// <summary>
+/// One entry of <c>audit --json</c>; <c>kind</c> says which of the three it is. The orders keep what every entry has
+/// first (a bypass's <c>ref</c> after its commit), then the kind's own members.
+/// </summary>
 [JsonPolymorphic(TypeDiscriminatorPropertyName = "kind")]
 [JsonDerivedType(typeof(AuditBypassJson), "bypass")]
 [JsonDerivedType(typeof(AuditRevocationJson), "revocation")]
 [JsonDerivedType(typeof(AuditLiftedJson), "revocation-lifted")]
-public abstract record AuditEntryJson(string Environment, string Commit, string? At, string ByName, string ByEmail);
+public abstract record AuditEntryJson(
+    [property: JsonPropertyOrder(1)] string Environment,
+    [property: JsonPropertyOrder(2)] string Commit,
+    [property: JsonPropertyOrder(4)] string? At,
+    [property: JsonPropertyOrder(5)] string ByName,
+    [property: JsonPropertyOrder(6)] string ByEmail);
 
 /// <param name="Landed">False when the push cannot be seen as landed; null when not checked (SSM).</param>
-public sealed record AuditBypassJson(string Environment, string Commit, string Ref, string? At, string ByName, string ByEmail,
-    string Justification, IReadOnlyList<string> Overrides, bool? Landed) : AuditEntryJson(Environment, Commit, At, ByName, ByEmail);
+public sealed record AuditBypassJson(string Environment, string Commit, [property: JsonPropertyOrder(3)] string Ref, string At, string ByName,
+    string ByEmail, [property: JsonPropertyOrder(7)] string Justification, [property: JsonPropertyOrder(8)] IReadOnlyList<string> Overrides,
+    [property: JsonPropertyOrder(9)] bool? Landed) : AuditEntryJson(Environment, Commit, At, ByName, ByEmail);
 
-public sealed record AuditRevocationJson(string Environment, string Commit, string? At, string ByName, string ByEmail, string? Reason, bool Standing)
-    : AuditEntryJson(Environment, Commit, At, ByName, ByEmail);
+public sealed record AuditRevocationJson(string Environment, string Commit, string? At, string ByName, string ByEmail,
+    [property: JsonPropertyOrder(7)] string? Reason, [property: JsonPropertyOrder(8)] bool Standing) : AuditEntryJson(Environment, Commit, At, ByName, ByEmail);
 
-public sealed record AuditLiftedJson(string Environment, string Commit, string? At, string ByName, string ByEmail, string? Reason)
+public sealed record AuditLiftedJson(string Environment, string Commit, string At, string ByName, string ByEmail, [property: JsonPropertyOrder(7)] string? Reason)
     : AuditEntryJson(Environment, Commit, At, ByName, ByEmail);
 
 /// <summary><c>audit --json</c>: every entry, oldest first.</summary>
@@ -117,14 +126,14 @@ public sealed record HistoryFiguresJson(
     HistoryChangeFailureJson ChangeFailureRate,
     HistoryRestoreJson TimeToRestore);
 
-public sealed record HistoryBypassJson(string Justification, string By, string? At);
+public sealed record HistoryBypassJson(string Justification, string By, string At);
 
 public sealed record HistoryRevocationJson(string? Reason, string? By, string? At);
 
 public sealed record HistoryDeploymentJson(
     string Commit,
     string? Subject,
-    string? At,
+    string At,
     string By,
     string Kind,
     bool FromGreenOnly,
@@ -141,13 +150,13 @@ public sealed record HistoryCommitJson(
     IReadOnlyList<long?> TimeInSeconds,
     long? TotalSeconds);
 
-public sealed record HistoryLeadTimeJson(string Commit, string? CommittedAt, string DeployedWith, string? DeployedAt, long Seconds);
+public sealed record HistoryLeadTimeJson(string Commit, string CommittedAt, string DeployedWith, string DeployedAt, long Seconds);
 
 /// <summary><c>history --json</c>.</summary>
 public sealed record HistoryJsonOutput(
     string Name,
-    string? Since,
-    string? Until,
+    string Since,
+    string Until,
     HistoryFiguresJson? Figures,
     IReadOnlyList<HistoryLaneJson> Environments,
     IReadOnlyList<HistoryCommitJson> Commits,
