@@ -15,7 +15,7 @@ public sealed class JsonOutputTests
 {
     private static readonly string Commit = Ids.Sha1('c');
 
-    private static CheckJson Refused(string message = "order: not green in stg") =>
+    private static VerdictJson Refused(string message = "order: not green in stg") =>
         new("prd", Commit, Allowed: false, VerdictWords.Refused, VerdictWords.Reason(BlockReason.NotGreen), message, Evidence: null,
             [new RuleCheckJson("order", "fail", "not green in stg", Until: null)]);
 
@@ -55,9 +55,22 @@ public sealed class JsonOutputTests
     }
 
     [Fact]
+    public void A_gate_output_is_the_check_output_with_the_pipelines_members_after_it()
+    {
+        var verdict = Refused();
+        using var check = JsonDocument.Parse(OutputJson.Serialize(verdict, OutputJson.Types.VerdictJson));
+        var gateJson = OutputJson.Serialize(new GateJson(verdict, "CODEBUILD_RESOLVED_SOURCE_VERSION", "ssm:/promote/orders/policy", null), OutputJson.Types.GateJson);
+        using var gate = JsonDocument.Parse(gateJson);
+
+        Assert.Equal([.. MemberNames(check.RootElement), "commitFrom", "policy", "bypass"], MemberNames(gate.RootElement));
+        Assert.StartsWith(check.RootElement.GetRawText()[..^1], gateJson);
+        PublishedSchemas.AssertConforms("gate", gateJson);
+    }
+
+    [Fact]
     public void Every_output_begins_with_its_schema_version()
     {
-        var json = OutputJson.Serialize(Refused(), OutputJson.Types.CheckJson);
+        var json = OutputJson.Serialize(Refused(), OutputJson.Types.VerdictJson);
 
         Assert.StartsWith("{\"schemaVersion\":1,\"environment\":\"prd\",", json);
         Assert.DoesNotContain('\n', json);
@@ -68,7 +81,7 @@ public sealed class JsonOutputTests
     {
         const string hostile = "\u001b]0;pwned\u0007 \u001b[2J \u007f \u009b31m \u202egnp.exe \u2066x\u2069";
 
-        var json = OutputJson.Serialize(Refused(hostile), OutputJson.Types.CheckJson);
+        var json = OutputJson.Serialize(Refused(hostile), OutputJson.Types.VerdictJson);
 
         Assert.DoesNotContain(json, Quoting.IsUnsafe);
         foreach (var escape in new[] { "\\u001b", "\\u0007", "\\u007f", "\\u009b", "\\u202e", "\\u2066", "\\u2069" })
@@ -81,7 +94,7 @@ public sealed class JsonOutputTests
     [Fact]
     public void Text_stays_readable_not_escaped_beyond_what_JSON_needs()
     {
-        var json = OutputJson.Serialize(Refused("stg's <alarm> & \"quotes\" — café"), OutputJson.Types.CheckJson);
+        var json = OutputJson.Serialize(Refused("stg's <alarm> & \"quotes\" — café"), OutputJson.Types.VerdictJson);
 
         Assert.Contains("stg's <alarm> & \\\"quotes\\\" — café", json);
     }
@@ -89,7 +102,7 @@ public sealed class JsonOutputTests
     [Fact]
     public void A_check_output_with_the_enum_name_as_its_reason_is_rejected_by_the_schema()
     {
-        var json = OutputJson.Serialize(Refused(), OutputJson.Types.CheckJson);
+        var json = OutputJson.Serialize(Refused(), OutputJson.Types.VerdictJson);
         PublishedSchemas.AssertConforms("check", json);
 
         var violations = PublishedSchemas.Violations("check", json.Replace("\"reason\":\"not-green\"", "\"reason\":\"NotGreen\""));
@@ -100,7 +113,7 @@ public sealed class JsonOutputTests
     [Fact]
     public void An_output_missing_a_member_or_with_one_not_in_the_schema_is_rejected()
     {
-        var json = OutputJson.Serialize(Refused(), OutputJson.Types.CheckJson);
+        var json = OutputJson.Serialize(Refused(), OutputJson.Types.VerdictJson);
 
         Assert.Contains(PublishedSchemas.Violations("check", json.Replace("\"evidence\":null,", "")), v => v.Contains("required", StringComparison.Ordinal));
         Assert.Contains(PublishedSchemas.Violations("check", json.Replace("\"evidence\":null,", "\"evidence\":null,\"decision\":\"blocked\",")),

@@ -27,9 +27,9 @@ public static class CheckCommand
 
         if (a.Has("--json"))
         {
-            Json.Write(context.Console.Out, new CheckJson(target.Name, commit, verdict.IsAllowed, VerdictWords.Outcome(refVerdict.Kind), VerdictWords.Reason(refVerdict.Reason),
+            Json.Write(context.Console.Out, new VerdictJson(target.Name, commit, verdict.IsAllowed, VerdictWords.Outcome(refVerdict.Kind), VerdictWords.Reason(refVerdict.Reason),
                 VerdictMessage.Of(refVerdict, target.Name, policy.PreviousOf(target)?.Name), refVerdict.Evidence?.Source, RuleCheckJson.From(refVerdict.Checks)),
-                Json.Types.CheckJson);
+                Json.Types.VerdictJson);
         }
         else if (refVerdict.Kind == VerdictKind.Unguarded)
         {

@@ -161,8 +161,9 @@ public static class GateCommand
     private static GateJson ToJson(GateVerdict gate, PipelineTarget target, BatchVerdict verdict)
     {
         var r = gate.Ref!;
-        return new GateJson(gate.Environment, gate.Commit, gate.Admitted, Outcome(gate.Outcome), Reason(gate, r), Message(gate, r, verdict),
-            r.Evidence?.Source, RuleCheckJson.From(r.Checks), target.CommitFrom, target.PolicyShown,
+        var words = new VerdictJson(gate.Environment, gate.Commit, gate.Admitted, Outcome(gate.Outcome), Reason(gate, r), Message(gate, r, verdict),
+            r.Evidence?.Source, RuleCheckJson.From(r.Checks));
+        return new GateJson(words, target.CommitFrom, target.PolicyShown,
             gate.Bypass is { } b ? new GateBypassJson(b.Justification, b.By.ToString(), Json.Time(b.At), b.Ref, b.Overrides) : null);
     }
 

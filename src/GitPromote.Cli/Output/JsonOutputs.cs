@@ -20,8 +20,8 @@ public sealed record RuleCheckJson(string Rule, string Outcome, string Detail, s
         checks.Select(c => new RuleCheckJson(c.Name, VerdictWords.RuleOutcome(c.Outcome), c.Detail, Json.Time(c.Until))).ToList();
 }
 
-/// <summary><c>check --json</c>: the same verdict words as <see cref="GateJson"/>.</summary>
-public sealed record CheckJson(
+/// <summary><c>check --json</c>, and the first members of <see cref="GateJson"/>: one verdict, in the words of <see cref="VerdictWords"/>.</summary>
+public record VerdictJson(
     string Environment,
     string Commit,
     bool Allowed,
@@ -34,19 +34,22 @@ public sealed record CheckJson(
 /// <summary>A bypass record the gate admitted a commit under.</summary>
 public sealed record GateBypassJson(string Justification, string By, string At, string Ref, IReadOnlyList<string> Overrides);
 
-/// <summary><c>gate --json</c>: <see cref="CheckJson"/>'s members, then where the commit and the policy came from and the bypass.</summary>
-public sealed record GateJson(
-    string Environment,
-    string Commit,
-    bool Allowed,
-    string Outcome,
-    string? Reason,
-    string Message,
-    string? Evidence,
-    IReadOnlyList<RuleCheckJson> Checks,
-    string CommitFrom,
-    string Policy,
-    GateBypassJson? Bypass) : JsonOutput;
+/// <summary><c>gate --json</c>: <see cref="VerdictJson"/>'s members, then where the commit and the policy came from, and the bypass.</summary>
+public sealed record GateJson : VerdictJson
+{
+    public GateJson(VerdictJson verdict, string commitFrom, string policy, GateBypassJson? bypass) : base(verdict)
+    {
+        CommitFrom = commitFrom;
+        Policy = policy;
+        Bypass = bypass;
+    }
+
+    [JsonPropertyOrder(1)] public string CommitFrom { get; }
+
+    [JsonPropertyOrder(2)] public string Policy { get; }
+
+    [JsonPropertyOrder(3)] public GateBypassJson? Bypass { get; }
+}
 
 public sealed record StatusGreenJson(string Commit, string? When, string Source, string? Subject);
 
@@ -164,7 +167,7 @@ public sealed record HistoryJsonOutput(
     IReadOnlyList<string> Notes) : JsonOutput;
 
 /// <summary>The serializer of every --json output; <see cref="Json.Types"/> is the instance with the output's options.</summary>
-[JsonSerializable(typeof(CheckJson))]
+[JsonSerializable(typeof(VerdictJson))]
 [JsonSerializable(typeof(GateJson))]
 [JsonSerializable(typeof(StatusJson))]
 [JsonSerializable(typeof(AuditJson))]
