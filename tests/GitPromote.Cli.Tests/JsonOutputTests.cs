@@ -1,5 +1,6 @@
 using System.Text.Json;
 using GitPromote.Cli.Output;
+using GitPromote.Cli.Tests.Support;
 using GitPromote.Core.Engine;
 using GitPromote.Core.Policy;
 using GitPromote.TestSupport;
@@ -141,6 +142,20 @@ public sealed class JsonOutputTests
         Assert.Equal(["kind", "environment", "commit", "at", "byName", "byEmail", "reason", "standing"], MemberNames(entries[1]));
         Assert.Equal(["kind", "environment", "commit", "at", "byName", "byEmail", "reason"], MemberNames(entries[2]));
         Assert.Equal(JsonValueKind.Null, entries[0].GetProperty("landed").ValueKind);
+    }
+
+    [Fact]
+    public async Task Prune_json_without_a_dry_run_is_a_usage_error_before_any_repository_is_looked_for()
+    {
+        var cli = new FakeCommandLine();
+        cli.Git.Failure = new InvalidOperationException("must not be reached");
+
+        var (exit, @out, error) = await cli.RunAsync("prune", "stg", "--json");
+
+        Assert.Equal(2, exit);
+        Assert.Empty(@out);
+        Assert.Contains("--json describes a dry run", error);
+        Assert.Contains("git promote prune stg --dry-run --json", error);
     }
 
     private static List<string> MemberNames(JsonElement e) => e.EnumerateObject().Select(p => p.Name).ToList();

@@ -108,17 +108,6 @@ public sealed class JsonSchemaTests(InstalledGitPromote installed) : IDisposable
     }
 
     [Fact]
-    public void Prune_prints_json_only_for_a_dry_run()
-    {
-        var app = _s.Project();
-
-        var run = _s.Promote(app, "prune", "stg", "--json").EnsureExit(2);
-
-        Assert.Contains("--json describes a dry run", run.Stderr);
-        Assert.Empty(run.Stdout);
-    }
-
-    [Fact]
     public void A_real_check_output_with_the_engines_enum_name_for_its_reason_is_rejected_by_the_schema()
     {
         var app = _s.Project();

@@ -29,12 +29,12 @@ public static class PruneCommand
         var a = ArgumentReader.Parse(args, ["--dry-run", "--json"], ["--keep", "--older-than"]).ExpectAtMost(1, Usage);
         var envName = a.Positional(0) ?? throw CommandFailedException.Usage("which environment?", $"usage: {Usage}");
         var rules = ReadRules(a);
+        if (a.Has("--json") && !a.Has("--dry-run"))
+            throw CommandFailedException.Usage("--json describes a dry run: prune prints what it deletes as it goes", $"git promote prune {Quoting.Show(envName)} --dry-run --json");
         using var workspace = Workspace.Find(context);
         var policy = workspace.RequirePolicy().Policy;
         var env = PolicySource.RequireEnvironment(policy, envName);
         var dryRun = a.Has("--dry-run");
-        if (a.Has("--json") && !dryRun)
-            throw CommandFailedException.Usage("--json describes a dry run: prune prints what it deletes as it goes", $"git promote prune {envName} --dry-run --json");
         var output = context.Console.Out;
 
         using var deadline = new CancellationTokenSource(Budget);
