@@ -33,7 +33,9 @@ public sealed class AwsDoctorTests : IDisposable
         var app = _s.Project(_aws.Policy(stgEvidence: "- ssm: {}\n- codepipeline: { pipeline: orders-stg }", stgAws: "{ region: eu-west-1, profile: orders-stg }"));
 
         var run = _s.Promote(app, "doctor");
-        var json = JsonDocument.Parse(_s.Promote(app, "doctor", "--json").Stdout).RootElement;
+        var jsonText = _s.Promote(app, "doctor", "--json").Stdout;
+        PublishedSchemas.AssertConforms("doctor", jsonText.TrimEnd('\n'));
+        var json = JsonDocument.Parse(jsonText).RootElement;
 
         run.EnsureOk();
         Assert.DoesNotContain("FAIL", run.Stdout);

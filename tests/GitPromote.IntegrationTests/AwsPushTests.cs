@@ -238,7 +238,9 @@ public sealed class AwsPushTests : IDisposable
         _s.Promote(app, "record", "stg", newer).EnsureOk();
 
         var text = _s.Promote(app, "status").EnsureOk().Stdout;
-        var json = JsonDocument.Parse(_s.Promote(app, "status", "--json").EnsureOk().Stdout).RootElement;
+        var statusJson = _s.Promote(app, "status", "--json").EnsureOk().Stdout;
+        PublishedSchemas.AssertConforms("status", statusJson.TrimEnd('\n'));
+        var json = JsonDocument.Parse(statusJson).RootElement;
 
         var stgLines = text[text.IndexOf("\nstg", StringComparison.Ordinal)..text.IndexOf("\nprd", StringComparison.Ordinal)];
         Assert.True(stgLines.IndexOf(newer[..12], StringComparison.Ordinal) < stgLines.IndexOf(older[..12], StringComparison.Ordinal), text);

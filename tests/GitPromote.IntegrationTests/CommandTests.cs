@@ -71,7 +71,7 @@ public sealed class CommandTests(InstalledGitPromote installed) : IDisposable
 
         var json = _s.Promote(app, "check", "prd", "--json").EnsureExit(1);
         Assert.Contains("\"allowed\":false", json.Stdout);
-        Assert.Contains("\"reason\":\"NotGreen\"", json.Stdout);
+        Assert.Contains("\"reason\":\"not-green\"", json.Stdout);
         _s.Promote(app, "check", "dev").EnsureOk();
         Assert.Contains("unknown environment 'qa'", _s.Promote(app, "check", "qa").EnsureExit(2).Stderr);
     }

@@ -314,7 +314,7 @@ public sealed class GuardrailTests(InstalledGitPromote installed) : IDisposable
         Assert.Contains("pass  revocation  not revoked in stg or prd", explain);
         Assert.Contains("may not go to prd: soak, approvals", explain);
         var json = _s.Promote(app, "check", "prd", "--json").EnsureExit(1).Stdout;
-        Assert.Contains("\"reason\":\"SoakPending\"", json);
+        Assert.Contains("\"reason\":\"soak-pending\"", json);
         Assert.Contains("{\"rule\":\"freeze\",\"outcome\":\"skipped\"", json);
     }
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using GitPromote.TestSupport;
 
 namespace GitPromote.IntegrationTests;
 
@@ -94,6 +95,7 @@ public sealed class HistoryTests(InstalledGitPromote installed) : IDisposable
 
         var run = _s.Promote(app, "history", Window, WindowEnd, "--json").EnsureOk();
 
+        PublishedSchemas.AssertConforms("history", run.Stdout.TrimEnd('\n'));
         using var json = JsonDocument.Parse(run.Stdout);
         var f = json.RootElement.GetProperty("figures");
         Assert.Equal("prd", f.GetProperty("environment").GetString());
@@ -178,6 +180,7 @@ public sealed class HistoryTests(InstalledGitPromote installed) : IDisposable
         Assert.Matches(@"\nstg  missing: .*gone\.git", text.Stdout);
         Assert.Contains("note: stg: missing from this history, its store could not be read", text.Stdout);
         Assert.Contains("DORA figures for prd:", text.Stdout);
+        PublishedSchemas.AssertConforms("history", json.Stdout.TrimEnd('\n'));
         using var doc = JsonDocument.Parse(json.Stdout);
         var lanes = doc.RootElement.GetProperty("environments");
         Assert.Null(lanes[0].GetProperty("missing").GetString());

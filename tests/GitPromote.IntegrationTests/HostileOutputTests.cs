@@ -95,7 +95,7 @@ public sealed class HostileOutputTests(InstalledGitPromote installed) : IDisposa
         AssertNoTerminalControls(audit.Output);
         AssertNoForgedLine(push.Output + audit.Output);
         using var doc = JsonDocument.Parse(json.Stdout);
-        var stored = doc.RootElement.EnumerateArray().Single().GetProperty("justification").GetString()!;
+        var stored = doc.RootElement.GetProperty("entries").EnumerateArray().Single().GetProperty("justification").GetString()!;
         Assert.StartsWith("INC-7: db failover, approved by on-call ", stored);
         Assert.True(stored.Length <= 1000, $"stored justification of {stored.Length} characters");
         Assert.DoesNotContain(stored, char.IsControl);

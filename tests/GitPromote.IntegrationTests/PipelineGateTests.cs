@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
+using GitPromote.TestSupport;
 
 namespace GitPromote.IntegrationTests;
 
@@ -91,13 +92,15 @@ public sealed class PipelineGateTests : IDisposable
 
         Assert.Equal(1, before.ExitCode);
         Assert.Equal(0, after.ExitCode);
+        PublishedSchemas.AssertConforms("gate", after.Stdout.TrimEnd('\n'));
         using var json = JsonDocument.Parse(after.Stdout);
         Assert.Equal("stg", json.RootElement.GetProperty("environment").GetString());
         Assert.Equal(head, json.RootElement.GetProperty("commit").GetString());
-        Assert.True(json.RootElement.GetProperty("admitted").GetBoolean());
+        Assert.True(json.RootElement.GetProperty("allowed").GetBoolean());
         Assert.Equal("promoted", json.RootElement.GetProperty("outcome").GetString());
-        Assert.Contains("green in dev", json.RootElement.GetProperty("reason").GetString());
-        Assert.Contains(json.RootElement.GetProperty("checklist").EnumerateArray(), c => c.GetProperty("rule").GetString() == "order" && c.GetProperty("outcome").GetString() == "pass");
+        Assert.Equal(JsonValueKind.Null, json.RootElement.GetProperty("reason").ValueKind);
+        Assert.Contains("green in dev", json.RootElement.GetProperty("message").GetString());
+        Assert.Contains(json.RootElement.GetProperty("checks").EnumerateArray(), c => c.GetProperty("rule").GetString() == "order" && c.GetProperty("outcome").GetString() == "pass");
         Assert.Equal(JsonValueKind.Null, json.RootElement.GetProperty("bypass").ValueKind);
         // The published policy is the file, byte for byte, as any client reads it.
         var stored = _aws.AwsCli("ssm", "get-parameter", "--name", parameter, "--query", "Parameter.Value", "--output", "text").EnsureOk();
@@ -138,6 +141,7 @@ public sealed class PipelineGateTests : IDisposable
         Assert.Matches(@"at: \d{4}-\d\d-\d\d \d\d:\d\dZ", gate.Stdout);
         Assert.Contains("FAIL  order", gate.Stdout);   // what the bypass skipped stays in the log
         Assert.Equal(0, json.ExitCode);
+        PublishedSchemas.AssertConforms("gate", json.Stdout.TrimEnd('\n'));
         using var doc = JsonDocument.Parse(json.Stdout);
         Assert.Equal("bypass", doc.RootElement.GetProperty("outcome").GetString());
         Assert.Equal(Justification, doc.RootElement.GetProperty("bypass").GetProperty("justification").GetString());

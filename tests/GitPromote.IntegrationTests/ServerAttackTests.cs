@@ -1,3 +1,5 @@
+using GitPromote.TestSupport;
+
 namespace GitPromote.IntegrationTests;
 
 /// <summary>
@@ -155,6 +157,7 @@ public sealed class ServerAttackTests(InstalledGitPromote installed) : IDisposab
         Assert.DoesNotContain("NOT SEEN LANDED", landedLine);
         Assert.Contains($"\"commit\":\"{killed}\"", json);
         Assert.Contains("\"landed\":false", json);
+        PublishedSchemas.AssertConforms("audit", json.TrimEnd('\n'));
         Assert.Contains("\"landed\":true", json);
     }
 

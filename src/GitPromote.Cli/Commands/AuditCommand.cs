@@ -16,7 +16,7 @@ public static class AuditCommand
     public static string Usage => CommandDefinitions.Audit.Usage;
 
     /// <summary>One line of the audit: a bypass, a revocation, or the lifting of one.</summary>
-    private sealed record Entry(string Kind, string Environment, string Commit, DateTimeOffset At, Identity By, string Text, string Json);
+    private sealed record Entry(string Kind, string Environment, string Commit, DateTimeOffset At, Identity By, string Text, AuditEntryJson Json);
 
     public static async Task<int> RunAsync(CommandContext context, IReadOnlyList<string> args)
     {
@@ -81,7 +81,7 @@ public static class AuditCommand
 
         if (a.Has("--json"))
         {
-            context.Console.Out.WriteLine(Json.Array(entries.Select(e => e.Json)));
+            Json.Write(context.Console.Out, new AuditJson(entries.Select(e => e.Json).ToList()), Json.Types.AuditJson);
         }
         else if (entries.Count == 0)
         {
@@ -108,37 +108,17 @@ public static class AuditCommand
     private static Entry Bypass(BypassRecord r, bool? landed) => new("bypass", r.Environment, r.Commit, r.At, r.By,
         $"{r.By}  \"{Quoting.OneLine(r.Justification)}\"" + (r.Overrides.Count > 0 ? $"  (set aside: {string.Join(", ", r.Overrides)})" : "")
             + (landed == false ? $"  (NOT SEEN LANDED: {Quoting.Show(r.Ref, 200)} of {r.Environment} does not hold it; the push was refused or killed after it was recorded, or rolled back since)" : ""),
-        EntryJson("bypass", r.Environment, r.Commit, ("ref", Json.String(r.Ref)), r.At, r.By,
-            ("justification", Json.String(r.Justification)),
-            ("overrides", Json.Array(r.Overrides.Select(Json.String))),
-            ("landed", landed is { } l ? Json.Bool(l) : "null")));
+        new AuditBypassJson(r.Environment, r.Commit, r.Ref, Json.Time(r.At), r.By.Name, r.By.Email, r.Justification, r.Overrides, landed));
 
     private static Entry Revoked(Revocation r, LiftedRevocation? lifted)
     {
         var by = r.By ?? Identity.Unknown;
         return new("revocation", r.Environment, r.Commit, r.At ?? DateTimeOffset.MinValue, by,
             $"REVOKED by {by}  \"{Quoting.OneLine(r.Reason ?? "")}\"" + (lifted is null ? "" : $"  (lifted {Core.Engine.Time.Utc(lifted.At)})"),
-            EntryJson("revocation", r.Environment, r.Commit, null, r.At, by,
-                ("reason", Json.String(r.Reason)),
-                ("standing", Json.Bool(lifted is null))));
+            new AuditRevocationJson(r.Environment, r.Commit, Json.Time(r.At), by.Name, by.Email, r.Reason, Standing: lifted is null));
     }
 
     private static Entry Lifted(LiftedRevocation l) => new("lifted", l.Revocation.Environment, l.Revocation.Commit, l.At, l.By,
         $"revocation lifted by {l.By} (git promote record --force)",
-        EntryJson("revocation-lifted", l.Revocation.Environment, l.Revocation.Commit, null, l.At, l.By,
-            ("reason", Json.String(l.Revocation.Reason))));
-
-    /// <summary>An entry's JSON: what every entry has (kind, environment, commit, [a bypass's ref,] when, who), then its own members.</summary>
-    private static string EntryJson(string kind, string environment, string commit, (string Name, string Value)? afterCommit, DateTimeOffset? at, Identity by,
-        params (string Name, string Value)[] own) =>
-        Json.Object([
-            ("kind", Json.String(kind)),
-            ("environment", Json.String(environment)),
-            ("commit", Json.String(commit)),
-            .. afterCommit is { } member ? [member] : Array.Empty<(string, string)>(),
-            ("at", Json.Time(at)),
-            ("byName", Json.String(by.Name)),
-            ("byEmail", Json.String(by.Email)),
-            .. own,
-        ]);
+        new AuditLiftedJson(l.Revocation.Environment, l.Revocation.Commit, Json.Time(l.At), l.By.Name, l.By.Email, l.Revocation.Reason));
 }

@@ -27,14 +27,9 @@ public static class CheckCommand
 
         if (a.Has("--json"))
         {
-            context.Console.Out.WriteLine(Json.Object(
-                ("environment", Json.String(target.Name)),
-                ("commit", Json.String(commit)),
-                ("allowed", Json.Bool(verdict.IsAllowed)),
-                ("decision", Json.String(refVerdict.Kind.ToString().ToLowerInvariant())),
-                ("reason", refVerdict.Reason == BlockReason.None ? "null" : Json.String(refVerdict.Reason.ToString())),
-                ("evidence", refVerdict.Evidence is null ? "null" : Json.String(refVerdict.Evidence.Source)),
-                ("checks", Checklist.Json(refVerdict.Checks))));
+            Json.Write(context.Console.Out, new VerdictJson(target.Name, commit, verdict.IsAllowed, VerdictWords.Outcome(refVerdict.Kind), VerdictWords.Reason(refVerdict.Reason),
+                VerdictMessage.Of(refVerdict, target.Name, policy.PreviousOf(target)?.Name), refVerdict.Evidence?.Source, RuleCheckJson.From(refVerdict.Checks)),
+                Json.Types.VerdictJson);
         }
         else if (refVerdict.Kind == VerdictKind.Unguarded)
         {

@@ -265,12 +265,14 @@ public static class DoctorCommand
     }
 
     private static void WriteJson(CommandContext context, List<Check> checks) =>
-        context.Console.Out.WriteLine(Json.Object(
-            ("ok", Json.Bool(checks.All(c => c.Status != Status.Fail))),
-            ("checks", Json.Array(checks.Select(c => Json.Object(
-                ("area", Json.String(c.Area)),
-                ("name", Json.String(c.Name)),
-                ("status", Json.String(c.Status.ToString().ToLowerInvariant())),
-                ("detail", Json.String(c.Detail)),
-                ("todo", Json.String(c.Status == Status.Ok ? null : c.Todo))))))));
+        Json.Write(context.Console.Out, new DoctorJson(checks.All(c => c.Status != Status.Fail), checks.Select(c =>
+            new DoctorCheckJson(c.Area, c.Name, StatusWord(c.Status), c.Detail, c.Status == Status.Ok ? null : c.Todo)).ToList()),
+            Json.Types.DoctorJson);
+
+    private static string StatusWord(Status status) => status switch
+    {
+        Status.Ok => "ok",
+        Status.Warn => "warn",
+        _ => "fail",
+    };
 }

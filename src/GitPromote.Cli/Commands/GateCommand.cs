@@ -67,7 +67,7 @@ public static class GateCommand
         var gate = GateDecision.Decide(env, commit, refVerdict, bypass, await FirstEnvironmentRecordsAsync(provider, env, refVerdict, commit, policy.Timeout), policy.OnError);
 
         if (a.Has("--json"))
-            context.Console.Out.WriteLine(RenderJson(gate, target, result.Verdict));
+            Json.Write(context.Console.Out, ToJson(gate, target, result.Verdict), Json.Types.GateJson);
         else
             context.Console.Out.Write(Render(new Style(context.Console.ColorOnOut), gate, target, result, bypassUnread));
         return gate.Admitted ? ExitCodes.Ok : ExitCodes.Blocked;
@@ -157,44 +157,39 @@ public static class GateCommand
                 && !e.Remotes.Any(EnvironmentRemote.IsLiteralUrl))
             .Select(e => e.Name);
 
-    private static string RenderJson(GateVerdict gate, PipelineTarget target, BatchVerdict verdict)
+    private static GateJson ToJson(GateVerdict gate, PipelineTarget target, BatchVerdict verdict)
     {
         var r = gate.Ref!;
-        return Json.Object(
-            ("environment", Json.String(gate.Environment)),
-            ("commit", Json.String(gate.Commit)),
-            ("commitFrom", Json.String(target.CommitFrom)),
-            ("policy", Json.String(target.PolicyShown)),
-            ("admitted", Json.Bool(gate.Admitted)),
-            ("outcome", Json.String(OutcomeName(gate.Outcome))),
-            ("reason", Json.String(Reason(gate, r, verdict))),
-            ("checklist", Checklist.Json(r.Checks)),
-            ("bypass", gate.Bypass is { } b
-                ? Json.Object(
-                    ("justification", Json.String(b.Justification)),
-                    ("by", Json.String(b.By.ToString())),
-                    ("at", Json.Time(b.At)),
-                    ("ref", Json.String(b.Ref)),
-                    ("overrides", Json.Array(b.Overrides.Select(Json.String))))
-                : "null"));
+        var words = new VerdictJson(gate.Environment, gate.Commit, gate.Admitted, Outcome(gate.Outcome), Reason(gate, r), Message(gate, r, verdict),
+            r.Evidence?.Source, RuleCheckJson.From(r.Checks));
+        return new GateJson(words, target.CommitFrom, target.PolicyShown,
+            gate.Bypass is { } b ? new GateBypassJson(b.Justification, b.By.ToString(), Json.Time(b.At), b.Ref, b.Overrides) : null);
     }
 
-    private static string OutcomeName(GateOutcome outcome) => outcome switch
+    /// <summary>The gate's outcome in the words <c>check</c> uses for the same verdict.</summary>
+    private static string Outcome(GateOutcome outcome) => outcome switch
     {
-        GateOutcome.FirstEnvironment => "first-environment",
-        GateOutcome.AllowedOnError => "allowed-on-error",
-        _ => outcome.ToString().ToLowerInvariant(),
+        GateOutcome.FirstEnvironment => VerdictWords.FirstEnvironment,
+        GateOutcome.Promoted => VerdictWords.Promoted,
+        GateOutcome.Rollback => VerdictWords.Rollback,
+        GateOutcome.AllowedOnError => VerdictWords.AllowedOnError,
+        GateOutcome.Bypass => VerdictWords.Bypass,
+        _ => VerdictWords.Refused,
     };
 
-    private static string Reason(GateVerdict gate, RefVerdict r, BatchVerdict verdict) => gate.Outcome switch
+    /// <summary>The engine's reason, except in the first environment, which the engine does not judge: its own revocations.</summary>
+    private static string? Reason(GateVerdict gate, RefVerdict r) => gate switch
+    {
+        { Revoked: not null } => VerdictWords.Reason(BlockReason.Revoked),
+        { Unreadable: not null } => VerdictWords.Reason(BlockReason.EvidenceUnavailable),
+        _ => VerdictWords.Reason(r.Reason),
+    };
+
+    private static string Message(GateVerdict gate, RefVerdict r, BatchVerdict verdict) => gate.Outcome switch
     {
         GateOutcome.Refused when gate.Revoked is not null => $"revoked in {gate.Environment}",
         GateOutcome.Refused when gate.Unreadable is { } f => $"could not read the revocations of {gate.Environment}: {f.What}: {f.Why}",
-        GateOutcome.FirstEnvironment => $"{gate.Environment} is the first environment, it has no gate",
-        GateOutcome.Promoted => $"green in {verdict.Previous?.Name} ({r.Evidence?.Source})",
-        GateOutcome.Rollback => $"rollback: green in {gate.Environment} before",
-        GateOutcome.AllowedOnError => $"evidence unavailable and on_error: allow ({r.Failure?.What}: {r.Failure?.Why})",
         GateOutcome.Bypass => $"bypass recorded in {gate.Environment}'s store",
-        _ => r.Failed.Any() ? string.Join("; ", r.Failed.Select(c => $"{c.Name}: {c.Detail}")) : r.Reason.ToString(),
+        _ => VerdictMessage.Of(r, gate.Environment, verdict.Previous?.Name),
     };
 }

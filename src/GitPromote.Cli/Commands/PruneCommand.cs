@@ -29,6 +29,8 @@ public static class PruneCommand
         var a = ArgumentReader.Parse(args, CommandDefinitions.Prune).ExpectAtMost(1, Usage);
         var envName = a.Positional(0) ?? throw CommandFailedException.Usage("which environment?", $"usage: {Usage}");
         var rules = ReadRules(a);
+        if (a.Has("--json") && !a.Has("--dry-run"))
+            throw CommandFailedException.Usage("--json describes a dry run: prune prints what it deletes as it goes", $"git promote prune {Quoting.Show(envName)} --dry-run --json");
         using var workspace = Workspace.Find(context);
         var policy = workspace.RequirePolicy().Policy;
         var env = PolicySource.RequireEnvironment(policy, envName);
@@ -44,6 +46,12 @@ public static class PruneCommand
             var records = await store.ListRecordsAsync(deadline.Token);
             var deployed = await DeployedCommitsAsync(workspace, policy, env, deadline.Token);
             var plan = Retention.Decide(records, deployed, rules, context.Clock.Now);
+            if (a.Has("--json"))
+            {
+                Json.Write(output, new PruneJson(env.Name, store.Label, DryRun: true, records.Count, plan.Delete.Select(r => r.Name).ToList(), plan.Kept,
+                    plan.KeptBecause), Json.Types.PruneJson);
+                return ExitCodes.Ok;
+            }
 
             var verb = dryRun ? "would delete" : "deleted";
             var deletedNames = new HashSet<string>(StringComparer.Ordinal);

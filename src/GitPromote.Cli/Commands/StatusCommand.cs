@@ -135,26 +135,14 @@ public static class StatusCommand
     }
 
     private static void WriteJson(CommandContext context, PromotionPolicy policy, string branch, List<EnvironmentStatus> statuses) =>
-        context.Console.Out.WriteLine(Json.Object(
-            ("name", Json.String(policy.Name)),
-            ("branch", Json.String(branch)),
-            ("environments", Json.Array(statuses.Select(s => Json.Object(
-                ("name", Json.String(s.Environment.Name)),
-                ("deployed", Json.String(s.Deployed)),
-                ("problem", Json.String(s.Problem)),
-                ("green", Json.Array(s.Green.Select((g, i) => Json.Object(
-                    ("commit", Json.String(g.Commit)),
-                    ("when", Json.Time(g.When)),
-                    ("source", Json.String(s.GreenSources[i])),
-                    ("subject", Json.String(g.Subject)))))),
-                ("next", Json.String(s.Next)),
-                ("nextWaitsFor", Checklist.Json(s.NextWaitsFor)),
-                ("health", s.Health is { } h
-                    ? Json.Object(("ok", Json.Bool(h.Outcome == CheckOutcome.Pass)), ("detail", Json.String(h.Detail)), ("until", Json.Time(h.Until)))
-                    : "null"),
-                ("revoked", s.Revoked is null ? "null" : Json.Array(s.Revoked.Select(r => Json.Object(
-                    ("commit", Json.String(r.Commit)),
-                    ("reason", Json.String(r.Reason)),
-                    ("by", Json.String(r.By?.ToString())),
-                    ("at", Json.Time(r.At))))))))))));
+        Json.Write(context.Console.Out, new StatusJson(policy.Name, branch, statuses.Select(s => new EnvironmentStatusJson(
+                s.Environment.Name,
+                s.Deployed,
+                s.Problem,
+                s.Green.Select((g, i) => new StatusGreenJson(g.Commit, Json.Time(g.When), s.GreenSources[i], g.Subject)).ToList(),
+                s.Next,
+                RuleCheckJson.From(s.NextWaitsFor),
+                s.Health is { } h ? new StatusHealthJson(h.Outcome == CheckOutcome.Pass, h.Detail, Json.Time(h.Until)) : null,
+                s.Revoked?.Select(r => new StatusRevocationJson(r.Commit, r.Reason, r.By?.ToString(), Json.Time(r.At))).ToList())).ToList()),
+            Json.Types.StatusJson);
 }

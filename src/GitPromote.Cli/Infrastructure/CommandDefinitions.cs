@@ -124,8 +124,9 @@ public static class CommandDefinitions
             Value("--keep", "N", "keep the records of the newest N green commits", $"{RetentionRules.DefaultKeep}"),
             Value("--older-than", "D", "delete only records older than this age (30d, 12h, 90m)", $"{RetentionRules.DefaultOlderThan.TotalDays:0}d"),
             Flag("--dry-run", "print what would be deleted, and delete nothing"),
+            Json("what would be deleted (with --dry-run only)"),
         ],
-        Examples = ["git promote prune prd --dry-run", "git promote prune dev --keep 20 --older-than 7d"],
+        Examples = ["git promote prune prd --dry-run", "git promote prune prd --dry-run --json", "git promote prune dev --keep 20 --older-than 7d"],
     };
 
     public static readonly CommandDefinition Doctor = new("doctor", "check the policy, hooks, remotes and AWS access; says what to fix")

@@ -41,10 +41,4 @@ public sealed class Checklist(Style style)
         CheckOutcome.Unknown => style.Red("????"),
         _ => style.Dim("skip"),
     };
-
-    public static string Json(IReadOnlyList<RuleCheck> checks) => Output.Json.Array(checks.Select(c => Output.Json.Object(
-        ("rule", Output.Json.String(c.Name)),
-        ("outcome", Output.Json.String(c.Outcome.ToString().ToLowerInvariant())),
-        ("detail", Output.Json.String(c.Detail)),
-        ("until", Output.Json.Time(c.Until)))));
 }

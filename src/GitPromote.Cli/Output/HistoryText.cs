@@ -110,53 +110,44 @@ public static class HistoryText
 /// <summary>The history as JSON: deployments per environment, per-commit paths and lead times, the four figures.</summary>
 public static class HistoryJson
 {
-    private static string Seconds(TimeSpan? span) => span is { } s ? ((long)Math.Round(s.TotalSeconds)).ToString(CultureInfo.InvariantCulture) : "null";
+    private static long? Seconds(TimeSpan? span) => span is { } s ? (long)Math.Round(s.TotalSeconds) : null;
 
-    private static string Number(double? value) => value is { } v ? v.ToString("0.######", CultureInfo.InvariantCulture) : "null";
+    /// <summary>Six decimals are plenty for a rate or a frequency, and keep the numbers short.</summary>
+    private static double? Rounded(double? value) => value is { } v ? Math.Round(v, 6) : null;
 
     public static string Render(HistoryReport report)
     {
         var h = report.History;
-        return Json.Object(
-            ("name", Json.String(report.Name)),
-            ("since", Json.Time(h.Window.Since)),
-            ("until", Json.Time(h.Window.Until)),
-            ("figures", h.Figures is not { } f ? "null" : Json.Object(
-                ("environment", Json.String(f.Environment)),
-                ("deployments", Number(f.Deployments)),
-                ("perDay", Number(f.PerDay)),
-                ("perWeek", Number(f.PerWeek)),
-                ("leadTime", Json.Object(("commits", Number(f.LeadTimeCommits)), ("medianSeconds", Seconds(f.LeadTimeMedian)), ("p90Seconds", Seconds(f.LeadTimeP90)))),
-                ("changeFailureRate", Json.Object(("forward", Number(f.ForwardDeployments)), ("failed", Number(f.FailedDeployments)), ("rate", Number(f.ChangeFailureRate)))),
-                ("timeToRestore", Json.Object(("failed", Number(f.FailedDeployments)), ("restored", Number(f.Restored)), ("medianSeconds", Seconds(f.TimeToRestoreMedian)))))),
-            ("environments", Json.Array(h.Lanes.Select(l => Json.Object(
-                ("name", Json.String(l.Environment)),
-                ("missing", Json.String(l.Missing)),
-                ("rollbacksVisible", Json.Bool(l.RollbacksVisible)),
-                ("deployments", Json.Array(l.Deployments.Select(d => Json.Object(
-                    ("commit", Json.String(d.Commit)),
-                    ("subject", Json.String(d.Subject)),
-                    ("at", Json.Time(d.At)),
-                    ("by", Json.String(d.By)),
-                    ("kind", Json.String(HistoryFormat.Kind(d))),
-                    ("fromGreenOnly", Json.Bool(d.FromGreenOnly)),
-                    ("promoted", Json.Bool(d.Promoted)),
-                    ("bypass", d.Bypass is not { } b ? "null" : Json.Object(
-                        ("justification", Json.String(b.Justification)), ("by", Json.String(b.By.ToString())), ("at", Json.Time(b.At)))),
-                    ("revoked", d.Revoked is not { } r ? "null" : Json.Object(
-                        ("reason", Json.String(r.Reason)), ("by", Json.String(r.By?.ToString())), ("at", Json.Time(r.At)))))))))))),
-            ("commits", Json.Array(h.Paths.Select(p => Json.Object(
-                ("commit", Json.String(p.Commit)),
-                ("subject", Json.String(p.Subject)),
-                ("firstDeployed", Json.Object(p.FirstDeployed.Select(x => (x.Environment, Json.Time(x.At))).ToArray())),
-                ("timeInSeconds", Json.Array(p.TimeIn.Select(Seconds))),
-                ("totalSeconds", Seconds(p.Total)))))),
-            ("leadTimes", Json.Array(h.LeadTimes.Select(l => Json.Object(
-                ("commit", Json.String(l.Commit)),
-                ("committedAt", Json.Time(l.CommittedAt)),
-                ("deployedWith", Json.String(l.DeployedWith)),
-                ("deployedAt", Json.Time(l.DeployedAt)),
-                ("seconds", Seconds(l.LeadTime)))))),
-            ("notes", Json.Array(report.Notes.Select(Json.String))));
+        return Json.Serialize(new HistoryJsonOutput(
+            report.Name,
+            Json.Time(h.Window.Since),
+            Json.Time(h.Window.Until),
+            h.Figures is not { } f ? null : new HistoryFiguresJson(
+                f.Environment,
+                f.Deployments,
+                Rounded(f.PerDay)!.Value,
+                Rounded(f.PerWeek)!.Value,
+                new HistoryLeadTimeFigureJson(f.LeadTimeCommits, Seconds(f.LeadTimeMedian), Seconds(f.LeadTimeP90)),
+                new HistoryChangeFailureJson(f.ForwardDeployments, f.FailedDeployments, Rounded(f.ChangeFailureRate)),
+                new HistoryRestoreJson(f.FailedDeployments, f.Restored, Seconds(f.TimeToRestoreMedian))),
+            h.Lanes.Select(l => new HistoryLaneJson(l.Environment, l.Missing, l.RollbacksVisible, l.Deployments.Select(d => new HistoryDeploymentJson(
+                d.Commit,
+                d.Subject,
+                Json.Time(d.At),
+                d.By,
+                HistoryFormat.Kind(d),
+                d.FromGreenOnly,
+                d.Promoted,
+                d.Bypass is not { } b ? null : new HistoryBypassJson(b.Justification, b.By.ToString(), Json.Time(b.At)),
+                d.Revoked is not { } r ? null : new HistoryRevocationJson(r.Reason, r.By?.ToString(), Json.Time(r.At)))).ToList())).ToList(),
+            h.Paths.Select(p => new HistoryCommitJson(
+                p.Commit,
+                p.Subject,
+                p.FirstDeployed.ToDictionary(x => x.Environment, x => Json.Time(x.At), StringComparer.Ordinal),
+                p.TimeIn.Select(Seconds).ToList(),
+                Seconds(p.Total))).ToList(),
+            h.LeadTimes.Select(l => new HistoryLeadTimeJson(l.Commit, Json.Time(l.CommittedAt), l.DeployedWith, Json.Time(l.DeployedAt),
+                Seconds(l.LeadTime)!.Value)).ToList(),
+            report.Notes), Json.Types.HistoryJsonOutput);
     }
 }

@@ -1,37 +1,49 @@
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 
 namespace GitPromote.Cli.Output;
 
 /// <summary>
-/// Minimal JSON writing for --json output, through Utf8JsonWriter so strings are escaped correctly; trim-safe
-/// because nothing is serialized by reflection.
+/// Every --json output: a typed record (JsonOutputs.cs) serialized by the source-generated <see cref="JsonOutputContext"/>,
+/// so nothing is serialized by reflection (trim- and AOT-safe), on one line. What a script may rely on: docs/json.md.
 /// </summary>
 public static class Json
 {
-    public static string String(string? value)
+    /// <summary>
+    /// The <c>schemaVersion</c> of every output. Raised when a field is removed, renamed or changes meaning; adding a
+    /// field or a new word to a list of words does not raise it (docs/json.md).
+    /// </summary>
+    public const int SchemaVersion = 1;
+
+    /// <summary>The outputs' types, serialized with the relaxed encoder (text stays readable) and every member written, nulls too.</summary>
+    public static JsonOutputContext Types { get; } = new(new JsonSerializerOptions
     {
-        if (value is null) return "null";
-        using var stream = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
-            writer.WriteStringValue(value);
-        var json = Encoding.UTF8.GetString(stream.ToArray());
-        // The relaxed encoder leaves DEL, C1 controls and bidi overrides raw: escape them too, so that JSON read in a
-        // terminal drives nothing (and passes the output boundary unchanged).
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        DictionaryKeyPolicy = null,
+    });
+
+    public static void Write<T>(TextWriter output, T value, JsonTypeInfo<T> type) => output.WriteLine(Serialize(value, type));
+
+    public static string Serialize<T>(T value, JsonTypeInfo<T> type) => EscapeUnsafe(JsonSerializer.Serialize(value, type));
+
+    /// <summary>
+    /// The relaxed encoder leaves DEL, C1 controls and bidi overrides raw: escape them too, so that JSON read in a terminal
+    /// drives nothing (and passes the output boundary unchanged). They can only stand inside strings, where \uXXXX means
+    /// the same character.
+    /// </summary>
+    internal static string EscapeUnsafe(string json)
+    {
         if (!json.Any(Core.Policy.Quoting.IsUnsafe)) return json;
         var escaped = new StringBuilder(json.Length + 16);
         foreach (var c in json) escaped.Append(Core.Policy.Quoting.IsUnsafe(c) ? $"\\u{(int)c:x4}" : c);
         return escaped.ToString();
     }
 
-    public static string Bool(bool value) => value ? "true" : "false";
+    /// <summary>The one timestamp format of records and --json output (UTC, to the second); null stays null.</summary>
+    public static string? Time(DateTimeOffset? value) => value is { } v ? Time(v) : null;
 
-    public static string Time(DateTimeOffset? value) => value is { } v ? String(Core.Evidence.RecordJson.Time(v)) : "null";
-
-    /// <summary>An object from already-encoded values, in the given order.</summary>
-    public static string Object(params (string Name, string Value)[] members) =>
-        "{" + string.Join(",", members.Select(m => String(m.Name) + ":" + m.Value)) + "}";
-
-    public static string Array(IEnumerable<string> encodedValues) => "[" + string.Join(",", encodedValues) + "]";
+    public static string Time(DateTimeOffset value) => Core.Evidence.RecordJson.Time(value);
 }
