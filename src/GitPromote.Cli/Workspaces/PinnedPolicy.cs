@@ -4,7 +4,7 @@ using GitPromote.Aws.Ssm;
 using GitPromote.Cli.Infrastructure;
 using GitPromote.Core;
 using GitPromote.Core.Evidence;
-using GitPromote.Core.Gate;
+using GitPromote.Core.PipelineGate;
 using GitPromote.Core.Policy;
 
 namespace GitPromote.Cli.Workspaces;

@@ -1,7 +1,7 @@
 using GitPromote.Core.Policy;
 using GitPromote.Core.Push;
 
-namespace GitPromote.Core.Gate;
+namespace GitPromote.Core.PipelineGate;
 
 /// <summary>Where the commit a pipeline runs for came from: a flag, a CI variable, or the repository's HEAD.</summary>
 public sealed record CommitSource(string Value, string From);
