@@ -77,7 +77,7 @@ public static class App
             }
             return await command.Run(context, rest);
         }
-        catch (Git.FileRefusedException e)
+        catch (Platform.FileRefusedException e)
         {
             // Only the policy is read this way; a policy that is not a page of YAML in a regular file is a policy error.
             return FailureMessage.Print(context.Console, ExitCodes.UsageOrPolicy, $"the policy {e.Message}, so guarded pushes are refused",

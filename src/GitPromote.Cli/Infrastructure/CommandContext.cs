@@ -1,5 +1,6 @@
 using GitPromote.Core;
 using GitPromote.Git;
+using GitPromote.Platform;
 
 namespace GitPromote.Cli.Infrastructure;
 
