@@ -4,6 +4,7 @@ using GitPromote.Cli.Infrastructure;
 using GitPromote.Cli.Workspaces;
 using GitPromote.Core.Diagnostics;
 using GitPromote.Cli.Output;
+using GitPromote.Core.Settings;
 
 namespace GitPromote.Cli;
 
@@ -105,7 +106,7 @@ public static class App
         catch (Exception e)
         {
             return FailureMessage.Print(context.Console, ExitCodes.Internal, $"internal error: {e.Message}",
-                context.DebugEnabled ? e.ToString() : "run with PROMOTE_DEBUG=1 for details, and report it");
+                context.DebugEnabled ? e.ToString() : $"run with {PromoteSettings.Variables.Debug}=1 for details, and report it");
         }
         finally
         {
@@ -133,7 +134,7 @@ public static class App
         foreach (var c in Commands) sb.AppendLine($"  {c.Name,-10} {c.Summary}");
         sb.AppendLine();
         sb.AppendLine("exit codes: 0 ok/allowed, 1 blocked, 2 usage or policy error, 3 internal error");
-        sb.AppendLine("environment: PROMOTE_BYPASS=\"<justification>\" for an emergency bypass; NO_COLOR; PROMOTE_DEBUG=1; PROMOTE_TRACE=1 to time git and AWS calls");
+        sb.AppendLine($"environment: {PromoteSettings.Variables.Bypass}=\"<justification>\" for an emergency bypass; NO_COLOR; {PromoteSettings.Variables.Debug}=1; {PromoteSettings.Variables.Trace}=1 to time git and AWS calls");
         return sb.ToString();
     }
 }

@@ -2,6 +2,7 @@ using GitPromote.Cli.Install;
 using System.Diagnostics;
 using GitPromote.Cli.Infrastructure;
 using GitPromote.Cli.Output;
+using GitPromote.Core.Settings;
 
 namespace GitPromote.Cli.Commands;
 
@@ -64,8 +65,8 @@ public static class DemoCommand
             new("Roll production back to v1 (green in prd before)", $"git push -f prd {short1}:main", ["git", "push", "-f", "prd", $"{v1}:main"], true),
             new("prd's pipeline deploys v1 again and records it: a rollback", $"git promote record prd {short1}", [self, "record", "prd", v1], true),
             new("An untested hotfix straight to production is refused", "git push prd HEAD:main", ["sh", "-c", "echo hotfix > app.txt && git commit -qam 'hotfix: untested' && git push prd HEAD:main"], false),
-            new("A bypass without a proper justification is refused", "PROMOTE_BYPASS=\"urgent\" git push prd HEAD:main", ["git", "push", "prd", "HEAD:main"], false, new() { ["PROMOTE_BYPASS"] = "urgent" }),
-            new("An emergency bypass with a justification goes, and is recorded", "PROMOTE_BYPASS=\"INC-12: db failover, approved by on-call\" git push prd HEAD:main", ["git", "push", "prd", "HEAD:main"], true, new() { ["PROMOTE_BYPASS"] = "INC-12: db failover, approved by on-call" }),
+            new("A bypass without a proper justification is refused", $"{PromoteSettings.Variables.Bypass}=\"urgent\" git push prd HEAD:main", ["git", "push", "prd", "HEAD:main"], false, new() { [PromoteSettings.Variables.Bypass] = "urgent" }),
+            new("An emergency bypass with a justification goes, and is recorded", $"{PromoteSettings.Variables.Bypass}=\"INC-12: db failover, approved by on-call\" git push prd HEAD:main", ["git", "push", "prd", "HEAD:main"], true, new() { [PromoteSettings.Variables.Bypass] = "INC-12: db failover, approved by on-call" }),
             new("prd's pipeline records the bypassed hotfix", "git promote record prd main", [self, "record", "prd", "main"], true),
             new("Auditors see every bypass", "git promote audit prd", [self, "audit", "prd"], true),
             new("Deleting production's deploy branch is refused", "git push prd :main", ["git", "push", "prd", ":main"], false),
@@ -139,7 +140,7 @@ public static class DemoCommand
         };
         foreach (var arg in step.Argv.Skip(1)) start.ArgumentList.Add(arg);
         start.Environment["NO_COLOR"] = "1";
-        start.Environment.Remove("PROMOTE_BYPASS");
+        start.Environment.Remove(PromoteSettings.Variables.Bypass);
         if (step.Env is not null)
             foreach (var (k, v) in step.Env) start.Environment[k] = v;
         using var p = Process.Start(start)!;

@@ -9,6 +9,7 @@ using GitPromote.Core.PipelineGate;
 using GitPromote.Core.Policy;
 using GitPromote.Core.Push;
 using GitPromote.Git.Evidence;
+using GitPromote.Core.Settings;
 
 namespace GitPromote.Cli.Commands;
 
@@ -139,7 +140,7 @@ public static class GateCommand
             case GateOutcome.Refused:
                 sb.AppendLine(style.Red(style.Bold($"REFUSED: {shortId} may not be deployed to {env}")));
                 // The same words a refused push gets; the bypass is asked for with a push, then the pipeline runs again.
-                var hint = new BypassHint($"PROMOTE_BYPASS=\"{{justification}}\" git push {result.Verdict.Request.RemoteName} {shortId}:{Core.Push.RefNames.Short(r.Update.RemoteRef)} (records the bypass in {env}), then run this pipeline again");
+                var hint = new BypassHint($"{PromoteSettings.Variables.Bypass}=\"{{justification}}\" git push {result.Verdict.Request.RemoteName} {shortId}:{Core.Push.RefNames.Short(r.Update.RemoteRef)} (records the bypass in {env}), then run this pipeline again");
                 sb.Append(new VerdictRenderer(style).Render(result.Verdict, result.RecentGreen, hint));
                 if (bypassUnread is { } f)
                     sb.AppendLine($"  could not read the bypass records of {env}: {f.What}: {f.Why}");
