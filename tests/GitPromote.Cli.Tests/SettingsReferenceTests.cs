@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace GitPromote.IntegrationTests;
+namespace GitPromote.Cli.Tests;
 
 /// <summary>
 /// docs/settings.md lists every PROMOTE_* environment variable and every promote.* git key the code reads, and nothing the
@@ -8,7 +8,7 @@ namespace GitPromote.IntegrationTests;
 /// </summary>
 public sealed partial class SettingsReferenceTests
 {
-    private static readonly string Root = InstalledGitPromote.RepositoryRoot;
+    private static readonly string Root = GitPromote.TestSupport.RepositoryRoot.Path;
 
     /// <summary>The names in the first column of docs/settings.md's tables; <c>&lt;env&gt;</c> stands for any suffix.</summary>
     private static List<string> Listed() =>
