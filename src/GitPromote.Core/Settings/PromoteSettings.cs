@@ -71,18 +71,18 @@ public static class PromoteSettings
             "a written justification for an emergency push past the guard: `PROMOTE_BYPASS=\"INC-12: failover\" git push prd ...`. " +
             "It must match the policy's `bypass.justification`; the bypass is recorded where auditors look ([guardrails](guardrails.md)). " +
             "On a server it means nothing: use `git push -o promote.bypass=...`."),
-        new(Variables.Debug, Env, "every command", "off", "yes/no (below): details of an internal error (as `--verbose`)."),
+        new(Variables.Debug, Env, "every command", "off", "yes/no: details of an internal error (as `--verbose`)."),
         new(Variables.Trace, Env, "every command", "off",
-            "yes/no (below): one line on stderr per git process and per AWS call, with how long it took and how it ended (below). " +
+            "yes/no: one line on stderr per git process and per AWS call, with how long it took and how it ended (below). " +
             "For a push that is slow."),
-        new(Variables.Policy, Env, "`gate`, `record` in a pipeline", "none: `--policy`",
+        new(Variables.Policy, Env, "`gate`, `record` in a pipeline", "none",
             "where the pinned policy is, when `--policy` is not given: a file, or `ssm:NAME` (README, \"In the pipeline\")."),
         new(Variables.AwsRolePrefix, Env, "`gate`, `record`", "the policy's own credentials",
             "the role to assume for environment `<ENV>` (upper case, other characters as `_`: `stg-eu` is `PROMOTE_AWS_ROLE_STG_EU`), " +
             "as `--role <env>=<arn>`.", "<ENV>"),
         new(Variables.RemotePrefix, Env, "`gate`", "none",
             "the URL of environment `<ENV>`'s repository, for `git: {}` evidence, as `--remote <env>=<url>`.", "<ENV>"),
-        new(Variables.Pusher, Env, "the pre-receive hook", "the server's own account names",
+        new(Variables.Pusher, Env, "the pre-receive hook", "the hosting server's name for the pusher, else the account git runs as",
             "set by the server admin per SSH key: the person behind a shared account ([server](server.md)). Never accept it from clients."),
         new(Variables.GitBackend, Env, "every command that reads the repository", "libgit2 where it can, else the git CLI",
             "`cli` or `libgit2`: force how the repository is read. For diagnosis."),
@@ -94,7 +94,7 @@ public static class PromoteSettings
 
         new(GitKeys.Environment, Config, "the server repository's config (or `GIT_CONFIG_COUNT` in its hook's environment)", "none: pushes are refused",
             "which environment this repository is, e.g. `stg`; set by `install --server` ([server](server.md))."),
-        new(GitKeys.Policy, Config, Server, "none: `promote.policyRef`",
+        new(GitKeys.Policy, Config, Server, "none: the policy is read from a branch",
             "the absolute path of the policy file, when the policy is not read from a branch."),
         new(GitKeys.PolicyRef, Config, Server, "HEAD's branch", "the branch the policy is read from, pinned by `install --server`."),
         new(GitKeys.Recorders, Config, "server, multi-valued", "nobody",
