@@ -9,7 +9,7 @@ public sealed class AppTests : IDisposable
 {
     private const int Ok = 0, UsageOrPolicy = 2, Internal = 3;
 
-    private readonly TempFolder _dir = new();
+    private readonly TempDirectory _dir = new();
     private readonly FakeCommandLine _cli = new();
 
     public void Dispose() => _dir.Dispose();
