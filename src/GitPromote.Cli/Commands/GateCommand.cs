@@ -87,7 +87,7 @@ public static class GateCommand
         IReviewStore store;
         try
         {
-            store = ((IEvidenceProvider)provider).OpenReviewStore(env);
+            store = provider.OpenReviewStore(env);
             return await store.FindReviewsAsync([commit], approvals: false, deadline.Token);
         }
         catch (EvidenceUnavailableException e)

@@ -44,7 +44,7 @@ public static class RecordCommand
                 }
                 // Green first: if that write fails, the revocation still stands (never lifted without green).
                 await store.RecordGreenAsync(commit, by, now, token);
-                await ((IEvidenceProvider)provider).OpenReviewStore(env).LiftRevocationAsync(revocation, by, now, token);
+                await provider.OpenReviewStore(env).LiftRevocationAsync(revocation, by, now, token);
                 context.Console.Out.WriteLine($"lifted: the revocation of {ObjectIds.Short(commit)} in {env.Name}{StoreWrites.Describe(revocation)} (kept in git promote audit)");
             }
             else
@@ -71,7 +71,7 @@ public static class RecordCommand
             // Names are enough: the kind depends on when and what was deployed, not on who.
             var earlier = await events.ListDeploymentsAsync(DateTimeOffset.MaxValue, cancellationToken);
             var greenBefore = env.StoreEvidence is { } source
-                && (await ((IEvidenceProvider)provider).OpenReader(env, source).FindGreenAsync([commit], cancellationToken)).Count > 0;
+                && (await provider.OpenReader(env, source).FindGreenAsync([commit], cancellationToken)).Count > 0;
             var bypasses = (await store.ListBypassesAsync(cancellationToken))
                 .Where(b => string.Equals(b.Commit, commit, StringComparison.OrdinalIgnoreCase)).Select(b => b.At).ToList();
             return DeploymentKinds.Decide(commit, earlier, greenBefore, bypasses);
@@ -105,7 +105,7 @@ public static class RecordCommand
     {
         try
         {
-            return (await ((IEvidenceProvider)provider).OpenReviewStore(env).FindReviewsAsync([commit], approvals: false, cancellationToken)).RevocationOf(commit);
+            return (await provider.OpenReviewStore(env).FindReviewsAsync([commit], approvals: false, cancellationToken)).RevocationOf(commit);
         }
         catch (EvidenceUnavailableException e)
         {
