@@ -1,3 +1,6 @@
+using GitPromote.Core.PipelineGate;
+using GitPromote.Core.Settings;
+
 namespace GitPromote.Cdk;
 
 /// <summary>
@@ -10,7 +13,8 @@ public static class PipelineCommands
     /// <summary>Download and unpack the tarball, put its bin/ on PATH. One command: buildspec 0.2 keeps the shell, so PATH carries over.</summary>
     public static readonly IReadOnlyList<string> Install =
     [
-        "dir=\"${TMPDIR:-/tmp}/git-promote\" && mkdir -p \"$dir\" && aws s3 cp --only-show-errors \"s3://$GIT_PROMOTE_BUCKET/$GIT_PROMOTE_KEY\" \"$dir.tar.gz\" && tar -xzf \"$dir.tar.gz\" -C \"$dir\"",
+        "dir=\"${TMPDIR:-/tmp}/git-promote\" && mkdir -p \"$dir\" && aws s3 cp --only-show-errors \"s3://$" + PromoteSettings.Variables.ReleaseBucket + "/$" + PromoteSettings.Variables.ReleaseKey
+        + "\" \"$dir.tar.gz\" && tar -xzf \"$dir.tar.gz\" -C \"$dir\"",
         "export PATH=\"$(dirname \"$(find \"${TMPDIR:-/tmp}/git-promote\" -path '*/bin/git-promote' -type f | head -n 1)\"):$PATH\" && git promote --version",
     ];
 
@@ -19,12 +23,12 @@ public static class PipelineCommands
     /// role, named by the build's <see cref="RoleVariable"/> of the previous environment.
     /// </summary>
     public static string Gate(PromotionPlan plan) =>
-        $"git promote gate {plan.This.Name} --commit \"$PROMOTE_COMMIT\" --policy ssm:{plan.PolicyParameter}";
+        $"git promote gate {plan.This.Name} --commit \"${PromoteSettings.Variables.Commit}\" --policy ssm:{plan.PolicyParameter}";
 
     /// <summary>The variable git-promote takes an environment's role from: PROMOTE_AWS_ROLE_ + the name upper-cased, other characters as '_'.</summary>
     public static string RoleVariable(string environment) =>
-        "PROMOTE_AWS_ROLE_" + new string(environment.Select(c => char.IsAsciiLetterOrDigit(c) ? char.ToUpperInvariant(c) : '_').ToArray());
+        PipelineInputs.VariableFor(PipelineInputs.RolePrefix, environment);
 
     public static string Record(PromotionPlan plan) =>
-        $"git promote record {plan.This.Name} --commit \"$PROMOTE_COMMIT\" --policy ssm:{plan.PolicyParameter}";
+        $"git promote record {plan.This.Name} --commit \"${PromoteSettings.Variables.Commit}\" --policy ssm:{plan.PolicyParameter}";
 }

@@ -10,6 +10,7 @@ using Amazon.CDK.AWS.SSM;
 using Constructs;
 using IStageProps = Amazon.CDK.AWS.CodePipeline.IStageProps;
 using StageProps = Amazon.CDK.AWS.CodePipeline.StageProps;
+using GitPromote.Core.Settings;
 
 namespace GitPromote.Cdk;
 
@@ -373,8 +374,8 @@ public sealed class PromotedEnvironment : Construct
     private PipelineProject Project(string name, string projectName, Role role, PromotedEnvironmentProps props, BinaryLocation binary, string command,
         Dictionary<string, string> variables)
     {
-        variables["GIT_PROMOTE_BUCKET"] = binary.Bucket;
-        variables["GIT_PROMOTE_KEY"] = binary.Key;
+        variables[PromoteSettings.Variables.ReleaseBucket] = binary.Bucket;
+        variables[PromoteSettings.Variables.ReleaseKey] = binary.Key;
         var lambda = props.Compute == BuildCompute.Lambda;
         // Its own log group, made with the stack, so its retention is set (CodeBuild's default group keeps logs forever).
         var logs = new LogGroup(this, name + "Logs", new LogGroupProps { Retention = props.LogRetention, RemovalPolicy = RemovalPolicy.RETAIN });
@@ -411,7 +412,7 @@ public sealed class PromotedEnvironment : Construct
         Input = input,
         EnvironmentVariables = new Dictionary<string, IBuildEnvironmentVariable>
         {
-            ["PROMOTE_COMMIT"] = new BuildEnvironmentVariable { Value = commitVariable },
+            [PromoteSettings.Variables.Commit] = new BuildEnvironmentVariable { Value = commitVariable },
         },
     });
 }

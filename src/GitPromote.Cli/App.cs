@@ -5,6 +5,7 @@ using GitPromote.Cli.Workspaces;
 using GitPromote.Core.Diagnostics;
 using GitPromote.Core.Policy;
 using GitPromote.Cli.Output;
+using GitPromote.Core.Settings;
 
 namespace GitPromote.Cli;
 
@@ -82,7 +83,7 @@ public static class App
             }
             return await command.Run(context, rest);
         }
-        catch (Git.FileRefusedException e)
+        catch (Platform.FileRefusedException e)
         {
             // Only the policy is read this way; a policy that is not a page of YAML in a regular file is a policy error.
             return FailureMessage.Print(context.Console, ExitCodes.UsageOrPolicy, $"the policy {e.Message}, so guarded pushes are refused",
@@ -110,7 +111,7 @@ public static class App
         catch (Exception e)
         {
             return FailureMessage.Print(context.Console, ExitCodes.Internal, $"internal error: {e.Message}",
-                context.DebugEnabled ? e.ToString() : "run with PROMOTE_DEBUG=1 for details, and report it");
+                context.DebugEnabled ? e.ToString() : $"run with {PromoteSettings.Variables.Debug}=1 for details, and report it");
         }
         finally
         {
@@ -168,7 +169,7 @@ public static class App
         foreach (var c in Commands) sb.AppendLine($"  {c.Definition.Name,-10} {c.Definition.Summary}");
         sb.AppendLine();
         sb.AppendLine("exit codes: 0 ok/allowed, 1 blocked, 2 usage or policy error, 3 internal error");
-        sb.AppendLine("environment: PROMOTE_BYPASS=\"<justification>\" for an emergency bypass; NO_COLOR; PROMOTE_DEBUG=1; PROMOTE_TRACE=1 to time git and AWS calls");
+        sb.AppendLine($"environment: {PromoteSettings.Variables.Bypass}=\"<justification>\" for an emergency bypass; NO_COLOR; {PromoteSettings.Variables.Debug}=1; {PromoteSettings.Variables.Trace}=1 to time git and AWS calls");
         return sb.ToString();
     }
 }

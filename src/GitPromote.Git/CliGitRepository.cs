@@ -1,6 +1,7 @@
 using System.Text;
 using GitPromote.Core.Evidence;
 using GitPromote.Core.Push;
+using GitPromote.Platform;
 
 namespace GitPromote.Git;
 
@@ -119,7 +120,7 @@ public sealed class CliGitRepository : IGitRepository
         long? size = long.TryParse(fields[3], out var n) ? n : null;
         if (!TreeFiles.EnsureReadable($"{revision}:{path}", fields[0], size, maxBytes)) return null;
         var o = Batch([fields[2]])[0];
-        return o is { Type: "blob" } ? GitObjectText.DecodeText(o.Content) : null;
+        return o is { Type: "blob" } ? RegularFiles.DecodeText(o.Content) : null;
     }
 
     public string WriteTagObject(string target, string tagName, Identity tagger, DateTimeOffset when, string message)

@@ -314,9 +314,7 @@ public sealed class GitConfig
     }
 
     /// <summary>git's boolean reading: true/yes/on/1 (and a bare key) are true; anything else, or absent, is false.</summary>
-    public static bool IsTrue(string? value) =>
-        value is not null && (value.Equals("true", StringComparison.OrdinalIgnoreCase) || value.Equals("yes", StringComparison.OrdinalIgnoreCase)
-                              || value.Equals("on", StringComparison.OrdinalIgnoreCase) || (long.TryParse(value, out var n) && n != 0));
+    public static bool IsTrue(string? value) => Core.Settings.PromoteSettings.IsTrue(value);
 
     /// <summary>The folder that holds the repository's config: <paramref name="gitDir"/>, or for a linked worktree its <c>commondir</c>.</summary>
     public static string CommonDir(string gitDir)

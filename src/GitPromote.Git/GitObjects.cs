@@ -164,11 +164,4 @@ internal static class GitObjectText
         var message = pos < text.Length ? text[pos..] : "";
         return (headers, message);
     }
-
-    /// <summary>Decodes file content as UTF-8, dropping a byte order mark.</summary>
-    public static string DecodeText(ReadOnlySpan<byte> bytes)
-    {
-        if (bytes.Length >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF) bytes = bytes[3..];
-        return Encoding.UTF8.GetString(bytes);
-    }
 }

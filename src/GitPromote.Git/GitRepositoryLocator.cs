@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 
 using GitPromote.Core;
+using GitPromote.Core.Settings;
 
 namespace GitPromote.Git;
 
@@ -22,7 +23,7 @@ public sealed record BackendChoice(GitBackend Backend, string Reason);
 public static class GitRepositoryLocator
 {
     /// <summary><c>cli</c> or <c>libgit2</c> forces a backend.</summary>
-    public const string BackendVariable = "PROMOTE_GIT_BACKEND";
+    public const string BackendVariable = PromoteSettings.Variables.GitBackend;
 
     private const int MaxGitFileBytes = 4096;
 

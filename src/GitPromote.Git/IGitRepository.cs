@@ -44,7 +44,7 @@ public interface IGitRepository : ICommitGraph, IDisposable
 
     /// <summary>
     /// The text of <paramref name="path"/> in the tree of <paramref name="revision"/>; null if either is missing. Only a
-    /// regular file of at most <paramref name="maxBytes"/> is read: anything else throws <see cref="FileRefusedException"/>.
+    /// regular file of at most <paramref name="maxBytes"/> is read: anything else throws <see cref="Platform.FileRefusedException"/>.
     /// </summary>
     string? ReadFileAt(string revision, string path, long maxBytes = TreeFiles.DefaultMaxBytes);
 

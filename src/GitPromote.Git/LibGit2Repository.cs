@@ -1,5 +1,6 @@
 using GitPromote.Core.Evidence;
 using GitPromote.Core.Push;
+using GitPromote.Platform;
 using LibGit2Sharp;
 using Identity = GitPromote.Core.Evidence.Identity;
 
@@ -104,7 +105,7 @@ public sealed class LibGit2Repository : IGitRepository
             using var content = blob.GetContentStream();
             using var buffer = new MemoryStream();
             content.CopyTo(buffer);
-            return GitObjectText.DecodeText(buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
+            return RegularFiles.DecodeText(buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
         }
         catch (LibGit2SharpException)
         {

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Amazon.CDK;
+using GitPromote.TestSupport;
 
 namespace GitPromote.Cdk.Tests;
 
@@ -39,10 +40,4 @@ public sealed class BinaryTests(PromotedSetFixture set)
 
         Assert.Equal(File.ReadAllText(set.TemplatePath("prd")), File.ReadAllText(Path.Combine(other.Path, "out", "orders-prd.template.json")));
     }
-}
-
-public sealed class TempDirectory : IDisposable
-{
-    public string Path { get; } = Directory.CreateTempSubdirectory("cdk-tests-").FullName;
-    public void Dispose() => Directory.Delete(Path, recursive: true);
 }

@@ -1,3 +1,5 @@
+using GitPromote.TestSupport;
+
 namespace GitPromote.Cdk.Tests;
 
 /// <summary>A GitHub/GitLab/Bitbucket repository through a connection instead of a CodeCommit repository.</summary>

@@ -1,25 +1,18 @@
 using System.Text.Json;
 using GitPromote.Examples.Cdk;
+using GitPromote.TestSupport;
 
 namespace GitPromote.Cdk.Tests;
 
 public sealed class ExampleSynthesis : IDisposable
 {
     public string Directory { get; } = System.IO.Directory.CreateTempSubdirectory("cdk-example-").FullName;
-    public static string RepositoryRoot { get; } = FindRoot();
-    public static string Committed => Path.Combine(RepositoryRoot, "examples", "cdk", "templates");
+    public static string Committed => Path.Combine(RepositoryRoot.Path, "examples", "cdk", "templates");
 
     public ExampleSynthesis() =>
-        ExampleApp.Synthesize(Directory, tarball: null, File.ReadAllText(Path.Combine(RepositoryRoot, "examples", "cdk", "promote.yml")));
+        ExampleApp.Synthesize(Directory, tarball: null, File.ReadAllText(Path.Combine(RepositoryRoot.Path, "examples", "cdk", "promote.yml")));
 
     public void Dispose() => System.IO.Directory.Delete(Directory, recursive: true);
-
-    private static string FindRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "Hooks.sln"))) return dir.FullName;
-        throw new InvalidOperationException("Hooks.sln not found above " + AppContext.BaseDirectory);
-    }
 }
 
 /// <summary>The example's committed templates (for CloudFormation and StackSets users) are exactly what the construct synthesizes.</summary>

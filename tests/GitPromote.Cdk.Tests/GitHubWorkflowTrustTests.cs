@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Amazon.CDK;
+using GitPromote.TestSupport;
 
 namespace GitPromote.Cdk.Tests;
 

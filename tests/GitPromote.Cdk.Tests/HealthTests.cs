@@ -1,5 +1,6 @@
 using Amazon.CDK;
 using GitPromote.Core.Policy;
+using GitPromote.TestSupport;
 
 namespace GitPromote.Cdk.Tests;
 

@@ -1,4 +1,5 @@
 using Amazon.CDK;
+using GitPromote.TestSupport;
 
 namespace GitPromote.Cdk.Tests;
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Amazon.CDK.AWS.Logs;
+using GitPromote.TestSupport;
 
 namespace GitPromote.Cdk.Tests;
 

@@ -9,7 +9,7 @@ public sealed class AppTests : IDisposable
 {
     private const int Ok = 0, UsageOrPolicy = 2, Internal = 3;
 
-    private readonly TempFolder _dir = new();
+    private readonly TempDirectory _dir = new();
     private readonly FakeCommandLine _cli = new();
 
     public void Dispose() => _dir.Dispose();
@@ -142,10 +142,14 @@ public sealed class AppTests : IDisposable
         Assert.Equal("git-promote: internal error: the index is on fire\n  run with PROMOTE_DEBUG=1 for details, and report it\n", error.ReplaceLineEndings("\n"));
     }
 
-    [Fact]
-    public async Task PROMOTE_DEBUG_adds_the_stack_trace_of_an_internal_error()
+    [Theory]
+    [InlineData("1")]
+    [InlineData("true")]
+    [InlineData("yes")]
+    [InlineData("On")]
+    public async Task PROMOTE_DEBUG_adds_the_stack_trace_of_an_internal_error(string yes)
     {
-        var cli = new FakeCommandLine { Environment = new FakeEnvironment(("PROMOTE_DEBUG", "1")) };
+        var cli = new FakeCommandLine { Environment = new FakeEnvironment(("PROMOTE_DEBUG", yes)) };
         cli.Git.Failure = new InvalidOperationException("the index is on fire");
 
         var (exit, _, error) = await cli.RunAsync("check", "stg");
@@ -273,6 +277,21 @@ public sealed class AppTests : IDisposable
         Assert.Equal(UsageOrPolicy, exit);
         Assert.Contains("expected: pre-push, pre-receive or reference-transaction", error);
         Assert.Contains("git promote hook reference-transaction prepared|committed|aborted", error);
+    }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("no")]
+    [InlineData("off")]
+    public async Task PROMOTE_DEBUG_set_to_no_keeps_the_one_line(string no)
+    {
+        var cli = new FakeCommandLine { Environment = new FakeEnvironment(("PROMOTE_DEBUG", no)) };
+        cli.Git.Failure = new InvalidOperationException("the index is on fire");
+
+        var (_, _, error) = await cli.RunAsync("check", "stg");
+
+        Assert.DoesNotContain(" at ", error);
+        Assert.Contains("run with PROMOTE_DEBUG=1 for details", error);
     }
 
     [Fact]

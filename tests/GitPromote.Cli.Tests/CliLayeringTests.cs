@@ -8,7 +8,7 @@ namespace GitPromote.Cli.Tests;
 /// </summary>
 public sealed class CliLayeringTests
 {
-    private static readonly string CliSource = Path.Combine(RepositoryRoot(), "src", "GitPromote.Cli");
+    private static readonly string CliSource = Path.Combine(TestSupport.RepositoryRoot.Path, "src", "GitPromote.Cli");
 
     [Fact]
     public void No_folder_of_the_cli_uses_a_folder_that_uses_it_back()
@@ -66,12 +66,5 @@ public sealed class CliLayeringTests
             foreach (var n in next) stack.Push(n);
         }
         return false;
-    }
-
-    internal static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "Hooks.sln"))) return dir.FullName;
-        throw new InvalidOperationException("Hooks.sln not found above " + AppContext.BaseDirectory);
     }
 }

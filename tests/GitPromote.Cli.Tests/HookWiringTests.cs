@@ -13,7 +13,7 @@ namespace GitPromote.Cli.Tests;
 /// </summary>
 public sealed class HookWiringTests : IDisposable
 {
-    private readonly TempFolder _dir = new();
+    private readonly TempDirectory _dir = new();
     private readonly GitLocation _clone;
     private readonly string _home;
 

@@ -17,7 +17,7 @@ public sealed class PositiveCacheTests : IDisposable
     private static readonly EnvironmentPolicy Stg = Orders().FindEnvironment("stg")!;
     private static readonly DateTimeOffset At = new(2024, 6, 1, 12, 0, 0, TimeSpan.Zero);
 
-    private readonly TempFolder _dir = new();
+    private readonly TempDirectory _dir = new();
     private string CachePath => _dir.Combine("promote", "green-cache");
 
     public void Dispose() => _dir.Dispose();

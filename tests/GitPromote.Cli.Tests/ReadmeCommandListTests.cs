@@ -10,7 +10,7 @@ public sealed class ReadmeCommandListTests
     [Fact]
     public void The_readme_command_list_is_the_one_the_definitions_write()
     {
-        var path = Path.Combine(CliLayeringTests.RepositoryRoot(), "README.md");
+        var path = Path.Combine(GitPromote.TestSupport.RepositoryRoot.Path, "README.md");
         var readme = File.ReadAllText(path).ReplaceLineEndings("\n");
         var begin = readme.IndexOf(Begin, StringComparison.Ordinal);
         var end = readme.IndexOf(End, StringComparison.Ordinal);

@@ -14,7 +14,7 @@ public sealed class ServerPolicySourceTests : IDisposable
     private static readonly string Tip = Ids.Sha1('a');
     private static readonly string OtherTip = Ids.Sha1('b');
 
-    private readonly TempFolder _dir = new();
+    private readonly TempDirectory _dir = new();
 
     public void Dispose() => _dir.Dispose();
 

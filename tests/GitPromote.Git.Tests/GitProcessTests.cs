@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using GitPromote.Git.Tests.Support;
+using GitPromote.TestSupport;
 
 namespace GitPromote.Git.Tests;
 

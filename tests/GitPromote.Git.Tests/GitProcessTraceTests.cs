@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using GitPromote.Core.Diagnostics;
 using GitPromote.Git.Tests.Support;
+using GitPromote.TestSupport;
 
 namespace GitPromote.Git.Tests;
 

@@ -1,5 +1,6 @@
 using GitPromote.Core.Evidence;
 using GitPromote.Git.Tests.Support;
+using GitPromote.Platform;
 using GitPromote.TestSupport;
 
 namespace GitPromote.Git.Tests;

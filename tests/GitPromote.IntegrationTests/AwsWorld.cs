@@ -58,8 +58,8 @@ public sealed class AwsWorld : IDisposable
     /// <summary>Requests that reached moto from the installed binary (SSM, STS and CloudWatch), by operation.</summary>
     public RequestCounter Requests => _ssm.Requests;
 
-    /// <summary>See <see cref="CountingProxy.BeforeAnswer"/>: runs between the emulator's answer and the client's reading it.</summary>
-    public Action<string, string>? BeforeAnswer { set => _ssm.BeforeAnswer = value; }
+    /// <summary>See <see cref="CountingProxy.Observer"/>: runs between the emulator's answer and the client's reading it.</summary>
+    public Action<ProxyExchange>? Observer { set => _ssm.Observer = value; }
 
     /// <summary>Those requests themselves, newest last.</summary>
     public IReadOnlyList<RecordedRequest> Recorded => _ssm.Recorded;

@@ -161,7 +161,7 @@ public sealed class CdkBuildCommandsTests(InstalledGitPromote installed, ITestOu
         Assert.DoesNotContain("????", gatePrd.Output);
 
         var templates = ExampleAccounts.Keys.ToDictionary(e => e, e => new ResolvedTemplate(
-            (JsonObject)JsonNode.Parse(File.ReadAllText(Path.Combine(InstalledGitPromote.RepositoryRoot, "examples", "cdk", "templates", $"{ExampleService}-{e}.template.json")))!,
+            (JsonObject)JsonNode.Parse(File.ReadAllText(Path.Combine(TestSupport.RepositoryRoot.Path, "examples", "cdk", "templates", $"{ExampleService}-{e}.template.json")))!,
             ExampleAccounts[e], new Dictionary<string, string> { ["GitPromoteBinaryBucket"] = bucket, ["GitPromoteBinaryKey"] = key }));
         TemplateRole RoleOf(string environment, string kind)
         {
@@ -256,7 +256,7 @@ public sealed class CdkBuildCommandsTests(InstalledGitPromote installed, ITestOu
     /// <summary>The policy text the committed example templates publish to /promote/&lt;name&gt;/policy (the same in all three).</summary>
     private static string PinnedPolicyOfTheCommittedTemplates()
     {
-        using var template = JsonDocument.Parse(File.ReadAllText(Path.Combine(InstalledGitPromote.RepositoryRoot, "examples", "cdk", "templates", $"{ExampleService}-prd.template.json")));
+        using var template = JsonDocument.Parse(File.ReadAllText(Path.Combine(TestSupport.RepositoryRoot.Path, "examples", "cdk", "templates", $"{ExampleService}-prd.template.json")));
         return template.RootElement.GetProperty("Resources").EnumerateObject()
             .Single(r => r.Value.GetProperty("Type").GetString() == "AWS::SSM::Parameter").Value.GetProperty("Properties").GetProperty("Value").GetString()!;
     }
@@ -303,7 +303,7 @@ public sealed class CdkBuildCommandsTests(InstalledGitPromote installed, ITestOu
     /// <summary>The build commands and variable names of the committed CodeBuild project whose last command starts with <paramref name="commandOfTheBuild"/>.</summary>
     private static (string[] Commands, string[] Variables) Build(string commandOfTheBuild)
     {
-        var templates = Path.Combine(InstalledGitPromote.RepositoryRoot, "examples", "cdk", "templates");
+        var templates = Path.Combine(TestSupport.RepositoryRoot.Path, "examples", "cdk", "templates");
         foreach (var file in Directory.GetFiles(templates, "*.template.json"))
         {
             using var template = JsonDocument.Parse(File.ReadAllText(file));

@@ -1,3 +1,6 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+
 namespace GitPromote.IntegrationTests;
 
 /// <summary>The commands around the guard: install/uninstall, init, check, status, demo, help and version.</summary>
@@ -101,6 +104,17 @@ public sealed class CommandTests(InstalledGitPromote installed) : IDisposable
 
         Assert.Contains("All 20 steps behaved as expected.", demo.Stdout);
         Assert.DoesNotContain("UNEXPECTED", demo.Stdout);
+        // Each step ended as this table says, and for the reason it says: not only with the exit code the demo expects.
+        var steps = Regex.Split(demo.Stdout, @"^(?=\[\d+\] )", RegexOptions.Multiline).Skip(1).ToList();
+        var v1 = Regex.Match(demo.Stdout, "recorded: ([0-9a-f]{12}) is green in dev").Groups[1].Value;
+        Assert.Equal(DemoOutcomes.Length, steps.Count);
+        for (var i = 0; i < DemoOutcomes.Length; i++)
+        {
+            var wentThrough = DemoOutcomes[i].WentThrough;
+            var reason = string.Format(CultureInfo.InvariantCulture, DemoOutcomes[i].Reason, v1);
+            Assert.Contains(wentThrough ? "ok: went through, as expected" : "ok: refused, as expected", steps[i]);
+            Assert.True(steps[i].Contains(reason, StringComparison.Ordinal), $"step {i + 1} does not say \"{reason}\":\n{steps[i]}");
+        }
         Assert.True(Directory.Exists(Path.Combine(dir, "app", ".git")));
         // It ends with the history: prd's three deployments, the rollback and the bypass among them, and the page.
         Assert.Contains("DORA figures for prd:", demo.Stdout);
@@ -110,6 +124,31 @@ public sealed class CommandTests(InstalledGitPromote installed) : IDisposable
         Assert.Contains("INC-12: db failover, approved by on-call", page);
         Assert.DoesNotContain("<script", page);
     }
+
+    /// <summary>The demo's steps in order: whether each goes through, and what its output must say of why ({0}: v1's short id).</summary>
+    private static readonly (bool WentThrough, string Reason)[] DemoOutcomes =
+    [
+        (true, "main -> main"),
+        (false, "refs/heads/main: {0} is not green in dev (order)"),
+        (true, "recorded: {0} is green in dev"),
+        (true, "git-promote: ok stg/main <- {0}: green in dev"),
+        (false, "refs/heads/main: {0} is not green in stg (order)"),
+        (true, "recorded: {0} is green in stg"),
+        (true, "git-promote: ok prd/main <- {0}: green in stg"),
+        (true, "recorded: a forward deployment of {0} to prd"),
+        (true, "git-promote: ok prd/main <- "),
+        (true, "git-promote: rollback prd/main <- {0}: green in prd before (rollback: previously-green)"),
+        (true, "recorded: a rollback deployment of {0} to prd"),
+        (false, "is not green in stg (order)"),
+        (false, "the bypass justification does not match the policy's pattern"),
+        (true, "git-promote: BYPASS prd/main <- "),
+        (true, "a bypass deployment of "),
+        (true, "\"INC-12: db failover, approved by on-call\""),
+        (false, "deleting the deploy branch 'main' of prd is not allowed"),
+        (true, "demo-service: dev -> stg -> prd"),
+        (true, "DORA figures for prd:"),
+        (true, "deployments in 3 environments"),
+    ];
 
     [Fact]
     public void Doctor_reports_how_the_clone_is_wired_from_which_level_and_whether_the_shims_match_the_binary()

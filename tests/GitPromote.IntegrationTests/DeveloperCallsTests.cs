@@ -29,7 +29,7 @@ public sealed partial class DeveloperCallsTests(InstalledGitPromote installed, I
         _s.Environment["AWS_ENDPOINT_URL_SSM"] = ssm.Endpoint.ToString();
         _s.Environment["AWS_ENDPOINT_URL_STS"] = ssm.Endpoint.ToString();
         _s.Environment["AWS_ENDPOINT_URL_CODEPIPELINE"] = pipelines.Endpoint.ToString();
-        var policy = File.ReadAllText(Path.Combine(InstalledGitPromote.RepositoryRoot, "examples", "cdk", "promote.yml")).Replace(ExampleService, aws.Service);
+        var policy = File.ReadAllText(Path.Combine(TestSupport.RepositoryRoot.Path, "examples", "cdk", "promote.yml")).Replace(ExampleService, aws.Service);
         var app = _s.Project(policy);
         var head = _s.Git(app, "rev-parse", "HEAD").EnsureOk().Stdout.Trim();
         // What dev's pipeline would have written after deploying: dev green.
@@ -112,13 +112,13 @@ public sealed partial class DeveloperCallsTests(InstalledGitPromote installed, I
     }
 
     private static ResolvedTemplate Template(string environment) => new(
-        (JsonObject)JsonNode.Parse(File.ReadAllText(Path.Combine(InstalledGitPromote.RepositoryRoot, "examples", "cdk", "templates", $"{ExampleService}-{environment}.template.json")))!,
+        (JsonObject)JsonNode.Parse(File.ReadAllText(Path.Combine(TestSupport.RepositoryRoot.Path, "examples", "cdk", "templates", $"{ExampleService}-{environment}.template.json")))!,
         Accounts[environment]);
 
     /// <summary>The JSON statement docs/aws.md gives "the role that prunes", as a policy, with its REGION and ACCOUNT filled in.</summary>
     private static JsonNode DocumentedPrunePolicy(string account)
     {
-        var docs = File.ReadAllText(Path.Combine(InstalledGitPromote.RepositoryRoot, "docs", "aws.md"));
+        var docs = File.ReadAllText(Path.Combine(TestSupport.RepositoryRoot.Path, "docs", "aws.md"));
         var m = PruneStatement().Match(docs);
         Assert.True(m.Success, "docs/aws.md no longer names the policy of the role that prunes");
         var statement = m.Groups[1].Value.Replace("REGION", AwsWorld.Region, StringComparison.Ordinal).Replace("ACCOUNT", account, StringComparison.Ordinal);

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using GitPromote.TestSupport;
+using GitPromote.Core.Evidence;
 
 namespace GitPromote.IntegrationTests;
 
@@ -86,6 +87,30 @@ public sealed class HistoryTests(InstalledGitPromote installed) : IDisposable
         At(At(74), app, "git", ["push", "--quiet", "prd", $"{c6}:refs/heads/main"], new Dictionary<string, string?> { ["PROMOTE_BYPASS"] = PlantedJustification }).EnsureOk();
         Assert.Contains("recorded: a bypass deployment", Record(app, At(74, 5, 7), "prd", c6).Stdout);
         return (app, [c1, c2, c3, c4, c5, c6]);
+    }
+
+    [Fact]
+    public void Of_two_deployments_in_one_second_the_later_by_the_millisecond_is_the_last_so_the_earlier_commit_again_is_a_rollback()
+    {
+        var app = _s.Project();
+        var one = _s.Git(app, "rev-parse", "HEAD").EnsureOk().Stdout.Trim();
+        var two = _s.Commit(app, "second");
+        // The names of both events say the same second, and sorted by name the commit deployed first comes last:
+        // only the bodies' milliseconds say which was deployed last.
+        var (first, last) = string.CompareOrdinal(one, two) > 0 ? (one, two) : (two, one);
+        var prd = Path.Combine(_s.Root, "prd.git");
+        _s.Git(app, "push", "--quiet", "--no-verify", "prd", $"{two}:refs/heads/work").EnsureOk();
+        foreach (var (commit, millisecond) in new[] { (first, 100), (last, 900) })
+        {
+            var deployment = new DeploymentEvent("prd", commit, At(4).AddMilliseconds(millisecond), new Identity("pipeline", ""), DeploymentKind.Forward);
+            _s.Git(prd, "tag", "-a", "-m", RecordJson.DeploymentBody(deployment), "event", commit).EnsureOk();
+            _s.Git(prd, "update-ref", RecordRefs.DeployPrefix + DeploymentNames.Name(At(4), commit, "ab12"), "refs/tags/event").EnsureOk();
+            _s.Git(prd, "tag", "-d", "event").EnsureOk();
+        }
+
+        var record = Record(app, At(5), "prd", first);
+
+        Assert.True(record.Stdout.Contains($"recorded: a rollback deployment of {first[..12]} to prd", StringComparison.Ordinal), record.Stdout);
     }
 
     [Fact]

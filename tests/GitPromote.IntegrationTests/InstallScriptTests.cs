@@ -16,7 +16,7 @@ public sealed class InstallScriptTests(InstalledGitPromote installed) : IDisposa
         var release = Path.Combine(_s.Root, "release");
         Directory.CreateDirectory(Path.Combine(release, "bin"));
         Directory.CreateDirectory(Path.Combine(release, "share", "git-promote"));
-        File.Copy(Path.Combine(InstalledGitPromote.RepositoryRoot, "install.sh"), Path.Combine(release, "install.sh"));
+        File.Copy(Path.Combine(TestSupport.RepositoryRoot.Path, "install.sh"), Path.Combine(release, "install.sh"));
         foreach (var file in Directory.GetFiles(Path.Combine(installed.Prefix, "bin")))
             File.Copy(file, Path.Combine(release, "bin", Path.GetFileName(file)));
         _s.Exec(_s.Root, "cp", ["-R", Path.Combine(installed.Prefix, "share", "git-promote", "hooks"), Path.Combine(release, "share", "git-promote", "hooks")]).EnsureOk();

@@ -16,7 +16,7 @@ public sealed class InstalledGitPromote : IDisposable
         if (string.IsNullOrEmpty(prefix))
         {
             _ownedPrefix = prefix = Path.Combine(Path.GetTempPath(), "git-promote-it-" + Guid.NewGuid().ToString("N")[..8]);
-            var install = new ProcessStartInfo(Path.Combine(RepositoryRoot, "install.sh")) { RedirectStandardOutput = true, RedirectStandardError = true };
+            var install = new ProcessStartInfo(Path.Combine(TestSupport.RepositoryRoot.Path, "install.sh")) { RedirectStandardOutput = true, RedirectStandardError = true };
             install.ArgumentList.Add("--prefix");
             install.ArgumentList.Add(prefix);
             using var p = Process.Start(install)!;
@@ -32,16 +32,6 @@ public sealed class InstalledGitPromote : IDisposable
     public string Prefix { get; }
     public string BinaryPath => Path.Combine(Prefix, "bin", "git-promote");
     public string HooksDir => Path.Combine(Prefix, "share", "git-promote", "hooks");
-
-    public static string RepositoryRoot
-    {
-        get
-        {
-            var dir = AppContext.BaseDirectory;
-            while (dir is not null && !File.Exists(Path.Combine(dir, "Hooks.sln"))) dir = Path.GetDirectoryName(dir);
-            return dir ?? throw new InvalidOperationException("cannot find the repository root (Hooks.sln)");
-        }
-    }
 
     public void Dispose()
     {

@@ -27,7 +27,7 @@ public sealed class PipelineExampleTests : IDisposable
         _s.Dispose();
     }
 
-    private static string Example(string path) => Path.Combine(InstalledGitPromote.RepositoryRoot, "examples", path);
+    private static string Example(string path) => Path.Combine(TestSupport.RepositoryRoot.Path, "examples", path);
 
     private JsonElement Yaml(string path)
     {

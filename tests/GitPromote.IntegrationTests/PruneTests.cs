@@ -263,9 +263,10 @@ public sealed class SsmPruneTests : IDisposable
         PutAll([$"{root}/green/{old}"]);
         var done = 0;
         // Once prune has listed the store (the last page of its listing), stg is rolled back to it and its pipeline records it again.
-        _aws.BeforeAnswer = (operation, answer) =>
+        _aws.Observer = exchange =>
         {
-            if (operation != "GetParametersByPath" || answer.Contains("NextToken", StringComparison.Ordinal) || Interlocked.Exchange(ref done, 1) == 1) return;
+            if (exchange.Request.Operation != "GetParametersByPath" || exchange.AnswerText.Contains("NextToken", StringComparison.Ordinal)
+                || Interlocked.Exchange(ref done, 1) == 1) return;
             if (what == "rollback") _s.Git(app, "push", "--quiet", "--no-verify", "-f", "stg", $"{old}:refs/heads/main").EnsureOk();
             _aws.AwsCli("ssm", "put-parameter", "--name", $"{root}/green/{old}", "--type", "String", "--overwrite",
                 "--value", $"{{\"recordedAt\":\"{DateTimeOffset.UtcNow:yyyy-MM-ddTHH:mm:ssZ}\"}}").EnsureOk();

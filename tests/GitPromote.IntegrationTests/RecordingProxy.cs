@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Net;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
@@ -24,7 +23,7 @@ public sealed partial class RecordingProxy : IDisposable
     private readonly CountingProxy _proxy;
     private readonly ConcurrentQueue<RecordedCall> _calls = new();
 
-    public RecordingProxy(Uri target) => _proxy = new CountingProxy(target) { Exchanged = Record };
+    public RecordingProxy(Uri target) => _proxy = new CountingProxy(target) { Observer = Record };
 
     public Uri Endpoint => _proxy.Endpoint;
     public IReadOnlyList<RecordedCall> Calls => _calls.ToArray();
@@ -34,19 +33,20 @@ public sealed partial class RecordingProxy : IDisposable
 
     public void Clear() => _calls.Clear();
 
-    private void Record(HttpListenerRequest request, byte[] body, byte[] answer)
+    private void Record(ProxyExchange exchange)
     {
-        var call = Describe(request, body);
-        if (call.Action == "sts:AssumeRole" && AssumedKey().Match(Encoding.UTF8.GetString(answer)) is { Success: true } key)
+        var call = Describe(exchange.Request);
+        if (call.Action == "sts:AssumeRole" && AssumedKey().Match(exchange.AnswerText) is { Success: true } key)
             AssumedKeys[key.Groups[1].Value] = call.Resources[0];
         _calls.Enqueue(call);
     }
 
     /// <summary>The IAM action and resource names of a request, as IAM would see them.</summary>
-    public static RecordedCall Describe(HttpListenerRequest request, byte[] body)
+    public static RecordedCall Describe(RecordedRequest request)
     {
-        var key = SignatureKey().Match(request.Headers["Authorization"] ?? "") is { Success: true } m ? m.Groups[1].Value : "(unsigned)";
-        var target = request.Headers["X-Amz-Target"];
+        var body = request.Body;
+        var key = SignatureKey().Match(request.Authorization ?? "") is { Success: true } m ? m.Groups[1].Value : "(unsigned)";
+        var target = request.Target;
         if (!string.IsNullOrEmpty(target))
         {
             var operation = target[(target.LastIndexOf('.') + 1)..];
@@ -66,7 +66,7 @@ public sealed partial class RecordingProxy : IDisposable
                 .ToDictionary(p => Uri.UnescapeDataString(p[0]), p => p.Length > 1 ? Uri.UnescapeDataString(p[1].Replace('+', ' ')) : "");
             var action = form.GetValueOrDefault("Action", "?");
             // STS and CloudWatch both speak the Query protocol: the signature's scope (KEY/date/region/SERVICE/aws4_request) tells them apart.
-            if (SignatureService().Match(request.Headers["Authorization"] ?? "") is { Success: true, Groups: var g } && g[1].Value == "monitoring")
+            if (SignatureService().Match(request.Authorization ?? "") is { Success: true, Groups: var g } && g[1].Value == "monitoring")
             {
                 // DescribeAlarms is authorized per alarm: the names asked for, or the prefix as IAM sees it (a name starting with it).
                 var alarms = form.Where(f => f.Key.StartsWith("AlarmNames.member.", StringComparison.Ordinal)).Select(f => f.Value).ToList();
@@ -76,8 +76,8 @@ public sealed partial class RecordingProxy : IDisposable
             return new RecordedCall($"sts:{action}", form.TryGetValue("RoleArn", out var role) ? [role] : [], key);
         }
         // S3, path style: GET/HEAD /bucket/key.
-        var path = Uri.UnescapeDataString(request.Url!.AbsolutePath.TrimStart('/'));
-        var s3Action = request.HttpMethod switch { "GET" or "HEAD" when path.Contains('/') => "s3:GetObject", "PUT" => "s3:PutObject", _ => $"s3:{request.HttpMethod} /" };
+        var path = Uri.UnescapeDataString(request.Path.Split('?', 2)[0].TrimStart('/'));
+        var s3Action = request.Method switch { "GET" or "HEAD" when path.Contains('/') => "s3:GetObject", "PUT" => "s3:PutObject", _ => $"s3:{request.Method} /" };
         return new RecordedCall(s3Action, [path], key);
     }
 

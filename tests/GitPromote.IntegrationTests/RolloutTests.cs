@@ -305,7 +305,7 @@ public sealed class RolloutTests(InstalledGitPromote installed) : IDisposable
     [MemberData(nameof(ShimCheckers))]
     public void The_shims_are_plain_POSIX_sh(string checker)
     {
-        foreach (var shim in Directory.GetFiles(Path.Combine(InstalledGitPromote.RepositoryRoot, "hooks")))
+        foreach (var shim in Directory.GetFiles(Path.Combine(TestSupport.RepositoryRoot.Path, "hooks")))
         {
             var (program, args) = Shell(checker);
             var mode = checker == "checkbashisms" ? "--posix" : "-n";
@@ -356,7 +356,7 @@ public sealed class RolloutTests(InstalledGitPromote installed) : IDisposable
     [Fact]
     public void Shims_and_install_scripts_are_checked_out_with_LF_whatever_autocrlf_says()
     {
-        var root = InstalledGitPromote.RepositoryRoot;
+        var root = TestSupport.RepositoryRoot.Path;
         var paths = Directory.GetFiles(Path.Combine(root, "hooks")).Select(p => Path.GetRelativePath(root, p)).Concat(["install.sh", "release.sh", "test.sh", ".ci/run"]).ToArray();
 
         var attributes = _s.Git(root, ["check-attr", "eol", "--", .. paths]).EnsureOk().Stdout;
@@ -428,7 +428,7 @@ public sealed class RolloutTests(InstalledGitPromote installed) : IDisposable
         var realHome = new Dictionary<string, string?> { ["HOME"] = System.Environment.GetEnvironmentVariable("HOME") };
 
         // A real build: incremental after test.sh's install.sh, but give a busy machine time.
-        var install = _s.Exec(_s.Root, PowerShell(), ["-NoLogo", "-NoProfile", "-File", Path.Combine(InstalledGitPromote.RepositoryRoot, "install.ps1"), "-Prefix", prefix],
+        var install = _s.Exec(_s.Root, PowerShell(), ["-NoLogo", "-NoProfile", "-File", Path.Combine(TestSupport.RepositoryRoot.Path, "install.ps1"), "-Prefix", prefix],
             env: realHome, timeout: TimeSpan.FromMinutes(8)).EnsureOk();
 
         Assert.Contains($"building git-promote for {ExpectedRid()} (Native AOT)", install.Stdout);
@@ -437,7 +437,7 @@ public sealed class RolloutTests(InstalledGitPromote installed) : IDisposable
         Assert.Equal(_s.Promote(_s.Root, "--version").Stdout, version);
         PushThrough(prefix);
 
-        var uninstall = _s.Exec(_s.Root, PowerShell(), ["-NoLogo", "-NoProfile", "-File", Path.Combine(InstalledGitPromote.RepositoryRoot, "install.ps1"), "-Uninstall", "-Prefix", prefix], env: realHome).EnsureOk();
+        var uninstall = _s.Exec(_s.Root, PowerShell(), ["-NoLogo", "-NoProfile", "-File", Path.Combine(TestSupport.RepositoryRoot.Path, "install.ps1"), "-Uninstall", "-Prefix", prefix], env: realHome).EnsureOk();
 
         Assert.Contains($"git-promote removed from {prefix}", uninstall.Stdout);
         Assert.False(File.Exists(Path.Combine(prefix, "bin", "git-promote")));
@@ -496,7 +496,7 @@ public sealed class RolloutTests(InstalledGitPromote installed) : IDisposable
     /// <summary>The installers and shims in a folder of their own, optionally with the shims saved CRLF with a BOM as a Windows editor might.</summary>
     private string SourceCopy(bool crlfHooks)
     {
-        var root = InstalledGitPromote.RepositoryRoot;
+        var root = TestSupport.RepositoryRoot.Path;
         var copy = Path.Combine(_s.Root, "source tree");
         Directory.CreateDirectory(Path.Combine(copy, "hooks"));
         foreach (var script in new[] { "install.sh", "install.ps1" })

@@ -28,17 +28,16 @@ public sealed class CountingProxy : IDisposable
 
     public RequestCounter Requests { get; } = new();
 
-    /// <summary>Called with each request, its body and the upstream's answer body, before the answer is returned.</summary>
-    public Action<HttpListenerRequest, byte[], byte[]>? Exchanged { get; init; }
     /// <summary>
-    /// Runs after the emulator answered a request and before the client gets the answer, with the operation and the answer's
-    /// body: a test's way to change the store between two calls of one command (what another writer could do).
+    /// The one observer of the traffic: runs after the emulator answered a request and before the client gets the answer,
+    /// with the request as it arrived and the answer. A test records calls with it, or changes the store between two
+    /// calls of one command (what another writer could do).
     /// </summary>
-    public Action<string, string>? BeforeAnswer { get; set; }
+    public Action<ProxyExchange>? Observer { get; set; }
 
     private readonly System.Collections.Concurrent.ConcurrentQueue<RecordedRequest> _recorded = new();
 
-    /// <summary>The last <see cref="MaxRecorded"/> requests as they arrived, for tests that compare what clients send.</summary>
+    /// <summary>The last <see cref="MaxRecorded"/> requests as they arrived (the ones the observer is shown), for tests that compare what clients send.</summary>
     public IReadOnlyList<RecordedRequest> Recorded => _recorded.ToArray();
 
     public const int MaxRecorded = 200;
@@ -67,7 +66,9 @@ public sealed class CountingProxy : IDisposable
             var operation = RequestCounter.OperationOf(request.Headers["X-Amz-Target"], request.ContentType, body, request.HttpMethod, request.Url!.AbsolutePath);
             Requests.Add(operation);
 
-            _recorded.Enqueue(new RecordedRequest(operation, request.HttpMethod, request.RawUrl ?? "/", request.ContentType, request.Headers["Authorization"], body));
+            var recorded = new RecordedRequest(operation, request.HttpMethod, request.RawUrl ?? "/", request.ContentType, request.Headers["Authorization"],
+                request.Headers["X-Amz-Target"], body);
+            _recorded.Enqueue(recorded);
             while (_recorded.Count > MaxRecorded) _recorded.TryDequeue(out _);
 
             using var forward = new HttpRequestMessage(new HttpMethod(request.HttpMethod), new Uri(_target, request.RawUrl));
@@ -87,8 +88,7 @@ public sealed class CountingProxy : IDisposable
                 response.Headers[header.Key] = string.Join(",", header.Value);
             }
             var content = await answer.Content.ReadAsByteArrayAsync(_stop.Token).ConfigureAwait(false);
-            Exchanged?.Invoke(request, body, content);
-            BeforeAnswer?.Invoke(operation, System.Text.Encoding.UTF8.GetString(content));
+            Observer?.Invoke(new ProxyExchange(recorded, content));
             response.ContentLength64 = content.Length;
             await response.OutputStream.WriteAsync(content, _stop.Token).ConfigureAwait(false);
         }
@@ -112,12 +112,18 @@ public sealed class CountingProxy : IDisposable
     }
 }
 
-/// <summary>One request a <see cref="CountingProxy"/> forwarded.</summary>
-public sealed record RecordedRequest(string Operation, string Method, string Path, string? ContentType, string? Authorization, byte[] Body)
+/// <summary>One request a <see cref="CountingProxy"/> forwarded; <paramref name="Target"/> is its <c>X-Amz-Target</c> header (JSON protocols).</summary>
+public sealed record RecordedRequest(string Operation, string Method, string Path, string? ContentType, string? Authorization, string? Target, byte[] Body)
 {
     /// <summary>The access key id of a SigV4 <c>Authorization</c> header (<c>Credential=AKID/date/region/service/aws4_request</c>).</summary>
     public string? AccessKeyId => CredentialScope?.Split('/')[0];
 
     /// <summary><c>AKID/20240603/eu-west-1/monitoring/aws4_request</c>, or null when unsigned.</summary>
     public string? CredentialScope => Authorization?.Split("Credential=", 2) is [_, var rest] ? rest.Split(',')[0].Trim() : null;
+}
+
+/// <summary>A request the proxy forwarded and the emulator's answer to it, shown to <see cref="CountingProxy.Observer"/> before the client gets it.</summary>
+public sealed record ProxyExchange(RecordedRequest Request, byte[] Answer)
+{
+    public string AnswerText => System.Text.Encoding.UTF8.GetString(Answer);
 }

@@ -1,6 +1,6 @@
 using GitPromote.Core.Engine;
 using GitPromote.Core.Evidence;
-using GitPromote.Core.Gate;
+using GitPromote.Core.PipelineGate;
 using GitPromote.Core.Policy;
 using GitPromote.Core.Push;
 

@@ -18,7 +18,7 @@ public static class ApproveCommand
     public static async Task<int> RunAsync(CommandContext context, IReadOnlyList<string> args)
     {
         var a = ArgumentReader.Parse(args, CommandDefinitions.Approve).ExpectAtMost(2, Usage);
-        var comment = a.Value("--comment") is { } text ? StoreWrites.Check(text, "--comment", MaxComment) : null;
+        var comment = a.Value("--comment") is { } text ? StoreWrites.ValidatedText(text, "--comment", MaxComment) : null;
         var target = CommitTarget.Resolve(context, a, Usage);
         using var workspace = target.Workspace;
         var (policy, env, rev, commit) = (target.Policy, target.Environment, target.Rev, target.Commit);
@@ -26,7 +26,7 @@ public static class ApproveCommand
         return await StoreWrites.WriteToStoreAsync(context, workspace, policy, env,
             $"could not record the approval of {ObjectIds.Short(commit)} for {env.Name}", async (provider, token) =>
         {
-            var store = ((Core.Evidence.IEvidenceProvider)provider).OpenReviewStore(env);
+            var store = provider.OpenReviewStore(env);
             var by = await provider.RecorderAsync(env, workspace.CurrentIdentity(), token);
             await store.RecordApprovalAsync(new Approval(env.Name, commit, ApproverIds.Of(by), by, context.Clock.Now, comment), token);
             context.Console.Out.WriteLine($"approved: {ObjectIds.Short(commit)} for {env.Name} by {by} ({store.Label})");

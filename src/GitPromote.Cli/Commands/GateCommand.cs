@@ -5,10 +5,11 @@ using GitPromote.Cli.Infrastructure;
 using GitPromote.Cli.Output;
 using GitPromote.Core.Engine;
 using GitPromote.Core.Evidence;
-using GitPromote.Core.Gate;
+using GitPromote.Core.PipelineGate;
 using GitPromote.Core.Policy;
 using GitPromote.Core.Push;
 using GitPromote.Git.Evidence;
+using GitPromote.Core.Settings;
 
 namespace GitPromote.Cli.Commands;
 
@@ -85,7 +86,7 @@ public static class GateCommand
         IReviewStore store;
         try
         {
-            store = ((IEvidenceProvider)provider).OpenReviewStore(env);
+            store = provider.OpenReviewStore(env);
             return await store.FindReviewsAsync([commit], approvals: false, deadline.Token);
         }
         catch (EvidenceUnavailableException e)
@@ -138,7 +139,7 @@ public static class GateCommand
             case GateOutcome.Refused:
                 sb.AppendLine(style.Red(style.Bold($"REFUSED: {shortId} may not be deployed to {env}")));
                 // The same words a refused push gets; the bypass is asked for with a push, then the pipeline runs again.
-                var hint = new BypassHint($"PROMOTE_BYPASS=\"{{justification}}\" git push {result.Verdict.Request.RemoteName} {shortId}:{Core.Push.RefNames.Short(r.Update.RemoteRef)} (records the bypass in {env}), then run this pipeline again");
+                var hint = new BypassHint($"{PromoteSettings.Variables.Bypass}=\"{{justification}}\" git push {result.Verdict.Request.RemoteName} {shortId}:{Core.Push.RefNames.Short(r.Update.RemoteRef)} (records the bypass in {env}), then run this pipeline again");
                 sb.Append(new VerdictRenderer(style).Render(result.Verdict, result.RecentGreen, hint));
                 if (bypassUnread is { } f)
                     sb.AppendLine($"  could not read the bypass records of {env}: {f.What}: {f.Why}");

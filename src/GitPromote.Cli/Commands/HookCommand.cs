@@ -9,6 +9,7 @@ using GitPromote.Core.Evidence;
 using GitPromote.Core.Policy;
 using GitPromote.Core.Push;
 using GitPromote.Git;
+using GitPromote.Core.Settings;
 
 namespace GitPromote.Cli.Commands;
 
@@ -130,10 +131,10 @@ public static class HookCommand
 
     /// <summary><c>PROMOTE_BYPASS</c>, bounded as the server bounds <c>-o promote.bypass</c>; shown and stored as it is here.</summary>
     public static string? BypassJustification(CommandContext context) =>
-        Core.Push.BypassJustification.Bound(context.Environment.Get("PROMOTE_BYPASS"));
+        Core.Push.BypassJustification.Bound(context.Environment.Get(PromoteSettings.Variables.Bypass));
 
     public static BypassHint ClientBypassHint(string remoteName) =>
-        new($"PROMOTE_BYPASS=\"{{justification}}\" git push {remoteName} ...");
+        new($"{PromoteSettings.Variables.Bypass}=\"{{justification}}\" git push {remoteName} ...");
 
     private static int Refuse(CommandContext context, string message)
     {

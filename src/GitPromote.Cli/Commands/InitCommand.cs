@@ -2,6 +2,7 @@ using GitPromote.Cli.Infrastructure;
 using GitPromote.Cli.Workspaces;
 using System.Text.RegularExpressions;
 using GitPromote.Core.Policy;
+using GitPromote.Core.Settings;
 
 namespace GitPromote.Cli.Commands;
 
@@ -82,7 +83,7 @@ public static partial class InitCommand
         }
         sb.AppendLine("rollback: previously-green      # a commit once green in an environment may go back there");
         sb.AppendLine("bypass:");
-        sb.AppendLine("  justification: '^[A-Z]+-[0-9]+: .{10,}'   # e.g. PROMOTE_BYPASS=\"INC-12: db failover, approved by on-call\"");
+        sb.AppendLine($"  justification: '^[A-Z]+-[0-9]+: .{{10,}}'   # e.g. {PromoteSettings.Variables.Bypass}=\"INC-12: db failover, approved by on-call\"");
         sb.AppendLine("on_error: block");
         sb.AppendLine("timeout: 10s");
         summary = string.Join(" -> ", found.Select(f => $"{f.Env} ({string.Join(", ", f.Remotes)})"));

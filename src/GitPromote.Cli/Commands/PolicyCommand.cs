@@ -36,7 +36,7 @@ public static class PolicyCommand
             text = context.FileSystem.ReadRegularFile(file, Quoting.Show(shown), PolicyLoader.MaxBytes)
                 ?? throw CommandFailedException.Usage($"{Quoting.Show(shown)} does not exist", "pass the reviewed policy with --file <path>");
         }
-        catch (Git.FileRefusedException e)
+        catch (Platform.FileRefusedException e)
         {
             throw CommandFailedException.Usage($"{e.Message}: nothing was published", "publish the reviewed policy as a plain file (not a link, FIFO or device)");
         }

@@ -43,7 +43,7 @@ public static class RecordCommand
                 }
                 // Green first: if that write fails, the revocation still stands (never lifted without green).
                 await store.RecordGreenAsync(commit, by, now, token);
-                await ((IEvidenceProvider)provider).OpenReviewStore(env).LiftRevocationAsync(revocation, by, now, token);
+                await provider.OpenReviewStore(env).LiftRevocationAsync(revocation, by, now, token);
                 context.Console.Out.WriteLine($"lifted: the revocation of {ObjectIds.Short(commit)} in {env.Name}{StoreWrites.Describe(revocation)} (kept in git promote audit)");
             }
             else
@@ -67,10 +67,13 @@ public static class RecordCommand
         if (store is not IDeploymentStore events) return null;
         try
         {
-            // Names are enough: the kind depends on when and what was deployed, not on who.
+            // Names are enough: the kind depends on when and what was deployed, not on who. But a name says the second
+            // only: when the last second holds two events, their bodies (to the millisecond) tell which one was last.
             var earlier = await events.ListDeploymentsAsync(DateTimeOffset.MaxValue, cancellationToken);
+            if (earlier.Count > 1 && earlier[^1].At == earlier[^2].At)
+                earlier = await events.ListDeploymentsAsync(earlier[^1].At, cancellationToken);
             var greenBefore = env.StoreEvidence is { } source
-                && (await ((IEvidenceProvider)provider).OpenReader(env, source).FindGreenAsync([commit], cancellationToken)).Count > 0;
+                && (await provider.OpenReader(env, source).FindGreenAsync([commit], cancellationToken)).Count > 0;
             var bypasses = (await store.ListBypassesAsync(cancellationToken))
                 .Where(b => string.Equals(b.Commit, commit, StringComparison.OrdinalIgnoreCase)).Select(b => b.At).ToList();
             return DeploymentKinds.Decide(commit, earlier, greenBefore, bypasses);
@@ -104,7 +107,7 @@ public static class RecordCommand
     {
         try
         {
-            return (await ((IEvidenceProvider)provider).OpenReviewStore(env).FindReviewsAsync([commit], approvals: false, cancellationToken)).RevocationOf(commit);
+            return (await provider.OpenReviewStore(env).FindReviewsAsync([commit], approvals: false, cancellationToken)).RevocationOf(commit);
         }
         catch (EvidenceUnavailableException e)
         {

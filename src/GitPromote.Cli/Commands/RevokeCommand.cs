@@ -21,7 +21,7 @@ public static class RevokeCommand
     {
         var a = ArgumentReader.Parse(args, CommandDefinitions.Revoke).ExpectAtMost(2, Usage);
         var reason = a.Value("--reason") is { } text
-            ? StoreWrites.Check(text, "--reason", MaxReason)
+            ? StoreWrites.ValidatedText(text, "--reason", MaxReason)
             : throw CommandFailedException.Usage("a revocation needs a reason: --reason \"<what went wrong>\"", $"usage: {Usage}");
         var target = CommitTarget.Resolve(context, a, Usage);
         using var workspace = target.Workspace;
@@ -30,7 +30,7 @@ public static class RevokeCommand
         return await StoreWrites.WriteToStoreAsync(context, workspace, policy, env,
             $"could not revoke {ObjectIds.Short(commit)} in {env.Name}", async (provider, token) =>
         {
-            var store = ((IEvidenceProvider)provider).OpenReviewStore(env);
+            var store = provider.OpenReviewStore(env);
             if ((await store.FindReviewsAsync([commit], approvals: false, token)).RevocationOf(commit) is { } standing)
             {
                 context.Console.Out.WriteLine($"already revoked: {ObjectIds.Short(commit)} in {env.Name}{StoreWrites.Describe(standing)}; nothing written");

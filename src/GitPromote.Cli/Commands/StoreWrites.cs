@@ -31,8 +31,8 @@ internal static class StoreWrites
         }
     }
 
-    /// <summary>Text that goes into a record: one line, not empty, bounded.</summary>
-    public static string Check(string text, string option, int max)
+    /// <summary>Text that goes into a record, trimmed, once it is one line, not empty and bounded; else a usage error naming <paramref name="option"/>.</summary>
+    public static string ValidatedText(string text, string option, int max)
     {
         var trimmed = text.Trim();
         if (trimmed.Length == 0) throw CommandFailedException.Usage($"{option} must not be empty");

@@ -1,5 +1,7 @@
 using GitPromote.Core;
 using GitPromote.Git;
+using GitPromote.Platform;
+using GitPromote.Core.Settings;
 
 namespace GitPromote.Cli.Infrastructure;
 
@@ -58,10 +60,10 @@ public sealed record CommandContext(IConsole Console, IProcessEnvironment Enviro
 
     public bool Verbose { get; init; }
 
-    public bool DebugEnabled => Verbose || Environment.Get("PROMOTE_DEBUG") is "1" or "true";
+    public bool DebugEnabled => Verbose || PromoteSettings.IsTrue(Environment.Get(PromoteSettings.Variables.Debug));
 
     /// <summary>PROMOTE_TRACE: a line on stderr per git process and AWS call, timed (<see cref="Core.Diagnostics.CallTrace"/>).</summary>
-    public bool TraceEnabled => Environment.Get(Core.Diagnostics.CallTrace.Variable) is "1" or "true";
+    public bool TraceEnabled => PromoteSettings.IsTrue(Environment.Get(PromoteSettings.Variables.Trace));
 }
 
 internal sealed class SystemConsole(IProcessEnvironment environment) : IConsole

@@ -1,5 +1,5 @@
 using GitPromote.Core.Evidence;
-using GitPromote.Core.Gate;
+using GitPromote.Core.PipelineGate;
 using GitPromote.Core.History;
 using GitPromote.Core.Policy;
 using static GitPromote.Cli.Infrastructure.CommandArgument;

@@ -1,5 +1,6 @@
 using GitPromote.Core;
 using GitPromote.Git;
+using GitPromote.Core.Settings;
 
 namespace GitPromote.Cli.Install;
 
@@ -78,13 +79,13 @@ public sealed class HookWiring
     public const string HooksPathKey = "core.hooksPath";
 
     /// <summary>The hooks folder <c>install --chain</c> found, run after the guard.</summary>
-    public const string ChainKey = "promote.chainHooksPath";
+    public const string ChainKey = PromoteSettings.GitKeys.ChainHooksPath;
 
     /// <summary>The core.hooksPath value <c>install</c> replaced at the same level; <c>uninstall</c> puts it back.</summary>
-    public const string PreviousKey = "promote.previousHooksPath";
+    public const string PreviousKey = PromoteSettings.GitKeys.PreviousHooksPath;
 
     /// <summary>The core.hooksPath value <c>install</c> set: <c>uninstall</c> only undoes its own setting.</summary>
-    public const string InstalledKey = "promote.installedHooksPath";
+    public const string InstalledKey = PromoteSettings.GitKeys.InstalledHooksPath;
 
     /// <summary>In a shared hooks folder git-promote's shims were added to: the binary they run (one line).</summary>
     public const string BinaryPointerFile = ".git-promote-bin";

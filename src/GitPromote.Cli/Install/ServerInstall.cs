@@ -5,6 +5,7 @@ using GitPromote.Cli.Output;
 using GitPromote.Core.Policy;
 using GitPromote.Core.Server;
 using GitPromote.Git;
+using GitPromote.Core.Settings;
 
 namespace GitPromote.Cli.Install;
 
@@ -26,7 +27,7 @@ public static class ServerInstall
     private const string ConfirmHookMarker = "git-promote-shim: reference-transaction";
 
     private const string PushOptionsKey = "receive.advertisePushOptions";
-    private const string PreviousPushOptionsKey = "promote.previousAdvertisePushOptions";
+    private const string PreviousPushOptionsKey = PromoteSettings.GitKeys.PreviousAdvertisePushOptions;
     private const string WasUnset = "(unset)";
     private const string BinaryLine = "bin=''";
 
@@ -84,7 +85,7 @@ public static class ServerInstall
         context.Console.Out.WriteLine($"  policy: {source}");
         context.Console.Out.WriteLine($"  bypass: git push -o {PushOptions.BypassKey}=\"<justification>\" (push options are on)");
         context.Console.Out.WriteLine($"  records: {confirm} writes a bypass record exactly when git updates the ref");
-        context.Console.Out.WriteLine("  git evidence of the previous environment: git config promote.remote.<env> <url>");
+        context.Console.Out.WriteLine($"  git evidence of the previous environment: git config {PromoteSettings.GitKeys.RemotePrefix}<env> <url>");
         context.Console.Out.WriteLine($"  green records on this repository: only pushers in git config {Core.Evidence.RecordWriters.ConfigKey} (add the pipeline's account)");
         return ExitCodes.Ok;
     }
@@ -146,7 +147,7 @@ public static class ServerInstall
     {
         if (EffectiveConfig(workspace.GitDir, "core.hooksPath") is { } hooksPath)
             throw CommandFailedException.Usage($"core.hooksPath is set ('{hooksPath}'): git runs this repository's hooks from there, not from hooks/",
-                "put the pre-receive shim there yourself and set promote.environment (docs/server.md), or unset core.hooksPath");
+                $"put the pre-receive shim there yourself and set {PromoteSettings.GitKeys.Environment} (docs/server.md), or unset core.hooksPath");
         var dir = Path.Combine(workspace.GitDir, "hooks");
         Directory.CreateDirectory(dir);
         return dir;

@@ -55,15 +55,3 @@ public sealed partial class TerminalWriter(TextWriter inner, bool allowStyle) : 
     [GeneratedRegex(@"\G\u001b\[(?:0|1|2|31|32|33)m", RegexOptions.CultureInvariant)]
     private static partial Regex StyleCode();
 }
-
-/// <summary>The console as commands see it: both streams behind <see cref="TerminalWriter"/>.</summary>
-internal sealed class SafeConsole(Infrastructure.IConsole inner) : Infrastructure.IConsole
-{
-    public TextWriter Out { get; } = inner.Out is TerminalWriter ? inner.Out : new TerminalWriter(inner.Out, inner.ColorOnOut);
-    public TextWriter Error { get; } = inner.Error is TerminalWriter ? inner.Error : new TerminalWriter(inner.Error, inner.ColorOnError);
-    public bool ColorOnError => inner.ColorOnError;
-    public bool ColorOnOut => inner.ColorOnOut;
-    public Stream OpenStandardInput() => inner.OpenStandardInput();
-
-    public static Infrastructure.IConsole Wrap(Infrastructure.IConsole console) => console as SafeConsole ?? new SafeConsole(console);
-}

@@ -30,7 +30,7 @@ public static class ServerPolicySource
         var info = new FileInfo(path);
         if (ServerPolicyTrust.RefuseFile(info.Exists, info.Exists ? info.Length : 0) is { } refused) return Refuse(refused);
         string text;
-        try { text = Git.RegularFiles.ReadText(path, path, PolicyLoader.MaxBytes) ?? ""; }
+        try { text = Platform.RegularFiles.ReadText(path, path, PolicyLoader.MaxBytes) ?? ""; }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             return Refuse(ServerPolicyTrust.FileUnreadable(e.GetType().Name));

@@ -2,6 +2,7 @@ using GitPromote.Cli.Infrastructure;
 using GitPromote.Core.Policy;
 using GitPromote.Git;
 using static GitPromote.Core.Server.ServerPolicyTrust;
+using GitPromote.Core.Settings;
 
 namespace GitPromote.Cli.Server;
 
@@ -12,7 +13,7 @@ namespace GitPromote.Cli.Server;
 /// </summary>
 public sealed record ServerSettings(string? Environment, string? PolicyFile, TimeSpan? Timeout)
 {
-    public const string EnvironmentKey = "promote.environment";
+    public const string EnvironmentKey = PromoteSettings.GitKeys.Environment;
 
     /// <summary>The pinned policy branch; null for a policy file, or for an install older than the pin (then HEAD's branch).</summary>
     public string? PolicyRef { get; init; }
@@ -20,7 +21,7 @@ public sealed record ServerSettings(string? Environment, string? PolicyFile, Tim
     /// <summary>Pusher identities that may write green records (git config <c>promote.recorders</c>, every value).</summary>
     public IReadOnlyList<string> Recorders { get; init; } = [];
 
-    public const string TimeoutKey = "promote.timeout";
+    public const string TimeoutKey = PromoteSettings.GitKeys.Timeout;
 
     /// <summary>
     /// The default budget: GitHub Enterprise kills a pre-receive hook after 5 s, and a push that waits longer

@@ -19,6 +19,9 @@ public sealed class CompositeEvidenceProvider(IEvidenceProvider git, Lazy<AwsEvi
     public IRecordStore OpenStore(EnvironmentPolicy environment) =>
         environment.StoresInSsm ? aws.Value.OpenStore(environment) : git.OpenStore(environment);
 
+    /// <summary>Revocations and approvals: in the environment's record store, when it keeps them.</summary>
+    public IReviewStore OpenReviewStore(EnvironmentPolicy environment) => IEvidenceProvider.ReviewStoreIn(OpenStore(environment), environment);
+
     /// <summary>The environment's record store, for prune: SSM parameters or refs on its git remote.</summary>
     public IPrunableStore OpenPrunable(EnvironmentPolicy environment) =>
         environment.StoresInSsm ? aws.Value.OpenPruning(environment) : (IPrunableStore)git.OpenStore(environment);

@@ -4,8 +4,9 @@ using GitPromote.Aws.Ssm;
 using GitPromote.Cli.Infrastructure;
 using GitPromote.Core;
 using GitPromote.Core.Evidence;
-using GitPromote.Core.Gate;
+using GitPromote.Core.PipelineGate;
 using GitPromote.Core.Policy;
+using GitPromote.Core.Settings;
 
 namespace GitPromote.Cli.Workspaces;
 
@@ -19,7 +20,7 @@ public static class PinnedPolicy
     private const string Unnamed = "git-promote-unnamed-pinned-policy";
 
     public const string HowToPin =
-        "pin one: --policy ssm:/promote/<name>/policy (written by: git promote policy publish <env>), or --policy <a file the pipeline owns>, or PROMOTE_POLICY=<either>";
+        "pin one: --policy ssm:/promote/<name>/policy (written by: git promote policy publish <env>), or --policy <a file the pipeline owns>, or " + PromoteSettings.Variables.Policy + "=<either>";
 
     /// <summary>Where the pinned policy is, from the flag or the variable; null when neither says.</summary>
     public static string? Location(string? flag, IProcessEnvironment environment) =>

@@ -1,5 +1,5 @@
 using GitPromote.Cli.Infrastructure;
-using GitPromote.Core.Gate;
+using GitPromote.Core.PipelineGate;
 using GitPromote.Core.Policy;
 using GitPromote.Core.Push;
 

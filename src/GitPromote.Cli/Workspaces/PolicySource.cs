@@ -13,7 +13,7 @@ public static class PolicySource
     {
         var path = Path.Combine(workTree, PromotionPolicy.FileName);
         string? text;
-        try { text = Git.RegularFiles.ReadText(path, PromotionPolicy.FileName, PolicyLoader.MaxBytes); }
+        try { text = Platform.RegularFiles.ReadText(path, PromotionPolicy.FileName, PolicyLoader.MaxBytes); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new CommandFailedException(ExitCodes.UsageOrPolicy, $"{PromotionPolicy.FileName}: cannot be read ({e.Message})");

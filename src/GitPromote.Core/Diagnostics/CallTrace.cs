@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using GitPromote.Core.Settings;
 
 namespace GitPromote.Core.Diagnostics;
 
@@ -9,7 +10,7 @@ namespace GitPromote.Core.Diagnostics;
 /// </summary>
 public static class CallTrace
 {
-    public const string Variable = "PROMOTE_TRACE";
+    public const string Variable = PromoteSettings.Variables.Trace;
 
     private static Action<string>? _sink;
 

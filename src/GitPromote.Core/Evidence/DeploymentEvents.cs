@@ -110,11 +110,14 @@ public static class DeploymentKinds
     public static DeploymentKind Decide(string commit, IReadOnlyList<DeploymentEvent> earlier, bool greenBefore, IReadOnlyList<DateTimeOffset> bypassTimes)
     {
         var last = earlier.OrderBy(e => e.At).LastOrDefault();
-        if (bypassTimes.Any(t => last is null || t >= last.At)) return DeploymentKind.Bypass;
+        // A bypass record says its time to the second, an event's body to the millisecond: compare seconds.
+        if (bypassTimes.Any(t => last is null || t >= WholeSecond(last.At))) return DeploymentKind.Bypass;
         if (last is not null && Same(last.Commit, commit)) return DeploymentKind.Redeploy;
         if (greenBefore || earlier.Any(e => Same(e.Commit, commit))) return DeploymentKind.Rollback;
         return DeploymentKind.Forward;
     }
+
+    private static DateTimeOffset WholeSecond(DateTimeOffset at) => at.AddTicks(-(at.Ticks % TimeSpan.TicksPerSecond));
 
     public static string Name(DeploymentKind kind) => kind switch
     {

@@ -34,8 +34,11 @@ public interface IEvidenceProvider
     /// Where the environment keeps its revocations and approvals: its record store, when that store keeps them. A store
     /// that does not is an unreadable one (never an empty one), so a guard that cannot check a revocation refuses.
     /// </summary>
-    IReviewStore OpenReviewStore(EnvironmentPolicy environment) =>
-        OpenStore(environment) as IReviewStore ?? throw new EvidenceUnavailableException(new EvidenceFailure(
+    IReviewStore OpenReviewStore(EnvironmentPolicy environment) => ReviewStoreIn(OpenStore(environment), environment);
+
+    /// <summary>The rule of <see cref="OpenReviewStore"/>, for a provider that implements it itself.</summary>
+    static IReviewStore ReviewStoreIn(IRecordStore store, EnvironmentPolicy environment) =>
+        store as IReviewStore ?? throw new EvidenceUnavailableException(new EvidenceFailure(
             $"revocations and approvals of {environment.Name}",
             "its record store does not keep them",
             $"give {environment.Name} git or ssm evidence in .promote.yml"));

@@ -1,3 +1,5 @@
+using GitPromote.Core.Settings;
+
 namespace GitPromote.Core.Evidence;
 
 /// <summary>
@@ -9,7 +11,7 @@ namespace GitPromote.Core.Evidence;
 public static class RecordWriters
 {
     /// <summary>The server's git config key listing pusher identities (names or emails) that may write green records.</summary>
-    public const string ConfigKey = "promote.recorders";
+    public const string ConfigKey = PromoteSettings.GitKeys.Recorders;
 
     /// <summary>
     /// True when <paramref name="pusher"/>, as the server names them, is one of <paramref name="recorders"/> (by name or

@@ -1,3 +1,5 @@
+using GitPromote.Core.Settings;
+
 namespace GitPromote.Core.Server;
 
 /// <summary>
@@ -6,7 +8,7 @@ namespace GitPromote.Core.Server;
 /// </summary>
 public static class PushOptions
 {
-    public const string BypassKey = "promote.bypass";
+    public const string BypassKey = PromoteSettings.GitKeys.Bypass;
 
     /// <summary>More options than this are not read (git's own default limit is far lower).</summary>
     public const int MaxOptions = 1000;

@@ -1,4 +1,5 @@
 using GitPromote.Core.Evidence;
+using GitPromote.Core.Settings;
 
 namespace GitPromote.Core.Server;
 
@@ -22,7 +23,7 @@ public static class Pusher
     /// Set by the admin per SSH key (<c>authorized_keys</c> <c>environment=</c> or <c>command=</c>) or by a wrapper, to
     /// name the person behind a shared account. Never accept it from clients (sshd's <c>AcceptEnv</c>).
     /// </summary>
-    public const string PusherVariable = "PROMOTE_PUSHER";
+    public const string PusherVariable = PromoteSettings.Variables.Pusher;
 
     private const int MaxLength = 100;
 

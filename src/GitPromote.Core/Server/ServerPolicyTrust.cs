@@ -1,6 +1,7 @@
 using GitPromote.Core.Engine;
 using GitPromote.Core.Policy;
 using GitPromote.Core.Push;
+using GitPromote.Core.Settings;
 
 namespace GitPromote.Core.Server;
 
@@ -32,9 +33,9 @@ public abstract record PolicyOrigin
 /// </summary>
 public static class ServerPolicyTrust
 {
-    public const string PolicyKey = "promote.policy";
+    public const string PolicyKey = PromoteSettings.GitKeys.Policy;
     /// <summary>The branch the policy is read from, pinned by <c>install --server</c> (e.g. <c>refs/heads/main</c>).</summary>
-    public const string PolicyRefKey = "promote.policyRef";
+    public const string PolicyRefKey = PromoteSettings.GitKeys.PolicyRef;
 
     /// <summary>How a policy file is named to pushers: by its setting, not by its path on the server.</summary>
     public const string FileDisplayName = "the server's policy (git config " + PolicyKey + ")";

@@ -1,6 +1,7 @@
 using GitPromote.Core.Engine;
 using GitPromote.Core.Evidence;
 using GitPromote.Core.Policy;
+using GitPromote.Core.Settings;
 
 namespace GitPromote.Git.Evidence;
 
@@ -23,7 +24,7 @@ public sealed record EnvironmentRemote(string Environment, string Remote, string
     public string Argument => EnvironmentRouter.IsUrlPattern(Remote) ? RemoteUrls.Redact(Remote) : Remote;
 
     /// <summary>The git config key that names an environment's remote on servers: <c>promote.remote.&lt;env&gt;</c>.</summary>
-    public static string ConfigKey(string environment) => $"promote.remote.{environment}";
+    public static string ConfigKey(string environment) => PromoteSettings.GitKeys.RemoteFor(environment);
 
     /// <summary>
     /// In order: git config <c>promote.remote.&lt;env&gt;</c> (a URL, as set on servers); the first <c>remotes:</c> entry that

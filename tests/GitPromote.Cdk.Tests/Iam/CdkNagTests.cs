@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Xunit.Abstractions;
+using GitPromote.TestSupport;
 
 namespace GitPromote.Cdk.Tests.Iam;
 

@@ -39,6 +39,15 @@ public class DeploymentEventTests
     }
 
     [Fact]
+    public void A_bypass_recorded_in_the_second_of_the_last_deployment_makes_a_bypass_though_that_event_says_milliseconds()
+    {
+        // The bypass record says 10:00:00 (seconds), the deployment before it in that second 10:00:00.750 (its body).
+        var before = new DeploymentEvent("prd", C(2), T.AddMilliseconds(750), Ci, DeploymentKind.Rollback);
+        Assert.Equal(DeploymentKind.Bypass, DeploymentKinds.Decide(C(3), [E(1, -1), before], greenBefore: false, [T]));
+        Assert.Equal(DeploymentKind.Forward, DeploymentKinds.Decide(C(3), [E(1, -1), before], greenBefore: false, [T.AddSeconds(-1)]));
+    }
+
+    [Fact]
     public void An_old_bypass_of_the_commit_does_not_make_its_rollback_a_bypass() =>
         Assert.Equal(DeploymentKind.Rollback, DeploymentKinds.Decide(C(3), [E(3, 2, DeploymentKind.Bypass), E(4, 5)], greenBefore: true, [T.AddHours(2)]));
 

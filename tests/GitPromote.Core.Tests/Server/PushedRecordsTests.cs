@@ -29,6 +29,13 @@ public sealed class PushedRecordsTests
     private static RecordRefusal? Judge(Identity pusher, IRecordTags? tags = null, params RefUpdate[] updates) =>
         PushedRecords.Judge(updates, Env, pusher, Recorders, tags ?? new Tags());
 
+    /// <summary>Refused, and by the rule <paramref name="rule"/> names (a part of its Why), not by some other one.</summary>
+    private static void RefusedBy(string rule, RecordRefusal? refusal)
+    {
+        Assert.NotNull(refusal);
+        Assert.Contains(rule, refusal.Why);
+    }
+
     private static string ApprovalRef(Identity who) => $"{RecordRefs.ApprovalPrefix}{Commit}/{ApproverIds.Of(who)}";
     private static string LiftedRef(string commit) => $"{RecordRefs.LiftedPrefix}20261126T155100Z-{commit}-ab12";
 
@@ -66,7 +73,7 @@ public sealed class PushedRecordsTests
     public void A_deployment_event_deleted_or_moved_by_a_non_recorder_is_refused()
     {
         Assert.Contains("may delete deployment events", Judge(Mallory, null, Delete(DeployRef))!.Why);
-        Assert.NotNull(Judge(Mallory, null, Move(DeployRef)));
+        RefusedBy($"{DeployRef}: only the accounts in git config {RecordWriters.ConfigKey} may write deployment events", Judge(Mallory, null, Move(DeployRef)));
     }
 
     [Fact]
@@ -84,7 +91,8 @@ public sealed class PushedRecordsTests
 
     [Fact]
     public void A_green_record_pushed_by_an_unknown_pusher_is_refused_even_when_unknown_is_listed() =>
-        Assert.NotNull(PushedRecords.Judge([Create(RecordRefs.GreenPrefix + Commit, Commit)], Env, Identity.Unknown, ["unknown"], new Tags()));
+        RefusedBy($"may write green records, and this server knows you as {Identity.Unknown}",
+            PushedRecords.Judge([Create(RecordRefs.GreenPrefix + Commit, Commit)], Env, Identity.Unknown, ["unknown"], new Tags()));
 
     [Fact]
     public void A_non_recorder_may_not_delete_green_records_either()
@@ -95,7 +103,8 @@ public sealed class PushedRecordsTests
 
     [Fact]
     public void A_refused_green_record_refuses_the_push_even_behind_an_innocent_branch_update() =>
-        Assert.NotNull(Judge(Mallory, null, Create("refs/heads/main", Commit), Create(RecordRefs.GreenPrefix + Commit, Commit)));
+        RefusedBy($"{RecordRefs.GreenPrefix}{Commit}: only the accounts in git config {RecordWriters.ConfigKey} may write green records",
+            Judge(Mallory, null, Create("refs/heads/main", Commit), Create(RecordRefs.GreenPrefix + Commit, Commit)));
 
     [Fact]
     public void An_approval_under_the_pushers_own_id_is_allowed() =>
@@ -112,7 +121,8 @@ public sealed class PushedRecordsTests
 
     [Fact]
     public void An_approval_by_a_pusher_the_server_cannot_name_is_refused() =>
-        Assert.NotNull(Judge(Identity.Unknown, null, Create($"{RecordRefs.ApprovalPrefix}{Commit}/{ApproverIds.Of(Identity.Unknown)}", Tag)));
+        RefusedBy($"an approval may be written only by the approver themself, and this server knows you as {Identity.Unknown}",
+            Judge(Identity.Unknown, null, Create($"{RecordRefs.ApprovalPrefix}{Commit}/{ApproverIds.Of(Identity.Unknown)}", Tag)));
 
     [Fact]
     public void A_malformed_approval_ref_is_refused()
@@ -125,7 +135,7 @@ public sealed class PushedRecordsTests
     public void A_recorder_may_delete_other_peoples_approvals_when_pruning_but_nobody_else_may()
     {
         Assert.Null(Judge(Pipeline, null, Delete(ApprovalRef(Alice))));
-        Assert.NotNull(Judge(Mallory, null, Delete(ApprovalRef(Alice))));
+        RefusedBy($"{ApprovalRef(Alice)}: an approval may be written only by the approver themself", Judge(Mallory, null, Delete(ApprovalRef(Alice))));
     }
 
     [Fact]
@@ -164,7 +174,8 @@ public sealed class PushedRecordsTests
     {
         var refused = Judge(Pipeline, null, Delete(RecordRefs.RevokedPrefix + Commit));
         Assert.Contains("is a revocation: it is lifted only by git promote record --force", refused!.Why);
-        Assert.NotNull(Judge(Pipeline, null, Move(RecordRefs.RevokedPrefix + Commit)));
+        RefusedBy($"{RecordRefs.RevokedPrefix}{Commit} is a revocation: it is lifted only by git promote record --force",
+            Judge(Pipeline, null, Move(RecordRefs.RevokedPrefix + Commit)));
     }
 
     [Fact]
@@ -175,7 +186,8 @@ public sealed class PushedRecordsTests
     public void A_lifted_record_of_another_commit_does_not_lift_this_revocation()
     {
         var other = Ids.Sha1('b');
-        Assert.NotNull(Judge(Pipeline, LiftedTag(other, Env, other), Delete(RecordRefs.RevokedPrefix + Commit), Create(LiftedRef(other), Tag)));
+        RefusedBy($"{RecordRefs.RevokedPrefix}{Commit} is a revocation: it is lifted only by git promote record --force",
+            Judge(Pipeline, LiftedTag(other, Env, other), Delete(RecordRefs.RevokedPrefix + Commit), Create(LiftedRef(other), Tag)));
     }
 
     [Fact]
@@ -192,20 +204,21 @@ public sealed class PushedRecordsTests
 
     [Fact]
     public void A_lifted_record_of_another_environment_is_refused() =>
-        Assert.NotNull(Judge(Pipeline, LiftedTag(Commit, "prd", Commit), Create(LiftedRef(Commit), Tag)));
+        RefusedBy($"{LiftedRef(Commit)} is not a lifted revocation record of stg", Judge(Pipeline, LiftedTag(Commit, "prd", Commit), Create(LiftedRef(Commit), Tag)));
 
     [Fact]
     public void A_lifted_record_that_is_not_a_readable_tag_is_refused() =>
-        Assert.NotNull(Judge(Pipeline, new Tags(), Create(LiftedRef(Commit), Tag)));
+        RefusedBy($"{LiftedRef(Commit)} is not a lifted revocation record of stg", Judge(Pipeline, new Tags(), Create(LiftedRef(Commit), Tag)));
 
     [Fact]
     public void A_lifted_record_whose_body_is_not_a_lifted_revocation_is_refused() =>
-        Assert.NotNull(Judge(Pipeline, new Tags(new() { [Tag] = new RecordTag(Commit, "{\"not\":\"a record\"}") }), Create(LiftedRef(Commit), Tag)));
+        RefusedBy($"{LiftedRef(Commit)} is not a lifted revocation record of stg",
+            Judge(Pipeline, new Tags(new() { [Tag] = new RecordTag(Commit, "{\"not\":\"a record\"}") }), Create(LiftedRef(Commit), Tag)));
 
     [Fact]
     public void A_lifted_record_is_never_changed_or_deleted()
     {
         Assert.Contains("records are never changed or deleted", Judge(Pipeline, LiftedTag(Commit, Env, Commit), Move(LiftedRef(Commit)))!.Why);
-        Assert.NotNull(Judge(Pipeline, null, Delete(LiftedRef(Commit))));
+        RefusedBy($"{LiftedRef(Commit)} records a lifted revocation: records are never changed or deleted", Judge(Pipeline, null, Delete(LiftedRef(Commit))));
     }
 }

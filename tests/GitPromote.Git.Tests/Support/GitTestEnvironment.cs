@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using GitPromote.TestSupport;
 
 namespace GitPromote.Git.Tests.Support;
 

@@ -1,3 +1,5 @@
+using GitPromote.TestSupport;
+
 namespace GitPromote.Git.Tests.Support;
 
 /// <summary>A bare "server" repository and a clone of it (remote <c>dev</c>, over file://), with two commits.</summary>

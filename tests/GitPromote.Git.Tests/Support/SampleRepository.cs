@@ -1,3 +1,5 @@
+using GitPromote.TestSupport;
+
 namespace GitPromote.Git.Tests.Support;
 
 /// <summary>

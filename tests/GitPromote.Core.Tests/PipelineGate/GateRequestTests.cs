@@ -1,9 +1,9 @@
-using GitPromote.Core.Gate;
+using GitPromote.Core.PipelineGate;
 using GitPromote.Core.Policy;
 using GitPromote.TestSupport;
 using static GitPromote.TestSupport.TestPolicies;
 
-namespace GitPromote.Core.Tests.Gate;
+namespace GitPromote.Core.Tests.PipelineGate;
 
 /// <summary>The pipeline gate's question put as a push (<see cref="GateDecision.Request"/>), as the gate and the test world both ask it.</summary>
 public class GateRequestTests

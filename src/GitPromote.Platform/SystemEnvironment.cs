@@ -1,6 +1,6 @@
 using GitPromote.Core;
 
-namespace GitPromote.Git;
+namespace GitPromote.Platform;
 
 /// <summary>This process's own environment variables and working directory: the one real <see cref="IProcessEnvironment"/>.</summary>
 public sealed class SystemEnvironment : IProcessEnvironment

@@ -1,7 +1,8 @@
 using GitPromote.Core.Policy;
 using GitPromote.Core.Push;
+using GitPromote.Core.Settings;
 
-namespace GitPromote.Core.Gate;
+namespace GitPromote.Core.PipelineGate;
 
 /// <summary>Where the commit a pipeline runs for came from: a flag, a CI variable, or the repository's HEAD.</summary>
 public sealed record CommitSource(string Value, string From);
@@ -16,9 +17,9 @@ public static class PipelineInputs
     public static readonly IReadOnlyList<string> CommitVariables =
         ["CODEBUILD_RESOLVED_SOURCE_VERSION", "GITHUB_SHA", "CI_COMMIT_SHA", "BUILDKITE_COMMIT", "GIT_COMMIT"];
 
-    public const string PolicyVariable = "PROMOTE_POLICY";
-    public const string RolePrefix = "PROMOTE_AWS_ROLE_";
-    public const string RemotePrefix = "PROMOTE_REMOTE_";
+    public const string PolicyVariable = PromoteSettings.Variables.Policy;
+    public const string RolePrefix = PromoteSettings.Variables.AwsRolePrefix;
+    public const string RemotePrefix = PromoteSettings.Variables.RemotePrefix;
 
     /// <summary><c>--commit</c>, else the first CI variable that is set; null when neither (the caller falls back to HEAD).</summary>
     public static CommitSource? CommitFrom(string? flag, IProcessEnvironment environment)

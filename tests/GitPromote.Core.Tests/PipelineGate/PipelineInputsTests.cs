@@ -1,8 +1,8 @@
-using GitPromote.Core.Gate;
+using GitPromote.Core.PipelineGate;
 using GitPromote.TestSupport;
 using static GitPromote.TestSupport.TestPolicies;
 
-namespace GitPromote.Core.Tests.Gate;
+namespace GitPromote.Core.Tests.PipelineGate;
 
 public class PipelineInputsTests
 {

@@ -1,40 +1,7 @@
 using System.Runtime.InteropServices;
 using System.Text;
 
-namespace GitPromote.Git;
-
-/// <summary>A file that is refused unread: not a regular file (symlink, FIFO, device, submodule), or too large.</summary>
-public sealed class FileRefusedException(string file, string why, bool tooLarge) : Exception($"{file} {why}")
-{
-    public string File { get; } = file;
-    public string Why { get; } = why;
-    public bool TooLarge { get; } = tooLarge;
-}
-
-/// <summary>Files read from a commit's tree: only regular blobs (mode 100644 or 100755) of a bounded size.</summary>
-public static class TreeFiles
-{
-    /// <summary>The policy's own limit (<see cref="Core.Policy.PolicyLoader.MaxBytes"/>): the only file read from trees.</summary>
-    public const long DefaultMaxBytes = Core.Policy.PolicyLoader.MaxBytes;
-
-    /// <summary>True for a regular blob within the limit; false for a directory (no such file); throws for anything else.</summary>
-    public static bool EnsureReadable(string shown, string mode, long? size, long maxBytes)
-    {
-        if (mode is "040000" or "40000") return false;
-        if (mode is not ("100644" or "100755"))
-            throw new FileRefusedException(shown, $"is {ModeName(mode)}, not a regular file", tooLarge: false);
-        if (size > maxBytes)
-            throw new FileRefusedException(shown, $"is larger than {RegularFiles.Size(maxBytes)} ({size} bytes)", tooLarge: true);
-        return true;
-    }
-
-    private static string ModeName(string mode) => mode switch
-    {
-        "120000" => "a symbolic link",
-        "160000" => "a submodule",
-        _ => $"of mode {mode}",
-    };
-}
+namespace GitPromote.Platform;
 
 /// <summary>
 /// Reads a file from disk only when it is a regular file, and never more than the limit plus one byte: a symlink to
@@ -61,10 +28,17 @@ public static partial class RegularFiles
             if (content.Length > maxBytes)
                 throw new FileRefusedException(shown, $"is larger than {Size(maxBytes)}", tooLarge: true);
         }
-        return GitObjectText.DecodeText(content.GetBuffer().AsSpan(0, (int)content.Length));
+        return DecodeText(content.GetBuffer().AsSpan(0, (int)content.Length));
     }
 
-    internal static string Size(long bytes) => bytes >= 1 << 20 && bytes % (1 << 20) == 0 ? $"{bytes >> 20} MiB" : $"{bytes} bytes";
+    /// <summary>Decodes file content as UTF-8, dropping a byte order mark.</summary>
+    public static string DecodeText(ReadOnlySpan<byte> bytes)
+    {
+        if (bytes.Length >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF) bytes = bytes[3..];
+        return Encoding.UTF8.GetString(bytes);
+    }
+
+    public static string Size(long bytes) => bytes >= 1 << 20 && bytes % (1 << 20) == 0 ? $"{bytes >> 20} MiB" : $"{bytes} bytes";
 
     private const int TypeMask = 0xF000;
     private const int RegularType = 0x8000;

@@ -3,7 +3,7 @@ using GitPromote.Core.Evidence;
 using GitPromote.Core.Policy;
 using GitPromote.Core.Push;
 
-namespace GitPromote.Core.Gate;
+namespace GitPromote.Core.PipelineGate;
 
 /// <summary>How the gate let a commit in, or that it did not.</summary>
 public enum GateOutcome

@@ -1,21 +1,15 @@
-namespace GitPromote.Git.Tests.Support;
+namespace GitPromote.TestSupport;
 
-/// <summary>A fresh directory under the test root, removed on dispose.</summary>
+/// <summary>A fresh directory under the system's temporary folder, removed on dispose.</summary>
 public sealed class TempDirectory : IDisposable
 {
-    public TempDirectory()
-    {
-        Path = System.IO.Path.Combine(GitTestEnvironment.Root, Guid.NewGuid().ToString("N")[..12]);
-        Directory.CreateDirectory(Path);
-    }
-
-    public string Path { get; }
+    public string Path { get; } = Directory.CreateTempSubdirectory("git-promote-tests-").FullName;
 
     public string Combine(params string[] parts) => System.IO.Path.Combine([Path, .. parts]);
 
     public void Dispose() => TryDelete(Path);
 
-    internal static void TryDelete(string path)
+    public static void TryDelete(string path)
     {
         try
         {

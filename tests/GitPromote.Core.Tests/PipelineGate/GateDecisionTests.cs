@@ -1,11 +1,11 @@
 using GitPromote.Core.Engine;
 using GitPromote.Core.Evidence;
-using GitPromote.Core.Gate;
+using GitPromote.Core.PipelineGate;
 using GitPromote.Core.Policy;
 using GitPromote.TestSupport;
 using static GitPromote.TestSupport.TestPolicies;
 
-namespace GitPromote.Core.Tests.Gate;
+namespace GitPromote.Core.Tests.PipelineGate;
 
 /// <summary>The pipeline gate's admission rules on top of the engine, with the stores' answers as inputs.</summary>
 public class GateDecisionTests
