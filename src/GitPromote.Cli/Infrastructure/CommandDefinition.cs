@@ -22,7 +22,7 @@ public sealed record CommandDefinition(string Name, string Summary)
     /// <summary>Options every command takes, wherever they stand (not as another option's value).</summary>
     public static readonly IReadOnlyList<CommandOption> GlobalOptions =
     [
-        CommandOption.Flag("--verbose", "show the details of an internal error (as PROMOTE_DEBUG=1)"),
+        CommandOption.Flag("--verbose", $"show the details of an internal error (as {Core.Settings.PromoteSettings.Variables.Debug}=1)"),
         CommandOption.Flag("--help", "print this help and run nothing") with { ShortName = "-h" },
     ];
 
