@@ -94,7 +94,7 @@ public static class App
         catch (CommandFailedException e)
         {
             return e.Cause is { } cause
-                ? FailureMessage.Print(context.Console, e.Message, cause, e.ExitCode)
+                ? FailureMessage.Print(context.Console, e.ExitCode, e.Message, cause)
                 : FailureMessage.Print(context.Console, e.ExitCode, e.Message, e.Todo);
         }
         catch (PolicyInvalidException e)
