@@ -1,3 +1,4 @@
+using GitPromote.Cli.Gate;
 using GitPromote.Cli.Infrastructure;
 using GitPromote.Cli.Output;
 using GitPromote.Cli.Server;
@@ -21,7 +22,7 @@ public static class ReferenceTransactionCommand
 
     public static async Task<int> RunAsync(CommandContext context, string state)
     {
-        var input = await HookCommand.ReadBoundedAsync(context.Console.OpenStandardInput(), HookCommand.MaxInputBytes);
+        var input = await HookPipeline.ReadBoundedAsync(context.Console.OpenStandardInput(), HookPipeline.MaxInputBytes);
         if (state is not ("prepared" or "committed" or "aborted")) return ExitCodes.Ok;
         var refs = (input?.Text ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries)
             .Select(line => line.Split(' '))

@@ -24,7 +24,8 @@ public interface IGit
     /// <summary>The repository git would find from <paramref name="startDirectory"/> (GIT_DIR and the rest honoured), or null outside one.</summary>
     GitLocation? Locate(string startDirectory);
 
-    IGitRepository Open(GitLocation location);
+    /// <param name="config">The repository's configuration when it was read already: the repository does not read it again.</param>
+    IGitRepository Open(GitLocation location, GitConfig? config = null);
 }
 
 /// <summary>The files a command reads and writes by name (the hooks' own folders and caches keep their paths).</summary>
@@ -85,7 +86,7 @@ internal sealed class SystemGit(IProcessEnvironment environment) : IGit
 {
     public GitLocation? Locate(string startDirectory) => GitRepositoryLocator.Locate(startDirectory, environment);
 
-    public IGitRepository Open(GitLocation location) => GitRepositoryLocator.Open(location, environment);
+    public IGitRepository Open(GitLocation location, GitConfig? config = null) => GitRepositoryLocator.Open(location, environment, config: config);
 }
 
 internal sealed class SystemFileSystem : IFileSystem

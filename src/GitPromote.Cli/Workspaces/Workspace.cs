@@ -38,9 +38,17 @@ public sealed class Workspace : IDisposable
 
     private string? _scratchRoot;
 
+    private GitConfig? _config;
+
+    /// <summary>
+    /// The repository's remotes, from its configuration read once per run: before the repository is opened (the hook's
+    /// route check needs no libgit2), and by the repository itself after, without a second read.
+    /// </summary>
+    public IReadOnlyList<GitRemote> Remotes => _repository?.Remotes ?? (_config ??= GitConfig.Read(GitDir, GitProcess.Default, TimeSpan.FromSeconds(60))).Remotes();
+
     private IGitRepository OpenRepository()
     {
-        var repository = _context.Git.Open(_location);
+        var repository = _context.Git.Open(_location, _config);
         return EnvironmentRemotes.Count == 0 ? repository : new EnvironmentRemoteOverrides(repository, EnvironmentRemotes);
     }
 
