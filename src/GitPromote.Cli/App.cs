@@ -2,7 +2,6 @@ using System.Reflection;
 using GitPromote.Cli.Commands;
 using GitPromote.Cli.Infrastructure;
 using GitPromote.Cli.Workspaces;
-using GitPromote.Core.Diagnostics;
 using GitPromote.Cli.Output;
 
 namespace GitPromote.Cli;
@@ -52,8 +51,7 @@ public static class App
         var verbose = args.Contains("--verbose");
         args = args.Where(a => a != "--verbose").ToArray();
         context = context with { Verbose = verbose, Console = Output.SafeConsole.Wrap(context.Console) };
-        var traced = context.TraceEnabled;
-        if (traced) CallTrace.SendTo(TraceSink(context.Console.Error));
+        using var trace = context.BeginTrace();
         try
         {
             if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
@@ -107,20 +105,6 @@ public static class App
             return FailureMessage.Print(context.Console, ExitCodes.Internal, $"internal error: {e.Message}",
                 context.DebugEnabled ? e.ToString() : "run with PROMOTE_DEBUG=1 for details, and report it");
         }
-        finally
-        {
-            if (traced) CallTrace.SendTo(null);
-        }
-    }
-
-    /// <summary>Trace lines go to stderr through the output boundary, whole lines even when calls end on several threads at once.</summary>
-    private static Action<string> TraceSink(TextWriter error)
-    {
-        var gate = new object();
-        return line =>
-        {
-            lock (gate) error.WriteLine(line);
-        };
     }
 
     private static string Help()

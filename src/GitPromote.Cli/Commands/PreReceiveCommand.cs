@@ -78,10 +78,11 @@ public static class PreReceiveCommand
             };
             // A bypass becomes a record only when git updates the ref (reference-transaction); here it is a pending entry.
             var gitDir = workspace.GitDir;
-            var pending = new PendingRecords(gitDir, Quarantine.From(context.Environment).Outside(GitProcess.Default));
+            var git = context.Git.Process;
+            var pending = new PendingRecords(gitDir, Quarantine.From(context.Environment).Outside(git));
             IEvidenceProvider provider = new ServerEvidenceProvider(workspace.EvidenceProvider(guarded.Policy, inQuarantine: true), target,
-                new LocalGreenReader(gitDir, target, GitProcess.Default),
-                new PendingRecordStore(pending, target, PushOwner.OfThisPush, () => ConfirmHookInstalled(gitDir, guarded.Budget), context.Environment.Get("GIT_NAMESPACE")),
+                new LocalGreenReader(gitDir, target, git),
+                new PendingRecordStore(pending, target, PushOwner.OfThisPush, () => ConfirmHookInstalled(context, gitDir, guarded.Budget), context.Environment.Get("GIT_NAMESPACE")),
                 new LocalReviewStore(workspace.Repository, target));
             return Task.FromResult((provider, push));
         }
@@ -96,12 +97,12 @@ public static class PreReceiveCommand
 
     /// <summary>True when git will run git-promote's reference-transaction hook in this repository (hooks/ or core.hooksPath).</summary>
     /// <param name="budget">The server's budget for the push (<see cref="ServerSettings.BudgetFor"/>), not a fixed wait of its own.</param>
-    private static bool ConfirmHookInstalled(string gitDir, TimeSpan budget)
+    private static bool ConfirmHookInstalled(CommandContext context, string gitDir, TimeSpan budget)
     {
         using var deadline = new CancellationTokenSource(budget);
-        var r = GitProcess.Default.Run(gitDir, ["--git-dir=" + gitDir, "rev-parse", "--git-path", "hooks/" + ServerInstall.ConfirmHookName], null, deadline.Token);
+        var r = context.Git.Process.Run(gitDir, ["--git-dir=" + gitDir, "rev-parse", "--git-path", "hooks/" + ServerInstall.ConfirmHookName], null, deadline.Token);
         if (r.ExitCode != 0) return false;
         var path = Path.GetFullPath(r.StdoutText.Trim(), gitDir);
-        return ServerInstall.IsConfirmHook(path);
+        return ServerInstall.IsConfirmHook(context.FileSystem, path);
     }
 }

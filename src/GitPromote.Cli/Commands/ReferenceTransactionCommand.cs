@@ -36,7 +36,7 @@ public static class ReferenceTransactionCommand
         var gitDir = GitDir(context);
         if (!PendingRecords.MightExist(gitDir) || PushOwner.OfThisPush() is not { } owner) return ExitCodes.Ok;
 
-        var git = GitProcess.Default;
+        var git = context.Git.Process;
         var pending = new PendingRecords(gitDir, git);
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         try

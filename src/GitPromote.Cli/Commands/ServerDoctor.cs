@@ -19,7 +19,7 @@ public static class ServerDoctor
     {
         var settings = ServerSettings.Read(workspace.Repository);
         var confirm = Path.Combine(workspace.GitDir, "hooks", ServerInstall.ConfirmHookName);
-        yield return ServerInstall.IsConfirmHook(confirm)
+        yield return ServerInstall.IsConfirmHook(context.FileSystem, confirm)
             ? new Check("server", ServerInstall.ConfirmHookName, Status.Ok, "bypass records are written exactly when git updates the ref")
             : new Check("server", ServerInstall.ConfirmHookName, Status.Fail, "not git-promote's: bypasses into this repository's records are refused",
                 $"git promote install --server --env {settings.Environment ?? "<env>"}");

@@ -44,7 +44,31 @@ internal sealed class FakeGit : IGit
     public IGitRepository? Repository { get; set; }
     public Exception? Failure { get; set; }
 
+    /// <summary>
+    /// git processes: by default an executable that does not exist, so a command that starts git where the test expects
+    /// none fails loudly (a test that wants real git sets <see cref="GitProcess.Default"/>).
+    /// </summary>
+    public GitProcess Process { get; set; } = new(executable: "/nonexistent/git-started-by-a-unit-test");
+
+    /// <summary>Config written through <see cref="ConfigAt"/>, per working directory and scope: key → values in order.</summary>
+    public Dictionary<(string Directory, ConfigScope Scope), FakeConfig> Configs { get; } = [];
+
+    public IGitConfigWriter ConfigAt(string workingDirectory, ConfigScope scope) =>
+        Configs.TryGetValue((workingDirectory, scope), out var config) ? config : Configs[(workingDirectory, scope)] = new FakeConfig();
+
     public GitLocation? Locate(string startDirectory) => Failure is not null ? throw Failure : Location;
 
     public IGitRepository Open(GitLocation location, GitConfig? config = null) => Repository ?? throw new InvalidOperationException("the test opened no repository");
+}
+
+/// <summary>One level of git config in memory.</summary>
+internal sealed class FakeConfig : IGitConfigWriter
+{
+    public Dictionary<string, string> Values { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+    public string? Get(string key) => Values.GetValueOrDefault(key);
+
+    public void Set(string key, string value) => Values[key] = value;
+
+    public void Unset(string key) => Values.Remove(key);
 }
