@@ -82,7 +82,7 @@ public static class PreReceiveCommand
             var pending = new PendingRecords(gitDir, Quarantine.From(context.Environment).Outside(git));
             IEvidenceProvider provider = new ServerEvidenceProvider(workspace.EvidenceProvider(guarded.Policy, inQuarantine: true), target,
                 new LocalGreenReader(gitDir, target, git),
-                new PendingRecordStore(pending, target, PushOwner.OfThisPush, () => ConfirmHookInstalled(context, gitDir, guarded.Budget), context.Environment.Get("GIT_NAMESPACE")),
+                new PendingRecordStore(pending, target, context.Git.OwnerOfThisPush, () => ConfirmHookInstalled(context, gitDir, guarded.Budget), context.Environment.Get("GIT_NAMESPACE")),
                 new LocalReviewStore(workspace.Repository, target));
             return Task.FromResult((provider, push));
         }

@@ -34,7 +34,7 @@ public static class ReferenceTransactionCommand
         // and its hooks inherit the pusher's environment over file:// or sshd's AcceptEnv.
         if (refs.All(PendingRecords.IsGuardsOwn)) return ExitCodes.Ok;
         var gitDir = GitDir(context);
-        if (!PendingRecords.MightExist(gitDir) || PushOwner.OfThisPush() is not { } owner) return ExitCodes.Ok;
+        if (!PendingRecords.MightExist(gitDir) || context.Git.OwnerOfThisPush() is not { } owner) return ExitCodes.Ok;
 
         var git = context.Git.Process;
         var pending = new PendingRecords(gitDir, git);

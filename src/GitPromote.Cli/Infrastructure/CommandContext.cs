@@ -32,6 +32,9 @@ public interface IGit
 
     /// <summary>Writes (and reads) git config at one level, through <c>git config</c> in <paramref name="workingDirectory"/>.</summary>
     IGitConfigWriter ConfigAt(string workingDirectory, ConfigScope scope);
+
+    /// <summary>The <c>git receive-pack</c> this server hook runs under (<see cref="PushOwner.OfThisPush"/>), or null outside a push.</summary>
+    PushOwner? OwnerOfThisPush();
 }
 
 /// <summary>One level of git config, as <c>git config --local|--global|--system</c> reads and writes it.</summary>
@@ -169,6 +172,8 @@ internal sealed class SystemGit(IProcessEnvironment environment) : IGit
     public GitProcess Process => GitProcess.Default;
 
     public IGitConfigWriter ConfigAt(string workingDirectory, ConfigScope scope) => new GitConfigEditor(workingDirectory, scope, Process);
+
+    public PushOwner? OwnerOfThisPush() => PushOwner.OfThisPush();
 }
 
 internal sealed class SystemFileSystem : IFileSystem

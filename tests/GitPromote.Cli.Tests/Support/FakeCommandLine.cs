@@ -53,6 +53,11 @@ internal sealed class FakeGit : IGit
     /// <summary>Config written through <see cref="ConfigAt"/>, per working directory and scope: key → values in order.</summary>
     public Dictionary<(string Directory, ConfigScope Scope), FakeConfig> Configs { get; } = [];
 
+    /// <summary>The receive-pack a server hook runs under: none unless the test says so.</summary>
+    public PushOwner? Owner { get; set; }
+
+    public PushOwner? OwnerOfThisPush() => Owner;
+
     public IGitConfigWriter ConfigAt(string workingDirectory, ConfigScope scope) =>
         Configs.TryGetValue((workingDirectory, scope), out var config) ? config : Configs[(workingDirectory, scope)] = new FakeConfig();
 
