@@ -21,20 +21,21 @@ internal sealed class FakeCommandLine
         var exit = await App.RunAsync(args, context).WaitAsync(TimeSpan.FromSeconds(60));
         return (exit, console.Out.ToString()!, console.Error.ToString()!);
     }
+}
 
-    private sealed class RecordingConsole : IConsole
-    {
-        public TextWriter Out { get; } = new StringWriter();
-        public TextWriter Error { get; } = new StringWriter();
-        public bool ColorOnError => false;
-        public bool ColorOnOut => false;
-        public Stream OpenStandardInput() => new MemoryStream();
-    }
+/// <summary>A terminal that records both streams, with no colour, and gives <paramref name="stdin"/> (or nothing) as input.</summary>
+internal sealed class RecordingConsole(byte[]? stdin = null) : IConsole
+{
+    public TextWriter Out { get; } = new StringWriter();
+    public TextWriter Error { get; } = new StringWriter();
+    public bool ColorOnError => false;
+    public bool ColorOnOut => false;
+    public Stream OpenStandardInput() => new MemoryStream(stdin ?? []);
+}
 
-    private sealed class FixedClock : IClock
-    {
-        public DateTimeOffset Now { get; } = new(2024, 6, 1, 9, 30, 0, TimeSpan.Zero);
-    }
+internal sealed class FixedClock : IClock
+{
+    public DateTimeOffset Now { get; } = new(2024, 6, 1, 9, 30, 0, TimeSpan.Zero);
 }
 
 /// <summary>git as a command sees it: no repository, a given one, or a failure of our own making.</summary>

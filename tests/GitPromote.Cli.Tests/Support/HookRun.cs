@@ -31,23 +31,9 @@ internal sealed class HookRun
 
     public async Task<(int Exit, string Out, string Error)> RunAsync(byte[] stdin, params string[] args)
     {
-        var console = new Console(stdin);
-        var context = new CommandContext(console, Environment, new Clock(), Git, Files);
+        var console = new RecordingConsole(stdin);
+        var context = new CommandContext(console, Environment, new FixedClock(), Git, Files);
         var exit = await App.RunAsync(args, context).WaitAsync(TimeSpan.FromSeconds(60));
         return (exit, console.Out.ToString()!, console.Error.ToString()!);
-    }
-
-    private sealed class Console(byte[] stdin) : IConsole
-    {
-        public TextWriter Out { get; } = new StringWriter();
-        public TextWriter Error { get; } = new StringWriter();
-        public bool ColorOnError => false;
-        public bool ColorOnOut => false;
-        public Stream OpenStandardInput() => new MemoryStream(stdin);
-    }
-
-    private sealed class Clock : IClock
-    {
-        public DateTimeOffset Now { get; } = new(2024, 6, 1, 9, 30, 0, TimeSpan.Zero);
     }
 }
