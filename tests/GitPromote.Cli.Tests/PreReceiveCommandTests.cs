@@ -8,22 +8,21 @@ namespace GitPromote.Cli.Tests;
 /// The server hook through fakes: its refusals before any evidence is asked (each in the one hook refusal format),
 /// and the pushes it lets through without starting git or reading a commit.
 /// </summary>
-public sealed class PreReceiveCommandTests : IDisposable
+public sealed class PreReceiveCommandTests
 {
+    private const string GitDir = "/srv/git/orders-stg.git";
+
     private static readonly string Zero = new('0', 40);
     private static readonly string Tip = Ids.Sha1('a');
     private static readonly string Pushed = Ids.Sha1('c');
 
-    private readonly TempFolder _dir = new();
     private readonly HookRun _run = new();
 
-    public PreReceiveCommandTests() => File.WriteAllText(_dir.Combine("HEAD"), "ref: refs/heads/main\n");
-
-    public void Dispose() => _dir.Dispose();
+    public PreReceiveCommandTests() => _run.Files.WriteAllText(GitDir + "/HEAD", "ref: refs/heads/main\n");
 
     /// <summary>A server repository guarding <paramref name="env"/>, its policy pinned on main (dev then stg).</summary>
     private FakeRepository Server(string env) =>
-        _run.Bare(_dir.Path, ("promote.environment", env), ("promote.policyRef", "refs/heads/main"))
+        _run.Bare(GitDir, ("promote.environment", env), ("promote.policyRef", "refs/heads/main"))
             .Branch("refs/heads/main", Tip, (".promote.yml", PolicyYaml.DevThenStg("main")));
 
     private static string Update(string refName, string from = "") => $"{(from.Length > 0 ? from : Zero)} {Pushed} {refName}\n";
@@ -31,7 +30,7 @@ public sealed class PreReceiveCommandTests : IDisposable
     [Fact]
     public async Task A_repository_without_promote_environment_refuses_every_push_and_says_who_fixes_it()
     {
-        _run.Bare(_dir.Path);
+        _run.Bare(GitDir);
 
         var (exit, _, error) = await _run.RunAsync(Update("refs/heads/main"), "hook", "pre-receive");
 
@@ -88,7 +87,7 @@ public sealed class PreReceiveCommandTests : IDisposable
     [Fact]
     public async Task A_policy_branch_without_a_policy_refuses_every_push()
     {
-        _run.Bare(_dir.Path, ("promote.environment", "stg"), ("promote.policyRef", "refs/heads/main")).Branch("refs/heads/main", Tip);
+        _run.Bare(GitDir, ("promote.environment", "stg"), ("promote.policyRef", "refs/heads/main")).Branch("refs/heads/main", Tip);
 
         var (exit, _, error) = await _run.RunAsync(Update("refs/heads/main"), "hook", "pre-receive");
 

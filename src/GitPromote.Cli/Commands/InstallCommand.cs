@@ -92,7 +92,7 @@ public static class InstallCommand
             var own = Path.Combine(workspace.Location.CommonDir, "hooks", "pre-push");
             if (found is null && !shared && HookChain.IsRunnable(own))
                 @out.WriteLine("  this clone's own .git/hooks/pre-push still runs, after the guard");
-            if (workspace.WorkTree is { } top && !File.Exists(Path.Combine(top, PromotionPolicy.FileName)))
+            if (workspace.WorkTree is { } top && !context.FileSystem.FileExists(Path.Combine(top, PromotionPolicy.FileName)))
                 @out.WriteLine($"  no {PromotionPolicy.FileName} here yet: pushes pass unchecked until you add one (git promote init)");
         }
         return ExitCodes.Ok;

@@ -51,7 +51,7 @@ public static class PreReceiveCommand
             var chained = await new HookChain(() => HookChain.IsRunnable(kept) ? [new ChainedHook(kept, ChainSource.LocalSuffix)] : []).RunAsync([], input.Bytes);
             if (chained != 0) return HookStep.Done(chained);
 
-            var trusted = ServerPolicySource.Load(repository, settings, PolicySource.DefaultName(workspace.GitDir));
+            var trusted = ServerPolicySource.Load(context.FileSystem, repository, settings, PolicySource.DefaultName(workspace.GitDir));
             if (trusted.Loaded is not { } loaded)
                 return Refused(ExitCodes.Blocked, trusted.Problem!, trusted.Todo);
             var policy = loaded.Policy;

@@ -40,7 +40,7 @@ public static class ServerInstall
         var hooks = HooksDir(files, workspace);
         var shim = ReadShim(files, a.Value("--hooks-dir"));
         var policyFile = a.Value("--policy") is { } p ? Path.GetFullPath(p, context.Environment.CurrentDirectory) : null;
-        var (policyRef, first) = policyFile is null ? PinPolicyBranch(workspace, envName) : (null, CheckPolicy(files, policyFile, envName, workspace.GitDir));
+        var (policyRef, first) = policyFile is null ? PinPolicyBranch(files, workspace, envName) : (null, CheckPolicy(files, policyFile, envName, workspace.GitDir));
         var confirm = Path.Combine(hooks, ConfirmHookName);
         if (files.FileExists(confirm) && !IsConfirmHook(files, confirm))
             throw new CommandFailedException(ExitCodes.UsageOrPolicy, $"{confirm} exists and is not git-promote's",
@@ -188,9 +188,9 @@ public static class ServerInstall
     /// <c>master</c> in a repository that receives <c>main</c>, is a branch any pusher could create) and carry a policy
     /// that guards it and defines this environment.
     /// </summary>
-    private static (string Head, bool First) PinPolicyBranch(Workspace workspace, string envName)
+    private static (string Head, bool First) PinPolicyBranch(IFileSystem files, Workspace workspace, string envName)
     {
-        var head = ServerPolicySource.HeadTarget(workspace.GitDir)
+        var head = ServerPolicySource.HeadTarget(files, workspace.GitDir)
             ?? throw CommandFailedException.Usage("HEAD of this repository names no branch, so there is no policy branch to pin",
                 "point HEAD at the deploy branch (git symbolic-ref HEAD refs/heads/main), or name a policy file with --policy FILE");
         var shortName = head["refs/heads/".Length..];
