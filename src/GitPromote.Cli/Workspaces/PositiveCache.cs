@@ -1,4 +1,5 @@
 using System.Text;
+using GitPromote.Cli.Infrastructure;
 using GitPromote.Core.Evidence;
 using GitPromote.Core.Policy;
 
@@ -9,8 +10,9 @@ namespace GitPromote.Cli.Workspaces;
 /// commit again costs no call. Negative answers are never stored. One line per fact in a file inside the git
 /// directory; a damaged or oversized file is ignored, never trusted blindly.
 /// </summary>
-public sealed class PositiveCache(string path, string scope)
+public sealed class PositiveCache(string path, string scope, IFileSystem? fileSystem = null)
 {
+    private readonly IFileSystem _files = fileSystem ?? SystemFileSystem.Instance;
     private const long MaxBytes = 4 << 20;
     private Dictionary<string, GreenFact>? _entries;
     private readonly object _gate = new();
@@ -46,8 +48,8 @@ public sealed class PositiveCache(string path, string scope)
             if (lines.Length == 0) return;
             try
             {
-                Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-                File.AppendAllText(path, lines.ToString());
+                _files.CreateDirectory(Path.GetDirectoryName(path)!);
+                _files.AppendAllText(path, lines.ToString());
             }
             catch (IOException) { }
             catch (UnauthorizedAccessException) { }
@@ -60,10 +62,9 @@ public sealed class PositiveCache(string path, string scope)
         var entries = new Dictionary<string, GreenFact>(StringComparer.Ordinal);
         try
         {
-            var info = new FileInfo(path);
-            if (info.Exists && info.Length <= MaxBytes)
+            if (_files.FileExists(path) && _files.Length(path) <= MaxBytes)
             {
-                foreach (var line in File.ReadLines(path))
+                foreach (var line in _files.ReadAllText(path).Split(["\r\n", "\n"], StringSplitOptions.RemoveEmptyEntries))
                 {
                     var f = line.Split('\t');
                     if (f.Length != 4) continue;
