@@ -47,7 +47,8 @@ public sealed class PreReceiveCommandTests
         var (exit, _, error) = await _run.RunAsync(Update($"refs/promote/green/{Pushed}"), "hook", "pre-receive");
 
         Assert.Equal(ExitCodes.Blocked, exit);
-        Assert.StartsWith($"git-promote: push refused: refs/promote/green/{Pushed}: only the accounts in git config promote.recorders may write green records", error);
+        Assert.StartsWith(
+            $"git-promote: push refused: refs/promote/green/{Pushed}: only the accounts in git config promote.recorders may write green records", error);
         Assert.Contains("\n  records are written by the environment's pipeline", error);
     }
 

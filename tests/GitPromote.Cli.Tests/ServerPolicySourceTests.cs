@@ -98,7 +98,8 @@ public sealed class ServerPolicySourceTests : IDisposable
     [Fact]
     public void A_relative_policy_file_setting_is_refused_without_naming_a_server_path()
     {
-        var trusted = ServerPolicySource.Load(SystemFileSystem.Instance, new FakeRepository(_dir.Path), new ServerSettings("stg", "policies/orders.yml", null), "orders");
+        var trusted = ServerPolicySource.Load(SystemFileSystem.Instance, new FakeRepository(_dir.Path),
+            new ServerSettings("stg", "policies/orders.yml", null), "orders");
 
         Assert.Null(trusted.Loaded);
         Assert.Contains("must be an absolute path", trusted.Problem);

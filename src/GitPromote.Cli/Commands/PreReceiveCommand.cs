@@ -48,7 +48,8 @@ public static class PreReceiveCommand
             // The repository's own pre-receive (kept as pre-receive.local by the installer) decides first: a bypass is
             // recorded only when nothing after this guard can still refuse the push.
             var kept = Path.Combine(workspace.GitDir, "hooks", ServerInstall.KeptHookName);
-            var chained = await new HookChain(() => HookChain.IsRunnable(kept) ? [new ChainedHook(kept, ChainSource.LocalSuffix)] : []).RunAsync([], input.Bytes);
+            var chained = await new HookChain(() => HookChain.IsRunnable(kept) ? [new ChainedHook(kept, ChainSource.LocalSuffix)] : [])
+                .RunAsync([], input.Bytes);
             if (chained != 0) return HookStep.Done(chained);
 
             var trusted = ServerPolicySource.Load(context.FileSystem, repository, settings, PolicySource.DefaultName(workspace.GitDir));
@@ -82,7 +83,8 @@ public static class PreReceiveCommand
             var pending = new PendingRecords(gitDir, Quarantine.From(context.Environment).Outside(git));
             IEvidenceProvider provider = new ServerEvidenceProvider(workspace.EvidenceProvider(guarded.Policy, inQuarantine: true), target,
                 new LocalGreenReader(gitDir, target, git),
-                new PendingRecordStore(pending, target, context.Git.OwnerOfThisPush, () => ConfirmHookInstalled(context, gitDir, guarded.Budget), context.Environment.Get("GIT_NAMESPACE")),
+                new PendingRecordStore(pending, target, context.Git.OwnerOfThisPush, () => ConfirmHookInstalled(context, gitDir, guarded.Budget),
+                    context.Environment.Get("GIT_NAMESPACE")),
                 new LocalReviewStore(workspace.Repository, target));
             return Task.FromResult((provider, push));
         }
@@ -100,7 +102,8 @@ public static class PreReceiveCommand
     private static bool ConfirmHookInstalled(CommandContext context, string gitDir, TimeSpan budget)
     {
         using var deadline = new CancellationTokenSource(budget);
-        var r = context.Git.Process.Run(gitDir, ["--git-dir=" + gitDir, "rev-parse", "--git-path", "hooks/" + ServerInstall.ConfirmHookName], null, deadline.Token);
+        var r = context.Git.Process.Run(gitDir, ["--git-dir=" + gitDir, "rev-parse", "--git-path", "hooks/" + ServerInstall.ConfirmHookName], null,
+            deadline.Token);
         if (r.ExitCode != 0) return false;
         var path = Path.GetFullPath(r.StdoutText.Trim(), gitDir);
         return ServerInstall.IsConfirmHook(context.FileSystem, path);

@@ -120,5 +120,6 @@ public static class PruneCommand
     }
 
     private static int Failed(CommandContext context, string env, int removed, EvidenceFailure failure) =>
-        FailureMessage.Print(context.Console, ExitCodes.Blocked, $"prune of {env} stopped{(removed > 0 ? $" after deleting {removed} records (listed above)" : "; nothing was deleted")}", failure);
+        FailureMessage.Print(context.Console, ExitCodes.Blocked,
+            $"prune of {env} stopped{(removed > 0 ? $" after deleting {removed} records (listed above)" : "; nothing was deleted")}", failure);
 }

@@ -40,7 +40,9 @@ public static class ServerInstall
         var hooks = HooksDir(files, workspace);
         var shim = ReadShim(files, a.Value("--hooks-dir"));
         var policyFile = a.Value("--policy") is { } p ? Path.GetFullPath(p, context.Environment.CurrentDirectory) : null;
-        var (policyRef, first) = policyFile is null ? PinPolicyBranch(files, workspace, envName) : (null, CheckPolicy(files, policyFile, envName, workspace.GitDir));
+        var (policyRef, first) = policyFile is null
+            ? PinPolicyBranch(files, workspace, envName)
+            : (null, CheckPolicy(files, policyFile, envName, workspace.GitDir));
         var confirm = Path.Combine(hooks, ConfirmHookName);
         if (files.FileExists(confirm) && !IsConfirmHook(files, confirm))
             throw new CommandFailedException(ExitCodes.UsageOrPolicy, $"{confirm} exists and is not git-promote's",

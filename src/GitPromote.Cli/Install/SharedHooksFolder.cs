@@ -44,7 +44,8 @@ public static class SharedHooksFolder
 
         var done = new List<string>();
         files.CreateDirectory(dir);
-        files.WriteAtomically(Path.Combine(dir, HookWiring.BinaryPointerFile), (OperatingSystem.IsWindows() ? binaryPath.Replace('\\', '/') : binaryPath) + "\n", executable: false);
+        files.WriteAtomically(Path.Combine(dir, HookWiring.BinaryPointerFile),
+            (OperatingSystem.IsWindows() ? binaryPath.Replace('\\', '/') : binaryPath) + "\n", executable: false);
         foreach (var hook in Shims.ClientHooks)
         {
             var target = Path.Combine(dir, hook);

@@ -44,7 +44,8 @@ public sealed class Workspace : IDisposable
     /// The repository's remotes, from its configuration read once per run: before the repository is opened (the hook's
     /// route check needs no libgit2), and by the repository itself after, without a second read.
     /// </summary>
-    public IReadOnlyList<GitRemote> Remotes => _repository?.Remotes ?? (_config ??= GitConfig.Read(GitDir, _context.Git.Process, TimeSpan.FromSeconds(60))).Remotes();
+    public IReadOnlyList<GitRemote> Remotes =>
+        _repository?.Remotes ?? (_config ??= GitConfig.Read(GitDir, _context.Git.Process, TimeSpan.FromSeconds(60))).Remotes();
 
     private IGitRepository OpenRepository()
     {

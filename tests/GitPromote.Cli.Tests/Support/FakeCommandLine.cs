@@ -64,7 +64,8 @@ internal sealed class FakeGit : IGit
 
     public GitLocation? Locate(string startDirectory) => Failure is not null ? throw Failure : Location;
 
-    public IGitRepository Open(GitLocation location, GitConfig? config = null) => Repository ?? throw new InvalidOperationException("the test opened no repository");
+    public IGitRepository Open(GitLocation location, GitConfig? config = null) =>
+        Repository ?? throw new InvalidOperationException("the test opened no repository");
 }
 
 /// <summary>One level of git config in memory.</summary>
