@@ -73,8 +73,6 @@ public interface IFileSystem
 
     void WriteAllText(string path, string text);
 
-    void AppendAllText(string path, string text);
-
     void SetUnixFileMode(string path, UnixFileMode mode);
 
     void CreateDirectory(string path);
@@ -210,8 +208,6 @@ internal sealed class SystemFileSystem : IFileSystem
     public bool IsExecutable(string path) => OperatingSystem.IsWindows() || (File.GetUnixFileMode(path) & UnixFileMode.UserExecute) != 0;
 
     public void WriteAllText(string path, string text) => File.WriteAllText(path, text);
-
-    public void AppendAllText(string path, string text) => File.AppendAllText(path, text);
 
     public void SetUnixFileMode(string path, UnixFileMode mode)
     {

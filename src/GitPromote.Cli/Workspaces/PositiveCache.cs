@@ -1,5 +1,4 @@
 using System.Text;
-using GitPromote.Cli.Infrastructure;
 using GitPromote.Core.Evidence;
 using GitPromote.Core.Policy;
 
@@ -10,9 +9,8 @@ namespace GitPromote.Cli.Workspaces;
 /// commit again costs no call. Negative answers are never stored. One line per fact in a file inside the git
 /// directory; a damaged or oversized file is ignored, never trusted blindly.
 /// </summary>
-public sealed class PositiveCache(string path, string scope, IFileSystem? fileSystem = null)
+public sealed class PositiveCache(string path, string scope)
 {
-    private readonly IFileSystem _files = fileSystem ?? SystemFileSystem.Instance;
     private const long MaxBytes = 4 << 20;
     private Dictionary<string, GreenFact>? _entries;
     private readonly object _gate = new();
@@ -48,8 +46,8 @@ public sealed class PositiveCache(string path, string scope, IFileSystem? fileSy
             if (lines.Length == 0) return;
             try
             {
-                _files.CreateDirectory(Path.GetDirectoryName(path)!);
-                _files.AppendAllText(path, lines.ToString());
+                Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+                File.AppendAllText(path, lines.ToString());
             }
             catch (IOException) { }
             catch (UnauthorizedAccessException) { }
@@ -62,9 +60,10 @@ public sealed class PositiveCache(string path, string scope, IFileSystem? fileSy
         var entries = new Dictionary<string, GreenFact>(StringComparer.Ordinal);
         try
         {
-            if (_files.FileExists(path) && _files.Length(path) <= MaxBytes)
+            var info = new FileInfo(path);
+            if (info.Exists && info.Length <= MaxBytes)
             {
-                foreach (var line in _files.ReadAllText(path).Split(["\r\n", "\n"], StringSplitOptions.RemoveEmptyEntries))
+                foreach (var line in File.ReadLines(path))
                 {
                     var f = line.Split('\t');
                     if (f.Length != 4) continue;

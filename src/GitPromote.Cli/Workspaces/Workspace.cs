@@ -140,7 +140,7 @@ public sealed class Workspace : IDisposable
         }
     }
 
-    public PositiveCache Cache(PromotionPolicy policy) => new(Path.Combine(GitDir, "promote", "green-cache"), policy.Name, _context.FileSystem);
+    public PositiveCache Cache(PromotionPolicy policy) => new(Path.Combine(GitDir, "promote", "green-cache"), policy.Name);
 
     /// <summary>
     /// Who is acting, as git itself would sign a commit: <c>git var GIT_COMMITTER_IDENT</c> honours every config level,

@@ -33,8 +33,6 @@ internal sealed class FakeFileSystem : IFileSystem
         Executable.Remove(path);
     }
 
-    public void AppendAllText(string path, string text) => Files[path] = Files.GetValueOrDefault(path, "") + text;
-
     public void SetUnixFileMode(string path, UnixFileMode mode)
     {
         if (!Files.ContainsKey(path)) throw new FileNotFoundException("no such file", path);
