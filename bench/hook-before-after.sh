@@ -4,6 +4,8 @@
 #   (a) a push to dev: no gate (the unguarded path: no git process, no libgit2)
 #   (b) a push to stg answered by git evidence, positive cache cleared before each run (one `git fetch`)
 #   (c) the same push answered from the positive cache
+#   (d) as (b), with an [include] in the clone's config: git's files are then read by one `git config` process, which
+#       the guarded path used to start twice (the route check's remote list, then the repository) and now starts once
 # Usage: bench/hook-before-after.sh BEFORE_PREFIX AFTER_PREFIX [PAIRS]   (prefixes made by install.sh --prefix; default 40)
 set -euo pipefail
 [ $# -ge 2 ] || { echo "usage: $0 BEFORE_PREFIX AFTER_PREFIX [PAIRS]" >&2; exit 2; }
@@ -57,3 +59,6 @@ echo "|---|---|---|---|---|---|---|"
 case_ "(a) push to dev, no gate" dev 0
 case_ "(b) push to stg, git evidence, cache cleared" stg 1
 case_ "(c) push to stg, from the positive cache" stg 0
+printf '[promote "bench"]\n\tnote = included\n' > "$work/included.config"
+git config include.path "$work/included.config"
+case_ "(d) as (b), the config read by git config (an include)" stg 1

@@ -18,23 +18,30 @@ public static class AwsRuntimeSetup
 {
     private static readonly RegionEndpoint FallbackRegion = RegionEndpoint.USEast1;
     private static int _registered;
+    private static IProcessEnvironment? _environment;
 
-    /// <param name="variables">Where endpoint overrides are read from (empty variables count as unset).</param>
+    /// <summary>The environment the clients are configured from: the one of the run that registered last.</summary>
+    internal static IProcessEnvironment? Environment => Volatile.Read(ref _environment);
+
+    /// <param name="variables">
+    /// Where endpoint overrides are read from (empty variables count as unset). The SDK's registry is the process's, so
+    /// the clients are registered once; each registration replaces the environment they read (not the first one kept).
+    /// </param>
     public static void Register(IProcessEnvironment variables)
     {
+        Volatile.Write(ref _environment, variables);
         if (Interlocked.Exchange(ref _registered, 1) == 1) return;
-        var env = variables;
         var registry = GlobalRuntimeDependencyRegistry.Instance;
 
         registry.RegisterSecurityTokenServiceClient(context =>
             new AmazonSecurityTokenServiceClient(
-                Configure(new AmazonSecurityTokenServiceConfig(), context.SecurityTokenServiceClientContextData?.Region, env, AwsEndpoints.Sts)));
+                Configure(new AmazonSecurityTokenServiceConfig(), context.SecurityTokenServiceClientContextData?.Region, Environment!, AwsEndpoints.Sts)));
         registry.RegisterSSOClient(context =>
             new AmazonSSOClient(new AnonymousAWSCredentials(),
-                Configure(new AmazonSSOConfig(), context.SSOClientContextData?.Region, env, AwsEndpoints.Sso)));
+                Configure(new AmazonSSOConfig(), context.SSOClientContextData?.Region, Environment!, AwsEndpoints.Sso)));
         registry.RegisterSSOOIDCClient(context =>
             new AmazonSSOOIDCClient(new AnonymousAWSCredentials(),
-                Configure(new AmazonSSOOIDCConfig(), context.SSOOIDCClientContextData?.Region, env, AwsEndpoints.SsoOidc)));
+                Configure(new AmazonSSOOIDCConfig(), context.SSOOIDCClientContextData?.Region, Environment!, AwsEndpoints.SsoOidc)));
     }
 
     private static T Configure<T>(T config, RegionEndpoint? region, IProcessEnvironment env, string serviceId) where T : ClientConfig

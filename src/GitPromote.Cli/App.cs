@@ -2,7 +2,6 @@ using System.Reflection;
 using GitPromote.Cli.Commands;
 using GitPromote.Cli.Infrastructure;
 using GitPromote.Cli.Workspaces;
-using GitPromote.Core.Diagnostics;
 using GitPromote.Core.Policy;
 using GitPromote.Cli.Output;
 using GitPromote.Core.Settings;
@@ -58,8 +57,7 @@ public static class App
         var leading = args.TakeWhile(a => a == "--verbose").Count();
         context = context with { Verbose = leading > 0, Console = Output.SafeConsole.Wrap(context.Console) };
         args = args[leading..];
-        var traced = context.TraceEnabled;
-        if (traced) CallTrace.SendTo(TraceSink(context.Console.Error));
+        using var trace = context.BeginTrace();
         try
         {
             if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
@@ -100,7 +98,7 @@ public static class App
         catch (CommandFailedException e)
         {
             return e.Cause is { } cause
-                ? FailureMessage.Print(context.Console, e.Message, cause, e.ExitCode)
+                ? FailureMessage.Print(context.Console, e.ExitCode, e.Message, cause)
                 : FailureMessage.Print(context.Console, e.ExitCode, e.Message, e.Todo);
         }
         catch (PolicyInvalidException e)
@@ -113,20 +111,6 @@ public static class App
             return FailureMessage.Print(context.Console, ExitCodes.Internal, $"internal error: {e.Message}",
                 context.DebugEnabled ? e.ToString() : $"run with {PromoteSettings.Variables.Debug}=1 for details, and report it");
         }
-        finally
-        {
-            if (traced) CallTrace.SendTo(null);
-        }
-    }
-
-    /// <summary>Trace lines go to stderr through the output boundary, whole lines even when calls end on several threads at once.</summary>
-    private static Action<string> TraceSink(TextWriter error)
-    {
-        var gate = new object();
-        return line =>
-        {
-            lock (gate) error.WriteLine(line);
-        };
     }
 
     private static CommandFailedException UnknownCommand(string name) =>

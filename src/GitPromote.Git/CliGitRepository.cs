@@ -17,8 +17,9 @@ public sealed class CliGitRepository : IGitRepository
     private readonly string[] _readPrefix;
     private GitConfig? _config;
 
-    public CliGitRepository(GitLocation location, GitProcess? git = null)
+    public CliGitRepository(GitLocation location, GitProcess? git = null, GitConfig? config = null)
     {
+        _config = config;
         GitDir = location.GitDir;
         WorkTree = location.WorkTree;
         CommonDir = location.CommonDir;

@@ -17,16 +17,6 @@ public sealed record ConfigEntry(string Key, string? Value, ConfigLevel Level, s
 }
 
 /// <summary>
-/// A repository's remotes without opening it (no libgit2 load): what an unguarded push needs to tell whether its URL is
-/// another spelling of a guarded environment's repository.
-/// </summary>
-public static class RepositoryRemotes
-{
-    public static IReadOnlyList<GitRemote> Read(string gitDir) =>
-        GitConfig.Read(gitDir, GitProcess.Default, TimeSpan.FromSeconds(60)).Remotes();
-}
-
-/// <summary>
 /// git's configuration with its levels, the one reader of it: every entry in git's order (the last value wins), as
 /// <c>git config --list --show-scope --show-origin</c> sees it. Read straight from git's files where that is certainly
 /// git's answer (<see cref="FromFiles"/>: no process, which on an unguarded push costs about as much as the rest of it),

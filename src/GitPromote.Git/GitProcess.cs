@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using System.Diagnostics;
 using GitPromote.Core.Diagnostics;
+using GitPromote.Core.Evidence;
 
 namespace GitPromote.Git;
 
@@ -144,7 +145,7 @@ public sealed class GitProcess
             await stdinTask.ConfigureAwait(false);
             await process.WaitForExitAsync(pipes.Token).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (Exception e) when (Deadline.Passed(e, cancellationToken))
         {
             throw TimedOut(arguments, cancellationToken);
         }

@@ -62,19 +62,20 @@ public static class GitRepositoryLocator
     }
 
     /// <summary>Opens the repository at <paramref name="location"/> with the backend <see cref="ChooseBackend"/> picks.</summary>
-    public static IGitRepository Open(GitLocation location, IProcessEnvironment environment, GitProcess? git = null)
+    /// <param name="config">The repository's configuration when the caller has read it already (it is not read again).</param>
+    public static IGitRepository Open(GitLocation location, IProcessEnvironment environment, GitProcess? git = null, GitConfig? config = null)
     {
         var choice = ChooseBackend(location, environment);
-        if (choice.Backend == GitBackend.Cli) return new CliGitRepository(location, git);
+        if (choice.Backend == GitBackend.Cli) return new CliGitRepository(location, git, config);
         var forced = IsForced(environment, "libgit2");
         try
         {
-            return OpenLibGit2(location, git);
+            return OpenLibGit2(location, git, config);
         }
         catch (Exception) when (!forced)
         {
             // libgit2 refused the repository (an extension it does not know, ownership, a broken native library): git can read it.
-            return new CliGitRepository(location, git);
+            return new CliGitRepository(location, git, config);
         }
     }
 
@@ -122,7 +123,7 @@ public static class GitRepositoryLocator
 
     // Kept out of line so that merely choosing a backend never loads LibGit2Sharp or the native libgit2.
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static IGitRepository OpenLibGit2(GitLocation location, GitProcess? git) => new LibGit2Repository(location, git);
+    private static IGitRepository OpenLibGit2(GitLocation location, GitProcess? git, GitConfig? config) => new LibGit2Repository(location, git, config);
 
     private static bool IsForced(IProcessEnvironment environment, string backend) =>
         string.Equals(environment.NonEmpty(BackendVariable)?.Trim(), backend, StringComparison.OrdinalIgnoreCase);

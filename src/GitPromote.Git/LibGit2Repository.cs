@@ -20,8 +20,9 @@ public sealed class LibGit2Repository : IGitRepository
     private readonly GitProcess _git;
     private GitConfig? _config;
 
-    public LibGit2Repository(GitLocation location, GitProcess? git = null)
+    public LibGit2Repository(GitLocation location, GitProcess? git = null, GitConfig? config = null)
     {
+        _config = config;
         _repo = new Repository(location.GitDir);
         _git = git ?? GitProcess.Default;
         GitDir = location.GitDir;

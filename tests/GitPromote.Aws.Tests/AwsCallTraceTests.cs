@@ -52,7 +52,7 @@ public sealed class AwsCallTraceTests
             () => throw new HttpRequestException(HttpRequestError.ConnectionError, "Connection refused (127.0.0.1:9)"),
         ]);
         using var invoker = new HttpMessageInvoker(new AwsCallTrace(new Answering(answers)));
-        CallTrace.SendTo(lines.Enqueue);
+        var trace = CallTrace.SendTo(lines.Enqueue);
         try
         {
             for (var i = 0; i < 3; i++)
@@ -64,7 +64,7 @@ public sealed class AwsCallTraceTests
         }
         finally
         {
-            CallTrace.SendTo(null);
+            trace.Dispose();
         }
 
         // Other tests may make AWS calls meanwhile: only this test's operation counts.

@@ -1,3 +1,4 @@
+using GitPromote.Cli.Infrastructure;
 using GitPromote.Cli.Server;
 using GitPromote.Cli.Tests.Support;
 using GitPromote.TestSupport;
@@ -31,7 +32,7 @@ public sealed class ServerPolicySourceTests : IDisposable
     {
         var repo = BareWithHead(Guarding).Branch(Guarding, Tip, (".promote.yml", PolicyYaml.DevThenStg("main")));
 
-        var trusted = ServerPolicySource.Load(repo, PinnedTo(Guarding), "orders");
+        var trusted = ServerPolicySource.Load(SystemFileSystem.Instance, repo, PinnedTo(Guarding), "orders");
 
         Assert.Null(trusted.Problem);
         Assert.Equal("orders", trusted.Loaded!.Policy.Name);
@@ -42,7 +43,7 @@ public sealed class ServerPolicySourceTests : IDisposable
     {
         var repo = BareWithHead("refs/heads/main").Branch("refs/heads/main", OtherTip, (".promote.yml", PolicyYaml.DevThenStg("main")));
 
-        var trusted = ServerPolicySource.Load(repo, PinnedTo("refs/heads/policy"), "orders");
+        var trusted = ServerPolicySource.Load(SystemFileSystem.Instance, repo, PinnedTo("refs/heads/policy"), "orders");
 
         Assert.Null(trusted.Loaded);
         Assert.Contains("policy, does not exist", trusted.Problem);
@@ -54,7 +55,7 @@ public sealed class ServerPolicySourceTests : IDisposable
     {
         var repo = BareWithHead(Guarding).Branch(Guarding, Tip);
 
-        var trusted = ServerPolicySource.Load(repo, PinnedTo(Guarding), "orders");
+        var trusted = ServerPolicySource.Load(SystemFileSystem.Instance, repo, PinnedTo(Guarding), "orders");
 
         Assert.Null(trusted.Loaded);
         Assert.Contains("has no .promote.yml", trusted.Problem);
@@ -65,7 +66,7 @@ public sealed class ServerPolicySourceTests : IDisposable
     {
         var repo = BareWithHead(Guarding).Branch("refs/heads/policy", Tip, (".promote.yml", PolicyYaml.DevThenStg("main")));
 
-        var trusted = ServerPolicySource.Load(repo, PinnedTo("refs/heads/policy"), "orders");
+        var trusted = ServerPolicySource.Load(SystemFileSystem.Instance, repo, PinnedTo("refs/heads/policy"), "orders");
 
         Assert.Null(trusted.Loaded);
         Assert.Contains("does not list policy in 'branches'", trusted.Problem);
@@ -77,7 +78,7 @@ public sealed class ServerPolicySourceTests : IDisposable
         File.WriteAllText(_dir.Combine("HEAD"), Tip + "\n");
         var repo = new FakeRepository(_dir.Path).Branch(Guarding, Tip, (".promote.yml", PolicyYaml.DevThenStg("main")));
 
-        var trusted = ServerPolicySource.Load(repo, new ServerSettings("stg", null, null), "orders");
+        var trusted = ServerPolicySource.Load(SystemFileSystem.Instance, repo, new ServerSettings("stg", null, null), "orders");
 
         Assert.Null(trusted.Loaded);
         Assert.Contains("HEAD names no branch", trusted.Problem);
@@ -88,7 +89,7 @@ public sealed class ServerPolicySourceTests : IDisposable
     {
         var repo = BareWithHead("refs/promote/green/x").Branch("refs/promote/green/x", Tip, (".promote.yml", PolicyYaml.DevThenStg("main")));
 
-        var trusted = ServerPolicySource.Load(repo, new ServerSettings("stg", null, null), "orders");
+        var trusted = ServerPolicySource.Load(SystemFileSystem.Instance, repo, new ServerSettings("stg", null, null), "orders");
 
         Assert.Null(trusted.Loaded);
         Assert.Empty(repo.FilesReadAt);
@@ -97,7 +98,8 @@ public sealed class ServerPolicySourceTests : IDisposable
     [Fact]
     public void A_relative_policy_file_setting_is_refused_without_naming_a_server_path()
     {
-        var trusted = ServerPolicySource.Load(new FakeRepository(_dir.Path), new ServerSettings("stg", "policies/orders.yml", null), "orders");
+        var trusted = ServerPolicySource.Load(SystemFileSystem.Instance, new FakeRepository(_dir.Path),
+            new ServerSettings("stg", "policies/orders.yml", null), "orders");
 
         Assert.Null(trusted.Loaded);
         Assert.Contains("must be an absolute path", trusted.Problem);
@@ -108,7 +110,7 @@ public sealed class ServerPolicySourceTests : IDisposable
     {
         var path = _dir.Combine("secret-admin-folder", "orders.yml");
 
-        var trusted = ServerPolicySource.Load(new FakeRepository(_dir.Path), new ServerSettings("stg", path, null), "orders");
+        var trusted = ServerPolicySource.Load(SystemFileSystem.Instance, new FakeRepository(_dir.Path), new ServerSettings("stg", path, null), "orders");
 
         Assert.Null(trusted.Loaded);
         Assert.Contains("does not exist", trusted.Problem);
@@ -121,7 +123,7 @@ public sealed class ServerPolicySourceTests : IDisposable
         var path = _dir.Combine("orders.yml");
         File.WriteAllText(path, PolicyYaml.DevThenStg("main") + new string('#', 2 << 20));
 
-        var trusted = ServerPolicySource.Load(new FakeRepository(_dir.Path), new ServerSettings("stg", path, null), "orders");
+        var trusted = ServerPolicySource.Load(SystemFileSystem.Instance, new FakeRepository(_dir.Path), new ServerSettings("stg", path, null), "orders");
 
         Assert.Null(trusted.Loaded);
         Assert.Contains("is larger than", trusted.Problem);

@@ -35,7 +35,7 @@ public sealed class GitProcessTraceTests : IDisposable
         var lines = new ConcurrentQueue<string>();
         var marker = "trace-probe-" + Guid.NewGuid().ToString("N")[..8];
         var hang = Scripts.Write(_dir.Combine("hanging-git"), "#!/bin/sh\nsleep 30\n");
-        CallTrace.SendTo(lines.Enqueue);
+        var trace = CallTrace.SendTo(lines.Enqueue);
         try
         {
             GitProcess.Default.Run(_dir.Path, ["config", "--file", _dir.Combine("c"), "--get", marker + ".key"]);
@@ -45,7 +45,7 @@ public sealed class GitProcessTraceTests : IDisposable
         }
         finally
         {
-            CallTrace.SendTo(null);
+            trace.Dispose();
         }
 
         // Tests run in parallel: only this test's processes count.

@@ -45,13 +45,9 @@ public static class AuditCommand
                 if (store is IReportsUnreadableRecords bad) skipped.AddRange(bad.Unreadable.Select(r => (env.Name, r)));
                 if (store is IReportsListingBound bounded) incomplete.AddRange(bounded.BoundReached.Select(r => (env.Name, r)));
             }
-            catch (EvidenceUnavailableException e)
+            catch (Exception e) when (Deadline.Failure(e, deadline.Token, $"the store of {env.Name}", policy.Timeout) is { } failure)
             {
-                failures.Add((env.Name, "bypass records", e.Failure));
-            }
-            catch (OperationCanceledException) when (deadline.IsCancellationRequested)
-            {
-                failures.Add((env.Name, "bypass records", EvidenceFailure.OutOfTime($"the store of {env.Name}", policy.Timeout)));
+                failures.Add((env.Name, "bypass records", failure));
             }
         }
         foreach (var env in revocationEnvs)
@@ -68,13 +64,9 @@ public static class AuditCommand
                 if (store is IReportsUnreadableRecords bad) skipped.AddRange(bad.Unreadable.Select(r => (env.Name, r)));
                 if (store is IReportsListingBound bounded) incomplete.AddRange(bounded.BoundReached.Select(r => (env.Name, r)));
             }
-            catch (EvidenceUnavailableException e)
+            catch (Exception e) when (Deadline.Failure(e, deadline.Token, $"the store of {env.Name}", policy.Timeout) is { } failure)
             {
-                failures.Add((env.Name, "revocations", e.Failure));
-            }
-            catch (OperationCanceledException) when (deadline.IsCancellationRequested)
-            {
-                failures.Add((env.Name, "revocations", EvidenceFailure.OutOfTime($"the store of {env.Name}", policy.Timeout)));
+                failures.Add((env.Name, "revocations", failure));
             }
         }
         entries.Sort((x, y) => x.At.CompareTo(y.At));
@@ -100,7 +92,7 @@ public static class AuditCommand
         foreach (var (env, what) in incomplete.Distinct())
             context.Console.Error.WriteLine($"git-promote: the audit of {env} is incomplete: {what} (delete what is not a record there, then audit again)");
         foreach (var (env, what, failure) in failures)
-            FailureMessage.Print(context.Console, $"could not read the {what} of {env}", failure);
+            FailureMessage.Print(context.Console, ExitCodes.Blocked, $"could not read the {what} of {env}", failure);
         return failures.Count == 0 && incomplete.Count == 0 ? ExitCodes.Ok : ExitCodes.Blocked;
     }
 

@@ -56,13 +56,9 @@ public static class GateCommand
                 var records = await provider.OpenStore(env).ListBypassesAsync(bypassDeadline.Token);
                 bypass = GateDecision.MatchingBypass(policy, env, commit, records);
             }
-            catch (EvidenceUnavailableException e)
+            catch (Exception e) when (Deadline.Failure(e, bypassDeadline.Token, $"the bypass records of {env.Name}", policy.Timeout, RetryTodo) is { } failure)
             {
-                bypassUnread = e.Failure;
-            }
-            catch (OperationCanceledException) when (bypassDeadline.IsCancellationRequested)
-            {
-                bypassUnread = EvidenceFailure.OutOfTime($"the bypass records of {env.Name}", policy.Timeout, todo: RetryTodo);
+                bypassUnread = failure;
             }
         }
         var gate = GateDecision.Decide(env, commit, refVerdict, bypass, await FirstEnvironmentRecordsAsync(provider, env, refVerdict, commit, policy.Timeout), policy.OnError);
@@ -89,13 +85,9 @@ public static class GateCommand
             store = provider.OpenReviewStore(env);
             return await store.FindReviewsAsync([commit], approvals: false, deadline.Token);
         }
-        catch (EvidenceUnavailableException e)
+        catch (Exception e) when (Deadline.Failure(e, deadline.Token, $"the revocations of {env.Name}", timeout, RetryTodo) is { } failure)
         {
-            return ReviewRecords.Failed(env.Name, e.Failure);
-        }
-        catch (OperationCanceledException) when (deadline.IsCancellationRequested)
-        {
-            return ReviewRecords.Failed(env.Name, EvidenceFailure.OutOfTime($"the revocations of {env.Name}", timeout, todo: RetryTodo));
+            return ReviewRecords.Failed(env.Name, failure);
         }
     }
 

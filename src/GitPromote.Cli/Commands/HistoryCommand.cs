@@ -124,7 +124,7 @@ public static class HistoryCommand
         {
             return (new LaneInput(env.Name) { Missing = $"{e.Failure.What}: {e.Failure.Why}" }, null);
         }
-        catch (OperationCanceledException) when (deadline.IsCancellationRequested)
+        catch (Exception e) when (Deadline.Passed(e, deadline))
         {
             return (new LaneInput(env.Name) { Missing = EvidenceFailure.NoAnswerInTime(budget) }, null);
         }

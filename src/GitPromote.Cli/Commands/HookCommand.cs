@@ -1,7 +1,6 @@
 using GitPromote.Cli.Gate;
 using GitPromote.Cli.Install;
 using GitPromote.Cli.Workspaces;
-using System.Text;
 using GitPromote.Cli.Infrastructure;
 using GitPromote.Cli.Output;
 using GitPromote.Core.Engine;
@@ -17,9 +16,6 @@ namespace GitPromote.Cli.Commands;
 public static class HookCommand
 {
     public static string Usage => CommandDefinitions.Hook.Usage;
-
-    /// <summary>More hook input than this is not a push git would send; refuse rather than buffer it.</summary>
-    public const int MaxInputBytes = 16 << 20;
 
     public static async Task<int> RunAsync(CommandContext context, IReadOnlyList<string> args)
     {
@@ -43,61 +39,59 @@ public static class HookCommand
         return await PrePushAsync(context, a.Positionals[1], a.Positionals[2]);
     }
 
-    private static async Task<int> PrePushAsync(CommandContext context, string remoteName, string remoteUrl)
+    private static Task<int> PrePushAsync(CommandContext context, string remoteName, string remoteUrl) =>
+        HookPipeline.RunAsync(context, new ClientSide(context, remoteName, remoteUrl));
+
+    /// <summary>pre-push: the clone's policy, the target routed from the remote (or another spelling of it), the hooks chained after the guard.</summary>
+    private sealed class ClientSide(CommandContext context, string remoteName, string remoteUrl) : IHookSide
     {
-        var input = await ReadBoundedAsync(context.Console.OpenStandardInput(), MaxInputBytes);
-        using var workspace = Workspace.Find(context);
-        var chain = new HookChain(workspace.Location, "pre-push", context.Environment);
+        private HookChain? _chain;
 
-        if (input is null)
-            return Refuse(context, $"git-promote: the hook input is larger than {MaxInputBytes >> 20} MiB; push refused");
-        var parsed = HookInputParser.ParsePrePush(input.Text);
-        if (parsed.Error is not null)
-            return Refuse(context, $"git-promote: cannot read the push from git (hook input {parsed.Error}); push refused");
+        public HookInputResult Parse(string text) => HookInputParser.ParsePrePush(text);
 
-        var loaded = workspace.LoadPolicy();
-        if (loaded is null)
-            return await chain.RunAsync([remoteName, remoteUrl], input.Bytes);
-        var policy = loaded.Policy;
-
-        // Fast path: most pushes (to dev, of feature branches) need no repository and no evidence.
-        if (!parsed.Updates.Any(u => EnvironmentRouter.IsDeployBranch(policy, u.RemoteRef)))
-            return await chain.RunAsync([remoteName, remoteUrl], input.Bytes);
-        var routeName = remoteName;
-        var target = EnvironmentRouter.Resolve(policy, remoteName, remoteUrl);
-        // `git push <url> main`, `git push file:///.../prd.git/`, or a second remote for the same repository: the name
-        // says nothing, but the URL may be another spelling of an environment's repository. Then the push is checked
-        // as a push to that environment (the furthest along the path, when several match).
-        if (SameRepositoryAs(workspace, policy, remoteUrl) is { } same
-            && (target is null || same.Environment.Index > target.Index))
+        public async Task<HookStep> PrepareAsync(Workspace workspace, HookInput input, IReadOnlyList<RefUpdate> updates)
         {
-            routeName = same.RemoteName;
-            target = same.Environment;
-            if (policy.PreviousOf(target) is not null && routeName != remoteName)
-                context.Console.Error.WriteLine($"git-promote: {remoteName} is the repository of {same.Shown}: checked as a push to {target.Name}");
+            _chain = new HookChain(workspace.Location, "pre-push", context.Environment);
+            var loaded = workspace.LoadPolicy();
+            if (loaded is null)
+                return HookStep.Done(await AllowedAsync(input));
+            var policy = loaded.Policy;
+
+            // Fast path: most pushes (to dev, of feature branches) need no repository and no evidence.
+            if (!updates.Any(u => EnvironmentRouter.IsDeployBranch(policy, u.RemoteRef)))
+                return HookStep.Done(await AllowedAsync(input));
+            var routeName = remoteName;
+            var target = EnvironmentRouter.Resolve(policy, remoteName, remoteUrl);
+            // `git push <url> main`, `git push file:///.../prd.git/`, or a second remote for the same repository: the name
+            // says nothing, but the URL may be another spelling of an environment's repository. Then the push is checked
+            // as a push to that environment (the furthest along the path, when several match).
+            if (SameRepositoryAs(workspace, policy, remoteUrl) is { } same
+                && (target is null || same.Environment.Index > target.Index))
+            {
+                routeName = same.RemoteName;
+                target = same.Environment;
+                if (policy.PreviousOf(target) is not null && routeName != remoteName)
+                    context.Console.Error.WriteLine($"git-promote: {remoteName} is the repository of {same.Shown}: checked as a push to {target.Name}");
+            }
+            if (target is null || policy.PreviousOf(target) is null)
+                return HookStep.Done(await AllowedAsync(input));
+
+            _chain.Prefetch();
+            return HookStep.Judge(new GuardedPush(policy, target, routeName, remoteUrl, policy.Timeout, ClientBypassHint(routeName)));
         }
-        if (target is null || policy.PreviousOf(target) is null)
-            return await chain.RunAsync([remoteName, remoteUrl], input.Bytes);
 
-        chain.Prefetch();
-        var repository = workspace.Repository;
-        var request = new PushRequest(routeName, remoteUrl, PushedCommits.Peel(policy, parsed.Updates, repository));
-        var plan = PromotionEngine.Plan(policy, request);
-        var bypass = BypassJustification(context);
-        using var deadline = new CancellationTokenSource(policy.Timeout);
-        var provider = workspace.EvidenceProvider(policy);
-        var push = new PushContext(bypass is null ? Identity.Unknown : workspace.CurrentIdentity(), context.Clock.Now, bypass)
+        public async Task<(IEvidenceProvider Provider, PushContext Push)> EvidenceAsync(Workspace workspace, GuardedPush guarded, CancellationToken deadline)
         {
-            StoreIdentity = await PusherIdentity.InTargetStoreAsync(provider, target, workspace.CurrentIdentity, deadline.Token),
-        };
+            var bypass = BypassJustification(context);
+            var provider = workspace.EvidenceProvider(guarded.Policy);
+            var push = new PushContext(bypass is null ? Identity.Unknown : workspace.CurrentIdentity(), context.Clock.Now, bypass)
+            {
+                StoreIdentity = await PusherIdentity.InTargetStoreAsync(provider, guarded.Target, workspace.CurrentIdentity, deadline),
+            };
+            return (provider, push);
+        }
 
-        var gate = new PushGate(provider, workspace.Cache(policy), repository);
-        var result = await gate.DecideAsync(policy, request, plan, push, deadline.Token);
-
-        var renderer = new VerdictRenderer(new Style(context.Console.ColorOnError));
-        context.Console.Error.Write(renderer.Render(result.Verdict, result.RecentGreen, ClientBypassHint(routeName)));
-        if (!result.Verdict.IsAllowed) return ExitCodes.Blocked;
-        return await chain.RunAsync([remoteName, remoteUrl], input.Bytes);
+        public Task<int> AllowedAsync(HookInput input) => _chain!.RunAsync([remoteName, remoteUrl], input.Bytes);
     }
 
     private sealed record SameRepository(EnvironmentPolicy Environment, string RemoteName, string Shown);
@@ -116,7 +110,7 @@ public static class HookCommand
             if (env is not null && (found is null || env.Index > found.Environment.Index))
                 found = new SameRepository(env, name, shown);
         }
-        foreach (var remote in RepositoryRemotes.Read(workspace.GitDir))
+        foreach (var remote in workspace.Remotes)
         {
             if (RemoteUrls.Canonical(remote.Url, baseDirectory) != pushed && RemoteUrls.Canonical(remote.PushUrl, baseDirectory) != pushed) continue;
             Consider(EnvironmentRouter.Resolve(policy, remote.Name, remote.PushUrl), remote.Name, $"remote '{remote.Name}'");
@@ -135,26 +129,4 @@ public static class HookCommand
 
     public static BypassHint ClientBypassHint(string remoteName) =>
         new($"{PromoteSettings.Variables.Bypass}=\"{{justification}}\" git push {remoteName} ...");
-
-    private static int Refuse(CommandContext context, string message)
-    {
-        context.Console.Error.WriteLine(message);
-        return ExitCodes.UsageOrPolicy;
-    }
-
-    internal sealed record HookInput(string Text, byte[] Bytes);
-
-    internal static async Task<HookInput?> ReadBoundedAsync(Stream stdin, int max)
-    {
-        using var buffer = new MemoryStream();
-        var chunk = new byte[64 * 1024];
-        int read;
-        while ((read = await stdin.ReadAsync(chunk)) > 0)
-        {
-            if (buffer.Length + read > max) return null;
-            buffer.Write(chunk, 0, read);
-        }
-        var bytes = buffer.ToArray();
-        return new HookInput(Encoding.UTF8.GetString(bytes), bytes);
-    }
 }

@@ -41,7 +41,7 @@ public static class InstallCommand
                 @out.WriteLine($"already installed: core.hooksPath = {hooksDir} ({where})");
                 return ExitCodes.Ok;
             }
-            Report(context, SharedHooksFolder.AddShims(hooksDir, InstalledLayout.BinaryPath));
+            Report(context, SharedHooksFolder.AddShims(context.FileSystem, hooksDir, InstalledLayout.BinaryPath));
             @out.WriteLine($"installed: git-promote's shims are in {hooksDir}, which core.hooksPath names ({where})");
             return ExitCodes.Ok;
         }
@@ -68,7 +68,7 @@ public static class InstallCommand
             return ExitCodes.UsageOrPolicy;
         }
 
-        if (shared) Report(context, SharedHooksFolder.AddShims(hooksDir, InstalledLayout.BinaryPath));
+        if (shared) Report(context, SharedHooksFolder.AddShims(context.FileSystem, hooksDir, InstalledLayout.BinaryPath));
         if (found is not null)
         {
             if (!hidesBelow) config.Set(HookWiring.PreviousKey, found.Value);
@@ -92,7 +92,7 @@ public static class InstallCommand
             var own = Path.Combine(workspace.Location.CommonDir, "hooks", "pre-push");
             if (found is null && !shared && HookChain.IsRunnable(own))
                 @out.WriteLine("  this clone's own .git/hooks/pre-push still runs, after the guard");
-            if (workspace.WorkTree is { } top && !File.Exists(Path.Combine(top, PromotionPolicy.FileName)))
+            if (workspace.WorkTree is { } top && !context.FileSystem.FileExists(Path.Combine(top, PromotionPolicy.FileName)))
                 @out.WriteLine($"  no {PromotionPolicy.FileName} here yet: pushes pass unchecked until you add one (git promote init)");
         }
         return ExitCodes.Ok;
@@ -113,7 +113,7 @@ public static class InstallCommand
         if (a.Value("--hooks-dir") is { } given)
         {
             sharedDir = Path.GetFullPath(given, context.Environment.CurrentDirectory);
-            if (SharedHooksFolder.HasShims(sharedDir)) Report(context, SharedHooksFolder.RemoveShims(sharedDir));
+            if (SharedHooksFolder.HasShims(context.FileSystem, sharedDir)) Report(context, SharedHooksFolder.RemoveShims(context.FileSystem, sharedDir));
             else @out.WriteLine($"no git-promote shims were added to {sharedDir}; it is unchanged");
         }
 
@@ -122,10 +122,10 @@ public static class InstallCommand
         var currentDir = current is null ? null : wiring.Resolve(current);
         var owned = current is not null && (installed is not null
             ? installed == current
-            : currentDir is not null && InstalledLayout.IsOurHooksDir(currentDir) && !SharedHooksFolder.HasShims(currentDir));
+            : currentDir is not null && InstalledLayout.IsOurHooksDir(currentDir) && !SharedHooksFolder.HasShims(context.FileSystem, currentDir));
         if (!owned)
         {
-            if (currentDir is not null && sharedDir is null && SharedHooksFolder.HasShims(currentDir))
+            if (currentDir is not null && sharedDir is null && SharedHooksFolder.HasShims(context.FileSystem, currentDir))
                 @out.WriteLine($"core.hooksPath is '{current}' ({where}), a folder git-promote's shims were added to but not set by git-promote; "
                     + $"nothing changed. To take the shims out of it: git promote uninstall{ScopeArg(scope)} --hooks-dir {Quote(current!)}");
             else if (sharedDir is null || current is not null)
@@ -160,7 +160,7 @@ public static class InstallCommand
         if (hooksDirOption is null) return (InstalledLayout.RequireHooksDir(null), false);
         var dir = Path.GetFullPath(hooksDirOption, context.Environment.CurrentDirectory);
         if (context.FileSystem.FileExists(dir)) throw CommandFailedException.Usage($"--hooks-dir {dir} is a file, not a folder");
-        return InstalledLayout.IsOurHooksDir(dir) && !SharedHooksFolder.HasShims(dir) ? (dir, false) : (dir, true);
+        return InstalledLayout.IsOurHooksDir(dir) && !SharedHooksFolder.HasShims(context.FileSystem, dir) ? (dir, false) : (dir, true);
     }
 
     private static bool IsOurs(HookWiring wiring, string hooksPath) =>

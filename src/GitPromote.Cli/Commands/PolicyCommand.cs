@@ -68,7 +68,7 @@ public static class PolicyCommand
         }
         catch (EvidenceUnavailableException e)
         {
-            return FailureMessage.Print(context.Console, $"could not publish the policy to ssm:{parameter}", e.Failure);
+            return FailureMessage.Print(context.Console, ExitCodes.Blocked, $"could not publish the policy to ssm:{parameter}", e.Failure);
         }
     }
 }

@@ -74,14 +74,10 @@ public static class PruneCommand
             if (dryRun) output.WriteLine($"  nothing was changed; to delete them: git promote prune {env.Name} --keep {rules.Keep} --older-than {FormatAge(rules.OlderThan)}");
             return ExitCodes.Ok;
         }
-        catch (EvidenceUnavailableException e)
+        catch (Exception e) when (Deadline.Failure(e, deadline.Token, $"the store of {env.Name}", Budget,
+                   $"run it again: git promote prune {env.Name} (it goes on from where it stopped)") is { } failure)
         {
-            return Failed(context, env.Name, removed, e.Failure);
-        }
-        catch (OperationCanceledException) when (deadline.IsCancellationRequested)
-        {
-            return Failed(context, env.Name, removed, EvidenceFailure.OutOfTime($"the store of {env.Name}", Budget,
-                $"run it again: git promote prune {env.Name} (it goes on from where it stopped)"));
+            return Failed(context, env.Name, removed, failure);
         }
     }
 
@@ -132,5 +128,6 @@ public static class PruneCommand
     }
 
     private static int Failed(CommandContext context, string env, int removed, EvidenceFailure failure) =>
-        FailureMessage.Print(context.Console, $"prune of {env} stopped{(removed > 0 ? $" after deleting {removed} records (listed above)" : "; nothing was deleted")}", failure);
+        FailureMessage.Print(context.Console, ExitCodes.Blocked,
+            $"prune of {env} stopped{(removed > 0 ? $" after deleting {removed} records (listed above)" : "; nothing was deleted")}", failure);
 }

@@ -1,3 +1,4 @@
+using GitPromote.Cli.Gate;
 using GitPromote.Cli.Infrastructure;
 using GitPromote.Cli.Output;
 using GitPromote.Cli.Server;
@@ -21,7 +22,7 @@ public static class ReferenceTransactionCommand
 
     public static async Task<int> RunAsync(CommandContext context, string state)
     {
-        var input = await HookCommand.ReadBoundedAsync(context.Console.OpenStandardInput(), HookCommand.MaxInputBytes);
+        var input = await HookPipeline.ReadBoundedAsync(context.Console.OpenStandardInput(), HookPipeline.MaxInputBytes);
         if (state is not ("prepared" or "committed" or "aborted")) return ExitCodes.Ok;
         var refs = (input?.Text ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries)
             .Select(line => line.Split(' '))
@@ -33,9 +34,9 @@ public static class ReferenceTransactionCommand
         // and its hooks inherit the pusher's environment over file:// or sshd's AcceptEnv.
         if (refs.All(PendingRecords.IsGuardsOwn)) return ExitCodes.Ok;
         var gitDir = GitDir(context);
-        if (!PendingRecords.MightExist(gitDir) || PushOwner.OfThisPush() is not { } owner) return ExitCodes.Ok;
+        if (!PendingRecords.MightExist(gitDir) || context.Git.OwnerOfThisPush() is not { } owner) return ExitCodes.Ok;
 
-        var git = GitProcess.Default;
+        var git = context.Git.Process;
         var pending = new PendingRecords(gitDir, git);
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         try

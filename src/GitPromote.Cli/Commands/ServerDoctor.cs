@@ -19,7 +19,7 @@ public static class ServerDoctor
     {
         var settings = ServerSettings.Read(workspace.Repository);
         var confirm = Path.Combine(workspace.GitDir, "hooks", ServerInstall.ConfirmHookName);
-        yield return ServerInstall.IsConfirmHook(confirm)
+        yield return ServerInstall.IsConfirmHook(context.FileSystem, confirm)
             ? new Check("server", ServerInstall.ConfirmHookName, Status.Ok, "bypass records are written exactly when git updates the ref")
             : new Check("server", ServerInstall.ConfirmHookName, Status.Fail, "not git-promote's: bypasses into this repository's records are refused",
                 $"git promote install --server --env {settings.Environment ?? "<env>"}");
@@ -37,7 +37,7 @@ public static class ServerDoctor
             : new Check("server", RecordWriters.ConfigKey, Status.Warn, "not set: nobody may push green records here, so nothing can be promoted from this environment",
                 $"git config --add {RecordWriters.ConfigKey} <the pipeline's account, as the server names it>");
 
-        if (PreviousRecordsCheck(workspace, settings) is { } previous) yield return previous;
+        if (PreviousRecordsCheck(context, workspace, settings) is { } previous) yield return previous;
 
         var pusher = Pusher.Describe(context.Environment);
         yield return pusher.IsAccount
@@ -51,10 +51,10 @@ public static class ServerDoctor
     /// The previous environment's git records admit commits here, so they are only as strong as that repository's guard.
     /// A repository on this machine (a path or file:// URL) is looked at; any other URL is named with what to check there.
     /// </summary>
-    private static Check? PreviousRecordsCheck(Workspace workspace, ServerSettings settings)
+    private static Check? PreviousRecordsCheck(CommandContext context, Workspace workspace, ServerSettings settings)
     {
         if (settings.Environment is not { } envName) return null;
-        var policy = ServerPolicySource.Load(workspace.Repository, settings, PolicySource.DefaultName(workspace.GitDir)).Loaded?.Policy;
+        var policy = ServerPolicySource.Load(context.FileSystem, workspace.Repository, settings, PolicySource.DefaultName(workspace.GitDir)).Loaded?.Policy;
         if (policy?.FindEnvironment(envName) is not { } target || policy.PreviousOf(target) is not { } previous) return null;
         if (!previous.Evidence.Any(e => e is GitEvidence)) return null;
         var name = $"records of {previous.Name}";

@@ -21,13 +21,9 @@ internal static class StoreWrites
         {
             return await write(workspace.EvidenceProvider(policy), deadline.Token);
         }
-        catch (EvidenceUnavailableException e)
+        catch (Exception e) when (Deadline.Failure(e, deadline.Token, $"the store of {env.Name}", policy.Timeout) is { } failure)
         {
-            return FailureMessage.Print(context.Console, failedHeadline, e.Failure);
-        }
-        catch (OperationCanceledException) when (deadline.IsCancellationRequested)
-        {
-            return FailureMessage.Print(context.Console, failedHeadline, EvidenceFailure.OutOfTime($"the store of {env.Name}", policy.Timeout));
+            return FailureMessage.Print(context.Console, ExitCodes.Blocked, failedHeadline, failure);
         }
     }
 

@@ -56,13 +56,9 @@ public sealed class EvidenceGatherer(IEvidenceProvider provider, PositiveCache? 
             label = reader.Label;
             return HealthAnswer.Read(label, await Bounded(reader.ReadAsync(policy.Alarms, deadline), deadline));
         }
-        catch (EvidenceUnavailableException e)
+        catch (Exception e) when (Deadline.Failure(e, deadline, label) is { } failure)
         {
-            return HealthAnswer.Failed(label, e.Failure);
-        }
-        catch (OperationCanceledException) when (deadline.IsCancellationRequested)
-        {
-            return HealthAnswer.Failed(label, EvidenceFailure.OutOfTime(label));
+            return HealthAnswer.Failed(label, failure);
         }
     }
 
@@ -135,13 +131,8 @@ public sealed class EvidenceGatherer(IEvidenceProvider provider, PositiveCache? 
             cache?.Remember(env, source, found);
             return (SourceAnswer.Found(source, reader.Label, cached.Values.Concat(found)), reviews);
         }
-        catch (EvidenceUnavailableException e)
+        catch (Exception e) when (Deadline.Failure(e, deadline, reader.Label) is { } failure)
         {
-            return (SourceAnswer.Failed(source, reader.Label, e.Failure), ReviewRecords.Failed(reader.Label, e.Failure));
-        }
-        catch (OperationCanceledException) when (deadline.IsCancellationRequested)
-        {
-            var failure = EvidenceFailure.OutOfTime(reader.Label);
             return (SourceAnswer.Failed(source, reader.Label, failure), ReviewRecords.Failed(reader.Label, failure));
         }
     }
@@ -155,13 +146,9 @@ public sealed class EvidenceGatherer(IEvidenceProvider provider, PositiveCache? 
             var store = provider.OpenReviewStore(env);
             return await Bounded(store.FindReviewsAsync(commits, approvals, deadline), deadline);
         }
-        catch (EvidenceUnavailableException e)
+        catch (Exception e) when (Deadline.Failure(e, deadline, label) is { } failure)
         {
-            return ReviewRecords.Failed(label, e.Failure);
-        }
-        catch (OperationCanceledException) when (deadline.IsCancellationRequested)
-        {
-            return ReviewRecords.Failed(label, EvidenceFailure.OutOfTime(label));
+            return ReviewRecords.Failed(label, failure);
         }
     }
 
@@ -194,13 +181,9 @@ public sealed class EvidenceGatherer(IEvidenceProvider provider, PositiveCache? 
             cache?.Remember(env, source, found);
             return SourceAnswer.Found(source, reader.Label, cached.Values.Concat(found));
         }
-        catch (EvidenceUnavailableException e)
+        catch (Exception e) when (Deadline.Failure(e, deadline, reader.Label) is { } failure)
         {
-            return SourceAnswer.Failed(source, reader.Label, e.Failure);
-        }
-        catch (OperationCanceledException) when (deadline.IsCancellationRequested)
-        {
-            return SourceAnswer.Failed(source, reader.Label, EvidenceFailure.OutOfTime(reader.Label));
+            return SourceAnswer.Failed(source, reader.Label, failure);
         }
     }
 
@@ -217,7 +200,7 @@ public sealed class EvidenceGatherer(IEvidenceProvider provider, PositiveCache? 
         {
             return await task.WaitAsync(deadline).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !task.IsCompleted)
+        catch (Exception e) when (Deadline.Passed(e, deadline) && !task.IsCompleted)
         {
             try { return await task.WaitAsync(Grace).ConfigureAwait(false); }
             catch (TimeoutException) { throw new OperationCanceledException(deadline); }

@@ -63,13 +63,9 @@ public sealed class PushGate(IEvidenceProvider provider, PositiveCache? cache, I
             {
                 await store.RecordBypassAsync(record, deadline);
             }
-            catch (EvidenceUnavailableException e)
+            catch (Exception e) when (Deadline.Failure(e, deadline, $"writing the bypass record to {store.Label}") is { } failure)
             {
-                verdict = verdict.WithBypassNotRecorded(b, e.Failure);
-            }
-            catch (OperationCanceledException) when (deadline.IsCancellationRequested)
-            {
-                verdict = verdict.WithBypassNotRecorded(b, EvidenceFailure.OutOfTime($"writing the bypass record to {store.Label}"));
+                verdict = verdict.WithBypassNotRecorded(b, failure);
             }
         }
         return verdict;

@@ -20,11 +20,7 @@ public static class PusherIdentity
             var who = await provider.RecorderAsync(target, gitIdentity(), cancellationToken);
             return who == Identity.Unknown ? null : who;
         }
-        catch (EvidenceUnavailableException)
-        {
-            return null;
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (Exception e) when (e is EvidenceUnavailableException || Deadline.Passed(e, cancellationToken))
         {
             return null;
         }

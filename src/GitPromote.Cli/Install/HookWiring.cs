@@ -1,3 +1,4 @@
+using GitPromote.Cli.Infrastructure;
 using GitPromote.Core;
 using GitPromote.Git;
 using GitPromote.Core.Settings;
@@ -219,13 +220,15 @@ public sealed class HookWiring
         return Repository is null ? null : Path.GetFullPath(value, Repository.WorkTree ?? Repository.GitDir);
     }
 
-    public static ShimState ShimStateOf(string path, string hookName)
+    public static ShimState ShimStateOf(string path, string hookName) => ShimStateOf(SystemFileSystem.Instance, path, hookName);
+
+    public static ShimState ShimStateOf(IFileSystem files, string path, string hookName)
     {
         string text;
         try
         {
-            if (!File.Exists(path)) return ShimState.Missing;
-            text = File.ReadAllText(path).Replace("\r\n", "\n");
+            if (!files.FileExists(path)) return ShimState.Missing;
+            text = files.ReadAllText(path).Replace("\r\n", "\n");
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -35,20 +35,23 @@ public static class ServerInstall
     {
         var a = ArgumentReader.Parse(args, CommandDefinitions.InstallOnServer).ExpectAtMost(0, InstallUsage);
         var envName = a.Value("--env") is { Length: > 0 } e ? e : throw CommandFailedException.Usage("which environment is this repository?", $"usage: {InstallUsage}");
+        var files = context.FileSystem;
         var (workspace, config) = OpenBare(context);
         using var _ = workspace;
-        var hooks = HooksDir(workspace);
-        var shim = ReadShim(a.Value("--hooks-dir"));
+        var hooks = HooksDir(files, workspace);
+        var shim = ReadShim(files, a.Value("--hooks-dir"));
         var policyFile = a.Value("--policy") is { } p ? Path.GetFullPath(p, context.Environment.CurrentDirectory) : null;
-        var (policyRef, first) = policyFile is null ? PinPolicyBranch(workspace, envName) : (null, CheckPolicy(policyFile, envName, workspace.GitDir));
+        var (policyRef, first) = policyFile is null
+            ? PinPolicyBranch(files, workspace, envName)
+            : (null, CheckPolicy(files, policyFile, envName, workspace.GitDir));
         var confirm = Path.Combine(hooks, ConfirmHookName);
-        if (File.Exists(confirm) && !IsConfirmHook(confirm))
+        if (files.FileExists(confirm) && !IsConfirmHook(files, confirm))
             throw new CommandFailedException(ExitCodes.UsageOrPolicy, $"{confirm} exists and is not git-promote's",
                 "git-promote needs that hook to record a bypass exactly when its push lands: merge the two yourself (docs/server.md), then install again");
 
         var hook = Path.Combine(hooks, HookName);
         var kept = Path.Combine(hooks, KeptHookName);
-        var foreign = File.Exists(hook) && !IsOurs(hook);
+        var foreign = files.FileExists(hook) && !IsOurs(files, hook);
         if (foreign)
         {
             if (!a.Has("--force"))
@@ -56,15 +59,15 @@ public static class ServerInstall
                 return FailureMessage.Print(context.Console, ExitCodes.UsageOrPolicy, $"{hook} exists and is not git-promote's.",
                     $"with --force it is kept as {KeptHookName} and still runs, before the guard, on every push");
             }
-            if (File.Exists(kept))
+            if (files.FileExists(kept))
                 throw new CommandFailedException(ExitCodes.UsageOrPolicy, $"both {HookName} and {KeptHookName} exist in {hooks}",
                     $"merge them into {KeptHookName} yourself, remove {HookName}, then install again");
-            File.Move(hook, kept);
+            files.Move(hook, kept);
             context.Console.Out.WriteLine($"kept the existing hook as {kept}: it runs first, with the same input");
         }
 
-        WriteAtomically(hook, shim.Replace(BinaryLine, $"bin={ShellQuote(InstalledLayout.BinaryPath)}"));
-        WriteAtomically(confirm, ConfirmHookText(InstalledLayout.BinaryPath));
+        files.WriteAtomically(hook, shim.Replace(BinaryLine, $"bin={ShellQuote(InstalledLayout.BinaryPath)}").Replace("\r\n", "\n"), executable: true);
+        files.WriteAtomically(confirm, ConfirmHookText(InstalledLayout.BinaryPath).Replace("\r\n", "\n"), executable: true);
         config.Set(ServerSettings.EnvironmentKey, envName);
         if (policyFile is not null)
         {
@@ -93,28 +96,29 @@ public static class ServerInstall
     public static int Uninstall(CommandContext context, IReadOnlyList<string> args)
     {
         ArgumentReader.Parse(args, CommandDefinitions.UninstallOnServer).ExpectAtMost(0, UninstallUsage);
+        var files = context.FileSystem;
         var (workspace, config) = OpenBare(context);
         using var _ = workspace;
-        var hooks = HooksDir(workspace);
+        var hooks = HooksDir(files, workspace);
         var hook = Path.Combine(hooks, HookName);
         var kept = Path.Combine(hooks, KeptHookName);
 
-        if (!File.Exists(hook) && config.Get(ServerSettings.EnvironmentKey) is null)
+        if (!files.FileExists(hook) && config.Get(ServerSettings.EnvironmentKey) is null)
         {
             context.Console.Out.WriteLine("not installed: no git-promote pre-receive hook here; nothing changed");
             return ExitCodes.Ok;
         }
-        if (File.Exists(hook) && !IsOurs(hook))
+        if (files.FileExists(hook) && !IsOurs(files, hook))
         {
             context.Console.Out.WriteLine($"not installed: {hook} is not git-promote's; nothing changed");
             return ExitCodes.Ok;
         }
-        if (File.Exists(hook)) File.Delete(hook);
+        if (files.FileExists(hook)) files.Delete(hook);
         var confirm = Path.Combine(hooks, ConfirmHookName);
-        if (IsConfirmHook(confirm)) File.Delete(confirm);
-        if (File.Exists(kept))
+        if (IsConfirmHook(files, confirm)) files.Delete(confirm);
+        if (files.FileExists(kept))
         {
-            File.Move(kept, hook);
+            files.Move(kept, hook);
             context.Console.Out.WriteLine($"restored the repository's own hook: {hook}");
         }
         config.Unset(ServerSettings.EnvironmentKey);
@@ -130,7 +134,7 @@ public static class ServerInstall
         return ExitCodes.Ok;
     }
 
-    private static (Workspace Workspace, GitConfigEditor Config) OpenBare(CommandContext context)
+    private static (Workspace Workspace, IGitConfigWriter Config) OpenBare(CommandContext context)
     {
         var workspace = Workspace.Find(context);
         if (workspace.WorkTree is not null)
@@ -139,30 +143,26 @@ public static class ServerInstall
             throw CommandFailedException.Usage("--server is for the bare repository on the server, and this one has a work tree",
                 "cd into the bare repository (e.g. /srv/git/orders-stg.git); in a clone use: git promote install");
         }
-        return (workspace, new GitConfigEditor(workspace.GitDir, ConfigScope.Local));
+        return (workspace, context.Git.ConfigAt(workspace.GitDir, ConfigScope.Local));
     }
 
     /// <summary>Where git looks for this repository's hooks; a <c>core.hooksPath</c> would make hooks/ dead, so it is refused.</summary>
-    private static string HooksDir(Workspace workspace)
+    private static string HooksDir(IFileSystem files, Workspace workspace)
     {
-        if (EffectiveConfig(workspace.GitDir, "core.hooksPath") is { } hooksPath)
+        if (workspace.Repository.ConfigValue("core.hooksPath")?.Trim() is { Length: > 0 } hooksPath)
             throw CommandFailedException.Usage($"core.hooksPath is set ('{hooksPath}'): git runs this repository's hooks from there, not from hooks/",
                 $"put the pre-receive shim there yourself and set {PromoteSettings.GitKeys.Environment} (docs/server.md), or unset core.hooksPath");
         var dir = Path.Combine(workspace.GitDir, "hooks");
-        Directory.CreateDirectory(dir);
+        files.CreateDirectory(dir);
         return dir;
     }
 
-    /// <summary>A key's value from every config level, as git itself will see it when it runs the hooks.</summary>
-    private static string? EffectiveConfig(string gitDir, string key) =>
-        GitConfig.FromGit(GitProcess.Default, gitDir, ["--git-dir=" + gitDir], [], TimeSpan.FromSeconds(30)).Last(key)?.Value?.Trim() is { Length: > 0 } v ? v : null;
-
-    private static string ReadShim(string? hooksDirOverride)
+    private static string ReadShim(IFileSystem files, string? hooksDirOverride)
     {
         var dir = Path.GetFullPath(hooksDirOverride ?? InstalledLayout.HooksDir);
         var path = Path.Combine(dir, HookName);
         string text;
-        try { text = File.ReadAllText(path); }
+        try { text = files.ReadAllText(path); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new CommandFailedException(ExitCodes.UsageOrPolicy, $"no git-promote {HookName} shim in {dir}",
@@ -174,27 +174,26 @@ public static class ServerInstall
     }
 
     /// <summary>Checks the admin's policy file defines the environment; true when it is the first one (no order gate, records guarded).</summary>
-    private static bool CheckPolicy(string path, string envName, string gitDir)
+    private static bool CheckPolicy(IFileSystem files, string path, string envName, string gitDir)
     {
-        var info = new FileInfo(path);
-        if (!info.Exists) throw CommandFailedException.Usage($"--policy {path}: no such file");
-        if (info.Length > PolicyLoader.MaxBytes) throw CommandFailedException.Usage($"--policy {path}: larger than {PolicyLoader.MaxBytes} bytes");
-        var policy = PolicySource.FromText(File.ReadAllText(path), path, PolicySource.DefaultName(gitDir)).Policy;
+        if (!files.FileExists(path)) throw CommandFailedException.Usage($"--policy {path}: no such file");
+        if (files.Length(path) > PolicyLoader.MaxBytes) throw CommandFailedException.Usage($"--policy {path}: larger than {PolicyLoader.MaxBytes} bytes");
+        var policy = PolicySource.FromText(files.ReadAllText(path), path, PolicySource.DefaultName(gitDir)).Policy;
         var env = policy.FindEnvironment(envName) ?? throw CommandFailedException.Usage($"--env {envName}: {path} has no such environment",
             $"environments there: {string.Join(", ", policy.Environments.Select(x => x.Name))}");
         return policy.PreviousOf(env) is null;
     }
 
-    private static bool IsOurs(string hook) => Shims.IsShim(hook) == true;
+    private static bool IsOurs(IFileSystem files, string hook) => Shims.IsShim(files, hook) == true;
 
     /// <summary>
     /// The branch the policy will be read from, pinned now: the one HEAD names. It must exist (an unborn HEAD, such as
     /// <c>master</c> in a repository that receives <c>main</c>, is a branch any pusher could create) and carry a policy
     /// that guards it and defines this environment.
     /// </summary>
-    private static (string Head, bool First) PinPolicyBranch(Workspace workspace, string envName)
+    private static (string Head, bool First) PinPolicyBranch(IFileSystem files, Workspace workspace, string envName)
     {
-        var head = ServerPolicySource.HeadTarget(workspace.GitDir)
+        var head = ServerPolicySource.HeadTarget(files, workspace.GitDir)
             ?? throw CommandFailedException.Usage("HEAD of this repository names no branch, so there is no policy branch to pin",
                 "point HEAD at the deploy branch (git symbolic-ref HEAD refs/heads/main), or name a policy file with --policy FILE");
         var shortName = head["refs/heads/".Length..];
@@ -209,16 +208,12 @@ public static class ServerInstall
         return (head, loaded.Policy.PreviousOf(env) is null);
     }
 
-    internal static bool IsConfirmHook(string path)
+    internal static bool IsConfirmHook(IFileSystem files, string path)
     {
         try
         {
-            if (!File.Exists(path)) return false;
-            if (!OperatingSystem.IsWindows() && (File.GetUnixFileMode(path) & UnixFileMode.UserExecute) == 0) return false;
-            using var reader = new StreamReader(path);
-            var head = new char[512];
-            var n = reader.Read(head, 0, head.Length);
-            return new string(head, 0, n).Contains(ConfirmHookMarker, StringComparison.Ordinal);
+            if (!files.FileExists(path) || !files.IsExecutable(path)) return false;
+            return files.ReadStart(path, 512)?.Contains(ConfirmHookMarker, StringComparison.Ordinal) == true;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -248,16 +243,6 @@ public static class ServerInstall
         exit 0
 
         """;
-
-    private static void WriteAtomically(string path, string text)
-    {
-        var temp = $"{path}.tmp.{Environment.ProcessId}";
-        File.WriteAllText(temp, text.Replace("\r\n", "\n"));
-        if (!OperatingSystem.IsWindows())
-            File.SetUnixFileMode(temp, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
-                | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
-        File.Move(temp, path, overwrite: true);
-    }
 
     /// <summary>A POSIX sh single-quoted word.</summary>
     internal static string ShellQuote(string s) => "'" + s.Replace("'", "'\\''") + "'";

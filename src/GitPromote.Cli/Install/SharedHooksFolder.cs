@@ -10,37 +10,31 @@ namespace GitPromote.Cli.Install;
 /// </summary>
 public static class SharedHooksFolder
 {
-    public static bool HasShims(string dir) => File.Exists(Path.Combine(dir, HookWiring.BinaryPointerFile));
+    public static bool HasShims(IFileSystem files, string dir) => files.FileExists(Path.Combine(dir, HookWiring.BinaryPointerFile));
 
-    public static string? ReadBinaryPointer(string dir)
+    public static string? ReadBinaryPointer(string dir) => ReadBinaryPointer(SystemFileSystem.Instance, dir);
+
+    public static string? ReadBinaryPointer(IFileSystem files, string dir)
     {
-        try
-        {
-            var path = Path.Combine(dir, HookWiring.BinaryPointerFile);
-            if (!File.Exists(path)) return null;
-            using var reader = new StreamReader(path);
-            var line = reader.ReadLine()?.Trim();
-            return string.IsNullOrEmpty(line) ? null : line;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return null;
-        }
+        var path = Path.Combine(dir, HookWiring.BinaryPointerFile);
+        if (!files.FileExists(path)) return null;
+        var line = files.ReadStart(path, 4096)?.Split('\n')[0].Trim();
+        return string.IsNullOrEmpty(line) ? null : line;
     }
 
     /// <summary>
     /// Adds (or refreshes) the client shims in <paramref name="dir"/>, creating it if needed; returns what it did, for the user.
     /// Checks everything before changing anything: a hook that exists both plainly and as <c>.local</c> is refused.
     /// </summary>
-    public static IReadOnlyList<string> AddShims(string dir, string binaryPath)
+    public static IReadOnlyList<string> AddShims(IFileSystem files, string dir, string binaryPath)
     {
-        var ours = HasShims(dir);
+        var ours = HasShims(files, dir);
         foreach (var hook in Shims.ClientHooks)
         {
             var target = Path.Combine(dir, hook);
             var local = target + HookWiring.LocalSuffix;
-            var state = HookWiring.ShimStateOf(target, hook);
-            if (File.Exists(local) && (state == ShimState.NotGitPromote || (state == ShimState.Missing && !ours)))
+            var state = HookWiring.ShimStateOf(files, target, hook);
+            if (files.FileExists(local) && (state == ShimState.NotGitPromote || (state == ShimState.Missing && !ours)))
                 throw new CommandFailedException(ExitCodes.UsageOrPolicy,
                     state == ShimState.Missing
                         ? $"{local} exists: git-promote keeps a folder's own {hook} under that name, and would start running it"
@@ -49,19 +43,20 @@ public static class SharedHooksFolder
         }
 
         var done = new List<string>();
-        Directory.CreateDirectory(dir);
-        WriteAtomically(Path.Combine(dir, HookWiring.BinaryPointerFile), (OperatingSystem.IsWindows() ? binaryPath.Replace('\\', '/') : binaryPath) + "\n", executable: false);
+        files.CreateDirectory(dir);
+        files.WriteAtomically(Path.Combine(dir, HookWiring.BinaryPointerFile),
+            (OperatingSystem.IsWindows() ? binaryPath.Replace('\\', '/') : binaryPath) + "\n", executable: false);
         foreach (var hook in Shims.ClientHooks)
         {
             var target = Path.Combine(dir, hook);
-            var state = HookWiring.ShimStateOf(target, hook);
+            var state = HookWiring.ShimStateOf(files, target, hook);
             if (state == ShimState.NotGitPromote)
             {
                 // Copied, not moved: until our shim is renamed over it, their hook is still in place.
-                File.Copy(target, target + HookWiring.LocalSuffix, overwrite: false);
+                files.Copy(target, target + HookWiring.LocalSuffix, overwrite: false);
                 done.Add($"kept the folder's own {hook} as {hook}{HookWiring.LocalSuffix}: it runs after the guard, with the same arguments and input");
             }
-            WriteAtomically(target, Shims.Text(hook)!, executable: true);
+            files.WriteAtomically(target, Shims.Text(hook)!, executable: true);
             done.Add(state switch
             {
                 ShimState.Current => $"{hook}: git-promote's shim, already current",
@@ -73,46 +68,26 @@ public static class SharedHooksFolder
     }
 
     /// <summary>Takes git-promote's shims out of <paramref name="dir"/>, putting the folder's own hooks back; returns what it did.</summary>
-    public static IReadOnlyList<string> RemoveShims(string dir)
+    public static IReadOnlyList<string> RemoveShims(IFileSystem files, string dir)
     {
         var done = new List<string>();
         foreach (var hook in Shims.ClientHooks)
         {
             var target = Path.Combine(dir, hook);
             var local = target + HookWiring.LocalSuffix;
-            if (HookWiring.ShimStateOf(target, hook) is not (ShimState.Current or ShimState.Outdated)) continue;
-            if (File.Exists(local))
+            if (HookWiring.ShimStateOf(files, target, hook) is not (ShimState.Current or ShimState.Outdated)) continue;
+            if (files.FileExists(local))
             {
-                File.Move(local, target, overwrite: true);
+                files.Move(local, target, overwrite: true);
                 done.Add($"{hook}{HookWiring.LocalSuffix} is {hook} again");
             }
             else
             {
-                File.Delete(target);
+                files.Delete(target);
                 done.Add($"removed git-promote's {hook}");
             }
         }
-        File.Delete(Path.Combine(dir, HookWiring.BinaryPointerFile));
+        files.Delete(Path.Combine(dir, HookWiring.BinaryPointerFile));
         return done;
-    }
-
-    private static void WriteAtomically(string path, string text, bool executable)
-    {
-        var temp = $"{path}.tmp.{Environment.ProcessId}";
-        try
-        {
-            File.WriteAllText(temp, text);
-            if (!OperatingSystem.IsWindows())
-            {
-                var mode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
-                if (executable) mode |= UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute;
-                File.SetUnixFileMode(temp, mode);
-            }
-            File.Move(temp, path, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temp)) File.Delete(temp);
-        }
     }
 }

@@ -1,3 +1,5 @@
+using GitPromote.Cli.Infrastructure;
+
 namespace GitPromote.Cli.Install;
 
 /// <summary>
@@ -13,20 +15,10 @@ public static class Shims
     /// Whether the file at <paramref name="path"/> is one of our shims (any version: the marker is in its first lines);
     /// null when it cannot be read.
     /// </summary>
-    public static bool? IsShim(string path)
-    {
-        try
-        {
-            using var reader = new StreamReader(path);
-            var head = new char[512];
-            var n = reader.Read(head, 0, head.Length);
-            return new string(head, 0, n).Contains(HookChain.ShimMarker, StringComparison.Ordinal);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return null;
-        }
-    }
+    public static bool? IsShim(string path) => IsShim(SystemFileSystem.Instance, path);
+
+    public static bool? IsShim(IFileSystem files, string path) =>
+        files.ReadStart(path, 512) is { } head ? head.Contains(HookChain.ShimMarker, StringComparison.Ordinal) : null;
 
     /// <summary>The shim for <paramref name="hookName"/>, with LF line ends, or null when this binary has none.</summary>
     public static string? Text(string hookName)

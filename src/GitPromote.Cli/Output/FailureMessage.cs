@@ -12,7 +12,7 @@ namespace GitPromote.Cli.Output;
 ///   ssm:PutParameter on /promote/orders/stg/green/* for stg: access denied (AccessDeniedException): ...
 ///   what to do: allow ssm:PutParameter on /promote/orders/stg/green/* for ...
 /// </code>
-/// A command's own failure goes to stderr through <see cref="Print(IConsole, string, EvidenceFailure, int)"/>; a
+/// A command's own failure goes to stderr through <see cref="Print(IConsole, int, string, EvidenceFailure)"/>; a
 /// failure inside a larger report (the push verdict, the gate) is the same two lines at that report's indent
 /// (<see cref="AppendCause"/>), under a headline the report styles itself. These lines are never coloured: they carry
 /// untrusted text (names, remote answers), which the console's <see cref="TerminalWriter"/> makes safe.
@@ -22,7 +22,7 @@ public static class FailureMessage
     public const string Prefix = "git-promote: ";
 
     /// <summary>A command's failure with its cause: the headline, then the cause's what/why and what to do.</summary>
-    public static int Print(IConsole console, string headline, EvidenceFailure cause, int exitCode = ExitCodes.Blocked) =>
+    public static int Print(IConsole console, int exitCode, string headline, EvidenceFailure cause) =>
         Print(console, exitCode, headline, CauseLines(cause));
 
     /// <summary>

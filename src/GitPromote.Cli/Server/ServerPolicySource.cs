@@ -1,3 +1,4 @@
+using GitPromote.Cli.Infrastructure;
 using GitPromote.Cli.Workspaces;
 using GitPromote.Core.Policy;
 using GitPromote.Core.Server;
@@ -14,10 +15,10 @@ public sealed record TrustedPolicy(LoadedPolicy? Loaded, string? Problem, string
 /// </summary>
 public static class ServerPolicySource
 {
-    public static TrustedPolicy Load(IGitRepository repository, ServerSettings settings, string defaultName) =>
-        ServerPolicyTrust.Choose(settings.PolicyFile, settings.PolicyRef, () => HeadTarget(repository.GitDir)) switch
+    public static TrustedPolicy Load(IFileSystem files, IGitRepository repository, ServerSettings settings, string defaultName) =>
+        ServerPolicyTrust.Choose(settings.PolicyFile, settings.PolicyRef, () => HeadTarget(files, repository.GitDir)) switch
         {
-            PolicyOrigin.AdminFile file => FromFile(file.Path, defaultName),
+            PolicyOrigin.AdminFile file => FromFile(files, file.Path, defaultName),
             PolicyOrigin.Branch branch => FromBranch(repository, branch.Ref, branch.Description, defaultName),
             PolicyOrigin.Refused refused => Refuse(refused.Refusal),
             _ => throw new InvalidOperationException("unknown policy origin"),
@@ -25,12 +26,12 @@ public static class ServerPolicySource
 
     private static TrustedPolicy Refuse(PolicyRefusal refusal) => new(null, refusal.Problem, refusal.Todo);
 
-    private static TrustedPolicy FromFile(string path, string defaultName)
+    private static TrustedPolicy FromFile(IFileSystem files, string path, string defaultName)
     {
-        var info = new FileInfo(path);
-        if (ServerPolicyTrust.RefuseFile(info.Exists, info.Exists ? info.Length : 0) is { } refused) return Refuse(refused);
+        var exists = files.FileExists(path);
+        if (ServerPolicyTrust.RefuseFile(exists, exists ? files.Length(path) : 0) is { } refused) return Refuse(refused);
         string text;
-        try { text = Platform.RegularFiles.ReadText(path, path, PolicyLoader.MaxBytes) ?? ""; }
+        try { text = files.ReadRegularFile(path, path, PolicyLoader.MaxBytes) ?? ""; }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             return Refuse(ServerPolicyTrust.FileUnreadable(e.GetType().Name));
@@ -50,13 +51,13 @@ public static class ServerPolicySource
     }
 
     /// <summary>The branch HEAD names (<c>ref: refs/heads/x</c>); null when HEAD is detached or unreadable.</summary>
-    internal static string? HeadTarget(string gitDir)
+    internal static string? HeadTarget(IFileSystem files, string gitDir)
     {
         try
         {
             var path = Path.Combine(gitDir, "HEAD");
-            if (new FileInfo(path).Length > 1024) return null;
-            return ServerPolicyTrust.HeadBranch(File.ReadAllText(path));
+            if (files.Length(path) > 1024) return null;
+            return ServerPolicyTrust.HeadBranch(files.ReadAllText(path));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

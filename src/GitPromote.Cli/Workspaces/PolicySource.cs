@@ -9,11 +9,11 @@ public sealed record LoadedPolicy(PromotionPolicy Policy, string DisplayPath);
 public static class PolicySource
 {
     /// <summary>The policy in a work tree; null when the repository has none (it is then not promote-managed).</summary>
-    public static LoadedPolicy? FromWorkTree(string workTree)
+    public static LoadedPolicy? FromWorkTree(IFileSystem files, string workTree)
     {
         var path = Path.Combine(workTree, PromotionPolicy.FileName);
         string? text;
-        try { text = Platform.RegularFiles.ReadText(path, PromotionPolicy.FileName, PolicyLoader.MaxBytes); }
+        try { text = files.ReadRegularFile(path, PromotionPolicy.FileName, PolicyLoader.MaxBytes); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new CommandFailedException(ExitCodes.UsageOrPolicy, $"{PromotionPolicy.FileName}: cannot be read ({e.Message})");

@@ -38,9 +38,18 @@ public sealed class Workspace : IDisposable
 
     private string? _scratchRoot;
 
+    private GitConfig? _config;
+
+    /// <summary>
+    /// The repository's remotes, from its configuration read once per run: before the repository is opened (the hook's
+    /// route check needs no libgit2), and by the repository itself after, without a second read.
+    /// </summary>
+    public IReadOnlyList<GitRemote> Remotes =>
+        _repository?.Remotes ?? (_config ??= GitConfig.Read(GitDir, _context.Git.Process, TimeSpan.FromSeconds(60))).Remotes();
+
     private IGitRepository OpenRepository()
     {
-        var repository = _context.Git.Open(_location);
+        var repository = _context.Git.Open(_location, _config);
         return EnvironmentRemotes.Count == 0 ? repository : new EnvironmentRemoteOverrides(repository, EnvironmentRemotes);
     }
 
@@ -62,11 +71,11 @@ public sealed class Workspace : IDisposable
     {
         var root = Path.Combine(Path.GetTempPath(), "git-promote-" + Guid.NewGuid().ToString("N")[..12]);
         var gitDir = Path.Combine(root, "scratch.git");
-        Directory.CreateDirectory(root);
+        context.FileSystem.CreateDirectory(root);
         try
         {
             using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-            GitProcess.Default.Run(root, ["init", "--quiet", "--bare", gitDir], null, deadline.Token).EnsureSuccess();
+            context.Git.Process.Run(root, ["init", "--quiet", "--bare", gitDir], null, deadline.Token).EnsureSuccess();
         }
         catch
         {
@@ -85,7 +94,7 @@ public sealed class Workspace : IDisposable
     /// <summary>The policy of this repository: the work tree's file, or the one committed at HEAD in a bare repository.</summary>
     public LoadedPolicy? LoadPolicy()
     {
-        if (WorkTree is not null) return PolicySource.FromWorkTree(WorkTree);
+        if (WorkTree is not null) return PolicySource.FromWorkTree(_context.FileSystem, WorkTree);
         var text = Repository.ReadFileAt("HEAD", PromotionPolicy.FileName);
         return text is null ? null : PolicySource.FromText(text, $"HEAD:{PromotionPolicy.FileName}", PolicySource.DefaultName(GitDir));
     }
@@ -142,7 +151,7 @@ public sealed class Workspace : IDisposable
         try
         {
             using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-            var result = GitProcess.Default.Run(WorkTree ?? GitDir, ["var", "GIT_COMMITTER_IDENT"], null, deadline.Token);
+            var result = _context.Git.Process.Run(WorkTree ?? GitDir, ["var", "GIT_COMMITTER_IDENT"], null, deadline.Token);
             if (result.Succeeded && ParseIdent(result.StdoutText) is { } who) return who;
         }
         catch (Exception e) when (e is GitCommandException or OperationCanceledException) { }

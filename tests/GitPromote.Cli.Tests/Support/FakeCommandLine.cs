@@ -21,20 +21,21 @@ internal sealed class FakeCommandLine
         var exit = await App.RunAsync(args, context).WaitAsync(TimeSpan.FromSeconds(60));
         return (exit, console.Out.ToString()!, console.Error.ToString()!);
     }
+}
 
-    private sealed class RecordingConsole : IConsole
-    {
-        public TextWriter Out { get; } = new StringWriter();
-        public TextWriter Error { get; } = new StringWriter();
-        public bool ColorOnError => false;
-        public bool ColorOnOut => false;
-        public Stream OpenStandardInput() => new MemoryStream();
-    }
+/// <summary>A terminal that records both streams, with no colour, and gives <paramref name="stdin"/> (or nothing) as input.</summary>
+internal sealed class RecordingConsole(byte[]? stdin = null) : IConsole
+{
+    public TextWriter Out { get; } = new StringWriter();
+    public TextWriter Error { get; } = new StringWriter();
+    public bool ColorOnError => false;
+    public bool ColorOnOut => false;
+    public Stream OpenStandardInput() => new MemoryStream(stdin ?? []);
+}
 
-    private sealed class FixedClock : IClock
-    {
-        public DateTimeOffset Now { get; } = new(2024, 6, 1, 9, 30, 0, TimeSpan.Zero);
-    }
+internal sealed class FixedClock : IClock
+{
+    public DateTimeOffset Now { get; } = new(2024, 6, 1, 9, 30, 0, TimeSpan.Zero);
 }
 
 /// <summary>git as a command sees it: no repository, a given one, or a failure of our own making.</summary>
@@ -44,7 +45,37 @@ internal sealed class FakeGit : IGit
     public IGitRepository? Repository { get; set; }
     public Exception? Failure { get; set; }
 
+    /// <summary>
+    /// git processes: by default an executable that does not exist, so a command that starts git where the test expects
+    /// none fails loudly (a test that wants real git sets <see cref="GitProcess.Default"/>).
+    /// </summary>
+    public GitProcess Process { get; set; } = new(executable: "/nonexistent/git-started-by-a-unit-test");
+
+    /// <summary>Config written through <see cref="ConfigAt"/>, per working directory and scope: key → values in order.</summary>
+    public Dictionary<(string Directory, ConfigScope Scope), FakeConfig> Configs { get; } = [];
+
+    /// <summary>The receive-pack a server hook runs under: none unless the test says so.</summary>
+    public PushOwner? Owner { get; set; }
+
+    public PushOwner? OwnerOfThisPush() => Owner;
+
+    public IGitConfigWriter ConfigAt(string workingDirectory, ConfigScope scope) =>
+        Configs.TryGetValue((workingDirectory, scope), out var config) ? config : Configs[(workingDirectory, scope)] = new FakeConfig();
+
     public GitLocation? Locate(string startDirectory) => Failure is not null ? throw Failure : Location;
 
-    public IGitRepository Open(GitLocation location) => Repository ?? throw new InvalidOperationException("the test opened no repository");
+    public IGitRepository Open(GitLocation location, GitConfig? config = null) =>
+        Repository ?? throw new InvalidOperationException("the test opened no repository");
+}
+
+/// <summary>One level of git config in memory.</summary>
+internal sealed class FakeConfig : IGitConfigWriter
+{
+    public Dictionary<string, string> Values { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+    public string? Get(string key) => Values.GetValueOrDefault(key);
+
+    public void Set(string key, string value) => Values[key] = value;
+
+    public void Unset(string key) => Values.Remove(key);
 }

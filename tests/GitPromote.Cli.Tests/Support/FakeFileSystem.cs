@@ -2,16 +2,70 @@ using GitPromote.Cli.Infrastructure;
 
 namespace GitPromote.Cli.Tests.Support;
 
-/// <summary>Files in memory: what a command read and wrote, with no disk touched.</summary>
+/// <summary>Files in memory: what a command read and wrote, with no disk touched. Folders exist once created or holding a file.</summary>
 internal sealed class FakeFileSystem : IFileSystem
 {
     public Dictionary<string, string> Files { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>Files someone may run (a hook is a hook only when executable).</summary>
+    public HashSet<string> Executable { get; } = new(StringComparer.Ordinal);
+
+    public HashSet<string> Directories { get; } = new(StringComparer.Ordinal);
+
     public bool FileExists(string path) => Files.ContainsKey(path);
 
-    public bool DirectoryExists(string path) => Files.Keys.Any(f => f.StartsWith(path.TrimEnd('/') + "/", StringComparison.Ordinal));
+    public bool DirectoryExists(string path) =>
+        Directories.Contains(path.TrimEnd('/')) || Files.Keys.Any(f => f.StartsWith(path.TrimEnd('/') + "/", StringComparison.Ordinal));
 
     public string? ReadRegularFile(string path, string shown, long maxBytes) => Files.GetValueOrDefault(path);
 
-    public void WriteAllText(string path, string text) => Files[path] = text;
+    public string ReadAllText(string path) => Files.TryGetValue(path, out var text) ? text : throw new FileNotFoundException("no such file", path);
+
+    public string? ReadStart(string path, int maxChars) => Files.TryGetValue(path, out var text) ? text[..Math.Min(maxChars, text.Length)] : null;
+
+    public long Length(string path) => ReadAllText(path).Length;
+
+    public bool IsExecutable(string path) => Executable.Contains(path);
+
+    public void WriteAllText(string path, string text)
+    {
+        Files[path] = text;
+        Executable.Remove(path);
+    }
+
+    public void SetUnixFileMode(string path, UnixFileMode mode)
+    {
+        if (!Files.ContainsKey(path)) throw new FileNotFoundException("no such file", path);
+        if ((mode & UnixFileMode.UserExecute) != 0) Executable.Add(path);
+        else Executable.Remove(path);
+    }
+
+    public void CreateDirectory(string path) => Directories.Add(path.TrimEnd('/'));
+
+    public void Move(string from, string to, bool overwrite = false)
+    {
+        Copy(from, to, overwrite);
+        Delete(from);
+    }
+
+    public void Copy(string from, string to, bool overwrite = false)
+    {
+        if (!overwrite && Files.ContainsKey(to)) throw new IOException($"{to} exists");
+        Files[to] = ReadAllText(from);
+        if (Executable.Contains(from)) Executable.Add(to);
+        else Executable.Remove(to);
+    }
+
+    public void Delete(string path)
+    {
+        Files.Remove(path);
+        Executable.Remove(path);
+    }
+
+    /// <summary>A runnable file, as a hook on disk would be.</summary>
+    public void AddExecutable(string path, string text)
+    {
+        Files[path] = text;
+        Executable.Add(path);
+    }
 }

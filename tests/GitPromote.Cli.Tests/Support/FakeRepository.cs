@@ -36,8 +36,11 @@ internal sealed class FakeRepository(string gitDir = "/srv/git/orders.git") : IG
 
     public IReadOnlyDictionary<string, string?> ResolveCommits(IReadOnlyCollection<string> revisions) => throw new NotSupportedException();
     public bool? IsAncestor(string ancestor, string descendant) => throw new NotSupportedException();
-    public string? ConfigValue(string key) => throw new NotSupportedException();
-    public IReadOnlyList<string> ConfigValues(string key) => throw new NotSupportedException();
+    /// <summary>The repository's git config (all levels as one), when the test gives one; null: reading config is refused.</summary>
+    public Dictionary<string, string>? Config { get; set; }
+
+    public string? ConfigValue(string key) => Config is null ? throw new NotSupportedException() : Config.GetValueOrDefault(key);
+    public IReadOnlyList<string> ConfigValues(string key) => ConfigValue(key) is { } value ? [value] : [];
     public IReadOnlyList<GitRemote> Remotes { get; set; } = [];
     public string WriteTagObject(string target, string tagName, Identity tagger, DateTimeOffset when, string message) => throw new NotSupportedException();
     public CommitInfo? ReadCommit(string commit) => throw new NotSupportedException();

@@ -1,7 +1,6 @@
-using GitPromote.Cli.Infrastructure;
 using GitPromote.Git;
 
-namespace GitPromote.Cli.Install;
+namespace GitPromote.Cli.Infrastructure;
 
 public enum ConfigScope { Local, Global, System }
 
@@ -9,8 +8,10 @@ public enum ConfigScope { Local, Global, System }
 /// Writes git config at one level through the git CLI, so includes and scopes behave exactly as git's own; reads that
 /// level through <see cref="GitConfig"/> (its own file, includes not followed, as <c>git config --local --get</c>).
 /// </summary>
-public sealed class GitConfigEditor(string workingDirectory, ConfigScope scope)
+public sealed class GitConfigEditor(string workingDirectory, ConfigScope scope, GitProcess? git = null) : IGitConfigWriter
 {
+    private readonly GitProcess _git = git ?? GitProcess.Default;
+
     private string ScopeFlag => scope switch
     {
         ConfigScope.Global => "--global",
@@ -19,7 +20,7 @@ public sealed class GitConfigEditor(string workingDirectory, ConfigScope scope)
     };
 
     public string? Get(string key) =>
-        GitConfig.FromGit(GitProcess.Default, workingDirectory, [], [ScopeFlag], Deadline).Last(key) is { } entry ? entry.Value ?? "" : null;
+        GitConfig.FromGit(_git, workingDirectory, [], [ScopeFlag], Deadline).Last(key) is { } entry ? entry.Value ?? "" : null;
 
     public void Set(string key, string value) => Check(Run(["config", ScopeFlag, key, value]), $"set {key}");
 
@@ -35,7 +36,7 @@ public sealed class GitConfigEditor(string workingDirectory, ConfigScope scope)
     private GitResult Run(IReadOnlyList<string> args)
     {
         using var deadline = new CancellationTokenSource(Deadline);
-        return GitProcess.Default.Run(workingDirectory, args, null, deadline.Token);
+        return _git.Run(workingDirectory, args, null, deadline.Token);
     }
 
     private static void Check(GitResult r, string what)

@@ -1,0 +1,104 @@
+using System.Text;
+using GitPromote.Cli.Infrastructure;
+using GitPromote.Cli.Output;
+using GitPromote.Cli.Workspaces;
+using GitPromote.Core.Engine;
+using GitPromote.Core.Evidence;
+using GitPromote.Core.Policy;
+using GitPromote.Core.Push;
+
+namespace GitPromote.Cli.Gate;
+
+/// <summary>The push git hands a hook on stdin: its text, and its bytes as read (a chained hook gets them unchanged).</summary>
+public sealed record HookInput(string Text, byte[] Bytes);
+
+/// <summary>A push that needs the gate: the policy, the environment it goes to, and what the side knows of it.</summary>
+/// <param name="RouteName">The remote name the plan and the verdict speak of (the environment's name on a server).</param>
+/// <param name="RemoteUrl">Where the push goes (the repository itself on a server): redacted into bypass records.</param>
+/// <param name="Budget">How long the evidence may take.</param>
+/// <param name="BypassHint">How a refused pusher may bypass, in this side's words.</param>
+public sealed record GuardedPush(PromotionPolicy Policy, EnvironmentPolicy Target, string RouteName, string RemoteUrl, TimeSpan Budget,
+    BypassHint BypassHint);
+
+/// <summary>What a side decided before the gate: a push to judge, or the hook's exit code when there is nothing to judge.</summary>
+public sealed record HookStep(GuardedPush? Push, int Exit)
+{
+    public static HookStep Judge(GuardedPush push) => new(push, ExitCodes.Ok);
+
+    public static HookStep Done(int exit) => new(null, exit);
+}
+
+/// <summary>
+/// What the client hook (pre-push) and the server hook (pre-receive) do differently. The rest of a hook run is
+/// <see cref="HookPipeline"/>: the two sides cannot drift apart in the steps they share.
+/// </summary>
+public interface IHookSide
+{
+    /// <summary>The ref updates in git's hook format for this side (pre-push and pre-receive lines differ).</summary>
+    HookInputResult Parse(string text);
+
+    /// <summary>The side's own checks, policy and target: the push to judge, or the exit when it is not gated (or refused already).</summary>
+    Task<HookStep> PrepareAsync(Workspace workspace, HookInput input, IReadOnlyList<RefUpdate> updates);
+
+    /// <summary>Where the evidence comes from, and who pushes (with the bypass asked for), within <paramref name="deadline"/>.</summary>
+    Task<(IEvidenceProvider Provider, PushContext Push)> EvidenceAsync(Workspace workspace, GuardedPush push, CancellationToken deadline);
+
+    /// <summary>After an allowed push: the exit (the client runs the hooks chained after the guard).</summary>
+    Task<int> AllowedAsync(HookInput input);
+}
+
+/// <summary>
+/// One hook run, client or server: read the push from stdin (bounded), parse it, let the side choose policy and target,
+/// peel the pushed ids, plan, ask the evidence through <see cref="PushGate"/> within the budget, and render the verdict
+/// on stderr. A hook refuses in one format, <see cref="FailureMessage"/>'s: "git-promote: push refused: why", then what to do.
+/// </summary>
+public static class HookPipeline
+{
+    /// <summary>More hook input than this is not a push git would send; refuse rather than buffer it.</summary>
+    public const int MaxInputBytes = 16 << 20;
+
+    public static async Task<int> RunAsync(CommandContext context, IHookSide side)
+    {
+        var input = await ReadBoundedAsync(context.Console.OpenStandardInput(), MaxInputBytes);
+        if (input is null)
+            return Refuse(context, ExitCodes.UsageOrPolicy, $"the hook input is larger than {MaxInputBytes >> 20} MiB");
+        var parsed = side.Parse(input.Text);
+        if (parsed.Error is not null)
+            return Refuse(context, ExitCodes.UsageOrPolicy, $"cannot read the push from git (hook input {parsed.Error})");
+
+        using var workspace = Workspace.Find(context);
+        var step = await side.PrepareAsync(workspace, input, parsed.Updates);
+        if (step.Push is not { } guarded) return step.Exit;
+
+        var policy = guarded.Policy;
+        var repository = workspace.Repository;
+        var request = new PushRequest(guarded.RouteName, guarded.RemoteUrl, PushedCommits.Peel(policy, parsed.Updates, repository));
+        var plan = PromotionEngine.PlanFor(policy, request, guarded.Target);
+        using var deadline = new CancellationTokenSource(guarded.Budget);
+        var (provider, push) = await side.EvidenceAsync(workspace, guarded, deadline.Token);
+        var result = await new PushGate(provider, workspace.Cache(policy), repository).DecideAsync(policy, request, plan, push, deadline.Token);
+
+        var renderer = new VerdictRenderer(new Style(context.Console.ColorOnError));
+        context.Console.Error.Write(renderer.Render(result.Verdict, result.RecentGreen, guarded.BypassHint));
+        return result.Verdict.IsAllowed ? await side.AllowedAsync(input) : ExitCodes.Blocked;
+    }
+
+    /// <summary>The one refusal of a hook: <c>git-promote: push refused: why</c>, then what to do, on stderr.</summary>
+    public static int Refuse(CommandContext context, int exitCode, string why, string? todo = null) =>
+        FailureMessage.Print(context.Console, exitCode, $"push refused: {why}", todo);
+
+    /// <summary>All of stdin, or null when it is longer than <paramref name="max"/> bytes.</summary>
+    public static async Task<HookInput?> ReadBoundedAsync(Stream stdin, int max)
+    {
+        using var buffer = new MemoryStream();
+        var chunk = new byte[64 * 1024];
+        int read;
+        while ((read = await stdin.ReadAsync(chunk)) > 0)
+        {
+            if (buffer.Length + read > max) return null;
+            buffer.Write(chunk, 0, read);
+        }
+        var bytes = buffer.ToArray();
+        return new HookInput(Encoding.UTF8.GetString(bytes), bytes);
+    }
+}

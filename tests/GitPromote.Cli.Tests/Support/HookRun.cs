@@ -1,0 +1,39 @@
+using System.Text;
+using GitPromote.Cli.Infrastructure;
+using GitPromote.Core;
+using GitPromote.Git;
+using GitPromote.TestSupport;
+
+namespace GitPromote.Cli.Tests.Support;
+
+/// <summary>
+/// A command run as git runs a hook, without a process: stdin given, the console recorded, git through
+/// <see cref="FakeGit"/> (no git process can start unless the test gives one) and files through <see cref="FakeFileSystem"/>.
+/// </summary>
+internal sealed class HookRun
+{
+    public FakeGit Git { get; } = new();
+
+    public FakeFileSystem Files { get; } = new();
+
+    public IProcessEnvironment Environment { get; set; } = FakeEnvironment.Empty;
+
+    /// <summary>A bare repository at <paramref name="gitDir"/>, in memory, with its config.</summary>
+    public FakeRepository Bare(string gitDir, params (string Key, string Value)[] config)
+    {
+        var repository = new FakeRepository(gitDir) { Config = config.ToDictionary(c => c.Key, c => c.Value, StringComparer.OrdinalIgnoreCase) };
+        Git.Location = new GitLocation(gitDir, gitDir, null);
+        Git.Repository = repository;
+        return repository;
+    }
+
+    public Task<(int Exit, string Out, string Error)> RunAsync(string stdin, params string[] args) => RunAsync(Encoding.UTF8.GetBytes(stdin), args);
+
+    public async Task<(int Exit, string Out, string Error)> RunAsync(byte[] stdin, params string[] args)
+    {
+        var console = new RecordingConsole(stdin);
+        var context = new CommandContext(console, Environment, new FixedClock(), Git, Files);
+        var exit = await App.RunAsync(args, context).WaitAsync(TimeSpan.FromSeconds(60));
+        return (exit, console.Out.ToString()!, console.Error.ToString()!);
+    }
+}
