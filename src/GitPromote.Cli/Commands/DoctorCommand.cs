@@ -38,7 +38,7 @@ public static class DoctorCommand
 
         var policy = CheckPolicy(workspace, checks);
         checks.Add(CheckBackend(context, workspace));
-        if (CheckGitVersion() is { } version) checks.Add(version);
+        if (CheckGitVersion(context.Git.Process) is { } version) checks.Add(version);
         checks.AddRange(CheckHooks(context, workspace));
         if (policy is not null)
         {
@@ -83,9 +83,9 @@ public static class DoctorCommand
     }
 
     /// <summary>A git older than git-promote supports, and what that costs; nothing when it is new enough or cannot be told.</summary>
-    private static Check? CheckGitVersion()
+    private static Check? CheckGitVersion(GitProcess git)
     {
-        var version = GitVersion.Of(GitProcess.Default, TimeSpan.FromSeconds(10));
+        var version = GitVersion.Of(git, TimeSpan.FromSeconds(10));
         if (version is null || !version.IsOlderThan(GitVersion.MinimumSupported)) return null;
         return new Check("git", "version", Status.Warn,
             $"git {version} is older than {GitVersion.MinimumSupported}: evidence kept in git cannot be fetched (git fetch --no-write-fetch-head), so guarded pushes to those environments fail as if it were unreachable"

@@ -56,7 +56,7 @@ public static class HistoryCommand
         foreach (var (_, warning) in inputs) if (warning is not null) warnings.Add(warning);
         var lanes = inputs.Select(i => i.Lane).ToList();
 
-        var graph = await ReadGraphAsync(workspace, lanes, warnings, deadline.Token);
+        var graph = await ReadGraphAsync(workspace, context.Git.Process, lanes, warnings, deadline.Token);
         var history = HistoryBuilder.Build(lanes, window, graph);
         var report = new HistoryReport(policy.Name, history, [.. warnings, .. history.Notes]);
 
@@ -131,7 +131,7 @@ public static class HistoryCommand
     }
 
     /// <summary>The commits every deployment reaches, for lead times and subjects: one git log over the tips this clone has.</summary>
-    private static async Task<IReadOnlyDictionary<string, CommitNode>> ReadGraphAsync(Workspace workspace, IReadOnlyList<LaneInput> lanes, List<string> warnings,
+    private static async Task<IReadOnlyDictionary<string, CommitNode>> ReadGraphAsync(Workspace workspace, GitProcess git, IReadOnlyList<LaneInput> lanes, List<string> warnings,
         CancellationToken deadline)
     {
         var tips = lanes.SelectMany(l => l.Events.Select(e => e.Commit).Concat(l.Green.Select(g => g.Commit)))
@@ -141,7 +141,7 @@ public static class HistoryCommand
             .Select(p => p.Value!).ToList();
         try
         {
-            var graph = await CommitGraphReader.ReadAsync(workspace.GitDir, GitProcess.Default, present, deadline);
+            var graph = await CommitGraphReader.ReadAsync(workspace.GitDir, git, present, deadline);
             if (graph.Truncated)
                 warnings.Add($"lead time: only the newest {CommitGraphReader.MaxCommits} commits were read; older commits count as brought by no deployment");
             return graph.Commits;
