@@ -72,7 +72,8 @@ public static class ExampleApp
             }),
         });
         // The team's own build, accepted the way the construct accepts its own (see GitPromote.Cdk.CdkNag).
-        CdkNag.Accept(project, new NagAcceptance("AwsSolutions-CB4", "Example deploy build: it makes no artifacts; the source zip is encrypted with the AWS-managed S3 key."));
+        CdkNag.Accept(project, new NagAcceptance("AwsSolutions-CB4",
+            "Example deploy build: it makes no artifacts; the source zip is encrypted with the AWS-managed S3 key."));
         CdkNag.Accept(project.Role!, new NagAcceptance("AwsSolutions-IAM5",
             "The CDK's default grants of an example deploy build: the pipeline's artifact bucket, its own log group and report groups.",
             @"^Action::s3:(GetObject|GetBucket|List)\*$", @"^Resource::<[A-Za-z0-9]+ArtifactsBucket[A-Za-z0-9]+\.Arn>/\*$",

@@ -12,7 +12,8 @@ for (var i = 0; i < args.Length; i++)
         case "--binary": tarball = Value(); break;
         case "--policy": policy = Value(); break;
         default:
-            Console.Error.WriteLine($"unknown option '{args[i]}'; usage: dotnet run --project examples/cdk -- [--outdir DIR] [--binary git-promote-VERSION-linux-x64.tar.gz] [--policy FILE]");
+            Console.Error.WriteLine($"unknown option '{args[i]}'; usage: dotnet run --project examples/cdk -- [--outdir DIR] [--binary " +
+                $"git-promote-VERSION-linux-x64.tar.gz] [--policy FILE]");
             return 2;
     }
 }

@@ -1,9 +1,9 @@
 using System.Collections.Concurrent;
-using GitPromote.Core;
 using GitPromote.Aws.Access;
 using GitPromote.Aws.CloudWatch;
 using GitPromote.Aws.CodePipeline;
 using GitPromote.Aws.Ssm;
+using GitPromote.Core;
 using GitPromote.Core.Evidence;
 using GitPromote.Core.Policy;
 

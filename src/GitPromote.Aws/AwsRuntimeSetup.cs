@@ -4,8 +4,8 @@ using Amazon.RuntimeDependencies;
 using Amazon.SecurityToken;
 using Amazon.SSO;
 using Amazon.SSOOIDC;
-using GitPromote.Core;
 using GitPromote.Aws.Access;
+using GitPromote.Core;
 
 namespace GitPromote.Aws;
 

@@ -65,18 +65,28 @@ internal sealed class EvidenceStatements(Stack stack, PromotionNames names)
 
     public static string AlarmsOfThisAccount(Stack stack) => stack.FormatArn(new ArnComponents
     {
-        Service = "cloudwatch", Resource = "alarm", ResourceName = "*", ArnFormat = ArnFormat.COLON_RESOURCE_NAME,
+        Service = "cloudwatch",
+        Resource = "alarm",
+        ResourceName = "*",
+        ArnFormat = ArnFormat.COLON_RESOURCE_NAME,
     });
 
     private string Parameter(string path) => stack.FormatArn(new ArnComponents
     {
-        Service = "ssm", Resource = "parameter", ResourceName = path, ArnFormat = ArnFormat.SLASH_RESOURCE_NAME,
+        Service = "ssm",
+        Resource = "parameter",
+        ResourceName = path,
+        ArnFormat = ArnFormat.SLASH_RESOURCE_NAME,
     });
 
     /// <summary>A role in another account, by name (IAM ARNs have no region).</summary>
     public static string RoleArn(Stack stack, string account, string roleName) => stack.FormatArn(new ArnComponents
     {
-        Service = "iam", Region = "", Account = account, Resource = "role", ResourceName = roleName,
+        Service = "iam",
+        Region = "",
+        Account = account,
+        Resource = "role",
+        ResourceName = roleName,
         ArnFormat = ArnFormat.SLASH_RESOURCE_NAME,
     });
 }

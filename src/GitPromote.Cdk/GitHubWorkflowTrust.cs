@@ -24,7 +24,8 @@ public sealed record GitHubWorkflowTrust(string Repository, string Workflow)
 {
     public const string Issuer = "token.actions.githubusercontent.com";
 
-    /// <summary>The account's GitHub OIDC provider; default: <c>arn:aws:iam::&lt;this account&gt;:oidc-provider/token.actions.githubusercontent.com</c>.</summary>
+    /// <summary>The account's GitHub OIDC provider; default: <c>arn:aws:iam::&lt;this
+    /// account&gt;:oidc-provider/token.actions.githubusercontent.com</c>.</summary>
     public string? OidcProviderArn { get; init; }
 
     /// <summary>The one subject the roles accept: this repository, in the GitHub Environment named like the environment, through the workflow.</summary>
@@ -37,7 +38,11 @@ public sealed record GitHubWorkflowTrust(string Repository, string Workflow)
         var stack = Stack.Of(role);
         var provider = OidcProviderArn ?? stack.FormatArn(new ArnComponents
         {
-            Service = "iam", Region = "", Resource = "oidc-provider", ResourceName = Issuer, ArnFormat = ArnFormat.SLASH_RESOURCE_NAME,
+            Service = "iam",
+            Region = "",
+            Resource = "oidc-provider",
+            ResourceName = Issuer,
+            ArnFormat = ArnFormat.SLASH_RESOURCE_NAME,
         });
         role.AssumeRolePolicy!.AddStatements(new PolicyStatement(new PolicyStatementProps
         {
@@ -63,6 +68,7 @@ public sealed record GitHubWorkflowTrust(string Repository, string Workflow)
             || Workflow.Any(c => char.IsWhiteSpace(c) || c is '*' or '?'))
             throw new ArgumentException($"GitHubWorkflowTrust.Workflow '{Workflow}' is not owner/repo/.github/workflows/<file>@refs/<ref> (no wildcards)");
         if (Workflow.StartsWith(Repository + "/", StringComparison.Ordinal))
-            throw new ArgumentException($"GitHubWorkflowTrust.Workflow '{Workflow}' is in the service's own repository, where any commit can change it: keep it in another repository");
+            throw new ArgumentException($"GitHubWorkflowTrust.Workflow '{Workflow}' is in the service's own repository, where any commit can change it: keep " +
+                $"it in another repository");
     }
 }

@@ -79,7 +79,11 @@ public abstract class GitPromoteBinary
             });
             var objectArn = stack.FormatArn(new ArnComponents
             {
-                Service = "s3", Region = "", Account = "", Resource = bucket.ValueAsString, ResourceName = key.ValueAsString,
+                Service = "s3",
+                Region = "",
+                Account = "",
+                Resource = bucket.ValueAsString,
+                ResourceName = key.ValueAsString,
                 ArnFormat = ArnFormat.SLASH_RESOURCE_NAME,
             });
             return new BinaryLocation(bucket.ValueAsString, key.ValueAsString, objectArn);

@@ -13,7 +13,8 @@ public static class PipelineCommands
     /// <summary>Download and unpack the tarball, put its bin/ on PATH. One command: buildspec 0.2 keeps the shell, so PATH carries over.</summary>
     public static readonly IReadOnlyList<string> Install =
     [
-        "dir=\"${TMPDIR:-/tmp}/git-promote\" && mkdir -p \"$dir\" && aws s3 cp --only-show-errors \"s3://$" + PromoteSettings.Variables.ReleaseBucket + "/$" + PromoteSettings.Variables.ReleaseKey
+        "dir=\"${TMPDIR:-/tmp}/git-promote\" && mkdir -p \"$dir\" && aws s3 cp --only-show-errors \"s3://$" + PromoteSettings.Variables.ReleaseBucket + "/$"
+            + PromoteSettings.Variables.ReleaseKey
         + "\" \"$dir.tar.gz\" && tar -xzf \"$dir.tar.gz\" -C \"$dir\"",
         "export PATH=\"$(dirname \"$(find \"${TMPDIR:-/tmp}/git-promote\" -path '*/bin/git-promote' -type f | head -n 1)\"):$PATH\" && git promote --version",
     ];

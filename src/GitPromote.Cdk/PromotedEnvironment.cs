@@ -8,9 +8,9 @@ using Amazon.CDK.AWS.Logs;
 using Amazon.CDK.AWS.S3;
 using Amazon.CDK.AWS.SSM;
 using Constructs;
+using GitPromote.Core.Settings;
 using IStageProps = Amazon.CDK.AWS.CodePipeline.IStageProps;
 using StageProps = Amazon.CDK.AWS.CodePipeline.StageProps;
-using GitPromote.Core.Settings;
 
 namespace GitPromote.Cdk;
 
@@ -46,7 +46,8 @@ public sealed class PromotedEnvironment : Construct
     {
         var stack = Stack.Of(this);
         Plan = PromotionPlan.From(props, Token.IsUnresolved(stack.Account) ? null : stack.Account);
-        if (props.Binary is null) throw new ArgumentException("Binary is required: GitPromoteBinary.FromTarball(path) or GitPromoteBinary.FromTemplateParameters().");
+        if (props.Binary is null) throw new
+            ArgumentException("Binary is required: GitPromoteBinary.FromTarball(path) or GitPromoteBinary.FromTemplateParameters().");
         if (props.DeployStages is null) throw new ArgumentException("DeployStages is required: the team's own deploy stage(s), run between Gate and Record.");
         foreach (var warning in Plan.Warnings) Annotations.Of(this).AddWarning(warning);
         var names = Plan.Names;
@@ -99,7 +100,9 @@ public sealed class PromotedEnvironment : Construct
             var previousReader = EvidenceStatements.RoleArn(stack, previous.Account, Plan.PreviousNames!.EvidenceReaderRole);
             GateRole.AddToPolicy(new PolicyStatement(new PolicyStatementProps
             {
-                Sid = "AssumePreviousEnvironmentEvidenceReader", Actions = ["sts:AssumeRole"], Resources = [previousReader],
+                Sid = "AssumePreviousEnvironmentEvidenceReader",
+                Actions = ["sts:AssumeRole"],
+                Resources = [previousReader],
             }));
             GateRole.AddToPolicy(evidence.Read("ReadOwnEvidence"));
             GateRole.AddToPolicy(evidence.ReadPolicy(Plan.PolicyParameter));
@@ -224,7 +227,8 @@ public sealed class PromotedEnvironment : Construct
         var evidence = new NagAcceptance("AwsSolutions-IAM5",
             "Evidence parameters are named by commit or time (green/<sha>, bypass/<time>-<sha>-<id>): each wildcard is one folder of this " +
             "environment's own /promote/<name>/<env>/ path, never another environment's or service's.",
-            $@"^Resource::arn:<AWS::Partition>:ssm:.+:parameter/promote/{JsRegex(Plan.Service)}/{JsRegex(Plan.This.Name)}/(green|revoked|revoked-lifted|approval|bypass|deploy)/\*$");
+            $@"^Resource::arn:<AWS::Partition>:ssm:.+:parameter/promote/{JsRegex(Plan.Service)}/{JsRegex(Plan.This.Name)}/"
+            + @"(green|revoked|revoked-lifted|approval|bypass|deploy)/\*$");
         var artifacts = new NagAcceptance("AwsSolutions-IAM5",
             "The CDK's grant on this pipeline's own artifact bucket (the source zips): objects have generated keys.",
             @"^Action::s3:(GetObject|GetBucket|List|DeleteObject|Abort)\*$", @"^Resource::<[A-Za-z0-9]+ArtifactsBucket[A-Za-z0-9]+\.Arn>/\*$");
@@ -264,7 +268,8 @@ public sealed class PromotedEnvironment : Construct
     private void HoldDeployStagesOnAlarm(Stack stack, Role pipelineRole, IReadOnlyList<IStageProps> deployStages)
     {
         if (Plan.HealthAlarms.Count == 0)
-            throw new ArgumentException($"AlarmEntryCondition needs health alarms of {Plan.This.Name}: give them in HealthAlarms or in .promote.yml's 'health'.");
+            throw new ArgumentException($"AlarmEntryCondition needs health alarms of {Plan.This.Name}: give them in HealthAlarms or in .promote.yml's " +
+                $"'health'.");
         if (Plan.HealthAlarms.FirstOrDefault(a => a.EndsWith('*')) is { } prefix)
             throw new ArgumentException(
                 $"AlarmEntryCondition takes alarm names, but {Plan.This.Name}'s health has the prefix '{prefix}': CodePipeline's CloudWatchAlarm rule " +
@@ -283,7 +288,8 @@ public sealed class PromotedEnvironment : Construct
                         ["Rules"] = Plan.HealthAlarms.Select((alarm, n) => (object)new Dictionary<string, object>
                         {
                             ["Name"] = $"HealthAlarm{n + 1}",
-                            ["RuleTypeId"] = new Dictionary<string, object> { ["Category"] = "Rule", ["Owner"] = "AWS", ["Provider"] = "CloudWatchAlarm", ["Version"] = "1" },
+                            ["RuleTypeId"] = new Dictionary<string,
+                                object> { ["Category"] = "Rule", ["Owner"] = "AWS", ["Provider"] = "CloudWatchAlarm", ["Version"] = "1" },
                             ["Configuration"] = new Dictionary<string, object> { ["AlarmName"] = alarm },
                         }).ToArray(),
                     },
@@ -336,7 +342,13 @@ public sealed class PromotedEnvironment : Construct
             ["StringEquals"] = new Dictionary<string, object> { ["aws:SourceAccount"] = stack.Account },
             ["ArnEquals"] = new Dictionary<string, object>
             {
-                ["aws:SourceArn"] = stack.FormatArn(new ArnComponents { Service = "codebuild", Resource = "project", ResourceName = projectName, ArnFormat = ArnFormat.SLASH_RESOURCE_NAME }),
+                ["aws:SourceArn"] = stack.FormatArn(new ArnComponents
+                {
+                    Service = "codebuild",
+                    Resource = "project",
+                    ResourceName = projectName,
+                    ArnFormat = ArnFormat.SLASH_RESOURCE_NAME
+                }),
             },
         });
 
@@ -404,15 +416,16 @@ public sealed class PromotedEnvironment : Construct
         });
     }
 
-    private static CodeBuildAction Action(string name, PipelineProject project, Artifact_ input, string commitVariable, IRole actionRole) => new(new CodeBuildActionProps
-    {
-        ActionName = name,
-        Role = actionRole,
-        Project = project,
-        Input = input,
-        EnvironmentVariables = new Dictionary<string, IBuildEnvironmentVariable>
+    private static CodeBuildAction Action(string name, PipelineProject project, Artifact_ input, string commitVariable, IRole actionRole) =>
+        new(new CodeBuildActionProps
         {
-            [PromoteSettings.Variables.Commit] = new BuildEnvironmentVariable { Value = commitVariable },
-        },
-    });
+            ActionName = name,
+            Role = actionRole,
+            Project = project,
+            Input = input,
+            EnvironmentVariables = new Dictionary<string, IBuildEnvironmentVariable>
+            {
+                [PromoteSettings.Variables.Commit] = new BuildEnvironmentVariable { Value = commitVariable },
+            },
+        });
 }

@@ -80,7 +80,8 @@ public sealed class PromotedEnvironmentProps
 /// <summary>The compute of the gate and record CodeBuild projects.</summary>
 public enum BuildCompute
 {
-    /// <summary>CodeBuild Lambda compute (LINUX_LAMBDA_CONTAINER, BUILD_LAMBDA_1GB, Amazon Linux 2023): starts in seconds; no VPC, no custom timeout (15 minutes).</summary>
+    /// <summary>CodeBuild Lambda compute (LINUX_LAMBDA_CONTAINER, BUILD_LAMBDA_1GB, Amazon Linux 2023): starts in seconds; no VPC, no custom timeout (15
+    /// minutes).</summary>
     Lambda,
     /// <summary>An EC2 container (BUILD_GENERAL1_SMALL, standard:7.0) with a 10-minute timeout: for builds that need a VPC.</summary>
     Ec2,

@@ -30,7 +30,11 @@ public abstract class PromotedSource
             });
             var action = new CodeCommitSourceAction(new CodeCommitSourceActionProps
             {
-                ActionName = "Source", Repository = repository, Branch = branch, Output = output, Role = actionRole,
+                ActionName = "Source",
+                Repository = repository,
+                Branch = branch,
+                Output = output,
+                Role = actionRole,
             });
             return new BoundSource(action, action.Variables.CommitId, repository);
         }
@@ -42,11 +46,18 @@ public abstract class PromotedSource
         {
             if (!connectionArn.StartsWith("arn:", StringComparison.Ordinal) || owner.Length == 0 || repository.Length == 0)
                 throw new ArgumentException(
-                    $"the source connection needs a connection ARN (arn:aws:codestar-connections:... or arn:aws:codeconnections:...), an owner and a repository; got '{connectionArn}', '{owner}', '{repository}'");
+                    $"the source connection needs a connection ARN (arn:aws:codestar-connections:... or arn:aws:codeconnections:...), an owner and a " +
+                        $"repository; got '{connectionArn}', '{owner}', '{repository}'");
             var action = new CodeStarConnectionsSourceAction(new CodeStarConnectionsSourceActionProps
             {
-                ActionName = "Source", ConnectionArn = connectionArn, Owner = owner, Repo = repository, Branch = branch,
-                Output = output, TriggerOnPush = true, Role = actionRole,
+                ActionName = "Source",
+                ConnectionArn = connectionArn,
+                Owner = owner,
+                Repo = repository,
+                Branch = branch,
+                Output = output,
+                TriggerOnPush = true,
+                Role = actionRole,
             });
             return new BoundSource(action, action.Variables.CommitId, null);
         }
@@ -77,7 +88,8 @@ internal sealed record BoundSource(IAction Action, string CommitVariable, Reposi
                 ["GitConfiguration"] = new Dictionary<string, object>
                 {
                     ["SourceActionName"] = "Source",
-                    ["Push"] = new object[] { new Dictionary<string, object> { ["Branches"] = new Dictionary<string, object> { ["Includes"] = new[] { branch } } } },
+                    ["Push"] = new object[] { new Dictionary<string,
+                        object> { ["Branches"] = new Dictionary<string, object> { ["Includes"] = new[] { branch } } } },
                 },
             },
         });

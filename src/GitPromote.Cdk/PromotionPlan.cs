@@ -20,7 +20,8 @@ public sealed partial record PromotionPlan(
     /// <summary>What will not stop synthesis but will likely stop the pipeline; shown as CDK warnings.</summary>
     public IReadOnlyList<string> Warnings { get; init; } = [];
 
-    /// <summary>This environment's <c>health.alarms</c> (names, or prefixes ending in *), after <see cref="PromotedEnvironmentProps.HealthAlarms"/>; empty: none.</summary>
+    /// <summary>This environment's <c>health.alarms</c> (names, or prefixes ending in *), after <see cref="PromotedEnvironmentProps.HealthAlarms"/>; empty:
+    /// none.</summary>
     public IReadOnlyList<string> HealthAlarms { get; init; } = [];
 
     /// <summary>Advanced-tier SSM parameters hold at most 8 KB.</summary>
@@ -54,7 +55,8 @@ public sealed partial record PromotionPlan(
         var missing = names.Where(n => !accounts.TryGetValue(n, out var id) || string.IsNullOrWhiteSpace(id)).ToList();
         if (missing.Count > 0)
             throw new ArgumentException(
-                $"missing account id{(missing.Count > 1 ? "s" : "")} for {string.Join(", ", missing)}: Accounts must give every environment of .promote.yml ({known}) its 12-digit account id.");
+                $"missing account id{(missing.Count > 1 ? "s" : "")} for {string.Join(", ", missing)}: Accounts must give every environment of .promote.yml " +
+                    $"({known}) its 12-digit account id.");
         if (accounts.FirstOrDefault(a => !AccountId().IsMatch(a.Value)) is { Key: not null } bad)
             throw new ArgumentException($"the account id of {bad.Key}, '{bad.Value}', is not 12 digits.");
         // Names fixed per service (the pinned policy parameter, the repository) must not meet in one account, or the second
@@ -67,7 +69,8 @@ public sealed partial record PromotionPlan(
                 "Give each environment its own account in Accounts (git-promote's path is one account per environment).");
         if (stackAccount is not null && stackAccount != accounts[env.Name])
             throw new ArgumentException(
-                $"this stack deploys to account {stackAccount}, but Accounts puts {env.Name} in {accounts[env.Name]}. Give the stack env.Account of {env.Name}.");
+                $"this stack deploys to account {stackAccount}, but Accounts puts {env.Name} in {accounts[env.Name]}. Give the stack env.Account of " +
+                    $"{env.Name}.");
 
         PromotionStep Step(int index) => new(names[index], accounts[names[index]]);
         var plan = new PromotionPlan(
@@ -100,7 +103,8 @@ public sealed partial record PromotionPlan(
     /// <summary>A build has no ~/.aws/config: a profile named for this environment cannot be found there.</summary>
     private static IReadOnlyList<string> ProfileWarnings(EnvironmentPolicy env) =>
         env.Aws?.Profile is { } profile
-            ? [$"the policy reads {env.Name} with profile '{profile}', but a CodeBuild container has no AWS profiles: the gate and record builds of {env.Name} work only if git-promote uses their role (the default chain) for it."]
+            ? [$"the policy reads {env.Name} with profile '{profile}', but a CodeBuild container has no AWS profiles: the gate and record builds of " +
+                $"{env.Name} work only if git-promote uses their role (the default chain) for it."]
             : [];
 
     private static string DeployBranch(string? given, PromotionPolicy policy)
@@ -123,7 +127,8 @@ public sealed partial record PromotionPlan(
         {
             if (role is not null && role.Length > PromotionNames.MaxRoleName)
                 throw new ArgumentException(
-                    $"the role name '{role}' is longer than IAM's {PromotionNames.MaxRoleName} characters; use a shorter 'name:' or shorter environment names in .promote.yml.");
+                    $"the role name '{role}' is longer than IAM's {PromotionNames.MaxRoleName} characters; use a shorter 'name:' or shorter environment " +
+                        $"names in .promote.yml.");
         }
         if (System.Text.Encoding.UTF8.GetByteCount(PolicyText) > MaxPolicyBytes)
             throw new ArgumentException($"the policy is larger than {MaxPolicyBytes} bytes, the most an SSM parameter holds; shorten .promote.yml.");

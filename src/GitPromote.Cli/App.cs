@@ -1,9 +1,9 @@
 using System.Reflection;
 using GitPromote.Cli.Commands;
 using GitPromote.Cli.Infrastructure;
+using GitPromote.Cli.Output;
 using GitPromote.Cli.Workspaces;
 using GitPromote.Core.Policy;
-using GitPromote.Cli.Output;
 using GitPromote.Core.Settings;
 
 namespace GitPromote.Cli;
@@ -92,7 +92,8 @@ public static class App
         catch (Git.GitConfigUnreadableException e)
         {
             // The remotes and the guard's settings live in git's config: without it, no push can be told apart from a guarded one.
-            return FailureMessage.Print(context.Console, ExitCodes.UsageOrPolicy, "cannot read this repository's git configuration, so guarded pushes are refused",
+            return FailureMessage.Print(context.Console, ExitCodes.UsageOrPolicy,
+                "cannot read this repository's git configuration, so guarded pushes are refused",
                 e.Message, "what to do: run git config --list here to see git's error, and fix the config file it names");
         }
         catch (CommandFailedException e)
@@ -104,7 +105,8 @@ public static class App
         catch (PolicyInvalidException e)
         {
             return FailureMessage.Print(context.Console, ExitCodes.UsageOrPolicy, $"{e.PolicyPath} is not valid, so guarded pushes are refused:",
-                [.. e.Errors.Take(20).Select(error => error.ToString()), e.Errors.Count > 20 ? $"... and {e.Errors.Count - 20} more" : null, "fix the policy (git promote check <env> validates it)"]);
+                [.. e.Errors.Take(20).Select(error => error.ToString()), e.Errors.Count > 20 ? $"... and {e.Errors.Count - 20} more" : null,
+                    "fix the policy (git promote check <env> validates it)"]);
         }
         catch (Exception e)
         {
@@ -153,7 +155,8 @@ public static class App
         foreach (var c in Commands) sb.AppendLine($"  {c.Definition.Name,-10} {c.Definition.Summary}");
         sb.AppendLine();
         sb.AppendLine("exit codes: 0 ok/allowed, 1 blocked, 2 usage or policy error, 3 internal error");
-        sb.AppendLine($"environment: {PromoteSettings.Variables.Bypass}=\"<justification>\" for an emergency bypass; NO_COLOR; {PromoteSettings.Variables.Debug}=1; {PromoteSettings.Variables.Trace}=1 to time git and AWS calls");
+        sb.AppendLine($"environment: {PromoteSettings.Variables.Bypass}=\"<justification>\" for an emergency bypass; NO_COLOR; " +
+            $"{PromoteSettings.Variables.Debug}=1; {PromoteSettings.Variables.Trace}=1 to time git and AWS calls");
         return sb.ToString();
     }
 }

@@ -244,7 +244,8 @@ public sealed class GitConfig
         return new GitConfig(entries, true);
     }
 
-    /// <summary>The last value of <paramref name="key"/>, matched as git does (section and name without case, subsection exactly); a bare key reads "true".</summary>
+    /// <summary>The last value of <paramref name="key"/>, matched as git does (section and name without case, subsection exactly); a bare key reads
+    /// "true".</summary>
     public string? Get(string key) => Last(key) is { } e ? e.Value ?? "true" : null;
 
     /// <summary>The entry that wins for <paramref name="key"/>, or null.</summary>
@@ -266,7 +267,8 @@ public sealed class GitConfig
         return normalized is null ? [] : Entries.Where(e => string.Equals(e.Key, normalized, StringComparison.Ordinal)).Select(e => e.Value ?? "").ToList();
     }
 
-    /// <summary>Remotes in the order their first <c>remote.&lt;name&gt;.url</c> appears, with <c>insteadOf</c>/<c>pushInsteadOf</c> applied as git applies them.</summary>
+    /// <summary>Remotes in the order their first <c>remote.&lt;name&gt;.url</c> appears, with <c>insteadOf</c>/<c>pushInsteadOf</c> applied as git applies
+    /// them.</summary>
     public IReadOnlyList<GitRemote> Remotes()
     {
         var order = new List<string>();

@@ -165,14 +165,16 @@ public sealed class GitProcess
     private static bool TraceFailure(IReadOnlyList<string> arguments, long started, Exception e)
     {
         if (started != 0)
-            CallTrace.End(TracedCommand(arguments), started, e is OperationCanceledException ? "timed out" : $"failed: {(e is GitCommandException ? e.Message : e.GetType().Name)}");
+            CallTrace.End(TracedCommand(arguments), started, e is OperationCanceledException ? "timed out"
+                : $"failed: {(e is GitCommandException ? e.Message : e.GetType().Name)}");
         return false;
     }
 
     /// <summary>"git ls-remote https://host/repo.git": URLs without their credentials, a header setting without its value.</summary>
     internal static string TracedCommand(IReadOnlyList<string> arguments)
     {
-        var shown = arguments.Select(a => a.Contains("extraheader", StringComparison.OrdinalIgnoreCase) ? a[..(a.IndexOf('=') is var eq and >= 0 ? eq + 1 : a.Length)] + "<redacted>" : a);
+        var shown = arguments.Select(a => a.Contains("extraheader", StringComparison.OrdinalIgnoreCase)
+            ? a[..(a.IndexOf('=') is var eq and >= 0 ? eq + 1 : a.Length)] + "<redacted>" : a);
         var command = SecretRedactor.RedactUrls("git " + string.Join(' ', shown));
         return command.Length <= MaxTracedCommand ? command : command[..MaxTracedCommand] + "...";
     }

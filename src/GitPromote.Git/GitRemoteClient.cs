@@ -121,7 +121,8 @@ public sealed class GitRemoteClient : IGitRemoteClient
         string[] prefix = _gitDir is null ? [] : ["--git-dir=" + _gitDir];
         try
         {
-            return await _git.RunAsync(_workingDirectory ?? _gitDir ?? Directory.GetCurrentDirectory(), [.. prefix, .. args], null, deadline.Token).ConfigureAwait(false);
+            return await _git.RunAsync(_workingDirectory ?? _gitDir ?? Directory.GetCurrentDirectory(), [.. prefix, .. args], null,
+                deadline.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
         {

@@ -22,7 +22,8 @@ public interface IGitRemoteClient
     /// <summary><c>git fetch --no-tags</c> of <paramref name="refspecs"/> into the local repository.</summary>
     Task FetchAsync(string remote, IReadOnlyList<string> refspecs, CancellationToken cancellationToken);
 
-    /// <summary>As the other overload; with <paramref name="prune"/>, local refs under the refspecs' destinations that the remote no longer has are deleted.</summary>
+    /// <summary>As the other overload; with <paramref name="prune"/>, local refs under the refspecs' destinations that the remote no longer has are
+    /// deleted.</summary>
     Task FetchAsync(string remote, IReadOnlyList<string> refspecs, bool prune, CancellationToken cancellationToken) =>
         FetchAsync(remote, refspecs, cancellationToken);
 }

@@ -18,5 +18,6 @@ internal static class AwsTestValues
         return new FakeEnvironment(values);
     }
 
-    public static string Sha(int i) => Convert.ToHexStringLower(System.Security.Cryptography.SHA1.HashData(BitConverter.GetBytes(i * 7919 + Guid.NewGuid().GetHashCode())));
+    public static string Sha(int i) =>
+        Convert.ToHexStringLower(System.Security.Cryptography.SHA1.HashData(BitConverter.GetBytes(i * 7919 + Guid.NewGuid().GetHashCode())));
 }

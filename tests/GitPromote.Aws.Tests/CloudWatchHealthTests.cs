@@ -40,7 +40,8 @@ public sealed class CloudWatchHealthTests
     {
         var name = $"{_prefix}-{suffix}";
         var moto = SharedMoto.Server.DirectEndpoint;
-        await CliAsync(moto, "cloudwatch", "put-metric-alarm", "--alarm-name", name, "--namespace", "AWS/ApplicationELB", "--metric-name", "HTTPCode_Target_5XX_Count",
+        await CliAsync(moto, "cloudwatch", "put-metric-alarm", "--alarm-name", name, "--namespace", "AWS/ApplicationELB", "--metric-name",
+            "HTTPCode_Target_5XX_Count",
             "--statistic", "Sum", "--period", "60", "--evaluation-periods", "1", "--threshold", "1", "--comparison-operator", "GreaterThanThreshold");
         await CliAsync(moto, "cloudwatch", "set-alarm-state", "--alarm-name", name, "--state-value", state, "--state-reason", "test");
         return name;
@@ -63,7 +64,8 @@ public sealed class CloudWatchHealthTests
         var theirs = json.RootElement.GetProperty("MetricAlarms").EnumerateArray().Select(a => (
             Name: a.GetProperty("AlarmName").GetString()!,
             State: a.GetProperty("StateValue").GetString()!,
-            Since: DateTimeOffset.FromUnixTimeMilliseconds((long)Math.Round(a.GetProperty("StateUpdatedTimestamp").GetDouble() * 1000)))).OrderBy(a => a.Name).ToList();
+            Since: DateTimeOffset.FromUnixTimeMilliseconds((long)Math.Round(a.GetProperty("StateUpdatedTimestamp").GetDouble() * 1000)))).OrderBy(a =>
+                a.Name).ToList();
         Assert.Equal([ok, insufficient, alarm], theirs.Select(a => a.Name));
         var mine = ours.OrderBy(a => a.Name, StringComparer.Ordinal).ToList();
         Assert.Equal(theirs.Select(a => (a.Name, a.State)), mine.Select(a => (a.Name, State(a.State))));
@@ -88,7 +90,8 @@ public sealed class CloudWatchHealthTests
         using var proxy = SharedMoto.Server.OpenCountingProxy();
 
         await Reader(proxy.Endpoint).ReadAsync(Patterns(a, b), default);
-        await CliAsync(proxy.Endpoint, "cloudwatch", "describe-alarms", "--alarm-names", a, b, "--alarm-types", "MetricAlarm", "CompositeAlarm", "--page-size", "100");
+        await CliAsync(proxy.Endpoint, "cloudwatch", "describe-alarms", "--alarm-names", a, b, "--alarm-types", "MetricAlarm", "CompositeAlarm", "--page-size",
+            "100");
 
         var (ours, theirs) = (proxy.Recorded[0], proxy.Recorded[1]);
         Assert.Equal(("DescribeAlarms", "DescribeAlarms"), (ours.Operation, theirs.Operation));
@@ -113,7 +116,12 @@ public sealed class CloudWatchHealthTests
             prepare_request_dict(req, endpoint_url='http://localhost/')
             sys.stdout.write(AWSRequest(method='POST', url=req['url'], data=req['body'], headers=req['headers']).prepare().body)
             """;
-        var info = new ProcessStartInfo("python3", ["-c", script]) { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
+        var info = new ProcessStartInfo("python3", ["-c", script])
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true
+        };
         using var process = Process.Start(info)!;
         await process.StandardInput.WriteAsync(jsonParameters);
         process.StandardInput.Close();
@@ -153,7 +161,8 @@ public sealed class CloudWatchHealthTests
                     <StateValue>ALARM</StateValue><StateUpdatedTimestamp>2024-06-03T13:40:00.123Z</StateUpdatedTimestamp></member>
                 </CompositeAlarms>
                 <MetricAlarms>
-                  <member><AlarmName>orders-stg-5xx</AlarmName><StateValue>OK</StateValue><StateUpdatedTimestamp>2024-06-03T12:00:00Z</StateUpdatedTimestamp></member>
+                  <member><AlarmName>orders-stg-5xx</AlarmName><StateValue>OK</StateValue>
+                    <StateUpdatedTimestamp>2024-06-03T12:00:00Z</StateUpdatedTimestamp></member>
                   <member><AlarmName>orders-stg-p99</AlarmName><StateValue>INSUFFICIENT_DATA</StateValue></member>
                 </MetricAlarms>
                 <NextToken>page-2</NextToken>
@@ -175,9 +184,15 @@ public sealed class CloudWatchHealthTests
     [InlineData("<html>gateway</html>", "not a DescribeAlarmsResponse")]
     [InlineData("not xml at all", "not XML")]
     [InlineData("<!DOCTYPE x [<!ENTITY e SYSTEM 'file:///etc/passwd'>]><DescribeAlarmsResponse><DescribeAlarmsResult/></DescribeAlarmsResponse>", "not XML")]
-    [InlineData("<DescribeAlarmsResponse><DescribeAlarmsResult><MetricAlarms><member><AlarmName>a</AlarmName><StateValue>GREEN</StateValue></member></MetricAlarms></DescribeAlarmsResult></DescribeAlarmsResponse>", "alarm state 'GREEN'")]
-    [InlineData("<DescribeAlarmsResponse><DescribeAlarmsResult><MetricAlarms><member><StateValue>OK</StateValue></member></MetricAlarms></DescribeAlarmsResult></DescribeAlarmsResponse>", "without a name")]
-    [InlineData("<DescribeAlarmsResponse><DescribeAlarmsResult><MetricAlarms><member><AlarmName>a</AlarmName><StateValue>OK</StateValue><StateUpdatedTimestamp>yesterday</StateUpdatedTimestamp></member></MetricAlarms></DescribeAlarmsResult></DescribeAlarmsResponse>", "not a time")]
+    [InlineData("<DescribeAlarmsResponse><DescribeAlarmsResult><MetricAlarms>"
+        + "<member><AlarmName>a</AlarmName><StateValue>GREEN</StateValue></member>"
+        + "</MetricAlarms></DescribeAlarmsResult></DescribeAlarmsResponse>", "alarm state 'GREEN'")]
+    [InlineData("<DescribeAlarmsResponse><DescribeAlarmsResult><MetricAlarms>"
+        + "<member><StateValue>OK</StateValue></member>"
+        + "</MetricAlarms></DescribeAlarmsResult></DescribeAlarmsResponse>", "without a name")]
+    [InlineData("<DescribeAlarmsResponse><DescribeAlarmsResult><MetricAlarms>"
+        + "<member><AlarmName>a</AlarmName><StateValue>OK</StateValue><StateUpdatedTimestamp>yesterday</StateUpdatedTimestamp></member>"
+        + "</MetricAlarms></DescribeAlarmsResult></DescribeAlarmsResponse>", "not a time")]
     public void An_answer_that_is_not_a_describe_alarms_response_is_refused_never_read_as_no_alarms(string body, string why)
     {
         var error = Assert.Throws<AwsCallException>(() => CloudWatchClient.ParseDescribeAlarms(Encoding.UTF8.GetBytes(body)));
@@ -190,7 +205,8 @@ public sealed class CloudWatchHealthTests
     public void An_error_response_gives_its_code_and_message()
     {
         var error = CloudWatchClient.ErrorOf(HttpStatusCode.BadRequest, Encoding.UTF8.GetBytes(
-            "<ErrorResponse xmlns=\"http://monitoring.amazonaws.com/doc/2010-08-01/\"><Error><Type>Sender</Type><Code>InvalidNextToken</Code><Message>bad token</Message></Error><RequestId>r</RequestId></ErrorResponse>"));
+            "<ErrorResponse xmlns=\"http://monitoring.amazonaws.com/doc/2010-08-01/\"><Error><Type>Sender</Type><Code>InvalidNextToken</Code><Message>bad " +
+                "token</Message></Error><RequestId>r</RequestId></ErrorResponse>"));
 
         Assert.Equal(("InvalidNextToken", "bad token", HttpStatusCode.BadRequest), (error.ErrorCode, error.Message, error.Status));
         Assert.Equal("Throttling", CloudWatchClient.ErrorOf(HttpStatusCode.TooManyRequests, "<html/>"u8.ToArray()).ErrorCode);
@@ -221,7 +237,8 @@ public sealed class CloudWatchHealthTests
     {
         var client = new PagedClient(pages: 50, perPage: 100);
 
-        var error = await Assert.ThrowsAsync<EvidenceUnavailableException>(() => new CloudWatchHealthReader(Access(), _ => client).ReadAsync(Patterns("orders-*"), default));
+        var error = await Assert.ThrowsAsync<EvidenceUnavailableException>(() =>
+            new CloudWatchHealthReader(Access(), _ => client).ReadAsync(Patterns("orders-*"), default));
 
         Assert.Contains($"more than {CloudWatchHealthReader.MaxAlarms} alarms", error.Failure.Why);
         Assert.Contains("narrower prefixes", error.Failure.Todo);
@@ -233,7 +250,8 @@ public sealed class CloudWatchHealthTests
     {
         var client = new PagedClient(pages: 3, perPage: 1, sameToken: true);
 
-        var error = await Assert.ThrowsAsync<EvidenceUnavailableException>(() => new CloudWatchHealthReader(Access(), _ => client).ReadAsync(Patterns("orders-*"), default));
+        var error = await Assert.ThrowsAsync<EvidenceUnavailableException>(() =>
+            new CloudWatchHealthReader(Access(), _ => client).ReadAsync(Patterns("orders-*"), default));
 
         Assert.Contains("same NextToken", error.Failure.Why);
     }
@@ -254,7 +272,8 @@ public sealed class CloudWatchHealthTests
         const long answer = 300L * 1024 * 1024;
         using var server = HostileHttpServer.Huge(answer);
 
-        var error = await Assert.ThrowsAsync<EvidenceUnavailableException>(() => Reader(server.Endpoint, TimeSpan.FromSeconds(60)).ReadAsync(Patterns("a"), default));
+        var error = await Assert.ThrowsAsync<EvidenceUnavailableException>(() =>
+            Reader(server.Endpoint, TimeSpan.FromSeconds(60)).ReadAsync(Patterns("a"), default));
 
         Assert.Contains("answered more than 8 MB", error.Failure.Why);
         Assert.True(server.BytesSent < answer);
@@ -266,7 +285,8 @@ public sealed class CloudWatchHealthTests
         using var server = HostileHttpServer.Hung();
         var clock = Stopwatch.StartNew();
 
-        var error = await Assert.ThrowsAsync<EvidenceUnavailableException>(() => Reader(server.Endpoint, TimeSpan.FromSeconds(2)).ReadAsync(Patterns("orders-stg-5xx"), default));
+        var error = await Assert.ThrowsAsync<EvidenceUnavailableException>(() =>
+            Reader(server.Endpoint, TimeSpan.FromSeconds(2)).ReadAsync(Patterns("orders-stg-5xx"), default));
 
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"took {clock.Elapsed}");
         Assert.StartsWith("cloudwatch:DescribeAlarms on alarms orders-stg-5xx for stg", error.Failure.What);
@@ -276,7 +296,8 @@ public sealed class CloudWatchHealthTests
     public async Task Access_denied_says_which_permission_is_missing()
     {
         using var server = HostileHttpServer.Failing(403,
-            "<ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>User is not authorized to perform: cloudwatch:DescribeAlarms</Message></Error></ErrorResponse>");
+            "<ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>User is not authorized to perform: " +
+                "cloudwatch:DescribeAlarms</Message></Error></ErrorResponse>");
 
         var error = await Assert.ThrowsAsync<EvidenceUnavailableException>(() => Reader(server.Endpoint).ReadAsync(Patterns("orders-stg-5xx"), default));
 
@@ -298,7 +319,8 @@ public sealed class CloudWatchHealthTests
         {
             var stg = _stg with { Health = h };
             var policy = TestPolicies.Policy(AwsTestValues.UniqueName(), null, stg);
-            return (await new Doctor.AwsDoctor(policy, new AwsEvidenceProvider(policy, variables)).CheckAsync(stg, default)).Single(c => c.Name == "health alarms");
+            return (await new Doctor.AwsDoctor(policy, new AwsEvidenceProvider(policy, variables)).CheckAsync(stg, default)).Single(c =>
+                c.Name == "health alarms");
         }
 
         var good = await CheckAsync(health);
@@ -326,7 +348,8 @@ public sealed class CloudWatchHealthTests
                 Tokens.Add(request.NextToken);
                 NameCounts.Add(request.AlarmNames.Count);
                 var page = request.NextToken is null ? 0 : int.Parse(request.NextToken["page-".Length..]);
-                var alarms = Enumerable.Range(0, perPage).Select(i => new AlarmReading($"orders-{page}-{i}", "metric", AlarmState.Ok, DateTimeOffset.UnixEpoch)).ToList();
+                var alarms = Enumerable.Range(0, perPage).Select(i =>
+                    new AlarmReading($"orders-{page}-{i}", "metric", AlarmState.Ok, DateTimeOffset.UnixEpoch)).ToList();
                 var next = page + 1 < pages ? $"page-{(sameToken ? page : page + 1)}" : null;
                 if (sameToken && request.NextToken is null) next = "page-0";
                 return Task.FromResult(new DescribeAlarmsPage(alarms, next));

@@ -198,7 +198,8 @@ public sealed class CodePipelineEvidenceTests : IDisposable
     {
         SeedHistory(1);
 
-        var error = await Assert.ThrowsAsync<EvidenceUnavailableException>(() => Reader(secret: "not-the-secret").FindGreenAsync([AwsTestValues.Sha(1)], default));
+        var error = await Assert.ThrowsAsync<EvidenceUnavailableException>(() =>
+            Reader(secret: "not-the-secret").FindGreenAsync([AwsTestValues.Sha(1)], default));
 
         Assert.StartsWith("AWS rejected the credentials (InvalidSignatureException)", error.Failure.Why);
         Assert.Equal(1, _fake.Rejected);

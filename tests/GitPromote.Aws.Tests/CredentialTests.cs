@@ -144,10 +144,14 @@ public sealed class CredentialTests : IDisposable
     {
         Sandbox.AddStaticProfile(_profile, region: "ap-southeast-2");
 
-        Assert.Equal("eu-central-1", new AwsEnvironmentAccess("stg", new AwsAccess("eu-central-1", _profile, null), AwsTestValues.Variables(("AWS_REGION", "us-west-2")), TimeSpan.FromSeconds(1)).Region);
-        Assert.Equal("us-west-2", new AwsEnvironmentAccess("stg", new AwsAccess(null, _profile, null), AwsTestValues.Variables(("AWS_REGION", "us-west-2")), TimeSpan.FromSeconds(1)).Region);
-        Assert.Equal("us-east-2", new AwsEnvironmentAccess("stg", new AwsAccess(null, _profile, null), AwsTestValues.Variables(("AWS_DEFAULT_REGION", "us-east-2")), TimeSpan.FromSeconds(1)).Region);
-        Assert.Equal("ap-southeast-2", new AwsEnvironmentAccess("stg", new AwsAccess(null, _profile, null), AwsTestValues.Variables(), TimeSpan.FromSeconds(1)).Region);
+        Assert.Equal("eu-central-1", new AwsEnvironmentAccess("stg", new AwsAccess("eu-central-1", _profile, null),
+            AwsTestValues.Variables(("AWS_REGION", "us-west-2")), TimeSpan.FromSeconds(1)).Region);
+        Assert.Equal("us-west-2", new AwsEnvironmentAccess("stg", new AwsAccess(null, _profile, null), AwsTestValues.Variables(("AWS_REGION", "us-west-2")),
+            TimeSpan.FromSeconds(1)).Region);
+        Assert.Equal("us-east-2", new AwsEnvironmentAccess("stg", new AwsAccess(null, _profile, null),
+            AwsTestValues.Variables(("AWS_DEFAULT_REGION", "us-east-2")), TimeSpan.FromSeconds(1)).Region);
+        Assert.Equal("ap-southeast-2", new AwsEnvironmentAccess("stg", new AwsAccess(null, _profile, null), AwsTestValues.Variables(),
+            TimeSpan.FromSeconds(1)).Region);
     }
 
     [Fact]

@@ -24,7 +24,8 @@ public sealed class DoctorAndProviderTests : IDisposable
     public async Task Doctor_reports_region_account_ssm_and_pipeline_when_all_is_well()
     {
         _fake.AddExecutions("orders-stg", new FakeExecution("11111111-2222-3333-4444-555555555555", "Failed", [AwsTestValues.Sha(1)], DateTimeOffset.UtcNow));
-        var stg = TestPolicies.Environment("stg", new AwsAccess(AwsTestValues.Region, null, null), new SsmEvidence(), new CodePipelineEvidence("orders-stg", null, 100));
+        var stg = TestPolicies.Environment("stg", new AwsAccess(AwsTestValues.Region, null, null), new SsmEvidence(),
+            new CodePipelineEvidence("orders-stg", null, 100));
         var policy = TestPolicies.Policy(AwsTestValues.UniqueName(), null, stg);
 
         var checks = await new AwsDoctor(policy, Provider(policy)).CheckAllAsync(default);
@@ -32,7 +33,8 @@ public sealed class DoctorAndProviderTests : IDisposable
         Assert.Equal(["region", "credentials", "ssm read", "codepipeline orders-stg", "ssm records", "ssm audit records"], checks.Select(c => c.Name));
         Assert.False(checks[4].Warning);
         Assert.False(checks[5].Warning);
-        Assert.Matches(@"^every parameter under /promote/[^ ]+/stg/bypass/, /promote/[^ ]+/stg/revoked/ and /promote/[^ ]+/stg/revoked-lifted/ is a record$", checks[5].Detail);
+        Assert.Matches(@"^every parameter under /promote/[^ ]+/stg/bypass/, /promote/[^ ]+/stg/revoked/ and /promote/[^ ]+/stg/revoked-lifted/ is a record$",
+            checks[5].Detail);
         Assert.Matches(@"^0 parameters under /promote/[^ ]+/stg/ \(the account's standard tier holds 10000\)$", checks[4].Detail);
         Assert.All(checks, c => Assert.True(c.Ok, $"{c.Name}: {c.Detail}"));
         Assert.Equal("eu-west-1", checks[0].Detail);
@@ -84,7 +86,8 @@ public sealed class DoctorAndProviderTests : IDisposable
         var store = Provider(TestPolicies.Policy("orders", null, stg)).OpenStore(stg);
 
         var error = await Assert.ThrowsAsync<EvidenceUnavailableException>(() =>
-            store.RecordBypassAsync(new BypassRecord("stg", AwsTestValues.Sha(1), "refs/heads/main", "OPS-1: something broke", Identity.Unknown, DateTimeOffset.UtcNow), default));
+            store.RecordBypassAsync(new BypassRecord("stg", AwsTestValues.Sha(1), "refs/heads/main", "OPS-1: something broke", Identity.Unknown,
+                DateTimeOffset.UtcNow), default));
 
         Assert.Contains("cannot write", error.Failure.Why);
         Assert.Contains("- ssm: {}", error.Failure.Todo);
@@ -131,9 +134,13 @@ public sealed class FailureMessageTests
 
     public static TheoryData<string, HttpStatusCode, string, string> ServiceErrors => new()
     {
-        { "AccessDeniedException", HttpStatusCode.BadRequest, "access denied (AccessDeniedException): the identity may not call ssm:GetParameters on /promote/orders/stg/green/*", "allow ssm:GetParameters on /promote/orders/stg/green/*" },
-        { "ExpiredTokenException", HttpStatusCode.BadRequest, "the credentials have expired (ExpiredTokenException)", "refresh the credentials of profile orders-stg" },
-        { "UnrecognizedClientException", HttpStatusCode.BadRequest, "AWS rejected the credentials (UnrecognizedClientException)", "refresh the credentials of profile orders-stg" },
+        { "AccessDeniedException", HttpStatusCode.BadRequest,
+            "access denied (AccessDeniedException): the identity may not call ssm:GetParameters on /promote/orders/stg/green/*",
+                "allow ssm:GetParameters on /promote/orders/stg/green/*" },
+        { "ExpiredTokenException", HttpStatusCode.BadRequest, "the credentials have expired (ExpiredTokenException)",
+            "refresh the credentials of profile orders-stg" },
+        { "UnrecognizedClientException", HttpStatusCode.BadRequest, "AWS rejected the credentials (UnrecognizedClientException)",
+            "refresh the credentials of profile orders-stg" },
         { "ThrottlingException", HttpStatusCode.BadRequest, "AWS kept throttling the requests (ThrottlingException)", "try again in a moment" },
         { "InternalServerError", HttpStatusCode.InternalServerError, "AWS answered with a server error (500 InternalServerError)", "try again in a moment" },
     };

@@ -137,7 +137,8 @@ public sealed class SsmEvidenceTests
         Assert.Equal([DeploymentKind.Forward, DeploymentKind.Forward, DeploymentKind.Bypass], listed.Select(e => e.Kind));
         Assert.Equal([t0, t0, t0.AddMinutes(3)], listed.Select(e => e.At));
         using var ssm = RawClient();
-        var names = (await ssm.GetParametersByPathAsync(new GetParametersByPathRequest { Path = $"/promote/{_service}/stg/deploy" })).Parameters.Select(p => p.Name).ToList();
+        var names = (await ssm.GetParametersByPathAsync(new GetParametersByPathRequest { Path = $"/promote/{_service}/stg/deploy" })).Parameters.Select(p =>
+            p.Name).ToList();
         Assert.All(names, n => Assert.Matches($"^/promote/{_service}/stg/deploy/20250506T07(08|11)09Z-[0-9a-f]{{40}}-[0-9a-f]{{8}}$", n));
         var records = await Provider(SharedMoto.Server.Endpoint).OpenPruning(_stg).ListRecordsAsync(default);
         Assert.Equal(3, records.Count(r => r.Kind == StoredRecordKind.Deployment));
@@ -166,7 +167,8 @@ public sealed class SsmEvidenceTests
         Assert.Equal(1, proxy.Requests.Total);
         Assert.Equal(1, proxy.Requests["GetParametersByPath"]);
         var deployments = (IDeploymentStore)store;
-        Assert.Equal([DeploymentKind.Forward, DeploymentKind.Rollback], (await deployments.ListDeploymentsAsync(DateTimeOffset.MinValue, default)).Select(e => e.Kind));
+        Assert.Equal([DeploymentKind.Forward, DeploymentKind.Rollback],
+            (await deployments.ListDeploymentsAsync(DateTimeOffset.MinValue, default)).Select(e => e.Kind));
         // The event before the window is read from its name alone (no kind, no author); the one inside from its body.
         Assert.Equal([(sha[1], t0, Identity.Unknown), (sha[2], t0.AddDays(2), Pipeline)],
             history.Events.Select(e => (e.Commit, e.At, e.By)));
@@ -206,7 +208,8 @@ public sealed class SsmEvidenceTests
     public async Task A_service_name_that_cannot_be_an_SSM_path_is_refused_before_any_call()
     {
         using var proxy = SharedMoto.Server.OpenCountingProxy();
-        var provider = new AwsEvidenceProvider(TestPolicies.Policy("orders service!", null, _stg), AwsTestValues.Variables(("AWS_ENDPOINT_URL_SSM", proxy.Endpoint.ToString())));
+        var provider = new AwsEvidenceProvider(TestPolicies.Policy("orders service!", null, _stg),
+            AwsTestValues.Variables(("AWS_ENDPOINT_URL_SSM", proxy.Endpoint.ToString())));
 
         var error = await Assert.ThrowsAsync<EvidenceUnavailableException>(() =>
             provider.OpenReader(_stg, new SsmEvidence()).FindGreenAsync([AwsTestValues.Sha(5)], default));

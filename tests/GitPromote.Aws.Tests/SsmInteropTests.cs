@@ -48,7 +48,8 @@ public sealed class SsmInteropTests
         await Provider().OpenStore(_stg).RecordGreenAsync(sha, new Identity("Ann", "ann@example.com"),
             new DateTimeOffset(2025, 6, 7, 8, 9, 10, TimeSpan.Zero), default);
 
-        var get = await AwsCli.RunAsync(CliEnvironment(), CliTimeout, "ssm", "get-parameter", "--name", $"/promote/{_service}/stg/green/{sha}", "--output", "json");
+        var get = await AwsCli.RunAsync(CliEnvironment(), CliTimeout, "ssm", "get-parameter", "--name", $"/promote/{_service}/stg/green/{sha}", "--output",
+            "json");
 
         Assert.True(get.ExitCode == 0, get.Stderr);
         using var document = JsonDocument.Parse(get.Stdout);
@@ -68,7 +69,8 @@ public sealed class SsmInteropTests
         await Provider().OpenStore(_stg).RecordBypassAsync(new BypassRecord("stg", sha, "refs/heads/main", "OPS-9: hotfix while pipeline is down",
             new Identity("Ann", "ann@example.com"), DateTimeOffset.UtcNow), default);
 
-        var list = await AwsCli.RunAsync(CliEnvironment(), CliTimeout, "ssm", "get-parameters-by-path", "--path", $"/promote/{_service}/stg/bypass", "--output", "json");
+        var list = await AwsCli.RunAsync(CliEnvironment(), CliTimeout, "ssm", "get-parameters-by-path", "--path", $"/promote/{_service}/stg/bypass", "--output",
+            "json");
 
         Assert.True(list.ExitCode == 0, list.Stderr);
         using var document = JsonDocument.Parse(list.Stdout);

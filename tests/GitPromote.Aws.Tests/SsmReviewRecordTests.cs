@@ -47,7 +47,12 @@ public sealed class SsmReviewRecordTests
     {
         var sha = AwsTestValues.Sha(1);
         using var ssm = Client();
-        await ssm.PutParameterAsync(new PutParameterRequest { Name = $"/promote/{_service}/stg/revoked/{sha}", Value = "canary failed", Type = ParameterType.String });
+        await ssm.PutParameterAsync(new PutParameterRequest
+        {
+            Name = $"/promote/{_service}/stg/revoked/{sha}",
+            Value = "canary failed",
+            Type = ParameterType.String
+        });
 
         var reviews = await Store().FindReviewsAsync([sha], false, default);
 
@@ -96,7 +101,8 @@ public sealed class SsmReviewRecordTests
     }
 
     private static AmazonSimpleSystemsManagementClient Client() =>
-        new(AwsSandbox.TestKeyId, AwsSandbox.TestSecret, new AmazonSimpleSystemsManagementConfig { ServiceURL = SharedMoto.Server.DirectEndpoint.ToString(), AuthenticationRegion = AwsTestValues.Region });
+        new(AwsSandbox.TestKeyId, AwsSandbox.TestSecret,
+            new AmazonSimpleSystemsManagementConfig { ServiceURL = SharedMoto.Server.DirectEndpoint.ToString(), AuthenticationRegion = AwsTestValues.Region });
 
     private static async Task<List<string>> ListNames(string path)
     {

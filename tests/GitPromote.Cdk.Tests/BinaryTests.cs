@@ -11,7 +11,8 @@ public sealed class BinaryTests(PromotedSetFixture set)
     public void The_release_tarball_is_a_file_asset_the_gate_and_record_builds_download_and_may_read()
     {
         using var assets = JsonDocument.Parse(File.ReadAllText(set.AssetsPath("prd")));
-        var file = Assert.Single(assets.RootElement.GetProperty("files").EnumerateObject(), f => f.Value.GetProperty("source").GetProperty("path").GetString()!.EndsWith(".tar.gz"));
+        var file = Assert.Single(assets.RootElement.GetProperty("files").EnumerateObject(), f =>
+            f.Value.GetProperty("source").GetProperty("path").GetString()!.EndsWith(".tar.gz"));
         Assert.Equal("file", file.Value.GetProperty("source").GetProperty("packaging").GetString());
         var key = Assert.Single(file.Value.GetProperty("destinations").EnumerateObject()).Value.GetProperty("objectKey").GetString();
         Assert.EndsWith(".gz", key);

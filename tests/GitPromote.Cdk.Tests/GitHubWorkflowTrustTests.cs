@@ -26,7 +26,11 @@ public sealed class GitHubWorkflowTrustTests : IDisposable
         var props = PromotedSet.Props(stack, environment, GitPromoteBinary.FromTarball(_tarball));
         _ = new PromotedEnvironment(stack, "Promoted", new PromotedEnvironmentProps
         {
-            Environment = props.Environment, Policy = props.Policy, Accounts = props.Accounts, Binary = props.Binary, DeployStages = props.DeployStages,
+            Environment = props.Environment,
+            Policy = props.Policy,
+            Accounts = props.Accounts,
+            Binary = props.Binary,
+            DeployStages = props.DeployStages,
             GitHubWorkflow = github,
         });
         var assembly = app.Synth();
@@ -41,19 +45,23 @@ public sealed class GitHubWorkflowTrustTests : IDisposable
     {
         var cfn = Synth("stg", new GitHubWorkflowTrust("orders-org/orders-service", Workflow));
 
-        var roles = cfn.Resources("AWS::IAM::Role").Where(r => TrustStatements(r.Properties).Any(s => s.ToString().Contains("oidc-provider", StringComparison.Ordinal))).ToList();
+        var roles = cfn.Resources("AWS::IAM::Role").Where(r =>
+            TrustStatements(r.Properties).Any(s => s.ToString().Contains("oidc-provider", StringComparison.Ordinal))).ToList();
         Assert.Equal(2, roles.Count);
         Assert.Contains(roles, r => r.Properties.TryGetProperty("RoleName", out var n) && n.GetString() == "promote-orders-stg-gate");
         foreach (var (_, role) in roles)
         {
             var github = Assert.Single(TrustStatements(role), s => s.GetProperty("Action").GetString() == "sts:AssumeRoleWithWebIdentity");
-            Assert.Equal("arn:${AWS::Partition}:iam::222222222222:oidc-provider/token.actions.githubusercontent.com", Cfn.Flatten(github.GetProperty("Principal").GetProperty("Federated")));
+            Assert.Equal("arn:${AWS::Partition}:iam::222222222222:oidc-provider/token.actions.githubusercontent.com",
+                Cfn.Flatten(github.GetProperty("Principal").GetProperty("Federated")));
             var equals = github.GetProperty("Condition").GetProperty("StringEquals");
-            Assert.Equal($"repo:orders-org/orders-service:environment:stg:job_workflow_ref:{Workflow}", equals.GetProperty("token.actions.githubusercontent.com:sub").GetString());
+            Assert.Equal($"repo:orders-org/orders-service:environment:stg:job_workflow_ref:{Workflow}",
+                equals.GetProperty("token.actions.githubusercontent.com:sub").GetString());
             Assert.Equal("sts.amazonaws.com", equals.GetProperty("token.actions.githubusercontent.com:aud").GetString());
             Assert.False(github.GetProperty("Condition").TryGetProperty("StringLike", out _));
         }
-        Assert.DoesNotContain(cfn.Resources("AWS::IAM::Role"), r => r.Properties.TryGetProperty("RoleName", out var n) && n.GetString()!.EndsWith("-evidence-reader", StringComparison.Ordinal)
+        Assert.DoesNotContain(cfn.Resources("AWS::IAM::Role"), r => r.Properties.TryGetProperty("RoleName", out var n)
+            && n.GetString()!.EndsWith("-evidence-reader", StringComparison.Ordinal)
             && TrustStatements(r.Properties).Any(s => s.ToString().Contains("oidc-provider", StringComparison.Ordinal)));
     }
 
@@ -73,10 +81,12 @@ public sealed class GitHubWorkflowTrustTests : IDisposable
         foreach (var environment in new[] { "dev", "stg", "prd" })
         {
             var cfn = Synth(environment, null);
-            Assert.DoesNotContain(cfn.Resources("AWS::IAM::Role"), r => TrustStatements(r.Properties).Any(s => s.ToString().Contains("oidc-provider", StringComparison.Ordinal)));
+            Assert.DoesNotContain(cfn.Resources("AWS::IAM::Role"), r =>
+                TrustStatements(r.Properties).Any(s => s.ToString().Contains("oidc-provider", StringComparison.Ordinal)));
             // A buildspec read from the source (a file name) would let the deployed commit rewrite its own gate or record.
             var ours = cfn.Resources("AWS::CodeBuild::Project")
-                .Where(p => p.Properties.TryGetProperty("Description", out var d) && d.GetString()!.Contains("(git-promote ", StringComparison.Ordinal)).ToList();
+                .Where(p => p.Properties.TryGetProperty("Description", out var d)
+                && d.GetString()!.Contains("(git-promote ", StringComparison.Ordinal)).ToList();
             Assert.Equal(environment == "dev" ? 1 : 2, ours.Count);
             foreach (var (id, project) in ours)
             {

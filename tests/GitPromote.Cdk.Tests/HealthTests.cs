@@ -32,8 +32,13 @@ public sealed class HealthTests : IDisposable
             var props = PromotedSet.Props(stack, environment, GitPromoteBinary.FromTarball(_tarball), policy);
             new PromotedEnvironment(stack, "Promoted", new PromotedEnvironmentProps
             {
-                Environment = props.Environment, Policy = props.Policy, Accounts = props.Accounts, Binary = props.Binary, DeployStages = props.DeployStages,
-                HealthAlarms = alarms, AlarmEntryCondition = entryCondition?.Invoke(environment) ?? false,
+                Environment = props.Environment,
+                Policy = props.Policy,
+                Accounts = props.Accounts,
+                Binary = props.Binary,
+                DeployStages = props.DeployStages,
+                HealthAlarms = alarms,
+                AlarmEntryCondition = entryCondition?.Invoke(environment) ?? false,
             });
         }
         app.Synth();
@@ -48,18 +53,25 @@ public sealed class HealthTests : IDisposable
         var props = PromotedSet.Props(stack, environment, GitPromoteBinary.FromTarball(_tarball), policy);
         return Assert.ThrowsAny<ArgumentException>(() => new PromotedEnvironment(stack, "Promoted", new PromotedEnvironmentProps
         {
-            Environment = props.Environment, Policy = props.Policy, Accounts = props.Accounts, Binary = props.Binary, DeployStages = props.DeployStages,
-            HealthAlarms = alarms, AlarmEntryCondition = entryCondition,
+            Environment = props.Environment,
+            Policy = props.Policy,
+            Accounts = props.Accounts,
+            Binary = props.Binary,
+            DeployStages = props.DeployStages,
+            HealthAlarms = alarms,
+            AlarmEntryCondition = entryCondition,
         }));
     }
 
     private static string PinnedPolicy(Cfn template) =>
         Cfn.Flatten(template.Single("AWS::SSM::Parameter", p => p.GetProperty("Name").GetString() == "/promote/orders/policy").Properties.GetProperty("Value"));
 
-    private static IEnumerable<Statement> AlarmReads(Cfn template) => template.IdentityStatements().Where(s => s.Actions.Any(a => a.StartsWith("cloudwatch:", StringComparison.Ordinal)));
+    private static IEnumerable<Statement> AlarmReads(Cfn template) =>
+        template.IdentityStatements().Where(s => s.Actions.Any(a => a.StartsWith("cloudwatch:", StringComparison.Ordinal)));
 
     private static string WithStgHealth(string alarms) =>
-        PromotedSet.Policy.Replace("  - name: stg\n    remotes: [stg]\n", $"  - name: stg\n    remotes: [stg]\n    health:\n      alarms: {alarms}\n      healthy_for: 30m\n", StringComparison.Ordinal);
+        PromotedSet.Policy.Replace("  - name: stg\n    remotes: [stg]\n",
+            $"  - name: stg\n    remotes: [stg]\n    health:\n      alarms: {alarms}\n      healthy_for: 30m\n", StringComparison.Ordinal);
 
     [Fact]
     public void HealthAlarms_are_written_into_the_pinned_policy_of_every_account_as_stg_health()
@@ -122,7 +134,8 @@ public sealed class HealthTests : IDisposable
         var stg = AlarmReads(templates["stg"]).ToList();
         Assert.Equal(2, stg.Count);
         var reader = templates["stg"].RoleNamed("promote-orders-stg-evidence-reader").Id;
-        var developer = templates["stg"].Single("AWS::IAM::ManagedPolicy", p => p.GetProperty("ManagedPolicyName").GetString() == "promote-orders-stg-developer").Id;
+        var developer = templates["stg"].Single("AWS::IAM::ManagedPolicy", p =>
+            p.GetProperty("ManagedPolicyName").GetString() == "promote-orders-stg-developer").Id;
         Assert.Contains(stg, s => s.Roles.Contains("${" + reader + "}"));
         Assert.Contains(stg, s => s.PolicyId == developer);
         Assert.All(stg, s =>
@@ -150,7 +163,8 @@ public sealed class HealthTests : IDisposable
 
         var stages = stg.Pipeline.GetProperty("Stages").EnumerateArray().ToList();
         Assert.Equal(["Deploy"], stages.Where(s => s.TryGetProperty("BeforeEntry", out _)).Select(s => s.GetProperty("Name").GetString()));
-        var condition = Assert.Single(stages.Single(s => s.GetProperty("Name").GetString() == "Deploy").GetProperty("BeforeEntry").GetProperty("Conditions").EnumerateArray());
+        var condition = Assert.Single(stages.Single(s =>
+            s.GetProperty("Name").GetString() == "Deploy").GetProperty("BeforeEntry").GetProperty("Conditions").EnumerateArray());
         Assert.Equal("FAIL", condition.GetProperty("Result").GetString());
         var rules = condition.GetProperty("Rules").EnumerateArray().ToList();
         Assert.Equal(["orders-stg-5xx", "orders-stg-latency"], rules.Select(r => r.GetProperty("Configuration").GetProperty("AlarmName").GetString()));

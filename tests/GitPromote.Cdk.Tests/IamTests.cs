@@ -34,7 +34,8 @@ public sealed class IamTests(PromotedSetFixture set)
     {
         var (_, reader) = set.Dev.RoleNamed("promote-orders-dev-evidence-reader");
         Assert.Contains("iam::222222222222:role/promote-orders-stg-gate", reader.GetProperty("AssumeRolePolicyDocument").GetRawText());
-        Assert.DoesNotContain(set.Prd.Resources("AWS::IAM::Role"), r => r.Properties.TryGetProperty("RoleName", out var n) && n.GetString()!.EndsWith("-evidence-reader"));
+        Assert.DoesNotContain(set.Prd.Resources("AWS::IAM::Role"), r => r.Properties.TryGetProperty("RoleName", out var n)
+            && n.GetString()!.EndsWith("-evidence-reader"));
     }
 
     [Fact]
@@ -91,10 +92,12 @@ public sealed class IamTests(PromotedSetFixture set)
     {
         var cfn = Of(environment);
         var root = $"arn:${{AWS::Partition}}:ssm:eu-west-1:{PromotedSet.Accounts[environment]}:parameter/promote/orders/{environment}/";
-        var recordRole = cfn.Resources("AWS::IAM::Role").Single(r => r.Properties.TryGetProperty("Description", out var d) && Cfn.Flatten(d).StartsWith("git promote record")).Id;
+        var recordRole = cfn.Resources("AWS::IAM::Role").Single(r => r.Properties.TryGetProperty("Description", out var d)
+            && Cfn.Flatten(d).StartsWith("git promote record")).Id;
         var developer = cfn.Resources("AWS::IAM::ManagedPolicy").Single().Id;
 
-        var writes = cfn.IdentityStatements().Where(s => s.Actions.Any(a => a.StartsWith("ssm:Put") || a.StartsWith("ssm:Delete") || a.StartsWith("ssm:Label"))).ToList();
+        var writes = cfn.IdentityStatements().Where(s =>
+            s.Actions.Any(a => a.StartsWith("ssm:Put") || a.StartsWith("ssm:Delete") || a.StartsWith("ssm:Label"))).ToList();
         Assert.Equal(2, writes.Count);
         var recordWrite = Assert.Single(writes, s => s.Roles.Contains("${" + recordRole + "}"));
         Assert.Equal(["ssm:PutParameter"], recordWrite.Actions);

@@ -19,21 +19,24 @@ public sealed class InputErrorTests : IDisposable
         var app = new App(new AppProps { AnalyticsReporting = false });
         var stack = PromotedSet.NewStack(app, PromotedSet.Accounts.ContainsKey(environment) ? environment : "dev", stackAccount);
         return Assert.ThrowsAny<ArgumentException>(() =>
-            new PromotedEnvironment(stack, "Promoted", PromotedSet.Props(stack, environment, binary ?? GitPromoteBinary.FromTarball(_tarball), policy, accounts, source)));
+            new PromotedEnvironment(stack, "Promoted",
+                PromotedSet.Props(stack, environment, binary ?? GitPromoteBinary.FromTarball(_tarball), policy, accounts, source)));
     }
 
     [Fact]
     public void Missing_account_ids_are_named()
     {
         var error = Refused("stg", accounts: new Dictionary<string, string> { ["stg"] = "222222222222" });
-        Assert.Equal("missing account ids for dev, prd: Accounts must give every environment of .promote.yml (dev, stg, prd) its 12-digit account id.", error.Message);
+        Assert.Equal("missing account ids for dev, prd: Accounts must give every environment of .promote.yml (dev, stg, prd) its 12-digit account id.",
+            error.Message);
     }
 
     [Fact]
     public void Two_environments_in_one_account_are_refused_because_their_fixed_names_would_collide()
     {
         var error = Refused("stg", accounts: new Dictionary<string, string> { ["dev"] = "111111111111", ["stg"] = "111111111111", ["prd"] = "333333333333" });
-        Assert.StartsWith("stg and dev are in the same account 111111111111: their stacks would both create /promote/orders/policy and the repository 'orders'", error.Message);
+        Assert.StartsWith("stg and dev are in the same account 111111111111: their stacks would both create /promote/orders/policy and the repository 'orders'",
+            error.Message);
         Assert.Contains("Give each environment its own account", error.Message);
     }
 
@@ -84,7 +87,8 @@ public sealed class InputErrorTests : IDisposable
     [Fact]
     public void An_environment_without_ssm_evidence_is_refused_because_record_writes_there()
     {
-        var policy = PromotedSet.Policy.Replace("- name: stg\n    remotes: [stg]\n    evidence: [ { ssm: {} } ]", "- name: stg\n    remotes: [stg]\n    evidence: [ { git: {} } ]");
+        var policy = PromotedSet.Policy.Replace("- name: stg\n    remotes: [stg]\n    evidence: [ { ssm: {} } ]",
+            "- name: stg\n    remotes: [stg]\n    evidence: [ { git: {} } ]");
         Assert.NotEqual(PromotedSet.Policy, policy);
         Assert.Contains("environment 'stg' of .promote.yml has no '- ssm: {}' evidence", Refused("stg", policy: policy).Message);
     }
@@ -126,8 +130,11 @@ public sealed class PlanTests
 {
     private static PromotedEnvironmentProps Props(string environment, string policy) => new()
     {
-        Environment = environment, Policy = policy, Accounts = PromotedSet.Accounts,
-        Binary = GitPromoteBinary.FromTemplateParameters(), DeployStages = _ => [],
+        Environment = environment,
+        Policy = policy,
+        Accounts = PromotedSet.Accounts,
+        Binary = GitPromoteBinary.FromTemplateParameters(),
+        DeployStages = _ => [],
     };
 
     [Fact]

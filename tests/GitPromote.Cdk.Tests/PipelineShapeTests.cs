@@ -63,7 +63,8 @@ public sealed class PipelineShapeTests(PromotedSetFixture set)
     {
         Assert.All(set.All, t =>
         {
-            var rule = Assert.Single(Assert.Single(t.Resources("AWS::S3::Bucket")).Properties.GetProperty("LifecycleConfiguration").GetProperty("Rules").EnumerateArray());
+            var rule = Assert.Single(Assert.Single(t.Resources("AWS::S3::Bucket")).Properties
+                .GetProperty("LifecycleConfiguration").GetProperty("Rules").EnumerateArray());
             Assert.Equal(30, rule.GetProperty("ExpirationInDays").GetInt32());
             Assert.Equal("Enabled", rule.GetProperty("Status").GetString());
         });
@@ -112,8 +113,13 @@ public sealed class PipelineShapeTests(PromotedSetFixture set)
         var props = PromotedSet.Props(stack, "stg", GitPromoteBinary.FromTemplateParameters());
         new PromotedEnvironment(stack, "Promoted", new PromotedEnvironmentProps
         {
-            Environment = props.Environment, Policy = props.Policy, Accounts = props.Accounts, Binary = props.Binary, DeployStages = props.DeployStages,
-            Compute = BuildCompute.Ec2, LogRetention = RetentionDays.ONE_MONTH,
+            Environment = props.Environment,
+            Policy = props.Policy,
+            Accounts = props.Accounts,
+            Binary = props.Binary,
+            DeployStages = props.DeployStages,
+            Compute = BuildCompute.Ec2,
+            LogRetention = RetentionDays.ONE_MONTH,
         });
         app.Synth();
         var stg = Cfn.Load(Path.Combine(temp.Path, "orders-stg.template.json"));

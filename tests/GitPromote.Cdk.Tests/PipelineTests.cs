@@ -24,7 +24,8 @@ public sealed class PipelineTests(PromotedSetFixture set)
     [Theory]
     [InlineData("stg", "dev", "111111111111")]
     [InlineData("prd", "stg", "222222222222")]
-    public void Gate_runs_git_promote_gate_for_its_environment_with_the_pinned_policy_and_the_previous_reader_role(string environment, string previous, string previousAccount)
+    public void Gate_runs_git_promote_gate_for_its_environment_with_the_pinned_policy_and_the_previous_reader_role(string environment, string previous,
+        string previousAccount)
     {
         var gate = GateProject(environment);
         Assert.Contains($"git promote gate {environment} --commit \"$PROMOTE_COMMIT\" --policy ssm:/promote/orders/policy", BuildSpec(gate));
@@ -34,7 +35,9 @@ public sealed class PipelineTests(PromotedSetFixture set)
         var template = Template.FromString(File.ReadAllText(set.TemplatePath(environment)));
         template.HasResourceProperties("AWS::CodeBuild::Project", new Dictionary<string, object>
         {
-            ["ServiceRole"] = new Dictionary<string, object> { ["Fn::GetAtt"] = new object[] { Of(environment).RoleNamed($"promote-orders-{environment}-gate").Id, "Arn" } },
+            ["ServiceRole"] = new Dictionary<string,
+                object>
+            { ["Fn::GetAtt"] = new object[] { Of(environment).RoleNamed($"promote-orders-{environment}-gate").Id, "Arn" } },
             ["Source"] = Match.ObjectLike(new Dictionary<string, object> { ["BuildSpec"] = Match.StringLikeRegexp($"git promote gate {environment} ") }),
         });
     }

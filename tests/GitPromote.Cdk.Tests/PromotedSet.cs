@@ -12,7 +12,9 @@ public static class PromotedSet
 {
     public static readonly IReadOnlyDictionary<string, string> Accounts = new Dictionary<string, string>
     {
-        ["dev"] = "111111111111", ["stg"] = "222222222222", ["prd"] = "333333333333",
+        ["dev"] = "111111111111",
+        ["stg"] = "222222222222",
+        ["prd"] = "333333333333",
     };
 
     public const string Policy = """
@@ -39,14 +41,14 @@ public static class PromotedSet
 
     public static PromotedEnvironmentProps Props(Stack stack, string environment, GitPromoteBinary binary, string policy = Policy,
         IReadOnlyDictionary<string, string>? accounts = null, PromotedSource? source = null) => new()
-    {
-        Source = source,
-        Environment = environment,
-        Policy = policy,
-        Accounts = accounts ?? Accounts,
-        Binary = binary,
-        DeployStages = source => [Deploy(stack, source)],
-    };
+        {
+            Source = source,
+            Environment = environment,
+            Policy = policy,
+            Accounts = accounts ?? Accounts,
+            Binary = binary,
+            DeployStages = source => [Deploy(stack, source)],
+        };
 
     public static StageProps Deploy(Stack stack, Artifact_ source) => new()
     {
@@ -57,7 +59,8 @@ public static class PromotedSet
             {
                 ActionName = "Deploy",
                 Input = source,
-                Project = new PipelineProject(stack, "Deploy", new PipelineProjectProps { BuildSpec = BuildSpec.FromObject(new Dictionary<string, object> { ["version"] = "0.2" }) }),
+                Project = new PipelineProject(stack, "Deploy",
+                    new PipelineProjectProps { BuildSpec = BuildSpec.FromObject(new Dictionary<string, object> { ["version"] = "0.2" }) }),
             }),
         ],
     };

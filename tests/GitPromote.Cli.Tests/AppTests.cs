@@ -139,7 +139,8 @@ public sealed class AppTests : IDisposable
         var (exit, _, error) = await _cli.RunAsync("check", "stg");
 
         Assert.Equal(Internal, exit);
-        Assert.Equal("git-promote: internal error: the index is on fire\n  run with PROMOTE_DEBUG=1 for details, and report it\n", error.ReplaceLineEndings("\n"));
+        Assert.Equal("git-promote: internal error: the index is on fire\n  run with PROMOTE_DEBUG=1 for details, and report it\n",
+            error.ReplaceLineEndings("\n"));
     }
 
     [Theory]

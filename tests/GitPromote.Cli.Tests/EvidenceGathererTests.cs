@@ -1,7 +1,7 @@
 using GitPromote.Cli.Gate;
 using GitPromote.Cli.Install;
-using GitPromote.Cli.Workspaces;
 using GitPromote.Cli.Tests.Support;
+using GitPromote.Cli.Workspaces;
 using GitPromote.Core.Engine;
 using GitPromote.Core.Evidence;
 using GitPromote.Core.Policy;
@@ -86,7 +86,8 @@ public class HealthGatheringTests
     private static readonly HealthPolicy StgHealth = new([new AlarmPattern("orders-stg-5xx")], TimeSpan.FromMinutes(30), InsufficientDataMode.Block);
     private static readonly EnvironmentPolicy Stg = Orders().FindEnvironment("stg")! with { Health = StgHealth };
 
-    private sealed class CountingHealth(IEvidenceProvider inner, Func<CancellationToken, Task<IReadOnlyList<AlarmReading>>> read) : IEvidenceProvider, IHealthReader
+    private sealed class CountingHealth(IEvidenceProvider inner, Func<CancellationToken, Task<IReadOnlyList<AlarmReading>>> read) : IEvidenceProvider,
+        IHealthReader
     {
         public int Reads;
         public string Label => "alarms of stg";
@@ -134,7 +135,8 @@ public class HealthGatheringTests
         var provider = new CountingHealth(new FakeEvidence().Green("stg", Commit), _ => new TaskCompletionSource<IReadOnlyList<AlarmReading>>().Task);
         using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
 
-        var answers = await new EvidenceGatherer(provider).AskAsync([new EvidenceQuery(Stg, [Commit]) { Health = true }], cts.Token).WaitAsync(TimeSpan.FromSeconds(20));
+        var answers = await new EvidenceGatherer(provider).AskAsync([new EvidenceQuery(Stg, [Commit]) { Health = true }],
+            cts.Token).WaitAsync(TimeSpan.FromSeconds(20));
 
         Assert.Equal(EvidenceFailure.NoAnswerInTime(), answers["stg"].Health!.Failure!.Why);
         // Green was answered all the same.
@@ -144,7 +146,8 @@ public class HealthGatheringTests
     [Fact]
     public async Task A_provider_without_cloudwatch_makes_health_unreadable_not_healthy()
     {
-        var answers = await new EvidenceGatherer(new FakeEvidence().Green("stg", Commit)).AskAsync([new EvidenceQuery(Stg, [Commit]) { Health = true }], CancellationToken.None);
+        var answers = await new EvidenceGatherer(new FakeEvidence().Green("stg", Commit)).AskAsync([new EvidenceQuery(Stg, [Commit]) { Health = true }],
+            CancellationToken.None);
 
         Assert.Equal("this evidence provider does not read CloudWatch", answers["stg"].Health!.Failure!.Why);
     }

@@ -1,7 +1,7 @@
 using GitPromote.Cli.Gate;
 using GitPromote.Cli.Install;
-using GitPromote.Cli.Workspaces;
 using GitPromote.Cli.Tests.Support;
+using GitPromote.Cli.Workspaces;
 using GitPromote.Git;
 using GitPromote.TestSupport;
 

@@ -1,7 +1,7 @@
 using GitPromote.Cli.Gate;
 using GitPromote.Cli.Install;
-using GitPromote.Cli.Workspaces;
 using GitPromote.Cli.Tests.Support;
+using GitPromote.Cli.Workspaces;
 using GitPromote.Git;
 
 namespace GitPromote.Cli.Tests;
@@ -51,9 +51,12 @@ public class InitCommandTests
     }
 
     [Theory]
-    [InlineData("codecommit::eu-west-1://orders", "https://git-codecommit.eu-central-1.amazonaws.com/v1/repos/orders", "ssh://APKAEIBAERJR2EXAMPLE@git-codecommit.us-east-2.amazonaws.com/v1/repos/orders")]
-    [InlineData("codecommit::eu-west-1://orders-dev@orders", "https://git-codecommit-fips.eu-central-1.amazonaws.com/v1/repos/orders", "ssh://git-codecommit.us-east-2.amazonaws.com/v1/repos/orders")]
-    public async Task CodeCommit_remotes_get_their_region_ssm_and_the_constructs_pipeline_as_evidence_and_init_says_what_it_guessed(string dev, string stg, string prd)
+    [InlineData("codecommit::eu-west-1://orders", "https://git-codecommit.eu-central-1.amazonaws.com/v1/repos/orders",
+        "ssh://APKAEIBAERJR2EXAMPLE@git-codecommit.us-east-2.amazonaws.com/v1/repos/orders")]
+    [InlineData("codecommit::eu-west-1://orders-dev@orders", "https://git-codecommit-fips.eu-central-1.amazonaws.com/v1/repos/orders",
+        "ssh://git-codecommit.us-east-2.amazonaws.com/v1/repos/orders")]
+    public async Task CodeCommit_remotes_get_their_region_ssm_and_the_constructs_pipeline_as_evidence_and_init_says_what_it_guessed(string dev, string stg,
+        string prd)
     {
         _cli.Git.Repository = new FakeRepository(WorkTree + "/.git")
         {

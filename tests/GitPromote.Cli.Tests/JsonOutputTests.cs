@@ -60,7 +60,8 @@ public sealed class JsonOutputTests
     {
         var verdict = Refused();
         using var check = JsonDocument.Parse(OutputJson.Serialize(verdict, OutputJson.Types.VerdictJson));
-        var gateJson = OutputJson.Serialize(new GateJson(verdict, "CODEBUILD_RESOLVED_SOURCE_VERSION", "ssm:/promote/orders/policy", null), OutputJson.Types.GateJson);
+        var gateJson = OutputJson.Serialize(new GateJson(verdict, "CODEBUILD_RESOLVED_SOURCE_VERSION", "ssm:/promote/orders/policy", null),
+            OutputJson.Types.GateJson);
         using var gate = JsonDocument.Parse(gateJson);
 
         Assert.Equal([.. MemberNames(check.RootElement), "commitFrom", "policy", "bypass"], MemberNames(gate.RootElement));

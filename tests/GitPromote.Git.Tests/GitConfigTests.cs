@@ -187,7 +187,8 @@ public sealed class GitConfigTests
         var config = f.ReadWith(f.OldGit(), levels: true);
 
         Assert.Equal(f.GitsOwnList().Select(e => e.Item3), config.Entries.Select(e => e.Key));
-        Assert.Equal(("stg", ConfigLevel.Unknown, ""), (config.Get("promote.environment"), config.Last("promote.environment")!.Level, config.Last("promote.environment")!.Origin));
+        Assert.Equal(("stg", ConfigLevel.Unknown, ""),
+            (config.Get("promote.environment"), config.Last("promote.environment")!.Level, config.Last("promote.environment")!.Origin));
     }
 
     [Fact]
@@ -220,7 +221,9 @@ public sealed class GitConfigTests
     public void Without_a_known_system_file_the_files_are_left_to_git()
     {
         using var f = new Fixture();
-        Assert.Null(GitConfig.FromFiles(f.GitDir, new FakeEnvironment(f.Environment.Where(kv => kv.Key is not ("GIT_CONFIG_SYSTEM" or "PATH")).Append(new("PATH", f.Combine())).ToDictionary(kv => kv.Key, kv => (string?)kv.Value))));
+        Assert.Null(GitConfig.FromFiles(f.GitDir,
+            new FakeEnvironment(f.Environment.Where(kv => kv.Key is not ("GIT_CONFIG_SYSTEM" or "PATH")).Append(new("PATH", f.Combine())).ToDictionary(kv =>
+                kv.Key, kv => (string?)kv.Value))));
     }
 
     [Fact]
@@ -256,9 +259,11 @@ public sealed class GitConfigTests
         { ["remote.o.url\nhttps://h/x"], "https://h/x", "https://h/x" },
         { ["remote.o.url\nhttps://h/x", "remote.o.pushurl\nssh://h/x"], "https://h/x", "ssh://h/x" },
         { ["url.https://github.com/.insteadof\ngh:", "remote.o.url\ngh:a/b"], "https://github.com/a/b", "https://github.com/a/b" },
-        { ["url.ssh://git@github.com/.pushinsteadof\nhttps://github.com/", "remote.o.url\nhttps://github.com/a/b"], "https://github.com/a/b", "ssh://git@github.com/a/b" },
+        { ["url.ssh://git@github.com/.pushinsteadof\nhttps://github.com/", "remote.o.url\nhttps://github.com/a/b"], "https://github.com/a/b",
+            "ssh://git@github.com/a/b" },
         // pushInsteadOf never rewrites an explicit pushurl; insteadOf does.
-        { ["url.X:.pushinsteadof\nhttps://", "url.https://long/.insteadof\nl:", "remote.o.url\nhttps://h/x", "remote.o.pushurl\nl:y"], "https://h/x", "https://long/y" },
+        { ["url.X:.pushinsteadof\nhttps://", "url.https://long/.insteadof\nl:", "remote.o.url\nhttps://h/x", "remote.o.pushurl\nl:y"], "https://h/x",
+            "https://long/y" },
         // The longest matching insteadOf wins.
         { ["url.A/.insteadof\ngh:", "url.B/.insteadof\ngh:org/", "remote.o.url\ngh:org/r"], "B/r", "B/r" },
     };

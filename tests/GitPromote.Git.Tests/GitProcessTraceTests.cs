@@ -15,7 +15,8 @@ public sealed class GitProcessTraceTests : IDisposable
     [Fact]
     public void A_traced_command_shows_urls_without_their_credentials_and_header_settings_without_their_value()
     {
-        var shown = GitProcess.TracedCommand(["-c", "http.extraHeader=Authorization: Bearer tok-123", "ls-remote", "https://ci:s3cr3t@git.example.com/app.git", "refs/heads/*"]);
+        var shown = GitProcess.TracedCommand(["-c", "http.extraHeader=Authorization: Bearer tok-123", "ls-remote", "https://ci:s3cr3t@git.example.com/app.git",
+            "refs/heads/*"]);
 
         Assert.Equal("git -c http.extraHeader=<redacted> ls-remote https://git.example.com/app.git refs/heads/*", shown);
     }

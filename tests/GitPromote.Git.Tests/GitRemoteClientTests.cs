@@ -61,7 +61,8 @@ public sealed class GitRemoteClientTests : IDisposable
     {
         var log = Path.Combine(_remote.Path, "calls.log");
         var fake = Scripts.Write(Path.Combine(_remote.Path, "fake-git"),
-            $"echo \"$*\" >> '{log}'\ncase \"$*\" in *--atomic*) echo 'fatal: the receiving end does not support --atomic push' >&2; exit 128;; esac\nexit 0\n");
+            $"echo \"$*\" >> '{log}'\ncase \"$*\" in *--atomic*) echo 'fatal: the receiving end does not support --atomic push' >&2; exit 128;; esac\nexit " +
+                $"0\n");
 
         await Client(new GitProcess(executable: fake)).PushAsync("dev", ["a:refs/x"], CancellationToken.None);
 

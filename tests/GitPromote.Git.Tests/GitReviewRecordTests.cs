@@ -47,7 +47,8 @@ public abstract class GitReviewRecordTests : IDisposable
         await store.RecordRevocationAsync(new Revocation("dev", _remote.Second, "5xx alarm", Ops, Noon.AddHours(1)), CancellationToken.None);
         var (client, fresh) = Setup();
 
-        var (green, reviews) = await Reader(fresh, Dev()).FindGreenAndReviewsAsync([_remote.Second], [_remote.First, _remote.Second], false, CancellationToken.None);
+        var (green, reviews) = await Reader(fresh, Dev()).FindGreenAndReviewsAsync([_remote.Second], [_remote.First, _remote.Second], false,
+            CancellationToken.None);
 
         Assert.Equal(0, client.ListCalls);
         Assert.Equal(1, client.FetchCalls);

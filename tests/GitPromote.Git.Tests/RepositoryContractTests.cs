@@ -125,7 +125,8 @@ public abstract class RepositoryContractTests(SampleRepository sample) : IDispos
         var asked = Enumerable.Range(0, 1000).Select(i => i % 3 == 0 ? $"missing-{i}" : i % 3 == 1 ? "v1" : $"main~{i % 2}").ToList();
         var answers = repo.ResolveCommits(asked);
         Assert.Equal(asked.Distinct().Count(), answers.Count);
-        Assert.All(asked, r => Assert.Equal(r.StartsWith("missing", StringComparison.Ordinal) ? null : r == "main~0" ? sample.Second : sample.First, answers[r]));
+        Assert.All(asked, r => Assert.Equal(r.StartsWith("missing", StringComparison.Ordinal) ? null : r == "main~0" ? sample.Second : sample.First,
+            answers[r]));
     }
 
     [Fact]
@@ -258,7 +259,8 @@ public abstract class RepositoryContractTests(SampleRepository sample) : IDispos
         var id = repo.WriteTagObject(sample.Second, "promote-green-test", new Identity("Ann <Admin>", "ann@example.com"), when, "{\"a\":1}");
 
         Assert.Equal(
-            $"object {sample.Second}\ntype commit\ntag promote-green-test\ntagger Ann Admin <ann@example.com> {when.ToUnixTimeSeconds()} +0530\n\n{{\"a\":1}}\n",
+            $"object {sample.Second}\ntype commit\ntag promote-green-test\ntagger Ann Admin <ann@example.com> {when.ToUnixTimeSeconds()} " +
+                $"+0530\n\n{{\"a\":1}}\n",
             GitCli.Run(sample.Work, "cat-file", "tag", id) + "\n");
         var tag = repo.ReadTag(id);
         Assert.NotNull(tag);
@@ -300,7 +302,8 @@ public abstract class RepositoryContractTests(SampleRepository sample) : IDispos
         Assert.Equal(ns + "b-tag", refs[1].Name);
         Assert.Equal(tagId, refs[1].Id);
         Assert.Equal(sample.First, refs[1].Commit);
-        Assert.Equal(new TagInfo(tagId, sample.First, "commit", "promote-green-x", new Identity("Bob", "bob@example.com"), when, "body\nline two\n"), refs[1].Tag);
+        Assert.Equal(new TagInfo(tagId, sample.First, "commit", "promote-green-x", new Identity("Bob", "bob@example.com"), when, "body\nline two\n"),
+            refs[1].Tag);
         Assert.Empty(repo.ListRefs("refs/promote/none-here/"));
     }
 

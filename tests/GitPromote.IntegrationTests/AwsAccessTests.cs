@@ -65,7 +65,8 @@ public sealed class AwsAccessTests : IDisposable
     public async Task A_bypass_is_refused_when_prd_denies_writing_its_record()
     {
         using var moto = await MotoServer.StartAsync();
-        const string read = """{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["ssm:GetParameters","ssm:GetParametersByPath","sts:GetCallerIdentity"],"Resource":"*"}]}""";
+        const string read = """{"Version":"2012-10-17","Statement":["""
+            + """{"Effect":"Allow","Action":["ssm:GetParameters","ssm:GetParametersByPath","sts:GetCallerIdentity"],"Resource":"*"}]}""";
         var (stgKey, stgSecret) = await Iam.UserWithPolicyAsync(moto.DirectEndpoint, "stg-reader", read);
         var (prdKey, prdSecret) = await Iam.UserWithPolicyAsync(moto.DirectEndpoint, "prd-reader", read);
         await Iam.EnforceAsync(moto.DirectEndpoint);
@@ -115,7 +116,8 @@ public sealed class AwsAccessTests : IDisposable
                 Content = new FormUrlEncodedContent([.. form.Select(f => KeyValuePair.Create(f.Key, f.Value)), KeyValuePair.Create("Version", "2010-05-08")]),
             };
             // moto routes by the credential scope's service; the signature itself is not checked before enforcement.
-            request.Headers.TryAddWithoutValidation("Authorization", "AWS4-HMAC-SHA256 Credential=testing/20250101/us-east-1/iam/aws4_request, SignedHeaders=host, Signature=0");
+            request.Headers.TryAddWithoutValidation("Authorization",
+                "AWS4-HMAC-SHA256 Credential=testing/20250101/us-east-1/iam/aws4_request, SignedHeaders=host, Signature=0");
             using var response = await http.SendAsync(request);
             var body = await response.Content.ReadAsStringAsync();
             if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"IAM {form[0].Value} failed: {body}");

@@ -30,7 +30,8 @@ public sealed class AwsDoctorTests : IDisposable
     {
         _aws.AddStaticProfile("orders-stg");
         _aws.Pipelines.AddExecutions("orders-stg", new FakeExecution("e-1", "Succeeded", [new string('a', 40)], DateTimeOffset.UtcNow));
-        var app = _s.Project(_aws.Policy(stgEvidence: "- ssm: {}\n- codepipeline: { pipeline: orders-stg }", stgAws: "{ region: eu-west-1, profile: orders-stg }"));
+        var app = _s.Project(_aws.Policy(stgEvidence: "- ssm: {}\n- codepipeline: { pipeline: orders-stg }",
+            stgAws: "{ region: eu-west-1, profile: orders-stg }"));
 
         var run = _s.Promote(app, "doctor");
         var jsonText = _s.Promote(app, "doctor", "--json").Stdout;

@@ -52,7 +52,8 @@ public sealed class AwsFailureTests : IDisposable
             case AwsFailure.AccessDenied:
                 _aws.AddStaticProfile(Profile);
                 _aws.Pipelines.Inject(FakeFault.AccessDenied, 50);
-                return new(pipeline, withProfile, who, ["access denied", "codepipeline:ListPipelineExecutions on pipeline orders-stg", "what to do: allow codepipeline:ListPipelineExecutions"]);
+                return new(pipeline, withProfile, who,
+                    ["access denied", "codepipeline:ListPipelineExecutions on pipeline orders-stg", "what to do: allow codepipeline:ListPipelineExecutions"]);
             case AwsFailure.ExpiredToken:
                 _aws.AddStaticProfile(Profile);
                 _aws.Pipelines.Inject(FakeFault.ExpiredToken, 50);
@@ -127,7 +128,9 @@ public sealed class AwsFailureTests : IDisposable
         Assert.DoesNotContain("   at ", push.Stderr);
         Assert.DoesNotContain("System.", push.Stderr);
         Assert.DoesNotContain(FakeCodePipeline.SecretAccessKey, push.Stderr);
-        Assert.InRange(push.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries).Count(l => !l.StartsWith("error: failed to push", StringComparison.Ordinal) && !l.StartsWith("To ", StringComparison.Ordinal) && !l.StartsWith(" * ", StringComparison.Ordinal)), 2, 8);
+        Assert.InRange(push.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries).Count(l =>
+            !l.StartsWith("error: failed to push", StringComparison.Ordinal) && !l.StartsWith("To ", StringComparison.Ordinal)
+                && !l.StartsWith(" * ", StringComparison.Ordinal)), 2, 8);
         Assert.True(elapsed < Timeout + Slack, $"the push took {elapsed.TotalSeconds:0.00}s, more than the 2s timeout + {Slack.TotalSeconds}s slack");
     }
 }

@@ -72,7 +72,8 @@ public sealed class AwsWorld : IDisposable
     {
         var name = $"{Service}-{suffix}";
         AwsCli("cloudwatch", "put-metric-alarm", "--alarm-name", name, "--namespace", "AWS/ApplicationELB", "--metric-name", "HTTPCode_Target_5XX_Count",
-            "--statistic", "Sum", "--period", "60", "--evaluation-periods", "1", "--threshold", "1", "--comparison-operator", "GreaterThanThreshold").EnsureOk();
+            "--statistic", "Sum", "--period", "60", "--evaluation-periods", "1", "--threshold", "1", "--comparison-operator",
+                "GreaterThanThreshold").EnsureOk();
         SetAlarm(name, state);
         return name;
     }
@@ -116,7 +117,8 @@ public sealed class AwsWorld : IDisposable
     /// <summary>An SSO profile; with no cached token in ~/.aws/sso/cache, the session counts as expired.</summary>
     public void AddSsoProfile(string name) =>
         File.AppendAllText(ConfigFile,
-            $"[profile {name}]\nsso_start_url = https://{name}.awsapps.com/start\nsso_region = {Region}\nsso_account_id = {Account}\nsso_role_name = ReadOnly\nregion = {Region}\n");
+            $"[profile {name}]\nsso_start_url = https://{name}.awsapps.com/start\nsso_region = {Region}\nsso_account_id = {Account}\nsso_role_name = " +
+                $"ReadOnly\nregion = {Region}\n");
 
     /// <summary>
     /// A policy with AWS-backed stg and prd. <paramref name="stgEvidence"/> and <paramref name="prdEvidence"/> are the

@@ -129,7 +129,9 @@ public sealed class CdkBuildCommandsTests(InstalledGitPromote installed, ITestOu
         var commit = new string('c', 40);
         var keys = new Dictionary<string, (string Environment, string Role)>
         {
-            ["AKIADEVRECORDBUILD01"] = ("dev", "record"), ["AKIASTGGATEBUILD0001"] = ("stg", "gate"), ["AKIASTGRECORDBUILD01"] = ("stg", "record"),
+            ["AKIADEVRECORDBUILD01"] = ("dev", "record"),
+            ["AKIASTGGATEBUILD0001"] = ("stg", "gate"),
+            ["AKIASTGRECORDBUILD01"] = ("stg", "record"),
             ["AKIAPRDGATEBUILD0001"] = ("prd", "gate"),
         };
         Run As(string accessKey, string command, Dictionary<string, string?> variables)
@@ -144,7 +146,8 @@ public sealed class CdkBuildCommandsTests(InstalledGitPromote installed, ITestOu
         var recordDev = As("AKIADEVRECORDBUILD01", "git promote record dev ", new() { ["PROMOTE_COMMIT"] = commit });
         var gateStg = As("AKIASTGGATEBUILD0001", "git promote gate stg ", new()
         {
-            ["PROMOTE_COMMIT"] = commit, ["PROMOTE_AWS_ROLE_DEV"] = $"arn:aws:iam::{AwsWorld.Account}:role/promote-{aws.Service}-dev-evidence-reader",
+            ["PROMOTE_COMMIT"] = commit,
+            ["PROMOTE_AWS_ROLE_DEV"] = $"arn:aws:iam::{AwsWorld.Account}:role/promote-{aws.Service}-dev-evidence-reader",
         });
         var recordStg = As("AKIASTGRECORDBUILD01", "git promote record stg ", new() { ["PROMOTE_COMMIT"] = commit });
         Assert.True(recordDev.ExitCode == 0, recordDev.Output);
@@ -154,14 +157,16 @@ public sealed class CdkBuildCommandsTests(InstalledGitPromote installed, ITestOu
         // needs an approval), but for those reasons only: every read it made was answered.
         var gatePrd = As("AKIAPRDGATEBUILD0001", "git promote gate prd ", new()
         {
-            ["PROMOTE_COMMIT"] = commit, ["PROMOTE_AWS_ROLE_STG"] = $"arn:aws:iam::{AwsWorld.Account}:role/promote-{aws.Service}-stg-evidence-reader",
+            ["PROMOTE_COMMIT"] = commit,
+            ["PROMOTE_AWS_ROLE_STG"] = $"arn:aws:iam::{AwsWorld.Account}:role/promote-{aws.Service}-stg-evidence-reader",
         });
         Assert.True(gatePrd.ExitCode != 0, gatePrd.Output);
         Assert.Contains("orders-stg-5xx has been OK for", gatePrd.Output);
         Assert.DoesNotContain("????", gatePrd.Output);
 
         var templates = ExampleAccounts.Keys.ToDictionary(e => e, e => new ResolvedTemplate(
-            (JsonObject)JsonNode.Parse(File.ReadAllText(Path.Combine(TestSupport.RepositoryRoot.Path, "examples", "cdk", "templates", $"{ExampleService}-{e}.template.json")))!,
+            (JsonObject)JsonNode.Parse(File.ReadAllText(Path.Combine(TestSupport.RepositoryRoot.Path, "examples", "cdk", "templates",
+                $"{ExampleService}-{e}.template.json")))!,
             ExampleAccounts[e], new Dictionary<string, string> { ["GitPromoteBinaryBucket"] = bucket, ["GitPromoteBinaryKey"] = key }));
         TemplateRole RoleOf(string environment, string kind)
         {
@@ -176,7 +181,8 @@ public sealed class CdkBuildCommandsTests(InstalledGitPromote installed, ITestOu
         (string Environment, TemplateRole Role) Signer(string accessKey)
         {
             if (keys.TryGetValue(accessKey, out var k)) return (k.Environment, RoleOf(k.Environment, k.Role));
-            var assumed = recorder.AssumedKeys.TryGetValue(accessKey, out var arn) ? arn : throw new InvalidOperationException($"no role is known for the key {accessKey}");
+            var assumed = recorder.AssumedKeys.TryGetValue(accessKey, out var arn) ? arn
+                : throw new InvalidOperationException($"no role is known for the key {accessKey}");
             var match = System.Text.RegularExpressions.Regex.Match(arn, $@":role/promote-{aws.Service}-([a-z]+)-(evidence-reader|gate)$");
             Assert.True(match.Success, $"a build assumed {arn}, which is no role of the construct");
             return (match.Groups[1].Value, RoleOf(match.Groups[1].Value, match.Groups[2].Value));
@@ -199,7 +205,8 @@ public sealed class CdkBuildCommandsTests(InstalledGitPromote installed, ITestOu
                 var named = resource.Replace(aws.Service, ExampleService);
                 var (arn, trust) = call.Action switch
                 {
-                    var a when a.StartsWith("ssm:", StringComparison.Ordinal) => ($"arn:aws:ssm:{AwsWorld.Region}:{account}:parameter/{named.TrimStart('/')}", (JsonNode?)null),
+                    var a when a.StartsWith("ssm:", StringComparison.Ordinal) =>
+                        ($"arn:aws:ssm:{AwsWorld.Region}:{account}:parameter/{named.TrimStart('/')}", (JsonNode?)null),
                     var a when a.StartsWith("codepipeline:", StringComparison.Ordinal) => ($"arn:aws:codepipeline:{AwsWorld.Region}:{account}:{named}", null),
                     var a when a.StartsWith("s3:", StringComparison.Ordinal) => ($"arn:aws:s3:::{named}", null),
                     var a when a.StartsWith("cloudwatch:", StringComparison.Ordinal) => ($"arn:aws:cloudwatch:{AwsWorld.Region}:{account}:alarm:{named}", null),
@@ -211,7 +218,8 @@ public sealed class CdkBuildCommandsTests(InstalledGitPromote installed, ITestOu
         }
         (string, JsonNode?) AssumedRole(string roleArn)
         {
-            var m = System.Text.RegularExpressions.Regex.Match(roleArn, $@"^arn:aws:iam::{AwsWorld.Account}:role/promote-{ExampleService}-([a-z]+)-evidence-reader$");
+            var m = System.Text.RegularExpressions.Regex.Match(roleArn,
+                $@"^arn:aws:iam::{AwsWorld.Account}:role/promote-{ExampleService}-([a-z]+)-evidence-reader$");
             Assert.True(m.Success, $"a build assumed {roleArn}");
             var reader = RoleOf(m.Groups[1].Value, "evidence-reader");
             return (reader.Arn, reader.Trust);
@@ -226,7 +234,8 @@ public sealed class CdkBuildCommandsTests(InstalledGitPromote installed, ITestOu
         Assert.Contains(simulations, s => s.Call.Action == "sts:AssumeRole");
         Assert.Contains(simulations, s => s.Call.Action == "ssm:PutParameter" && s.Role.StartsWith("stg ", StringComparison.Ordinal));
         Assert.Contains(simulations, s => s.Call.Action == "s3:GetObject");
-        Assert.Contains(simulations, s => s.Call.Action == "cloudwatch:DescribeAlarms" && s.Role.StartsWith("stg PromotedEvidenceReaderRole", StringComparison.Ordinal));
+        Assert.Contains(simulations, s => s.Call.Action == "cloudwatch:DescribeAlarms"
+            && s.Role.StartsWith("stg PromotedEvidenceReaderRole", StringComparison.Ordinal));
         var denied = simulations.Where((s, i) => !answers[i].Allowed).Select(s => $"{s.Role}: {s.Call.Action} {s.Simulation.Request.Resource}").ToList();
         Assert.True(denied.Count == 0, "calls the role may not make (AccessDenied in production):\n  " + string.Join("\n  ", denied));
 
@@ -256,7 +265,8 @@ public sealed class CdkBuildCommandsTests(InstalledGitPromote installed, ITestOu
     /// <summary>The policy text the committed example templates publish to /promote/&lt;name&gt;/policy (the same in all three).</summary>
     private static string PinnedPolicyOfTheCommittedTemplates()
     {
-        using var template = JsonDocument.Parse(File.ReadAllText(Path.Combine(TestSupport.RepositoryRoot.Path, "examples", "cdk", "templates", $"{ExampleService}-prd.template.json")));
+        using var template = JsonDocument.Parse(File.ReadAllText(Path.Combine(TestSupport.RepositoryRoot.Path, "examples", "cdk", "templates",
+            $"{ExampleService}-prd.template.json")));
         return template.RootElement.GetProperty("Resources").EnumerateObject()
             .Single(r => r.Value.GetProperty("Type").GetString() == "AWS::SSM::Parameter").Value.GetProperty("Properties").GetProperty("Value").GetString()!;
     }
@@ -266,7 +276,8 @@ public sealed class CdkBuildCommandsTests(InstalledGitPromote installed, ITestOu
         var bucket = "promote-" + Guid.NewGuid().ToString("N")[..12];
         var key = "assets/git-promote-linux-x64.tar.gz";
         var env = MotoS3();
-        _s.Exec(_s.Root, "aws", ["s3api", "create-bucket", "--bucket", bucket, "--create-bucket-configuration", "LocationConstraint=eu-west-1"], env: env).EnsureOk();
+        _s.Exec(_s.Root, "aws", ["s3api", "create-bucket", "--bucket", bucket, "--create-bucket-configuration", "LocationConstraint=eu-west-1"],
+            env: env).EnsureOk();
         _s.Exec(_s.Root, "aws", ["s3", "cp", "--only-show-errors", ReleaseTarball(), $"s3://{bucket}/{key}"], env: env).EnsureOk();
         return (bucket, key);
     }
@@ -274,12 +285,15 @@ public sealed class CdkBuildCommandsTests(InstalledGitPromote installed, ITestOu
     private static Dictionary<string, string?> MotoS3() => new()
     {
         ["AWS_ENDPOINT_URL"] = SharedMoto.Server.DirectEndpoint.ToString(),
-        ["AWS_ACCESS_KEY_ID"] = "testing", ["AWS_SECRET_ACCESS_KEY"] = "testing", ["AWS_DEFAULT_REGION"] = "eu-west-1",
+        ["AWS_ACCESS_KEY_ID"] = "testing",
+        ["AWS_SECRET_ACCESS_KEY"] = "testing",
+        ["AWS_DEFAULT_REGION"] = "eu-west-1",
         ["AWS_EC2_METADATA_DISABLED"] = "true",
     };
 
     /// <summary>All commands of a build in one shell, as CodeBuild runs a phase, in an empty source folder (no .git).</summary>
-    private Run RunBuild(IEnumerable<string> commands, string bucket, string key, string service, Dictionary<string, string?> variables, Uri? allAwsThrough = null)
+    private Run RunBuild(IEnumerable<string> commands, string bucket, string key, string service, Dictionary<string, string?> variables,
+        Uri? allAwsThrough = null)
     {
         var build = Path.Combine(_s.Root, "codebuild-" + Guid.NewGuid().ToString("N")[..8]);
         var source = Path.Combine(build, "src");
@@ -287,8 +301,11 @@ public sealed class CdkBuildCommandsTests(InstalledGitPromote installed, ITestOu
         // S3 (the download) straight to moto; SSM and STS keep the world's counting endpoints, which are more specific.
         var env = new Dictionary<string, string?>(variables)
         {
-            ["AWS_ENDPOINT_URL"] = SharedMoto.Server.DirectEndpoint.ToString(), ["AWS_DEFAULT_REGION"] = AwsWorld.Region,
-            ["GIT_PROMOTE_BUCKET"] = bucket, ["GIT_PROMOTE_KEY"] = key, ["TMPDIR"] = build,
+            ["AWS_ENDPOINT_URL"] = SharedMoto.Server.DirectEndpoint.ToString(),
+            ["AWS_DEFAULT_REGION"] = AwsWorld.Region,
+            ["GIT_PROMOTE_BUCKET"] = bucket,
+            ["GIT_PROMOTE_KEY"] = key,
+            ["TMPDIR"] = build,
             ["PATH"] = System.Environment.GetEnvironmentVariable("PATH"),
         };
         if (allAwsThrough is not null)
@@ -300,7 +317,8 @@ public sealed class CdkBuildCommandsTests(InstalledGitPromote installed, ITestOu
         return _s.Exec(source, "/bin/sh", ["-c", script], env: env);
     }
 
-    /// <summary>The build commands and variable names of the committed CodeBuild project whose last command starts with <paramref name="commandOfTheBuild"/>.</summary>
+    /// <summary>The build commands and variable names of the committed CodeBuild project whose last command starts with <paramref
+    /// name="commandOfTheBuild"/>.</summary>
     private static (string[] Commands, string[] Variables) Build(string commandOfTheBuild)
     {
         var templates = Path.Combine(TestSupport.RepositoryRoot.Path, "examples", "cdk", "templates");
@@ -314,7 +332,8 @@ public sealed class CdkBuildCommandsTests(InstalledGitPromote installed, ITestOu
                 var spec = properties.GetProperty("Source").GetProperty("BuildSpec");
                 if (spec.ValueKind != JsonValueKind.String) continue;
                 using var parsed = JsonDocument.Parse(spec.GetString()!);
-                var commands = parsed.RootElement.GetProperty("phases").GetProperty("build").GetProperty("commands").EnumerateArray().Select(c => c.GetString()!).ToArray();
+                var commands = parsed.RootElement.GetProperty("phases").GetProperty("build").GetProperty("commands").EnumerateArray().Select(c =>
+                    c.GetString()!).ToArray();
                 if (!commands[^1].StartsWith(commandOfTheBuild, StringComparison.Ordinal)) continue;
                 var variables = properties.GetProperty("Environment").TryGetProperty("EnvironmentVariables", out var v)
                     ? v.EnumerateArray().Select(e => e.GetProperty("Name").GetString()!).ToArray() : [];

@@ -38,7 +38,9 @@ public sealed partial class DeveloperCallsTests(InstalledGitPromote installed, I
 
         _s.Git(app, "push", "stg", "main").EnsureOk();
         _s.Promote(app, "approve", "prd", "--comment", "CHG-7 reviewed").EnsureOk();
-        var bypass = _s.Exec(app, "git", ["push", "prd", "main"], env: new Dictionary<string, string?> { ["PROMOTE_BYPASS"] = "INC-12: database failover, approved by on-call" });
+        var bypass = _s.Exec(app, "git", ["push", "prd", "main"], env: new Dictionary<string,
+            string?>
+        { ["PROMOTE_BYPASS"] = "INC-12: database failover, approved by on-call" });
         Assert.True(bypass.ExitCode == 0, bypass.Output);
         _s.Promote(app, "status").EnsureOk();
         _s.Promote(app, "audit", "prd").EnsureOk();
@@ -97,7 +99,8 @@ public sealed partial class DeveloperCallsTests(InstalledGitPromote installed, I
             Assert.Contains(simulations, s => s.Who == $"{env} developer" && s.Simulation.Request.Action == "ssm:GetParametersByPath"
                 && s.Simulation.Request.Resource.EndsWith($":parameter/promote/{ExampleService}/{env}", StringComparison.Ordinal));
         Assert.Contains(simulations, s => s.Who == "stg pruner" && s.Simulation.Request.Action == "ssm:DeleteParameters");
-        var denied = simulations.Where((s, i) => !answers[i].Allowed).Select(s => $"{s.Who}: {s.Simulation.Request.Action} {s.Simulation.Request.Resource}").ToList();
+        var denied = simulations.Where((s, i) => !answers[i].Allowed).Select(s =>
+            $"{s.Who}: {s.Simulation.Request.Action} {s.Simulation.Request.Resource}").ToList();
         Assert.True(denied.Count == 0, "calls the policy does not allow (AccessDenied in production):\n  " + string.Join("\n  ", denied));
     }
 
@@ -112,7 +115,8 @@ public sealed partial class DeveloperCallsTests(InstalledGitPromote installed, I
     }
 
     private static ResolvedTemplate Template(string environment) => new(
-        (JsonObject)JsonNode.Parse(File.ReadAllText(Path.Combine(TestSupport.RepositoryRoot.Path, "examples", "cdk", "templates", $"{ExampleService}-{environment}.template.json")))!,
+        (JsonObject)JsonNode.Parse(File.ReadAllText(Path.Combine(TestSupport.RepositoryRoot.Path, "examples", "cdk", "templates",
+            $"{ExampleService}-{environment}.template.json")))!,
         Accounts[environment]);
 
     /// <summary>The JSON statement docs/aws.md gives "the role that prunes", as a policy, with its REGION and ACCOUNT filled in.</summary>

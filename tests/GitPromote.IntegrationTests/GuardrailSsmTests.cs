@@ -92,7 +92,8 @@ public sealed class GuardrailSsmTests : IDisposable
         var revoke = _s.Promote(app, "revoke", "stg", "--reason", "canary alarm").EnsureOk();
         Assert.Contains($"revoked: {head[..12]} in stg by arn:aws:sts::123456789012:user/moto (ssm /promote/{_service}/stg): canary alarm", revoke.Stdout);
         Assert.Contains("\"reason\":\"canary alarm\"",
-            Aws(null, "ssm", "get-parameter", "--name", $"/promote/{_service}/stg/revoked/{head}", "--query", "Parameter.Value", "--output", "text").EnsureOk().Stdout);
+            Aws(null, "ssm", "get-parameter", "--name", $"/promote/{_service}/stg/revoked/{head}", "--query", "Parameter.Value", "--output",
+                "text").EnsureOk().Stdout);
 
         var push = _s.Git(app, "push", "prd", "main");
         Assert.NotEqual(0, push.ExitCode);

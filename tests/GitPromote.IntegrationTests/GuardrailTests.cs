@@ -61,8 +61,11 @@ public sealed class GuardrailTests(InstalledGitPromote installed) : IDisposable
         Promote(app, head, "dev");
         _s.Git(app, "push", "stg", "main").EnsureOk();
         // What `git promote record stg` writes, but recorded three hours ago: an annotated tag whose JSON carries recordedAt.
-        var body = $"{{\"commit\":\"{head}\",\"environment\":\"stg\",\"recordedAt\":\"{Utc(DateTimeOffset.UtcNow.AddHours(-3))}\",\"recordedBy\":\"pipeline\"}}";
-        var tag = _s.Exec(app, "git", ["mktag"], stdin: $"object {head}\ntype commit\ntag promote-green\ntagger Pipeline <ci@example.com> {DateTimeOffset.UtcNow.AddHours(-3).ToUnixTimeSeconds()} +0000\n\n{body}\n")
+        var body = $"{{\"commit\":\"{head}\",\"environment\":\"stg\","
+            + $"\"recordedAt\":\"{Utc(DateTimeOffset.UtcNow.AddHours(-3))}\",\"recordedBy\":\"pipeline\"}}";
+        var tag = _s.Exec(app, "git", ["mktag"],
+            stdin: $"object {head}\ntype commit\ntag promote-green\ntagger Pipeline <ci@example.com> " +
+                $"{DateTimeOffset.UtcNow.AddHours(-3).ToUnixTimeSeconds()} +0000\n\n{body}\n")
             .EnsureOk().Stdout.Trim();
         _s.Git(app, "push", "stg", $"{tag}:refs/promote/green/{head}").EnsureOk();
 
@@ -128,7 +131,8 @@ public sealed class GuardrailTests(InstalledGitPromote installed) : IDisposable
         var push = _s.Git(app, "push", "stg", "main");
 
         Assert.NotEqual(0, push.ExitCode);
-        Assert.Contains("  .promote.yml:16:55: 'timezone' must be a time zone this machine knows, like Europe/Amsterdam or UTC, not 'Europe/Atlantis'", push.Stderr);
+        Assert.Contains("  .promote.yml:16:55: 'timezone' must be a time zone this machine knows, like Europe/Amsterdam or UTC, not 'Europe/Atlantis'",
+            push.Stderr);
     }
 
     [Fact]

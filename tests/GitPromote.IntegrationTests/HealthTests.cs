@@ -225,7 +225,8 @@ public sealed class HealthTests : IDisposable
         var (app, head) = GreenInStg(Health("orders-stg-5xx"), timeout: "3s");
         using var endpoint = kind == "hung"
             ? HostileHttpServer.Hung()
-            : HostileHttpServer.Failing(500, "<ErrorResponse><Error><Type>Receiver</Type><Code>InternalFailure</Code><Message>We broke</Message></Error></ErrorResponse>");
+            : HostileHttpServer.Failing(500,
+            "<ErrorResponse><Error><Type>Receiver</Type><Code>InternalFailure</Code><Message>We broke</Message></Error></ErrorResponse>");
         _s.Environment["AWS_ENDPOINT_URL_CLOUDWATCH"] = endpoint.Endpoint.ToString();
 
         var clock = Stopwatch.StartNew();
@@ -235,7 +236,8 @@ public sealed class HealthTests : IDisposable
         Assert.NotEqual(0, push.ExitCode);
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(8), $"took {clock.Elapsed}");
         Assert.Contains("could not read the health alarms of stg: cloudwatch:DescribeAlarms on alarms orders-stg-5xx for stg", push.Stderr);
-        Assert.Contains(kind == "hung" ? "no answer within the time allowed" : "AWS answered with a server error (500 InternalFailure) on every attempt", push.Stderr);
+        Assert.Contains(kind == "hung" ? "no answer within the time allowed" : "AWS answered with a server error (500 InternalFailure) on every attempt",
+            push.Stderr);
         Assert.Contains(kind == "hung" ? "check the network path to AWS (an AWS_ENDPOINT_URL* override is set)" : "try again in a moment", push.Stderr);
         Assert.DoesNotContain("   at ", push.Output);
         Assert.Equal("", _s.RemoteRef(Prd, "refs/heads/main"));
@@ -245,7 +247,8 @@ public sealed class HealthTests : IDisposable
     public void Unreadable_health_follows_on_error_allow()
     {
         var (app, head) = GreenInStg(Health("orders-stg-5xx"), onError: "allow", timeout: "3s");
-        using var endpoint = HostileHttpServer.Failing(403, "<ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>not allowed</Message></Error></ErrorResponse>");
+        using var endpoint = HostileHttpServer.Failing(403,
+            "<ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>not allowed</Message></Error></ErrorResponse>");
         _s.Environment["AWS_ENDPOINT_URL_CLOUDWATCH"] = endpoint.Endpoint.ToString();
 
         var push = _s.Git(app, "push", "prd", $"{head}:refs/heads/main").EnsureOk();

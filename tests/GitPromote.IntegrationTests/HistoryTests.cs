@@ -1,6 +1,6 @@
 using System.Text.Json;
-using GitPromote.TestSupport;
 using GitPromote.Core.Evidence;
+using GitPromote.TestSupport;
 
 namespace GitPromote.IntegrationTests;
 
@@ -84,7 +84,9 @@ public sealed class HistoryTests(InstalledGitPromote installed) : IDisposable
         var c6 = CommitAt(app, At(72), PlantedSubject);
         Push(app, "dev", c6);
         Record(app, At(73), "dev", c6);
-        At(At(74), app, "git", ["push", "--quiet", "prd", $"{c6}:refs/heads/main"], new Dictionary<string, string?> { ["PROMOTE_BYPASS"] = PlantedJustification }).EnsureOk();
+        At(At(74), app, "git", ["push", "--quiet", "prd", $"{c6}:refs/heads/main"], new Dictionary<string,
+            string?>
+        { ["PROMOTE_BYPASS"] = PlantedJustification }).EnsureOk();
         Assert.Contains("recorded: a bypass deployment", Record(app, At(74, 5, 7), "prd", c6).Stdout);
         return (app, [c1, c2, c3, c4, c5, c6]);
     }
@@ -139,7 +141,8 @@ public sealed class HistoryTests(InstalledGitPromote installed) : IDisposable
             .Select(l => (l.GetProperty("commit").GetString(), l.GetProperty("seconds").GetInt64())).ToList();
         Assert.Equal(
         [
-            (c[0], 4 * 3600L), (c[1], 2 * 3600 + 30 * 60L), (c[2], 4 * 3600L), (c[3], 2 * 3600 + 50 * 60L), (c[4], 4 * 3600 + 20 * 60L), (c[5], 2 * 3600 + 5 * 60 + 7L),
+            (c[0], 4 * 3600L), (c[1], 2 * 3600 + 30 * 60L), (c[2], 4 * 3600L), (c[3], 2 * 3600 + 50 * 60L), (c[4], 4 * 3600 + 20 * 60L),
+                (c[5], 2 * 3600 + 5 * 60 + 7L),
         ], leads);
 
         var prd = json.RootElement.GetProperty("environments")[2];
@@ -182,7 +185,8 @@ public sealed class HistoryTests(InstalledGitPromote installed) : IDisposable
         Assert.DoesNotContain("data-pwned", dom.Replace("setAttribute('data-pwned'", "", StringComparison.Ordinal), StringComparison.Ordinal);
         Assert.DoesNotContain("<img", dom);
         Assert.DoesNotContain("<script", dom);
-        Assert.Contains("<td class=\"justification\">INC-7: checkout down &lt;script&gt;document.body.setAttribute('data-pwned','justification')&lt;/script&gt;</td>", dom);
+        Assert.Contains("<td class=\"justification\">INC-7: checkout down " +
+            "&lt;script&gt;document.body.setAttribute('data-pwned','justification')&lt;/script&gt;</td>", dom);
         Assert.Contains("c6: fix checkout \"&gt;&lt;img src=x onerror=\"document.body.setAttribute('data-pwned','subject')\"&gt;", dom);
         Assert.Contains("c2: &lt;script&gt;", dom);
     }

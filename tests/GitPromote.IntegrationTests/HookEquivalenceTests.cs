@@ -207,8 +207,11 @@ public sealed class HookEquivalenceTests(InstalledGitPromote installed)
 
         /// <summary>The push, as each side asks for a bypass: PROMOTE_BYPASS to the client hook, a push option to the server.</summary>
         public Run Push(Push push) => _side == Side.Client
-            ? _s.Exec(_app, "git", ["push", "stg", push.Refspec], env: push.Bypass is null ? null : new Dictionary<string, string?> { ["PROMOTE_BYPASS"] = push.Bypass })
-            : _s.Exec(_app, "git", ["push", "--no-verify", .. push.Bypass is null ? Array.Empty<string>() : ["-o", $"promote.bypass={push.Bypass}"], "stg", push.Refspec]);
+            ? _s.Exec(_app, "git", ["push", "stg", push.Refspec], env: push.Bypass is null ? null : new Dictionary<string,
+            string?>
+            { ["PROMOTE_BYPASS"] = push.Bypass })
+            : _s.Exec(_app, "git", ["push", "--no-verify", .. push.Bypass is null ? Array.Empty<string>() : ["-o", $"promote.bypass={push.Bypass}"], "stg",
+            push.Refspec]);
 
         public void Dispose() => _s.Dispose();
     }

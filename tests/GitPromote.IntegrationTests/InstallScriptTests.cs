@@ -19,7 +19,8 @@ public sealed class InstallScriptTests(InstalledGitPromote installed) : IDisposa
         File.Copy(Path.Combine(TestSupport.RepositoryRoot.Path, "install.sh"), Path.Combine(release, "install.sh"));
         foreach (var file in Directory.GetFiles(Path.Combine(installed.Prefix, "bin")))
             File.Copy(file, Path.Combine(release, "bin", Path.GetFileName(file)));
-        _s.Exec(_s.Root, "cp", ["-R", Path.Combine(installed.Prefix, "share", "git-promote", "hooks"), Path.Combine(release, "share", "git-promote", "hooks")]).EnsureOk();
+        _s.Exec(_s.Root, "cp", ["-R", Path.Combine(installed.Prefix, "share", "git-promote", "hooks"),
+            Path.Combine(release, "share", "git-promote", "hooks")]).EnsureOk();
         var prefix = Path.Combine(_s.Root, "prefix");
         _s.Exec(release, "sh", [Path.Combine(release, "install.sh"), "--prefix", prefix]).EnsureOk();
         // An installer killed mid-copy (its process is gone), and one still copying (this test's own process).

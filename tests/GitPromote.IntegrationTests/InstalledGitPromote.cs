@@ -16,7 +16,11 @@ public sealed class InstalledGitPromote : IDisposable
         if (string.IsNullOrEmpty(prefix))
         {
             _ownedPrefix = prefix = Path.Combine(Path.GetTempPath(), "git-promote-it-" + Guid.NewGuid().ToString("N")[..8]);
-            var install = new ProcessStartInfo(Path.Combine(TestSupport.RepositoryRoot.Path, "install.sh")) { RedirectStandardOutput = true, RedirectStandardError = true };
+            var install = new ProcessStartInfo(Path.Combine(TestSupport.RepositoryRoot.Path, "install.sh"))
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true
+            };
             install.ArgumentList.Add("--prefix");
             install.ArgumentList.Add(prefix);
             using var p = Process.Start(install)!;

@@ -91,7 +91,8 @@ public sealed class JsonSchemaTests(InstalledGitPromote installed) : IDisposable
         Assert.Contains(dev.GetProperty("green").EnumerateArray(), g => g.GetProperty("subject").GetString() == HostileSubject);
 
         var audit = Conforming("audit", _s.Promote(app, "audit", "--json").EnsureOk());
-        var kinds = audit.GetProperty("entries").EnumerateArray().Select(e => (e.GetProperty("kind").GetString(), e.GetProperty("commit").GetString())).ToList();
+        var kinds = audit.GetProperty("entries").EnumerateArray().Select(e =>
+            (e.GetProperty("kind").GetString(), e.GetProperty("commit").GetString())).ToList();
         Assert.Contains(("revocation", hostile), kinds);
         Assert.Contains(("bypass", hotfix), kinds);
 

@@ -100,7 +100,8 @@ public sealed class PipelineAttackTests : IDisposable
         var publish = _s.Exec(app, _s.Installed.BinaryPath, ["policy", "publish", "stg", "--file", path], timeout: TimeSpan.FromSeconds(60));
 
         Assert.Equal(2, publish.ExitCode);
-        Assert.Contains(kind == "symlink" ? "is a symbolic link, not a regular file: nothing was published" : "is a FIFO, not a regular file: nothing was published", publish.Stderr);
+        Assert.Contains(kind == "symlink" ? "is a symbolic link, not a regular file: nothing was published"
+            : "is a FIFO, not a regular file: nothing was published", publish.Stderr);
         Assert.NotEqual(0, _aws.AwsCli("ssm", "get-parameter", "--name", $"/promote/{_aws.Service}/policy").ExitCode);
     }
 

@@ -122,12 +122,19 @@ public sealed class PipelineExampleTests : IDisposable
         var policy = gated.GetProperty("env").GetProperty("PROMOTE_POLICY").GetString()!.Replace(ExampleService, _aws.Service);
         var actions = new Dictionary<string, string?>
         {
-            ["GITHUB_SHA"] = head, ["AWS_REGION"] = AwsWorld.Region, ["PROMOTE_POLICY"] = policy,
-            ["ENVIRONMENT"] = "stg", ["PREVIOUS"] = "dev", ["EVIDENCE_READER"] = null, ["PROMOTE_REMOTE_DEV"] = Path.Combine(_s.Root, "dev.git"),
+            ["GITHUB_SHA"] = head,
+            ["AWS_REGION"] = AwsWorld.Region,
+            ["PROMOTE_POLICY"] = policy,
+            ["ENVIRONMENT"] = "stg",
+            ["PREVIOUS"] = "dev",
+            ["EVIDENCE_READER"] = null,
+            ["PROMOTE_REMOTE_DEV"] = Path.Combine(_s.Root, "dev.git"),
         };
-        var refused = _s.Exec(Source(app, head), "bash", ["-c", command.Replace("--role \"$PREVIOUS=$EVIDENCE_READER\"", "", StringComparison.Ordinal)], env: actions);
+        var refused = _s.Exec(Source(app, head), "bash", ["-c", command.Replace("--role \"$PREVIOUS=$EVIDENCE_READER\"", "", StringComparison.Ordinal)],
+            env: actions);
         _s.Promote(app, "record", "dev", head).EnsureOk();
-        var admitted = _s.Exec(Source(app, head), "bash", ["-c", command.Replace("--role \"$PREVIOUS=$EVIDENCE_READER\"", "", StringComparison.Ordinal)], env: actions);
+        var admitted = _s.Exec(Source(app, head), "bash", ["-c", command.Replace("--role \"$PREVIOUS=$EVIDENCE_READER\"", "", StringComparison.Ordinal)],
+            env: actions);
 
         Assert.Contains("--role \"$PREVIOUS=$EVIDENCE_READER\"", command);
         Assert.Equal(1, refused.ExitCode);
@@ -153,7 +160,14 @@ public sealed class PipelineExampleTests : IDisposable
         Assert.Equal("gate-stg", ci.GetProperty("deploy-stg").GetProperty("needs")[0].GetString());
 
         var source = Source(app, head);
-        var env = new Dictionary<string, string?> { ["CI_COMMIT_SHA"] = head, ["PROMOTE_POLICY"] = policy, ["AWS_REGION"] = AwsWorld.Region, ["PROMOTE_REMOTE_DEV"] = Path.Combine(_s.Root, "dev.git") };
+        var env = new Dictionary<string,
+            string?>
+        {
+            ["CI_COMMIT_SHA"] = head,
+            ["PROMOTE_POLICY"] = policy,
+            ["AWS_REGION"] = AwsWorld.Region,
+            ["PROMOTE_REMOTE_DEV"] = Path.Combine(_s.Root, "dev.git")
+        };
         foreach (var line in ci.GetProperty("gate-stg").GetProperty("script").EnumerateArray())
         {
             var run = _s.Exec(source, "bash", ["-c", line.GetString()!], env: env);

@@ -100,7 +100,8 @@ public sealed class PipelineGateTests : IDisposable
         Assert.Equal("promoted", json.RootElement.GetProperty("outcome").GetString());
         Assert.Equal(JsonValueKind.Null, json.RootElement.GetProperty("reason").ValueKind);
         Assert.Contains("green in dev", json.RootElement.GetProperty("message").GetString());
-        Assert.Contains(json.RootElement.GetProperty("checks").EnumerateArray(), c => c.GetProperty("rule").GetString() == "order" && c.GetProperty("outcome").GetString() == "pass");
+        Assert.Contains(json.RootElement.GetProperty("checks").EnumerateArray(), c => c.GetProperty("rule").GetString() == "order"
+            && c.GetProperty("outcome").GetString() == "pass");
         Assert.Equal(JsonValueKind.Null, json.RootElement.GetProperty("bypass").ValueKind);
         // The published policy is the file, byte for byte, as any client reads it.
         var stored = _aws.AwsCli("ssm", "get-parameter", "--name", parameter, "--query", "Parameter.Value", "--output", "text").EnsureOk();
@@ -156,9 +157,13 @@ public sealed class PipelineGateTests : IDisposable
         // Anyone who may write stg's bypass path can write this; its text goes to the pipeline's log.
         var body = JsonSerializer.Serialize(new Dictionary<string, object>
         {
-            ["environment"] = "stg", ["commit"] = head, ["ref"] = "refs/heads/main",
+            ["environment"] = "stg",
+            ["commit"] = head,
+            ["ref"] = "refs/heads/main",
             ["justification"] = "INC-1: \u001b]0;owned\u0007\u001b[2Jscreen cleared by a record",
-            ["byName"] = "Mallory\u001b[31m", ["byEmail"] = "m@example.com", ["at"] = Utc(DateTimeOffset.UtcNow),
+            ["byName"] = "Mallory\u001b[31m",
+            ["byEmail"] = "m@example.com",
+            ["at"] = Utc(DateTimeOffset.UtcNow),
         });
         _aws.AwsCli("ssm", "put-parameter", "--name", $"/promote/{_aws.Service}/stg/bypass/20260101T000000Z-{head}-abcd1234",
             "--type", "String", "--value", body).EnsureOk();
@@ -179,7 +184,8 @@ public sealed class PipelineGateTests : IDisposable
         BypassPush(app, "prd", $"{gated}:refs/heads/main").EnsureOk();   // recorded in prd's store, for prd
         var other = _s.Commit(app, "another commit");
         BypassPush(app, "stg", $"{other}:refs/heads/main").EnsureOk();   // recorded in stg's store, for another commit
-        var listed = _aws.AwsCli("ssm", "get-parameters-by-path", "--path", $"/promote/{_aws.Service}/prd/bypass", "--query", "Parameters[].Name", "--output", "text").EnsureOk();
+        var listed = _aws.AwsCli("ssm", "get-parameters-by-path", "--path", $"/promote/{_aws.Service}/prd/bypass", "--query", "Parameters[].Name", "--output",
+            "text").EnsureOk();
         Assert.Contains(gated, listed.Stdout);
 
         var gate = Gate(Source(app, gated), gated, "stg", "--policy", Pin(_aws.Policy()));
@@ -346,7 +352,9 @@ public sealed class PipelineGateTests : IDisposable
 
         // A clone whose dev remote knows nothing: only the URL given with --remote holds the evidence.
         var gate = _s.Exec(app, _s.Installed.BinaryPath, ["gate", "stg", "--policy", Pin(_aws.Policy()), "--remote", $"dev={elsewhere}",
-            "--role", $"stg=arn:aws:iam::{AwsWorld.Account}:role/promote-evidence-reader"], env: new Dictionary<string, string?> { ["AWS_REGION"] = AwsWorld.Region });
+            "--role", $"stg=arn:aws:iam::{AwsWorld.Account}:role/promote-evidence-reader"], env: new Dictionary<string,
+                string?>
+            { ["AWS_REGION"] = AwsWorld.Region });
         var badRole = _s.Exec(app, _s.Installed.BinaryPath, ["gate", "stg", "--policy", Pin(_aws.Policy()), "--role", "qa=arn:aws:iam::1:role/x"]);
 
         Assert.Equal(0, gate.ExitCode);

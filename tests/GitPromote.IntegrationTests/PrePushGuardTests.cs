@@ -148,7 +148,8 @@ public sealed class PrePushGuardTests(InstalledGitPromote installed) : IDisposab
         var app = _s.Project();
         var prd = Path.Combine(_s.Root, "prd.git");
         var hook = Path.Combine(prd, "hooks", "pre-receive");
-        Sandbox.WriteScript(hook, "#!/bin/sh\nwhile read old new ref; do case \"$ref\" in refs/promote/bypass/*) echo 'audit store is read-only' >&2; exit 1;; esac; done\nexit 0\n");
+        Sandbox.WriteScript(hook, "#!/bin/sh\nwhile read old new ref; do case \"$ref\" in refs/promote/bypass/*) echo 'audit store is read-only' >&2; exit " +
+            "1;; esac; done\nexit 0\n");
 
         var push = _s.Exec(app, "git", ["push", "prd", "main"], env: new Dictionary<string, string?> { ["PROMOTE_BYPASS"] = GoodJustification });
 
@@ -181,7 +182,8 @@ public sealed class PrePushGuardTests(InstalledGitPromote installed) : IDisposab
         var notGreen = _s.Commit(app, "not yet tested");
         var alsoNotGreen = _s.Commit(app, "nor this");
 
-        var push = _s.Git(app, "push", "stg", $"{green}:refs/heads/main", $"{notGreen}:refs/heads/release/1", $"{alsoNotGreen}:refs/heads/release/2", $"{notGreen}:refs/heads/feature/x");
+        var push = _s.Git(app, "push", "stg", $"{green}:refs/heads/main", $"{notGreen}:refs/heads/release/1", $"{alsoNotGreen}:refs/heads/release/2",
+            $"{notGreen}:refs/heads/feature/x");
 
         Assert.NotEqual(0, push.ExitCode);
         Assert.Contains("refs/heads/release/1", push.Stderr);

@@ -65,7 +65,8 @@ public sealed class PruneTests(InstalledGitPromote installed) : IDisposable
         Assert.Contains($"refs/promote/revoked/{c[1]} ", left);     // audit trail
         Assert.Contains($"refs/promote/bypass/20200101T000000Z-{c[1]}-abcd ", left);
         Assert.Contains($"refs/promote/deploy/", left);                // c5's deployment event: young
-        foreach (var gone in new[] { $"refs/promote/green/{c[1]}", $"refs/promote/green/{c[2]}", $"refs/promote/green/{c[3]}", $"refs/promote/approval/{c[1]}/" })
+        foreach (var gone in new[] { $"refs/promote/green/{c[1]}", $"refs/promote/green/{c[2]}", $"refs/promote/green/{c[3]}",
+            $"refs/promote/approval/{c[1]}/" })
         {
             Assert.DoesNotContain(gone, left);
             Assert.Contains($"deleted: {gone}", prune.Stdout);
@@ -132,7 +133,8 @@ public sealed class PruneTests(InstalledGitPromote installed) : IDisposable
         var refused = _s.Exec(app, _s.Installed.BinaryPath, ["prune", "stg", "--keep", "0", "--older-than", "1d"], env: mallory);
 
         Assert.Equal(1, refused.ExitCode);
-        Assert.Contains($"refs/promote/green/{old}: only the accounts in git config {RecordWriters.ConfigKey} may delete green records, and this server knows you as mallory", refused.Stderr);
+        Assert.Contains($"refs/promote/green/{old}: only the accounts in git config {RecordWriters.ConfigKey} may delete green records, and this server " +
+            $"knows you as mallory", refused.Stderr);
         Assert.Contains("nothing was deleted", refused.Stderr);
         Assert.Equal(before, Records(stg));
 
@@ -196,7 +198,8 @@ public sealed class SsmPruneTests : IDisposable
     }
 
     private string[] Names() =>
-        _aws.AwsCli("ssm", "get-parameters-by-path", "--path", $"/promote/{_aws.Service}/stg/", "--recursive", "--query", "Parameters[].Name", "--output", "text")
+        _aws.AwsCli("ssm", "get-parameters-by-path", "--path", $"/promote/{_aws.Service}/stg/", "--recursive", "--query", "Parameters[].Name", "--output",
+            "text")
             .EnsureOk().Stdout.Split(['\t', '\n', '\r'], StringSplitOptions.RemoveEmptyEntries).Order(StringComparer.Ordinal).ToArray();
 
     /// <summary>stg (SSM) holds 12 green commits besides the deployed one, an approval of each, a bypass, a revocation and a lifted one.</summary>

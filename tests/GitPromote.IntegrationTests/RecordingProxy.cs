@@ -77,7 +77,13 @@ public sealed partial class RecordingProxy : IDisposable
         }
         // S3, path style: GET/HEAD /bucket/key.
         var path = Uri.UnescapeDataString(request.Path.Split('?', 2)[0].TrimStart('/'));
-        var s3Action = request.Method switch { "GET" or "HEAD" when path.Contains('/') => "s3:GetObject", "PUT" => "s3:PutObject", _ => $"s3:{request.Method} /" };
+        var s3Action = request.Method switch
+        {
+            "GET" or "HEAD" when path.Contains('/') => "s3:GetObject",
+            "PUT" => "s3:PutObject",
+            _ =>
+            $"s3:{request.Method} /"
+        };
         return new RecordedCall(s3Action, [path], key);
     }
 

@@ -31,7 +31,8 @@ public sealed class ReleasePackageTests(InstalledGitPromote installed, ReleasePa
         Directory.CreateDirectory(unpacked);
         var listing = _s.Exec(unpacked, "tar", ["-tzvf", release.Tarball]).EnsureOk().Stdout;
         var top = $"git-promote-{release.Version}-{ReleasePackages.Rid}";
-        foreach (var part in new[] { "bin/git-promote", "bin/libgit2-", "share/git-promote/hooks/pre-push", "share/git-promote/hooks/pre-receive", "install.sh", "LICENSE", "README" })
+        foreach (var part in new[] { "bin/git-promote", "bin/libgit2-", "share/git-promote/hooks/pre-push", "share/git-promote/hooks/pre-receive", "install.sh",
+            "LICENSE", "README" })
             Assert.Contains($"{top}/{part}", listing);
         Assert.DoesNotContain(".dbg", listing);
         _s.Exec(unpacked, "tar", ["-xzf", release.Tarball]).EnsureOk();
@@ -61,7 +62,8 @@ public sealed class ReleasePackageTests(InstalledGitPromote installed, ReleasePa
     public void The_deb_installs_under_usr_lib_with_a_command_in_usr_bin_that_guards_pushes_from_an_unpacked_root()
     {
         var contents = _s.Exec(_s.Root, "dpkg-deb", ["--contents", release.Deb]).EnsureOk().Stdout;
-        foreach (var path in new[] { "./usr/lib/git-promote/bin/git-promote", "./usr/lib/git-promote/bin/libgit2-", "./usr/lib/git-promote/share/git-promote/hooks/pre-push",
+        foreach (var path in new[] { "./usr/lib/git-promote/bin/git-promote", "./usr/lib/git-promote/bin/libgit2-",
+            "./usr/lib/git-promote/share/git-promote/hooks/pre-push",
                      "./usr/bin/git-promote -> ../lib/git-promote/bin/git-promote", "./usr/share/doc/git-promote/copyright" })
             Assert.Contains(path, contents);
         Assert.Contains("root/root", contents);
@@ -119,12 +121,14 @@ public sealed class ReleasePackageTests(InstalledGitPromote installed, ReleasePa
             ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1",
         };
 
-        _s.Exec(_s.Root, "dotnet", ["tool", "install", "git-promote", "--version", release.Version, "--tool-path", tools, "--configfile", config], env: dotnet).EnsureOk();
+        _s.Exec(_s.Root, "dotnet", ["tool", "install", "git-promote", "--version", release.Version, "--tool-path", tools, "--configfile", config],
+            env: dotnet).EnsureOk();
 
         var version = _s.Exec(_s.Root, Path.Combine(tools, "git-promote"), ["--version"]).EnsureOk().Stdout.Trim();
         Assert.Equal(release.ExpectedVersionLine, version);
         // The native binary itself, not an apphost starting a managed dll.
-        var target = new FileInfo(Path.Combine(tools, "git-promote")).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? Path.Combine(tools, "git-promote");
+        var target = new FileInfo(Path.Combine(tools, "git-promote")).ResolveLinkTarget(returnFinalTarget: true)?.FullName
+            ?? Path.Combine(tools, "git-promote");
         Assert.Contains($"git-promote.{ReleasePackages.Rid}", target);
         Assert.Empty(Directory.GetFiles(Path.GetDirectoryName(target)!, "*.dll"));
     }

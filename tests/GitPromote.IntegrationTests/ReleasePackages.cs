@@ -19,9 +19,14 @@ public sealed class ReleasePackages : IDisposable
         if (string.IsNullOrEmpty(dir))
         {
             if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable("CI")))
-                throw new InvalidOperationException("GIT_PROMOTE_TEST_RELEASE is not set: run the tests with ./test.sh, which builds the release once and tests its packages");
+                throw new InvalidOperationException("GIT_PROMOTE_TEST_RELEASE is not set: run the tests with ./test.sh, which builds the release once and " +
+                    "tests its packages");
             _ownedDir = dir = Path.Combine(Path.GetTempPath(), "git-promote-release-" + Guid.NewGuid().ToString("N")[..8]);
-            var release = new ProcessStartInfo(Path.Combine(TestSupport.RepositoryRoot.Path, "release.sh")) { RedirectStandardOutput = true, RedirectStandardError = true };
+            var release = new ProcessStartInfo(Path.Combine(TestSupport.RepositoryRoot.Path, "release.sh"))
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true
+            };
             release.ArgumentList.Add("--out");
             release.ArgumentList.Add(dir);
             using var p = Process.Start(release)!;
@@ -55,7 +60,12 @@ public sealed class ReleasePackages : IDisposable
     {
         get
         {
-            var git = new ProcessStartInfo("git") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = TestSupport.RepositoryRoot.Path };
+            var git = new ProcessStartInfo("git")
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                WorkingDirectory = TestSupport.RepositoryRoot.Path
+            };
             git.ArgumentList.Add("rev-parse");
             git.ArgumentList.Add("HEAD");
             using var p = Process.Start(git)!;

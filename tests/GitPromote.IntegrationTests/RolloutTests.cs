@@ -133,8 +133,10 @@ public sealed class RolloutTests(InstalledGitPromote installed) : IDisposable
         _s.Exec(app, "git", ["push", "dev", "main"], env: new Dictionary<string, string?>
         {
             ["GIT_CONFIG_COUNT"] = "2",
-            ["GIT_CONFIG_KEY_0"] = "core.hooksPath", ["GIT_CONFIG_VALUE_0"] = installed.HooksDir,
-            ["GIT_CONFIG_KEY_1"] = "promote.chainHooksPath", ["GIT_CONFIG_VALUE_1"] = chain,
+            ["GIT_CONFIG_KEY_0"] = "core.hooksPath",
+            ["GIT_CONFIG_VALUE_0"] = installed.HooksDir,
+            ["GIT_CONFIG_KEY_1"] = "promote.chainHooksPath",
+            ["GIT_CONFIG_VALUE_1"] = chain,
         }).EnsureOk();
         Assert.Contains($"refs/heads/main {next} refs/heads/main", File.ReadAllText(log));
     }
@@ -357,7 +359,8 @@ public sealed class RolloutTests(InstalledGitPromote installed) : IDisposable
     public void Shims_and_install_scripts_are_checked_out_with_LF_whatever_autocrlf_says()
     {
         var root = TestSupport.RepositoryRoot.Path;
-        var paths = Directory.GetFiles(Path.Combine(root, "hooks")).Select(p => Path.GetRelativePath(root, p)).Concat(["install.sh", "release.sh", "test.sh", ".ci/run"]).ToArray();
+        var paths = Directory.GetFiles(Path.Combine(root, "hooks")).Select(p =>
+            Path.GetRelativePath(root, p)).Concat(["install.sh", "release.sh", "test.sh", ".ci/run"]).ToArray();
 
         var attributes = _s.Git(root, ["check-attr", "eol", "--", .. paths]).EnsureOk().Stdout;
 
@@ -428,7 +431,8 @@ public sealed class RolloutTests(InstalledGitPromote installed) : IDisposable
         var realHome = new Dictionary<string, string?> { ["HOME"] = System.Environment.GetEnvironmentVariable("HOME") };
 
         // A real build: incremental after test.sh's install.sh, but give a busy machine time.
-        var install = _s.Exec(_s.Root, PowerShell(), ["-NoLogo", "-NoProfile", "-File", Path.Combine(TestSupport.RepositoryRoot.Path, "install.ps1"), "-Prefix", prefix],
+        var install = _s.Exec(_s.Root, PowerShell(),
+            ["-NoLogo", "-NoProfile", "-File", Path.Combine(TestSupport.RepositoryRoot.Path, "install.ps1"), "-Prefix", prefix],
             env: realHome, timeout: TimeSpan.FromMinutes(8)).EnsureOk();
 
         Assert.Contains($"building git-promote for {ExpectedRid()} (Native AOT)", install.Stdout);
@@ -437,7 +441,9 @@ public sealed class RolloutTests(InstalledGitPromote installed) : IDisposable
         Assert.Equal(_s.Promote(_s.Root, "--version").Stdout, version);
         PushThrough(prefix);
 
-        var uninstall = _s.Exec(_s.Root, PowerShell(), ["-NoLogo", "-NoProfile", "-File", Path.Combine(TestSupport.RepositoryRoot.Path, "install.ps1"), "-Uninstall", "-Prefix", prefix], env: realHome).EnsureOk();
+        var uninstall = _s.Exec(_s.Root, PowerShell(),
+            ["-NoLogo", "-NoProfile", "-File", Path.Combine(TestSupport.RepositoryRoot.Path, "install.ps1"), "-Uninstall", "-Prefix", prefix],
+                env: realHome).EnsureOk();
 
         Assert.Contains($"git-promote removed from {prefix}", uninstall.Stdout);
         Assert.False(File.Exists(Path.Combine(prefix, "bin", "git-promote")));

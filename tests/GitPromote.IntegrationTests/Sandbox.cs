@@ -48,7 +48,8 @@ public sealed class Sandbox : IDisposable
         Home = Path.Combine(Root, "home");
         Directory.CreateDirectory(Home);
         GlobalConfig = Path.Combine(Home, ".gitconfig");
-        File.WriteAllText(GlobalConfig, "[user]\n\tname = Dana Developer\n\temail = dana@example.com\n[init]\n\tdefaultBranch = main\n[protocol \"file\"]\n\tallow = always\n");
+        File.WriteAllText(GlobalConfig,
+            "[user]\n\tname = Dana Developer\n\temail = dana@example.com\n[init]\n\tdefaultBranch = main\n[protocol \"file\"]\n\tallow = always\n");
     }
 
     public string Root { get; }
@@ -143,7 +144,8 @@ public sealed class Sandbox : IDisposable
 
     public Run Promote(string dir, params string[] args) => Exec(dir, _installed.BinaryPath, args);
 
-    public Run Exec(string dir, string program, IEnumerable<string> args, string? stdin = null, IDictionary<string, string?>? env = null, TimeSpan? timeout = null)
+    public Run Exec(string dir, string program, IEnumerable<string> args, string? stdin = null, IDictionary<string, string?>? env = null,
+        TimeSpan? timeout = null)
     {
         var start = new ProcessStartInfo(program)
         {
@@ -154,7 +156,8 @@ public sealed class Sandbox : IDisposable
             UseShellExecute = false,
         };
         foreach (var a in args) start.ArgumentList.Add(a);
-        foreach (var key in start.Environment.Keys.Where(k => k.StartsWith("GIT_", StringComparison.Ordinal) || k.StartsWith("PROMOTE_", StringComparison.Ordinal) || k.StartsWith("AWS_", StringComparison.Ordinal)).ToList())
+        foreach (var key in start.Environment.Keys.Where(k => k.StartsWith("GIT_", StringComparison.Ordinal)
+            || k.StartsWith("PROMOTE_", StringComparison.Ordinal) || k.StartsWith("AWS_", StringComparison.Ordinal)).ToList())
             start.Environment.Remove(key);
         start.Environment["HOME"] = Home;
         start.Environment["XDG_CONFIG_HOME"] = Path.Combine(Home, ".config");

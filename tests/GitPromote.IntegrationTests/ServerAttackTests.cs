@@ -28,17 +28,20 @@ public sealed class ServerAttackTests(InstalledGitPromote installed) : IDisposab
         _s.Git(app, "push", "--quiet", "--no-verify", "dev", "main").EnsureOk();
         var unguarded = _s.Exec(Stg, installed.BinaryPath, ["doctor", "--server"], env: AsAlice);
         Assert.Contains($"records of dev", unguarded.Stdout);
-        Assert.Contains($"{Dev} (git config promote.remote.dev) is not guarded as dev: any pusher there can write the green records that admit commits here", unguarded.Stdout);
+        Assert.Contains($"{Dev} (git config promote.remote.dev) is not guarded as dev: any pusher there can write the green records that admit commits here",
+            unguarded.Stdout);
 
         var install = _s.Promote(Dev, "install", "--server", "--env", "dev");
 
         Assert.Equal(0, install.ExitCode);
-        Assert.Contains("first environment: pushes to its branches are not gated; its records (refs/promote/*), which the next environment reads, are guarded", install.Stdout);
+        Assert.Contains("first environment: pushes to its branches are not gated; its records (refs/promote/*), which the next environment reads, are guarded",
+            install.Stdout);
         _s.Git(Dev, "config", "promote.recorders", "pipeline").EnsureOk();
         var untested = _s.Commit(app, "untested");
         var forged = _s.Exec(app, "git", ["push", "--no-verify", "file://" + Dev, $"{untested}:refs/promote/green/{untested}"], env: AsAlice);
         Assert.NotEqual(0, forged.ExitCode);
-        Assert.Contains($"refs/promote/green/{untested}: only the accounts in git config promote.recorders may write green records, and this server knows you as alice", forged.Stderr);
+        Assert.Contains($"refs/promote/green/{untested}: only the accounts in git config promote.recorders may write green records, and this server knows " +
+            $"you as alice", forged.Stderr);
         Assert.Equal("", _s.RemoteRef(Dev, $"refs/promote/green/{untested}"));
         var promoted = _s.Exec(app, "git", ["push", "--no-verify", "file://" + Stg, $"{untested}:refs/heads/main"], env: AsAlice);
         Assert.NotEqual(0, promoted.ExitCode);
@@ -60,7 +63,8 @@ public sealed class ServerAttackTests(InstalledGitPromote installed) : IDisposab
         // Over file:// (or sshd with AcceptEnv GIT_*) receive-pack and its hooks inherit the pusher's environment.
         var env = new Dictionary<string, string?>(AsAlice) { ["GIT_PROMOTE_INTERNAL"] = "1" };
 
-        var push = _s.Exec(app, "git", ["push", "--no-verify", "-o", $"promote.bypass={Justification}", "file://" + Stg, $"{hotfix}:refs/heads/main"], env: env);
+        var push = _s.Exec(app, "git", ["push", "--no-verify", "-o", $"promote.bypass={Justification}", "file://" + Stg, $"{hotfix}:refs/heads/main"],
+            env: env);
 
         Assert.Equal(0, push.ExitCode);
         Assert.Equal(hotfix, _s.RemoteRef(Stg, "refs/heads/main"));
@@ -76,7 +80,8 @@ public sealed class ServerAttackTests(InstalledGitPromote installed) : IDisposab
         var hotfix = _s.Commit(app, "hotfix");
         var env = new Dictionary<string, string?>(AsAlice) { ["GIT_NAMESPACE"] = "team" };
 
-        var push = _s.Exec(app, "git", ["push", "--no-verify", "-o", $"promote.bypass={Justification}", "file://" + Stg, $"{hotfix}:refs/heads/main"], env: env);
+        var push = _s.Exec(app, "git", ["push", "--no-verify", "-o", $"promote.bypass={Justification}", "file://" + Stg, $"{hotfix}:refs/heads/main"],
+            env: env);
 
         Assert.NotEqual(0, push.ExitCode);
         Assert.Contains("this push is into git namespace 'team' (GIT_NAMESPACE)", push.Stderr);
@@ -127,7 +132,8 @@ public sealed class ServerAttackTests(InstalledGitPromote installed) : IDisposab
             # git-promote-shim: reference-transaction (wrapped by the test)
             input=$(cat)
             printf '%s\n' "$input" | '{Path.Combine(hooks, "guard-rt")}' "$@" || exit $?
-            if [ "$1" = prepared ] && printf '%s\n' "$input" | grep -q ' refs/heads/main$' && [ -e '{Path.Combine(_s.Root, "kill")}' ]; then kill -9 $PPID; sleep 5; fi
+            if [ "$1" = prepared ] && printf '%s\n' "$input" | grep -q ' refs/heads/main$' && [ -e '{Path.Combine(_s.Root, "kill")}' ]; then
+              kill -9 $PPID; sleep 5; fi
             exit 0
 
             """);
@@ -135,7 +141,8 @@ public sealed class ServerAttackTests(InstalledGitPromote installed) : IDisposab
         var killed = _s.Commit(app, "hotfix killed");
         var deployed = _s.RemoteRef(Stg, "refs/heads/main");
 
-        var push = _s.Exec(app, "git", ["push", "--no-verify", "-o", $"promote.bypass={Justification}", "file://" + Stg, $"{killed}:refs/heads/main"], env: AsAlice);
+        var push = _s.Exec(app, "git", ["push", "--no-verify", "-o", $"promote.bypass={Justification}", "file://" + Stg, $"{killed}:refs/heads/main"],
+            env: AsAlice);
 
         Assert.NotEqual(0, push.ExitCode);
         Assert.Equal(deployed, _s.RemoteRef(Stg, "refs/heads/main"));
@@ -146,7 +153,8 @@ public sealed class ServerAttackTests(InstalledGitPromote installed) : IDisposab
         File.Delete(Path.Combine(Stg, "HEAD.lock"));
         _s.Git(app, "reset", "--quiet", "--hard", deployed).EnsureOk();
         var landed = _s.Commit(app, "hotfix landed");
-        _s.Exec(app, "git", ["push", "--no-verify", "-o", $"promote.bypass={Justification}", "file://" + Stg, $"{landed}:refs/heads/main"], env: AsAlice).EnsureOk();
+        _s.Exec(app, "git", ["push", "--no-verify", "-o", $"promote.bypass={Justification}", "file://" + Stg, $"{landed}:refs/heads/main"],
+            env: AsAlice).EnsureOk();
 
         var audit = _s.Promote(app, "audit", "stg").EnsureOk().Stdout;
         var json = _s.Promote(app, "audit", "stg", "--json").EnsureOk().Stdout;

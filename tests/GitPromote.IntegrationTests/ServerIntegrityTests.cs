@@ -245,7 +245,8 @@ public sealed class ServerIntegrityTests(InstalledGitPromote installed) : IDispo
         var forged = PushWith("file", app, [], AsAlice, $"{untested}:refs/promote/green/{untested}");
 
         Assert.NotEqual(0, forged.ExitCode);
-        Assert.Contains($"refs/promote/green/{untested}: only the accounts in git config promote.recorders may write green records, and this server knows you as alice", forged.Stderr);
+        Assert.Contains($"refs/promote/green/{untested}: only the accounts in git config promote.recorders may write green records, and this server knows " +
+            $"you as alice", forged.Stderr);
         Assert.Equal("", _s.RemoteRef(Stg, $"refs/promote/green/{untested}"));
 
         // A green record that got there anyway (written around the guard) does not make a fast-forward a rollback.
@@ -271,7 +272,9 @@ public sealed class ServerIntegrityTests(InstalledGitPromote installed) : IDispo
         var mallory = new Dictionary<string, string?> { ["GITEA_PUSHER_NAME"] = "mallory", ["GITEA_PUSHER_EMAIL"] = "mallory@example.com" };
         var alice = new Dictionary<string, string?>(asAlice) { ["GITEA_PUSHER_NAME"] = "alice", ["GITEA_PUSHER_EMAIL"] = "alice@example.com" };
 
-        var forged = _s.Exec(app, installed.BinaryPath, ["approve", "stg", commit], env: new Dictionary<string, string?>(asAlice) { ["GITEA_PUSHER_NAME"] = "mallory", ["GITEA_PUSHER_EMAIL"] = "mallory@example.com" });
+        var forged = _s.Exec(app, installed.BinaryPath, ["approve", "stg", commit], env: new Dictionary<string,
+            string?>(asAlice)
+        { ["GITEA_PUSHER_NAME"] = "mallory", ["GITEA_PUSHER_EMAIL"] = "mallory@example.com" });
         Assert.NotEqual(0, forged.ExitCode);
         Assert.Contains("an approval may be written only by the approver themself, and this server knows you as mallory <mallory@example.com>", forged.Output);
         Assert.Equal("", _s.Git(Stg, "for-each-ref", "refs/promote/approval/").EnsureOk().Stdout);
@@ -287,7 +290,8 @@ public sealed class ServerIntegrityTests(InstalledGitPromote installed) : IDispo
         var commit = _s.Commit(app, "hotfix");
         var tag = _s.Exec(app, "git", ["mktag"],
             stdin: $"object {commit}\ntype commit\ntag promote-bypass\ntagger Alice CEO <ceo@example.com> 1577836800 +0000\n\n" +
-                   $"{{\"environment\":\"stg\",\"commit\":\"{commit}\",\"ref\":\"refs/heads/main\",\"justification\":\"INC-1: approved by the CEO\",\"byName\":\"Alice CEO\",\"at\":\"2020-01-01T00:00:00Z\"}}\n").EnsureOk().Stdout.Trim();
+                   $"{{\"environment\":\"stg\",\"commit\":\"{commit}\",\"ref\":\"refs/heads/main\",\"justification\":\"INC-1: approved by the " +
+                       $"CEO\",\"byName\":\"Alice CEO\",\"at\":\"2020-01-01T00:00:00Z\"}}\n").EnsureOk().Stdout.Trim();
 
         var forged = PushWith("file", app, [], AsPipeline, $"{tag}:refs/promote/bypass/20200101T000000Z-{commit}-abcd");
         var pending = PushWith("file", app, [], AsPipeline, $"{commit}:refs/promote/pending/x");
@@ -376,7 +380,8 @@ public sealed class ServerIntegrityTests(InstalledGitPromote installed) : IDispo
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var key in start.Environment.Keys.Where(k => k.StartsWith("GIT_", StringComparison.Ordinal) || k.StartsWith("PROMOTE_", StringComparison.Ordinal)).ToList())
+        foreach (var key in start.Environment.Keys.Where(k => k.StartsWith("GIT_", StringComparison.Ordinal)
+            || k.StartsWith("PROMOTE_", StringComparison.Ordinal)).ToList())
             start.Environment.Remove(key);
         start.Environment["HOME"] = _s.Home;
         start.Environment["GIT_CONFIG_GLOBAL"] = _s.GlobalConfig;

@@ -119,7 +119,8 @@ public sealed partial class TraceTests : IDisposable
         var push = _s.Git(app, "push", "--no-verify", "stg", $"{green}:refs/heads/main");
 
         Assert.NotEqual(0, push.ExitCode);
-        Assert.Contains(TraceLines(push.Stderr), l => l.What.StartsWith("git ", StringComparison.Ordinal) && l.What.Contains("https://127.0.0.1:9/orders-dev.git", StringComparison.Ordinal));
+        Assert.Contains(TraceLines(push.Stderr), l => l.What.StartsWith("git ", StringComparison.Ordinal)
+            && l.What.Contains("https://127.0.0.1:9/orders-dev.git", StringComparison.Ordinal));
         Assert.DoesNotContain(token, push.Output);
         Assert.DoesNotContain("ci-bot", push.Output);
     }

@@ -75,7 +75,8 @@ public sealed class AwsSandbox : IDisposable
 
     public void AddSsoProfile(string name, string startUrl, string accountId, string roleName, string ssoRegion, string? region = null) =>
         Append(ConfigFile,
-            $"[profile {name}]\nsso_start_url = {startUrl}\nsso_region = {ssoRegion}\nsso_account_id = {accountId}\nsso_role_name = {roleName}\n{(region is null ? "" : $"region = {region}\n")}");
+            $"[profile {name}]\nsso_start_url = {startUrl}\nsso_region = {ssoRegion}\nsso_account_id = {accountId}\nsso_role_name = " +
+                $"{roleName}\n{(region is null ? "" : $"region = {region}\n")}");
 
     /// <summary>Writes an executable script in the sandbox (for credential_process) and returns its path.</summary>
     public string WriteScript(string name, string content)

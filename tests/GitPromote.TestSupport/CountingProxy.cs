@@ -37,7 +37,8 @@ public sealed class CountingProxy : IDisposable
 
     private readonly System.Collections.Concurrent.ConcurrentQueue<RecordedRequest> _recorded = new();
 
-    /// <summary>The last <see cref="MaxRecorded"/> requests as they arrived (the ones the observer is shown), for tests that compare what clients send.</summary>
+    /// <summary>The last <see cref="MaxRecorded"/> requests as they arrived (the ones the observer is shown), for tests that compare what clients
+    /// send.</summary>
     public IReadOnlyList<RecordedRequest> Recorded => _recorded.ToArray();
 
     public const int MaxRecorded = 200;
@@ -63,7 +64,8 @@ public sealed class CountingProxy : IDisposable
             using var buffer = new MemoryStream();
             await request.InputStream.CopyToAsync(buffer).ConfigureAwait(false);
             var body = buffer.ToArray();
-            var operation = RequestCounter.OperationOf(request.Headers["X-Amz-Target"], request.ContentType, body, request.HttpMethod, request.Url!.AbsolutePath);
+            var operation = RequestCounter.OperationOf(request.Headers["X-Amz-Target"], request.ContentType, body, request.HttpMethod,
+                request.Url!.AbsolutePath);
             Requests.Add(operation);
 
             var recorded = new RecordedRequest(operation, request.HttpMethod, request.RawUrl ?? "/", request.ContentType, request.Headers["Authorization"],

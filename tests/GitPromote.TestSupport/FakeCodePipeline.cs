@@ -146,7 +146,8 @@ public sealed class FakeCodePipeline : IDisposable
                 FakeFault.Throttling => Error(400, "ThrottlingException", "Rate exceeded"),
                 FakeFault.InternalError => Error(500, "InternalFailure", "We encountered an internal error. Please try again."),
                 FakeFault.AccessDenied => Error(400, "AccessDeniedException",
-                    $"User: arn:aws:sts::{AccountId}:assumed-role/dev/test is not authorized to perform: codepipeline:ListPipelineExecutions on resource: arn:aws:codepipeline:{Region}:{AccountId}:pipeline"),
+                    $"User: arn:aws:sts::{AccountId}:assumed-role/dev/test is not authorized to perform: codepipeline:ListPipelineExecutions on resource: " +
+                        $"arn:aws:codepipeline:{Region}:{AccountId}:pipeline"),
                 FakeFault.ExpiredToken => Error(400, "ExpiredTokenException", "The security token included in the request is expired"),
                 _ => Error(500, "InternalFailure", "unknown fault"),
             };
@@ -168,14 +169,16 @@ public sealed class FakeCodePipeline : IDisposable
         _received.Enqueue((JsonObject)input.DeepClone());
         var name = input["pipelineName"]?.GetValue<string>();
         if (string.IsNullOrEmpty(name))
-            return Error(400, "ValidationException", "1 validation error detected: Value null at 'pipelineName' failed to satisfy constraint: Member must not be null");
+            return Error(400, "ValidationException",
+                "1 validation error detected: Value null at 'pipelineName' failed to satisfy constraint: Member must not be null");
         var max = 100;
         if (input["maxResults"] is { } m)
         {
             max = m.GetValue<int>();
             if (max is < 1 or > 100)
                 return Error(400, "ValidationException",
-                    $"1 validation error detected: Value '{max}' at 'maxResults' failed to satisfy constraint: Member must have value {(max < 1 ? "greater than or equal to 1" : "less than or equal to 100")}");
+                    $"1 validation error detected: Value '{max}' at 'maxResults' failed to satisfy constraint: Member must have value {(max < 1 ? "greater " +
+                        $"than or equal to 1" : "less than or equal to 100")}");
         }
         if (!_pipelines.TryGetValue(name, out var list))
             return Error(400, "PipelineNotFoundException", $"Account '{AccountId}' does not have a pipeline with name '{name}'");

@@ -37,7 +37,8 @@ public sealed class FakeWorld
     /// <summary>Asked about <paramref name="env"/>'s health, this world cannot read it.</summary>
     public FakeWorld FailHealth(string env) => Do(() => _unreadableHealth.Add(env));
 
-    /// <summary>The commit is green in <paramref name="env"/> by the source of <paramref name="kind"/>, recorded at <paramref name="at"/> (null: a record with no time).</summary>
+    /// <summary>The commit is green in <paramref name="env"/> by the source of <paramref name="kind"/>, recorded at <paramref name="at"/> (null: a record with
+    /// no time).</summary>
     public FakeWorld Green(string env, string commit, DateTimeOffset? at, string kind = "git")
     {
         if (!_green.TryGetValue((env, kind), out var commits)) _green[(env, kind)] = commits = new(StringComparer.Ordinal);
@@ -46,7 +47,8 @@ public sealed class FakeWorld
     }
 
     public FakeWorld Revoke(string env, string commit, string reason = "alarm fired") =>
-        Do(() => _revoked[(env, commit)] = new Revocation(env, commit, reason, new Identity("Ops", "ops@example.com"), new DateTimeOffset(2024, 6, 1, 8, 0, 0, TimeSpan.Zero)));
+        Do(() => _revoked[(env, commit)] = new Revocation(env, commit, reason, new Identity("Ops", "ops@example.com"),
+            new DateTimeOffset(2024, 6, 1, 8, 0, 0, TimeSpan.Zero)));
 
     public FakeWorld Approve(string env, string commit, Identity by) =>
         Do(() => _approvals.Add(new Approval(env, commit, ApproverIds.Of(by), by)));
@@ -116,7 +118,8 @@ public sealed class FakeWorld
         HealthAnswer? health = null;
         if (query.Health && env.Health is { } policy)
             health = _unreadableHealth.Contains(env.Name)
-                ? HealthAnswer.Failed("cloudwatch", new EvidenceFailure($"cloudwatch:DescribeAlarms in {env.Name}", "access denied", "allow cloudwatch:DescribeAlarms"))
+                ? HealthAnswer.Failed("cloudwatch",
+                new EvidenceFailure($"cloudwatch:DescribeAlarms in {env.Name}", "access denied", "allow cloudwatch:DescribeAlarms"))
                 : HealthAnswer.Read("cloudwatch", (_alarms.GetValueOrDefault(env.Name) ?? []).Where(a => policy.Alarms.Any(p => p.Matches(a.Name))).ToList());
         return new EnvironmentAnswer(env, sources) { Records = records, Health = health };
     }

@@ -59,7 +59,8 @@ public sealed class HostileHttpServer : IDisposable
     public static HostileHttpServer Hung() => new HostileHttpServer().With(async (_, _, token) => await Task.Delay(Timeout.Infinite, token));
 
     /// <summary>Answers every request with <paramref name="status"/> and <paramref name="body"/>: an endpoint that keeps failing.</summary>
-    public static HostileHttpServer Failing(int status, string body, string contentType = "text/xml") => new HostileHttpServer().With(async (server, stream, token) =>
+    public static HostileHttpServer Failing(int status, string body, string contentType = "text/xml") =>
+        new HostileHttpServer().With(async (server, stream, token) =>
     {
         Interlocked.Increment(ref server._requests);
         var bytes = Encoding.UTF8.GetBytes(body);

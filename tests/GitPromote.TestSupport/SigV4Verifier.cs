@@ -48,7 +48,8 @@ public sealed partial class SigV4Verifier(string region, string service, IReadOn
         if (!amzDate.StartsWith(date, StringComparison.Ordinal))
             return new("InvalidSignatureException", "Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP.");
         if ((now - signedAt).Duration() > AllowedSkew)
-            return new("InvalidSignatureException", $"Signature expired: {amzDate} is now earlier than {now.UtcDateTime.AddMinutes(-15):yyyyMMdd'T'HHmmss'Z'}.", 400);
+            return new("InvalidSignatureException", $"Signature expired: {amzDate} is now earlier than {now.UtcDateTime.AddMinutes(-15):yyyyMMdd'T'HHmmss'Z'}.",
+                400);
 
         var names = signedHeaders.Split(';');
         if (!names.Contains("host"))
@@ -66,7 +67,8 @@ public sealed partial class SigV4Verifier(string region, string service, IReadOn
         var expected = Hex(Hmac(key, stringToSign));
         if (!CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(expected), Encoding.ASCII.GetBytes(signature)))
             return new("InvalidSignatureException",
-                "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.");
+                "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult " +
+                    "the service documentation for details.");
         return null;
     }
 
@@ -104,7 +106,8 @@ public sealed partial class SigV4Verifier(string region, string service, IReadOn
     private static byte[] Hmac(byte[] key, string data) => HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(data));
     private static string Hex(byte[] bytes) => Convert.ToHexStringLower(bytes);
 
-    [GeneratedRegex(@"^AWS4-HMAC-SHA256\s+Credential=(?<key>[^/,\s]+)/(?<date>\d{8})/(?<region>[^/]+)/(?<service>[^/]+)/aws4_request,\s*SignedHeaders=(?<signed>[a-z0-9;\-]+),\s*Signature=(?<signature>[0-9a-f]{64})$")]
+    [GeneratedRegex(@"^AWS4-HMAC-SHA256\s+Credential=(?<key>[^/,\s]+)/(?<date>\d{8})/(?<region>[^/]+)/(?<service>[^/]+)/aws4_request,"
+        + @"\s*SignedHeaders=(?<signed>[a-z0-9;\-]+),\s*Signature=(?<signature>[0-9a-f]{64})$")]
     private static partial Regex AuthorizationPattern();
 
     [GeneratedRegex(@"\s+")]

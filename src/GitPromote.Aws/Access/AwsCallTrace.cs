@@ -74,7 +74,8 @@ public sealed partial class AwsCallTrace(HttpMessageHandler inner) : DelegatingH
     /// <summary>Letters, digits and '-' only: a header is the caller's, and a trace line stays one line.</summary>
     private static string Plain(string? part) => new((part ?? "").Where(c => char.IsAsciiLetterOrDigit(c) || c == '-').Take(64).ToArray());
 
-    [GeneratedRegex(@"Credential=[^/,\s]+/\d{8}/(?<region>[a-z0-9-]+)/(?<service>[a-z0-9-]+)/aws4_request", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 1000)]
+    [GeneratedRegex(@"Credential=[^/,\s]+/\d{8}/(?<region>[a-z0-9-]+)/(?<service>[a-z0-9-]+)/aws4_request", RegexOptions.CultureInvariant,
+        matchTimeoutMilliseconds: 1000)]
     private static partial Regex CredentialScope();
 
     [GeneratedRegex(@"^Amazon|_\d+$", RegexOptions.CultureInvariant)]

@@ -141,7 +141,8 @@ public sealed class AwsEnvironmentAccess
         _ = Region; // no region is the more basic problem: say that first
         using var timeout = new CancellationTokenSource(Deadline);
         if (_access.RoleArn is { } roleArn)
-            return await AssumeRoleAsync(await DefaultChainAsync(timeout.Token).ConfigureAwait(false), roleArn, null, null, timeout.Token).ConfigureAwait(false);
+            return await AssumeRoleAsync(await DefaultChainAsync(timeout.Token).ConfigureAwait(false), roleArn, null, null,
+                timeout.Token).ConfigureAwait(false);
         if (_access.Profile is { } profile)
             return await FromProfileAsync(profile, 0, timeout.Token).ConfigureAwait(false);
         return await DefaultChainAsync(timeout.Token).ConfigureAwait(false);

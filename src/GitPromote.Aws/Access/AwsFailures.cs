@@ -78,7 +78,8 @@ public static partial class AwsFailures
                 "check the pipeline and stage names in .promote.yml (letters, digits, . @ - _)");
 
         if (IsThrottling(code, error))
-            return ($"AWS kept throttling the requests ({code}) until the deadline", "try again in a moment; if it persists, raise `timeout:` in .promote.yml or ask for a higher API rate");
+            return ($"AWS kept throttling the requests ({code}) until the deadline",
+                "try again in a moment; if it persists, raise `timeout:` in .promote.yml or ask for a higher API rate");
 
         if (code.Length > 0 && StatusOf(error) is { } status && (int)status >= 500)
             return ($"AWS answered with a server error ({(int)status} {code}) on every attempt", "try again in a moment");
@@ -105,7 +106,8 @@ public static partial class AwsFailures
     private static string NoCredentialsTodo(AwsEnvironmentAccess access) =>
         access.ProfileInUse is { } profile
             ? $"configure profile {profile}: `aws configure --profile {profile}` (keys) or `aws configure sso --profile {profile}` (SSO)"
-            : $"give {access.EnvironmentName} credentials: set `aws: {{ profile: ... }}` or `role_arn:` in .promote.yml, or AWS_PROFILE, or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY";
+            : $"give {access.EnvironmentName} credentials: set `aws: {{ profile: ... }}` or `role_arn:` in .promote.yml, or AWS_PROFILE, or " +
+                $"AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY";
 
     private static string EndpointHint(AwsEnvironmentAccess access) =>
         access.HasEndpointOverride ? " (an AWS_ENDPOINT_URL* override is set)" : "";
@@ -166,9 +168,11 @@ public static partial class AwsFailures
     }
 
     /// <summary>Keeps key ids, secrets and tokens out of anything we print.</summary>
-    public static string Redact(string text) => SecretPattern().Replace(text, m => m.Groups["key"].Success ? m.Groups["key"].Value + "=<redacted>" : "<redacted>");
+    public static string Redact(string text) =>
+        SecretPattern().Replace(text, m => m.Groups["key"].Success ? m.Groups["key"].Value + "=<redacted>" : "<redacted>");
 
-    [GeneratedRegex(@"(?<key>(?i:aws_secret_access_key|aws_session_token|secretaccesskey|sessiontoken|secret|token|password))\s*[=:]\s*\S+|\b(?:AKIA|ASIA)[A-Z0-9]{12,}\b")]
+    [GeneratedRegex(@"(?<key>(?i:aws_secret_access_key|aws_session_token|secretaccesskey|sessiontoken|secret|token|password))\s*[=:]\s*\S+"
+        + @"|\b(?:AKIA|ASIA)[A-Z0-9]{12,}\b")]
     private static partial Regex SecretPattern();
 }
 

@@ -79,7 +79,8 @@ internal sealed class SignedAwsCaller : IDisposable
         }
     }
 
-    private async Task<(HttpStatusCode Status, byte[] Content)> SendOnceAsync(string operation, Action<HttpRequestMessage> build, CancellationToken cancellationToken)
+    private async Task<(HttpStatusCode Status, byte[] Content)> SendOnceAsync(string operation, Action<HttpRequestMessage> build,
+        CancellationToken cancellationToken)
     {
         using var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         attempt.CancelAfter(_attemptTimeout);

@@ -127,19 +127,22 @@ public sealed class CloudWatchClient : ICloudWatchClient
             "OK" => AlarmState.Ok,
             "ALARM" => AlarmState.Alarm,
             "INSUFFICIENT_DATA" => AlarmState.InsufficientData,
-            var other => throw new AwsCallException("InvalidResponse", $"DescribeAlarms answered alarm state '{Bounded(other)}', which is none of OK, ALARM, INSUFFICIENT_DATA", HttpStatusCode.OK),
+            var other => throw new AwsCallException("InvalidResponse",
+                $"DescribeAlarms answered alarm state '{Bounded(other)}', which is none of OK, ALARM, INSUFFICIENT_DATA", HttpStatusCode.OK),
         };
         DateTimeOffset? since = null;
         if (Child(member, "StateUpdatedTimestamp")?.Value is { Length: > 0 } stamp)
         {
             if (!DateTimeOffset.TryParse(stamp, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var at))
-                throw new AwsCallException("InvalidResponse", $"DescribeAlarms answered a StateUpdatedTimestamp that is not a time: '{Bounded(stamp)}'", HttpStatusCode.OK);
+                throw new AwsCallException("InvalidResponse", $"DescribeAlarms answered a StateUpdatedTimestamp that is not a time: '{Bounded(stamp)}'",
+                    HttpStatusCode.OK);
             since = at;
         }
         return new AlarmReading(name, kind, state, since);
     }
 
-    /// <summary>An ErrorResponse (<c>&lt;Error&gt;&lt;Code&gt;…&lt;Message&gt;…</c>) as an <see cref="AwsCallException"/>; any other body by its status.</summary>
+    /// <summary>An ErrorResponse (<c>&lt;Error&gt;&lt;Code&gt;…&lt;Message&gt;…</c>) as an <see cref="AwsCallException"/>; any other body by its
+    /// status.</summary>
     internal static AwsCallException ErrorOf(HttpStatusCode status, byte[] content)
     {
         string? code = null, message = null;

@@ -30,7 +30,8 @@ public sealed class CloudWatchHealthReader(AwsEnvironmentAccess access, Func<AWS
                 .Select(batch => new DescribeAlarmsRequest(batch, null, CloudWatchClient.MaxPerCall, null));
             var prefixes = patterns.Where(p => p.IsPrefix).Select(p => new DescribeAlarmsRequest([], p.Value, CloudWatchClient.MaxPerCall, null));
             var counted = 0;
-            var answers = await Task.WhenAll(names.Concat(prefixes).Select(r => AllPagesAsync(client, r, () => Interlocked.Increment(ref counted), deadline.Token)))
+            var answers = await Task.WhenAll(names.Concat(prefixes).Select(r =>
+                AllPagesAsync(client, r, () => Interlocked.Increment(ref counted), deadline.Token)))
                 .ConfigureAwait(false);
             return answers.SelectMany(a => a).DistinctBy(a => a.Name, StringComparer.Ordinal).ToList();
         }

@@ -86,7 +86,8 @@ public sealed class CodePipelineEvidenceReader(
                     PipelineName = source.Pipeline,
                     MaxResults = Math.Min(PageSize, limit - seen),
                     NextToken = next,
-                    Filter = source.Stage is { } stage ? new PipelineExecutionFilter { SucceededInStage = new SucceededInStageFilter { StageName = stage } } : null,
+                    Filter = source.Stage is { } stage ? new PipelineExecutionFilter { SucceededInStage = new SucceededInStageFilter { StageName = stage } }
+                        : null,
                 }, deadline.Token).ConfigureAwait(false);
                 foreach (var execution in page.PipelineExecutionSummaries ?? [])
                 {

@@ -89,13 +89,15 @@ public sealed class AwsDoctor(PromotionPolicy policy, AwsEvidenceProvider provid
             if (count > WarnAt)
                 return new AwsCheck(environment.Name, name, true,
                     $"more than {WarnAt} parameters under {root}/: over 80% of the {StandardParameterLimit} standard parameters an account holds per region",
-                    $"delete old records: git promote prune {environment.Name} --dry-run, then without --dry-run (see docs/aws.md, limits)") { Warning = true };
+                    $"delete old records: git promote prune {environment.Name} --dry-run, then without --dry-run (see docs/aws.md, limits)")
+                { Warning = true };
             return new AwsCheck(environment.Name, name, true, $"{count} parameters under {root}/ (the account's standard tier holds {StandardParameterLimit})");
         }
         catch (EvidenceUnavailableException e)
         {
             return new AwsCheck(environment.Name, name, true, $"cannot count the parameters under {root}/: {e.Failure.Why}",
-                "grant ssm:DescribeParameters to see how full the store is") { Warning = true };
+                "grant ssm:DescribeParameters to see how full the store is")
+            { Warning = true };
         }
     }
 
@@ -116,16 +118,21 @@ public sealed class AwsDoctor(PromotionPolicy policy, AwsEvidenceProvider provid
         }
         catch (EvidenceUnavailableException e)
         {
-            return new AwsCheck(environment.Name, name, true, $"cannot list the bypass and revocation records under {layout.Root}/: {e.Failure.Why}", e.Failure.Todo) { Warning = true };
+            return new AwsCheck(environment.Name, name, true, $"cannot list the bypass and revocation records under {layout.Root}/: {e.Failure.Why}",
+                e.Failure.Todo)
+            { Warning = true };
         }
         if (store.Unreadable.Count == 0 && store.BoundReached.Count == 0)
-            return new AwsCheck(environment.Name, name, true, $"every parameter under {layout.BypassPath}/, {layout.RevokedPath}/ and {layout.LiftedPath}/ is a record");
+            return new AwsCheck(environment.Name, name, true,
+                $"every parameter under {layout.BypassPath}/, {layout.RevokedPath}/ and {layout.LiftedPath}/ is a record");
         var detail = store.Unreadable.Count > 0
             ? $"{store.Unreadable.Count} parameter{(store.Unreadable.Count == 1 ? " is" : "s are")} not a record there (first: {store.Unreadable[0]})"
             : "";
         if (store.BoundReached.Count > 0) detail += (detail.Length > 0 ? "; " : "") + string.Join("; ", store.BoundReached);
         return new AwsCheck(environment.Name, name, true, detail,
-            $"find out who wrote them (CloudTrail PutParameter), then delete them with aws ssm delete-parameters; git promote audit {environment.Name} names each") { Warning = true };
+            $"find out who wrote them (CloudTrail PutParameter), then delete them with aws ssm delete-parameters; git promote audit {environment.Name} names " +
+                $"each")
+        { Warning = true };
     }
 
     private async Task<AwsCheck> ProbeAsync(EnvironmentPolicy environment, EvidenceSource source, CancellationToken cancellationToken)
@@ -140,11 +147,13 @@ public sealed class AwsDoctor(PromotionPolicy policy, AwsEvidenceProvider provid
                     var newest = await reader.NewestAsync(cancellationToken).ConfigureAwait(false);
                     return new AwsCheck(environment.Name, name, true, newest is null
                         ? $"exists, no executions{(pipeline.Stage is null ? "" : $" that passed stage {pipeline.Stage}")} yet"
-                        : $"exists; newest{(pipeline.Stage is null ? "" : $" to pass stage {pipeline.Stage}")}: {newest.PipelineExecutionId} ({newest.Status})");
+                        : $"exists; newest{(pipeline.Stage is null ? "" : $" to pass stage {pipeline.Stage}")}: {newest.PipelineExecutionId} " +
+                            $"({newest.Status})");
                 default:
                     var green = await provider.OpenReader(environment, source).ListGreenAsync(1, cancellationToken).ConfigureAwait(false);
                     return new AwsCheck(environment.Name, name, true,
-                        $"can read {provider.Layout(environment).GreenPath} ({(green.Count == 0 ? "no green commits yet" : "green commits present")}); writes need ssm:PutParameter");
+                        $"can read {provider.Layout(environment).GreenPath} ({(green.Count == 0 ? "no green commits yet" : "green commits present")}); " +
+                            $"writes need ssm:PutParameter");
             }
         }
         catch (EvidenceUnavailableException e)

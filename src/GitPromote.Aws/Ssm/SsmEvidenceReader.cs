@@ -8,7 +8,8 @@ namespace GitPromote.Aws.Ssm;
 /// <summary>
 /// Green commits as SSM parameters. A lookup is one GetParameters call per 10 names (run a few at a time), whatever the
 /// history holds; the revoked names of the same commits ride in the same batches while that costs no extra call, and
-/// past that are listed with one GetParametersByPath: a push of N commits costs at most ceil(N/10) + 1 calls. Any value counts as green: a pipeline may write it with plain
+/// past that are listed with one GetParametersByPath: a push of N commits costs at most ceil(N/10) + 1 calls. Any value counts as green: a pipeline may write
+/// it with plain
 /// <c>aws ssm put-parameter</c>; JSON <c>recordedAt</c>/<c>recordedBy</c> are read when present (else LastModifiedDate).
 /// </summary>
 public sealed class SsmEvidenceReader(AwsEnvironmentAccess access, SsmLayout layout) : IEvidenceWithReviewsReader

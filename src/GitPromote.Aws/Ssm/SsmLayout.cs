@@ -4,7 +4,8 @@ namespace GitPromote.Aws.Ssm;
 
 /// <summary>
 /// Where an environment's records live in Parameter Store:
-/// <c>/promote/&lt;name&gt;/&lt;env&gt;/green/&lt;sha&gt;</c> and <c>/promote/&lt;name&gt;/&lt;env&gt;/bypass/&lt;yyyyMMddTHHmmssZ&gt;-&lt;sha&gt;-&lt;rand&gt;</c>;
+/// <c>/promote/&lt;name&gt;/&lt;env&gt;/green/&lt;sha&gt;</c> and
+/// <c>/promote/&lt;name&gt;/&lt;env&gt;/bypass/&lt;yyyyMMddTHHmmssZ&gt;-&lt;sha&gt;-&lt;rand&gt;</c>;
 /// review records at <c>.../revoked/&lt;sha&gt;</c>, <c>.../revoked-lifted/&lt;yyyyMMddTHHmmssZ&gt;-&lt;sha&gt;-&lt;rand&gt;</c> and
 /// <c>.../approval/&lt;sha&gt;/&lt;approver id&gt;</c>.
 /// </summary>

@@ -31,7 +31,8 @@ public static class SsmPolicyParameter
     /// <summary>Writes (or replaces) the parameter with <paramref name="text"/> in the tier it needs; returns that tier.</summary>
     public static Task<ParameterTier> WriteAsync(AwsEnvironmentAccess access, string name, string text, CancellationToken cancellationToken)
     {
-        var tier = SsmParameterTiers.TierFor(text) ?? throw new ArgumentException($"the policy is larger than {SsmParameterTiers.AdvancedLimit} bytes", nameof(text));
+        var tier = SsmParameterTiers.TierFor(text)
+            ?? throw new ArgumentException($"the policy is larger than {SsmParameterTiers.AdvancedLimit} bytes", nameof(text));
         return SsmCall.RunAsync(access, new AwsOperation("ssm:PutParameter", name), cancellationToken, async (client, token) =>
         {
             var request = SsmParameterTiers.Put(name, text, overwrite: true, "git-promote policy, read by the pipeline gate (git promote policy publish)");

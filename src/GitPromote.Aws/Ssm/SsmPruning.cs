@@ -131,7 +131,8 @@ public sealed class SsmPruning(AwsEnvironmentAccess access, SsmLayout layout) : 
         if (layout.RevokedCommitOf(name) is { } revoked) return new StoredRecord(name, StoredRecordKind.Revocation, revoked, at);
         if (name.StartsWith(layout.BypassPath + "/", StringComparison.Ordinal)) return new StoredRecord(name, StoredRecordKind.Bypass, null, at);
         if (name.StartsWith(layout.LiftedPath + "/", StringComparison.Ordinal)) return new StoredRecord(name, StoredRecordKind.LiftedRevocation, null, at);
-        if (layout.DeployTail(name) is { } tail && DeploymentNames.Parse(tail) is { } deployed) return new StoredRecord(name, StoredRecordKind.Deployment, deployed.Commit, at);
+        if (layout.DeployTail(name) is { } tail && DeploymentNames.Parse(tail) is { } deployed) return new StoredRecord(name, StoredRecordKind.Deployment,
+            deployed.Commit, at);
         return new StoredRecord(name, StoredRecordKind.Unknown, null, at);
     }
 

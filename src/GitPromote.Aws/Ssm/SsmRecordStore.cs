@@ -14,7 +14,8 @@ namespace GitPromote.Aws.Ssm;
 /// harmless), each bypass as its own parameter under <c>.../bypass/</c> and each deployment event under <c>.../deploy/</c>
 /// (never overwritten: an audit trail).
 /// </summary>
-public sealed class SsmRecordStore(AwsEnvironmentAccess access, SsmLayout layout) : IRecordStore, IReviewStore, IReportsUnreadableRecords, IReportsListingBound, IDeploymentStore
+public sealed class SsmRecordStore(AwsEnvironmentAccess access, SsmLayout layout) : IRecordStore, IReviewStore, IReportsUnreadableRecords, IReportsListingBound,
+    IDeploymentStore
 {
     /// <summary>
     /// Records of one kind read back at most: a bound on time and memory, far above any sane count. Reaching it is
@@ -37,7 +38,8 @@ public sealed class SsmRecordStore(AwsEnvironmentAccess access, SsmLayout layout
         layout.Validate();
         var sha = commit.ToLowerInvariant();
         if (!ObjectIds.IsValid(sha))
-            throw new EvidenceUnavailableException(new EvidenceFailure($"recording {commit} green", "not a full commit id", "pass a commit (40 or 64 hex digits)"));
+            throw new EvidenceUnavailableException(new EvidenceFailure($"recording {commit} green", "not a full commit id",
+                "pass a commit (40 or 64 hex digits)"));
         var name = layout.GreenName(sha);
         return PutAsync(name, RecordJson.GreenBody(sha, layout.Environment, by, at), overwrite: true, cancellationToken);
     }
@@ -90,7 +92,8 @@ public sealed class SsmRecordStore(AwsEnvironmentAccess access, SsmLayout layout
         }).ConfigureAwait(false);
     }
 
-    /// <summary>Events oldest first; the bodies of those named before <paramref name="detailsSince"/> are not parsed (their names say commit and time).</summary>
+    /// <summary>Events oldest first; the bodies of those named before <paramref name="detailsSince"/> are not parsed (their names say commit and
+    /// time).</summary>
     private List<DeploymentEvent> ToDeployments(IEnumerable<Parameter> parameters, DateTimeOffset detailsSince) =>
         parameters
             .Select(p => layout.DeployTail(p.Name ?? "") is { } tail
@@ -129,7 +132,9 @@ public sealed class SsmRecordStore(AwsEnvironmentAccess access, SsmLayout layout
         ReadReviewsAsync(commits, approvals, cancellationToken);
 
     private async Task<ReviewRecords> ReadReviewsAsync(IReadOnlyCollection<string> commits, bool approvals, CancellationToken cancellationToken) =>
-        (await new SsmEvidenceReader(access, layout).FindGreenAndReviewsAsync([], commits, approvals, cancellationToken).ConfigureAwait(false)).Reviews with { Label = Label };
+        (await new SsmEvidenceReader(access, layout).FindGreenAndReviewsAsync([], commits, approvals,
+            cancellationToken).ConfigureAwait(false)).Reviews with
+        { Label = Label };
 
     /// <summary>Writes <c>.../revoked/&lt;sha&gt;</c> without overwriting: a standing revocation is never replaced.</summary>
     public async Task RecordRevocationAsync(Revocation revocation, CancellationToken cancellationToken)
@@ -139,7 +144,8 @@ public sealed class SsmRecordStore(AwsEnvironmentAccess access, SsmLayout layout
         if ((await ReadReviewsAsync([commit], false, cancellationToken).ConfigureAwait(false)).RevocationOf(commit) is not null)
             throw new EvidenceUnavailableException(new EvidenceFailure($"revoking {ObjectIds.Short(commit)} in {layout.Environment}",
                 "it is already revoked there", "see: git promote status"));
-        await PutAsync(layout.RevokedName(commit), RecordJson.RevocationBody(revocation with { Commit = commit }), overwrite: false, cancellationToken).ConfigureAwait(false);
+        await PutAsync(layout.RevokedName(commit), RecordJson.RevocationBody(revocation with { Commit = commit }), overwrite: false,
+            cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Writes the lifted record first, then deletes the revocation: an interruption leaves it revoked, never unrecorded.</summary>
@@ -171,7 +177,8 @@ public sealed class SsmRecordStore(AwsEnvironmentAccess access, SsmLayout layout
         layout.Validate();
         var commit = CheckCommit(approval.Commit, "approving");
         if (!ApproverIds.IsValid(approval.ApproverId)) throw new ArgumentException($"not an approver id: '{approval.ApproverId}'", nameof(approval));
-        return PutAsync(layout.ApprovalName(commit, approval.ApproverId), RecordJson.ApprovalBody(approval with { Commit = commit }), overwrite: true, cancellationToken);
+        return PutAsync(layout.ApprovalName(commit, approval.ApproverId), RecordJson.ApprovalBody(approval with { Commit = commit }), overwrite: true,
+            cancellationToken);
     }
 
     public async Task<IReadOnlyList<Revocation>> ListRevocationsAsync(CancellationToken cancellationToken)

@@ -17,7 +17,8 @@ internal static class SsmReviewRecords
     /// <summary>Approvals read per commit at most: far above any policy's `required` (at most 10).</summary>
     private const int MaxApprovalsPerCommit = 100;
 
-    public static async Task<IReadOnlyList<Parameter>> GetByNamesAsync(IAmazonSimpleSystemsManagement client, IReadOnlyList<string> names, CancellationToken token)
+    public static async Task<IReadOnlyList<Parameter>> GetByNamesAsync(IAmazonSimpleSystemsManagement client, IReadOnlyList<string> names,
+        CancellationToken token)
     {
         if (names.Count == 0) return [];
         using var gate = new SemaphoreSlim(ConcurrentCalls);
@@ -26,7 +27,8 @@ internal static class SsmReviewRecords
             await gate.WaitAsync(token).ConfigureAwait(false);
             try
             {
-                var response = await client.GetParametersAsync(new GetParametersRequest { Names = batch.ToList(), WithDecryption = false }, token).ConfigureAwait(false);
+                var response = await client.GetParametersAsync(new GetParametersRequest { Names = batch.ToList(), WithDecryption = false },
+                    token).ConfigureAwait(false);
                 return response.Parameters ?? [];
             }
             finally
@@ -67,7 +69,8 @@ internal static class SsmReviewRecords
         // Any value marks the commit revoked (a pipeline may write it with plain put-parameter); details when it is ours.
         return (read ?? new Revocation(layout.Environment, commit, parameter.Value is { Length: > 0 and <= 200 } v && v[0] != '{' ? v : null,
                 null, Modified(parameter)))
-            with { Environment = layout.Environment, Commit = commit };
+            with
+        { Environment = layout.Environment, Commit = commit };
     }
 
     private static Approval? ToApproval(SsmLayout layout, string commit, Parameter parameter)
@@ -75,7 +78,8 @@ internal static class SsmReviewRecords
         if (layout.ApproverOf(commit, parameter.Name) is not { } id) return null;
         var read = RecordJson.ReadApproval(parameter.Value);
         return (read ?? new Approval(layout.Environment, commit, id, null, Modified(parameter)))
-            with { Environment = layout.Environment, Commit = commit, ApproverId = id };
+            with
+        { Environment = layout.Environment, Commit = commit, ApproverId = id };
     }
 
     public static DateTimeOffset? Modified(Parameter parameter) => parameter.LastModifiedDate is { } modified

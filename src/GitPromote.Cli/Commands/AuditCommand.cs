@@ -88,7 +88,8 @@ public static class AuditCommand
 
         // A record that cannot be read is named, not allowed to hide the others: the audit goes on without it.
         foreach (var (env, skippedRef) in skipped.Distinct())
-            context.Console.Error.WriteLine($"git-promote: skipped a record of {env} that cannot be read: {skippedRef} (not a well-formed record, or its commit is missing)");
+            context.Console.Error.WriteLine($"git-promote: skipped a record of {env} that cannot be read: {skippedRef} (not a well-formed record, or its " +
+                $"commit is missing)");
         foreach (var (env, what) in incomplete.Distinct())
             context.Console.Error.WriteLine($"git-promote: the audit of {env} is incomplete: {what} (delete what is not a record there, then audit again)");
         foreach (var (env, what, failure) in failures)
@@ -99,7 +100,8 @@ public static class AuditCommand
     /// <param name="landed">False when the push cannot be seen as landed (its ref does not hold the commit now); null when not checked (SSM).</param>
     private static Entry Bypass(BypassRecord r, bool? landed) => new("bypass", r.Environment, r.Commit, r.At, r.By,
         $"{r.By}  \"{Quoting.OneLine(r.Justification)}\"" + (r.Overrides.Count > 0 ? $"  (set aside: {string.Join(", ", r.Overrides)})" : "")
-            + (landed == false ? $"  (NOT SEEN LANDED: {Quoting.Show(r.Ref, 200)} of {r.Environment} does not hold it; the push was refused or killed after it was recorded, or rolled back since)" : ""),
+            + (landed == false ? $"  (NOT SEEN LANDED: {Quoting.Show(r.Ref, 200)} of {r.Environment} does not hold it; the push was refused or killed after " +
+                $"it was recorded, or rolled back since)" : ""),
         new AuditBypassJson(r.Environment, r.Commit, r.Ref, Json.Time(r.At), r.By.Name, r.By.Email, r.Justification, r.Overrides, landed));
 
     private static Entry Revoked(Revocation r, LiftedRevocation? lifted)

@@ -21,14 +21,17 @@ public static class CheckCommand
         var (policy, target, rev, commit) = (resolved.Policy, resolved.Environment, resolved.Rev, resolved.Commit);
 
         using var deadline = new CancellationTokenSource(policy.Timeout);
-        var (result, remoteName) = await CommitCheck.DecideAsync(workspace, policy, workspace.EvidenceProvider(policy), target, rev, commit, context.Clock, deadline.Token);
+        var (result, remoteName) = await CommitCheck.DecideAsync(workspace, policy, workspace.EvidenceProvider(policy), target, rev, commit, context.Clock,
+            deadline.Token);
         var verdict = result.Verdict;
         var refVerdict = verdict.Refs[0];
 
         if (a.Has("--json"))
         {
-            Json.Write(context.Console.Out, new VerdictJson(target.Name, commit, verdict.IsAllowed, VerdictWords.Outcome(refVerdict.Kind), VerdictWords.Reason(refVerdict.Reason),
-                VerdictMessage.Of(refVerdict, target.Name, policy.PreviousOf(target)?.Name), refVerdict.Evidence?.Source, RuleCheckJson.From(refVerdict.Checks)),
+            Json.Write(context.Console.Out,
+                new VerdictJson(target.Name, commit, verdict.IsAllowed, VerdictWords.Outcome(refVerdict.Kind), VerdictWords.Reason(refVerdict.Reason),
+                VerdictMessage.Of(refVerdict, target.Name, policy.PreviousOf(target)?.Name), refVerdict.Evidence?.Source,
+                    RuleCheckJson.From(refVerdict.Checks)),
                 Json.Types.VerdictJson);
         }
         else if (refVerdict.Kind == VerdictKind.Unguarded)

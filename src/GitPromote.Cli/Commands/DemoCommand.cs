@@ -1,6 +1,6 @@
-using GitPromote.Cli.Install;
 using System.Diagnostics;
 using GitPromote.Cli.Infrastructure;
+using GitPromote.Cli.Install;
 using GitPromote.Cli.Output;
 using GitPromote.Core.Settings;
 
@@ -55,24 +55,34 @@ public static class DemoCommand
         var steps = new List<Step>
         {
             new("Develop: push to dev (the first environment has no gate)", "git push dev main", ["git", "push", "dev", "main"], true, "main -> main"),
-            new("Cut to staging before dev's pipeline said the commit is green", "git push stg main", ["git", "push", "stg", "main"], false, "is not green in dev"),
+            new("Cut to staging before dev's pipeline said the commit is green", "git push stg main", ["git", "push", "stg", "main"], false,
+                "is not green in dev"),
             new("dev's pipeline finished green and records it", "git promote record dev main", [self, "record", "dev", "main"], true, "is green in dev"),
             new("Cut to staging again: now it goes", "git push stg main", ["git", "push", "stg", "main"], true, "ok stg/main <- "),
             new("Promote to production before staging is green", "git push prd main", ["git", "push", "prd", "main"], false, "is not green in stg"),
             new("stg's pipeline records green", "git promote record stg main", [self, "record", "stg", "main"], true, "is green in stg"),
             new("Promote to production", "git push prd main", ["git", "push", "prd", "main"], true, "ok prd/main <- "),
             new("prd's pipeline records green too", "git promote record prd main", [self, "record", "prd", "main"], true, "a forward deployment"),
-            new("A second release goes all the way", "commit v2; push dev, record, stg, record, prd, record", ["sh", "-c", "echo v2 > app.txt && git commit -qam 'v2: new checkout' && git push -q dev main && \"$0\" record dev main && git push -q stg main && \"$0\" record stg main && git push -q prd main && \"$0\" record prd main", self], true, "ok prd/main <- "),
-            new("Roll production back to v1 (green in prd before)", $"git push -f prd {short1}:main", ["git", "push", "-f", "prd", $"{v1}:main"], true, "rollback prd/main <- "),
-            new("prd's pipeline deploys v1 again and records it: a rollback", $"git promote record prd {short1}", [self, "record", "prd", v1], true, "a rollback deployment"),
-            new("An untested hotfix straight to production is refused", "git push prd HEAD:main", ["sh", "-c", "echo hotfix > app.txt && git commit -qam 'hotfix: untested' && git push prd HEAD:main"], false, "is not green in stg"),
-            new("A bypass without a proper justification is refused", $"{PromoteSettings.Variables.Bypass}=\"urgent\" git push prd HEAD:main", ["git", "push", "prd", "HEAD:main"], false, "the bypass justification does not match", new() { [PromoteSettings.Variables.Bypass] = "urgent" }),
-            new("An emergency bypass with a justification goes, and is recorded", $"{PromoteSettings.Variables.Bypass}=\"INC-12: db failover, approved by on-call\" git push prd HEAD:main", ["git", "push", "prd", "HEAD:main"], true, "BYPASS prd/main <- ", new() { [PromoteSettings.Variables.Bypass] = "INC-12: db failover, approved by on-call" }),
+            new("A second release goes all the way", "commit v2; push dev, record, stg, record, prd, record",
+                ["sh", "-c", "echo v2 > app.txt && git commit -qam 'v2: new checkout' && git push -q dev main && \"$0\" record dev main && git push -q stg " +
+                    "main && \"$0\" record stg main && git push -q prd main && \"$0\" record prd main", self], true, "ok prd/main <- "),
+            new("Roll production back to v1 (green in prd before)", $"git push -f prd {short1}:main", ["git", "push", "-f", "prd", $"{v1}:main"], true,
+                "rollback prd/main <- "),
+            new("prd's pipeline deploys v1 again and records it: a rollback", $"git promote record prd {short1}", [self, "record", "prd", v1], true,
+                "a rollback deployment"),
+            new("An untested hotfix straight to production is refused", "git push prd HEAD:main",
+                ["sh", "-c", "echo hotfix > app.txt && git commit -qam 'hotfix: untested' && git push prd HEAD:main"], false, "is not green in stg"),
+            new("A bypass without a proper justification is refused", $"{PromoteSettings.Variables.Bypass}=\"urgent\" git push prd HEAD:main",
+                ["git", "push", "prd", "HEAD:main"], false, "the bypass justification does not match", new() { [PromoteSettings.Variables.Bypass] = "urgent" }),
+            new("An emergency bypass with a justification goes, and is recorded",
+                $"{PromoteSettings.Variables.Bypass}=\"INC-12: db failover, approved by on-call\" git push prd HEAD:main", ["git", "push", "prd", "HEAD:main"],
+                    true, "BYPASS prd/main <- ", new() { [PromoteSettings.Variables.Bypass] = "INC-12: db failover, approved by on-call" }),
             new("prd's pipeline records the bypassed hotfix", "git promote record prd main", [self, "record", "prd", "main"], true, "a bypass deployment"),
             new("Auditors see every bypass", "git promote audit prd", [self, "audit", "prd"], true, "INC-12: db failover, approved by on-call"),
             new("Deleting production's deploy branch is refused", "git push prd :main", ["git", "push", "prd", ":main"], false, "deleting the deploy branch"),
             new("Where everything stands", "git promote status", [self, "status"], true, "demo-service: dev -> stg -> prd"),
-            new("The path so far: every deployment, and the DORA figures for prd", "git promote history --since 1h", [self, "history", "--since", "1h"], true, "DORA figures for prd"),
+            new("The path so far: every deployment, and the DORA figures for prd", "git promote history --since 1h", [self, "history", "--since", "1h"], true,
+                "DORA figures for prd"),
             new("The same as a page to open in a browser", $"git promote history --since 1h --html {Path.Combine(root, "history.html")}",
                 [self, "history", "--since", "1h", "--html", Path.Combine(root, "history.html")], true, "deployments in 3 environments"),
         };

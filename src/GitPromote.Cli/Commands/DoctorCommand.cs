@@ -63,7 +63,8 @@ public static class DoctorCommand
             }
             var p = loaded.Policy;
             checks.Add(new Check("policy", loaded.DisplayPath, Status.Ok,
-                $"valid: {p.Name}, {string.Join(" -> ", p.Environments.Select(e => e.Name))}, timeout {p.Timeout.TotalSeconds:0.#}s, on_error {p.OnError.ToString().ToLowerInvariant()}"));
+                $"valid: {p.Name}, {string.Join(" -> ", p.Environments.Select(e => e.Name))}, timeout {p.Timeout.TotalSeconds:0.#}s, on_error " +
+                    $"{p.OnError.ToString().ToLowerInvariant()}"));
             return p;
         }
         catch (PolicyInvalidException e)
@@ -88,7 +89,8 @@ public static class DoctorCommand
         var version = GitVersion.Of(git, TimeSpan.FromSeconds(10));
         if (version is null || !version.IsOlderThan(GitVersion.MinimumSupported)) return null;
         return new Check("git", "version", Status.Warn,
-            $"git {version} is older than {GitVersion.MinimumSupported}: evidence kept in git cannot be fetched (git fetch --no-write-fetch-head), so guarded pushes to those environments fail as if it were unreachable"
+            $"git {version} is older than {GitVersion.MinimumSupported}: evidence kept in git cannot be fetched (git fetch --no-write-fetch-head), so " +
+                $"guarded pushes to those environments fail as if it were unreachable"
             + (version.IsOlderThan(new GitVersion(2, 26)) ? "; config levels read as unknown, so hooks path settings are not told apart by level" : ""),
             $"install git {GitVersion.MinimumSupported} or later (git --version shows which git runs)");
     }
@@ -159,7 +161,8 @@ public static class DoctorCommand
             : "after the guard: " + string.Join(", ", chained.Select(c => $"{c.Path} ({c.Source})")));
     }
 
-    private static async Task<IReadOnlyList<Check>> CheckEnvironmentsAsync(CommandContext context, Workspace workspace, PromotionPolicy policy, CancellationToken deadline)
+    private static async Task<IReadOnlyList<Check>> CheckEnvironmentsAsync(CommandContext context, Workspace workspace, PromotionPolicy policy,
+        CancellationToken deadline)
     {
         var remotes = policy.Environments.Select(env => CheckRemoteAsync(workspace, policy, env, deadline)).ToList();
         var aws = policy.Environments.Any(AwsDoctor.UsesAws)
@@ -205,7 +208,8 @@ public static class DoctorCommand
             var refs = await new GitRemoteClient(workspace.GitDir, workingDirectory: workspace.WorkTree)
                 .ListRefsAsync(remote.Remote, storesHere ? [branch, "refs/promote/"] : [branch], deadline);
             var deployed = refs.FirstOrDefault(r => r.Name == branch);
-            var detail = $"{shown}: reachable, {Core.Push.RefNames.Short(branch)} {(deployed is null ? "not pushed yet" : "at " + Core.Push.ObjectIds.Short(deployed.Id))}";
+            var detail = $"{shown}: reachable, {Core.Push.RefNames.Short(branch)} {(deployed is null ? "not pushed yet" : "at " +
+                $"" + Core.Push.ObjectIds.Short(deployed.Id))}";
             var records = refs.Count(r => r.Name.StartsWith("refs/promote/", StringComparison.Ordinal));
             if (storesHere && records > GitRefLimit)
                 return new Check(env.Name, "remote", Status.Warn, $"{detail}; {records} refs under refs/promote/ (more than {GitRefLimit})",

@@ -1,15 +1,15 @@
-using GitPromote.Cli.Gate;
-using GitPromote.Cli.Workspaces;
 using System.Text;
+using GitPromote.Cli.Gate;
 using GitPromote.Cli.Infrastructure;
 using GitPromote.Cli.Output;
+using GitPromote.Cli.Workspaces;
 using GitPromote.Core.Engine;
 using GitPromote.Core.Evidence;
 using GitPromote.Core.PipelineGate;
 using GitPromote.Core.Policy;
 using GitPromote.Core.Push;
-using GitPromote.Git.Evidence;
 using GitPromote.Core.Settings;
+using GitPromote.Git.Evidence;
 
 namespace GitPromote.Cli.Commands;
 
@@ -61,7 +61,8 @@ public static class GateCommand
                 bypassUnread = failure;
             }
         }
-        var gate = GateDecision.Decide(env, commit, refVerdict, bypass, await FirstEnvironmentRecordsAsync(provider, env, refVerdict, commit, policy.Timeout), policy.OnError);
+        var gate = GateDecision.Decide(env, commit, refVerdict, bypass, await FirstEnvironmentRecordsAsync(provider, env, refVerdict, commit, policy.Timeout),
+            policy.OnError);
 
         if (a.Has("--json"))
             Json.Write(context.Console.Out, ToJson(gate, target, result.Verdict), Json.Types.GateJson);
@@ -131,12 +132,14 @@ public static class GateCommand
             case GateOutcome.Refused:
                 sb.AppendLine(style.Red(style.Bold($"REFUSED: {shortId} may not be deployed to {env}")));
                 // The same words a refused push gets; the bypass is asked for with a push, then the pipeline runs again.
-                var hint = new BypassHint($"{PromoteSettings.Variables.Bypass}=\"{{justification}}\" git push {result.Verdict.Request.RemoteName} {shortId}:{Core.Push.RefNames.Short(r.Update.RemoteRef)} (records the bypass in {env}), then run this pipeline again");
+                var hint = new BypassHint($"{PromoteSettings.Variables.Bypass}=\"{{justification}}\" git push {result.Verdict.Request.RemoteName} " +
+                    $"{shortId}:{Core.Push.RefNames.Short(r.Update.RemoteRef)} (records the bypass in {env}), then run this pipeline again");
                 sb.Append(new VerdictRenderer(style).Render(result.Verdict, result.RecentGreen, hint));
                 if (bypassUnread is { } f)
                     sb.AppendLine($"  could not read the bypass records of {env}: {f.What}: {f.Why}");
                 foreach (var unreached in UnreachedGitEnvironments(target, result.Verdict))
-                    sb.AppendLine($"  {unreached}'s git evidence needs its remote here: --remote {unreached}=<url> (or {PipelineInputs.VariableFor(PipelineInputs.RemotePrefix, unreached)}=<url>)");
+                    sb.AppendLine($"  {unreached}'s git evidence needs its remote here: --remote {unreached}=<url> (or " +
+                        $"{PipelineInputs.VariableFor(PipelineInputs.RemotePrefix, unreached)}=<url>)");
                 break;
         }
         if (previous is not null) sb.Append(new Checklist(style).Render(result.Verdict, r, previous));

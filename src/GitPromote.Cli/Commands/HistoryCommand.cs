@@ -73,9 +73,11 @@ public static class HistoryCommand
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                throw new CommandFailedException(ExitCodes.UsageOrPolicy, $"cannot write {path}: {e.Message}", "give --html a file in a folder you may write to");
+                throw new CommandFailedException(ExitCodes.UsageOrPolicy, $"cannot write {path}: {e.Message}",
+                    "give --html a file in a folder you may write to");
             }
-            context.Console.Out.WriteLine($"wrote {path}: {history.Lanes.Sum(l => l.Deployments.Count)} deployments in {history.Lanes.Count} environments, open it in a browser");
+            context.Console.Out.WriteLine($"wrote {path}: {history.Lanes.Sum(l => l.Deployments.Count)} deployments in {history.Lanes.Count} environments, " +
+                $"open it in a browser");
             foreach (var note in report.Notes) context.Console.Error.WriteLine($"git-promote: note: {note}");
         }
         else
@@ -115,9 +117,11 @@ public static class HistoryCommand
             var lane = new LaneInput(env.Name) { Events = events, Bypasses = bypasses, Green = green, Revocations = revoked };
             var undated = green.Where(g => g.RecordedAt is null).Select(g => g.Commit).Distinct().Count();
             var warning = undated == 0 ? null
-                : $"{env.Name}: {undated} green commit(s) have no recorded time (a plain ref, or a CodePipeline execution that could not be read) and are left out";
+                : $"{env.Name}: {undated} green commit(s) have no recorded time (a plain ref, or a CodePipeline execution that could not be read) and are " +
+                    $"left out";
             if (!keepsRecords)
-                warning = (warning is null ? "" : warning + "; ") + $"{env.Name} keeps no records of its own: its lane is its CodePipeline executions, at their last update time";
+                warning = (warning is null ? "" : warning + "; ")
+                    + $"{env.Name} keeps no records of its own: its lane is its CodePipeline executions, at their last update time";
             return (lane, warning);
         }
         catch (EvidenceUnavailableException e)
@@ -131,13 +135,15 @@ public static class HistoryCommand
     }
 
     /// <summary>The commits every deployment reaches, for lead times and subjects: one git log over the tips this clone has.</summary>
-    private static async Task<IReadOnlyDictionary<string, CommitNode>> ReadGraphAsync(Workspace workspace, GitProcess git, IReadOnlyList<LaneInput> lanes, List<string> warnings,
+    private static async Task<IReadOnlyDictionary<string,
+        CommitNode>> ReadGraphAsync(Workspace workspace, GitProcess git, IReadOnlyList<LaneInput> lanes, List<string> warnings,
         CancellationToken deadline)
     {
         var tips = lanes.SelectMany(l => l.Events.Select(e => e.Commit).Concat(l.Green.Select(g => g.Commit)))
             .Select(c => c.ToLowerInvariant()).Distinct(StringComparer.Ordinal).ToList();
         if (tips.Count == 0) return new Dictionary<string, CommitNode>();
-        var present = workspace.Repository.ResolveCommits(tips).Where(p => p.Value is not null && string.Equals(p.Key, p.Value, StringComparison.OrdinalIgnoreCase))
+        var present = workspace.Repository.ResolveCommits(tips).Where(p => p.Value is not null
+            && string.Equals(p.Key, p.Value, StringComparison.OrdinalIgnoreCase))
             .Select(p => p.Value!).ToList();
         try
         {

@@ -1,14 +1,14 @@
 using GitPromote.Cli.Gate;
-using GitPromote.Cli.Install;
-using GitPromote.Cli.Workspaces;
 using GitPromote.Cli.Infrastructure;
+using GitPromote.Cli.Install;
 using GitPromote.Cli.Output;
+using GitPromote.Cli.Workspaces;
 using GitPromote.Core.Engine;
 using GitPromote.Core.Evidence;
 using GitPromote.Core.Policy;
 using GitPromote.Core.Push;
-using GitPromote.Git;
 using GitPromote.Core.Settings;
+using GitPromote.Git;
 
 namespace GitPromote.Cli.Commands;
 
@@ -28,7 +28,8 @@ public static class HookCommand
         }
         if (hook == "reference-transaction")
         {
-            if (a.Positionals.Count != 2) throw CommandFailedException.Usage("reference-transaction takes the state git passes", $"usage: {ReferenceTransactionCommand.Usage}");
+            if (a.Positionals.Count != 2) throw CommandFailedException.Usage("reference-transaction takes the state git passes",
+                $"usage: {ReferenceTransactionCommand.Usage}");
             return await ReferenceTransactionCommand.RunAsync(context, a.Positionals[1]);
         }
         if (hook != "pre-push")

@@ -1,6 +1,6 @@
+using System.Text.RegularExpressions;
 using GitPromote.Cli.Infrastructure;
 using GitPromote.Cli.Workspaces;
-using System.Text.RegularExpressions;
 using GitPromote.Core.Policy;
 using GitPromote.Core.Settings;
 
@@ -68,12 +68,14 @@ public static partial class InitCommand
             {
                 // A CodeCommit remote runs no hooks: the evidence is what the environment's pipeline (the CDK construct's) leaves.
                 var pipeline = $"{name}-{env}";
-                sb.AppendLine($"    aws: {{ region: {region} }}    # from the CodeCommit URL of remote '{codeCommit.Remote}'; add profile: or role_arn: for this account");
+                sb.AppendLine($"    aws: {{ region: {region} }}    # from the CodeCommit URL of remote '{codeCommit.Remote}'; add profile: or role_arn: for " +
+                    $"this account");
                 sb.AppendLine("    evidence:");
                 sb.AppendLine($"      - ssm: {{}}                 # /promote/{name}/{env}/green/<sha>, written by the pipeline's Record action");
                 sb.AppendLine($"      - codepipeline: {{ pipeline: {pipeline} }}   # the pipeline the git-promote CDK construct names {pipeline}");
                 sb.AppendLine("    require: any");
-                said.Add($"{env}: remote '{codeCommit.Remote}' is CodeCommit in {region}: guessed aws region {region}, ssm evidence and the pipeline {pipeline}; check them against the account");
+                said.Add($"{env}: remote '{codeCommit.Remote}' is CodeCommit in {region}: guessed aws region {region}, ssm evidence and the pipeline " +
+                    $"{pipeline}; check them against the account");
             }
             else
             {
@@ -104,7 +106,8 @@ public static partial class InitCommand
     [GeneratedRegex(@"^codecommit::(?<region>[a-z]{2}(?:-[a-z]+)+-[0-9]+)://[^/\s]+$", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 100)]
     private static partial Regex CodeCommitHelperUrl();
 
-    [GeneratedRegex(@"^(?:https|ssh)://(?:[^@/\s]+@)?git-codecommit(?:-fips)?\.(?<region>[a-z]{2}(?:-[a-z]+)+-[0-9]+)\.amazonaws\.com(?:\.cn)?(?::[0-9]+)?/v1/repos/[^/\s]+$",
+    [GeneratedRegex(@"^(?:https|ssh)://(?:[^@/\s]+@)?git-codecommit(?:-fips)?\.(?<region>[a-z]{2}(?:-[a-z]+)+-[0-9]+)\.amazonaws\.com(?:\.cn)?"
+        + @"(?::[0-9]+)?/v1/repos/[^/\s]+$",
         RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 100)]
     private static partial Regex CodeCommitHostUrl();
 }

@@ -189,7 +189,8 @@ public static class InstallCommand
     }
 
     private static string Quote(string value) =>
-        value.Length > 0 && value.All(c => char.IsAsciiLetterOrDigit(c) || c is '/' or '.' or '_' or '-' or '~' or ':' or '\\') ? value : "'" + value.Replace("'", "'\\''") + "'";
+        value.Length > 0 && value.All(c => char.IsAsciiLetterOrDigit(c) || c is '/' or '.' or '_' or '-' or '~' or ':' or '\\') ? value : "'"
+            + value.Replace("'", "'\\''") + "'";
 
     private static ConfigScope Scope(ArgumentReader a) =>
         a.Has("--global") && a.Has("--system") ? throw CommandFailedException.Usage("--global or --system, not both")

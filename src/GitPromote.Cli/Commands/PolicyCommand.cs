@@ -2,8 +2,8 @@ using Amazon.SimpleSystemsManagement;
 using GitPromote.Aws;
 using GitPromote.Aws.Ssm;
 using GitPromote.Cli.Infrastructure;
-using GitPromote.Cli.Workspaces;
 using GitPromote.Cli.Output;
+using GitPromote.Cli.Workspaces;
 using GitPromote.Core.Evidence;
 using GitPromote.Core.Policy;
 
@@ -20,7 +20,8 @@ public static class PolicyCommand
     public static async Task<int> RunAsync(CommandContext context, IReadOnlyList<string> args)
     {
         var a = ArgumentReader.Parse(args, CommandDefinitions.Policy).ExpectAtMost(2, Usage);
-        if (a.Positional(0) != "publish") throw CommandFailedException.Usage(a.Positional(0) is null ? "policy what?" : $"unknown policy command '{Quoting.Show(a.Positional(0)!)}'", $"usage: {Usage}");
+        if (a.Positional(0) != "publish") throw CommandFailedException.Usage(a.Positional(0) is null ? "policy what?"
+            : $"unknown policy command '{Quoting.Show(a.Positional(0)!)}'", $"usage: {Usage}");
         var envName = a.Positional(1) ?? throw CommandFailedException.Usage("which environment's account?", $"usage: {Usage}");
 
         var clone = Workspace.TryFind(context);
@@ -38,20 +39,24 @@ public static class PolicyCommand
         }
         catch (Platform.FileRefusedException e)
         {
-            throw CommandFailedException.Usage($"{e.Message}: nothing was published", "publish the reviewed policy as a plain file (not a link, FIFO or device)");
+            throw CommandFailedException.Usage($"{e.Message}: nothing was published",
+                "publish the reviewed policy as a plain file (not a link, FIFO or device)");
         }
         var policy = PinnedPolicy.Named(text, shown, clone is null ? null : PolicySource.DefaultName(clone.WorkTree ?? clone.GitDir)).Policy;
         var env = PolicySource.RequireEnvironment(policy, envName);
         var parameter = a.Value("--parameter") ?? SsmPolicyParameter.DefaultName(policy.Name);
         if (!parameter.StartsWith('/') || parameter.Length > 1011 || parameter.Any(c => !(char.IsAsciiLetterOrDigit(c) || c is '/' or '_' or '.' or '-')))
-            throw CommandFailedException.Usage($"'{Quoting.Show(parameter)}' is not an SSM parameter name", "use a path of letters, digits, '_', '.', '-' and '/', e.g. /promote/<name>/policy");
+            throw CommandFailedException.Usage($"'{Quoting.Show(parameter)}' is not an SSM parameter name",
+                "use a path of letters, digits, '_', '.', '-' and '/', e.g. /promote/<name>/policy");
         if (SsmLayout.IsRecordPath(parameter, policy.Name, policy.Environments.Select(e => e.Name)))
-            throw CommandFailedException.Usage($"'{Quoting.Show(parameter, 1011)}' is where an environment keeps its records: the policy written there would be read as one (a green record, a bypass)",
+            throw CommandFailedException.Usage($"'{Quoting.Show(parameter, 1011)}' is where an environment keeps its records: the policy written there would " +
+                $"be read as one (a green record, a bypass)",
                 $"publish to a name outside /promote/<name>/<env>/, e.g. {SsmPolicyParameter.DefaultName(policy.Name)} (the default)");
 
         var bytes = System.Text.Encoding.UTF8.GetByteCount(text);
         if (SsmParameterTiers.TierFor(text) is null)
-            throw CommandFailedException.Usage($"{Quoting.Show(shown)} is {bytes} bytes, more than an SSM parameter holds ({SsmParameterTiers.AdvancedLimit} bytes, advanced tier)",
+            throw CommandFailedException.Usage($"{Quoting.Show(shown)} is {bytes} bytes, more than an SSM parameter holds ({SsmParameterTiers.AdvancedLimit} " +
+                $"bytes, advanced tier)",
                 "shorten it: drop comments, or move long freeze windows into fewer entries");
 
         var variables = context.Environment;
@@ -62,7 +67,8 @@ public static class PolicyCommand
             var tier = await SsmPolicyParameter.WriteAsync(access, parameter, text, CancellationToken.None);
             context.Console.Out.WriteLine($"published: {shown} ({bytes} bytes, valid) to ssm:{parameter} for {access.Describe()}");
             if (tier == ParameterTier.Advanced)
-                context.Console.Out.WriteLine($"  in the Advanced tier: it is over the Standard tier's {SsmParameterTiers.StandardLimit} bytes (Advanced parameters are charged)");
+                context.Console.Out.WriteLine($"  in the Advanced tier: it is over the Standard tier's {SsmParameterTiers.StandardLimit} bytes (Advanced " +
+                    $"parameters are charged)");
             context.Console.Out.WriteLine($"  the {env.Name} pipeline reads it with: git promote gate {env.Name} --policy ssm:{parameter}");
             return ExitCodes.Ok;
         }

@@ -1,7 +1,7 @@
-using GitPromote.Cli.Workspaces;
 using System.Globalization;
 using GitPromote.Cli.Infrastructure;
 using GitPromote.Cli.Output;
+using GitPromote.Cli.Workspaces;
 using GitPromote.Core.Engine;
 using GitPromote.Core.Evidence;
 using GitPromote.Core.Policy;
@@ -30,7 +30,8 @@ public static class PruneCommand
         var envName = a.Positional(0) ?? throw CommandFailedException.Usage("which environment?", $"usage: {Usage}");
         var rules = ReadRules(a);
         if (a.Has("--json") && !a.Has("--dry-run"))
-            throw CommandFailedException.Usage("--json describes a dry run: prune prints what it deletes as it goes", $"git promote prune {Quoting.Show(envName)} --dry-run --json");
+            throw CommandFailedException.Usage("--json describes a dry run: prune prints what it deletes as it goes",
+                $"git promote prune {Quoting.Show(envName)} --dry-run --json");
         using var workspace = Workspace.Find(context);
         var policy = workspace.RequirePolicy().Policy;
         var env = PolicySource.RequireEnvironment(policy, envName);
@@ -70,8 +71,10 @@ public static class PruneCommand
 
             var reasons = string.Join(", ", plan.KeptBecause.OrderByDescending(p => p.Value).Select(p => $"{p.Value} {p.Key}"));
             var changed = dryRun ? 0 : plan.Delete.Count - removed;
-            output.WriteLine($"{env.Name} ({store.Label}): {verb} {plan.Delete.Count - changed} of {records.Count} records; kept {plan.Kept + changed}{(reasons.Length > 0 ? $" ({reasons})" : "")}");
-            if (dryRun) output.WriteLine($"  nothing was changed; to delete them: git promote prune {env.Name} --keep {rules.Keep} --older-than {FormatAge(rules.OlderThan)}");
+            output.WriteLine($"{env.Name} ({store.Label}): {verb} {plan.Delete.Count - changed} of {records.Count} records; kept " +
+                $"{plan.Kept + changed}{(reasons.Length > 0 ? $" ({reasons})" : "")}");
+            if (dryRun) output.WriteLine($"  nothing was changed; to delete them: git promote prune {env.Name} --keep {rules.Keep} --older-than " +
+                $"{FormatAge(rules.OlderThan)}");
             return ExitCodes.Ok;
         }
         catch (Exception e) when (Deadline.Failure(e, deadline.Token, $"the store of {env.Name}", Budget,
@@ -117,12 +120,14 @@ public static class PruneCommand
         IReadOnlyList<RemoteRef> heads;
         try
         {
-            heads = await new GitRemoteClient(workspace.GitDir, workingDirectory: workspace.WorkTree).ListRefsAsync(remote.Remote, ["refs/heads/"], cancellationToken);
+            heads = await new GitRemoteClient(workspace.GitDir, workingDirectory: workspace.WorkTree).ListRefsAsync(remote.Remote, ["refs/heads/"],
+                cancellationToken);
         }
         catch (GitCommandException e)
         {
             throw new EvidenceUnavailableException(new EvidenceFailure($"cannot tell what is deployed in {env.Name}",
-                $"{remote.Display} did not answer ({SecretRedactor.RedactUrls(e.Message)})", $"check that the remote answers: git ls-remote {remote.Argument}"));
+                $"{remote.Display} did not answer ({SecretRedactor.RedactUrls(e.Message)})",
+                    $"check that the remote answers: git ls-remote {remote.Argument}"));
         }
         return heads.Where(h => EnvironmentRouter.IsDeployBranch(policy, h.Name)).Select(h => h.Peeled ?? h.Id).ToList();
     }

@@ -1,6 +1,6 @@
 using GitPromote.Cli.Infrastructure;
-using GitPromote.Cli.Workspaces;
 using GitPromote.Cli.Output;
+using GitPromote.Cli.Workspaces;
 using GitPromote.Core.Evidence;
 using GitPromote.Core.Push;
 
@@ -37,14 +37,16 @@ public static class RecordCommand
             {
                 if (!a.Has("--force"))
                 {
-                    return FailureMessage.Print(context.Console, ExitCodes.Blocked, $"{ObjectIds.Short(commit)} is revoked in {env.Name}{StoreWrites.Describe(revocation)}",
+                    return FailureMessage.Print(context.Console, ExitCodes.Blocked,
+                        $"{ObjectIds.Short(commit)} is revoked in {env.Name}{StoreWrites.Describe(revocation)}",
                         "recording it green would not make it promotable; if it was fixed and tested again, lift the revocation:",
                         $"git promote record {env.Name} {ObjectIds.Short(commit)} --force");
                 }
                 // Green first: if that write fails, the revocation still stands (never lifted without green).
                 await store.RecordGreenAsync(commit, by, now, token);
                 await provider.OpenReviewStore(env).LiftRevocationAsync(revocation, by, now, token);
-                context.Console.Out.WriteLine($"lifted: the revocation of {ObjectIds.Short(commit)} in {env.Name}{StoreWrites.Describe(revocation)} (kept in git promote audit)");
+                context.Console.Out.WriteLine($"lifted: the revocation of {ObjectIds.Short(commit)} in {env.Name}{StoreWrites.Describe(revocation)} (kept in " +
+                    $"git promote audit)");
             }
             else
             {
@@ -80,21 +82,25 @@ public static class RecordCommand
         }
         catch (EvidenceUnavailableException e)
         {
-            context.Console.Error.WriteLine($"git-promote: warning: no deployment event for this run: the events of {env.Name} could not be read ({e.Failure.Why}); git promote history will miss it");
+            context.Console.Error.WriteLine($"git-promote: warning: no deployment event for this run: the events of {env.Name} could not be read " +
+                $"({e.Failure.Why}); git promote history will miss it");
             return null;
         }
     }
 
-    private static async Task WriteDeploymentAsync(CommandContext context, IDeploymentStore store, DeploymentEvent deployment, CancellationToken cancellationToken)
+    private static async Task WriteDeploymentAsync(CommandContext context, IDeploymentStore store, DeploymentEvent deployment,
+        CancellationToken cancellationToken)
     {
         try
         {
             await store.RecordDeploymentAsync(deployment, cancellationToken);
-            context.Console.Out.WriteLine($"recorded: a {DeploymentKinds.Name(deployment.Kind)} deployment of {ObjectIds.Short(deployment.Commit)} to {deployment.Environment}");
+            context.Console.Out.WriteLine($"recorded: a {DeploymentKinds.Name(deployment.Kind)} deployment of {ObjectIds.Short(deployment.Commit)} to " +
+                $"{deployment.Environment}");
         }
         catch (EvidenceUnavailableException e)
         {
-            context.Console.Error.WriteLine($"git-promote: warning: the deployment event of {ObjectIds.Short(deployment.Commit)} could not be written ({e.Failure.Why}); git promote history will miss it");
+            context.Console.Error.WriteLine($"git-promote: warning: the deployment event of {ObjectIds.Short(deployment.Commit)} could not be written " +
+                $"({e.Failure.Why}); git promote history will miss it");
         }
     }
 
@@ -111,7 +117,8 @@ public static class RecordCommand
         }
         catch (EvidenceUnavailableException e)
         {
-            context.Console.Error.WriteLine($"git-promote: warning: could not check whether {ObjectIds.Short(commit)} is revoked in {env.Name} ({e.Failure.Why})");
+            context.Console.Error.WriteLine($"git-promote: warning: could not check whether {ObjectIds.Short(commit)} is revoked in {env.Name} " +
+                $"({e.Failure.Why})");
             return null;
         }
     }

@@ -47,7 +47,8 @@ public static class ReferenceTransactionCommand
             switch (state)
             {
                 case "prepared":
-                    var environment = GitConfig.Read(gitDir, git, TimeSpan.FromSeconds(60)).Last(ServerSettings.EnvironmentKey)?.Value?.Trim() is { Length: > 0 } env ? env : "this environment";
+                    var environment = GitConfig.Read(gitDir, git,
+                        TimeSpan.FromSeconds(60)).Last(ServerSettings.EnvironmentKey)?.Value?.Trim() is { Length: > 0 } env ? env : "this environment";
                     var store = new LocalRecordStore(new GitLocation(gitDir, gitDir, null), environment, git);
                     foreach (var p in mine.Where(p => p.Body.Written is null))
                     {
@@ -72,7 +73,8 @@ public static class ReferenceTransactionCommand
         }
         catch (Exception e) when (e is GitCommandException or EvidenceUnavailableException or OperationCanceledException)
         {
-            var why = e is EvidenceUnavailableException u ? $"{u.Failure.What}: {u.Failure.Why}" : e is OperationCanceledException ? $"git: {EvidenceFailure.NoAnswerInTime()}" : e.Message;
+            var why = e is EvidenceUnavailableException u ? $"{u.Failure.What}: {u.Failure.Why}" : e is OperationCanceledException
+                ? $"git: {EvidenceFailure.NoAnswerInTime()}" : e.Message;
             if (state != "prepared")
             {
                 // The refs are already updated (or not): a leftover entry is settled by the next push (PendingRecords.ReconcileAsync).
@@ -88,11 +90,14 @@ public static class ReferenceTransactionCommand
     /// The push landed ("committed"): each bypass of it is also a deployment, for git promote history. A failure here
     /// loses only that event, so it is said and the push goes on.
     /// </summary>
-    private static async Task WriteLandedBypassEventsAsync(CommandContext context, string gitDir, GitProcess git, IReadOnlyList<PendingRecord> landed, CancellationToken cancellationToken)
+    private static async Task WriteLandedBypassEventsAsync(CommandContext context, string gitDir, GitProcess git, IReadOnlyList<PendingRecord> landed,
+        CancellationToken cancellationToken)
     {
-        var bypasses = landed.Where(p => p.Body.Written is not null).Select(p => RecordJson.ReadBypass(p.Body.Record)).OfType<Core.Evidence.BypassRecord>().ToList();
+        var bypasses = landed.Where(p => p.Body.Written is not null).Select(p =>
+            RecordJson.ReadBypass(p.Body.Record)).OfType<Core.Evidence.BypassRecord>().ToList();
         if (bypasses.Count == 0) return;
-        var environment = GitConfig.Read(gitDir, git, TimeSpan.FromSeconds(60)).Last(ServerSettings.EnvironmentKey)?.Value?.Trim() is { Length: > 0 } env ? env : "this environment";
+        var environment = GitConfig.Read(gitDir, git, TimeSpan.FromSeconds(60)).Last(ServerSettings.EnvironmentKey)?.Value?.Trim() is { Length: > 0 } env ? env
+            : "this environment";
         var store = new LocalRecordStore(new GitLocation(gitDir, gitDir, null), environment, git);
         foreach (var bypass in bypasses)
         {
@@ -102,7 +107,8 @@ public static class ReferenceTransactionCommand
             }
             catch (EvidenceUnavailableException e)
             {
-                context.Console.Error.WriteLine($"git-promote: the deployment event of this bypass could not be written ({e.Failure.Why}); git promote history will miss it");
+                context.Console.Error.WriteLine($"git-promote: the deployment event of this bypass could not be written ({e.Failure.Why}); git promote " +
+                    $"history will miss it");
             }
         }
     }

@@ -1,6 +1,6 @@
 using GitPromote.Cli.Infrastructure;
-using GitPromote.Cli.Workspaces;
 using GitPromote.Cli.Output;
+using GitPromote.Cli.Workspaces;
 using GitPromote.Core.Engine;
 using GitPromote.Core.Evidence;
 using GitPromote.Core.Push;

@@ -2,8 +2,8 @@ using GitPromote.Cli.Infrastructure;
 using GitPromote.Cli.Install;
 using GitPromote.Cli.Server;
 using GitPromote.Cli.Workspaces;
-using GitPromote.Core.Evidence;
 using GitPromote.Core.Engine;
+using GitPromote.Core.Evidence;
 using GitPromote.Core.Policy;
 using GitPromote.Core.Server;
 using GitPromote.Git;
@@ -27,14 +27,16 @@ public static class ServerDoctor
         yield return settings switch
         {
             { PolicyFile: { } file } => new Check("server", "policy", Status.Ok, $"the file {file} (git config {ServerPolicyTrust.PolicyKey})"),
-            { PolicyRef: { } pinned } => new Check("server", "policy", Status.Ok, $".promote.yml on {pinned}, pinned at install (git config {ServerPolicyTrust.PolicyRefKey})"),
+            { PolicyRef: { } pinned } => new Check("server", "policy", Status.Ok,
+                $".promote.yml on {pinned}, pinned at install (git config {ServerPolicyTrust.PolicyRefKey})"),
             _ => new Check("server", "policy", Status.Warn, "not pinned: read from the branch HEAD names, whatever it is at each push",
                 $"pin it: git promote install --server --env {settings.Environment ?? "<env>"}"),
         };
 
         yield return settings.Recorders.Count > 0
             ? new Check("server", RecordWriters.ConfigKey, Status.Ok, $"green records may be pushed by: {string.Join(", ", settings.Recorders)}")
-            : new Check("server", RecordWriters.ConfigKey, Status.Warn, "not set: nobody may push green records here, so nothing can be promoted from this environment",
+            : new Check("server", RecordWriters.ConfigKey, Status.Warn,
+            "not set: nobody may push green records here, so nothing can be promoted from this environment",
                 $"git config --add {RecordWriters.ConfigKey} <the pipeline's account, as the server names it>");
 
         if (PreviousRecordsCheck(context, workspace, settings) is { } previous) yield return previous;
@@ -42,9 +44,12 @@ public static class ServerDoctor
         var pusher = Pusher.Describe(context.Environment);
         yield return pusher.IsAccount
             ? new Check("server", "pusher", Status.Warn,
-                $"pushers over SSH are named by the account they log in as: with a shared account ({pusher.Identity.Name}@host) every key is '{pusher.Identity.Name}' in records",
-                $"name each key's owner in ~/.ssh/authorized_keys: environment=\"{Pusher.PusherVariable}=<name>\" or command=\"env {Pusher.PusherVariable}=<name> git-shell -c \\\"$SSH_ORIGINAL_COMMAND\\\"\" (docs/server.md)")
-            : new Check("server", "pusher", Status.Ok, pusher.Variable is { } v ? $"named by {v} ({pusher.Identity})" : "unknown here (git daemon is anonymous)");
+                $"pushers over SSH are named by the account they log in as: with a shared account ({pusher.Identity.Name}@host) every key is " +
+                    $"'{pusher.Identity.Name}' in records",
+                $"name each key's owner in ~/.ssh/authorized_keys: environment=\"{Pusher.PusherVariable}=<name>\" or command=\"env " +
+                    $"{Pusher.PusherVariable}=<name> git-shell -c \\\"$SSH_ORIGINAL_COMMAND\\\"\" (docs/server.md)")
+            : new Check("server", "pusher", Status.Ok, pusher.Variable is { } v ? $"named by {v} ({pusher.Identity})"
+            : "unknown here (git daemon is anonymous)");
     }
 
     /// <summary>
@@ -61,12 +66,15 @@ public static class ServerDoctor
         var key = EnvironmentRemote.ConfigKey(previous.Name);
         if (workspace.Repository.ConfigValue(key)?.Trim() is not { Length: > 0 } url) return null;
         var path = url.StartsWith("file://", StringComparison.Ordinal) ? url["file://".Length..] : Path.IsPathRooted(url) ? url : null;
-        var install = $"in that repository: git promote install --server --env {previous.Name}, and git config --add {RecordWriters.ConfigKey} <its pipeline's account>";
+        var install = $"in that repository: git promote install --server --env {previous.Name}, and git config --add {RecordWriters.ConfigKey} <its " +
+            $"pipeline's account>";
         if (path is null)
-            return new Check("server", name, Status.Ok, $"read from {RemoteUrls.Redact(url)} (git config {key}); they admit commits here, so that repository must be guarded too",
+            return new Check("server", name, Status.Ok,
+                $"read from {RemoteUrls.Redact(url)} (git config {key}); they admit commits here, so that repository must be guarded too",
                 install);
         var guarded = Shims.IsShim(Path.Combine(path, "hooks", ServerInstall.HookName)) == true
-            && string.Equals(GitConfig.FromFile(Path.Combine(path, "config")).Get(ServerSettings.EnvironmentKey)?.Trim(), previous.Name, StringComparison.Ordinal);
+            && string.Equals(GitConfig.FromFile(Path.Combine(path, "config")).Get(ServerSettings.EnvironmentKey)?.Trim(), previous.Name,
+            StringComparison.Ordinal);
         return guarded
             ? new Check("server", name, Status.Ok, $"{path} is guarded as {previous.Name}: only its recorders write the records that admit commits here")
             : new Check("server", name, Status.Warn,

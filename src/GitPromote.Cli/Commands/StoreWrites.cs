@@ -1,6 +1,6 @@
 using GitPromote.Cli.Infrastructure;
-using GitPromote.Cli.Workspaces;
 using GitPromote.Cli.Output;
+using GitPromote.Cli.Workspaces;
 using GitPromote.Core.Evidence;
 using GitPromote.Core.Policy;
 
@@ -27,7 +27,8 @@ internal static class StoreWrites
         }
     }
 
-    /// <summary>Text that goes into a record, trimmed, once it is one line, not empty and bounded; else a usage error naming <paramref name="option"/>.</summary>
+    /// <summary>Text that goes into a record, trimmed, once it is one line, not empty and bounded; else a usage error naming <paramref
+    /// name="option"/>.</summary>
     public static string ValidatedText(string text, string option, int max)
     {
         var trimmed = text.Trim();

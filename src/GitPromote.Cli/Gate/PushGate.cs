@@ -23,7 +23,8 @@ public sealed class PushGate(IEvidenceProvider provider, PositiveCache? cache, I
         var verdict = await PromotionEngine.DecideAsync(policy, request, plan, context, async (queries, t) => await gatherer.AskAsync(queries, t), deadline);
 
         IReadOnlyList<CommitDescription> recent = [];
-        if (plan.Previous is { } previous && verdict.Blocked.Any(b => b.Reason is BlockReason.NotGreen or BlockReason.EvidenceUnavailable or BlockReason.Revoked))
+        if (plan.Previous is { } previous
+            && verdict.Blocked.Any(b => b.Reason is BlockReason.NotGreen or BlockReason.EvidenceUnavailable or BlockReason.Revoked))
             recent = Newest(await gatherer.RecentGreenAsync(previous, deadline));
 
         // Its own budget: a bypass is most needed when a store hung and used up the evidence's time.
@@ -40,7 +41,8 @@ public sealed class PushGate(IEvidenceProvider provider, PositiveCache? cache, I
         // A bypass is recorded only for a push that will really happen: if another ref is refused, nothing goes.
         if (verdict.Refs.Any(r => !r.IsAllowed))
         {
-            var notRecorded = new EvidenceFailure("nothing recorded", "other refs of this push are refused, so the push will not happen", "fix the refused refs, or push them separately");
+            var notRecorded = new EvidenceFailure("nothing recorded", "other refs of this push are refused, so the push will not happen",
+                "fix the refused refs, or push them separately");
             foreach (var b in bypasses) verdict = verdict.WithBypassNotRecorded(b, notRecorded);
             return verdict;
         }
@@ -72,5 +74,6 @@ public sealed class PushGate(IEvidenceProvider provider, PositiveCache? cache, I
     }
 
     /// <summary>Newest first: by when evidence says it was recorded, else by the commit's own time when this clone has it.</summary>
-    private List<CommitDescription> Newest(IReadOnlyList<GreenFact> facts) => CommitDescriptions.NewestFirst(repository, facts).Select(x => x.Description).ToList();
+    private List<CommitDescription> Newest(IReadOnlyList<GreenFact> facts) =>
+        CommitDescriptions.NewestFirst(repository, facts).Select(x => x.Description).ToList();
 }

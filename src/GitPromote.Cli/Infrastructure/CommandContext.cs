@@ -1,7 +1,7 @@
 using GitPromote.Core;
+using GitPromote.Core.Settings;
 using GitPromote.Git;
 using GitPromote.Platform;
-using GitPromote.Core.Settings;
 
 namespace GitPromote.Cli.Infrastructure;
 

@@ -1,6 +1,6 @@
 using GitPromote.Core.Evidence;
-using GitPromote.Core.PipelineGate;
 using GitPromote.Core.History;
+using GitPromote.Core.PipelineGate;
 using GitPromote.Core.Policy;
 using static GitPromote.Cli.Infrastructure.CommandArgument;
 using static GitPromote.Cli.Infrastructure.CommandOption;

@@ -1,7 +1,7 @@
 using GitPromote.Cli.Infrastructure;
 using GitPromote.Core;
-using GitPromote.Git;
 using GitPromote.Core.Settings;
+using GitPromote.Git;
 
 namespace GitPromote.Cli.Install;
 

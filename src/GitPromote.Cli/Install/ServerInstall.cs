@@ -1,11 +1,11 @@
 using GitPromote.Cli.Infrastructure;
+using GitPromote.Cli.Output;
 using GitPromote.Cli.Server;
 using GitPromote.Cli.Workspaces;
-using GitPromote.Cli.Output;
 using GitPromote.Core.Policy;
 using GitPromote.Core.Server;
-using GitPromote.Git;
 using GitPromote.Core.Settings;
+using GitPromote.Git;
 
 namespace GitPromote.Cli.Install;
 
@@ -34,7 +34,8 @@ public static class ServerInstall
     public static int Install(CommandContext context, IReadOnlyList<string> args)
     {
         var a = ArgumentReader.Parse(args, CommandDefinitions.InstallOnServer).ExpectAtMost(0, InstallUsage);
-        var envName = a.Value("--env") is { Length: > 0 } e ? e : throw CommandFailedException.Usage("which environment is this repository?", $"usage: {InstallUsage}");
+        var envName = a.Value("--env") is { Length: > 0 } e ? e
+            : throw CommandFailedException.Usage("which environment is this repository?", $"usage: {InstallUsage}");
         var files = context.FileSystem;
         var (workspace, config) = OpenBare(context);
         using var _ = workspace;
@@ -81,15 +82,18 @@ public static class ServerInstall
         if (config.Get(PreviousPushOptionsKey) is null) config.Set(PreviousPushOptionsKey, config.Get(PushOptionsKey) ?? WasUnset);
         config.Set(PushOptionsKey, "true");
 
-        var source = config.Get(ServerPolicyTrust.PolicyKey) is { } file ? file : $"{PromotionPolicy.FileName} on {policyRef} (pinned), as it is before each push";
+        var source = config.Get(ServerPolicyTrust.PolicyKey) is { } file ? file
+            : $"{PromotionPolicy.FileName} on {policyRef} (pinned), as it is before each push";
         context.Console.Out.WriteLine($"installed: {hook} guards this repository as environment '{envName}'");
         if (first)
-            context.Console.Out.WriteLine($"  first environment: pushes to its branches are not gated; its records (refs/promote/*), which the next environment reads, are guarded");
+            context.Console.Out.WriteLine($"  first environment: pushes to its branches are not gated; its records (refs/promote/*), which the next " +
+                $"environment reads, are guarded");
         context.Console.Out.WriteLine($"  policy: {source}");
         context.Console.Out.WriteLine($"  bypass: git push -o {PushOptions.BypassKey}=\"<justification>\" (push options are on)");
         context.Console.Out.WriteLine($"  records: {confirm} writes a bypass record exactly when git updates the ref");
         context.Console.Out.WriteLine($"  git evidence of the previous environment: git config {PromoteSettings.GitKeys.RemotePrefix}<env> <url>");
-        context.Console.Out.WriteLine($"  green records on this repository: only pushers in git config {Core.Evidence.RecordWriters.ConfigKey} (add the pipeline's account)");
+        context.Console.Out.WriteLine($"  green records on this repository: only pushers in git config {Core.Evidence.RecordWriters.ConfigKey} (add the " +
+            $"pipeline's account)");
         return ExitCodes.Ok;
     }
 
@@ -202,7 +206,8 @@ public static class ServerInstall
                 $"HEAD names {shortName}, which does not exist yet: a pusher could create it and write the policy there",
                 $"push the deploy branch first, or point HEAD at it (git symbolic-ref HEAD refs/heads/<branch>), or name a policy file with --policy FILE");
         var trusted = ServerPolicySource.FromBranch(workspace.Repository, head, "the branch HEAD names", PolicySource.DefaultName(workspace.GitDir));
-        if (trusted.Loaded is not { } loaded) throw CommandFailedException.Usage(trusted.Problem!, "fix the policy on that branch, or name a policy file with --policy FILE");
+        if (trusted.Loaded is not { } loaded) throw CommandFailedException.Usage(trusted.Problem!,
+            "fix the policy on that branch, or name a policy file with --policy FILE");
         var env = loaded.Policy.FindEnvironment(envName) ?? throw CommandFailedException.Usage($"--env {envName}: {loaded.DisplayPath} has no such environment",
             $"environments there: {string.Join(", ", loaded.Policy.Environments.Select(x => x.Name))}");
         return (head, loaded.Policy.PreviousOf(env) is null);

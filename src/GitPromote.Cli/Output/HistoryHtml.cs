@@ -19,8 +19,10 @@ public static class HistoryHtml
     private static readonly string[] Definitions =
     [
         "Deployments to {0} per day in the window, of every kind (forward, rollback, redeploy, bypass).",
-        "For each deployment to {0}, the commits it brought there for the first time (reachable from it, from no earlier deployment); each commit's lead time is the deployment's time minus its committer time. Median and p90 (nearest rank) over commits.",
-        "The share of forward deployments to {0} (forward and bypass) followed, before the next forward one, by a rollback or by a revocation of the deployed commit.",
+        "For each deployment to {0}, the commits it brought there for the first time (reachable from it, from no earlier deployment); each commit's lead " +
+            "time is the deployment's time minus its committer time. Median and p90 (nearest rank) over commits.",
+        "The share of forward deployments to {0} (forward and bypass) followed, before the next forward one, by a rollback or by a revocation of the " +
+            "deployed commit.",
         "For each failed deployment, the time from it to the next deployment of any kind. Median (nearest rank).",
     ];
 
@@ -51,7 +53,8 @@ public static class HistoryHtml
             foreach (var note in report.Notes) b.Append("<li>").Append(H(note)).Append("</li>");
             b.Append("</ul></section>\n");
         }
-        b.Append("<footer>").Append(H($"written by git-promote history at {HistoryFormat.When(generatedAt)}; definitions: docs/history.md")).Append("</footer>\n</body></html>\n");
+        b.Append("<footer>").Append(H($"written by git-promote history at {HistoryFormat.When(generatedAt)}; definitions: " +
+            $"docs/history.md")).Append("</footer>\n</body></html>\n");
         return b.ToString();
     }
 
@@ -98,14 +101,16 @@ public static class HistoryHtml
             .Append("<p class=\"legend\"><span style=\"color:#1a7f37\">\u25cf forward</span> <span style=\"color:#d97706\">\u25cf rollback</span> ")
             .Append("<span style=\"color:#6e7781\">\u25cf redeploy</span> <span style=\"color:#cf222e\">\u25cf bypass</span> <span>\u2715 revoked</span> ")
             .Append("<span>\u25cb from a green record only</span></p>")
-            .Append($"<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {Width} {height}\" role=\"img\" aria-label=\"deployments per environment over time\">");
+            .Append($"<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {Width} {height}\" role=\"img\" aria-label=\"deployments per environment over " +
+                $"time\">");
         // Day ticks: at most ten, on whole days.
         var days = Math.Max(1, (int)Math.Ceiling(span / 86400 / 10));
         for (var t = new DateTimeOffset(h.Window.Since.UtcDateTime.Date, TimeSpan.Zero).AddDays(1); t < h.Window.Until; t = t.AddDays(days))
         {
             var x = N(X(t));
             b.Append($"<line class=\"tick\" x1=\"{x}\" x2=\"{x}\" y1=\"{Top - 6}\" y2=\"{height - 20}\"/>")
-                .Append($"<text class=\"axis\" x=\"{x}\" y=\"{height - 6}\" text-anchor=\"middle\">").Append(t.ToString("MMM d", CultureInfo.InvariantCulture)).Append("</text>");
+                .Append($"<text class=\"axis\" x=\"{x}\" y=\"{height - 6}\" text-anchor=\"middle\">").Append(t.ToString("MMM d",
+                CultureInfo.InvariantCulture)).Append("</text>");
         }
         for (var i = 0; i < h.Lanes.Count; i++)
         {
@@ -138,7 +143,8 @@ public static class HistoryHtml
             {
                 var (x, y) = (N(X(d.At)), N(Y(i)));
                 var fill = d.FromGreenOnly ? "#fff" : Color(d.Kind);
-                b.Append($"<g class=\"deployment\" data-kind=\"{HistoryFormat.Kind(d)}\"><circle cx=\"{x}\" cy=\"{y}\" r=\"7\" fill=\"{fill}\" stroke=\"{Color(d.Kind)}\" stroke-width=\"2.5\"/>");
+                b.Append($"<g class=\"deployment\" data-kind=\"{HistoryFormat.Kind(d)}\"><circle cx=\"{x}\" cy=\"{y}\" r=\"7\" fill=\"{fill}\" " +
+                    $"stroke=\"{Color(d.Kind)}\" stroke-width=\"2.5\"/>");
                 if (d.Revoked is not null)
                     b.Append($"<path class=\"revoked\" d=\"M{N(X(d.At) - 6)} {N(Y(i) - 18)} l12 12 M{N(X(d.At) + 6)} {N(Y(i) - 18)} l-12 12\"/>");
                 b.Append("<title>").Append(H($"{HistoryFormat.When(d.At)} {HistoryFormat.Kind(d)} {ObjectIds.Short(d.Commit)} {d.Subject} (by {d.By})"
@@ -147,14 +153,16 @@ public static class HistoryHtml
         }
         b.Append("</svg>");
         foreach (var lane in h.Lanes.Where(l => l.Missing is null && !l.RollbacksVisible && l.Deployments.Count > 0))
-            b.Append("<p class=\"note\">").Append(H($"{lane.Environment} has green records only: each commit's first green counts as a forward deployment, and rollbacks can't be seen.")).Append("</p>");
+            b.Append("<p class=\"note\">").Append(H($"{lane.Environment} has green records only: each commit's first green counts as a forward deployment, " +
+                $"and rollbacks can't be seen.")).Append("</p>");
 
         b.Append("</section>\n");
     }
 
     private static void Audit(StringBuilder b, PromotionHistory h)
     {
-        b.Append("<section id=\"audit\"><h2>Bypasses and revocations</h2><table class=\"audit\"><thead><tr><th>environment</th><th>when (UTC)</th><th>what</th><th>commit</th><th>who</th><th>why</th></tr></thead><tbody>");
+        b.Append("<section id=\"audit\"><h2>Bypasses and revocations</h2><table class=\"audit\"><thead><tr><th>environment</th><th>when " +
+            "(UTC)</th><th>what</th><th>commit</th><th>who</th><th>why</th></tr></thead><tbody>");
         var rows = 0;
         foreach (var lane in h.Lanes)
         {
@@ -163,14 +171,18 @@ public static class HistoryHtml
                 if (d.Bypass is { } bp)
                 {
                     rows++;
-                    b.Append("<tr class=\"bypass\"><td>").Append(H(lane.Environment)).Append("</td><td>").Append(H(HistoryFormat.When(bp.At))).Append("</td><td>bypass</td><td><code>")
-                        .Append(H(ObjectIds.Short(d.Commit))).Append("</code></td><td>").Append(H(bp.By.ToString())).Append("</td><td class=\"justification\">").Append(H(bp.Justification)).Append("</td></tr>");
+                    b.Append("<tr class=\"bypass\"><td>").Append(H(lane.Environment))
+                        .Append("</td><td>").Append(H(HistoryFormat.When(bp.At))).Append("</td><td>bypass</td><td><code>")
+                        .Append(H(ObjectIds.Short(d.Commit))).Append("</code></td><td>").Append(H(bp.By.ToString()))
+                        .Append("</td><td class=\"justification\">").Append(H(bp.Justification)).Append("</td></tr>");
                 }
                 if (d.Revoked is { } r)
                 {
                     rows++;
-                    b.Append("<tr class=\"revocation\"><td>").Append(H(lane.Environment)).Append("</td><td>").Append(H(r.At is { } at ? HistoryFormat.When(at) : "")).Append("</td><td>revoked</td><td><code>")
-                        .Append(H(ObjectIds.Short(d.Commit))).Append("</code></td><td>").Append(H(r.By?.ToString())).Append("</td><td class=\"reason\">").Append(H(r.Reason)).Append("</td></tr>");
+                    b.Append("<tr class=\"revocation\"><td>").Append(H(lane.Environment)).Append("</td><td>").Append(H(r.At is { } at ? HistoryFormat.When(at)
+                        : "")).Append("</td><td>revoked</td><td><code>")
+                        .Append(H(ObjectIds.Short(d.Commit))).Append("</code></td><td>").Append(H(r.By?.ToString()))
+                        .Append("</td><td class=\"reason\">").Append(H(r.Reason)).Append("</td></tr>");
                 }
             }
         }
@@ -181,7 +193,8 @@ public static class HistoryHtml
     private static void Paths(StringBuilder b, PromotionHistory h)
     {
         if (h.Paths.Count == 0) return;
-        b.Append("<section id=\"paths\"><h2>").Append(H($"Lead time per commit, first deployment in {h.Lanes[0].Environment} to {h.Lanes[^1].Environment}")).Append("</h2><table><thead><tr><th>commit</th><th>subject</th>");
+        b.Append("<section id=\"paths\"><h2>").Append(H($"Lead time per commit, first deployment in {h.Lanes[0].Environment} to " +
+            $"{h.Lanes[^1].Environment}")).Append("</h2><table><thead><tr><th>commit</th><th>subject</th>");
         foreach (var lane in h.Lanes.Take(h.Lanes.Count - 1)) b.Append("<th>").Append(H($"in {lane.Environment}")).Append("</th>");
         b.Append("<th>total</th></tr></thead><tbody>");
         foreach (var p in h.Paths)
@@ -196,11 +209,14 @@ public static class HistoryHtml
     private static void Deployments(StringBuilder b, PromotionHistory h)
     {
         b.Append("<section id=\"deployments\"><h2>Every deployment</h2>");
-        b.Append("<table class=\"deployments\"><thead><tr><th>environment</th><th>when (UTC)</th><th>kind</th><th>commit</th><th>subject</th><th>recorded by</th></tr></thead><tbody>");
+        b.Append("<table class=\"deployments\"><thead><tr><th>environment</th><th>when (UTC)</th><th>kind</th><th>commit</th><th>subject</th><th>recorded " +
+            "by</th></tr></thead><tbody>");
         foreach (var lane in h.Lanes)
             foreach (var d in lane.Deployments)
-                b.Append($"<tr class=\"kind-{HistoryFormat.Kind(d)}\"><td>").Append(H(lane.Environment)).Append("</td><td>").Append(H(HistoryFormat.When(d.At))).Append("</td><td>")
-                    .Append(H(HistoryFormat.Kind(d) + (d.Promoted ? ", promoted" : "") + (d.Revoked is not null ? ", revoked" : ""))).Append("</td><td><code>").Append(H(ObjectIds.Short(d.Commit)))
+                b.Append($"<tr class=\"kind-{HistoryFormat.Kind(d)}\"><td>").Append(H(lane.Environment))
+                    .Append("</td><td>").Append(H(HistoryFormat.When(d.At))).Append("</td><td>")
+                    .Append(H(HistoryFormat.Kind(d) + (d.Promoted ? ", promoted" : "")
+                    + (d.Revoked is not null ? ", revoked" : ""))).Append("</td><td><code>").Append(H(ObjectIds.Short(d.Commit)))
                     .Append("</code></td><td>").Append(H(d.Subject)).Append("</td><td>").Append(H(d.By)).Append("</td></tr>");
         b.Append("</tbody></table></section>\n");
     }
@@ -218,7 +234,8 @@ public static class HistoryHtml
         .rail{stroke:#afb8c1;stroke-width:2}.tick{stroke:#d0d7de;stroke-dasharray:2 3}.path{stroke:#8c959f;stroke-width:1;stroke-dasharray:3 3}
         .lane-name{font-weight:650;font-size:15px}.axis{font-size:11px;fill:#59636e}.missing{fill:#9a6700;font-size:12px}
         .revoked{stroke:#cf222e;stroke-width:2.5}.legend span{margin-right:12px;font-size:13px}
-        table{border-collapse:collapse;width:100%;font-size:13px;margin-top:10px}th,td{border-bottom:1px solid #d0d7de;padding:4px 6px;text-align:left;vertical-align:top}
+        table{border-collapse:collapse;width:100%;font-size:13px;margin-top:10px}
+        th,td{border-bottom:1px solid #d0d7de;padding:4px 6px;text-align:left;vertical-align:top}
         th{background:#f6f8fa}.kind-rollback td:nth-child(3){color:#9a6700}.kind-bypass td:nth-child(3){color:#cf222e;font-weight:650}
         .note,.missing{color:#9a6700}footer{color:#59636e;font-size:12px;margin:28px 0 8px}
         code{font:12px ui-monospace,SFMono-Regular,Menlo,monospace}

@@ -35,10 +35,13 @@ public static class HistoryFormat
     [
         ("deployment frequency", $"{Number(f.PerDay)} a day", $"{f.Deployments} deployment{(f.Deployments == 1 ? "" : "s")}, {Number(f.PerWeek)} a week"),
         ("lead time for changes", f.LeadTimeMedian is null ? "-" : $"{Span(f.LeadTimeMedian)} median",
-            f.LeadTimeCommits == 0 ? "no commits brought to " + f.Environment : $"p90 {Span(f.LeadTimeP90)}, over {f.LeadTimeCommits} commit{(f.LeadTimeCommits == 1 ? "" : "s")}"),
-        ("change failure rate", Percent(f.ChangeFailureRate), $"{f.FailedDeployments} of {f.ForwardDeployments} forward deployment{(f.ForwardDeployments == 1 ? "" : "s")} failed"),
+            f.LeadTimeCommits == 0 ? "no commits brought to " + f.Environment
+                : $"p90 {Span(f.LeadTimeP90)}, over {f.LeadTimeCommits} commit{(f.LeadTimeCommits == 1 ? "" : "s")}"),
+        ("change failure rate", Percent(f.ChangeFailureRate),
+            $"{f.FailedDeployments} of {f.ForwardDeployments} forward deployment{(f.ForwardDeployments == 1 ? "" : "s")} failed"),
         ("time to restore", f.TimeToRestoreMedian is null ? "-" : $"{Span(f.TimeToRestoreMedian)} median",
-            f.FailedDeployments == 0 ? "no failed deployments" : $"{f.Restored} of {f.FailedDeployments} failure{(f.FailedDeployments == 1 ? "" : "s")} restored"),
+            f.FailedDeployments == 0 ? "no failed deployments"
+                : $"{f.Restored} of {f.FailedDeployments} failure{(f.FailedDeployments == 1 ? "" : "s")} restored"),
     ];
 }
 
@@ -48,7 +51,8 @@ public static class HistoryText
     public static void Write(TextWriter o, Style style, HistoryReport report)
     {
         var h = report.History;
-        o.WriteLine(style.Bold($"{report.Name}: {string.Join(" -> ", h.Lanes.Select(l => l.Environment))}, {HistoryFormat.When(h.Window.Since)} to {HistoryFormat.When(h.Window.Until)}"));
+        o.WriteLine(style.Bold($"{report.Name}: {string.Join(" -> ", h.Lanes.Select(l => l.Environment))}, {HistoryFormat.When(h.Window.Since)} to " +
+            $"{HistoryFormat.When(h.Window.Until)}"));
         o.WriteLine();
         if (h.Figures is { } f)
         {
@@ -81,11 +85,14 @@ public static class HistoryText
                     _ => style.Green("forward "),
                 };
                 var promoted = d.Promoted ? "  promoted" : "";
-                o.WriteLine($"  {HistoryFormat.When(d.At)}  {kind}  {ObjectIds.Short(d.Commit)}  {Core.Policy.Quoting.Show(d.Subject ?? "", 60)}  by {d.By}{promoted}");
+                o.WriteLine($"  {HistoryFormat.When(d.At)}  {kind}  {ObjectIds.Short(d.Commit)}  {Core.Policy.Quoting.Show(d.Subject ?? "", 60)}  by " +
+                    $"{d.By}{promoted}");
                 if (d.Bypass is { } b)
                     o.WriteLine($"      bypass by {b.By} at {HistoryFormat.When(b.At)}: \"{Core.Policy.Quoting.Show(b.Justification, 200)}\"");
                 if (d.Revoked is { } r)
-                    o.WriteLine(style.Red($"      REVOKED") + $"{(r.By is { } by ? $" by {by}" : "")}{(r.At is { } at ? $" at {HistoryFormat.When(at)}" : "")}: \"{Core.Policy.Quoting.Show(r.Reason ?? "", 200)}\"");
+                    o.WriteLine(style.Red($"      REVOKED")
+                        + $"{(r.By is { } by ? $" by {by}" : "")}{(r.At is { } at ? $" at {HistoryFormat.When(at)}" : "")}: " +
+                            $"\"{Core.Policy.Quoting.Show(r.Reason ?? "", 200)}\"");
             }
         }
 
@@ -96,7 +103,8 @@ public static class HistoryText
             foreach (var p in h.Paths)
             {
                 var stages = string.Join(", ", p.FirstDeployed.Zip(p.TimeIn).Select(x => $"{x.First.Environment} {HistoryFormat.Span(x.Second)}"));
-                o.WriteLine($"  {ObjectIds.Short(p.Commit)}  total {HistoryFormat.Span(p.Total),-10}  {stages}  {Core.Policy.Quoting.Show(p.Subject ?? "", 60)}");
+                o.WriteLine($"  {ObjectIds.Short(p.Commit)}  total {HistoryFormat.Span(p.Total),-10}  {stages}  " +
+                    $"{Core.Policy.Quoting.Show(p.Subject ?? "", 60)}");
             }
         }
         if (report.Notes.Count > 0)

@@ -93,7 +93,8 @@ public sealed record AuditBypassJson(string Environment, string Commit, [propert
 public sealed record AuditRevocationJson(string Environment, string Commit, string? At, string ByName, string ByEmail,
     [property: JsonPropertyOrder(7)] string? Reason, [property: JsonPropertyOrder(8)] bool Standing) : AuditEntryJson(Environment, Commit, At, ByName, ByEmail);
 
-public sealed record AuditLiftedJson(string Environment, string Commit, string At, string ByName, string ByEmail, [property: JsonPropertyOrder(7)] string? Reason)
+public sealed record AuditLiftedJson(string Environment, string Commit, string At, string ByName, string ByEmail,
+    [property: JsonPropertyOrder(7)] string? Reason)
     : AuditEntryJson(Environment, Commit, At, ByName, ByEmail);
 
 /// <summary><c>audit --json</c>: every entry, oldest first.</summary>

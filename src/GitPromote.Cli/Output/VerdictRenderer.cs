@@ -32,10 +32,12 @@ public sealed class VerdictRenderer(Style style)
             switch (r.Kind)
             {
                 case VerdictKind.Promoted:
-                    sb.AppendLine($"git-promote: {style.Green("ok")} {target}/{branch} <- {ObjectIds.Short(commit)}: green in {previous} ({r.Evidence?.Source})");
+                    sb.AppendLine($"git-promote: {style.Green("ok")} {target}/{branch} <- {ObjectIds.Short(commit)}: green in {previous} " +
+                        $"({r.Evidence?.Source})");
                     break;
                 case VerdictKind.Rollback:
-                    sb.AppendLine($"git-promote: {style.Yellow("rollback")} {target}/{branch} <- {ObjectIds.Short(commit)}: green in {target} before (rollback: previously-green)");
+                    sb.AppendLine($"git-promote: {style.Yellow("rollback")} {target}/{branch} <- {ObjectIds.Short(commit)}: green in {target} before " +
+                        $"(rollback: previously-green)");
                     break;
                 case VerdictKind.Bypass:
                     sb.AppendLine(style.Yellow($"git-promote: BYPASS {target}/{branch} <- {ObjectIds.Short(commit)} by {r.Bypass!.By}"));
@@ -44,7 +46,8 @@ public sealed class VerdictRenderer(Style style)
                     sb.AppendLine($"  recorded in {target}'s store; it shows in: git promote audit {target}");
                     break;
                 case VerdictKind.AllowedOnError:
-                    sb.AppendLine(style.Yellow($"git-promote: WARNING {target}/{branch} <- {ObjectIds.Short(commit)} allowed without evidence (on_error: allow)"));
+                    sb.AppendLine(style.Yellow($"git-promote: WARNING {target}/{branch} <- {ObjectIds.Short(commit)} allowed without evidence (on_error: " +
+                        $"allow)"));
                     AppendFailure(sb, r.Failure);
                     break;
             }
@@ -54,7 +57,8 @@ public sealed class VerdictRenderer(Style style)
         if (blocked.Count == 0) return sb.ToString();
 
         var deployRefs = verdict.Refs.Count(x => x.Kind != VerdictKind.Unguarded);
-        sb.AppendLine(style.Red(style.Bold($"git-promote: push to {target} refused")) + $" ({blocked.Count} of {deployRefs} deploy ref{(deployRefs == 1 ? "" : "s")})");
+        sb.AppendLine(style.Red(style.Bold($"git-promote: push to {target} refused"))
+            + $" ({blocked.Count} of {deployRefs} deploy ref{(deployRefs == 1 ? "" : "s")})");
         foreach (var r in blocked)
         {
             var branch = Core.Push.RefNames.Short(r.Update.RemoteRef);
@@ -75,7 +79,8 @@ public sealed class VerdictRenderer(Style style)
                     AppendChecks(sb, r);
                     break;
                 case BlockReason.BypassPatternTimedOut:
-                    sb.AppendLine($"the policy's bypass pattern {verdict.BypassPattern} took too long on this justification and was stopped, so the bypass is refused");
+                    sb.AppendLine($"the policy's bypass pattern {verdict.BypassPattern} took too long on this justification and was stopped, so the bypass " +
+                        $"is refused");
                     sb.AppendLine("    use a shorter, plain justification; if it keeps happening, simplify bypass.justification in .promote.yml");
                     AppendChecks(sb, r);
                     break;
@@ -102,7 +107,8 @@ public sealed class VerdictRenderer(Style style)
                 }
                 // git refuses `<sha>:main` when main does not exist there yet: then the full ref name, so the command runs as printed.
                 var firstBranch = blocked[0].Update.IsCreation ? blocked[0].Update.RemoteRef : Core.Push.RefNames.Short(blocked[0].Update.RemoteRef);
-                sb.AppendLine($"  to promote the newest of them: {style.Bold($"git push {verdict.Request.RemoteName} {ObjectIds.Short(recentGreen[0].Commit)}:{firstBranch}")}");
+                sb.AppendLine($"  to promote the newest of them: {style.Bold($"git push {verdict.Request.RemoteName} " +
+                    $"{ObjectIds.Short(recentGreen[0].Commit)}:{firstBranch}")}");
             }
             else if (blocked.Any(b => b.Reason == BlockReason.NotGreen))
             {
@@ -140,7 +146,8 @@ public sealed class VerdictRenderer(Style style)
             sb.AppendLine($"{ObjectIds.Short(commit)} may not go to {target} {rules}");
             AppendChecks(sb, r);
             // The details already say what failed and why; add what to do about it.
-            if (r.Failed.Any(c => c.Outcome == CheckOutcome.Unknown) && r.Failure is { } failure) sb.Append("    ").AppendLine(FailureMessage.TodoLine(failure));
+            if (r.Failed.Any(c => c.Outcome == CheckOutcome.Unknown)
+                && r.Failure is { } failure) sb.Append("    ").AppendLine(FailureMessage.TodoLine(failure));
         }
     }
 

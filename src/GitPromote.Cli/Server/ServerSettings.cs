@@ -1,8 +1,8 @@
 using GitPromote.Cli.Infrastructure;
 using GitPromote.Core.Policy;
+using GitPromote.Core.Settings;
 using GitPromote.Git;
 using static GitPromote.Core.Server.ServerPolicyTrust;
-using GitPromote.Core.Settings;
 
 namespace GitPromote.Cli.Server;
 

@@ -20,7 +20,8 @@ public static class PinnedPolicy
     private const string Unnamed = "git-promote-unnamed-pinned-policy";
 
     public const string HowToPin =
-        "pin one: --policy ssm:/promote/<name>/policy (written by: git promote policy publish <env>), or --policy <a file the pipeline owns>, or " + PromoteSettings.Variables.Policy + "=<either>";
+        "pin one: --policy ssm:/promote/<name>/policy (written by: git promote policy publish <env>), or --policy <a file the pipeline owns>, or "
+            + PromoteSettings.Variables.Policy + "=<either>";
 
     /// <summary>Where the pinned policy is, from the flag or the variable; null when neither says.</summary>
     public static string? Location(string? flag, IProcessEnvironment environment) =>
@@ -90,7 +91,8 @@ public static class PinnedPolicy
         }
         catch (EvidenceUnavailableException e)
         {
-            throw CommandFailedException.Because(ExitCodes.Blocked, $"could not read the pinned policy ssm:{Quoting.Show(name)}, so nothing is admitted", e.Failure);
+            throw CommandFailedException.Because(ExitCodes.Blocked, $"could not read the pinned policy ssm:{Quoting.Show(name)}, so nothing is admitted",
+                e.Failure);
         }
     }
 }

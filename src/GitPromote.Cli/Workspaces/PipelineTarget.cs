@@ -10,7 +10,8 @@ namespace GitPromote.Cli.Workspaces;
 /// else HEAD of the clone it runs in), the pinned policy with per-environment roles and remotes applied, and a workspace:
 /// the clone, or an empty scratch repository when the source came without <c>.git</c>. The caller disposes the workspace.
 /// </summary>
-public sealed record PipelineTarget(Workspace Workspace, PromotionPolicy Policy, string PolicyShown, EnvironmentPolicy Environment, string Commit, string CommitFrom)
+public sealed record PipelineTarget(Workspace Workspace, PromotionPolicy Policy, string PolicyShown, EnvironmentPolicy Environment, string Commit,
+    string CommitFrom)
 {
     /// <param name="pinnedOnly">True for the gate: without a pinned policy it refuses (exit 2) rather than read the work tree's.</param>
     /// <param name="rev">A revision named on the command line (record's <c>[&lt;rev&gt;]</c>); needs a clone.</param>
@@ -65,7 +66,8 @@ public sealed record PipelineTarget(Workspace Workspace, PromotionPolicy Policy,
             if (args.Value("--commit") is not null) throw CommandFailedException.Usage("give the commit once: as <rev> or as --commit");
             if (clone is null)
                 return (PipelineInputs.FullId(rev) ?? throw NotFull(rev, "<rev>"), "<rev>");
-            return (clone.Repository.ResolveCommit(rev) ?? throw CommandFailedException.Usage($"'{Quoting.Show(rev)}' is not a commit in this repository"), rev);
+            return (clone.Repository.ResolveCommit(rev) ?? throw CommandFailedException.Usage($"'{Quoting.Show(rev)}' is not a commit in this repository"),
+                rev);
         }
         if (PipelineInputs.CommitFrom(args.Value("--commit"), context.Environment) is { } source)
         {
@@ -78,7 +80,8 @@ public sealed record PipelineTarget(Workspace Workspace, PromotionPolicy Policy,
         if (clone is null)
             throw CommandFailedException.Usage("which commit? there is no clone here and no CI variable names one",
                 $"pass --commit <full sha>, or set one of {string.Join(", ", PipelineInputs.CommitVariables)}");
-        return (clone.Repository.ResolveCommit("HEAD") ?? throw CommandFailedException.Usage("HEAD is not a commit in this repository", "pass --commit <sha>"), "HEAD");
+        return (clone.Repository.ResolveCommit("HEAD") ?? throw CommandFailedException.Usage("HEAD is not a commit in this repository", "pass --commit <sha>"),
+            "HEAD");
     }
 
     /// <summary>
@@ -91,8 +94,10 @@ public sealed record PipelineTarget(Workspace Workspace, PromotionPolicy Policy,
         var head = clone.Repository.ResolveCommit("HEAD");
         if (head is null || string.Equals(head, commit, StringComparison.OrdinalIgnoreCase)) return;
         throw new CommandFailedException(ExitCodes.Blocked,
-            $"{from} names {ObjectIds.Short(commit)}, but the checkout here is {ObjectIds.Short(head)}: the tree that gets deployed is HEAD's, so the gate refuses to judge another commit",
-            $"check out {ObjectIds.Short(commit)} before the gate (actions/checkout and GitLab's clone do), or run the gate where there is no checkout with --commit");
+            $"{from} names {ObjectIds.Short(commit)}, but the checkout here is {ObjectIds.Short(head)}: the tree that gets deployed is HEAD's, so the gate " +
+                $"refuses to judge another commit",
+            $"check out {ObjectIds.Short(commit)} before the gate (actions/checkout and GitLab's clone do), or run the gate where there is no checkout with " +
+                $"--commit");
     }
 
     private static CommandFailedException NotFull(string value, string from) => CommandFailedException.Usage(

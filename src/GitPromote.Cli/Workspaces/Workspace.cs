@@ -1,7 +1,7 @@
+using GitPromote.Aws;
 using GitPromote.Cli.Infrastructure;
 using GitPromote.Core.Evidence;
 using GitPromote.Core.Policy;
-using GitPromote.Aws;
 using GitPromote.Git;
 using GitPromote.Git.Evidence;
 

@@ -155,7 +155,8 @@ public static class PromotionEngine
         if (update.Commit is not { } commit)
             return new RefVerdict(update, VerdictKind.Blocked) { Reason = BlockReason.NotACommit };
 
-        var (checks, status, isRollback, rollbackFact) = new RuleEvaluator(policy, target, previousEnv, context, previous, targetAnswer).Evaluate(update, commit);
+        var (checks, status, isRollback, rollbackFact) = new RuleEvaluator(policy, target, previousEnv, context, previous, targetAnswer).Evaluate(update,
+            commit);
         var failed = checks.Where(c => c.Outcome == CheckOutcome.Fail).ToList();
         var unknown = checks.Where(c => c.Outcome == CheckOutcome.Unknown).ToList();
         var failure = status.Sources.Select(s => s.Failure).FirstOrDefault(f => f is not null)

@@ -110,7 +110,8 @@ internal sealed class RuleEvaluator(PromotionPolicy policy, EnvironmentPolicy ta
         if (context.Now >= allowedFrom)
             return new(Rule.Soak, CheckOutcome.Pass, $"green in {previous.Name} for {Time.Span(green)} (soak {need})", allowedFrom);
         return new(Rule.Soak, CheckOutcome.Fail,
-            $"green in {previous.Name} for {Time.Span(green < TimeSpan.Zero ? TimeSpan.Zero : green)} of {need}; may go at {Time.Utc(allowedFrom)} (in {Time.Span(allowedFrom - context.Now)})",
+            $"green in {previous.Name} for {Time.Span(green < TimeSpan.Zero ? TimeSpan.Zero : green)} of {need}; may go at {Time.Utc(allowedFrom)} (in " +
+                $"{Time.Span(allowedFrom - context.Now)})",
             allowedFrom);
     }
 
@@ -132,7 +133,8 @@ internal sealed class RuleEvaluator(PromotionPolicy policy, EnvironmentPolicy ta
             return new(Rule.Freeze, CheckOutcome.Pass, $"{target.Name} is not frozen now");
         var until = frozen.Until is { } end ? $"until {Time.Utc(end)}" : "with no end in the next year";
         if (isRollback && target.FreezeAllowsRollback)
-            return new(Rule.Freeze, CheckOutcome.Pass, $"{target.Name} is frozen {until} ({frozen.Reasons}), but rollbacks may go in (freeze_allows_rollback)", frozen.Until);
+            return new(Rule.Freeze, CheckOutcome.Pass, $"{target.Name} is frozen {until} ({frozen.Reasons}), but rollbacks may go in (freeze_allows_rollback)",
+                frozen.Until);
         return new(Rule.Freeze, CheckOutcome.Fail, $"{target.Name} is frozen {until}: {frozen.Reasons}", frozen.Until);
     }
 
@@ -143,7 +145,8 @@ internal sealed class RuleEvaluator(PromotionPolicy policy, EnvironmentPolicy ta
         if (isRollback) return new(Rule.Approvals, CheckOutcome.Skipped, $"{required} approval{S(required)} for {target.Name}: not needed for a rollback");
         var records = targetAnswer?.Records;
         if (records is null || !records.ApprovalsRead || records.Failure is not null)
-            return new(Rule.Approvals, CheckOutcome.Unknown, $"could not read the approvals in {target.Name}" + (records?.Failure is { } f ? $": {f.What}: {f.Why}" : ""));
+            return new(Rule.Approvals, CheckOutcome.Unknown, $"could not read the approvals in {target.Name}"
+                + (records?.Failure is { } f ? $": {f.What}: {f.Why}" : ""));
         // Fail, not Unknown: with on_error: allow an unknown outcome lets the push through, and an unidentified
         // pusher must never skip the four-eyes rule.
         if (context.StoreIdentity is not { } pusher)
@@ -156,7 +159,8 @@ internal sealed class RuleEvaluator(PromotionPolicy policy, EnvironmentPolicy ta
         if (others.Count >= required)
             return new(Rule.Approvals, CheckOutcome.Pass, $"{others.Count} of {required} approval{S(required)} from others{names}");
         return new(Rule.Approvals, CheckOutcome.Fail,
-            $"{others.Count} of {required} approval{S(required)} from others{names}{own}; another person runs: git promote approve {target.Name} {ObjectIds.Short(commit)}");
+            $"{others.Count} of {required} approval{S(required)} from others{names}{own}; another person runs: git promote approve {target.Name} " +
+                $"{ObjectIds.Short(commit)}");
     }
 
     private RuleCheck Revocation(string commit)

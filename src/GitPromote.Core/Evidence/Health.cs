@@ -24,6 +24,7 @@ public interface IHealthReader
     /// <summary>e.g. <c>cloudwatch alarms in stg</c>.</summary>
     string Label { get; }
 
-    /// <summary>Every alarm whose name is one of the patterns' names or starts with one of their prefixes. Throws <see cref="EvidenceUnavailableException"/>.</summary>
+    /// <summary>Every alarm whose name is one of the patterns' names or starts with one of their prefixes. Throws <see
+    /// cref="EvidenceUnavailableException"/>.</summary>
     Task<IReadOnlyList<AlarmReading>> ReadAsync(IReadOnlyList<AlarmPattern> patterns, CancellationToken cancellationToken);
 }

@@ -73,6 +73,7 @@ public interface IReportsListingBound
 /// </summary>
 public interface IChecksBypassLanding
 {
-    /// <summary>The records not seen landed, out of <paramref name="records"/>. Throws <see cref="EvidenceUnavailableException"/> when it cannot tell.</summary>
+    /// <summary>The records not seen landed, out of <paramref name="records"/>. Throws <see cref="EvidenceUnavailableException"/> when it cannot
+    /// tell.</summary>
     Task<IReadOnlySet<BypassRecord>> NotSeenLandedAsync(IReadOnlyList<BypassRecord> records, CancellationToken cancellationToken);
 }

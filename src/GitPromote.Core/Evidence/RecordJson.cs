@@ -61,7 +61,8 @@ public static class RecordJson
             var at = DateTimeOffset.TryParse(dto.At, System.Globalization.CultureInfo.InvariantCulture,
                 System.Globalization.DateTimeStyles.AssumeUniversal, out var parsed) ? parsed : DateTimeOffset.MinValue;
             return new BypassRecord(dto.Environment, dto.Commit, dto.Ref ?? "", dto.Justification,
-                new Identity(dto.ByName ?? "unknown", dto.ByEmail ?? ""), at, dto.Remote) { Overrides = dto.Overrides ?? [] };
+                new Identity(dto.ByName ?? "unknown", dto.ByEmail ?? ""), at, dto.Remote)
+            { Overrides = dto.Overrides ?? [] };
         }
         catch (JsonException)
         {
@@ -109,7 +110,8 @@ public static class RecordJson
     public static LiftedRevocation? ReadLiftedRevocation(string? body)
     {
         if (Read(body, RecordJsonContext.Default.RevocationRecordDto) is not { LiftedAt: not null } dto || FromDto(dto) is not { } revocation) return null;
-        return new LiftedRevocation(revocation, new Identity(dto.LiftedByName ?? "unknown", dto.LiftedByEmail ?? ""), ParseTime(dto.LiftedAt) ?? DateTimeOffset.MinValue);
+        return new LiftedRevocation(revocation, new Identity(dto.LiftedByName ?? "unknown", dto.LiftedByEmail ?? ""), ParseTime(dto.LiftedAt)
+            ?? DateTimeOffset.MinValue);
     }
 
     public static string ApprovalBody(Approval approval) =>
@@ -157,10 +159,12 @@ public static class RecordJson
     }
 
     /// <summary>The one timestamp format of records and --json output: UTC, to the second, ISO 8601.</summary>
-    public static string Time(DateTimeOffset at) => at.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
+    public static string Time(DateTimeOffset at) =>
+        at.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
 
     private static DateTimeOffset? ParseTime(string? text) =>
-        DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var at) ? at : null;
+        DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var at) ? at
+            : null;
 }
 
 internal sealed class RevocationRecordDto
@@ -217,7 +221,8 @@ internal sealed class BypassRecordDto
     [JsonPropertyName("overrides")] public string[]? Overrides { get; set; }
 }
 
-[JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, AllowTrailingCommas = true, ReadCommentHandling = JsonCommentHandling.Skip)]
+[JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, AllowTrailingCommas = true,
+    ReadCommentHandling = JsonCommentHandling.Skip)]
 [JsonSerializable(typeof(GreenRecordDto))]
 [JsonSerializable(typeof(BypassRecordDto))]
 [JsonSerializable(typeof(RevocationRecordDto))]

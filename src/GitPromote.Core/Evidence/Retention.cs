@@ -1,6 +1,7 @@
 namespace GitPromote.Core.Evidence;
 
-/// <summary>How much history <c>git promote prune</c> keeps: the newest <see cref="Keep"/> green commits, and every record younger than <see cref="OlderThan"/>.</summary>
+/// <summary>How much history <c>git promote prune</c> keeps: the newest <see cref="Keep"/> green commits, and every record younger than <see
+/// cref="OlderThan"/>.</summary>
 public sealed record RetentionRules(int Keep, TimeSpan OlderThan)
 {
     /// <summary>Enough green commits to roll back weeks of deploys on a busy service.</summary>
@@ -60,7 +61,8 @@ public static class Retention
     public const string NotOurs = "not a record prune knows";
     public const string NewestEvents = "newest deployment events";
 
-    public static RetentionPlan Decide(IReadOnlyList<StoredRecord> records, IReadOnlyCollection<string> deployedCommits, RetentionRules rules, DateTimeOffset now)
+    public static RetentionPlan Decide(IReadOnlyList<StoredRecord> records, IReadOnlyCollection<string> deployedCommits, RetentionRules rules,
+        DateTimeOffset now)
     {
         if (rules.Keep < 0) throw new ArgumentOutOfRangeException(nameof(rules), "keep is never negative");
         if (rules.OlderThan < TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(rules), "the age is never negative");

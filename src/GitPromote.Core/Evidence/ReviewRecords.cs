@@ -58,7 +58,8 @@ public static class ApproverIds
 
     /// <summary>What ids look like: used to skip foreign refs and parameters that are not ours.</summary>
     public static bool IsValid(string id) =>
-        id.Length is > 13 and <= MaxReadable + 13 && id[^13] == '-' && id.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c is '.' or '_' or '-');
+        id.Length is > 13 and <= MaxReadable + 13 && id[^13] == '-'
+            && id.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c is '.' or '_' or '-');
 }
 
 /// <summary>
@@ -125,7 +126,8 @@ public interface IEvidenceWithReviewsReader : IEvidenceReader
     Task<IReadOnlyCollection<string>> ListRevokedAsync(int max, CancellationToken cancellationToken);
 }
 
-/// <summary>Where an environment keeps its reviews, its revocations and approvals (each one a person's review of one commit for it, so not the hook's word "guard"): the same place as its green and bypass records.</summary>
+/// <summary>Where an environment keeps its reviews, its revocations and approvals (each one a person's review of one commit for it, so not the hook's word
+/// "guard"): the same place as its green and bypass records.</summary>
 public interface IReviewStore : IReviewRecordReader
 {
     /// <summary>Marks the commit bad. Throws <see cref="EvidenceUnavailableException"/> when it cannot be written.</summary>

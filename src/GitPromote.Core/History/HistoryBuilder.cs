@@ -24,7 +24,8 @@ public static class HistoryBuilder
             var visible = input.Events.Count > 0;
             if (input.Missing is { } why) notes.Add($"{input.Environment}: missing from this history, its store could not be read ({why})");
             else if (!visible && all[i].Count > 0)
-                notes.Add($"{input.Environment}: only green records, no deployment events: each commit's first green counts as a forward deployment, and rollbacks and redeploys can't be seen");
+                notes.Add($"{input.Environment}: only green records, no deployment events: each commit's first green counts as a forward deployment, and " +
+                    $"rollbacks and redeploys can't be seen");
             lanes.Add(new Lane(input.Environment, all[i].Where(d => window.Contains(d.At)).ToList(), visible, input.Missing));
         }
 
@@ -60,7 +61,8 @@ public static class HistoryBuilder
         list.Sort((a, b) => a.At.CompareTo(b.At));
 
         // When each commit first reached the previous environment: one pass, not one scan per deployment.
-        var firstBefore = (previous ?? []).GroupBy(p => p.Commit, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Min(p => p.At), StringComparer.Ordinal);
+        var firstBefore = (previous ?? []).GroupBy(p => p.Commit, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Min(p => p.At),
+            StringComparer.Ordinal);
         for (var i = 0; i < list.Count; i++)
         {
             var d = list[i];
@@ -145,14 +147,17 @@ public static class HistoryBuilder
             }
         }
         if (unknown.Count > 0)
-            notes.Add($"lead time: {unknown.Count} deployment(s) of commits this clone does not have are left out ({string.Join(", ", unknown.Distinct().Take(5).Select(ObjectIds.Short))}); git fetch them to count them");
+            notes.Add($"lead time: {unknown.Count} deployment(s) of commits this clone does not have are left out ({string.Join(", " +
+                $"", unknown.Distinct().Take(5).Select(ObjectIds.Short))}); git fetch them to count them");
         return result.OrderBy(r => r.DeployedAt).ThenBy(r => r.CommittedAt).ThenBy(r => r.Commit, StringComparer.Ordinal).ToList();
     }
 
     /// <summary>Each commit deployed to the last environment in the window, with its first deployment in every environment.</summary>
-    private static List<CommitPath> Paths(IReadOnlyList<LaneInput> inputs, List<List<Deployment>> all, HistoryWindow window, IReadOnlyDictionary<string, CommitNode> graph)
+    private static List<CommitPath> Paths(IReadOnlyList<LaneInput> inputs, List<List<Deployment>> all, HistoryWindow window, IReadOnlyDictionary<string,
+        CommitNode> graph)
     {
-        var firsts = all.Select(l => l.GroupBy(d => d.Commit, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Min(d => d.At), StringComparer.Ordinal)).ToList();
+        var firsts = all.Select(l => l.GroupBy(d => d.Commit, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Min(d => d.At),
+            StringComparer.Ordinal)).ToList();
         return firsts[^1].Where(f => window.Contains(f.Value)).OrderBy(f => f.Value)
             .Select(f => new CommitPath(f.Key, graph.GetValueOrDefault(f.Key)?.Subject,
                 inputs.Select((input, i) => (input.Environment, firsts[i].TryGetValue(f.Key, out var at) ? at : (DateTimeOffset?)null)).ToList()))

@@ -40,7 +40,8 @@ public sealed record FreezePeriod(FreezeWindow Window, DateTimeOffset Start, Dat
 
 /// <summary>Whether an environment is frozen at a moment, why, and until when.</summary>
 /// <param name="Active">The windows running at that moment, in policy order.</param>
-/// <param name="Until">When pushes may go in again: windows that overlap or touch are followed to their end; null when that is more than <see cref="FreezeCalendar.Horizon"/> away.</param>
+/// <param name="Until">When pushes may go in again: windows that overlap or touch are followed to their end; null when that is more than <see
+/// cref="FreezeCalendar.Horizon"/> away.</param>
 public sealed record FreezeState(IReadOnlyList<FreezePeriod> Active, DateTimeOffset? Until)
 {
     public string Reasons => string.Join("; ", Active.Select(p => p.Window.Reason).Distinct(StringComparer.Ordinal));

@@ -5,7 +5,8 @@ using GitPromote.Core.Policy.Yaml;
 
 namespace GitPromote.Core.Policy;
 
-/// <summary>Reads an environment's guard rails beyond order: <c>soak</c>, <c>freeze</c>, <c>freeze_allows_rollback</c>, <c>approvals</c>, <c>health</c>.</summary>
+/// <summary>Reads an environment's guard rails beyond order: <c>soak</c>, <c>freeze</c>, <c>freeze_allows_rollback</c>, <c>approvals</c>,
+/// <c>health</c>.</summary>
 internal sealed partial class GuardrailReader(ValueReader values)
 {
     public static readonly TimeSpan MaxSoak = TimeSpan.FromDays(366);
@@ -34,7 +35,8 @@ internal sealed partial class GuardrailReader(ValueReader values)
             ok &= soak is not null;
             if (soak is not null && isLast)
             {
-                _errors.Add(soakValue.At, $"'soak' on {label} has no effect: it is how long a commit must be green here before it may go to the next environment, and {label} is the last");
+                _errors.Add(soakValue.At, $"'soak' on {label} has no effect: it is how long a commit must be green here before it may go to the next " +
+                    $"environment, and {label} is the last");
                 ok = false;
             }
         }
@@ -80,7 +82,8 @@ internal sealed partial class GuardrailReader(ValueReader values)
             ok &= health is not null;
             if (health is not null && isLast)
             {
-                _errors.Add(healthValue.At, $"'health' on {label} has no effect: it guards commits leaving {label} for the next environment, and {label} is the last");
+                _errors.Add(healthValue.At, $"'health' on {label} has no effect: it guards commits leaving {label} for the next environment, and {label} is " +
+                    $"the last");
                 ok = false;
             }
         }
@@ -97,7 +100,8 @@ internal sealed partial class GuardrailReader(ValueReader values)
         if (map.Optional("healthy_for") is { } forValue) healthyFor = values.Duration(forValue, "healthy_for", MaxSoak, "30m or 1h");
         InsufficientDataMode? insufficient = InsufficientDataMode.Block;
         if (map.Optional("insufficient_data") is { } insufficientValue)
-            insufficient = values.Choice(insufficientValue, "insufficient_data", ("block", InsufficientDataMode.Block), ("ignore", InsufficientDataMode.Ignore));
+            insufficient = values.Choice(insufficientValue, "insufficient_data", ("block", InsufficientDataMode.Block),
+                ("ignore", InsufficientDataMode.Ignore));
         return alarms is not null && healthyFor is not null && insufficient is not null
             ? new HealthPolicy(alarms, healthyFor.Value, insufficient.Value)
             : null;
@@ -146,7 +150,8 @@ internal sealed partial class GuardrailReader(ValueReader values)
     {
         if (value is not YamlList list)
         {
-            _errors.Add(value.At, "'freeze' must be a list of windows, e.g. '- {cron: \"0 18 * * 5\", duration: 64h, timezone: Europe/Amsterdam, reason: weekend}'");
+            _errors.Add(value.At, "'freeze' must be a list of windows, e.g. '- {cron: \"0 18 * * 5\", duration: 64h, timezone: Europe/Amsterdam, reason: " +
+                "weekend}'");
             return null;
         }
         if (list.Items.Count == 0)
@@ -207,7 +212,8 @@ internal sealed partial class GuardrailReader(ValueReader values)
             }
             catch (CronFormatException e)
             {
-                _errors.Add(cronValue.At, $"'cron' must be a cron expression of five fields (minute hour day-of-month month day-of-week), like '0 18 * * 5'; '{Quoting.Show(text)}': {Quoting.Show(e.Message, 120)}");
+                _errors.Add(cronValue.At, $"'cron' must be a cron expression of five fields (minute hour day-of-month month day-of-week), like '0 18 * * 5'; " +
+                    $"'{Quoting.Show(text)}': {Quoting.Show(e.Message, 120)}");
             }
         }
         var duration = map.Required("duration", "a recurring freeze window") is { } durationValue

@@ -32,7 +32,8 @@ internal sealed class MappingReader
 
     public Position At => Map.At;
 
-    /// <summary>Null (and an error) when <paramref name="value"/> is not a mapping. A YAML null reads as an empty mapping when <paramref name="nullIsEmpty"/>.</summary>
+    /// <summary>Null (and an error) when <paramref name="value"/> is not a mapping. A YAML null reads as an empty mapping when <paramref
+    /// name="nullIsEmpty"/>.</summary>
     public static MappingReader? Open(YamlValue value, string what, KeyTable keys, PolicyErrorSink errors, bool nullIsEmpty = false)
     {
         if (value is YamlMap map) return new MappingReader(map, keys, errors);

@@ -22,7 +22,8 @@ internal sealed class ValueReader(PolicyErrorSink errors)
         }
     }
 
-    /// <summary>A duration (<see cref="DurationParser"/>) more than 0 and at most <paramref name="max"/>; <paramref name="examples"/> shows how one is written.</summary>
+    /// <summary>A duration (<see cref="DurationParser"/>) more than 0 and at most <paramref name="max"/>; <paramref name="examples"/> shows how one is
+    /// written.</summary>
     public TimeSpan? Duration(YamlValue value, string key, TimeSpan max, string examples)
     {
         if (value is not YamlText { IsNull: false } text || !DurationParser.TryParse(text.Value, out var duration))

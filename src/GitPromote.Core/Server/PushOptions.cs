@@ -24,7 +24,8 @@ public static class PushOptions
         return options;
     }
 
-    /// <summary>The justification of <c>-o promote.bypass=&lt;text&gt;</c> (the last one, when given twice), bounded as on a client; null when absent or blank.</summary>
+    /// <summary>The justification of <c>-o promote.bypass=&lt;text&gt;</c> (the last one, when given twice), bounded as on a client; null when absent or
+    /// blank.</summary>
     public static string? BypassJustification(IReadOnlyList<string> options)
     {
         string? found = null;

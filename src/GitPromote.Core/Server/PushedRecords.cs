@@ -42,7 +42,8 @@ public static class PushedRecords
                 return new($"{u.RemoteRef} records a lifted revocation: records are never changed or deleted", "leave it as it is");
             if (!isRecorder) return NotRecorder(u.RemoteRef, pusher, "lift a revocation");
             if (LiftedCommit(u, environment, tags) is not { } commit)
-                return new($"{u.RemoteRef} is not a lifted revocation record of {environment}", "lift a revocation with: git promote record --force " + environment + " <commit>");
+                return new($"{u.RemoteRef} is not a lifted revocation record of {environment}", "lift a revocation with: git promote record --force "
+                    + environment + " <commit>");
             lifted.Add(commit);
         }
 
@@ -50,7 +51,8 @@ public static class PushedRecords
         {
             var name = u.RemoteRef;
             if (RecordRefs.IsMiscasedRecord(name))
-                return new($"{name} differs from {RecordRefs.Namespace} only in case: on a case-insensitive file system it would become a record", "push records under refs/promote/ exactly");
+                return new($"{name} differs from {RecordRefs.Namespace} only in case: on a case-insensitive file system it would become a record",
+                    "push records under refs/promote/ exactly");
             if (!name.StartsWith(RecordRefs.Namespace, StringComparison.Ordinal)) continue;
             if (name.StartsWith(RecordRefs.GreenPrefix, StringComparison.Ordinal))
             {
@@ -64,7 +66,8 @@ public static class PushedRecords
             else if (name.StartsWith(RecordRefs.BypassPrefix, StringComparison.Ordinal))
             {
                 return u.IsCreation
-                    ? new($"{name}: bypass records are written only by this server's guard", $"bypass with: git push -o {PushOptions.BypassKey}=\"<justification>\" ...")
+                    ? new($"{name}: bypass records are written only by this server's guard",
+                    $"bypass with: git push -o {PushOptions.BypassKey}=\"<justification>\" ...")
                     : new($"{name} is a bypass record: records are never changed or deleted", "leave it as it is");
             }
             else if (name.StartsWith(RecordRefs.PendingPrefix, StringComparison.Ordinal))
@@ -96,7 +99,8 @@ public static class PushedRecords
         return null;
     }
 
-    /// <summary>The commit a pushed lifted record is about, when it is well-formed: a tag whose body lifts a revocation of this environment, of the commit its name says.</summary>
+    /// <summary>The commit a pushed lifted record is about, when it is well-formed: a tag whose body lifts a revocation of this environment, of the commit its
+    /// name says.</summary>
     private static string? LiftedCommit(RefUpdate u, string environment, IRecordTags tags)
     {
         var tail = u.RemoteRef[RecordRefs.LiftedPrefix.Length..];

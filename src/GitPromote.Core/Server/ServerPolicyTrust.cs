@@ -16,7 +16,8 @@ public abstract record PolicyOrigin
     /// <summary>The file the admin named (<c>promote.policy</c>): an absolute path on the server.</summary>
     public sealed record AdminFile(string Path) : PolicyOrigin;
 
-    /// <summary><c>.promote.yml</c> on <paramref name="Ref"/> as it is before the push; <paramref name="Description"/> says which branch that is, for messages.</summary>
+    /// <summary><c>.promote.yml</c> on <paramref name="Ref"/> as it is before the push; <paramref name="Description"/> says which branch that is, for
+    /// messages.</summary>
     public sealed record Branch(string Ref, string Description) : PolicyOrigin;
 
     /// <summary>No source may be trusted.</summary>

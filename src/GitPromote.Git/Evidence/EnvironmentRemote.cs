@@ -63,7 +63,8 @@ public sealed record EnvironmentRemote(string Environment, string Remote, string
     /// <see cref="Resolve"/> for readers and stores: the remote, or why there is none (thrown by their first read or
     /// write, so opening one never fails), and the label they show.
     /// </summary>
-    public static (EnvironmentRemote? Remote, EvidenceUnavailableException? Missing, string Label) Lookup(IGitRepository repository, EnvironmentPolicy environment)
+    public static (EnvironmentRemote? Remote, EvidenceUnavailableException? Missing, string Label) Lookup(IGitRepository repository,
+        EnvironmentPolicy environment)
     {
         try
         {

@@ -105,10 +105,13 @@ public sealed class GitRecordStore : IRecordStore, IReviewStore, IReportsUnreada
     /// <summary>A new annotated tag at <c>refs/promote/deploy/&lt;time&gt;-&lt;commit&gt;-&lt;random&gt;</c>; never replaces one.</summary>
     public Task RecordDeploymentAsync(DeploymentEvent deployment, CancellationToken cancellationToken) =>
         CreateRecordAsync(deployment.Commit, "deployment", deployment.By, deployment.At, RecordJson.DeploymentBody(deployment),
-            RecordRefs.DeployPrefix + DeploymentNames.Name(deployment.At, deployment.Commit, RandomNumberGenerator.GetHexString(4, lowercase: true)), cancellationToken);
+            RecordRefs.DeployPrefix + DeploymentNames.Name(deployment.At, deployment.Commit, RandomNumberGenerator.GetHexString(4, lowercase: true)),
+                cancellationToken);
 
-    /// <summary>An annotated tag with <paramref name="body"/> on the commit, pushed to a new <paramref name="refName"/> (an audit record: never replaced).</summary>
-    private async Task CreateRecordAsync(string commit, string kind, Identity by, DateTimeOffset at, string body, string refName, CancellationToken cancellationToken)
+    /// <summary>An annotated tag with <paramref name="body"/> on the commit, pushed to a new <paramref name="refName"/> (an audit record: never
+    /// replaced).</summary>
+    private async Task CreateRecordAsync(string commit, string kind, Identity by, DateTimeOffset at, string body, string refName,
+        CancellationToken cancellationToken)
     {
         var remote = RemoteOrThrow();
         CheckCommit(commit);
@@ -202,7 +205,8 @@ public sealed class GitRecordStore : IRecordStore, IReviewStore, IReportsUnreada
                 foreach (var r in await _client.ListRefsAsync(remote.Remote, names, cancellationToken).ConfigureAwait(false))
                     if (names.Contains(r.Name, StringComparer.Ordinal)) tips[r.Name] = r.Id;
                 if (tips.Count > 0)
-                    await _client.FetchAsync(remote.Remote, tips.Keys.Select(n => $"+{n}:{local}{n["refs/".Length..]}").ToList(), cancellationToken).ConfigureAwait(false);
+                    await _client.FetchAsync(remote.Remote, tips.Keys.Select(n => $"+{n}:{local}{n["refs/".Length..]}").ToList(),
+                        cancellationToken).ConfigureAwait(false);
             }
         }
         catch (Exception e) when (e is GitCommandException or OperationCanceledException)
@@ -269,7 +273,8 @@ public sealed class GitRecordStore : IRecordStore, IReviewStore, IReportsUnreada
         var remote = RemoteOrThrow();
         CheckCommit(revocation.Commit);
         var what = $"cannot record the revocation of {ObjectIds.Short(revocation.Commit)} in '{_environment.Name}'";
-        if ((await FindReviewsAsync([revocation.Commit], approvals: false, cancellationToken).ConfigureAwait(false)).RevocationOf(revocation.Commit) is not null)
+        if ((await FindReviewsAsync([revocation.Commit], approvals: false,
+            cancellationToken).ConfigureAwait(false)).RevocationOf(revocation.Commit) is not null)
             throw new EvidenceUnavailableException(new EvidenceFailure(what, "it is already revoked there", $"see: git promote status"));
         var tag = WriteTag(revocation.Commit, "promote-revoked-" + ObjectIds.Short(revocation.Commit), revocation.By ?? Identity.Unknown,
             revocation.At ?? DateTimeOffset.UtcNow, RecordJson.RevocationBody(revocation), what);
@@ -351,7 +356,8 @@ public sealed class GitRecordStore : IRecordStore, IReviewStore, IReportsUnreada
         try
         {
             await _client.FetchAsync(remote.Remote,
-                [$"+{RecordRefs.GreenPrefix}*:{greenLocal}*", $"+{RecordRefs.ApprovalPrefix}*:{approvalLocal}*"], prune: true, cancellationToken).ConfigureAwait(false);
+                [$"+{RecordRefs.GreenPrefix}*:{greenLocal}*", $"+{RecordRefs.ApprovalPrefix}*:{approvalLocal}*"], prune: true,
+                    cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is GitCommandException or OperationCanceledException)
         {
@@ -380,7 +386,8 @@ public sealed class GitRecordStore : IRecordStore, IReviewStore, IReportsUnreada
                 records.Add(new StoredRecord(r.Name, StoredRecordKind.Bypass, null, null, r.Id));
             else if (r.Name.StartsWith(RecordRefs.LiftedPrefix, StringComparison.Ordinal))
                 records.Add(new StoredRecord(r.Name, StoredRecordKind.LiftedRevocation, null, null, r.Id));
-            else if (r.Name.StartsWith(RecordRefs.DeployPrefix, StringComparison.Ordinal) && DeploymentNames.Parse(r.Name[RecordRefs.DeployPrefix.Length..]) is { } deployed)
+            else if (r.Name.StartsWith(RecordRefs.DeployPrefix, StringComparison.Ordinal)
+                && DeploymentNames.Parse(r.Name[RecordRefs.DeployPrefix.Length..]) is { } deployed)
                 records.Add(new StoredRecord(r.Name, StoredRecordKind.Deployment, deployed.Commit, deployed.At, r.Id));
             else
                 records.Add(new StoredRecord(r.Name, StoredRecordKind.Unknown, null, null, r.Id));
@@ -408,7 +415,8 @@ public sealed class GitRecordStore : IRecordStore, IReviewStore, IReportsUnreada
             catch (Exception e) when (e is GitCommandException or OperationCanceledException)
             {
                 throw GitEvidenceFailures.Unavailable($"cannot delete records of '{_environment.Name}' on {remote.Display}", e,
-                    $"check that you may delete refs/promote/* on {remote.Display} (on a guarded server: an account in git config {RecordWriters.ConfigKey}), then run prune again");
+                    $"check that you may delete refs/promote/* on {remote.Display} (on a guarded server: an account in git config " +
+                        $"{RecordWriters.ConfigKey}), then run prune again");
             }
             deleted(batch);
         }
@@ -444,7 +452,8 @@ public sealed class GitRecordStore : IRecordStore, IReviewStore, IReportsUnreada
         }
         catch (Exception e) when (e is GitCommandException or OperationCanceledException)
         {
-            throw RecordsRemote.Unavailable($"cannot read {what} of '{_environment.Name}'", remote, e, kinds.Count == 1 ? kinds[0].Prefix : RecordRefs.Namespace);
+            throw RecordsRemote.Unavailable($"cannot read {what} of '{_environment.Name}'", remote, e, kinds.Count == 1 ? kinds[0].Prefix
+                : RecordRefs.Namespace);
         }
     }
 

@@ -35,7 +35,8 @@ public sealed class LocalRecordStore(GitLocation location, string environment, G
     }
 
     /// <summary>An annotated tag on <paramref name="commit"/> with <paramref name="body"/>, created at <paramref name="refName"/>; returns the ref.</summary>
-    private async Task<string> WriteRecordAsync(string commit, string kind, Identity by, DateTimeOffset at, string body, string refName, CancellationToken cancellationToken)
+    private async Task<string> WriteRecordAsync(string commit, string kind, Identity by, DateTimeOffset at, string body, string refName,
+        CancellationToken cancellationToken)
     {
         if (!ObjectIds.IsValid(commit)) throw new ArgumentException($"not a full commit id: '{commit}'", nameof(commit));
         var what = $"cannot record the {(kind == "deploy" ? "deployment" : kind)} of {ObjectIds.Short(commit)} in this repository";

@@ -78,7 +78,8 @@ public sealed class LocalReviewStore(IGitRepository repository, EnvironmentPolic
 
     public Task RecordRevocationAsync(Revocation revocation, CancellationToken cancellationToken) => throw WrittenFromClones("revoke");
 
-    public Task LiftRevocationAsync(Revocation revocation, Identity by, DateTimeOffset at, CancellationToken cancellationToken) => throw WrittenFromClones("record --force");
+    public Task LiftRevocationAsync(Revocation revocation, Identity by, DateTimeOffset at, CancellationToken cancellationToken) =>
+        throw WrittenFromClones("record --force");
 
     public Task RecordApprovalAsync(Approval approval, CancellationToken cancellationToken) => throw WrittenFromClones("approve");
 

@@ -23,13 +23,15 @@ public sealed class PendingRecordStore(PendingRecords pending, EnvironmentPolicy
         if (!ObjectIds.IsValid(record.Commit)) throw new ArgumentException($"not a full commit id: '{record.Commit}'", nameof(record));
         var what = $"cannot record the bypass of {ObjectIds.Short(record.Commit)} in {environment.Name}";
         if (gitNamespace is { Length: > 0 } ns)
-            throw Unavailable(what, $"this push is into git namespace '{Clip(ns)}' (GIT_NAMESPACE): its refs land under refs/namespaces/, where a bypass record cannot be tied to the push or seen by the audit",
+            throw Unavailable(what, $"this push is into git namespace '{Clip(ns)}' (GIT_NAMESPACE): its refs land under refs/namespaces/, where a bypass " +
+                $"record cannot be tied to the push or seen by the audit",
                 "bypass into a repository served without GIT_NAMESPACE, or keep this environment's records in SSM");
         if (!confirmHookInstalled())
             throw Unavailable(what, "this repository's reference-transaction hook is not git-promote's, so a record cannot be tied to the push landing",
                 "ask the server admin to run: git promote install --server --env " + environment.Name);
         if (findOwner() is not { } owner)
-            throw Unavailable(what, "the guard cannot tell which git receive-pack process runs this push", "ask the server admin to run the hook as installed (docs/server.md)");
+            throw Unavailable(what, "the guard cannot tell which git receive-pack process runs this push",
+                "ask the server admin to run the hook as installed (docs/server.md)");
         try
         {
             // Settle what ended pushes left first (only bypass pushes pay for it); their records are already right.

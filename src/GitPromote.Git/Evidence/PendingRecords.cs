@@ -84,7 +84,8 @@ public sealed class PendingRecords(string gitDir, GitProcess git)
 
     public async Task<IReadOnlyList<PendingRecord>> ListAsync(CancellationToken cancellationToken)
     {
-        var listing = await RunAsync(["for-each-ref", $"--count={MaxPending}", "--format=%(refname) %(objectname)", RecordRefs.PendingPrefix], null, cancellationToken);
+        var listing = await RunAsync(["for-each-ref", $"--count={MaxPending}", "--format=%(refname) %(objectname)", RecordRefs.PendingPrefix], null,
+            cancellationToken);
         var found = new List<PendingRecord>();
         foreach (var line in listing.StdoutText.Split('\n', StringSplitOptions.RemoveEmptyEntries))
         {
@@ -106,7 +107,14 @@ public sealed class PendingRecords(string gitDir, GitProcess git)
     /// <summary>Records that the bypass record <paramref name="written"/> exists for this entry (only if nobody changed it meanwhile).</summary>
     public async Task MarkWrittenAsync(PendingRecord pending, string written, CancellationToken cancellationToken)
     {
-        var body = new PendingRecordBody { Owner = pending.Body.Owner, Ref = pending.Body.Ref, Commit = pending.Body.Commit, Record = pending.Body.Record, Written = written };
+        var body = new PendingRecordBody
+        {
+            Owner = pending.Body.Owner,
+            Ref = pending.Body.Ref,
+            Commit = pending.Body.Commit,
+            Record = pending.Body.Record,
+            Written = written
+        };
         var blob = await WriteBlobAsync(body, cancellationToken);
         await UpdateRefAsync([pending.RefName, blob, pending.ObjectId], cancellationToken);
     }

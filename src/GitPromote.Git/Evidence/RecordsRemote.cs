@@ -31,7 +31,8 @@ internal sealed class RecordsRemote
 
     public EnvironmentRemote RemoteOrThrow() => _remote ?? throw _noRemote!;
 
-    /// <summary>The refs of one namespace (<c>ls-remote</c>); <paramref name="what"/> says what could not be read, e.g. "cannot read green refs of 'stg'".</summary>
+    /// <summary>The refs of one namespace (<c>ls-remote</c>); <paramref name="what"/> says what could not be read, e.g. "cannot read green refs of
+    /// 'stg'".</summary>
     public async Task<IReadOnlyList<RemoteRef>> ListAsync(string prefix, string what, CancellationToken cancellationToken)
     {
         var remote = RemoteOrThrow();

@@ -33,7 +33,8 @@ public sealed class BuildGuardTests
     public void An_administrator_under_the_boundary_or_the_scp_cannot_start_retry_or_change_the_gate_and_record_builds(string environment)
     {
         var t = Deployed(environment);
-        var projects = WriteGreenTrustTests.BuildCommands.Where(c => environment != "dev" || c != "git promote gate").Select(c => t.Arn(t.ProjectRunning(c))).ToList();
+        var projects = WriteGreenTrustTests.BuildCommands.Where(c => environment != "dev" || c != "git promote gate").Select(c =>
+            t.Arn(t.ProjectRunning(c))).ToList();
         var calls = projects.SelectMany(p => new[] { "codebuild:StartBuild", "codebuild:RetryBuild", "codebuild:UpdateProject", "codebuild:StartBuildBatch" }
             .Select(a => AdminCall(t, environment, a, p))).ToList();
         Assert.All(calls, c => Assert.True(c.Allowed(Simulator), "without the guard, an administrator may: the check below means something"));
@@ -64,7 +65,9 @@ public sealed class BuildGuardTests
         var statements = (JsonArray)raw["Resources"]![guardId]!["Properties"]!["PolicyDocument"]!["Statement"]!;
         statements.Remove(statements.Single(s => s!["Effect"]!.GetValue<string>() == "Deny"));
         var widened = new ResolvedTemplate(raw, Account("stg"));
-        var call = AdminCall(widened, "stg", "codebuild:StartBuild", widened.Arn(widened.ProjectRunning("git promote record"))) with { Boundary = Guard(widened) };
+        var call = AdminCall(widened, "stg", "codebuild:StartBuild",
+            widened.Arn(widened.ProjectRunning("git promote record"))) with
+        { Boundary = Guard(widened) };
         Assert.True(call.Allowed(Simulator));
     }
 }

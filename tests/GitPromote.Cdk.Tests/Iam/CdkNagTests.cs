@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
-using Xunit.Abstractions;
 using GitPromote.TestSupport;
+using Xunit.Abstractions;
 
 namespace GitPromote.Cdk.Tests.Iam;
 
@@ -27,7 +27,8 @@ public sealed class CdkNagTests(ITestOutputHelper output)
         var result = Run(Directory.GetFiles(ExampleSynthesis.Committed, "*.template.json").Order());
         var all = result["all"]!.AsArray();
         var acknowledged = result["acknowledged"]!.AsArray();
-        output.WriteLine($"cdk-nag AwsSolutions: {all.Count} findings, {acknowledged.Count} accepted with a reason, {result["findings"]!.AsArray().Count} left");
+        output.WriteLine($"cdk-nag AwsSolutions: {all.Count} findings, {acknowledged.Count} accepted with a reason, {result["findings"]!.AsArray().Count} " +
+            $"left");
         Assert.True(result["findings"]!.AsArray().Count == 0, "unexplained cdk-nag findings:\n  " + string.Join("\n  ", Describe(result["findings"])));
         Assert.NotEmpty(acknowledged);
         Assert.All(acknowledged, a => Assert.True(a!["reason"]!.GetValue<string>().Length >= 40, $"{a["rule"]} at {a["path"]} has no real reason"));

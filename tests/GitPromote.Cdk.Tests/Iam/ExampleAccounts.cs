@@ -47,7 +47,8 @@ public static class ExampleAccounts
         return t.Roles().Single(r => r.Arn == arn);
     }
 
-    public static Simulation Assume(string principal, IReadOnlyList<NamedPolicy> identity, TemplateRole target, IReadOnlyDictionary<string, string>? context = null) =>
+    public static Simulation Assume(string principal, IReadOnlyList<NamedPolicy> identity, TemplateRole target, IReadOnlyDictionary<string,
+        string>? context = null) =>
         new(new IamRequest(principal, "sts:AssumeRole", target.Arn, context), identity, target.Trust);
 
     public static Simulation Call(TemplateRole role, string action, string resource) => new(new IamRequest(role.Arn, action, resource), role.Policies);

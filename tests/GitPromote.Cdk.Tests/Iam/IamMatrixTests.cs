@@ -16,11 +16,13 @@ public sealed class DeployedSet(IReadOnlyDictionary<string, JsonObject> raw)
     public TemplateRole Record(string env) => ServiceRoleOf(this[env], this[env].ProjectRunning("git promote record"));
     public TemplateRole Gate(string env) => Named(env, $"promote-{Service}-{env}-gate");
     public TemplateRole Reader(string env) => Named(env, $"promote-{Service}-{env}-evidence-reader");
-    public TemplateRole RecordAction(string env) => this[env].Role(this[env].OfType("AWS::IAM::Role").Single(id => id.StartsWith("PromotedRecordActionRole", StringComparison.Ordinal)));
+    public TemplateRole RecordAction(string env) =>
+        this[env].Role(this[env].OfType("AWS::IAM::Role").Single(id => id.StartsWith("PromotedRecordActionRole", StringComparison.Ordinal)));
     public TemplateRole Pipeline(string env) => PipelineRole(this[env]);
     public string RecordProject(string env) => this[env].Arn(this[env].ProjectRunning("git promote record"));
     public string GateProject(string env) => this[env].Arn(this[env].ProjectRunning("git promote gate"));
-    public string DeveloperPolicyId(string env) => this[env].OfType("AWS::IAM::ManagedPolicy").Single(p => this[env].Name(p).EndsWith("-developer", StringComparison.Ordinal));
+    public string DeveloperPolicyId(string env) =>
+        this[env].OfType("AWS::IAM::ManagedPolicy").Single(p => this[env].Name(p).EndsWith("-developer", StringComparison.Ordinal));
 
     /// <summary>A developer's identity in the account, with the construct's developer policy attached.</summary>
     public (string Arn, IReadOnlyList<NamedPolicy> Policies) Developer(string env) =>
@@ -83,8 +85,10 @@ public sealed class IamMatrixTests(Xunit.Abstractions.ITestOutputHelper output)
     private static List<IamCase> BuildCases()
     {
         var cases = new List<IamCase>();
-        void Allow(string name, Func<DeployedSet, Simulation> request, Action<Dictionary<string, JsonObject>> narrow) => cases.Add(new(name, true, request, narrow));
-        void Deny(string name, Func<DeployedSet, Simulation> request, Action<Dictionary<string, JsonObject>> widen) => cases.Add(new(name, false, request, widen));
+        void Allow(string name, Func<DeployedSet, Simulation> request, Action<Dictionary<string, JsonObject>> narrow) =>
+            cases.Add(new(name, true, request, narrow));
+        void Deny(string name, Func<DeployedSet, Simulation> request, Action<Dictionary<string, JsonObject>> widen) =>
+            cases.Add(new(name, false, request, widen));
         string Next(string env) => Environments[Environments.ToList().IndexOf(env) + 1];
         string Previous(string env) => Environments[Environments.ToList().IndexOf(env) - 1];
         var set = new DeployedSet(DeployedSet.Committed());
@@ -96,16 +100,19 @@ public sealed class IamMatrixTests(Xunit.Abstractions.ITestOutputHelper output)
             Allow($"{env} record writes green/<sha>", s => Call(s.Record(env), "ssm:PutParameter", Evidence(env, "green", Sha)),
                 raw => TemplateEdits.RemoveStatements(raw[env], record, "ssm:PutParameter"));
             // ...and the deployment events of history (record writes one on every successful run).
-            Allow($"{env} record writes a deployment event", s => Call(s.Record(env), "ssm:PutParameter", Evidence(env, "deploy", $"20260101T000000.000Z-{Sha}-ab12")),
+            Allow($"{env} record writes a deployment event", s =>
+                Call(s.Record(env), "ssm:PutParameter", Evidence(env, "deploy", $"20260101T000000.000Z-{Sha}-ab12")),
                 raw => TemplateEdits.RemoveStatements(raw[env], record, "ssm:PutParameter"));
-            Allow($"{env} record reads the deployment events before it", s => Call(s.Record(env), "ssm:GetParametersByPath", Parameter(env, $"promote/{Service}/{env}/deploy")),
+            Allow($"{env} record reads the deployment events before it", s =>
+                Call(s.Record(env), "ssm:GetParametersByPath", Parameter(env, $"promote/{Service}/{env}/deploy")),
                 raw => TemplateEdits.RemoveStatements(raw[env], record, "ssm:GetParametersByPath"));
             foreach (var folder in new[] { "bypass", "approval", "revoked" })
                 Deny($"{env} record writes {folder}/*", s => Call(s.Record(env), "ssm:PutParameter", Evidence(env, folder, $"20260101T000000Z-{Sha}")),
                     raw => TemplateEdits.AllowOnRole(raw[env], record, "ssm:PutParameter"));
             Deny($"{env} record writes the pinned policy", s => Call(s.Record(env), "ssm:PutParameter", PolicyParameter(env)),
                 raw => TemplateEdits.AllowOnRole(raw[env], record, "ssm:PutParameter"));
-            Deny($"{env} record writes another service's green", s => Call(s.Record(env), "ssm:PutParameter", Parameter(env, $"promote/payments/{env}/green/{Sha}")),
+            Deny($"{env} record writes another service's green", s =>
+                Call(s.Record(env), "ssm:PutParameter", Parameter(env, $"promote/payments/{env}/green/{Sha}")),
                 raw => TemplateEdits.AllowOnRole(raw[env], record, "ssm:PutParameter"));
             Allow($"{env} record reads the pinned policy", s => Call(s.Record(env), "ssm:GetParameter", PolicyParameter(env)),
                 raw => TemplateEdits.RemoveStatements(raw[env], record, "ssm:GetParameter"));
@@ -120,13 +127,17 @@ public sealed class IamMatrixTests(Xunit.Abstractions.ITestOutputHelper output)
                 raw => TemplateEdits.RemoveStatements(raw[env], developer, "ssm:GetParameters"));
             Deny($"{env} developer writes green", s => Dev(s, env, "ssm:PutParameter", Evidence(env, "green", Sha)),
                 raw => TemplateEdits.AllowOnManagedPolicy(raw[env], developer, "ssm:PutParameter"));
-            Deny($"{env} developer writes a deployment event", s => Dev(s, env, "ssm:PutParameter", Evidence(env, "deploy", $"20260101T000000.000Z-{Sha}-ab12")),
+            Deny($"{env} developer writes a deployment event", s =>
+                Dev(s, env, "ssm:PutParameter", Evidence(env, "deploy", $"20260101T000000.000Z-{Sha}-ab12")),
                 raw => TemplateEdits.AllowOnManagedPolicy(raw[env], developer, "ssm:PutParameter"));
-            Allow($"{env} developer reads the deployment events (history)", s => Dev(s, env, "ssm:GetParametersByPath", Parameter(env, $"promote/{Service}/{env}/deploy")),
+            Allow($"{env} developer reads the deployment events (history)", s =>
+                Dev(s, env, "ssm:GetParametersByPath", Parameter(env, $"promote/{Service}/{env}/deploy")),
                 raw => TemplateEdits.RemoveStatements(raw[env], developer, "ssm:GetParametersByPath"));
-            Allow($"{env} developer lists the whole evidence root in one call (history)", s => Dev(s, env, "ssm:GetParametersByPath", Parameter(env, $"promote/{Service}/{env}")),
+            Allow($"{env} developer lists the whole evidence root in one call (history)", s =>
+                Dev(s, env, "ssm:GetParametersByPath", Parameter(env, $"promote/{Service}/{env}")),
                 raw => TemplateEdits.RemoveStatements(raw[env], developer, "ssm:GetParametersByPath"));
-            Deny($"{env} developer lists another service's evidence root", s => Dev(s, env, "ssm:GetParametersByPath", Parameter(env, $"promote/payments/{env}")),
+            Deny($"{env} developer lists another service's evidence root", s =>
+                Dev(s, env, "ssm:GetParametersByPath", Parameter(env, $"promote/payments/{env}")),
                 raw => TemplateEdits.AllowOnManagedPolicy(raw[env], developer, "ssm:GetParametersByPath"));
             Deny($"{env} developer writes revoked", s => Dev(s, env, "ssm:PutParameter", Evidence(env, "revoked", Sha)),
                 raw => TemplateEdits.AllowOnManagedPolicy(raw[env], developer, "ssm:PutParameter"));
@@ -171,7 +182,8 @@ public sealed class IamMatrixTests(Xunit.Abstractions.ITestOutputHelper output)
                 Deny($"{env} developer sets an alarm's state", s => Dev(s, env, "cloudwatch:SetAlarmState", Alarm(env)),
                     raw => TemplateEdits.AllowOnManagedPolicy(raw[env], developer, "cloudwatch:SetAlarmState"));
                 var pipelineRole = set.Pipeline(env).Id;
-                Allow($"{env} pipeline role reads alarms for the deploy stage's entry condition", s => Call(s.Pipeline(env), "cloudwatch:DescribeAlarms", Alarm(env)),
+                Allow($"{env} pipeline role reads alarms for the deploy stage's entry condition", s =>
+                    Call(s.Pipeline(env), "cloudwatch:DescribeAlarms", Alarm(env)),
                     raw => TemplateEdits.RemoveStatements(raw[env], pipelineRole, "cloudwatch:DescribeAlarms"));
             }
             else
@@ -192,7 +204,8 @@ public sealed class IamMatrixTests(Xunit.Abstractions.ITestOutputHelper output)
                 // Gate: writes nothing; reads its own records and the pinned policy; assumes only the previous reader.
                 Deny($"{env} gate writes green", s => Call(s.Gate(env), "ssm:PutParameter", Evidence(env, "green", Sha)),
                     raw => TemplateEdits.AllowOnRole(raw[env], gate, "ssm:PutParameter"));
-                Deny($"{env} gate writes a deployment event", s => Call(s.Gate(env), "ssm:PutParameter", Evidence(env, "deploy", $"20260101T000000.000Z-{Sha}-ab12")),
+                Deny($"{env} gate writes a deployment event", s =>
+                    Call(s.Gate(env), "ssm:PutParameter", Evidence(env, "deploy", $"20260101T000000.000Z-{Sha}-ab12")),
                     raw => TemplateEdits.AllowOnRole(raw[env], gate, "ssm:PutParameter"));
                 Deny($"{env} gate writes a bypass", s => Call(s.Gate(env), "ssm:PutParameter", Evidence(env, "bypass", Sha)),
                     raw => TemplateEdits.AllowOnRole(raw[env], gate, "ssm:PutParameter"));
@@ -203,7 +216,8 @@ public sealed class IamMatrixTests(Xunit.Abstractions.ITestOutputHelper output)
                 Allow($"{env} gate assumes {previous}'s reader", s => Assume(s.Gate(env).Arn, s.Gate(env).Policies, s.Reader(previous)),
                     raw => TemplateEdits.RemoveStatements(raw[env], gate, "sts:AssumeRole"));
                 Deny($"{env} gate assumes another role of {previous}'s account", s =>
-                        new Simulation(new IamRequest(s.Gate(env).Arn, "sts:AssumeRole", AnyRole(previous, "OrganizationAccountAccessRole")), s.Gate(env).Policies,
+                        new Simulation(new IamRequest(s.Gate(env).Arn, "sts:AssumeRole", AnyRole(previous, "OrganizationAccountAccessRole")),
+                            s.Gate(env).Policies,
                             TrustingAccount(Account(env))),
                     raw => TemplateEdits.AllowOnRole(raw[env], gate, "sts:AssumeRole"));
                 Deny($"{env} gate reads alarms with its own role", s => Call(s.Gate(env), "cloudwatch:DescribeAlarms", Alarm(env)),
@@ -221,7 +235,8 @@ public sealed class IamMatrixTests(Xunit.Abstractions.ITestOutputHelper output)
                 // Reader: assumable only by the next environment's gate; reads only green and revoked.
                 Allow($"{env} reader is assumed by {next}'s gate", s => Assume(s.Gate(next).Arn, s.Gate(next).Policies, s.Reader(env)),
                     raw => TemplateEdits.TrustPrincipal(raw[env], reader, $"arn:aws:iam::{Account(next)}:role/someone-else"));
-                Deny($"{env} reader is assumed by {next}'s record role", s => Assume(s.Record(next).Arn, [.. s.Record(next).Policies, AssumeAnything], s.Reader(env)),
+                Deny($"{env} reader is assumed by {next}'s record role", s =>
+                    Assume(s.Record(next).Arn, [.. s.Record(next).Policies, AssumeAnything], s.Reader(env)),
                     raw => TemplateEdits.TrustAccountRoot(raw[env], reader, Account(next)));
                 Deny($"{env} reader is assumed by any role of {next}'s account", s => Assume(AnyRole(next), [AssumeAnything], s.Reader(env)),
                     raw => TemplateEdits.TrustAccountRoot(raw[env], reader, Account(next)));
@@ -247,7 +262,8 @@ public sealed class IamMatrixTests(Xunit.Abstractions.ITestOutputHelper output)
                         raw => TemplateEdits.RemoveStatements(raw[env], reader, "cloudwatch:DescribeAlarms"));
                     Deny($"{env} reader reads alarms in another region", s => Call(s.Reader(env), "cloudwatch:DescribeAlarms", Alarm(env, region: "us-east-1")),
                         raw => TemplateEdits.AllowOnRole(raw[env], reader, "cloudwatch:DescribeAlarms"));
-                    foreach (var action in new[] { "cloudwatch:PutMetricAlarm", "cloudwatch:SetAlarmState", "cloudwatch:DeleteAlarms", "cloudwatch:DisableAlarmActions" })
+                    foreach (var action in new[] { "cloudwatch:PutMetricAlarm", "cloudwatch:SetAlarmState", "cloudwatch:DeleteAlarms",
+                        "cloudwatch:DisableAlarmActions" })
                         Deny($"{env} reader calls {action}", s => Call(s.Reader(env), action, Alarm(env)),
                             raw => TemplateEdits.AllowOnRole(raw[env], reader, action));
                 }
@@ -278,7 +294,9 @@ public sealed class IamMatrixTests(Xunit.Abstractions.ITestOutputHelper output)
         ["Version"] = "2012-10-17",
         ["Statement"] = new JsonArray(new JsonObject
         {
-            ["Effect"] = "Allow", ["Action"] = "sts:AssumeRole", ["Principal"] = new JsonObject { ["AWS"] = $"arn:aws:iam::{account}:root" },
+            ["Effect"] = "Allow",
+            ["Action"] = "sts:AssumeRole",
+            ["Principal"] = new JsonObject { ["AWS"] = $"arn:aws:iam::{account}:root" },
         }),
     };
 }

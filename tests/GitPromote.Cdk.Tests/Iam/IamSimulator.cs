@@ -29,13 +29,16 @@ public sealed record Simulation(IamRequest Request, IReadOnlyList<NamedPolicy> I
             ["resource"] = new JsonObject { ["resource"] = Request.Resource, ["accountId"] = AccountOf(Request.Resource) },
             ["contextVariables"] = new JsonObject(Context().Select(c => KeyValuePair.Create(c.Key, (JsonNode?)JsonValue.Create(c.Value)))),
         },
-        ["identityPolicies"] = new JsonArray(Identity.Select(p => (JsonNode)new JsonObject { ["name"] = p.Name, ["policy"] = p.Document.DeepClone() }).ToArray()),
+        ["identityPolicies"] = new JsonArray(Identity.Select(p =>
+            (JsonNode)new JsonObject { ["name"] = p.Name, ["policy"] = p.Document.DeepClone() }).ToArray()),
         ["serviceControlPolicies"] = Scps.Count == 0 ? new JsonArray() : new JsonArray(new JsonObject
         {
             ["orgIdentifier"] = "r-root",
-            ["policies"] = new JsonArray(Scps.Prepend(FullAwsAccess).Select(p => (JsonNode)new JsonObject { ["name"] = p.Name, ["policy"] = p.Document.DeepClone() }).ToArray()),
+            ["policies"] = new JsonArray(Scps.Prepend(FullAwsAccess).Select(p =>
+                (JsonNode)new JsonObject { ["name"] = p.Name, ["policy"] = p.Document.DeepClone() }).ToArray()),
         }),
-        ["permissionBoundaryPolicies"] = Boundary is null ? null : new JsonArray(new JsonObject { ["name"] = Boundary.Name, ["policy"] = Boundary.Document.DeepClone() }),
+        ["permissionBoundaryPolicies"] = Boundary is null ? null
+            : new JsonArray(new JsonObject { ["name"] = Boundary.Name, ["policy"] = Boundary.Document.DeepClone() }),
         ["resourceControlPolicies"] = new JsonArray(),
         ["resourcePolicy"] = ResourcePolicy?.DeepClone(),
     };

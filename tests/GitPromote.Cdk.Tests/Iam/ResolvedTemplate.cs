@@ -24,7 +24,8 @@ public sealed partial class ResolvedTemplate
         raw = (JsonObject)template["Resources"]!;
         this.parameters = parameters ?? new Dictionary<string, string>
         {
-            ["GitPromoteBinaryBucket"] = "platform-artifacts", ["GitPromoteBinaryKey"] = "git-promote/git-promote-linux-x64.tar.gz",
+            ["GitPromoteBinaryBucket"] = "platform-artifacts",
+            ["GitPromoteBinaryKey"] = "git-promote/git-promote-linux-x64.tar.gz",
         };
         Resources = (JsonObject)Resolve(raw)!;
         Outputs = (JsonObject?)Resolve(template["Outputs"]) ?? [];
@@ -34,7 +35,8 @@ public sealed partial class ResolvedTemplate
     public JsonObject Properties(string id) => (JsonObject?)Resources[id]!["Properties"] ?? [];
     public IEnumerable<string> OfType(string type) => raw.Where(r => r.Value!["Type"]!.GetValue<string>() == type).Select(r => r.Key);
 
-    /// <summary>The roles of the template: ARN, trust policy, and every identity policy attached (inline AWS::IAM::Policy and the template's managed policies).</summary>
+    /// <summary>The roles of the template: ARN, trust policy, and every identity policy attached (inline AWS::IAM::Policy and the template's managed
+    /// policies).</summary>
     public IReadOnlyList<TemplateRole> Roles() => OfType("AWS::IAM::Role").Select(id =>
     {
         var properties = Properties(id);
@@ -90,23 +92,23 @@ public sealed partial class ResolvedTemplate
             case JsonArray array:
                 return new JsonArray(array.Select(Resolve).ToArray());
             case JsonObject o when o.Count == 1 && o.First().Key is "Ref" or "Fn::GetAtt" or "Fn::Join" or "Fn::Sub" or "Fn::Select" or "Fn::Split":
-            {
-                var (key, value) = o.First();
-                return key switch
                 {
-                    "Ref" => Ref(value!.GetValue<string>()),
-                    "Fn::GetAtt" => GetAtt(value![0]!.GetValue<string>(), value[1]!.GetValue<string>()),
-                    "Fn::Join" => string.Join(value![0]!.GetValue<string>(), ((JsonArray)Resolve(value[1])!).Select(Text)),
-                    "Fn::Sub" => Sub(value!.GetValue<string>()),
-                    _ => throw new NotSupportedException($"{key} in a template: teach ResolvedTemplate to resolve it"),
-                };
-            }
+                    var (key, value) = o.First();
+                    return key switch
+                    {
+                        "Ref" => Ref(value!.GetValue<string>()),
+                        "Fn::GetAtt" => GetAtt(value![0]!.GetValue<string>(), value[1]!.GetValue<string>()),
+                        "Fn::Join" => string.Join(value![0]!.GetValue<string>(), ((JsonArray)Resolve(value[1])!).Select(Text)),
+                        "Fn::Sub" => Sub(value!.GetValue<string>()),
+                        _ => throw new NotSupportedException($"{key} in a template: teach ResolvedTemplate to resolve it"),
+                    };
+                }
             case JsonObject o:
-            {
-                var copy = new JsonObject();
-                foreach (var (k, v) in o) copy[k] = Resolve(v);
-                return copy;
-            }
+                {
+                    var copy = new JsonObject();
+                    foreach (var (k, v) in o) copy[k] = Resolve(v);
+                    return copy;
+                }
             default:
                 return node?.DeepClone();
         }

@@ -12,7 +12,9 @@ public static class TemplateEdits
     public static void TrustPrincipal(JsonObject template, string roleId, string principal) =>
         Resource(template, roleId)["Properties"]!["AssumeRolePolicyDocument"] = Document(new JsonObject
         {
-            ["Effect"] = "Allow", ["Action"] = "sts:AssumeRole", ["Principal"] = new JsonObject { ["AWS"] = principal },
+            ["Effect"] = "Allow",
+            ["Action"] = "sts:AssumeRole",
+            ["Principal"] = new JsonObject { ["AWS"] = principal },
         });
 
     /// <summary>A new inline policy on the role allowing <paramref name="action"/> on every resource.</summary>

@@ -88,10 +88,12 @@ internal sealed class FakeEvidence : IEvidenceProvider
 
         public Task<IReadOnlyList<Revocation>> ListRevocationsAsync(CancellationToken cancellationToken) => Task.FromResult<IReadOnlyList<Revocation>>([]);
 
-        public Task RecordGreenAsync(string commit, Core.Evidence.Identity by, DateTimeOffset at, CancellationToken cancellationToken) => throw new NotSupportedException();
+        public Task RecordGreenAsync(string commit, Core.Evidence.Identity by, DateTimeOffset at, CancellationToken cancellationToken) =>
+            throw new NotSupportedException();
         public Task<IReadOnlyList<BypassRecord>> ListBypassesAsync(CancellationToken cancellationToken) => throw new NotSupportedException();
         public Task RecordRevocationAsync(Revocation revocation, CancellationToken cancellationToken) => throw new NotSupportedException();
-        public Task LiftRevocationAsync(Revocation revocation, Core.Evidence.Identity by, DateTimeOffset at, CancellationToken cancellationToken) => throw new NotSupportedException();
+        public Task LiftRevocationAsync(Revocation revocation, Core.Evidence.Identity by, DateTimeOffset at, CancellationToken cancellationToken) =>
+            throw new NotSupportedException();
         public Task RecordApprovalAsync(Approval approval, CancellationToken cancellationToken) => throw new NotSupportedException();
         public Task<IReadOnlyList<LiftedRevocation>> ListLiftedRevocationsAsync(CancellationToken cancellationToken) => throw new NotSupportedException();
     }

@@ -123,7 +123,8 @@ public class DecideAsyncTests
         var rounds = new Rounds(World());
         var request = new PushRequest("prd", "/srv/prd.git", [ToMain(Previous)]);
 
-        await PromotionEngine.DecideAsync(Orders(), request, PromotionEngine.Plan(Orders(), request), new PushContext(Ada, Now, null), rounds.Ask, deadline.Token);
+        await PromotionEngine.DecideAsync(Orders(), request, PromotionEngine.Plan(Orders(), request), new PushContext(Ada, Now, null), rounds.Ask,
+            deadline.Token);
 
         Assert.Equal(2, rounds.Tokens.Count);
         Assert.All(rounds.Tokens, t => Assert.Equal(deadline.Token, t));

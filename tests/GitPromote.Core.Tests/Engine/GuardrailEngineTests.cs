@@ -82,7 +82,8 @@ public class GuardrailEngineTests
             new(Policy(stg: Soak(TimeSpan.FromHours(2))), Promote(Candidate), T0.AddHours(2), Promoted, [],
                 w => w.Green("stg", Candidate, T0.AddMinutes(90), "codepipeline")),
         ["soak under require all counts from the last source that proved it"] =
-            new(Policy(stg: Soak(TimeSpan.FromHours(2)), stgRequire: RequireMode.All), Promote(Candidate), T0.AddHours(2), Blocked(BlockReason.SoakPending), ["soak"],
+            new(Policy(stg: Soak(TimeSpan.FromHours(2)), stgRequire: RequireMode.All), Promote(Candidate), T0.AddHours(2), Blocked(BlockReason.SoakPending),
+                ["soak"],
                 w => w.Green("stg", Candidate, T0.AddMinutes(90), "codepipeline")),
         ["soak of another environment does not hold this push"] =
             new(Policy(dev: Soak(TimeSpan.FromHours(2))), Promote(Candidate), T0.AddMinutes(1), Promoted, []),
@@ -99,7 +100,8 @@ public class GuardrailEngineTests
         ["push at the end of the recurring window goes through"] =
             new(Policy(prd: Freeze(Weekend)), Promote(Candidate), new DateTimeOffset(2024, 6, 10, 8, 0, 0, TimeSpan.Zero), Promoted, []),
         ["push inside a one-off freeze is refused"] =
-            new(Policy(prd: Freeze(YearEnd)), Promote(Candidate), new DateTimeOffset(2024, 12, 24, 12, 0, 0, TimeSpan.Zero), Blocked(BlockReason.Frozen), ["freeze"]),
+            new(Policy(prd: Freeze(YearEnd)), Promote(Candidate), new DateTimeOffset(2024, 12, 24, 12, 0, 0, TimeSpan.Zero), Blocked(BlockReason.Frozen),
+                ["freeze"]),
         ["push when a one-off freeze has ended goes through"] =
             new(Policy(prd: Freeze(YearEnd)), Promote(Candidate), YearEnd.To, Promoted, []),
         ["rollback during a freeze goes in by default"] =
@@ -152,7 +154,8 @@ public class GuardrailEngineTests
             new(Policy(stg: Soak(TimeSpan.FromHours(1))), Promote(Candidate), T0.AddHours(3), Blocked(BlockReason.Revoked), ["order", "revocation"],
                 w => w.Revoke("stg", Candidate)),
         ["a revocation is not set aside by a bypass"] =
-            new(Policy(), Promote(Candidate), T0, Blocked(BlockReason.Revoked), ["order", "revocation"], w => w.Revoke("stg", Candidate), Bypass: GoodJustification),
+            new(Policy(), Promote(Candidate), T0, Blocked(BlockReason.Revoked), ["order", "revocation"], w => w.Revoke("stg", Candidate),
+                Bypass: GoodJustification),
         ["a rollback to a commit revoked in the target is refused"] =
             new(Policy(), Rollback(Previous), T0, Blocked(BlockReason.Revoked), ["order", "revocation"], w => w.Revoke("prd", Previous)),
         ["a rollback that needs the follow-up question is refused when revoked in the target"] =
@@ -176,7 +179,8 @@ public class GuardrailEngineTests
             new(Policy(stg: Soak(TimeSpan.FromHours(2)), prd: p => Freeze(new OneOffFreeze(T0, T0.AddHours(1), "release train"))(Approvals(1)(p))),
                 Promote(Candidate), T0.AddMinutes(30), Blocked(BlockReason.SoakPending), ["soak", "freeze", "approvals"], StoreIdentity: Ada),
         ["a commit not green, frozen and unapproved is refused for order first"] =
-            new(Policy(prd: p => Freeze(Weekend)(Approvals(1)(p))), Promote(Ids.Sha1('c')), FridayNight, Blocked(BlockReason.NotGreen), ["order", "freeze", "approvals"],
+            new(Policy(prd: p => Freeze(Weekend)(Approvals(1)(p))), Promote(Ids.Sha1('c')), FridayNight, Blocked(BlockReason.NotGreen),
+                ["order", "freeze", "approvals"],
                 StoreIdentity: Ada),
     };
 
@@ -229,7 +233,8 @@ public class GuardrailEngineTests
         var verdict = World().Approve("prd", Candidate, Bob).Approve("prd", Candidate, Ada)
             .Decide(Policy(prd: Approvals(2)), new PushRequest("prd", "/x", [Promote(Candidate)]), new PushContext(Ada, T0, null) { StoreIdentity = Ada });
 
-        Assert.Equal($"1 of 2 approvals from others (Bob <bob@example.com>); your own does not count; another person runs: git promote approve prd {Candidate[..12]}",
+        Assert.Equal($"1 of 2 approvals from others (Bob <bob@example.com>); your own does not count; another person runs: git promote approve prd " +
+            $"{Candidate[..12]}",
             verdict.Refs[0].Checks.Single(c => c.Rule == Rule.Approvals).Detail);
     }
 

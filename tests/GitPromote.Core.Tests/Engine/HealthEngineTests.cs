@@ -71,7 +71,8 @@ public class HealthEngineTests
     [Fact]
     public void An_alarm_ok_for_less_than_healthy_for_is_refused_with_the_time_it_may_go()
     {
-        var verdict = Decide(Healthy().Alarm("stg", "orders-stg-5xx", AlarmState.Ok, Now.AddMinutes(-12)), Policy(), Promote(Candidate), now: Now.AddSeconds(-30));
+        var verdict = Decide(Healthy().Alarm("stg", "orders-stg-5xx", AlarmState.Ok, Now.AddMinutes(-12)), Policy(), Promote(Candidate),
+            now: Now.AddSeconds(-30));
 
         Assert.Equal((VerdictKind.Blocked, BlockReason.Unhealthy), (verdict.Kind, verdict.Reason));
         // OK since 13:48:00, for 11m30s at 13:59:30 (shown in whole minutes, never more than it has been); may go at 14:18Z.
@@ -111,7 +112,8 @@ public class HealthEngineTests
     [Fact]
     public void A_try_again_time_on_another_day_carries_its_date()
     {
-        var verdict = Decide(Healthy().Alarm("stg", "orders-stg-5xx", AlarmState.Ok, Now.AddMinutes(-5)), Policy(healthyFor: TimeSpan.FromDays(1)), Promote(Candidate));
+        var verdict = Decide(Healthy().Alarm("stg", "orders-stg-5xx", AlarmState.Ok, Now.AddMinutes(-5)), Policy(healthyFor: TimeSpan.FromDays(1)),
+            Promote(Candidate));
 
         Assert.EndsWith("try again after 2024-06-04 13:55Z", HealthCheck(verdict).Detail);
     }
@@ -147,7 +149,8 @@ public class HealthEngineTests
     [Fact]
     public void A_prefix_matches_several_alarms_and_each_counts()
     {
-        var verdict = Decide(Healthy().Alarm("stg", "orders-stg-latency-p99", AlarmState.Alarm, Now.AddMinutes(-3)), Policy(["orders-stg-latency-*"]), Promote(Candidate));
+        var verdict = Decide(Healthy().Alarm("stg", "orders-stg-latency-p99", AlarmState.Alarm, Now.AddMinutes(-3)), Policy(["orders-stg-latency-*"]),
+            Promote(Candidate));
 
         Assert.Equal("orders-stg-latency-p99 is in ALARM since 13:57Z", HealthCheck(verdict).Detail);
         Assert.Equal("2 alarms in stg have been OK for at least 30m",
@@ -226,7 +229,11 @@ public class HealthEngineTests
     {
         var world = Healthy();
         var policy = Policy();
-        policy = policy with { Environments = [policy.Environments[0], policy.Environments[1], policy.Environments[2] with { Health = policy.Environments[1].Health }] };
+        policy = policy with
+        {
+            Environments = [policy.Environments[0], policy.Environments[1],
+            policy.Environments[2] with { Health = policy.Environments[1].Health }]
+        };
 
         Decide(world, policy, Promote(Candidate));
 

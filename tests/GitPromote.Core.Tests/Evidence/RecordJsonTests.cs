@@ -14,7 +14,8 @@ public class RecordJsonTests
     {
         var body = RecordJson.GreenBody(Commit, "stg", Ada, At);
 
-        Assert.Equal($$"""{"commit":"{{Commit}}","environment":"stg","recordedAt":"2024-06-01T12:30:05Z","recordedBy":"Ada \u003Cada@example.com\u003E"}""", body);
+        Assert.Equal($$"""{"commit":"{{Commit}}","environment":"stg","recordedAt":"2024-06-01T12:30:05Z","recordedBy":"Ada \u003Cada@example.com\u003E"}""",
+            body);
         var (at, by) = RecordJson.ReadGreen(body);
         Assert.Equal(At, at);
         Assert.Equal("Ada <ada@example.com>", by);

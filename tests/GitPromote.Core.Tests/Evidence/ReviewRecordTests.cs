@@ -45,7 +45,8 @@ public class ReviewRecordTests
     {
         var commit = Ids.Sha1('a');
         var revocation = new Revocation("stg", commit, "alarm: 5xx > 2%", new Identity("Ops", "ops@example.com"), Noon);
-        var approval = new Approval("prd", commit, ApproverIds.Of(new Identity("Bob", "bob@example.com")), new Identity("Bob", "bob@example.com"), Noon, "looks good");
+        var approval = new Approval("prd", commit, ApproverIds.Of(new Identity("Bob", "bob@example.com")), new Identity("Bob", "bob@example.com"), Noon,
+            "looks good");
         var lifted = new LiftedRevocation(revocation, new Identity("Ada", "ada@example.com"), Noon.AddHours(1));
 
         Assert.Equal(revocation, RecordJson.ReadRevocation(RecordJson.RevocationBody(revocation)));

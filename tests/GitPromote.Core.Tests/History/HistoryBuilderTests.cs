@@ -27,7 +27,8 @@ public class HistoryBuilderTests
     private static DeploymentEvent E(string env, int commit, DateTimeOffset at, DeploymentKind kind = DeploymentKind.Forward) =>
         new(env, C(commit), at, Ci, kind);
 
-    private static readonly BypassRecord Bypass = new("prd", C(6), "refs/heads/main", "INC-7: checkout is down for everyone", new Identity("Ada", "ada@example.com"), At(74));
+    private static readonly BypassRecord Bypass = new("prd", C(6), "refs/heads/main", "INC-7: checkout is down for everyone",
+        new Identity("Ada", "ada@example.com"), At(74));
 
     private static IReadOnlyList<LaneInput> Scenario() =>
     [
@@ -165,7 +166,8 @@ public class HistoryBuilderTests
         Assert.False(history.Lanes[1].RollbacksVisible);
         Assert.Equal([(C(2), At(4)), (C(4), At(27))], history.Lanes[1].Deployments.Select(d => (d.Commit, d.At)).ToList());
         Assert.All(history.Lanes[1].Deployments, d => Assert.True(d.FromGreenOnly && d.Kind == DeploymentKind.Forward));
-        Assert.Contains(history.Notes, n => n.StartsWith("prd: only green records", StringComparison.Ordinal) && n.Contains("rollbacks and redeploys can't be seen", StringComparison.Ordinal));
+        Assert.Contains(history.Notes, n => n.StartsWith("prd: only green records", StringComparison.Ordinal)
+            && n.Contains("rollbacks and redeploys can't be seen", StringComparison.Ordinal));
     }
 
     [Fact]

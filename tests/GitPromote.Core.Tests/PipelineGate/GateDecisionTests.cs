@@ -16,7 +16,9 @@ public class GateDecisionTests
     private const string Justification = "INC-12: db failover, hotfix approved";
 
     private static BypassRecord Bypass(string env = "stg", string? commit = null, string justification = Justification, DateTimeOffset? at = null) =>
-        new(env, commit ?? Commit, "refs/heads/main", justification, new Identity("Dana", "dana@example.com"), at ?? Now.AddMinutes(-5)) { Overrides = ["order"] };
+        new(env, commit ?? Commit, "refs/heads/main", justification, new Identity("Dana", "dana@example.com"), at
+            ?? Now.AddMinutes(-5))
+        { Overrides = ["order"] };
 
     private static GateVerdict Gate(FakeWorld world, PromotionPolicy policy, string env = "stg", params BypassRecord[] bypasses)
     {

@@ -29,7 +29,8 @@ public class PipelineInputsTests
     [Fact]
     public void CodeBuild_comes_before_GitHub_and_an_empty_variable_is_unset()
     {
-        var source = PipelineInputs.CommitFrom(null, Env(("CODEBUILD_RESOLVED_SOURCE_VERSION", " "), ("GITHUB_SHA", Ids.Sha1('b')), ("GIT_COMMIT", Ids.Sha1('c'))));
+        var source = PipelineInputs.CommitFrom(null,
+            Env(("CODEBUILD_RESOLVED_SOURCE_VERSION", " "), ("GITHUB_SHA", Ids.Sha1('b')), ("GIT_COMMIT", Ids.Sha1('c'))));
         Assert.Equal("GITHUB_SHA", source!.From);
         Assert.Null(PipelineInputs.CommitFrom(null, Env()));
     }

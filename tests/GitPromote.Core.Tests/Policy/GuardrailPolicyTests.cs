@@ -83,9 +83,12 @@ public class GuardrailPolicyTests
     public static TheoryData<string, Action<EnvironmentPolicy>> ValidPrd => new()
     {
         { "freeze: [{cron: '0 18 * * 5', duration: 1h, reason: r}]", e => Assert.Same(TimeZoneInfo.Utc, ((RecurringFreeze)e.Freeze[0]).TimeZone) },
-        { "freeze: [{cron: '*/15 9-17 * * MON-FRI', duration: 5m, timezone: UTC, reason: r}]", e => Assert.Equal(TimeSpan.FromMinutes(5), ((RecurringFreeze)e.Freeze[0]).Duration) },
-        { "freeze: [{cron: '0 0 1 1 *', duration: 24h, timezone: America/Argentina/Buenos_Aires, reason: r}]", e => Assert.Equal("America/Argentina/Buenos_Aires", ((RecurringFreeze)e.Freeze[0]).TimeZone.Id) },
-        { "freeze: [{from: '2026-12-20T00:00+01:00', to: '2026-12-21T00:00:00.5+01:00', reason: r}]", e => Assert.Equal(new DateTimeOffset(2026, 12, 19, 23, 0, 0, TimeSpan.Zero), ((OneOffFreeze)e.Freeze[0]).From) },
+        { "freeze: [{cron: '*/15 9-17 * * MON-FRI', duration: 5m, timezone: UTC, reason: r}]", e =>
+            Assert.Equal(TimeSpan.FromMinutes(5), ((RecurringFreeze)e.Freeze[0]).Duration) },
+        { "freeze: [{cron: '0 0 1 1 *', duration: 24h, timezone: America/Argentina/Buenos_Aires, reason: r}]", e =>
+            Assert.Equal("America/Argentina/Buenos_Aires", ((RecurringFreeze)e.Freeze[0]).TimeZone.Id) },
+        { "freeze: [{from: '2026-12-20T00:00+01:00', to: '2026-12-21T00:00:00.5+01:00', reason: r}]", e =>
+            Assert.Equal(new DateTimeOffset(2026, 12, 19, 23, 0, 0, TimeSpan.Zero), ((OneOffFreeze)e.Freeze[0]).From) },
         { "freeze_allows_rollback: true", e => Assert.True(e.FreezeAllowsRollback) },
         { "freeze_allows_rollback: False", e => Assert.False(e.FreezeAllowsRollback) },
         { "approvals: {required: 10}", e => Assert.Equal(10, e.RequiredApprovals) },
@@ -114,11 +117,13 @@ public class GuardrailPolicyTests
         { "soak: 2 hours", "", [".promote.yml:7:11: 'soak' must be a duration like 2h or 30m, not '2 hours'"] },
         { "soak: 0s", "", [".promote.yml:7:11: 'soak' must be more than 0 and at most 8784h, not '0s'"] },
         { "soak: [2h]", "", [".promote.yml:7:11: 'soak' must be a duration like 2h or 30m"] },
-        { "", "soak: 2h", [".promote.yml:10:11: 'soak' on environment 'prd' has no effect: it is how long a commit must be green here before it may go to the next environment, and environment 'prd' is the last"] },
+        { "", "soak: 2h", [".promote.yml:10:11: 'soak' on environment 'prd' has no effect: it is how long a commit must be green here before it may go to " +
+            "the next environment, and environment 'prd' is the last"] },
         { "saok: 2h", "", [".promote.yml:7:5: unknown key 'saok'; did you mean 'soak'?"] },
         { "", "frezee: []", [".promote.yml:10:5: unknown key 'frezee'; did you mean 'freeze'?"] },
         { "", "aprovals: {required: 1}", [".promote.yml:10:5: unknown key 'aprovals'; did you mean 'approvals'?"] },
-        { "", "freeze: weekends", [".promote.yml:10:13: 'freeze' must be a list of windows, e.g. '- {cron: \"0 18 * * 5\", duration: 64h, timezone: Europe/Amsterdam, reason: weekend}'"] },
+        { "", "freeze: weekends", [".promote.yml:10:13: 'freeze' must be a list of windows, e.g. '- {cron: \"0 18 * * 5\", duration: 64h, timezone: " +
+            "Europe/Amsterdam, reason: weekend}'"] },
         { "", "freeze: []", [".promote.yml:10:13: 'freeze' must list at least one window; leave it out for none"] },
         { "", "freeze: [weekend]", [".promote.yml:10:14: a freeze window must be a mapping"] },
         { "", "freeze: [{reason: r}]", [".promote.yml:10:14: a freeze window needs 'cron' and 'duration' (recurring) or 'from' and 'to' (one-off)"] },
@@ -136,11 +141,13 @@ public class GuardrailPolicyTests
         },
         {
             "", "freeze: [{cron: '0 18 * *', duration: 1h, reason: r}]",
-            [".promote.yml:10:21: 'cron' must be a cron expression of five fields (minute hour day-of-month month day-of-week), like '0 18 * * 5'; '0 18 * *': The given cron expression has an invalid format. Months: Unexpected character '?'."]
+            [".promote.yml:10:21: 'cron' must be a cron expression of five fields (minute hour day-of-month month day-of-week), like '0 18 * * 5'; '0 18 * " +
+                "*': The given cron expression has an invalid format. Months: Unexpected character '?'."]
         },
         {
             "", "freeze: [{cron: '61 18 * * 5', duration: 1h, reason: r}]",
-            [".promote.yml:10:21: 'cron' must be a cron expression of five fields (minute hour day-of-month month day-of-week), like '0 18 * * 5'; '61 18 * * 5': The given cron expression has an invalid format. Minutes: Value must be a number between 0 and 59 (all inclusive)."]
+            [".promote.yml:10:21: 'cron' must be a cron expression of five fields (minute hour day-of-month month day-of-week), like '0 18 * * 5'; '61 18 * " +
+                "* 5': The given cron expression has an invalid format. Minutes: Value must be a number between 0 and 59 (all inclusive)."]
         },
         {
             "", "freeze: [{cron: '0 18 * * 5', duration: 367d, reason: r}]",
@@ -162,7 +169,8 @@ public class GuardrailPolicyTests
             "", "freeze: [{from: 2026-12-20, to: 2026-12-21T00:00:00, reason: r}]",
             [
                 ".promote.yml:10:21: 'from' must be a date and time with an offset, like 2026-12-20T00:00:00Z or 2026-12-20T00:00:00+01:00, not '2026-12-20'",
-                ".promote.yml:10:37: 'to' must be a date and time with an offset, like 2026-12-20T00:00:00Z or 2026-12-20T00:00:00+01:00, not '2026-12-21T00:00:00'",
+                ".promote.yml:10:37: 'to' must be a date and time with an offset, like 2026-12-20T00:00:00Z or 2026-12-20T00:00:00+01:00, not " +
+                    "'2026-12-21T00:00:00'",
             ]
         },
         {
@@ -199,7 +207,8 @@ public class GuardrailPolicyTests
     }
 
     [Theory]
-    [InlineData("freeze: [{cron: '0 18 * * 5', duration: 1h, reason: r}]", "'freeze' on environment 'dev' has no effect: pushes to the first environment are not guarded")]
+    [InlineData("freeze: [{cron: '0 18 * * 5', duration: 1h, reason: r}]",
+        "'freeze' on environment 'dev' has no effect: pushes to the first environment are not guarded")]
     [InlineData("approvals: {required: 1}", "'approvals' on environment 'dev' has no effect: pushes to the first environment are not guarded")]
     public void Rules_for_pushes_into_the_first_environment_are_errors(string line, string expected)
     {

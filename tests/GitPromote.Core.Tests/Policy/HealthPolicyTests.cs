@@ -79,8 +79,10 @@ public class HealthPolicyTests
         { "health: {healthy_for: 1h}", "", ".promote.yml:7:13: 'health' is missing required key 'alarms'" },
         { "health: {alarms: []}", "", ".promote.yml:7:22: 'alarms' must list at least one alarm name or prefix (ending in *); leave 'health' out for none" },
         { "health: {alarms: a}", "", ".promote.yml:7:22: 'alarms' must be a list of strings" },
-        { "health: {alarms: ['*']}", "", ".promote.yml:7:23: alarm '*' would match every alarm in the account: name the alarms, or a prefix like 'orders-stg-*'" },
-        { "health: {alarms: ['a*b']}", "", ".promote.yml:7:23: alarm 'a*b' may have '*' only at its end (a name prefix); CloudWatch matches no other wildcard" },
+        { "health: {alarms: ['*']}", "",
+            ".promote.yml:7:23: alarm '*' would match every alarm in the account: name the alarms, or a prefix like 'orders-stg-*'" },
+        { "health: {alarms: ['a*b']}", "",
+            ".promote.yml:7:23: alarm 'a*b' may have '*' only at its end (a name prefix); CloudWatch matches no other wildcard" },
         { "health: {alarms: [a, b, a]}", "", ".promote.yml:7:29: alarm 'a' is listed twice; first at line 7" },
         { "health: {alarms: [a], healthy_for: soon}", "", ".promote.yml:7:40: 'healthy_for' must be a duration like 30m or 1h, not 'soon'" },
         { "health: {alarms: [a], healthy_for: 0s}", "", ".promote.yml:7:40: 'healthy_for' must be more than 0 and at most 8784h, not '0s'" },
@@ -89,7 +91,8 @@ public class HealthPolicyTests
         { "helth: {alarms: [a]}", "", ".promote.yml:7:5: unknown key 'helth'; did you mean 'health'?" },
         {
             "", "health: {alarms: [a]}",
-            ".promote.yml:10:13: 'health' on environment 'prd' has no effect: it guards commits leaving environment 'prd' for the next environment, and environment 'prd' is the last"
+            ".promote.yml:10:13: 'health' on environment 'prd' has no effect: it guards commits leaving environment 'prd' for the next environment, and " +
+                "environment 'prd' is the last"
         },
         { $"health: {{alarms: ['{new string('x', 256)}']}}", "", $".promote.yml:7:23: alarm '{new string('x', 80)}" },
     };

@@ -51,7 +51,8 @@ public class PolicyLoaderHostileInputTests(ITestOutputHelper output)
         var watch = Stopwatch.StartNew();
         var result = PolicyLoader.Load(yaml, ".promote.yml", "repo");
         watch.Stop();
-        output.WriteLine($"{label}: {yaml.Length} chars, {watch.ElapsedMilliseconds} ms, {result.Errors.Count} errors; first: {result.Errors.FirstOrDefault()}");
+        output.WriteLine($"{label}: {yaml.Length} chars, {watch.ElapsedMilliseconds} ms, {result.Errors.Count} errors; first: " +
+            $"{result.Errors.FirstOrDefault()}");
 
         Assert.False(result.IsValid);
         Assert.NotEmpty(result.Errors);

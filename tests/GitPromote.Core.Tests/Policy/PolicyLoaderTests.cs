@@ -176,7 +176,8 @@ public class PolicyLoaderTests
 
     public static TheoryData<string, Action<EnvironmentPolicy>> ValidEnvironments => new()
     {
-        { "aws: { role_arn: 'arn:aws:iam::123456789012:role/deployer' }", e => Assert.Equal(new AwsAccess(null, null, "arn:aws:iam::123456789012:role/deployer"), e.Aws) },
+        { "aws: { role_arn: 'arn:aws:iam::123456789012:role/deployer' }", e =>
+            Assert.Equal(new AwsAccess(null, null, "arn:aws:iam::123456789012:role/deployer"), e.Aws) },
         { "aws: { region: us-gov-west-1, role_arn: 'arn:aws-us-gov:iam::123456789012:role/path/to/r' }", e => Assert.Equal("us-gov-west-1", e.Aws!.Region) },
         { "aws: { region: ap-southeast-2 }", e => Assert.Equal(new AwsAccess("ap-southeast-2", null, null), e.Aws) },
         { "evidence: [git: ]", e => Assert.Equal([new GitEvidence()], e.Evidence) },
@@ -184,7 +185,8 @@ public class PolicyLoaderTests
         { "evidence: [codepipeline: {pipeline: p}]", e => Assert.Equal([new CodePipelineEvidence("p", null, 1000)], e.Evidence) },
         { "evidence: [codepipeline: {pipeline: p, max_executions: 100000}]", e => Assert.Equal([new CodePipelineEvidence("p", null, 100_000)], e.Evidence) },
         { "require: all", e => Assert.Equal(RequireMode.All, e.Require) },
-        { "remotes: ['https://git.example.com/*/orders.git', 'ssh://*prd*']", e => Assert.Equal(["https://git.example.com/*/orders.git", "ssh://*prd*"], e.Remotes) },
+        { "remotes: ['https://git.example.com/*/orders.git', 'ssh://*prd*']", e =>
+            Assert.Equal(["https://git.example.com/*/orders.git", "ssh://*prd*"], e.Remotes) },
     };
 
     [Theory]
@@ -346,7 +348,8 @@ public class PolicyLoaderTests
             name: orders/service
             environments: [{name: a, remotes: [a]}, {name: b, remotes: [b]}]
             """,
-            [".promote.yml:2:7: 'name' must be 1 to 100 letters, digits, '_', '.' or '-', starting with a letter or digit (it is part of SSM parameter names), not 'orders/service'"]
+            [".promote.yml:2:7: 'name' must be 1 to 100 letters, digits, '_', '.' or '-', starting with a letter or digit (it is part of SSM parameter " +
+                "names), not 'orders/service'"]
         },
         {
             """
@@ -529,7 +532,8 @@ public class PolicyLoaderTests
             "version: 1\nname: \"a\\u0007b\"\n",
             [
                 ".promote.yml:1:1: the policy is missing required key 'environments'",
-                ".promote.yml:2:7: 'name' must be 1 to 100 letters, digits, '_', '.' or '-', starting with a letter or digit (it is part of SSM parameter names), not 'a?b'",
+                ".promote.yml:2:7: 'name' must be 1 to 100 letters, digits, '_', '.' or '-', starting with a letter or digit (it is part of SSM parameter " +
+                    "names), not 'a?b'",
             ]
         },
         {

@@ -1,6 +1,6 @@
-using GitPromote.TestSupport;
 using GitPromote.Core.Push;
 using GitPromote.Core.Server;
+using GitPromote.TestSupport;
 
 namespace GitPromote.Core.Tests.Server;
 
@@ -15,7 +15,8 @@ public sealed class PushOptionsTests
 
     [Fact]
     public void Options_are_read_in_order_up_to_the_count_git_gives() =>
-        Assert.Equal(["a=1", "b"], Read(("GIT_PUSH_OPTION_COUNT", "2"), ("GIT_PUSH_OPTION_0", "a=1"), ("GIT_PUSH_OPTION_1", "b"), ("GIT_PUSH_OPTION_2", "beyond")));
+        Assert.Equal(["a=1", "b"], Read(("GIT_PUSH_OPTION_COUNT", "2"), ("GIT_PUSH_OPTION_0", "a=1"), ("GIT_PUSH_OPTION_1", "b"),
+            ("GIT_PUSH_OPTION_2", "beyond")));
 
     [Theory]
     [InlineData(null)]

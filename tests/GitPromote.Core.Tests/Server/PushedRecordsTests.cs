@@ -204,7 +204,8 @@ public sealed class PushedRecordsTests
 
     [Fact]
     public void A_lifted_record_of_another_environment_is_refused() =>
-        RefusedBy($"{LiftedRef(Commit)} is not a lifted revocation record of stg", Judge(Pipeline, LiftedTag(Commit, "prd", Commit), Create(LiftedRef(Commit), Tag)));
+        RefusedBy($"{LiftedRef(Commit)} is not a lifted revocation record of stg",
+            Judge(Pipeline, LiftedTag(Commit, "prd", Commit), Create(LiftedRef(Commit), Tag)));
 
     [Fact]
     public void A_lifted_record_that_is_not_a_readable_tag_is_refused() =>

@@ -1,6 +1,6 @@
-using GitPromote.TestSupport;
 using GitPromote.Core.Evidence;
 using GitPromote.Core.Server;
+using GitPromote.TestSupport;
 
 namespace GitPromote.Core.Tests.Server;
 

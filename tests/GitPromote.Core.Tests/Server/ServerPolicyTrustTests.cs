@@ -84,7 +84,8 @@ public sealed class ServerPolicyTrustTests
     [Fact]
     public void An_oversized_policy_on_a_branch_is_refused() =>
         Assert.Equal($"main:.promote.yml is larger than {PolicyLoader.MaxBytes} bytes",
-            ServerPolicyTrust.RefuseBranchText("refs/heads/main", "the branch HEAD names", new string('#', (int)PolicyLoader.MaxBytes + 1), () => true)!.Problem);
+            ServerPolicyTrust.RefuseBranchText("refs/heads/main", "the branch HEAD names", new string('#', (int)PolicyLoader.MaxBytes + 1), () =>
+                true)!.Problem);
 
     [Fact]
     public void A_policy_on_a_branch_it_does_not_guard_is_not_trusted_since_any_push_could_rewrite_it()

@@ -75,27 +75,27 @@ internal sealed class SafeYamlReader
             case Scalar scalar:
                 return new YamlText(At(scalar.Start), scalar.Value, scalar.Style == ScalarStyle.Plain);
             case SequenceStart seq:
-            {
-                CheckDepth(seq, depth);
-                var items = new List<YamlValue>();
-                while (Peek() is not SequenceEnd) items.Add(ReadValue(depth + 1));
-                Next();
-                return new YamlList(At(seq.Start), items);
-            }
-            case MappingStart map:
-            {
-                CheckDepth(map, depth);
-                var entries = new List<YamlEntry>();
-                while (Peek() is not MappingEnd)
                 {
-                    var keyAt = At(Peek().Start);
-                    var key = ReadValue(depth + 1);
-                    var value = ReadValue(depth + 1);
-                    entries.Add(new YamlEntry(keyAt, key is YamlText { IsNull: false } text ? text.Value : null, value));
+                    CheckDepth(seq, depth);
+                    var items = new List<YamlValue>();
+                    while (Peek() is not SequenceEnd) items.Add(ReadValue(depth + 1));
+                    Next();
+                    return new YamlList(At(seq.Start), items);
                 }
-                Next();
-                return new YamlMap(At(map.Start), entries);
-            }
+            case MappingStart map:
+                {
+                    CheckDepth(map, depth);
+                    var entries = new List<YamlEntry>();
+                    while (Peek() is not MappingEnd)
+                    {
+                        var keyAt = At(Peek().Start);
+                        var key = ReadValue(depth + 1);
+                        var value = ReadValue(depth + 1);
+                        entries.Add(new YamlEntry(keyAt, key is YamlText { IsNull: false } text ? text.Value : null, value));
+                    }
+                    Next();
+                    return new YamlMap(At(map.Start), entries);
+                }
             default:
                 Fail(ev.Start, $"unexpected YAML {ev.GetType().Name}");
                 return null!;
