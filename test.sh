@@ -57,6 +57,19 @@ export GIT_PROMOTE_TEST_PREFIX="$prefix/install" GIT_PROMOTE_TEST_RELEASE="$pref
 status=0
 dotnet test "$root/Hooks.sln" -c Release --nologo --logger "trx" --results-directory "$results" "$@" || status=$?
 
+# The house style (.editorconfig): a change dotnet format would make, or a line over 160 characters, fails the run.
+if ! dotnet format "$root/Hooks.sln" --verify-no-changes --no-restore -v q; then
+  echo "style: dotnet format would change the files above; run: dotnet format Hooks.sln" >&2
+  status=1
+fi
+long=$(find "$root/src" "$root/tests" "$root/examples" -name '*.cs' -not -path '*/obj/*' -not -path '*/bin/*' -print0 \
+  | xargs -0 awk 'length > 160 { print FILENAME ":" FNR ": " length " characters" }')
+if [ -n "$long" ]; then
+  echo "$long" >&2
+  echo "style: the lines above are over 160 characters (.editorconfig's max_line_length)" >&2
+  status=1
+fi
+
 # One plain closing line over all suites, for humans and CI.
 passed=0; failed=0; skipped=0
 for trx in "$results"/*.trx; do
