@@ -78,6 +78,41 @@ public sealed class AwsCallTraceTests
         Assert.All(mine, l => Assert.DoesNotContain("session-token", l));
     }
 
+    [Fact]
+    public async Task A_call_is_timed_until_its_whole_answer_is_read_not_only_its_headers()
+    {
+        var lines = new ConcurrentQueue<string>();
+        var answers = new Queue<Func<HttpResponseMessage>>([
+            () => new HttpResponseMessage(HttpStatusCode.OK) { Content = new StreamContent(new SlowStream(TimeSpan.FromMilliseconds(400))) },
+        ]);
+        using var invoker = new HttpMessageInvoker(new AwsCallTrace(new Answering(answers)));
+        using (CallTrace.SendTo(lines.Enqueue))
+        {
+            using var request = Signed("http://127.0.0.1:9/", "AmazonSSM.SlowBodyProbe");
+            using var response = await invoker.SendAsync(request, default);
+            Assert.Equal("{}", await response.Content.ReadAsStringAsync());
+        }
+
+        var line = Assert.Single(lines, l => l.Contains("SlowBodyProbe", StringComparison.Ordinal));
+        var ms = int.Parse(System.Text.RegularExpressions.Regex.Match(line, @": (\d+) ms, status 200$").Groups[1].Value);
+        Assert.True(ms >= 350, line);
+    }
+
+    /// <summary>A body of "{}" whose first read waits: an answer whose headers come at once and whose body does not.</summary>
+    private sealed class SlowStream(TimeSpan wait) : MemoryStream("{}"u8.ToArray())
+    {
+        private bool _waited;
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            if (!_waited) { _waited = true; await Task.Delay(wait, cancellationToken); }
+            return await base.ReadAsync(buffer, cancellationToken);
+        }
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+    }
+
     private sealed class Answering(Queue<Func<HttpResponseMessage>> answers) : HttpMessageHandler
     {
         protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>

@@ -17,6 +17,17 @@ public sealed partial class AwsCallTrace(HttpMessageHandler inner) : DelegatingH
         try
         {
             var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            // The SDK reads the body after this returns: traced, read it here (within the response bound), so the time
+            // is the whole answer's and not its headers' alone.
+            try
+            {
+                await response.Content.LoadIntoBufferAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch
+            {
+                response.Dispose();
+                throw;
+            }
             CallTrace.End(await Describe(request).ConfigureAwait(false), started, $"status {(int)response.StatusCode}");
             return response;
         }
