@@ -95,12 +95,8 @@ public sealed class SsmRecordStore(AwsEnvironmentAccess access, SsmLayout layout
     /// <summary>Events oldest first; the bodies of those named before <paramref name="detailsSince"/> are not parsed (their names say commit and
     /// time).</summary>
     private List<DeploymentEvent> ToDeployments(IEnumerable<Parameter> parameters, DateTimeOffset detailsSince) =>
-        parameters
-            .Select(p => layout.DeployTail(p.Name ?? "") is { } tail
-                ? DeploymentNames.FromStored(layout.Environment, tail, p.Value, readBody: DeploymentNames.Parse(tail) is { } n && n.At >= detailsSince)
-                : null)
-            .OfType<DeploymentEvent>()
-            .OrderBy(e => e.At).ToList();
+        DeploymentNames.FromListing(layout.Environment,
+            from p in parameters let tail = layout.DeployTail(p.Name ?? "") where tail is not null select (tail, (string?)p.Value), detailsSince);
 
     /// <summary>Deployment, green, bypass and revocation records in any number: a history's listing stops here and says so.</summary>
     public const int MaxHistoryListed = 60_000;

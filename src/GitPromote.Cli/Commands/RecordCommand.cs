@@ -69,11 +69,9 @@ public static class RecordCommand
         if (store is not IDeploymentStore events) return null;
         try
         {
-            // Names are enough: the kind depends on when and what was deployed, not on who. But a name says the second
-            // only: when the last second holds two events, their bodies (to the millisecond) tell which one was last.
+            // Names are enough: the kind depends on when and what was deployed, not on who (the listing reads the newest
+            // second's bodies, so two events in that second are in their order).
             var earlier = await events.ListDeploymentsAsync(DateTimeOffset.MaxValue, cancellationToken);
-            if (earlier.Count > 1 && earlier[^1].At == earlier[^2].At)
-                earlier = await events.ListDeploymentsAsync(earlier[^1].At, cancellationToken);
             var greenBefore = env.StoreEvidence is { } source
                 && (await provider.OpenReader(env, source).FindGreenAsync([commit], cancellationToken)).Count > 0;
             var bypasses = (await store.ListBypassesAsync(cancellationToken))

@@ -83,6 +83,30 @@ public static class DeploymentNames
         return ObjectIds.IsValid(commit) ? (at, commit) : null;
     }
 
+    /// <summary>
+    /// The events one listing of a store holds (each as its name after <c>deploy/</c> and its body), oldest first. Bodies
+    /// are read for events from <paramref name="detailsSince"/> on, and always for the newest second: a name says the
+    /// second only, so two events in that second are told apart by their bodies (to the millisecond), and the last one is
+    /// known without a second listing. Names that are not events' go to <paramref name="unreadable"/> when it is given.
+    /// </summary>
+    public static List<DeploymentEvent> FromListing(string environment, IEnumerable<(string Name, string? Body)> stored, DateTimeOffset detailsSince,
+        ICollection<string>? unreadable = null)
+    {
+        var named = stored.Select(s => (s.Name, s.Body, Parsed: Parse(s.Name))).ToList();
+        var newest = named.Max(n => n.Parsed?.At);
+        var events = new List<DeploymentEvent>();
+        foreach (var (name, body, parsed) in named)
+        {
+            if (parsed is not { } p)
+            {
+                unreadable?.Add(name);
+                continue;
+            }
+            events.Add(FromStored(environment, name, body, readBody: p.At >= detailsSince || p.At == newest)!);
+        }
+        return events.OrderBy(e => e.At).ToList();
+    }
+
     /// <summary>The event a stored record holds: its body when that is an event of this commit, else what its name says.</summary>
     public static DeploymentEvent? FromStored(string environment, string name, string? body, bool readBody)
     {

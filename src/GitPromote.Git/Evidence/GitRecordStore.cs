@@ -154,16 +154,11 @@ public sealed class GitRecordStore : IRecordStore, IReviewStore, IReportsUnreada
     private List<DeploymentEvent> ToDeployments(IReadOnlyList<RefRecord> refs, DateTimeOffset detailsSince)
     {
         var local = LocalNamespace + "deploy/";
-        var events = new List<DeploymentEvent>();
-        foreach (var r in refs.Take(DeploymentNames.MaxListed))
-        {
-            var name = r.Name[local.Length..];
-            var named = DeploymentNames.Parse(name);
-            var read = DeploymentNames.FromStored(_environment.Name, name, r.Tag?.Message, readBody: named is { } n && n.At >= detailsSince);
-            if (read is null) _unreadable.Add(RecordRefs.DeployPrefix + name);
-            else events.Add(read);
-        }
-        return events.OrderBy(e => e.At).ToList();
+        var unreadable = new List<string>();
+        var events = DeploymentNames.FromListing(_environment.Name, refs.Take(DeploymentNames.MaxListed).Select(r => (r.Name[local.Length..], r.Tag?.Message)),
+            detailsSince, unreadable);
+        _unreadable.AddRange(unreadable.Select(name => RecordRefs.DeployPrefix + name));
+        return events;
     }
 
     /// <summary>Bypass records of this environment, oldest first.</summary>

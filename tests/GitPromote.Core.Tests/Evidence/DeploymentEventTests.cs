@@ -83,6 +83,30 @@ public class DeploymentEventTests
     }
 
     [Fact]
+    public void A_listing_read_by_names_orders_two_events_of_its_newest_second_by_their_bodies_and_names_what_is_not_an_event()
+    {
+        // By name "aa" (at .900) sorts before "ff" (at .100): only their bodies tell which came last.
+        var later = new DeploymentEvent("prd", C(2), T.AddMilliseconds(900), Ci, DeploymentKind.Rollback);
+        var earlier = new DeploymentEvent("prd", C(3), T.AddMilliseconds(100), Ci, DeploymentKind.Forward);
+        var old = E(1, -5);
+        var unreadable = new List<string>();
+
+        var listed = DeploymentNames.FromListing("prd", [
+            (DeploymentNames.Name(old.At, old.Commit, "0001"), RecordJson.DeploymentBody(old)),
+            (DeploymentNames.Name(later.At, later.Commit, "aa"), RecordJson.DeploymentBody(later)),
+            (DeploymentNames.Name(earlier.At, earlier.Commit, "ff"), RecordJson.DeploymentBody(earlier)),
+            ("not-an-event", null),
+        ], detailsSince: DateTimeOffset.MaxValue, unreadable);
+
+        Assert.Equal([C(1), C(3), C(2)], listed.Select(e => e.Commit));
+        Assert.Equal([T.AddHours(-5), T.AddMilliseconds(100), T.AddMilliseconds(900)], listed.Select(e => e.At));
+        // Outside the window and not in the newest second: from its name alone.
+        Assert.Equal(Identity.Unknown, listed[0].By);
+        Assert.Equal(DeploymentKind.Rollback, listed[2].Kind);
+        Assert.Equal(["not-an-event"], unreadable);
+    }
+
+    [Fact]
     public void An_unknown_kind_is_not_an_event() =>
         Assert.Null(RecordJson.ReadDeployment("""{"commit":"cccccccccccccccccccccccccccccccccccccccc","at":"2026-03-02T13:00:00Z","kind":"teleport"}"""));
 }
