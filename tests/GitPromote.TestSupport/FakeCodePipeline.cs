@@ -177,8 +177,8 @@ public sealed class FakeCodePipeline : IDisposable
             max = m.GetValue<int>();
             if (max is < 1 or > 100)
                 return Error(400, "ValidationException",
-                    $"1 validation error detected: Value '{max}' at 'maxResults' failed to satisfy constraint: Member must have value {(max < 1 ? "greater " +
-                        $"than or equal to 1" : "less than or equal to 100")}");
+                    $"1 validation error detected: Value '{max}' at 'maxResults' failed to satisfy constraint: Member must have value " +
+                        $"{(max < 1 ? "greater than or equal to 1" : "less than or equal to 100")}");
         }
         if (!_pipelines.TryGetValue(name, out var list))
             return Error(400, "PipelineNotFoundException", $"Account '{AccountId}' does not have a pipeline with name '{name}'");

@@ -36,8 +36,8 @@ public static class ApproveCommand
             context.Console.Out.WriteLine(required == 0
                 ? $"  note: {env.Name} requires no approvals (approvals: {{ required: N }} in {Core.Policy.PromotionPolicy.FileName}); the approval is kept " +
                     $"anyway"
-                : $"  {all.Count} approval{(all.Count == 1 ? "" : "s")} of {ObjectIds.Short(commit)} for {env.Name} ({string.Join(", " +
-                    $"", all.Select(x => x.Who))}); " +
+                : $"  {all.Count} approval{(all.Count == 1 ? "" : "s")} of {ObjectIds.Short(commit)} for {env.Name} " +
+                    $"({string.Join(", ", all.Select(x => x.Who))}); " +
                   $"a push needs {required} from people other than the one pushing");
             return ExitCodes.Ok;
         });

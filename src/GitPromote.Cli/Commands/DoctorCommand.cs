@@ -208,8 +208,8 @@ public static class DoctorCommand
             var refs = await new GitRemoteClient(workspace.GitDir, workingDirectory: workspace.WorkTree)
                 .ListRefsAsync(remote.Remote, storesHere ? [branch, "refs/promote/"] : [branch], deadline);
             var deployed = refs.FirstOrDefault(r => r.Name == branch);
-            var detail = $"{shown}: reachable, {Core.Push.RefNames.Short(branch)} {(deployed is null ? "not pushed yet" : "at " +
-                $"" + Core.Push.ObjectIds.Short(deployed.Id))}";
+            var detail = $"{shown}: reachable, {Core.Push.RefNames.Short(branch)} " +
+                $"{(deployed is null ? "not pushed yet" : "at " + Core.Push.ObjectIds.Short(deployed.Id))}";
             var records = refs.Count(r => r.Name.StartsWith("refs/promote/", StringComparison.Ordinal));
             if (storesHere && records > GitRefLimit)
                 return new Check(env.Name, "remote", Status.Warn, $"{detail}; {records} refs under refs/promote/ (more than {GitRefLimit})",

@@ -99,8 +99,8 @@ public static class StatusCommand
             if (s.Health is { } health)
                 o.WriteLine($"       health: {(health.Outcome == CheckOutcome.Pass ? style.Green("ok") : style.Red("NOT OK"))} {health.Detail}");
             foreach (var r in s.Revoked ?? [])
-                o.WriteLine($"       revoked: {ObjectIds.Short(r.Commit)}  {(r.At is { } at ? Core.Engine.Time.Utc(at) : ""),-17}  {(r.By is { } by ? $"by " +
-                    $"{by}" : "")}{(r.Reason is { } why ? $": {why}" : "")}".TrimEnd());
+                o.WriteLine(($"       revoked: {ObjectIds.Short(r.Commit)}  {(r.At is { } at ? Core.Engine.Time.Utc(at) : ""),-17}  " +
+                    $"{(r.By is { } by ? $"by {by}" : "")}{(r.Reason is { } why ? $": {why}" : "")}").TrimEnd());
             if (s.Next is not null)
             {
                 var remote = Core.Engine.EnvironmentRouter.RemoteNames(s.Environment).FirstOrDefault() ?? name;
@@ -110,8 +110,8 @@ public static class StatusCommand
                         + style.Bold($"git push {remote} {ObjectIds.Short(s.Next)}:{(s.Deployed is null ? "refs/heads/" + branch : branch)}"));
                 else
                 {
-                    o.WriteLine($"       next: {ObjectIds.Short(s.Next)} is green in {prev}, waiting for: {string.Join(", " +
-                        $"", s.NextWaitsFor.Select(c => c.Name))}");
+                    o.WriteLine($"       next: {ObjectIds.Short(s.Next)} is green in {prev}, waiting for: " +
+                        $"{string.Join(", ", s.NextWaitsFor.Select(c => c.Name))}");
                     foreach (var c in s.NextWaitsFor) o.WriteLine($"         [{c.Name}] {c.Detail}");
                 }
             }

@@ -107,8 +107,8 @@ public sealed class VerdictRenderer(Style style)
                 }
                 // git refuses `<sha>:main` when main does not exist there yet: then the full ref name, so the command runs as printed.
                 var firstBranch = blocked[0].Update.IsCreation ? blocked[0].Update.RemoteRef : Core.Push.RefNames.Short(blocked[0].Update.RemoteRef);
-                sb.AppendLine($"  to promote the newest of them: {style.Bold($"git push {verdict.Request.RemoteName} " +
-                    $"{ObjectIds.Short(recentGreen[0].Commit)}:{firstBranch}")}");
+                sb.AppendLine($"  to promote the newest of them: " +
+                    $"{style.Bold($"git push {verdict.Request.RemoteName} {ObjectIds.Short(recentGreen[0].Commit)}:{firstBranch}")}");
             }
             else if (blocked.Any(b => b.Reason == BlockReason.NotGreen))
             {

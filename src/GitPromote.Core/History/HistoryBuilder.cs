@@ -147,8 +147,8 @@ public static class HistoryBuilder
             }
         }
         if (unknown.Count > 0)
-            notes.Add($"lead time: {unknown.Count} deployment(s) of commits this clone does not have are left out ({string.Join(", " +
-                $"", unknown.Distinct().Take(5).Select(ObjectIds.Short))}); git fetch them to count them");
+            notes.Add($"lead time: {unknown.Count} deployment(s) of commits this clone does not have are left out " +
+                $"({string.Join(", ", unknown.Distinct().Take(5).Select(ObjectIds.Short))}); git fetch them to count them");
         return result.OrderBy(r => r.DeployedAt).ThenBy(r => r.CommittedAt).ThenBy(r => r.Commit, StringComparer.Ordinal).ToList();
     }
 

@@ -58,8 +58,8 @@ public static class PipelineInputs
                 throw new FormatException($"{flag} '{Quoting.Show(option)}' is not <env>=<value>");
             var env = option[..eq].Trim();
             if (policy.FindEnvironment(env) is null)
-                throw new FormatException($"{flag} names '{Quoting.Show(env)}', which is not an environment of the policy ({string.Join(", " +
-                    $"", policy.Environments.Select(e => e.Name))})");
+                throw new FormatException($"{flag} names '{Quoting.Show(env)}', which is not an environment of the policy " +
+                    $"({string.Join(", ", policy.Environments.Select(e => e.Name))})");
             values[env] = option[(eq + 1)..].Trim();
         }
         foreach (var env in policy.Environments)
