@@ -82,7 +82,7 @@ public sealed class FakeWorld
         var env = policy.FindEnvironment(target)!;
         var request = GateDecision.Request(policy, commit, target, "pipeline");
         var context = new PushContext(Identity.Unknown, now, null) { StoreIdentity = new Identity("(gate)", "") };
-        return Decide(policy, request, context, PromotionEngine.PlanForGate(policy, request, env)).Refs[0];
+        return Decide(policy, request, context, PromotionEngine.PlanFor(policy, request, env)).Refs[0];
     }
 
     /// <summary>The engine's own loop, with this world answering: every answer is ready at once, so it completes synchronously.</summary>

@@ -41,13 +41,12 @@ public static class RevokeCommand
 
             var o = context.Console.Out;
             o.WriteLine($"revoked: {ObjectIds.Short(commit)} in {env.Name} by {by} ({store.Label}): {reason}");
-            if (policy.Environments.ElementAtOrDefault(env.Index + 1) is { } next)
-                o.WriteLine($"  it can no longer be promoted from {env.Name} to {next.Name}, nor rolled back to in {env.Name}");
-            else
-                o.WriteLine($"  it can no longer be rolled back to in {env.Name}");
-            if (policy.PreviousOf(env) is { } previous)
-                o.WriteLine($"  a promotion into {env.Name} asks {previous.Name}; to keep it from coming back, revoke it there too: " +
-                            $"git promote revoke {previous.Name} {ObjectIds.Short(commit)} --reason \"...\"");
+            var next = policy.Environments.ElementAtOrDefault(env.Index + 1);
+            o.WriteLine($"  it no longer goes to {env.Name}: no push (promotion or rollback) and no deployment by its pipeline's gate" +
+                (next is null ? "" : $", nor is it promoted from {env.Name} to {next.Name}"));
+            var (deployed, _) = await workspace.DeployedCommitAsync(env, policy.DefaultBranch(), token);
+            if (string.Equals(deployed, commit, StringComparison.OrdinalIgnoreCase))
+                o.WriteLine($"  {env.Name}'s {policy.DefaultBranch()} still holds it: roll back with: git promote rollback {env.Name}");
             o.WriteLine($"  once fixed and tested again, lift it with: git promote record {env.Name} {ObjectIds.Short(commit)} --force");
             return ExitCodes.Ok;
         });

@@ -90,26 +90,15 @@ public static class PromotionEngine
         {
             // Revocations in the previous environment are asked on every push, in the same call as green.
             queries.Add(new EvidenceQuery(previous, commits) { ReviewCommits = commits, Health = previous.Health is not null });
-            // Pushes that move a branch back are rollbacks in the making: ask the target at the same time. So do approvals.
+            // So are the target's own, in the same round (in parallel): a commit revoked where it goes never goes there
+            // again, whatever else holds. Pushes that move a branch back are rollbacks in the making: the target's green
+            // records come with that call, and so do approvals.
             var rewinding = policy.Rollback == RollbackMode.PreviouslyGreen
                 ? guarded.Where(u => u.RewindsTarget && u.Commit is not null).Select(u => u.Commit!).Distinct(StringComparer.Ordinal).ToList()
                 : [];
-            if (rewinding.Count > 0 || target.RequiredApprovals > 0)
-                queries.Add(new EvidenceQuery(target, rewinding) { ReviewCommits = commits, Approvals = target.RequiredApprovals > 0 });
+            queries.Add(new EvidenceQuery(target, rewinding) { ReviewCommits = commits, Approvals = target.RequiredApprovals > 0 });
         }
         return new EvidencePlan(target, previous, guarded, queries);
-    }
-
-    /// <summary>
-    /// Plans the pipeline gate's question about one commit: a push of it into <paramref name="target"/>, with the
-    /// target's own revocations always read in the first round (the gate never admits a commit revoked where it deploys,
-    /// whatever the rollback mode), together with its green records when rollbacks are allowed.
-    /// </summary>
-    public static EvidencePlan PlanForGate(PromotionPolicy policy, PushRequest request, EnvironmentPolicy target)
-    {
-        var plan = PlanFor(policy, request, target);
-        if (plan.Previous is null || plan.Queries.Count == 0 || plan.Queries.Any(q => q.Environment.Name == target.Name)) return plan;
-        return plan with { Queries = [.. plan.Queries, new EvidenceQuery(target, []) { ReviewCommits = plan.Queries[0].ReviewCommits }] };
     }
 
     /// <summary>

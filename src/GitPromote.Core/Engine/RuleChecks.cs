@@ -173,16 +173,15 @@ internal sealed class RuleEvaluator(PromotionPolicy policy, EnvironmentPolicy ta
                     Hint = $"no bypass sets a revocation aside; once fixed and tested again: git promote record {env.Name} {ObjectIds.Short(commit)} --force",
                 };
         }
-        // The previous environment is always asked; the target only when a rollback or approvals made it worth a call.
-        var unknown = Unreadable(previous, previousAnswer, asked: true) ?? Unreadable(target, targetAnswer, asked: targetAnswer is not null);
+        // Both are asked on every push: a store that did not answer is one that might say "revoked".
+        var unknown = Unreadable(previous, previousAnswer) ?? Unreadable(target, targetAnswer);
         if (unknown is not null) return unknown;
-        var where = targetAnswer?.Records is null ? previous.Name : $"{previous.Name} or {target.Name}";
-        return new(Rule.Revocation, CheckOutcome.Pass, $"not revoked in {where}");
+        return new(Rule.Revocation, CheckOutcome.Pass, $"not revoked in {previous.Name} or {target.Name}");
     }
 
-    private static RuleCheck? Unreadable(EnvironmentPolicy env, EnvironmentAnswer? answer, bool asked)
+    private static RuleCheck? Unreadable(EnvironmentPolicy env, EnvironmentAnswer? answer)
     {
-        if (!asked || answer?.Records is { Failure: null }) return null;
+        if (answer?.Records is { Failure: null }) return null;
         var failure = answer?.Records?.Failure;
         return new(Rule.Revocation, CheckOutcome.Unknown,
             $"could not read the revocations of {env.Name}" + (failure is null ? "" : $": {failure.What}: {failure.Why}"));

@@ -43,7 +43,7 @@ public static class GateDecision
 {
     /// <summary>
     /// The gate's question as a push: <paramref name="commit"/> onto the policy's deploy branch, which the caller plans with
-    /// <see cref="PromotionEngine.PlanForGate"/>. Rewinding: a commit green there before is judged as a rollback (the looser
+    /// <see cref="PromotionEngine.PlanFor"/>. Rewinding: a commit green there before is judged as a rollback (the looser
     /// rules of the two), else as a promotion.
     /// </summary>
     public static PushRequest Request(PromotionPolicy policy, string commit, string remoteName, string remoteUrl)

@@ -163,6 +163,14 @@ public class GuardrailEngineTests
         ["a commit revoked in the target is refused when approvals make the target answer"] =
             new(Policy(prd: Approvals(1)), Promote(Candidate), T0, Blocked(BlockReason.Revoked), ["revocation"],
                 w => w.Approve("prd", Candidate, Bob).Revoke("prd", Candidate), StoreIdentity: Ada),
+        ["a commit revoked in the target is refused on a plain promotion, green in the previous environment or not"] =
+            new(Policy(), Promote(Candidate), T0, Blocked(BlockReason.Revoked), ["revocation"], w => w.Revoke("prd", Candidate)),
+        ["a commit revoked in the target is not let in by a bypass"] =
+            new(Policy(), Promote(Candidate), T0, Blocked(BlockReason.Revoked), ["revocation"], w => w.Revoke("prd", Candidate), Bypass: GoodJustification),
+        ["a promotion whose target revocations cannot be read is refused"] =
+            new(Policy(), Promote(Candidate), T0, Blocked(BlockReason.EvidenceUnavailable), ["revocation"], w => w.FailStore("prd")),
+        ["a promotion whose target revocations cannot be read is refused even with on_error allow"] =
+            new(Policy(onError: OnErrorMode.Allow), Promote(Candidate), T0, Blocked(BlockReason.EvidenceUnavailable), ["revocation"], w => w.FailStore("prd")),
         ["a revocation in an environment the push does not touch does not matter"] =
             new(Policy(), Promote(Candidate), T0, Promoted, [], w => w.Revoke("dev", Candidate)),
         ["revocations that cannot be read block"] =
@@ -279,21 +287,31 @@ public class GuardrailEngineTests
             (Rule.Freeze, "prd has no freeze windows"),
             (Rule.Approvals, "prd needs no approvals"),
         ], verdict.Refs[0].Checks.Where(c => c.Outcome == CheckOutcome.Skipped).Select(c => (c.Rule, c.Detail)));
-        Assert.Equal("not revoked in stg", verdict.Refs[0].Checks.Single(c => c.Rule == Rule.Revocation).Detail);
+        Assert.Equal("not revoked in stg or prd", verdict.Refs[0].Checks.Single(c => c.Rule == Rule.Revocation).Detail);
     }
 
     [Fact]
-    public void Revocations_of_the_previous_environment_are_asked_with_green_and_the_target_is_not_asked_for_a_plain_promotion()
+    public void A_plain_promotion_asks_the_previous_environment_for_green_and_revocations_and_the_target_for_its_revocations_in_one_round()
     {
         var world = World();
 
         world.Decide(Policy(), new PushRequest("prd", "/x", [Promote(Candidate)]), new PushContext(Ada, T0, null));
 
-        var query = Assert.Single(world.Asked);
-        Assert.Equal("stg", query.Environment.Name);
-        Assert.Equal([Candidate], query.Commits);
-        Assert.Equal([Candidate], query.ReviewCommits);
-        Assert.False(query.Approvals);
+        Assert.Collection(world.Asked,
+            q =>
+            {
+                Assert.Equal("stg", q.Environment.Name);
+                Assert.Equal([Candidate], q.Commits);
+                Assert.Equal([Candidate], q.ReviewCommits);
+                Assert.False(q.Approvals);
+            },
+            q =>
+            {
+                Assert.Equal("prd", q.Environment.Name);
+                Assert.Empty(q.Commits);
+                Assert.Equal([Candidate], q.ReviewCommits);
+                Assert.False(q.Approvals);
+            });
     }
 
     [Fact]
@@ -315,15 +333,16 @@ public class GuardrailEngineTests
     }
 
     [Fact]
-    public void The_follow_up_for_a_possible_rollback_asks_the_target_about_revocations_too()
+    public void The_target_revocations_come_with_the_first_round_so_the_follow_up_for_a_possible_rollback_asks_only_for_green()
     {
         var world = World();
 
         world.Decide(Policy(), new PushRequest("prd", "/x", [Promote(Previous)]), new PushContext(Ada, T0, null));
 
+        Assert.Contains(world.Asked.Take(2), q => q.Environment.Name == "prd" && q.ReviewCommits.SequenceEqual([Previous]));
         var followUp = world.Asked[^1];
         Assert.Equal("prd", followUp.Environment.Name);
         Assert.Equal([Previous], followUp.Commits);
-        Assert.Equal([Previous], followUp.ReviewCommits);
+        Assert.Empty(followUp.ReviewCommits);
     }
 }

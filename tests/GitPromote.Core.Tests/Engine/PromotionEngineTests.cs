@@ -196,11 +196,11 @@ public class PromotionEngineTests
     }
 
     [Fact]
-    public void Plan_does_not_ask_the_target_when_rollbacks_are_off()
+    public void Plan_asks_the_target_only_about_revocations_when_rollbacks_are_off()
     {
         var plan = PromotionEngine.Plan(Orders(rollback: RollbackMode.Never), new PushRequest("prd", "/x", [ToMain(Untested)]));
 
-        Assert.Equal(["stg"], plan.Queries.Select(q => q.Environment.Name));
+        Assert.Equal([("stg", 1, 1), ("prd", 0, 1)], plan.Queries.Select(q => (q.Environment.Name, q.Commits.Count, q.ReviewCommits.Count)));
     }
 
     [Theory]
