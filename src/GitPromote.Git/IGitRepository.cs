@@ -74,4 +74,13 @@ public interface IGitRepository : ICommitGraph, IDisposable
     /// whole ref name. Lets a reader ask for a few exact records without listing a namespace that grows with history.
     /// </summary>
     IReadOnlyList<RefRecord> ListRefs(IReadOnlyList<string> prefixes);
+
+    /// <summary>
+    /// Where this run was told an environment's repository is (a pipeline's <c>--remote env=url</c> or
+    /// <c>PROMOTE_REMOTE_ENV</c>), before anything the repository's own config says; null when it was not.
+    /// </summary>
+    GivenRemote? GivenRemoteFor(string environment) => null;
 }
+
+/// <summary>An environment's repository as a run was given it: a URL, a path or a remote of this clone, and by what (the flag or variable).</summary>
+public sealed record GivenRemote(string Url, string From);

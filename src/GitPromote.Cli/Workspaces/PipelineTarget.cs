@@ -2,6 +2,7 @@ using GitPromote.Cli.Infrastructure;
 using GitPromote.Core.PipelineGate;
 using GitPromote.Core.Policy;
 using GitPromote.Core.Push;
+using GitPromote.Git;
 
 namespace GitPromote.Cli.Workspaces;
 
@@ -42,9 +43,11 @@ public sealed record PipelineTarget(Workspace Workspace, PromotionPolicy Policy,
             try
             {
                 var roles = PipelineInputs.PerEnvironment("--role", args.Values("--role"), PipelineInputs.RolePrefix, policy, context.Environment);
-                var remotes = PipelineInputs.PerEnvironment("--remote", args.Values("--remote"), PipelineInputs.RemotePrefix, policy, context.Environment);
-                policy = PipelineInputs.WithRoles(policy, roles);
-                workspace.EnvironmentRemotes = remotes.ToDictionary(p => p.Key, p => LocalPathsAbsolute(p.Value, context));
+                var remotes = PipelineInputs.PerEnvironment("--remote", args.Values("--remote"), PipelineInputs.RemotePrefix, policy,
+                    context.Environment);
+                policy = PipelineInputs.WithRoles(policy, roles.ToDictionary(r => r.Key, r => r.Value.Value));
+                workspace.EnvironmentRemotes = remotes.ToDictionary(p => p.Key,
+                    p => new GivenRemote(LocalPathsAbsolute(p.Value.Value, workspace, context), p.Value.From));
             }
             catch (FormatException e)
             {
@@ -104,10 +107,14 @@ public sealed record PipelineTarget(Workspace Workspace, PromotionPolicy Policy,
         $"{from} '{Quoting.Show(value)}' is not a full commit id, and without a clone there is nothing to expand it with",
         "pass the full 40- or 64-hex id (e.g. $CODEBUILD_RESOLVED_SOURCE_VERSION, $GITHUB_SHA)");
 
-    /// <summary>A remote given as a path relative to where the step runs: git would read it relative to the scratch repository.</summary>
-    private static string LocalPathsAbsolute(string url, CommandContext context)
+    /// <summary>
+    /// A remote given as a path relative to where the step runs: git would read it relative to the scratch repository.
+    /// The name of a remote of the clone (<c>--remote stg=origin</c>) stays a name.
+    /// </summary>
+    private static string LocalPathsAbsolute(string url, Workspace workspace, CommandContext context)
     {
         if (url.Contains("://", StringComparison.Ordinal) || url.Contains(':', StringComparison.Ordinal)) return url;
+        if (!workspace.IsScratch && workspace.Remotes.Any(r => r.Name == url)) return url;
         var full = Path.GetFullPath(url, context.Environment.CurrentDirectory);
         return context.FileSystem.DirectoryExists(full) ? full : url;
     }

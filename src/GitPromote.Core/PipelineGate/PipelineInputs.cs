@@ -4,6 +4,9 @@ using GitPromote.Core.Settings;
 
 namespace GitPromote.Core.PipelineGate;
 
+/// <summary>A per-environment value a pipeline step was given, and by what: <c>--remote dev=...</c> or <c>PROMOTE_REMOTE_DEV</c>.</summary>
+public sealed record GivenValue(string Value, string From);
+
 /// <summary>Where the commit a pipeline runs for came from: a flag, a CI variable, or the repository's HEAD.</summary>
 public sealed record CommitSource(string Value, string From);
 
@@ -32,6 +35,19 @@ public static class PipelineInputs
         return null;
     }
 
+    /// <summary>
+    /// The commit this pipeline run fetched, as the run itself names it: the construct's <c>PROMOTE_COMMIT</c> (the Source
+    /// action's commit), else the CI's own variable. Null outside a pipeline.
+    /// </summary>
+    public static CommitSource? PipelineSource(IProcessEnvironment environment)
+    {
+        foreach (var name in (string[])[PromoteSettings.Variables.Commit, .. CommitVariables])
+        {
+            if (environment.Get(name) is { } value && value.Trim().Length > 0) return new CommitSource(value.Trim(), name);
+        }
+        return null;
+    }
+
     /// <summary>A full object id (40 or 64 hex digits, any case) as git writes it; null when it is anything else.</summary>
     public static string? FullId(string value)
     {
@@ -45,12 +61,14 @@ public static class PipelineInputs
 
     /// <summary>
     /// Per-environment values from repeated <c>--flag env=value</c> options, then <c>PREFIX_ENV</c> variables for the
-    /// environments the options did not name. Throws <see cref="FormatException"/> naming the bad entry.
+    /// environments the options did not name, each with what gave it (<c>--remote dev=...</c>, <c>PROMOTE_REMOTE_DEV</c>) so a
+    /// message can say where it looked. An environment the flag names twice is an error (not "the last one wins").
+    /// Throws <see cref="FormatException"/> naming the bad entry.
     /// </summary>
-    public static IReadOnlyDictionary<string, string> PerEnvironment(string flag, IEnumerable<string> options, string prefix,
+    public static IReadOnlyDictionary<string, GivenValue> PerEnvironment(string flag, IEnumerable<string> options, string prefix,
         PromotionPolicy policy, IProcessEnvironment environment)
     {
-        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        var values = new Dictionary<string, GivenValue>(StringComparer.Ordinal);
         foreach (var option in options)
         {
             var eq = option.IndexOf('=');
@@ -60,12 +78,14 @@ public static class PipelineInputs
             if (policy.FindEnvironment(env) is null)
                 throw new FormatException($"{flag} names '{Quoting.Show(env)}', which is not an environment of the policy " +
                     $"({string.Join(", ", policy.Environments.Select(e => e.Name))})");
-            values[env] = option[(eq + 1)..].Trim();
+            if (values.ContainsKey(env)) throw new FormatException($"{flag} is given twice for {env}: give each environment once");
+            values[env] = new GivenValue(option[(eq + 1)..].Trim(), $"{flag} {env}=...");
         }
         foreach (var env in policy.Environments)
         {
-            if (!values.ContainsKey(env.Name) && environment.Get(VariableFor(prefix, env.Name)) is { } value && value.Trim().Length > 0)
-                values[env.Name] = value.Trim();
+            var variable = VariableFor(prefix, env.Name);
+            if (!values.ContainsKey(env.Name) && environment.Get(variable) is { } value && value.Trim().Length > 0)
+                values[env.Name] = new GivenValue(value.Trim(), variable);
         }
         return values;
     }

@@ -27,12 +27,20 @@ public sealed record EnvironmentRemote(string Environment, string Remote, string
     public static string ConfigKey(string environment) => PromoteSettings.GitKeys.RemoteFor(environment);
 
     /// <summary>
-    /// In order: git config <c>promote.remote.&lt;env&gt;</c> (a URL, as set on servers); the first <c>remotes:</c> entry that
+    /// In order: a remote this run was given (<see cref="IGitRepository.GivenRemoteFor"/>); git config
+    /// <c>promote.remote.&lt;env&gt;</c> (a URL, as set on servers); the first <c>remotes:</c> entry that
     /// is a remote of this repository; the first entry that is a literal URL (no glob). Otherwise the environment has
     /// no reachable store: <see cref="EvidenceUnavailableException"/>.
     /// </summary>
     public static EnvironmentRemote Resolve(IGitRepository repository, EnvironmentPolicy environment)
     {
+        var names = new HashSet<string>(repository.Remotes.Select(r => r.Name), StringComparer.Ordinal);
+        if (repository.GivenRemoteFor(environment.Name) is { } given)
+        {
+            // A pipeline's own flag or variable: shown as given (it is the pipeline's input, not a server's secret path).
+            var display = names.Contains(given.Url) ? $"remote {given.Url}" : RemoteUrls.Redact(given.Url);
+            return new EnvironmentRemote(environment.Name, given.Url, $"{display} ({given.From})", given.From);
+        }
         var key = ConfigKey(environment.Name);
         if (repository.ConfigValue(key) is { } configured && configured.Trim().Length > 0)
         {
@@ -42,7 +50,6 @@ public sealed record EnvironmentRemote(string Environment, string Remote, string
                 : Of(environment, url, $"git config {key}");
         }
 
-        var names = new HashSet<string>(repository.Remotes.Select(r => r.Name), StringComparer.Ordinal);
         foreach (var entry in EnvironmentRouter.RemoteNames(environment))
         {
             if (names.Contains(entry)) return new EnvironmentRemote(environment.Name, entry, "remote " + entry, $"remote '{entry}' of this repository");

@@ -3,11 +3,14 @@ using GitPromote.Core.Evidence;
 namespace GitPromote.Git.Evidence;
 
 /// <summary>
-/// A repository whose <c>promote.remote.&lt;env&gt;</c> answers come from the caller (the gate's <c>--remote env=url</c>):
-/// a pipeline has no clone remotes, and its clone's config is not ours to edit. Everything else is the inner repository's.
+/// A repository told where some environments' repositories are (a pipeline's <c>--remote env=url</c> or
+/// <c>PROMOTE_REMOTE_ENV</c>): every read and write of those environments' git records goes there, whatever the clone's
+/// remotes and config say, and says which flag or variable chose it. Everything else is the inner repository's.
 /// </summary>
-public sealed class EnvironmentRemoteOverrides(IGitRepository inner, IReadOnlyDictionary<string, string> remotes) : IGitRepository
+public sealed class EnvironmentRemoteOverrides(IGitRepository inner, IReadOnlyDictionary<string, GivenRemote> remotes) : IGitRepository
 {
+    public GivenRemote? GivenRemoteFor(string environment) => remotes.GetValueOrDefault(environment);
+
     public string Backend => inner.Backend;
     public string GitDir => inner.GitDir;
     public string? WorkTree => inner.WorkTree;
@@ -15,16 +18,7 @@ public sealed class EnvironmentRemoteOverrides(IGitRepository inner, IReadOnlyDi
     public bool IsShallow => inner.IsShallow;
     public IReadOnlyList<GitRemote> Remotes => inner.Remotes;
     public IReadOnlyList<string> ConfigValues(string key) => inner.ConfigValues(key);
-
-    public string? ConfigValue(string key)
-    {
-        foreach (var (env, url) in remotes)
-        {
-            if (key == EnvironmentRemote.ConfigKey(env)) return url;
-        }
-        return inner.ConfigValue(key);
-    }
-
+    public string? ConfigValue(string key) => inner.ConfigValue(key);
     public string? ResolveCommit(string revision) => inner.ResolveCommit(revision);
     public IReadOnlyDictionary<string, string?> ResolveCommits(IReadOnlyCollection<string> revisions) => inner.ResolveCommits(revisions);
     public bool? IsAncestor(string ancestor, string descendant) => inner.IsAncestor(ancestor, descendant);
@@ -36,5 +30,7 @@ public sealed class EnvironmentRemoteOverrides(IGitRepository inner, IReadOnlyDi
     public TagInfo? ReadTag(string tagId) => inner.ReadTag(tagId);
     public IReadOnlyList<RefRecord> ListRefs(string prefix) => inner.ListRefs(prefix);
     public IReadOnlyList<RefRecord> ListRefs(IReadOnlyList<string> prefixes) => inner.ListRefs(prefixes);
-    public void Dispose() => inner.Dispose();
+
+    /// <summary>The inner repository is the workspace's: it disposes it.</summary>
+    public void Dispose() { }
 }

@@ -60,12 +60,21 @@ public class PipelineInputsTests
     {
         var roles = PipelineInputs.PerEnvironment("--role", ["dev=arn:aws:iam::1:role/a"], PipelineInputs.RolePrefix, Orders(),
             Env(("PROMOTE_AWS_ROLE_DEV", "arn:aws:iam::1:role/from-env"), ("PROMOTE_AWS_ROLE_STG", "arn:aws:iam::2:role/b")));
-        Assert.Equal("arn:aws:iam::1:role/a", roles["dev"]);
-        Assert.Equal("arn:aws:iam::2:role/b", roles["stg"]);
+        Assert.Equal(new GivenValue("arn:aws:iam::1:role/a", "--role dev=..."), roles["dev"]);
+        Assert.Equal(new GivenValue("arn:aws:iam::2:role/b", "PROMOTE_AWS_ROLE_STG"), roles["stg"]);
         Assert.False(roles.ContainsKey("prd"));
         var e = Assert.Throws<FormatException>(() => PipelineInputs.PerEnvironment("--role", ["qa=arn:x"], PipelineInputs.RolePrefix, Orders(), Env()));
         Assert.Contains("'qa'", e.Message);
         Assert.Throws<FormatException>(() => PipelineInputs.PerEnvironment("--remote", ["dev"], PipelineInputs.RemotePrefix, Orders(), Env()));
+    }
+
+    [Fact]
+    public void An_environment_given_twice_by_a_flag_is_refused_rather_than_the_last_one_winning()
+    {
+        var e = Assert.Throws<FormatException>(() => PipelineInputs.PerEnvironment("--role", ["stg=arn:aws:iam::2:role/a", "stg=arn:aws:iam::2:role/b"],
+            PipelineInputs.RolePrefix, Orders(), Env()));
+
+        Assert.Equal("--role is given twice for stg: give each environment once", e.Message);
     }
 
     [Fact]
