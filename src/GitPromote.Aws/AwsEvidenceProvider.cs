@@ -80,7 +80,7 @@ public sealed class AwsEvidenceProvider : IEvidenceProvider
     {
         public string Label => $"{environment.Name} (codepipeline only)";
 
-        public Task RecordGreenAsync(string commit, Identity by, DateTimeOffset at, CancellationToken cancellationToken) =>
+        public Task RecordGreenAsync(string commit, Identity by, DateTimeOffset at, CancellationToken cancellationToken, string? forced = null) =>
             throw Refusal("recording a commit green");
 
         public Task RecordBypassAsync(BypassRecord record, CancellationToken cancellationToken) =>

@@ -94,7 +94,10 @@ public sealed class SsmEvidenceReader(AwsEnvironmentAccess access, SsmLayout lay
     {
         if (layout.CommitOf(parameter.Name) is not { } commit) return null;
         var (at, by) = RecordJson.ReadGreen(parameter.Value);
-        return new GreenFact(commit, LabelOf(layout), (at ?? SsmReviewRecords.Modified(parameter))?.ToUniversalTime(), by);
+        return new GreenFact(commit, LabelOf(layout), (at ?? SsmReviewRecords.Modified(parameter))?.ToUniversalTime(), by)
+        {
+            Forced = RecordJson.ReadGreenForced(parameter.Value),
+        };
     }
 }
 

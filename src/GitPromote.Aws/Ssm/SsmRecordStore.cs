@@ -33,7 +33,7 @@ public sealed class SsmRecordStore(AwsEnvironmentAccess access, SsmLayout layout
 
     public string Label => $"ssm {layout.Root}";
 
-    public Task RecordGreenAsync(string commit, Identity by, DateTimeOffset at, CancellationToken cancellationToken)
+    public Task RecordGreenAsync(string commit, Identity by, DateTimeOffset at, CancellationToken cancellationToken, string? forced = null)
     {
         layout.Validate();
         var sha = commit.ToLowerInvariant();
@@ -41,7 +41,7 @@ public sealed class SsmRecordStore(AwsEnvironmentAccess access, SsmLayout layout
             throw new EvidenceUnavailableException(new EvidenceFailure($"recording {commit} green", "not a full commit id",
                 "pass a commit (40 or 64 hex digits)"));
         var name = layout.GreenName(sha);
-        return PutAsync(name, RecordJson.GreenBody(sha, layout.Environment, by, at), overwrite: true, cancellationToken);
+        return PutAsync(name, RecordJson.GreenBody(sha, layout.Environment, by, at, forced), overwrite: true, cancellationToken);
     }
 
     public Task RecordBypassAsync(BypassRecord record, CancellationToken cancellationToken)

@@ -8,8 +8,8 @@ using GitPromote.Core.Push;
 namespace GitPromote.Cli.Commands;
 
 /// <summary>
-/// <c>git promote audit [&lt;env&gt;]</c>: every recorded bypass and revocation (standing or lifted), oldest first, from each
-/// environment's own store.
+/// <c>git promote audit [&lt;env&gt;]</c>: every recorded bypass, revocation (standing or lifted) and deployment recorded with
+/// <c>--force</c>, oldest first, from each environment's own store.
 /// </summary>
 public static class AuditCommand
 {
@@ -68,6 +68,16 @@ public static class AuditCommand
             {
                 failures.Add((env.Name, "revocations", failure));
             }
+            // Deployments recorded with --force: the environment was not seen deploying them (events are written once, unlike green).
+            try
+            {
+                if (provider.OpenStore(env) is IDeploymentStore events)
+                    entries.AddRange((await events.ListDeploymentsAsync(DateTimeOffset.MinValue, deadline.Token)).Where(d => d.Forced is not null).Select(Forced));
+            }
+            catch (Exception e) when (Deadline.Failure(e, deadline.Token, $"the store of {env.Name}", policy.Timeout) is { } failure)
+            {
+                failures.Add((env.Name, "deployment events", failure));
+            }
         }
         entries.Sort((x, y) => x.At.CompareTo(y.At));
 
@@ -78,7 +88,8 @@ public static class AuditCommand
         else if (entries.Count == 0)
         {
             var where = string.Join(", ", bypassEnvs.Select(e => e.Name));
-            context.Console.Out.WriteLine($"no bypasses recorded in {(where.Length == 0 ? "any environment" : where)}, and no revocations");
+            context.Console.Out.WriteLine($"no bypasses recorded in {(where.Length == 0 ? "any environment" : where)}, no revocations, and no deployment " +
+                $"recorded with --force");
         }
         else
         {
@@ -111,6 +122,10 @@ public static class AuditCommand
             $"REVOKED by {by}  \"{Quoting.OneLine(r.Reason ?? "")}\"" + (lifted is null ? "" : $"  (lifted {Core.Engine.Time.Utc(lifted.At)})"),
             new AuditRevocationJson(r.Environment, r.Commit, Json.Time(r.At), by.Name, by.Email, r.Reason, Standing: lifted is null));
     }
+
+    private static Entry Forced(DeploymentEvent d) => new("forced", d.Environment, d.Commit, d.At, d.By,
+        $"RECORDED WITH --force by {d.By}: {d.Forced}",
+        new AuditForcedJson(d.Environment, d.Commit, Json.Time(d.At), d.By.Name, d.By.Email, d.Forced!));
 
     private static Entry Lifted(LiftedRevocation l) => new("lifted", l.Revocation.Environment, l.Revocation.Commit, l.At, l.By,
         $"revocation lifted by {l.By} (git promote record --force)",

@@ -21,8 +21,10 @@ public static class CheckCommand
         var (policy, target, rev, commit) = (resolved.Policy, resolved.Environment, resolved.Rev, resolved.Commit);
 
         using var deadline = new CancellationTokenSource(policy.Timeout);
+        // Judged as the push would be: against what the deploy branch holds there (an older commit is a rollback).
+        var (tip, _) = policy.PreviousOf(target) is null ? (null, null) : await workspace.DeployedCommitAsync(target, policy.DefaultBranch(), deadline.Token);
         var (result, remoteName) = await CommitCheck.DecideAsync(workspace, policy, workspace.EvidenceProvider(policy), target, rev, commit, context.Clock,
-            deadline.Token);
+            deadline.Token, tip);
         var verdict = result.Verdict;
         var refVerdict = verdict.Refs[0];
 
@@ -45,7 +47,7 @@ public static class CheckCommand
         else
         {
             var renderer = new VerdictRenderer(new Style(context.Console.ColorOnOut));
-            context.Console.Out.Write(renderer.Render(verdict, result.RecentGreen, HookCommand.ClientBypassHint(remoteName)));
+            context.Console.Out.Write(renderer.Render(verdict, result.RecentGreen, HookCommand.ClientBypassHint(remoteName), result.SuggestedPush));
         }
         return verdict.IsAllowed ? ExitCodes.Ok : ExitCodes.Blocked;
     }

@@ -8,9 +8,11 @@ namespace GitPromote.Cli.Commands;
 
 /// <summary>
 /// <c>git promote record &lt;env&gt; [&lt;rev&gt;] [--force]</c>: the last step of an environment's pipeline marks the commit
-/// green. A commit revoked there is refused unless <c>--force</c>, which lifts the revocation (kept for the audit) first.
+/// green. Only a commit the environment deployed: the one this pipeline run fetched, or one its deploy branch holds
+/// (<see cref="DeploymentProofs"/>). A commit it was not seen deploying, or one revoked there, is refused unless
+/// <c>--force</c>, which records anyway (the records say it was forced, and why) and lifts a revocation (kept for the audit).
 /// Works in a pipeline with no clone, as the gate does: the commit from <c>--commit</c> or the CI's variable, the policy
-/// pinned with <c>--policy</c> (or PROMOTE_POLICY), per-environment credentials with <c>--role</c>.
+/// pinned with <c>--policy</c> (or PROMOTE_POLICY), per-environment credentials with <c>--role</c>, remotes with <c>--remote</c>.
 /// </summary>
 public static class RecordCommand
 {
@@ -29,31 +31,46 @@ public static class RecordCommand
         return await StoreWrites.WriteToStoreAsync(context, workspace, policy, env,
             $"could not record {ObjectIds.Short(commit)} as green in {env.Name}", async (provider, token) =>
         {
+            var force = a.Has("--force");
+            var shortId = ObjectIds.Short(commit);
+            var proof = await DeploymentProofs.ProveAsync(workspace, context.Environment, policy, env, commit, token);
+            if (!proof.Deployed && !force)
+            {
+                return FailureMessage.Print(context.Console, ExitCodes.Blocked, $"not recorded: {env.Name} was not seen deploying {shortId}",
+                    proof.Says, $"what to do: {proof.Todo ?? $"push {shortId} to {env.Name} first"}",
+                    $"if {env.Name} did deploy it in a way this cannot see: git promote record {env.Name} {shortId} --force (the record says it was forced)");
+            }
+            // What --force set aside, kept in the records (green and the deployment event): status, audit and history show it.
+            var forced = proof.Deployed ? null : proof.Says;
+
             var store = provider.OpenStore(env);
             var by = await provider.RecorderAsync(env, workspace.CurrentIdentity(), token);
             var now = context.Clock.Now;
             var kind = await DeploymentKindAsync(context, provider, store, env, commit, token);
             if (await RevocationOfAsync(context, provider, env, commit, token) is { } revocation)
             {
-                if (!a.Has("--force"))
+                if (!force)
                 {
                     return FailureMessage.Print(context.Console, ExitCodes.Blocked,
-                        $"{ObjectIds.Short(commit)} is revoked in {env.Name}{StoreWrites.Describe(revocation)}",
+                        $"{shortId} is revoked in {env.Name}{StoreWrites.Describe(revocation)}",
                         "recording it green would not make it promotable; if it was fixed and tested again, lift the revocation:",
-                        $"git promote record {env.Name} {ObjectIds.Short(commit)} --force");
+                        $"git promote record {env.Name} {shortId} --force");
                 }
                 // Green first: if that write fails, the revocation still stands (never lifted without green).
-                await store.RecordGreenAsync(commit, by, now, token);
+                await store.RecordGreenAsync(commit, by, now, token, forced);
                 await provider.OpenReviewStore(env).LiftRevocationAsync(revocation, by, now, token);
-                context.Console.Out.WriteLine($"lifted: the revocation of {ObjectIds.Short(commit)} in {env.Name}{StoreWrites.Describe(revocation)} (kept in " +
+                context.Console.Out.WriteLine($"lifted: the revocation of {shortId} in {env.Name}{StoreWrites.Describe(revocation)} (kept in " +
                     $"git promote audit)");
             }
             else
             {
-                await store.RecordGreenAsync(commit, by, now, token);
+                await store.RecordGreenAsync(commit, by, now, token, forced);
             }
-            context.Console.Out.WriteLine($"recorded: {ObjectIds.Short(commit)} is green in {env.Name} ({store.Label})");
-            if (kind is { } k) await WriteDeploymentAsync(context, (IDeploymentStore)store, new DeploymentEvent(env.Name, commit, now, by, k), token);
+            context.Console.Out.WriteLine(forced is null
+                ? $"recorded: {shortId} is green in {env.Name} ({store.Label}); deployed: {proof.Says}"
+                : $"recorded with --force: {shortId} is green in {env.Name} ({store.Label}), though {forced}; the record says so");
+            if (kind is { } k)
+                await WriteDeploymentAsync(context, (IDeploymentStore)store, new DeploymentEvent(env.Name, commit, now, by, k) { Forced = forced }, token);
             return ExitCodes.Ok;
         });
     }
@@ -92,8 +109,8 @@ public static class RecordCommand
         try
         {
             await store.RecordDeploymentAsync(deployment, cancellationToken);
-            context.Console.Out.WriteLine($"recorded: a {DeploymentKinds.Name(deployment.Kind)} deployment of {ObjectIds.Short(deployment.Commit)} to " +
-                $"{deployment.Environment}");
+            context.Console.Out.WriteLine($"recorded: a deployment of {ObjectIds.Short(deployment.Commit)} to {deployment.Environment} " +
+                $"({DeploymentKinds.Name(deployment.Kind)}{(deployment.Forced is null ? "" : ", forced")})");
         }
         catch (EvidenceUnavailableException e)
         {

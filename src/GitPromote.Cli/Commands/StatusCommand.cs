@@ -16,8 +16,11 @@ public static class StatusCommand
     private const int GreenShown = 5;
 
     private sealed record EnvironmentStatus(EnvironmentPolicy Environment, string? Deployed, IReadOnlyList<CommitDescription> Green,
-        IReadOnlyList<string> GreenSources, string? Next, string? Problem)
+        IReadOnlyList<GreenFact> GreenFacts, string? Next, string? Problem)
     {
+        /// <summary>The push that sends <see cref="Next"/>, as git accepts it.</summary>
+        public string? NextPush { get; init; }
+
         /// <summary>What stops <see cref="Next"/> from going now (soak, freeze, approvals pending, ...); empty when it may go.</summary>
         public IReadOnlyList<RuleCheck> NextWaitsFor { get; init; } = [];
         public IReadOnlyList<Revocation>? Revoked { get; init; }
@@ -41,24 +44,28 @@ public static class StatusCommand
             var deployedTask = workspace.DeployedCommitAsync(env, branch, deadline.Token);
             var greenTask = gatherer.RecentGreenAsync(env, deadline.Token);
             var revokedTask = RevocationsAsync(provider, env, deadline.Token);
+            var revokedSetTask = gatherer.RevokedCommitsAsync(env, deadline.Token);
             var healthTask = env.Health is { } h ? gatherer.HealthAsync(env, h, deadline.Token) : Task.FromResult<HealthAnswer?>(null);
             var (deployed, problem) = await deployedTask;
-            return (env, deployed, problem, facts: await greenTask, revoked: await revokedTask, health: await healthTask);
+            return (env, deployed, problem, facts: await greenTask, revoked: await revokedTask, revokedSet: await revokedSetTask, health: await healthTask);
         }));
 
         // The repository is read one call at a time (libgit2 is not thread-safe): describe commits after the answers.
         var described = perEnv.Select(e => CommitDescriptions.NewestFirst(repository, e.facts)
-            .Take(GreenShown).Select(x => (x.Description, x.Fact.Source)).ToList()).ToList();
+            .Take(GreenShown).ToList()).ToList();
         var statuses = new List<EnvironmentStatus>();
         for (var i = 0; i < perEnv.Length; i++)
         {
-            var (env, deployed, problem, _, revoked, health) = perEnv[i];
+            var (env, deployed, problem, _, revoked, revokedSet, health) = perEnv[i];
             var green = described[i];
-            string? next = null;
-            if (i > 0 && described[i - 1].Count > 0 && described[i - 1][0].Description.Commit != deployed)
-                next = described[i - 1][0].Description.Commit;
-            statuses.Add(new EnvironmentStatus(env, deployed, green.Select(g => g.Description).ToList(), green.Select(g => g.Source).ToList(), next, problem)
+            // Next: the newest commit green in the previous environment that is not revoked here and not behind what is here.
+            var next = i == 0 ? null
+                : CommitDescriptions.Candidates(repository, perEnv[i - 1].facts, revokedSet, deployed, max: 1).FirstOrDefault();
+            var remote = EnvironmentRouter.RemoteNames(env).FirstOrDefault() ?? env.Name;
+            statuses.Add(new EnvironmentStatus(env, deployed, green.Select(g => g.Description).ToList(), green.Select(g => g.Fact).ToList(),
+                next?.Fact.Commit, problem)
             {
+                NextPush = next is null ? null : CommitDescriptions.PushCommand(remote, branch, next.Fact.Commit, next.Shape, deployed),
                 Revoked = revoked,
                 Health = env.Health is { } h ? HealthRule.Judge(env, h, health, context.Clock.Now) : null,
             });
@@ -69,7 +76,7 @@ public static class StatusCommand
         {
             var s = statuses[i];
             if (s.Next is null || !HasGuardrails(s.Environment, policy)) continue;
-            var check = await CommitCheck.DecideAsync(workspace, policy, provider, s.Environment, s.Next, s.Next, context.Clock, checks.Token);
+            var check = await CommitCheck.DecideAsync(workspace, policy, provider, s.Environment, s.Next, s.Next, context.Clock, checks.Token, s.Deployed);
             statuses[i] = s with { NextWaitsFor = check.Verdict.Failed.ToList() };
         }
 
@@ -94,7 +101,9 @@ public static class StatusCommand
             {
                 var g = s.Green[i];
                 var when = g.When is { } w ? Core.Engine.Time.Utc(w) : "";
-                o.WriteLine($"       {(i == 0 ? "green:" : "      ")} {ObjectIds.Short(g.Commit)}  {when,-17}  {s.GreenSources[i]}  {g.Subject}".TrimEnd());
+                var fact = s.GreenFacts[i];
+                o.WriteLine($"       {(i == 0 ? "green:" : "      ")} {ObjectIds.Short(g.Commit)}  {when,-17}  {fact.Source}  {g.Subject}".TrimEnd());
+                if (fact.Forced is { } forced) o.WriteLine($"               {style.Yellow("recorded with --force")}: {forced}");
             }
             if (s.Health is { } health)
                 o.WriteLine($"       health: {(health.Outcome == CheckOutcome.Pass ? style.Green("ok") : style.Red("NOT OK"))} {health.Detail}");
@@ -103,11 +112,9 @@ public static class StatusCommand
                     $"{(r.By is { } by ? $"by {by}" : "")}{(r.Reason is { } why ? $": {why}" : "")}").TrimEnd());
             if (s.Next is not null)
             {
-                var remote = Core.Engine.EnvironmentRouter.RemoteNames(s.Environment).FirstOrDefault() ?? name;
                 var prev = policy.PreviousOf(s.Environment)!.Name;
                 if (s.NextWaitsFor.Count == 0)
-                    o.WriteLine($"       next: {ObjectIds.Short(s.Next)} is green in {prev} and can go: "
-                        + style.Bold($"git push {remote} {ObjectIds.Short(s.Next)}:{(s.Deployed is null ? "refs/heads/" + branch : branch)}"));
+                    o.WriteLine($"       next: {ObjectIds.Short(s.Next)} is green in {prev} and can go: " + style.Bold(s.NextPush!));
                 else
                 {
                     o.WriteLine($"       next: {ObjectIds.Short(s.Next)} is green in {prev}, waiting for: " +
@@ -143,7 +150,7 @@ public static class StatusCommand
                 s.Environment.Name,
                 s.Deployed,
                 s.Problem,
-                s.Green.Select((g, i) => new StatusGreenJson(g.Commit, Json.Time(g.When), s.GreenSources[i], g.Subject)).ToList(),
+                s.Green.Select((g, i) => new StatusGreenJson(g.Commit, Json.Time(g.When), s.GreenFacts[i].Source, g.Subject, s.GreenFacts[i].Forced)).ToList(),
                 s.Next,
                 RuleCheckJson.From(s.NextWaitsFor),
                 s.Health is { } h ? new StatusHealthJson(h.Outcome == CheckOutcome.Pass, h.Detail, Json.Time(h.Until)) : null,

@@ -18,12 +18,17 @@ public static class CommitCheck
         public RefVerdict Verdict => Result.Verdict.Refs[0];
     }
 
+    /// <param name="tip">What the target's deploy branch holds now, when known: the push is then judged exactly as git would send
+    /// it (a commit behind the tip is a rollback, one ahead of it a promotion). Null: as a push that creates the branch.</param>
     public static async Task<Outcome> DecideAsync(Workspace workspace, PromotionPolicy policy, CompositeEvidenceProvider provider,
-        EnvironmentPolicy target, string rev, string commit, IClock clock, CancellationToken deadline)
+        EnvironmentPolicy target, string rev, string commit, IClock clock, CancellationToken deadline, string? tip = null)
     {
         var branch = "refs/heads/" + policy.DefaultBranch();
         var remoteName = EnvironmentRouter.RemoteNames(target).FirstOrDefault() ?? target.Name;
-        var request = new PushRequest(remoteName, remoteName, [new RefUpdate(rev, commit, branch, new string('0', commit.Length)) { Commit = commit }]);
+        var update = new RefUpdate(rev, commit, branch, tip ?? new string('0', commit.Length));
+        // The commit was resolved here already; peeling marks how the push would move the branch.
+        var peeled = PushedCommits.Peel(policy, [update], workspace.Repository).Select(u => u with { Commit = u.Commit ?? commit }).ToList();
+        var request = new PushRequest(remoteName, remoteName, peeled);
         var plan = PromotionEngine.PlanFor(policy, request, target);
         // As if the caller pushed: their own approval does not count.
         var push = new PushContext(Identity.Unknown, clock.Now, null)

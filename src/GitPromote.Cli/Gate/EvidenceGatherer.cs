@@ -93,6 +93,12 @@ public sealed class EvidenceGatherer(IEvidenceProvider provider, PositiveCache? 
 
     private const int MaxRevokedListed = 1000;
 
+    /// <summary>
+    /// The commits revoked in an environment (a bounded listing), for suggestions: what is revoked there is never
+    /// suggested for it. Empty when the store cannot say; the push that follows a suggestion is judged afresh anyway.
+    /// </summary>
+    public Task<IReadOnlySet<string>> RevokedCommitsAsync(EnvironmentPolicy env, CancellationToken deadline) => RevokedAsync(env, deadline);
+
     private async Task<IReadOnlySet<string>> RevokedAsync(EnvironmentPolicy env, CancellationToken deadline)
     {
         try

@@ -8,7 +8,8 @@ using GitPromote.Git;
 
 namespace GitPromote.Cli.Gate;
 
-public sealed record GateResult(BatchVerdict Verdict, IReadOnlyList<CommitDescription> RecentGreen);
+/// <summary>The decision, and for a refusal what to push instead: the newest commits that may go, and the push for the first.</summary>
+public sealed record GateResult(BatchVerdict Verdict, IReadOnlyList<CommitDescription> RecentGreen, string? SuggestedPush = null);
 
 /// <summary>
 /// One push, end to end, minus the hook plumbing: the engine's decision (<see cref="PromotionEngine.DecideAsync"/>) with
@@ -23,14 +24,25 @@ public sealed class PushGate(IEvidenceProvider provider, PositiveCache? cache, I
         var verdict = await PromotionEngine.DecideAsync(policy, request, plan, context, async (queries, t) => await gatherer.AskAsync(queries, t), deadline);
 
         IReadOnlyList<CommitDescription> recent = [];
-        if (plan.Previous is { } previous
-            && verdict.Blocked.Any(b => b.Reason is BlockReason.NotGreen or BlockReason.EvidenceUnavailable or BlockReason.Revoked))
-            recent = Newest(await gatherer.RecentGreenAsync(previous, deadline));
+        string? push = null;
+        if (plan.Previous is { } previous && plan.Target is { } target
+            && verdict.Blocked.FirstOrDefault(b => b.Reason is BlockReason.NotGreen or BlockReason.EvidenceUnavailable or BlockReason.Revoked) is { } refused)
+        {
+            // What to push instead: green in the previous environment, not revoked in the target, not behind what it holds.
+            var greenTask = gatherer.RecentGreenAsync(previous, deadline);
+            var revoked = await gatherer.RevokedCommitsAsync(target, deadline);
+            var tip = refused.Update.IsCreation ? null : refused.Update.OldId;
+            var candidates = CommitDescriptions.Candidates(repository, await greenTask, revoked, tip, VerdictRenderer.RecentGreenShown);
+            recent = candidates.Select(c => c.Description).ToList();
+            if (candidates.Count > 0)
+                push = CommitDescriptions.PushCommand(verdict.Request.RemoteName, RefNames.Short(refused.Update.RemoteRef), candidates[0].Fact.Commit,
+                    candidates[0].Shape, tip);
+        }
 
         // Its own budget: a bypass is most needed when a store hung and used up the evidence's time.
         using var recording = new CancellationTokenSource(policy.Timeout);
         verdict = await RecordBypassesAsync(verdict, plan.Target, recording.Token);
-        return new GateResult(verdict, recent);
+        return new GateResult(verdict, recent, push);
     }
 
     private async Task<BatchVerdict> RecordBypassesAsync(BatchVerdict verdict, EnvironmentPolicy? target, CancellationToken deadline)
@@ -72,8 +84,4 @@ public sealed class PushGate(IEvidenceProvider provider, PositiveCache? cache, I
         }
         return verdict;
     }
-
-    /// <summary>Newest first: by when evidence says it was recorded, else by the commit's own time when this clone has it.</summary>
-    private List<CommitDescription> Newest(IReadOnlyList<GreenFact> facts) =>
-        CommitDescriptions.NewestFirst(repository, facts).Select(x => x.Description).ToList();
 }

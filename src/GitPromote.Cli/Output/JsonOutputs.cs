@@ -51,7 +51,8 @@ public sealed record GateJson : VerdictJson
     [JsonPropertyOrder(3)] public GateBypassJson? Bypass { get; }
 }
 
-public sealed record StatusGreenJson(string Commit, string? When, string Source, string? Subject);
+/// <param name="Forced">Why the record was written with <c>record --force</c>; null when it was not.</param>
+public sealed record StatusGreenJson(string Commit, string? When, string Source, string? Subject, string? Forced);
 
 public sealed record StatusHealthJson(bool Ok, string Detail, string? Until);
 
@@ -78,6 +79,7 @@ public sealed record StatusJson(string Name, string Branch, IReadOnlyList<Enviro
 [JsonDerivedType(typeof(AuditBypassJson), "bypass")]
 [JsonDerivedType(typeof(AuditRevocationJson), "revocation")]
 [JsonDerivedType(typeof(AuditLiftedJson), "revocation-lifted")]
+[JsonDerivedType(typeof(AuditForcedJson), "forced")]
 public abstract record AuditEntryJson(
     [property: JsonPropertyOrder(1)] string Environment,
     [property: JsonPropertyOrder(2)] string Commit,
@@ -95,6 +97,11 @@ public sealed record AuditRevocationJson(string Environment, string Commit, stri
 
 public sealed record AuditLiftedJson(string Environment, string Commit, string At, string ByName, string ByEmail,
     [property: JsonPropertyOrder(7)] string? Reason)
+    : AuditEntryJson(Environment, Commit, At, ByName, ByEmail);
+
+/// <summary>A deployment recorded with <c>record --force</c>; <paramref name="Reason"/> is what the check that was set aside said.</summary>
+public sealed record AuditForcedJson(string Environment, string Commit, string At, string ByName, string ByEmail,
+    [property: JsonPropertyOrder(7)] string Reason)
     : AuditEntryJson(Environment, Commit, At, ByName, ByEmail);
 
 /// <summary><c>audit --json</c>: every entry, oldest first.</summary>

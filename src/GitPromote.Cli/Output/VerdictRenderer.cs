@@ -20,7 +20,9 @@ public sealed class VerdictRenderer(Style style)
 {
     public const int RecentGreenShown = 5;
 
-    public string Render(BatchVerdict verdict, IReadOnlyList<CommitDescription> recentGreen, BypassHint bypass)
+    /// <param name="recentGreen">The newest commits that may go instead, newest first.</param>
+    /// <param name="suggestedPush">The push that sends the first of them, as git accepts it; null when there is none.</param>
+    public string Render(BatchVerdict verdict, IReadOnlyList<CommitDescription> recentGreen, BypassHint bypass, string? suggestedPush = null)
     {
         var sb = new StringBuilder();
         var target = verdict.Target?.Name ?? "?";
@@ -105,14 +107,13 @@ public sealed class VerdictRenderer(Style style)
                     var when = g.When is { } w ? Core.Engine.Time.Utc(w) : "";
                     sb.AppendLine($"    {ObjectIds.Short(g.Commit)}  {when,-17}  {Truncate(g.Subject ?? "", 60)}".TrimEnd());
                 }
-                // git refuses `<sha>:main` when main does not exist there yet: then the full ref name, so the command runs as printed.
-                var firstBranch = blocked[0].Update.IsCreation ? blocked[0].Update.RemoteRef : Core.Push.RefNames.Short(blocked[0].Update.RemoteRef);
-                sb.AppendLine($"  to promote the newest of them: " +
-                    $"{style.Bold($"git push {verdict.Request.RemoteName} {ObjectIds.Short(recentGreen[0].Commit)}:{firstBranch}")}");
+                if (suggestedPush is not null) sb.AppendLine($"  to promote the newest of them: {style.Bold(suggestedPush)}");
             }
-            else if (blocked.Any(b => b.Reason == BlockReason.NotGreen))
+            else if (blocked.FirstOrDefault(b => b.Reason == BlockReason.NotGreen) is { } notGreen)
             {
-                sb.AppendLine($"  no commit is green in {previous} yet: push to {previous} first and let its pipeline record it");
+                var shortId = ObjectIds.Short(notGreen.Update.Commit ?? notGreen.Update.NewId);
+                sb.AppendLine($"  nothing that may go to {target} is green in {previous} yet: push {shortId} to {previous}; once {previous}'s pipeline " +
+                    $"deployed it, its last step records it green (git promote record {previous} {shortId})");
             }
         }
         if (blocked.Any(b => b.Reason is BlockReason.NotGreen or BlockReason.EvidenceUnavailable or BlockReason.SoakPending

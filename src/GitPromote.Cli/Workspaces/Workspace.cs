@@ -28,13 +28,32 @@ public sealed class Workspace : IDisposable
     public string? WorkTree => _location.WorkTree;
     public GitLocation Location => _location;
 
-    public IGitRepository Repository => _repository ??= OpenRepository();
+    /// <summary>
+    /// The repository, with the environments' repositories this run was given (<see cref="EnvironmentRemotes"/>) applied
+    /// whenever they were set: a step that resolved its commit before its flags were read still reads and writes every
+    /// record (green, revocations, events) where the flags say.
+    /// </summary>
+    public IGitRepository Repository => _withGiven ??= EnvironmentRemotes.Count == 0 ? Opened : new EnvironmentRemoteOverrides(Opened, EnvironmentRemotes);
+
+    private IGitRepository Opened => _repository ??= _context.Git.Open(_location, _config);
+
+    private IGitRepository? _withGiven;
 
     /// <summary>True for the empty repository a pipeline step without a clone works in (<see cref="Scratch"/>).</summary>
     public bool IsScratch => _scratchRoot is not null;
 
     /// <summary>Environments whose git evidence is read from a given URL (the gate's <c>--remote env=url</c>).</summary>
-    public IReadOnlyDictionary<string, string> EnvironmentRemotes { get; set; } = new Dictionary<string, string>();
+    public IReadOnlyDictionary<string, GivenRemote> EnvironmentRemotes
+    {
+        get => _given;
+        set
+        {
+            _given = value;
+            _withGiven = null;
+        }
+    }
+
+    private IReadOnlyDictionary<string, GivenRemote> _given = new Dictionary<string, GivenRemote>();
 
     private string? _scratchRoot;
 
@@ -46,12 +65,6 @@ public sealed class Workspace : IDisposable
     /// </summary>
     public IReadOnlyList<GitRemote> Remotes =>
         _repository?.Remotes ?? (_config ??= GitConfig.Read(GitDir, _context.Git.Process, TimeSpan.FromSeconds(60))).Remotes();
-
-    private IGitRepository OpenRepository()
-    {
-        var repository = _context.Git.Open(_location, _config);
-        return EnvironmentRemotes.Count == 0 ? repository : new EnvironmentRemoteOverrides(repository, EnvironmentRemotes);
-    }
 
     /// <summary>Finds the repository around the current directory without loading libgit2.</summary>
     public static Workspace Find(CommandContext context) => TryFind(context)
@@ -107,7 +120,7 @@ public sealed class Workspace : IDisposable
     {
         var variables = _context.Environment;
         return new CompositeEvidenceProvider(
-            new GitEvidenceProvider(Repository, new GitRemoteClient(GitDir, workingDirectory: WorkTree), inQuarantine),
+            new GitEvidenceProvider(Repository, RemoteClient(), inQuarantine),
             new Lazy<AwsEvidenceProvider>(() =>
             {
                 AwsRuntimeSetup.Register(variables);
@@ -122,7 +135,7 @@ public sealed class Workspace : IDisposable
         try
         {
             var remote = EnvironmentRemote.Resolve(Repository, environment);
-            var refs = await new GitRemoteClient(GitDir, workingDirectory: WorkTree).ListRefsAsync(remote.Remote, [refName], cancellationToken);
+            var refs = await RemoteClient().ListRefsAsync(remote.Remote, [refName], cancellationToken);
             var deployed = refs.FirstOrDefault(r => r.Name == refName);
             return deployed is null ? (null, "nothing deployed yet") : (deployed.Id, null);
         }
@@ -139,6 +152,9 @@ public sealed class Workspace : IDisposable
             return (null, $"its remote: {EvidenceFailure.NoAnswerInTime()}");
         }
     }
+
+    /// <summary>git's transport from this repository: ls-remote, fetch and push to the environments' remotes.</summary>
+    public GitRemoteClient RemoteClient() => new(GitDir, workingDirectory: WorkTree);
 
     public PositiveCache Cache(PromotionPolicy policy) => new(Path.Combine(GitDir, "promote", "green-cache"), policy.Name);
 

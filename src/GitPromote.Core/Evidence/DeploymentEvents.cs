@@ -21,7 +21,11 @@ public enum DeploymentKind
 /// by a server's reference-transaction hook when a bypassed push lands. Unlike a green record (one per commit, replaced
 /// when recorded again) every deployment is its own record, so a history can count rollbacks and redeploys.
 /// </summary>
-public sealed record DeploymentEvent(string Environment, string Commit, DateTimeOffset At, Identity By, DeploymentKind Kind);
+public sealed record DeploymentEvent(string Environment, string Commit, DateTimeOffset At, Identity By, DeploymentKind Kind)
+{
+    /// <summary>Why <c>record --force</c> wrote it though the environment was not seen deploying the commit; null otherwise.</summary>
+    public string? Forced { get; init; }
+}
 
 /// <summary>A store that keeps deployment events beside its green records (git refs, SSM parameters).</summary>
 public interface IDeploymentStore

@@ -3,7 +3,11 @@ using GitPromote.Core.Policy;
 namespace GitPromote.Core.Evidence;
 
 /// <summary>One commit proven green in one environment by one source.</summary>
-public sealed record GreenFact(string Commit, string Source, DateTimeOffset? RecordedAt = null, string? RecordedBy = null);
+public sealed record GreenFact(string Commit, string Source, DateTimeOffset? RecordedAt = null, string? RecordedBy = null)
+{
+    /// <summary>Why the record was written with <c>record --force</c> (the environment was not seen deploying it); null otherwise.</summary>
+    public string? Forced { get; init; }
+}
 
 /// <summary>Who did something: from git config on a client, from the server's environment or the AWS caller.</summary>
 public sealed record Identity(string Name, string Email)

@@ -19,7 +19,8 @@ public interface IEvidenceReader
 public interface IRecordStore
 {
     string Label { get; }
-    Task RecordGreenAsync(string commit, Identity by, DateTimeOffset at, CancellationToken cancellationToken);
+    /// <param name="forced">Why the environment was not seen deploying the commit, when <c>record --force</c> records it anyway: the record says so.</param>
+    Task RecordGreenAsync(string commit, Identity by, DateTimeOffset at, CancellationToken cancellationToken, string? forced = null);
     Task RecordBypassAsync(BypassRecord record, CancellationToken cancellationToken);
     Task<IReadOnlyList<BypassRecord>> ListBypassesAsync(CancellationToken cancellationToken);
 }

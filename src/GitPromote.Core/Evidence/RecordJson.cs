@@ -10,14 +10,21 @@ namespace GitPromote.Core.Evidence;
 /// </summary>
 public static class RecordJson
 {
-    public static string GreenBody(string commit, string environment, Identity by, DateTimeOffset at) =>
+    /// <param name="forced">Why <c>record</c> could not see the environment deploy the commit, when <c>--force</c> recorded it anyway.</param>
+    public static string GreenBody(string commit, string environment, Identity by, DateTimeOffset at, string? forced = null) =>
         JsonSerializer.Serialize(new GreenRecordDto
         {
             Commit = commit,
             Environment = environment,
             RecordedAt = Time(at),
             RecordedBy = by.ToString(),
+            Forced = forced,
         }, RecordJsonContext.Default.GreenRecordDto);
+
+    /// <summary>Why a green record was written with <c>--force</c> (its <c>forced</c> field); null for a record that was not.</summary>
+    public static string? ReadGreenForced(string? body) => Read(body, RecordJsonContext.Default.GreenRecordDto)?.Forced is { Length: > 0 } why
+        ? Policy.Quoting.OneLine(why)
+        : null;
 
     /// <summary>Reads <c>recordedAt</c>/<c>recordedBy</c> when the body is JSON that has them; otherwise nulls.</summary>
     public static (DateTimeOffset? At, string? By) ReadGreen(string? body)
@@ -80,6 +87,7 @@ public static class RecordJson
             At = deployment.At.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture),
             By = deployment.By.ToString(),
             Kind = DeploymentKinds.Name(deployment.Kind),
+            Forced = deployment.Forced,
         }, RecordJsonContext.Default.DeploymentRecordDto);
 
     /// <summary>Null when the body is not a deployment event (an unknown kind included).</summary>
@@ -87,7 +95,10 @@ public static class RecordJson
     {
         if (Read(body, RecordJsonContext.Default.DeploymentRecordDto) is not { Commit: not null } dto
             || DeploymentKinds.Parse(dto.Kind) is not { } kind || ParseTime(dto.At) is not { } at) return null;
-        return new DeploymentEvent(dto.Environment ?? "", dto.Commit.ToLowerInvariant(), at, new Identity(dto.By ?? "unknown", ""), kind);
+        return new DeploymentEvent(dto.Environment ?? "", dto.Commit.ToLowerInvariant(), at, new Identity(dto.By ?? "unknown", ""), kind)
+        {
+            Forced = dto.Forced is { Length: > 0 } why ? Policy.Quoting.OneLine(why) : null,
+        };
     }
 
     public static string RevocationBody(Revocation revocation) =>
@@ -197,6 +208,7 @@ internal sealed class GreenRecordDto
     [JsonPropertyName("environment")] public string? Environment { get; set; }
     [JsonPropertyName("recordedAt")] public string? RecordedAt { get; set; }
     [JsonPropertyName("recordedBy")] public string? RecordedBy { get; set; }
+    [JsonPropertyName("forced")] public string? Forced { get; set; }
 }
 
 internal sealed class DeploymentRecordDto
@@ -206,6 +218,7 @@ internal sealed class DeploymentRecordDto
     [JsonPropertyName("at")] public string? At { get; set; }
     [JsonPropertyName("by")] public string? By { get; set; }
     [JsonPropertyName("kind")] public string? Kind { get; set; }
+    [JsonPropertyName("forced")] public string? Forced { get; set; }
 }
 
 internal sealed class BypassRecordDto

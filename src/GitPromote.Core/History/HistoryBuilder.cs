@@ -27,6 +27,10 @@ public static class HistoryBuilder
                 notes.Add($"{input.Environment}: only green records, no deployment events: each commit's first green counts as a forward deployment, and " +
                     $"rollbacks and redeploys can't be seen");
             lanes.Add(new Lane(input.Environment, all[i].Where(d => window.Contains(d.At)).ToList(), visible, input.Missing));
+            // A deployment recorded with --force was not seen happening: it counts as recorded, and says so.
+            foreach (var forced in input.Events.Where(e => e.Forced is not null && window.Contains(e.At)))
+                notes.Add($"{input.Environment}: the deployment of {ObjectIds.Short(forced.Commit)} at {Engine.Time.Utc(forced.At)} was recorded with " +
+                    $"--force: {forced.Forced}");
         }
 
         var last = inputs[^1];

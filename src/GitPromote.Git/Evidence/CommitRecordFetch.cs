@@ -61,6 +61,15 @@ internal sealed class CommitRecordFetch(IGitRepository repository, IGitRemoteCli
         return found;
     }
 
+    /// <summary>Every record under <paramref name="prefix"/> (e.g. <c>refs/promote/green/</c>), with tags, at most <paramref name="max"/>.</summary>
+    public async Task<IReadOnlyList<Found>> FetchNamespaceAsync(string prefix, int max, CancellationToken cancellationToken)
+    {
+        var local = LocalNamespace + prefix[PromoteRoot.Length..];
+        await client.FetchAsync(remote.Remote, [$"+{prefix}*:{local}*"], prune: true, cancellationToken).ConfigureAwait(false);
+        return repository.ListRefs(local).Take(max)
+            .Select(r => new Found(new RemoteRef(prefix + r.Name[local.Length..], r.Id, r.Tag is null ? null : r.Commit), r.Tag)).ToList();
+    }
+
     private static void AddPrefixes(List<string> prefixes, IReadOnlyCollection<string> commits, Func<string, string[]> named, params string?[] whole)
     {
         var valid = commits.Select(c => c.ToLowerInvariant()).Where(ObjectIds.IsValid).Distinct(StringComparer.Ordinal).ToList();

@@ -39,11 +39,27 @@ public sealed class GitEvidenceReader : IEvidenceWithReviewsReader
         return GreenAmong(found, commits);
     }
 
+    /// <summary>
+    /// The green records with when they were recorded (from their tags: one fetch of the namespace), newest first, at
+    /// most <paramref name="max"/>: "newest" is when a commit became green, which only the record knows.
+    /// </summary>
     public async Task<IReadOnlyList<GreenFact>> ListGreenAsync(int max, CancellationToken cancellationToken)
     {
-        var refs = await ListAsync(RecordRefs.GreenPrefix, cancellationToken).ConfigureAwait(false);
-        return GreenRefs(refs.Select(r => new CommitRecordFetch.Found(r, null)).ToList()).Take(Math.Max(0, max))
-            .Select(g => new GreenFact(g.Commit, Source)).ToList();
+        var refs = await _records.ListWithTagsAsync(RecordRefs.GreenPrefix, $"cannot read green refs of '{_environment.Name}'", MaxListed, cancellationToken)
+            .ConfigureAwait(false);
+        return GreenRefs(refs).Select(g => WithTime(g.Commit, g.Tag))
+            .OrderByDescending(f => f.RecordedAt.HasValue).ThenByDescending(f => f.RecordedAt)
+            .Take(Math.Max(0, max)).ToList();
+    }
+
+    /// <summary>A green fact with the record's own time and author: its JSON body, else its tagger line (none for a plain ref).</summary>
+    private GreenFact WithTime(string commit, TagInfo? tag)
+    {
+        var (at, by) = RecordJson.ReadGreen(tag?.Message);
+        return new GreenFact(commit, Source, (at ?? tag?.When)?.ToUniversalTime(), by ?? tag?.Tagger?.ToString())
+        {
+            Forced = RecordJson.ReadGreenForced(tag?.Message),
+        };
     }
 
     public async Task<(IReadOnlyList<GreenFact> Green, ReviewRecords Reviews)> FindGreenAndReviewsAsync(
@@ -63,13 +79,9 @@ public sealed class GitEvidenceReader : IEvidenceWithReviewsReader
     private IReadOnlyList<GreenFact> GreenAmong(IReadOnlyList<CommitRecordFetch.Found> found, IReadOnlyCollection<string> commits)
     {
         var wanted = new HashSet<string>(commits.Select(c => c.ToLowerInvariant()), StringComparer.Ordinal);
-        return GreenRefs(found).Where(g => wanted.Contains(g.Commit)).Select(g =>
-        {
-            if (_environment.Soak is null) return new GreenFact(g.Commit, Source);
-            // Soak counts from when the commit became green: the time is in the tag (its JSON body, else its tagger line).
-            var (at, by) = RecordJson.ReadGreen(g.Tag?.Message);
-            return new GreenFact(g.Commit, Source, (at ?? g.Tag?.When)?.ToUniversalTime(), by ?? g.Tag?.Tagger?.ToString());
-        }).ToList();
+        // Soak counts from when the commit became green: the time is in the tag.
+        return GreenRefs(found).Where(g => wanted.Contains(g.Commit))
+            .Select(g => _environment.Soak is null ? new GreenFact(g.Commit, Source) : WithTime(g.Commit, g.Tag)).ToList();
     }
 
     private static IEnumerable<(string Commit, TagInfo? Tag)> GreenRefs(IReadOnlyList<CommitRecordFetch.Found> refs)

@@ -45,13 +45,13 @@ public sealed class GitRecordStore : IRecordStore, IReviewStore, IReportsUnreada
     /// <summary>Where fetched records of this environment land locally, e.g. <c>refs/promote/remotes/dev/</c>.</summary>
     public string LocalNamespace => $"refs/promote/remotes/{RefComponent(_environment.Name)}/";
 
-    public async Task RecordGreenAsync(string commit, Identity by, DateTimeOffset at, CancellationToken cancellationToken)
+    public async Task RecordGreenAsync(string commit, Identity by, DateTimeOffset at, CancellationToken cancellationToken, string? forced = null)
     {
         var remote = RemoteOrThrow();
         CheckCommit(commit);
         var what = $"cannot record {ObjectIds.Short(commit)} as green in '{_environment.Name}'";
         var tag = WriteTag(commit, "promote-green-" + ObjectIds.Short(commit), by, at,
-            RecordJson.GreenBody(commit, _environment.Name, by, at), what);
+            RecordJson.GreenBody(commit, _environment.Name, by, at, forced), what);
         var refName = RecordRefs.GreenPrefix + commit;
         // Pipelines retried in parallel record the same commit at once; on the remote one update wins and the others
         // fail to lock the ref. A record that is there is what was asked for; a race lost to something else is retried.
@@ -243,7 +243,7 @@ public sealed class GitRecordStore : IRecordStore, IReviewStore, IReportsUnreada
             var (at, by) = RecordJson.ReadGreen(r.Tag?.Message);
             at ??= r.Tag?.When;
             by ??= r.Tag?.Tagger?.ToString();
-            facts.Add(new GreenFact(commit, $"git ref on {_environment.Name}", at, by));
+            facts.Add(new GreenFact(commit, $"git ref on {_environment.Name}", at, by) { Forced = RecordJson.ReadGreenForced(r.Tag?.Message) });
         }
         return facts
             .OrderByDescending(f => f.RecordedAt ?? DateTimeOffset.MinValue)
@@ -502,7 +502,7 @@ public sealed class GitRecordStore : IRecordStore, IReviewStore, IReportsUnreada
     }
 
     /// <summary>An environment name as one ref path component: anything unusual becomes '_'.</summary>
-    internal static string RefComponent(string name)
+    public static string RefComponent(string name)
     {
         var chars = name.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' ? c : '_').ToArray();
         var s = new string(chars);

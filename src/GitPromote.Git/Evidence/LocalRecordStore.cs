@@ -80,7 +80,7 @@ public sealed class LocalRecordStore(GitLocation location, string environment, G
     private static EvidenceUnavailableException Unavailable(string what, string why) =>
         new(new EvidenceFailure(what, why.Length > 0 ? why : "git failed", "ask the server admin to check the repository (disk, permissions)"));
 
-    public Task RecordGreenAsync(string commit, Identity by, DateTimeOffset at, CancellationToken cancellationToken) =>
+    public Task RecordGreenAsync(string commit, Identity by, DateTimeOffset at, CancellationToken cancellationToken, string? forced = null) =>
         throw new NotSupportedException("the server hook records bypasses only; pipelines record green with git promote record");
 
     public Task<IReadOnlyList<BypassRecord>> ListBypassesAsync(CancellationToken cancellationToken) =>

@@ -49,7 +49,7 @@ public sealed class PendingRecordStore(PendingRecords pending, EnvironmentPolicy
 
     private static EvidenceUnavailableException Unavailable(string what, string why, string todo) => new(new EvidenceFailure(what, why, todo));
 
-    public Task RecordGreenAsync(string commit, Identity by, DateTimeOffset at, CancellationToken cancellationToken) =>
+    public Task RecordGreenAsync(string commit, Identity by, DateTimeOffset at, CancellationToken cancellationToken, string? forced = null) =>
         throw new NotSupportedException("the server hook records bypasses only; pipelines record green with git promote record");
 
     public Task<IReadOnlyList<BypassRecord>> ListBypassesAsync(CancellationToken cancellationToken) =>

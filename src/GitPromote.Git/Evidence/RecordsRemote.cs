@@ -46,6 +46,27 @@ internal sealed class RecordsRemote
         }
     }
 
+    /// <summary>
+    /// Every record of one namespace with its tag (who and when), at most <paramref name="max"/>: one fetch of the namespace
+    /// into this repository's copy of the environment's records. In a quarantined server hook (nothing may be written) the
+    /// names alone, from <c>ls-remote</c>.
+    /// </summary>
+    public async Task<IReadOnlyList<CommitRecordFetch.Found>> ListWithTagsAsync(string prefix, string what, int max, CancellationToken cancellationToken)
+    {
+        if (_listOnly)
+            return (await ListAsync(prefix, what, cancellationToken).ConfigureAwait(false)).Take(max).Select(r => new CommitRecordFetch.Found(r, null)).ToList();
+        var remote = RemoteOrThrow();
+        var fetch = new CommitRecordFetch(_repository, _client, remote, _environment.Name);
+        try
+        {
+            return await fetch.FetchNamespaceAsync(prefix, max, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is GitCommandException or OperationCanceledException)
+        {
+            throw Unavailable(what, remote, e, prefix);
+        }
+    }
+
     /// <summary>The records of some commits, one <see cref="CommitRecordFetch"/>; a failure names <paramref name="prefix"/> in its hint.</summary>
     public async Task<IReadOnlyList<CommitRecordFetch.Found>> FetchAsync(IReadOnlyCollection<string> green, IReadOnlyCollection<string> review,
         bool approvals, string what, string prefix, CancellationToken cancellationToken)

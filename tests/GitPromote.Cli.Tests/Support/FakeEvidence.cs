@@ -88,7 +88,7 @@ internal sealed class FakeEvidence : IEvidenceProvider
 
         public Task<IReadOnlyList<Revocation>> ListRevocationsAsync(CancellationToken cancellationToken) => Task.FromResult<IReadOnlyList<Revocation>>([]);
 
-        public Task RecordGreenAsync(string commit, Core.Evidence.Identity by, DateTimeOffset at, CancellationToken cancellationToken) =>
+        public Task RecordGreenAsync(string commit, Core.Evidence.Identity by, DateTimeOffset at, CancellationToken cancellationToken, string? forced = null) =>
             throw new NotSupportedException();
         public Task<IReadOnlyList<BypassRecord>> ListBypassesAsync(CancellationToken cancellationToken) => throw new NotSupportedException();
         public Task RecordRevocationAsync(Revocation revocation, CancellationToken cancellationToken) => throw new NotSupportedException();
