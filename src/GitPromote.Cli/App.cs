@@ -20,6 +20,8 @@ public static class App
         new(CommandDefinitions.Gate, GateCommand.RunAsync),
         new(CommandDefinitions.Policy, PolicyCommand.RunAsync),
         new(CommandDefinitions.Record, RecordCommand.RunAsync),
+        new(CommandDefinitions.Push, PushCommand.RunAsync),
+        new(CommandDefinitions.Rollback, RollbackCommand.RunAsync),
         new(CommandDefinitions.Status, StatusCommand.RunAsync),
         new(CommandDefinitions.Approve, ApproveCommand.RunAsync),
         new(CommandDefinitions.Revoke, RevokeCommand.RunAsync),

@@ -95,6 +95,25 @@ public static class CommandDefinitions
         Examples = ["git promote record dev \"$CODEBUILD_RESOLVED_SOURCE_VERSION\"", "git promote record stg --policy ssm:/promote/orders-service/policy"],
     };
 
+    public static readonly CommandDefinition Push = new("push", "push the newest commit that may go to an environment (or the one named), as git accepts it")
+    {
+        Arguments = [Env, OptionalOne("<rev>", "the commit to push (a sha, branch or tag)", "the newest commit green in the previous environment that may " +
+            "go (status's next); HEAD for the first environment")],
+        Options = [Flag("--dry-run", "say what would be pushed, and the guard's verdict, and push nothing")],
+        Examples = ["git promote push stg", "git promote push prd --dry-run", "git promote push prd v1.4.2"],
+    };
+
+    public static readonly CommandDefinition Rollback = new("rollback", "push an environment back to the deployment before the current one")
+    {
+        Arguments = [Env],
+        Options =
+        [
+            Value("--to", "<rev>", "the commit to roll back to", "the deployment before the current one (from the deployment events; revoked ones are skipped)"),
+            Flag("--dry-run", "say what would be pushed, and the guard's verdict, and push nothing"),
+        ],
+        Examples = ["git promote rollback prd", "git promote rollback prd --dry-run", "git promote rollback prd --to v1.4.1"],
+    };
+
     public static readonly CommandDefinition Status = new("status", "per environment: deployed and green commits, what can go next")
     {
         Options = [Json("the status")],

@@ -1,0 +1,144 @@
+using GitPromote.Cli.Gate;
+using GitPromote.Cli.Infrastructure;
+using GitPromote.Cli.Output;
+using GitPromote.Cli.Workspaces;
+using GitPromote.Core.Engine;
+using GitPromote.Core.Evidence;
+using GitPromote.Core.Policy;
+using GitPromote.Core.Push;
+using GitPromote.Git;
+using GitPromote.Git.Evidence;
+
+namespace GitPromote.Cli.Commands;
+
+/// <summary>
+/// One commit pushed to an environment's deploy branch for the user (<c>git promote push</c>, <c>git promote rollback</c>):
+/// judged first as the guard will judge it, then sent with the refspec git accepts (the full ref name, and a lease on
+/// the branch's current commit when it is not a fast-forward). The guard in the pre-push hook judges the real push again.
+/// </summary>
+internal sealed class DeployPush
+{
+    private readonly CommandContext _context;
+    private readonly Workspace _workspace;
+    private readonly PromotionPolicy _policy;
+    private readonly EnvironmentPolicy _env;
+
+    private DeployPush(CommandContext context, Workspace workspace, PromotionPolicy policy, EnvironmentPolicy env, EnvironmentRemote remote, string? tip)
+    {
+        (_context, _workspace, _policy, _env, Remote, Tip) = (context, workspace, policy, env, remote, tip);
+    }
+
+    /// <summary>The environment's remote, as the records and the push reach it.</summary>
+    public EnvironmentRemote Remote { get; }
+
+    /// <summary>What the deploy branch holds there now; null when it does not exist yet.</summary>
+    public string? Tip { get; }
+
+    public string Branch => _policy.DefaultBranch();
+
+    /// <summary>The environment's remote and what its deploy branch holds, or a usage error saying why they cannot be known.</summary>
+    public static async Task<DeployPush> OpenAsync(CommandContext context, Workspace workspace, PromotionPolicy policy, EnvironmentPolicy env,
+        CancellationToken deadline)
+    {
+        EnvironmentRemote remote;
+        try
+        {
+            remote = EnvironmentRemote.Resolve(workspace.Repository, env);
+        }
+        catch (EvidenceUnavailableException e)
+        {
+            throw new CommandFailedException(ExitCodes.UsageOrPolicy, $"{e.Failure.What}: {e.Failure.Why}", e.Failure.Todo);
+        }
+        var (tip, problem) = await workspace.DeployedCommitAsync(env, policy.DefaultBranch(), deadline);
+        if (tip is null && problem is not "nothing deployed yet")
+            throw new CommandFailedException(ExitCodes.Blocked, $"could not read {env.Name}'s {policy.DefaultBranch()} from {remote.Display}: {problem}",
+                $"check that it answers: git ls-remote {remote.Argument} refs/heads/{policy.DefaultBranch()}");
+        return new DeployPush(context, workspace, policy, env, remote, tip);
+    }
+
+    /// <summary>The guard's verdict on a push of <paramref name="commit"/> to the deploy branch as it stands now.</summary>
+    public async Task<CommitCheck.Outcome> JudgeAsync(string rev, string commit, CancellationToken deadline) =>
+        await CommitCheck.DecideAsync(_workspace, _policy, _workspace.EvidenceProvider(_policy), _env, rev, commit, _context.Clock, deadline, Tip);
+
+    /// <summary>The arguments of the <c>git push</c> that sends <paramref name="commit"/>; <paramref name="shown"/> names the remote without credentials.</summary>
+    public IReadOnlyList<string> PushArguments(string commit, bool shown)
+    {
+        var remote = shown ? Remote.Argument : Remote.Remote;
+        var fastForward = Tip is null || _workspace.Repository.IsAncestor(Tip, commit) == true;
+        return fastForward
+            ? ["push", remote, $"{commit}:refs/heads/{Branch}"]
+            : ["push", $"--force-with-lease=refs/heads/{Branch}:{Tip}", remote, $"{commit}:refs/heads/{Branch}"];
+    }
+
+    /// <summary>
+    /// Prints the verdict, then (unless <paramref name="dryRun"/>) runs the push, its output passed on. Refused: nothing is
+    /// pushed, exit 1, unless a bypass is set (PROMOTE_BYPASS): the hook then judges the push and records the bypass.
+    /// </summary>
+    public async Task<int> SendAsync(CommitCheck.Outcome outcome, string commit, bool dryRun, CancellationToken deadline)
+    {
+        var style = new Style(_context.Console.ColorOnOut);
+        var verdict = outcome.Result.Verdict;
+        var bypass = HookCommand.BypassJustification(_context);
+        var shownCommand = "git " + string.Join(' ', PushArguments(commit, shown: true).Select(Show));
+        if (!verdict.IsAllowed)
+        {
+            _context.Console.Error.Write(new VerdictRenderer(new Style(_context.Console.ColorOnError)).Render(verdict, outcome.Result.RecentGreen,
+                HookCommand.ClientBypassHint(Remote.Argument), outcome.Result.SuggestedPush));
+            if (bypass is null)
+            {
+                _context.Console.Out.WriteLine($"not pushed{(dryRun ? " (dry run)" : "")}: the guard would refuse it");
+                return ExitCodes.Blocked;
+            }
+            _context.Console.Out.WriteLine($"pushing under the bypass you set ({Core.Settings.PromoteSettings.Variables.Bypass}): the pre-push hook judges " +
+                "it and records the bypass");
+        }
+        else
+        {
+            _context.Console.Out.WriteLine(Allowed(verdict.Refs[0], commit));
+        }
+        if (dryRun)
+        {
+            _context.Console.Out.WriteLine($"dry run: would run: {style.Bold(shownCommand)}");
+            return verdict.IsAllowed ? ExitCodes.Ok : ExitCodes.Blocked;
+        }
+
+        _context.Console.Out.WriteLine($"running: {shownCommand}");
+        GitResult result;
+        try
+        {
+            // A push may move many objects: its own bound, far above the evidence's (a push that hangs still ends).
+            using var pushDeadline = new CancellationTokenSource(PushLimit);
+            result = await _context.Git.Process.RunAsync(_workspace.WorkTree ?? _workspace.GitDir, PushArguments(commit, shown: false), null,
+                pushDeadline.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            return FailureMessage.Print(_context.Console, ExitCodes.Blocked, $"git push did not finish within {PushLimit.TotalMinutes:0} minutes",
+                $"check that {Remote.Display} answers, then run it again");
+        }
+        _context.Console.Error.Write(Remote.Scrub(result.StdoutText + result.Stderr));
+        if (!result.Succeeded)
+            return FailureMessage.Print(_context.Console, ExitCodes.Blocked, $"git push to {Remote.Display} failed (exit {result.ExitCode}): see above");
+        _context.Console.Out.WriteLine($"pushed: {_env.Name}'s {Branch} is at {ObjectIds.Short(commit)}" +
+            (Tip is null ? "" : $" (was {ObjectIds.Short(Tip)})"));
+        return ExitCodes.Ok;
+    }
+
+    private static readonly TimeSpan PushLimit = TimeSpan.FromMinutes(10);
+
+    private string Allowed(RefVerdict r, string commit)
+    {
+        var target = $"{_env.Name}/{Branch} <- {ObjectIds.Short(commit)}";
+        return r.Kind switch
+        {
+            VerdictKind.Rollback => $"the guard allows it: rollback {target} (green in {_env.Name} before)",
+            VerdictKind.Promoted => $"the guard allows it: {target}, green in {_policy.PreviousOf(_env)?.Name} ({r.Evidence?.Source})",
+            VerdictKind.AllowedOnError => $"the guard allows it without evidence (on_error: allow): {target}",
+            _ => $"the guard does not check it: {_env.Name} is the first environment ({target})",
+        };
+    }
+
+    /// <summary>An argument as a shell would need it written: quoted when it holds anything but plain characters.</summary>
+    private static string Show(string argument) =>
+        argument.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' or '/' or ':' or '=' or '@' or '+' or ',') ? argument : $"'{argument}'";
+}
