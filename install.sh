@@ -22,11 +22,13 @@ case "$prefix" in /*) ;; *) prefix="$(pwd)/$prefix" ;; esac
 
 bindir="$prefix/bin"
 hookdir="$prefix/share/git-promote/hooks"
+mandir="$prefix/share/man/man1"
 src=$(cd -- "$(dirname -- "$0")" && pwd)
 
 if [ "$uninstall" = 1 ]; then
   rm -f "$bindir/git-promote" "$bindir"/libgit2-*.so "$bindir"/libgit2-*.dylib
   rm -rf "$prefix/share/git-promote"
+  rm -f "$mandir/git-promote.1"
   echo "git-promote removed from $prefix"
   echo "  clones wired with 'git promote install' still point at $hookdir: run 'git promote uninstall' in them first, or 'git config --unset core.hooksPath'"
   exit 0
@@ -36,9 +38,11 @@ started=$(date +%s)
 # An unpacked release (release.sh) holds the built program beside this script; a source checkout builds it.
 built=
 hooks="$src/hooks"
+manpage="$src/docs/git-promote.1"
 if [ -f "$src/bin/git-promote" ] && [ -f "$src/share/git-promote/hooks/pre-push" ]; then
   built="$src/bin"
   hooks="$src/share/git-promote/hooks"
+  manpage="$src/share/man/man1/git-promote.1"
   # Before touching the prefix: a package for another system or processor does not run here.
   if ! version=$("$built/git-promote" --version 2>/dev/null); then
     echo "install.sh: $built/git-promote does not run on this machine ($(uname -s) $(uname -m)): take the package built for it" >&2
@@ -77,7 +81,7 @@ if [ -z "$built" ]; then
   built="$stage/out"
 fi
 
-mkdir -p "$bindir" "$hookdir"
+mkdir -p "$bindir" "$hookdir" "$mandir"
 # An upgrade killed mid-copy leaves its NAME.tmp.PID behind for good (the binary is ~15 MB): remove the ones whose
 # installer is gone. A running installer's (kill -0 answers, or /proc has it) is left alone.
 for stale in "$bindir"/*.tmp.* "$hookdir"/*.tmp.*; do
@@ -99,10 +103,13 @@ put "$built/git-promote" "$bindir/git-promote" 755
 for hook in "$hooks"/*; do
   put_script "$hook" "$hookdir/$(basename "$hook")"
 done
+# git promote --help is git help promote, which opens man git-promote: man finds PREFIX/share/man through PATH.
+[ -f "$manpage" ] && put "$manpage" "$mandir/git-promote.1" 644
 
 echo "installed $("$bindir/git-promote" --version) in $prefix ($(($(date +%s) - started))s in all)"
 echo "  binary: $bindir/git-promote"
 echo "  hooks:  $hookdir"
+echo "  manual: $mandir/git-promote.1 (git promote --help)"
 case ":$PATH:" in
   *":$bindir:"*) ;;
   *) echo "  note: $bindir is not on your PATH; add it so 'git promote' works:"

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Builds git-promote's release packages, for machines that install it without building (no .NET SDK needed there):
-#   git-promote-VERSION-linux-ARCH.tar.gz      bin/ share/git-promote/hooks/ install.sh LICENSE README
-#   git-promote_VERSION_DEBARCH.deb            /usr/lib/git-promote/{bin,share}, /usr/bin/git-promote
+#   git-promote-VERSION-linux-ARCH.tar.gz      bin/ share/git-promote/hooks/ share/man/man1/ install.sh LICENSE README
+#   git-promote_VERSION_DEBARCH.deb            /usr/lib/git-promote/{bin,share}, /usr/bin/git-promote, /usr/share/man/man1/git-promote.1.gz
 #   git-promote.VERSION.nupkg and git-promote.linux-ARCH.VERSION.nupkg    a dotnet tool, Native AOT per runtime
 #   SHA256SUMS
 # Usage: ./release.sh [--version X.Y.Z] [--out DIR] [--arch x64|arm64|all]
@@ -71,9 +71,11 @@ step() {
   [ "$(cat "$stage/status")" = 0 ] || { echo "release.sh: the build failed (its output is above)" >&2; exit 1; }
 }
 
-# The installed tree, the same in the tarball and under /usr/lib/git-promote: bin/ and share/git-promote/hooks/.
+# The installed tree, the same in the tarball and under /usr/lib/git-promote: bin/, share/git-promote/hooks/ and
+# the manual page share/man/man1/git-promote.1 (found by man through PATH: PREFIX/bin -> PREFIX/share/man).
 layout() { # publish-dir target-dir
-  mkdir -p "$2/bin" "$2/share/git-promote/hooks"
+  mkdir -p "$2/bin" "$2/share/git-promote/hooks" "$2/share/man/man1"
+  cp "$root/docs/git-promote.1" "$2/share/man/man1/git-promote.1"
   cp "$1/git-promote" "$2/bin/"
   for lib in "$1"/libgit2-*; do [ -e "$lib" ] && cp "$lib" "$2/bin/"; done
   chmod 755 "$2"/bin/*
@@ -140,6 +142,9 @@ EOF
   # from its own real path (/usr/lib/git-promote/share/git-promote/hooks).
   ln -s ../lib/git-promote/bin/git-promote "$deb/usr/bin/git-promote"
   cp "$root/LICENSE" "$deb/usr/share/doc/git-promote/copyright"
+  # Where man looks for /usr/bin's programs: git promote --help (git help promote) opens it.
+  mkdir -p "$deb/usr/share/man/man1"
+  gzip -n -9 <"$root/docs/git-promote.1" >"$deb/usr/share/man/man1/git-promote.1.gz"
   cat >"$deb/DEBIAN/control" <<EOF
 Package: git-promote
 Version: $(printf '%s' "$version" | tr - '~')

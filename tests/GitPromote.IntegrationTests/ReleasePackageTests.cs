@@ -32,7 +32,7 @@ public sealed class ReleasePackageTests(InstalledGitPromote installed, ReleasePa
         var listing = _s.Exec(unpacked, "tar", ["-tzvf", release.Tarball]).EnsureOk().Stdout;
         var top = $"git-promote-{release.Version}-{ReleasePackages.Rid}";
         foreach (var part in new[] { "bin/git-promote", "bin/libgit2-", "share/git-promote/hooks/pre-push", "share/git-promote/hooks/pre-receive", "install.sh",
-            "LICENSE", "README" })
+            "LICENSE", "README", "share/man/man1/git-promote.1" })
             Assert.Contains($"{top}/{part}", listing);
         Assert.DoesNotContain(".dbg", listing);
         _s.Exec(unpacked, "tar", ["-xzf", release.Tarball]).EnsureOk();
@@ -64,7 +64,8 @@ public sealed class ReleasePackageTests(InstalledGitPromote installed, ReleasePa
         var contents = _s.Exec(_s.Root, "dpkg-deb", ["--contents", release.Deb]).EnsureOk().Stdout;
         foreach (var path in new[] { "./usr/lib/git-promote/bin/git-promote", "./usr/lib/git-promote/bin/libgit2-",
             "./usr/lib/git-promote/share/git-promote/hooks/pre-push",
-                     "./usr/bin/git-promote -> ../lib/git-promote/bin/git-promote", "./usr/share/doc/git-promote/copyright" })
+                     "./usr/bin/git-promote -> ../lib/git-promote/bin/git-promote", "./usr/share/doc/git-promote/copyright",
+                     "./usr/share/man/man1/git-promote.1.gz" })
             Assert.Contains(path, contents);
         Assert.Contains("root/root", contents);
         var fields = _s.Exec(_s.Root, "dpkg-deb", ["--field", release.Deb, "Package", "Version", "Architecture"]).EnsureOk().Stdout;
