@@ -67,15 +67,7 @@ public static class HistoryCommand
         else if (a.Value("--html") is { } file)
         {
             var path = Path.GetFullPath(file, context.Environment.CurrentDirectory);
-            try
-            {
-                context.FileSystem.WriteAllText(path, HistoryHtml.Render(report, now));
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                throw new CommandFailedException(ExitCodes.UsageOrPolicy, $"cannot write {path}: {e.Message}",
-                    "give --html a file in a folder you may write to");
-            }
+            UserFiles.Write(context.FileSystem, path, HistoryHtml.Render(report, now), "give --html a file in a folder you may write to");
             context.Console.Out.WriteLine($"wrote {path}: {history.Lanes.Sum(l => l.Deployments.Count)} deployments in {history.Lanes.Count} environments, " +
                 $"open it in a browser");
             foreach (var note in report.Notes) context.Console.Error.WriteLine($"git-promote: note: {note}");

@@ -32,7 +32,7 @@ public static partial class InitCommand
             .ToDictionary(g => g.Key, g => g.First().Url, StringComparer.Ordinal);
         var text = Starter(PolicySource.DefaultName(top), remotes, out var summary, out var guesses);
         PolicySource.FromText(text, PromotionPolicy.FileName, PolicySource.DefaultName(top)); // never write what we would refuse to read
-        context.FileSystem.WriteAllText(path, text);
+        UserFiles.Write(context.FileSystem, path, text, "check that you may write to this clone's work tree");
         context.Console.Out.WriteLine($"wrote {PromotionPolicy.FileName}: {summary}");
         foreach (var guess in guesses) context.Console.Out.WriteLine("  " + guess);
         context.Console.Out.WriteLine("  review it, commit it, and wire this clone with: git promote install");

@@ -84,6 +84,9 @@ public interface IFileSystem
     void Copy(string from, string to, bool overwrite = false);
 
     void Delete(string path);
+
+    /// <summary>True when <paramref name="path"/> is a symbolic link (whatever it points at, or nothing).</summary>
+    bool IsLink(string path) => false;
 }
 
 public static class FileSystemWrites
@@ -223,4 +226,16 @@ internal sealed class SystemFileSystem : IFileSystem
     public void Copy(string from, string to, bool overwrite = false) => File.Copy(from, to, overwrite);
 
     public void Delete(string path) => File.Delete(path);
+
+    public bool IsLink(string path)
+    {
+        try
+        {
+            return new FileInfo(path).LinkTarget is not null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
 }
