@@ -43,7 +43,8 @@ public static class DoctorCommand
         if (policy is not null)
         {
             using var deadline = new CancellationTokenSource(policy.Timeout);
-            checks.AddRange(await CheckEnvironmentsAsync(context, workspace, policy, deadline.Token));
+            checks.AddRange(await CheckEnvironmentsAsync(context, workspace, policy, ServerEnvironment(a.Has("--server"), workspace, policy),
+                deadline.Token));
         }
 
         if (a.Has("--json")) WriteJson(context, checks);
@@ -69,11 +70,12 @@ public static class DoctorCommand
         }
         catch (PolicyInvalidException e)
         {
-            foreach (var error in e.Errors.Take(20))
-                checks.Add(new Check("policy", e.PolicyPath, Status.Fail, error.ToString()));
-            checks.Add(new Check("policy", e.PolicyPath, Status.Fail,
-                $"{e.Errors.Count} error{(e.Errors.Count == 1 ? "" : "s")}: guarded pushes are refused until the policy is fixed",
-                $"fix {e.PolicyPath} at the lines above"));
+            // One line per error (each counts as one problem), the last with what to do about them all.
+            var shown = e.Errors.Take(20).ToList();
+            for (var i = 0; i < shown.Count; i++)
+                checks.Add(new Check("policy", e.PolicyPath, Status.Fail, shown[i].ToString(), i < shown.Count - 1 ? null
+                    : $"fix {e.PolicyPath} at {(shown.Count == 1 ? "that line" : "those lines")} (guarded pushes are refused until it is valid)" +
+                        (e.Errors.Count > shown.Count ? $"; {e.Errors.Count - shown.Count} more errors are not shown" : "")));
             return null;
         }
         catch (CommandFailedException e)
@@ -161,22 +163,32 @@ public static class DoctorCommand
             : "after the guard: " + string.Join(", ", chained.Select(c => $"{c.Path} ({c.Source})")));
     }
 
+    /// <summary>On a server (<c>doctor --server</c>), the environment this repository is; null in a clone.</summary>
+    private static EnvironmentPolicy? ServerEnvironment(bool server, Workspace workspace, PromotionPolicy policy) =>
+        server && Server.ServerSettings.Read(workspace.Repository).Environment is { } name ? policy.FindEnvironment(name) : null;
+
+    /// <summary>
+    /// Each environment's remote and AWS access. On a server only what its guard reads: the previous environment's
+    /// records (its own are this repository, and the others are not its business).
+    /// </summary>
     private static async Task<IReadOnlyList<Check>> CheckEnvironmentsAsync(CommandContext context, Workspace workspace, PromotionPolicy policy,
-        CancellationToken deadline)
+        EnvironmentPolicy? server, CancellationToken deadline)
     {
-        var remotes = policy.Environments.Select(env => CheckRemoteAsync(workspace, policy, env, deadline)).ToList();
-        var aws = policy.Environments.Any(AwsDoctor.UsesAws)
+        var environments = server is null ? policy.Environments.ToList()
+            : policy.PreviousOf(server) is { } previous ? [previous] : [];
+        var remotes = environments.Select(env => CheckRemoteAsync(workspace, policy, env, server is not null, deadline)).ToList();
+        var aws = environments.Any(AwsDoctor.UsesAws)
             ? CheckAwsAsync(context, policy, deadline)
             : Task.FromResult<IReadOnlyList<AwsCheck>>([]);
         var remoteChecks = await Task.WhenAll(remotes);
         var awsChecks = await aws;
 
         var result = new List<Check>();
-        foreach (var env in policy.Environments)
+        for (var i = 0; i < environments.Count; i++)
         {
-            result.Add(remoteChecks[env.Index]);
-            result.AddRange(awsChecks.Where(c => c.Environment == env.Name)
-                .Select(c => new Check(env.Name, c.Name, c.Ok ? c.Warning ? Status.Warn : Status.Ok : Status.Fail, c.Detail, c.Todo)));
+            result.AddRange(remoteChecks[i]);
+            result.AddRange(awsChecks.Where(c => c.Environment == environments[i].Name)
+                .Select(c => new Check(environments[i].Name, c.Name, c.Ok ? c.Warning ? Status.Warn : Status.Ok : Status.Fail, c.Detail, c.Todo)));
         }
         return result;
     }
@@ -184,7 +196,12 @@ public static class DoctorCommand
     /// <summary>Refs under refs/promote/ past which doctor warns: listings (status, a refusal's hint) read them all.</summary>
     public const int GitRefLimit = 10_000;
 
-    private static async Task<Check> CheckRemoteAsync(Workspace workspace, PromotionPolicy policy, EnvironmentPolicy env, CancellationToken deadline)
+    /// <summary>
+    /// The environment's remote: reachable, its deploy branch, its record count, and (for an environment that has a gate)
+    /// whether its server advertises the pre-receive guard (<see cref="RecordRefs.GuardMarker"/>).
+    /// </summary>
+    private static async Task<IReadOnlyList<Check>> CheckRemoteAsync(Workspace workspace, PromotionPolicy policy, EnvironmentPolicy env, bool onServer,
+        CancellationToken deadline)
     {
         // Only git evidence is read from the remote; elsewhere a missing remote just means pushes from here are not routed to it.
         var readsGit = env.Evidence.Any(e => e is GitEvidence);
@@ -195,7 +212,9 @@ public static class DoctorCommand
         }
         catch (EvidenceUnavailableException e)
         {
-            return new Check(env.Name, "remote", readsGit ? Status.Fail : Status.Warn, $"{e.Failure.What}: {e.Failure.Why}", e.Failure.Todo);
+            // A server names the other environments' repositories in its config; a clone by its remotes.
+            var todo = onServer ? $"git config {EnvironmentRemote.ConfigKey(env.Name)} <url of {env.Name}'s repository>" : e.Failure.Todo;
+            return [new Check(env.Name, "remote", readsGit ? Status.Fail : Status.Warn, $"{e.Failure.What}: {e.Failure.Why}", todo)];
         }
 
         var url = workspace.Repository.Remotes.FirstOrDefault(r => r.Name == remote.Remote)?.Url ?? remote.Remote;
@@ -205,16 +224,21 @@ public static class DoctorCommand
         {
             // A git store's records are counted in the same call: past GitRefLimit every listing (status, a refusal's hint) slows.
             var storesHere = !env.StoresInSsm;
-            var refs = await new GitRemoteClient(workspace.GitDir, workingDirectory: workspace.WorkTree)
-                .ListRefsAsync(remote.Remote, storesHere ? [branch, "refs/promote/"] : [branch], deadline);
+            var refs = await workspace.RemoteClient().ListRefsAsync(remote.Remote, storesHere ? [branch, RecordRefs.Namespace] : [branch, RecordRefs.GuardMarker],
+                deadline);
             var deployed = refs.FirstOrDefault(r => r.Name == branch);
             var detail = $"{shown}: reachable, {Core.Push.RefNames.Short(branch)} " +
                 $"{(deployed is null ? "not pushed yet" : "at " + Core.Push.ObjectIds.Short(deployed.Id))}";
-            var records = refs.Count(r => r.Name.StartsWith("refs/promote/", StringComparison.Ordinal));
-            if (storesHere && records > GitRefLimit)
-                return new Check(env.Name, "remote", Status.Warn, $"{detail}; {records} refs under refs/promote/ (more than {GitRefLimit})",
-                    $"delete old records: git promote prune {env.Name} --dry-run, then without --dry-run");
-            return new Check(env.Name, "remote", Status.Ok, detail + (storesHere ? $", {records} records" : ""));
+            var records = refs.Count(r => r.Name.StartsWith(RecordRefs.Namespace, StringComparison.Ordinal) && r.Name != RecordRefs.GuardMarker);
+            var checks = new List<Check>
+            {
+                storesHere && records > GitRefLimit
+                    ? new Check(env.Name, "remote", Status.Warn, $"{detail}; {records} refs under refs/promote/ (more than {GitRefLimit})",
+                        $"delete old records: git promote prune {env.Name} --dry-run, then without --dry-run")
+                    : new Check(env.Name, "remote", Status.Ok, detail + (storesHere ? $", {records} records" : "")),
+            };
+            if (env.Index > 0 && !onServer) checks.Add(ServerGuardCheck(env, remote, refs.Any(r => r.Name == RecordRefs.GuardMarker)));
+            return checks;
         }
         catch (Exception e) when (e is GitCommandException or OperationCanceledException or EvidenceUnavailableException)
         {
@@ -224,10 +248,22 @@ public static class DoctorCommand
                 EvidenceUnavailableException u => u.Failure.Why,
                 _ => e.Message,
             };
-            return new Check(env.Name, "remote", readsGit ? Status.Fail : Status.Warn, $"{shown}: cannot be read: {why}",
-                $"check that it answers: git ls-remote {RemoteUrls.Redact(remote.Remote)} {branch}");
+            return [new Check(env.Name, "remote", readsGit ? Status.Fail : Status.Warn, $"{shown}: cannot be read: {why}",
+                $"check that it answers: git ls-remote {RemoteUrls.Redact(remote.Remote)} {branch}")];
         }
     }
+
+    /// <summary>
+    /// The pre-push hook is skippable (<c>--no-verify</c>); what cannot be skipped is a server guard or the pipeline gate.
+    /// A guarded server says so with <see cref="RecordRefs.GuardMarker"/>; without it, the environment's gate is all there is.
+    /// </summary>
+    private static Check ServerGuardCheck(EnvironmentPolicy env, EnvironmentRemote remote, bool advertised) => advertised
+        ? new Check(env.Name, "server guard", Status.Ok, $"{remote.Display} runs the pre-receive guard: --no-verify does not get past it")
+        : new Check(env.Name, "server guard", Status.Warn,
+            $"{remote.Display} advertises no pre-receive guard: a push with --no-verify (or from a clone without the hook) lands, and only " +
+                $"{env.Name}'s pipeline gate stops its deployment",
+            $"on a self-hosted server: git promote install --server --env {env.Name} in that repository (docs/server.md); on CodeCommit, GitHub or " +
+                $"GitLab the pipeline gate is the guard (docs/aws.md)");
 
     private static async Task<IReadOnlyList<AwsCheck>> CheckAwsAsync(CommandContext context, PromotionPolicy policy, CancellationToken deadline)
     {

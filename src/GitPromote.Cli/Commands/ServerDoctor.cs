@@ -39,6 +39,11 @@ public static class ServerDoctor
             "not set: nobody may push green records here, so nothing can be promoted from this environment",
                 $"git config --add {RecordWriters.ConfigKey} <the pipeline's account, as the server names it>");
 
+        yield return workspace.Repository.ListRefs([RecordRefs.GuardMarker]).Any(r => r.Name == RecordRefs.GuardMarker)
+            ? new Check("server", "advertised", Status.Ok, $"{RecordRefs.GuardMarker}: clones' doctor sees that this server runs the guard")
+            : new Check("server", "advertised", Status.Warn, $"no {RecordRefs.GuardMarker}: clones' doctor will say this server runs no guard",
+                $"git promote install --server --env {settings.Environment ?? "<env>"}");
+
         if (PreviousRecordsCheck(context, workspace, settings) is { } previous) yield return previous;
 
         var pusher = Pusher.Describe(context.Environment);

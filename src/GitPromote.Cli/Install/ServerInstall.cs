@@ -82,6 +82,7 @@ public static class ServerInstall
         if (config.Get(PreviousPushOptionsKey) is null) config.Set(PreviousPushOptionsKey, config.Get(PushOptionsKey) ?? WasUnset);
         config.Set(PushOptionsKey, "true");
 
+        var advertised = AdvertiseGuard(context, workspace.GitDir, envName);
         var source = config.Get(ServerPolicyTrust.PolicyKey) is { } file ? file
             : $"{PromotionPolicy.FileName} on {policyRef} (pinned), as it is before each push";
         context.Console.Out.WriteLine($"installed: {hook} guards this repository as environment '{envName}'");
@@ -94,7 +95,44 @@ public static class ServerInstall
         context.Console.Out.WriteLine($"  git evidence of the previous environment: git config {PromoteSettings.GitKeys.RemotePrefix}<env> <url>");
         context.Console.Out.WriteLine($"  green records on this repository: only pushers in git config {Core.Evidence.RecordWriters.ConfigKey} (add the " +
             $"pipeline's account)");
+        if (advertised is null)
+            context.Console.Out.WriteLine($"  advertised: {Core.Evidence.RecordRefs.GuardMarker}, so git promote doctor in a clone sees this server is guarded");
+        else
+            context.Console.Error.WriteLine($"git-promote: warning: could not write {Core.Evidence.RecordRefs.GuardMarker} ({advertised}): the guard " +
+                "works, but doctor in a clone will say this server runs none; run install --server again");
         return ExitCodes.Ok;
+    }
+
+    /// <summary>
+    /// Writes <see cref="Core.Evidence.RecordRefs.GuardMarker"/>: a small blob naming the environment, which every clone
+    /// sees in <c>git ls-remote</c>. Null when written, else why not (the guard works without it).
+    /// </summary>
+    private static string? AdvertiseGuard(CommandContext context, string gitDir, string environment)
+    {
+        try
+        {
+            using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            var body = System.Text.Encoding.UTF8.GetBytes($"git-promote pre-receive guard: this repository is environment {environment}\n");
+            var blob = context.Git.Process.Run(gitDir, ["--git-dir=" + gitDir, "hash-object", "-w", "--stdin"], body, deadline.Token).EnsureSuccess()
+                .StdoutText.Trim();
+            context.Git.Process.Run(gitDir, ["--git-dir=" + gitDir, "update-ref", Core.Evidence.RecordRefs.GuardMarker, blob], null, deadline.Token)
+                .EnsureSuccess();
+            return null;
+        }
+        catch (Exception e) when (e is GitCommandException or OperationCanceledException or System.ComponentModel.Win32Exception)
+        {
+            return e.Message;
+        }
+    }
+
+    private static void RemoveGuardMarker(CommandContext context, string gitDir)
+    {
+        try
+        {
+            using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            context.Git.Process.Run(gitDir, ["--git-dir=" + gitDir, "update-ref", "-d", Core.Evidence.RecordRefs.GuardMarker], null, deadline.Token);
+        }
+        catch (Exception e) when (e is GitCommandException or OperationCanceledException or System.ComponentModel.Win32Exception) { }
     }
 
     public static int Uninstall(CommandContext context, IReadOnlyList<string> args)
@@ -125,6 +163,7 @@ public static class ServerInstall
             files.Move(kept, hook);
             context.Console.Out.WriteLine($"restored the repository's own hook: {hook}");
         }
+        RemoveGuardMarker(context, workspace.GitDir);
         config.Unset(ServerSettings.EnvironmentKey);
         config.Unset(ServerPolicyTrust.PolicyKey);
         config.Unset(ServerPolicyTrust.PolicyRefKey);

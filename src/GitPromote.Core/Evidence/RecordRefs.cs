@@ -15,6 +15,12 @@ public static class RecordRefs
     public const string BypassPrefix = Namespace + "bypass/";
     /// <summary>A bypass a server's guard allowed and has not yet tied to its push landing (the guard's own bookkeeping).</summary>
     public const string PendingPrefix = Namespace + "pending/";
+
+    /// <summary>
+    /// Advertised by a repository whose server runs the pre-receive guard (written by <c>install --server</c>, removed by
+    /// <c>uninstall --server</c>), so <c>doctor</c> in any clone can tell a guarded server from one that is not.
+    /// </summary>
+    public const string GuardMarker = Namespace + "guard";
     /// <summary><c>refs/promote/revoked/&lt;commit&gt;</c>: one standing revocation per commit.</summary>
     public const string RevokedPrefix = Namespace + "revoked/";
     /// <summary><c>refs/promote/revoked-lifted/&lt;time&gt;-&lt;commit&gt;-&lt;random&gt;</c>: lifted revocations, for the audit.</summary>

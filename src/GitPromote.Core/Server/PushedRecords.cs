@@ -70,7 +70,7 @@ public static class PushedRecords
                     $"bypass with: git push -o {PushOptions.BypassKey}=\"<justification>\" ...")
                     : new($"{name} is a bypass record: records are never changed or deleted", "leave it as it is");
             }
-            else if (name.StartsWith(RecordRefs.PendingPrefix, StringComparison.Ordinal))
+            else if (name.StartsWith(RecordRefs.PendingPrefix, StringComparison.Ordinal) || name == RecordRefs.GuardMarker)
             {
                 return new($"{name} is the guard's own bookkeeping: it is never pushed", "leave it as it is");
             }
