@@ -22,6 +22,13 @@ public static class ApproveCommand
         var target = CommitTarget.Resolve(context, a, Usage);
         using var workspace = target.Workspace;
         var (policy, env, rev, commit) = (target.Policy, target.Environment, target.Rev, target.Commit);
+        if (env.RequiredApprovals == 0)
+        {
+            // Nothing to wait for, and a guarded server would refuse a record nobody asked for: say so instead.
+            context.Console.Out.WriteLine($"{env.Name} needs no approvals (no approvals: {{ required: N }} for it in {Core.Policy.PromotionPolicy.FileName}): " +
+                $"nothing recorded; a push of {ObjectIds.Short(commit)} there waits for no one");
+            return ExitCodes.Ok;
+        }
 
         return await StoreWrites.WriteToStoreAsync(context, workspace, policy, env,
             $"could not record the approval of {ObjectIds.Short(commit)} for {env.Name}", async (provider, token) =>
@@ -33,12 +40,8 @@ public static class ApproveCommand
 
             var all = (await store.FindReviewsAsync([commit], approvals: true, token)).ApprovalsOf(commit);
             var required = env.RequiredApprovals;
-            context.Console.Out.WriteLine(required == 0
-                ? $"  note: {env.Name} requires no approvals (approvals: {{ required: N }} in {Core.Policy.PromotionPolicy.FileName}); the approval is kept " +
-                    $"anyway"
-                : $"  {all.Count} approval{(all.Count == 1 ? "" : "s")} of {ObjectIds.Short(commit)} for {env.Name} " +
-                    $"({string.Join(", ", all.Select(x => x.Who))}); " +
-                  $"a push needs {required} from people other than the one pushing");
+            context.Console.Out.WriteLine($"  {all.Count} approval{(all.Count == 1 ? "" : "s")} of {ObjectIds.Short(commit)} for {env.Name} " +
+                $"({string.Join(", ", all.Select(x => x.Who))}); a push needs {required} from people other than the one pushing");
             return ExitCodes.Ok;
         });
     }

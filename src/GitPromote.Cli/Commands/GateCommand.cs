@@ -134,7 +134,7 @@ public static class GateCommand
                 // The same words a refused push gets; the bypass is asked for with a push, then the pipeline runs again.
                 var hint = new BypassHint($"{PromoteSettings.Variables.Bypass}=\"{{justification}}\" git push {result.Verdict.Request.RemoteName} " +
                     $"{shortId}:{Core.Push.RefNames.Short(r.Update.RemoteRef)} (records the bypass in {env}), then run this pipeline again");
-                sb.Append(new VerdictRenderer(style).Render(result.Verdict, result.RecentGreen, hint, result.SuggestedPush));
+                sb.Append(new VerdictRenderer(style).Render(result.Verdict, result.RecentGreen, hint, result.SuggestedPush, deployment: true));
                 if (bypassUnread is { } f)
                     sb.AppendLine($"  could not read the bypass records of {env}: {f.What}: {f.Why}");
                 foreach (var unreached in UnreachedGitEnvironments(target, result.Verdict))

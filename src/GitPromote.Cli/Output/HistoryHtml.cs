@@ -93,8 +93,9 @@ public static class HistoryHtml
     {
         var height = Top + h.Lanes.Count * LaneHeight + 24;
         var plot = Width - Left - Right;
-        var span = (h.Window.Until - h.Window.Since).TotalSeconds;
-        double X(DateTimeOffset at) => Left + Math.Clamp((at - h.Window.Since).TotalSeconds / span, 0, 1) * plot;
+        var (since, until) = PlottedSpan(h);
+        var span = (until - since).TotalSeconds;
+        double X(DateTimeOffset at) => Left + Math.Clamp((at - since).TotalSeconds / span, 0, 1) * plot;
         double Y(int lane) => Top + lane * LaneHeight + LaneHeight / 2.0;
 
         b.Append("<section id=\"timeline\"><h2>Timeline</h2>")
@@ -103,14 +104,11 @@ public static class HistoryHtml
             .Append("<span>\u25cb from a green record only</span></p>")
             .Append($"<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {Width} {height}\" role=\"img\" aria-label=\"deployments per environment over " +
                 $"time\">");
-        // Day ticks: at most ten, on whole days.
-        var days = Math.Max(1, (int)Math.Ceiling(span / 86400 / 10));
-        for (var t = new DateTimeOffset(h.Window.Since.UtcDateTime.Date, TimeSpan.Zero).AddDays(1); t < h.Window.Until; t = t.AddDays(days))
+        foreach (var (t, label) in Ticks(since, until))
         {
             var x = N(X(t));
             b.Append($"<line class=\"tick\" x1=\"{x}\" x2=\"{x}\" y1=\"{Top - 6}\" y2=\"{height - 20}\"/>")
-                .Append($"<text class=\"axis\" x=\"{x}\" y=\"{height - 6}\" text-anchor=\"middle\">").Append(t.ToString("MMM d",
-                CultureInfo.InvariantCulture)).Append("</text>");
+                .Append($"<text class=\"axis\" x=\"{x}\" y=\"{height - 6}\" text-anchor=\"middle\">").Append(H(label)).Append("</text>");
         }
         for (var i = 0; i < h.Lanes.Count; i++)
         {
@@ -157,6 +155,53 @@ public static class HistoryHtml
                 $"and rollbacks can't be seen.")).Append("</p>");
 
         b.Append("</section>\n");
+    }
+
+    /// <summary>
+    /// The time the chart draws: the window, started at the first deployment when that is later (a young repository is
+    /// not squeezed into the right edge of 90 days), with a margin so the first dot is not on the axis. The figures
+    /// still count over the whole window.
+    /// </summary>
+    internal static (DateTimeOffset Since, DateTimeOffset Until) PlottedSpan(PromotionHistory h)
+    {
+        var (since, until) = (h.Window.Since, h.Window.Until);
+        var first = h.Lanes.SelectMany(l => l.Deployments).Select(d => (DateTimeOffset?)d.At).Min();
+        if (first is { } f && f > since)
+        {
+            var margin = TimeSpan.FromTicks(Math.Max(TimeSpan.TicksPerMinute, (until - f).Ticks / 20));
+            since = f - margin > since ? f - margin : since;
+        }
+        return (since, until);
+    }
+
+    /// <summary>The steps an axis may tick at, smallest first: the first that gives at most ten ticks is used.</summary>
+    private static readonly TimeSpan[] TickSteps =
+    [
+        TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(15), TimeSpan.FromMinutes(30), TimeSpan.FromHours(1),
+        TimeSpan.FromHours(3), TimeSpan.FromHours(6), TimeSpan.FromHours(12), TimeSpan.FromDays(1), TimeSpan.FromDays(2), TimeSpan.FromDays(7),
+        TimeSpan.FromDays(14), TimeSpan.FromDays(30), TimeSpan.FromDays(91), TimeSpan.FromDays(365),
+    ];
+
+    /// <summary>
+    /// At most ten ticks on whole steps (minutes to years, as the span needs), labelled with the time of day under a day
+    /// and the date from a day on. Computed in ticks of the clock, so any span a window can hold is safe.
+    /// </summary>
+    internal static IEnumerable<(DateTimeOffset At, string Label)> Ticks(DateTimeOffset since, DateTimeOffset until)
+    {
+        var span = until - since;
+        if (span <= TimeSpan.Zero) yield break;
+        var step = TickSteps.FirstOrDefault(s => span.Ticks / s.Ticks <= 10);
+        if (step == default) step = TimeSpan.FromTicks(span.Ticks / 10);
+        var utcSince = since.UtcTicks;
+        var first = (utcSince / step.Ticks + 1) * step.Ticks;
+        for (var t = first; t < until.UtcTicks && t <= DateTimeOffset.MaxValue.UtcTicks; t += step.Ticks)
+        {
+            var at = new DateTimeOffset(t, TimeSpan.Zero);
+            yield return (at, step < TimeSpan.FromDays(1)
+                ? at.ToString(at.TimeOfDay == TimeSpan.Zero ? "MMM d" : "HH:mm", CultureInfo.InvariantCulture)
+                : at.ToString(step >= TimeSpan.FromDays(365) ? "yyyy" : "MMM d", CultureInfo.InvariantCulture));
+            if (t > DateTimeOffset.MaxValue.UtcTicks - step.Ticks) yield break;
+        }
     }
 
     private static void Audit(StringBuilder b, PromotionHistory h)

@@ -22,7 +22,9 @@ public sealed class VerdictRenderer(Style style)
 
     /// <param name="recentGreen">The newest commits that may go instead, newest first.</param>
     /// <param name="suggestedPush">The push that sends the first of them, as git accepts it; null when there is none.</param>
-    public string Render(BatchVerdict verdict, IReadOnlyList<CommitDescription> recentGreen, BypassHint bypass, string? suggestedPush = null)
+    /// <param name="deployment">The pipeline gate: what it refuses is a deployment, not a push.</param>
+    public string Render(BatchVerdict verdict, IReadOnlyList<CommitDescription> recentGreen, BypassHint bypass, string? suggestedPush = null,
+        bool deployment = false)
     {
         var sb = new StringBuilder();
         var target = verdict.Target?.Name ?? "?";
@@ -59,8 +61,9 @@ public sealed class VerdictRenderer(Style style)
         if (blocked.Count == 0) return sb.ToString();
 
         var deployRefs = verdict.Refs.Count(x => x.Kind != VerdictKind.Unguarded);
-        sb.AppendLine(style.Red(style.Bold($"git-promote: push to {target} refused"))
-            + $" ({blocked.Count} of {deployRefs} deploy ref{(deployRefs == 1 ? "" : "s")})");
+        sb.AppendLine(deployment
+            ? style.Red(style.Bold($"git-promote: deployment to {target} refused"))
+            : style.Red(style.Bold($"git-promote: push to {target} refused")) + $" ({blocked.Count} of {deployRefs} deploy ref{(deployRefs == 1 ? "" : "s")})");
         foreach (var r in blocked)
         {
             var branch = Core.Push.RefNames.Short(r.Update.RemoteRef);

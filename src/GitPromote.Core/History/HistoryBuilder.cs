@@ -37,7 +37,9 @@ public static class HistoryBuilder
         var lastAll = all[^1];
         var leadTimes = LeadTimes(lastAll, window, graph, notes);
         DoraFigures? figures = last.Missing is null ? Figures(last, lastAll, window, leadTimes) : null;
-        return new PromotionHistory(window, lanes, Paths(inputs, all, window, graph), leadTimes, figures, notes);
+        // A path runs from the first environment to the last: with one environment shown there is none to draw.
+        var paths = inputs.Count > 1 ? Paths(inputs, all, window, graph) : [];
+        return new PromotionHistory(window, lanes, paths, leadTimes, figures, notes);
     }
 
     /// <summary>One environment's deployments, all of them (the window is applied later), oldest first.</summary>
