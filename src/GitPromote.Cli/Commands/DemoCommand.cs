@@ -30,7 +30,7 @@ public static class DemoCommand
         var style = new Style(context.Console.ColorOnOut);
         var o = context.Console.Out;
         var app = Path.Combine(root, "app");
-        Directory.CreateDirectory(root);
+        UserFiles.CreateFolder(context.FileSystem, root, "give the demo an empty or new folder you may write to");
         foreach (var env in new[] { "dev", "stg", "prd" })
             Git(root, "init", "--quiet", "--bare", "--initial-branch=main", Path.Combine(root, env + ".git"));
         Git(root, "init", "--quiet", "--initial-branch=main", app);
@@ -62,14 +62,14 @@ public static class DemoCommand
             new("Promote to production before staging is green", "git push prd main", ["git", "push", "prd", "main"], false, "is not green in stg"),
             new("stg's pipeline records green", "git promote record stg main", [self, "record", "stg", "main"], true, "is green in stg"),
             new("Promote to production", "git push prd main", ["git", "push", "prd", "main"], true, "ok prd/main <- "),
-            new("prd's pipeline records green too", "git promote record prd main", [self, "record", "prd", "main"], true, "a forward deployment"),
+            new("prd's pipeline records green too", "git promote record prd main", [self, "record", "prd", "main"], true, "(forward)"),
             new("A second release goes all the way", "commit v2; push dev, record, stg, record, prd, record",
                 ["sh", "-c", "echo v2 > app.txt && git commit -qam 'v2: new checkout' && git push -q dev main && \"$0\" record dev main && git push -q stg " +
                     "main && \"$0\" record stg main && git push -q prd main && \"$0\" record prd main", self], true, "ok prd/main <- "),
-            new("Roll production back to v1 (green in prd before)", $"git push -f prd {short1}:main", ["git", "push", "-f", "prd", $"{v1}:main"], true,
-                "rollback prd/main <- "),
+            new("Roll production back: the deployment before the current one (v1, green in prd before)", "git promote rollback prd",
+                [self, "rollback", "prd"], true, "rollback prd/main <- " + short1),
             new("prd's pipeline deploys v1 again and records it: a rollback", $"git promote record prd {short1}", [self, "record", "prd", v1], true,
-                "a rollback deployment"),
+                "(rollback)"),
             new("An untested hotfix straight to production is refused", "git push prd HEAD:main",
                 ["sh", "-c", "echo hotfix > app.txt && git commit -qam 'hotfix: untested' && git push prd HEAD:main"], false, "is not green in stg"),
             new("A bypass without a proper justification is refused", $"{PromoteSettings.Variables.Bypass}=\"urgent\" git push prd HEAD:main",
@@ -77,7 +77,7 @@ public static class DemoCommand
             new("An emergency bypass with a justification goes, and is recorded",
                 $"{PromoteSettings.Variables.Bypass}=\"INC-12: db failover, approved by on-call\" git push prd HEAD:main", ["git", "push", "prd", "HEAD:main"],
                     true, "BYPASS prd/main <- ", new() { [PromoteSettings.Variables.Bypass] = "INC-12: db failover, approved by on-call" }),
-            new("prd's pipeline records the bypassed hotfix", "git promote record prd main", [self, "record", "prd", "main"], true, "a bypass deployment"),
+            new("prd's pipeline records the bypassed hotfix", "git promote record prd main", [self, "record", "prd", "main"], true, "(bypass)"),
             new("Auditors see every bypass", "git promote audit prd", [self, "audit", "prd"], true, "INC-12: db failover, approved by on-call"),
             new("Deleting production's deploy branch is refused", "git push prd :main", ["git", "push", "prd", ":main"], false, "deleting the deploy branch"),
             new("Where everything stands", "git promote status", [self, "status"], true, "demo-service: dev -> stg -> prd"),

@@ -26,8 +26,8 @@ public static class CommandDefinitions
         Value("--commit", "<sha>", "the commit the pipeline runs for", $"the first CI variable set of {CiVariables}; else HEAD of the clone"),
         Value("--policy", "FILE|ssm:NAME", "the pinned policy: a file the pipeline owns, or an SSM parameter (ssm:/promote/<name>/policy)",
             PipelineInputs.PolicyVariable),
-        Repeated("--remote", "<env>=<url>", "where an environment with git evidence is fetched from",
-            $"{PipelineInputs.RemotePrefix}<ENV>, else the clone's remote of that name"),
+        Repeated("--remote", "<env>=<url>", "where an environment's repository is (a URL, a path, or a remote of this clone such as origin): its " +
+            "records are read and written there", $"{PipelineInputs.RemotePrefix}<ENV>, else the clone's remote the policy names"),
         Repeated("--role", "<env>=<role-arn>", "the IAM role that reaches an environment's account",
             $"{PipelineInputs.RolePrefix}<ENV>, else the policy's credentials"),
     ];
@@ -82,17 +82,23 @@ public static class CommandDefinitions
         Examples = ["git promote policy publish stg", "git promote policy publish prd --file release/.promote.yml"],
     };
 
-    public static readonly CommandDefinition Record = new("record", "mark a commit green in an environment (its pipeline's last step)")
+    public static readonly CommandDefinition Record = new("record", "mark a commit the environment deployed green there (its pipeline's last step)")
     {
         Arguments = [Env, OptionalOne("<rev>", "the commit to mark green (needs a clone)", "--commit, else a CI variable, else HEAD")],
         Options =
         [
-            Flag("--force", "record a revoked commit green, lifting its revocation (kept for the audit)"),
+            Flag("--force", "record a commit the environment was not seen deploying (the record says so), or a revoked one, lifting its revocation " +
+                "(kept for the audit)"),
             .. PipelineOptions.Select(o => o.Name == "--policy"
                 ? o with { Default = $"{PipelineInputs.PolicyVariable}, else the clone's {PromotionPolicy.FileName}" }
                 : o),
         ],
-        Examples = ["git promote record dev \"$CODEBUILD_RESOLVED_SOURCE_VERSION\"", "git promote record stg --policy ssm:/promote/orders-service/policy"],
+        Examples =
+        [
+            "git promote record dev \"$CODEBUILD_RESOLVED_SOURCE_VERSION\" --remote dev=origin   (in the pipeline's clone of dev's repository)",
+            "git promote record stg --policy ssm:/promote/orders-service/policy   (in a pipeline without a clone)",
+            "git promote record dev main   (by hand: main is on dev's deploy branch)",
+        ],
     };
 
     public static readonly CommandDefinition Push = new("push", "push the newest commit that may go to an environment (or the one named), as git accepts it")

@@ -76,12 +76,14 @@ public static class PromoteSettings
             "yes/no: one line on stderr per git process and per AWS call, with how long it took and how it ended (below). " +
             "For a push that is slow."),
         new(Variables.Policy, Env, "`gate`, `record` in a pipeline", "none",
-            "where the pinned policy is, when `--policy` is not given: a file, or `ssm:NAME` (README, \"In the pipeline\")."),
+            "where the pinned policy is, when `--policy` is not given: a file, or `ssm:NAME` (README, \"Pipelines: the gate\")."),
         new(Variables.AwsRolePrefix, Env, "`gate`, `record`", "the policy's own credentials",
             "the role to assume for environment `<ENV>` (upper case, other characters as `_`: `stg-eu` is `PROMOTE_AWS_ROLE_STG_EU`), " +
             "as `--role <env>=<arn>`.", "<ENV>"),
-        new(Variables.RemotePrefix, Env, "`gate`", "none",
-            "the URL of environment `<ENV>`'s repository, for `git: {}` evidence, as `--remote <env>=<url>`.", "<ENV>"),
+        new(Variables.RemotePrefix, Env, "`gate`, `record`", "the clone's remote that the policy names, else none",
+            "where environment `<ENV>`'s repository is (a URL, a path, or the name of a remote of the clone, e.g. `origin` in a pipeline's " +
+            "clone), as `--remote <env>=<url>`: every record of that environment (green, revocations, deployment events) is read and written " +
+            "there, and messages say it was chosen by this variable.", "<ENV>"),
         new(Variables.Pusher, Env, "the pre-receive hook", "the hosting server's name for the pusher, else the account git runs as",
             "set by the server admin per SSH key: the person behind a shared account ([server](server.md)). Never accept it from clients."),
         new(Variables.GitBackend, Env, "every command that reads the repository", "libgit2 where it can, else the git CLI",
