@@ -5,20 +5,44 @@
 # ports.
 set -eu
 root=$(cd -- "$(dirname -- "$0")" && pwd)
+started=$(date +%s)
 prefix=$(mktemp -d "${TMPDIR:-/tmp}/git-promote-test.XXXXXX")
 results="$prefix/results"
-trap 'rm -rf "$prefix"' EXIT INT TERM
+# Every process the tests start carries this mark in its environment; whatever is still running at the end (a moto
+# server a crashed test host left behind, a stopped git daemon) is found by it and ended, so a run leaves nothing behind.
+export GITPROMOTE_TEST_RUN="$$-$started"
+leftovers() {
+  for environ in /proc/[0-9]*/environ; do
+    pid=${environ#/proc/}; pid=${pid%/environ}
+    [ "$pid" = "$$" ] && continue
+    if tr '\0' '\n' <"$environ" 2>/dev/null | grep -qx "GITPROMOTE_TEST_RUN=$GITPROMOTE_TEST_RUN"; then
+      kill -CONT "$pid" 2>/dev/null || :; kill -KILL "$pid" 2>/dev/null || :
+    fi
+  done
+}
+trap 'leftovers; rm -rf "$prefix"' EXIT
+trap 'exit 130' INT TERM
+
+# What this run installs when missing, said before it starts: nothing is installed silently.
+export PATH="$PATH:$HOME/.dotnet/tools"
+node_tools="$HOME/.cache/git-promote-test/node"
+lock="$root/tests/GitPromote.Cdk.Tests/node-tools/package-lock.json"
+missing=
+command -v chromium >/dev/null 2>&1 || missing="$missing chromium"
+command -v faketime >/dev/null 2>&1 || missing="$missing faketime=0.9.10-2.1"
+plan=
+command -v pwsh >/dev/null 2>&1 || plan="$plan\n  PowerShell 7.6.9 as a dotnet tool in ~/.dotnet/tools (install.ps1 is tested under it)"
+cmp -s "$lock" "$node_tools/installed.lock" || plan="$plan\n  the CDK tests' node tools (IAM simulator, cdk-nag), pinned by package-lock.json, with npm ci into $node_tools"
+[ -n "$missing" ] && plan="$plan\n  Debian packages:$missing (apt-get, as root: the history page's browser and the clock the history and health tests set)"
+[ -n "$plan" ] && printf 'test.sh will install:%b\n' "$plan"
 
 # install.ps1 is tested under PowerShell 7 (those tests fail without it): install it as a dotnet tool when missing.
-export PATH="$PATH:$HOME/.dotnet/tools"
 if ! command -v pwsh >/dev/null 2>&1; then
   dotnet tool install --global PowerShell --version 7.6.9 >/dev/null
 fi
 
 # The Cdk tests evaluate the templates with node tools (the IAM simulator @cloud-copilot/iam-simulate, and cdk-nag):
 # installed with npm ci, pinned by tests/GitPromote.Cdk.Tests/node-tools/package-lock.json, into a cache the tests find.
-node_tools="$HOME/.cache/git-promote-test/node"
-lock="$root/tests/GitPromote.Cdk.Tests/node-tools/package-lock.json"
 if ! cmp -s "$lock" "$node_tools/installed.lock"; then
   mkdir -p "$node_tools"
   cp "$root/tests/GitPromote.Cdk.Tests/node-tools/package.json" "$lock" "$node_tools/"
@@ -30,16 +54,23 @@ export GIT_PROMOTE_NODE_TOOLS="$node_tools/node_modules"
 # The health tests (faketime) and the history page (Debian's headless chromium; a history recorded at fixed times
 # with faketime around the published binary) fail without these: install both when missing. faketime is pinned;
 # chromium is Debian's current security build (the archive keeps no old ones), the one a user of this Debian opens.
-missing=
-command -v chromium >/dev/null 2>&1 || missing="$missing chromium"
-command -v faketime >/dev/null 2>&1 || missing="$missing faketime=0.9.10-2.1"
+# Without root (and no sudo that asks nothing), the tests that need them are left out, said so, and counted as skipped.
+skip_filter=
 if [ -n "$missing" ]; then
-  sudo=; [ "$(id -u)" = 0 ] || sudo=sudo
-  # apt-get update only when the package lists do not know them yet.
-  # shellcheck disable=SC2086
-  if ! $sudo apt-get install -y -qq --no-install-recommends $missing >/dev/null 2>&1; then
-    $sudo apt-get update -qq >/dev/null
-    $sudo apt-get install -y -qq --no-install-recommends $missing >/dev/null
+  sudo=; [ "$(id -u)" = 0 ] || sudo="sudo -n"
+  if [ -n "$sudo" ] && ! sudo -n true 2>/dev/null; then
+    echo "test.sh: NOT installing$missing: that needs root, and this user has no sudo without a password. The tests that need them are skipped:" >&2
+    for tool in chromium faketime; do
+      case "$missing" in *"$tool"*) skip_filter="${skip_filter:+$skip_filter&}Needs!=$tool"
+        echo "  every test marked [Trait(\"Needs\", \"$tool\")]; to run them: sudo apt-get install $tool" >&2 ;; esac
+    done
+  else
+    # apt-get update only when the package lists do not know them yet.
+    # shellcheck disable=SC2086
+    if ! $sudo apt-get install -y -qq --no-install-recommends $missing >/dev/null 2>&1; then
+      $sudo apt-get update -qq >/dev/null
+      $sudo apt-get install -y -qq --no-install-recommends $missing >/dev/null
+    fi
   fi
 fi
 
@@ -55,7 +86,11 @@ tar -xzf "$prefix"/release/git-promote-*.tar.gz -C "$prefix"
 export GIT_PROMOTE_TEST_PREFIX="$prefix/install" GIT_PROMOTE_TEST_RELEASE="$prefix/release"
 
 status=0
-dotnet test "$root/Hooks.sln" -c Release --nologo --logger "trx" --results-directory "$results" "$@" || status=$?
+if [ -n "$skip_filter" ]; then
+  dotnet test "$root/Hooks.sln" -c Release --nologo --logger "trx" --results-directory "$results" --filter "$skip_filter" "$@" || status=$?
+else
+  dotnet test "$root/Hooks.sln" -c Release --nologo --logger "trx" --results-directory "$results" "$@" || status=$?
+fi
 
 # The house style (.editorconfig): a change dotnet format would make, or a line over 160 characters, fails the run.
 if ! dotnet format "$root/Hooks.sln" --verify-no-changes --no-restore -v q; then
@@ -79,6 +114,7 @@ for trx in "$results"/*.trx; do
   t=$(echo "$c" | sed -n 's/.* total="\([0-9]*\)".*/\1/p'); e=$(echo "$c" | sed -n 's/.* executed="\([0-9]*\)".*/\1/p')
   passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0})); skipped=$((skipped + ${t:-0} - ${e:-0}))
 done
-echo "tests: $passed passed, $failed failed, $skipped skipped"
+took=$(($(date +%s) - started))
+echo "tests: $passed passed, $failed failed, $skipped skipped ($((took / 60))m $((took % 60))s)"
 [ "$passed" -gt 0 ] || { echo "no test ran" >&2; exit 1; }
 exit $status

@@ -10,6 +10,7 @@ namespace GitPromote.IntegrationTests;
 /// published binary later than moto's clock, so "OK for long enough" is tested without waiting.
 /// </summary>
 [Collection(InstalledCollection.Name)]
+[Trait("Needs", "faketime")]
 public sealed class HealthTests : IDisposable
 {
     private readonly Sandbox _s;
@@ -37,7 +38,7 @@ public sealed class HealthTests : IDisposable
     {
         var app = _s.Project(_aws.Policy(stgHealth: health, onError: onError, timeout: timeout));
         var head = Head(app);
-        _s.Promote(app, "record", "stg", head).EnsureOk();
+        _s.Record(app, "stg", head).EnsureOk();
         return (app, head);
     }
 
@@ -137,7 +138,7 @@ public sealed class HealthTests : IDisposable
     {
         var fiveXx = _aws.Alarm("5xx");
         var (app, old) = GreenInStg(Health(fiveXx));
-        _s.Promote(app, "record", "prd", old).EnsureOk();
+        _s.Record(app, "prd", old).EnsureOk();
         _s.Git(app, "push", "--no-verify", "prd", $"{old}:refs/heads/main").EnsureOk();
         var bad = _s.Commit(app, "the release that set stg on fire");
         _s.Git(app, "push", "--no-verify", "prd", $"{bad}:refs/heads/main").EnsureOk();

@@ -10,6 +10,7 @@ namespace GitPromote.IntegrationTests;
 /// to the second as JSON, and its page opened in headless Chromium.
 /// </summary>
 [Collection(InstalledCollection.Name)]
+[Trait("Needs", "faketime")]
 public sealed class HistoryTests(InstalledGitPromote installed) : IDisposable
 {
     private static readonly DateTimeOffset T = new(2026, 3, 2, 0, 0, 0, TimeSpan.Zero);
@@ -36,7 +37,7 @@ public sealed class HistoryTests(InstalledGitPromote installed) : IDisposable
     }
 
     private Run Record(string app, DateTimeOffset at, string env, string commit) =>
-        At(at, app, installed.BinaryPath, ["record", env, commit]).EnsureOk();
+        At(at, app, installed.BinaryPath, ["record", env, commit], _s.AsPipelineOf(app, commit)).EnsureOk();
 
     private string CommitAt(string app, DateTimeOffset at, string message)
     {
@@ -73,7 +74,7 @@ public sealed class HistoryTests(InstalledGitPromote installed) : IDisposable
         }
         At(At(29), app, installed.BinaryPath, ["revoke", "prd", c4, "--reason", "INC-6: orders lost"]).EnsureOk();
         Push(app, "prd", c2, "-f");
-        Assert.Contains("recorded: a rollback deployment", Record(app, At(30, 15, 30), "prd", c2).Stdout);
+        Assert.Contains($"recorded: a deployment of {c2[..12]} to prd (rollback)", Record(app, At(30, 15, 30), "prd", c2).Stdout);
         var c5 = CommitAt(app, At(48), "c5: fix orders");
         Push(app, "dev", c5);
         Record(app, At(49), "dev", c5);
@@ -87,7 +88,7 @@ public sealed class HistoryTests(InstalledGitPromote installed) : IDisposable
         At(At(74), app, "git", ["push", "--quiet", "prd", $"{c6}:refs/heads/main"], new Dictionary<string,
             string?>
         { ["PROMOTE_BYPASS"] = PlantedJustification }).EnsureOk();
-        Assert.Contains("recorded: a bypass deployment", Record(app, At(74, 5, 7), "prd", c6).Stdout);
+        Assert.Contains($"recorded: a deployment of {c6[..12]} to prd (bypass)", Record(app, At(74, 5, 7), "prd", c6).Stdout);
         return (app, [c1, c2, c3, c4, c5, c6]);
     }
 
@@ -112,7 +113,7 @@ public sealed class HistoryTests(InstalledGitPromote installed) : IDisposable
 
         var record = Record(app, At(5), "prd", first);
 
-        Assert.True(record.Stdout.Contains($"recorded: a rollback deployment of {first[..12]} to prd", StringComparison.Ordinal), record.Stdout);
+        Assert.True(record.Stdout.Contains($"recorded: a deployment of {first[..12]} to prd (rollback)", StringComparison.Ordinal), record.Stdout);
     }
 
     [Fact]
@@ -164,6 +165,7 @@ public sealed class HistoryTests(InstalledGitPromote installed) : IDisposable
     }
 
     [Fact]
+    [Trait("Needs", "chromium")]
     public void The_page_opened_in_headless_chromium_shows_lanes_figures_and_the_bypass_table_and_runs_no_planted_markup()
     {
         var (app, _) = Scenario();
@@ -199,7 +201,7 @@ public sealed class HistoryTests(InstalledGitPromote installed) : IDisposable
         foreach (var env in new[] { "dev", "stg", "prd" })
         {
             Push(app, env, c1);
-            _s.Promote(app, "record", env, c1).EnsureOk();
+            _s.Record(app, env, c1).EnsureOk();
         }
         _s.Git(app, "remote", "set-url", "stg", Path.Combine(_s.Root, "gone.git")).EnsureOk();
 

@@ -42,6 +42,8 @@ public sealed class MotoServer : IDisposable
             {
                 RedirectStandardOutput = true,
                 RedirectStandardError = true,
+                // Never the terminal's: a server left running in the background would stop (SIGTTIN) on reading it.
+                RedirectStandardInput = true,
                 UseShellExecute = false,
             };
             info.Environment["PYTHONUNBUFFERED"] = "1";
