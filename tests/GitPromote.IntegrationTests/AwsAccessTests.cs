@@ -43,7 +43,7 @@ public sealed class AwsAccessTests : IDisposable
         var app = _s.Project(_aws.Policy(stgAws: $"{{ region: eu-west-1, {stgAccess} }}", prdAws: $"{{ region: eu-west-1, {prdAccess} }}"));
         var head = _s.Git(app, "rev-parse", "HEAD").EnsureOk().Stdout.Trim();
 
-        _s.Promote(app, "record", "stg", head).EnsureOk();
+        _s.Record(app, "stg", head).EnsureOk();
         var push = _s.Git(app, "push", "prd", $"{head}:refs/heads/main").EnsureOk();
         var audit = _s.Promote(app, "audit", "prd").EnsureOk();
 

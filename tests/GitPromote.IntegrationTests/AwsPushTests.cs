@@ -35,7 +35,7 @@ public sealed class AwsPushTests : IDisposable
         var app = _s.Project(_aws.Policy());
         var head = Head(app);
 
-        var record = _s.Promote(app, "record", "stg", head).EnsureOk();
+        var record = _s.Record(app, "stg", head).EnsureOk();
         var push = _s.Git(app, "push", "prd", $"{head}:refs/heads/main").EnsureOk();
 
         Assert.Contains($"is green in stg (ssm /promote/{_aws.Service}/stg)", record.Stdout);
@@ -67,7 +67,7 @@ public sealed class AwsPushTests : IDisposable
     {
         var app = _s.Project(_aws.Policy());
         var green = Head(app);
-        _s.Promote(app, "record", "stg", green).EnsureOk();
+        _s.Record(app, "stg", green).EnsureOk();
         var untested = _s.Commit(app, "untested change");
 
         var push = _s.Git(app, "push", "prd", "main");
@@ -129,7 +129,7 @@ public sealed class AwsPushTests : IDisposable
         var app = _s.Project(_aws.Policy(stgEvidence: "- ssm: {}\n- codepipeline: { pipeline: orders-stg }", stgRequire: "all"));
         var head = Head(app);
         _aws.Pipelines.AddPipeline("orders-stg");
-        _s.Promote(app, "record", "stg", head).EnsureOk();
+        _s.Record(app, "stg", head).EnsureOk();
 
         var refused = _s.Git(app, "push", "prd", $"{head}:refs/heads/main");
         _aws.Pipelines.AddExecutions("orders-stg", new FakeExecution(FakeExecution.NewId(), "Succeeded", [head], DateTimeOffset.UtcNow));
@@ -150,9 +150,9 @@ public sealed class AwsPushTests : IDisposable
         var app = _s.Project(_aws.Policy());
         var v1 = Head(app);
         // v1 went to prd long ago; its stg record has since been cleaned up, prd's own record remains.
-        _s.Promote(app, "record", "prd", v1).EnsureOk();
+        _s.Record(app, "prd", v1).EnsureOk();
         var v2 = _s.Commit(app, "v2");
-        _s.Promote(app, "record", "stg", v2).EnsureOk();
+        _s.Record(app, "stg", v2).EnsureOk();
         _s.Git(app, "push", "prd", $"{v2}:refs/heads/main").EnsureOk();
 
         var rollback = _s.Git(app, "push", "--force", "prd", $"{v1}:refs/heads/main").EnsureOk();
@@ -189,7 +189,7 @@ public sealed class AwsPushTests : IDisposable
     {
         var app = _s.Project(_aws.Policy());
         var head = Head(app);
-        _s.Promote(app, "record", "stg", head).EnsureOk();
+        _s.Record(app, "stg", head).EnsureOk();
         _s.Git(app, "push", "prd", $"{head}:refs/heads/main").EnsureOk();
         Assert.True(_aws.Requests["GetParameters"] > 0, "the first push asks SSM");
         _s.Git(_s.Root, "--git-dir", Prd, "update-ref", "-d", "refs/heads/main").EnsureOk();
@@ -213,7 +213,7 @@ public sealed class AwsPushTests : IDisposable
         for (var i = 1; i <= 25; i++)
         {
             var commit = _s.Commit(app, $"release {i}");
-            _s.Promote(app, "record", "stg", commit).EnsureOk();
+            _s.Record(app, "stg", commit).EnsureOk();
             refspecs.Add($"{commit}:refs/heads/release/{i}");
         }
         _aws.Requests.Reset();
@@ -235,7 +235,7 @@ public sealed class AwsPushTests : IDisposable
         var newer = _s.Commit(app, "newer");
         _aws.AwsCli("ssm", "put-parameter", "--name", _aws.Green("stg", older), "--type", "String",
             "--value", """{"recordedAt":"2025-01-02T03:04:05Z","recordedBy":"codebuild"}""").EnsureOk();
-        _s.Promote(app, "record", "stg", newer).EnsureOk();
+        _s.Record(app, "stg", newer).EnsureOk();
 
         var text = _s.Promote(app, "status").EnsureOk().Stdout;
         var statusJson = _s.Promote(app, "status", "--json").EnsureOk().Stdout;

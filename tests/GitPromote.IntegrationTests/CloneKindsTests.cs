@@ -14,7 +14,7 @@ public sealed class CloneKindsTests(InstalledGitPromote installed) : IDisposable
         var app = _s.Project();
         _s.Commit(app, "second");
         _s.Git(app, "push", "dev", "main").EnsureOk();
-        _s.Promote(app, "record", "dev", "main").EnsureOk();
+        _s.Record(app, "dev", "main").EnsureOk();
         var shallow = CloneOf("dev.git", "shallow", "--depth", "1");
         var untested = _s.Commit(shallow, "untested in the shallow clone");
 
@@ -38,7 +38,7 @@ public sealed class CloneKindsTests(InstalledGitPromote installed) : IDisposable
         Assert.Equal("true", _s.Git(partial, "config", "remote.dev.promisor").Stdout.Trim());
 
         Assert.NotEqual(0, _s.Git(partial, "push", "stg", "main").ExitCode);
-        _s.Promote(partial, "record", "dev", "main").EnsureOk();
+        _s.Record(partial, "dev", "main").EnsureOk();
         _s.Git(partial, "push", "stg", "main").EnsureOk();
     }
 
@@ -54,9 +54,9 @@ public sealed class CloneKindsTests(InstalledGitPromote installed) : IDisposable
         Assert.NotEqual(0, refused.ExitCode);
         Assert.Contains($"{head[..12]} is not green in dev", refused.Stderr);
 
-        _s.Promote(app, "record", "dev", "main").EnsureOk();
+        _s.Record(app, "dev", "main").EnsureOk();
         _s.Git(app, "push", "stg", "main").EnsureOk();
-        _s.Promote(app, "record", "stg", "main").EnsureOk();
+        _s.Record(app, "stg", "main").EnsureOk();
         _s.Git(app, "push", "prd", "main").EnsureOk();
         Assert.Equal(head, _s.RemoteRef(Path.Combine(_s.Root, "prd.git"), "refs/heads/main"));
 

@@ -69,7 +69,7 @@ public sealed class CommandTests(InstalledGitPromote installed) : IDisposable
 
         var no = _s.Promote(app, "check", "stg").EnsureExit(1);
         Assert.Contains("is not green in dev", no.Stdout);
-        _s.Promote(app, "record", "dev").EnsureOk();
+        _s.Record(app, "dev", "HEAD").EnsureOk();
         _s.Promote(app, "check", "stg", "HEAD").EnsureOk();
 
         var json = _s.Promote(app, "check", "prd", "--json").EnsureExit(1);
@@ -85,7 +85,7 @@ public sealed class CommandTests(InstalledGitPromote installed) : IDisposable
         var app = _s.Project();
         var head = _s.Git(app, "rev-parse", "HEAD").Stdout.Trim();
         _s.Git(app, "push", "dev", "main").EnsureOk();
-        _s.Promote(app, "record", "dev").EnsureOk();
+        _s.Record(app, "dev", "HEAD").EnsureOk();
 
         var human = _s.Promote(app, "status").EnsureOk();
         Assert.Contains($"next: {head[..12]} is green in dev and can go: git push stg {head[..12]}:refs/heads/main", human.Stdout);
@@ -135,14 +135,14 @@ public sealed class CommandTests(InstalledGitPromote installed) : IDisposable
         (false, "refs/heads/main: {0} is not green in stg (order)"),
         (true, "recorded: {0} is green in stg"),
         (true, "git-promote: ok prd/main <- {0}: green in stg"),
-        (true, "recorded: a forward deployment of {0} to prd"),
+        (true, "recorded: a deployment of {0} to prd (forward)"),
         (true, "git-promote: ok prd/main <- "),
         (true, "git-promote: rollback prd/main <- {0}: green in prd before (rollback: previously-green)"),
-        (true, "recorded: a rollback deployment of {0} to prd"),
+        (true, "recorded: a deployment of {0} to prd (rollback)"),
         (false, "is not green in stg (order)"),
         (false, "the bypass justification does not match the policy's pattern"),
         (true, "git-promote: BYPASS prd/main <- "),
-        (true, "a bypass deployment of "),
+        (true, " to prd (bypass)"),
         (true, "\"INC-12: db failover, approved by on-call\""),
         (false, "deleting the deploy branch 'main' of prd is not allowed"),
         (true, "demo-service: dev -> stg -> prd"),
@@ -178,7 +178,7 @@ public sealed class CommandTests(InstalledGitPromote installed) : IDisposable
         var app = _s.Project();
         var head = _s.Git(app, "rev-parse", "HEAD").EnsureOk().Stdout.Trim();
         var dev = Path.Combine(_s.Root, "dev.git");
-        _s.Promote(app, "record", "dev", head).EnsureOk();
+        _s.Record(app, "dev", head).EnsureOk();
         var few = _s.Promote(app, "doctor");
 
         // Years of green records, as pack-refs would leave them: one sorted packed-refs file.

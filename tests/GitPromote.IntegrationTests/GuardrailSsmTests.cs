@@ -56,9 +56,9 @@ public sealed class GuardrailSsmTests : IDisposable
     {
         var head = _s.Git(app, "rev-parse", "HEAD").Stdout.Trim();
         _s.Git(app, "push", "dev", "main").EnsureOk();
-        _s.Promote(app, "record", "dev").EnsureOk();
+        _s.Record(app, "dev", "HEAD").EnsureOk();
         _s.Git(app, "push", "stg", "main").EnsureOk();
-        _s.Promote(app, "record", "stg").EnsureOk();
+        _s.Record(app, "stg", "HEAD").EnsureOk();
         return head;
     }
 
@@ -99,8 +99,8 @@ public sealed class GuardrailSsmTests : IDisposable
         Assert.NotEqual(0, push.ExitCode);
         Assert.Contains($"[revocation] {head[..12]} is revoked in stg by arn:aws:sts::123456789012:user/moto at", push.Stderr);
 
-        _s.Promote(app, "record", "stg").EnsureExit(1);
-        _s.Promote(app, "record", "stg", "--force").EnsureOk();
+        _s.Record(app, "stg", "HEAD").EnsureExit(1);
+        _s.Record(app, "stg", "HEAD", "--force").EnsureOk();
         _s.Git(app, "push", "prd", "main").EnsureOk();
         Assert.NotEqual(0, Aws(null, "ssm", "get-parameter", "--name", $"/promote/{_service}/stg/revoked/{head}").ExitCode);
         var audit = _s.Promote(app, "audit", "stg").EnsureOk().Stdout;

@@ -29,7 +29,7 @@ public sealed class GuardrailTests(InstalledGitPromote installed) : IDisposable
         foreach (var env in envs)
         {
             _s.Git(app, "push", "-f", env, $"{commit}:refs/heads/main").EnsureOk();
-            _s.Promote(app, "record", env, commit).EnsureOk();
+            _s.Record(app, env, commit).EnsureOk();
         }
     }
 
@@ -238,9 +238,9 @@ public sealed class GuardrailTests(InstalledGitPromote installed) : IDisposable
         Assert.Contains("no bypass sets a revocation aside", bypass.Stderr);
         Assert.Equal("", _s.RemoteRef(Prd, "refs/heads/main"));
 
-        var record = _s.Promote(app, "record", "stg", head).EnsureExit(1);
+        var record = _s.Record(app, "stg", head).EnsureExit(1);
         Assert.Contains($"git promote record stg {head[..12]} --force", record.Stderr);
-        var forced = _s.Promote(app, "record", "stg", head, "--force").EnsureOk();
+        var forced = _s.Record(app, "stg", head, "--force").EnsureOk();
         Assert.Contains("lifted: the revocation", forced.Stdout);
 
         _s.Git(app, "push", "prd", "main").EnsureOk();

@@ -32,7 +32,7 @@ public sealed class HostileOutputTests(InstalledGitPromote installed) : IDisposa
         _s.Git(app, "commit", "--quiet", "--allow-empty", "-m", Forgery).EnsureOk();
         var hostile = _s.Git(app, "rev-parse", "HEAD").Stdout.Trim();
         _s.Git(app, "push", "dev", "main").EnsureOk();
-        _s.Promote(app, "record", "dev", hostile).EnsureOk();
+        _s.Record(app, "dev", hostile).EnsureOk();
         _s.Commit(app, "not green");
         _s.Git(app, "push", "dev", "main").EnsureOk();
 
@@ -54,7 +54,7 @@ public sealed class HostileOutputTests(InstalledGitPromote installed) : IDisposa
         _s.Git(app, "commit", "--quiet", "--allow-empty", "-m", Forgery + "\u009b31m").EnsureOk();
         var hostile = _s.Git(app, "rev-parse", "HEAD").Stdout.Trim();
         _s.Git(app, "push", "dev", "main").EnsureOk();
-        _s.Promote(app, "record", "dev", hostile).EnsureOk();
+        _s.Record(app, "dev", hostile).EnsureOk();
 
         var json = _s.Promote(app, "status", "--json").EnsureOk();
 
@@ -110,8 +110,12 @@ public sealed class HostileOutputTests(InstalledGitPromote installed) : IDisposa
         _s.Git(app, "config", $"url.{Path.Combine(_s.Root, "stg.git")}.insteadOf", secretUrl).EnsureOk();
         var green = _s.Git(app, "rev-parse", "HEAD").Stdout.Trim();
         _s.Git(app, "push", "dev", "main").EnsureOk();
-        _s.Promote(app, "record", "dev", green).EnsureOk();
+        _s.Record(app, "dev", green).EnsureOk();
         _s.Git(app, "push", "stg", "main").EnsureOk();
+        // A commit green in dev and ahead of stg's main, so the refusal has one to suggest (with the remote in its command).
+        var next = _s.Commit(app, "green in dev, not in stg yet");
+        _s.Git(app, "push", "dev", "main").EnsureOk();
+        _s.Record(app, "dev", next).EnsureOk();
         _s.Commit(app, "not green");
 
         var notGreen = _s.Git(app, "push", secretUrl, "main");
@@ -152,7 +156,7 @@ public sealed class HostileOutputTests(InstalledGitPromote installed) : IDisposa
         var app = _s.Project();
         var green = _s.Git(app, "rev-parse", "HEAD").Stdout.Trim();
         _s.Git(app, "push", "dev", "main").EnsureOk();
-        _s.Promote(app, "record", "dev", green).EnsureOk();
+        _s.Record(app, "dev", green).EnsureOk();
         _s.Commit(app, "not green");
         var dev = Path.Combine(_s.Root, "dev.git");
         var away = dev + ".away";

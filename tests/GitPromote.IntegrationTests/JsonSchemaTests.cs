@@ -60,9 +60,9 @@ public sealed class JsonSchemaTests(InstalledGitPromote installed) : IDisposable
         var app = _s.Project();
         hostile = _s.Commit(app, HostileSubject);
         _s.Git(app, "push", "--quiet", "dev", "main").EnsureOk();
-        _s.Promote(app, "record", "dev").EnsureOk();
+        _s.Record(app, "dev", "HEAD").EnsureOk();
         _s.Git(app, "push", "--quiet", "stg", "main").EnsureOk();
-        _s.Promote(app, "record", "stg").EnsureOk();
+        _s.Record(app, "stg", "HEAD").EnsureOk();
         _s.Promote(app, "revoke", "stg", hostile, "--reason", "broke checkout \u202e").EnsureOk();
         hotfix = _s.Commit(app, "hotfix");
         _s.Exec(app, "git", ["push", "--quiet", "prd", "main"], env: new Dictionary<string, string?> { ["PROMOTE_BYPASS"] = Justification }).EnsureOk();
@@ -77,7 +77,7 @@ public sealed class JsonSchemaTests(InstalledGitPromote installed) : IDisposable
         Assert.Equal((true, "first-environment", null), CheckAndGate(app, "dev", hotfix));
         Assert.Equal((false, "refused", "not-green"), CheckAndGate(app, "stg", hotfix));
         Assert.Equal((false, "refused", "revoked"), CheckAndGate(app, "prd", hostile));
-        _s.Promote(app, "record", "dev", hotfix).EnsureOk();
+        _s.Record(app, "dev", hotfix).EnsureOk();
         Assert.Equal((true, "promoted", null), CheckAndGate(app, "stg", hotfix));
     }
 

@@ -87,7 +87,7 @@ public sealed class OlderGitTests(InstalledGitPromote installed) : IDisposable
     {
         var app = _s.Project();
         _s.Git(app, "push", "dev", "main").EnsureOk();
-        _s.Promote(app, "record", "dev").EnsureOk();
+        _s.Record(app, "dev", "HEAD").EnsureOk();
         IncludeAConfig(app);
         UseOlderGit();
 

@@ -71,7 +71,7 @@ public sealed class PipelineExampleTests : IDisposable
         var app = _s.Project(_aws.Policy());
         var head = Head(app);
         _s.Promote(app, "policy", "publish", "stg").EnsureOk();
-        _s.Promote(app, "record", "dev", head).EnsureOk();
+        _s.Record(app, "dev", head).EnsureOk();
         var source = Source(app, head);
 
         var gateStg = RunBuildspec("codebuild/buildspec-gate.yml", source, CodeBuild("stg", head));
@@ -132,7 +132,7 @@ public sealed class PipelineExampleTests : IDisposable
         };
         var refused = _s.Exec(Source(app, head), "bash", ["-c", command.Replace("--role \"$PREVIOUS=$EVIDENCE_READER\"", "", StringComparison.Ordinal)],
             env: actions);
-        _s.Promote(app, "record", "dev", head).EnsureOk();
+        _s.Record(app, "dev", head).EnsureOk();
         var admitted = _s.Exec(Source(app, head), "bash", ["-c", command.Replace("--role \"$PREVIOUS=$EVIDENCE_READER\"", "", StringComparison.Ordinal)],
             env: actions);
 
@@ -148,7 +148,7 @@ public sealed class PipelineExampleTests : IDisposable
         var app = _s.Project(_aws.Policy());
         _s.Promote(app, "policy", "publish", "stg").EnsureOk();
         var head = Head(app);
-        _s.Promote(app, "record", "dev", head).EnsureOk();
+        _s.Record(app, "dev", head).EnsureOk();
         var ci = Yaml(Example("gitlab/policy-ci.yml"));
         var policyFile = Yaml(Example("gitlab/pipeline-execution-policy.yml")).GetProperty("pipeline_execution_policy")[0];
         Assert.Equal("override_project_ci", policyFile.GetProperty("pipeline_config_strategy").GetString());

@@ -87,7 +87,7 @@ public sealed class PipelineGateTests : IDisposable
         var source = Source(app, head);
 
         var before = Gate(source, head, "stg", "--policy", $"ssm:{parameter}");
-        _s.Promote(app, "record", "dev", head).EnsureOk();
+        _s.Record(app, "dev", head).EnsureOk();
         var after = Gate(source, head, "stg", "--policy", $"ssm:{parameter}", "--json");
 
         Assert.Equal(1, before.ExitCode);
@@ -200,7 +200,7 @@ public sealed class PipelineGateTests : IDisposable
     {
         var app = _s.Project(_aws.Policy());
         var head = Head(app);
-        _s.Promote(app, "record", "dev", head).EnsureOk();
+        _s.Record(app, "dev", head).EnsureOk();
         BypassPush(app, "stg", "main").EnsureOk();
         var source = Source(app, head);
         Assert.Equal(0, Gate(source, head, "stg", "--policy", Pin(_aws.Policy())).ExitCode);
@@ -238,7 +238,7 @@ public sealed class PipelineGateTests : IDisposable
         var policy = With(_aws.Policy(), "dev", "soak: 3s");
         var app = _s.Project(policy);
         var head = Head(app);
-        _s.Promote(app, "record", "dev", head).EnsureOk();
+        _s.Record(app, "dev", head).EnsureOk();
         var source = Source(app, head);
 
         var early = Gate(source, head, "stg", "--policy", Pin(policy));
@@ -258,7 +258,7 @@ public sealed class PipelineGateTests : IDisposable
             $"  - {{from: {Utc(DateTimeOffset.UtcNow.AddHours(-1))}, to: {Utc(DateTimeOffset.UtcNow.AddHours(1))}, reason: 'release train'}}");
         var app = _s.Project(policy);
         var head = Head(app);
-        _s.Promote(app, "record", "dev", head).EnsureOk();
+        _s.Record(app, "dev", head).EnsureOk();
 
         var gate = Gate(Source(app, head), head, "stg", "--policy", Pin(policy));
 
@@ -346,7 +346,7 @@ public sealed class PipelineGateTests : IDisposable
     {
         var app = _s.Project(_aws.Policy());
         var head = Head(app);
-        _s.Promote(app, "record", "dev", head).EnsureOk();
+        _s.Record(app, "dev", head).EnsureOk();
         var elsewhere = _s.Bare("dev-mirror");
         _s.Git(Dev, "push", "--quiet", elsewhere, "+refs/*:refs/*").EnsureOk();
 

@@ -26,7 +26,7 @@ public sealed class PrePushGuardTests(InstalledGitPromote installed) : IDisposab
         var app = _s.Project();
         var green = _s.Git(app, "rev-parse", "HEAD").Stdout.Trim();
         _s.Git(app, "push", "dev", "main").EnsureOk();
-        _s.Promote(app, "record", "dev", "main").EnsureOk();
+        _s.Record(app, "dev", "main").EnsureOk();
         var notGreen = _s.Commit(app, "second");
         _s.Git(app, "push", "dev", "main").EnsureOk();
 
@@ -48,7 +48,7 @@ public sealed class PrePushGuardTests(InstalledGitPromote installed) : IDisposab
         _s.Git(app, "push", "dev", "main").EnsureOk();
         Assert.NotEqual(0, _s.Git(app, "push", "stg", "main").ExitCode);
 
-        _s.Promote(app, "record", "dev", "main").EnsureOk();
+        _s.Record(app, "dev", "main").EnsureOk();
         var push = _s.Git(app, "push", "stg", "main").EnsureOk();
 
         Assert.Contains("green in dev", push.Stderr);
@@ -61,14 +61,14 @@ public sealed class PrePushGuardTests(InstalledGitPromote installed) : IDisposab
         var app = _s.Project();
         var head = _s.Git(app, "rev-parse", "HEAD").Stdout.Trim();
         _s.Git(app, "push", "dev", "main").EnsureOk();
-        _s.Promote(app, "record", "dev", head).EnsureOk();
+        _s.Record(app, "dev", head).EnsureOk();
         _s.Git(app, "push", "stg", "main").EnsureOk();
 
         var refused = _s.Git(app, "push", "prd", $"{head}:refs/heads/main");
         Assert.NotEqual(0, refused.ExitCode);
         Assert.Contains("is not green in stg", refused.Stderr);
 
-        _s.Promote(app, "record", "stg", head).EnsureOk();
+        _s.Record(app, "stg", head).EnsureOk();
         _s.Git(app, "push", "prd", $"{head}:refs/heads/main").EnsureOk();
         Assert.Equal(head, _s.RemoteRef(Path.Combine(_s.Root, "prd.git"), "refs/heads/main"));
     }
@@ -178,7 +178,7 @@ public sealed class PrePushGuardTests(InstalledGitPromote installed) : IDisposab
         var app = _s.Project(Sandbox.StandardPolicy.Replace("branches: [main]", "branches: [main, 'release/*']"));
         var green = _s.Git(app, "rev-parse", "HEAD").Stdout.Trim();
         _s.Git(app, "push", "dev", "main").EnsureOk();
-        _s.Promote(app, "record", "dev", green).EnsureOk();
+        _s.Record(app, "dev", green).EnsureOk();
         var notGreen = _s.Commit(app, "not yet tested");
         var alsoNotGreen = _s.Commit(app, "nor this");
 
@@ -242,7 +242,7 @@ public sealed class PrePushGuardTests(InstalledGitPromote installed) : IDisposab
         _s.Git(app, "push", "dev", "main").EnsureOk();
 
         Assert.NotEqual(0, _s.Git(app, "push", "stg", "main").ExitCode);
-        _s.Promote(app, "record", "dev").EnsureOk();
+        _s.Record(app, "dev", "HEAD").EnsureOk();
         _s.Git(app, "push", "stg", "main").EnsureOk();
         Assert.Contains("deployed main: " + _s.Git(app, "rev-parse", "--short=12", "HEAD").Stdout.Trim(), _s.Promote(app, "status").EnsureOk().Stdout);
     }
@@ -326,7 +326,7 @@ public sealed class PrePushGuardTests(InstalledGitPromote installed) : IDisposab
         foreach (var env in envs)
         {
             _s.Git(app, "push", "-f", env, $"{commit}:refs/heads/main").EnsureOk();
-            _s.Promote(app, "record", env, commit).EnsureOk();
+            _s.Record(app, env, commit).EnsureOk();
         }
     }
 }

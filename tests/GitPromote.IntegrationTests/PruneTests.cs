@@ -42,7 +42,7 @@ public sealed class PruneTests(InstalledGitPromote installed) : IDisposable
         var app = _s.Project();
         var c = Enumerable.Range(1, 5).Select(i => _s.Commit(app, $"c{i}")).ToArray();
         for (var i = 0; i < 4; i++) PushRecord(app, "dev", GreenAt(app, c[i], LongAgo.AddDays(i)), $"refs/promote/green/{c[i]}");
-        _s.Promote(app, "record", "dev", c[4]).EnsureOk();
+        _s.Record(app, "dev", c[4]).EnsureOk();
         _s.Git(app, "push", "--quiet", "--no-verify", "dev", $"{c[0]}:refs/heads/main").EnsureOk();
         _s.Promote(app, "revoke", "dev", c[1], "--reason", "5xx alarm after deploy").EnsureOk();
         PushRecord(app, "dev", TagAt(app, c[1], LongAgo, "{\"justification\":\"INC-1: old bypass\"}"), $"refs/promote/bypass/20200101T000000Z-{c[1]}-abcd");

@@ -31,7 +31,7 @@ public sealed class RemoteSpellingTests(InstalledGitPromote installed) : IDispos
         var app = _s.Project();
         var head = _s.Git(app, "rev-parse", "HEAD").Stdout.Trim();
         _s.Git(app, "push", "dev", "main").EnsureOk();
-        _s.Promote(app, "record", "dev", head).EnsureOk();
+        _s.Record(app, "dev", head).EnsureOk();
         _s.Git(app, "push", "stg", "main").EnsureOk();
         _s.Git(app, "config", "url." + _s.Root + "/.insteadOf", "alias:").EnsureOk();
         var url = spelling.Replace("{root}", _s.Root);
@@ -43,7 +43,7 @@ public sealed class RemoteSpellingTests(InstalledGitPromote installed) : IDispos
         Assert.Contains("checked as a push to prd", push.Stderr);
         Assert.Equal("", _s.RemoteRef(Prd, "refs/heads/main"));
 
-        _s.Promote(app, "record", "stg", head).EnsureOk();
+        _s.Record(app, "stg", head).EnsureOk();
         _s.Git(app, "push", url, "main").EnsureOk();
         Assert.Equal(head, _s.RemoteRef(Prd, "refs/heads/main"));
     }
@@ -70,7 +70,7 @@ public sealed class RemoteSpellingTests(InstalledGitPromote installed) : IDispos
         _s.Git(app, "push", "dev", "main").EnsureOk();
 
         var runs = Enumerable.Range(0, 20).AsParallel().WithDegreeOfParallelism(20)
-            .Select(_ => _s.Promote(app, "record", "dev", head)).ToList();
+            .Select(_ => _s.Record(app, "dev", head)).ToList();
 
         foreach (var run in runs)
         {

@@ -144,6 +144,18 @@ public sealed class Sandbox : IDisposable
 
     public Run Promote(string dir, params string[] args) => Exec(dir, _installed.BinaryPath, args);
 
+    /// <summary>
+    /// <c>git promote record &lt;env&gt; &lt;rev&gt;</c> as that environment's pipeline runs it after deploying the commit: with the
+    /// CI's variable naming the commit its run fetched (CodeBuild's), which is what proves the environment deployed it.
+    /// For a test whose pipeline stands behind a push it did not make (SSM or CodePipeline environments, seeded stores).
+    /// </summary>
+    public Run Record(string dir, string env, string rev, params string[] more) =>
+        Exec(dir, _installed.BinaryPath, ["record", env, rev, .. more], env: AsPipelineOf(dir, rev));
+
+    /// <summary>The environment a pipeline's record step runs with for <paramref name="rev"/>: its commit in CodeBuild's variable.</summary>
+    public Dictionary<string, string?> AsPipelineOf(string dir, string rev) =>
+        new() { ["CODEBUILD_RESOLVED_SOURCE_VERSION"] = Git(dir, "rev-parse", rev + "^{commit}").EnsureOk().Stdout.Trim() };
+
     public Run Exec(string dir, string program, IEnumerable<string> args, string? stdin = null, IDictionary<string, string?>? env = null,
         TimeSpan? timeout = null)
     {

@@ -62,7 +62,7 @@ public sealed partial class TraceTests : IDisposable
     {
         var app = _s.Project(_aws.Policy(stgEvidence: "- ssm: {}\n- git: {}"));
         var green = _s.Git(app, "rev-parse", "HEAD").EnsureOk().Stdout.Trim();
-        _s.Promote(app, "record", "stg", green).EnsureOk();
+        _s.Record(app, "stg", green).EnsureOk();
         CountGitProcesses();
         _aws.Requests.Reset();
         return (app, green);
