@@ -50,8 +50,8 @@ public sealed class AwsAccessTests : IDisposable
         Assert.Contains("green in stg (ssm", push.Stderr);
         Assert.Equal(head, _s.RemoteRef(Path.Combine(_s.Root, "prd.git"), "refs/heads/main"));
         Assert.Contains("no bypasses recorded in prd", audit.Stdout);
-        // stg's role for `record` and for the push, prd's for `audit`: each environment assumed its own.
-        Assert.Equal(3, _aws.Requests["AssumeRole"]);
+        // stg's role for `record`; stg's and prd's for the push (prd's revocations); prd's for `audit`: each environment assumed its own.
+        Assert.Equal(4, _aws.Requests["AssumeRole"]);
         var parameter = _aws.AwsCli("ssm", "get-parameter", "--name", _aws.Green("stg", head), "--output", "json").EnsureOk();
         using var value = JsonDocument.Parse(JsonDocument.Parse(parameter.Stdout).RootElement.GetProperty("Parameter").GetProperty("Value").GetString()!);
         Assert.StartsWith(expectedArn, value.RootElement.GetProperty("recordedBy").GetString());

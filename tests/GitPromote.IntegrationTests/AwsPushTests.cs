@@ -197,10 +197,10 @@ public sealed class AwsPushTests : IDisposable
 
         var again = _s.Git(app, "push", "prd", $"{head}:refs/heads/main").EnsureOk();
 
-        // Green comes from the cache; what is left is the revocation check (issue 6), which no cache may answer.
+        // Green comes from the cache; what is left is the revocation check, which no cache may answer: stg's and prd's.
         Assert.Equal(0, _aws.Requests["GetParametersByPath"]);
-        Assert.Equal(1, _aws.Requests["GetParameters"]);
-        Assert.Equal(1, _aws.Requests.Total);
+        Assert.Equal(2, _aws.Requests["GetParameters"]);
+        Assert.Equal(2, _aws.Requests.Total);
         Assert.Contains("cached", again.Stderr);
         Assert.Equal(head, _s.RemoteRef(Prd, "refs/heads/main"));
     }
@@ -220,11 +220,11 @@ public sealed class AwsPushTests : IDisposable
 
         var push = _s.Git(app, ["push", "prd", .. refspecs]).EnsureOk();
 
-        // ceil(25/10) green lookups, and the revocations of all 25 commits in one listing.
+        // ceil(25/10) green lookups in stg, and the revocations of all 25 commits in one listing each of stg and prd.
         Assert.Equal(25, push.Stderr.Split('\n').Count(l => l.Contains("green in stg (ssm")));
         Assert.Equal(3, _aws.Requests["GetParameters"]);
-        Assert.Equal(1, _aws.Requests["GetParametersByPath"]);
-        Assert.Equal(4, _aws.Requests.Total);
+        Assert.Equal(2, _aws.Requests["GetParametersByPath"]);
+        Assert.Equal(5, _aws.Requests.Total);
     }
 
     [Fact]
