@@ -190,8 +190,8 @@ public sealed class ArticleFlowTests(InstalledGitPromote installed) : IDisposabl
         // After an emergency bypass of the hotfix, prd runs a commit off stg's line: the suggestion replaces it, with a lease.
         _s.Git(app, "reset", "--quiet", "--hard", v1).EnsureOk();
         var branchFix = _s.Commit(app, "hotfix on v1");
-        _s.Exec(app, "git", ["push", "prd", "HEAD:main"], env: new Dictionary<string, string?> { ["PROMOTE_BYPASS"] = "INC-9: checkout down, on-call approved" })
-            .EnsureOk();
+        var bypass = new Dictionary<string, string?> { ["PROMOTE_BYPASS"] = "INC-9: checkout down, on-call approved" };
+        _s.Exec(app, "git", ["push", "prd", "HEAD:main"], env: bypass).EnsureOk();
         var status = _s.Promote(app, "status").EnsureOk().Stdout;
         var push = $"git push --force-with-lease=refs/heads/main:{branchFix} prd {v2[..12]}:main";
         Assert.Contains($"next: {v2[..12]} is green in stg and can go: {push}", status);

@@ -25,8 +25,8 @@ public static class ApproveCommand
         if (env.RequiredApprovals == 0)
         {
             // Nothing to wait for, and a guarded server would refuse a record nobody asked for: say so instead.
-            context.Console.Out.WriteLine($"{env.Name} needs no approvals (no approvals: {{ required: N }} for it in {Core.Policy.PromotionPolicy.FileName}): " +
-                $"nothing recorded; a push of {ObjectIds.Short(commit)} there waits for no one");
+            context.Console.Out.WriteLine($"{env.Name} needs no approvals (no approvals: {{ required: N }} for it in " +
+                $"{Core.Policy.PromotionPolicy.FileName}): nothing recorded; a push of {ObjectIds.Short(commit)} there waits for no one");
             return ExitCodes.Ok;
         }
 

@@ -72,7 +72,8 @@ public static class AuditCommand
             try
             {
                 if (provider.OpenStore(env) is IDeploymentStore events)
-                    entries.AddRange((await events.ListDeploymentsAsync(DateTimeOffset.MinValue, deadline.Token)).Where(d => d.Forced is not null).Select(Forced));
+                    entries.AddRange((await events.ListDeploymentsAsync(DateTimeOffset.MinValue, deadline.Token))
+                        .Where(d => d.Forced is not null).Select(Forced));
             }
             catch (Exception e) when (Deadline.Failure(e, deadline.Token, $"the store of {env.Name}", policy.Timeout) is { } failure)
             {

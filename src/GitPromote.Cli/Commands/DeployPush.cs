@@ -16,55 +16,96 @@ namespace GitPromote.Cli.Commands;
 /// judged first as the guard will judge it, then sent with the refspec git accepts (the full ref name, and a lease on
 /// the branch's current commit when it is not a fast-forward). The guard in the pre-push hook judges the real push again.
 /// </summary>
-internal sealed class DeployPush
+internal sealed class DeployPush : IDisposable
 {
     private readonly CommandContext _context;
-    private readonly Workspace _workspace;
-    private readonly PromotionPolicy _policy;
-    private readonly EnvironmentPolicy _env;
+    private readonly CancellationTokenSource _deadline;
 
-    private DeployPush(CommandContext context, Workspace workspace, PromotionPolicy policy, EnvironmentPolicy env, EnvironmentRemote remote, string? tip)
+    private DeployPush(CommandContext context, Workspace workspace, PromotionPolicy policy, EnvironmentPolicy env, CancellationTokenSource deadline)
     {
-        (_context, _workspace, _policy, _env, Remote, Tip) = (context, workspace, policy, env, remote, tip);
+        (_context, Workspace, Policy, Environment, _deadline) = (context, workspace, policy, env, deadline);
     }
 
+    public Workspace Workspace { get; }
+    public PromotionPolicy Policy { get; }
+    public EnvironmentPolicy Environment { get; }
+
+    /// <summary>The policy's timeout, for every read this push makes before git pushes.</summary>
+    public CancellationToken Deadline => _deadline.Token;
+
     /// <summary>The environment's remote, as the records and the push reach it.</summary>
-    public EnvironmentRemote Remote { get; }
+    public EnvironmentRemote Remote { get; private set; } = null!;
 
     /// <summary>What the deploy branch holds there now; null when it does not exist yet.</summary>
-    public string? Tip { get; }
+    public string? Tip { get; private set; }
 
-    public string Branch => _policy.DefaultBranch();
+    public string Branch => Policy.DefaultBranch();
 
-    /// <summary>The environment's remote and what its deploy branch holds, or a usage error saying why they cannot be known.</summary>
-    public static async Task<DeployPush> OpenAsync(CommandContext context, Workspace workspace, PromotionPolicy policy, EnvironmentPolicy env,
-        CancellationToken deadline)
+    /// <summary>
+    /// The clone, its policy, the environment its first argument names, that environment's remote and what its deploy
+    /// branch holds; a usage error saying why when they cannot be known. The caller disposes it.
+    /// </summary>
+    public static async Task<DeployPush> OpenAsync(CommandContext context, ArgumentReader args, string usage)
     {
-        EnvironmentRemote remote;
+        var envName = args.Positional(0) ?? throw CommandFailedException.Usage("which environment?", $"usage: {usage}");
+        var workspace = Workspace.Find(context);
+        CancellationTokenSource? deadline = null;
         try
         {
-            remote = EnvironmentRemote.Resolve(workspace.Repository, env);
+            var policy = workspace.RequirePolicy().Policy;
+            var env = PolicySource.RequireEnvironment(policy, envName);
+            deadline = new CancellationTokenSource(policy.Timeout);
+            var push = new DeployPush(context, workspace, policy, env, deadline);
+            await push.ReadRemoteAsync();
+            return push;
+        }
+        catch
+        {
+            deadline?.Dispose();
+            workspace.Dispose();
+            throw;
+        }
+    }
+
+    private async Task ReadRemoteAsync()
+    {
+        try
+        {
+            Remote = EnvironmentRemote.Resolve(Workspace.Repository, Environment);
         }
         catch (EvidenceUnavailableException e)
         {
             throw new CommandFailedException(ExitCodes.UsageOrPolicy, $"{e.Failure.What}: {e.Failure.Why}", e.Failure.Todo);
         }
-        var (tip, problem) = await workspace.DeployedCommitAsync(env, policy.DefaultBranch(), deadline);
+        var (tip, problem) = await Workspace.DeployedCommitAsync(Environment, Branch, Deadline);
         if (tip is null && problem is not "nothing deployed yet")
-            throw new CommandFailedException(ExitCodes.Blocked, $"could not read {env.Name}'s {policy.DefaultBranch()} from {remote.Display}: {problem}",
-                $"check that it answers: git ls-remote {remote.Argument} refs/heads/{policy.DefaultBranch()}");
-        return new DeployPush(context, workspace, policy, env, remote, tip);
+            throw new CommandFailedException(ExitCodes.Blocked, $"could not read {Environment.Name}'s {Branch} from {Remote.Display}: {problem}",
+                $"check that it answers: git ls-remote {Remote.Argument} refs/heads/{Branch}");
+        Tip = tip;
+    }
+
+    /// <summary>A commit this clone has, or a usage error.</summary>
+    public string Resolve(string rev) =>
+        Workspace.Repository.ResolveCommit(rev) ?? throw CommandFailedException.Usage($"'{Quoting.Show(rev)}' is not a commit in this repository");
+
+    public void Dispose()
+    {
+        _deadline.Dispose();
+        Workspace.Dispose();
     }
 
     /// <summary>The guard's verdict on a push of <paramref name="commit"/> to the deploy branch as it stands now.</summary>
-    public async Task<CommitCheck.Outcome> JudgeAsync(string rev, string commit, CancellationToken deadline) =>
-        await CommitCheck.DecideAsync(_workspace, _policy, _workspace.EvidenceProvider(_policy), _env, rev, commit, _context.Clock, deadline, Tip);
+    public async Task<CommitCheck.Outcome> JudgeAsync(string rev, string commit) =>
+        await CommitCheck.DecideAsync(Workspace, Policy, Workspace.EvidenceProvider(Policy), Environment, rev, commit, _context.Clock, Deadline, Tip);
 
-    /// <summary>The arguments of the <c>git push</c> that sends <paramref name="commit"/>; <paramref name="shown"/> names the remote without credentials.</summary>
+    /// <summary>
+    /// The arguments of the <c>git push</c> that sends <paramref name="commit"/>; <paramref name="shown"/> names the remote
+    /// without credentials.
+    /// </summary>
     public IReadOnlyList<string> PushArguments(string commit, bool shown)
     {
         var remote = shown ? Remote.Argument : Remote.Remote;
-        var fastForward = Tip is null || _workspace.Repository.IsAncestor(Tip, commit) == true;
+        var fastForward = Tip is null || Workspace.Repository.IsAncestor(Tip, commit) == true;
         return fastForward
             ? ["push", remote, $"{commit}:refs/heads/{Branch}"]
             : ["push", $"--force-with-lease=refs/heads/{Branch}:{Tip}", remote, $"{commit}:refs/heads/{Branch}"];
@@ -74,7 +115,7 @@ internal sealed class DeployPush
     /// Prints the verdict, then (unless <paramref name="dryRun"/>) runs the push, its output passed on. Refused: nothing is
     /// pushed, exit 1, unless a bypass is set (PROMOTE_BYPASS): the hook then judges the push and records the bypass.
     /// </summary>
-    public async Task<int> SendAsync(CommitCheck.Outcome outcome, string commit, bool dryRun, CancellationToken deadline)
+    public async Task<int> SendAsync(CommitCheck.Outcome outcome, string commit, bool dryRun)
     {
         var style = new Style(_context.Console.ColorOnOut);
         var verdict = outcome.Result.Verdict;
@@ -108,7 +149,7 @@ internal sealed class DeployPush
         {
             // A push may move many objects: its own bound, far above the evidence's (a push that hangs still ends).
             using var pushDeadline = new CancellationTokenSource(PushLimit);
-            result = await _context.Git.Process.RunAsync(_workspace.WorkTree ?? _workspace.GitDir, PushArguments(commit, shown: false), null,
+            result = await _context.Git.Process.RunAsync(Workspace.WorkTree ?? Workspace.GitDir, PushArguments(commit, shown: false), null,
                 pushDeadline.Token);
         }
         catch (OperationCanceledException)
@@ -119,7 +160,7 @@ internal sealed class DeployPush
         _context.Console.Error.Write(Remote.Scrub(result.StdoutText + result.Stderr));
         if (!result.Succeeded)
             return FailureMessage.Print(_context.Console, ExitCodes.Blocked, $"git push to {Remote.Display} failed (exit {result.ExitCode}): see above");
-        _context.Console.Out.WriteLine($"pushed: {_env.Name}'s {Branch} is at {ObjectIds.Short(commit)}" +
+        _context.Console.Out.WriteLine($"pushed: {Environment.Name}'s {Branch} is at {ObjectIds.Short(commit)}" +
             (Tip is null ? "" : $" (was {ObjectIds.Short(Tip)})"));
         return ExitCodes.Ok;
     }
@@ -128,13 +169,13 @@ internal sealed class DeployPush
 
     private string Allowed(RefVerdict r, string commit)
     {
-        var target = $"{_env.Name}/{Branch} <- {ObjectIds.Short(commit)}";
+        var target = $"{Environment.Name}/{Branch} <- {ObjectIds.Short(commit)}";
         return r.Kind switch
         {
-            VerdictKind.Rollback => $"the guard allows it: rollback {target} (green in {_env.Name} before)",
-            VerdictKind.Promoted => $"the guard allows it: {target}, green in {_policy.PreviousOf(_env)?.Name} ({r.Evidence?.Source})",
+            VerdictKind.Rollback => $"the guard allows it: rollback {target} (green in {Environment.Name} before)",
+            VerdictKind.Promoted => $"the guard allows it: {target}, green in {Policy.PreviousOf(Environment)?.Name} ({r.Evidence?.Source})",
             VerdictKind.AllowedOnError => $"the guard allows it without evidence (on_error: allow): {target}",
-            _ => $"the guard does not check it: {_env.Name} is the first environment ({target})",
+            _ => $"the guard does not check it: {Environment.Name} is the first environment ({target})",
         };
     }
 

@@ -224,8 +224,8 @@ public static class DoctorCommand
         {
             // A git store's records are counted in the same call: past GitRefLimit every listing (status, a refusal's hint) slows.
             var storesHere = !env.StoresInSsm;
-            var refs = await workspace.RemoteClient().ListRefsAsync(remote.Remote, storesHere ? [branch, RecordRefs.Namespace] : [branch, RecordRefs.GuardMarker],
-                deadline);
+            var refs = await workspace.RemoteClient().ListRefsAsync(remote.Remote,
+                storesHere ? [branch, RecordRefs.Namespace] : [branch, RecordRefs.GuardMarker], deadline);
             var deployed = refs.FirstOrDefault(r => r.Name == branch);
             var detail = $"{shown}: reachable, {Core.Push.RefNames.Short(branch)} " +
                 $"{(deployed is null ? "not pushed yet" : "at " + Core.Push.ObjectIds.Short(deployed.Id))}";

@@ -19,28 +19,23 @@ public static class PushCommand
     public static async Task<int> RunAsync(CommandContext context, IReadOnlyList<string> args)
     {
         var a = ArgumentReader.Parse(args, CommandDefinitions.Push).ExpectAtMost(2, Usage);
-        var envName = a.Positional(0) ?? throw CommandFailedException.Usage("which environment?", $"usage: {Usage}");
-        using var workspace = Workspace.Find(context);
-        var policy = workspace.RequirePolicy().Policy;
-        var env = PolicySource.RequireEnvironment(policy, envName);
-        using var deadline = new CancellationTokenSource(policy.Timeout);
-        var push = await DeployPush.OpenAsync(context, workspace, policy, env, deadline.Token);
+        using var push = await DeployPush.OpenAsync(context, a, Usage);
+        var (workspace, policy, env) = (push.Workspace, push.Policy, push.Environment);
 
         string rev, commit;
         if (a.Positional(1) is { } named)
         {
-            rev = named;
-            commit = workspace.Repository.ResolveCommit(named) ?? throw CommandFailedException.Usage($"'{Quoting.Show(named)}' is not a commit in this repository");
+            (rev, commit) = (named, push.Resolve(named));
         }
         else if (policy.PreviousOf(env) is not { } previous)
         {
-            (rev, commit) = ("HEAD", workspace.Repository.ResolveCommit("HEAD") ?? throw CommandFailedException.Usage("HEAD is not a commit in this repository"));
+            (rev, commit) = ("HEAD", push.Resolve("HEAD"));
         }
         else
         {
             var gatherer = new EvidenceGatherer(workspace.EvidenceProvider(policy));
-            var green = gatherer.RecentGreenAsync(previous, deadline.Token);
-            var revoked = await gatherer.RevokedCommitsAsync(env, deadline.Token);
+            var green = gatherer.RecentGreenAsync(previous, push.Deadline);
+            var revoked = await gatherer.RevokedCommitsAsync(env, push.Deadline);
             var next = CommitDescriptions.Candidates(workspace.Repository, await green, revoked, push.Tip, max: 1).FirstOrDefault()
                 ?? throw new CommandFailedException(ExitCodes.Blocked,
                     $"nothing green in {previous.Name} may go to {env.Name}: every commit green there is revoked in {env.Name}, is what {env.Name}'s " +
@@ -51,7 +46,6 @@ public static class PushCommand
                 $", the newest commit green in {previous.Name} that may go");
         }
 
-        var outcome = await push.JudgeAsync(rev, commit, deadline.Token);
-        return await push.SendAsync(outcome, commit, a.Has("--dry-run"), deadline.Token);
+        return await push.SendAsync(await push.JudgeAsync(rev, commit), commit, a.Has("--dry-run"));
     }
 }

@@ -20,44 +20,30 @@ public static class RollbackCommand
     public static async Task<int> RunAsync(CommandContext context, IReadOnlyList<string> args)
     {
         var a = ArgumentReader.Parse(args, CommandDefinitions.Rollback).ExpectAtMost(1, Usage);
-        var envName = a.Positional(0) ?? throw CommandFailedException.Usage("which environment?", $"usage: {Usage}");
-        using var workspace = Workspace.Find(context);
-        var policy = workspace.RequirePolicy().Policy;
-        var env = PolicySource.RequireEnvironment(policy, envName);
-        using var deadline = new CancellationTokenSource(policy.Timeout);
-        var push = await DeployPush.OpenAsync(context, workspace, policy, env, deadline.Token);
+        using var push = await DeployPush.OpenAsync(context, a, Usage);
+        var env = push.Environment;
         var tip = push.Tip ?? throw new CommandFailedException(ExitCodes.Blocked, $"{env.Name}'s {push.Branch} does not exist yet: nothing to roll back",
             $"see: git promote status");
 
-        string rev, commit;
-        if (a.Value("--to") is { } to)
-        {
-            rev = to;
-            commit = workspace.Repository.ResolveCommit(to) ?? throw CommandFailedException.Usage($"'{Quoting.Show(to)}' is not a commit in this repository");
-        }
-        else
-        {
-            commit = await PreviousDeploymentAsync(context, workspace, policy, env, tip, deadline.Token);
-            rev = commit;
-        }
+        var commit = a.Value("--to") is { } to ? push.Resolve(to) : await PreviousDeploymentAsync(context, push, tip);
         if (string.Equals(commit, tip, StringComparison.OrdinalIgnoreCase))
             throw new CommandFailedException(ExitCodes.Blocked, $"{env.Name}'s {push.Branch} is at {ObjectIds.Short(commit)} already: nothing to roll back");
 
-        var outcome = await push.JudgeAsync(rev, commit, deadline.Token);
+        var outcome = await push.JudgeAsync(a.Value("--to") ?? commit, commit);
         if (outcome.Verdict.Kind is VerdictKind.Promoted or VerdictKind.AllowedOnError)
             throw new CommandFailedException(ExitCodes.Blocked,
                 $"{ObjectIds.Short(commit)} would not be a rollback of {env.Name}: it was never green there, or it is ahead of what {push.Branch} holds",
                 $"to send it as a promotion: git promote push {env.Name} {ObjectIds.Short(commit)}");
-        return await push.SendAsync(outcome, commit, a.Has("--dry-run"), deadline.Token);
+        return await push.SendAsync(outcome, commit, a.Has("--dry-run"));
     }
 
     /// <summary>
     /// The deployment before the current one: newest first, the first deployed commit that is not the tip, not a descendant
     /// of it (going there rolls forward) and not revoked here. Revoked ones are named as they are skipped.
     /// </summary>
-    private static async Task<string> PreviousDeploymentAsync(CommandContext context, Workspace workspace, PromotionPolicy policy, EnvironmentPolicy env,
-        string tip, CancellationToken deadline)
+    private static async Task<string> PreviousDeploymentAsync(CommandContext context, DeployPush push, string tip)
     {
+        var (workspace, policy, env, deadline) = (push.Workspace, push.Policy, push.Environment, push.Deadline);
         var provider = workspace.EvidenceProvider(policy);
         IReadOnlyList<DeploymentEvent> events;
         IReadOnlyList<Revocation> revocations;
@@ -81,7 +67,8 @@ public static class RollbackCommand
             if (!seen.Add(deployed.Commit)) continue;
             if (revoked.Contains(deployed.Commit))
             {
-                context.Console.Out.WriteLine($"skipped: {ObjectIds.Short(deployed.Commit)}, deployed to {env.Name} at {Time.Utc(deployed.At)}, is revoked there");
+                context.Console.Out.WriteLine($"skipped: {ObjectIds.Short(deployed.Commit)}, deployed to {env.Name} at {Time.Utc(deployed.At)}, " +
+                    "is revoked there");
                 continue;
             }
             if (repository.IsAncestor(tip, deployed.Commit) == true) continue;

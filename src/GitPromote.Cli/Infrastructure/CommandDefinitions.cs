@@ -114,7 +114,8 @@ public static class CommandDefinitions
         Arguments = [Env],
         Options =
         [
-            Value("--to", "<rev>", "the commit to roll back to", "the deployment before the current one (from the deployment events; revoked ones are skipped)"),
+            Value("--to", "<rev>", "the commit to roll back to",
+                "the deployment before the current one (from the deployment events; revoked ones are skipped)"),
             Flag("--dry-run", "say what would be pushed, and the guard's verdict, and push nothing"),
         ],
         Examples = ["git promote rollback prd", "git promote rollback prd --dry-run", "git promote rollback prd --to v1.4.1"],

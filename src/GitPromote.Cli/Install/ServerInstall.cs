@@ -96,7 +96,8 @@ public static class ServerInstall
         context.Console.Out.WriteLine($"  green records on this repository: only pushers in git config {Core.Evidence.RecordWriters.ConfigKey} (add the " +
             $"pipeline's account)");
         if (advertised is null)
-            context.Console.Out.WriteLine($"  advertised: {Core.Evidence.RecordRefs.GuardMarker}, so git promote doctor in a clone sees this server is guarded");
+            context.Console.Out.WriteLine($"  advertised: {Core.Evidence.RecordRefs.GuardMarker}, so git promote doctor in a clone sees this server is " +
+                "guarded");
         else
             context.Console.Error.WriteLine($"git-promote: warning: could not write {Core.Evidence.RecordRefs.GuardMarker} ({advertised}): the guard " +
                 "works, but doctor in a clone will say this server runs none; run install --server again");

@@ -81,7 +81,9 @@ public static class DeploymentProofs
                 $"record what {env.Name} deployed (git promote record {env.Name} {ObjectIds.Short(tip)}), or push {shortId} to {env.Name} first"),
             null => new(false, $"{where} is at {ObjectIds.Short(tip)}, and this clone cannot tell whether that holds {shortId}" +
                 (repository.IsShallow ? " (it is shallow)" : ""),
-                repository.IsShallow ? "deepen the clone (git fetch --unshallow), then record again" : $"fetch {env.Name} (git fetch {remote.Argument}), then record again"),
+                repository.IsShallow
+                    ? "deepen the clone (git fetch --unshallow), then record again"
+                    : $"fetch {env.Name} (git fetch {remote.Argument}), then record again"),
         };
     }
 }

@@ -54,7 +54,8 @@ internal sealed class RecordsRemote
     public async Task<IReadOnlyList<CommitRecordFetch.Found>> ListWithTagsAsync(string prefix, string what, int max, CancellationToken cancellationToken)
     {
         if (_listOnly)
-            return (await ListAsync(prefix, what, cancellationToken).ConfigureAwait(false)).Take(max).Select(r => new CommitRecordFetch.Found(r, null)).ToList();
+            return (await ListAsync(prefix, what, cancellationToken).ConfigureAwait(false)).Take(max)
+                .Select(r => new CommitRecordFetch.Found(r, null)).ToList();
         var remote = RemoteOrThrow();
         var fetch = new CommitRecordFetch(_repository, _client, remote, _environment.Name);
         try
