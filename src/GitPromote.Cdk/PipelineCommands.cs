@@ -10,14 +10,23 @@ namespace GitPromote.Cdk;
 /// </summary>
 public static class PipelineCommands
 {
-    /// <summary>Download and unpack the tarball, put its bin/ on PATH. One command: buildspec 0.2 keeps the shell, so PATH carries over.</summary>
+    /// <summary>
+    /// Download the tarball into a fresh folder under /tmp (the one place Lambda compute lets a build write), check it
+    /// against the SHA-256 the stack was deployed with before anything of it runs, unpack it, put its bin/ on PATH. Only
+    /// what every CodeBuild Lambda image has: bash, coreutils (mktemp, sha256sum), tar, gzip, the AWS CLI (no find,
+    /// which the Amazon Linux 2023 minimal images lack). One command: buildspec 0.2 keeps the shell, so PATH carries over.
+    /// </summary>
     public static readonly IReadOnlyList<string> Install =
     [
-        "dir=\"${TMPDIR:-/tmp}/git-promote\" && mkdir -p \"$dir\" && aws s3 cp --only-show-errors \"s3://$" + PromoteSettings.Variables.ReleaseBucket + "/$"
-            + PromoteSettings.Variables.ReleaseKey
-        + "\" \"$dir.tar.gz\" && tar -xzf \"$dir.tar.gz\" -C \"$dir\"",
-        "export PATH=\"$(dirname \"$(find \"${TMPDIR:-/tmp}/git-promote\" -path '*/bin/git-promote' -type f | head -n 1)\"):$PATH\" && git promote --version",
+        "dir=\"$(mktemp -d \"${TMPDIR:-/tmp}/git-promote.XXXXXX\")\" && aws s3 cp --only-show-errors \"s3://$" + Bucket + "/$" + Key + "\" \"$dir.tar.gz\" && "
+            + "{ echo \"$" + Sha256 + "  $dir.tar.gz\" | sha256sum --check --strict --quiet - || { echo \"git-promote: s3://$" + Bucket + "/$" + Key
+            + " is not the tarball this stack was deployed with (its SHA-256 is not $" + Sha256 + "): it is not run\" >&2; false; }; } && "
+            + "tar -xzf \"$dir.tar.gz\" --strip-components=1 -C \"$dir\" && export PATH=\"$dir/bin:$PATH\" && git promote --version",
     ];
+
+    private const string Bucket = PromoteSettings.Variables.ReleaseBucket;
+    private const string Key = PromoteSettings.Variables.ReleaseKey;
+    private const string Sha256 = PromoteSettings.Variables.ReleaseSha256;
 
     /// <summary>
     /// <c>git promote gate</c>. It reads the previous environment's evidence through that account's evidence-reader

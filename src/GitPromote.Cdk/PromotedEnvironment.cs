@@ -50,6 +50,11 @@ public sealed class PromotedEnvironment : Construct
             ArgumentException("Binary is required: GitPromoteBinary.FromTarball(path) or GitPromoteBinary.FromTemplateParameters().");
         if (props.DeployStages is null) throw new ArgumentException("DeployStages is required: the team's own deploy stage(s), run between Gate and Record.");
         foreach (var warning in Plan.Warnings) Annotations.Of(this).AddWarning(warning);
+        if (props.Compute == BuildCompute.Lambda)
+        {
+            LambdaImages.Check(props.LambdaImage ?? LambdaImages.Default);
+            RequireLambdaComputeRegion(stack);
+        }
         var names = Plan.Names;
         var evidence = new EvidenceStatements(stack, names);
 
@@ -301,6 +306,31 @@ public sealed class PromotedEnvironment : Construct
         _holdsOnAlarm = true;
     }
 
+    /// <summary>
+    /// Lambda compute exists in some regions only: a stack for another region stops at synthesis, and an
+    /// environment-agnostic stack gets a template rule that stops the deployment there, saying the same.
+    /// </summary>
+    private static void RequireLambdaComputeRegion(Stack stack)
+    {
+        if (!Token.IsUnresolved(stack.Region))
+        {
+            if (!LambdaImages.Regions.Contains(stack.Region, StringComparer.Ordinal))
+                throw new ArgumentException(LambdaImages.RegionProblem(stack.Region));
+            return;
+        }
+        new CfnRule(stack, "GitPromoteLambdaComputeRegion", new CfnRuleProps
+        {
+            Assertions =
+            [
+                new CfnRuleAssertion
+                {
+                    Assert = Fn.ConditionContains(LambdaImages.Regions.ToArray(), Aws.REGION),
+                    AssertDescription = LambdaImages.RegionProblem("this stack's region"),
+                },
+            ],
+        });
+    }
+
     /// <summary>A literal for a JavaScript regular expression (cdk-nag's applies_to): names hold letters, digits, '_', '.', '-'.</summary>
     private static string JsRegex(string literal) => literal.Replace(".", @"\.", StringComparison.Ordinal);
 
@@ -388,10 +418,11 @@ public sealed class PromotedEnvironment : Construct
     {
         variables[PromoteSettings.Variables.ReleaseBucket] = binary.Bucket;
         variables[PromoteSettings.Variables.ReleaseKey] = binary.Key;
+        variables[PromoteSettings.Variables.ReleaseSha256] = binary.Sha256;
         var lambda = props.Compute == BuildCompute.Lambda;
         // Its own log group, made with the stack, so its retention is set (CodeBuild's default group keeps logs forever).
         var logs = new LogGroup(this, name + "Logs", new LogGroupProps { Retention = props.LogRetention, RemovalPolicy = RemovalPolicy.RETAIN });
-        return new PipelineProject(this, name + "Project", new PipelineProjectProps
+        var project = new PipelineProject(this, name + "Project", new PipelineProjectProps
         {
             ProjectName = projectName,
             Role = role,
@@ -414,6 +445,10 @@ public sealed class PromotedEnvironment : Construct
                 },
             }),
         });
+        // The CDK 2.160 L2 names only some Lambda images: the chosen one is set on the L1 project.
+        if (lambda)
+            ((CfnProject)project.Node.DefaultChild!).AddPropertyOverride("Environment.Image", LambdaImages.Check(props.LambdaImage ?? LambdaImages.Default));
+        return project;
     }
 
     private static CodeBuildAction Action(string name, PipelineProject project, Artifact_ input, string commitVariable, IRole actionRole) =>

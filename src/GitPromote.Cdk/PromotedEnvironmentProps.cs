@@ -35,9 +35,16 @@ public sealed class PromotedEnvironmentProps
 
     /// <summary>
     /// Where the gate and record builds run. Lambda (default) starts in seconds on Amazon Linux 2023 (glibc 2.34, what the
-    /// binary needs at most); Ec2 takes a container of its own (20-60 s to provision) but allows a VPC and a custom timeout.
+    /// binary needs at most), in the regions that have it (<see cref="LambdaImages.Regions"/>; elsewhere synthesis stops);
+    /// Ec2 takes a container of its own (20-60 s to provision) but allows a VPC and a custom timeout.
     /// </summary>
     public BuildCompute Compute { get; init; } = BuildCompute.Lambda;
+
+    /// <summary>
+    /// The CodeBuild Lambda image of the builds (with <see cref="BuildCompute.Lambda"/>): one of <see cref="LambdaImages.Accepted"/>,
+    /// by tag or id. Default: <see cref="LambdaImages.Default"/>, the one with the latest documented support date.
+    /// </summary>
+    public string LambdaImage { get; init; } = LambdaImages.Default;
 
     /// <summary>How long the gate's and record's build logs are kept (their own log groups, created with the stack).</summary>
     public RetentionDays LogRetention { get; init; } = RetentionDays.THREE_MONTHS;
@@ -80,8 +87,8 @@ public sealed class PromotedEnvironmentProps
 /// <summary>The compute of the gate and record CodeBuild projects.</summary>
 public enum BuildCompute
 {
-    /// <summary>CodeBuild Lambda compute (LINUX_LAMBDA_CONTAINER, BUILD_LAMBDA_1GB, Amazon Linux 2023): starts in seconds; no VPC, no custom timeout (15
-    /// minutes).</summary>
+    /// <summary>CodeBuild Lambda compute (LINUX_LAMBDA_CONTAINER, BUILD_LAMBDA_1GB, <see cref="PromotedEnvironmentProps.LambdaImage"/>): starts in
+    /// seconds; no VPC, no custom timeout (15 minutes), only in <see cref="LambdaImages.Regions"/>.</summary>
     Lambda,
     /// <summary>An EC2 container (BUILD_GENERAL1_SMALL, standard:7.0) with a 10-minute timeout: for builds that need a VPC.</summary>
     Ec2,

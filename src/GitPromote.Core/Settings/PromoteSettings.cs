@@ -38,6 +38,7 @@ public static class PromoteSettings
         public const string Commit = "PROMOTE_COMMIT";
         public const string ReleaseBucket = "GIT_PROMOTE_BUCKET";
         public const string ReleaseKey = "GIT_PROMOTE_KEY";
+        public const string ReleaseSha256 = "GIT_PROMOTE_SHA256";
     }
 
     public static class GitKeys
@@ -91,6 +92,8 @@ public static class PromoteSettings
         new(Variables.ReleaseBucket, Env, "the CDK construct's build commands", "set by the construct",
             "the S3 bucket of the git-promote release tarball the builds install."),
         new(Variables.ReleaseKey, Env, "the CDK construct's build commands", "set by the construct", "that tarball's key in the bucket."),
+        new(Variables.ReleaseSha256, Env, "the CDK construct's build commands", "set by the construct",
+            "that tarball's SHA-256: the build checks it with `sha256sum -c` before it unpacks anything."),
 
         new(GitKeys.Environment, Config, "the server repository's config (or `GIT_CONFIG_COUNT` in its hook's environment)", "none: pushes are refused",
             "which environment this repository is, e.g. `stg`; set by `install --server` ([server](server.md))."),

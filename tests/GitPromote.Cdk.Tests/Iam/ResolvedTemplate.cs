@@ -26,6 +26,7 @@ public sealed partial class ResolvedTemplate
         {
             ["GitPromoteBinaryBucket"] = "platform-artifacts",
             ["GitPromoteBinaryKey"] = "git-promote/git-promote-linux-x64.tar.gz",
+            ["GitPromoteBinarySha256"] = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
         };
         Resources = (JsonObject)Resolve(raw)!;
         Outputs = (JsonObject?)Resolve(template["Outputs"]) ?? [];
