@@ -46,8 +46,10 @@ public static class ExampleApp
                 Accounts = Accounts,
                 Binary = tarball is null ? GitPromoteBinary.FromTemplateParameters() : GitPromoteBinary.FromTarball(tarball),
                 DeployStages = source => [DeployStage(stack, environment, source)],
-                // The permissions boundary (and SCP statement) that keeps even administrators from starting gate and record.
+                // The SCP that keeps even administrators from every route to a green record (stack output BuildGuardScp); it
+                // leaves CloudFormation's execution role free to update the stacks: StackSets' for the committed templates.
                 CreateBuildGuard = true,
+                CloudFormationExecutionRole = tarball is null ? "AWSCloudFormationStackSetExecutionRole" : null,
                 HealthAlarms = HealthAlarms,
                 // stg's deploy also waits for its alarms on entry (CodePipeline's check); the gate in prd checks them on leaving.
                 AlarmEntryCondition = environment == "stg",

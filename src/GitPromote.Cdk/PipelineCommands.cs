@@ -39,6 +39,29 @@ public static class PipelineCommands
     public static string RoleVariable(string environment) =>
         PipelineInputs.VariableFor(PipelineInputs.RolePrefix, environment);
 
+    /// <summary>The prune build's settings, from the construct's props (PruneKeep, PruneOlderThan, PruneWarnAt).</summary>
+    public const string PruneKeep = PromoteSettings.Variables.PruneKeep;
+    public const string PruneOlderThan = PromoteSettings.Variables.PruneOlderThan;
+    public const string PruneWarnAt = PromoteSettings.Variables.PruneWarnAt;
+
+    /// <summary>
+    /// <c>git promote prune</c>, in an empty repository holding the pinned policy as its .promote.yml (prune reads the
+    /// policy of the repository it runs in). What is deployed is read from the environment's remote, named by the build's
+    /// git configuration (<c>promote.remote.ENV</c>); when it cannot be read prune deletes nothing and fails. After it, the
+    /// records left are counted from prune's own summary ("...; kept N"), and more than the warning level fail the build.
+    /// </summary>
+    public static IReadOnlyList<string> Prune(PromotionPlan plan) =>
+    [
+        $"work=\"$(mktemp -d \"${{TMPDIR:-/tmp}}/prune.XXXXXX\")\" && git init --quiet \"$work\" && cd \"$work\" && "
+            + $"aws ssm get-parameter --name {plan.PolicyParameter} --query Parameter.Value --output text > .promote.yml",
+        $"out=\"$(git promote prune {plan.This.Name} --keep \"${PruneKeep}\" --older-than \"${PruneOlderThan}\")\"; status=$?; printf '%s\\n' \"$out\"; "
+            + "[ \"$status\" -eq 0 ] && case \"$out\" in *'; kept '[0-9]*) kept=\"${out##*; kept }\"; kept=\"${kept%%[!0-9]*}\" ;; "
+            + "*) echo 'git-promote: cannot tell how many records prune kept' >&2; false ;; esac && "
+            + $"{{ [ \"$kept\" -le \"${PruneWarnAt}\" ] || {{ echo \"git-promote: {plan.This.Name} keeps $kept records after pruning, "
+            + $"more than ${PruneWarnAt}: "
+            + "SSM's standard tier holds 10,000 parameters per account and region. Keep fewer (PruneKeep, PruneOlderThan).\" >&2; false; }; }",
+    ];
+
     public static string Record(PromotionPlan plan) =>
         $"git promote record {plan.This.Name} --commit \"${PromoteSettings.Variables.Commit}\" --policy ssm:{plan.PolicyParameter}";
 }

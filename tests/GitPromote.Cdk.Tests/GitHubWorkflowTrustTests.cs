@@ -48,7 +48,7 @@ public sealed class GitHubWorkflowTrustTests : IDisposable
         var roles = cfn.Resources("AWS::IAM::Role").Where(r =>
             TrustStatements(r.Properties).Any(s => s.ToString().Contains("oidc-provider", StringComparison.Ordinal))).ToList();
         Assert.Equal(2, roles.Count);
-        Assert.Contains(roles, r => r.Properties.TryGetProperty("RoleName", out var n) && n.GetString() == "promote-orders-stg-gate");
+        Assert.Contains(roles, r => r.Properties.TryGetProperty("RoleName", out var n) && n.GetString() == "promote-orders-stg-gate-build");
         foreach (var (_, role) in roles)
         {
             var github = Assert.Single(TrustStatements(role), s => s.GetProperty("Action").GetString() == "sts:AssumeRoleWithWebIdentity");
@@ -87,7 +87,7 @@ public sealed class GitHubWorkflowTrustTests : IDisposable
             var ours = cfn.Resources("AWS::CodeBuild::Project")
                 .Where(p => p.Properties.TryGetProperty("Description", out var d)
                 && d.GetString()!.Contains("(git-promote ", StringComparison.Ordinal)).ToList();
-            Assert.Equal(environment == "dev" ? 1 : 2, ours.Count);
+            Assert.Equal(environment == "dev" ? 2 : 3, ours.Count);
             foreach (var (id, project) in ours)
             {
                 var spec = Cfn.Flatten(project.GetProperty("Source").GetProperty("BuildSpec"));

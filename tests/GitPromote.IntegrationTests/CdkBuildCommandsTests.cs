@@ -57,9 +57,9 @@ public sealed class CdkBuildCommandsTests(InstalledGitPromote installed, ITestOu
         var keys = new Dictionary<string, (string Environment, string Role)>
         {
             ["AKIADEVRECORDBUILD01"] = ("dev", "record"),
-            ["AKIASTGGATEBUILD0001"] = ("stg", "gate"),
+            ["AKIASTGGATEBUILD0001"] = ("stg", "gate-build"),
             ["AKIASTGRECORDBUILD01"] = ("stg", "record"),
-            ["AKIAPRDGATEBUILD0001"] = ("prd", "gate"),
+            ["AKIAPRDGATEBUILD0001"] = ("prd", "gate-build"),
         };
         Run As(string accessKey, string command, Dictionary<string, string?> variables)
         {
@@ -108,14 +108,14 @@ public sealed class CdkBuildCommandsTests(InstalledGitPromote installed, ITestOu
                 var arn = t.Properties(t.ProjectRunning("git promote record"))["ServiceRole"]!.GetValue<string>();
                 return t.Roles().Single(r => r.Arn == arn);
             }
-            return t.Roles().Single(r => r.Arn.EndsWith($":role/promote-{ExampleService}-{environment}-{kind}", StringComparison.Ordinal));
+            return t.Roles().Single(r => r.Arn.EndsWith($"/promote-{ExampleService}-{environment}-{kind}", StringComparison.Ordinal));
         }
         (string Environment, TemplateRole Role) Signer(string accessKey)
         {
             if (keys.TryGetValue(accessKey, out var k)) return (k.Environment, RoleOf(k.Environment, k.Role));
             var assumed = recorder.AssumedKeys.TryGetValue(accessKey, out var arn) ? arn
                 : throw new InvalidOperationException($"no role is known for the key {accessKey}");
-            var match = System.Text.RegularExpressions.Regex.Match(arn, $@":role/promote-{aws.Service}-([a-z]+)-(evidence-reader|gate)$");
+            var match = System.Text.RegularExpressions.Regex.Match(arn, $@":role/promote-{aws.Service}-([a-z]+)-(evidence-reader)$");
             Assert.True(match.Success, $"a build assumed {arn}, which is no role of the construct");
             return (match.Groups[1].Value, RoleOf(match.Groups[1].Value, match.Groups[2].Value));
         }

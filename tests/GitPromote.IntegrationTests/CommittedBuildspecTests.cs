@@ -114,6 +114,75 @@ public sealed class CommittedBuildspecTests : IClassFixture<ReleasePackages>, ID
         Assert.Empty(Directory.GetFiles(_sandbox.Tmp, "git-promote", SearchOption.AllDirectories));
     }
 
+    /// <summary>
+    /// The daily prune build of stg, as scheduled (no pipeline: CodeBuild's variables only): with the committed settings it
+    /// keeps everything young; with --keep 1 --older-than 0s (what PruneKeep and PruneOlderThan would set) it deletes the
+    /// green records of commits not deployed and not the newest; and with fewer records allowed than are left it fails,
+    /// which is what raises the prune alarm. What is deployed comes from the environment's repository (here a bare
+    /// repository on disk standing for the CodeCommit URL the project names).
+    /// </summary>
+    [Fact]
+    public void The_committed_prune_build_deletes_only_what_retention_allows_and_fails_when_too_many_records_are_left()
+    {
+        UploadTarball(File.ReadAllBytes(_release.Tarball));
+        var (repository, commits) = RepositoryWithCommits(3);
+        foreach (var commit in commits) Ok(Build("stg", "record", commit));
+        var deployed = commits[^1];
+        var remote = new Dictionary<string, string?> { ["GIT_CONFIG_VALUE_0"] = repository };
+
+        var committed = Build("stg", "prune", deployed, remote);
+        var pruned = Build("stg", "prune", deployed, new Dictionary<string, string?>(remote)
+        {
+            ["GIT_PROMOTE_PRUNE_KEEP"] = "1",
+            ["GIT_PROMOTE_PRUNE_OLDER_THAN"] = "0s",
+        });
+        var tooMany = Build("stg", "prune", deployed, new Dictionary<string, string?>(remote) { ["GIT_PROMOTE_PRUNE_WARN_AT"] = "1" });
+
+        Assert.True(committed.ExitCode == 0, committed.Output);
+        Assert.Contains("deleted 0 of", committed.Output);
+        Assert.True(pruned.ExitCode == 0, pruned.Output);
+        foreach (var old in commits[..^1])
+        {
+            Assert.Contains($"deleted: /promote/{Service}/stg/green/{old}", pruned.Output);
+            Assert.NotEqual(0, Aws(AsAccount("stg"), "ssm", "get-parameter", "--name", $"/promote/{Service}/stg/green/{old}").ExitCode);
+        }
+        Ok(Aws(AsAccount("stg"), "ssm", "get-parameter", "--name", $"/promote/{Service}/stg/green/{deployed}"));
+        Assert.NotEqual(0, tooMany.ExitCode);
+        Assert.Contains("records after pruning, more than 1: SSM's standard tier holds 10,000 parameters", tooMany.Output);
+    }
+
+    /// <summary>A bare repository whose main holds <paramref name="count"/> commits, oldest first.</summary>
+    private (string Bare, string[] Commits) RepositoryWithCommits(int count)
+    {
+        var work = Path.Combine(_work.Path, "app");
+        var bare = Path.Combine(_work.Path, "stg.git");
+        Git(_work.Path, "init", "--quiet", "--initial-branch=main", work);
+        var commits = new string[count];
+        for (var i = 0; i < count; i++)
+        {
+            File.WriteAllText(Path.Combine(work, "version.txt"), $"{i}\n");
+            Git(work, "add", "version.txt");
+            Git(work, "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "--quiet", "-m", $"change {i}");
+            commits[i] = Git(work, "rev-parse", "HEAD").Trim();
+        }
+        Git(_work.Path, "clone", "--quiet", "--bare", work, bare);
+        return (bare, commits);
+    }
+
+    private static string Git(string dir, params string[] args)
+    {
+        var start = new ProcessStartInfo("git") { WorkingDirectory = dir, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in args) start.ArgumentList.Add(a);
+        start.Environment["GIT_CONFIG_NOSYSTEM"] = "1";
+        start.Environment["GIT_CONFIG_GLOBAL"] = "/dev/null";
+        using var p = Process.Start(start)!;
+        var output = p.StandardOutput.ReadToEnd();
+        var error = p.StandardError.ReadToEnd();
+        p.WaitForExit();
+        Assert.True(p.ExitCode == 0, $"git {string.Join(' ', args)}: {error}");
+        return output;
+    }
+
     private static string Commit(string fill) => string.Concat(Enumerable.Repeat(fill, 40));
 
     /// <summary>The tarball in moto's S3 at the key the stacks are given; <see cref="_sha256"/> is its digest unless given.</summary>
@@ -142,11 +211,14 @@ public sealed class CommittedBuildspecTests : IClassFixture<ReleasePackages>, ID
     /// service role, with the project's variables, its pipeline action's (the Source action's CommitId resolved to
     /// <paramref name="commit"/>) and CodeBuild's own.
     /// </summary>
-    private Run Build(string environment, string kind, string commit)
+    private Run Build(string environment, string kind, string commit, IReadOnlyDictionary<string, string?>? overrides = null)
     {
         var t = Deployed(environment);
         var project = t.OfType("AWS::CodeBuild::Project").Single(p =>
             t.Properties(p)["Source"]?["BuildSpec"]?.GetValue<string>().Contains($"git promote {kind} {environment} ") == true);
+        // Overrides stand for other props, only for variables the project has.
+        Assert.All(overrides?.Keys ?? [], k => Assert.Contains(t.Properties(project)["Environment"]!["EnvironmentVariables"]!.AsArray(),
+            v => v!["Name"]!.GetValue<string>() == k));
         var properties = t.Properties(project);
         var image = properties["Environment"]!["Image"]!.GetValue<string>();
         Assert.Equal("LINUX_LAMBDA_CONTAINER", properties["Environment"]!["Type"]!.GetValue<string>());
@@ -170,8 +242,17 @@ public sealed class CommittedBuildspecTests : IClassFixture<ReleasePackages>, ID
         // What CodeBuild sets in every build, and the credentials of the project's service role in this account.
         var roleArn = properties["ServiceRole"]!.GetValue<string>();
         variables["CODEBUILD_BUILD_ID"] = $"{properties["Name"]!.GetValue<string>()}:{Guid.NewGuid()}";
-        variables["CODEBUILD_RESOLVED_SOURCE_VERSION"] = commit;
-        variables["CODEBUILD_INITIATOR"] = "codepipeline/" + t.Properties(t.OfType("AWS::CodePipeline::Pipeline").Single())["Name"]!.GetValue<string>();
+        if (properties["Source"]!["Type"]!.GetValue<string>() == "CODEPIPELINE")
+        {
+            variables["CODEBUILD_RESOLVED_SOURCE_VERSION"] = commit;
+            variables["CODEBUILD_INITIATOR"] = "codepipeline/" + t.Properties(t.OfType("AWS::CodePipeline::Pipeline").Single())["Name"]!.GetValue<string>();
+        }
+        else
+        {
+            var schedule = t.OfType("AWS::Events::Rule").Single(r => t.Properties(r)["ScheduleExpression"] is not null);
+            variables["CODEBUILD_INITIATOR"] = "rule/" + t.Properties(schedule)["Name"]!.GetValue<string>();
+        }
+        foreach (var (k, v) in overrides ?? new Dictionary<string, string?>()) variables[k] = v;
         variables["AWS_REGION"] = variables["AWS_DEFAULT_REGION"] = Region;
         foreach (var (k, v) in AssumeRole(AsBase(), roleArn)) variables[k] = v;
         variables["AWS_ENDPOINT_URL"] = _moto.DirectEndpoint.ToString();
