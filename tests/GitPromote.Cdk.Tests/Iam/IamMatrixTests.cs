@@ -11,7 +11,11 @@ public sealed class DeployedSet(IReadOnlyDictionary<string, JsonObject> raw)
     public ResolvedTemplate this[string environment] =>
         _resolved.TryGetValue(environment, out var t) ? t : _resolved[environment] = new ResolvedTemplate(raw[environment], Account(environment));
 
-    public static Dictionary<string, JsonObject> Committed() => Environments.ToDictionary(e => e, Raw);
+    /// <summary>The committed templates, and the GitHub variant of stg and prd ("stg+github"), fresh copies a case may edit.</summary>
+    public static Dictionary<string, JsonObject> Committed() =>
+        Environments.Concat(GitHubEnvironments.Select(e => e + GitHubSuffix)).ToDictionary(e => e, Raw);
+
+    public static readonly IReadOnlyList<string> GitHubEnvironments = ["stg", "prd"];
 
     public TemplateRole Record(string env) => ServiceRoleOf(this[env], this[env].ProjectRunning("git promote record"));
     public TemplateRole Gate(string env) => Named(env, $"promote-{Service}-{env}-gate-build");
@@ -289,7 +293,75 @@ public sealed class IamMatrixTests(Xunit.Abstractions.ITestOutputHelper output)
         }
         foreach (var env in Environments) BuildGuardCases(env, set, Allow, Deny);
         foreach (var env in Environments) PruneCases(env, set, Allow, Deny);
+        foreach (var env in DeployedSet.GitHubEnvironments) GitHubCases(env, set, Allow, Deny);
         return cases;
+    }
+
+    private const string GitHubProvider = "token.actions.githubusercontent.com";
+
+    /// <summary>The claims of a GitHub Actions job's OIDC token, as AWS STS gets them as condition keys.</summary>
+    private static Dictionary<string, string> Claims(string environment, string workflow = GatedWorkflow, string repositoryId = RepositoryId) => new()
+    {
+        [$"{GitHubProvider}:repository_id"] = repositoryId,
+        [$"{GitHubProvider}:job_workflow_ref"] = workflow,
+        [$"{GitHubProvider}:environment"] = environment,
+    };
+
+    private const string GatedWorkflow = "orders-org/deploy-gates/.github/workflows/gated-deploy.yml@refs/heads/main";
+    private const string RepositoryId = "812345678";
+
+    /// <summary>
+    /// sts:AssumeRoleWithWebIdentity by a GitHub job with <paramref name="claims"/>. The simulator evaluates GitHub's own
+    /// claims (repository_id, job_workflow_ref, environment) but not the standard OIDC keys aud and sub, which it leaves
+    /// out of every request: they are taken out of the trust here, and checked as written by GitHubWorkflowTrustTests.
+    /// </summary>
+    private static Simulation WebIdentity(TemplateRole role, IReadOnlyDictionary<string, string> claims)
+    {
+        var trust = role.Trust.DeepClone();
+        foreach (var statement in trust["Statement"]!.AsArray())
+            foreach (var (_, block) in statement!["Condition"]?.AsObject().ToList() ?? [])
+                foreach (var key in block!.AsObject().Select(k => k.Key).Where(k => k.EndsWith(":aud", StringComparison.Ordinal)
+                    || k.EndsWith(":sub", StringComparison.Ordinal)).ToList())
+                    block.AsObject().Remove(key);
+        var provider = $"arn:aws:iam::{role.Arn.Split(':')[4]}:oidc-provider/{GitHubProvider}";
+        return new Simulation(new IamRequest(provider, "sts:AssumeRoleWithWebIdentity", role.Arn, claims), [], trust);
+    }
+
+    /// <summary>
+    /// examples/github: the gate and record jobs of the gated workflow run in the GitHub Environment promote-ENV and get the
+    /// gate and record roles; the deploy job of the same workflow, run in ENV, whose token the deployed code can ask for,
+    /// gets neither; nor does a job of the service's own workflow, of another repository, of the gated workflow at another
+    /// ref, or of another environment's gated jobs.
+    /// </summary>
+    private static void GitHubCases(string env, DeployedSet set, Action<string, Func<DeployedSet, Simulation>, Action<Dictionary<string, JsonObject>>> allow,
+        Action<string, Func<DeployedSet, Simulation>, Action<Dictionary<string, JsonObject>>> deny)
+    {
+        var key = env + GitHubSuffix;
+        var gate = set[key].Roles().Single(r => r.Arn.EndsWith($"/promote-{Service}-{env}-gate-build", StringComparison.Ordinal)).Id;
+        var record = set[key].Roles().Single(r => r.Arn.EndsWith($"/promote-{Service}-{env}-record-build", StringComparison.Ordinal)).Id;
+        var gated = $"promote-{env}";
+        foreach (var (role, kind) in new[] { (gate, "gate"), (record, "record") })
+        {
+            allow($"{env} github: the gated workflow's {kind} job ({gated}) assumes the {kind} build role",
+                s => WebIdentity(s[key].Role(role), Claims(gated)),
+                raw => TemplateEdits.RemoveTrustStatement(raw[key], role, "GitHubGatedWorkflowOnly"));
+            deny($"{env} github: the deploy job of the same workflow ({env}) assumes the {kind} build role",
+                s => WebIdentity(s[key].Role(role), Claims(env)),
+                raw => TemplateEdits.RemoveTrustCondition(raw[key], role, $"{GitHubProvider}:environment"));
+        }
+        deny($"{env} github: a job of the service's own workflow in {gated} assumes the record build role",
+            s => WebIdentity(s[key].Role(record), Claims(gated, "orders-org/orders-service/.github/workflows/deploy.yml@refs/heads/main")),
+            raw => TemplateEdits.RemoveTrustCondition(raw[key], record, $"{GitHubProvider}:job_workflow_ref"));
+        deny($"{env} github: the gated workflow at another ref assumes the record build role",
+            s => WebIdentity(s[key].Role(record), Claims(gated, GatedWorkflow.Replace("refs/heads/main", "refs/heads/fix", StringComparison.Ordinal))),
+            raw => TemplateEdits.RemoveTrustCondition(raw[key], record, $"{GitHubProvider}:job_workflow_ref"));
+        deny($"{env} github: the gated workflow called from another repository assumes the record build role",
+            s => WebIdentity(s[key].Role(record), Claims(gated, repositoryId: "987654321")),
+            raw => TemplateEdits.RemoveTrustCondition(raw[key], record, $"{GitHubProvider}:repository_id"));
+        var other = env == "prd" ? "stg" : "prd";
+        deny($"{env} github: {other}'s gated record job assumes {env}'s record build role",
+            s => WebIdentity(s[key].Role(record), Claims($"promote-{other}")),
+            raw => TemplateEdits.RemoveTrustCondition(raw[key], record, $"{GitHubProvider}:environment"));
     }
 
     /// <summary>An account administrator (AdministratorAccess), or CloudFormation's execution role with the same, under the build guard SCP.</summary>

@@ -58,6 +58,25 @@ public static class TemplateEdits
         if (removed == 0) throw new InvalidOperationException($"no statement of {roleOrPolicyId} allows {action}: the narrowing would change nothing");
     }
 
+    /// <summary>Takes the condition on <paramref name="key"/> out of every statement of the role's trust policy.</summary>
+    public static void RemoveTrustCondition(JsonObject template, string roleId, string key)
+    {
+        var removed = 0;
+        foreach (var statement in Resource(template, roleId)["Properties"]!["AssumeRolePolicyDocument"]!["Statement"]!.AsArray())
+            foreach (var (_, block) in statement!["Condition"]?.AsObject().ToList() ?? [])
+                if (block!.AsObject().Remove(key)) removed++;
+        if (removed == 0) throw new InvalidOperationException($"no trust condition of {roleId} is on {key}: the widening would change nothing");
+    }
+
+    /// <summary>Takes the statement <paramref name="sid"/> out of the role's trust policy.</summary>
+    public static void RemoveTrustStatement(JsonObject template, string roleId, string sid)
+    {
+        var statements = Resource(template, roleId)["Properties"]!["AssumeRolePolicyDocument"]!["Statement"]!.AsArray();
+        var statement = statements.SingleOrDefault(s => s!["Sid"]?.GetValue<string>() == sid)
+            ?? throw new InvalidOperationException($"the trust of {roleId} has no statement {sid}");
+        statements.Remove(statement);
+    }
+
     /// <summary>Takes <paramref name="action"/> out of the build guard SCP the template outputs (as it would stand in this account).</summary>
     public static void RemoveScpAction(JsonObject template, string account, string action) => EditScp(template, account, statements =>
     {
