@@ -19,6 +19,10 @@ public static class ExampleApp
 
     public const string Region = "eu-west-1";
 
+    /// <summary>examples/github: orders-org/orders-service (its numeric id) deploys through deploy-gates' gated workflow.</summary>
+    public static readonly GitHubWorkflowTrust GitHub = new("orders-org/orders-service", "812345678",
+        "orders-org/deploy-gates/.github/workflows/gated-deploy.yml@refs/heads/main");
+
     /// <summary>stg's alarms: a commit leaves stg for prd only after they have been OK for healthy_for. Every stack gets the same map.</summary>
     public static readonly IReadOnlyDictionary<string, IReadOnlyList<string>> HealthAlarms = new Dictionary<string, IReadOnlyList<string>>
     {
@@ -28,7 +32,8 @@ public static class ExampleApp
     /// <param name="outdir">Where the cloud assembly goes (DIR/&lt;stack&gt;.template.json); null: CDK_OUTDIR or cdk.out.</param>
     /// <param name="tarball">The release tarball to ship as an asset (for cdk deploy); null: the stacks take its S3 location
     /// as the template parameters GitPromoteBinaryBucket and GitPromoteBinaryKey (the committed templates, for CloudFormation and StackSets).</param>
-    public static string Synthesize(string? outdir, string? tarball, string policyText)
+    /// <param name="github">GitHub Actions as the pipeline too: the gate and record roles then also trust examples/github's gated workflow.</param>
+    public static string Synthesize(string? outdir, string? tarball, string policyText, GitHubWorkflowTrust? github = null)
     {
         var app = new App(new AppProps { Outdir = outdir, AnalyticsReporting = false });
         foreach (var environment in Accounts.Keys)
@@ -46,11 +51,14 @@ public static class ExampleApp
                 Accounts = Accounts,
                 Binary = tarball is null ? GitPromoteBinary.FromTemplateParameters() : GitPromoteBinary.FromTarball(tarball),
                 DeployStages = source => [DeployStage(stack, environment, source)],
-                // The permissions boundary (and SCP statement) that keeps even administrators from starting gate and record.
+                // The SCP that keeps even administrators from every route to a green record (stack output BuildGuardScp); it
+                // leaves CloudFormation's execution role free to update the stacks: StackSets' for the committed templates.
                 CreateBuildGuard = true,
+                CloudFormationExecutionRole = tarball is null ? "AWSCloudFormationStackSetExecutionRole" : null,
                 HealthAlarms = HealthAlarms,
                 // stg's deploy also waits for its alarms on entry (CodePipeline's check); the gate in prd checks them on leaving.
                 AlarmEntryCondition = environment == "stg",
+                GitHubWorkflow = github,
             });
         }
         return app.Synth().Directory;

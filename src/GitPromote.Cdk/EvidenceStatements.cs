@@ -79,14 +79,41 @@ internal sealed class EvidenceStatements(Stack stack, PromotionNames names)
         ArnFormat = ArnFormat.SLASH_RESOURCE_NAME,
     });
 
-    /// <summary>A role in another account, by name (IAM ARNs have no region).</summary>
-    public static string RoleArn(Stack stack, string account, string roleName) => stack.FormatArn(new ArnComponents
+    /// <summary>A role, in this or another account, by path and name (IAM ARNs have no region).</summary>
+    public static string RoleArn(Stack stack, string account, string roleName, string path = "/") => stack.FormatArn(new ArnComponents
     {
         Service = "iam",
         Region = "",
         Account = account,
         Resource = "role",
-        ResourceName = roleName,
+        ResourceName = path.TrimStart('/') + roleName,
         ArnFormat = ArnFormat.SLASH_RESOURCE_NAME,
     });
+
+    /// <summary>
+    /// What <c>git promote prune</c> does and nothing more: one recursive listing of the environment's records, a re-read
+    /// of the records it is about to delete (their versions), and DeleteParameters on green records, approvals and
+    /// deployment events, the only kinds it deletes. Bypasses and revocations are read, never deleted.
+    /// </summary>
+    public IEnumerable<PolicyStatement> Prune()
+    {
+        string[] deletable = ["green", "approval", "deploy"];
+        yield return new PolicyStatement(new PolicyStatementProps
+        {
+            Sid = "ListRecordsToPrune",
+            Actions = ["ssm:GetParametersByPath"],
+            // prune asks for the path with a trailing slash; both spellings of the one folder, nothing below it by name.
+            Resources = [Parameter(names.EvidenceRoot), Parameter(names.EvidenceRoot + "/")],
+        });
+        yield return new PolicyStatement(new PolicyStatementProps
+        {
+            Sid = "PruneGreenApprovalsAndDeployments",
+            Actions = ["ssm:GetParameters", "ssm:DeleteParameters"],
+            Resources = deletable.Select(f => Parameter($"{names.EvidenceRoot}/{f}/*")).ToArray(),
+        });
+    }
+
+    public string EvidenceParameter(string folder) => Parameter($"{names.EvidenceRoot}/{folder}/*");
+
+    public string PolicyParameterArn(string parameterName) => Parameter(parameterName.TrimStart('/'));
 }

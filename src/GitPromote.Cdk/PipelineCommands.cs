@@ -10,14 +10,23 @@ namespace GitPromote.Cdk;
 /// </summary>
 public static class PipelineCommands
 {
-    /// <summary>Download and unpack the tarball, put its bin/ on PATH. One command: buildspec 0.2 keeps the shell, so PATH carries over.</summary>
+    /// <summary>
+    /// Download the tarball into a fresh folder under /tmp (the one place Lambda compute lets a build write), check it
+    /// against the SHA-256 the stack was deployed with before anything of it runs, unpack it, put its bin/ on PATH. Only
+    /// what every CodeBuild Lambda image has: bash, coreutils (mktemp, sha256sum), tar, gzip, the AWS CLI (no find,
+    /// which the Amazon Linux 2023 minimal images lack). One command: buildspec 0.2 keeps the shell, so PATH carries over.
+    /// </summary>
     public static readonly IReadOnlyList<string> Install =
     [
-        "dir=\"${TMPDIR:-/tmp}/git-promote\" && mkdir -p \"$dir\" && aws s3 cp --only-show-errors \"s3://$" + PromoteSettings.Variables.ReleaseBucket + "/$"
-            + PromoteSettings.Variables.ReleaseKey
-        + "\" \"$dir.tar.gz\" && tar -xzf \"$dir.tar.gz\" -C \"$dir\"",
-        "export PATH=\"$(dirname \"$(find \"${TMPDIR:-/tmp}/git-promote\" -path '*/bin/git-promote' -type f | head -n 1)\"):$PATH\" && git promote --version",
+        "dir=\"$(mktemp -d \"${TMPDIR:-/tmp}/git-promote.XXXXXX\")\" && aws s3 cp --only-show-errors \"s3://$" + Bucket + "/$" + Key + "\" \"$dir.tar.gz\" && "
+            + "{ echo \"$" + Sha256 + "  $dir.tar.gz\" | sha256sum --check --strict --quiet - || { echo \"git-promote: s3://$" + Bucket + "/$" + Key
+            + " is not the tarball this stack was deployed with (its SHA-256 is not $" + Sha256 + "): it is not run\" >&2; false; }; } && "
+            + "tar -xzf \"$dir.tar.gz\" --strip-components=1 -C \"$dir\" && export PATH=\"$dir/bin:$PATH\" && git promote --version",
     ];
+
+    private const string Bucket = PromoteSettings.Variables.ReleaseBucket;
+    private const string Key = PromoteSettings.Variables.ReleaseKey;
+    private const string Sha256 = PromoteSettings.Variables.ReleaseSha256;
 
     /// <summary>
     /// <c>git promote gate</c>. It reads the previous environment's evidence through that account's evidence-reader
@@ -29,6 +38,29 @@ public static class PipelineCommands
     /// <summary>The variable git-promote takes an environment's role from: PROMOTE_AWS_ROLE_ + the name upper-cased, other characters as '_'.</summary>
     public static string RoleVariable(string environment) =>
         PipelineInputs.VariableFor(PipelineInputs.RolePrefix, environment);
+
+    /// <summary>The prune build's settings, from the construct's props (PruneKeep, PruneOlderThan, PruneWarnAt).</summary>
+    public const string PruneKeep = PromoteSettings.Variables.PruneKeep;
+    public const string PruneOlderThan = PromoteSettings.Variables.PruneOlderThan;
+    public const string PruneWarnAt = PromoteSettings.Variables.PruneWarnAt;
+
+    /// <summary>
+    /// <c>git promote prune</c>, in an empty repository holding the pinned policy as its .promote.yml (prune reads the
+    /// policy of the repository it runs in). What is deployed is read from the environment's remote, named by the build's
+    /// git configuration (<c>promote.remote.ENV</c>); when it cannot be read prune deletes nothing and fails. After it, the
+    /// records left are counted from prune's own summary ("...; kept N"), and more than the warning level fail the build.
+    /// </summary>
+    public static IReadOnlyList<string> Prune(PromotionPlan plan) =>
+    [
+        $"work=\"$(mktemp -d \"${{TMPDIR:-/tmp}}/prune.XXXXXX\")\" && git init --quiet \"$work\" && cd \"$work\" && "
+            + $"aws ssm get-parameter --name {plan.PolicyParameter} --query Parameter.Value --output text > .promote.yml",
+        $"out=\"$(git promote prune {plan.This.Name} --keep \"${PruneKeep}\" --older-than \"${PruneOlderThan}\")\"; status=$?; printf '%s\\n' \"$out\"; "
+            + "[ \"$status\" -eq 0 ] && case \"$out\" in *'; kept '[0-9]*) kept=\"${out##*; kept }\"; kept=\"${kept%%[!0-9]*}\" ;; "
+            + "*) echo 'git-promote: cannot tell how many records prune kept' >&2; false ;; esac && "
+            + $"{{ [ \"$kept\" -le \"${PruneWarnAt}\" ] || {{ echo \"git-promote: {plan.This.Name} keeps $kept records after pruning, "
+            + $"more than ${PruneWarnAt}: "
+            + "SSM's standard tier holds 10,000 parameters per account and region. Keep fewer (PruneKeep, PruneOlderThan).\" >&2; false; }; }",
+    ];
 
     public static string Record(PromotionPlan plan) =>
         $"git promote record {plan.This.Name} --commit \"${PromoteSettings.Variables.Commit}\" --policy ssm:{plan.PolicyParameter}";

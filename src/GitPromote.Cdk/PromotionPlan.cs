@@ -24,6 +24,9 @@ public sealed partial record PromotionPlan(
     /// none.</summary>
     public IReadOnlyList<string> HealthAlarms { get; init; } = [];
 
+    /// <summary>The policy's <c>insufficient_data</c> of this environment's health: block (default) refuses an alarm without data.</summary>
+    public bool InsufficientDataBlocks { get; init; } = true;
+
     /// <summary>Advanced-tier SSM parameters hold at most 8 KB.</summary>
     public const int MaxPolicyBytes = 8192;
 
@@ -84,6 +87,7 @@ public sealed partial record PromotionPlan(
         {
             Warnings = ProfileWarnings(env),
             HealthAlarms = env.Health?.Alarms.Select(a => a.Text).ToList() ?? [],
+            InsufficientDataBlocks = env.Health?.InsufficientData != InsufficientDataMode.Ignore,
         };
         plan.CheckLimits();
         return plan;
@@ -123,7 +127,7 @@ public sealed partial record PromotionPlan(
 
     private void CheckLimits()
     {
-        foreach (var role in new[] { Names.GateRole, Names.EvidenceReaderRole, PreviousNames?.EvidenceReaderRole, NextNames?.GateRole })
+        foreach (var role in Names.PathRoles.Append(Names.EvidenceReaderRole).Append(PreviousNames?.EvidenceReaderRole).Append(NextNames?.GateRole))
         {
             if (role is not null && role.Length > PromotionNames.MaxRoleName)
                 throw new ArgumentException(

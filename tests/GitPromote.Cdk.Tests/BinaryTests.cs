@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using System.Text.Json;
 using Amazon.CDK;
 using GitPromote.TestSupport;
@@ -30,7 +31,7 @@ public sealed class BinaryTests(PromotedSetFixture set)
     }
 
     [Fact]
-    public void The_asset_key_follows_the_version_not_the_bytes_so_templates_do_not_change_on_every_build()
+    public void The_asset_is_named_by_the_tarballs_bytes_and_the_builds_expect_exactly_their_sha256()
     {
         using var other = new TempDirectory();
         var tarball = PromotedSet.Tarball(Path.Combine(other.Path, "dist"), "different bytes, same version");
@@ -38,7 +39,30 @@ public sealed class BinaryTests(PromotedSetFixture set)
         var stack = PromotedSet.NewStack(app, "prd");
         new PromotedEnvironment(stack, "Promoted", PromotedSet.Props(stack, "prd", GitPromoteBinary.FromTarball(tarball)));
         app.Synth();
+        var rebuilt = Cfn.Load(Path.Combine(other.Path, "out", "orders-prd.template.json"));
 
-        Assert.Equal(File.ReadAllText(set.TemplatePath("prd")), File.ReadAllText(Path.Combine(other.Path, "out", "orders-prd.template.json")));
+        var (key, sha) = Binary(set.Prd);
+        var (rebuiltKey, rebuiltSha) = Binary(rebuilt);
+        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(Path.Combine(set.Directory, "dist", Path.GetFileName(tarball))))), sha);
+        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(tarball))), rebuiltSha);
+        Assert.NotEqual(sha, rebuiltSha);
+        Assert.NotEqual(key, rebuiltKey);
+    }
+
+    [Fact]
+    public void The_build_checks_the_downloaded_tarball_against_that_sha256_before_it_unpacks_it()
+    {
+        var project = set.Prd.Resources("AWS::CodeBuild::Project").First(p => PipelineTests.BuildSpec(p.Properties).Contains("git promote "));
+        var commands = PipelineTests.BuildSpec(project.Properties);
+        var check = commands.IndexOf("sha256sum --check --strict", StringComparison.Ordinal);
+        Assert.True(check > 0, commands);
+        Assert.True(check < commands.IndexOf("tar -xzf", StringComparison.Ordinal), commands);
+        Assert.Contains("\"$GIT_PROMOTE_SHA256  $dir.tar.gz\"", commands);
+    }
+
+    private static (string Key, string Sha256) Binary(Cfn template)
+    {
+        var project = template.Resources("AWS::CodeBuild::Project").First(p => PipelineTests.BuildSpec(p.Properties).Contains("git promote ")).Properties;
+        return (PipelineTests.Variable(project, "GIT_PROMOTE_KEY")!, PipelineTests.Variable(project, "GIT_PROMOTE_SHA256")!);
     }
 }

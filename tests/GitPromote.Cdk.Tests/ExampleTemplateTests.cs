@@ -36,7 +36,7 @@ public sealed class ExampleTemplateTests(ExampleSynthesis example) : IClassFixtu
     }
 
     [Fact]
-    public void Committed_templates_need_no_cdk_bootstrap_and_require_the_binary_location_from_the_deployer()
+    public void Committed_templates_need_no_cdk_bootstrap_and_require_the_binary_location_and_digest_from_the_deployer()
     {
         foreach (var path in Directory.GetFiles(ExampleSynthesis.Committed, "*.template.json"))
         {
@@ -44,7 +44,8 @@ public sealed class ExampleTemplateTests(ExampleSynthesis example) : IClassFixtu
             Assert.False(cfn.Root.TryGetProperty("Rules", out _), $"{path} checks a CDK bootstrap version");
             Assert.DoesNotContain("cdk-hnb659fds", File.ReadAllText(path));
             var parameters = cfn.Root.GetProperty("Parameters");
-            Assert.Equal(["GitPromoteBinaryBucket", "GitPromoteBinaryKey"], parameters.EnumerateObject().Select(p => p.Name).Order());
+            Assert.Equal(["GitPromoteBinaryBucket", "GitPromoteBinaryKey", "GitPromoteBinarySha256"], parameters.EnumerateObject().Select(p => p.Name).Order());
+            Assert.Equal("^[0-9a-f]{64}$", parameters.GetProperty("GitPromoteBinarySha256").GetProperty("AllowedPattern").GetString());
             Assert.All(parameters.EnumerateObject(), p => Assert.False(p.Value.TryGetProperty("Default", out _), $"{p.Name} has a default"));
         }
     }

@@ -12,6 +12,7 @@ namespace GitPromote.Cdk.Tests;
 public sealed class GitHubWorkflowTrustTests : IDisposable
 {
     private const string Workflow = "orders-org/deploy-gates/.github/workflows/gated-deploy.yml@refs/heads/main";
+    private const string RepositoryId = "812345678";
     private readonly TempDirectory _temp = new();
     private readonly string _tarball;
 
@@ -41,28 +42,61 @@ public sealed class GitHubWorkflowTrustTests : IDisposable
         role.GetProperty("AssumeRolePolicyDocument").GetProperty("Statement").EnumerateArray();
 
     [Fact]
-    public void The_gate_and_record_roles_trust_github_only_for_the_gated_workflow_in_this_environment()
+    public void The_gate_and_record_roles_trust_github_only_for_the_gated_workflows_jobs_in_their_own_environment()
     {
-        var cfn = Synth("stg", new GitHubWorkflowTrust("orders-org/orders-service", Workflow));
+        var cfn = Synth("stg", new GitHubWorkflowTrust("orders-org/orders-service", RepositoryId, Workflow));
 
         var roles = cfn.Resources("AWS::IAM::Role").Where(r =>
             TrustStatements(r.Properties).Any(s => s.ToString().Contains("oidc-provider", StringComparison.Ordinal))).ToList();
-        Assert.Equal(2, roles.Count);
-        Assert.Contains(roles, r => r.Properties.TryGetProperty("RoleName", out var n) && n.GetString() == "promote-orders-stg-gate");
+        Assert.Equal(["promote-orders-stg-gate-build", "promote-orders-stg-record-build"],
+            roles.Select(r => r.Properties.GetProperty("RoleName").GetString()).Order());
         foreach (var (_, role) in roles)
         {
             var github = Assert.Single(TrustStatements(role), s => s.GetProperty("Action").GetString() == "sts:AssumeRoleWithWebIdentity");
             Assert.Equal("arn:${AWS::Partition}:iam::222222222222:oidc-provider/token.actions.githubusercontent.com",
                 Cfn.Flatten(github.GetProperty("Principal").GetProperty("Federated")));
             var equals = github.GetProperty("Condition").GetProperty("StringEquals");
-            Assert.Equal($"repo:orders-org/orders-service:environment:stg:job_workflow_ref:{Workflow}",
-                equals.GetProperty("token.actions.githubusercontent.com:sub").GetString());
+            // Immutable claims AWS STS evaluates: the repository's id, the workflow that defines the job, the job's environment.
+            Assert.Equal(RepositoryId, equals.GetProperty("token.actions.githubusercontent.com:repository_id").GetString());
+            Assert.Equal(Workflow, equals.GetProperty("token.actions.githubusercontent.com:job_workflow_ref").GetString());
+            Assert.Equal("promote-stg", equals.GetProperty("token.actions.githubusercontent.com:environment").GetString());
             Assert.Equal("sts.amazonaws.com", equals.GetProperty("token.actions.githubusercontent.com:aud").GetString());
-            Assert.False(github.GetProperty("Condition").TryGetProperty("StringLike", out _));
+            Assert.Equal("repo:orders-org/orders-service:*",
+                github.GetProperty("Condition").GetProperty("StringLike").GetProperty("token.actions.githubusercontent.com:sub").GetString());
         }
         Assert.DoesNotContain(cfn.Resources("AWS::IAM::Role"), r => r.Properties.TryGetProperty("RoleName", out var n)
             && n.GetString()!.EndsWith("-evidence-reader", StringComparison.Ordinal)
             && TrustStatements(r.Properties).Any(s => s.ToString().Contains("oidc-provider", StringComparison.Ordinal)));
+    }
+
+    [Theory]
+    [InlineData("orders", "not owner/name", "1")]
+    [InlineData("orders-org/orders-service", "numeric id", "orders-service")]
+    public void A_repository_without_its_numeric_id_is_refused(string repository, string why, string id)
+    {
+        var error = Assert.ThrowsAny<ArgumentException>(() => Synth("stg", new GitHubWorkflowTrust(repository, id, Workflow)));
+        Assert.Contains(why, error.Message);
+    }
+
+    [Fact]
+    public void An_environment_named_like_a_gate_and_record_environment_is_refused()
+    {
+        var policy = PromotedSet.Policy.Replace("name: stg", "name: promote-stg", StringComparison.Ordinal)
+            .Replace("[stg]", "[promote-stg]", StringComparison.Ordinal);
+        var app = new App(new AppProps { AnalyticsReporting = false });
+        var stack = PromotedSet.NewStack(app, "stg");
+        var accounts = new Dictionary<string, string> { ["dev"] = "111111111111", ["promote-stg"] = "222222222222", ["prd"] = "333333333333" };
+        var props = PromotedSet.Props(stack, "promote-stg", GitPromoteBinary.FromTarball(_tarball), policy, accounts);
+        var error = Assert.ThrowsAny<ArgumentException>(() => new PromotedEnvironment(stack, "Promoted", new PromotedEnvironmentProps
+        {
+            Environment = props.Environment,
+            Policy = props.Policy,
+            Accounts = props.Accounts,
+            Binary = props.Binary,
+            DeployStages = props.DeployStages,
+            GitHubWorkflow = new GitHubWorkflowTrust("orders-org/orders-service", RepositoryId, Workflow),
+        }));
+        Assert.StartsWith("environment 'promote-stg' starts with 'promote-'", error.Message);
     }
 
     [Theory]
@@ -71,7 +105,7 @@ public sealed class GitHubWorkflowTrustTests : IDisposable
     [InlineData("orders-org/deploy-gates/.github/workflows/gated-deploy.yml", "@refs/")]
     public void A_workflow_the_service_could_change_or_a_pattern_is_refused(string workflow, string why)
     {
-        var error = Assert.ThrowsAny<ArgumentException>(() => Synth("stg", new GitHubWorkflowTrust("orders-org/orders-service", workflow)));
+        var error = Assert.ThrowsAny<ArgumentException>(() => Synth("stg", new GitHubWorkflowTrust("orders-org/orders-service", RepositoryId, workflow)));
         Assert.Contains(why, error.Message);
     }
 
@@ -87,7 +121,7 @@ public sealed class GitHubWorkflowTrustTests : IDisposable
             var ours = cfn.Resources("AWS::CodeBuild::Project")
                 .Where(p => p.Properties.TryGetProperty("Description", out var d)
                 && d.GetString()!.Contains("(git-promote ", StringComparison.Ordinal)).ToList();
-            Assert.Equal(environment == "dev" ? 1 : 2, ours.Count);
+            Assert.Equal(environment == "dev" ? 2 : 3, ours.Count);
             foreach (var (id, project) in ours)
             {
                 var spec = Cfn.Flatten(project.GetProperty("Source").GetProperty("BuildSpec"));

@@ -156,7 +156,7 @@ public sealed class HealthTests : IDisposable
     }
 
     [Fact]
-    public void The_entry_condition_holds_the_deploy_stage_with_one_CloudWatchAlarm_rule_per_alarm_run_as_the_pipeline_role()
+    public void The_entry_condition_holds_the_deploy_stage_with_a_rule_per_alarm_and_refusing_state_run_as_the_pipeline_role()
     {
         var alarms = new Dictionary<string, IReadOnlyList<string>> { ["stg"] = ["orders-stg-5xx", "orders-stg-latency"] };
         var stg = Synthesize(alarms, entryCondition: e => e == "stg")["stg"];
@@ -167,7 +167,12 @@ public sealed class HealthTests : IDisposable
             s.GetProperty("Name").GetString() == "Deploy").GetProperty("BeforeEntry").GetProperty("Conditions").EnumerateArray());
         Assert.Equal("FAIL", condition.GetProperty("Result").GetString());
         var rules = condition.GetProperty("Rules").EnumerateArray().ToList();
-        Assert.Equal(["orders-stg-5xx", "orders-stg-latency"], rules.Select(r => r.GetProperty("Configuration").GetProperty("AlarmName").GetString()));
+        // AlarmStates set (the reference has listed it as required): ALARM, and INSUFFICIENT_DATA because the policy's
+        // insufficient_data is block (its default). One state a rule; no WaitTime (nothing in the policy means it).
+        Assert.Equal(["orders-stg-5xx ALARM", "orders-stg-5xx INSUFFICIENT_DATA", "orders-stg-latency ALARM", "orders-stg-latency INSUFFICIENT_DATA"],
+            rules.Select(r => r.GetProperty("Configuration").GetProperty("AlarmName").GetString() + " "
+                + r.GetProperty("Configuration").GetProperty("AlarmStates").GetString()));
+        Assert.All(rules, r => Assert.False(r.GetProperty("Configuration").TryGetProperty("WaitTime", out _)));
         Assert.All(rules, r => Assert.Equal("""{"Category":"Rule","Owner":"AWS","Provider":"CloudWatchAlarm","Version":"1"}""",
             System.Text.Json.JsonSerializer.Serialize(r.GetProperty("RuleTypeId"))));
 
@@ -175,6 +180,26 @@ public sealed class HealthTests : IDisposable
         var read = Assert.Single(stg.IdentityStatements(), s => s.Sid == "HoldDeployOnHealthAlarms");
         Assert.Contains(read.Roles, r => pipelineRole.StartsWith(r.TrimEnd('}'), StringComparison.Ordinal));
         Assert.Equal(["arn:${AWS::Partition}:cloudwatch:eu-west-1:222222222222:alarm:*"], read.Resources);
+    }
+
+    [Fact]
+    public void With_insufficient_data_ignored_only_the_ALARM_state_holds_the_deploy_stage()
+    {
+        var policy = WithStgHealth("[orders-stg-5xx]").Replace("      healthy_for: 30m\n", "      healthy_for: 30m\n      insufficient_data: ignore\n",
+            StringComparison.Ordinal);
+        var stg = Synthesize(null, policy, entryCondition: e => e == "stg")["stg"];
+        var deploy = stg.Pipeline.GetProperty("Stages").EnumerateArray().Single(s => s.GetProperty("Name").GetString() == "Deploy");
+        var rule = Assert.Single(deploy.GetProperty("BeforeEntry").GetProperty("Conditions")[0].GetProperty("Rules").EnumerateArray());
+        Assert.Equal("ALARM", rule.GetProperty("Configuration").GetProperty("AlarmStates").GetString());
+    }
+
+    [Fact]
+    public void More_rules_than_a_CodePipeline_condition_holds_are_refused()
+    {
+        var three = new Dictionary<string, IReadOnlyList<string>> { ["stg"] = ["orders-stg-5xx", "orders-stg-4xx", "orders-stg-latency"] };
+        var error = Refused("stg", three, entryCondition: true);
+        Assert.StartsWith("AlarmEntryCondition needs 6 CloudWatchAlarm rules (3 alarms x ALARM and INSUFFICIENT_DATA), but a CodePipeline condition " +
+            "holds at most 5", error.Message);
     }
 
     [Fact]

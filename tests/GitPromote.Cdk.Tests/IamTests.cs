@@ -23,17 +23,17 @@ public sealed class IamTests(PromotedSetFixture set)
         Assert.Equal("ArnEquals", condition.Name);
         var principalArn = Assert.Single(condition.Value.EnumerateObject());
         Assert.Equal("aws:PrincipalArn", principalArn.Name);
-        Assert.Equal("arn:${AWS::Partition}:iam::333333333333:role/promote-orders-prd-gate", Cfn.Flatten(principalArn.Value));
+        Assert.Equal("arn:${AWS::Partition}:iam::333333333333:role/git-promote/promote-orders-prd-gate-build", Cfn.Flatten(principalArn.Value));
 
-        // And that name is the role prd's gate build runs as.
-        set.Prd.RoleNamed("promote-orders-prd-gate");
+        // And that name, under that path, is the role prd's gate build runs as.
+        Assert.Equal("/git-promote/", set.Prd.RoleNamed("promote-orders-prd-gate-build").Properties.GetProperty("Path").GetString());
     }
 
     [Fact]
     public void Dev_reader_trusts_stg_gate_and_prd_the_last_has_no_reader()
     {
         var (_, reader) = set.Dev.RoleNamed("promote-orders-dev-evidence-reader");
-        Assert.Contains("iam::222222222222:role/promote-orders-stg-gate", reader.GetProperty("AssumeRolePolicyDocument").GetRawText());
+        Assert.Contains("iam::222222222222:role/git-promote/promote-orders-stg-gate-build", reader.GetProperty("AssumeRolePolicyDocument").GetRawText());
         Assert.DoesNotContain(set.Prd.Resources("AWS::IAM::Role"), r => r.Properties.TryGetProperty("RoleName", out var n)
             && n.GetString()!.EndsWith("-evidence-reader"));
     }
@@ -88,17 +88,21 @@ public sealed class IamTests(PromotedSetFixture set)
     [InlineData("dev")]
     [InlineData("stg")]
     [InlineData("prd")]
-    public void Only_the_record_role_writes_green_and_deployment_events_and_developers_write_only_bypass_and_approval(string environment)
+    public void Only_the_record_role_writes_green_and_deployment_events_developers_only_bypass_and_approval_and_prune_only_deletes(string environment)
     {
         var cfn = Of(environment);
         var root = $"arn:${{AWS::Partition}}:ssm:eu-west-1:{PromotedSet.Accounts[environment]}:parameter/promote/orders/{environment}/";
         var recordRole = cfn.Resources("AWS::IAM::Role").Single(r => r.Properties.TryGetProperty("Description", out var d)
             && Cfn.Flatten(d).StartsWith("git promote record")).Id;
+        var pruneRole = cfn.RoleNamed($"promote-orders-{environment}-prune-build").Id;
         var developer = cfn.Resources("AWS::IAM::ManagedPolicy").Single().Id;
 
         var writes = cfn.IdentityStatements().Where(s =>
             s.Actions.Any(a => a.StartsWith("ssm:Put") || a.StartsWith("ssm:Delete") || a.StartsWith("ssm:Label"))).ToList();
-        Assert.Equal(2, writes.Count);
+        Assert.Equal(3, writes.Count);
+        var pruneDelete = Assert.Single(writes, s => s.Roles.Contains("${" + pruneRole + "}"));
+        Assert.Equal(["ssm:GetParameters", "ssm:DeleteParameters"], pruneDelete.Actions);
+        Assert.Equal([root + "green/*", root + "approval/*", root + "deploy/*"], pruneDelete.Resources);
         var recordWrite = Assert.Single(writes, s => s.Roles.Contains("${" + recordRole + "}"));
         Assert.Equal(["ssm:PutParameter"], recordWrite.Actions);
         Assert.Equal([root + "green/*", root + "deploy/*"], recordWrite.Resources);
@@ -135,7 +139,7 @@ public sealed class IamTests(PromotedSetFixture set)
     [Fact]
     public void Prd_gate_may_assume_only_the_stg_reader_and_read_only_its_own_evidence()
     {
-        var (id, _) = set.Prd.RoleNamed("promote-orders-prd-gate");
+        var (id, _) = set.Prd.RoleNamed("promote-orders-prd-gate-build");
         var statements = set.Prd.StatementsOfRole(id).ToList();
         var assume = Assert.Single(statements, s => s.Actions.Any(a => a.StartsWith("sts:")));
         Assert.Equal(["arn:${AWS::Partition}:iam::222222222222:role/promote-orders-stg-evidence-reader"], assume.Resources);

@@ -108,6 +108,37 @@ public sealed class InputErrorTests : IDisposable
         Assert.StartsWith("the source connection needs a connection ARN", error.Message);
     }
 
+    /// <summary>
+    /// SSM cannot move an advanced parameter back to standard, so the tier is given, not chosen from the policy's size: a
+    /// policy that grew past 4 KB and shrank again keeps the tier it was given, and the next update cannot fail on it.
+    /// </summary>
+    [Fact]
+    public void The_pinned_policys_tier_is_the_one_given_whatever_the_policys_size()
+    {
+        var large = PromotedSet.Policy + "\n# " + new string('x', 4200) + "\n";
+        var error = Refused("stg", policy: large);
+        Assert.StartsWith($"the policy is {System.Text.Encoding.UTF8.GetByteCount(large)} bytes, more than the 4 KB a standard SSM parameter holds: " +
+            "set PolicyParameterTier = ParameterTier.ADVANCED", error.Message);
+
+        foreach (var policy in new[] { large, PromotedSet.Policy })
+        {
+            var app = new App(new AppProps { Outdir = Path.Combine(_temp.Path, Guid.NewGuid().ToString("N")), AnalyticsReporting = false });
+            var stack = PromotedSet.NewStack(app, "stg");
+            var props = PromotedSet.Props(stack, "stg", GitPromoteBinary.FromTarball(_tarball), policy);
+            new PromotedEnvironment(stack, "Promoted", new PromotedEnvironmentProps
+            {
+                Environment = props.Environment,
+                Policy = props.Policy,
+                Accounts = props.Accounts,
+                Binary = props.Binary,
+                DeployStages = props.DeployStages,
+                PolicyParameterTier = Amazon.CDK.AWS.SSM.ParameterTier.ADVANCED,
+            });
+            var template = Cfn.Load(Path.Combine(app.Synth().Directory, "orders-stg.template.json"));
+            Assert.Equal("Advanced", Assert.Single(template.Resources("AWS::SSM::Parameter")).Properties.GetProperty("Tier").GetString());
+        }
+    }
+
     [Fact]
     public void A_missing_tarball_is_refused_with_how_to_build_it()
     {
@@ -144,7 +175,7 @@ public sealed class PlanTests
         Assert.Equal(new PromotionStep("dev", "111111111111"), plan.Previous);
         Assert.Equal(new PromotionStep("prd", "333333333333"), plan.Next);
         Assert.Equal("promote-orders-dev-evidence-reader", plan.PreviousNames!.EvidenceReaderRole);
-        Assert.Equal("promote-orders-prd-gate", plan.NextNames!.GateRole);
+        Assert.Equal("promote-orders-prd-gate-build", plan.NextNames!.GateRole);
         Assert.Equal("/promote/orders/policy", plan.PolicyParameter);
         Assert.Equal(("orders-stg", "main"), (plan.PipelineName, plan.Branch));
         Assert.Empty(plan.Warnings);

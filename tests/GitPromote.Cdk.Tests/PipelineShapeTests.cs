@@ -9,7 +9,7 @@ namespace GitPromote.Cdk.Tests;
 public sealed class PipelineShapeTests(PromotedSetFixture set)
 {
     [Fact]
-    public void Every_pipeline_is_V2_and_queues_executions_so_no_pushed_commit_is_superseded_between_gate_and_record()
+    public void Every_pipeline_is_V2_and_queues_executions_one_at_a_time_in_the_order_they_start()
     {
         Assert.All(set.All, t =>
         {
@@ -23,23 +23,24 @@ public sealed class PipelineShapeTests(PromotedSetFixture set)
     {
         Assert.All(set.All, t =>
         {
-            var detail = Assert.Single(t.Resources("AWS::Events::Rule")).Properties.GetProperty("EventPattern").GetProperty("detail");
+            var push = Assert.Single(t.Resources("AWS::Events::Rule"), r => r.Properties.TryGetProperty("EventPattern", out _)).Properties;
+            var detail = push.GetProperty("EventPattern").GetProperty("detail");
             Assert.Equal(["main"], detail.GetProperty("referenceName").EnumerateArray().Select(e => e.GetString()));
             Assert.Equal(["branch"], detail.GetProperty("referenceType").EnumerateArray().Select(e => e.GetString()));
         });
     }
 
     [Fact]
-    public void Gate_and_record_run_on_Lambda_compute_with_Amazon_Linux_2023_and_no_timeout_of_their_own()
+    public void Gate_record_and_prune_run_on_Lambda_compute_on_the_python3_13_image_and_no_timeout_of_their_own()
     {
         var projects = set.All.SelectMany(t => t.Resources("AWS::CodeBuild::Project")).Where(p => IsPromoteBuild(p.Properties)).ToList();
-        Assert.Equal(5, projects.Count);
+        Assert.Equal(8, projects.Count);
         Assert.All(projects, p =>
         {
             var environment = p.Properties.GetProperty("Environment");
             Assert.Equal("LINUX_LAMBDA_CONTAINER", environment.GetProperty("Type").GetString());
             Assert.Equal("BUILD_LAMBDA_1GB", environment.GetProperty("ComputeType").GetString());
-            Assert.Equal("aws/codebuild/amazonlinux-x86_64-lambda-standard:nodejs20", environment.GetProperty("Image").GetString());
+            Assert.Equal("aws/codebuild/amazonlinux-x86_64-lambda-standard:python3.13", environment.GetProperty("Image").GetString());
             Assert.False(p.Properties.TryGetProperty("TimeoutInMinutes", out _));
         });
     }
@@ -52,8 +53,10 @@ public sealed class PipelineShapeTests(PromotedSetFixture set)
             var groups = t.Resources("AWS::Logs::LogGroup").ToDictionary(g => g.Id, g => g.Properties);
             foreach (var (_, project) in t.Resources("AWS::CodeBuild::Project").Where(p => IsPromoteBuild(p.Properties)))
             {
-                var group = Cfn.Flatten(project.GetProperty("LogsConfig").GetProperty("CloudWatchLogs").GetProperty("GroupName"));
-                Assert.Equal(90, groups[group.Trim('$', '{', '}')].GetProperty("RetentionInDays").GetInt32());
+                var group = groups[Cfn.Flatten(project.GetProperty("LogsConfig").GetProperty("CloudWatchLogs").GetProperty("GroupName")).Trim('$', '{', '}')];
+                Assert.Equal(90, group.GetProperty("RetentionInDays").GetInt32());
+                // CodeBuild's own name for it, fixed, so it can be found (and removed) after the stack is deleted.
+                Assert.Equal("/aws/codebuild/" + project.GetProperty("Name").GetString(), group.GetProperty("LogGroupName").GetString());
             }
         }
     }
@@ -63,10 +66,16 @@ public sealed class PipelineShapeTests(PromotedSetFixture set)
     {
         Assert.All(set.All, t =>
         {
-            var rule = Assert.Single(Assert.Single(t.Resources("AWS::S3::Bucket")).Properties
-                .GetProperty("LifecycleConfiguration").GetProperty("Rules").EnumerateArray());
+            var bucket = Assert.Single(t.Resources("AWS::S3::Bucket")).Properties;
+            var rule = Assert.Single(bucket.GetProperty("LifecycleConfiguration").GetProperty("Rules").EnumerateArray());
             Assert.Equal(30, rule.GetProperty("ExpirationInDays").GetInt32());
             Assert.Equal("Enabled", rule.GetProperty("Status").GetString());
+            // The bucket is not versioned, so a noncurrent-version rule would be dead text.
+            Assert.False(bucket.TryGetProperty("VersioningConfiguration", out _));
+            Assert.False(rule.TryGetProperty("NoncurrentVersionExpiration", out _));
+            var encryption = Assert.Single(bucket.GetProperty("BucketEncryption").GetProperty("ServerSideEncryptionConfiguration").EnumerateArray());
+            Assert.Equal("aws:kms", encryption.GetProperty("ServerSideEncryptionByDefault").GetProperty("SSEAlgorithm").GetString());
+            Assert.True(encryption.GetProperty("BucketKeyEnabled").GetBoolean());
         });
     }
 
@@ -77,6 +86,63 @@ public sealed class PipelineShapeTests(PromotedSetFixture set)
             .SelectMany(s => s.Actions).ToList();
         Assert.NotEmpty(actions);
         Assert.DoesNotContain(actions, a => a.StartsWith("codebuild:", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Every_role_the_pipeline_acts_as_has_a_fixed_name_under_the_git_promote_path()
+    {
+        string[] kinds = ["pipeline", "source-action", "gate-action", "record-action", "gate-build", "record-build", "prune-build", "prune-schedule",
+            "trigger"];
+        foreach (var (environment, t) in new[] { ("dev", set.Dev), ("stg", set.Stg), ("prd", set.Prd) })
+        {
+            var ours = t.Resources("AWS::IAM::Role").Where(r => r.Properties.TryGetProperty("Path", out var p) && p.GetString() == "/git-promote/")
+                .Select(r => r.Properties.GetProperty("RoleName").GetString()).Order().ToList();
+            Assert.Equal(kinds.Where(k => environment != "dev" || !k.StartsWith("gate", StringComparison.Ordinal))
+                .Select(k => $"promote-orders-{environment}-{k}").Order(), ours);
+            // The pipeline runs as the named role, and each of its own actions too.
+            Assert.Contains(t.RoleNamed($"promote-orders-{environment}-pipeline").Id, Cfn.Flatten(t.Pipeline.GetProperty("RoleArn")));
+        }
+    }
+
+    [Fact]
+    public void Each_event_rules_role_trusts_events_only_for_that_named_rule_of_this_account()
+    {
+        foreach (var (kind, rule) in new[] { ("trigger", "promote-orders-stg-push"), ("prune-schedule", "promote-orders-stg-prune-daily") })
+        {
+            var (_, role) = set.Stg.RoleNamed($"promote-orders-stg-{kind}");
+            var trust = Assert.Single(role.GetProperty("AssumeRolePolicyDocument").GetProperty("Statement").EnumerateArray());
+            Assert.Equal("events.amazonaws.com", trust.GetProperty("Principal").GetProperty("Service").GetString());
+            Assert.Equal("222222222222", trust.GetProperty("Condition").GetProperty("StringEquals").GetProperty("aws:SourceAccount").GetString());
+            Assert.Equal($"arn:${{AWS::Partition}}:events:eu-west-1:222222222222:rule/{rule}",
+                Cfn.Flatten(trust.GetProperty("Condition").GetProperty("ArnEquals").GetProperty("aws:SourceArn")));
+            Assert.Contains(set.Stg.Resources("AWS::Events::Rule"), r => r.Properties.GetProperty("Name").GetString() == rule);
+        }
+    }
+
+    [Fact]
+    public void The_pipeline_role_trusts_codepipeline_with_no_condition_AWS_does_not_document_sending()
+    {
+        var (_, role) = set.Stg.RoleNamed("promote-orders-stg-pipeline");
+        var trust = Assert.Single(role.GetProperty("AssumeRolePolicyDocument").GetProperty("Statement").EnumerateArray());
+        Assert.Equal("codepipeline.amazonaws.com", trust.GetProperty("Principal").GetProperty("Service").GetString());
+        Assert.False(trust.TryGetProperty("Condition", out _));
+    }
+
+    [Fact]
+    public void The_builds_roles_may_write_only_their_own_log_group_and_create_none()
+    {
+        foreach (var t in set.All)
+        {
+            // The team's deploy build (PromotedSet's "Deploy" project) has the CDK's own grants; the construct's builds do not.
+            var logs = t.IdentityStatements().Where(s => s.Actions.Any(a => a.StartsWith("logs:", StringComparison.Ordinal))
+                && !s.PolicyId.StartsWith("DeployRole", StringComparison.Ordinal)).ToList();
+            Assert.NotEmpty(logs);
+            Assert.All(logs, s =>
+            {
+                Assert.Equal(["logs:CreateLogStream", "logs:PutLogEvents"], s.Actions);
+                Assert.Matches(@"^\$\{Promoted(Gate|Record|Prune)Logs[0-9A-F]+\.Arn\}$", Assert.Single(s.Resources));
+            });
+        }
     }
 
     [Fact]
@@ -124,7 +190,7 @@ public sealed class PipelineShapeTests(PromotedSetFixture set)
         app.Synth();
         var stg = Cfn.Load(Path.Combine(temp.Path, "orders-stg.template.json"));
         var projects = stg.Resources("AWS::CodeBuild::Project").Where(p => IsPromoteBuild(p.Properties)).ToList();
-        Assert.Equal(2, projects.Count);
+        Assert.Equal(3, projects.Count);
         Assert.All(projects, p =>
         {
             Assert.Equal("LINUX_CONTAINER", p.Properties.GetProperty("Environment").GetProperty("Type").GetString());
@@ -133,7 +199,7 @@ public sealed class PipelineShapeTests(PromotedSetFixture set)
         Assert.All(stg.Resources("AWS::Logs::LogGroup"), g => Assert.Equal(30, g.Properties.GetProperty("RetentionInDays").GetInt32()));
     }
 
+    /// <summary>The construct's own builds (its projects say so in their description), not the team's deploy build.</summary>
     private static bool IsPromoteBuild(JsonElement project) =>
-        project.GetProperty("Source").GetProperty("BuildSpec").GetString()!.Contains("git promote ", StringComparison.Ordinal)
-        && !project.GetProperty("Source").GetProperty("BuildSpec").GetString()!.Contains("deploy", StringComparison.Ordinal);
+        project.TryGetProperty("Description", out var d) && d.GetString()!.Contains("(git-promote ", StringComparison.Ordinal);
 }

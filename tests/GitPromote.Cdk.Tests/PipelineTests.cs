@@ -37,7 +37,7 @@ public sealed class PipelineTests(PromotedSetFixture set)
         {
             ["ServiceRole"] = new Dictionary<string,
                 object>
-            { ["Fn::GetAtt"] = new object[] { Of(environment).RoleNamed($"promote-orders-{environment}-gate").Id, "Arn" } },
+            { ["Fn::GetAtt"] = new object[] { Of(environment).RoleNamed($"promote-orders-{environment}-gate-build").Id, "Arn" } },
             ["Source"] = Match.ObjectLike(new Dictionary<string, object> { ["BuildSpec"] = Match.StringLikeRegexp($"git promote gate {environment} ") }),
         });
     }

@@ -6,9 +6,8 @@ using Xunit.Abstractions;
 namespace GitPromote.IntegrationTests;
 
 /// <summary>
-/// The gate and record builds of the CDK construct (examples/cdk/templates) fetch git-promote from S3 and run it with no
-/// internet. Their install commands, exactly as committed, run here against moto's S3 with a tarball in the release
-/// layout made of the published AOT binary, and must leave `git promote` on PATH as that binary.
+/// Every AWS call the committed gate and record builds (examples/cdk/templates) make, evaluated against the IAM of the
+/// role that makes it. The builds themselves, in a sandbox with only the Lambda image's tools, are CommittedBuildspecTests.
 /// </summary>
 [Collection(InstalledCollection.Name)]
 public sealed class CdkBuildCommandsTests(InstalledGitPromote installed, ITestOutputHelper output) : IDisposable
@@ -16,78 +15,6 @@ public sealed class CdkBuildCommandsTests(InstalledGitPromote installed, ITestOu
     private readonly Sandbox _s = new(installed);
 
     public void Dispose() => _s.Dispose();
-
-    [Theory]
-    [InlineData("git promote gate stg ")]
-    [InlineData("git promote record prd ")]
-    public void The_committed_buildspec_downloads_and_unpacks_the_release_tarball_and_puts_git_promote_on_path(string commandOfTheBuild)
-    {
-        var commands = BuildCommands(commandOfTheBuild);
-        Assert.StartsWith(commandOfTheBuild, commands[^1]);
-        var install = commands[..^1];
-
-        var version = _s.Promote(_s.Root, "--version").EnsureOk().Stdout.Trim();
-        var (bucket, key) = UploadReleaseTarball();
-        var env = MotoS3();
-
-        var build = Path.Combine(_s.Root, "codebuild-tmp");
-        Directory.CreateDirectory(build);
-        env["GIT_PROMOTE_BUCKET"] = bucket;
-        env["GIT_PROMOTE_KEY"] = key;
-        env["TMPDIR"] = build;
-        // Without the test's installed prefix in front: the last line checks that the downloaded binary answers.
-        env["PATH"] = System.Environment.GetEnvironmentVariable("PATH");
-        // As CodeBuild runs a phase: one shell, and the first command that fails stops the build.
-        var script = string.Concat(install.Select(c => $"{{ {c}; }} || exit $?\n")) + "command -v git-promote\n";
-        var run = _s.Exec(_s.Root, "/bin/sh", ["-c", script], env: env).EnsureOk();
-
-        Assert.Contains(version, run.Stdout);
-        Assert.StartsWith(Path.Combine(build, "git-promote") + "/", run.Stdout.Trim().Split('\n')[^1]);
-    }
-
-    /// <summary>
-    /// The whole committed builds, their last line included, with the published binary against SSM in moto: the construct's
-    /// command line, its PROMOTE_COMMIT mapping and its PROMOTE_AWS_ROLE_ variable must mean what the gate takes them to.
-    /// Only the service name is this test's own, so the SSM paths of parallel tests never meet.
-    /// </summary>
-    [Fact]
-    public void The_committed_gate_and_record_builds_admit_a_commit_recorded_in_dev_into_stg_and_refuse_an_unrecorded_one()
-    {
-        using var aws = new AwsWorld(_s);
-        PinCommittedPolicyWithStgAlarmsOk(aws);
-        var (bucket, key) = UploadReleaseTarball();
-        var recorded = new string('a', 40);
-        var unrecorded = new string('b', 40);
-
-        var (gateCommands, gateVariables) = Build("git promote gate stg ");
-        var roleVariable = Assert.Single(gateVariables, v => v.StartsWith("PROMOTE_AWS_ROLE_", StringComparison.Ordinal));
-        Assert.Equal("PROMOTE_AWS_ROLE_DEV", roleVariable);
-        // moto keeps one state per account, and dev's record below writes with the world's keys, in its account: so the
-        // reader role is dev's in that account, as the construct names it.
-        var readerRole = $"arn:aws:iam::{AwsWorld.Account}:role/promote-{aws.Service}-dev-evidence-reader";
-        var gate = (string commit) => RunBuild(gateCommands, bucket, key, aws.Service,
-            new() { ["PROMOTE_COMMIT"] = commit, [roleVariable] = readerRole, ["AWS_REGION"] = AwsWorld.Region });
-        var record = (string env, string commit) => RunBuild(Build($"git promote record {env} ").Commands, bucket, key, aws.Service,
-            new() { ["PROMOTE_COMMIT"] = commit, ["AWS_REGION"] = AwsWorld.Region });
-
-        var beforeDev = gate(recorded);
-        var recordDev = record("dev", recorded);
-        aws.Requests.Reset();
-        var afterDev = gate(recorded);
-        var assumedDevReader = aws.Requests["AssumeRole"];
-        var untested = gate(unrecorded);
-        var recordStg = record("stg", recorded);
-
-        Assert.True(beforeDev.ExitCode == 1, beforeDev.Output);
-        Assert.Contains("is not green in dev", beforeDev.Output);
-        Assert.True(recordDev.ExitCode == 0, recordDev.Output);
-        Assert.True(afterDev.ExitCode == 0, afterDev.Output);
-        Assert.Contains("ADMITTED: green in dev", afterDev.Output);
-        Assert.True(assumedDevReader >= 1, "the gate reads dev's evidence through the role the construct names");
-        Assert.True(untested.ExitCode == 1, untested.Output);
-        Assert.True(recordStg.ExitCode == 0, recordStg.Output);
-        aws.AwsCli("ssm", "get-parameter", "--name", aws.Green("stg", recorded)).EnsureOk();
-    }
 
     private const string ExampleService = "orders-service";
 
@@ -125,14 +52,14 @@ public sealed class CdkBuildCommandsTests(InstalledGitPromote installed, ITestOu
         using var aws = new AwsWorld(_s);
         using var recorder = new RecordingProxy(SharedMoto.Server.DirectEndpoint);
         PinCommittedPolicyWithStgAlarmsOk(aws);
-        var (bucket, key) = UploadReleaseTarball();
+        var (bucket, key, sha256) = UploadReleaseTarball();
         var commit = new string('c', 40);
         var keys = new Dictionary<string, (string Environment, string Role)>
         {
             ["AKIADEVRECORDBUILD01"] = ("dev", "record"),
-            ["AKIASTGGATEBUILD0001"] = ("stg", "gate"),
+            ["AKIASTGGATEBUILD0001"] = ("stg", "gate-build"),
             ["AKIASTGRECORDBUILD01"] = ("stg", "record"),
-            ["AKIAPRDGATEBUILD0001"] = ("prd", "gate"),
+            ["AKIAPRDGATEBUILD0001"] = ("prd", "gate-build"),
         };
         Run As(string accessKey, string command, Dictionary<string, string?> variables)
         {
@@ -140,7 +67,7 @@ public sealed class CdkBuildCommandsTests(InstalledGitPromote installed, ITestOu
             variables["AWS_SECRET_ACCESS_KEY"] = "build-role-secret";
             variables["AWS_SESSION_TOKEN"] = null;
             variables["AWS_REGION"] = AwsWorld.Region;
-            return RunBuild(Build(command).Commands, bucket, key, aws.Service, variables, recorder.Endpoint);
+            return RunBuild(Build(command).Commands, bucket, key, sha256, aws.Service, variables, recorder.Endpoint);
         }
 
         var recordDev = As("AKIADEVRECORDBUILD01", "git promote record dev ", new() { ["PROMOTE_COMMIT"] = commit });
@@ -167,7 +94,12 @@ public sealed class CdkBuildCommandsTests(InstalledGitPromote installed, ITestOu
         var templates = ExampleAccounts.Keys.ToDictionary(e => e, e => new ResolvedTemplate(
             (JsonObject)JsonNode.Parse(File.ReadAllText(Path.Combine(TestSupport.RepositoryRoot.Path, "examples", "cdk", "templates",
                 $"{ExampleService}-{e}.template.json")))!,
-            ExampleAccounts[e], new Dictionary<string, string> { ["GitPromoteBinaryBucket"] = bucket, ["GitPromoteBinaryKey"] = key }));
+            ExampleAccounts[e], new Dictionary<string, string>
+            {
+                ["GitPromoteBinaryBucket"] = bucket,
+                ["GitPromoteBinaryKey"] = key,
+                ["GitPromoteBinarySha256"] = sha256,
+            }));
         TemplateRole RoleOf(string environment, string kind)
         {
             var t = templates[environment];
@@ -176,14 +108,14 @@ public sealed class CdkBuildCommandsTests(InstalledGitPromote installed, ITestOu
                 var arn = t.Properties(t.ProjectRunning("git promote record"))["ServiceRole"]!.GetValue<string>();
                 return t.Roles().Single(r => r.Arn == arn);
             }
-            return t.Roles().Single(r => r.Arn.EndsWith($":role/promote-{ExampleService}-{environment}-{kind}", StringComparison.Ordinal));
+            return t.Roles().Single(r => r.Arn.EndsWith($"/promote-{ExampleService}-{environment}-{kind}", StringComparison.Ordinal));
         }
         (string Environment, TemplateRole Role) Signer(string accessKey)
         {
             if (keys.TryGetValue(accessKey, out var k)) return (k.Environment, RoleOf(k.Environment, k.Role));
             var assumed = recorder.AssumedKeys.TryGetValue(accessKey, out var arn) ? arn
                 : throw new InvalidOperationException($"no role is known for the key {accessKey}");
-            var match = System.Text.RegularExpressions.Regex.Match(arn, $@":role/promote-{aws.Service}-([a-z]+)-(evidence-reader|gate)$");
+            var match = System.Text.RegularExpressions.Regex.Match(arn, $@":role/promote-{aws.Service}-([a-z]+)-(evidence-reader)$");
             Assert.True(match.Success, $"a build assumed {arn}, which is no role of the construct");
             return (match.Groups[1].Value, RoleOf(match.Groups[1].Value, match.Groups[2].Value));
         }
@@ -271,15 +203,16 @@ public sealed class CdkBuildCommandsTests(InstalledGitPromote installed, ITestOu
             .Single(r => r.Value.GetProperty("Type").GetString() == "AWS::SSM::Parameter").Value.GetProperty("Properties").GetProperty("Value").GetString()!;
     }
 
-    private (string Bucket, string Key) UploadReleaseTarball()
+    private (string Bucket, string Key, string Sha256) UploadReleaseTarball()
     {
         var bucket = "promote-" + Guid.NewGuid().ToString("N")[..12];
         var key = "assets/git-promote-linux-x64.tar.gz";
         var env = MotoS3();
         _s.Exec(_s.Root, "aws", ["s3api", "create-bucket", "--bucket", bucket, "--create-bucket-configuration", "LocationConstraint=eu-west-1"],
             env: env).EnsureOk();
-        _s.Exec(_s.Root, "aws", ["s3", "cp", "--only-show-errors", ReleaseTarball(), $"s3://{bucket}/{key}"], env: env).EnsureOk();
-        return (bucket, key);
+        var tarball = ReleaseTarball();
+        _s.Exec(_s.Root, "aws", ["s3", "cp", "--only-show-errors", tarball, $"s3://{bucket}/{key}"], env: env).EnsureOk();
+        return (bucket, key, Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(tarball))));
     }
 
     private static Dictionary<string, string?> MotoS3() => new()
@@ -292,7 +225,7 @@ public sealed class CdkBuildCommandsTests(InstalledGitPromote installed, ITestOu
     };
 
     /// <summary>All commands of a build in one shell, as CodeBuild runs a phase, in an empty source folder (no .git).</summary>
-    private Run RunBuild(IEnumerable<string> commands, string bucket, string key, string service, Dictionary<string, string?> variables,
+    private Run RunBuild(IEnumerable<string> commands, string bucket, string key, string sha256, string service, Dictionary<string, string?> variables,
         Uri? allAwsThrough = null)
     {
         var build = Path.Combine(_s.Root, "codebuild-" + Guid.NewGuid().ToString("N")[..8]);
@@ -305,6 +238,7 @@ public sealed class CdkBuildCommandsTests(InstalledGitPromote installed, ITestOu
             ["AWS_DEFAULT_REGION"] = AwsWorld.Region,
             ["GIT_PROMOTE_BUCKET"] = bucket,
             ["GIT_PROMOTE_KEY"] = key,
+            ["GIT_PROMOTE_SHA256"] = sha256,
             ["TMPDIR"] = build,
             ["PATH"] = System.Environment.GetEnvironmentVariable("PATH"),
         };
@@ -342,9 +276,6 @@ public sealed class CdkBuildCommandsTests(InstalledGitPromote installed, ITestOu
         }
         throw new InvalidOperationException($"no build in {templates} runs '{commandOfTheBuild}'");
     }
-
-    /// <summary>The build commands of the committed example project whose last command starts with <paramref name="commandOfTheBuild"/>.</summary>
-    private static string[] BuildCommands(string commandOfTheBuild) => Build(commandOfTheBuild).Commands;
 
     /// <summary>git-promote-VERSION-linux-x64.tar.gz as the release packs it: a top folder with bin/git-promote and libgit2 beside it.</summary>
     private string ReleaseTarball()

@@ -9,7 +9,7 @@ namespace GitPromote.IntegrationTests;
 /// What a developer does with the example policy (examples/cdk/promote.yml), through the installed hooks and binary, with
 /// every AWS request recorded: a guarded push, an approval, a bypass push, status, audit and history. Each call is evaluated with
 /// the IAM simulator under the construct's developer policy of the account it goes to (committed templates); prune's calls
-/// under the policy docs/aws.md gives the role that prunes.
+/// under the construct's prune build role and under the policy docs/aws.md gives the role that prunes.
 /// </summary>
 [Collection(InstalledCollection.Name)]
 public sealed partial class DeveloperCallsTests(InstalledGitPromote installed, ITestOutputHelper output) : IDisposable
@@ -79,9 +79,18 @@ public sealed partial class DeveloperCallsTests(InstalledGitPromote installed, I
                     var arn = call.Action.StartsWith("codepipeline:", StringComparison.Ordinal)
                         ? $"arn:aws:codepipeline:{AwsWorld.Region}:{account}:{named}"
                         : $"arn:aws:ssm:{AwsWorld.Region}:{account}:parameter/{named.TrimStart('/')}";
-                    var identity = who == "developer" ? developer[environment] : new NamedPolicy("Prune", DocumentedPrunePolicy(account));
-                    var principal = $"arn:aws:iam::{account}:role/{who}";
-                    simulations.Add(($"{environment} {who}", new Simulation(new IamRequest(principal, call.Action, arn), [identity])));
+                    if (who == "developer")
+                    {
+                        simulations.Add(($"{environment} developer", new Simulation(new IamRequest($"arn:aws:iam::{account}:role/developer", call.Action, arn),
+                            [developer[environment]])));
+                        continue;
+                    }
+                    // Prune: as the construct's prune build role, and under the statement docs/aws.md gives for a role that prunes.
+                    var pruneRole = Template(environment).Roles().Single(r => r.Arn.EndsWith($"/promote-{ExampleService}-{environment}-prune-build",
+                        StringComparison.Ordinal));
+                    simulations.Add(($"{environment} pruner", new Simulation(new IamRequest(pruneRole.Arn, call.Action, arn), pruneRole.Policies)));
+                    simulations.Add(($"{environment} documented pruner", new Simulation(new IamRequest($"arn:aws:iam::{account}:role/pruner", call.Action, arn),
+                        [new NamedPolicy("Prune", DocumentedPrunePolicy(account))])));
                 }
             }
         }
@@ -99,6 +108,7 @@ public sealed partial class DeveloperCallsTests(InstalledGitPromote installed, I
             Assert.Contains(simulations, s => s.Who == $"{env} developer" && s.Simulation.Request.Action == "ssm:GetParametersByPath"
                 && s.Simulation.Request.Resource.EndsWith($":parameter/promote/{ExampleService}/{env}", StringComparison.Ordinal));
         Assert.Contains(simulations, s => s.Who == "stg pruner" && s.Simulation.Request.Action == "ssm:DeleteParameters");
+        Assert.Contains(simulations, s => s.Who == "stg documented pruner" && s.Simulation.Request.Action == "ssm:DeleteParameters");
         var denied = simulations.Where((s, i) => !answers[i].Allowed).Select(s =>
             $"{s.Who}: {s.Simulation.Request.Action} {s.Simulation.Request.Resource}").ToList();
         Assert.True(denied.Count == 0, "calls the policy does not allow (AccessDenied in production):\n  " + string.Join("\n  ", denied));
@@ -126,7 +136,8 @@ public sealed partial class DeveloperCallsTests(InstalledGitPromote installed, I
         var m = PruneStatement().Match(docs);
         Assert.True(m.Success, "docs/aws.md no longer names the policy of the role that prunes");
         var statement = m.Groups[1].Value.Replace("REGION", AwsWorld.Region, StringComparison.Ordinal).Replace("ACCOUNT", account, StringComparison.Ordinal);
-        return new JsonObject { ["Version"] = "2012-10-17", ["Statement"] = new JsonArray(JsonNode.Parse(statement)) };
+        var parsed = JsonNode.Parse(statement)!;
+        return new JsonObject { ["Version"] = "2012-10-17", ["Statement"] = parsed is JsonArray ? parsed : new JsonArray(parsed) };
     }
 
     [GeneratedRegex(@"^/promote/orders-service/([a-z]+)(/|$)")]
@@ -135,6 +146,6 @@ public sealed partial class DeveloperCallsTests(InstalledGitPromote installed, I
     [GeneratedRegex(@"^orders-service-([a-z]+)$")]
     private static partial Regex PipelineName();
 
-    [GeneratedRegex(@"The role that prunes needs[^`]*```json\s*(\{.*?\})\s*```", RegexOptions.Singleline)]
+    [GeneratedRegex(@"The role that prunes needs[^`]*```json\s*([\[{].*?[\]}])\s*```", RegexOptions.Singleline)]
     private static partial Regex PruneStatement();
 }

@@ -8,15 +8,18 @@ namespace GitPromote.IntegrationTests;
 /// in moto. The only edit is the service name the examples use, replaced by this test's unique one.
 /// </summary>
 [Collection(InstalledCollection.Name)]
-public sealed class PipelineExampleTests : IDisposable
+public sealed class PipelineExampleTests : IClassFixture<ReleasePackages>, IDisposable
 {
     private const string ExampleService = "orders-service";
     private readonly Sandbox _s;
     private readonly AwsWorld _aws;
     private int _sources;
 
-    public PipelineExampleTests(InstalledGitPromote installed)
+    private readonly ReleasePackages _release;
+
+    public PipelineExampleTests(InstalledGitPromote installed, ReleasePackages release)
     {
+        _release = release;
         _s = new Sandbox(installed);
         _aws = new AwsWorld(_s);
     }
@@ -90,8 +93,15 @@ public sealed class PipelineExampleTests : IDisposable
         Assert.Contains($"{untested[..12]} is not green in dev", gateUntested.Output);
     }
 
+    /// <summary>
+    /// examples/github: the service's workflow only calls the gated workflow; there, gate and record run in the GitHub
+    /// Environment promote-ENV (the one the construct's roles trust) and deploy in ENV, each job asks for an OIDC token
+    /// itself (the workflow grants none), an environment name the workflow does not know runs nothing, and git-promote
+    /// comes from a URL and SHA-256 written in the workflow, checked before anything is unpacked. The install and gate
+    /// steps run here with bash as the runner would (a file:// URL for the release tarball test.sh built).
+    /// </summary>
     [Fact]
-    public void The_GitHub_service_workflow_only_calls_the_gated_workflow_which_gates_with_no_checkout_and_records_from_its_own_job()
+    public void The_GitHub_gated_workflow_keeps_gate_and_record_in_their_own_environment_and_pins_git_promote()
     {
         var app = _s.Project(_aws.Policy());
         _s.Promote(app, "policy", "publish", "stg").EnsureOk();
@@ -99,26 +109,75 @@ public sealed class PipelineExampleTests : IDisposable
         var caller = Yaml(Example("github/deploy.yml"));
         var gated = Yaml(Example("github/gated-deploy.yml"));
 
-        // The service's own file defines no step: every job is the other repository's workflow, pinned to its main.
-        foreach (var (job, env) in new[] { ("stg", "stg"), ("prd", "prd") })
+        // The service's own file defines no step: every job is the other repository's workflow, pinned to its main, given
+        // only the environment.
+        Assert.False(caller.GetProperty("permissions").TryGetProperty("id-token", out _));
+        foreach (var env in new[] { "stg", "prd" })
         {
-            var j = caller.GetProperty("jobs").GetProperty(job);
+            var j = caller.GetProperty("jobs").GetProperty(env);
             Assert.Equal("orders-org/deploy-gates/.github/workflows/gated-deploy.yml@main", j.GetProperty("uses").GetString());
+            Assert.Equal(["environment"], j.GetProperty("with").EnumerateObject().Select(p => p.Name));
             Assert.Equal(env, j.GetProperty("with").GetProperty("environment").GetString());
             Assert.False(j.TryGetProperty("steps", out _));
         }
+
+        Assert.False(gated.GetProperty("permissions").TryGetProperty("id-token", out _));
         var jobs = gated.GetProperty("jobs");
+        string Environment(string job) => jobs.GetProperty(job).GetProperty("environment").GetString()!;
+        Assert.Equal("promote-${{ inputs.environment }}", Environment("gate"));
+        Assert.Equal("promote-${{ inputs.environment }}", Environment("record"));
+        Assert.Equal("${{ inputs.environment }}", Environment("deploy"));
+        foreach (var job in new[] { "gate", "deploy", "record" })
+        {
+            Assert.Equal("write", jobs.GetProperty(job).GetProperty("permissions").GetProperty("id-token").GetString());
+            Assert.Equal("contains(fromJSON('[\"stg\", \"prd\"]'), inputs.environment)", jobs.GetProperty(job).GetProperty("if").GetString());
+        }
+        Assert.Equal("gate", jobs.GetProperty("deploy").GetProperty("needs").GetString());
+        Assert.Equal("deploy", jobs.GetProperty("record").GetProperty("needs").GetString());
         string[] Uses(string job) => jobs.GetProperty(job).GetProperty("steps").EnumerateArray()
             .Select(s => s.TryGetProperty("uses", out var u) ? u.GetString()! : "").ToArray();
         Assert.DoesNotContain("actions/checkout@v4", Uses("gate"));
         Assert.DoesNotContain("actions/checkout@v4", Uses("record"));
-        Assert.Equal("deploy", jobs.GetProperty("record").GetProperty("needs").GetString());
-        Assert.Equal("gate", jobs.GetProperty("deploy").GetProperty("needs").GetString());
         Assert.DoesNotContain(jobs.GetProperty("deploy").GetProperty("steps").EnumerateArray(),
             s => s.TryGetProperty("run", out var r) && r.GetString()!.Contains("git promote", StringComparison.Ordinal));
+        // Nothing of the gate and record jobs comes from the service's repository's variables.
+        Assert.DoesNotContain("vars.", jobs.GetProperty("gate").GetRawText());
+        Assert.DoesNotContain("vars.", jobs.GetProperty("record").GetRawText());
+        Assert.Contains(":role/git-promote/promote-${{ env.SERVICE }}-${{ inputs.environment }}-record-build", jobs.GetProperty("record").GetRawText());
 
-        var gate = jobs.GetProperty("gate").GetProperty("steps").EnumerateArray().First(s => s.TryGetProperty("name", out var n) && n.GetString() == "gate");
-        var command = gate.GetProperty("run").GetString()!;
+        // The install step, as the runner runs it: the pinned URL and digest, checked before anything is unpacked.
+        string Step(string job, string name) => jobs.GetProperty(job).GetProperty("steps").EnumerateArray()
+            .First(s => s.TryGetProperty("name", out var n) && n.GetString() == name).GetProperty("run").GetString()!;
+        var install = Step("gate", "install git-promote");
+        Assert.Equal(install, Step("record", "install git-promote"));
+        Assert.True(install.IndexOf("sha256sum --check", StringComparison.Ordinal) < install.IndexOf("tar -xzf", StringComparison.Ordinal));
+        var tarball = _release.Tarball;
+        var altered = Path.Combine(_s.Root, "altered.tar.gz");
+        var bytes = File.ReadAllBytes(tarball);
+        bytes[bytes.Length / 2] ^= 1;
+        File.WriteAllBytes(altered, bytes);
+        Run Install(string file, string runnerTemp)
+        {
+            Directory.CreateDirectory(runnerTemp);
+            return _s.Exec(_s.Root, "bash", ["-e", "-c", install], env: new Dictionary<string, string?>
+            {
+                ["GIT_PROMOTE_URL"] = new Uri(file).AbsoluteUri,
+                ["GIT_PROMOTE_SHA256"] = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(tarball))),
+                ["RUNNER_TEMP"] = runnerTemp,
+                ["GITHUB_PATH"] = Path.Combine(runnerTemp, "github-path"),
+            });
+        }
+        var installed = Install(tarball, Path.Combine(_s.Root, "runner-ok"));
+        var refused = Install(altered, Path.Combine(_s.Root, "runner-altered"));
+        Assert.True(installed.ExitCode == 0, installed.Output);
+        var bin = File.ReadAllText(Path.Combine(_s.Root, "runner-ok", "github-path")).Trim();
+        Assert.Contains($"git-promote {_release.Version}", _s.Exec(_s.Root, Path.Combine(bin, "git-promote"), ["--version"]).EnsureOk().Stdout);
+        Assert.NotEqual(0, refused.ExitCode);
+        Assert.Contains("FAILED", refused.Output);
+        Assert.False(Directory.Exists(Path.Combine(_s.Root, "runner-altered", "git-promote", "bin")));
+
+        // The gate step, as written, with the variables its env block gives it (the evidence reader left out: moto's one account).
+        var command = Step("gate", "gate");
         var policy = gated.GetProperty("env").GetProperty("PROMOTE_POLICY").GetString()!.Replace(ExampleService, _aws.Service);
         var actions = new Dictionary<string, string?>
         {
@@ -126,19 +185,15 @@ public sealed class PipelineExampleTests : IDisposable
             ["AWS_REGION"] = AwsWorld.Region,
             ["PROMOTE_POLICY"] = policy,
             ["ENVIRONMENT"] = "stg",
-            ["PREVIOUS"] = "dev",
-            ["EVIDENCE_READER"] = null,
             ["PROMOTE_REMOTE_DEV"] = Path.Combine(_s.Root, "dev.git"),
         };
-        var refused = _s.Exec(Source(app, head), "bash", ["-c", command.Replace("--role \"$PREVIOUS=$EVIDENCE_READER\"", "", StringComparison.Ordinal)],
-            env: actions);
+        const string role = " --role \"$PREVIOUS_ENVIRONMENT=$EVIDENCE_READER\"";
+        Assert.Contains(role, command);
+        var refusedGate = _s.Exec(Source(app, head), "bash", ["-c", command.Replace(role, "", StringComparison.Ordinal)], env: actions);
         _s.Record(app, "dev", head).EnsureOk();
-        var admitted = _s.Exec(Source(app, head), "bash", ["-c", command.Replace("--role \"$PREVIOUS=$EVIDENCE_READER\"", "", StringComparison.Ordinal)],
-            env: actions);
-
-        Assert.Contains("--role \"$PREVIOUS=$EVIDENCE_READER\"", command);
-        Assert.Equal(1, refused.ExitCode);
-        Assert.Contains("(GITHUB_SHA;", refused.Stdout);
+        var admitted = _s.Exec(Source(app, head), "bash", ["-c", command.Replace(role, "", StringComparison.Ordinal)], env: actions);
+        Assert.Equal(1, refusedGate.ExitCode);
+        Assert.Contains("(GITHUB_SHA;", refusedGate.Stdout);
         Assert.Equal(0, admitted.ExitCode);
     }
 
@@ -158,6 +213,15 @@ public sealed class PipelineExampleTests : IDisposable
         var policy = ci.GetProperty("variables").GetProperty("PROMOTE_POLICY").GetString()!.Replace(ExampleService, _aws.Service);
         Assert.Equal("gate", ci.GetProperty("gate-stg").GetProperty("stage").GetString());
         Assert.Equal("gate-stg", ci.GetProperty("deploy-stg").GetProperty("needs")[0].GetString());
+        // Only the gate and record jobs get a token of the audience their roles require; the deploy job's code gets another,
+        // and the record job takes no artifact from it.
+        string Audience(string job) => ci.GetProperty(job).GetProperty("id_tokens").EnumerateObject().Single().Value.GetProperty("aud").GetString()!;
+        Assert.Equal("git-promote-stg", Audience("gate-stg"));
+        Assert.Equal("git-promote-stg", Audience("record-stg"));
+        Assert.NotEqual("git-promote-stg", Audience("deploy-stg"));
+        var needs = Assert.Single(ci.GetProperty("record-stg").GetProperty("needs").EnumerateArray());
+        Assert.Equal("deploy-stg", needs.GetProperty("job").GetString());
+        Assert.False(needs.GetProperty("artifacts").GetBoolean());
 
         var source = Source(app, head);
         var env = new Dictionary<string,

@@ -38,6 +38,10 @@ public static class PromoteSettings
         public const string Commit = "PROMOTE_COMMIT";
         public const string ReleaseBucket = "GIT_PROMOTE_BUCKET";
         public const string ReleaseKey = "GIT_PROMOTE_KEY";
+        public const string ReleaseSha256 = "GIT_PROMOTE_SHA256";
+        public const string PruneKeep = "GIT_PROMOTE_PRUNE_KEEP";
+        public const string PruneOlderThan = "GIT_PROMOTE_PRUNE_OLDER_THAN";
+        public const string PruneWarnAt = "GIT_PROMOTE_PRUNE_WARN_AT";
     }
 
     public static class GitKeys
@@ -93,6 +97,12 @@ public static class PromoteSettings
         new(Variables.ReleaseBucket, Env, "the CDK construct's build commands", "set by the construct",
             "the S3 bucket of the git-promote release tarball the builds install."),
         new(Variables.ReleaseKey, Env, "the CDK construct's build commands", "set by the construct", "that tarball's key in the bucket."),
+        new(Variables.ReleaseSha256, Env, "the CDK construct's build commands", "set by the construct",
+            "that tarball's SHA-256: the build checks it with `sha256sum -c` before it unpacks anything."),
+        new(Variables.PruneKeep, Env, "the CDK construct's prune build", "100", "the newest green commits its `git promote prune` keeps (`--keep`)."),
+        new(Variables.PruneOlderThan, Env, "the CDK construct's prune build", "30d", "records younger than this are kept (`--older-than`)."),
+        new(Variables.PruneWarnAt, Env, "the CDK construct's prune build", "8000",
+            "more records than this left after pruning fail the build (and raise its alarm): SSM's standard tier holds 10,000 per account and region."),
 
         new(GitKeys.Environment, Config, "the server repository's config (or `GIT_CONFIG_COUNT` in its hook's environment)", "none: pushes are refused",
             "which environment this repository is, e.g. `stg`; set by `install --server` ([server](server.md))."),

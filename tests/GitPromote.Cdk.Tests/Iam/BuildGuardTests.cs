@@ -4,70 +4,60 @@ using static GitPromote.Cdk.Tests.Iam.ExampleAccounts;
 namespace GitPromote.Cdk.Tests.Iam;
 
 /// <summary>
-/// The build guard (CreateBuildGuard, on in the example): as a permissions boundary or as an SCP statement it stops even an
-/// administrator of the account from starting, retrying or changing the gate and record builds, and leaves the pipeline's
-/// own action roles and everything else alone.
+/// The build guard is service control policy text (stack output BuildGuardScp), nothing deployed: only Deny statements,
+/// within an SCP's 5,120 characters, naming the roles by the fixed names and path an upgrade keeps. What it denies and
+/// to whom is the IAM matrix's "build guard" cases (IamMatrixTests).
 /// </summary>
 public sealed class BuildGuardTests
 {
-    private static readonly IamSimulator Simulator = new();
-    private static readonly NamedPolicy Administrator = new("AdministratorAccess", JsonNode.Parse(
-        """{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}""")!);
-
-    private static NamedPolicy Guard(ResolvedTemplate t) =>
-        t.ManagedPolicy(t.OfType("AWS::IAM::ManagedPolicy").Single(p => t.Name(p).EndsWith("-build-guard", StringComparison.Ordinal)));
-
-    private static NamedPolicy Scp(ResolvedTemplate t)
-    {
-        var output = t.Outputs.Single(o => o.Key.Contains("BuildGuardScpStatement", StringComparison.Ordinal)).Value!["Value"]!.GetValue<string>();
-        return new NamedPolicy("GitPromoteBuildGuard", new JsonObject { ["Version"] = "2012-10-17", ["Statement"] = new JsonArray(JsonNode.Parse(output)) });
-    }
-
-    private static Simulation AdminCall(ResolvedTemplate t, string environment, string action, string resource) =>
-        new(new IamRequest(AnyRole(environment, "Admin"), action, resource), [Administrator]);
+    /// <summary>AWS Organizations' limit on the size of one service control policy.</summary>
+    private const int ScpMaxCharacters = 5120;
 
     [Theory]
     [InlineData("dev")]
     [InlineData("stg")]
     [InlineData("prd")]
-    public void An_administrator_under_the_boundary_or_the_scp_cannot_start_retry_or_change_the_gate_and_record_builds(string environment)
+    public void The_build_guard_is_an_scp_of_denies_only_and_fits_in_one_service_control_policy(string environment)
     {
-        var t = Deployed(environment);
-        var projects = WriteGreenTrustTests.BuildCommands.Where(c => environment != "dev" || c != "git promote gate").Select(c =>
-            t.Arn(t.ProjectRunning(c))).ToList();
-        var calls = projects.SelectMany(p => new[] { "codebuild:StartBuild", "codebuild:RetryBuild", "codebuild:UpdateProject", "codebuild:StartBuildBatch" }
-            .Select(a => AdminCall(t, environment, a, p))).ToList();
-        Assert.All(calls, c => Assert.True(c.Allowed(Simulator), "without the guard, an administrator may: the check below means something"));
-        Assert.All(calls, c => Assert.False((c with { Boundary = Guard(t) }).Allowed(Simulator), IamSimulator.Describe(c) + " under the boundary"));
-        Assert.All(calls, c => Assert.False((c with { Scps = [Scp(t)] }).Allowed(Simulator), IamSimulator.Describe(c) + " under the SCP"));
+        var scp = JsonNode.Parse(DeployedSet.ScpText(Deployed(environment)))!;
+        var text = scp.ToJsonString();
+        Assert.True(text.Length <= ScpMaxCharacters, $"{text.Length} characters");
+        var statements = scp["Statement"]!.AsArray();
+        Assert.Equal(3, statements.Count);
+        Assert.All(statements, s => Assert.Equal("Deny", s!["Effect"]!.GetValue<string>()));
     }
 
     [Theory]
     [InlineData("dev")]
+    [InlineData("stg")]
     [InlineData("prd")]
-    public void The_guard_leaves_the_pipelines_record_action_role_and_other_work_alone(string environment)
+    public void No_policy_in_the_template_allows_every_action(string environment)
     {
         var t = Deployed(environment);
-        var record = t.Arn(t.ProjectRunning("git promote record"));
-        var action = t.Role(t.OfType("AWS::IAM::Role").Single(id => id.StartsWith("PromotedRecordActionRole", StringComparison.Ordinal)));
-        Assert.True((Call(action, "codebuild:StartBuild", record) with { Scps = [Scp(t)] }).Allowed(Simulator));
-        Assert.True((Call(action, "codebuild:StartBuild", record) with { Boundary = Guard(t) }).Allowed(Simulator));
-        var other = AdminCall(t, environment, "codebuild:StartBuild", $"arn:aws:codebuild:{ResolvedTemplate.Region}:{Account(environment)}:project/team-build");
-        Assert.True((other with { Boundary = Guard(t), Scps = [Scp(t)] }).Allowed(Simulator));
+        foreach (var id in t.OfType("AWS::IAM::ManagedPolicy").Concat(t.OfType("AWS::IAM::Policy")))
+            foreach (var statement in t.Properties(id)["PolicyDocument"]!["Statement"]!.AsArray())
+            {
+                var actions = statement!["Action"] is JsonArray a ? a.Select(x => x!.GetValue<string>()) : [statement["Action"]!.GetValue<string>()];
+                Assert.DoesNotContain("*", actions);
+            }
     }
 
-    [Fact]
-    public void A_guard_without_its_deny_lets_the_administrator_start_record()
+    [Theory]
+    [InlineData("dev")]
+    [InlineData("stg")]
+    [InlineData("prd")]
+    public void Every_principal_the_guard_exempts_is_a_fixed_name_under_the_git_promote_path_or_CloudFormations_execution_role(string environment)
     {
-        var raw = Raw("stg");
-        var t = new ResolvedTemplate(raw, Account("stg"));
-        var guardId = t.OfType("AWS::IAM::ManagedPolicy").Single(p => t.Name(p).EndsWith("-build-guard", StringComparison.Ordinal));
-        var statements = (JsonArray)raw["Resources"]![guardId]!["Properties"]!["PolicyDocument"]!["Statement"]!;
-        statements.Remove(statements.Single(s => s!["Effect"]!.GetValue<string>() == "Deny"));
-        var widened = new ResolvedTemplate(raw, Account("stg"));
-        var call = AdminCall(widened, "stg", "codebuild:StartBuild",
-            widened.Arn(widened.ProjectRunning("git promote record"))) with
-        { Boundary = Guard(widened) };
-        Assert.True(call.Allowed(Simulator));
+        var t = Deployed(environment);
+        var roles = t.Roles().Select(r => r.Arn).ToHashSet();
+        var exempt = JsonNode.Parse(DeployedSet.ScpText(t))!["Statement"]!.AsArray()
+            .SelectMany(s => s!["Condition"]!["ArnNotEquals"]!["aws:PrincipalArn"]!.AsArray().Select(p => p!.GetValue<string>())).Distinct().ToList();
+        var cloudFormation = $"arn:aws:iam::{Account(environment)}:role/AWSCloudFormationStackSetExecutionRole";
+        Assert.Contains(cloudFormation, exempt);
+        Assert.All(exempt.Where(e => e != cloudFormation), e =>
+        {
+            Assert.StartsWith($"arn:aws:iam::{Account(environment)}:role/git-promote/promote-{Service}-{environment}-", e);
+            Assert.Contains(e, roles);
+        });
     }
 }

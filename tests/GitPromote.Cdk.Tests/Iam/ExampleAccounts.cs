@@ -12,10 +12,33 @@ public static class ExampleAccounts
     public static readonly IReadOnlyList<string> Environments = ["dev", "stg", "prd"];
     public const string Service = "orders-service";
 
-    public static string Account(string environment) => ExampleApp.Accounts[environment];
+    /// <summary>The account of an environment; "stg+github" is stg's account too (<see cref="GitHubVariant"/>).</summary>
+    public static string Account(string environment) => ExampleApp.Accounts[environment.Split('+')[0]];
 
-    public static JsonObject Raw(string environment) =>
-        (JsonObject)JsonNode.Parse(File.ReadAllText(Path.Combine(ExampleSynthesis.Committed, $"{Service}-{environment}.template.json")))!;
+    public static JsonObject Raw(string environment) => environment.EndsWith(GitHubSuffix, StringComparison.Ordinal)
+        ? (JsonObject)JsonNode.Parse(GitHubVariant.Value[environment[..^GitHubSuffix.Length]])!
+        : (JsonObject)JsonNode.Parse(File.ReadAllText(Path.Combine(ExampleSynthesis.Committed, $"{Service}-{environment}.template.json")))!;
+
+    public const string GitHubSuffix = "+github";
+
+    /// <summary>
+    /// The example app synthesized with examples/github as the pipeline too (ExampleApp.GitHub): the committed templates'
+    /// roles plus the GitHub trust, keyed by environment. Synthesized once per test process.
+    /// </summary>
+    public static readonly Lazy<IReadOnlyDictionary<string, string>> GitHubVariant = new(() =>
+    {
+        var outdir = Directory.CreateTempSubdirectory("cdk-github-").FullName;
+        try
+        {
+            ExampleApp.Synthesize(outdir, tarball: null, File.ReadAllText(Path.Combine(GitPromote.TestSupport.RepositoryRoot.Path, "examples", "cdk",
+                "promote.yml")), ExampleApp.GitHub);
+            return Environments.ToDictionary(e => e, e => File.ReadAllText(Path.Combine(outdir, $"{Service}-{e}.template.json")));
+        }
+        finally
+        {
+            Directory.Delete(outdir, recursive: true);
+        }
+    });
 
     public static ResolvedTemplate Deployed(string environment) => new(Raw(environment), Account(environment));
 

@@ -11,10 +11,25 @@ public sealed class DeployedSet(IReadOnlyDictionary<string, JsonObject> raw)
     public ResolvedTemplate this[string environment] =>
         _resolved.TryGetValue(environment, out var t) ? t : _resolved[environment] = new ResolvedTemplate(raw[environment], Account(environment));
 
-    public static Dictionary<string, JsonObject> Committed() => Environments.ToDictionary(e => e, Raw);
+    /// <summary>The committed templates, and the GitHub variant of stg and prd ("stg+github"), fresh copies a case may edit.</summary>
+    public static Dictionary<string, JsonObject> Committed() =>
+        Environments.Concat(GitHubEnvironments.Select(e => e + GitHubSuffix)).ToDictionary(e => e, Raw);
+
+    public static readonly IReadOnlyList<string> GitHubEnvironments = ["stg", "prd"];
 
     public TemplateRole Record(string env) => ServiceRoleOf(this[env], this[env].ProjectRunning("git promote record"));
-    public TemplateRole Gate(string env) => Named(env, $"promote-{Service}-{env}-gate");
+    public TemplateRole Gate(string env) => Named(env, $"promote-{Service}-{env}-gate-build");
+    public TemplateRole Prune(string env) => Named(env, $"promote-{Service}-{env}-prune-build");
+    public TemplateRole PruneSchedule(string env) => Named(env, $"promote-{Service}-{env}-prune-schedule");
+    public TemplateRole GateAction(string env) => Named(env, $"promote-{Service}-{env}-gate-action");
+    public string PruneProject(string env) => this[env].Arn(this[env].ProjectRunning("git promote prune"));
+    public string PipelineArn(string env) => this[env].Arn(this[env].OfType("AWS::CodePipeline::Pipeline").Single());
+
+    /// <summary>The build guard: the SCP text the template outputs (BuildGuardScp), as deployed in this account.</summary>
+    public NamedPolicy Scp(string env) => new("GitPromoteBuildGuard", JsonNode.Parse(ScpText(this[env]))!);
+
+    public static string ScpText(ResolvedTemplate t) =>
+        t.Outputs.Single(o => o.Key.Contains("BuildGuardScp", StringComparison.Ordinal)).Value!["Value"]!.GetValue<string>();
     public TemplateRole Reader(string env) => Named(env, $"promote-{Service}-{env}-evidence-reader");
     public TemplateRole RecordAction(string env) =>
         this[env].Role(this[env].OfType("AWS::IAM::Role").Single(id => id.StartsWith("PromotedRecordActionRole", StringComparison.Ordinal)));
@@ -28,7 +43,7 @@ public sealed class DeployedSet(IReadOnlyDictionary<string, JsonObject> raw)
     public (string Arn, IReadOnlyList<NamedPolicy> Policies) Developer(string env) =>
         ($"arn:aws:iam::{Account(env)}:role/developer", [this[env].ManagedPolicy(DeveloperPolicyId(env))]);
 
-    private TemplateRole Named(string env, string name) => this[env].Roles().Single(r => r.Arn.EndsWith(":role/" + name, StringComparison.Ordinal));
+    private TemplateRole Named(string env, string name) => this[env].Roles().Single(r => r.Arn.EndsWith("/" + name, StringComparison.Ordinal));
 }
 
 /// <summary>
@@ -276,7 +291,205 @@ public sealed class IamMatrixTests(Xunit.Abstractions.ITestOutputHelper output)
                     raw => TemplateEdits.AllowOnRole(raw[env], reader, "ssm:GetParameter"));
             }
         }
+        foreach (var env in Environments) BuildGuardCases(env, set, Allow, Deny);
+        foreach (var env in Environments) PruneCases(env, set, Allow, Deny);
+        foreach (var env in DeployedSet.GitHubEnvironments) GitHubCases(env, set, Allow, Deny);
         return cases;
+    }
+
+    private const string GitHubProvider = "token.actions.githubusercontent.com";
+
+    /// <summary>The claims of a GitHub Actions job's OIDC token, as AWS STS gets them as condition keys.</summary>
+    private static Dictionary<string, string> Claims(string environment, string workflow = GatedWorkflow, string repositoryId = RepositoryId) => new()
+    {
+        [$"{GitHubProvider}:repository_id"] = repositoryId,
+        [$"{GitHubProvider}:job_workflow_ref"] = workflow,
+        [$"{GitHubProvider}:environment"] = environment,
+    };
+
+    private const string GatedWorkflow = "orders-org/deploy-gates/.github/workflows/gated-deploy.yml@refs/heads/main";
+    private const string RepositoryId = "812345678";
+
+    /// <summary>
+    /// sts:AssumeRoleWithWebIdentity by a GitHub job with <paramref name="claims"/>. The simulator evaluates GitHub's own
+    /// claims (repository_id, job_workflow_ref, environment) but not the standard OIDC keys aud and sub, which it leaves
+    /// out of every request: they are taken out of the trust here, and checked as written by GitHubWorkflowTrustTests.
+    /// </summary>
+    private static Simulation WebIdentity(TemplateRole role, IReadOnlyDictionary<string, string> claims)
+    {
+        var trust = role.Trust.DeepClone();
+        foreach (var statement in trust["Statement"]!.AsArray())
+            foreach (var (_, block) in statement!["Condition"]?.AsObject().ToList() ?? [])
+                foreach (var key in block!.AsObject().Select(k => k.Key).Where(k => k.EndsWith(":aud", StringComparison.Ordinal)
+                    || k.EndsWith(":sub", StringComparison.Ordinal)).ToList())
+                    block.AsObject().Remove(key);
+        var provider = $"arn:aws:iam::{role.Arn.Split(':')[4]}:oidc-provider/{GitHubProvider}";
+        return new Simulation(new IamRequest(provider, "sts:AssumeRoleWithWebIdentity", role.Arn, claims), [], trust);
+    }
+
+    /// <summary>
+    /// examples/github: the gate and record jobs of the gated workflow run in the GitHub Environment promote-ENV and get the
+    /// gate and record roles; the deploy job of the same workflow, run in ENV, whose token the deployed code can ask for,
+    /// gets neither; nor does a job of the service's own workflow, of another repository, of the gated workflow at another
+    /// ref, or of another environment's gated jobs.
+    /// </summary>
+    private static void GitHubCases(string env, DeployedSet set, Action<string, Func<DeployedSet, Simulation>, Action<Dictionary<string, JsonObject>>> allow,
+        Action<string, Func<DeployedSet, Simulation>, Action<Dictionary<string, JsonObject>>> deny)
+    {
+        var key = env + GitHubSuffix;
+        var gate = set[key].Roles().Single(r => r.Arn.EndsWith($"/promote-{Service}-{env}-gate-build", StringComparison.Ordinal)).Id;
+        var record = set[key].Roles().Single(r => r.Arn.EndsWith($"/promote-{Service}-{env}-record-build", StringComparison.Ordinal)).Id;
+        var gated = $"promote-{env}";
+        foreach (var (role, kind) in new[] { (gate, "gate"), (record, "record") })
+        {
+            allow($"{env} github: the gated workflow's {kind} job ({gated}) assumes the {kind} build role",
+                s => WebIdentity(s[key].Role(role), Claims(gated)),
+                raw => TemplateEdits.RemoveTrustStatement(raw[key], role, "GitHubGatedWorkflowOnly"));
+            deny($"{env} github: the deploy job of the same workflow ({env}) assumes the {kind} build role",
+                s => WebIdentity(s[key].Role(role), Claims(env)),
+                raw => TemplateEdits.RemoveTrustCondition(raw[key], role, $"{GitHubProvider}:environment"));
+        }
+        deny($"{env} github: a job of the service's own workflow in {gated} assumes the record build role",
+            s => WebIdentity(s[key].Role(record), Claims(gated, "orders-org/orders-service/.github/workflows/deploy.yml@refs/heads/main")),
+            raw => TemplateEdits.RemoveTrustCondition(raw[key], record, $"{GitHubProvider}:job_workflow_ref"));
+        deny($"{env} github: the gated workflow at another ref assumes the record build role",
+            s => WebIdentity(s[key].Role(record), Claims(gated, GatedWorkflow.Replace("refs/heads/main", "refs/heads/fix", StringComparison.Ordinal))),
+            raw => TemplateEdits.RemoveTrustCondition(raw[key], record, $"{GitHubProvider}:job_workflow_ref"));
+        deny($"{env} github: the gated workflow called from another repository assumes the record build role",
+            s => WebIdentity(s[key].Role(record), Claims(gated, repositoryId: "987654321")),
+            raw => TemplateEdits.RemoveTrustCondition(raw[key], record, $"{GitHubProvider}:repository_id"));
+        var other = env == "prd" ? "stg" : "prd";
+        deny($"{env} github: {other}'s gated record job assumes {env}'s record build role",
+            s => WebIdentity(s[key].Role(record), Claims($"promote-{other}")),
+            raw => TemplateEdits.RemoveTrustCondition(raw[key], record, $"{GitHubProvider}:environment"));
+    }
+
+    /// <summary>An account administrator (AdministratorAccess), or CloudFormation's execution role with the same, under the build guard SCP.</summary>
+    private static readonly NamedPolicy Administrator = new("AdministratorAccess", JsonNode.Parse(
+        """{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}""")!);
+
+    private static string CloudFormation(string env) => $"arn:aws:iam::{Account(env)}:role/AWSCloudFormationStackSetExecutionRole";
+
+    private static string PathRole(string env, string kind) => $"arn:aws:iam::{Account(env)}:role/git-promote/promote-{Service}-{env}-{kind}";
+
+    /// <summary>
+    /// Item by item, every route to a green record the build guard closes: denied to an administrator under the SCP (and seen
+    /// allowed once that action leaves the SCP), allowed to the principal the pipeline uses for it and to CloudFormation's
+    /// execution role for a stack update (each seen denied once its exemption leaves the SCP).
+    /// </summary>
+    private static void BuildGuardCases(string env, DeployedSet set,
+        Action<string, Func<DeployedSet, Simulation>, Action<Dictionary<string, JsonObject>>> allow,
+        Action<string, Func<DeployedSet, Simulation>, Action<Dictionary<string, JsonObject>>> deny)
+    {
+        Simulation As(DeployedSet s, string principal, string action, string resource) =>
+            new(new IamRequest(principal, action, resource), [Administrator]) { Scps = [s.Scp(env)] };
+        Simulation Admin(DeployedSet s, string action, string resource) => As(s, AnyRole(env, "Admin"), action, resource);
+        Action<Dictionary<string, JsonObject>> Without(string scpAction) => raw => TemplateEdits.RemoveScpAction(raw[env], Account(env), scpAction);
+        Action<Dictionary<string, JsonObject>> NotExempting(string principal) => raw => TemplateEdits.RemoveScpExemption(raw[env], Account(env), principal);
+
+        var routes = new List<(string Name, string Action, string ScpAction, Func<DeployedSet, string> Resource)>
+        {
+            ("starts the record build", "codebuild:StartBuild", "codebuild:StartBuild", s => s.RecordProject(env)),
+            ("starts a record build batch", "codebuild:StartBuildBatch", "codebuild:StartBuildBatch", s => s.RecordProject(env)),
+            ("retries the record build", "codebuild:RetryBuild", "codebuild:RetryBuild", s => s.RecordProject(env)),
+            ("changes the record build", "codebuild:UpdateProject", "codebuild:UpdateProject", s => s.RecordProject(env)),
+            ("deletes the record project", "codebuild:DeleteProject", "codebuild:DeleteProject", s => s.RecordProject(env)),
+            ("creates a project under the record project's name", "codebuild:CreateProject", "codebuild:CreateProject", s => s.RecordProject(env)),
+            ("starts the prune build", "codebuild:StartBuild", "codebuild:StartBuild", s => s.PruneProject(env)),
+            ("changes the pipeline", "codepipeline:UpdatePipeline", "codepipeline:UpdatePipeline", s => s.PipelineArn(env)),
+            ("deletes the pipeline", "codepipeline:DeletePipeline", "codepipeline:DeletePipeline", s => s.PipelineArn(env)),
+            ("creates a pipeline under its name", "codepipeline:CreatePipeline", "codepipeline:CreatePipeline", s => s.PipelineArn(env)),
+            ("passes the pipeline role to a new pipeline", "iam:PassRole", "iam:PassRole", _ => PathRole(env, "pipeline")),
+            ("passes the record build role to a new project", "iam:PassRole", "iam:PassRole", _ => PathRole(env, "record-build")),
+            ("adds a policy to the record build role", "iam:PutRolePolicy", "iam:Put*", _ => PathRole(env, "record-build")),
+            ("attaches a policy to the record action role", "iam:AttachRolePolicy", "iam:Attach*", _ => PathRole(env, "record-action")),
+            ("rewrites the record action role's trust", "iam:UpdateAssumeRolePolicy", "iam:Update*", _ => PathRole(env, "record-action")),
+            ("removes the record build role's permissions boundary", "iam:DeleteRolePermissionsBoundary", "iam:Delete*", _ => PathRole(env, "record-build")),
+            ("creates a role under the git-promote path", "iam:CreateRole", "iam:Create*", _ => PathRole(env, "record-build-2")),
+            ("tags the pipeline role", "iam:TagRole", "iam:Tag*", _ => PathRole(env, "pipeline")),
+            ("writes green", "ssm:PutParameter", "ssm:PutParameter", _ => Evidence(env, "green", Sha)),
+            ("deletes green", "ssm:DeleteParameter", "ssm:DeleteParameter", _ => Evidence(env, "green", Sha)),
+            ("writes a deployment event", "ssm:PutParameter", "ssm:PutParameter", _ => Evidence(env, "deploy", $"20260101T000000Z-{Sha}-ab12")),
+            ("deletes deployment events", "ssm:DeleteParameters", "ssm:DeleteParameters", _ => Evidence(env, "deploy", $"20260101T000000Z-{Sha}-ab12")),
+            ("writes the pinned policy", "ssm:PutParameter", "ssm:PutParameter", _ => PolicyParameter(env)),
+        };
+        if (env != Environments[0])
+            routes.Add(("starts the gate build", "codebuild:StartBuild", "codebuild:StartBuild", s => s.GateProject(env)));
+        foreach (var (name, action, scpAction, resource) in routes)
+            deny($"{env} build guard: an administrator {name}", s => Admin(s, action, resource(s)), Without(scpAction));
+
+        // What the pipeline itself does, under the SCP.
+        allow($"{env} build guard: the record action role starts the record build", s =>
+            Call(s.RecordAction(env), "codebuild:StartBuild", s.RecordProject(env)) with { Scps = [s.Scp(env)] },
+            NotExempting(PathRole(env, "record-action")));
+        allow($"{env} build guard: the schedule's role starts the prune build", s =>
+            Call(s.PruneSchedule(env), "codebuild:StartBuild", s.PruneProject(env)) with { Scps = [s.Scp(env)] },
+            NotExempting(PathRole(env, "prune-schedule")));
+        allow($"{env} build guard: the record build writes green", s =>
+            Call(s.Record(env), "ssm:PutParameter", Evidence(env, "green", Sha)) with { Scps = [s.Scp(env)] },
+            NotExempting(PathRole(env, "record-build")));
+        allow($"{env} build guard: the prune build deletes old green records", s =>
+            Call(s.Prune(env), "ssm:DeleteParameters", Evidence(env, "green", Sha)) with { Scps = [s.Scp(env)] },
+            NotExempting(PathRole(env, "prune-build")));
+        if (env != Environments[0])
+            allow($"{env} build guard: the gate action role starts the gate build", s =>
+                Call(s.GateAction(env), "codebuild:StartBuild", s.GateProject(env)) with { Scps = [s.Scp(env)] },
+                NotExempting(PathRole(env, "gate-action")));
+
+        // A stack update, by CloudFormation's execution role.
+        foreach (var (name, action, resource) in new (string, string, Func<DeployedSet, string>)[]
+        {
+            ("changes the record build", "codebuild:UpdateProject", s => s.RecordProject(env)),
+            ("changes the pipeline", "codepipeline:UpdatePipeline", s => s.PipelineArn(env)),
+            ("passes the pipeline role", "iam:PassRole", _ => PathRole(env, "pipeline")),
+            ("changes the record build role's policy", "iam:PutRolePolicy", _ => PathRole(env, "record-build")),
+            ("publishes the pinned policy", "ssm:PutParameter", _ => PolicyParameter(env)),
+        })
+            allow($"{env} build guard: CloudFormation's execution role {name} (a stack update)", s => As(s, CloudFormation(env), action, resource(s)),
+                NotExempting(CloudFormation(env)));
+
+        // Everything else of the account is the administrator's as before.
+        foreach (var (name, action, resource) in new (string, string, string)[]
+        {
+            ("starts another project", "codebuild:StartBuild", $"arn:aws:codebuild:{ResolvedTemplate.Region}:{Account(env)}:project/team-build"),
+            ("passes a role outside the git-promote path", "iam:PassRole", $"arn:aws:iam::{Account(env)}:role/team-deploy"),
+            ("writes another service's green", "ssm:PutParameter", Parameter(env, $"promote/payments/{env}/green/{Sha}")),
+        })
+            allow($"{env} build guard: an administrator {name}", s => Admin(s, action, resource),
+                raw => TemplateEdits.DenyEverythingInScp(raw[env], Account(env)));
+    }
+
+    /// <summary>The prune build's role: what git promote prune does, and none of what would open a way to green or hide a record that matters.</summary>
+    private static void PruneCases(string env, DeployedSet set, Action<string, Func<DeployedSet, Simulation>, Action<Dictionary<string, JsonObject>>> allow,
+        Action<string, Func<DeployedSet, Simulation>, Action<Dictionary<string, JsonObject>>> deny)
+    {
+        var prune = set.Prune(env).Id;
+        allow($"{env} prune lists the environment's records", s => Call(s.Prune(env), "ssm:GetParametersByPath", Parameter(env, $"promote/{Service}/{env}")),
+            raw => TemplateEdits.RemoveStatements(raw[env], prune, "ssm:GetParametersByPath"));
+        foreach (var (folder, leaf) in new[] { ("green", Sha), ("approval", $"{Sha}/ada"), ("deploy", $"20260101T000000Z-{Sha}-ab12") })
+            allow($"{env} prune deletes {folder} records", s => Call(s.Prune(env), "ssm:DeleteParameters", Evidence(env, folder, leaf)),
+                raw => TemplateEdits.RemoveStatements(raw[env], prune, "ssm:DeleteParameters"));
+        foreach (var folder in new[] { "revoked", "revoked-lifted", "bypass" })
+            deny($"{env} prune deletes {folder} records", s => Call(s.Prune(env), "ssm:DeleteParameters", Evidence(env, folder, Sha)),
+                raw => TemplateEdits.AllowOnRole(raw[env], prune, "ssm:DeleteParameters"));
+        deny($"{env} prune writes green", s => Call(s.Prune(env), "ssm:PutParameter", Evidence(env, "green", Sha)),
+            raw => TemplateEdits.AllowOnRole(raw[env], prune, "ssm:PutParameter"));
+        deny($"{env} prune deletes another environment's green", s => Call(s.Prune(env), "ssm:DeleteParameters",
+                Parameter(env, $"promote/{Service}/{(env == "prd" ? "stg" : "prd")}/green/{Sha}")),
+            raw => TemplateEdits.AllowOnRole(raw[env], prune, "ssm:DeleteParameters"));
+        allow($"{env} prune reads what is deployed from the repository", s =>
+                Call(s.Prune(env), "codecommit:GitPull", $"arn:aws:codecommit:{ResolvedTemplate.Region}:{Account(env)}:{Service}"),
+            raw => TemplateEdits.RemoveStatements(raw[env], prune, "codecommit:GitPull"));
+        deny($"{env} prune pushes to the repository", s =>
+                Call(s.Prune(env), "codecommit:GitPush", $"arn:aws:codecommit:{ResolvedTemplate.Region}:{Account(env)}:{Service}"),
+            raw => TemplateEdits.AllowOnRole(raw[env], prune, "codecommit:GitPush"));
+        deny($"{env} anyone in the account assumes the prune role", s => Assume(AnyRole(env), [AssumeAnything], s.Prune(env)),
+            raw => TemplateEdits.TrustAccountRoot(raw[env], prune, Account(env)));
+        var schedule = set.PruneSchedule(env).Id;
+        deny($"{env} the prune schedule's role starts the record build", s => Call(s.PruneSchedule(env), "codebuild:StartBuild", s.RecordProject(env)),
+            raw => TemplateEdits.AllowOnRole(raw[env], schedule, "codebuild:StartBuild"));
+        deny($"{env} anyone in the account assumes the prune schedule's role", s => Assume(AnyRole(env), [AssumeAnything], s.PruneSchedule(env)),
+            raw => TemplateEdits.TrustAccountRoot(raw[env], schedule, Account(env)));
     }
 
     private static string Alarm(string environment, string name = "orders-stg-5xx", string region = ResolvedTemplate.Region) =>

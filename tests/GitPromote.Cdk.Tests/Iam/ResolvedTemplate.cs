@@ -26,6 +26,7 @@ public sealed partial class ResolvedTemplate
         {
             ["GitPromoteBinaryBucket"] = "platform-artifacts",
             ["GitPromoteBinaryKey"] = "git-promote/git-promote-linux-x64.tar.gz",
+            ["GitPromoteBinarySha256"] = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
         };
         Resources = (JsonObject)Resolve(raw)!;
         Outputs = (JsonObject?)Resolve(template["Outputs"]) ?? [];
@@ -62,7 +63,7 @@ public sealed partial class ResolvedTemplate
 
     public string Arn(string id) => Type(id) switch
     {
-        "AWS::IAM::Role" => $"arn:aws:iam::{Account}:role/{PhysicalName(id)}",
+        "AWS::IAM::Role" => $"arn:aws:iam::{Account}:role{Path(id)}{PhysicalName(id)}",
         "AWS::IAM::ManagedPolicy" => $"arn:aws:iam::{Account}:policy/{PhysicalName(id)}",
         "AWS::CodeBuild::Project" => $"arn:aws:codebuild:{Region}:{Account}:project/{PhysicalName(id)}",
         "AWS::CodePipeline::Pipeline" => $"arn:aws:codepipeline:{Region}:{Account}:{PhysicalName(id)}",
@@ -72,6 +73,9 @@ public sealed partial class ResolvedTemplate
         "AWS::SSM::Parameter" => $"arn:aws:ssm:{Region}:{Account}:parameter/{PhysicalName(id).TrimStart('/')}",
         var type => throw new NotSupportedException($"no ARN form for {type} ({id})"),
     };
+
+    /// <summary>An IAM resource's path (<c>/</c> unless it sets one), part of its ARN.</summary>
+    private string Path(string id) => (raw[id]!["Properties"] as JsonObject)?["Path"] is { } path ? Text(Resolve(path)) : "/";
 
     private string PhysicalName(string id)
     {

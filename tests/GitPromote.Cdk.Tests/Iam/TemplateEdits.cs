@@ -58,6 +58,67 @@ public static class TemplateEdits
         if (removed == 0) throw new InvalidOperationException($"no statement of {roleOrPolicyId} allows {action}: the narrowing would change nothing");
     }
 
+    /// <summary>Takes the condition on <paramref name="key"/> out of every statement of the role's trust policy.</summary>
+    public static void RemoveTrustCondition(JsonObject template, string roleId, string key)
+    {
+        var removed = 0;
+        foreach (var statement in Resource(template, roleId)["Properties"]!["AssumeRolePolicyDocument"]!["Statement"]!.AsArray())
+            foreach (var (_, block) in statement!["Condition"]?.AsObject().ToList() ?? [])
+                if (block!.AsObject().Remove(key)) removed++;
+        if (removed == 0) throw new InvalidOperationException($"no trust condition of {roleId} is on {key}: the widening would change nothing");
+    }
+
+    /// <summary>Takes the statement <paramref name="sid"/> out of the role's trust policy.</summary>
+    public static void RemoveTrustStatement(JsonObject template, string roleId, string sid)
+    {
+        var statements = Resource(template, roleId)["Properties"]!["AssumeRolePolicyDocument"]!["Statement"]!.AsArray();
+        var statement = statements.SingleOrDefault(s => s!["Sid"]?.GetValue<string>() == sid)
+            ?? throw new InvalidOperationException($"the trust of {roleId} has no statement {sid}");
+        statements.Remove(statement);
+    }
+
+    /// <summary>Takes <paramref name="action"/> out of the build guard SCP the template outputs (as it would stand in this account).</summary>
+    public static void RemoveScpAction(JsonObject template, string account, string action) => EditScp(template, account, statements =>
+    {
+        var removed = 0;
+        foreach (var statement in statements.OfType<JsonObject>())
+        {
+            var actions = statement["Action"]!.AsArray().Select(a => a!.GetValue<string>()).ToList();
+            if (!actions.Remove(action)) continue;
+            removed++;
+            statement["Action"] = new JsonArray(actions.Select(a => (JsonNode)JsonValue.Create(a)!).ToArray());
+        }
+        if (removed == 0) throw new InvalidOperationException($"the SCP has no {action}: the widening would change nothing");
+    });
+
+    /// <summary>Takes <paramref name="principal"/> out of every exemption (ArnNotEquals aws:PrincipalArn) of the build guard SCP.</summary>
+    public static void RemoveScpExemption(JsonObject template, string account, string principal) => EditScp(template, account, statements =>
+    {
+        var removed = 0;
+        foreach (var statement in statements.OfType<JsonObject>())
+        {
+            var exempt = statement["Condition"]!["ArnNotEquals"]!["aws:PrincipalArn"]!;
+            var list = exempt is JsonArray a ? a.Select(x => x!.GetValue<string>()).ToList() : [exempt.GetValue<string>()];
+            if (!list.Remove(principal)) continue;
+            removed++;
+            statement["Condition"]!["ArnNotEquals"]!["aws:PrincipalArn"] = new JsonArray(list.Select(x => (JsonNode)JsonValue.Create(x)!).ToArray());
+        }
+        if (removed == 0) throw new InvalidOperationException($"the SCP exempts no {principal}: the narrowing would change nothing");
+    });
+
+    /// <summary>A build guard that denies every action everywhere to everyone: what it leaves alone is seen denied then.</summary>
+    public static void DenyEverythingInScp(JsonObject template, string account) => EditScp(template, account, statements =>
+        statements.Add(new JsonObject { ["Effect"] = "Deny", ["Action"] = "*", ["Resource"] = "*" }));
+
+    private static void EditScp(JsonObject template, string account, Action<JsonArray> edit)
+    {
+        var outputs = (JsonObject)template["Outputs"]!;
+        var key = outputs.Single(o => o.Key.Contains("BuildGuardScp", StringComparison.Ordinal)).Key;
+        var document = JsonNode.Parse(DeployedSet.ScpText(new ResolvedTemplate(template, account)))!;
+        edit(document["Statement"]!.AsArray());
+        outputs[key]!["Value"] = document.ToJsonString();
+    }
+
     private static JsonObject Resource(JsonObject template, string id) =>
         (JsonObject?)template["Resources"]![id] ?? throw new InvalidOperationException($"no resource {id} in the template");
 

@@ -2,7 +2,8 @@
 // template is brought in with CfnInclude. Accepted findings carry their reason in the resource's Metadata.cdk_nag
 // (cdk-nag 2's format: rules_to_suppress [{ id, reason, applies_to?: [string | { regex }] }], which cdk-nag 2 reads by
 // itself). cdk-nag 3 takes acknowledgements by exact finding id instead, so this script checks twice: the first pass
-// lists every finding, the second acknowledges those the metadata accepts (with its reason) and lists what is left.
+// lists every finding, the second acknowledges those the metadata accepts (with its reason) and lists what is left. The
+// CDK's own "CloudFormation Validate" plugin reports too; its findings are accepted as CloudFormation-Validate::RULE.
 // Usage: node nag.cjs OUTDIR TEMPLATE...
 // Prints JSON { all: [{ rule, path }], findings: [{ rule, path }], acknowledged: [{ rule, path, reason }] }.
 'use strict';
@@ -21,7 +22,7 @@ function check(dir, acknowledgements) {
     const stack = new cdk.Stack(app, stackName(file), { synthesizer: new cdk.LegacyStackSynthesizer() });
     const included = new CfnInclude(stack, 'Template', { templateFile: file });
     for (const a of acknowledgements.filter(a => a.stack === stackName(file))) {
-      cdk.Validations.of(included.getResource(a.resource)).acknowledge({ id: `AwsSolutions::${a.rule}`, reason: a.reason });
+      cdk.Validations.of(included.getResource(a.resource)).acknowledge({ id: a.id, reason: a.reason });
     }
   }
   cdk.Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
@@ -29,8 +30,12 @@ function check(dir, acknowledgements) {
   const report = JSON.parse(fs.readFileSync(path.join(dir, 'validation-report.json'), 'utf8'));
   const findings = [];
   for (const plugin of report.pluginReports ?? []) {
+    // AwsSolutions' own rules are acknowledged by their name; other plugins' (the CDK's "CloudFormation Validate") as NAMESPACE::RULE.
+    const namespace = plugin.pluginName === 'AwsSolutions' ? 'AwsSolutions' : plugin.pluginName.replace(/ /g, '-');
     for (const violation of plugin.violations ?? []) {
-      for (const construct of violation.violatingConstructs ?? []) findings.push({ rule: violation.ruleName, path: construct.constructPath });
+      for (const construct of violation.violatingConstructs ?? []) {
+        findings.push({ rule: violation.ruleName, namespace, path: construct.constructPath });
+      }
     }
   }
   return findings;
@@ -51,9 +56,10 @@ const acknowledged = [];
 for (const f of all) {
   const [stack, , resource] = f.path.split('/');
   const [, rule, finding] = /^([^[]+)(?:\[(.*)\])?$/s.exec(f.rule);
+  const id = f.namespace === 'AwsSolutions' ? rule : `${f.namespace}::${rule}`;
   const entry = (metadata[stack]?.[resource]?.Metadata?.cdk_nag?.rules_to_suppress ?? [])
-    .find(e => e.id === rule && (finding === undefined ? !e.applies_to?.length : accepts(e, finding)));
-  if (entry) acknowledged.push({ stack, resource, rule: f.rule, path: f.path, reason: entry.reason });
+    .find(e => e.id === id && (finding === undefined ? !e.applies_to?.length : accepts(e, finding)));
+  if (entry) acknowledged.push({ stack, resource, rule: f.rule, id: `${f.namespace}::${f.rule}`, path: f.path, reason: entry.reason });
 }
 const findings = check(path.join(outdir, 'left'), acknowledged);
 process.stdout.write(JSON.stringify({ all, findings, acknowledged }));
