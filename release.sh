@@ -78,9 +78,14 @@ layout() { # publish-dir target-dir
   for lib in "$1"/libgit2-*; do [ -e "$lib" ] && cp "$lib" "$2/bin/"; done
   chmod 755 "$2"/bin/*
   bom=$(printf '\357\273\277')
+  # hooks/pass-through is laid out under every hook name it lists, as install.sh does from a source checkout.
   for hook in "$root"/hooks/*; do
-    LC_ALL=C sed "1s/^$bom//" "$hook" | tr -d '\r' >"$2/share/git-promote/hooks/$(basename "$hook")"
-    chmod 755 "$2/share/git-promote/hooks/$(basename "$hook")"
+    names=$(basename "$hook")
+    [ "$names" = pass-through ] && names=$(sed -n 's/^# hooks: //p' "$hook")
+    for name in $names; do
+      LC_ALL=C sed "1s/^$bom//" "$hook" | tr -d '\r' >"$2/share/git-promote/hooks/$name"
+      chmod 755 "$2/share/git-promote/hooks/$name"
+    done
   done
 }
 

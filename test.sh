@@ -26,13 +26,27 @@ if ! cmp -s "$lock" "$node_tools/installed.lock"; then
   cp "$lock" "$node_tools/installed.lock"
 fi
 export GIT_PROMOTE_NODE_TOOLS="$node_tools/node_modules"
+# The hook managers the rollout tests run for real (husky, lefthook), pinned the same way; --ignore-scripts: lefthook's
+# postinstall would wire the cache folder itself.
+hook_managers="$HOME/.cache/git-promote-test/hook-managers"
+lock="$root/tests/GitPromote.IntegrationTests/hook-managers/package-lock.json"
+if ! cmp -s "$lock" "$hook_managers/installed.lock"; then
+  mkdir -p "$hook_managers"
+  cp "$root/tests/GitPromote.IntegrationTests/hook-managers/package.json" "$lock" "$hook_managers/"
+  (cd "$hook_managers" && npm ci --ignore-scripts --no-audit --no-fund >/dev/null)
+  cp "$lock" "$hook_managers/installed.lock"
+fi
+export GIT_PROMOTE_HOOK_MANAGERS="$hook_managers/node_modules"
 
-# The health tests (faketime) and the history page (Debian's headless chromium; a history recorded at fixed times
-# with faketime around the published binary) fail without these: install both when missing. faketime is pinned;
-# chromium is Debian's current security build (the archive keeps no old ones), the one a user of this Debian opens.
+# The health tests (faketime), the history page (Debian's headless chromium; a history recorded at fixed times
+# with faketime around the published binary) and the pre-commit framework's hook fail without these: install them
+# when missing. faketime and pre-commit are pinned; chromium is Debian's current security build (the archive keeps
+# no old ones), the one a user of this Debian opens.
 missing=
 command -v chromium >/dev/null 2>&1 || missing="$missing chromium"
 command -v faketime >/dev/null 2>&1 || missing="$missing faketime=0.9.10-2.1"
+# The pre-commit framework, as Debian packages it, for the .pre-commit-hooks.yaml test (PyPI is out of reach).
+[ -x /usr/bin/pre-commit ] || missing="$missing pre-commit=3.0.4-1"
 if [ -n "$missing" ]; then
   sudo=; [ "$(id -u)" = 0 ] || sudo=sudo
   # apt-get update only when the package lists do not know them yet.

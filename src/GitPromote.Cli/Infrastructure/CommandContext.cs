@@ -84,6 +84,9 @@ public interface IFileSystem
     void Copy(string from, string to, bool overwrite = false);
 
     void Delete(string path);
+
+    /// <summary>The names of the files in a folder (not its subfolders), sorted; empty when there is no such folder.</summary>
+    IReadOnlyList<string> FileNames(string dir);
 }
 
 public static class FileSystemWrites
@@ -223,4 +226,7 @@ internal sealed class SystemFileSystem : IFileSystem
     public void Copy(string from, string to, bool overwrite = false) => File.Copy(from, to, overwrite);
 
     public void Delete(string path) => File.Delete(path);
+
+    public IReadOnlyList<string> FileNames(string dir) =>
+        Directory.Exists(dir) ? [.. Directory.GetFiles(dir).Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal)] : [];
 }
