@@ -51,7 +51,8 @@ public sealed class EveryHookTests(InstalledGitPromote installed) : IDisposable
             Assert.True(File.Exists(shim), $"the installed hooks folder has no {hook}: git runs nothing of that name");
             var run = _s.Exec(app, shim, ["first arg", "second"], stdin: $"input of {hook}\n");
             Assert.Equal(3, run.ExitCode);
-            Assert.Contains($"{Path.Combine(app, ".git", "hooks", hook)}|first arg|second|\ninput of {hook}\n", File.ReadAllText(log));
+            // As git itself names a hook of .git/hooks: relative to the top of the work tree, where it runs.
+            Assert.Contains($".git/hooks/{hook}|first arg|second|\ninput of {hook}\n", File.ReadAllText(log));
         }
     }
 
@@ -71,7 +72,7 @@ public sealed class EveryHookTests(InstalledGitPromote installed) : IDisposable
 
         var ran = File.ReadAllText(log);
         foreach (var hook in new[] { "pre-commit", "prepare-commit-msg", "commit-msg", "post-commit", "post-checkout" })
-            Assert.Contains(Path.Combine(app, ".git", "hooks", hook) + "|", ran);
+            Assert.Contains($".git/hooks/{hook}|", ran);
         Assert.Contains("|.git/COMMIT_EDITMSG|", ran);
 
         // A pre-commit that fails still stops the commit.
@@ -112,9 +113,7 @@ public sealed class EveryHookTests(InstalledGitPromote installed) : IDisposable
         Assert.False(File.Exists(ownLog));
         // And through git itself.
         File.Delete(log);
-        Recorder(Path.Combine(theirs, "pre-commit"), log);
-        Recorder(Path.Combine(theirs, "commit-msg"), log);
-        Recorder(Path.Combine(theirs, "post-commit"), log);
+        foreach (var hook in GitHookNames) Recorder(Path.Combine(theirs, hook), log);
         _s.Commit(app, "chained");
         Assert.Contains(Path.Combine(theirs, "commit-msg") + "|.git/COMMIT_EDITMSG|", File.ReadAllText(log));
         Assert.Contains(Path.Combine(theirs, "post-commit") + "|", File.ReadAllText(log));
