@@ -211,7 +211,7 @@ public static class DoctorCommand
     private static string From(ChainSource source) => source switch
     {
         ChainSource.LocalSuffix => "kept beside the shim",
-        ChainSource.ChainHooksPath => "the chained folder, promote.chainHooksPath",
+        ChainSource.ChainHooksPath => $"the chained folder, {HookWiring.ChainKey}",
         _ => "this clone's own, which core.hooksPath hides",
     };
 
