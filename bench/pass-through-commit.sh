@@ -5,6 +5,8 @@
 # for both.
 #   (a) an unguarded commit, nothing to chain: BEFORE's hooks folder (no commit hooks) against AFTER's (a pass-through
 #       under every hook name, each finding nothing to run)
+#   (a2) the same commit, BEFORE's side holding a one-line `exit 0` hook under every name AFTER has a pass-through:
+#       what git's own start of those hooks costs, so the ratio is what the pass-through adds to each start
 #   (b) a clone with its own one-line .git/hooks/pre-commit: git running it itself (no core.hooksPath, the clone before
 #       git-promote) against AFTER's pass-through running it
 #   (c) install --chain to a folder with a one-line pre-commit: git running that folder itself (core.hooksPath = theirs)
@@ -31,6 +33,10 @@ one_line_hook() { mkdir -p "$(dirname "$1")"; printf '#!/bin/sh\nexit 0\n' > "$1
 case_() { python3 "$root/bench/paired_runs.py" "$1" "$work/commit-$2" "$work/commit-$3" /dev/null "$pairs" ""; }
 
 clone a-before "$before_hooks"; clone a-after "$after_hooks"
+for f in "$after_hooks"/*; do
+  case $(sed -n 2p "$f") in *pass-through\ hook*) one_line_hook "$work/trivial/$(basename "$f")" ;; esac
+done
+clone a2-before "$work/trivial"
 clone b-before; clone b-after "$after_hooks"
 one_line_hook "$work/b-before/.git/hooks/pre-commit"; one_line_hook "$work/b-after/.git/hooks/pre-commit"
 one_line_hook "$work/theirs/pre-commit"
@@ -41,6 +47,7 @@ echo "before: $1   after: $2   git $(git --version | cut -d' ' -f3)   load: $(cu
 echo "| case | pairs | wall, median (after / before) | cpu, median (after / before) | wall after/before | cpu after/before | peak RSS (after / before) |"
 echo "|---|---|---|---|---|---|---|"
 case_ "(a) unguarded commit, nothing to run" a-before a-after
+case_ "(a2) as (a), against git starting a one-line hook of each name" a2-before a-after
 case_ "(b) the clone's own pre-commit: git itself / through the pass-through" b-before b-after
 case_ "(c) a chained folder's pre-commit: git itself / through the pass-through" c-before c-after
 
