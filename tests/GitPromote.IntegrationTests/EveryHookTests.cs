@@ -142,6 +142,41 @@ public sealed class EveryHookTests(InstalledGitPromote installed) : IDisposable
     }
 
     [Fact]
+    public void A_pass_through_hook_reads_the_chain_from_git_config_files_without_starting_git_unless_only_git_can_tell()
+    {
+        var app = Unwired("global");
+        _s.Promote(app, "install", "--global").EnsureOk();
+        var theirs = Path.Combine(_s.Root, "theirs");
+        var log = Path.Combine(_s.Root, "theirs.log");
+        Recorder(Path.Combine(theirs, "post-commit"), log);
+        // A git that logs every start, first on PATH: the hook must not need it.
+        var fake = Path.Combine(_s.Root, "fake-git");
+        Directory.CreateDirectory(fake);
+        var started = Path.Combine(_s.Root, "git-started.log");
+        var realGit = _s.Exec(_s.Root, "sh", ["-c", "command -v git"]).EnsureOk().Stdout.Trim();
+        Sandbox.WriteScript(Path.Combine(fake, "git"), $"#!/bin/sh\necho \"$*\" >> '{started}'\nexec '{realGit}' \"$@\"\n");
+        var path = new Dictionary<string, string?> { ["PATH"] = fake + ":/usr/bin:/bin" };
+        var hook = Path.Combine(installed.HooksDir, "post-commit");
+
+        // Nothing to run (the clone's config has [remote "dev"] and [branch] sections, the user's a [protocol "file"] one).
+        _s.Exec(app, hook, [], env: path).EnsureOk();
+        Assert.False(File.Exists(started), File.Exists(started) ? File.ReadAllText(started) : "");
+        // A chain at the user's level, as install --chain writes it: read from the file, and run.
+        _s.Git(app, "config", "--global", "promote.chainHooksPath", theirs).EnsureOk();
+        _s.Exec(app, hook, [], env: path).EnsureOk();
+        Assert.False(File.Exists(started), File.Exists(started) ? File.ReadAllText(started) : "");
+        Assert.Contains(Path.Combine(theirs, "post-commit") + "|", File.ReadAllText(log));
+        // Only git follows an include: then it is asked, and the chain it names runs.
+        _s.Git(app, "config", "--global", "--unset", "promote.chainHooksPath").EnsureOk();
+        File.WriteAllText(Path.Combine(_s.Home, "chain.inc"), $"[promote]\n\tchainHooksPath = {theirs}\n");
+        _s.Git(app, "config", "--global", "include.path", Path.Combine(_s.Home, "chain.inc")).EnsureOk();
+        File.Delete(log);
+        _s.Exec(app, hook, [], env: path).EnsureOk();
+        Assert.Contains("config --show-scope --get-regexp", File.ReadAllText(started));
+        Assert.Contains(Path.Combine(theirs, "post-commit") + "|", File.ReadAllText(log));
+    }
+
+    [Fact]
     public void Install_and_doctor_say_which_hooks_of_the_clone_run_from_where_and_which_per_ref_hook_does_not()
     {
         var app = Unwired("local");
