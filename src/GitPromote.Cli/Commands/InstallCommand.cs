@@ -179,7 +179,7 @@ public static class InstallCommand
         {
             // core.hooksPath was set again by someone else since (husky does on every npm install): theirs stays, ours goes.
             var leftovers = new[] { HookWiring.InstalledKey, HookWiring.PreviousKey, HookWiring.ChainKey }.Where(k => config.Get(k) is not null).ToList();
-            if (leftovers.Count > 0 && sharedDir is null)
+            if (leftovers.Count > 0 && sharedDir is null && (current is null || !IsOurs(wiring, current)))
             {
                 foreach (var key in leftovers) config.Unset(key);
                 @out.WriteLine(current is null
