@@ -79,12 +79,13 @@ layout() { # publish-dir target-dir
   chmod 755 "$2"/bin/*
   bom=$(printf '\357\273\277')
   # hooks/pass-through is laid out under every hook name it lists, as install.sh does from a source checkout.
+  # (Its variables are the script's: none of them may be called name, which the caller is using.)
   for hook in "$root"/hooks/*; do
-    names=$(basename "$hook")
-    [ "$names" = pass-through ] && names=$(sed -n 's/^# hooks: //p' "$hook")
-    for name in $names; do
-      LC_ALL=C sed "1s/^$bom//" "$hook" | tr -d '\r' >"$2/share/git-promote/hooks/$name"
-      chmod 755 "$2/share/git-promote/hooks/$name"
+    hook_names=$(basename "$hook")
+    if [ "$hook_names" = pass-through ]; then hook_names=$(sed -n 's/^# hooks: //p' "$hook"); fi
+    for hook_name in $hook_names; do
+      LC_ALL=C sed "1s/^$bom//" "$hook" | tr -d '\r' >"$2/share/git-promote/hooks/$hook_name"
+      chmod 755 "$2/share/git-promote/hooks/$hook_name"
     done
   done
 }
