@@ -100,7 +100,7 @@ put "$built/git-promote" "$bindir/git-promote" 755
 for hook in "$hooks"/*; do
   name=$(basename "$hook")
   if [ "$name" = pass-through ]; then
-    for each in $(sed -n 's/^# hooks: //p' "$hook"); do put_script "$hook" "$hookdir/$each"; done
+    for each in $(sed -n 's/^# hooks: //p' "$hook" | tr -d '\r'); do put_script "$hook" "$hookdir/$each"; done
   else
     put_script "$hook" "$hookdir/$name"
   fi

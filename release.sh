@@ -82,7 +82,7 @@ layout() { # publish-dir target-dir
   # (Its variables are the script's: none of them may be called name, which the caller is using.)
   for hook in "$root"/hooks/*; do
     hook_names=$(basename "$hook")
-    if [ "$hook_names" = pass-through ]; then hook_names=$(sed -n 's/^# hooks: //p' "$hook"); fi
+    if [ "$hook_names" = pass-through ]; then hook_names=$(sed -n 's/^# hooks: //p' "$hook" | tr -d '\r'); fi
     for hook_name in $hook_names; do
       LC_ALL=C sed "1s/^$bom//" "$hook" | tr -d '\r' >"$2/share/git-promote/hooks/$hook_name"
       chmod 755 "$2/share/git-promote/hooks/$hook_name"
