@@ -193,8 +193,14 @@ try {
         }
     }
     Install-File $builtExe $exePath
-    foreach ($hook in @(Get-ChildItem -LiteralPath (Join-Path $source 'hooks') -File)) {
-        Install-File $hook.FullName (Join-Path $hookDir $hook.Name) -Script
+    # hooks/pass-through is written under every hook name it lists (its '# hooks:' lines), as install.sh does.
+    foreach ($hook in @(Get-ChildItem -LiteralPath (Join-Path $source 'hooks') -File | Sort-Object Name)) {
+        $names = @($hook.Name)
+        if ($hook.Name -eq 'pass-through') {
+            $names = @(Get-Content -LiteralPath $hook.FullName | Where-Object { $_ -match '^# hooks: ' } |
+                ForEach-Object { ($_ -replace '^# hooks: ', '').Trim() -split '\s+' })
+        }
+        foreach ($name in $names) { Install-File $hook.FullName (Join-Path $hookDir $name) -Script }
     }
 } finally {
     Remove-Item -LiteralPath $stage -Recurse -Force -ErrorAction SilentlyContinue

@@ -100,8 +100,14 @@ for lib in "$built"/libgit2-*; do
   [ -e "$lib" ] && put "$lib" "$bindir/$(basename "$lib")" 755
 done
 put "$built/git-promote" "$bindir/git-promote" 755
+# hooks/pass-through (a source checkout) is written under every hook name it lists; a release has them laid out already.
 for hook in "$hooks"/*; do
-  put_script "$hook" "$hookdir/$(basename "$hook")"
+  name=$(basename "$hook")
+  if [ "$name" = pass-through ]; then
+    for each in $(sed -n 's/^# hooks: //p' "$hook" | tr -d '\r'); do put_script "$hook" "$hookdir/$each"; done
+  else
+    put_script "$hook" "$hookdir/$name"
+  fi
 done
 # git promote --help is git help promote, which opens man git-promote: man finds PREFIX/share/man through PATH.
 [ -f "$manpage" ] && put "$manpage" "$mandir/git-promote.1" 644

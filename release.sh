@@ -80,9 +80,15 @@ layout() { # publish-dir target-dir
   for lib in "$1"/libgit2-*; do [ -e "$lib" ] && cp "$lib" "$2/bin/"; done
   chmod 755 "$2"/bin/*
   bom=$(printf '\357\273\277')
+  # hooks/pass-through is laid out under every hook name it lists, as install.sh does from a source checkout.
+  # (Its variables are the script's: none of them may be called name, which the caller is using.)
   for hook in "$root"/hooks/*; do
-    LC_ALL=C sed "1s/^$bom//" "$hook" | tr -d '\r' >"$2/share/git-promote/hooks/$(basename "$hook")"
-    chmod 755 "$2/share/git-promote/hooks/$(basename "$hook")"
+    hook_names=$(basename "$hook")
+    if [ "$hook_names" = pass-through ]; then hook_names=$(sed -n 's/^# hooks: //p' "$hook" | tr -d '\r'); fi
+    for hook_name in $hook_names; do
+      LC_ALL=C sed "1s/^$bom//" "$hook" | tr -d '\r' >"$2/share/git-promote/hooks/$hook_name"
+      chmod 755 "$2/share/git-promote/hooks/$hook_name"
+    done
   done
 }
 

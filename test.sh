@@ -30,10 +30,14 @@ lock="$root/tests/GitPromote.Cdk.Tests/node-tools/package-lock.json"
 missing=
 command -v chromium >/dev/null 2>&1 || missing="$missing chromium"
 command -v faketime >/dev/null 2>&1 || missing="$missing faketime=0.9.10-2.1"
+# The pre-commit framework, as Debian packages it, for the .pre-commit-hooks.yaml test (PyPI is out of reach).
+[ -x /usr/bin/pre-commit ] || missing="$missing pre-commit=3.0.4-1"
 plan=
 command -v pwsh >/dev/null 2>&1 || plan="$plan\n  PowerShell 7.6.9 as a dotnet tool in ~/.dotnet/tools (install.ps1 is tested under it)"
 cmp -s "$lock" "$node_tools/installed.lock" || plan="$plan\n  the CDK tests' node tools (IAM simulator, cdk-nag), pinned by package-lock.json, with npm ci into $node_tools"
-[ -n "$missing" ] && plan="$plan\n  Debian packages:$missing (apt-get, as root: the history page's browser and the clock the history and health tests set)"
+cmp -s "$root/tests/GitPromote.IntegrationTests/hook-managers/package-lock.json" "$HOME/.cache/git-promote-test/hook-managers/installed.lock" \
+  || plan="$plan\n  husky and lefthook, pinned by package-lock.json, with npm ci into ~/.cache/git-promote-test/hook-managers"
+[ -n "$missing" ] && plan="$plan\n  Debian packages:$missing (apt-get, as root: the history page's browser, the clock the history and health tests set, the pre-commit framework)"
 [ -n "$plan" ] && printf 'test.sh will install:%b\n' "$plan"
 
 # install.ps1 is tested under PowerShell 7 (those tests fail without it): install it as a dotnet tool when missing.
@@ -50,17 +54,29 @@ if ! cmp -s "$lock" "$node_tools/installed.lock"; then
   cp "$lock" "$node_tools/installed.lock"
 fi
 export GIT_PROMOTE_NODE_TOOLS="$node_tools/node_modules"
+# The hook managers the rollout tests run for real (husky, lefthook), pinned the same way; --ignore-scripts: lefthook's
+# postinstall would wire the cache folder itself.
+hook_managers="$HOME/.cache/git-promote-test/hook-managers"
+lock="$root/tests/GitPromote.IntegrationTests/hook-managers/package-lock.json"
+if ! cmp -s "$lock" "$hook_managers/installed.lock"; then
+  mkdir -p "$hook_managers"
+  cp "$root/tests/GitPromote.IntegrationTests/hook-managers/package.json" "$lock" "$hook_managers/"
+  (cd "$hook_managers" && npm ci --ignore-scripts --no-audit --no-fund >/dev/null)
+  cp "$lock" "$hook_managers/installed.lock"
+fi
+export GIT_PROMOTE_HOOK_MANAGERS="$hook_managers/node_modules"
 
-# The health tests (faketime) and the history page (Debian's headless chromium; a history recorded at fixed times
-# with faketime around the published binary) fail without these: install both when missing. faketime is pinned;
-# chromium is Debian's current security build (the archive keeps no old ones), the one a user of this Debian opens.
+# The health tests (faketime), the history page (Debian's headless chromium; a history recorded at fixed times with
+# faketime around the published binary) and the pre-commit framework's hook fail without these: install them when
+# missing. faketime and pre-commit are pinned; chromium is Debian's current security build (the archive keeps no old
+# ones), the one a user of this Debian opens.
 # Without root (and no sudo that asks nothing), the tests that need them are left out, said so, and counted as skipped.
 skip_filter=
 if [ -n "$missing" ]; then
   sudo=; [ "$(id -u)" = 0 ] || sudo="sudo -n"
   if [ -n "$sudo" ] && ! sudo -n true 2>/dev/null; then
     echo "test.sh: NOT installing$missing: that needs root, and this user has no sudo without a password. The tests that need them are skipped:" >&2
-    for tool in chromium faketime; do
+    for tool in chromium faketime pre-commit; do
       case "$missing" in *"$tool"*) skip_filter="${skip_filter:+$skip_filter&}Needs!=$tool"
         echo "  every test marked [Trait(\"Needs\", \"$tool\")]; to run them: sudo apt-get install $tool" >&2 ;; esac
     done

@@ -34,6 +34,8 @@ public sealed class ReleasePackageTests(InstalledGitPromote installed, ReleasePa
         foreach (var part in new[] { "bin/git-promote", "bin/libgit2-", "share/git-promote/hooks/pre-push", "share/git-promote/hooks/pre-receive", "install.sh",
             "LICENSE", "README", "share/man/man1/git-promote.1" })
             Assert.Contains($"{top}/{part}", listing);
+        foreach (var hook in EveryHookTests.PassThroughNames.Append("git-promote-pass-through"))
+            Assert.Matches($@"-rwxr-xr-x .* {top}/share/git-promote/hooks/{hook}\n", listing);
         Assert.DoesNotContain(".dbg", listing);
         _s.Exec(unpacked, "tar", ["-xzf", release.Tarball]).EnsureOk();
         var noDotnet = new Dictionary<string, string?> { ["PATH"] = PathWithoutDotnet() };
@@ -67,6 +69,8 @@ public sealed class ReleasePackageTests(InstalledGitPromote installed, ReleasePa
                      "./usr/bin/git-promote -> ../lib/git-promote/bin/git-promote", "./usr/share/doc/git-promote/copyright",
                      "./usr/share/man/man1/git-promote.1.gz" })
             Assert.Contains(path, contents);
+        foreach (var hook in EveryHookTests.PassThroughNames.Append("git-promote-pass-through"))
+            Assert.Matches($@"-rwxr-xr-x .* \./usr/lib/git-promote/share/git-promote/hooks/{hook}\n", contents);
         Assert.Contains("root/root", contents);
         var fields = _s.Exec(_s.Root, "dpkg-deb", ["--field", release.Deb, "Package", "Version", "Architecture"]).EnsureOk().Stdout;
         Assert.Contains("Package: git-promote", fields);
@@ -132,6 +136,19 @@ public sealed class ReleasePackageTests(InstalledGitPromote installed, ReleasePa
             ?? Path.Combine(tools, "git-promote");
         Assert.Contains($"git-promote.{ReleasePackages.Rid}", target);
         Assert.Empty(Directory.GetFiles(Path.GetDirectoryName(target)!, "*.dll"));
+
+        // The tool has no hooks folder beside it: it carries the shims in the program, and lays them out in a folder of the clone's.
+        var app = _s.Project();
+        _s.Promote(app, "uninstall").EnsureOk();
+        var log = Path.Combine(_s.Root, "own.log");
+        Sandbox.WriteScript(Path.Combine(app, ".git", "hooks", "pre-commit"), $"#!/bin/sh\necho OWN-PRE-COMMIT >> '{log}'\n");
+        var hooks = Path.Combine(app, ".git", "promote-hooks");
+        _s.Exec(app, Path.Combine(tools, "git-promote"), ["install", "--hooks-dir", hooks]).EnsureOk();
+        Assert.True(File.Exists(Path.Combine(hooks, "git-promote-pass-through")));
+        _s.Commit(app, "through the tool's shims");
+        Assert.Equal("OWN-PRE-COMMIT\n", File.ReadAllText(log));
+        var onlyTheTool = new Dictionary<string, string?> { ["PATH"] = tools + ":/usr/bin:/bin" };
+        Assert.Contains("push to stg refused", _s.Exec(app, "git", ["push", "stg", "main"], env: onlyTheTool).EnsureExit(1).Stderr);
     }
 
     /// <summary>The system's PATH with every `dotnet` left out: a folder of links to all other programs.</summary>

@@ -387,8 +387,16 @@ public sealed class RolloutTests(InstalledGitPromote installed) : IDisposable
             Assert.Matches(@"\n  GitPromote.Cli -> .*\nbuilt in \d+s\n", run.Stdout);
             Assert.Matches($@"installed git-promote \S+ \(commit \w+\) in {System.Text.RegularExpressions.Regex.Escape(prefix)} \(\d+s in all\)", run.Stdout);
         }
-        var shim = File.ReadAllBytes(Path.Combine(prefix, "share", "git-promote", "hooks", "pre-push"));
-        Assert.Equal(File.ReadAllBytes(Path.Combine(installed.HooksDir, "pre-push")), shim);
+        // The same shims as test.sh's installation (release.sh's layout): the guard's, the library, a pass-through per hook name.
+        var hooks = Path.Combine(prefix, "share", "git-promote", "hooks");
+        Assert.Equal(Directory.GetFiles(installed.HooksDir).Select(Path.GetFileName).Order(), Directory.GetFiles(hooks).Select(Path.GetFileName).Order());
+        Assert.Contains("pre-commit", Directory.GetFiles(hooks).Select(Path.GetFileName));
+        foreach (var file in Directory.GetFiles(installed.HooksDir))
+        {
+            Assert.Equal(File.ReadAllBytes(file), File.ReadAllBytes(Path.Combine(hooks, Path.GetFileName(file))));
+            if (!OperatingSystem.IsWindows())
+                Assert.NotEqual(UnixFileMode.None, File.GetUnixFileMode(Path.Combine(hooks, Path.GetFileName(file))) & UnixFileMode.UserExecute);
+        }
         PushThrough(prefix);
     }
 

@@ -139,16 +139,38 @@ public static class DoctorCommand
             yield break;
         }
         var where = $"{hooksPath.Value} (from {hooksPath.Describe()})";
+        var dir = wiring.HooksDir;
+        var installation = dir is not null && InstalledLayout.IsOurHooksDir(dir) && !SharedHooksFolder.HasShims(context.FileSystem, dir);
+        var repair = dir is not null && HookWiring.SamePath(dir, InstalledLayout.HooksDir)
+            ? "git promote install (puts git-promote's hooks back; it keeps the files it replaces beside them)"
+            : $"re-run the installer of the git-promote that put {dir} there, or its git-promote install";
         yield return wiring.Shim("pre-push") switch
         {
             ShimState.Current => new Check("hooks", "core.hooksPath", Status.Ok, $"{where}: git-promote's shims, the same version as this binary"),
             ShimState.Outdated => new Check("hooks", "core.hooksPath", Status.Warn, $"{where}: git-promote's shims, but not this binary's version",
                 "re-run the installer (./install.sh), or git promote install --hooks-dir <that folder> to refresh them"),
+            ShimState.NotGitPromote when installation => new Check("hooks", "core.hooksPath", Status.Fail,
+                $"{where}: git-promote's hooks folder, but its pre-push is not git-promote's (a hook manager wrote over it: lefthook install "
+                    + "--force does), so the guard does not run for any clone wired to it", repair),
             ShimState.NotGitPromote => new Check("hooks", "core.hooksPath", Status.Fail, $"{where}: not git-promote's hooks, so the guard does not run",
-                "git promote install --chain (theirs keep running after ours), or --force"),
+                hooksPath.Value.Replace('\\', '/').TrimEnd('/').EndsWith(".husky/_", StringComparison.Ordinal)
+                    ? "husky sets core.hooksPath again on every npm install: put the guard in .husky/pre-push (docs/rollout.md, husky)"
+                    : "git promote install --chain (theirs keep running after ours), or --force"),
             _ => new Check("hooks", "core.hooksPath", Status.Fail, $"{where}: no pre-push hook there, so nothing runs on push",
                 "reinstall git-promote (./install.sh), then: git promote install"),
         };
+        if (installation)
+        {
+            var state = InstalledHooksFolder.Inspect(context.FileSystem, dir!);
+            if (state.Describe() is { } broken)
+                yield return new Check("hooks", "hooks folder", Status.Fail, $"{dir}: {broken}", repair);
+            if (state.Foreign.Count > 0)
+                yield return new Check("hooks", "hooks folder", Status.Warn,
+                    $"{dir} holds files that are not git-promote's: {string.Join(", ", state.Foreign)} (a hook manager wrote them here)",
+                    "install that tool's hooks in the clone that uses it, where git-promote's hooks run them, then remove these: rm -- "
+                        + string.Join(" ", state.Foreign.Select(f => Path.Combine(dir!, f))));
+        }
+        if (!wiring.RunsOurShim("pre-push")) yield break;
         var runs = wiring.ShimBinaryPath;
         yield return runs is null
             ? new Check("hooks", "binary", Status.Warn, "the shims look git-promote up on PATH; a push from a tool with another PATH may not find it",
@@ -160,8 +182,41 @@ public static class DoctorCommand
         var chained = wiring.ChainedHooks("pre-push");
         yield return new Check("hooks", "chained", Status.Ok, chained.Count == 0
             ? "no other pre-push hook runs after the guard"
-            : "after the guard: " + string.Join(", ", chained.Select(c => $"{c.Path} ({c.Source})")));
+            : "after the guard: " + string.Join(", ", chained.Select(c => $"{c.Path} ({From(c.Source)})")));
+        foreach (var check in OtherHooks(wiring, dir!)) yield return check;
     }
+
+    /// <summary>Which hook git runs from where for every other hook name: a pass-through's target, or the folder's own hook.</summary>
+    private static IEnumerable<Check> OtherHooks(HookWiring wiring, string dir)
+    {
+        foreach (var hook in Shims.PassThroughHooks.Concat(Shims.PerRefHooks).Append("pre-receive"))
+        {
+            var state = wiring.Shim(hook);
+            if (state == ShimState.NotGitPromote)
+            {
+                yield return new Check("hooks", hook, Status.Ok, $"runs {Path.Combine(dir, hook)} (the folder's own)");
+                continue;
+            }
+            if (hook == "pre-receive") continue;
+            var runs = wiring.ChainedHooks(hook);
+            if (runs.Count == 0) continue;
+            var where = string.Join(", then ", runs.Select(c => $"{c.Path} ({From(c.Source)})"));
+            yield return state == ShimState.Missing
+                ? new Check("hooks", hook, Status.Warn, $"{where} does not run: git runs {hook} for every ref it updates, so git-promote's folder "
+                    + "has no pass-through of that name",
+                    $"to run it anyway (a shell start per ref): git promote install --hooks-dir <a folder of this clone's>, then copy that folder's "
+                        + $"pre-commit to {hook} (docs/rollout.md, Which hooks run)")
+                : new Check("hooks", hook, Status.Ok, $"runs {where}");
+        }
+    }
+
+    private static string From(ChainSource source) => source switch
+    {
+        ChainSource.LocalSuffix => "kept beside the shim",
+        ChainSource.ChainHooksPath => $"the chained folder, {HookWiring.ChainKey}",
+        _ => "this clone's own, which core.hooksPath hides",
+    };
+
 
     /// <summary>On a server (<c>doctor --server</c>), the environment this repository is; null in a clone.</summary>
     private static EnvironmentPolicy? ServerEnvironment(bool server, Workspace workspace, PromotionPolicy policy) =>

@@ -32,6 +32,7 @@ public static class InstallCommand
         var (hooksDir, shared) = Target(context, a.Value("--hooks-dir"));
         var wiring = HookWiring.Read(workspace?.Location, context.Environment, context.Environment.CurrentDirectory);
         var @out = context.Console.Out;
+        if (!shared) CheckInstallation(context, hooksDir);
 
         var current = config.Get(HookWiring.HooksPathKey);
         if (current is not null && wiring.Resolve(current) is { } currentDir && HookWiring.SamePath(currentDir, hooksDir))
@@ -39,6 +40,7 @@ public static class InstallCommand
             if (!shared)
             {
                 @out.WriteLine($"already installed: core.hooksPath = {hooksDir} ({where})");
+                WarnUnguarded(context, scope, workspace);
                 return ExitCodes.Ok;
             }
             Report(context, SharedHooksFolder.AddShims(context.FileSystem, hooksDir, InstalledLayout.BinaryPath));
@@ -58,6 +60,7 @@ public static class InstallCommand
             else if (a.Value("--hooks-dir") is null)
             {
                 @out.WriteLine($"already installed through {below.Describe()}: core.hooksPath = {below.Value}; nothing changed ({where})");
+                WarnHidden(context, workspace);
                 return ExitCodes.Ok;
             }
         }
@@ -91,11 +94,60 @@ public static class InstallCommand
         {
             var own = Path.Combine(workspace.Location.CommonDir, "hooks", "pre-push");
             if (found is null && !shared && HookChain.IsRunnable(own))
-                @out.WriteLine("  this clone's own .git/hooks/pre-push still runs, after the guard");
+                @out.WriteLine("  this clone's own .git/hooks/pre-push still runs, after the guard; its other hooks keep running too");
             if (workspace.WorkTree is { } top && !context.FileSystem.FileExists(Path.Combine(top, PromotionPolicy.FileName)))
                 @out.WriteLine($"  no {PromotionPolicy.FileName} here yet: pushes pass unchecked until you add one (git promote init)");
         }
+        WarnUnguarded(context, scope, workspace);
+        WarnHidden(context, workspace);
         return ExitCodes.Ok;
+    }
+
+    /// <summary>
+    /// Compares the installation's hooks folder with the shims this binary carries and repairs it (a hook manager may have
+    /// written into it: <c>lefthook install --force</c> does); says which files in it are not git-promote's.
+    /// </summary>
+    private static void CheckInstallation(CommandContext context, string hooksDir)
+    {
+        var @out = context.Console.Out;
+        var state = InstalledHooksFolder.Inspect(context.FileSystem, hooksDir);
+        if (!state.IsIntact)
+        {
+            @out.WriteLine($"repaired git-promote's hooks folder {hooksDir} ({state.Describe()}):");
+            Report(context, InstalledHooksFolder.Repair(context.FileSystem, state));
+            state = InstalledHooksFolder.Inspect(context.FileSystem, hooksDir);
+        }
+        if (state.Foreign.Count == 0) return;
+        @out.WriteLine($"warning: {hooksDir} holds files that are not git-promote's: {string.Join(", ", state.Foreign)}");
+        @out.WriteLine("  every clone wired to this folder runs them by their names, or none does: a hook manager wrote them here "
+            + "(lefthook install --force does). git-promote's hooks already run each clone's own .git/hooks: install the tool's "
+            + "hooks there (docs/rollout.md), then remove these:");
+        @out.WriteLine("    rm -- " + string.Join(" ", state.Foreign.Select(f => Quote(Path.Combine(hooksDir, f)))));
+    }
+
+    /// <summary>A clone whose own core.hooksPath wins over the level just installed: git runs its hooks, not git-promote's.</summary>
+    private static void WarnUnguarded(CommandContext context, ConfigScope scope, Workspace? workspace)
+    {
+        if (scope == ConfigScope.Local) return;
+        var clone = workspace?.Location ?? Workspace.TryFind(context)?.Location;
+        if (clone is null) return;
+        var wiring = HookWiring.Read(clone, context.Environment);
+        if (wiring.HooksPath is not { } winner || winner.Rank <= ConfigValue.ScopeRank(ConfigValue.ScopeOf(scope))) return;
+        if (wiring.RunsOurShim("pre-push")) return;
+        var @out = context.Console.Out;
+        @out.WriteLine($"  this clone stays unguarded: its own core.hooksPath '{winner.Value}' ({winner.Describe()}) wins over the "
+            + $"{ConfigValue.ScopeOf(scope)} one, so git runs those hooks and not git-promote's");
+        @out.WriteLine("    here run: git promote install --chain   (or put the guard in its hook manager: docs/rollout.md)");
+    }
+
+    /// <summary>Hooks of this clone that no longer run: git-promote puts no pass-through under the names git runs for every ref.</summary>
+    private static void WarnHidden(CommandContext context, Workspace? workspace)
+    {
+        if (workspace is null) return;
+        var wiring = HookWiring.Read(workspace.Location, context.Environment);
+        foreach (var (hook, path) in wiring.HiddenHooks())
+            context.Console.Out.WriteLine($"  {path} does not run: git runs {hook} for every ref it updates, so git-promote's folder has no "
+                + $"pass-through of that name (docs/rollout.md, Which hooks run)");
     }
 
     /// <summary>Undoes <see cref="Install"/> at one level: only a core.hooksPath it set, putting back what was there (value and level).</summary>
@@ -125,6 +177,17 @@ public static class InstallCommand
             : currentDir is not null && InstalledLayout.IsOurHooksDir(currentDir) && !SharedHooksFolder.HasShims(context.FileSystem, currentDir));
         if (!owned)
         {
+            // core.hooksPath was set again by someone else since (husky does on every npm install): theirs stays, ours goes.
+            var leftovers = new[] { HookWiring.InstalledKey, HookWiring.PreviousKey, HookWiring.ChainKey }.Where(k => config.Get(k) is not null).ToList();
+            if (leftovers.Count > 0 && sharedDir is null && (current is null || !IsOurs(wiring, current)))
+            {
+                foreach (var key in leftovers) config.Unset(key);
+                @out.WriteLine(current is null
+                    ? $"core.hooksPath is no longer set ({where}); git-promote's settings removed: {string.Join(", ", leftovers)}"
+                    : $"core.hooksPath is '{current}' ({where}), set by someone else since git-promote installed (husky does on every "
+                        + $"npm install): left as it is; git-promote's settings removed: {string.Join(", ", leftovers)}");
+                return ExitCodes.Ok;
+            }
             if (currentDir is not null && sharedDir is null && SharedHooksFolder.HasShims(context.FileSystem, currentDir))
                 @out.WriteLine($"core.hooksPath is '{current}' ({where}), a folder git-promote's shims were added to but not set by git-promote; "
                     + $"nothing changed. To take the shims out of it: git promote uninstall{ScopeArg(scope)} --hooks-dir {Quote(current!)}");

@@ -87,6 +87,9 @@ public interface IFileSystem
 
     /// <summary>True when <paramref name="path"/> is a symbolic link (whatever it points at, or nothing).</summary>
     bool IsLink(string path) => false;
+
+    /// <summary>The names of the files in a folder (not its subfolders), sorted; empty when there is no such folder.</summary>
+    IReadOnlyList<string> FileNames(string dir);
 }
 
 public static class FileSystemWrites
@@ -238,4 +241,7 @@ internal sealed class SystemFileSystem : IFileSystem
             return false;
         }
     }
+
+    public IReadOnlyList<string> FileNames(string dir) =>
+        Directory.Exists(dir) ? [.. Directory.GetFiles(dir).Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal)] : [];
 }

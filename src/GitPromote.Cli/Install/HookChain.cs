@@ -17,8 +17,15 @@ public sealed class HookChain
 
     private readonly Lazy<Task<IReadOnlyList<ChainedHook>>> _hooks;
 
+    /// <summary>
+    /// The hooks to run after the guard when git ran git-promote's own shim of <paramref name="hookName"/>; none when the
+    /// guard was started some other way (a hook manager's hook, <c>.husky/pre-push</c>, a lefthook job): nothing of theirs
+    /// is hidden by git-promote then, and their hook chained back to the guard would start it again.
+    /// </summary>
     public HookChain(GitLocation repository, string hookName, IProcessEnvironment environment)
-        : this(() => HookWiring.ReadForHook(repository, environment).ChainedHooks(hookName))
+        : this(() => HookWiring.ReadForHook(repository, environment) is var wiring && wiring.RunsOurShim(hookName)
+            ? wiring.ChainedHooks(hookName)
+            : [])
     {
     }
 

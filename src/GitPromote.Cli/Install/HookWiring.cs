@@ -134,6 +134,9 @@ public sealed class HookWiring
     public ConfigValue? At(ConfigScope scope, string key) =>
         Settings.LastOrDefault(s => Is(s, key) && s.Scope == ConfigValue.ScopeOf(scope));
 
+    /// <summary>Whether the hook git runs for <paramref name="hookName"/> here is one of git-promote's shims (any version).</summary>
+    public bool RunsOurShim(string hookName) => HooksDir is not null && Shims.IsShim(Path.Combine(HooksDir, hookName)) == true;
+
     public ShimState Shim(string hookName) => HooksDir is null ? ShimState.Missing : ShimStateOf(Path.Combine(HooksDir, hookName), hookName);
 
     /// <summary>
@@ -169,6 +172,18 @@ public sealed class HookWiring
             if (HooksDir is null || !SamePath(own, HooksDir)) Add(chained, Path.Combine(own, hookName), ChainSource.RepositoryHooks);
         }
         return chained;
+    }
+
+    /// <summary>
+    /// The hooks git would run here without git-promote that no longer run with it: those of <see cref="Shims.PerRefHooks"/>
+    /// that git-promote's folder has no hook of (the clone's own, a chained folder's), with their paths.
+    /// </summary>
+    public IReadOnlyList<(string Hook, string Path)> HiddenHooks()
+    {
+        if (HooksDir is null || !InstalledLayout.IsOurHooksDir(HooksDir)) return [];
+        return [.. Shims.PerRefHooks
+            .Where(hook => !File.Exists(Path.Combine(HooksDir, hook)))
+            .SelectMany(hook => ChainedHooks(hook).Select(c => (hook, c.Path)))];
     }
 
     /// <summary>The keys as git lists them: section and name in lower case.</summary>

@@ -16,12 +16,16 @@ public static class InstalledLayout
     public static string RequireHooksDir(string? overrideDir)
     {
         var dir = Path.GetFullPath(overrideDir ?? HooksDir);
-        if (!File.Exists(Path.Combine(dir, "pre-push")))
+        if (!IsOurHooksDir(dir))
             throw new CommandFailedException(ExitCodes.UsageOrPolicy, $"no git-promote hooks in {dir}",
                 "install git-promote with ./install.sh (it puts the hooks beside the binary), or pass --hooks-dir");
         return dir;
     }
 
-    /// <summary>True when <paramref name="dir"/> holds git-promote's shims (any installation, any version).</summary>
-    public static bool IsOurHooksDir(string dir) => Shims.IsShim(Path.Combine(dir, "pre-push")) == true;
+    /// <summary>
+    /// True when <paramref name="dir"/> holds git-promote's shims (any installation, any version), even when a hook manager
+    /// has put its own files over some of them: one of the guard's hooks or the pass-through library is git-promote's.
+    /// </summary>
+    public static bool IsOurHooksDir(string dir) =>
+        new[] { "pre-push", Shims.LibraryName, "pre-receive" }.Any(name => Shims.IsShim(Path.Combine(dir, name)) == true);
 }

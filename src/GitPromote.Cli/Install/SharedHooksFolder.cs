@@ -43,9 +43,13 @@ public static class SharedHooksFolder
         }
 
         var done = new List<string>();
+        var created = !files.DirectoryExists(dir);
         files.CreateDirectory(dir);
         files.WriteAtomically(Path.Combine(dir, HookWiring.BinaryPointerFile),
             (OperatingSystem.IsWindows() ? binaryPath.Replace('\\', '/') : binaryPath) + "\n", executable: false);
+        // The library the shims read to run the hooks they stand in for (the pre-push shim too, when the program is missing).
+        files.WriteAtomically(Path.Combine(dir, Shims.LibraryName), Shims.Text(Shims.LibraryName)!, executable: true);
+        done.AddRange(PassThroughs(files, dir, created));
         foreach (var hook in Shims.ClientHooks)
         {
             var target = Path.Combine(dir, hook);
@@ -87,7 +91,34 @@ public static class SharedHooksFolder
                 done.Add($"removed git-promote's {hook}");
             }
         }
+        var removed = Shims.PassThroughHooks.Concat(Shims.PerRefHooks).Where(hook =>
+            HookWiring.ShimStateOf(files, Path.Combine(dir, hook), hook) is ShimState.Current or ShimState.Outdated).ToList();
+        foreach (var hook in removed) files.Delete(Path.Combine(dir, hook));
+        if (removed.Count > 0) done.Add($"removed git-promote's pass-through hooks: {string.Join(", ", removed)}");
+        if (Shims.IsShim(files, Path.Combine(dir, Shims.LibraryName)) == true) files.Delete(Path.Combine(dir, Shims.LibraryName));
         files.Delete(Path.Combine(dir, HookWiring.BinaryPointerFile));
         return done;
+    }
+
+    /// <summary>
+    /// The pass-through hooks of a shared folder. One git-promote creates gets one under every name git runs (so the
+    /// hooks the new core.hooksPath hides keep running); in one that was there, its owners decide what runs, and only
+    /// pass-through hooks already in it are refreshed.
+    /// </summary>
+    private static IEnumerable<string> PassThroughs(IFileSystem files, string dir, bool created)
+    {
+        List<string> added = [], updated = [];
+        foreach (var hook in Shims.PassThroughHooks.Concat(Shims.PerRefHooks))
+        {
+            var target = Path.Combine(dir, hook);
+            var state = HookWiring.ShimStateOf(files, target, hook);
+            if (state == ShimState.Outdated || (state == ShimState.Missing && created && Shims.PassThroughHooks.Contains(hook)))
+            {
+                files.WriteAtomically(target, Shims.Text(hook)!, executable: true);
+                (state == ShimState.Outdated ? updated : added).Add(hook);
+            }
+        }
+        if (added.Count > 0) yield return $"pass-through hooks added (the hooks of these names that the folder hides keep running): {string.Join(", ", added)}";
+        if (updated.Count > 0) yield return $"pass-through hooks updated: {string.Join(", ", updated)}";
     }
 }

@@ -68,4 +68,11 @@ internal sealed class FakeFileSystem : IFileSystem
         Files[path] = text;
         Executable.Add(path);
     }
+
+    public IReadOnlyList<string> FileNames(string dir)
+    {
+        var prefix = dir.TrimEnd('/') + "/";
+        return [.. Files.Keys.Where(f => f.StartsWith(prefix, StringComparison.Ordinal) && !f[prefix.Length..].Contains('/'))
+            .Select(f => f[prefix.Length..]).Order(StringComparer.Ordinal)];
+    }
 }
