@@ -15,7 +15,7 @@ leftovers() {
   for environ in /proc/[0-9]*/environ; do
     pid=${environ#/proc/}; pid=${pid%/environ}
     [ "$pid" = "$$" ] && continue
-    if tr '\0' '\n' <"$environ" 2>/dev/null | grep -qx "GITPROMOTE_TEST_RUN=$GITPROMOTE_TEST_RUN"; then
+    if { tr '\0' '\n' <"$environ"; } 2>/dev/null | grep -qx "GITPROMOTE_TEST_RUN=$GITPROMOTE_TEST_RUN"; then
       kill -CONT "$pid" 2>/dev/null || :; kill -KILL "$pid" 2>/dev/null || :
     fi
   done

@@ -71,17 +71,18 @@ public abstract class GitEvidenceTests : IDisposable
     }
 
     [Fact]
-    public async Task A_reader_asks_the_remote_once_however_often_it_is_asked()
+    public async Task A_listing_of_green_commits_is_one_fetch_of_the_namespace_and_no_ls_remote()
     {
         GitCli.Run(_remote.Clone, "push", "-q", "dev", $"{_remote.First}:refs/promote/green/{_remote.First}");
         var (_, client, provider) = Setup();
         var reader = provider.OpenReader(Dev(), new GitEvidence());
 
         await reader.FindGreenAsync([_remote.First], CancellationToken.None);
-        await reader.FindGreenAsync([_remote.Second], CancellationToken.None);
+        var fetchesBefore = client.FetchCalls;
         var listed = await reader.ListGreenAsync(10, CancellationToken.None);
 
-        Assert.Equal(1, client.ListCalls);
+        Assert.Equal(1, client.FetchCalls - fetchesBefore);
+        Assert.Equal(0, client.ListCalls);
         Assert.Equal([_remote.First], listed.Select(g => g.Commit));
         Assert.Equal("git refs on remote dev", reader.Label);
     }
