@@ -63,6 +63,8 @@ public static class GateCommand
         }
         var gate = GateDecision.Decide(env, commit, refVerdict, bypass, await FirstEnvironmentRecordsAsync(provider, env, refVerdict, commit, policy.Timeout),
             policy.OnError);
+        // A pipeline reaches each account with its role (PROMOTE_AWS_ROLE_<ENV>) or stands in for a profile: say which, and where.
+        if (result.LookedIn.Count == 0) result = result with { LookedIn = await ReadInAsync(provider, policy, env) };
 
         if (a.Has("--json"))
             Json.Write(context.Console.Out, ToJson(gate, target, result.Verdict), Json.Types.GateJson);
@@ -92,6 +94,22 @@ public static class GateCommand
         }
     }
 
+    /// <summary>The accounts and regions this gate read the previous environment and its own in (none for git-only ones).</summary>
+    private static async Task<IReadOnlyList<EvidenceWhere>> ReadInAsync(CompositeEvidenceProvider provider, PromotionPolicy policy, EnvironmentPolicy env)
+    {
+        using var deadline = new CancellationTokenSource(policy.Timeout);
+        var environments = policy.PreviousOf(env) is { } previous ? new[] { previous, env } : [env];
+        try
+        {
+            return (await Task.WhenAll(environments.Select(e => provider.DescribeWhereAsync(e, deadline.Token))).WaitAsync(deadline.Token))
+                .OfType<EvidenceWhere>().ToList();
+        }
+        catch (OperationCanceledException)
+        {
+            return [];
+        }
+    }
+
     /// <summary>What to do when a store did not answer in time: the pipeline step is what runs again, not a push.</summary>
     private const string RetryTodo = "retry the pipeline step";
 
@@ -103,6 +121,9 @@ public static class GateCommand
         var r = gate.Ref!;
         var previous = result.Verdict.Previous?.Name;
         sb.AppendLine($"git-promote gate: {shortId} for {env} ({target.CommitFrom}; policy {Quoting.Show(target.PolicyShown, 120)})");
+        foreach (var place in result.LookedIn) sb.AppendLine($"  read {place.Environment} in {Quoting.OneLine(place.Description)}");
+        foreach (var (first, second) in EvidenceWhere.SameAccount(result.LookedIn))
+            sb.AppendLine(style.Yellow($"  warning: {Quoting.OneLine(EvidenceWhere.SameAccountWarning(first, second))}"));
         switch (gate.Outcome)
         {
             case GateOutcome.FirstEnvironment:

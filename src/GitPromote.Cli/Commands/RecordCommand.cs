@@ -2,6 +2,7 @@ using GitPromote.Cli.Infrastructure;
 using GitPromote.Cli.Output;
 using GitPromote.Cli.Workspaces;
 using GitPromote.Core.Evidence;
+using GitPromote.Core.Policy;
 using GitPromote.Core.Push;
 
 namespace GitPromote.Cli.Commands;
@@ -69,6 +70,9 @@ public static class RecordCommand
             context.Console.Out.WriteLine(forced is null
                 ? $"recorded: {shortId} is green in {env.Name} ({store.Label}); deployed: {proof.Says}"
                 : $"recorded with --force: {shortId} is green in {env.Name} ({store.Label}), though {forced}; the record says so");
+            // Which account it went to: a pipeline's role may stand in for the policy's profile (docs/aws.md).
+            if (await provider.DescribeWhereAsync(env, token) is { } where)
+                context.Console.Out.WriteLine($"  in {Quoting.OneLine(where.Description)}");
             if (kind is { } k)
                 await WriteDeploymentAsync(context, (IDeploymentStore)store, new DeploymentEvent(env.Name, commit, now, by, k) { Forced = forced }, token);
             return ExitCodes.Ok;

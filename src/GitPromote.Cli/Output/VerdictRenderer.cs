@@ -23,8 +23,9 @@ public sealed class VerdictRenderer(Style style)
     /// <param name="recentGreen">The newest commits that may go instead, newest first.</param>
     /// <param name="suggestedPush">The push that sends the first of them, as git accepts it; null when there is none.</param>
     /// <param name="deployment">The pipeline gate: what it refuses is a deployment, not a push.</param>
+    /// <param name="lookedIn">Where the environments were read (AWS account and region), said with a refusal.</param>
     public string Render(BatchVerdict verdict, IReadOnlyList<CommitDescription> recentGreen, BypassHint bypass, string? suggestedPush = null,
-        bool deployment = false)
+        bool deployment = false, IReadOnlyList<EvidenceWhere>? lookedIn = null)
     {
         var sb = new StringBuilder();
         var target = verdict.Target?.Name ?? "?";
@@ -100,6 +101,12 @@ public sealed class VerdictRenderer(Style style)
             }
         }
 
+        if (blocked.Any(b => b.Reason is BlockReason.NotGreen or BlockReason.EvidenceUnavailable or BlockReason.Revoked) && lookedIn is { Count: > 0 })
+        {
+            foreach (var place in lookedIn) sb.AppendLine($"  looked in {place.Environment}: {Quoting.OneLine(place.Description)}");
+            foreach (var (first, second) in EvidenceWhere.SameAccount(lookedIn))
+                sb.AppendLine(style.Yellow($"  warning: {Quoting.OneLine(EvidenceWhere.SameAccountWarning(first, second))}"));
+        }
         if (blocked.Any(b => b.Reason is BlockReason.NotGreen or BlockReason.EvidenceUnavailable or BlockReason.Revoked))
         {
             if (recentGreen.Count > 0)
