@@ -31,8 +31,8 @@ public sealed partial class IamDocsTests
         ["record-stg"] = () => Document(Role("stg", "record-build")),
         ["gate-stg"] = () => Document(Role("stg", "gate-build")),
         ["reader-dev"] = () => Document(Role("dev", "evidence-reader")),
-        ["reader-dev-trust"] = () => Placeholders(Deployed("dev").Roles().Single(r => r.Arn.EndsWith("/promote-orders-service-dev-evidence-reader",
-            StringComparison.Ordinal)).Trust),
+        ["reader-dev-trust"] = () => Document(Deployed("dev").Roles().Single(r => r.Arn.EndsWith($"/promote-{Service}-dev-evidence-reader",
+            StringComparison.Ordinal)).Trust["Statement"]!.AsArray().Select(s => s!)),
     };
 
     [Fact]
