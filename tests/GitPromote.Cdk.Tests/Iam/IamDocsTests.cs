@@ -125,6 +125,44 @@ public sealed partial class IamDocsTests
         Assert.True(wrong.Count == 0, $"docs/aws.md's IAM does not do what the construct's does:\n  " + string.Join("\n  ", wrong));
     }
 
+    /// <summary>
+    /// The hand-written bucket policy of one release bucket (another account's) read by three accounts: each account's
+    /// gate, record and prune build roles get the tarball through it with their own policies; no other role of those
+    /// accounts does, even one allowed s3:GetObject on everything; nobody writes it.
+    /// </summary>
+    [Fact]
+    public void The_documented_release_bucket_policy_lets_each_accounts_builds_read_the_tarball_and_no_one_else()
+    {
+        const string tools = "444444444444";
+        var bucket = Documented("release-bucket");
+        var tarball = "arn:aws:s3:::platform-artifacts/git-promote/git-promote-linux-x64.tar.gz";
+        var anything = new NamedPolicy("S3Everything", JsonNode.Parse("""{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}""")!);
+        var cases = new List<(string Name, bool Allowed, Simulation Simulation)>();
+        foreach (var env in Environments)
+        {
+            var t = Deployed(env);
+            foreach (var build in new[] { "gate-build", "record-build", "prune-build" })
+            {
+                if (t.Roles().SingleOrDefault(r => r.Arn.EndsWith($"/promote-{Service}-{env}-{build}", StringComparison.Ordinal)) is not { } role) continue;
+                cases.Add(($"{env} {build} reads the tarball", true,
+                    new Simulation(new IamRequest(role.Arn, "s3:GetObject", tarball, ResourceAccount: tools), role.Policies, bucket)));
+                cases.Add(($"{env} {build} replaces the tarball", false,
+                    new Simulation(new IamRequest(role.Arn, "s3:PutObject", tarball, ResourceAccount: tools), [.. role.Policies, anything], bucket)));
+            }
+            var deployRole = $"arn:aws:iam::{Account(env)}:role/{Service}-{env}-deploy";
+            cases.Add(($"{env}'s other roles read the tarball", false,
+                new Simulation(new IamRequest(deployRole, "s3:GetObject", tarball, ResourceAccount: tools), [anything], bucket)));
+        }
+        var outsider = "arn:aws:iam::555555555555:role/git-promote/promote-orders-service-stg-gate-build";
+        cases.Add(("the same role name in another account reads the tarball", false,
+            new Simulation(new IamRequest(outsider, "s3:GetObject", tarball, ResourceAccount: tools), [anything], bucket)));
+        Assert.Equal(8, cases.Count(c => c.Allowed)); // dev has no gate: 2 + 3 + 3 build roles
+        var answers = Simulator.Run(cases.Select(c => c.Simulation).ToList());
+        var wrong = cases.Where((c, i) => answers[i].Allowed != c.Allowed)
+            .Select(c => $"{(c.Allowed ? "should be allowed" : "should be denied")}: {c.Name}").ToList();
+        Assert.True(wrong.Count == 0, "docs/aws.md's release bucket policy:\n  " + string.Join("\n  ", wrong));
+    }
+
     /// <summary>The docs with every block rewritten from the templates.</summary>
     private static string Rewrite(string docs) => Block().Replace(docs, m =>
         Blocks.TryGetValue(m.Groups["key"].Value, out var generate)
