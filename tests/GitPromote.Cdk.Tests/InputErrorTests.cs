@@ -35,7 +35,7 @@ public sealed class InputErrorTests : IDisposable
     public void Two_environments_in_one_account_are_refused_because_their_fixed_names_would_collide()
     {
         var error = Refused("stg", accounts: new Dictionary<string, string> { ["dev"] = "111111111111", ["stg"] = "111111111111", ["prd"] = "333333333333" });
-        Assert.StartsWith("stg and dev are in the same account 111111111111: their stacks would both create /promote/orders/policy and the repository 'orders'",
+        Assert.StartsWith("stg and dev are in the same account 111111111111: their stacks would both create /promote/orders/policy, so the second would fail",
             error.Message);
         Assert.Contains("Give each environment its own account", error.Message);
     }
