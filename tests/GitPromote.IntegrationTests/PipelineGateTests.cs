@@ -203,8 +203,9 @@ public sealed class PipelineGateTests : IDisposable
     [Fact]
     public void A_bypass_admits_one_deployment_none_for_a_dry_run_and_status_shows_the_last_deployment_not_the_branch()
     {
-        var app = _s.Project(_aws.Policy());
-        var pin = Pin(_aws.Policy());
+        // rollback: never, so a commit recorded green in stg goes back there only as a promotion (green in dev) or a bypass.
+        var app = _s.Project(_aws.Policy(rollback: "never"));
+        var pin = Pin(_aws.Policy(rollback: "never"));
         string Bypasses() => _aws.AwsCli("ssm", "get-parameters-by-path", "--path", $"/promote/{_aws.Service}/stg/bypass", "--query", "Parameters[].Name",
             "--output", "text").EnsureOk().Stdout.Trim();
 
