@@ -45,7 +45,7 @@ public static class GateCommand
         var result = await new PushGate(provider, null, workspace.Repository).DecideAsync(policy, request, plan, push, deadline.Token);
         var refVerdict = result.Verdict.Refs[0];
 
-        BypassRecord? bypass = null;
+        BypassChoice? bypasses = null;
         EvidenceFailure? bypassUnread = null;
         if (GateDecision.MayBeBypassed(refVerdict))
         {
@@ -53,15 +53,14 @@ public static class GateCommand
             using var bypassDeadline = new CancellationTokenSource(policy.Timeout);
             try
             {
-                var records = await provider.OpenStore(env).ListBypassesAsync(bypassDeadline.Token);
-                bypass = GateDecision.MatchingBypass(policy, env, commit, records);
+                bypasses = await ChooseBypassAsync(workspace, provider.OpenStore(env), policy, env, commit, context.Clock.Now, bypassDeadline.Token);
             }
             catch (Exception e) when (Deadline.Failure(e, bypassDeadline.Token, $"the bypass records of {env.Name}", policy.Timeout, RetryTodo) is { } failure)
             {
                 bypassUnread = failure;
             }
         }
-        var gate = GateDecision.Decide(env, commit, refVerdict, bypass, await FirstEnvironmentRecordsAsync(provider, env, refVerdict, commit, policy.Timeout),
+        var gate = GateDecision.Decide(env, commit, refVerdict, bypasses, await FirstEnvironmentRecordsAsync(provider, env, refVerdict, commit, policy.Timeout),
             policy.OnError);
         // A pipeline reaches each account with its role (PROMOTE_AWS_ROLE_<ENV>) or stands in for a profile: say which, and where.
         if (result.LookedIn.Count == 0) result = result with { LookedIn = await ReadInAsync(provider, policy, env) };
@@ -71,6 +70,26 @@ public static class GateCommand
         else
             context.Console.Out.Write(Render(new Style(context.Console.ColorOnOut), gate, target, result, bypassUnread));
         return gate.Admitted ? ExitCodes.Ok : ExitCodes.Blocked;
+    }
+
+    /// <summary>
+    /// The bypass this deployment may use: the environment's bypass records of the commit, and (when there are some) its
+    /// deployment events, which say which of them a deployment already used. The gate only reads: <c>record</c>, after the
+    /// deployment, writes the event that uses the bypass up. Events that cannot be read fail closed (the bypass may be used).
+    /// </summary>
+    private static async Task<BypassChoice> ChooseBypassAsync(Workspace workspace, IRecordStore store, PromotionPolicy policy, EnvironmentPolicy env,
+        string commit, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var records = (await store.ListBypassesAsync(cancellationToken))
+            .Where(b => string.Equals(b.Environment, env.Name, StringComparison.Ordinal) && string.Equals(b.Commit, commit, StringComparison.OrdinalIgnoreCase))
+            .ToList();
+        if (records.Count == 0) return BypassChoice.None;
+        if (store is not IDeploymentStore events)
+            throw new EvidenceUnavailableException(new EvidenceFailure($"the deployment events of {env.Name}", "its store keeps none, so a used bypass " +
+                "cannot be told from an unused one", $"give {env.Name} git or ssm evidence in the pinned policy"));
+        // The events that may have used one: from a day of clock skew before the oldest record on, read with their bodies.
+        var deployments = await events.ListDeploymentsAsync(records.Min(b => b.At).AddDays(-1), cancellationToken);
+        return GateDecision.ChooseBypass(policy, env, commit, records, deployments, now, RecordCommand.CommitTime(workspace, commit));
     }
 
     /// <summary>
@@ -149,6 +168,10 @@ public static class GateCommand
             case GateOutcome.Bypass:
                 sb.AppendLine(style.Yellow(style.Bold($"ADMITTED UNDER A BYPASS recorded in {env}'s store: this deployment skips the rules below")));
                 foreach (var line in GateDecision.DescribeBypass(gate.Bypass!)) sb.AppendLine($"  {line}");
+                if (gate.RevocationsUnread)
+                    sb.AppendLine(style.Yellow($"  revocations could not be read ({r.Failure?.What}): the bypass sets them aside; a commit revoked there " +
+                        "would go in"));
+                sb.AppendLine($"  git promote record {env} uses this bypass up after the deployment: a later deployment of {shortId} needs its own");
                 break;
             case GateOutcome.Refused:
                 sb.AppendLine(style.Red(style.Bold($"REFUSED: {shortId} may not be deployed to {env}")));
@@ -158,6 +181,8 @@ public static class GateCommand
                 sb.Append(new VerdictRenderer(style).Render(result.Verdict, result.RecentGreen, hint, result.SuggestedPush, deployment: true));
                 if (bypassUnread is { } f)
                     sb.AppendLine($"  could not read the bypass records of {env}: {f.What}: {f.Why}");
+                foreach (var aside in gate.BypassesSetAside)
+                    sb.AppendLine($"  {BypassUse.Describe(aside)}");
                 foreach (var unreached in UnreachedGitEnvironments(target, result.Verdict))
                     sb.AppendLine($"  {unreached}'s git evidence needs its remote here: --remote {unreached}=<url> (or " +
                         $"{PipelineInputs.VariableFor(PipelineInputs.RemotePrefix, unreached)}=<url>)");

@@ -105,6 +105,8 @@ public static class HookCommand
             var push = new PushContext(bypass is null ? Identity.Unknown : workspace.CurrentIdentity(), context.Clock.Now, bypass)
             {
                 StoreIdentity = await PusherIdentity.InTargetStoreAsync(provider, guarded.Target, workspace.CurrentIdentity, deadline),
+                // Only a bypass needs to know (its record must not outlive a push that never happens); unknown counts as a push for real.
+                DryRun = bypass is not null && GitPushDryRun.OfThisProcess() == true,
             };
             return (provider, push);
         }

@@ -49,7 +49,7 @@ public sealed class PushGate(IEvidenceProvider provider, PositiveCache? cache, I
 
         // Its own budget: a bypass is most needed when a store hung and used up the evidence's time.
         using var recording = new CancellationTokenSource(policy.Timeout);
-        verdict = await RecordBypassesAsync(verdict, plan.Target, recording.Token);
+        verdict = await RecordBypassesAsync(verdict, plan.Target, context.DryRun, recording.Token);
         return new GateResult(verdict, recent, push) { LookedIn = lookedIn };
     }
 
@@ -67,7 +67,7 @@ public sealed class PushGate(IEvidenceProvider provider, PositiveCache? cache, I
         }
     }
 
-    private async Task<BatchVerdict> RecordBypassesAsync(BatchVerdict verdict, EnvironmentPolicy? target, CancellationToken deadline)
+    private async Task<BatchVerdict> RecordBypassesAsync(BatchVerdict verdict, EnvironmentPolicy? target, bool dryRun, CancellationToken deadline)
     {
         var bypasses = verdict.BypassesToRecord.ToList();
         if (bypasses.Count == 0 || target is null) return verdict;
@@ -80,6 +80,8 @@ public sealed class PushGate(IEvidenceProvider provider, PositiveCache? cache, I
             foreach (var b in bypasses) verdict = verdict.WithBypassNotRecorded(b, notRecorded);
             return verdict;
         }
+        // Nor for a dry run: no ref moves, and a record would admit a later push (or deployment) it was not written for.
+        if (dryRun) return verdict with { BypassesNotRecordedForDryRun = true };
 
         IRecordStore store;
         try

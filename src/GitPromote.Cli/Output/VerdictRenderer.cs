@@ -48,7 +48,11 @@ public sealed class VerdictRenderer(Style style)
                     sb.AppendLine(style.Yellow($"git-promote: BYPASS {target}/{branch} <- {ObjectIds.Short(commit)} by {r.Bypass!.By}"));
                     sb.AppendLine($"  justification: {Quoting.OneLine(r.Bypass.Justification)}");
                     if (r.Bypass.Overrides.Count > 0) sb.AppendLine($"  set aside: {string.Join(", ", r.Bypass.Overrides)}");
-                    sb.AppendLine($"  recorded in {target}'s store; it shows in: git promote audit {target}");
+                    if (r.Checks.Any(c => c.Rule == Rule.Revocation && c.Outcome == CheckOutcome.Unknown))
+                        sb.AppendLine(style.Yellow("  revocations could not be read: this bypass sets them aside (the record says so: set aside: revocation)"));
+                    sb.AppendLine(verdict.BypassesNotRecordedForDryRun
+                        ? $"  dry run: nothing recorded; the push for real records the bypass in {target}'s store"
+                        : $"  recorded in {target}'s store; it shows in: git promote audit {target}");
                     break;
                 case VerdictKind.AllowedOnError:
                     sb.AppendLine(style.Yellow($"git-promote: WARNING {target}/{branch} <- {ObjectIds.Short(commit)} allowed without evidence (on_error: " +
