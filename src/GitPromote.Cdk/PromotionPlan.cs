@@ -88,7 +88,7 @@ public sealed partial record PromotionPlan(
             DeployBranch(props.Branch, policy),
             policyText)
         {
-            Warnings = ProfileWarnings(env),
+            Warnings = [],
             CloneProfile = env.Aws?.Profile ?? new PromotionNames(policy.Name, env.Name).Profile,
             HealthAlarms = env.Health?.Alarms.Select(a => a.Text).ToList() ?? [],
             InsufficientDataBlocks = env.Health?.InsufficientData != InsufficientDataMode.Ignore,
@@ -107,13 +107,6 @@ public sealed partial record PromotionPlan(
             throw new ArgumentException("the policy is not valid:\n  " + string.Join("\n  ", loaded.Errors.Select(e => e.ToString())));
         return policy;
     }
-
-    /// <summary>A build has no ~/.aws/config: a profile named for this environment cannot be found there.</summary>
-    private static IReadOnlyList<string> ProfileWarnings(EnvironmentPolicy env) =>
-        env.Aws?.Profile is { } profile
-            ? [$"the policy reads {env.Name} with profile '{profile}', but a CodeBuild container has no AWS profiles: the gate and record builds of " +
-                $"{env.Name} work only if git-promote uses their role (the default chain) for it."]
-            : [];
 
     private static string DeployBranch(string? given, PromotionPolicy policy)
     {

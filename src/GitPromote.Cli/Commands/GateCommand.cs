@@ -188,7 +188,7 @@ public static class GateCommand
                         $"{PipelineInputs.VariableFor(PipelineInputs.RemotePrefix, unreached)}=<url>)");
                 break;
         }
-        if (previous is not null) sb.Append(new Checklist(style).Render(result.Verdict, r, previous));
+        if (previous is not null) sb.Append(new Checklist(style).Render(result.Verdict, r, previous, bypassed: gate.Outcome == GateOutcome.Bypass));
         return sb.ToString();
     }
 
