@@ -69,6 +69,30 @@ public sealed class AwsEvidenceProvider : IEvidenceProvider
         }
     }
 
+    /// <summary>The account (from STS), region and credentials an AWS environment is read with; null for one that uses no AWS.</summary>
+    public async Task<EvidenceWhere?> DescribeWhereAsync(EnvironmentPolicy environment, CancellationToken cancellationToken)
+    {
+        if (!UsesAws(environment)) return null;
+        var access = AccessFor(environment);
+        string region;
+        try { region = access.Region; }
+        catch (EvidenceUnavailableException e) { return new EvidenceWhere(environment.Name, null, null, $"no region ({e.Failure.Why})"); }
+        try
+        {
+            var me = await GetCallerIdentityAsync(environment, cancellationToken).ConfigureAwait(false);
+            return new EvidenceWhere(environment.Name, me.Account, region,
+                $"account {me.Account} in {region} as {me.Arn} ({access.AccessDescription})");
+        }
+        catch (EvidenceUnavailableException e)
+        {
+            return new EvidenceWhere(environment.Name, null, region, $"region {region} ({access.AccessDescription}); account unknown: {e.Failure.Why}");
+        }
+    }
+
+    /// <summary>True when the environment reads or writes anything in AWS.</summary>
+    public static bool UsesAws(EnvironmentPolicy environment) =>
+        environment.Aws is not null || environment.Evidence.Any(Reads) || environment.Health is not null;
+
     /// <summary>The caller identity as a record author: name = the ARN, no email.</summary>
     public async Task<Identity> GetRecorderAsync(EnvironmentPolicy environment, CancellationToken cancellationToken) =>
         new((await GetCallerIdentityAsync(environment, cancellationToken).ConfigureAwait(false)).Arn, "");

@@ -27,6 +27,22 @@ internal sealed class EvidenceStatements(Stack stack, PromotionNames names)
     });
 
     /// <summary>
+    /// Records that are written once and never changed (bypasses, deployment events: git-promote puts them with
+    /// Overwrite=false, under a name no other record has) cannot be rewritten with this identity: PutParameter with
+    /// <c>ssm:Overwrite</c> = true on them is denied, so nobody holding <see cref="Write"/> for a folder can replace an
+    /// existing record, written in someone else's name, with another text. Green and approvals are not here: git-promote
+    /// writes them again with Overwrite=true (a redeploy records green again; an approver approves again).
+    /// </summary>
+    public PolicyStatement NoOverwrite(string sid, params string[] folders) => new(new PolicyStatementProps
+    {
+        Sid = sid,
+        Effect = Effect.DENY,
+        Actions = ["ssm:PutParameter"],
+        Resources = folders.Select(f => Parameter($"{names.EvidenceRoot}/{f}/*")).ToArray(),
+        Conditions = new Dictionary<string, object> { ["Bool"] = new Dictionary<string, object> { ["ssm:Overwrite"] = "true" } },
+    });
+
+    /// <summary>
     /// GetParametersByPath on the evidence root itself: <c>git promote history</c> lists every kind of record in one
     /// recursive call. IAM lets a recursive listing read everything below its path, so only a role that may read every
     /// evidence folder anyway (<see cref="Read"/> with none named) gets this.

@@ -136,6 +136,7 @@ public sealed partial class PromotedEnvironment : Construct
         // listings it tells a rollback, a redeploy and a bypassed deployment apart with. Not approvals.
         RecordRole.AddToPolicy(evidence.Read("ReadOwnEvidenceForRevocations", "green", "revoked", "revoked-lifted", "bypass", "deploy"));
         RecordRole.AddToPolicy(evidence.Write("RecordGreenAndDeployments", "green", "deploy"));
+        RecordRole.AddToPolicy(evidence.NoOverwrite("NeverRewriteDeployments", "deploy"));
         RecordRole.AddToPolicy(evidence.ReadPolicy(Plan.PolicyParameter));
         RecordRole.AddToPolicy(binary.ReadStatement());
         props.GitHubWorkflow?.Allow(RecordRole, Plan.This.Name);
@@ -218,12 +219,14 @@ public sealed partial class PromotedEnvironment : Construct
                 evidence.ListRoot("ListEvidenceForHistory"),
                 evidence.ListExecutions(Plan.PipelineName),
                 evidence.Write("RecordBypassAndApproval", "bypass", "approval"),
+                evidence.NoOverwrite("NeverRewriteBypasses", "bypass"),
                 // Pre-push hooks, check and status read this environment's health with the developer's own access.
                 .. Plan.HealthAlarms.Count > 0 ? new[] { evidence.DescribeAlarms("ReadHealthAlarms") } : [],
             ],
         });
 
         if (props.AlarmEntryCondition) HoldDeployStagesOnAlarm(stack, pipelineRole, deployStages);
+        OutputWhatTheTeamNeeds(stack, source.RepositoryName);
 
         BuildGuard = BuildGuardScp(stack, names, evidence, props, guarded);
         if (props.CreateBuildGuard)
@@ -236,6 +239,28 @@ public sealed partial class PromotedEnvironment : Construct
         }
 
         AcceptCdkNagFindings(pipelineRole, sourceActionRole, builds);
+    }
+
+    /// <summary>
+    /// What a team reads off the stack (docs/aws.md, "Stack outputs"), under fixed output names: the clone URL of the
+    /// environment's repository in git-remote-codecommit's form with the profile of this environment, the developer
+    /// policy to attach, the evidence reader the next gate assumes, and the pinned policy's parameter.
+    /// </summary>
+    private void OutputWhatTheTeamNeeds(Stack stack, string? repositoryName)
+    {
+        void Output(string name, string value, string description) =>
+            new CfnOutput(this, name, new CfnOutputProps { Value = value, Description = description }).OverrideLogicalId(name);
+        if (repositoryName is not null)
+            Output("GitPromoteCloneUrl", $"codecommit::{stack.Region}://{Plan.CloneProfile}@{repositoryName}",
+                $"git remote add {Plan.This.Name} <this>: {Plan.This.Name}'s repository through git-remote-codecommit, with the AWS profile " +
+                $"{Plan.CloneProfile} for this account");
+        Output("GitPromoteDeveloperPolicyArn", DeveloperPolicy.ManagedPolicyArn,
+            $"attach to the developers' role in this account (read {Plan.This.Name}'s evidence, record bypasses and approvals)");
+        if (EvidenceReaderRole is not null)
+            Output("GitPromoteEvidenceReaderRoleArn", EvidenceReaderRole.RoleArn,
+                $"the role the {Plan.Next!.Name} gate assumes to read {Plan.This.Name}'s evidence ({PipelineCommands.RoleVariable(Plan.This.Name)})");
+        Output("GitPromotePolicyParameterName", Plan.PolicyParameter,
+            $"the pinned policy the gate and record read (--policy ssm:{Plan.PolicyParameter})");
     }
 
     /// <summary>

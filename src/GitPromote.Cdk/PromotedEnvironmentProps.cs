@@ -22,7 +22,10 @@ public sealed class PromotedEnvironmentProps
     /// <summary>The team's own deploy stage(s), given the source artifact; they run after the gate and before the record.</summary>
     public required Func<Artifact_, IReadOnlyList<IStageProps>> DeployStages { get; init; }
 
-    /// <summary>The environment's git remote; default: a new CodeCommit repository named after the service.</summary>
+    /// <summary>
+    /// The environment's git remote; default: a new CodeCommit repository named <c>&lt;name&gt;-&lt;env&gt;</c>
+    /// (<c>PromotedSource.NewCodeCommitRepository()</c>; give it a name to choose another).
+    /// </summary>
     public PromotedSource? Source { get; init; }
 
     /// <summary>The deploy branch that starts the pipeline; default: the policy's first branch when it is not a glob.</summary>

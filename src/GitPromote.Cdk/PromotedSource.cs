@@ -10,7 +10,11 @@ namespace GitPromote.Cdk;
 /// <summary>Where the environment's pipeline takes its source from: the environment's own git remote.</summary>
 public abstract class PromotedSource
 {
-    /// <summary>A new CodeCommit repository in this account (default name: the service name). It is the environment's git remote.</summary>
+    /// <summary>
+    /// A new CodeCommit repository in this account, the environment's git remote. Default name: <c>&lt;name&gt;-&lt;env&gt;</c>
+    /// (<see cref="PromotionNames.Repository"/>), so each account's remote URL differs; give <paramref name="repositoryName"/>
+    /// to keep another name (a repository the stack already made under the old default, the service name alone).
+    /// </summary>
     public static PromotedSource NewCodeCommitRepository(string? repositoryName = null) => new CodeCommitSource(repositoryName);
 
     /// <summary>
@@ -30,9 +34,10 @@ public abstract class PromotedSource
         internal override BoundSource Bind(Construct scope, PromotionNames names, string branch, Artifact_ output, Role actionRole,
             Func<string, IRole> triggerRole)
         {
+            var name = repositoryName ?? names.Repository;
             var repository = new Repository(scope, "Repository", new RepositoryProps
             {
-                RepositoryName = repositoryName ?? names.Service,
+                RepositoryName = name,
                 Description = $"git remote of {names.Service} for this environment; a push to {branch} starts the pipeline",
             });
             var action = new CodeCommitSourceAction(new CodeCommitSourceActionProps
@@ -44,7 +49,7 @@ public abstract class PromotedSource
                 Role = actionRole,
                 EventRole = triggerRole(names.PushRule),
             });
-            return new BoundSource(action, action.Variables.CommitId, repository);
+            return new BoundSource(action, action.Variables.CommitId, repository, name);
         }
     }
 
@@ -78,7 +83,7 @@ public abstract class PromotedSource
                     Actions = ["codeconnections:UseConnection"],
                     Resources = [connectionArn],
                 }));
-            return new BoundSource(action, action.Variables.CommitId, null);
+            return new BoundSource(action, action.Variables.CommitId, null, null);
         }
 
         /// <summary>codestar-connections or codeconnections, from <c>arn:PARTITION:SERVICE:REGION:ACCOUNT:connection/ID</c>; null for anything else.</summary>
@@ -94,8 +99,8 @@ public abstract class PromotedSource
     }
 }
 
-/// <summary>The source action, the pipeline variable holding the commit it fetched, and the repository when one was created.</summary>
-internal sealed record BoundSource(IAction Action, string CommitVariable, Repository? Repository)
+/// <summary>The source action, the pipeline variable holding the commit it fetched, and the repository (and its name) when one was created.</summary>
+internal sealed record BoundSource(IAction Action, string CommitVariable, Repository? Repository, string? RepositoryName)
 {
     /// <summary>
     /// Starts the pipeline on pushes to the deploy branch only. CodeCommit: its EventBridge rule also requires a branch

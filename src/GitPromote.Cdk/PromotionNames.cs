@@ -37,6 +37,19 @@ public sealed record PromotionNames(string Service, string Environment)
         [PipelineRole, SourceActionRole, GateActionRole, RecordActionRole, GateRole, RecordRole, PruneRole, PruneScheduleRole, TriggerRole];
 
     public string DeveloperPolicy => $"{Prefix}-developer";
+
+    /// <summary>
+    /// The environment's CodeCommit repository (when the construct makes one): <c>&lt;name&gt;-&lt;env&gt;</c>, so each account's
+    /// remote URL names its environment. One name in every account would make the remotes' URLs the same but for the
+    /// profile, and git-promote could not tell the environments apart by URL.
+    /// </summary>
+    public string Repository => $"{Service}-{Environment}";
+
+    /// <summary>
+    /// The AWS profile a developer's clone reaches this environment's account with, when the policy gives the environment
+    /// none: <c>&lt;name&gt;-&lt;env&gt;</c> (docs/aws.md, "Profiles and remotes").
+    /// </summary>
+    public string Profile => $"{Service}-{Environment}";
     public string GateProject => $"{Prefix}-gate";
     public string RecordProject => $"{Prefix}-record";
     public string PruneProject => $"{Prefix}-prune";

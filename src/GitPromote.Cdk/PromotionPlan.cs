@@ -35,6 +35,12 @@ public sealed partial record PromotionPlan(
     public PromotionNames? NextNames => Next is null ? null : new(Service, Next.Name);
     public string PolicyParameter => PromotionNames.PolicyParameter(Service);
 
+    /// <summary>
+    /// The profile developers reach this environment's account with: the policy's <c>aws.profile</c>, else
+    /// <see cref="PromotionNames.Profile"/>.
+    /// </summary>
+    public string CloneProfile { get; init; } = "";
+
     /// <param name="stackAccount">The stack's account when it is known at synthesis, else null (an environment-agnostic stack).</param>
     public static PromotionPlan From(PromotedEnvironmentProps props, string? stackAccount)
     {
@@ -62,13 +68,13 @@ public sealed partial record PromotionPlan(
                     $"({known}) its 12-digit account id.");
         if (accounts.FirstOrDefault(a => !AccountId().IsMatch(a.Value)) is { Key: not null } bad)
             throw new ArgumentException($"the account id of {bad.Key}, '{bad.Value}', is not 12 digits.");
-        // Names fixed per service (the pinned policy parameter, the repository) must not meet in one account, or the second
+        // Names fixed per service (the pinned policy parameter) must not meet in one account, or the second
         // stack fails to deploy or takes the first one's resources over.
         var sharing = names.Where(n => n != env.Name && accounts[n] == accounts[env.Name]).ToList();
         if (sharing.Count > 0)
             throw new ArgumentException(
                 $"{env.Name} and {string.Join(", ", sharing)} are in the same account {accounts[env.Name]}: their stacks would both create " +
-                $"/promote/{policy.Name}/policy and the repository '{policy.Name}', so the second would fail to deploy or overwrite the first. " +
+                $"/promote/{policy.Name}/policy, so the second would fail to deploy or overwrite the first. " +
                 "Give each environment its own account in Accounts (git-promote's path is one account per environment).");
         if (stackAccount is not null && stackAccount != accounts[env.Name])
             throw new ArgumentException(
@@ -85,7 +91,8 @@ public sealed partial record PromotionPlan(
             DeployBranch(props.Branch, policy),
             policyText)
         {
-            Warnings = ProfileWarnings(env),
+            Warnings = [],
+            CloneProfile = env.Aws?.Profile ?? new PromotionNames(policy.Name, env.Name).Profile,
             HealthAlarms = env.Health?.Alarms.Select(a => a.Text).ToList() ?? [],
             InsufficientDataBlocks = env.Health?.InsufficientData != InsufficientDataMode.Ignore,
         };
@@ -103,13 +110,6 @@ public sealed partial record PromotionPlan(
             throw new ArgumentException("the policy is not valid:\n  " + string.Join("\n  ", loaded.Errors.Select(e => e.ToString())));
         return policy;
     }
-
-    /// <summary>A build has no ~/.aws/config: a profile named for this environment cannot be found there.</summary>
-    private static IReadOnlyList<string> ProfileWarnings(EnvironmentPolicy env) =>
-        env.Aws?.Profile is { } profile
-            ? [$"the policy reads {env.Name} with profile '{profile}', but a CodeBuild container has no AWS profiles: the gate and record builds of " +
-                $"{env.Name} work only if git-promote uses their role (the default chain) for it."]
-            : [];
 
     private static string DeployBranch(string? given, PromotionPolicy policy)
     {

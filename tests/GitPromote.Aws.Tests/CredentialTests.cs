@@ -124,8 +124,37 @@ public sealed class CredentialTests : IDisposable
     {
         var error = await Assert.ThrowsAsync<EvidenceUnavailableException>(() => ReadPipeline(new AwsAccess(AwsTestValues.Region, "no-such-profile", null)));
 
-        Assert.Equal("no such profile in the shared config or credentials file", error.Failure.Why);
+        Assert.StartsWith("no such profile in the shared config or credentials file, and no credentials of this process's own", error.Failure.Why);
         Assert.Contains("aws configure --profile no-such-profile", error.Failure.Todo);
+    }
+
+    [Theory]
+    [InlineData("AWS_ACCESS_KEY_ID")]
+    [InlineData("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI")]
+    public async Task A_profile_this_machine_lacks_is_stood_in_for_by_the_process_own_credentials_and_said(string own)
+    {
+        // A CodeBuild step: its role's keys (or its container credentials) and no ~/.aws; the committed policy names a profile.
+        var variables = own == "AWS_ACCESS_KEY_ID"
+            ? new[] { ("AWS_ACCESS_KEY_ID", (string?)FakeCodePipeline.AccessKeyId), ("AWS_SECRET_ACCESS_KEY", FakeCodePipeline.SecretAccessKey) }
+            : [("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "/v2/credentials/x")];
+        var (provider, stg) = Open(new AwsAccess(AwsTestValues.Region, "orders-stg-not-here", null), variables);
+        var access = provider.AccessFor(stg);
+
+        Assert.True(access.ProfileStandsIn);
+        Assert.Equal("this process's own credentials: profile orders-stg-not-here is not configured here", access.AccessDescription);
+        if (own == "AWS_ACCESS_KEY_ID")
+            Assert.Equal([_sha], (await provider.OpenReader(stg, Pipeline).FindGreenAsync([_sha], default)).Select(g => g.Commit));
+    }
+
+    [Fact]
+    public async Task A_profile_that_exists_is_used_even_when_the_process_has_keys()
+    {
+        Sandbox.AddStaticProfile(_profile, FakeCodePipeline.AccessKeyId, "stale-secret");
+        var (provider, stg) = Open(new AwsAccess(AwsTestValues.Region, _profile, null),
+            ("AWS_ACCESS_KEY_ID", FakeCodePipeline.AccessKeyId), ("AWS_SECRET_ACCESS_KEY", FakeCodePipeline.SecretAccessKey));
+
+        Assert.False(provider.AccessFor(stg).ProfileStandsIn);
+        await Assert.ThrowsAsync<EvidenceUnavailableException>(() => provider.OpenReader(stg, Pipeline).FindGreenAsync([_sha], default));
     }
 
     [Fact]

@@ -63,7 +63,8 @@ public sealed class DoctorAndProviderTests : IDisposable
         var stg = TestPolicies.Environment("stg", new AwsAccess(AwsTestValues.Region, "missing-profile", null), new SsmEvidence());
         var policy = TestPolicies.Policy("orders", null, stg);
 
-        var checks = await new AwsDoctor(policy, Provider(policy)).CheckAsync(stg, default);
+        // A person's machine: no keys in the environment (keys would stand in for the missing profile, as in a build).
+        var checks = await new AwsDoctor(policy, Provider(policy, ("AWS_ACCESS_KEY_ID", null), ("AWS_SECRET_ACCESS_KEY", null))).CheckAsync(stg, default);
 
         Assert.Equal(["region", "credentials"], checks.Select(c => c.Name));
         Assert.False(checks[1].Ok);
@@ -129,8 +130,9 @@ public sealed class FailureMessageTests
     private static readonly AwsEnvironmentAccess SsoProfile = Access(new AwsAccess("eu-west-1", "orders-stg", null));
     private static readonly AwsOperation GetParameters = new("ssm:GetParameters", "/promote/orders/stg/green/*");
 
+    /// <summary>A person's machine: profiles, no keys in the environment (keys would stand in for a profile it lacks).</summary>
     private static AwsEnvironmentAccess Access(AwsAccess access) =>
-        new("stg", access, AwsTestValues.Variables(), TimeSpan.FromSeconds(10));
+        new("stg", access, AwsTestValues.Variables(("AWS_ACCESS_KEY_ID", null), ("AWS_SECRET_ACCESS_KEY", null)), TimeSpan.FromSeconds(10));
 
     public static TheoryData<string, HttpStatusCode, string, string> ServiceErrors => new()
     {
@@ -142,7 +144,9 @@ public sealed class FailureMessageTests
         { "UnrecognizedClientException", HttpStatusCode.BadRequest, "AWS rejected the credentials (UnrecognizedClientException)",
             "refresh the credentials of profile orders-stg" },
         { "ThrottlingException", HttpStatusCode.BadRequest, "AWS kept throttling the requests (ThrottlingException)", "try again in a moment" },
-        { "InternalServerError", HttpStatusCode.InternalServerError, "AWS answered with a server error (500 InternalServerError)", "try again in a moment" },
+        { "InternalServerError", HttpStatusCode.InternalServerError, "AWS answered with a server error (500 InternalServerError)",
+            "check the region eu-west-1 (is it a real region, enabled for this account?); else try again in a moment" },
+        { "", HttpStatusCode.InternalServerError, "AWS answered with a server error (500) on every attempt", "check the region eu-west-1" },
     };
 
     [Theory]
@@ -156,6 +160,37 @@ public sealed class FailureMessageTests
         Assert.StartsWith(why, failure.Why);
         Assert.StartsWith(todo, failure.Todo);
         Assert.Equal("ssm:GetParameters on /promote/orders/stg/green/* for stg (profile orders-stg, region eu-west-1)", failure.What);
+    }
+
+    [Fact]
+    public void A_denied_AssumeRole_is_named_as_the_AssumeRole_with_the_trust_policy_to_check_not_as_the_call_it_was_for()
+    {
+        const string Role = "arn:aws:iam::111111111111:role/promote-orders-dev-evidence-reader";
+        var denied = new AmazonServiceException("not authorized to perform sts:AssumeRole", ErrorType.Sender, "AccessDenied", "req-2",
+            HttpStatusCode.Forbidden);
+        var error = new AggregateException(new AssumeRoleFailedException(Role, denied));
+
+        var failure = AwsFailures.Describe(error, Access(new AwsAccess("eu-west-1", null, Role)), GetParameters, TimeSpan.FromSeconds(10));
+
+        Assert.StartsWith($"sts:AssumeRole on {Role} for stg", failure.What);
+        Assert.Contains("needed for ssm:GetParameters", failure.What);
+        Assert.StartsWith("access denied (AccessDenied)", failure.Why);
+        Assert.StartsWith($"check the trust policy of {Role}", failure.Todo);
+        Assert.DoesNotContain("allow ssm:GetParameters", failure.ToString());
+    }
+
+    [Fact]
+    public void A_web_page_where_an_AWS_answer_belongs_names_the_endpoint_variable()
+    {
+        var access = new AwsEnvironmentAccess("stg", new AwsAccess("eu-west-1", null, null),
+            AwsTestValues.Variables(("AWS_ENDPOINT_URL", "http://intranet.example/")), TimeSpan.FromSeconds(10));
+        var error = new AmazonServiceException("<!DOCTYPE html><html><body>Welcome to nginx</body></html>", ErrorType.Unknown, "", "",
+            HttpStatusCode.OK);
+
+        var failure = AwsFailures.Describe(error, access, GetParameters, TimeSpan.FromSeconds(10));
+
+        Assert.StartsWith("the endpoint answered ssm:GetParameters with a web page", failure.Why);
+        Assert.Contains("AWS_ENDPOINT_URL=http://intranet.example/", failure.Todo);
     }
 
     [Fact]

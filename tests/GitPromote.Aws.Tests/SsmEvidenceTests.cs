@@ -196,12 +196,15 @@ public sealed class SsmEvidenceTests
 
         var listed = await store.ListBypassesAsync(default);
 
-        Assert.Equal([first, first, second], listed);
+        Assert.Equal([first, first, second], listed.Select(b => b with { Id = null }));
         using var ssm = RawClient();
         var names = (await ssm.GetParametersByPathAsync(new GetParametersByPathRequest { Path = $"/promote/{_service}/stg/bypass" })).Parameters
             .Select(p => p.Name).ToList();
         Assert.Equal(3, names.Count);
         Assert.All(names, n => Assert.Matches($"^/promote/{_service}/stg/bypass/20250506T0[0-9]{{5}}Z-{sha}-[0-9a-f]{{8}}$", n));
+        // Each record's id is its parameter name's tail: what the deployment that uses it names.
+        Assert.Equal(names.Select(n => n[$"/promote/{_service}/stg/bypass/".Length..]).Order(StringComparer.Ordinal),
+            listed.Select(b => b.Id!).Order(StringComparer.Ordinal));
     }
 
     [Fact]

@@ -97,7 +97,7 @@ public sealed class IamTests(PromotedSetFixture set)
         var pruneRole = cfn.RoleNamed($"promote-orders-{environment}-prune-build").Id;
         var developer = cfn.Resources("AWS::IAM::ManagedPolicy").Single().Id;
 
-        var writes = cfn.IdentityStatements().Where(s =>
+        var writes = cfn.IdentityStatements().Where(s => Allows(s) &&
             s.Actions.Any(a => a.StartsWith("ssm:Put") || a.StartsWith("ssm:Delete") || a.StartsWith("ssm:Label"))).ToList();
         Assert.Equal(3, writes.Count);
         var pruneDelete = Assert.Single(writes, s => s.Roles.Contains("${" + pruneRole + "}"));
@@ -109,7 +109,24 @@ public sealed class IamTests(PromotedSetFixture set)
         var developerWrite = Assert.Single(writes, s => s.PolicyId == developer);
         Assert.Equal(["ssm:PutParameter"], developerWrite.Actions);
         Assert.Equal([root + "bypass/*", root + "approval/*"], developerWrite.Resources);
+
+        // What is written once (deployment events, bypasses) cannot be rewritten by the role that writes it: PutParameter with
+        // Overwrite is denied there. Green and approvals are written again with Overwrite (a redeploy, a second approval).
+        var rewrites = cfn.IdentityStatements().Where(s => !Allows(s)).ToList();
+        Assert.Equal(2, rewrites.Count);
+        foreach (var (owner, folder) in new[] { ("${" + recordRole + "}", "deploy"), (developer, "bypass") })
+        {
+            var deny = Assert.Single(rewrites, s => s.Roles.Contains(owner) || s.PolicyId == owner);
+            Assert.Equal(["ssm:PutParameter"], deny.Actions);
+            Assert.Equal([root + folder + "/*"], deny.Resources);
+            var condition = Assert.Single(deny.Json.GetProperty("Condition").EnumerateObject());
+            Assert.Equal("Bool", condition.Name);
+            var key = Assert.Single(condition.Value.EnumerateObject());
+            Assert.Equal(("ssm:Overwrite", "true"), (key.Name, key.Value.GetString()));
+        }
     }
+
+    private static bool Allows(Statement s) => s.Json.GetProperty("Effect").GetString() == "Allow";
 
     [Fact]
     public void Developer_policy_reads_evidence_lists_the_pipeline_and_writes_bypass_and_approval_nothing_else()
@@ -117,8 +134,10 @@ public sealed class IamTests(PromotedSetFixture set)
         var (_, developer) = Assert.Single(set.Stg.Resources("AWS::IAM::ManagedPolicy"));
         Assert.Equal("promote-orders-stg-developer", developer.GetProperty("ManagedPolicyName").GetString());
         var statements = developer.GetProperty("PolicyDocument").GetProperty("Statement").EnumerateArray().Select(s => new Statement("dev", [], s)).ToList();
-        Assert.Equal(["ssm:GetParameters", "ssm:GetParametersByPath", "ssm:GetParametersByPath", "codepipeline:ListPipelineExecutions", "ssm:PutParameter"],
+        Assert.Equal(["ssm:GetParameters", "ssm:GetParametersByPath", "ssm:GetParametersByPath", "codepipeline:ListPipelineExecutions", "ssm:PutParameter",
+                "ssm:PutParameter"],
             statements.SelectMany(s => s.Actions));
+        Assert.Equal(["Allow", "Allow", "Allow", "Allow", "Deny"], statements.Select(s => s.Json.GetProperty("Effect").GetString()));
         Assert.Equal(["arn:${AWS::Partition}:ssm:eu-west-1:222222222222:parameter/promote/orders/stg"], statements[1].Resources);
         Assert.Equal(["arn:${AWS::Partition}:codepipeline:eu-west-1:222222222222:orders-stg"], statements[2].Resources);
     }

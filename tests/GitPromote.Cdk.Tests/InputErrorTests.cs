@@ -35,7 +35,7 @@ public sealed class InputErrorTests : IDisposable
     public void Two_environments_in_one_account_are_refused_because_their_fixed_names_would_collide()
     {
         var error = Refused("stg", accounts: new Dictionary<string, string> { ["dev"] = "111111111111", ["stg"] = "111111111111", ["prd"] = "333333333333" });
-        Assert.StartsWith("stg and dev are in the same account 111111111111: their stacks would both create /promote/orders/policy and the repository 'orders'",
+        Assert.StartsWith("stg and dev are in the same account 111111111111: their stacks would both create /promote/orders/policy, so the second would fail",
             error.Message);
         Assert.Contains("Give each environment its own account", error.Message);
     }
@@ -182,12 +182,12 @@ public sealed class PlanTests
     }
 
     [Fact]
-    public void A_profile_for_the_environment_is_a_warning_because_builds_have_no_profiles()
+    public void A_profile_for_the_environment_is_no_warning_because_a_build_s_role_stands_in_for_a_profile_it_lacks()
     {
+        // One committed policy serves people (a profile per account) and builds (their role): git-promote says which it used.
         var policy = PromotedSet.Policy.Replace("- name: stg\n    remotes: [stg]\n", "- name: stg\n    remotes: [stg]\n    aws: { profile: orders-stg }\n");
         Assert.NotEqual(PromotedSet.Policy, policy);
-        var warning = Assert.Single(PromotionPlan.From(Props("stg", policy), null).Warnings);
-        Assert.Contains("profile 'orders-stg'", warning);
+        Assert.Empty(PromotionPlan.From(Props("stg", policy), null).Warnings);
     }
 
     [Fact]

@@ -79,6 +79,29 @@ public class InitCommandTests
         Assert.Contains("prd: remote 'prd' is CodeCommit in us-east-2", @out);
     }
 
+    [Fact]
+    public async Task CodeCommit_remotes_give_each_environment_its_profile_and_the_service_its_repositorys_name()
+    {
+        _cli.Git.Repository = new FakeRepository(WorkTree + "/.git")
+        {
+            Remotes =
+            [
+                new GitRemote("dev", "codecommit::eu-west-1://orders-dev@orders-service-dev", "codecommit::eu-west-1://orders-dev@orders-service-dev"),
+                new GitRemote("stg", "codecommit::eu-west-1://orders-stg@orders-service-stg", "codecommit::eu-west-1://orders-stg@orders-service-stg"),
+                new GitRemote("prd", "codecommit::eu-west-1://orders-prd@orders-service-prd", "codecommit::eu-west-1://orders-prd@orders-service-prd"),
+            ],
+        };
+
+        var (exit, @out, _) = await _cli.RunAsync("init");
+
+        Assert.Equal(0, exit);
+        var policy = PolicySource.FromText(_files.Files[PolicyPath], ".promote.yml", "folder-name").Policy;
+        Assert.Equal("orders-service", policy.Name);
+        Assert.Equal(["orders-dev", "orders-stg", "orders-prd"], policy.Environments.Select(e => e.Aws!.Profile));
+        Assert.Equal("orders-service-prd", policy.Environments[2].Evidence.OfType<GitPromote.Core.Policy.CodePipelineEvidence>().Single().Pipeline);
+        Assert.Contains("dev: remote 'dev' names the AWS profile orders-dev", @out);
+    }
+
     [Theory]
     [InlineData("/srv/dev.git")]
     [InlineData("https://github.com/acme/orders.git")]

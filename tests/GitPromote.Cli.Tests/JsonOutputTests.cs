@@ -127,7 +127,8 @@ public sealed class JsonOutputTests
     {
         var at = "2024-06-01T09:30:00Z";
         var audit = new AuditJson([
-            new AuditBypassJson("prd", Commit, "refs/heads/main", at, "Ann", "ann@example.com", "INC-1 outage", ["order"], Landed: null),
+            new AuditBypassJson("prd", Commit, "refs/heads/main", at, "Ann", "ann@example.com", "INC-1 outage", ["order"], Landed: null,
+                UsedBy: new AuditDeploymentJson(at, "bypass", "ci")),
             new AuditRevocationJson("prd", Commit, null, "unknown", "", "broke checkout", Standing: false),
             new AuditLiftedJson("prd", Commit, at, "Bob", "bob@example.com", "broke checkout"),
         ]);
@@ -138,8 +139,9 @@ public sealed class JsonOutputTests
         using var read = JsonDocument.Parse(json);
         var entries = read.RootElement.GetProperty("entries").EnumerateArray().ToList();
         Assert.Equal(["bypass", "revocation", "revocation-lifted"], entries.Select(e => e.GetProperty("kind").GetString()));
-        // The members and their order of the array audit --json printed before it carried a schemaVersion.
-        Assert.Equal(["kind", "environment", "commit", "ref", "at", "byName", "byEmail", "justification", "overrides", "landed"], MemberNames(entries[0]));
+        // The members and their order of the array audit --json printed before it carried a schemaVersion; usedBy came later, last.
+        Assert.Equal(["kind", "environment", "commit", "ref", "at", "byName", "byEmail", "justification", "overrides", "landed", "usedBy"],
+            MemberNames(entries[0]));
         Assert.Equal(["kind", "environment", "commit", "at", "byName", "byEmail", "reason", "standing"], MemberNames(entries[1]));
         Assert.Equal(["kind", "environment", "commit", "at", "byName", "byEmail", "reason"], MemberNames(entries[2]));
         Assert.Equal(JsonValueKind.Null, entries[0].GetProperty("landed").ValueKind);

@@ -25,13 +25,14 @@ public class PushGateBypassRecordingTests
     private static RefUpdate ToBranch(string branch, string commit) => new("refs/heads/" + branch, commit, "refs/heads/" + branch, OldTip) { Commit = commit };
 
     private static async Task<BatchVerdict> BypassAsync(FakeEvidence evidence, TimeSpan? timeout = null, CancellationToken? evidenceDeadline = null,
-        string url = "https://git.example.com/prd/orders.git", params RefUpdate[] updates)
+        string url = "https://git.example.com/prd/orders.git", bool dryRun = false, params RefUpdate[] updates)
     {
         var policy = Orders(branches: ["main", "release"]) with { Timeout = timeout ?? TimeSpan.FromSeconds(10) };
         var request = new PushRequest("prd", url, updates.Length == 0 ? [ToBranch("main", Untested)] : updates);
         var gate = new PushGate(evidence, null, new FakeRepository());
         using var deadline = new CancellationTokenSource(policy.Timeout);
-        var result = await gate.DecideAsync(policy, request, PromotionEngine.Plan(policy, request), new PushContext(Ada, Now, Justification),
+        var push = new PushContext(Ada, Now, Justification) { DryRun = dryRun };
+        var result = await gate.DecideAsync(policy, request, PromotionEngine.Plan(policy, request), push,
             evidenceDeadline ?? deadline.Token).WaitAsync(TimeSpan.FromSeconds(30));
         return result.Verdict;
     }
@@ -47,6 +48,21 @@ public class PushGateBypassRecordingTests
         Assert.Equal(VerdictKind.Bypass, only.Kind);
         var record = Assert.Single(evidence.Bypasses);
         Assert.Equal(("prd", Untested, Justification), (record.Environment, record.Commit, record.Justification));
+    }
+
+    [Fact]
+    public async Task A_bypass_of_a_dry_run_is_allowed_as_the_push_would_be_and_not_recorded()
+    {
+        var evidence = new FakeEvidence();
+
+        var verdict = await BypassAsync(evidence, dryRun: true);
+
+        Assert.Empty(evidence.Bypasses);
+        Assert.Equal(VerdictKind.Bypass, Assert.Single(verdict.Refs).Kind);
+        Assert.True(verdict.BypassesNotRecordedForDryRun);
+        var said = new Output.VerdictRenderer(new Output.Style(false)).Render(verdict, [], new Output.BypassHint("x"));
+        Assert.Contains("dry run: nothing recorded", said);
+        Assert.DoesNotContain("recorded in prd's store", said);
     }
 
     [Fact]

@@ -190,10 +190,13 @@ public abstract class GitEvidenceTests : IDisposable
         await store.RecordBypassAsync(later, CancellationToken.None);
         await store.RecordBypassAsync(earlier, CancellationToken.None);
 
-        Assert.Equal([earlier, later], await store.ListBypassesAsync(CancellationToken.None));
+        var listed = await store.ListBypassesAsync(CancellationToken.None);
+        Assert.Equal([earlier, later], listed.Select(b => b with { Id = null }));
         var refs = GitCli.Run(_remote.Server, "for-each-ref", "--format=%(refname)", "refs/promote/bypass/").Split('\n');
         Assert.Contains(refs, r => Regex.IsMatch(r, $"^refs/promote/bypass/20240506T120000Z-{_remote.Second}-[0-9a-f]{{4}}$"));
         Assert.Equal(2, refs.Length);
+        // Each record's id is its ref name's tail: what the deployment that uses it names.
+        Assert.All(listed, b => Assert.Contains("refs/promote/bypass/" + b.Id, refs));
     }
 
     [Fact]

@@ -201,7 +201,8 @@ public sealed class ArticleFlowTests(InstalledGitPromote installed) : IDisposabl
 
         // Now prd runs v2: v1, green in stg but behind it, is not offered as its next.
         var after = _s.Promote(app, "status").EnsureOk().Stdout;
-        Assert.Contains($"prd    deployed main: {v2[..12]}", after);
+        // The suggested push moved prd's branch; its pipeline has not recorded a deployment of v2 (none runs here).
+        Assert.Matches($@"prd +deployed {v1[..12]} \(forward, [^)]+ ago\); main at {v2[..12]} \(not deployed", after);
         Assert.DoesNotContain("next:", after[after.IndexOf("prd    deployed", StringComparison.Ordinal)..]);
     }
 

@@ -40,8 +40,10 @@ public sealed class AwsDoctorTests : IDisposable
 
         run.EnsureOk();
         Assert.DoesNotContain("FAIL", run.Stdout);
-        // Plain bare repositories run no server guard: that is a warning for each gated environment, not a problem.
-        Assert.Contains("all good (2 warnings)", run.Stdout);
+        // Plain bare repositories run no server guard: that is a warning for each gated environment, not a problem. And
+        // stg and prd are one (moto) account and region here: a warning too, as for a team whose profiles point alike.
+        Assert.Contains("all good (3 warnings)", run.Stdout);
+        Assert.Contains(Lines(run, "prd"), l => l.Contains($"stg and prd both reach account {AwsWorld.Account} in eu-west-1"));
         Assert.Contains(Lines(run, "policy"), l => l.Contains($"valid: {_aws.Service}, dev -> stg -> prd"));
         Assert.Contains(Lines(run, "git"), l => l.Contains("libgit2"));
         Assert.Contains(Lines(run, "hooks"), l => l.Contains(_s.Installed.HooksDir) && l.Contains("git-promote's shims"));
@@ -53,7 +55,9 @@ public sealed class AwsDoctorTests : IDisposable
         Assert.Contains(stg, l => l.Contains("codepipeline orders-stg") && l.Contains("e-1 (Succeeded)"));
         Assert.True(json.GetProperty("ok").GetBoolean());
         var checks = json.GetProperty("checks").EnumerateArray().ToList();
-        Assert.All(checks.Where(c => c.GetProperty("name").GetString() != "server guard"), c => Assert.Equal("ok", c.GetProperty("status").GetString()));
+        Assert.All(checks.Where(c => c.GetProperty("name").GetString() is not ("server guard" or "account")),
+            c => Assert.Equal("ok", c.GetProperty("status").GetString()));
+        Assert.Equal("warn", Assert.Single(checks, c => c.GetProperty("name").GetString() == "account").GetProperty("status").GetString());
         Assert.Equal(["stg", "prd"], checks.Where(c => c.GetProperty("name").GetString() == "server guard" && c.GetProperty("status").GetString() == "warn")
             .Select(c => c.GetProperty("area").GetString()));
     }

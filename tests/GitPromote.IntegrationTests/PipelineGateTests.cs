@@ -195,6 +195,65 @@ public sealed class PipelineGateTests : IDisposable
         Assert.DoesNotContain("ADMITTED", gate.Stdout);
     }
 
+    /// <summary>
+    /// A bypass admits one deployment, the one it was written for: a dry run writes none; a real bypass push admits one
+    /// gate and record, and a second deployment of the same commit is refused; status shows what the pipeline deployed, not
+    /// what a push around the hook left on the branch.
+    /// </summary>
+    [Fact]
+    public void A_bypass_admits_one_deployment_none_for_a_dry_run_and_status_shows_the_last_deployment_not_the_branch()
+    {
+        // rollback: never, so a commit recorded green in stg goes back there only as a promotion (green in dev) or a bypass.
+        var app = _s.Project(_aws.Policy(rollback: "never"));
+        var pin = Pin(_aws.Policy(rollback: "never"));
+        string Bypasses() => _aws.AwsCli("ssm", "get-parameters-by-path", "--path", $"/promote/{_aws.Service}/stg/bypass", "--query", "Parameters[].Name",
+            "--output", "text").EnsureOk().Stdout.Trim();
+
+        // A dry run is judged, and records nothing: a later push around the hook finds no bypass at the gate.
+        var c1 = Head(app);
+        var dry = BypassPush(app, "--dry-run", "stg", "main").EnsureOk();
+        Assert.Contains("dry run: nothing recorded", dry.Stderr);
+        Assert.Equal("", Bypasses());
+        _s.Git(app, "push", "--no-verify", "stg", "main").EnsureOk();
+        var afterDryRun = Gate(Source(app, c1), c1, "stg", "--policy", pin);
+        Assert.Equal(1, afterDryRun.ExitCode);
+        Assert.DoesNotContain("ADMITTED", afterDryRun.Stdout);
+
+        // A real bypass push: its gate admits, record uses the bypass up, and the next deployment of that commit is refused.
+        var c2 = _s.Commit(app, "hotfix");
+        BypassPush(app, "stg", "main").EnsureOk();
+        Assert.Contains(c2, Bypasses());
+        var source = Source(app, c2);
+        Assert.Equal(0, Gate(source, c2, "stg", "--policy", pin).ExitCode);
+        var record = _s.Exec(source, _s.Installed.BinaryPath, ["record", "stg", "--policy", pin], env: Pipeline(c2)).EnsureOk();
+        Assert.Contains($"recorded: a deployment of {c2[..12]} to stg (bypass)", record.Stdout);
+        var events = _aws.AwsCli("ssm", "get-parameters-by-path", "--path", $"/promote/{_aws.Service}/stg/deploy", "--query", "Parameters[].Value",
+            "--output", "text").EnsureOk().Stdout;
+        Assert.Contains($"\"bypass\":\"{Bypasses().Split('/')[^1]}\"", events);
+        var again = Gate(source, c2, "stg", "--policy", pin);
+        Assert.Equal(1, again.ExitCode);
+        Assert.Contains($"bypass \"{Justification}\"", again.Stdout);
+        Assert.Contains("was already used by the deployment at", again.Stdout);
+
+        // A push around the hook that the gate refuses leaves the branch ahead of what was deployed.
+        var c3 = _s.Commit(app, "untested");
+        _s.Git(app, "push", "--no-verify", "stg", "main").EnsureOk();
+        Assert.Equal(1, Gate(Source(app, c3), c3, "stg", "--policy", pin).ExitCode);
+        var status = _s.Promote(app, "status").EnsureOk().Stdout;
+        Assert.Matches($@"stg +deployed {c2[..12]} \(bypass, [^)]*ago\); main at {c3[..12]} \(not deployed", status);
+        var json = _s.Promote(app, "status", "--json").EnsureOk().Stdout;
+        PublishedSchemas.AssertConforms("status", json.TrimEnd('\n'));
+        using var doc = JsonDocument.Parse(json);
+        var stg = doc.RootElement.GetProperty("environments").EnumerateArray().Single(e => e.GetProperty("name").GetString() == "stg");
+        Assert.Equal(c2, stg.GetProperty("lastDeployment").GetProperty("commit").GetString());
+        Assert.Equal("bypass", stg.GetProperty("lastDeployment").GetProperty("kind").GetString());
+        Assert.Equal(c3, stg.GetProperty("deployed").GetString());
+
+        // The audit says which deployment used the bypass.
+        var audit = _s.Promote(app, "audit", "stg").EnsureOk().Stdout;
+        Assert.Matches($@"{c2[..12]} .*used by the deployment at \d{{4}}-", audit);
+    }
+
     [Fact]
     public void A_revoked_commit_is_refused_even_when_green_in_dev_and_bypassed_into_stg()
     {

@@ -244,7 +244,7 @@ public sealed class PrePushGuardTests(InstalledGitPromote installed) : IDisposab
         Assert.NotEqual(0, _s.Git(app, "push", "stg", "main").ExitCode);
         _s.Record(app, "dev", "HEAD").EnsureOk();
         _s.Git(app, "push", "stg", "main").EnsureOk();
-        Assert.Contains("deployed main: " + _s.Git(app, "rev-parse", "--short=12", "HEAD").Stdout.Trim(), _s.Promote(app, "status").EnsureOk().Stdout);
+        Assert.Contains("; main at " + _s.Git(app, "rev-parse", "--short=12", "HEAD").Stdout.Trim(), _s.Promote(app, "status").EnsureOk().Stdout);
     }
 
     [Fact]

@@ -187,6 +187,11 @@ public sealed class ServerAttackTests(InstalledGitPromote installed) : IDisposab
         var message = _s.Git(Stg, "cat-file", "-p", name).EnsureOk().Stdout;
         Assert.Contains("\"kind\":\"bypass\"", message.Replace(" ", ""));
         Assert.Empty(_s.Git(Stg, "for-each-ref", "refs/promote/pending/").EnsureOk().Stdout.Trim());
+        // It names the bypass record of this push and says it is the push landing, not yet a deployment: the pipeline's
+        // record after it is the deployment that uses the bypass up.
+        var record = Assert.Single(BypassRecords());
+        Assert.Contains($"\"bypass\":\"{record["refs/promote/bypass/".Length..]}\"", message.Replace(" ", ""));
+        Assert.Contains("\"landed\":true", message.Replace(" ", ""));
     }
 
     private List<string> BypassRecords() =>

@@ -39,10 +39,11 @@ public sealed class AwsEnvironmentAccess
         _access = access ?? new AwsAccess(null, null, null);
         _variables = variables;
         Deadline = deadline;
-        ProfileInUse = _access.Profile ?? (_access.RoleArn is null ? variables.NonEmpty("AWS_PROFILE") : null);
+        _profileName = _access.Profile ?? (_access.RoleArn is null ? variables.NonEmpty("AWS_PROFILE") : null);
         _profiles = new(() => new CredentialProfileStoreChain(variables.NonEmpty("AWS_SHARED_CREDENTIALS_FILE")));
-        _profile = new(() => ProfileInUse is { } name && _profiles.Value.TryGetProfile(name, out var p) ? p : null);
+        _profile = new(() => _profileName is { } name && _profiles.Value.TryGetProfile(name, out var p) ? p : null);
         _region = new(ResolveRegion);
+        _standsIn = new(() => _access.Profile is { } named && !_profiles.Value.TryGetProfile(named, out _) && HasOwnCredentials);
     }
 
     public string EnvironmentName { get; }
@@ -50,12 +51,31 @@ public sealed class AwsEnvironmentAccess
     /// <summary>The whole check's time budget: every call of this environment must be done by then.</summary>
     public TimeSpan Deadline { get; }
 
-    /// <summary>The named profile whose credentials are used, if any (from the policy, else AWS_PROFILE).</summary>
-    public string? ProfileInUse { get; }
+    private readonly string? _profileName;
 
-    public string AccessDescription => _access.Profile is not null || _access.RoleArn is not null
-        ? _access.Describe()
+    /// <summary>The named profile whose credentials are used, if any (from the policy, else AWS_PROFILE); null when one stands in.</summary>
+    public string? ProfileInUse => ProfileStandsIn ? null : _profileName;
+
+    public string AccessDescription =>
+        ProfileStandsIn ? $"this process's own credentials: profile {_access.Profile} is not configured here"
+        : _access.Profile is not null || _access.RoleArn is not null ? _access.Describe()
         : ProfileInUse is { } p ? $"profile {p} (AWS_PROFILE)" : "default credentials";
+
+    /// <summary>
+    /// The policy names a profile this machine does not have, and the process has credentials of its own (keys in the
+    /// environment, a container's or web identity's role: a CodeBuild or GitHub Actions step). One committed policy serves
+    /// people, who have a profile per account, and pipelines, which have their role and no profiles: the pipeline's role
+    /// stands in for the profile. Every command says so, with the account those credentials reach.
+    /// </summary>
+    public bool ProfileStandsIn => _standsIn.Value;
+
+    private readonly Lazy<bool> _standsIn;
+
+    private bool HasOwnCredentials =>
+        (_variables.NonEmpty("AWS_ACCESS_KEY_ID") is not null && _variables.NonEmpty("AWS_SECRET_ACCESS_KEY") is not null)
+        || _variables.NonEmpty("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI") is not null
+        || _variables.NonEmpty("AWS_CONTAINER_CREDENTIALS_FULL_URI") is not null
+        || (_variables.NonEmpty("AWS_WEB_IDENTITY_TOKEN_FILE") is not null && _variables.NonEmpty("AWS_ROLE_ARN") is not null);
 
     public bool IsSsoProfile => _profile.Value?.Options is { } o && (o.SsoStartUrl is not null || o.SsoSession is not null);
 
@@ -77,6 +97,12 @@ public sealed class AwsEnvironmentAccess
     }
 
     public Uri? EndpointOverride(string serviceId) => AwsEndpoints.Configured(_variables, serviceId);
+
+    /// <summary>The endpoint overrides set, as shown in a failure (AWS_ENDPOINT_URL=...), bounded and without user info.</summary>
+    public string EndpointsShown => string.Join(", ", new[] { "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_SSM", "AWS_ENDPOINT_URL_STS",
+            "AWS_ENDPOINT_URL_CODEPIPELINE", "AWS_ENDPOINT_URL_CLOUDWATCH" }
+        .Where(n => _variables.NonEmpty(n) is not null)
+        .Select(n => $"{n}={Core.Policy.Quoting.Show(Core.Engine.RemoteUrls.Redact(_variables.NonEmpty(n)!), 120)}"));
 
     /// <summary>Credentials for this environment, resolved once (profile files, credential_process, SSO cache, STS).</summary>
     public Task<AWSCredentials> GetCredentialsAsync(CancellationToken cancellationToken)
@@ -143,7 +169,7 @@ public sealed class AwsEnvironmentAccess
         if (_access.RoleArn is { } roleArn)
             return await AssumeRoleAsync(await DefaultChainAsync(timeout.Token).ConfigureAwait(false), roleArn, null, null,
                 timeout.Token).ConfigureAwait(false);
-        if (_access.Profile is { } profile)
+        if (_access.Profile is { } profile && !ProfileStandsIn)
             return await FromProfileAsync(profile, 0, timeout.Token).ConfigureAwait(false);
         return await DefaultChainAsync(timeout.Token).ConfigureAwait(false);
     }
@@ -159,7 +185,8 @@ public sealed class AwsEnvironmentAccess
         if (!_profiles.Value.TryGetProfile(name, out var profile))
             throw new EvidenceUnavailableException(new EvidenceFailure(
                 $"AWS profile {name} for {EnvironmentName}",
-                "no such profile in the shared config or credentials file",
+                "no such profile in the shared config or credentials file, and no credentials of this process's own (keys, a container's or " +
+                    "web identity's role) to use instead",
                 $"create it: `aws configure --profile {name}` (keys) or `aws configure sso --profile {name}` (SSO)"));
 
         var options = profile.Options;
@@ -216,13 +243,21 @@ public sealed class AwsEnvironmentAccess
         CancellationToken cancellationToken)
     {
         using var sts = CreateStsClient(source);
-        var response = await sts.AssumeRoleAsync(new AssumeRoleRequest
+        AssumeRoleResponse response;
+        try
         {
-            RoleArn = roleArn,
-            RoleSessionName = sessionName ?? SessionName(),
-            ExternalId = externalId,
-            DurationSeconds = 900,
-        }, cancellationToken).ConfigureAwait(false);
+            response = await sts.AssumeRoleAsync(new AssumeRoleRequest
+            {
+                RoleArn = roleArn,
+                RoleSessionName = sessionName ?? SessionName(),
+                ExternalId = externalId,
+                DurationSeconds = 900,
+            }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException and not NoCredentialsException and not EvidenceUnavailableException)
+        {
+            throw new AssumeRoleFailedException(roleArn, e);
+        }
         var c = response.Credentials;
         return new SessionAWSCredentials(c.AccessKeyId, c.SecretAccessKey, c.SessionToken);
     }

@@ -31,8 +31,28 @@ public static partial class AwsFailures
     public static EvidenceFailure Describe(Exception error, AwsEnvironmentAccess access, AwsOperation operation, TimeSpan deadline)
     {
         if (error is EvidenceUnavailableException known) return known.Failure;
+        // The credentials could not be had: the call that failed is the AssumeRole, not the one they were for.
+        for (var e = error; e is not null; e = e.InnerException)
+        {
+            if (e is AssumeRoleFailedException assume)
+                return AssumeRoleFailure(assume, access, operation, deadline);
+        }
         var what = $"{operation.Operation} on {operation.Resource} for {access.Describe()}";
         var (why, todo) = Classify(error, access, operation, deadline);
+        return new EvidenceFailure(what, Redact(why), todo);
+    }
+
+    private static EvidenceFailure AssumeRoleFailure(AssumeRoleFailedException assume, AwsEnvironmentAccess access, AwsOperation wanted, TimeSpan deadline)
+    {
+        var role = new AwsOperation("sts:AssumeRole", assume.RoleArn);
+        var what = $"sts:AssumeRole on {assume.RoleArn} for {access.Describe()} (needed for {wanted.Operation} on {wanted.Resource})";
+        var code = ErrorCodeOf(assume.InnerException ?? assume);
+        if (code is "AccessDenied" or "AccessDeniedException")
+            return new EvidenceFailure(what, Redact($"access denied ({code}): the role may not be assumed by this caller"),
+                $"check the trust policy of {assume.RoleArn}: it must trust the caller (this step's role, or the profile's source), and the " +
+                    "caller's own policy must allow sts:AssumeRole on it (the construct's evidence reader role trusts the next environment's gate build " +
+                    "role: docs/aws.md)");
+        var (why, todo) = Classify(assume.InnerException ?? assume, access, role, deadline);
         return new EvidenceFailure(what, Redact(why), todo);
     }
 
@@ -81,8 +101,17 @@ public static partial class AwsFailures
             return ($"AWS kept throttling the requests ({code}) until the deadline",
                 "try again in a moment; if it persists, raise `timeout:` in .promote.yml or ask for a higher API rate");
 
-        if (code.Length > 0 && StatusOf(error) is { } status && (int)status >= 500)
-            return ($"AWS answered with a server error ({(int)status} {code}) on every attempt", "try again in a moment");
+        if (LooksLikeWebPage(error))
+            return ($"the endpoint answered {operation.Operation} with a web page, not an AWS answer{StatusText(error)}",
+                access.HasEndpointOverride
+                    ? $"check AWS_ENDPOINT_URL (and AWS_ENDPOINT_URL_<SERVICE>): {access.EndpointsShown} does not look like AWS"
+                    : "check the network path to AWS: a proxy or captive portal answered instead (HTTPS_PROXY, NO_PROXY)");
+
+        if (StatusOf(error) is { } status && (int)status >= 500)
+            return ($"AWS answered with a server error ({(int)status}{(code.Length > 0 ? " " + code : "")}) on every attempt",
+                access.HasEndpointOverride
+                    ? $"check AWS_ENDPOINT_URL ({access.EndpointsShown}) and the region {RegionOrUnknown(access)}; else try again in a moment"
+                    : $"check the region {RegionOrUnknown(access)} (is it a real region, enabled for this account?); else try again in a moment");
 
         if (IsNetwork(error))
             return ($"cannot reach AWS: {message}", $"check the network, proxy and DNS{EndpointHint(access)}");
@@ -91,6 +120,27 @@ public static partial class AwsFailures
             return ($"AWS error {code}: {message}", "see `git promote doctor` for this environment");
 
         return (message, "run `git promote doctor` to check this environment's region, credentials and SSM read access");
+    }
+
+    private static string RegionOrUnknown(AwsEnvironmentAccess access)
+    {
+        try { return access.Region; }
+        catch (EvidenceUnavailableException) { return "(none)"; }
+    }
+
+    private static string StatusText(Exception error) => StatusOf(error) is { } status ? $" (HTTP {(int)status})" : "";
+
+    /// <summary>An HTML page where an AWS answer should be: a wrong endpoint, a proxy, a captive portal.</summary>
+    private static bool LooksLikeWebPage(Exception error)
+    {
+        for (var e = error; e is not null; e = e.InnerException)
+        {
+            var text = e.Message;
+            if (text.Contains("<html", StringComparison.OrdinalIgnoreCase) || text.Contains("<!doctype", StringComparison.OrdinalIgnoreCase)
+                || text.Contains("<body", StringComparison.OrdinalIgnoreCase))
+                return true;
+        }
+        return false;
     }
 
     internal static bool IsThrottling(string code, Exception? error = null) =>
@@ -178,3 +228,10 @@ public static partial class AwsFailures
 
 /// <summary>No credential source produced credentials.</summary>
 public sealed class NoCredentialsException(string message, Exception? inner = null) : Exception(message, inner);
+
+/// <summary>STS AssumeRole failed while getting an environment's credentials; the inner exception says how.</summary>
+public sealed class AssumeRoleFailedException(string roleArn, Exception inner)
+    : Exception($"sts:AssumeRole on {roleArn} failed: {inner.Message}", inner)
+{
+    public string RoleArn { get; } = roleArn;
+}

@@ -21,14 +21,21 @@ public sealed record AwsCheck(string Environment, string Name, bool Ok, string D
 public sealed class AwsDoctor(PromotionPolicy policy, AwsEvidenceProvider provider)
 {
     /// <summary>True when the environment reads or writes anything in AWS.</summary>
-    public static bool UsesAws(EnvironmentPolicy environment) =>
-        environment.Aws is not null || environment.Evidence.Any(AwsEvidenceProvider.Reads) || environment.Health is not null;
+    public static bool UsesAws(EnvironmentPolicy environment) => AwsEvidenceProvider.UsesAws(environment);
 
     /// <summary>All AWS environments, checked concurrently; results in policy order.</summary>
     public async Task<IReadOnlyList<AwsCheck>> CheckAllAsync(CancellationToken cancellationToken)
     {
-        var checks = policy.Environments.Where(UsesAws).Select(e => CheckAsync(e, cancellationToken));
-        return (await Task.WhenAll(checks).ConfigureAwait(false)).SelectMany(c => c).ToList();
+        var environments = policy.Environments.Where(UsesAws).ToList();
+        var checks = (await Task.WhenAll(environments.Select(e => CheckAsync(e, cancellationToken))).ConfigureAwait(false)).SelectMany(c => c).ToList();
+        // Two environments read in one account and region: a missing profile or role sends one of them to the other's records.
+        var places = await Task.WhenAll(environments.Select(e => provider.DescribeWhereAsync(e, cancellationToken))).ConfigureAwait(false);
+        foreach (var (first, second) in EvidenceWhere.SameAccount(places.OfType<EvidenceWhere>().ToList()))
+        {
+            var todo = $"give {second.Environment} its own account's profile (or role) in .promote.yml";
+            checks.Add(new AwsCheck(second.Environment, "account", true, EvidenceWhere.SameAccountWarning(first, second), todo) { Warning = true });
+        }
+        return checks;
     }
 
     public async Task<IReadOnlyList<AwsCheck>> CheckAsync(EnvironmentPolicy environment, CancellationToken cancellationToken)

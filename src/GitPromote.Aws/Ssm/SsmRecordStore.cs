@@ -64,7 +64,10 @@ public sealed class SsmRecordStore(AwsEnvironmentAccess access, SsmLayout layout
 
     private List<BypassRecord> ToBypasses(IEnumerable<Parameter> parameters)
     {
-        var read = parameters.Select(p => (p.Name, Record: RecordJson.ReadBypass(p.Value))).ToList();
+        var prefix = layout.BypassPath + "/";
+        // Its id is the name's tail: the deployment that uses the bypass names it so (DeploymentEvent.Bypass).
+        var read = parameters.Select(p => (p.Name, Record: RecordJson.ReadBypass(p.Value) is { } r
+            ? r with { Id = p.Name is { } n && n.StartsWith(prefix, StringComparison.Ordinal) ? n[prefix.Length..] : p.Name } : null)).ToList();
         _unreadable.AddRange(read.Where(p => p.Record is null).Select(p => p.Name));
         return read
             .Where(p => p.Record is not null)

@@ -41,7 +41,10 @@ public static class AuditCommand
                 var store = provider.OpenStore(env);
                 var bypasses = await store.ListBypassesAsync(deadline.Token);
                 var notLanded = store is IChecksBypassLanding landing ? await landing.NotSeenLandedAsync(bypasses, deadline.Token) : null;
-                entries.AddRange(bypasses.Select(b => Bypass(b, notLanded is null ? null : !notLanded.Contains(b))));
+                // Which deployment used each bypass: the events from a day of clock skew before the oldest bypass on, with their bodies.
+                var usedBy = bypasses.Count == 0 || store is not IDeploymentStore events ? new Dictionary<BypassRecord, DeploymentEvent>()
+                    : BypassUse.UsedBy(bypasses, await events.ListDeploymentsAsync(bypasses.Min(b => b.At).AddDays(-1), deadline.Token));
+                entries.AddRange(bypasses.Select(b => Bypass(b, notLanded is null ? null : !notLanded.Contains(b), usedBy.GetValueOrDefault(b))));
                 if (store is IReportsUnreadableRecords bad) skipped.AddRange(bad.Unreadable.Select(r => (env.Name, r)));
                 if (store is IReportsListingBound bounded) incomplete.AddRange(bounded.BoundReached.Select(r => (env.Name, r)));
             }
@@ -110,11 +113,15 @@ public static class AuditCommand
     }
 
     /// <param name="landed">False when the push cannot be seen as landed (its ref does not hold the commit now); null when not checked (SSM).</param>
-    private static Entry Bypass(BypassRecord r, bool? landed) => new("bypass", r.Environment, r.Commit, r.At, r.By,
+    /// <param name="usedBy">The deployment that used the bypass; null while none has (it may still admit one).</param>
+    private static Entry Bypass(BypassRecord r, bool? landed, DeploymentEvent? usedBy) => new("bypass", r.Environment, r.Commit, r.At, r.By,
         $"{r.By}  \"{Quoting.OneLine(r.Justification)}\"" + (r.Overrides.Count > 0 ? $"  (set aside: {string.Join(", ", r.Overrides)})" : "")
+            + (usedBy is { } d ? $"  (used by the deployment at {Core.Engine.Time.Utc(d.At)} by {d.By})"
+                : "  (UNUSED: no deployment used it yet; the next deployment of this commit may)")
             + (landed == false ? $"  (NOT SEEN LANDED: {Quoting.Show(r.Ref, 200)} of {r.Environment} does not hold it; the push was refused or killed after " +
                 $"it was recorded, or rolled back since)" : ""),
-        new AuditBypassJson(r.Environment, r.Commit, r.Ref, Json.Time(r.At), r.By.Name, r.By.Email, r.Justification, r.Overrides, landed));
+        new AuditBypassJson(r.Environment, r.Commit, r.Ref, Json.Time(r.At), r.By.Name, r.By.Email, r.Justification, r.Overrides, landed,
+            usedBy is { } u ? new AuditDeploymentJson(Json.Time(u.At)!, DeploymentKinds.Name(u.Kind), u.By.ToString()) : null));
 
     private static Entry Revoked(Revocation r, LiftedRevocation? lifted)
     {

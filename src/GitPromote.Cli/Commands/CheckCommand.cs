@@ -47,7 +47,8 @@ public static class CheckCommand
         else
         {
             var renderer = new VerdictRenderer(new Style(context.Console.ColorOnOut));
-            context.Console.Out.Write(renderer.Render(verdict, result.RecentGreen, HookCommand.ClientBypassHint(remoteName), result.SuggestedPush));
+            context.Console.Out.Write(renderer.Render(verdict, result.RecentGreen, HookCommand.ClientBypassHint(remoteName), result.SuggestedPush,
+                lookedIn: result.LookedIn));
         }
         return verdict.IsAllowed ? ExitCodes.Ok : ExitCodes.Blocked;
     }

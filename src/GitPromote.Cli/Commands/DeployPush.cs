@@ -124,7 +124,7 @@ internal sealed class DeployPush : IDisposable
         if (!verdict.IsAllowed)
         {
             _context.Console.Error.Write(new VerdictRenderer(new Style(_context.Console.ColorOnError)).Render(verdict, outcome.Result.RecentGreen,
-                HookCommand.ClientBypassHint(Remote.Argument), outcome.Result.SuggestedPush));
+                HookCommand.ClientBypassHint(Remote.Argument), outcome.Result.SuggestedPush, lookedIn: outcome.Result.LookedIn));
             if (bypass is null)
             {
                 _context.Console.Out.WriteLine($"not pushed{(dryRun ? " (dry run)" : "")}: the guard would refuse it");

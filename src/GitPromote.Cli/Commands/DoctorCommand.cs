@@ -239,6 +239,7 @@ public static class DoctorCommand
         var awsChecks = await aws;
 
         var result = new List<Check>();
+        if (server is null) result.AddRange(IndistinctRemotes(workspace, policy));
         for (var i = 0; i < environments.Count; i++)
         {
             result.AddRange(remoteChecks[i]);
@@ -246,6 +247,30 @@ public static class DoctorCommand
                 .Select(c => new Check(environments[i].Name, c.Name, c.Ok ? c.Warning ? Status.Warn : Status.Ok : Status.Fail, c.Detail, c.Todo)));
         }
         return result;
+    }
+
+    /// <summary>
+    /// Remotes of two environments that are one URL (CodeCommit's https URL is the same in every account; the account is in
+    /// the credentials): a push to that URL cannot be told apart, so the guard goes by the remote's name alone, and a push
+    /// to the bare URL is refused. Said once per pair.
+    /// </summary>
+    private static IEnumerable<Check> IndistinctRemotes(Workspace workspace, PromotionPolicy policy)
+    {
+        var baseDirectory = workspace.WorkTree ?? workspace.GitDir;
+        var byUrl = workspace.Remotes
+            .Select(r => (Remote: r, Env: EnvironmentRouter.Resolve(policy, r.Name, r.PushUrl)))
+            .Where(x => x.Env is not null)
+            .GroupBy(x => RemoteUrls.Canonical(x.Remote.PushUrl, baseDirectory), StringComparer.Ordinal);
+        foreach (var group in byUrl)
+        {
+            var envs = group.Select(x => x.Env!).DistinctBy(e => e.Name).OrderBy(e => e.Index).ToList();
+            if (envs.Count < 2) continue;
+            var names = string.Join(", ", group.Select(x => $"'{x.Remote.Name}' ({x.Env!.Name})"));
+            yield return new Check(envs[^1].Name, "remotes", Status.Warn,
+                $"remotes {names} are one URL, {RemoteUrls.Redact(group.First().Remote.PushUrl)}: the URL does not say which environment (account) a " +
+                    "push goes to, so the guard goes by the remote's name",
+                "give each environment's remote a URL that names its account, e.g. codecommit::<region>://<profile>@<repository>");
+        }
     }
 
     /// <summary>Refs under refs/promote/ past which doctor warns: listings (status, a refusal's hint) read them all.</summary>

@@ -45,7 +45,7 @@ public static class GateCommand
         var result = await new PushGate(provider, null, workspace.Repository).DecideAsync(policy, request, plan, push, deadline.Token);
         var refVerdict = result.Verdict.Refs[0];
 
-        BypassRecord? bypass = null;
+        BypassChoice? bypasses = null;
         EvidenceFailure? bypassUnread = null;
         if (GateDecision.MayBeBypassed(refVerdict))
         {
@@ -53,22 +53,43 @@ public static class GateCommand
             using var bypassDeadline = new CancellationTokenSource(policy.Timeout);
             try
             {
-                var records = await provider.OpenStore(env).ListBypassesAsync(bypassDeadline.Token);
-                bypass = GateDecision.MatchingBypass(policy, env, commit, records);
+                bypasses = await ChooseBypassAsync(workspace, provider.OpenStore(env), policy, env, commit, context.Clock.Now, bypassDeadline.Token);
             }
             catch (Exception e) when (Deadline.Failure(e, bypassDeadline.Token, $"the bypass records of {env.Name}", policy.Timeout, RetryTodo) is { } failure)
             {
                 bypassUnread = failure;
             }
         }
-        var gate = GateDecision.Decide(env, commit, refVerdict, bypass, await FirstEnvironmentRecordsAsync(provider, env, refVerdict, commit, policy.Timeout),
+        var gate = GateDecision.Decide(env, commit, refVerdict, bypasses, await FirstEnvironmentRecordsAsync(provider, env, refVerdict, commit, policy.Timeout),
             policy.OnError);
+        // A pipeline reaches each account with its role (PROMOTE_AWS_ROLE_<ENV>) or stands in for a profile: say which, and where.
+        if (result.LookedIn.Count == 0) result = result with { LookedIn = await ReadInAsync(provider, policy, env) };
 
         if (a.Has("--json"))
             Json.Write(context.Console.Out, ToJson(gate, target, result.Verdict), Json.Types.GateJson);
         else
             context.Console.Out.Write(Render(new Style(context.Console.ColorOnOut), gate, target, result, bypassUnread));
         return gate.Admitted ? ExitCodes.Ok : ExitCodes.Blocked;
+    }
+
+    /// <summary>
+    /// The bypass this deployment may use: the environment's bypass records of the commit, and (when there are some) its
+    /// deployment events, which say which of them a deployment already used. The gate only reads: <c>record</c>, after the
+    /// deployment, writes the event that uses the bypass up. Events that cannot be read fail closed (the bypass may be used).
+    /// </summary>
+    private static async Task<BypassChoice> ChooseBypassAsync(Workspace workspace, IRecordStore store, PromotionPolicy policy, EnvironmentPolicy env,
+        string commit, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var records = (await store.ListBypassesAsync(cancellationToken))
+            .Where(b => string.Equals(b.Environment, env.Name, StringComparison.Ordinal) && string.Equals(b.Commit, commit, StringComparison.OrdinalIgnoreCase))
+            .ToList();
+        if (records.Count == 0) return BypassChoice.None;
+        if (store is not IDeploymentStore events)
+            throw new EvidenceUnavailableException(new EvidenceFailure($"the deployment events of {env.Name}", "its store keeps none, so a used bypass " +
+                "cannot be told from an unused one", $"give {env.Name} git or ssm evidence in the pinned policy"));
+        // The events that may have used one: from a day of clock skew before the oldest record on, read with their bodies.
+        var deployments = await events.ListDeploymentsAsync(records.Min(b => b.At).AddDays(-1), cancellationToken);
+        return GateDecision.ChooseBypass(policy, env, commit, records, deployments, now, RecordCommand.CommitTime(workspace, commit));
     }
 
     /// <summary>
@@ -92,6 +113,22 @@ public static class GateCommand
         }
     }
 
+    /// <summary>The accounts and regions this gate read the previous environment and its own in (none for git-only ones).</summary>
+    private static async Task<IReadOnlyList<EvidenceWhere>> ReadInAsync(CompositeEvidenceProvider provider, PromotionPolicy policy, EnvironmentPolicy env)
+    {
+        using var deadline = new CancellationTokenSource(policy.Timeout);
+        var environments = policy.PreviousOf(env) is { } previous ? new[] { previous, env } : [env];
+        try
+        {
+            return (await Task.WhenAll(environments.Select(e => provider.DescribeWhereAsync(e, deadline.Token))).WaitAsync(deadline.Token))
+                .OfType<EvidenceWhere>().ToList();
+        }
+        catch (OperationCanceledException)
+        {
+            return [];
+        }
+    }
+
     /// <summary>What to do when a store did not answer in time: the pipeline step is what runs again, not a push.</summary>
     private const string RetryTodo = "retry the pipeline step";
 
@@ -103,6 +140,9 @@ public static class GateCommand
         var r = gate.Ref!;
         var previous = result.Verdict.Previous?.Name;
         sb.AppendLine($"git-promote gate: {shortId} for {env} ({target.CommitFrom}; policy {Quoting.Show(target.PolicyShown, 120)})");
+        foreach (var place in result.LookedIn) sb.AppendLine($"  read {place.Environment} in {Quoting.OneLine(place.Description)}");
+        foreach (var (first, second) in EvidenceWhere.SameAccount(result.LookedIn))
+            sb.AppendLine(style.Yellow($"  warning: {Quoting.OneLine(EvidenceWhere.SameAccountWarning(first, second))}"));
         switch (gate.Outcome)
         {
             case GateOutcome.FirstEnvironment:
@@ -128,6 +168,10 @@ public static class GateCommand
             case GateOutcome.Bypass:
                 sb.AppendLine(style.Yellow(style.Bold($"ADMITTED UNDER A BYPASS recorded in {env}'s store: this deployment skips the rules below")));
                 foreach (var line in GateDecision.DescribeBypass(gate.Bypass!)) sb.AppendLine($"  {line}");
+                if (gate.RevocationsUnread)
+                    sb.AppendLine(style.Yellow($"  revocations could not be read ({r.Failure?.What}): the bypass sets them aside; a commit revoked there " +
+                        "would go in"));
+                sb.AppendLine($"  git promote record {env} uses this bypass up after the deployment: a later deployment of {shortId} needs its own");
                 break;
             case GateOutcome.Refused:
                 sb.AppendLine(style.Red(style.Bold($"REFUSED: {shortId} may not be deployed to {env}")));
@@ -137,12 +181,14 @@ public static class GateCommand
                 sb.Append(new VerdictRenderer(style).Render(result.Verdict, result.RecentGreen, hint, result.SuggestedPush, deployment: true));
                 if (bypassUnread is { } f)
                     sb.AppendLine($"  could not read the bypass records of {env}: {f.What}: {f.Why}");
+                foreach (var aside in gate.BypassesSetAside)
+                    sb.AppendLine($"  {BypassUse.Describe(aside)}");
                 foreach (var unreached in UnreachedGitEnvironments(target, result.Verdict))
                     sb.AppendLine($"  {unreached}'s git evidence needs its remote here: --remote {unreached}=<url> (or " +
                         $"{PipelineInputs.VariableFor(PipelineInputs.RemotePrefix, unreached)}=<url>)");
                 break;
         }
-        if (previous is not null) sb.Append(new Checklist(style).Render(result.Verdict, r, previous));
+        if (previous is not null) sb.Append(new Checklist(style).Render(result.Verdict, r, previous, bypassed: gate.Outcome == GateOutcome.Bypass));
         return sb.ToString();
     }
 

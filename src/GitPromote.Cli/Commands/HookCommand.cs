@@ -65,14 +65,31 @@ public static class HookCommand
             var target = EnvironmentRouter.Resolve(policy, remoteName, remoteUrl);
             // `git push <url> main`, `git push file:///.../prd.git/`, or a second remote for the same repository: the name
             // says nothing, but the URL may be another spelling of an environment's repository. Then the push is checked
-            // as a push to that environment (the furthest along the path, when several match).
-            if (SameRepositoryAs(workspace, policy, remoteUrl) is { } same
-                && (target is null || same.Environment.Index > target.Index))
+            // as a push to that environment, when the URL names one environment only.
+            var same = SameRepositoryAs(workspace, policy, remoteUrl);
+            var environments = same.Select(s => s.Environment).Distinct().ToList();
+            if (environments.Count > 1)
             {
-                routeName = same.RemoteName;
-                target = same.Environment;
+                // One URL for several environments (CodeCommit's https URL is the same in every account; the account is in
+                // the credentials): the URL cannot say where the push goes, so only the remote's name can.
+                if (target is null)
+                {
+                    context.Console.Error.WriteLine(
+                        $"git-promote: push refused: {Quoting.Show(RemoteUrls.Redact(remoteUrl))} is the repository of " +
+                        $"{string.Join(", ", same.Select(s => s.Shown))}, so the URL does not say which environment (account) this push goes to");
+                    context.Console.Error.WriteLine(
+                        $"  push through the environment's remote instead, e.g. git push {same.MaxBy(s => s.Environment.Index)!.RemoteName} ...; " +
+                        "and give each environment's remote a URL that names its account (codecommit::<region>://<profile>@<repository>)");
+                    return HookStep.Done(ExitCodes.Blocked);
+                }
+            }
+            else if (same.Count > 0 && (target is null || environments[0].Index > target.Index))
+            {
+                var chosen = same[0];
+                routeName = chosen.RemoteName;
+                target = chosen.Environment;
                 if (policy.PreviousOf(target) is not null && routeName != remoteName)
-                    context.Console.Error.WriteLine($"git-promote: {remoteName} is the repository of {same.Shown}: checked as a push to {target.Name}");
+                    context.Console.Error.WriteLine($"git-promote: {remoteName} is the repository of {chosen.Shown}: checked as a push to {target.Name}");
             }
             if (target is null || policy.PreviousOf(target) is null)
                 return HookStep.Done(await AllowedAsync(input));
@@ -88,6 +105,8 @@ public static class HookCommand
             var push = new PushContext(bypass is null ? Identity.Unknown : workspace.CurrentIdentity(), context.Clock.Now, bypass)
             {
                 StoreIdentity = await PusherIdentity.InTargetStoreAsync(provider, guarded.Target, workspace.CurrentIdentity, deadline),
+                // Only a bypass needs to know (its record must not outlive a push that never happens); unknown counts as a push for real.
+                DryRun = bypass is not null && GitPushDryRun.OfThisProcess() == true,
             };
             return (provider, push);
         }
@@ -98,30 +117,28 @@ public static class HookCommand
     private sealed record SameRepository(EnvironmentPolicy Environment, string RemoteName, string Shown);
 
     /// <summary>
-    /// The environment whose repository <paramref name="url"/> names, compared in <see cref="RemoteUrls.Canonical"/> form
-    /// with the URLs of this clone's remotes that route to an environment and with the policy's literal URLs.
+    /// The environments whose repository <paramref name="url"/> names, compared in <see cref="RemoteUrls.Canonical"/> form
+    /// with the URLs of this clone's remotes that route to an environment and with the policy's literal URLs: one entry
+    /// per matching remote or URL, furthest along the path first. More than one environment means the URL alone cannot
+    /// tell them apart.
     /// </summary>
-    private static SameRepository? SameRepositoryAs(Workspace workspace, PromotionPolicy policy, string url)
+    private static List<SameRepository> SameRepositoryAs(Workspace workspace, PromotionPolicy policy, string url)
     {
         var baseDirectory = workspace.WorkTree ?? workspace.GitDir;
         var pushed = RemoteUrls.Canonical(url, baseDirectory);
-        SameRepository? found = null;
-        void Consider(EnvironmentPolicy? env, string name, string shown)
-        {
-            if (env is not null && (found is null || env.Index > found.Environment.Index))
-                found = new SameRepository(env, name, shown);
-        }
+        var found = new List<SameRepository>();
         foreach (var remote in workspace.Remotes)
         {
             if (RemoteUrls.Canonical(remote.Url, baseDirectory) != pushed && RemoteUrls.Canonical(remote.PushUrl, baseDirectory) != pushed) continue;
-            Consider(EnvironmentRouter.Resolve(policy, remote.Name, remote.PushUrl), remote.Name, $"remote '{remote.Name}'");
+            if (EnvironmentRouter.Resolve(policy, remote.Name, remote.PushUrl) is { } env)
+                found.Add(new SameRepository(env, remote.Name, $"remote '{remote.Name}'"));
         }
         foreach (var env in policy.Environments)
         {
             foreach (var entry in env.Remotes.Where(Git.Evidence.EnvironmentRemote.IsLiteralUrl))
-                if (RemoteUrls.Canonical(entry, baseDirectory) == pushed) Consider(env, entry, $"{env.Name} ({entry})");
+                if (RemoteUrls.Canonical(entry, baseDirectory) == pushed) found.Add(new SameRepository(env, entry, $"{env.Name} ({entry})"));
         }
-        return found;
+        return found.OrderByDescending(s => s.Environment.Index).ToList();
     }
 
     /// <summary><c>PROMOTE_BYPASS</c>, bounded as the server bounds <c>-o promote.bypass</c>; shown and stored as it is here.</summary>

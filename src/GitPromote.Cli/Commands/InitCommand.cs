@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using GitPromote.Cli.Infrastructure;
 using GitPromote.Cli.Workspaces;
+using GitPromote.Core.Engine;
 using GitPromote.Core.Policy;
 using GitPromote.Core.Settings;
 
@@ -30,8 +31,9 @@ public static partial class InitCommand
         var remotes = workspace.Repository.Remotes
             .GroupBy(r => r.Name, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.First().Url, StringComparer.Ordinal);
-        var text = Starter(PolicySource.DefaultName(top), remotes, out var summary, out var guesses);
-        PolicySource.FromText(text, PromotionPolicy.FileName, PolicySource.DefaultName(top)); // never write what we would refuse to read
+        var name = ServiceFromRepositories(remotes) ?? PolicySource.DefaultName(top);
+        var text = Starter(name, remotes, out var summary, out var guesses);
+        PolicySource.FromText(text, PromotionPolicy.FileName, name); // never write what we would refuse to read
         UserFiles.Write(context.FileSystem, path, text, "check that you may write to this clone's work tree");
         context.Console.Out.WriteLine($"wrote {PromotionPolicy.FileName}: {summary}");
         foreach (var guess in guesses) context.Console.Out.WriteLine("  " + guess);
@@ -62,14 +64,23 @@ public static partial class InitCommand
         {
             sb.AppendLine($"  - name: {env}");
             sb.AppendLine($"    remotes: [{string.Join(", ", envRemotes)}]");
-            var codeCommit = envRemotes.Select(r => remotes.TryGetValue(r, out var url) ? (Remote: r, Region: CodeCommitRegion(url)) : (r, null))
+            var codeCommit = envRemotes.Select(r => remotes.TryGetValue(r, out var url) ? (Remote: r, Region: CodeCommitRegion(url), Url: url) : (r, null, ""))
                 .FirstOrDefault(c => c.Region is not null);
             if (codeCommit.Region is { } region)
             {
                 // A CodeCommit remote runs no hooks: the evidence is what the environment's pipeline (the CDK construct's) leaves.
                 var pipeline = $"{name}-{env}";
-                sb.AppendLine($"    aws: {{ region: {region} }}    # from the CodeCommit URL of remote '{codeCommit.Remote}'; add profile: or role_arn: for " +
-                    $"this account");
+                if (RemoteUrls.CodeCommit(codeCommit.Url)?.Profile is { } profile && SafeScalar().IsMatch(profile))
+                {
+                    sb.AppendLine($"    aws: {{ region: {region}, profile: {profile} }}   # from remote '{codeCommit.Remote}'; a pipeline without this " +
+                        "profile uses its own role");
+                    said.Add($"{env}: remote '{codeCommit.Remote}' names the AWS profile {profile}: the guard reads {env}'s evidence with it");
+                }
+                else
+                {
+                    sb.AppendLine($"    aws: {{ region: {region} }}    # from the CodeCommit URL of remote '{codeCommit.Remote}'; add profile: for this " +
+                        "account");
+                }
                 sb.AppendLine("    evidence:");
                 sb.AppendLine($"      - ssm: {{}}                 # /promote/{name}/{env}/green/<sha>, written by the pipeline's Record action");
                 sb.AppendLine($"      - codepipeline: {{ pipeline: {pipeline} }}   # the pipeline the git-promote CDK construct names {pipeline}");
@@ -91,6 +102,39 @@ public static partial class InitCommand
         summary = string.Join(" -> ", found.Select(f => $"{f.Env} ({string.Join(", ", f.Remotes)})"));
         return sb.ToString();
     }
+
+    /// <summary>
+    /// The service the remotes' repositories are named after: the repository name every remote shares once an environment
+    /// suffix is taken off (<c>orders-service-dev</c>, <c>orders-service-stg</c>: <c>orders-service</c>), or null when they
+    /// do not agree (then the folder's name is used).
+    /// </summary>
+    public static string? ServiceFromRepositories(IReadOnlyDictionary<string, string> remotes)
+    {
+        var suffixes = KnownEnvironments.SelectMany(k => k.Names.Append(k.Env)).Distinct().ToList();
+        var services = KnownEnvironments.SelectMany(k => k.Names).Where(remotes.ContainsKey)
+            .Select(r => RepositoryName(remotes[r]))
+            .OfType<string>()
+            .Select(repo => suffixes.Select(x => "-" + x).FirstOrDefault(x => repo.EndsWith(x, StringComparison.OrdinalIgnoreCase)) is { } suffix
+                ? repo[..^suffix.Length] : repo)
+            .Distinct(StringComparer.Ordinal)
+            .ToList();
+        return services.Count == 1 && SafeScalar().IsMatch(services[0]) ? services[0] : null;
+    }
+
+    /// <summary>The last path segment of a remote URL without <c>.git</c> (CodeCommit's helper form: the repository).</summary>
+    private static string? RepositoryName(string url)
+    {
+        if (RemoteUrls.CodeCommit(url) is { } parts) return parts.Repository;
+        var trimmed = url.Trim().TrimEnd('/', '\\');
+        if (trimmed.EndsWith(".git", StringComparison.Ordinal)) trimmed = trimmed[..^4];
+        var cut = trimmed.LastIndexOfAny(['/', '\\', ':']);
+        var name = cut < 0 ? trimmed : trimmed[(cut + 1)..];
+        return name.Length == 0 ? null : name;
+    }
+
+    /// <summary>A name safe to write unquoted into YAML and an SSM path.</summary>
+    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 100)]
+    private static partial Regex SafeScalar();
 
     /// <summary>
     /// The region of a CodeCommit remote URL, or null: <c>codecommit::REGION://[profile@]repo</c> (git-remote-codecommit),

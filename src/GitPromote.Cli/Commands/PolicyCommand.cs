@@ -61,15 +61,28 @@ public static class PolicyCommand
 
         var variables = context.Environment;
         AwsRuntimeSetup.Register(variables);
-        var access = new AwsEvidenceProvider(policy, variables).AccessFor(env);
+        // Into the environment's account: with the access the clone's own policy gives it (the profile people use), not
+        // whatever the published file says (a pipeline's copy may name no profile and reach the default account).
+        var (accessPolicy, accessEnv, accessFrom) = clone?.LoadPolicy()?.Policy is { } committed && committed.FindEnvironment(env.Name) is { Aws: not null } own
+            ? (committed, own, $"{env.Name}'s access in {PromotionPolicy.FileName}")
+            : (policy, env, $"{env.Name}'s access in {Quoting.Show(shown)}");
+        var provider = new AwsEvidenceProvider(accessPolicy, variables);
+        var access = provider.AccessFor(accessEnv);
         try
         {
+            using var deadline = new CancellationTokenSource(policy.Timeout * 3);
+            var me = await provider.GetCallerIdentityAsync(accessEnv, deadline.Token);
             var tier = await SsmPolicyParameter.WriteAsync(access, parameter, text, CancellationToken.None);
-            context.Console.Out.WriteLine($"published: {shown} ({bytes} bytes, valid) to ssm:{parameter} for {access.Describe()}");
+            context.Console.Out.WriteLine($"published: {shown} ({bytes} bytes, valid) to ssm:{parameter}");
+            context.Console.Out.WriteLine($"  in account {me.Account}, region {access.Region}, as {Quoting.OneLine(me.Arn)} ({access.AccessDescription}; " +
+                $"{accessFrom})");
             if (tier == ParameterTier.Advanced)
                 context.Console.Out.WriteLine($"  in the Advanced tier: it is over the Standard tier's {SsmParameterTiers.StandardLimit} bytes (Advanced " +
                     $"parameters are charged)");
-            context.Console.Out.WriteLine($"  the {env.Name} pipeline reads it with: git promote gate {env.Name} --policy ssm:{parameter}");
+            context.Console.Out.WriteLine(policy.PreviousOf(env) is null
+                ? $"  {env.Name}'s pipeline reads it when it records: git promote record {env.Name} --policy ssm:{parameter} ({env.Name} is the first " +
+                    "environment: it has no gate)"
+                : $"  {env.Name}'s pipeline reads it with: git promote gate {env.Name} --policy ssm:{parameter}");
             return ExitCodes.Ok;
         }
         catch (EvidenceUnavailableException e)

@@ -2,6 +2,7 @@ using GitPromote.Cli.Infrastructure;
 using GitPromote.Cli.Output;
 using GitPromote.Cli.Workspaces;
 using GitPromote.Core.Evidence;
+using GitPromote.Core.Policy;
 using GitPromote.Core.Push;
 
 namespace GitPromote.Cli.Commands;
@@ -46,7 +47,7 @@ public static class RecordCommand
             var store = provider.OpenStore(env);
             var by = await provider.RecorderAsync(env, workspace.CurrentIdentity(), token);
             var now = context.Clock.Now;
-            var kind = await DeploymentKindAsync(context, provider, store, env, commit, token);
+            var kind = await DeploymentKindAsync(context, workspace, policy, provider, store, env, commit, now, token);
             if (await RevocationOfAsync(context, provider, env, commit, token) is { } revocation)
             {
                 if (!force)
@@ -69,31 +70,44 @@ public static class RecordCommand
             context.Console.Out.WriteLine(forced is null
                 ? $"recorded: {shortId} is green in {env.Name} ({store.Label}); deployed: {proof.Says}"
                 : $"recorded with --force: {shortId} is green in {env.Name} ({store.Label}), though {forced}; the record says so");
+            // Which account it went to: a pipeline's role may stand in for the policy's profile (docs/aws.md).
+            if (await provider.DescribeWhereAsync(env, token) is { } where)
+                context.Console.Out.WriteLine($"  in {Quoting.OneLine(where.Description)}");
             if (kind is { } k)
-                await WriteDeploymentAsync(context, (IDeploymentStore)store, new DeploymentEvent(env.Name, commit, now, by, k) { Forced = forced }, token);
+                await WriteDeploymentAsync(context, (IDeploymentStore)store, new DeploymentEvent(env.Name, commit, now, by, k.Kind)
+                {
+                    Forced = forced,
+                    Bypass = k.Bypass?.Id,
+                }, k.Bypass, token);
             return ExitCodes.Ok;
         });
     }
 
     /// <summary>
     /// What this deployment is (forward, rollback, redeploy, bypass), read before green is written: the environment's
-    /// events, whether the commit was green there, and its bypasses. Null (no event, said) when the store keeps no events
-    /// or cannot say: green is what gates read, so recording it never waits on the history.
+    /// events, whether the commit was green there, and its bypasses. A bypass of the commit that no deployment used yet
+    /// (<see cref="BypassUse"/>, with the policy's justification rule, as the gate chose it) makes a bypass, and this deployment
+    /// uses it up: its event names it. Null (no event, said) when the store keeps no events or cannot say: green is what
+    /// gates read, so recording it never waits on the history.
     /// </summary>
-    private static async Task<DeploymentKind?> DeploymentKindAsync(CommandContext context, CompositeEvidenceProvider provider, IRecordStore store,
-        Core.Policy.EnvironmentPolicy env, string commit, CancellationToken cancellationToken)
+    private static async Task<(DeploymentKind Kind, BypassRecord? Bypass)?> DeploymentKindAsync(CommandContext context, Workspace workspace,
+        Core.Policy.PromotionPolicy policy, CompositeEvidenceProvider provider, IRecordStore store, Core.Policy.EnvironmentPolicy env, string commit,
+        DateTimeOffset now, CancellationToken cancellationToken)
     {
         if (store is not IDeploymentStore events) return null;
         try
         {
-            // Names are enough: the kind depends on when and what was deployed, not on who (the listing reads the newest
-            // second's bodies, so two events in that second are in their order).
-            var earlier = await events.ListDeploymentsAsync(DateTimeOffset.MaxValue, cancellationToken);
+            var bypasses = (await store.ListBypassesAsync(cancellationToken))
+                .Where(b => string.Equals(b.Commit, commit, StringComparison.OrdinalIgnoreCase)).ToList();
+            // Without bypasses names are enough: the kind depends on when and what was deployed (the listing reads the newest
+            // second's bodies, so two events in that second are in their order). With them, the bodies of the events that may
+            // have used one (a day of clock skew before the oldest) say which did.
+            var detailsSince = bypasses.Count == 0 ? DateTimeOffset.MaxValue : bypasses.Min(b => b.At).AddDays(-1);
+            var earlier = await events.ListDeploymentsAsync(detailsSince, cancellationToken);
             var greenBefore = env.StoreEvidence is { } source
                 && (await provider.OpenReader(env, source).FindGreenAsync([commit], cancellationToken)).Count > 0;
-            var bypasses = (await store.ListBypassesAsync(cancellationToken))
-                .Where(b => string.Equals(b.Commit, commit, StringComparison.OrdinalIgnoreCase)).Select(b => b.At).ToList();
-            return DeploymentKinds.Decide(commit, earlier, greenBefore, bypasses);
+            var choice = BypassUse.Find(bypasses, env.Name, commit, earlier, now, CommitTime(workspace, commit), policy.Bypass.Accepts);
+            return (DeploymentKinds.Decide(commit, earlier, greenBefore, usesBypass: choice.Usable is not null), choice.Usable);
         }
         catch (EvidenceUnavailableException e)
         {
@@ -103,7 +117,21 @@ public static class RecordCommand
         }
     }
 
-    private static async Task WriteDeploymentAsync(CommandContext context, IDeploymentStore store, DeploymentEvent deployment,
+    /// <summary>The commit's committer time, when this workspace has the commit (a step without a clone does not).</summary>
+    internal static DateTimeOffset? CommitTime(Workspace workspace, string commit)
+    {
+        if (workspace.IsScratch) return null;
+        try
+        {
+            return workspace.Repository.ReadCommit(commit)?.CommitTime;
+        }
+        catch (Git.GitCommandException)
+        {
+            return null;
+        }
+    }
+
+    private static async Task WriteDeploymentAsync(CommandContext context, IDeploymentStore store, DeploymentEvent deployment, BypassRecord? bypass,
         CancellationToken cancellationToken)
     {
         try
@@ -111,11 +139,15 @@ public static class RecordCommand
             await store.RecordDeploymentAsync(deployment, cancellationToken);
             context.Console.Out.WriteLine($"recorded: a deployment of {ObjectIds.Short(deployment.Commit)} to {deployment.Environment} " +
                 $"({DeploymentKinds.Name(deployment.Kind)}{(deployment.Forced is null ? "" : ", forced")})");
+            if (bypass is not null)
+                context.Console.Out.WriteLine($"  it used the bypass \"{Core.Policy.Quoting.Show(bypass.Justification, 120)}\" by " +
+                    $"{Core.Policy.Quoting.Show(bypass.By.ToString(), 120)} at {Core.Engine.Time.Utc(bypass.At)}: a later deployment of " +
+                    $"{ObjectIds.Short(deployment.Commit)} to {deployment.Environment} needs its own");
         }
         catch (EvidenceUnavailableException e)
         {
             context.Console.Error.WriteLine($"git-promote: warning: the deployment event of {ObjectIds.Short(deployment.Commit)} could not be written " +
-                $"({e.Failure.Why}); git promote history will miss it");
+                $"({e.Failure.Why}); git promote history will miss it" + (bypass is null ? "" : ", and the bypass it used stays usable"));
         }
     }
 

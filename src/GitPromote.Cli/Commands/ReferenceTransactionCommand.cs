@@ -93,17 +93,18 @@ public static class ReferenceTransactionCommand
     private static async Task WriteLandedBypassEventsAsync(CommandContext context, string gitDir, GitProcess git, IReadOnlyList<PendingRecord> landed,
         CancellationToken cancellationToken)
     {
-        var bypasses = landed.Where(p => p.Body.Written is not null).Select(p =>
-            RecordJson.ReadBypass(p.Body.Record)).OfType<Core.Evidence.BypassRecord>().ToList();
+        var bypasses = landed.Where(p => p.Body.Written is not null)
+            .Select(p => (Record: RecordJson.ReadBypass(p.Body.Record), Written: p.Body.Written!))
+            .Where(p => p.Record is not null).ToList();
         if (bypasses.Count == 0) return;
         var environment = GitConfig.Read(gitDir, git, TimeSpan.FromSeconds(60)).Last(ServerSettings.EnvironmentKey)?.Value?.Trim() is { Length: > 0 } env ? env
             : "this environment";
         var store = new LocalRecordStore(new GitLocation(gitDir, gitDir, null), environment, git);
-        foreach (var bypass in bypasses)
+        foreach (var (bypass, written) in bypasses)
         {
             try
             {
-                await store.WriteLandedBypassAsync(bypass, cancellationToken);
+                await store.WriteLandedBypassAsync(bypass!, written, cancellationToken);
             }
             catch (EvidenceUnavailableException e)
             {

@@ -26,6 +26,12 @@ public static class StatusCommand
         public IReadOnlyList<Revocation>? Revoked { get; init; }
         /// <summary>The environment's <c>health:</c> alarms judged now; null when it has none.</summary>
         public RuleCheck? Health { get; init; }
+
+        /// <summary>What the pipeline deployed last (its last deployment event, not a server's landing event); null when none is known.</summary>
+        public DeploymentEvent? LastDeployment { get; init; }
+
+        /// <summary>Why <see cref="LastDeployment"/> is null.</summary>
+        public string? LastDeploymentProblem { get; init; }
     }
 
     public static async Task<int> RunAsync(CommandContext context, IReadOnlyList<string> args)
@@ -46,8 +52,10 @@ public static class StatusCommand
             var revokedTask = RevocationsAsync(provider, env, deadline.Token);
             var revokedSetTask = gatherer.RevokedCommitsAsync(env, deadline.Token);
             var healthTask = env.Health is { } h ? gatherer.HealthAsync(env, h, deadline.Token) : Task.FromResult<HealthAnswer?>(null);
+            var lastTask = LastDeploymentAsync(provider, env, deadline.Token);
             var (deployed, problem) = await deployedTask;
-            return (env, deployed, problem, facts: await greenTask, revoked: await revokedTask, revokedSet: await revokedSetTask, health: await healthTask);
+            return (env, deployed, problem, facts: await greenTask, revoked: await revokedTask, revokedSet: await revokedSetTask, health: await healthTask,
+                last: await lastTask);
         }));
 
         // The repository is read one call at a time (libgit2 is not thread-safe): describe commits after the answers.
@@ -56,7 +64,7 @@ public static class StatusCommand
         var statuses = new List<EnvironmentStatus>();
         for (var i = 0; i < perEnv.Length; i++)
         {
-            var (env, deployed, problem, _, revoked, revokedSet, health) = perEnv[i];
+            var (env, deployed, problem, _, revoked, revokedSet, health, last) = perEnv[i];
             var green = described[i];
             // Next: the newest commit green in the previous environment that is not revoked here and not behind what is here.
             var next = i == 0 ? null
@@ -68,6 +76,8 @@ public static class StatusCommand
                 NextPush = next is null ? null : CommitDescriptions.PushCommand(remote, branch, next.Fact.Commit, next.Shape, deployed),
                 Revoked = revoked,
                 Health = env.Health is { } h ? HealthRule.Judge(env, h, health, context.Clock.Now) : null,
+                LastDeployment = last.Deployment,
+                LastDeploymentProblem = last.Problem,
             });
         }
         // What the next commit of each environment waits for: the same rules as a push (soak, freeze, pending approvals).
@@ -81,11 +91,11 @@ public static class StatusCommand
         }
 
         if (a.Has("--json")) WriteJson(context, policy, branch, statuses);
-        else WriteTable(context, policy, branch, statuses);
+        else WriteTable(context, policy, branch, statuses, context.Clock.Now);
         return ExitCodes.Ok;
     }
 
-    private static void WriteTable(CommandContext context, PromotionPolicy policy, string branch, List<EnvironmentStatus> statuses)
+    private static void WriteTable(CommandContext context, PromotionPolicy policy, string branch, List<EnvironmentStatus> statuses, DateTimeOffset now)
     {
         var style = new Style(context.Console.ColorOnOut);
         var o = context.Console.Out;
@@ -94,8 +104,19 @@ public static class StatusCommand
         {
             var name = s.Environment.Name;
             o.WriteLine();
-            o.WriteLine($"{style.Bold(name),-6} deployed {branch}: "
-                + (s.Deployed is null ? style.Dim(s.Problem ?? "nothing yet") : ObjectIds.Short(s.Deployed)));
+            // What the pipeline deployed (its last deployment event) and, apart, what the branch holds: a push around the
+            // hook that the gate refused moves the branch, not the deployment.
+            var last = s.LastDeployment;
+            var deployedText = last is null
+                ? "deployed: " + style.Dim(s.LastDeploymentProblem ?? "no deployment recorded")
+                : $"deployed {ObjectIds.Short(last.Commit)} ({DeploymentKinds.Name(last.Kind)}, {Core.Engine.Time.Span(now - last.At)} ago)";
+            var branchText = s.Deployed is null ? $"{branch}: " + style.Dim(s.Problem ?? "nothing pushed yet")
+                : $"{branch} at {ObjectIds.Short(s.Deployed)}" + (last is null ? ""
+                    : string.Equals(last.Commit, s.Deployed, StringComparison.OrdinalIgnoreCase) ? ""
+                    : style.Yellow(policy.PreviousOf(s.Environment) is null
+                        ? " (not deployed yet: its pipeline has not recorded it)"
+                        : " (not deployed: the gate refused it, or the pipeline has not finished)"));
+            o.WriteLine($"{style.Bold(name),-6} {deployedText}; {branchText}");
             if (s.Green.Count == 0) o.WriteLine("       green: none recorded");
             for (var i = 0; i < s.Green.Count; i++)
             {
@@ -129,6 +150,34 @@ public static class StatusCommand
     private static bool HasGuardrails(EnvironmentPolicy env, PromotionPolicy policy) =>
         env.Freeze.Count > 0 || env.RequiredApprovals > 0 || policy.PreviousOf(env)?.Soak is not null || policy.PreviousOf(env)?.Health is not null;
 
+    /// <summary>
+    /// The environment's last deployment event that is a deployment (a server's landing event is a push the pipeline has
+    /// not deployed yet), with its kind and who; or why there is none.
+    /// </summary>
+    private static async Task<(DeploymentEvent? Deployment, string? Problem)> LastDeploymentAsync(IEvidenceProvider provider, EnvironmentPolicy env,
+        CancellationToken deadline)
+    {
+        try
+        {
+            if (provider.OpenStore(env) is not IDeploymentStore store) return (null, $"{env.Name} keeps no deployment events (CodePipeline evidence only)");
+            // Names only, but the newest second's bodies: the last event's kind and author are read.
+            var events = await store.ListDeploymentsAsync(DateTimeOffset.MaxValue, deadline);
+            var last = events.LastOrDefault(e => !e.Landed);
+            if (last is not null && !ReferenceEquals(last, events[^1]))
+                // The newest was a landing event: read again with the bodies from that deployment on.
+                last = (await store.ListDeploymentsAsync(last.At, deadline)).LastOrDefault(e => !e.Landed);
+            return last is null ? (null, "no deployment recorded (git promote record writes one)") : (last, null);
+        }
+        catch (EvidenceUnavailableException e)
+        {
+            return (null, $"unknown: {e.Failure.What}: {e.Failure.Why}");
+        }
+        catch (OperationCanceledException)
+        {
+            return (null, $"unknown: its deployment events: {EvidenceFailure.NoAnswerInTime()}");
+        }
+    }
+
     private const int RevocationsShown = 5;
 
     /// <summary>The newest standing revocations of an environment; null when its store cannot say.</summary>
@@ -154,6 +203,8 @@ public static class StatusCommand
                 s.Next,
                 RuleCheckJson.From(s.NextWaitsFor),
                 s.Health is { } h ? new StatusHealthJson(h.Outcome == CheckOutcome.Pass, h.Detail, Json.Time(h.Until)) : null,
-                s.Revoked?.Select(r => new StatusRevocationJson(r.Commit, r.Reason, r.By?.ToString(), Json.Time(r.At))).ToList())).ToList()),
+                s.Revoked?.Select(r => new StatusRevocationJson(r.Commit, r.Reason, r.By?.ToString(), Json.Time(r.At))).ToList(),
+                s.LastDeployment is { } d ? new StatusDeploymentJson(d.Commit, Json.Time(d.At), DeploymentKinds.Name(d.Kind), d.By.ToString(), d.Bypass) : null,
+                s.LastDeployment is null ? s.LastDeploymentProblem : null)).ToList()),
             Json.Types.StatusJson);
 }

@@ -79,7 +79,8 @@ public static class HookPipeline
         var result = await new PushGate(provider, workspace.Cache(policy), repository).DecideAsync(policy, request, plan, push, deadline.Token);
 
         var renderer = new VerdictRenderer(new Style(context.Console.ColorOnError));
-        context.Console.Error.Write(renderer.Render(result.Verdict, result.RecentGreen, guarded.BypassHint, result.SuggestedPush));
+        context.Console.Error.Write(renderer.Render(result.Verdict, result.RecentGreen, guarded.BypassHint, result.SuggestedPush,
+            lookedIn: result.LookedIn));
         return result.Verdict.IsAllowed ? await side.AllowedAsync(input) : ExitCodes.Blocked;
     }
 

@@ -9,7 +9,11 @@ using GitPromote.Git;
 namespace GitPromote.Cli.Gate;
 
 /// <summary>The decision, and for a refusal what to push instead: the newest commits that may go, and the push for the first.</summary>
-public sealed record GateResult(BatchVerdict Verdict, IReadOnlyList<CommitDescription> RecentGreen, string? SuggestedPush = null);
+public sealed record GateResult(BatchVerdict Verdict, IReadOnlyList<CommitDescription> RecentGreen, string? SuggestedPush = null)
+{
+    /// <summary>For a refusal: where the previous and the target environment were read (AWS account, region, credentials).</summary>
+    public IReadOnlyList<EvidenceWhere> LookedIn { get; init; } = [];
+}
 
 /// <summary>
 /// One push, end to end, minus the hook plumbing: the engine's decision (<see cref="PromotionEngine.DecideAsync"/>) with
@@ -24,10 +28,13 @@ public sealed class PushGate(IEvidenceProvider provider, PositiveCache? cache, I
         var verdict = await PromotionEngine.DecideAsync(policy, request, plan, context, async (queries, t) => await gatherer.AskAsync(queries, t), deadline);
 
         IReadOnlyList<CommitDescription> recent = [];
+        IReadOnlyList<EvidenceWhere> lookedIn = [];
         string? push = null;
         if (plan.Previous is { } previous && plan.Target is { } target
             && verdict.Blocked.FirstOrDefault(b => b.Reason is BlockReason.NotGreen or BlockReason.EvidenceUnavailable or BlockReason.Revoked) is { } refused)
         {
+            // "Not green" is only as good as where it looked: the account and region each environment was read in.
+            var whereTask = LookedInAsync(previous, target, deadline);
             // What to push instead: green in the previous environment, not revoked in the target, not behind what it holds.
             var greenTask = gatherer.RecentGreenAsync(previous, deadline);
             var revoked = await gatherer.RevokedCommitsAsync(target, deadline);
@@ -37,15 +44,30 @@ public sealed class PushGate(IEvidenceProvider provider, PositiveCache? cache, I
             if (candidates.Count > 0)
                 push = CommitDescriptions.PushCommand(verdict.Request.RemoteName, RefNames.Short(refused.Update.RemoteRef), candidates[0].Fact.Commit,
                     candidates[0].Shape, tip);
+            lookedIn = await whereTask;
         }
 
         // Its own budget: a bypass is most needed when a store hung and used up the evidence's time.
         using var recording = new CancellationTokenSource(policy.Timeout);
-        verdict = await RecordBypassesAsync(verdict, plan.Target, recording.Token);
-        return new GateResult(verdict, recent, push);
+        verdict = await RecordBypassesAsync(verdict, plan.Target, context.DryRun, recording.Token);
+        return new GateResult(verdict, recent, push) { LookedIn = lookedIn };
     }
 
-    private async Task<BatchVerdict> RecordBypassesAsync(BatchVerdict verdict, EnvironmentPolicy? target, CancellationToken deadline)
+    private async Task<IReadOnlyList<EvidenceWhere>> LookedInAsync(EnvironmentPolicy previous, EnvironmentPolicy target, CancellationToken deadline)
+    {
+        try
+        {
+            var places = await Task.WhenAll(provider.DescribeWhereAsync(previous, deadline), provider.DescribeWhereAsync(target, deadline))
+                .WaitAsync(deadline);
+            return places.OfType<EvidenceWhere>().ToList();
+        }
+        catch (OperationCanceledException)
+        {
+            return [];
+        }
+    }
+
+    private async Task<BatchVerdict> RecordBypassesAsync(BatchVerdict verdict, EnvironmentPolicy? target, bool dryRun, CancellationToken deadline)
     {
         var bypasses = verdict.BypassesToRecord.ToList();
         if (bypasses.Count == 0 || target is null) return verdict;
@@ -58,6 +80,8 @@ public sealed class PushGate(IEvidenceProvider provider, PositiveCache? cache, I
             foreach (var b in bypasses) verdict = verdict.WithBypassNotRecorded(b, notRecorded);
             return verdict;
         }
+        // Nor for a dry run: no ref moves, and a record would admit a later push (or deployment) it was not written for.
+        if (dryRun) return verdict with { BypassesNotRecordedForDryRun = true };
 
         IRecordStore store;
         try

@@ -14,7 +14,8 @@ namespace GitPromote.Cli.Output;
 /// </summary>
 public sealed class Checklist(Style style)
 {
-    public string Render(BatchVerdict verdict, RefVerdict r, string previous)
+    /// <param name="bypassed">The pipeline gate admitted it under a bypass: the rules' refusal is said as what the bypass set aside.</param>
+    public string Render(BatchVerdict verdict, RefVerdict r, string previous, bool bypassed = false)
     {
         var sb = new StringBuilder();
         var commit = r.Update.Commit ?? r.Update.NewId;
@@ -29,6 +30,8 @@ public sealed class Checklist(Style style)
             VerdictKind.Promoted => style.Green($"may go to {verdict.Target?.Name}"),
             VerdictKind.Rollback => style.Yellow($"may go to {verdict.Target?.Name} as a rollback"),
             VerdictKind.AllowedOnError => style.Yellow($"may go to {verdict.Target?.Name} without evidence (on_error: allow)"),
+            _ when bypassed => style.Yellow($"the rules alone would refuse it ({string.Join(", ", r.Failed.Select(c => c.Name))}); the bypass admits " +
+                "this one deployment"),
             _ => style.Red($"may not go to {verdict.Target?.Name}: {string.Join(", ", r.Failed.Select(c => c.Name))}"),
         });
         return sb.ToString();

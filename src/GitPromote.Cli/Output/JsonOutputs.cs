@@ -66,7 +66,12 @@ public sealed record EnvironmentStatusJson(
     string? Next,
     IReadOnlyList<RuleCheckJson> NextWaitsFor,
     StatusHealthJson? Health,
-    IReadOnlyList<StatusRevocationJson>? Revoked);
+    IReadOnlyList<StatusRevocationJson>? Revoked,
+    StatusDeploymentJson? LastDeployment,
+    string? LastDeploymentProblem);
+
+/// <summary>The last deployment event of an environment: what its pipeline deployed, when, how, and the bypass it used.</summary>
+public sealed record StatusDeploymentJson(string Commit, string At, string Kind, string By, string? Bypass);
 
 /// <summary><c>status --json</c>.</summary>
 public sealed record StatusJson(string Name, string Branch, IReadOnlyList<EnvironmentStatusJson> Environments) : JsonOutput;
@@ -88,9 +93,14 @@ public abstract record AuditEntryJson(
     [property: JsonPropertyOrder(6)] string ByEmail);
 
 /// <param name="Landed">False when the push cannot be seen as landed; null when not checked (SSM).</param>
+/// <param name="UsedBy">The deployment that used the bypass (a bypass admits one); null while no deployment has.</param>
 public sealed record AuditBypassJson(string Environment, string Commit, [property: JsonPropertyOrder(3)] string Ref, string At, string ByName,
     string ByEmail, [property: JsonPropertyOrder(7)] string Justification, [property: JsonPropertyOrder(8)] IReadOnlyList<string> Overrides,
-    [property: JsonPropertyOrder(9)] bool? Landed) : AuditEntryJson(Environment, Commit, At, ByName, ByEmail);
+    [property: JsonPropertyOrder(9)] bool? Landed, [property: JsonPropertyOrder(10)] AuditDeploymentJson? UsedBy)
+    : AuditEntryJson(Environment, Commit, At, ByName, ByEmail);
+
+/// <summary>A deployment event, as the audit names the one that used a bypass.</summary>
+public sealed record AuditDeploymentJson(string At, string Kind, string By);
 
 public sealed record AuditRevocationJson(string Environment, string Commit, string? At, string ByName, string ByEmail,
     [property: JsonPropertyOrder(7)] string? Reason, [property: JsonPropertyOrder(8)] bool Standing) : AuditEntryJson(Environment, Commit, At, ByName, ByEmail);

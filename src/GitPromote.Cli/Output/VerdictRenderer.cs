@@ -23,8 +23,9 @@ public sealed class VerdictRenderer(Style style)
     /// <param name="recentGreen">The newest commits that may go instead, newest first.</param>
     /// <param name="suggestedPush">The push that sends the first of them, as git accepts it; null when there is none.</param>
     /// <param name="deployment">The pipeline gate: what it refuses is a deployment, not a push.</param>
+    /// <param name="lookedIn">Where the environments were read (AWS account and region), said with a refusal.</param>
     public string Render(BatchVerdict verdict, IReadOnlyList<CommitDescription> recentGreen, BypassHint bypass, string? suggestedPush = null,
-        bool deployment = false)
+        bool deployment = false, IReadOnlyList<EvidenceWhere>? lookedIn = null)
     {
         var sb = new StringBuilder();
         var target = verdict.Target?.Name ?? "?";
@@ -47,7 +48,11 @@ public sealed class VerdictRenderer(Style style)
                     sb.AppendLine(style.Yellow($"git-promote: BYPASS {target}/{branch} <- {ObjectIds.Short(commit)} by {r.Bypass!.By}"));
                     sb.AppendLine($"  justification: {Quoting.OneLine(r.Bypass.Justification)}");
                     if (r.Bypass.Overrides.Count > 0) sb.AppendLine($"  set aside: {string.Join(", ", r.Bypass.Overrides)}");
-                    sb.AppendLine($"  recorded in {target}'s store; it shows in: git promote audit {target}");
+                    if (r.Checks.Any(c => c.Rule == Rule.Revocation && c.Outcome == CheckOutcome.Unknown))
+                        sb.AppendLine(style.Yellow("  revocations could not be read: this bypass sets them aside (the record says so: set aside: revocation)"));
+                    sb.AppendLine(verdict.BypassesNotRecordedForDryRun
+                        ? $"  dry run: nothing recorded; the push for real records the bypass in {target}'s store"
+                        : $"  recorded in {target}'s store; it shows in: git promote audit {target}");
                     break;
                 case VerdictKind.AllowedOnError:
                     sb.AppendLine(style.Yellow($"git-promote: WARNING {target}/{branch} <- {ObjectIds.Short(commit)} allowed without evidence (on_error: " +
@@ -100,6 +105,12 @@ public sealed class VerdictRenderer(Style style)
             }
         }
 
+        if (blocked.Any(b => b.Reason is BlockReason.NotGreen or BlockReason.EvidenceUnavailable or BlockReason.Revoked) && lookedIn is { Count: > 0 })
+        {
+            foreach (var place in lookedIn) sb.AppendLine($"  looked in {place.Environment}: {Quoting.OneLine(place.Description)}");
+            foreach (var (first, second) in EvidenceWhere.SameAccount(lookedIn))
+                sb.AppendLine(style.Yellow($"  warning: {Quoting.OneLine(EvidenceWhere.SameAccountWarning(first, second))}"));
+        }
         if (blocked.Any(b => b.Reason is BlockReason.NotGreen or BlockReason.EvidenceUnavailable or BlockReason.Revoked))
         {
             if (recentGreen.Count > 0)

@@ -26,6 +26,9 @@ public sealed class CompositeEvidenceProvider(IEvidenceProvider git, Lazy<AwsEvi
     public IPrunableStore OpenPrunable(EnvironmentPolicy environment) =>
         environment.StoresInSsm ? aws.Value.OpenPruning(environment) : (IPrunableStore)git.OpenStore(environment);
 
+    public Task<EvidenceWhere?> DescribeWhereAsync(EnvironmentPolicy environment, CancellationToken cancellationToken) =>
+        AwsEvidenceProvider.UsesAws(environment) ? aws.Value.DescribeWhereAsync(environment, cancellationToken) : Task.FromResult<EvidenceWhere?>(null);
+
     /// <summary>Who a record in this environment's store is written by: the AWS caller for SSM, else git's user.</summary>
     public async Task<Identity> RecorderAsync(EnvironmentPolicy environment, Identity gitUser, CancellationToken cancellationToken) =>
         environment.StoresInSsm ? await aws.Value.GetRecorderAsync(environment, cancellationToken) : gitUser;

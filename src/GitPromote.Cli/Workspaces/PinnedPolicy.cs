@@ -39,6 +39,10 @@ public static class PinnedPolicy
         {
             var name = location["ssm:".Length..].Trim();
             if (name.Length == 0) throw CommandFailedException.Usage("--policy ssm: needs a parameter name", "e.g. --policy ssm:/promote/<name>/policy");
+            // SSM takes "promote/x" and "/promote/x" as two parameters; publish writes the path form only.
+            if (!name.StartsWith('/'))
+                throw CommandFailedException.Usage($"--policy ssm:{Quoting.Show(name)}: the parameter's name must start with '/'",
+                    $"e.g. --policy ssm:/{Quoting.Show(name)} (where git promote policy publish writes)");
             display = "ssm:" + name;
             text = await FromSsmAsync(context, name);
         }
@@ -82,7 +86,7 @@ public static class PinnedPolicy
     {
         var variables = context.Environment;
         AwsRuntimeSetup.Register(variables);
-        var access = new AwsEnvironmentAccess("the pinned policy", null, variables, PromotionPolicy.DefaultTimeout);
+        var access = new AwsEnvironmentAccess("this step's account", null, variables, PromotionPolicy.DefaultTimeout);
         try
         {
             return await SsmPolicyParameter.ReadAsync(access, name, CancellationToken.None)

@@ -89,8 +89,12 @@ public static class RemoteUrls
             var hostStart = scheme + 3;
             var pathStart = u.IndexOf('/', hostStart);
             var authority = pathStart < 0 ? u[hostStart..] : u[hostStart..pathStart];
-            authority = authority[(authority.LastIndexOf('@') + 1)..];
-            result = u[..scheme].ToLowerInvariant() + "://" + authority.ToLowerInvariant() + (pathStart < 0 ? "/" : u[pathStart..]);
+            var schemeName = u[..scheme].ToLowerInvariant();
+            // git-remote-codecommit's codecommit://[profile@]repo: the profile is the account, not a credential, and
+            // repository names are case-sensitive. Every other scheme: user and password say nothing about the repository.
+            if (!IsCodeCommitHelper(schemeName))
+                authority = authority[(authority.LastIndexOf('@') + 1)..].ToLowerInvariant();
+            result = schemeName + "://" + authority + (pathStart < 0 ? "/" : u[pathStart..]);
         }
         else if (IsScpLike(u))
         {
@@ -108,6 +112,27 @@ public static class RemoteUrls
         if (result.EndsWith("/.git", StringComparison.Ordinal)) result = result[..^5];
         else if (result.EndsWith(".git", StringComparison.Ordinal)) result = result[..^4];
         return result;
+    }
+
+    /// <summary><c>codecommit</c> or <c>codecommit::&lt;region&gt;</c>: git-remote-codecommit's scheme.</summary>
+    public static bool IsCodeCommitHelper(string scheme) =>
+        scheme.Equals("codecommit", StringComparison.OrdinalIgnoreCase) || scheme.StartsWith("codecommit::", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// The parts of a git-remote-codecommit URL (<c>codecommit://[profile@]repo</c>, <c>codecommit::region://[profile@]repo</c>);
+    /// null for any other URL.
+    /// </summary>
+    public static CodeCommitParts? CodeCommit(string url)
+    {
+        var u = url.Trim();
+        var scheme = u.IndexOf("://", StringComparison.Ordinal);
+        if (scheme <= 0 || !IsCodeCommitHelper(u[..scheme])) return null;
+        var region = u[..scheme].Length > "codecommit::".Length ? u["codecommit::".Length..scheme] : null;
+        var rest = u[(scheme + 3)..].TrimEnd('/');
+        var at = rest.LastIndexOf('@');
+        var profile = at > 0 ? rest[..at] : null;
+        var repository = rest[(at + 1)..];
+        return repository.Length == 0 ? null : new CodeCommitParts(region, profile, repository);
     }
 
     /// <summary>git's rule: a colon before any slash makes <c>[user@]host:path</c> an ssh URL (not a Windows drive letter).</summary>
@@ -142,3 +167,6 @@ public static class RemoteUrls
         return url[..hostStart] + keptUser + authority[(at + 1)..] + (pathStart < 0 ? "" : url[pathStart..]);
     }
 }
+
+/// <summary>A git-remote-codecommit URL's region (null: the profile's), profile (null: the default) and repository.</summary>
+public sealed record CodeCommitParts(string? Region, string? Profile, string Repository);

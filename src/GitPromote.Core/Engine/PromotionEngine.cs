@@ -37,6 +37,12 @@ public sealed record PushContext(Identity Pusher, DateTimeOffset Now, string? By
     /// stores), so their own approval is not counted. Needed only when the target requires approvals; null when unknown.
     /// </summary>
     public Identity? StoreIdentity { get; init; }
+
+    /// <summary>
+    /// The push is a dry run (<c>git push --dry-run</c>): it is judged as any push, but a bypass is not recorded, since no
+    /// ref will move. False when unknown: a bypass is then recorded, as for any push.
+    /// </summary>
+    public bool DryRun { get; init; }
 }
 
 /// <summary>

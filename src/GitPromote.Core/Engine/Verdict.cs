@@ -73,6 +73,9 @@ public sealed record BatchVerdict(
     public IEnumerable<RefVerdict> Blocked => Refs.Where(r => !r.IsAllowed);
     public IEnumerable<RefVerdict> BypassesToRecord => Refs.Where(r => r.Kind == VerdictKind.Bypass && r.Bypass is not null);
 
+    /// <summary>A dry run's bypasses: allowed as the push for real would be, and not recorded (no ref moves).</summary>
+    public bool BypassesNotRecordedForDryRun { get; init; }
+
     /// <summary>The push cannot go through as a bypass because its record could not be written.</summary>
     public BatchVerdict WithBypassNotRecorded(RefVerdict verdict, EvidenceFailure failure) => this with
     {

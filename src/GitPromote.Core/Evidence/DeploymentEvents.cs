@@ -25,6 +25,19 @@ public sealed record DeploymentEvent(string Environment, string Commit, DateTime
 {
     /// <summary>Why <c>record --force</c> wrote it though the environment was not seen deploying the commit; null otherwise.</summary>
     public string? Forced { get; init; }
+
+    /// <summary>
+    /// The id (<see cref="BypassRecord.Id"/>) of the bypass this deployment used; null when it used none. A bypass admits one
+    /// deployment: once an event (not a <see cref="Landed"/> one) names it, no later deployment may use it (<see cref="BypassUse"/>).
+    /// </summary>
+    public string? Bypass { get; init; }
+
+    /// <summary>
+    /// Written by a server's reference-transaction hook when a bypassed push landed on the branch: the push the bypass was
+    /// written for, not yet a deployment. It ties the bypass to that push without using it up: the pipeline's deployment
+    /// of the push (its <c>record</c>) uses it.
+    /// </summary>
+    public bool Landed { get; init; }
 }
 
 /// <summary>A store that keeps deployment events beside its green records (git refs, SSM parameters).</summary>
@@ -126,26 +139,23 @@ public static class DeploymentNames
 public static class DeploymentKinds
 {
     /// <summary>
-    /// In this order: a bypass of this commit recorded at or after the environment's last event makes it a
-    /// <see cref="DeploymentKind.Bypass"/> (a server writes the event of a landed bypass at the bypass record's own time, so
-    /// the pipeline's record that follows it is still the bypass; the next one is not); the commit deployed last makes a
-    /// <see cref="DeploymentKind.Redeploy"/>; a commit green or deployed there before makes a <see cref="DeploymentKind.Rollback"/>;
-    /// anything else is <see cref="DeploymentKind.Forward"/>.
+    /// In this order: a deployment that uses a bypass (<see cref="BypassUse.Find"/> gave one) is a <see cref="DeploymentKind.Bypass"/>;
+    /// the commit deployed last makes a <see cref="DeploymentKind.Redeploy"/>; a commit green or deployed there before makes a
+    /// <see cref="DeploymentKind.Rollback"/>; anything else is <see cref="DeploymentKind.Forward"/>. A server's landing events
+    /// (<see cref="DeploymentEvent.Landed"/>) are pushes, not deployments: the pipeline's deployment after one is not a redeploy.
     /// </summary>
     /// <param name="earlier">The environment's events so far, any order.</param>
     /// <param name="greenBefore">Whether the commit had a green record there before this run wrote one.</param>
-    /// <param name="bypassTimes">When bypasses of this commit into the environment were recorded.</param>
-    public static DeploymentKind Decide(string commit, IReadOnlyList<DeploymentEvent> earlier, bool greenBefore, IReadOnlyList<DateTimeOffset> bypassTimes)
+    /// <param name="usesBypass">Whether this deployment uses an unused bypass of the commit into the environment.</param>
+    public static DeploymentKind Decide(string commit, IReadOnlyList<DeploymentEvent> earlier, bool greenBefore, bool usesBypass)
     {
-        var last = earlier.OrderBy(e => e.At).LastOrDefault();
-        // A bypass record says its time to the second, an event's body to the millisecond: compare seconds.
-        if (bypassTimes.Any(t => last is null || t >= WholeSecond(last.At))) return DeploymentKind.Bypass;
+        if (usesBypass) return DeploymentKind.Bypass;
+        var deployments = earlier.Where(e => !e.Landed).ToList();
+        var last = deployments.OrderBy(e => e.At).LastOrDefault();
         if (last is not null && Same(last.Commit, commit)) return DeploymentKind.Redeploy;
-        if (greenBefore || earlier.Any(e => Same(e.Commit, commit))) return DeploymentKind.Rollback;
+        if (greenBefore || deployments.Any(e => Same(e.Commit, commit))) return DeploymentKind.Rollback;
         return DeploymentKind.Forward;
     }
-
-    private static DateTimeOffset WholeSecond(DateTimeOffset at) => at.AddTicks(-(at.Ticks % TimeSpan.TicksPerSecond));
 
     public static string Name(DeploymentKind kind) => kind switch
     {

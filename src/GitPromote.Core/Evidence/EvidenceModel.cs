@@ -30,12 +30,19 @@ public sealed record BypassRecord(
     /// <summary>The rules the bypass set aside (order, soak, freeze, approvals), so the audit says what was skipped.</summary>
     public IReadOnlyList<string> Overrides { get; init; } = [];
 
+    /// <summary>
+    /// The record's name in its store, after the environment's <c>bypass/</c> prefix (<c>&lt;time&gt;-&lt;commit&gt;-&lt;random&gt;</c>: the SSM
+    /// parameter name's tail, the git ref name's tail), set by the store that read it; null for a record not read from a store.
+    /// The deployment that uses the bypass names it by this (<see cref="DeploymentEvent.Bypass"/>).
+    /// </summary>
+    public string? Id { get; init; }
+
     public bool Equals(BypassRecord? other) =>
         other is not null && Environment == other.Environment && Commit == other.Commit && Ref == other.Ref
         && Justification == other.Justification && By == other.By && At == other.At && Remote == other.Remote
-        && Overrides.SequenceEqual(other.Overrides);
+        && Overrides.SequenceEqual(other.Overrides) && Id == other.Id;
 
-    public override int GetHashCode() => HashCode.Combine(Environment, Commit, Ref, Justification, By, At, Remote);
+    public override int GetHashCode() => HashCode.Combine(Environment, Commit, Ref, Justification, By, At, Remote, Id);
 }
 
 /// <summary>What a source could not do, in the words a person needs: what failed, why, what to do about it.</summary>

@@ -44,6 +44,14 @@ public interface IEvidenceProvider
             "its record store does not keep them",
             $"give {environment.Name} git or ssm evidence in .promote.yml"));
 
+    /// <summary>
+    /// Where the environment's evidence lives beyond what the sources' labels say: for AWS the account (as the credentials
+    /// reach it), the region and whose credentials; null when there is nothing to add (git refs name their remote). Never
+    /// throws: what cannot be told is said.
+    /// </summary>
+    Task<EvidenceWhere?> DescribeWhereAsync(EnvironmentPolicy environment, CancellationToken cancellationToken) =>
+        Task.FromResult<EvidenceWhere?>(null);
+
     /// <summary>Reads the alarms of an environment's <c>health:</c>; a provider that cannot (no AWS) says so when asked.</summary>
     IHealthReader OpenHealthReader(EnvironmentPolicy environment) =>
         throw new EvidenceUnavailableException(new EvidenceFailure(
@@ -77,4 +85,23 @@ public interface IChecksBypassLanding
     /// <summary>The records not seen landed, out of <paramref name="records"/>. Throws <see cref="EvidenceUnavailableException"/> when it cannot
     /// tell.</summary>
     Task<IReadOnlySet<BypassRecord>> NotSeenLandedAsync(IReadOnlyList<BypassRecord> records, CancellationToken cancellationToken);
+}
+
+/// <summary>An environment's AWS account and region as its credentials reach them, and those credentials in words.</summary>
+public sealed record EvidenceWhere(string Environment, string? Account, string? Region, string Description)
+{
+    /// <summary>The pairs of environments that reach one account and region: evidence read for one is the other's.</summary>
+    public static IEnumerable<(EvidenceWhere First, EvidenceWhere Second)> SameAccount(IReadOnlyList<EvidenceWhere> places)
+    {
+        for (var i = 0; i < places.Count; i++)
+            for (var j = i + 1; j < places.Count; j++)
+                if (places[i].Account is { } a && a == places[j].Account && places[i].Region == places[j].Region
+                    && places[i].Environment != places[j].Environment)
+                    yield return (places[i], places[j]);
+    }
+
+    /// <summary>e.g. <c>dev and stg both reach account 111111111111 in eu-west-1: ...</c></summary>
+    public static string SameAccountWarning(EvidenceWhere first, EvidenceWhere second) =>
+        $"{first.Environment} and {second.Environment} both reach account {first.Account} in {first.Region}: if they are meant to be separate " +
+        $"accounts, one of them is read with the wrong credentials (check the profile or role of each: {first.Description}; {second.Description})";
 }

@@ -88,6 +88,8 @@ public static class RecordJson
             By = deployment.By.ToString(),
             Kind = DeploymentKinds.Name(deployment.Kind),
             Forced = deployment.Forced,
+            Bypass = deployment.Bypass,
+            Landed = deployment.Landed ? true : null,
         }, RecordJsonContext.Default.DeploymentRecordDto);
 
     /// <summary>Null when the body is not a deployment event (an unknown kind included).</summary>
@@ -98,8 +100,13 @@ public static class RecordJson
         return new DeploymentEvent(dto.Environment ?? "", dto.Commit.ToLowerInvariant(), at, new Identity(dto.By ?? "unknown", ""), kind)
         {
             Forced = dto.Forced is { Length: > 0 } why ? Policy.Quoting.OneLine(why) : null,
+            Bypass = dto.Bypass is { Length: > 0 and <= MaxBypassId } id ? id : null,
+            Landed = dto.Landed == true,
         };
     }
+
+    /// <summary>A bypass id is a store name's tail (time, commit, random): anything longer is not one.</summary>
+    private const int MaxBypassId = 200;
 
     public static string RevocationBody(Revocation revocation) =>
         JsonSerializer.Serialize(ToDto(revocation), RecordJsonContext.Default.RevocationRecordDto);
@@ -219,6 +226,8 @@ internal sealed class DeploymentRecordDto
     [JsonPropertyName("by")] public string? By { get; set; }
     [JsonPropertyName("kind")] public string? Kind { get; set; }
     [JsonPropertyName("forced")] public string? Forced { get; set; }
+    [JsonPropertyName("bypass")] public string? Bypass { get; set; }
+    [JsonPropertyName("landed")] public bool? Landed { get; set; }
 }
 
 internal sealed class BypassRecordDto

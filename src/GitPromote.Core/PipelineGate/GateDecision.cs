@@ -31,6 +31,13 @@ public sealed record GateVerdict(string Environment, string Commit, GateOutcome 
 
     /// <summary>The first environment only: why its revocations could not be read (refused, whatever <c>on_error</c> says).</summary>
     public EvidenceFailure? Unreadable { get; init; }
+
+    /// <summary>Bypass records of this commit into this environment that could not admit it (already used, misdated, not accepted).</summary>
+    public IReadOnlyList<SetAsideBypass> BypassesSetAside { get; init; } = [];
+
+    /// <summary>Admitted under a bypass though revocations could not be read: the bypass set them aside, and the gate says so.</summary>
+    public bool RevocationsUnread => Outcome == GateOutcome.Bypass
+        && Ref?.Checks.Any(c => c.Rule == Rule.Revocation && c.Outcome == CheckOutcome.Unknown) == true;
 }
 
 /// <summary>
@@ -57,34 +64,30 @@ public static class GateDecision
     }
 
     /// <summary>
-    /// Whether a recorded bypass could still admit the commit: the engine refused it, but not for a revocation, and the
-    /// revocations of both environments were read and name none (a bypass never sets a revocation aside).
+    /// Whether a recorded bypass could still admit the commit: the engine refused it, but not for a revocation it read (a
+    /// bypass never sets a revocation aside). Revocations that could not be read, a bypass sets aside, as at push time.
     /// </summary>
     public static bool MayBeBypassed(RefVerdict verdict) =>
         verdict.Kind == VerdictKind.Blocked
         && verdict.Reason is not (BlockReason.Revoked or BlockReason.DeletesDeployBranch or BlockReason.NotACommit)
-        && verdict.Checks.Any(c => c.Rule == Rule.Revocation && c.Outcome == CheckOutcome.Pass);
+        && verdict.Checks.Any(c => c.Rule == Rule.Revocation && c.Outcome is CheckOutcome.Pass or CheckOutcome.Unknown);
 
     /// <summary>
-    /// The newest bypass record of <paramref name="commit"/> into <paramref name="environment"/> whose justification the
-    /// pinned policy accepts. Records for other commits or environments, or with a justification the pinned policy
-    /// would have refused (written under a looser local policy), do not count.
+    /// The bypass this deployment of <paramref name="commit"/> into <paramref name="environment"/> may use (<see cref="BypassUse.Find"/>)
+    /// with the pinned policy's <c>bypass.justification</c>: a record written under a looser local policy does not count.
     /// </summary>
-    public static BypassRecord? MatchingBypass(PromotionPolicy policy, EnvironmentPolicy environment, string commit, IEnumerable<BypassRecord> records) =>
-        records
-            .Where(r => string.Equals(r.Environment, environment.Name, StringComparison.Ordinal)
-                && string.Equals(r.Commit, commit, StringComparison.OrdinalIgnoreCase)
-                && policy.Bypass.Accepts(r.Justification.Trim()))
-            .OrderByDescending(r => r.At)
-            .FirstOrDefault();
+    public static BypassChoice ChooseBypass(PromotionPolicy policy, EnvironmentPolicy environment, string commit, IEnumerable<BypassRecord> records,
+        IReadOnlyList<DeploymentEvent> deployments, DateTimeOffset now, DateTimeOffset? committedAt) =>
+        BypassUse.Find(records, environment.Name, commit, deployments, now, committedAt, policy.Bypass.Accepts);
 
     /// <param name="ownRecords">
     /// The first environment's own revocations of the commit (the engine has no rule to check there); null when its store
     /// keeps none (proven only by CodePipeline).
     /// </param>
-    public static GateVerdict Decide(EnvironmentPolicy environment, string commit, RefVerdict verdict, BypassRecord? bypass,
+    public static GateVerdict Decide(EnvironmentPolicy environment, string commit, RefVerdict verdict, BypassChoice? bypasses,
         ReviewRecords? ownRecords = null, OnErrorMode onError = OnErrorMode.Block)
     {
+        var bypass = bypasses?.Usable;
         if (verdict.Kind == VerdictKind.Unguarded && ownRecords is not null)
         {
             if (ownRecords.Failure is null && ownRecords.RevocationOf(commit) is { } revoked)
@@ -101,7 +104,10 @@ public static class GateDecision
             VerdictKind.AllowedOnError => GateOutcome.AllowedOnError,
             _ => bypass is not null && MayBeBypassed(verdict) ? GateOutcome.Bypass : GateOutcome.Refused,
         };
-        return new GateVerdict(environment.Name, commit, outcome, verdict, outcome == GateOutcome.Bypass ? bypass : null);
+        return new GateVerdict(environment.Name, commit, outcome, verdict, outcome == GateOutcome.Bypass ? bypass : null)
+        {
+            BypassesSetAside = bypasses?.SetAside ?? [],
+        };
     }
 
     /// <summary>What the gate says about a bypass it admits under: every word of it came from a record a pusher wrote.</summary>

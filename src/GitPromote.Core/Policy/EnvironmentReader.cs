@@ -120,6 +120,11 @@ internal sealed class EnvironmentReader(ValueReader values)
                 _errors.Add(regionValue.At, $"'region' must be an AWS region like eu-west-1, not '{Quoting.Show(region)}'");
                 region = null;
             }
+            else if (region is not null && AwsRegions.TypoOf(region) is { } meant)
+            {
+                _errors.Add(regionValue.At, $"'region' {region} is not an AWS region: did you mean {meant}?");
+                region = null;
+            }
             ok &= region is not null;
         }
 

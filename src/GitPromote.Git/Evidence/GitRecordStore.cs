@@ -170,8 +170,11 @@ public sealed class GitRecordStore : IRecordStore, IReviewStore, IReportsUnreada
 
     private List<BypassRecord> ToBypasses(IReadOnlyList<RefRecord> refs)
     {
-        var read = refs.Select(r => (Ref: r.Name, Record: RecordJson.ReadBypass(r.Tag?.Message))).ToList();
-        _unreadable.AddRange(read.Where(x => x.Record is null).Select(x => RecordRefs.BypassPrefix + x.Ref[(LocalNamespace + "bypass/").Length..]));
+        var local = LocalNamespace + "bypass/";
+        // Its id is the ref name's tail: the deployment that uses the bypass names it so (DeploymentEvent.Bypass).
+        var read = refs.Select(r => (Ref: r.Name, Record: RecordJson.ReadBypass(r.Tag?.Message) is { } b ? b with { Id = r.Name[local.Length..] } : null))
+            .ToList();
+        _unreadable.AddRange(read.Where(x => x.Record is null).Select(x => RecordRefs.BypassPrefix + x.Ref[local.Length..]));
         return read
             .Where(x => x.Record is not null)
             .OrderBy(x => x.Record!.At)

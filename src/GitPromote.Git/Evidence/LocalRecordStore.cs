@@ -24,12 +24,18 @@ public sealed class LocalRecordStore(GitLocation location, string environment, G
         WriteRecordAsync(record.Commit, "bypass", record.By, record.At, RecordJson.BypassBody(record), RefName(record), cancellationToken);
 
     /// <summary>
-    /// Writes the deployment event of a bypassed push that landed: kind bypass, at the bypass record's own time (so the
-    /// pipeline's <c>record</c> that follows counts as the same deployment), at a new <c>refs/promote/deploy/...</c>.
+    /// Writes the event of a bypassed push that landed: kind bypass, at the bypass record's own time, naming the record
+    /// (<paramref name="recordRef"/>, as <see cref="WriteBypassAsync"/> returned it) and marked <see cref="DeploymentEvent.Landed"/>: it ties
+    /// the bypass to this push without using it up, so the pipeline's <c>record</c> that follows is the deployment that uses it.
     /// </summary>
-    public Task<string> WriteLandedBypassAsync(BypassRecord record, CancellationToken cancellationToken)
+    public Task<string> WriteLandedBypassAsync(BypassRecord record, string recordRef, CancellationToken cancellationToken)
     {
-        var deployment = new DeploymentEvent(environment, record.Commit.ToLowerInvariant(), record.At, record.By, DeploymentKind.Bypass);
+        var id = recordRef.StartsWith(RecordRefs.BypassPrefix, StringComparison.Ordinal) ? recordRef[RecordRefs.BypassPrefix.Length..] : null;
+        var deployment = new DeploymentEvent(environment, record.Commit.ToLowerInvariant(), record.At, record.By, DeploymentKind.Bypass)
+        {
+            Bypass = id,
+            Landed = true,
+        };
         var name = RecordRefs.DeployPrefix + DeploymentNames.Name(deployment.At, deployment.Commit, RandomNumberGenerator.GetHexString(4, lowercase: true));
         return WriteRecordAsync(deployment.Commit, "deploy", deployment.By, deployment.At, RecordJson.DeploymentBody(deployment), name, cancellationToken);
     }

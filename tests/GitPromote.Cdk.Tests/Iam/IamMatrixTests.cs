@@ -118,6 +118,17 @@ public sealed class IamMatrixTests(Xunit.Abstractions.ITestOutputHelper output)
             Allow($"{env} record writes a deployment event", s =>
                 Call(s.Record(env), "ssm:PutParameter", Evidence(env, "deploy", $"20260101T000000.000Z-{Sha}-ab12")),
                 raw => TemplateEdits.RemoveStatements(raw[env], record, "ssm:PutParameter"));
+            // A deployment event is written once (Overwrite=false): the record role cannot replace one with another text.
+            Deny($"{env} record overwrites a deployment event", s =>
+                CallWith(s.Record(env), "ssm:PutParameter", Evidence(env, "deploy", $"20260101T000000.000Z-{Sha}-ab12"), Overwrite(true)),
+                raw => TemplateEdits.RemoveStatementSid(raw[env], record, "NeverRewriteDeployments"));
+            Allow($"{env} record writes a deployment event as git-promote does (Overwrite false)", s =>
+                CallWith(s.Record(env), "ssm:PutParameter", Evidence(env, "deploy", $"20260101T000000.000Z-{Sha}-ab12"), Overwrite(false)),
+                raw => TemplateEdits.RemoveStatements(raw[env], record, "ssm:PutParameter"));
+            // Green is written again when a commit is deployed again: record puts it with Overwrite=true.
+            Allow($"{env} record writes green again (Overwrite true)", s =>
+                CallWith(s.Record(env), "ssm:PutParameter", Evidence(env, "green", Sha), Overwrite(true)),
+                raw => TemplateEdits.RemoveStatements(raw[env], record, "ssm:PutParameter"));
             Allow($"{env} record reads the deployment events before it", s =>
                 Call(s.Record(env), "ssm:GetParametersByPath", Parameter(env, $"promote/{Service}/{env}/deploy")),
                 raw => TemplateEdits.RemoveStatements(raw[env], record, "ssm:GetParametersByPath"));
@@ -135,6 +146,17 @@ public sealed class IamMatrixTests(Xunit.Abstractions.ITestOutputHelper output)
             // Developer policy: writes only bypass/* and approval/*; cannot start or become the builds.
             var developer = set.DeveloperPolicyId(env);
             Allow($"{env} developer records a bypass", s => Dev(s, env, "ssm:PutParameter", Evidence(env, "bypass", $"20260101T000000Z-{Sha}-ab12")),
+                raw => TemplateEdits.RemoveStatements(raw[env], developer, "ssm:PutParameter"));
+            // A bypass is written once, in its author's name; nobody with the developer policy can rewrite it. Approvals are
+            // put with Overwrite=true (approving again), so they stay writable.
+            Deny($"{env} developer overwrites a bypass record", s =>
+                Dev(s, env, "ssm:PutParameter", Evidence(env, "bypass", $"20260101T000000Z-{Sha}-ab12"), Overwrite(true)),
+                raw => TemplateEdits.RemoveStatementSid(raw[env], developer, "NeverRewriteBypasses"));
+            Allow($"{env} developer records a bypass as git-promote does (Overwrite false)", s =>
+                Dev(s, env, "ssm:PutParameter", Evidence(env, "bypass", $"20260101T000000Z-{Sha}-ab12"), Overwrite(false)),
+                raw => TemplateEdits.RemoveStatements(raw[env], developer, "ssm:PutParameter"));
+            Allow($"{env} developer approves again (Overwrite true)", s =>
+                Dev(s, env, "ssm:PutParameter", Evidence(env, "approval", $"{Sha}/ada"), Overwrite(true)),
                 raw => TemplateEdits.RemoveStatements(raw[env], developer, "ssm:PutParameter"));
             Allow($"{env} developer records an approval", s => Dev(s, env, "ssm:PutParameter", Evidence(env, "approval", $"{Sha}/ada")),
                 raw => TemplateEdits.RemoveStatements(raw[env], developer, "ssm:PutParameter"));
@@ -478,10 +500,10 @@ public sealed class IamMatrixTests(Xunit.Abstractions.ITestOutputHelper output)
                 Parameter(env, $"promote/{Service}/{(env == "prd" ? "stg" : "prd")}/green/{Sha}")),
             raw => TemplateEdits.AllowOnRole(raw[env], prune, "ssm:DeleteParameters"));
         allow($"{env} prune reads what is deployed from the repository", s =>
-                Call(s.Prune(env), "codecommit:GitPull", $"arn:aws:codecommit:{ResolvedTemplate.Region}:{Account(env)}:{Service}"),
+                Call(s.Prune(env), "codecommit:GitPull", $"arn:aws:codecommit:{ResolvedTemplate.Region}:{Account(env)}:{Service}-{env}"),
             raw => TemplateEdits.RemoveStatements(raw[env], prune, "codecommit:GitPull"));
         deny($"{env} prune pushes to the repository", s =>
-                Call(s.Prune(env), "codecommit:GitPush", $"arn:aws:codecommit:{ResolvedTemplate.Region}:{Account(env)}:{Service}"),
+                Call(s.Prune(env), "codecommit:GitPush", $"arn:aws:codecommit:{ResolvedTemplate.Region}:{Account(env)}:{Service}-{env}"),
             raw => TemplateEdits.AllowOnRole(raw[env], prune, "codecommit:GitPush"));
         deny($"{env} anyone in the account assumes the prune role", s => Assume(AnyRole(env), [AssumeAnything], s.Prune(env)),
             raw => TemplateEdits.TrustAccountRoot(raw[env], prune, Account(env)));
@@ -495,11 +517,17 @@ public sealed class IamMatrixTests(Xunit.Abstractions.ITestOutputHelper output)
     private static string Alarm(string environment, string name = "orders-stg-5xx", string region = ResolvedTemplate.Region) =>
         $"arn:aws:cloudwatch:{region}:{Account(environment)}:alarm:{name}";
 
-    private static Simulation Dev(DeployedSet s, string env, string action, string resource)
+    private static Simulation Dev(DeployedSet s, string env, string action, string resource, IReadOnlyDictionary<string, string>? context = null)
     {
         var (arn, policies) = s.Developer(env);
-        return new Simulation(new IamRequest(arn, action, resource), policies);
+        return new Simulation(new IamRequest(arn, action, resource, context), policies);
     }
+
+    private static Simulation CallWith(TemplateRole role, string action, string resource, IReadOnlyDictionary<string, string> context) =>
+        new(new IamRequest(role.Arn, action, resource, context), role.Policies);
+
+    /// <summary>PutParameter's ssm:Overwrite, as SSM sets it from the request's Overwrite.</summary>
+    private static Dictionary<string, string> Overwrite(bool value) => new() { ["ssm:Overwrite"] = value ? "true" : "false" };
 
     /// <summary>A target role that trusts a whole account: only the caller's own policy can refuse the call.</summary>
     private static JsonNode TrustingAccount(string account) => new JsonObject

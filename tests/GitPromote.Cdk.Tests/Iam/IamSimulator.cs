@@ -5,7 +5,9 @@ using System.Text.Json.Nodes;
 namespace GitPromote.Cdk.Tests.Iam;
 
 /// <summary>One IAM request: who asks, for what action on what resource, with which condition keys.</summary>
-public sealed record IamRequest(string Principal, string Action, string Resource, IReadOnlyDictionary<string, string>? Context = null);
+/// <param name="ResourceAccount">The account owning the resource when its ARN does not say (S3); null: the caller's own.</param>
+public sealed record IamRequest(string Principal, string Action, string Resource, IReadOnlyDictionary<string, string>? Context = null,
+    string? ResourceAccount = null);
 
 /// <summary>
 /// A request with everything IAM would weigh: the caller's identity policies and, for sts:AssumeRole, the target role's
@@ -62,6 +64,7 @@ public sealed record Simulation(IamRequest Request, IReadOnlyList<NamedPolicy> I
     /// <summary>The account of an ARN; S3 ARNs carry none, and every bucket here belongs to the account that asks.</summary>
     private string AccountOf(string arn)
     {
+        if (Request.ResourceAccount is { } given) return given;
         var parts = arn.Split(':');
         if (parts.Length > 4 && parts[4].Length > 0) return parts[4];
         var principalParts = Request.Principal.Split(':');

@@ -58,6 +58,25 @@ public static class TemplateEdits
         if (removed == 0) throw new InvalidOperationException($"no statement of {roleOrPolicyId} allows {action}: the narrowing would change nothing");
     }
 
+    /// <summary>Takes the statement <paramref name="sid"/> out of the role's (or managed policy's) identity policies.</summary>
+    public static void RemoveStatementSid(JsonObject template, string roleOrPolicyId, string sid)
+    {
+        var resources = (JsonObject)template["Resources"]!;
+        var removed = 0;
+        foreach (var (_, resource) in resources.Where(r => r.Key == roleOrPolicyId && r.Value!["Type"]!.GetValue<string>() == "AWS::IAM::ManagedPolicy"
+            || r.Value!["Type"]!.GetValue<string>() is "AWS::IAM::Policy" or "AWS::IAM::ManagedPolicy"
+            && r.Value["Properties"]!["Roles"] is JsonArray roles && roles.Any(x => x?["Ref"]?.GetValue<string>() == roleOrPolicyId)))
+        {
+            var statements = (JsonArray)resource!["Properties"]!["PolicyDocument"]!["Statement"]!;
+            foreach (var statement in statements.Where(x => x?["Sid"]?.GetValue<string>() == sid).ToList())
+            {
+                statements.Remove(statement);
+                removed++;
+            }
+        }
+        if (removed == 0) throw new InvalidOperationException($"no statement {sid} in the policies of {roleOrPolicyId}: the edit would change nothing");
+    }
+
     /// <summary>Takes the condition on <paramref name="key"/> out of every statement of the role's trust policy.</summary>
     public static void RemoveTrustCondition(JsonObject template, string roleId, string key)
     {

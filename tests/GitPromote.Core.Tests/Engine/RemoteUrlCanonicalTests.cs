@@ -31,6 +31,31 @@ public sealed class RemoteUrlCanonicalTests
         Assert.Equal("ssh://git.example.com/team/prd", RemoteUrls.Canonical(spelling, "/srv/app"));
 
     [Fact]
+    public void A_CodeCommit_profile_is_the_account_and_is_kept_where_a_user_name_would_be_dropped()
+    {
+        var dev = RemoteUrls.Canonical("codecommit::eu-west-1://orders-dev@orders-service", "/srv/app");
+        var prd = RemoteUrls.Canonical("codecommit::eu-west-1://orders-prd@orders-service", "/srv/app");
+
+        Assert.NotEqual(dev, prd);
+        Assert.Equal("codecommit::eu-west-1://orders-dev@orders-service", dev);
+        Assert.Equal(RemoteUrls.Canonical("codecommit::eu-west-1://orders-service/", "/"), RemoteUrls.Canonical("codecommit::eu-west-1://orders-service", "/"));
+        Assert.Equal("codecommit::eu-west-1://orders-dev@orders-service", RemoteUrls.Redact("codecommit::eu-west-1://orders-dev@orders-service"));
+    }
+
+    [Theory]
+    [InlineData("codecommit::eu-west-1://orders-dev@orders-service", "eu-west-1", "orders-dev", "orders-service")]
+    [InlineData("codecommit://orders-dev@orders-service", null, "orders-dev", "orders-service")]
+    [InlineData("codecommit::us-east-2://orders-service", "us-east-2", null, "orders-service")]
+    public void The_parts_of_a_git_remote_codecommit_url_are_read(string url, string? region, string? profile, string repository) =>
+        Assert.Equal(new CodeCommitParts(region, profile, repository), RemoteUrls.CodeCommit(url));
+
+    [Theory]
+    [InlineData("https://git-codecommit.eu-west-1.amazonaws.com/v1/repos/orders-service")]
+    [InlineData("codecommit::eu-west-1://")]
+    [InlineData("/srv/git/prd.git")]
+    public void Other_urls_have_no_codecommit_parts(string url) => Assert.Null(RemoteUrls.CodeCommit(url));
+
+    [Fact]
     public void Different_repositories_stay_different()
     {
         Assert.NotEqual(RemoteUrls.Canonical("/srv/git/prd.git", "/"), RemoteUrls.Canonical("/srv/git/stg.git", "/"));

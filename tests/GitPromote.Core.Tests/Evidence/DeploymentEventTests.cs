@@ -12,44 +12,50 @@ public class DeploymentEventTests
 
     [Fact]
     public void The_first_deployment_of_a_new_commit_is_forward() =>
-        Assert.Equal(DeploymentKind.Forward, DeploymentKinds.Decide(C(1), [], greenBefore: false, []));
+        Assert.Equal(DeploymentKind.Forward, DeploymentKinds.Decide(C(1), [], greenBefore: false, usesBypass: false));
 
     [Fact]
     public void The_commit_deployed_last_again_is_a_redeploy() =>
-        Assert.Equal(DeploymentKind.Redeploy, DeploymentKinds.Decide(C(2), [E(1, 0), E(2, 1)], greenBefore: true, []));
+        Assert.Equal(DeploymentKind.Redeploy, DeploymentKinds.Decide(C(2), [E(1, 0), E(2, 1)], greenBefore: true, usesBypass: false));
 
     [Fact]
     public void A_commit_deployed_before_another_is_a_rollback() =>
-        Assert.Equal(DeploymentKind.Rollback, DeploymentKinds.Decide(C(1), [E(1, 0), E(2, 1)], greenBefore: true, []));
+        Assert.Equal(DeploymentKind.Rollback, DeploymentKinds.Decide(C(1), [E(1, 0), E(2, 1)], greenBefore: true, usesBypass: false));
 
     [Fact]
     public void A_commit_only_green_before_events_existed_is_a_rollback_too() =>
-        Assert.Equal(DeploymentKind.Rollback, DeploymentKinds.Decide(C(1), [E(2, 1)], greenBefore: true, []));
+        Assert.Equal(DeploymentKind.Rollback, DeploymentKinds.Decide(C(1), [E(2, 1)], greenBefore: true, usesBypass: false));
 
     [Fact]
-    public void A_bypass_recorded_after_the_last_deployment_makes_a_bypass() =>
-        Assert.Equal(DeploymentKind.Bypass, DeploymentKinds.Decide(C(3), [E(2, 1)], greenBefore: false, [T.AddHours(2)]));
+    public void A_deployment_that_uses_a_bypass_is_a_bypass_whatever_came_before() =>
+        Assert.Equal(DeploymentKind.Bypass, DeploymentKinds.Decide(C(3), [E(3, 1)], greenBefore: true, usesBypass: true));
 
     [Fact]
-    public void The_record_after_a_servers_landed_bypass_event_is_still_that_bypass_and_the_next_one_a_redeploy()
+    public void A_servers_landing_event_is_a_push_not_a_deployment_so_the_deployment_after_it_is_no_redeploy()
     {
-        var landed = E(3, 2, DeploymentKind.Bypass);
-        Assert.Equal(DeploymentKind.Bypass, DeploymentKinds.Decide(C(3), [E(2, 1), landed], greenBefore: false, [landed.At]));
-        Assert.Equal(DeploymentKind.Redeploy, DeploymentKinds.Decide(C(3), [E(2, 1), landed, E(3, 3, DeploymentKind.Bypass)], greenBefore: true, [landed.At]));
+        var landed = E(3, 2, DeploymentKind.Bypass) with { Bypass = "b1", Landed = true };
+        Assert.Equal(DeploymentKind.Bypass, DeploymentKinds.Decide(C(3), [E(2, 1), landed], greenBefore: false, usesBypass: true));
+        Assert.Equal(DeploymentKind.Forward, DeploymentKinds.Decide(C(3), [E(2, 1), landed], greenBefore: false, usesBypass: false));
+        Assert.Equal(DeploymentKind.Redeploy, DeploymentKinds.Decide(C(3), [E(2, 1), landed, E(3, 3, DeploymentKind.Bypass)], greenBefore: true,
+            usesBypass: false));
     }
 
     [Fact]
-    public void A_bypass_recorded_in_the_second_of_the_last_deployment_makes_a_bypass_though_that_event_says_milliseconds()
-    {
-        // The bypass record says 10:00:00 (seconds), the deployment before it in that second 10:00:00.750 (its body).
-        var before = new DeploymentEvent("prd", C(2), T.AddMilliseconds(750), Ci, DeploymentKind.Rollback);
-        Assert.Equal(DeploymentKind.Bypass, DeploymentKinds.Decide(C(3), [E(1, -1), before], greenBefore: false, [T]));
-        Assert.Equal(DeploymentKind.Forward, DeploymentKinds.Decide(C(3), [E(1, -1), before], greenBefore: false, [T.AddSeconds(-1)]));
-    }
+    public void A_commit_once_bypassed_is_rolled_back_to_as_a_rollback_without_a_new_bypass() =>
+        Assert.Equal(DeploymentKind.Rollback, DeploymentKinds.Decide(C(3), [E(3, 2, DeploymentKind.Bypass), E(4, 5)], greenBefore: true, usesBypass: false));
 
     [Fact]
-    public void An_old_bypass_of_the_commit_does_not_make_its_rollback_a_bypass() =>
-        Assert.Equal(DeploymentKind.Rollback, DeploymentKinds.Decide(C(3), [E(3, 2, DeploymentKind.Bypass), E(4, 5)], greenBefore: true, [T.AddHours(2)]));
+    public void The_bypass_an_event_used_and_whether_a_server_wrote_it_for_a_landed_push_round_trip_through_its_json()
+    {
+        var e = E(7, 3, DeploymentKind.Bypass) with { Bypass = "20260302T125900Z-" + C(7) + "-ab12cd34", Landed = true };
+
+        var read = RecordJson.ReadDeployment(RecordJson.DeploymentBody(e))!;
+
+        Assert.Equal(e.Bypass, read.Bypass);
+        Assert.True(read.Landed);
+        Assert.Contains("\"bypass\":\"20260302T125900Z-", RecordJson.DeploymentBody(e), StringComparison.Ordinal);
+        Assert.DoesNotContain("\"bypass\"", RecordJson.DeploymentBody(E(7, 3)), StringComparison.Ordinal);
+    }
 
     [Fact]
     public void An_event_round_trips_through_its_json_and_its_name_gives_its_time_and_commit()

@@ -18,14 +18,18 @@ public class GateDecisionTests
     private static BypassRecord Bypass(string env = "stg", string? commit = null, string justification = Justification, DateTimeOffset? at = null) =>
         new(env, commit ?? Commit, "refs/heads/main", justification, new Identity("Dana", "dana@example.com"), at
             ?? Now.AddMinutes(-5))
-        { Overrides = ["order"] };
+        { Overrides = ["order"], Id = $"{(at ?? Now.AddMinutes(-5)).UtcTicks}-{commit ?? Commit}-ab12" };
 
-    private static GateVerdict Gate(FakeWorld world, PromotionPolicy policy, string env = "stg", params BypassRecord[] bypasses)
+    private static GateVerdict Gate(FakeWorld world, PromotionPolicy policy, string env = "stg", params BypassRecord[] bypasses) =>
+        Gate(world, policy, env, [], bypasses);
+
+    private static GateVerdict Gate(FakeWorld world, PromotionPolicy policy, string env, IReadOnlyList<DeploymentEvent> deployments,
+        params BypassRecord[] bypasses)
     {
         var verdict = world.Gate(policy, env, Commit, Now);
         var target = policy.FindEnvironment(env)!;
-        var bypass = GateDecision.MayBeBypassed(verdict) ? GateDecision.MatchingBypass(policy, target, Commit, bypasses) : null;
-        return GateDecision.Decide(target, Commit, verdict, bypass);
+        var choice = GateDecision.MayBeBypassed(verdict) ? GateDecision.ChooseBypass(policy, target, Commit, bypasses, deployments, Now, null) : null;
+        return GateDecision.Decide(target, Commit, verdict, choice);
     }
 
     [Fact]
@@ -96,20 +100,36 @@ public class GateDecisionTests
         Assert.Equal(BlockReason.Revoked, gate.Ref!.Reason);
     }
 
-    [Fact]
-    public void A_bypass_does_not_admit_when_the_revocations_could_not_be_read()
+    [Theory]
+    [InlineData("dev")]
+    [InlineData("stg")]
+    public void A_bypass_is_the_emergency_lever_when_revocations_could_not_be_read_and_the_gate_says_it_set_them_aside(string unreadable)
     {
-        var gate = Gate(new FakeWorld().FailStore("stg"), Orders(), "stg", Bypass());
-        Assert.Equal(GateOutcome.Refused, gate.Outcome);
-        Assert.False(GateDecision.MayBeBypassed(gate.Ref!));
+        var gate = Gate(new FakeWorld().FailStore(unreadable), Orders(), "stg", Bypass());
+        Assert.Equal(GateOutcome.Bypass, gate.Outcome);
+        Assert.True(gate.RevocationsUnread);
+        // Without a bypass it stays refused, whatever on_error says.
+        Assert.Equal(GateOutcome.Refused, Gate(new FakeWorld().FailStore(unreadable), Orders(), "stg").Outcome);
     }
 
     [Fact]
-    public void The_newest_matching_bypass_is_the_one_shown()
+    public void A_bypass_already_used_by_a_deployment_does_not_admit_again_and_the_gate_names_it()
+    {
+        var bypass = Bypass();
+        var deployed = new DeploymentEvent("stg", Commit, Now.AddMinutes(-2), new Identity("ci", ""), DeploymentKind.Bypass) { Bypass = bypass.Id };
+
+        var gate = Gate(new FakeWorld(), Orders(), "stg", [deployed], bypass);
+
+        Assert.Equal(GateOutcome.Refused, gate.Outcome);
+        Assert.Same(deployed, Assert.Single(gate.BypassesSetAside).UsedBy);
+    }
+
+    [Fact]
+    public void The_oldest_unused_matching_bypass_is_the_one_used()
     {
         var older = Bypass(at: Now.AddDays(-2)) with { Justification = "INC-1: the first outage, long ago" };
         var newer = Bypass(at: Now.AddMinutes(-1));
-        Assert.Same(newer, GateDecision.MatchingBypass(Orders(), Orders().Environments[1], Commit, [older, newer]));
+        Assert.Same(older, GateDecision.ChooseBypass(Orders(), Orders().Environments[1], Commit, [newer, older], [], Now, null).Usable);
     }
 
     [Fact]

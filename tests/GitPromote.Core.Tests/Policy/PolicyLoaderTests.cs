@@ -383,6 +383,18 @@ public class PolicyLoaderTests
                 remotes: [dev]
               - name: stg
                 remotes: [stg]
+                aws: { region: eu-wset-1 }
+            """,
+            [".promote.yml:7:20: 'region' eu-wset-1 is not an AWS region: did you mean eu-west-1?"]
+        },
+        {
+            """
+            version: 1
+            environments:
+              - name: dev
+                remotes: [dev]
+              - name: stg
+                remotes: [stg]
                 aws: { regoin: eu-west-1 }
             """,
             [".promote.yml:7:12: unknown key 'regoin'; did you mean 'region'?"]
@@ -659,4 +671,23 @@ public class PolicyLoaderTests
         Assert.Equal(PolicyLoader.MaxErrors + 1, errors.Count);
         Assert.Equal(".promote.yml: 50 more errors not shown", errors[^1]);
     }
+}
+
+public sealed class AwsRegionTypoTests
+{
+    [Theory]
+    [InlineData("eu-wset-1", "eu-west-1")]
+    [InlineData("eu-west-l", "eu-west-1")]
+    [InlineData("us-eats-1", "us-east-1")]
+    [InlineData("eu-wesst-1", "eu-west-1")]
+    public void A_region_one_slip_away_from_a_known_one_is_a_typo(string typed, string meant) =>
+        Assert.Equal(meant, GitPromote.Core.Policy.AwsRegions.TypoOf(typed));
+
+    [Theory]
+    [InlineData("eu-west-1")]
+    [InlineData("xx-newplace-7")]
+    [InlineData("ap-southeast-6")]
+    [InlineData("eu-west-4")]
+    public void A_known_region_and_one_far_from_every_known_one_pass(string region) =>
+        Assert.Null(GitPromote.Core.Policy.AwsRegions.TypoOf(region));
 }
