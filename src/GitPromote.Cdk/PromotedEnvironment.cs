@@ -264,7 +264,7 @@ public sealed partial class PromotedEnvironment : Construct
             $"attach to the developers' role in this account (read {Plan.This.Name}'s evidence, record bypasses and approvals)");
         if (EvidenceReaderRole is not null)
             Output("GitPromoteEvidenceReaderRoleArn", EvidenceReaderRole.RoleArn,
-                $"the role the {Plan.Next!.Name} gate assumes to read {Plan.This.Name}'s evidence (PROMOTE_AWS_ROLE_{Plan.This.Name.ToUpperInvariant()})");
+                $"the role the {Plan.Next!.Name} gate assumes to read {Plan.This.Name}'s evidence ({PipelineCommands.RoleVariable(Plan.This.Name)})");
         Output("GitPromotePolicyParameterName", Plan.PolicyParameter,
             $"the pinned policy the gate and record read (--policy ssm:{Plan.PolicyParameter})");
     }

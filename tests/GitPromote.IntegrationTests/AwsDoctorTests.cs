@@ -40,8 +40,10 @@ public sealed class AwsDoctorTests : IDisposable
 
         run.EnsureOk();
         Assert.DoesNotContain("FAIL", run.Stdout);
-        // Plain bare repositories run no server guard: that is a warning for each gated environment, not a problem.
-        Assert.Contains("all good (2 warnings)", run.Stdout);
+        // Plain bare repositories run no server guard: that is a warning for each gated environment, not a problem. And
+        // stg and prd are one (moto) account and region here: a warning too, as for a team whose profiles point alike.
+        Assert.Contains("all good (3 warnings)", run.Stdout);
+        Assert.Contains(Lines(run, "prd"), l => l.Contains($"stg and prd both reach account {AwsWorld.Account} in eu-west-1"));
         Assert.Contains(Lines(run, "policy"), l => l.Contains($"valid: {_aws.Service}, dev -> stg -> prd"));
         Assert.Contains(Lines(run, "git"), l => l.Contains("libgit2"));
         Assert.Contains(Lines(run, "hooks"), l => l.Contains(_s.Installed.HooksDir) && l.Contains("git-promote's shims"));

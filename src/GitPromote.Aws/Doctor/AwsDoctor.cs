@@ -31,8 +31,10 @@ public sealed class AwsDoctor(PromotionPolicy policy, AwsEvidenceProvider provid
         // Two environments read in one account and region: a missing profile or role sends one of them to the other's records.
         var places = await Task.WhenAll(environments.Select(e => provider.DescribeWhereAsync(e, cancellationToken))).ConfigureAwait(false);
         foreach (var (first, second) in EvidenceWhere.SameAccount(places.OfType<EvidenceWhere>().ToList()))
-            checks.Add(new AwsCheck(second.Environment, "account", true, EvidenceWhere.SameAccountWarning(first, second),
-                $"give {second.Environment} its own account's profile (or role) in .promote.yml") { Warning = true });
+        {
+            var todo = $"give {second.Environment} its own account's profile (or role) in .promote.yml";
+            checks.Add(new AwsCheck(second.Environment, "account", true, EvidenceWhere.SameAccountWarning(first, second), todo) { Warning = true });
+        }
         return checks;
     }
 

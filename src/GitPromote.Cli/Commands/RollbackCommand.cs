@@ -51,7 +51,9 @@ public static class RollbackCommand
         {
             if (provider.OpenStore(env) is not IDeploymentStore store)
                 throw new CommandFailedException(ExitCodes.UsageOrPolicy, $"{env.Name}'s store keeps no deployment events", "name the commit: --to <rev>");
-            var eventsTask = store.ListDeploymentsAsync(DateTimeOffset.MaxValue, deadline);
+            // Every event's own time (to the millisecond): names say the second only, and two deployments in one second
+            // would otherwise be ordered by their commit ids.
+            var eventsTask = store.ListDeploymentsAsync(DateTimeOffset.MinValue, deadline);
             revocations = await provider.OpenReviewStore(env).ListRevocationsAsync(deadline);
             events = await eventsTask;
         }

@@ -120,7 +120,9 @@ public static class StatusCommand
             var branchText = s.Deployed is null ? $"{branch}: " + style.Dim(s.Problem ?? "nothing pushed yet")
                 : $"{branch} at {ObjectIds.Short(s.Deployed)}" + (last is null ? ""
                     : string.Equals(last.Commit, s.Deployed, StringComparison.OrdinalIgnoreCase) ? ""
-                    : style.Yellow(" (not deployed: the gate refused it, or the pipeline has not finished)"));
+                    : style.Yellow(policy.PreviousOf(s.Environment) is null
+                        ? " (not deployed yet: its pipeline has not recorded it)"
+                        : " (not deployed: the gate refused it, or the pipeline has not finished)"));
             o.WriteLine($"{style.Bold(name),-6} {deployedText}; {branchText}");
             if (s.Green.Count == 0) o.WriteLine("       green: none recorded");
             for (var i = 0; i < s.Green.Count; i++)

@@ -122,6 +122,6 @@ public sealed record EvidenceWhere(string Environment, string? Account, string? 
 
     /// <summary>e.g. <c>dev and stg both reach account 111111111111 in eu-west-1: ...</c></summary>
     public static string SameAccountWarning(EvidenceWhere first, EvidenceWhere second) =>
-        $"{first.Environment} and {second.Environment} both reach account {first.Account} in {first.Region}: one of them is read with the wrong " +
-        $"credentials (check the profile or role of each: {first.Description}; {second.Description})";
+        $"{first.Environment} and {second.Environment} both reach account {first.Account} in {first.Region}: if they are meant to be separate " +
+        $"accounts, one of them is read with the wrong credentials (check the profile or role of each: {first.Description}; {second.Description})";
 }
