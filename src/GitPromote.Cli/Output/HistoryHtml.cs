@@ -169,7 +169,8 @@ public static class HistoryHtml
         if (first is { } f && f > since)
         {
             var margin = TimeSpan.FromTicks(Math.Max(TimeSpan.TicksPerMinute, (until - f).Ticks / 20));
-            since = f - margin > since ? f - margin : since;
+            // Subtracted only when it stays above the window's start, so a deployment dated in year 1 overflows nothing.
+            since = f - since > margin ? f - margin : since;
         }
         return (since, until);
     }
