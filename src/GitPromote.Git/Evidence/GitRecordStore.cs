@@ -326,6 +326,9 @@ public sealed class GitRecordStore : IRecordStore, IReviewStore, IReportsUnreada
     private List<Revocation> ToRevocations(IReadOnlyList<RefRecord> refs)
     {
         var local = LocalNamespace + "revoked/";
+        // A revocation is named by its commit: anything else under the prefix is named as unreadable, not skipped silently.
+        _unreadable.AddRange(refs.Select(r => r.Name[local.Length..]).Where(n => !ObjectIds.IsValid(n.ToLowerInvariant()))
+            .Select(n => RecordRefs.RevokedPrefix + n));
         return refs
             .Select(r => (Commit: r.Name[local.Length..].ToLowerInvariant(), r.Tag))
             .Where(x => ObjectIds.IsValid(x.Commit))
