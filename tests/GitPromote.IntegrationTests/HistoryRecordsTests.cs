@@ -1,5 +1,6 @@
 using System.Text.Json;
 using GitPromote.Core.Evidence;
+using GitPromote.TestSupport;
 
 namespace GitPromote.IntegrationTests;
 
