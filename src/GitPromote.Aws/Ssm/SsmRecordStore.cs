@@ -97,9 +97,15 @@ public sealed class SsmRecordStore(AwsEnvironmentAccess access, SsmLayout layout
 
     /// <summary>Events oldest first; the bodies of those named before <paramref name="detailsSince"/> are not parsed (their names say commit and
     /// time).</summary>
-    private List<DeploymentEvent> ToDeployments(IEnumerable<Parameter> parameters, DateTimeOffset detailsSince) =>
-        DeploymentNames.FromListing(layout.Environment,
-            from p in parameters let tail = layout.DeployTail(p.Name ?? "") where tail is not null select (tail, (string?)p.Value), detailsSince);
+    private List<DeploymentEvent> ToDeployments(IEnumerable<Parameter> parameters, DateTimeOffset detailsSince)
+    {
+        var unreadable = new List<string>();
+        var events = DeploymentNames.FromListing(layout.Environment,
+            from p in parameters let tail = layout.DeployTail(p.Name ?? "") where tail is not null select (tail, (string?)p.Value), detailsSince,
+            unreadable);
+        _unreadable.AddRange(unreadable.Select(tail => $"{layout.DeployPath}/{tail}"));
+        return events;
+    }
 
     /// <summary>Deployment, green, bypass and revocation records in any number: a history's listing stops here and says so.</summary>
     public const int MaxHistoryListed = 60_000;
@@ -116,6 +122,10 @@ public sealed class SsmRecordStore(AwsEnvironmentAccess access, SsmLayout layout
             var (parameters, more) = await SsmPaths.ListBoundedAsync(client, layout.Root, MaxHistoryListed, token, recursive: true).ConfigureAwait(false);
             if (more) _boundReached.Add($"{layout.Root}: only the first {MaxHistoryListed} parameters were read, and more exist");
             var byKind = parameters.ToLookup(p => layout.KindOf(p.Name ?? ""));
+            // What is under the root but no kind of record (a parameter beside the kinds, a kind git-promote does not keep) is named, not skipped silently.
+            _unreadable.AddRange(byKind.Where(k => !SsmLayout.RecordKinds.Contains(k.Key)).SelectMany(k => k).Select(p => p.Name ?? ""));
+            // A green parameter whose name is not a commit is no green record.
+            _unreadable.AddRange(byKind["green"].Where(p => layout.CommitOf(p.Name ?? "") is null).Select(p => p.Name ?? ""));
             return new StoredHistory(
                 ToDeployments(byKind["deploy"], detailsSince),
                 ToBypasses(byKind["bypass"]),
