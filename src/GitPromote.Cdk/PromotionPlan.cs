@@ -35,7 +35,10 @@ public sealed partial record PromotionPlan(
     public PromotionNames? NextNames => Next is null ? null : new(Service, Next.Name);
     public string PolicyParameter => PromotionNames.PolicyParameter(Service);
 
-    /// <summary>The profile developers reach this environment's account with: the policy's <c>aws.profile</c>, else <see cref="PromotionNames.Profile"/>.</summary>
+    /// <summary>
+    /// The profile developers reach this environment's account with: the policy's <c>aws.profile</c>, else
+    /// <see cref="PromotionNames.Profile"/>.
+    /// </summary>
     public string CloneProfile { get; init; } = "";
 
     /// <param name="stackAccount">The stack's account when it is known at synthesis, else null (an environment-agnostic stack).</param>

@@ -31,7 +31,8 @@ public class PushGateBypassRecordingTests
         var request = new PushRequest("prd", url, updates.Length == 0 ? [ToBranch("main", Untested)] : updates);
         var gate = new PushGate(evidence, null, new FakeRepository());
         using var deadline = new CancellationTokenSource(policy.Timeout);
-        var result = await gate.DecideAsync(policy, request, PromotionEngine.Plan(policy, request), new PushContext(Ada, Now, Justification) { DryRun = dryRun },
+        var push = new PushContext(Ada, Now, Justification) { DryRun = dryRun };
+        var result = await gate.DecideAsync(policy, request, PromotionEngine.Plan(policy, request), push,
             evidenceDeadline ?? deadline.Token).WaitAsync(TimeSpan.FromSeconds(30));
         return result.Verdict;
     }

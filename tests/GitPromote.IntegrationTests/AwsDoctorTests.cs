@@ -55,7 +55,9 @@ public sealed class AwsDoctorTests : IDisposable
         Assert.Contains(stg, l => l.Contains("codepipeline orders-stg") && l.Contains("e-1 (Succeeded)"));
         Assert.True(json.GetProperty("ok").GetBoolean());
         var checks = json.GetProperty("checks").EnumerateArray().ToList();
-        Assert.All(checks.Where(c => c.GetProperty("name").GetString() != "server guard"), c => Assert.Equal("ok", c.GetProperty("status").GetString()));
+        Assert.All(checks.Where(c => c.GetProperty("name").GetString() is not ("server guard" or "account")),
+            c => Assert.Equal("ok", c.GetProperty("status").GetString()));
+        Assert.Equal("warn", Assert.Single(checks, c => c.GetProperty("name").GetString() == "account").GetProperty("status").GetString());
         Assert.Equal(["stg", "prd"], checks.Where(c => c.GetProperty("name").GetString() == "server guard" && c.GetProperty("status").GetString() == "warn")
             .Select(c => c.GetProperty("area").GetString()));
     }

@@ -100,7 +100,10 @@ public static class GitPushDryRun
         return dryRun;
     }
 
-    /// <summary>Linux: <c>/proc/&lt;pid&gt;/stat</c> for the parent (after the command name, which may hold spaces and parentheses) and <c>cmdline</c>.</summary>
+    /// <summary>
+    /// Linux: <c>/proc/&lt;pid&gt;/stat</c> for the parent (after the command name, which may hold spaces and parentheses) and
+    /// <c>cmdline</c>.
+    /// </summary>
     private static (int Parent, string[] Args)? ReadProc(int pid)
     {
         var stat = File.ReadAllText($"/proc/{pid}/stat");

@@ -146,7 +146,8 @@ public sealed partial class IamDocsTests
         const string tools = "444444444444";
         var bucket = Documented("release-bucket");
         var tarball = "arn:aws:s3:::platform-artifacts/git-promote/git-promote-linux-x64.tar.gz";
-        var anything = new NamedPolicy("S3Everything", JsonNode.Parse("""{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}""")!);
+        var anything = new NamedPolicy("S3Everything",
+            JsonNode.Parse("""{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}""")!);
         var cases = new List<(string Name, bool Allowed, Simulation Simulation)>();
         foreach (var env in Environments)
         {

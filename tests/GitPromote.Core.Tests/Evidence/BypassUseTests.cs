@@ -74,7 +74,8 @@ public class BypassUseTests
         Assert.Null(choice.Usable);
         Assert.Equal(2, choice.SetAside.Count);
         Assert.Contains(choice.SetAside, s => s.Bypass == future && BypassUse.Describe(s).Contains("dated in the future", StringComparison.Ordinal));
-        Assert.Contains(choice.SetAside, s => s.Bypass == beforeCommit && BypassUse.Describe(s).Contains("before the commit was made", StringComparison.Ordinal));
+        Assert.Contains(choice.SetAside,
+            s => s.Bypass == beforeCommit && BypassUse.Describe(s).Contains("before the commit was made", StringComparison.Ordinal));
     }
 
     [Fact]
