@@ -48,8 +48,14 @@ public static class HistoryBuilder
         var env = input.Environment;
         var list = new List<Deployment>();
         // An event whose body could not be read has no kind anyone knows: it is left out (the store names it), never counted as forward.
-        foreach (var e in input.Events.Where(e => e.Unread is null).OrderBy(e => e.At))
+        var events = input.Events.Where(e => e.Unread is null).OrderBy(e => e.At).ToList();
+        foreach (var e in events)
         {
+            // A server's landing event is the push; the pipeline's record that used its bypass, later, is the deployment, even when another
+            // pipeline's record came in between (a queued pipeline recording the commit before it first).
+            if (e.Landed && events.Any(later => !later.Landed && later.At >= e.At && Same(later.Commit, e.Commit)
+                    && (e.Bypass is { } id ? later.Bypass == id : later.Kind == DeploymentKind.Bypass)))
+                continue;
             var commit = e.Commit.ToLowerInvariant();
             // A server writes the event of a landed bypass; the pipeline's record of the same commit that follows is the same deployment.
             if (e.Kind == DeploymentKind.Bypass && list.Count > 0 && list[^1] is { Kind: DeploymentKind.Bypass } prior && prior.Commit == commit)

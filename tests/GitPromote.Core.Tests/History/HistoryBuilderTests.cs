@@ -328,4 +328,41 @@ public class HistoryBuilderTests
         Assert.Equal(5, history.Figures!.Deployments);
         Assert.Equal(4, history.Figures.ForwardDeployments);
     }
+
+    [Fact]
+    public void A_servers_landing_event_is_one_deployment_with_the_pipelines_record_that_used_its_bypass_though_another_record_came_between()
+    {
+        var bypass = Bypass with { Id = "20260305T020000Z-c6-ab12" };
+        var history = HistoryBuilder.Build(
+        [
+            new("prd")
+            {
+                Events =
+                [
+                    E("prd", 5, At(50)),
+                    E("prd", 6, At(74), DeploymentKind.Bypass) with { Landed = true, Bypass = bypass.Id },  // the server, when c6 landed
+                    E("prd", 5, At(74, 10)) with { Kind = DeploymentKind.Redeploy },                      // c5's queued pipeline
+                    E("prd", 6, At(74, 20), DeploymentKind.Bypass) with { Bypass = bypass.Id },             // c6's pipeline, which used it
+                ],
+                Bypasses = [bypass],
+            },
+        ], Week, Graph);
+
+        Assert.Equal([(C(5), DeploymentKind.Forward), (C(5), DeploymentKind.Redeploy), (C(6), DeploymentKind.Bypass)],
+            history.Lanes[0].Deployments.Select(d => (d.Commit, d.Kind)).ToList());
+        Assert.Equal(2, history.Figures!.ForwardDeployments);
+        Assert.Equal(0, history.Figures.FailedDeployments);
+    }
+
+    [Fact]
+    public void A_servers_landing_event_no_pipeline_recorded_after_is_the_deployment()
+    {
+        var history = HistoryBuilder.Build(
+        [
+            new("prd") { Events = [E("prd", 5, At(50)), E("prd", 6, At(74), DeploymentKind.Bypass) with { Landed = true, Bypass = "x" }], Bypasses = [Bypass] },
+        ], Week, Graph);
+
+        Assert.Equal([(C(5), DeploymentKind.Forward), (C(6), DeploymentKind.Bypass)],
+            history.Lanes[0].Deployments.Select(d => (d.Commit, d.Kind)).ToList());
+    }
 }
