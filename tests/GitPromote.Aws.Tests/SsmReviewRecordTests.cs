@@ -114,7 +114,11 @@ public sealed class SsmReviewRecordTests
     private async Task<IReviewStore> StoreAsAsync(string role, string session)
     {
         using var sts = new Amazon.SecurityToken.AmazonSecurityTokenServiceClient(AwsSandbox.TestKeyId, AwsSandbox.TestSecret,
-            new Amazon.SecurityToken.AmazonSecurityTokenServiceConfig { ServiceURL = SharedMoto.Server.DirectEndpoint.ToString(), AuthenticationRegion = AwsTestValues.Region });
+            new Amazon.SecurityToken.AmazonSecurityTokenServiceConfig
+            {
+                ServiceURL = SharedMoto.Server.DirectEndpoint.ToString(),
+                AuthenticationRegion = AwsTestValues.Region,
+            });
         var c = (await sts.AssumeRoleAsync(new Amazon.SecurityToken.Model.AssumeRoleRequest
         {
             RoleArn = $"arn:aws:iam::123456789012:role/{role}",

@@ -41,12 +41,16 @@ public sealed class DeploymentKindTests : IDisposable
         return commit;
     }
 
-    /// <summary>A bypass record of <paramref name="commit"/> into prd put by hand with the AWS CLI, in the body the CLI writes, dated <paramref name="at"/>.</summary>
+    /// <summary>
+    /// A bypass record of <paramref name="commit"/> into prd put by hand with the AWS CLI, in the body the CLI writes, dated
+    /// <paramref name="at"/>.
+    /// </summary>
     private string PlantBypass(string commit, string at, string stamp, string justification)
     {
         var name = $"/promote/{_aws.Service}/prd/bypass/{stamp}-{commit}-0badc0de";
         _aws.AwsCli("ssm", "put-parameter", "--name", name, "--type", "String", "--value",
-            $$"""{"environment":"prd","commit":"{{commit}}","ref":"refs/heads/main","justification":"{{justification}}","byName":"arn:aws:sts::123456789012:user/dev","byEmail":"","at":"{{at}}"}""")
+            $$"""{"environment":"prd","commit":"{{commit}}","ref":"refs/heads/main","justification":"{{justification}}","byName":"arn:aws:sts::""" +
+                $$"""123456789012:user/dev","byEmail":"","at":"{{at}}"}""")
             .EnsureOk();
         return name;
     }

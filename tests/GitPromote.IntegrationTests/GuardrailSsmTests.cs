@@ -177,12 +177,14 @@ public sealed class GuardrailSsmTests : IDisposable
         _s.Git(app, "push", "dev", "main").EnsureOk();
         _s.Exec(app, "git", ["push", "prd", "main"],
             env: new Dictionary<string, string?> { ["PROMOTE_BYPASS"] = "INC-12: db failover" }).EnsureOk();
-        var bypass = Aws(null, "ssm", "get-parameters-by-path", "--path", $"/promote/{_service}/prd/bypass", "--query", "Parameters[0].Name", "--output", "text")
+        var bypass = Aws(null, "ssm", "get-parameters-by-path", "--path", $"/promote/{_service}/prd/bypass", "--query", "Parameters[0].Name",
+                "--output", "text")
             .EnsureOk().Stdout.Trim();
         Assert.StartsWith($"/promote/{_service}/prd/bypass/", bypass);
         var mallory = NewUser("mallory-" + Guid.NewGuid().ToString("N")[..6]);
         Aws(mallory, "ssm", "put-parameter", "--overwrite", "--name", bypass, "--type", "String",
-            "--value", $$"""{"environment":"prd","commit":"{{head}}","ref":"refs/heads/main","justification":"CHG-7: planned release","by":{"name":"release-bot","email":""},"at":"2026-01-01T00:00:00Z"}""").EnsureOk();
+            "--value", $$"""{"environment":"prd","commit":"{{head}}","ref":"refs/heads/main","justification":"CHG-7: planned""" +
+                """ release","by":{"name":"release-bot","email":""},"at":"2026-01-01T00:00:00Z"}""").EnsureOk();
 
         var audit = _s.Promote(app, "audit", "prd");
 

@@ -36,29 +36,29 @@ public sealed partial class SsmWriterStamps(HttpClient upstream, Uri target)
         switch (request.Target)
         {
             case "AmazonSSM.PutParameter" when request.AccessKeyId is { } key:
-            {
-                using var body = JsonDocument.Parse(request.Body);
-                using var reply = JsonDocument.Parse(answer);
-                if (body.RootElement.TryGetProperty("Name", out var name) && reply.RootElement.TryGetProperty("Version", out var version))
-                    WrittenWith[(target.ToString(), name.GetString()!, version.GetInt64())] = key;
-                return answer;
-            }
-            case "AmazonSSM.GetParameterHistory":
-            {
-                var json = JsonNode.Parse(answer)!;
-                var changed = false;
-                foreach (var p in json["Parameters"]?.AsArray() ?? [])
                 {
-                    if (p?["LastModifiedUser"]?.GetValue<string>() != "N/A") continue;
-                    var name = p["Name"]!.GetValue<string>();
-                    var version = p["Version"]!.GetValue<long>();
-                    if (!WrittenWith.TryGetValue((target.ToString(), name, version), out var key)) continue;
-                    if (await ArnOfKey.GetOrAdd((target.ToString(), key), k => CallerArnAsync(k.Key, token)).ConfigureAwait(false) is not { } arn) continue;
-                    p["LastModifiedUser"] = arn;
-                    changed = true;
+                    using var body = JsonDocument.Parse(request.Body);
+                    using var reply = JsonDocument.Parse(answer);
+                    if (body.RootElement.TryGetProperty("Name", out var name) && reply.RootElement.TryGetProperty("Version", out var version))
+                        WrittenWith[(target.ToString(), name.GetString()!, version.GetInt64())] = key;
+                    return answer;
                 }
-                return changed ? Encoding.UTF8.GetBytes(json.ToJsonString()) : answer;
-            }
+            case "AmazonSSM.GetParameterHistory":
+                {
+                    var json = JsonNode.Parse(answer)!;
+                    var changed = false;
+                    foreach (var p in json["Parameters"]?.AsArray() ?? [])
+                    {
+                        if (p?["LastModifiedUser"]?.GetValue<string>() != "N/A") continue;
+                        var name = p["Name"]!.GetValue<string>();
+                        var version = p["Version"]!.GetValue<long>();
+                        if (!WrittenWith.TryGetValue((target.ToString(), name, version), out var key)) continue;
+                        if (await ArnOfKey.GetOrAdd((target.ToString(), key), k => CallerArnAsync(k.Key, token)).ConfigureAwait(false) is not { } arn) continue;
+                        p["LastModifiedUser"] = arn;
+                        changed = true;
+                    }
+                    return changed ? Encoding.UTF8.GetBytes(json.ToJsonString()) : answer;
+                }
             default:
                 return answer;
         }

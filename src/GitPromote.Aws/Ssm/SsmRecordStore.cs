@@ -298,7 +298,8 @@ public sealed class SsmRecordStore(AwsEnvironmentAccess access, SsmLayout layout
                         $"REWRITTEN: {versions.Count} versions (records are written once; the newest is what every reader sees)", shown));
                 if (layout.KindOf(name) == "approval" && ApprovalIdOf(name) is { } id && !IgnoredApproval.WrittenByTheApprover(id, versions[^1].Writer))
                     findings.Add(new RecordFinding(layout.Environment, name,
-                        $"NOT COUNTED: an approval in the name of {ApproverIds.Readable(id)} written by {shown[^1].Writer ?? "a writer SSM does not name"}, not by the approver",
+                        $"NOT COUNTED: an approval in the name of {ApproverIds.Readable(id)} written by " +
+                            $"{shown[^1].Writer ?? "a writer SSM does not name"}, not by the approver",
                         shown));
             }
             return ((IReadOnlyList<RecordFinding>)findings, notChecked.Count == 0 ? null : string.Join("; ", notChecked));

@@ -55,7 +55,8 @@ internal static class SsmReviewRecords
             try
             {
                 var parameters = await SsmPaths.ListAsync(client, layout.ApprovalsOf(commit), MaxApprovalsPerCommit, token).ConfigureAwait(false);
-                return parameters.Select(p => ToApproval(layout, commit, p)).OfType<Approval>().Select(a => (a, Name: layout.ApprovalName(commit, a.ApproverId)))
+                return parameters.Select(p => ToApproval(layout, commit, p)).OfType<Approval>()
+                    .Select(a => (a, Name: layout.ApprovalName(commit, a.ApproverId)))
                     .ToList();
             }
             finally

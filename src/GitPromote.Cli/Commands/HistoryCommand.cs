@@ -86,7 +86,8 @@ public static class HistoryCommand
     /// store (<see cref="IDeploymentStore.ReadHistoryAsync"/>), plus one per evidence source kept elsewhere (a pipeline's
     /// executions). Any of them failing leaves the whole lane out, named, rather than showing half of it as if it were all.
     /// </summary>
-    private static async Task<(LaneInput Lane, IReadOnlyList<string> Warnings)> ReadLaneAsync(CompositeEvidenceProvider provider, EnvironmentPolicy env, HistoryWindow window,
+    private static async Task<(LaneInput Lane, IReadOnlyList<string> Warnings)> ReadLaneAsync(CompositeEvidenceProvider provider, EnvironmentPolicy env,
+        HistoryWindow window,
         TimeSpan budget, CancellationToken deadline)
     {
         try

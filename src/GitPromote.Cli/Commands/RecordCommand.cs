@@ -91,7 +91,8 @@ public static class RecordCommand
     /// commit, not accepted) are named. Null (no event, said) when the store keeps no events or cannot say: green is what
     /// gates read, so recording it never waits on the history.
     /// </summary>
-    private static async Task<(DeploymentKind Kind, BypassRecord? Bypass, IReadOnlyList<SetAsideBypass> SetAside)?> DeploymentKindAsync(CommandContext context, Workspace workspace,
+    private static async Task<(DeploymentKind Kind, BypassRecord? Bypass, IReadOnlyList<SetAsideBypass> SetAside)?> DeploymentKindAsync(
+        CommandContext context, Workspace workspace,
         Core.Policy.PromotionPolicy policy, CompositeEvidenceProvider provider, IRecordStore store, Core.Policy.EnvironmentPolicy env, string commit,
         DateTimeOffset now, CancellationToken cancellationToken)
     {

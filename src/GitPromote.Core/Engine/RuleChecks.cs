@@ -164,10 +164,14 @@ internal sealed class RuleEvaluator(PromotionPolicy policy, EnvironmentPolicy ta
         var setAside = ignored.Count == 0 ? null : "not counted: " + string.Join("; ", ignored.Select(i => i.Describe()));
         var aside = setAside is null ? "" : $"; {setAside}";
         if (others.Count >= required)
-            return new(Rule.Approvals, CheckOutcome.Pass, $"{others.Count} of {required} approval{S(required)} from others{names}{aside}") { SetAside = setAside };
+            return new(Rule.Approvals, CheckOutcome.Pass, $"{others.Count} of {required} approval{S(required)} from others{names}{aside}")
+            {
+                SetAside = setAside,
+            };
         return new(Rule.Approvals, CheckOutcome.Fail,
             $"{others.Count} of {required} approval{S(required)} from others{names}{own}{aside}; another person runs: git promote approve {target.Name} " +
-                $"{ObjectIds.Short(commit)}") { SetAside = setAside };
+                $"{ObjectIds.Short(commit)}")
+        { SetAside = setAside };
     }
 
     private RuleCheck Revocation(string commit)

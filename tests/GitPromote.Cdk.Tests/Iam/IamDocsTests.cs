@@ -120,7 +120,8 @@ public sealed partial class IamDocsTests
             Case($"gate reads stg {folder}/<sha> (GetParameters batch)", true, gateRole, gate, "ssm:GetParameters", Evidence("stg", folder, Sha));
         Case("gate lists stg's bypasses", true, gateRole, gate, "ssm:GetParametersByPath", Parameter("stg", $"promote/{Service}/stg/bypass"));
         Case("gate writes green", false, gateRole, gate, "ssm:PutParameter", Evidence("stg", "green", Sha));
-        Case("gate asks who wrote an approval (GetParameterHistory)", true, gateRole, gate, "ssm:GetParameterHistory", Evidence("stg", "approval", $"{Sha}/ada"));
+        Case("gate asks who wrote an approval (GetParameterHistory)", true, gateRole, gate, "ssm:GetParameterHistory",
+            Evidence("stg", "approval", $"{Sha}/ada"));
         Case("record overwrites a revocation", false, recordRole, record, "ssm:PutParameter", Evidence("stg", "revoked", Sha), Overwrite(true));
         Case("the stg gate assumes dev's reader", true, gateRole, gate, "sts:AssumeRole", readerRole, resourcePolicy: trust);
         Case("the stg record role assumes dev's reader", false, recordRole, record, "sts:AssumeRole", readerRole, resourcePolicy: trust);
