@@ -275,12 +275,13 @@ public sealed class SsmRecordStore(AwsEnvironmentAccess access, SsmLayout layout
             foreach (var kind in WrittenOnce)
             {
                 var path = $"{layout.Root}/{kind}";
-                var (parameters, more) = await SsmPaths.ListBoundedAsync(client, path, MaxHistoriesChecked, token, recursive: kind == "approval")
+                var (parameters, more) = await SsmPaths.ListBoundedAsync(client, path, MaxBypasses, token, recursive: kind == "approval")
                     .ConfigureAwait(false);
-                if (more) notChecked.Add($"{path}: more than {MaxHistoriesChecked} records");
+                if (more) notChecked.Add($"{path}: more than {MaxBypasses} parameters");
+                // Only names of records: junk under a folder is named by the listing that skips it, and must not use up the bound.
+                var records = parameters.Select(p => p.Name).OfType<string>().Where(NamesACommit);
                 // Events are named by time: the newest first, since the bound cuts the oldest.
-                names.AddRange((kind == "deploy" ? parameters.Select(p => p.Name).OrderDescending(StringComparer.Ordinal) : parameters.Select(p => p.Name))
-                    .OfType<string>());
+                names.AddRange(kind == "deploy" ? records.OrderDescending(StringComparer.Ordinal) : records);
             }
             if (names.Count > MaxHistoriesChecked)
             {
@@ -305,6 +306,10 @@ public sealed class SsmRecordStore(AwsEnvironmentAccess access, SsmLayout layout
             return ((IReadOnlyList<RecordFinding>)findings, notChecked.Count == 0 ? null : string.Join("; ", notChecked));
         }).ConfigureAwait(false);
     }
+
+    /// <summary>True when a part of the name below the environment's root is a full commit id: every written-once record's name has one.</summary>
+    private bool NamesACommit(string name) =>
+        name.Length > layout.Root.Length && name[(layout.Root.Length + 1)..].Split('/', '-').Any(Core.Push.ObjectIds.IsValid);
 
     /// <summary>The approver id of an approval parameter's name (<c>.../approval/&lt;sha&gt;/&lt;id&gt;</c>), when it is one.</summary>
     private string? ApprovalIdOf(string name)
