@@ -27,19 +27,37 @@ internal sealed class EvidenceStatements(Stack stack, PromotionNames names)
     });
 
     /// <summary>
-    /// Records that are written once and never changed (bypasses, deployment events: git-promote puts them with
-    /// Overwrite=false, under a name no other record has) cannot be rewritten with this identity: PutParameter with
-    /// <c>ssm:Overwrite</c> = true on them is denied, so nobody holding <see cref="Write"/> for a folder can replace an
-    /// existing record, written in someone else's name, with another text. Green and approvals are not here: git-promote
-    /// writes them again with Overwrite=true (a redeploy records green again; an approver approves again).
+    /// The records written once and never changed: bypasses, approvals, revocations, lifted revocations and deployment
+    /// events. git-promote puts each with Overwrite=false under a name no other record has (an approval's name is its
+    /// approver's own). Green is not here: a redeploy records green again, with Overwrite=true.
     /// </summary>
-    public PolicyStatement NoOverwrite(string sid, params string[] folders) => new(new PolicyStatementProps
+    public static readonly string[] WrittenOnce = ["bypass", "approval", "revoked", "revoked-lifted", "deploy"];
+
+    /// <summary>
+    /// PutParameter with <c>ssm:Overwrite</c> = true on the written-once records (<see cref="WrittenOnce"/>) is denied, so
+    /// nobody holding a write for a folder, here or in a policy attached beside this one, replaces an existing record,
+    /// written in someone else's name, with another text. Every role and policy of the construct carries it. A deny
+    /// cannot stop DeleteParameter then PutParameter: prune alone may delete (green, approvals, events), and a record put
+    /// again after a delete starts a new history that SSM stamps with its real writer.
+    /// </summary>
+    public PolicyStatement NoOverwrite(string sid) => new(new PolicyStatementProps
     {
         Sid = sid,
         Effect = Effect.DENY,
         Actions = ["ssm:PutParameter"],
-        Resources = folders.Select(f => Parameter($"{names.EvidenceRoot}/{f}/*")).ToArray(),
+        Resources = WrittenOnce.Select(f => Parameter($"{names.EvidenceRoot}/{f}/*")).ToArray(),
         Conditions = new Dictionary<string, object> { ["Bool"] = new Dictionary<string, object> { ["ssm:Overwrite"] = "true" } },
+    });
+
+    /// <summary>
+    /// GetParameterHistory on <paramref name="folders"/>: who SSM says wrote each version of a record (<c>LastModifiedUser</c>). A check reads it for
+    /// the approvals of the commit it judges (an approval counts only when its writer is its approver); audit reads it for every written-once record.
+    /// </summary>
+    public PolicyStatement ReadHistory(string sid, params string[] folders) => new(new PolicyStatementProps
+    {
+        Sid = sid,
+        Actions = ["ssm:GetParameterHistory"],
+        Resources = folders.Select(f => Parameter($"{names.EvidenceRoot}/{f}/*")).ToArray(),
     });
 
     /// <summary>

@@ -117,6 +117,9 @@ public sealed partial class PromotedEnvironment : Construct
                 Resources = [previousReader],
             }));
             GateRole.AddToPolicy(evidence.Read("ReadOwnEvidence"));
+            // Who wrote each approval of the commit it judges: only the approver's own counts.
+            GateRole.AddToPolicy(evidence.ReadHistory("ReadApprovalWriters", "approval"));
+            GateRole.AddToPolicy(evidence.NoOverwrite("NeverRewriteRecords"));
             GateRole.AddToPolicy(evidence.ReadPolicy(Plan.PolicyParameter));
             GateRole.AddToPolicy(binary.ReadStatement());
             props.GitHubWorkflow?.Allow(GateRole, Plan.This.Name);
@@ -136,7 +139,7 @@ public sealed partial class PromotedEnvironment : Construct
         // listings it tells a rollback, a redeploy and a bypassed deployment apart with. Not approvals.
         RecordRole.AddToPolicy(evidence.Read("ReadOwnEvidenceForRevocations", "green", "revoked", "revoked-lifted", "bypass", "deploy"));
         RecordRole.AddToPolicy(evidence.Write("RecordGreenAndDeployments", "green", "deploy"));
-        RecordRole.AddToPolicy(evidence.NoOverwrite("NeverRewriteDeployments", "deploy"));
+        RecordRole.AddToPolicy(evidence.NoOverwrite("NeverRewriteRecords"));
         RecordRole.AddToPolicy(evidence.ReadPolicy(Plan.PolicyParameter));
         RecordRole.AddToPolicy(binary.ReadStatement());
         props.GitHubWorkflow?.Allow(RecordRole, Plan.This.Name);
@@ -207,6 +210,7 @@ public sealed partial class PromotedEnvironment : Construct
             EvidenceReaderRole.AddToPolicy(evidence.ListExecutions(Plan.PipelineName));
             // Only with health: the next gate then asks whether this environment's alarms have been OK for long enough.
             if (Plan.HealthAlarms.Count > 0) EvidenceReaderRole.AddToPolicy(evidence.DescribeAlarms("ReadHealthAlarms"));
+            EvidenceReaderRole.AddToPolicy(evidence.NoOverwrite("NeverRewriteRecords"));
         }
 
         DeveloperPolicy = new ManagedPolicy(this, "DeveloperPolicy", new ManagedPolicyProps
@@ -219,7 +223,9 @@ public sealed partial class PromotedEnvironment : Construct
                 evidence.ListRoot("ListEvidenceForHistory"),
                 evidence.ListExecutions(Plan.PipelineName),
                 evidence.Write("RecordBypassAndApproval", "bypass", "approval"),
-                evidence.NoOverwrite("NeverRewriteBypasses", "bypass"),
+                evidence.NoOverwrite("NeverRewriteRecords"),
+                // Who wrote each record, as SSM recorded it: approvals for every check, all written-once records for audit.
+                evidence.ReadHistory("ReadRecordWriters", EvidenceStatements.WrittenOnce),
                 // Pre-push hooks, check and status read this environment's health with the developer's own access.
                 .. Plan.HealthAlarms.Count > 0 ? new[] { evidence.DescribeAlarms("ReadHealthAlarms") } : [],
             ],
@@ -280,6 +286,7 @@ public sealed partial class PromotedEnvironment : Construct
         var role = BuildRole("PruneRole", names.PruneRole, names.PruneProject,
             $"git promote prune {Plan.This.Name}: lists the records, deletes old green records, approvals and deployment events");
         foreach (var statement in evidence.Prune()) role.AddToPolicy(statement);
+        role.AddToPolicy(evidence.NoOverwrite("NeverRewriteRecords"));
         role.AddToPolicy(evidence.ReadPolicy(Plan.PolicyParameter));
         role.AddToPolicy(binary.ReadStatement());
         role.AddToPolicy(new PolicyStatement(new PolicyStatementProps

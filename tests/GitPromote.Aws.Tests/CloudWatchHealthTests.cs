@@ -222,6 +222,22 @@ public sealed class CloudWatchHealthTests
     }
 
     [Fact]
+    public async Task An_alarm_one_answer_lists_twice_ok_then_alarm_is_read_as_in_alarm()
+    {
+        var since = DateTimeOffset.UnixEpoch;
+        var client = new ListedClient([
+            new AlarmReading("orders-stg-5xx", "metric", AlarmState.Ok, since),
+            new AlarmReading("orders-stg-5xx", "metric", AlarmState.Alarm, since),
+            new AlarmReading("orders-stg-latency", "metric", AlarmState.Ok, since),
+        ]);
+
+        var alarms = await new CloudWatchHealthReader(Access(), _ => client).ReadAsync(Patterns("orders-stg-*"), default);
+
+        Assert.Equal([("orders-stg-5xx", AlarmState.Alarm), ("orders-stg-latency", AlarmState.Ok)],
+            alarms.OrderBy(a => a.Name, StringComparer.Ordinal).Select(a => (a.Name, a.State)));
+    }
+
+    [Fact]
     public async Task Next_token_pages_are_followed_to_the_end()
     {
         var client = new PagedClient(pages: 3, perPage: 100);
@@ -355,6 +371,15 @@ public sealed class CloudWatchHealthTests
                 return Task.FromResult(new DescribeAlarmsPage(alarms, next));
             }
         }
+
+        public void Dispose() { }
+    }
+
+    /// <summary>One page holding <paramref name="alarms"/> as given, duplicates and all.</summary>
+    private sealed class ListedClient(IReadOnlyList<AlarmReading> alarms) : ICloudWatchClient
+    {
+        public Task<DescribeAlarmsPage> DescribeAlarmsAsync(DescribeAlarmsRequest request, CancellationToken cancellationToken) =>
+            Task.FromResult(new DescribeAlarmsPage(alarms, null));
 
         public void Dispose() { }
     }

@@ -77,27 +77,57 @@ public sealed class SsmReviewRecordTests
         Assert.Equal([new LiftedRevocation(revocation, Bob, Noon.AddHours(1))], await store.ListLiftedRevocationsAsync(default));
     }
 
+    /// <summary>
+    /// An approval counts only when SSM's own record of its writer (GetParameterHistory's LastModifiedUser; the test proxy stamps it as SSM
+    /// does, see SsmWriterStamps) is the approver its name says. Approving twice leaves the first standing (written once).
+    /// </summary>
     [Fact]
-    public async Task Approvals_are_one_per_identity_and_read_per_commit_by_path()
+    public async Task Approvals_count_only_when_ssm_names_their_approver_as_writer_and_are_read_per_commit_by_path()
     {
         var sha = AwsTestValues.Sha(3);
-        var store = Store();
-        await store.RecordApprovalAsync(new Approval("stg", sha, ApproverIds.Of(Bob), Bob, Noon, "first"), default);
-        await store.RecordApprovalAsync(new Approval("stg", sha, ApproverIds.Of(Bob), Bob, Noon.AddHours(1), "again"), default);
-        await store.RecordApprovalAsync(new Approval("stg", sha, ApproverIds.Of(Ops), Ops, Noon), default);
+        var bob = await StoreAsAsync("ops", "bob");
+        await bob.RecordApprovalAsync(new Approval("stg", sha, ApproverIds.Of(Bob), Bob, Noon, "first"), default);
+        await bob.RecordApprovalAsync(new Approval("stg", sha, ApproverIds.Of(Bob), Bob, Noon.AddHours(1), "again"), default);
+        await (await StoreAsAsync("ops", "ada")).RecordApprovalAsync(new Approval("stg", sha, ApproverIds.Of(Ops), Ops, Noon), default);
+        // Someone else writes an approval in carol's name (the default key: moto's user "moto").
+        var carol = new Identity("arn:aws:sts::123456789012:assumed-role/ops/carol", "");
+        await Store().RecordApprovalAsync(new Approval("stg", sha, ApproverIds.Of(carol), carol, Noon), default);
 
         using var proxy = SharedMoto.Server.OpenCountingProxy();
         var reader = (IEvidenceWithReviewsReader)Provider(proxy.Endpoint).OpenReader(_stg, new SsmEvidence());
         var (_, reviews) = await reader.FindGreenAndReviewsAsync([sha], [sha], true, default);
 
         Assert.Equal(
-            new[] { new Approval("stg", sha, ApproverIds.Of(Bob), Bob, Noon.AddHours(1), "again"), new Approval("stg", sha, ApproverIds.Of(Ops), Ops, Noon) }
+            new[] { new Approval("stg", sha, ApproverIds.Of(Bob), Bob, Noon, "first"), new Approval("stg", sha, ApproverIds.Of(Ops), Ops, Noon) }
                 .OrderBy(a => a.ApproverId),
             reviews.ApprovalsOf(sha).OrderBy(a => a.ApproverId));
+        var ignored = Assert.Single(reviews.IgnoredApprovalsOf(sha));
+        Assert.Equal((ApproverIds.Of(carol), "arn:aws:sts::123456789012:user/moto"), (ignored.ApproverId, ignored.Writer));
         Assert.Equal(1, proxy.Requests["GetParameters"]);
         Assert.Equal(1, proxy.Requests["GetParametersByPath"]);
+        Assert.Equal(3, proxy.Requests["GetParameterHistory"]);
         Assert.Contains(await ListNames($"/promote/{_service}/stg/approval/{sha}"),
             name => name.StartsWith($"/promote/{_service}/stg/approval/{sha}/arn_aws_sts__123456789012_assumed-role_ops_bob-", StringComparison.Ordinal));
+    }
+
+    /// <summary>A store written with the credentials of a session of <paramref name="role"/> (moto's AssumeRole), through the stamping proxy.</summary>
+    private async Task<IReviewStore> StoreAsAsync(string role, string session)
+    {
+        using var sts = new Amazon.SecurityToken.AmazonSecurityTokenServiceClient(AwsSandbox.TestKeyId, AwsSandbox.TestSecret,
+            new Amazon.SecurityToken.AmazonSecurityTokenServiceConfig
+            {
+                ServiceURL = SharedMoto.Server.DirectEndpoint.ToString(),
+                AuthenticationRegion = AwsTestValues.Region,
+            });
+        var c = (await sts.AssumeRoleAsync(new Amazon.SecurityToken.Model.AssumeRoleRequest
+        {
+            RoleArn = $"arn:aws:iam::123456789012:role/{role}",
+            RoleSessionName = session,
+        })).Credentials;
+        var provider = new AwsEvidenceProvider(TestPolicies.Policy(_service, null, _stg), AwsTestValues.Variables(
+            ("AWS_ENDPOINT_URL_SSM", SharedMoto.Server.Endpoint.ToString()), ("AWS_ACCESS_KEY_ID", c.AccessKeyId), ("AWS_SECRET_ACCESS_KEY", c.SecretAccessKey),
+            ("AWS_SESSION_TOKEN", c.SessionToken)));
+        return (IReviewStore)provider.OpenStore(_stg);
     }
 
     private static AmazonSimpleSystemsManagementClient Client() =>

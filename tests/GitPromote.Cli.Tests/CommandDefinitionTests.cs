@@ -118,6 +118,35 @@ public sealed class CommandDefinitionTests
         Assert.Contains("declare it", e.Message);
     }
 
+    [Theory]
+    [InlineData("--commit", "gate")]
+    [InlineData("--policy", "gate")]
+    [InlineData("--since", "history")]
+    [InlineData("--html", "history")]
+    [InlineData("--keep", "prune")]
+    public void A_single_value_option_given_twice_is_a_usage_error_not_the_last_value(string option, string command)
+    {
+        var definition = App.Definitions.Single(d => d.Name == command);
+
+        var spaced = Assert.Throws<CommandFailedException>(() => ArgumentReader.Parse(["prd", option, "a", option, "b"], definition));
+        var joined = Assert.Throws<CommandFailedException>(() => ArgumentReader.Parse(["prd", $"{option}=a", $"{option}=a"], definition));
+
+        Assert.Equal($"{option} given twice", spaced.Message);
+        Assert.Equal(ExitCodes.UsageOrPolicy, spaced.ExitCode);
+        Assert.Equal($"{option} given twice", joined.Message);
+    }
+
+    [Fact]
+    public void Every_single_value_option_of_every_command_is_refused_when_given_twice()
+    {
+        foreach (var usage in App.Definitions.SelectMany(d => d.Usages))
+            foreach (var option in usage.Options.Concat(CommandDefinition.GlobalOptions).Where(o => o.Kind == OptionKind.Value))
+            {
+                var e = Assert.Throws<CommandFailedException>(() => ArgumentReader.Parse([option.Name, "x", option.Name, "y"], usage));
+                Assert.Equal($"{option.Name} given twice", e.Message);
+            }
+    }
+
     [Fact]
     public void An_option_without_its_value_is_a_usage_error()
     {

@@ -33,6 +33,24 @@ public sealed partial class HistoryHtmlTests
         Assert.Equal(TimeSpan.FromHours(2), history.Paths.Single().TimeIn[0]);
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(3)]
+    public void The_widest_window_a_user_may_type_draws_a_page_with_at_most_ten_ticks(int deployments)
+    {
+        // --since 0001-01-01 --until 9999-12-31T23:59:59Z: the span is nearly DateTimeOffset's whole range.
+        var window = new HistoryWindow(new DateTimeOffset(1, 1, 1, 0, 0, 0, TimeSpan.Zero), new DateTimeOffset(9999, 12, 31, 23, 59, 59, TimeSpan.Zero));
+        var events = Enumerable.Range(0, deployments).Select(i => new DeploymentEvent("prd", new string('c', 40), T0.AddHours(i), Pipeline,
+            DeploymentKind.Forward)).ToList();
+        var history = HistoryBuilder.Build([new LaneInput("prd") { Events = events }], window, new Dictionary<string, CommitNode>());
+
+        var page = HistoryHtml.Render(new HistoryReport("orders", history, []), T0);
+
+        Assert.Contains("</html>", page);
+        Assert.InRange(Regex.Matches(page, "<line class=\"tick\"").Count, 0, 10);
+    }
+
     private static double Number(Match m, string name) => double.Parse(m.Groups[name].Value, CultureInfo.InvariantCulture);
 
     [GeneratedRegex("""<line class="path" x1="(?<x1>[0-9.]+)" y1="(?<y1>[0-9.]+)" x2="(?<x2>[0-9.]+)" y2="(?<y2>[0-9.]+)"/>""")]

@@ -131,8 +131,10 @@ public sealed class HistoryTests(InstalledGitPromote installed) : IDisposable
         Assert.Equal(5.0 / 7, f.GetProperty("perDay").GetDouble(), 5);
         Assert.Equal(5.0, f.GetProperty("perWeek").GetDouble(), 9);
         Assert.Equal(6, f.GetProperty("leadTime").GetProperty("commits").GetInt32());
-        Assert.Equal(2 * 3600 + 50 * 60, f.GetProperty("leadTime").GetProperty("medianSeconds").GetInt64());
-        Assert.Equal(4 * 3600 + 20 * 60, f.GetProperty("leadTime").GetProperty("p90Seconds").GetInt64());
+        // Interpolated (PERCENTILE_CONT) over 2h5m7s, 2h30m, 2h50m, 4h, 4h, 4h20m: the median halfway from 2h50m to 4h, p90 halfway
+        // from 4h to 4h20m (docs/history.md).
+        Assert.Equal(3 * 3600 + 25 * 60, f.GetProperty("leadTime").GetProperty("medianSeconds").GetInt64());
+        Assert.Equal(4 * 3600 + 10 * 60, f.GetProperty("leadTime").GetProperty("p90Seconds").GetInt64());
         Assert.Equal(4, f.GetProperty("changeFailureRate").GetProperty("forward").GetInt32());
         Assert.Equal(1, f.GetProperty("changeFailureRate").GetProperty("failed").GetInt32());
         Assert.Equal(0.25, f.GetProperty("changeFailureRate").GetProperty("rate").GetDouble());
@@ -158,7 +160,7 @@ public sealed class HistoryTests(InstalledGitPromote installed) : IDisposable
 
         // The same history in the terminal: figures on top, lanes below.
         var text = _s.Promote(app, "history", Window, WindowEnd).EnsureOk().Stdout;
-        Assert.Contains("lead time for changes  2h50m median  (p90 4h20m, over 6 commits)", text);
+        Assert.Contains("lead time for changes  3h25m median  (p90 4h10m, over 6 commits)", text);
         Assert.Contains("change failure rate    25%  (1 of 4 forward deployments failed)", text);
         Assert.Contains("time to restore        2h15m30s median  (1 of 1 failure restored)", text);
         Assert.Contains("2026-03-03 06:15:30Z  rollback", text);
@@ -178,7 +180,7 @@ public sealed class HistoryTests(InstalledGitPromote installed) : IDisposable
             Assert.Contains($"<g class=\"lane\" data-environment=\"{env}\">", dom);
         Assert.Equal(5 + 3 + 4, Count(dom, "<g class=\"deployment\""));
         Assert.Contains("<div class=\"value\">0.71 a day</div>", dom);
-        Assert.Contains("<div class=\"value\">2h50m median</div>", dom);
+        Assert.Contains("<div class=\"value\">3h25m median</div>", dom);
         Assert.Contains("<div class=\"value\">25%</div>", dom);
         Assert.Contains("<div class=\"value\">2h15m30s median</div>", dom);
         Assert.Contains("<tr class=\"bypass\">", dom);

@@ -120,6 +120,27 @@ public sealed class ServerAttackTests(InstalledGitPromote installed) : IDisposab
         Assert.Equal("", _s.RemoteRef(Stg, $"refs/promote/green/{untested}"));
     }
 
+    /// <summary>The server's name for the pusher is compared as it gave it: cleaning (spaces, angle brackets, control characters) is for display.</summary>
+    [Theory]
+    [InlineData("pipeline ")]
+    [InlineData(" pipeline")]
+    [InlineData("<pipeline>")]
+    [InlineData("pipe<>line")]
+    [InlineData("pipe\u0001line")]
+    public void A_recorder_is_matched_as_the_server_named_the_pusher_so_a_name_that_only_cleans_to_it_writes_no_green_record(string name)
+    {
+        var app = _s.GuardedStgServer();
+        var untested = _s.Commit(app, "untested");
+
+        var push = _s.Exec(app, "git", ["push", "--no-verify", "file://" + Stg, $"{untested}:refs/promote/green/{untested}"],
+            env: new Dictionary<string, string?> { ["GL_USERNAME"] = name });
+
+        Assert.NotEqual(0, push.ExitCode);
+        Assert.Contains("only the accounts in git config promote.recorders may write green records, and this server knows you as pipeline", push.Stderr);
+        Assert.DoesNotContain("\u0001", push.Stderr);
+        Assert.Equal("", _s.RemoteRef(Stg, $"refs/promote/green/{untested}"));
+    }
+
     [Fact]
     public void A_bypass_recorded_for_a_push_killed_before_git_committed_it_is_marked_not_seen_landed_by_the_audit()
     {

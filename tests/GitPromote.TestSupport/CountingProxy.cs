@@ -15,11 +15,13 @@ public sealed class CountingProxy : IDisposable
     private readonly HttpClient _upstream;
     private readonly Uri _target;
     private readonly CancellationTokenSource _stop = new();
+    private readonly SsmWriterStamps _writers;
 
     public CountingProxy(Uri target)
     {
         _target = target;
         _upstream = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, UseProxy = false }) { Timeout = TimeSpan.FromSeconds(30) };
+        _writers = new SsmWriterStamps(_upstream, target);
         (_listener, Endpoint) = FreePort.StartListener();
         _ = Task.Run(AcceptLoopAsync);
     }
@@ -90,6 +92,7 @@ public sealed class CountingProxy : IDisposable
                 response.Headers[header.Key] = string.Join(",", header.Value);
             }
             var content = await answer.Content.ReadAsByteArrayAsync(_stop.Token).ConfigureAwait(false);
+            if (answer.IsSuccessStatusCode) content = await _writers.StampAsync(recorded, content, _stop.Token).ConfigureAwait(false);
             Observer?.Invoke(new ProxyExchange(recorded, content));
             response.ContentLength64 = content.Length;
             await response.OutputStream.WriteAsync(content, _stop.Token).ConfigureAwait(false);

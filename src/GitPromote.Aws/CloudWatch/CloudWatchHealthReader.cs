@@ -33,7 +33,8 @@ public sealed class CloudWatchHealthReader(AwsEnvironmentAccess access, Func<AWS
             var answers = await Task.WhenAll(names.Concat(prefixes).Select(r =>
                 AllPagesAsync(client, r, () => Interlocked.Increment(ref counted), deadline.Token)))
                 .ConfigureAwait(false);
-            return answers.SelectMany(a => a).DistinctBy(a => a.Name, StringComparer.Ordinal).ToList();
+            // An alarm a name and a prefix both match comes twice; one that an answer lists twice in two states is judged on the worst.
+            return AlarmReading.WorstByName(answers.SelectMany(a => a));
         }
         catch (Exception e)
         {

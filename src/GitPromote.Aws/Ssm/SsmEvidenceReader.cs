@@ -41,7 +41,8 @@ public sealed class SsmEvidenceReader(AwsEnvironmentAccess access, SsmLayout lay
         // Revoked names ride along in the green batches while that costs no extra call; past that, one listing of
         // the (rare) revocations is cheaper than one more call per 10 commits.
         var revokedByPath = reviewCommits.Count > 0 && Calls(greenCommits.Count + reviewCommits.Count) > Calls(greenCommits.Count) + 1;
-        var operation = new AwsOperation(approvals || revokedByPath ? "ssm:GetParameters, ssm:GetParametersByPath" : "ssm:GetParameters",
+        var operation = new AwsOperation(approvals ? "ssm:GetParameters, ssm:GetParametersByPath, ssm:GetParameterHistory"
+            : revokedByPath ? "ssm:GetParameters, ssm:GetParametersByPath" : "ssm:GetParameters",
             reviewCommits.Count == 0 ? layout.GreenPath + "/*" : layout.Root + "/*");
         return await SsmCall.RunAsync(access, operation, cancellationToken, async (client, token) =>
         {
@@ -58,8 +59,10 @@ public sealed class SsmEvidenceReader(AwsEnvironmentAccess access, SsmLayout lay
                     .Where(p => layout.RevokedCommitOf(p.Name) is { } c && wanted.Contains(c))];
             }
             var facts = (IReadOnlyList<GreenFact>)parameters.Select(p => ToFact(layout, p)).OfType<GreenFact>().ToList();
-            IReadOnlyList<Approval>? approvalList = approved is null ? (approvals ? [] : null) : await approved.ConfigureAwait(false);
-            return (facts, SsmReviewRecords.FromParameters(label, layout, parameters, approvalList));
+            IReadOnlyList<Approval>? approvalList = approvals ? [] : null;
+            IReadOnlyList<IgnoredApproval> ignored = [];
+            if (approved is not null) (approvalList, ignored) = await approved.ConfigureAwait(false);
+            return (facts, SsmReviewRecords.FromParameters(label, layout, parameters, approvalList, ignored));
         }).ConfigureAwait(false);
     }
 

@@ -15,7 +15,7 @@ namespace GitPromote.Aws.Ssm;
 /// (never overwritten: an audit trail).
 /// </summary>
 public sealed class SsmRecordStore(AwsEnvironmentAccess access, SsmLayout layout) : IRecordStore, IReviewStore, IReportsUnreadableRecords, IReportsListingBound,
-    IDeploymentStore
+    IDeploymentStore, IChecksRecordHistory
 {
     /// <summary>
     /// Records of one kind read back at most: a bound on time and memory, far above any sane count. Reaching it is
@@ -97,9 +97,15 @@ public sealed class SsmRecordStore(AwsEnvironmentAccess access, SsmLayout layout
 
     /// <summary>Events oldest first; the bodies of those named before <paramref name="detailsSince"/> are not parsed (their names say commit and
     /// time).</summary>
-    private List<DeploymentEvent> ToDeployments(IEnumerable<Parameter> parameters, DateTimeOffset detailsSince) =>
-        DeploymentNames.FromListing(layout.Environment,
-            from p in parameters let tail = layout.DeployTail(p.Name ?? "") where tail is not null select (tail, (string?)p.Value), detailsSince);
+    private List<DeploymentEvent> ToDeployments(IEnumerable<Parameter> parameters, DateTimeOffset detailsSince)
+    {
+        var unreadable = new List<string>();
+        var events = DeploymentNames.FromListing(layout.Environment,
+            from p in parameters let tail = layout.DeployTail(p.Name ?? "") where tail is not null select (tail, (string?)p.Value), detailsSince,
+            unreadable);
+        _unreadable.AddRange(unreadable.Select(tail => $"{layout.DeployPath}/{tail}"));
+        return events;
+    }
 
     /// <summary>Deployment, green, bypass and revocation records in any number: a history's listing stops here and says so.</summary>
     public const int MaxHistoryListed = 60_000;
@@ -116,6 +122,10 @@ public sealed class SsmRecordStore(AwsEnvironmentAccess access, SsmLayout layout
             var (parameters, more) = await SsmPaths.ListBoundedAsync(client, layout.Root, MaxHistoryListed, token, recursive: true).ConfigureAwait(false);
             if (more) _boundReached.Add($"{layout.Root}: only the first {MaxHistoryListed} parameters were read, and more exist");
             var byKind = parameters.ToLookup(p => layout.KindOf(p.Name ?? ""));
+            // What is under the root but no kind of record (a parameter beside the kinds, a kind git-promote does not keep) is named, not skipped silently.
+            _unreadable.AddRange(byKind.Where(k => !SsmLayout.RecordKinds.Contains(k.Key)).SelectMany(k => k).Select(p => p.Name ?? ""));
+            // A green parameter whose name is not a commit is no green record.
+            _unreadable.AddRange(byKind["green"].Where(p => layout.CommitOf(p.Name ?? "") is null).Select(p => p.Name ?? ""));
             return new StoredHistory(
                 ToDeployments(byKind["deploy"], detailsSince),
                 ToBypasses(byKind["bypass"]),
@@ -170,14 +180,46 @@ public sealed class SsmRecordStore(AwsEnvironmentAccess access, SsmLayout layout
         }).ConfigureAwait(false);
     }
 
-    /// <summary>Writes (or replaces: one approval per identity) <c>.../approval/&lt;sha&gt;/&lt;approver id&gt;</c>.</summary>
-    public Task RecordApprovalAsync(Approval approval, CancellationToken cancellationToken)
+    /// <summary>
+    /// Writes <c>.../approval/&lt;sha&gt;/&lt;approver id&gt;</c> once (Overwrite=false: the construct denies overwriting approvals, and an approval
+    /// that could be rewritten could be rewritten by someone else). The name is the approver's own, so a second approval by the same
+    /// person finds it there: the first one stands. One found written by someone else is said, since it does not count.
+    /// </summary>
+    public async Task RecordApprovalAsync(Approval approval, CancellationToken cancellationToken)
     {
         layout.Validate();
         var commit = CheckCommit(approval.Commit, "approving");
         if (!ApproverIds.IsValid(approval.ApproverId)) throw new ArgumentException($"not an approver id: '{approval.ApproverId}'", nameof(approval));
-        return PutAsync(layout.ApprovalName(commit, approval.ApproverId), RecordJson.ApprovalBody(approval with { Commit = commit }), overwrite: true,
-            cancellationToken);
+        var name = layout.ApprovalName(commit, approval.ApproverId);
+        EvidenceUnavailableException refused;
+        try
+        {
+            await PutAsync(name, RecordJson.ApprovalBody(approval with { Commit = commit }), overwrite: false, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+        catch (EvidenceUnavailableException e)
+        {
+            refused = e;
+        }
+        if (await ExistingWriterAsync(name, cancellationToken).ConfigureAwait(false) is not { } existing) throw refused;
+        if (IgnoredApproval.WrittenByTheApprover(approval.ApproverId, existing.Writer)) return;
+        throw new EvidenceUnavailableException(new EvidenceFailure($"approving {ObjectIds.Short(commit)} for {layout.Environment}",
+            $"{name} exists and SSM says {existing.Writer ?? "an unnamed writer"} wrote it, not you: it does not count, and approvals are never overwritten",
+            "ask an administrator to delete that parameter (it is someone else's record in your name), then approve again"));
+    }
+
+    /// <summary>The newest version of <paramref name="name"/> when it exists (a failed write that found it there), else null.</summary>
+    private async Task<ParameterVersion?> ExistingWriterAsync(string name, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await SsmCall.RunAsync(access, new AwsOperation("ssm:GetParameterHistory", name), cancellationToken, async (client, token) =>
+                (await SsmParameterHistory.ReadAsync(client, name, token).ConfigureAwait(false)) is { Count: > 0 } v ? v[^1] : null).ConfigureAwait(false);
+        }
+        catch (EvidenceUnavailableException)
+        {
+            return null;
+        }
     }
 
     public async Task<IReadOnlyList<Revocation>> ListRevocationsAsync(CancellationToken cancellationToken)
@@ -213,6 +255,67 @@ public sealed class SsmRecordStore(AwsEnvironmentAccess access, SsmLayout layout
         var read = parameters.Select(p => (p.Name, Record: RecordJson.ReadLiftedRevocation(p.Value))).ToList();
         _unreadable.AddRange(read.Where(p => p.Record is null).Select(p => p.Name));
         return read.Select(p => p.Record).OfType<LiftedRevocation>().OrderBy(l => l.At).ToList();
+    }
+
+    /// <summary>Records whose history the audit reads at most (one GetParameterHistory each): bypasses, revocations and approvals first, then the
+    /// newest deployment events.</summary>
+    public const int MaxHistoriesChecked = 1000;
+
+    /// <summary>Written-once kinds, in the order their histories are read.</summary>
+    private static readonly string[] WrittenOnce = ["bypass", "revoked", "revoked-lifted", "approval", "deploy"];
+
+    public async Task<(IReadOnlyList<RecordFinding> Findings, string? NotChecked)> CheckRecordHistoriesAsync(CancellationToken cancellationToken)
+    {
+        layout.Validate();
+        return await SsmCall.RunAsync(access, new AwsOperation("ssm:GetParametersByPath, ssm:GetParameterHistory", layout.Root + "/*"), cancellationToken,
+            async (client, token) =>
+        {
+            var names = new List<string>();
+            var notChecked = new List<string>();
+            foreach (var kind in WrittenOnce)
+            {
+                var path = $"{layout.Root}/{kind}";
+                var (parameters, more) = await SsmPaths.ListBoundedAsync(client, path, MaxBypasses, token, recursive: kind == "approval")
+                    .ConfigureAwait(false);
+                if (more) notChecked.Add($"{path}: more than {MaxBypasses} parameters");
+                // Only names of records: junk under a folder is named by the listing that skips it, and must not use up the bound.
+                var records = parameters.Select(p => p.Name).OfType<string>().Where(NamesACommit);
+                // Events are named by time: the newest first, since the bound cuts the oldest.
+                names.AddRange(kind == "deploy" ? records.OrderDescending(StringComparer.Ordinal) : records);
+            }
+            if (names.Count > MaxHistoriesChecked)
+            {
+                notChecked.Add($"the histories of {names.Count - MaxHistoriesChecked} older records (at most {MaxHistoriesChecked} are read)");
+                names = names.GetRange(0, MaxHistoriesChecked);
+            }
+            var histories = await SsmParameterHistory.ReadManyAsync(client, names, 8, token).ConfigureAwait(false);
+            var findings = new List<RecordFinding>();
+            foreach (var name in names)
+            {
+                if (histories.GetValueOrDefault(name) is not { Count: > 0 } versions) continue;
+                var shown = versions.Select(v => new RecordVersion(v.Version, v.Writer is "N/A" ? null : v.Writer, v.At, v.Value ?? "")).ToList();
+                if (versions.Count > 1)
+                    findings.Add(new RecordFinding(layout.Environment, name,
+                        $"REWRITTEN: {versions.Count} versions (records are written once; the newest is what every reader sees)", shown));
+                if (layout.KindOf(name) == "approval" && ApprovalIdOf(name) is { } id && !IgnoredApproval.WrittenByTheApprover(id, versions[^1].Writer))
+                    findings.Add(new RecordFinding(layout.Environment, name,
+                        $"NOT COUNTED: an approval in the name of {ApproverIds.Readable(id)} written by " +
+                            $"{shown[^1].Writer ?? "a writer SSM does not name"}, not by the approver",
+                        shown));
+            }
+            return ((IReadOnlyList<RecordFinding>)findings, notChecked.Count == 0 ? null : string.Join("; ", notChecked));
+        }).ConfigureAwait(false);
+    }
+
+    /// <summary>True when a part of the name below the environment's root is a full commit id: every written-once record's name has one.</summary>
+    private bool NamesACommit(string name) =>
+        name.Length > layout.Root.Length && name[(layout.Root.Length + 1)..].Split('/', '-').Any(Core.Push.ObjectIds.IsValid);
+
+    /// <summary>The approver id of an approval parameter's name (<c>.../approval/&lt;sha&gt;/&lt;id&gt;</c>), when it is one.</summary>
+    private string? ApprovalIdOf(string name)
+    {
+        var tail = name[(layout.ApprovalPath.Length + 1)..].Split('/');
+        return tail.Length == 2 && ObjectIds.IsValid(tail[0]) ? layout.ApproverOf(tail[0], name) : null;
     }
 
     private async Task<List<Parameter>> ListAsync(IAmazonSimpleSystemsManagement client, string path, CancellationToken token)

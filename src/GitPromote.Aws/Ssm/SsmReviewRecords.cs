@@ -39,8 +39,14 @@ internal static class SsmReviewRecords
         return (await Task.WhenAll(batches).ConfigureAwait(false)).SelectMany(p => p).ToList();
     }
 
-    public static async Task<IReadOnlyList<Approval>> ApprovalsAsync(IAmazonSimpleSystemsManagement client, SsmLayout layout,
-        IReadOnlyCollection<string> commits, CancellationToken token)
+    /// <summary>
+    /// The approvals of <paramref name="commits"/>: one listing per commit, then one GetParameterHistory per approval found
+    /// (a few: one per approver), all at once within the caller's deadline. An approval counts only when SSM's own record of
+    /// its writer (the newest version's <c>LastModifiedUser</c>) is the approver its name says; any other is set aside
+    /// (<see cref="ReviewRecords.IgnoredApprovals"/>), never counted.
+    /// </summary>
+    public static async Task<(IReadOnlyList<Approval> Counted, IReadOnlyList<IgnoredApproval> Ignored)> ApprovalsAsync(IAmazonSimpleSystemsManagement client,
+        SsmLayout layout, IReadOnlyCollection<string> commits, CancellationToken token)
     {
         using var gate = new SemaphoreSlim(ConcurrentCalls);
         var perCommit = commits.Distinct(StringComparer.Ordinal).Select(async commit =>
@@ -49,18 +55,38 @@ internal static class SsmReviewRecords
             try
             {
                 var parameters = await SsmPaths.ListAsync(client, layout.ApprovalsOf(commit), MaxApprovalsPerCommit, token).ConfigureAwait(false);
-                return parameters.Select(p => ToApproval(layout, commit, p)).OfType<Approval>().ToList();
+                return parameters.Select(p => ToApproval(layout, commit, p)).OfType<Approval>()
+                    .Select(a => (a, Name: layout.ApprovalName(commit, a.ApproverId)))
+                    .ToList();
             }
             finally
             {
                 gate.Release();
             }
         });
-        return (await Task.WhenAll(perCommit).ConfigureAwait(false)).SelectMany(a => a).ToList();
+        var found = (await Task.WhenAll(perCommit).ConfigureAwait(false)).SelectMany(a => a).ToList();
+        if (found.Count == 0) return ([], []);
+        var histories = await SsmParameterHistory.ReadManyAsync(client, found.Select(f => f.Name).ToList(), HistoryCalls, token).ConfigureAwait(false);
+        var counted = new List<Approval>();
+        var ignored = new List<IgnoredApproval>();
+        foreach (var (approval, name) in found)
+        {
+            var newest = histories.GetValueOrDefault(name) is { Count: > 0 } versions ? versions[^1] : null;
+            if (newest is null) continue; // deleted since it was listed
+            if (IgnoredApproval.WrittenByTheApprover(approval.ApproverId, newest.Writer))
+                counted.Add(approval with { By = new Identity(newest.Writer!, "") });
+            else
+                ignored.Add(new IgnoredApproval(approval.Environment, approval.Commit, approval.ApproverId, newest.Writer is "N/A" ? null : newest.Writer));
+        }
+        return (counted, ignored);
     }
 
-    public static ReviewRecords FromParameters(string label, SsmLayout layout, IEnumerable<Parameter> parameters, IReadOnlyList<Approval>? approvals) =>
-        ReviewRecords.Found(label, parameters.Select(p => ToRevocation(layout, p)).OfType<Revocation>(), approvals);
+    /// <summary>GetParameterHistory calls in flight at once: one per approval of the commits judged, so a handful.</summary>
+    private const int HistoryCalls = 8;
+
+    public static ReviewRecords FromParameters(string label, SsmLayout layout, IEnumerable<Parameter> parameters, IReadOnlyList<Approval>? approvals,
+        IReadOnlyList<IgnoredApproval>? ignored = null) =>
+        ReviewRecords.Found(label, parameters.Select(p => ToRevocation(layout, p)).OfType<Revocation>(), approvals) with { IgnoredApprovals = ignored ?? [] };
 
     public static Revocation? ToRevocation(SsmLayout layout, Parameter parameter)
     {

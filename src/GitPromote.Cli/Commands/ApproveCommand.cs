@@ -8,7 +8,7 @@ namespace GitPromote.Cli.Commands;
 /// <summary>
 /// <c>git promote approve &lt;env&gt; [&lt;rev&gt;] [--comment ...]</c>: records the caller's approval of a commit for an
 /// environment, in that environment's store, under the caller's identity (the AWS caller for SSM stores, git's
-/// user.email for git stores). Approving again replaces one's own approval.
+/// user.email for git stores). Approving again replaces one's own approval in a git store; in SSM the first approval stands (written once).
 /// </summary>
 public static class ApproveCommand
 {
@@ -35,6 +35,14 @@ public static class ApproveCommand
         {
             var store = provider.OpenReviewStore(env);
             var by = await provider.RecorderAsync(env, workspace.CurrentIdentity(), token);
+            // In SSM an approval is written once (never overwritten, so nobody can rewrite it): a second one finds the first standing.
+            if (env.StoresInSsm && (await store.FindReviewsAsync([commit], approvals: true, token)).ApprovalsOf(commit)
+                    .FirstOrDefault(x => x.ApproverId == ApproverIds.Of(by)) is { } earlier)
+            {
+                context.Console.Out.WriteLine($"already approved: {ObjectIds.Short(commit)} for {env.Name} by {earlier.Who}" +
+                    (earlier.At is { } at ? $" at {Core.Engine.Time.Utc(at)}" : "") + $" ({store.Label}); an approval is written once, so that one stands");
+                return ExitCodes.Ok;
+            }
             await store.RecordApprovalAsync(new Approval(env.Name, commit, ApproverIds.Of(by), by, context.Clock.Now, comment), token);
             context.Console.Out.WriteLine($"approved: {ObjectIds.Short(commit)} for {env.Name} by {by} ({store.Label})");
 

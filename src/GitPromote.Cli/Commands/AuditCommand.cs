@@ -83,6 +83,22 @@ public static class AuditCommand
                 failures.Add((env.Name, "deployment events", failure));
             }
         }
+        // Records the store keeps every version of (SSM): one written twice, or an approval in someone else's name, is named with every version.
+        var findings = new List<RecordFinding>();
+        foreach (var env in revocationEnvs)
+        {
+            try
+            {
+                if (provider.OpenStore(env) is not IChecksRecordHistory history) continue;
+                var (found, notChecked) = await history.CheckRecordHistoriesAsync(deadline.Token);
+                findings.AddRange(found);
+                if (notChecked is not null) incomplete.Add((env.Name, "record histories not read: " + notChecked));
+            }
+            catch (Exception e) when (Deadline.Failure(e, deadline.Token, $"the store of {env.Name}", policy.Timeout) is { } failure)
+            {
+                failures.Add((env.Name, "record histories", failure));
+            }
+        }
         entries.Sort((x, y) => x.At.CompareTo(y.At));
 
         if (a.Has("--json"))
@@ -107,9 +123,16 @@ public static class AuditCommand
                 $"commit is missing)");
         foreach (var (env, what) in incomplete.Distinct())
             context.Console.Error.WriteLine($"git-promote: the audit of {env} is incomplete: {what} (delete what is not a record there, then audit again)");
+        foreach (var f in findings)
+        {
+            context.Console.Error.WriteLine($"git-promote: {f.Environment}: {Quoting.Show(f.Record, 300)}: {f.Problem}");
+            foreach (var v in f.Versions)
+                context.Console.Error.WriteLine($"  version {v.Version}{(v.At is { } at ? $" at {Core.Engine.Time.Utc(at)}" : "")} by " +
+                    $"{Quoting.Show(v.Writer ?? "(SSM names no writer)", 300)}: {Quoting.Show(Quoting.OneLine(v.Text), 300)}");
+        }
         foreach (var (env, what, failure) in failures)
             FailureMessage.Print(context.Console, ExitCodes.Blocked, $"could not read the {what} of {env}", failure);
-        return failures.Count == 0 && incomplete.Count == 0 ? ExitCodes.Ok : ExitCodes.Blocked;
+        return failures.Count == 0 && incomplete.Count == 0 && findings.Count == 0 ? ExitCodes.Ok : ExitCodes.Blocked;
     }
 
     /// <param name="landed">False when the push cannot be seen as landed (its ref does not hold the commit now); null when not checked (SSM).</param>

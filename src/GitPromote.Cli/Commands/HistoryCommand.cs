@@ -35,7 +35,9 @@ public static class HistoryCommand
         if (a.Has("--json") && a.Has("--html")) throw CommandFailedException.Usage("--json and --html are two outputs: choose one");
         var now = context.Clock.Now;
         var until = a.Value("--until") is { } u ? ParseTime(u, now, "--until") : now;
-        var since = a.Value("--since") is { } s ? ParseTime(s, now, "--since") : until - HistoryWindow.DefaultLength;
+        // The default window is cut at the first time a clock can say: --until 0001-01-01T00:00:01Z has a window, not an overflow.
+        var since = a.Value("--since") is { } s ? ParseTime(s, now, "--since")
+            : until - DateTimeOffset.MinValue > HistoryWindow.DefaultLength ? until - HistoryWindow.DefaultLength : DateTimeOffset.MinValue;
         if (since >= until) throw CommandFailedException.Usage($"--since ({RecordJson.Time(since)}) must be before --until ({RecordJson.Time(until)})");
         var window = new HistoryWindow(since, until);
 
@@ -50,10 +52,10 @@ public static class HistoryCommand
         var warnings = new List<string>();
         // SSM lanes are read at once; git lanes one after another (their fetches share this repository and its libgit2 handle).
         var ssm = environments.Where(e => e.StoresInSsm).ToDictionary(e => e, e => ReadLaneAsync(provider, e, window, budget, deadline.Token));
-        var inputs = new List<(LaneInput Lane, string? Warning)>();
+        var inputs = new List<(LaneInput Lane, IReadOnlyList<string> Warnings)>();
         foreach (var env in environments)
             inputs.Add(ssm.TryGetValue(env, out var task) ? await task : await ReadLaneAsync(provider, env, window, budget, deadline.Token));
-        foreach (var (_, warning) in inputs) if (warning is not null) warnings.Add(warning);
+        foreach (var (_, laneWarnings) in inputs) warnings.AddRange(laneWarnings);
         var lanes = inputs.Select(i => i.Lane).ToList();
 
         var graph = await ReadGraphAsync(workspace, context.Git.Process, lanes, warnings, deadline.Token);
@@ -84,7 +86,8 @@ public static class HistoryCommand
     /// store (<see cref="IDeploymentStore.ReadHistoryAsync"/>), plus one per evidence source kept elsewhere (a pipeline's
     /// executions). Any of them failing leaves the whole lane out, named, rather than showing half of it as if it were all.
     /// </summary>
-    private static async Task<(LaneInput Lane, string? Warning)> ReadLaneAsync(CompositeEvidenceProvider provider, EnvironmentPolicy env, HistoryWindow window,
+    private static async Task<(LaneInput Lane, IReadOnlyList<string> Warnings)> ReadLaneAsync(CompositeEvidenceProvider provider, EnvironmentPolicy env,
+        HistoryWindow window,
         TimeSpan budget, CancellationToken deadline)
     {
         try
@@ -108,22 +111,44 @@ public static class HistoryCommand
             }
             var lane = new LaneInput(env.Name) { Events = events, Bypasses = bypasses, Green = green, Revocations = revoked };
             var undated = green.Where(g => g.RecordedAt is null).Select(g => g.Commit).Distinct().Count();
-            var warning = undated == 0 ? null
-                : $"{env.Name}: {undated} green commit(s) have no recorded time (a plain ref, or a CodePipeline execution that could not be read) and are " +
-                    $"left out";
+            var warnings = new List<string>();
+            if (undated > 0)
+                warnings.Add($"{env.Name}: {undated} green commit(s) have no recorded time (a plain ref, or a CodePipeline execution that could not be " +
+                    $"read) and are left out");
+            // What the listing held but history could not read or did not understand is named, as the audit names it: never counted silently.
+            if (records is IReportsUnreadableRecords { Unreadable.Count: > 0 } bad) warnings.Add(UnreadableNote(env.Name, bad.Unreadable));
+            if (records is IReportsListingBound { BoundReached.Count: > 0 } bounded)
+                warnings.Add($"{env.Name}: this history is incomplete, a listing stopped at its bound: {string.Join("; ", bounded.BoundReached.Distinct())} " +
+                    $"(delete what is not a record there: git promote prune, git promote audit)");
             if (!keepsRecords)
-                warning = (warning is null ? "" : warning + "; ")
-                    + $"{env.Name} keeps no records of its own: its lane is its CodePipeline executions, at their last update time";
-            return (lane, warning);
+                warnings.Add($"{env.Name} keeps no records of its own: its lane is its CodePipeline executions, at their last update time");
+            return (lane, warnings);
         }
         catch (EvidenceUnavailableException e)
         {
-            return (new LaneInput(env.Name) { Missing = $"{e.Failure.What}: {e.Failure.Why}" }, null);
+            return (new LaneInput(env.Name) { Missing = $"{e.Failure.What}: {e.Failure.Why}" }, []);
         }
         catch (Exception e) when (Deadline.Passed(e, deadline))
         {
-            return (new LaneInput(env.Name) { Missing = EvidenceFailure.NoAnswerInTime(budget) }, null);
+            return (new LaneInput(env.Name) { Missing = EvidenceFailure.NoAnswerInTime(budget) }, []);
         }
+    }
+
+    /// <summary>Names shown of the records history could not read; the rest are counted.</summary>
+    private const int UnreadableShown = 10;
+
+    /// <summary>
+    /// e.g. <c>prd: 2 record(s) history could not read or does not understand (...) are left out of this history:
+    /// .../deploy/not-an-event, ...</c>. Names are the store's (untrusted): bounded, one line.
+    /// </summary>
+    internal static string UnreadableNote(string environment, IReadOnlyList<string> unreadable)
+    {
+        var names = unreadable.Distinct(StringComparer.Ordinal).ToList();
+        return $"{environment}: {names.Count} record(s) history could not read or does not understand (a name or body git-promote does not " +
+            $"write, a kind it does not know, a commit that is not one) are left out of this history: " +
+            string.Join(", ", names.Take(UnreadableShown).Select(n => Quoting.Show(n, 200)))
+            + (names.Count > UnreadableShown ? $", and {names.Count - UnreadableShown} more" : "")
+            + " (git promote audit names them too)";
     }
 
     /// <summary>The commits every deployment reaches, for lead times and subjects: one git log over the tips this clone has.</summary>

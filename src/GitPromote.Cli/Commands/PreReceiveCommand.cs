@@ -30,7 +30,9 @@ public static class PreReceiveCommand
     /// </summary>
     private sealed class ServerSide(CommandContext context) : IHookSide
     {
-        private readonly Identity _pusher = Pusher.From(context.Environment);
+        // Exact: what the rules compare (promote.recorders); _pusher: the same cleaned, for messages and the records the guard writes.
+        private readonly PusherSource _source = Pusher.Describe(context.Environment);
+        private Identity _pusher => _source.Identity;
 
         public HookInputResult Parse(string text) => HookInputParser.ParsePreReceive(text);
 
@@ -42,7 +44,7 @@ public static class PreReceiveCommand
                 return Refused(ExitCodes.UsageOrPolicy, $"this repository's guard is not configured (git config {ServerSettings.EnvironmentKey})",
                     "the server admin runs: git promote install --server --env <env>");
 
-            if (PushedRecords.Judge(updates, envName, _pusher, settings.Recorders, new RepositoryRecordTags(repository)) is { } refused)
+            if (PushedRecords.Judge(updates, envName, _source.Exact, settings.Recorders, new RepositoryRecordTags(repository)) is { } refused)
                 return Refused(ExitCodes.Blocked, refused.Why, refused.Todo);
 
             // The repository's own pre-receive (kept as pre-receive.local by the installer) decides first: a bypass is

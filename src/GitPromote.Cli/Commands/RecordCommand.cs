@@ -78,7 +78,7 @@ public static class RecordCommand
                 {
                     Forced = forced,
                     Bypass = k.Bypass?.Id,
-                }, k.Bypass, token);
+                }, k.Bypass, k.SetAside, token);
             return ExitCodes.Ok;
         });
     }
@@ -87,10 +87,12 @@ public static class RecordCommand
     /// What this deployment is (forward, rollback, redeploy, bypass), read before green is written: the environment's
     /// events, whether the commit was green there, and its bypasses. A bypass of the commit that no deployment used yet
     /// (<see cref="BypassUse"/>, with the policy's justification rule, as the gate chose it) makes a bypass, and this deployment
-    /// uses it up: its event names it. Null (no event, said) when the store keeps no events or cannot say: green is what
+    /// uses it up: its event names it; the bypasses of the commit it may not use (already used, dated in the future or before the
+    /// commit, not accepted) are named. Null (no event, said) when the store keeps no events or cannot say: green is what
     /// gates read, so recording it never waits on the history.
     /// </summary>
-    private static async Task<(DeploymentKind Kind, BypassRecord? Bypass)?> DeploymentKindAsync(CommandContext context, Workspace workspace,
+    private static async Task<(DeploymentKind Kind, BypassRecord? Bypass, IReadOnlyList<SetAsideBypass> SetAside)?> DeploymentKindAsync(
+        CommandContext context, Workspace workspace,
         Core.Policy.PromotionPolicy policy, CompositeEvidenceProvider provider, IRecordStore store, Core.Policy.EnvironmentPolicy env, string commit,
         DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -107,7 +109,7 @@ public static class RecordCommand
             var greenBefore = env.StoreEvidence is { } source
                 && (await provider.OpenReader(env, source).FindGreenAsync([commit], cancellationToken)).Count > 0;
             var choice = BypassUse.Find(bypasses, env.Name, commit, earlier, now, CommitTime(workspace, commit), policy.Bypass.Accepts);
-            return (DeploymentKinds.Decide(commit, earlier, greenBefore, usesBypass: choice.Usable is not null), choice.Usable);
+            return (DeploymentKinds.Decide(commit, earlier, greenBefore, usesBypass: choice.Usable is not null), choice.Usable, choice.SetAside);
         }
         catch (EvidenceUnavailableException e)
         {
@@ -132,7 +134,7 @@ public static class RecordCommand
     }
 
     private static async Task WriteDeploymentAsync(CommandContext context, IDeploymentStore store, DeploymentEvent deployment, BypassRecord? bypass,
-        CancellationToken cancellationToken)
+        IReadOnlyList<SetAsideBypass> setAside, CancellationToken cancellationToken)
     {
         try
         {
@@ -143,6 +145,8 @@ public static class RecordCommand
                 context.Console.Out.WriteLine($"  it used the bypass \"{Core.Policy.Quoting.Show(bypass.Justification, 120)}\" by " +
                     $"{Core.Policy.Quoting.Show(bypass.By.ToString(), 120)} at {Core.Engine.Time.Utc(bypass.At)}: a later deployment of " +
                     $"{ObjectIds.Short(deployment.Commit)} to {deployment.Environment} needs its own");
+            // Why a bypass record of this commit did not make this deployment a bypass (a planted date, one used already).
+            foreach (var aside in setAside) context.Console.Out.WriteLine($"  set aside: {BypassUse.Describe(aside)}");
         }
         catch (EvidenceUnavailableException e)
         {

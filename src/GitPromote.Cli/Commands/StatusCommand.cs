@@ -23,6 +23,9 @@ public static class StatusCommand
 
         /// <summary>What stops <see cref="Next"/> from going now (soak, freeze, approvals pending, ...); empty when it may go.</summary>
         public IReadOnlyList<RuleCheck> NextWaitsFor { get; init; } = [];
+
+        /// <summary>Records the checks of <see cref="Next"/> read and set aside (an approval its approver did not write), whatever the outcome.</summary>
+        public IReadOnlyList<string> SetAside { get; init; } = [];
         public IReadOnlyList<Revocation>? Revoked { get; init; }
         /// <summary>The environment's <c>health:</c> alarms judged now; null when it has none.</summary>
         public RuleCheck? Health { get; init; }
@@ -87,7 +90,11 @@ public static class StatusCommand
             var s = statuses[i];
             if (s.Next is null || !HasGuardrails(s.Environment, policy)) continue;
             var check = await CommitCheck.DecideAsync(workspace, policy, provider, s.Environment, s.Next, s.Next, context.Clock, checks.Token, s.Deployed);
-            statuses[i] = s with { NextWaitsFor = check.Verdict.Failed.ToList() };
+            statuses[i] = s with
+            {
+                NextWaitsFor = check.Verdict.Failed.ToList(),
+                SetAside = check.Verdict.Checks.Select(c => c.SetAside).OfType<string>().ToList(),
+            };
         }
 
         if (a.Has("--json")) WriteJson(context, policy, branch, statuses);
@@ -142,6 +149,9 @@ public static class StatusCommand
                         $"{string.Join(", ", s.NextWaitsFor.Select(c => c.Name))}");
                     foreach (var c in s.NextWaitsFor) o.WriteLine($"         [{c.Name}] {c.Detail}");
                 }
+                // Said even when the next commit may go: someone wrote a record in another person's name.
+                if (s.NextWaitsFor.All(c => c.SetAside is null))
+                    foreach (var aside in s.SetAside) o.WriteLine("         " + style.Yellow(aside));
             }
         }
     }

@@ -19,7 +19,8 @@ public sealed class ArgumentReader
 
     /// <summary>
     /// Parses <paramref name="args"/> by <paramref name="definition"/>: its options (of every usage) and the global ones,
-    /// each a flag or taking the next argument (or <c>=value</c>) as its value, whatever that value looks like.
+    /// each a flag or taking the next argument (or <c>=value</c>) as its value, whatever that value looks like. A single-value
+    /// option given twice is a usage error (<c>--commit given twice</c>); a repeated one keeps every value, in order.
     /// </summary>
     public static ArgumentReader Parse(IEnumerable<string> args, CommandDefinition definition)
     {
@@ -49,6 +50,9 @@ public sealed class ArgumentReader
                 if (eq > 0) value = arg[(eq + 1)..];
                 else if (e.MoveNext()) value = e.Current;
                 else throw CommandFailedException.Usage($"option {name} needs a value");
+                // One value means one: a second would silently win over the first (a pipeline's --commit X appended to one set earlier).
+                if (option.Kind == OptionKind.Value && reader._given.ContainsKey(option.Name))
+                    throw CommandFailedException.Usage($"{option.Name} given twice", $"give {option.Name} once");
                 reader._given[option.Name] = value;
                 (reader._repeated.TryGetValue(option.Name, out var list) ? list : reader._repeated[option.Name] = []).Add(value);
             }

@@ -75,6 +75,16 @@ public interface IFileSystem
 
     void WriteAllText(string path, string text);
 
+    /// <summary>
+    /// Creates <paramref name="path"/> as a new file with <paramref name="text"/>; fails (IOException) when anything is
+    /// there, a symbolic link included (O_CREAT|O_EXCL: never followed).
+    /// </summary>
+    void CreateNewFile(string path, string text)
+    {
+        if (FileExists(path) || IsLink(path)) throw new IOException($"{path} exists", 17);
+        WriteAllText(path, text);
+    }
+
     void SetUnixFileMode(string path, UnixFileMode mode);
 
     void CreateDirectory(string path);
@@ -216,6 +226,13 @@ internal sealed class SystemFileSystem : IFileSystem
     public bool IsExecutable(string path) => OperatingSystem.IsWindows() || (File.GetUnixFileMode(path) & UnixFileMode.UserExecute) != 0;
 
     public void WriteAllText(string path, string text) => File.WriteAllText(path, text);
+
+    public void CreateNewFile(string path, string text)
+    {
+        using var stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None);
+        using var writer = new StreamWriter(stream);
+        writer.Write(text);
+    }
 
     public void SetUnixFileMode(string path, UnixFileMode mode)
     {

@@ -2,8 +2,9 @@ namespace GitPromote.Cli.Infrastructure;
 
 /// <summary>
 /// Files a user names on the command line (<c>history --html FILE</c>, <c>demo DIR</c>) or that a command writes in
-/// their clone (<c>init</c>'s .promote.yml): written never through a symbolic link, replaced by a rename (so a link put
-/// there meanwhile is replaced, not followed), and a failure said in words with exit 2, never a .NET resource key.
+/// their clone (<c>init</c>'s .promote.yml): written never through a symbolic link, neither the file named nor the
+/// temporary file beside it (a random name, created new), replaced by a rename (so a link put there meanwhile is replaced,
+/// not followed), and a failure said in words with exit 2, never a .NET resource key.
 /// </summary>
 public static class UserFiles
 {
@@ -14,10 +15,11 @@ public static class UserFiles
             throw CommandFailedException.Usage($"{path} is a symbolic link: git-promote does not write through links",
                 "give a path that is not a link (remove the link, or name the file it points at)");
         if (files.DirectoryExists(path)) throw CommandFailedException.Usage($"cannot write {path}: it is a folder", todo);
-        var temp = $"{path}.tmp.{Environment.ProcessId}";
+        // The temporary file beside it gets a name nobody can guess and is created new (a link planted at it is not followed).
+        var temp = $"{path}.tmp.{Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(8))}";
         try
         {
-            files.WriteAllText(temp, text);
+            files.CreateNewFile(temp, text);
             files.Move(temp, path, overwrite: true);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)

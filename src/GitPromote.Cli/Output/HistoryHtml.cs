@@ -20,10 +20,11 @@ public static class HistoryHtml
     [
         "Deployments to {0} per day in the window, of every kind (forward, rollback, redeploy, bypass).",
         "For each deployment to {0}, the commits it brought there for the first time (reachable from it, from no earlier deployment); each commit's lead " +
-            "time is the deployment's time minus its committer time. Median and p90 (nearest rank) over commits.",
+            "time is the deployment's time minus its committer time (a commit committed after it is left out). Median and p90 over commits, " +
+            "interpolated as PostgreSQL's PERCENTILE_CONT (as GitLab and Four Keys compute them).",
         "The share of forward deployments to {0} (forward and bypass) followed, before the next forward one, by a rollback or by a revocation of the " +
             "deployed commit.",
-        "For each failed deployment, the time from it to the next deployment of any kind. Median (nearest rank).",
+        "For each failed deployment, the time from it to the next deployment of any kind. Median, interpolated (PERCENTILE_CONT).",
     ];
 
     /// <summary>Text from anywhere, safe in an HTML element or a quoted attribute.</summary>
@@ -169,7 +170,8 @@ public static class HistoryHtml
         if (first is { } f && f > since)
         {
             var margin = TimeSpan.FromTicks(Math.Max(TimeSpan.TicksPerMinute, (until - f).Ticks / 20));
-            since = f - margin > since ? f - margin : since;
+            // Subtracted only when it stays above the window's start, so a deployment dated in year 1 overflows nothing.
+            since = f - since > margin ? f - margin : since;
         }
         return (since, until);
     }

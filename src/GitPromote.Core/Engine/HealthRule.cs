@@ -24,8 +24,8 @@ public static class HealthRule
         foreach (var pattern in health.Alarms.Where(p => !answer.Alarms.Any(a => p.Matches(a.Name))))
             problems.Add($"no alarm in {env.Name} matches '{Quoting.Show(pattern.Text, 100)}'");
 
-        var matched = answer.Alarms.Where(a => health.Alarms.Any(p => p.Matches(a.Name)))
-            .DistinctBy(a => a.Name, StringComparer.Ordinal).OrderBy(a => a.Name, StringComparer.Ordinal).ToList();
+        var matched = AlarmReading.WorstByName(answer.Alarms.Where(a => health.Alarms.Any(p => p.Matches(a.Name))))
+            .OrderBy(a => a.Name, StringComparer.Ordinal).ToList();
         var need = Time.Span(health.HealthyFor);
         DateTimeOffset? tryAfter = null;
         var onlyWaiting = problems.Count == 0;

@@ -26,6 +26,9 @@ public sealed record RuleCheck(Rule Rule, CheckOutcome Outcome, string Detail, D
 
     /// <summary>What to do about a failure, when there is more to say than the detail does.</summary>
     public string? Hint { get; init; }
+
+    /// <summary>Records the rule read and set aside (an approval whose writer is not its approver): said even when the rule passes.</summary>
+    public string? SetAside { get; init; }
 }
 
 public static class Names
@@ -156,11 +159,19 @@ internal sealed class RuleEvaluator(PromotionPolicy policy, EnvironmentPolicy ta
         var others = all.Where(a => a.ApproverId != mine).ToList();
         var names = others.Count == 0 ? "" : $" ({string.Join(", ", others.Select(a => a.Who))})";
         var own = all.Count > others.Count ? "; your own does not count" : "";
+        // Read, and set aside: an approval whose writer (as the store records it) is not the approver it names.
+        var ignored = records.IgnoredApprovalsOf(commit);
+        var setAside = ignored.Count == 0 ? null : "not counted: " + string.Join("; ", ignored.Select(i => i.Describe()));
+        var aside = setAside is null ? "" : $"; {setAside}";
         if (others.Count >= required)
-            return new(Rule.Approvals, CheckOutcome.Pass, $"{others.Count} of {required} approval{S(required)} from others{names}");
+            return new(Rule.Approvals, CheckOutcome.Pass, $"{others.Count} of {required} approval{S(required)} from others{names}{aside}")
+            {
+                SetAside = setAside,
+            };
         return new(Rule.Approvals, CheckOutcome.Fail,
-            $"{others.Count} of {required} approval{S(required)} from others{names}{own}; another person runs: git promote approve {target.Name} " +
-                $"{ObjectIds.Short(commit)}");
+            $"{others.Count} of {required} approval{S(required)} from others{names}{own}{aside}; another person runs: git promote approve {target.Name} " +
+                $"{ObjectIds.Short(commit)}")
+        { SetAside = setAside };
     }
 
     private RuleCheck Revocation(string commit)

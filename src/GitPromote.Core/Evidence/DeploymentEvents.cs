@@ -38,6 +38,14 @@ public sealed record DeploymentEvent(string Environment, string Commit, DateTime
     /// of the push (its <c>record</c>) uses it.
     /// </summary>
     public bool Landed { get; init; }
+
+    /// <summary>
+    /// Why this event's body could not be read when it was meant to be (not JSON, a kind git-promote does not write such as
+    /// <c>"Rollback"</c>, another commit than its name's): the event is known by its name alone, and its kind is not known
+    /// (<see cref="Kind"/> is only a stand-in). A history leaves it out and names it; null for an event read in full, or
+    /// one read from its name on purpose (older than the details asked for).
+    /// </summary>
+    public string? Unread { get; init; }
 }
 
 /// <summary>A store that keeps deployment events beside its green records (git refs, SSM parameters).</summary>
@@ -104,7 +112,8 @@ public static class DeploymentNames
     /// The events one listing of a store holds (each as its name after <c>deploy/</c> and its body), oldest first. Bodies
     /// are read for events from <paramref name="detailsSince"/> on, and always for the newest second: a name says the
     /// second only, so two events in that second are told apart by their bodies (to the millisecond), and the last one is
-    /// known without a second listing. Names that are not events' go to <paramref name="unreadable"/> when it is given.
+    /// known without a second listing. Names that are not events', and events whose body was read and is not a deployment
+    /// event of their commit (kept, marked <see cref="DeploymentEvent.Unread"/>), go to <paramref name="unreadable"/> when it is given.
     /// </summary>
     public static List<DeploymentEvent> FromListing(string environment, IEnumerable<(string Name, string? Body)> stored, DateTimeOffset detailsSince,
         ICollection<string>? unreadable = null)
@@ -119,7 +128,9 @@ public static class DeploymentNames
                 unreadable?.Add(name);
                 continue;
             }
-            events.Add(FromStored(environment, name, body, readBody: p.At >= detailsSince || p.At == newest)!);
+            var read = FromStored(environment, name, body, readBody: p.At >= detailsSince || p.At == newest)!;
+            if (read.Unread is not null) unreadable?.Add(name);
+            events.Add(read);
         }
         return events.OrderBy(e => e.At).ToList();
     }
@@ -131,7 +142,10 @@ public static class DeploymentNames
         if (readBody && RecordJson.ReadDeployment(body) is { } full && string.Equals(full.Commit, named.Commit, StringComparison.Ordinal))
             // The body's time is finer than the name's; a body that disagrees with its name by a second or more is not believed.
             return full with { Environment = environment, At = (full.At - named.At).Duration() < TimeSpan.FromSeconds(1) ? full.At : named.At };
-        return new DeploymentEvent(environment, named.Commit, named.At, Identity.Unknown, DeploymentKind.Forward);
+        return new DeploymentEvent(environment, named.Commit, named.At, Identity.Unknown, DeploymentKind.Forward)
+        {
+            Unread = readBody ? "its body is not a deployment event of its commit (not JSON, a kind git-promote does not write, or another commit)" : null,
+        };
     }
 }
 

@@ -69,6 +69,26 @@ public interface IReportsUnreadableRecords
     IReadOnlyList<string> Unreadable { get; }
 }
 
+/// <summary>
+/// What a record's own history says against it: it was rewritten (more than one version, each with its writer and
+/// text), or it is an approval whose writer is not the approver it names.
+/// </summary>
+public sealed record RecordFinding(string Environment, string Record, string Problem, IReadOnlyList<RecordVersion> Versions);
+
+/// <summary>One version of a record as the store keeps it: who the store says wrote it, when, and its text.</summary>
+public sealed record RecordVersion(long Version, string? Writer, DateTimeOffset? At, string Text);
+
+/// <summary>
+/// A store that keeps every version of a record and who wrote it (SSM's parameter history): the audit asks it for records
+/// written more than once, or in someone else's name. Written-once records (bypass, revocation, lifted revocation,
+/// approval, deployment event) must have one version, by the identity they name.
+/// </summary>
+public interface IChecksRecordHistory
+{
+    /// <summary>The findings, and what was not checked (a bound reached), in words; null when everything was.</summary>
+    Task<(IReadOnlyList<RecordFinding> Findings, string? NotChecked)> CheckRecordHistoriesAsync(CancellationToken cancellationToken);
+}
+
 /// <summary>A store whose listings stop at a bound: each listing that reached it, said in words (what, where), for the audit.</summary>
 public interface IReportsListingBound
 {

@@ -24,6 +24,25 @@ public sealed record Approval(string Environment, string Commit, string Approver
 }
 
 /// <summary>
+/// An approval record the store holds but that does not count: the store names someone other than the approver as its
+/// writer (SSM's <c>LastModifiedUser</c>), or names no writer. Kept so every verdict, <c>status</c> and <c>audit</c> can
+/// say which approval was set aside and why, instead of dropping it silently.
+/// </summary>
+/// <param name="Writer">Who the store says wrote it; null when it names nobody (or could not be asked).</param>
+public sealed record IgnoredApproval(string Environment, string Commit, string ApproverId, string? Writer)
+{
+    public string Describe() =>
+        $"the approval in the name of {ApproverIds.Readable(ApproverId)} was written by {Writer ?? "a writer the store does not name"}, not by the approver";
+
+    /// <summary>
+    /// True when an approval with key <paramref name="approverId"/>, which the store says <paramref name="writer"/> wrote, counts: the writer's own
+    /// key (<see cref="ApproverIds.Of"/> of the writer's ARN) is the approval's key. "N/A" (what emulators answer) is no writer.
+    /// </summary>
+    public static bool WrittenByTheApprover(string approverId, string? writer) =>
+        writer is { Length: > 0 } w && w != "N/A" && string.Equals(ApproverIds.Of(new Identity(w, "")), approverId, StringComparison.Ordinal);
+}
+
+/// <summary>
 /// The record keys of approvers. One approval per identity and commit: approving again replaces it. The key is
 /// readable and safe in git ref names and SSM parameter names (<c>[a-z0-9._-]</c>), and unique per identity thanks
 /// to a hash of the whole identity, so two addresses that read alike never share a record.
@@ -81,6 +100,11 @@ public sealed record ReviewRecords(
         approvals is not null,
         null);
 
+    /// <summary>Approval records read but set aside: their writer is not their approver.</summary>
+    public IReadOnlyList<IgnoredApproval> IgnoredApprovals { get; init; } = [];
+
+    public IReadOnlyList<IgnoredApproval> IgnoredApprovalsOf(string commit) => IgnoredApprovals.Where(i => i.Commit == commit).ToList();
+
     public static ReviewRecords Failed(string label, EvidenceFailure failure) =>
         new(label, new Dictionary<string, Revocation>(), new Dictionary<string, IReadOnlyList<Approval>>(), false, failure);
 
@@ -97,6 +121,7 @@ public sealed record ReviewRecords(
             .ToDictionary(g => g.Key, g => g.First().Value, StringComparer.Ordinal),
         ApprovalsRead = ApprovalsRead || other.ApprovalsRead,
         Failure = Failure ?? other.Failure,
+        IgnoredApprovals = [.. IgnoredApprovals, .. other.IgnoredApprovals.Where(i => !IgnoredApprovals.Contains(i))],
     };
 }
 

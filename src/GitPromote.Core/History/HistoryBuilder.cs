@@ -47,8 +47,15 @@ public static class HistoryBuilder
     {
         var env = input.Environment;
         var list = new List<Deployment>();
-        foreach (var e in input.Events.OrderBy(e => e.At))
+        // An event whose body could not be read has no kind anyone knows: it is left out (the store names it), never counted as forward.
+        var events = input.Events.Where(e => e.Unread is null).OrderBy(e => e.At).ToList();
+        foreach (var e in events)
         {
+            // A server's landing event is the push; the pipeline's record that used its bypass, later, is the deployment, even when another
+            // pipeline's record came in between (a queued pipeline recording the commit before it first).
+            if (e.Landed && events.Any(later => !later.Landed && later.At >= e.At && Same(later.Commit, e.Commit)
+                    && (e.Bypass is { } id ? later.Bypass == id : later.Kind == DeploymentKind.Bypass)))
+                continue;
             var commit = e.Commit.ToLowerInvariant();
             // A server writes the event of a landed bypass; the pipeline's record of the same commit that follows is the same deployment.
             if (e.Kind == DeploymentKind.Bypass && list.Count > 0 && list[^1] is { Kind: DeploymentKind.Bypass } prior && prior.Commit == commit)
@@ -81,11 +88,23 @@ public static class HistoryBuilder
         // A revocation marks the newest deployment of its commit before it.
         foreach (var r in input.Revocations)
         {
-            var index = list.FindLastIndex(d => Same(d.Commit, r.Commit) && (r.At is null || d.At <= r.At));
+            var index = list.FindLastIndex(d => Same(d.Commit, r.Commit) && (r.At is null || NotAfter(d.At, r.At.Value)));
             if (index >= 0) list[index] = list[index] with { Revoked = r };
         }
         return list;
     }
+
+    /// <summary>
+    /// <paramref name="first"/> at or before <paramref name="second"/>, compared at the coarser precision of the two: a
+    /// revocation stamped to the second (12:00:05) is not before a deployment stamped to the millisecond in that second
+    /// (12:00:05.300); two times both finer than a second are compared as they are.
+    /// </summary>
+    internal static bool NotAfter(DateTimeOffset first, DateTimeOffset second) =>
+        WholeSecond(first) || WholeSecond(second) ? TruncateToSecond(first) <= TruncateToSecond(second) : first <= second;
+
+    private static bool WholeSecond(DateTimeOffset at) => at.UtcTicks % TimeSpan.TicksPerSecond == 0;
+
+    private static DateTimeOffset TruncateToSecond(DateTimeOffset at) => new(at.UtcTicks - at.UtcTicks % TimeSpan.TicksPerSecond, TimeSpan.Zero);
 
     private static bool IsForward(Deployment d) => d.Kind is DeploymentKind.Forward or DeploymentKind.Bypass;
 
@@ -106,7 +125,7 @@ public static class HistoryBuilder
             var nextForward = next < all.Count ? all[next].At : DateTimeOffset.MaxValue;
             var rolledBack = false;
             for (var j = i + 1; j < next && !rolledBack; j++) rolledBack = all[j].Kind == DeploymentKind.Rollback;
-            var revoked = revocations[d.Commit].Any(r => r.At >= d.At && r.At < nextForward);
+            var revoked = revocations[d.Commit].Any(r => NotAfter(d.At, r.At!.Value) && r.At < nextForward);
             if (rolledBack || revoked) failed.Add((d, i + 1 < all.Count ? all[i + 1] : null));
         }
         var restores = failed.Where(f => f.Next is not null).Select(f => f.Next!.At - f.Deployment.At).ToList();
@@ -134,6 +153,7 @@ public static class HistoryBuilder
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var result = new List<ChangeLeadTime>();
         var unknown = new List<string>();
+        var future = new List<ChangeLeadTime>();
         foreach (var d in all.Where(d => d.At <= window.Until))
         {
             if (!graph.ContainsKey(d.Commit))
@@ -147,7 +167,9 @@ public static class HistoryBuilder
             {
                 var c = stack.Pop();
                 if (graph.GetValueOrDefault(c) is not { } node) continue;
-                if (window.Contains(d.At)) result.Add(new ChangeLeadTime(c, node.CommittedAt, d.Commit, d.At));
+                // A committer time after the deployment is the commit's own claim (GIT_COMMITTER_DATE), not a lead time: left out, and named.
+                if (window.Contains(d.At))
+                    (node.CommittedAt > d.At ? future : result).Add(new ChangeLeadTime(c, node.CommittedAt, d.Commit, d.At));
                 foreach (var p in node.Parents)
                     if (seen.Add(p)) stack.Push(p);
             }
@@ -155,6 +177,11 @@ public static class HistoryBuilder
         if (unknown.Count > 0)
             notes.Add($"lead time: {unknown.Count} deployment(s) of commits this clone does not have are left out " +
                 $"({string.Join(", ", unknown.Distinct().Take(5).Select(ObjectIds.Short))}); git fetch them to count them");
+        if (future.Count > 0)
+            notes.Add($"lead time: {future.Count} commit(s) committed after their deployment are left out (their committer time is wrong): " +
+                string.Join(", ", future.OrderBy(f => f.DeployedAt).Take(5).Select(f =>
+                    $"{ObjectIds.Short(f.Commit)} committed {Engine.Time.Utc(f.CommittedAt)}, deployed {Engine.Time.Utc(f.DeployedAt)}"))
+                + (future.Count > 5 ? $", and {future.Count - 5} more" : ""));
         return result.OrderBy(r => r.DeployedAt).ThenBy(r => r.CommittedAt).ThenBy(r => r.Commit, StringComparer.Ordinal).ToList();
     }
 
@@ -170,13 +197,20 @@ public static class HistoryBuilder
             .ToList();
     }
 
-    /// <summary>The nearest-rank percentile: the value at rank ceil(p/100 × n) of the sorted values; null for none.</summary>
+    /// <summary>
+    /// The percentile as PostgreSQL's and BigQuery's PERCENTILE_CONT compute it (GitLab's DORA metrics and Google's Four
+    /// Keys use it): the value at position p/100 × (n − 1) of the values sorted ascending, counted from 0, interpolated
+    /// linearly between the two values around it; rounded to the second, half up. Null for none.
+    /// </summary>
     public static TimeSpan? Percentile(IReadOnlyCollection<TimeSpan> values, int p)
     {
         if (values.Count == 0) return null;
         var sorted = values.Order().ToList();
-        var rank = (int)Math.Ceiling(p / 100.0 * sorted.Count);
-        return sorted[Math.Clamp(rank, 1, sorted.Count) - 1];
+        var position = Math.Clamp(p, 0, 100) / 100.0 * (sorted.Count - 1);
+        var below = (int)Math.Floor(position);
+        var above = Math.Min(below + 1, sorted.Count - 1);
+        var seconds = sorted[below].TotalSeconds + (position - below) * (sorted[above].TotalSeconds - sorted[below].TotalSeconds);
+        return TimeSpan.FromSeconds(Math.Round(seconds, MidpointRounding.AwayFromZero));
     }
 
     private static bool Same(string a, string b) => string.Equals(a, b, StringComparison.OrdinalIgnoreCase);

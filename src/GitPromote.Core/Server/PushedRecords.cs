@@ -31,6 +31,8 @@ public interface IRecordTags
 /// </summary>
 public static class PushedRecords
 {
+    /// <param name="pusher">The pusher exactly as the server named them (<see cref="PusherSource.Exact"/>): compared as given, cleaned only
+    /// to be shown.</param>
     public static RecordRefusal? Judge(IReadOnlyList<RefUpdate> updates, string environment, Identity pusher, IReadOnlyCollection<string> recorders,
         IRecordTags tags)
     {
@@ -88,7 +90,7 @@ public static class PushedRecords
                 if (RecordRefs.ApprovalOf(name) is not { } approval)
                     return new($"{name} is not an approval record", $"approve with: git promote approve {environment} <commit>");
                 if (pusher == Identity.Unknown || !string.Equals(approval.ApproverId, ApproverIds.Of(pusher), StringComparison.Ordinal))
-                    return new($"{name}: an approval may be written only by the approver themself, and this server knows you as {pusher}",
+                    return new($"{name}: an approval may be written only by the approver themself, and this server knows you as {Pusher.Display(pusher)}",
                         $"approve with your own identity (this server's: {ApproverIds.Of(pusher)}): git promote approve {environment} <commit>");
             }
             else if (!name.StartsWith(RecordRefs.LiftedPrefix, StringComparison.Ordinal))
@@ -115,6 +117,6 @@ public static class PushedRecords
     }
 
     private static RecordRefusal NotRecorder(string refName, Identity pusher, string what) => new(
-        $"{refName}: only the accounts in git config {RecordWriters.ConfigKey} may {what}, and this server knows you as {pusher}",
+        $"{refName}: only the accounts in git config {RecordWriters.ConfigKey} may {what}, and this server knows you as {Pusher.Display(pusher)}",
         "records are written by the environment's pipeline (git promote record); ask the server admin to list its account there");
 }

@@ -14,7 +14,8 @@ namespace GitPromote.Git.Evidence;
 /// <see cref="RecordJson.DeploymentBody"/>, at <c>refs/promote/deploy/&lt;UTC time&gt;-&lt;commit&gt;-&lt;random&gt;</c>.
 /// Reading records back fetches them into <c>refs/promote/remotes/&lt;env&gt;/...</c> of the local repository.
 /// </summary>
-public sealed class GitRecordStore : IRecordStore, IReviewStore, IReportsUnreadableRecords, IPrunableStore, IChecksBypassLanding, IDeploymentStore
+public sealed class GitRecordStore : IRecordStore, IReviewStore, IReportsUnreadableRecords, IReportsListingBound, IPrunableStore, IChecksBypassLanding,
+    IDeploymentStore
 {
     /// <summary>At most this many records are fetched one by one when fetching them all at once fails.</summary>
     private const int MaxFetchedOneByOne = 1000;
@@ -41,6 +42,11 @@ public sealed class GitRecordStore : IRecordStore, IReviewStore, IReportsUnreada
 
     /// <summary>Records the last listings skipped: they could not be fetched (e.g. their commit is missing) or are not records.</summary>
     public IReadOnlyList<string> Unreadable => _unreadable;
+
+    private readonly List<string> _boundReached = [];
+
+    /// <summary>Listings of the last reads that stopped at their bound (more records exist than were read), in words.</summary>
+    public IReadOnlyList<string> BoundReached => _boundReached;
 
     /// <summary>Where fetched records of this environment land locally, e.g. <c>refs/promote/remotes/dev/</c>.</summary>
     public string LocalNamespace => $"refs/promote/remotes/{RefComponent(_environment.Name)}/";
@@ -155,6 +161,8 @@ public sealed class GitRecordStore : IRecordStore, IReviewStore, IReportsUnreada
     {
         var local = LocalNamespace + "deploy/";
         var unreadable = new List<string>();
+        if (refs.Count > DeploymentNames.MaxListed)
+            _boundReached.Add($"{RecordRefs.DeployPrefix}*: only {DeploymentNames.MaxListed} of {refs.Count} events were read");
         var events = DeploymentNames.FromListing(_environment.Name, refs.Take(DeploymentNames.MaxListed).Select(r => (r.Name[local.Length..], r.Tag?.Message)),
             detailsSince, unreadable);
         _unreadable.AddRange(unreadable.Select(name => RecordRefs.DeployPrefix + name));
@@ -242,12 +250,17 @@ public sealed class GitRecordStore : IRecordStore, IReviewStore, IReportsUnreada
         foreach (var r in refs)
         {
             var commit = r.Name[local.Length..].ToLowerInvariant();
-            if (!ObjectIds.IsValid(commit)) continue;
+            if (!ObjectIds.IsValid(commit))
+            {
+                _unreadable.Add(RecordRefs.GreenPrefix + r.Name[local.Length..]);
+                continue;
+            }
             var (at, by) = RecordJson.ReadGreen(r.Tag?.Message);
             at ??= r.Tag?.When;
             by ??= r.Tag?.Tagger?.ToString();
             facts.Add(new GreenFact(commit, $"git ref on {_environment.Name}", at, by) { Forced = RecordJson.ReadGreenForced(r.Tag?.Message) });
         }
+        if (facts.Count > max) _boundReached.Add($"{RecordRefs.GreenPrefix}*: only the newest {max} of {facts.Count} green records were read");
         return facts
             .OrderByDescending(f => f.RecordedAt ?? DateTimeOffset.MinValue)
             .ThenBy(f => f.Commit, StringComparer.Ordinal)
@@ -313,6 +326,9 @@ public sealed class GitRecordStore : IRecordStore, IReviewStore, IReportsUnreada
     private List<Revocation> ToRevocations(IReadOnlyList<RefRecord> refs)
     {
         var local = LocalNamespace + "revoked/";
+        // A revocation is named by its commit: anything else under the prefix is named as unreadable, not skipped silently.
+        _unreadable.AddRange(refs.Select(r => r.Name[local.Length..]).Where(n => !ObjectIds.IsValid(n.ToLowerInvariant()))
+            .Select(n => RecordRefs.RevokedPrefix + n));
         return refs
             .Select(r => (Commit: r.Name[local.Length..].ToLowerInvariant(), r.Tag))
             .Where(x => ObjectIds.IsValid(x.Commit))

@@ -88,7 +88,15 @@ public sealed partial class IamDocsTests
                 Evidence("prd", folder, Sha));
         Case("push to prd lists the approvals of the commit", true, personPrd, developerPrd, "ssm:GetParametersByPath",
             Parameter("prd", $"promote/{Service}/prd/approval/{Sha}"));
-        Case("git promote approve prd", true, personPrd, developerPrd, "ssm:PutParameter", Evidence("prd", "approval", $"{Sha}/ada"), Overwrite(true));
+        Case("git promote approve prd", true, personPrd, developerPrd, "ssm:PutParameter", Evidence("prd", "approval", $"{Sha}/ada"), Overwrite(false));
+        Case("a developer overwrites a prd approval", false, personPrd, developerPrd, "ssm:PutParameter", Evidence("prd", "approval", $"{Sha}/ada"),
+            Overwrite(true));
+        Case("push to prd asks who wrote an approval (GetParameterHistory)", true, personPrd, developerPrd, "ssm:GetParameterHistory",
+            Evidence("prd", "approval", $"{Sha}/ada"));
+        foreach (var folder in new[] { "bypass", "revoked", "revoked-lifted", "deploy" })
+            Case($"audit reads the history of a prd {folder} record", true, personPrd, developerPrd, "ssm:GetParameterHistory",
+                Evidence("prd", folder, $"20260101T000000Z-{Sha}-ab12"));
+        Case("a developer reads the history of green", false, personPrd, developerPrd, "ssm:GetParameterHistory", Evidence("prd", "green", Sha));
         Case("git promote history lists prd", true, personPrd, developerPrd, "ssm:GetParametersByPath", Parameter("prd", $"promote/{Service}/prd"));
         Case("a developer writes the pinned policy", false, personPrd, developerPrd, "ssm:PutParameter", PolicyParameter("prd"), Overwrite(true));
 
@@ -112,6 +120,9 @@ public sealed partial class IamDocsTests
             Case($"gate reads stg {folder}/<sha> (GetParameters batch)", true, gateRole, gate, "ssm:GetParameters", Evidence("stg", folder, Sha));
         Case("gate lists stg's bypasses", true, gateRole, gate, "ssm:GetParametersByPath", Parameter("stg", $"promote/{Service}/stg/bypass"));
         Case("gate writes green", false, gateRole, gate, "ssm:PutParameter", Evidence("stg", "green", Sha));
+        Case("gate asks who wrote an approval (GetParameterHistory)", true, gateRole, gate, "ssm:GetParameterHistory",
+            Evidence("stg", "approval", $"{Sha}/ada"));
+        Case("record overwrites a revocation", false, recordRole, record, "ssm:PutParameter", Evidence("stg", "revoked", Sha), Overwrite(true));
         Case("the stg gate assumes dev's reader", true, gateRole, gate, "sts:AssumeRole", readerRole, resourcePolicy: trust);
         Case("the stg record role assumes dev's reader", false, recordRole, record, "sts:AssumeRole", readerRole, resourcePolicy: trust);
         foreach (var folder in new[] { "green", "revoked" })

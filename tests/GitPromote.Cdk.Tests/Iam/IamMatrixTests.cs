@@ -121,7 +121,7 @@ public sealed class IamMatrixTests(Xunit.Abstractions.ITestOutputHelper output)
             // A deployment event is written once (Overwrite=false): the record role cannot replace one with another text.
             Deny($"{env} record overwrites a deployment event", s =>
                 CallWith(s.Record(env), "ssm:PutParameter", Evidence(env, "deploy", $"20260101T000000.000Z-{Sha}-ab12"), Overwrite(true)),
-                raw => TemplateEdits.RemoveStatementSid(raw[env], record, "NeverRewriteDeployments"));
+                raw => TemplateEdits.RemoveStatementSid(raw[env], record, "NeverRewriteRecords"));
             Allow($"{env} record writes a deployment event as git-promote does (Overwrite false)", s =>
                 CallWith(s.Record(env), "ssm:PutParameter", Evidence(env, "deploy", $"20260101T000000.000Z-{Sha}-ab12"), Overwrite(false)),
                 raw => TemplateEdits.RemoveStatements(raw[env], record, "ssm:PutParameter"));
@@ -147,16 +147,27 @@ public sealed class IamMatrixTests(Xunit.Abstractions.ITestOutputHelper output)
             var developer = set.DeveloperPolicyId(env);
             Allow($"{env} developer records a bypass", s => Dev(s, env, "ssm:PutParameter", Evidence(env, "bypass", $"20260101T000000Z-{Sha}-ab12")),
                 raw => TemplateEdits.RemoveStatements(raw[env], developer, "ssm:PutParameter"));
-            // A bypass is written once, in its author's name; nobody with the developer policy can rewrite it. Approvals are
-            // put with Overwrite=true (approving again), so they stay writable.
+            // A bypass and an approval are written once, in their author's name; nobody with the developer policy can rewrite them.
             Deny($"{env} developer overwrites a bypass record", s =>
                 Dev(s, env, "ssm:PutParameter", Evidence(env, "bypass", $"20260101T000000Z-{Sha}-ab12"), Overwrite(true)),
-                raw => TemplateEdits.RemoveStatementSid(raw[env], developer, "NeverRewriteBypasses"));
+                raw => TemplateEdits.RemoveStatementSid(raw[env], developer, "NeverRewriteRecords"));
+            Deny($"{env} developer overwrites someone's approval", s =>
+                Dev(s, env, "ssm:PutParameter", Evidence(env, "approval", $"{Sha}/ada_example.com-0123456789ab"), Overwrite(true)),
+                raw => TemplateEdits.RemoveStatementSid(raw[env], developer, "NeverRewriteRecords"));
+            Allow($"{env} developer asks SSM who wrote an approval (GetParameterHistory)", s =>
+                Dev(s, env, "ssm:GetParameterHistory", Evidence(env, "approval", $"{Sha}/ada_example.com-0123456789ab")),
+                raw => TemplateEdits.RemoveStatements(raw[env], developer, "ssm:GetParameterHistory"));
+            foreach (var folder in new[] { "bypass", "revoked", "revoked-lifted", "deploy" })
+                Allow($"{env} developer's audit reads the history of a {folder} record", s =>
+                    Dev(s, env, "ssm:GetParameterHistory", Evidence(env, folder, $"20260101T000000Z-{Sha}-ab12")),
+                    raw => TemplateEdits.RemoveStatements(raw[env], developer, "ssm:GetParameterHistory"));
+            Deny($"{env} developer reads the history of the pinned policy", s => Dev(s, env, "ssm:GetParameterHistory", PolicyParameter(env)),
+                raw => TemplateEdits.AllowOnManagedPolicy(raw[env], developer, "ssm:GetParameterHistory"));
             Allow($"{env} developer records a bypass as git-promote does (Overwrite false)", s =>
                 Dev(s, env, "ssm:PutParameter", Evidence(env, "bypass", $"20260101T000000Z-{Sha}-ab12"), Overwrite(false)),
                 raw => TemplateEdits.RemoveStatements(raw[env], developer, "ssm:PutParameter"));
-            Allow($"{env} developer approves again (Overwrite true)", s =>
-                Dev(s, env, "ssm:PutParameter", Evidence(env, "approval", $"{Sha}/ada"), Overwrite(true)),
+            Allow($"{env} developer approves as git-promote does (Overwrite false)", s =>
+                Dev(s, env, "ssm:PutParameter", Evidence(env, "approval", $"{Sha}/ada"), Overwrite(false)),
                 raw => TemplateEdits.RemoveStatements(raw[env], developer, "ssm:PutParameter"));
             Allow($"{env} developer records an approval", s => Dev(s, env, "ssm:PutParameter", Evidence(env, "approval", $"{Sha}/ada")),
                 raw => TemplateEdits.RemoveStatements(raw[env], developer, "ssm:PutParameter"));
@@ -248,6 +259,11 @@ public sealed class IamMatrixTests(Xunit.Abstractions.ITestOutputHelper output)
                     raw => TemplateEdits.AllowOnRole(raw[env], gate, "ssm:PutParameter"));
                 Allow($"{env} gate reads its approvals", s => Call(s.Gate(env), "ssm:GetParametersByPath", Evidence(env, "approval", Sha)),
                     raw => TemplateEdits.RemoveStatements(raw[env], gate, "ssm:GetParametersByPath"));
+                Allow($"{env} gate asks SSM who wrote an approval (GetParameterHistory)", s =>
+                        Call(s.Gate(env), "ssm:GetParameterHistory", Evidence(env, "approval", $"{Sha}/ada_example.com-0123456789ab")),
+                    raw => TemplateEdits.RemoveStatements(raw[env], gate, "ssm:GetParameterHistory"));
+                Deny($"{env} gate reads the history of the pinned policy", s => Call(s.Gate(env), "ssm:GetParameterHistory", PolicyParameter(env)),
+                    raw => TemplateEdits.AllowOnRole(raw[env], gate, "ssm:GetParameterHistory"));
                 Allow($"{env} gate reads the pinned policy", s => Call(s.Gate(env), "ssm:GetParameter", PolicyParameter(env)),
                     raw => TemplateEdits.RemoveStatements(raw[env], gate, "ssm:GetParameter"));
                 Allow($"{env} gate assumes {previous}'s reader", s => Assume(s.Gate(env).Arn, s.Gate(env).Policies, s.Reader(previous)),

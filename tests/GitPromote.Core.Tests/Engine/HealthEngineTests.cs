@@ -278,4 +278,36 @@ public class HealthEngineTests
 
         Assert.Equal("orders-stg-5xx is OK but CloudWatch does not say since when", HealthCheck(verdict).Detail);
     }
+
+    [Theory]
+    [InlineData(AlarmState.Ok, AlarmState.Alarm)]
+    [InlineData(AlarmState.Alarm, AlarmState.Ok)]
+    public void An_alarm_listed_twice_in_two_states_is_judged_on_the_worst(AlarmState first, AlarmState second)
+    {
+        var stg = Policy().Environments[1];
+        var answer = HealthAnswer.Read("cloudwatch", [
+            new AlarmReading("orders-stg-5xx", "metric", first, Now.AddHours(-2)),
+            new AlarmReading("orders-stg-5xx", "metric", second, Now.AddHours(-2)),
+            new AlarmReading("orders-stg-latency-p50", "metric", AlarmState.Ok, Now.AddHours(-2)),
+        ]);
+
+        var check = HealthRule.Judge(stg, stg.Health!, answer, Now);
+
+        Assert.Equal((CheckOutcome.Fail, "orders-stg-5xx is in ALARM since 12:00Z"), (check.Outcome, check.Detail));
+    }
+
+    [Fact]
+    public void An_alarm_listed_twice_as_ok_is_judged_on_the_shorter_time_ok()
+    {
+        var stg = Policy().Environments[1];
+        var answer = HealthAnswer.Read("cloudwatch", [
+            new AlarmReading("orders-stg-5xx", "metric", AlarmState.Ok, Now.AddHours(-2)),
+            new AlarmReading("orders-stg-5xx", "metric", AlarmState.Ok, Now.AddMinutes(-10)),
+            new AlarmReading("orders-stg-latency-p50", "metric", AlarmState.Ok, Now.AddHours(-2)),
+        ]);
+
+        var check = HealthRule.Judge(stg, stg.Health!, answer, Now);
+
+        Assert.Equal((CheckOutcome.Fail, "orders-stg-5xx has been OK for 10m of 30m: try again after 14:20Z"), (check.Outcome, check.Detail));
+    }
 }

@@ -79,13 +79,37 @@ public class DeploymentEventTests
         Assert.Null(DeploymentNames.Parse(name));
 
     [Fact]
-    public void A_body_about_another_commit_than_its_name_is_read_from_the_name_only()
+    public void A_body_about_another_commit_than_its_name_is_read_from_the_name_only_and_marked_unread()
     {
         var name = DeploymentNames.Name(T, C(1), "ab12");
 
         var read = DeploymentNames.FromStored("prd", name, RecordJson.DeploymentBody(E(2, 0, DeploymentKind.Rollback)), readBody: true);
 
-        Assert.Equal(new DeploymentEvent("prd", C(1), T, Identity.Unknown, DeploymentKind.Forward), read);
+        Assert.Equal((C(1), T, Identity.Unknown), (read!.Commit, read.At, read.By));
+        Assert.NotNull(read.Unread);
+    }
+
+    [Fact]
+    public void An_event_read_from_its_name_on_purpose_is_not_marked_unread()
+    {
+        var name = DeploymentNames.Name(T, C(1), "ab12");
+
+        var read = DeploymentNames.FromStored("prd", name, "not json at all", readBody: false);
+
+        Assert.Null(read!.Unread);
+    }
+
+    [Fact]
+    public void A_listing_names_an_event_whose_kind_is_not_one_git_promote_writes_and_marks_it_unread()
+    {
+        var name = DeploymentNames.Name(T, C(1), "ab12");
+        var body = $$"""{"environment":"prd","commit":"{{C(1)}}","at":"2026-03-02T13:00:00Z","by":"ci","kind":"Rollback"}""";
+        var unreadable = new List<string>();
+
+        var listed = DeploymentNames.FromListing("prd", [(name, body)], detailsSince: DateTimeOffset.MinValue, unreadable);
+
+        Assert.NotNull(Assert.Single(listed).Unread);
+        Assert.Equal([name], unreadable);
     }
 
     [Fact]

@@ -76,8 +76,10 @@ public class HistoryBuilderTests
             (C(6), C(6), new TimeSpan(2, 5, 7)),
         ], history.LeadTimes.Select(l => (l.Commit, l.DeployedWith, l.LeadTime)).ToList());
         Assert.Equal(6, history.Figures!.LeadTimeCommits);
-        Assert.Equal(new TimeSpan(2, 50, 0), history.Figures.LeadTimeMedian);
-        Assert.Equal(new TimeSpan(4, 20, 0), history.Figures.LeadTimeP90);
+        // Sorted 2h5m7s, 2h30m, 2h50m, 4h, 4h, 4h20m. Median: position 0.5 × 5 = 2.5, halfway from 2h50m to 4h = 3h25m.
+        // p90: position 0.9 × 5 = 4.5, halfway from 4h to 4h20m = 4h10m.
+        Assert.Equal(new TimeSpan(3, 25, 0), history.Figures.LeadTimeMedian);
+        Assert.Equal(new TimeSpan(4, 10, 0), history.Figures.LeadTimeP90);
     }
 
     [Fact]
@@ -207,12 +209,160 @@ public class HistoryBuilderTests
         Assert.Contains(history.Notes, n => n.StartsWith("lead time: 1 deployment(s)", StringComparison.Ordinal));
     }
 
+    /// <summary>
+    /// PERCENTILE_CONT, as PostgreSQL and BigQuery compute it (GitLab's DORA metrics, Google's Four Keys): the value at
+    /// position p/100 × (n − 1) of the sorted values, counted from 0, interpolated between its neighbours; then rounded to the
+    /// second, half up. Worked by hand: [1, 2] at 50 is position 0.5, 1.5 s, 2 s; 1..10 at 90 is position 8.1, 9.1 s, 9 s;
+    /// 1..11 at 90 is position 9, 10 s; [10, 20] at 90 is position 0.9, 19 s; [10, 20] at 50 is 15 s.
+    /// </summary>
     [Theory]
     [InlineData(new[] { 5 }, 50, 5)]
-    [InlineData(new[] { 1, 2 }, 50, 1)]
+    [InlineData(new[] { 5 }, 90, 5)]
+    [InlineData(new[] { 1, 2 }, 50, 2)]
     [InlineData(new[] { 3, 1, 2 }, 50, 2)]
     [InlineData(new[] { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10 }, 90, 9)]
     [InlineData(new[] { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11 }, 90, 10)]
-    public void Percentiles_are_nearest_rank(int[] seconds, int p, int expected) =>
+    [InlineData(new[] { 10, 20 }, 90, 19)]
+    [InlineData(new[] { 20, 10 }, 50, 15)]
+    public void Percentiles_are_interpolated_as_percentile_cont(int[] seconds, int p, int expected) =>
         Assert.Equal(TimeSpan.FromSeconds(expected), HistoryBuilder.Percentile(seconds.Select(s => TimeSpan.FromSeconds(s)).ToList(), p));
+
+    [Fact]
+    public void The_median_of_19h_23h_25h_25h_is_24h_as_gitlab_and_four_keys_compute_it_not_the_nearest_rank_23h()
+    {
+        var hours = new[] { 25, 19, 25, 23 }.Select(h => TimeSpan.FromHours(h)).ToList();
+
+        Assert.Equal(TimeSpan.FromHours(24), HistoryBuilder.Percentile(hours, 50));
+        // p90: position 0.9 × 3 = 2.7, between 25h and 25h.
+        Assert.Equal(TimeSpan.FromHours(25), HistoryBuilder.Percentile(hours, 90));
+    }
+
+    [Fact]
+    public void No_values_have_no_percentile() => Assert.Null(HistoryBuilder.Percentile([], 50));
+
+    [Fact]
+    public void Commits_committed_after_their_deployment_are_left_out_of_lead_time_and_named()
+    {
+        // c5 and c6 say they were committed in 2099 (GIT_COMMITTER_DATE): their lead times would be about -73 years.
+        var future = new DateTimeOffset(2099, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        var graph = Graph.ToDictionary();
+        graph[C(5)] = graph[C(5)] with { CommittedAt = future };
+        graph[C(6)] = graph[C(6)] with { CommittedAt = future };
+
+        var history = HistoryBuilder.Build(Scenario(), Week, graph);
+
+        Assert.Equal([C(1), C(2), C(3), C(4)], history.LeadTimes.Select(l => l.Commit).ToList());
+        Assert.All(history.LeadTimes, l => Assert.True(l.LeadTime >= TimeSpan.Zero));
+        Assert.Equal(4, history.Figures!.LeadTimeCommits);
+        // 2h30m, 2h50m, 4h, 4h: position 1.5, 3h25m.
+        Assert.Equal(new TimeSpan(3, 25, 0), history.Figures.LeadTimeMedian);
+        var note = Assert.Single(history.Notes, n => n.StartsWith("lead time: 2 commit(s) committed after their deployment", StringComparison.Ordinal));
+        Assert.Contains(GitPromote.Core.Push.ObjectIds.Short(C(5)), note);
+        Assert.Contains(GitPromote.Core.Push.ObjectIds.Short(C(6)), note);
+        Assert.Contains("2099-01-01", note);
+    }
+
+    [Fact]
+    public void A_commit_left_out_for_a_committer_time_after_its_deployment_is_not_brought_again_by_a_later_one()
+    {
+        // c4 is committed after its deployment: left out, yet a later deployment does not bring it again.
+        var graph = Graph.ToDictionary();
+        graph[C(4)] = graph[C(4)] with { CommittedAt = At(100) };
+
+        var history = HistoryBuilder.Build(Scenario(), Week, graph);
+
+        Assert.Equal([C(1), C(2), C(3), C(5), C(6)], history.LeadTimes.Select(l => l.Commit).ToList());
+    }
+
+    [Fact]
+    public void A_revocation_stamped_to_the_second_marks_a_deployment_stamped_to_the_millisecond_in_that_second()
+    {
+        // The deployment event says 28:00:05.300 (its body, to the millisecond); the revocation says 28:00:05 (to the second).
+        var inputs = Scenario().ToList();
+        var deployedAt = At(28, 0, 5).AddMilliseconds(300);
+        inputs[2] = inputs[2] with
+        {
+            Events = [.. inputs[2].Events.Select(e => e.Commit == C(4) ? e with { At = deployedAt } : e)],
+            Revocations = [new Revocation("prd", C(4), "INC-6: orders lost", Ci, At(28, 0, 5))],
+        };
+        // No rollback after it: the revocation alone makes it a failure.
+        inputs[2] = inputs[2] with { Events = [.. inputs[2].Events.Where(e => e.Kind != DeploymentKind.Rollback)] };
+
+        var history = HistoryBuilder.Build(inputs, Week, Graph);
+
+        var c4 = history.Lanes[2].Deployments.Single(d => d.Commit == C(4));
+        Assert.Equal("INC-6: orders lost", c4.Revoked?.Reason);
+        Assert.Equal(1, history.Figures!.FailedDeployments);
+    }
+
+    [Fact]
+    public void A_revocation_stamped_to_the_millisecond_before_a_deployment_in_the_same_second_does_not_mark_it()
+    {
+        var inputs = Scenario().ToList();
+        var deployedAt = At(28, 0, 5).AddMilliseconds(300);
+        inputs[2] = inputs[2] with
+        {
+            Events = [.. inputs[2].Events.Where(e => e.Kind != DeploymentKind.Rollback).Select(e => e.Commit == C(4) ? e with { At = deployedAt } : e)],
+            Revocations = [new Revocation("prd", C(4), "INC-6: orders lost", Ci, At(28, 0, 5).AddMilliseconds(100))],
+        };
+
+        var history = HistoryBuilder.Build(inputs, Week, Graph);
+
+        Assert.Null(history.Lanes[2].Deployments.Single(d => d.Commit == C(4)).Revoked);
+        Assert.Equal(0, history.Figures!.FailedDeployments);
+    }
+
+    [Fact]
+    public void An_event_whose_body_could_not_be_read_is_left_out_of_every_figure_never_counted_as_forward()
+    {
+        // A planted event of c3 at T+40h with kind "Rollback" (not a kind git-promote writes): the store marks it unread.
+        var inputs = Scenario().ToList();
+        inputs[2] = inputs[2] with
+        {
+            Events = [.. inputs[2].Events, E("prd", 3, At(40)) with { Unread = "not a deployment event git-promote wrote" }],
+        };
+
+        var history = HistoryBuilder.Build(inputs, Week, Graph);
+
+        Assert.DoesNotContain(history.Lanes[2].Deployments, d => d.Commit == C(3));
+        Assert.Equal(5, history.Figures!.Deployments);
+        Assert.Equal(4, history.Figures.ForwardDeployments);
+    }
+
+    [Fact]
+    public void A_servers_landing_event_is_one_deployment_with_the_pipelines_record_that_used_its_bypass_though_another_record_came_between()
+    {
+        var bypass = Bypass with { Id = "20260305T020000Z-c6-ab12" };
+        var history = HistoryBuilder.Build(
+        [
+            new("prd")
+            {
+                Events =
+                [
+                    E("prd", 5, At(50)),
+                    E("prd", 6, At(74), DeploymentKind.Bypass) with { Landed = true, Bypass = bypass.Id },  // the server, when c6 landed
+                    E("prd", 5, At(74, 10)) with { Kind = DeploymentKind.Redeploy },                      // c5's queued pipeline
+                    E("prd", 6, At(74, 20), DeploymentKind.Bypass) with { Bypass = bypass.Id },             // c6's pipeline, which used it
+                ],
+                Bypasses = [bypass],
+            },
+        ], Week, Graph);
+
+        Assert.Equal([(C(5), DeploymentKind.Forward), (C(5), DeploymentKind.Redeploy), (C(6), DeploymentKind.Bypass)],
+            history.Lanes[0].Deployments.Select(d => (d.Commit, d.Kind)).ToList());
+        Assert.Equal(2, history.Figures!.ForwardDeployments);
+        Assert.Equal(0, history.Figures.FailedDeployments);
+    }
+
+    [Fact]
+    public void A_servers_landing_event_no_pipeline_recorded_after_is_the_deployment()
+    {
+        var history = HistoryBuilder.Build(
+        [
+            new("prd") { Events = [E("prd", 5, At(50)), E("prd", 6, At(74), DeploymentKind.Bypass) with { Landed = true, Bypass = "x" }], Bypasses = [Bypass] },
+        ], Week, Graph);
+
+        Assert.Equal([(C(5), DeploymentKind.Forward), (C(6), DeploymentKind.Bypass)],
+            history.Lanes[0].Deployments.Select(d => (d.Commit, d.Kind)).ToList());
+    }
 }

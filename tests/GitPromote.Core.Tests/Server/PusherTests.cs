@@ -78,4 +78,16 @@ public sealed class PusherTests
     [Fact]
     public void From_is_the_identity_that_describe_finds() =>
         Assert.Equal(new Identity("gl", ""), Pusher.From(new LookupEnvironment(name => name == "GL_USER" ? "gl" : null)));
+
+    [Theory]
+    [InlineData("pipeline ")]
+    [InlineData("<pipeline>")]
+    [InlineData("pipe\u0001line")]
+    public void The_exact_name_is_kept_as_the_server_gave_it_and_only_the_displayed_one_is_cleaned(string given)
+    {
+        var pusher = Describe(("GL_USERNAME", given));
+        Assert.Equal(given, pusher.Exact.Name);
+        Assert.Equal("pipeline", pusher.Identity.Name);
+        Assert.False(RecordWriters.MayWriteGreen(pusher.Exact, ["pipeline"]));
+    }
 }
