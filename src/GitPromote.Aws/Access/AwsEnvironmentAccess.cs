@@ -79,10 +79,11 @@ public sealed class AwsEnvironmentAccess
 
     public bool IsSsoProfile => _profile.Value?.Options is { } o && (o.SsoStartUrl is not null || o.SsoSession is not null);
 
-    public bool HasEndpointOverride =>
-        _variables.NonEmpty("AWS_ENDPOINT_URL") is not null || _variables.NonEmpty("AWS_ENDPOINT_URL_SSM") is not null
-        || _variables.NonEmpty("AWS_ENDPOINT_URL_CODEPIPELINE") is not null
-        || _variables.NonEmpty("AWS_ENDPOINT_URL_CLOUDWATCH") is not null || _variables.NonEmpty("AWS_ENDPOINT_URL_STS") is not null;
+    /// <summary>The endpoint variables of the services we call (the SDK's and our own clients honour them).</summary>
+    private static readonly string[] EndpointVariables =
+        ["AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_SSM", "AWS_ENDPOINT_URL_STS", "AWS_ENDPOINT_URL_CODEPIPELINE", "AWS_ENDPOINT_URL_CLOUDWATCH"];
+
+    public bool HasEndpointOverride => EndpointVariables.Any(n => _variables.NonEmpty(n) is not null);
 
     /// <summary>The region, or throws <see cref="EvidenceUnavailableException"/> saying how to set one.</summary>
     public string Region => _region.Value;
@@ -99,8 +100,7 @@ public sealed class AwsEnvironmentAccess
     public Uri? EndpointOverride(string serviceId) => AwsEndpoints.Configured(_variables, serviceId);
 
     /// <summary>The endpoint overrides set, as shown in a failure (AWS_ENDPOINT_URL=...), bounded and without user info.</summary>
-    public string EndpointsShown => string.Join(", ", new[] { "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_SSM", "AWS_ENDPOINT_URL_STS",
-            "AWS_ENDPOINT_URL_CODEPIPELINE", "AWS_ENDPOINT_URL_CLOUDWATCH" }
+    public string EndpointsShown => string.Join(", ", EndpointVariables
         .Where(n => _variables.NonEmpty(n) is not null)
         .Select(n => $"{n}={Core.Policy.Quoting.Show(Core.Engine.RemoteUrls.Redact(_variables.NonEmpty(n)!), 120)}"));
 

@@ -20,13 +20,10 @@ public sealed record AwsCheck(string Environment, string Name, bool Ok, string D
 /// </summary>
 public sealed class AwsDoctor(PromotionPolicy policy, AwsEvidenceProvider provider)
 {
-    /// <summary>True when the environment reads or writes anything in AWS.</summary>
-    public static bool UsesAws(EnvironmentPolicy environment) => AwsEvidenceProvider.UsesAws(environment);
-
     /// <summary>All AWS environments, checked concurrently; results in policy order.</summary>
     public async Task<IReadOnlyList<AwsCheck>> CheckAllAsync(CancellationToken cancellationToken)
     {
-        var environments = policy.Environments.Where(UsesAws).ToList();
+        var environments = policy.Environments.Where(AwsEvidenceProvider.UsesAws).ToList();
         var checks = (await Task.WhenAll(environments.Select(e => CheckAsync(e, cancellationToken))).ConfigureAwait(false)).SelectMany(c => c).ToList();
         // Two environments read in one account and region: a missing profile or role sends one of them to the other's records.
         var places = await Task.WhenAll(environments.Select(e => provider.DescribeWhereAsync(e, cancellationToken))).ConfigureAwait(false);

@@ -232,7 +232,7 @@ public static class DoctorCommand
         var environments = server is null ? policy.Environments.ToList()
             : policy.PreviousOf(server) is { } previous ? [previous] : [];
         var remotes = environments.Select(env => CheckRemoteAsync(workspace, policy, env, server is not null, deadline)).ToList();
-        var aws = environments.Any(AwsDoctor.UsesAws)
+        var aws = environments.Any(AwsEvidenceProvider.UsesAws)
             ? CheckAwsAsync(context, policy, deadline)
             : Task.FromResult<IReadOnlyList<AwsCheck>>([]);
         var remoteChecks = await Task.WhenAll(remotes);
@@ -265,10 +265,10 @@ public static class DoctorCommand
         {
             var envs = group.Select(x => x.Env!).DistinctBy(e => e.Name).OrderBy(e => e.Index).ToList();
             if (envs.Count < 2) continue;
-            var names = string.Join(", ", group.Select(x => $"'{x.Remote.Name}' ({x.Env!.Name})"));
+            var names = string.Join(", ", group.Select(x => $"'{Quoting.Show(x.Remote.Name, 100)}' ({x.Env!.Name})"));
             yield return new Check(envs[^1].Name, "remotes", Status.Warn,
-                $"remotes {names} are one URL, {RemoteUrls.Redact(group.First().Remote.PushUrl)}: the URL does not say which environment (account) a " +
-                    "push goes to, so the guard goes by the remote's name",
+                $"remotes {names} are one URL, {Quoting.Show(RemoteUrls.Redact(group.First().Remote.PushUrl), 200)}: the URL does not say which " +
+                    "environment (account) a push goes to, so the guard goes by the remote's name",
                 "give each environment's remote a URL that names its account, e.g. codecommit::<region>://<profile>@<repository>");
         }
     }
@@ -357,7 +357,7 @@ public static class DoctorCommand
         catch (OperationCanceledException)
         {
             var failure = EvidenceFailure.OutOfTime("AWS", policy.Timeout, "check the network path to AWS, or raise 'timeout' in .promote.yml");
-            return policy.Environments.Where(AwsDoctor.UsesAws).Select(e => new AwsCheck(e.Name, "aws", false, failure.Why, failure.Todo)).ToList();
+            return policy.Environments.Where(AwsEvidenceProvider.UsesAws).Select(e => new AwsCheck(e.Name, "aws", false, failure.Why, failure.Todo)).ToList();
         }
     }
 

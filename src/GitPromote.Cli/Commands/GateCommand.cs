@@ -117,16 +117,7 @@ public static class GateCommand
     private static async Task<IReadOnlyList<EvidenceWhere>> ReadInAsync(CompositeEvidenceProvider provider, PromotionPolicy policy, EnvironmentPolicy env)
     {
         using var deadline = new CancellationTokenSource(policy.Timeout);
-        var environments = policy.PreviousOf(env) is { } previous ? new[] { previous, env } : [env];
-        try
-        {
-            return (await Task.WhenAll(environments.Select(e => provider.DescribeWhereAsync(e, deadline.Token))).WaitAsync(deadline.Token))
-                .OfType<EvidenceWhere>().ToList();
-        }
-        catch (OperationCanceledException)
-        {
-            return [];
-        }
+        return await EvidenceWhere.OfAsync(provider, policy.PreviousOf(env) is { } previous ? [previous, env] : [env], deadline.Token);
     }
 
     /// <summary>What to do when a store did not answer in time: the pipeline step is what runs again, not a push.</summary>
@@ -141,8 +132,7 @@ public static class GateCommand
         var previous = result.Verdict.Previous?.Name;
         sb.AppendLine($"git-promote gate: {shortId} for {env} ({target.CommitFrom}; policy {Quoting.Show(target.PolicyShown, 120)})");
         foreach (var place in result.LookedIn) sb.AppendLine($"  read {place.Environment} in {Quoting.OneLine(place.Description)}");
-        foreach (var (first, second) in EvidenceWhere.SameAccount(result.LookedIn))
-            sb.AppendLine(style.Yellow($"  warning: {Quoting.OneLine(EvidenceWhere.SameAccountWarning(first, second))}"));
+        new VerdictRenderer(style).AppendSameAccountWarnings(sb, result.LookedIn);
         switch (gate.Outcome)
         {
             case GateOutcome.FirstEnvironment:

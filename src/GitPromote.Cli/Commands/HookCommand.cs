@@ -76,9 +76,10 @@ public static class HookCommand
                 {
                     context.Console.Error.WriteLine(
                         $"git-promote: push refused: {Quoting.Show(RemoteUrls.Redact(remoteUrl))} is the repository of " +
-                        $"{string.Join(", ", same.Select(s => s.Shown))}, so the URL does not say which environment (account) this push goes to");
+                        $"{string.Join(", ", same.Select(s => Quoting.Show(s.Shown, 200)))}, so the URL does not say which environment (account) this " +
+                        "push goes to");
                     context.Console.Error.WriteLine(
-                        $"  push through the environment's remote instead, e.g. git push {same.MaxBy(s => s.Environment.Index)!.RemoteName} ...; " +
+                        $"  push through the environment's remote instead, e.g. git push {Quoting.Show(same[0].RemoteName, 200)} ...; " +
                         "and give each environment's remote a URL that names its account (codecommit::<region>://<profile>@<repository>)");
                     return HookStep.Done(ExitCodes.Blocked);
                 }
@@ -89,7 +90,8 @@ public static class HookCommand
                 routeName = chosen.RemoteName;
                 target = chosen.Environment;
                 if (policy.PreviousOf(target) is not null && routeName != remoteName)
-                    context.Console.Error.WriteLine($"git-promote: {remoteName} is the repository of {chosen.Shown}: checked as a push to {target.Name}");
+                    context.Console.Error.WriteLine($"git-promote: {Quoting.Show(remoteName, 200)} is the repository of {Quoting.Show(chosen.Shown, 200)}: " +
+                        $"checked as a push to {target.Name}");
             }
             if (target is null || policy.PreviousOf(target) is null)
                 return HookStep.Done(await AllowedAsync(input));

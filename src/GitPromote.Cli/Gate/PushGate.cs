@@ -34,7 +34,7 @@ public sealed class PushGate(IEvidenceProvider provider, PositiveCache? cache, I
             && verdict.Blocked.FirstOrDefault(b => b.Reason is BlockReason.NotGreen or BlockReason.EvidenceUnavailable or BlockReason.Revoked) is { } refused)
         {
             // "Not green" is only as good as where it looked: the account and region each environment was read in.
-            var whereTask = LookedInAsync(previous, target, deadline);
+            var whereTask = EvidenceWhere.OfAsync(provider, [previous, target], deadline);
             // What to push instead: green in the previous environment, not revoked in the target, not behind what it holds.
             var greenTask = gatherer.RecentGreenAsync(previous, deadline);
             var revoked = await gatherer.RevokedCommitsAsync(target, deadline);
@@ -51,20 +51,6 @@ public sealed class PushGate(IEvidenceProvider provider, PositiveCache? cache, I
         using var recording = new CancellationTokenSource(policy.Timeout);
         verdict = await RecordBypassesAsync(verdict, plan.Target, context.DryRun, recording.Token);
         return new GateResult(verdict, recent, push) { LookedIn = lookedIn };
-    }
-
-    private async Task<IReadOnlyList<EvidenceWhere>> LookedInAsync(EnvironmentPolicy previous, EnvironmentPolicy target, CancellationToken deadline)
-    {
-        try
-        {
-            var places = await Task.WhenAll(provider.DescribeWhereAsync(previous, deadline), provider.DescribeWhereAsync(target, deadline))
-                .WaitAsync(deadline);
-            return places.OfType<EvidenceWhere>().ToList();
-        }
-        catch (OperationCanceledException)
-        {
-            return [];
-        }
     }
 
     private async Task<BatchVerdict> RecordBypassesAsync(BatchVerdict verdict, EnvironmentPolicy? target, bool dryRun, CancellationToken deadline)

@@ -108,8 +108,7 @@ public sealed class VerdictRenderer(Style style)
         if (blocked.Any(b => b.Reason is BlockReason.NotGreen or BlockReason.EvidenceUnavailable or BlockReason.Revoked) && lookedIn is { Count: > 0 })
         {
             foreach (var place in lookedIn) sb.AppendLine($"  looked in {place.Environment}: {Quoting.OneLine(place.Description)}");
-            foreach (var (first, second) in EvidenceWhere.SameAccount(lookedIn))
-                sb.AppendLine(style.Yellow($"  warning: {Quoting.OneLine(EvidenceWhere.SameAccountWarning(first, second))}"));
+            AppendSameAccountWarnings(sb, lookedIn);
         }
         if (blocked.Any(b => b.Reason is BlockReason.NotGreen or BlockReason.EvidenceUnavailable or BlockReason.Revoked))
         {
@@ -134,6 +133,13 @@ public sealed class VerdictRenderer(Style style)
                 or BlockReason.Frozen or BlockReason.ApprovalsMissing or BlockReason.Unhealthy))
             sb.AppendLine($"  in an emergency: {bypass.Template.Replace("{justification}", "<justification>")} (must match {verdict.BypassPattern})");
         return sb.ToString();
+    }
+
+    /// <summary>A warning for each pair of environments read in one account and region (the gate's header says it too).</summary>
+    public void AppendSameAccountWarnings(StringBuilder sb, IReadOnlyList<EvidenceWhere> places)
+    {
+        foreach (var (first, second) in EvidenceWhere.SameAccount(places))
+            sb.AppendLine(style.Yellow($"  warning: {Quoting.OneLine(EvidenceWhere.SameAccountWarning(first, second))}"));
     }
 
     /// <summary>

@@ -110,6 +110,24 @@ public interface IChecksBypassLanding
 /// <summary>An environment's AWS account and region as its credentials reach them, and those credentials in words.</summary>
 public sealed record EvidenceWhere(string Environment, string? Account, string? Region, string Description)
 {
+    /// <summary>
+    /// Where each of <paramref name="environments"/> is read (those that use AWS), asked at once; what is not answered by
+    /// the deadline is left out: this only adds words to a message.
+    /// </summary>
+    public static async Task<IReadOnlyList<EvidenceWhere>> OfAsync(IEvidenceProvider provider, IEnumerable<EnvironmentPolicy> environments,
+        CancellationToken deadline)
+    {
+        try
+        {
+            return (await Task.WhenAll(environments.Select(e => provider.DescribeWhereAsync(e, deadline))).WaitAsync(deadline).ConfigureAwait(false))
+                .OfType<EvidenceWhere>().ToList();
+        }
+        catch (OperationCanceledException)
+        {
+            return [];
+        }
+    }
+
     /// <summary>The pairs of environments that reach one account and region: evidence read for one is the other's.</summary>
     public static IEnumerable<(EvidenceWhere First, EvidenceWhere Second)> SameAccount(IReadOnlyList<EvidenceWhere> places)
     {
