@@ -1,4 +1,3 @@
-using System.Reflection;
 using GitPromote.Cli.Commands;
 using GitPromote.Cli.Infrastructure;
 using GitPromote.Cli.Output;
@@ -38,8 +37,7 @@ public static class App
     /// <summary>Every command's definition, in the order the help and the README list them.</summary>
     internal static IReadOnlyList<CommandDefinition> Definitions => [.. Commands.Select(c => c.Definition)];
 
-    private static string InformationalVersion =>
-        typeof(App).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0";
+    private static string InformationalVersion => BuildVersion.Informational;
 
     public static string Version => InformationalVersion.Split('+')[0];
 
