@@ -359,3 +359,11 @@ public sealed class CliGitRepositoryContractTests(SampleRepository sample) : Rep
     protected override string ExpectedBackend => "git-cli";
     protected override IGitRepository OpenBackend(GitLocation location) => new CliGitRepository(location);
 }
+
+/// <summary>The contract holds for a repository still opening in the background (a guarded push's read ahead).</summary>
+public sealed class OpeningRepositoryContractTests(SampleRepository sample) : RepositoryContractTests(sample), IClassFixture<SampleRepository>
+{
+    protected override string ExpectedBackend => "libgit2";
+    protected override IGitRepository OpenBackend(GitLocation location) =>
+        new OpeningRepository(location, GitConfig.Read(location.GitDir, GitProcess.Default, TimeSpan.FromSeconds(30)), () => new LibGit2Repository(location));
+}

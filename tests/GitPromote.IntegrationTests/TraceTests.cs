@@ -125,6 +125,43 @@ public sealed partial class TraceTests : IDisposable
         Assert.DoesNotContain("ci-bot", push.Output);
     }
 
+    [Fact]
+    public void A_guarded_push_fetches_each_environments_records_once_though_they_are_asked_for_ahead_of_the_peel()
+    {
+        var app = _s.Project();
+        var green = _s.GreenInDev(app, "tested");
+        CountGitProcesses();
+
+        var push = _s.Git(app, "push", "stg", $"{green}:refs/heads/main").EnsureOk();
+
+        Assert.Contains($"ok stg/main <- {green[..12]}: green in dev", push.Stderr);
+        // The read ahead (started while libgit2 peels the pushed id) and the gate's own read are one fetch per remote.
+        var fetches = GitStartedByGitPromote().Where(c => c.Contains(" fetch ", StringComparison.Ordinal)).ToList();
+        Assert.Equal(2, fetches.Count);
+        Assert.Single(fetches, f => f.Contains($" dev +refs/promote/green/{green}*", StringComparison.Ordinal));
+        Assert.Single(fetches, f => f.Contains($" stg +refs/promote/revoked/{green}*", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_pushed_tag_is_judged_by_its_commit_when_the_read_ahead_guessed_the_tags_own_id()
+    {
+        var app = _s.Project();
+        var green = _s.GreenInDev(app, "tested");
+        _s.Git(app, "tag", "-a", "-m", "release 1", "v1", green).EnsureOk();
+        var tag = _s.Git(app, "rev-parse", "v1").EnsureOk().Stdout.Trim();
+        CountGitProcesses();
+
+        // The hook is handed the tag's id: the read ahead asks about it, the gate about the commit it peels to. (The
+        // bare repository then refuses a tag object on a branch; the guard's verdict comes before.)
+        var push = _s.Git(app, "push", "stg", $"{tag}:refs/heads/main");
+
+        Assert.Contains($"ok stg/main <- {green[..12]}: green in dev", push.Stderr);
+        var fetches = GitStartedByGitPromote().Where(c => c.Contains(" fetch ", StringComparison.Ordinal)).ToList();
+        Assert.Equal(2, fetches.Count(f => f.Contains(tag, StringComparison.Ordinal)));
+        Assert.Equal(2, fetches.Count(f => f.Contains(green, StringComparison.Ordinal)));
+        Assert.DoesNotContain("cannot lock ref", push.Output);
+    }
+
     /// <summary>What a trace line shows of a command: at most 300 characters, then "...".</summary>
     private static string Shown(string command) => command.Length <= 300 ? command : command[..300] + "...";
 

@@ -114,6 +114,9 @@ public static class HookCommand
         }
 
         public Task<int> AllowedAsync(HookInput input) => _chain!.RunAsync([remoteName, remoteUrl], input.Bytes);
+
+        public Task ReadAheadAsync(Workspace workspace, GuardedPush push, IReadOnlyList<RefUpdate> updates, CancellationToken deadline) =>
+            GitReadAhead.StartAsync(workspace, push, updates, deadline);
     }
 
     private sealed record SameRepository(EnvironmentPolicy Environment, string RemoteName, string Shown);

@@ -45,6 +45,9 @@ public interface IHookSide
 
     /// <summary>After an allowed push: the exit (the client runs the hooks chained after the guard).</summary>
     Task<int> AllowedAsync(HookInput input);
+
+    /// <summary>Evidence asked for ahead, while the pushed ids are peeled (<see cref="GitReadAhead"/>); none by default.</summary>
+    Task ReadAheadAsync(Workspace workspace, GuardedPush push, IReadOnlyList<RefUpdate> updates, CancellationToken deadline) => Task.CompletedTask;
 }
 
 /// <summary>
@@ -71,12 +74,16 @@ public static class HookPipeline
         if (step.Push is not { } guarded) return step.Exit;
 
         var policy = guarded.Policy;
+        using var deadline = new CancellationTokenSource(guarded.Budget);
+        var readAhead = side.ReadAheadAsync(workspace, guarded, parsed.Updates, deadline.Token);
         var repository = workspace.Repository;
         var request = new PushRequest(guarded.RouteName, guarded.RemoteUrl, PushedCommits.Peel(policy, parsed.Updates, repository));
         var plan = PromotionEngine.PlanFor(policy, request, guarded.Target);
-        using var deadline = new CancellationTokenSource(guarded.Budget);
         var (provider, push) = await side.EvidenceAsync(workspace, guarded, deadline.Token);
         var result = await new PushGate(provider, workspace.Cache(policy), repository).DecideAsync(policy, request, plan, push, deadline.Token);
+        // Nothing read ahead outlives the hook: no fetch left writing refs, no read of a repository about to be closed.
+        await workspace.Fetches.SettleAsync();
+        await readAhead;
 
         var renderer = new VerdictRenderer(new Style(context.Console.ColorOnError));
         context.Console.Error.Write(renderer.Render(result.Verdict, result.RecentGreen, guarded.BypassHint, result.SuggestedPush,

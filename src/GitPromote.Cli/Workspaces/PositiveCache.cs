@@ -15,6 +15,9 @@ public sealed class PositiveCache(string path, string scope)
     private Dictionary<string, GreenFact>? _entries;
     private readonly object _gate = new();
 
+    /// <summary>Looked up, never written: a read ahead of the gate's own, which remembers what it finds.</summary>
+    public bool ReadOnly { get; init; }
+
     public IReadOnlyDictionary<string, GreenFact> Lookup(EnvironmentPolicy env, EvidenceSource source, IEnumerable<string> commits)
     {
         var entries = Load();
@@ -31,6 +34,7 @@ public sealed class PositiveCache(string path, string scope)
 
     public void Remember(EnvironmentPolicy env, EvidenceSource source, IEnumerable<GreenFact> facts)
     {
+        if (ReadOnly) return;
         var lines = new StringBuilder();
         lock (_gate)
         {

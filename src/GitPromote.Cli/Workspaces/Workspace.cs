@@ -120,7 +120,7 @@ public sealed class Workspace : IDisposable
     {
         var variables = _context.Environment;
         return new CompositeEvidenceProvider(
-            new GitEvidenceProvider(Repository, RemoteClient(), inQuarantine),
+            new GitEvidenceProvider(Repository, inQuarantine ? RemoteClient() : Fetches.Joining, inQuarantine),
             new Lazy<AwsEvidenceProvider>(() =>
             {
                 AwsRuntimeSetup.Register(variables);
@@ -156,7 +156,27 @@ public sealed class Workspace : IDisposable
     /// <summary>git's transport from this repository: ls-remote, fetch and push to the environments' remotes.</summary>
     public GitRemoteClient RemoteClient() => new(GitDir, workingDirectory: WorkTree);
 
-    public PositiveCache Cache(PromotionPolicy policy) => new(Path.Combine(GitDir, "promote", "green-cache"), policy.Name);
+    /// <summary>Fetches of git records started ahead of the gate (<see cref="GitEvidenceAhead"/>), which the gate's own join.</summary>
+    public FetchesAhead Fetches => _fetches ??= new FetchesAhead(RemoteClient());
+
+    private FetchesAhead? _fetches;
+
+    /// <summary>Git records only, read through <see cref="Fetches"/>' clients that start ahead.</summary>
+    public GitEvidenceProvider GitEvidenceAhead() => new(Repository, Fetches.Starting);
+
+    /// <summary>
+    /// Starts opening the repository on a thread of its own, when nothing has opened it yet: what needs only its
+    /// configuration (the remotes) goes on meanwhile, and the first question about objects or refs waits for it.
+    /// </summary>
+    public void OpenInBackground()
+    {
+        if (_repository is not null) return;
+        var config = _config ??= GitConfig.Read(GitDir, _context.Git.Process, TimeSpan.FromSeconds(60));
+        _repository = new OpeningRepository(_location, config, () => _context.Git.Open(_location, config));
+    }
+
+    public PositiveCache Cache(PromotionPolicy policy, bool readOnly = false) =>
+        new(Path.Combine(GitDir, "promote", "green-cache"), policy.Name) { ReadOnly = readOnly };
 
     /// <summary>
     /// Who is acting, as git itself would sign a commit: <c>git var GIT_COMMITTER_IDENT</c> honours every config level,

@@ -32,6 +32,15 @@ public static class PushedCommits
     }
 
     /// <summary>
+    /// <paramref name="updates"/> as if every id pushed to a deploy branch were the commit itself, with no ancestry known:
+    /// what a push almost always is, and so a guess at the questions its evidence will be asked, made before the
+    /// repository is open (<see cref="Peel"/> gives the answer that counts).
+    /// </summary>
+    public static IReadOnlyList<RefUpdate> AsPushed(PromotionPolicy policy, IReadOnlyList<RefUpdate> updates) =>
+        updates.Select(u => u.IsDeletion || !EnvironmentRouter.IsDeployBranch(policy, u.RemoteRef) || !ObjectIds.IsValid(u.NewId)
+            ? u : u with { Commit = u.NewId.ToLowerInvariant() }).ToList();
+
+    /// <summary>
     /// Marks a push that moves a deploy branch back (the new commit is an ancestor of the remote's tip): it is then a
     /// rollback even where the previous environment still has the commit green (rollbacks skip soak and approvals).
     /// A push that moves it forward is marked too: it is never a rollback.
