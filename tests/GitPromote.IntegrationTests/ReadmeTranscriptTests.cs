@@ -112,7 +112,10 @@ public sealed partial class ReadmeTranscriptTests(InstalledGitPromote installed,
         foreach (var line in records) RunLine(clone, line);
         Assert.NotEqual(v1, _s.RemoteRef(_s.Bare("prd"), "refs/heads/main"));
 
-        foreach (var line in rollback) RunLine(clone, line);
+        var said = rollback.Select(line => RunLine(clone, line).Stdout).ToList();
         Assert.Equal(v1, _s.RemoteRef(_s.Bare("prd"), "refs/heads/main"));
+        // prd's pipeline recorded the rollback's deployment: status and history see prd restored.
+        Assert.Contains(said, o => o.Contains($"recorded: a deployment of {v1[..12]} to prd (rollback)", StringComparison.Ordinal));
+        Assert.Contains(said, o => o.Contains("(1 of 1 failure restored)", StringComparison.Ordinal));
     }
 }
