@@ -8,6 +8,7 @@ using GitPromote.Core.Engine;
 using GitPromote.Core.Evidence;
 using GitPromote.Core.Push;
 using GitPromote.Core.Server;
+using GitPromote.Core.Settings;
 using GitPromote.Git;
 using GitPromote.Git.Evidence;
 
@@ -97,7 +98,7 @@ public static class PreReceiveCommand
     }
 
     public static BypassHint BypassHint(string remoteName) =>
-        new($"git push -o {PushOptions.BypassKey}=\"{{justification}}\" {remoteName} ...");
+        new($"git push -o {PromoteSettings.GitKeys.Bypass}=\"{{justification}}\" {remoteName} ...");
 
     /// <summary>True when git will run git-promote's reference-transaction hook in this repository (hooks/ or core.hooksPath).</summary>
     /// <param name="budget">The server's budget for the push (<see cref="ServerSettings.BudgetFor"/>), not a fixed wait of its own.</param>

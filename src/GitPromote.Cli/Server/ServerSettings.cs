@@ -2,7 +2,6 @@ using GitPromote.Cli.Infrastructure;
 using GitPromote.Core.Policy;
 using GitPromote.Core.Settings;
 using GitPromote.Git;
-using static GitPromote.Core.Server.ServerPolicyTrust;
 
 namespace GitPromote.Cli.Server;
 
@@ -35,7 +34,7 @@ public sealed record ServerSettings(string? Environment, string? PolicyFile, Tim
     public static ServerSettings Read(IGitRepository repository)
     {
         var env = repository.ConfigValue(EnvironmentKey)?.Trim();
-        var policy = repository.ConfigValue(PolicyKey)?.Trim();
+        var policy = repository.ConfigValue(PromoteSettings.GitKeys.Policy)?.Trim();
         TimeSpan? timeout = null;
         if (repository.ConfigValue(TimeoutKey)?.Trim() is { Length: > 0 } t)
         {
@@ -44,11 +43,11 @@ public sealed record ServerSettings(string? Environment, string? PolicyFile, Tim
                     "ask the server admin to fix it");
             timeout = parsed;
         }
-        var policyRef = repository.ConfigValue(PolicyRefKey)?.Trim();
+        var policyRef = repository.ConfigValue(PromoteSettings.GitKeys.PolicyRef)?.Trim();
         return new ServerSettings(env is { Length: > 0 } ? env : null, policy is { Length: > 0 } ? policy : null, timeout)
         {
             PolicyRef = policyRef is { Length: > 0 } ? policyRef : null,
-            Recorders = repository.ConfigValues(Core.Evidence.RecordWriters.ConfigKey)
+            Recorders = repository.ConfigValues(PromoteSettings.GitKeys.Recorders)
                 .SelectMany(v => v.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList(),
         };
     }
