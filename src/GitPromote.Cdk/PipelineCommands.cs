@@ -37,7 +37,7 @@ public static class PipelineCommands
 
     /// <summary>The variable git-promote takes an environment's role from: PROMOTE_AWS_ROLE_ + the name upper-cased, other characters as '_'.</summary>
     public static string RoleVariable(string environment) =>
-        PipelineInputs.VariableFor(PipelineInputs.RolePrefix, environment);
+        PipelineInputs.VariableFor(PromoteSettings.Variables.AwsRolePrefix, environment);
 
     /// <summary>The prune build's settings, from the construct's props (PruneKeep, PruneOlderThan, PruneWarnAt).</summary>
     public const string PruneKeep = PromoteSettings.Variables.PruneKeep;
