@@ -8,7 +8,6 @@ using GitPromote.Core.Policy;
 using GitPromote.Core.Server;
 using GitPromote.Core.Settings;
 using GitPromote.Git;
-using GitPromote.Git.Evidence;
 using static GitPromote.Cli.Commands.DoctorCommand;
 
 namespace GitPromote.Cli.Commands;
@@ -70,7 +69,7 @@ public static class ServerDoctor
         if (policy?.FindEnvironment(envName) is not { } target || policy.PreviousOf(target) is not { } previous) return null;
         if (!previous.Evidence.Any(e => e is GitEvidence)) return null;
         var name = $"records of {previous.Name}";
-        var key = EnvironmentRemote.ConfigKey(previous.Name);
+        var key = PromoteSettings.GitKeys.RemoteFor(previous.Name);
         if (workspace.Repository.ConfigValue(key)?.Trim() is not { Length: > 0 } url) return null;
         var path = url.StartsWith("file://", StringComparison.Ordinal) ? url["file://".Length..] : Path.IsPathRooted(url) ? url : null;
         var install = $"in that repository: git promote install --server --env {previous.Name}, and git config --add " +
