@@ -214,7 +214,7 @@ public static class DoctorCommand
     private static string From(ChainSource source) => source switch
     {
         ChainSource.LocalSuffix => "kept beside the shim",
-        ChainSource.ChainHooksPath => $"the chained folder, {HookWiring.ChainKey}",
+        ChainSource.ChainHooksPath => $"the chained folder, {PromoteSettings.GitKeys.ChainHooksPath}",
         _ => "this clone's own, which core.hooksPath hides",
     };
 

@@ -42,7 +42,8 @@ public static class PreReceiveCommand
             var repository = workspace.Repository;
             var settings = ServerSettings.Read(repository);
             if (settings.Environment is not { } envName)
-                return Refused(ExitCodes.UsageOrPolicy, $"this repository's guard is not configured (git config {ServerSettings.EnvironmentKey})",
+                return Refused(ExitCodes.UsageOrPolicy,
+                    $"this repository's guard is not configured (git config {PromoteSettings.GitKeys.Environment})",
                     "the server admin runs: git promote install --server --env <env>");
 
             if (PushedRecords.Judge(updates, envName, _source.Exact, settings.Recorders, new RepositoryRecordTags(repository)) is { } refused)

@@ -79,7 +79,7 @@ public static class ServerDoctor
                 $"read from {RemoteUrls.Redact(url)} (git config {key}); they admit commits here, so that repository must be guarded too",
                 install);
         var guarded = Shims.IsShim(Path.Combine(path, "hooks", ServerInstall.HookName)) == true
-            && string.Equals(GitConfig.FromFile(Path.Combine(path, "config")).Get(ServerSettings.EnvironmentKey)?.Trim(), previous.Name,
+            && string.Equals(GitConfig.FromFile(Path.Combine(path, "config")).Get(PromoteSettings.GitKeys.Environment)?.Trim(), previous.Name,
             StringComparison.Ordinal);
         return guarded
             ? new Check("server", name, Status.Ok, $"{path} is guarded as {previous.Name}: only its recorders write the records that admit commits here")

@@ -26,7 +26,6 @@ public static class ServerInstall
     private const string ConfirmHookMarker = "git-promote-shim: reference-transaction";
 
     private const string PushOptionsKey = "receive.advertisePushOptions";
-    private const string PreviousPushOptionsKey = PromoteSettings.GitKeys.PreviousAdvertisePushOptions;
     private const string WasUnset = "(unset)";
     private const string BinaryLine = "bin=''";
 
@@ -68,7 +67,7 @@ public static class ServerInstall
 
         files.WriteAtomically(hook, shim.Replace(BinaryLine, $"bin={ShellQuote(InstalledLayout.BinaryPath)}").Replace("\r\n", "\n"), executable: true);
         files.WriteAtomically(confirm, ConfirmHookText(InstalledLayout.BinaryPath).Replace("\r\n", "\n"), executable: true);
-        config.Set(ServerSettings.EnvironmentKey, envName);
+        config.Set(PromoteSettings.GitKeys.Environment, envName);
         if (policyFile is not null)
         {
             config.Set(PromoteSettings.GitKeys.Policy, policyFile);
@@ -78,7 +77,8 @@ public static class ServerInstall
         {
             config.Set(PromoteSettings.GitKeys.PolicyRef, policyRef!);
         }
-        if (config.Get(PreviousPushOptionsKey) is null) config.Set(PreviousPushOptionsKey, config.Get(PushOptionsKey) ?? WasUnset);
+        if (config.Get(PromoteSettings.GitKeys.PreviousAdvertisePushOptions) is null)
+            config.Set(PromoteSettings.GitKeys.PreviousAdvertisePushOptions, config.Get(PushOptionsKey) ?? WasUnset);
         config.Set(PushOptionsKey, "true");
 
         var advertised = AdvertiseGuard(context, workspace.GitDir, envName);
@@ -145,7 +145,7 @@ public static class ServerInstall
         var hook = Path.Combine(hooks, HookName);
         var kept = Path.Combine(hooks, KeptHookName);
 
-        if (!files.FileExists(hook) && config.Get(ServerSettings.EnvironmentKey) is null)
+        if (!files.FileExists(hook) && config.Get(PromoteSettings.GitKeys.Environment) is null)
         {
             context.Console.Out.WriteLine("not installed: no git-promote pre-receive hook here; nothing changed");
             return ExitCodes.Ok;
@@ -164,14 +164,14 @@ public static class ServerInstall
             context.Console.Out.WriteLine($"restored the repository's own hook: {hook}");
         }
         RemoveGuardMarker(context, workspace.GitDir);
-        config.Unset(ServerSettings.EnvironmentKey);
+        config.Unset(PromoteSettings.GitKeys.Environment);
         config.Unset(PromoteSettings.GitKeys.Policy);
         config.Unset(PromoteSettings.GitKeys.PolicyRef);
-        if (config.Get(PreviousPushOptionsKey) is { } previous)
+        if (config.Get(PromoteSettings.GitKeys.PreviousAdvertisePushOptions) is { } previous)
         {
             if (previous == WasUnset) config.Unset(PushOptionsKey);
             else config.Set(PushOptionsKey, previous);
-            config.Unset(PreviousPushOptionsKey);
+            config.Unset(PromoteSettings.GitKeys.PreviousAdvertisePushOptions);
         }
         context.Console.Out.WriteLine("uninstalled: this repository's pushes are no longer guarded");
         return ExitCodes.Ok;
