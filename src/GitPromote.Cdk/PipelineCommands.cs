@@ -1,5 +1,6 @@
 using GitPromote.Core.PipelineGate;
-using GitPromote.Core.Settings;
+// The settings by their PromoteSettings names, short enough to read inside the shell text built here.
+using static GitPromote.Core.Settings.PromoteSettings.Variables;
 
 namespace GitPromote.Cdk;
 
@@ -18,31 +19,24 @@ public static class PipelineCommands
     /// </summary>
     public static readonly IReadOnlyList<string> Install =
     [
-        "dir=\"$(mktemp -d \"${TMPDIR:-/tmp}/git-promote.XXXXXX\")\" && aws s3 cp --only-show-errors \"s3://$" + Bucket + "/$" + Key + "\" \"$dir.tar.gz\" && "
-            + "{ echo \"$" + Sha256 + "  $dir.tar.gz\" | sha256sum --check --strict --quiet - || { echo \"git-promote: s3://$" + Bucket + "/$" + Key
-            + " is not the tarball this stack was deployed with (its SHA-256 is not $" + Sha256 + "): it is not run\" >&2; false; }; } && "
+        "dir=\"$(mktemp -d \"${TMPDIR:-/tmp}/git-promote.XXXXXX\")\" && "
+            + "aws s3 cp --only-show-errors \"s3://$" + ReleaseBucket + "/$" + ReleaseKey + "\" \"$dir.tar.gz\" && "
+            + "{ echo \"$" + ReleaseSha256 + "  $dir.tar.gz\" | sha256sum --check --strict --quiet - || "
+            + "{ echo \"git-promote: s3://$" + ReleaseBucket + "/$" + ReleaseKey
+            + " is not the tarball this stack was deployed with (its SHA-256 is not $" + ReleaseSha256 + "): it is not run\" >&2; false; }; } && "
             + "tar -xzf \"$dir.tar.gz\" --strip-components=1 -C \"$dir\" && export PATH=\"$dir/bin:$PATH\" && git promote --version",
     ];
-
-    private const string Bucket = PromoteSettings.Variables.ReleaseBucket;
-    private const string Key = PromoteSettings.Variables.ReleaseKey;
-    private const string Sha256 = PromoteSettings.Variables.ReleaseSha256;
 
     /// <summary>
     /// <c>git promote gate</c>. It reads the previous environment's evidence through that account's evidence-reader
     /// role, named by the build's <see cref="RoleVariable"/> of the previous environment.
     /// </summary>
     public static string Gate(PromotionPlan plan) =>
-        $"git promote gate {plan.This.Name} --commit \"${PromoteSettings.Variables.Commit}\" --policy ssm:{plan.PolicyParameter}";
+        $"git promote gate {plan.This.Name} --commit \"${Commit}\" --policy ssm:{plan.PolicyParameter}";
 
     /// <summary>The variable git-promote takes an environment's role from: PROMOTE_AWS_ROLE_ + the name upper-cased, other characters as '_'.</summary>
     public static string RoleVariable(string environment) =>
-        PipelineInputs.VariableFor(PipelineInputs.RolePrefix, environment);
-
-    /// <summary>The prune build's settings, from the construct's props (PruneKeep, PruneOlderThan, PruneWarnAt).</summary>
-    public const string PruneKeep = PromoteSettings.Variables.PruneKeep;
-    public const string PruneOlderThan = PromoteSettings.Variables.PruneOlderThan;
-    public const string PruneWarnAt = PromoteSettings.Variables.PruneWarnAt;
+        PipelineInputs.VariableFor(AwsRolePrefix, environment);
 
     /// <summary>
     /// <c>git promote prune</c>, in an empty repository holding the pinned policy as its .promote.yml (prune reads the
@@ -63,5 +57,5 @@ public static class PipelineCommands
     ];
 
     public static string Record(PromotionPlan plan) =>
-        $"git promote record {plan.This.Name} --commit \"${PromoteSettings.Variables.Commit}\" --policy ssm:{plan.PolicyParameter}";
+        $"git promote record {plan.This.Name} --commit \"${Commit}\" --policy ssm:{plan.PolicyParameter}";
 }

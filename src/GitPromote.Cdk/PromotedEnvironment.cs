@@ -297,9 +297,9 @@ public sealed partial class PromotedEnvironment : Construct
         }));
         var (project, logs) = Project("Prune", names.PruneProject, role, props, binary, PipelineCommands.Prune(Plan), new()
         {
-            [PipelineCommands.PruneKeep] = props.PruneKeep.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            [PipelineCommands.PruneOlderThan] = props.PruneOlderThan,
-            [PipelineCommands.PruneWarnAt] = props.PruneWarnAt.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            [PromoteSettings.Variables.PruneKeep] = props.PruneKeep.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            [PromoteSettings.Variables.PruneOlderThan] = props.PruneOlderThan,
+            [PromoteSettings.Variables.PruneWarnAt] = props.PruneWarnAt.ToString(System.Globalization.CultureInfo.InvariantCulture),
             // What is deployed: the deploy branch on the environment's repository, read with the role's own credentials.
             ["GIT_CONFIG_COUNT"] = "3",
             ["GIT_CONFIG_KEY_0"] = PromoteSettings.GitKeys.RemoteFor(Plan.This.Name),

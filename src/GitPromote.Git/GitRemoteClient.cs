@@ -24,10 +24,6 @@ public sealed class GitRemoteClient : IGitRemoteClient
         _git = git ?? GitProcess.Default;
     }
 
-    public GitRemoteClient(IGitRepository repository, GitProcess? git = null) : this(repository.GitDir, git)
-    {
-    }
-
     /// <summary>The longest any one remote operation may take, whatever the caller's token says.</summary>
     public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(60);
 

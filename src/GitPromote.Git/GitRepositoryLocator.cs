@@ -22,9 +22,6 @@ public sealed record BackendChoice(GitBackend Backend, string Reason);
 /// </summary>
 public static class GitRepositoryLocator
 {
-    /// <summary><c>cli</c> or <c>libgit2</c> forces a backend.</summary>
-    public const string BackendVariable = PromoteSettings.Variables.GitBackend;
-
     private const int MaxGitFileBytes = 4096;
 
     /// <summary>
@@ -85,8 +82,8 @@ public static class GitRepositoryLocator
     /// </summary>
     public static BackendChoice ChooseBackend(GitLocation location, IProcessEnvironment environment)
     {
-        if (IsForced(environment, "cli")) return new(GitBackend.Cli, $"{BackendVariable}=cli");
-        if (IsForced(environment, "libgit2")) return new(GitBackend.LibGit2, $"{BackendVariable}=libgit2");
+        if (IsForced(environment, "cli")) return new(GitBackend.Cli, $"{PromoteSettings.Variables.GitBackend}=cli");
+        if (IsForced(environment, "libgit2")) return new(GitBackend.LibGit2, $"{PromoteSettings.Variables.GitBackend}=libgit2");
 
         foreach (var variable in new[] { "GIT_QUARANTINE_PATH", "GIT_OBJECT_DIRECTORY", "GIT_ALTERNATE_OBJECT_DIRECTORIES" })
         {
@@ -126,7 +123,7 @@ public static class GitRepositoryLocator
     private static IGitRepository OpenLibGit2(GitLocation location, GitProcess? git, GitConfig? config) => new LibGit2Repository(location, git, config);
 
     private static bool IsForced(IProcessEnvironment environment, string backend) =>
-        string.Equals(environment.NonEmpty(BackendVariable)?.Trim(), backend, StringComparison.OrdinalIgnoreCase);
+        string.Equals(environment.NonEmpty(PromoteSettings.Variables.GitBackend)?.Trim(), backend, StringComparison.OrdinalIgnoreCase);
 
     private static GitLocation Complete(string gitDir, string? workTreeOverride, string? impliedWorkTree, bool fromEnvironment, string start)
     {

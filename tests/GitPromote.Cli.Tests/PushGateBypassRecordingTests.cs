@@ -32,7 +32,7 @@ public class PushGateBypassRecordingTests
         var gate = new PushGate(evidence, null, new FakeRepository());
         using var deadline = new CancellationTokenSource(policy.Timeout);
         var push = new PushContext(Ada, Now, Justification) { DryRun = dryRun };
-        var result = await gate.DecideAsync(policy, request, PromotionEngine.Plan(policy, request), push,
+        var result = await gate.DecideAsync(policy, request, TestPlans.Routed(policy, request), push,
             evidenceDeadline ?? deadline.Token).WaitAsync(TimeSpan.FromSeconds(30));
         return result.Verdict;
     }

@@ -174,7 +174,7 @@ public sealed class Sha256GitEvidenceTests : IDisposable
         var commit = GitCli.Commit(work, "one");
         GitCli.Run(work, "remote", "add", "dev", GitCli.FileUrl(server));
         using var repo = GitRepositoryLocator.Open(GitRepositoryLocator.Locate(work, FakeEnvironment.Empty)!, FakeEnvironment.Empty);
-        var provider = new Evidence.GitEvidenceProvider(repo, new GitRemoteClient(repo));
+        var provider = new Evidence.GitEvidenceProvider(repo, new GitRemoteClient(repo.GitDir));
         var env = new Core.Policy.EnvironmentPolicy("dev", 0, ["dev"], null, [new Core.Policy.GitEvidence()], Core.Policy.RequireMode.Any);
         var record = new BypassRecord("dev", commit, "refs/heads/main", "INC-9: sha256 emergency", new Identity("A", "a@example.com"),
             DateTimeOffset.UnixEpoch);

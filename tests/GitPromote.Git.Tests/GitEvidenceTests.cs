@@ -38,7 +38,7 @@ public abstract class GitEvidenceTests : IDisposable
     private (IGitRepository Repo, CountingClient Client, GitEvidenceProvider Provider) Setup(GitProcess? git = null)
     {
         var repo = Repository();
-        var client = new CountingClient(new GitRemoteClient(repo, git));
+        var client = new CountingClient(new GitRemoteClient(repo.GitDir, git));
         return (repo, client, new GitEvidenceProvider(repo, client));
     }
 

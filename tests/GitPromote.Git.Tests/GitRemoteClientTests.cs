@@ -33,7 +33,7 @@ public sealed class GitRemoteClientTests : IDisposable
     [Fact]
     public async Task ListRefs_works_with_a_url_and_without_a_local_repository()
     {
-        var refs = await new GitRemoteClient((string?)null).ListRefsAsync(_remote.ServerUrl, ["refs/heads/"], CancellationToken.None);
+        var refs = await new GitRemoteClient(null).ListRefsAsync(_remote.ServerUrl, ["refs/heads/"], CancellationToken.None);
         Assert.Equal([new RemoteRef("refs/heads/main", _remote.Second)], refs);
     }
 
@@ -101,7 +101,7 @@ public sealed class GitRemoteClientTests : IDisposable
     public async Task The_clients_own_timeout_bounds_a_call_even_without_a_caller_deadline()
     {
         var git = new GitProcess(new Dictionary<string, string?> { ["GIT_SSH_COMMAND"] = "sleep 30 #" });
-        var client = new GitRemoteClient((string?)null, git) { Timeout = TimeSpan.FromSeconds(1) };
+        var client = new GitRemoteClient(null, git) { Timeout = TimeSpan.FromSeconds(1) };
         var watch = Stopwatch.StartNew();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
             client.ListRefsAsync("ssh://example.invalid/x.git", ["refs/promote/green/"], CancellationToken.None));

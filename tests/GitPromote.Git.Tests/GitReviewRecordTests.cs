@@ -31,7 +31,7 @@ public abstract class GitReviewRecordTests : IDisposable
     {
         var repo = OpenBackend(GitRepositoryLocator.Locate(clone ?? _remote.Clone, FakeEnvironment.Empty)!);
         _opened.Add(repo);
-        var client = new CountingClient(new GitRemoteClient(repo));
+        var client = new CountingClient(new GitRemoteClient(repo.GitDir));
         return (client, new GitEvidenceProvider(repo, client));
     }
 

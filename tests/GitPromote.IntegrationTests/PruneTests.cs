@@ -1,4 +1,5 @@
 using GitPromote.Core.Evidence;
+using GitPromote.Core.Settings;
 
 namespace GitPromote.IntegrationTests;
 
@@ -123,7 +124,7 @@ public sealed class PruneTests(InstalledGitPromote installed) : IDisposable
         var stg = Path.Combine(_s.Root, "stg.git");
         _s.Git(app, "push", "--quiet", "--no-verify", "stg", "main").EnsureOk();
         _s.Promote(stg, "install", "--server", "--env", "stg").EnsureOk();
-        _s.Git(stg, "config", "--add", RecordWriters.ConfigKey, "ci-bot").EnsureOk();
+        _s.Git(stg, "config", "--add", PromoteSettings.GitKeys.Recorders, "ci-bot").EnsureOk();
         var pipeline = new Dictionary<string, string?> { ["USER"] = "ci-bot", ["LOGNAME"] = "ci-bot" };
         var mallory = new Dictionary<string, string?> { ["USER"] = "mallory", ["LOGNAME"] = "mallory" };
         var old = _s.Commit(app, "old");
@@ -133,8 +134,8 @@ public sealed class PruneTests(InstalledGitPromote installed) : IDisposable
         var refused = _s.Exec(app, _s.Installed.BinaryPath, ["prune", "stg", "--keep", "0", "--older-than", "1d"], env: mallory);
 
         Assert.Equal(1, refused.ExitCode);
-        Assert.Contains($"refs/promote/green/{old}: only the accounts in git config {RecordWriters.ConfigKey} may delete green records, and this server " +
-            $"knows you as mallory", refused.Stderr);
+        Assert.Contains($"refs/promote/green/{old}: only the accounts in git config {PromoteSettings.GitKeys.Recorders} may delete green records, " +
+            $"and this server knows you as mallory", refused.Stderr);
         Assert.Contains("nothing was deleted", refused.Stderr);
         Assert.Equal(before, Records(stg));
 
@@ -153,7 +154,7 @@ public sealed class PruneTests(InstalledGitPromote installed) : IDisposable
         var head = _s.Git(app, "rev-parse", "HEAD").EnsureOk().Stdout.Trim();
         PushRecord(app, "stg", TagAt(app, head, LongAgo, "{}"), $"refs/promote/bypass/20200101T000000Z-{head}-abcd");
         _s.Promote(stg, "install", "--server", "--env", "stg").EnsureOk();
-        _s.Git(stg, "config", "--add", RecordWriters.ConfigKey, "ci-bot").EnsureOk();
+        _s.Git(stg, "config", "--add", PromoteSettings.GitKeys.Recorders, "ci-bot").EnsureOk();
 
         var delete = _s.Exec(app, "git", ["push", "--no-verify", "stg", $":refs/promote/bypass/20200101T000000Z-{head}-abcd"],
             env: new Dictionary<string, string?> { ["USER"] = "ci-bot", ["LOGNAME"] = "ci-bot" });

@@ -74,7 +74,7 @@ public sealed class FakeWorld
     }
 
     public BatchVerdict Decide(PromotionPolicy policy, PushRequest request, PushContext context) =>
-        Decide(policy, request, context, PromotionEngine.Plan(policy, request));
+        Decide(policy, request, context, TestPlans.Routed(policy, request));
 
     /// <summary>The pipeline gate's question, asked as <c>git promote gate</c> asks it: one commit into <paramref name="target"/>.</summary>
     public RefVerdict Gate(PromotionPolicy policy, string target, string commit, DateTimeOffset now)

@@ -8,6 +8,7 @@ using GitPromote.Cli.Workspaces;
 using GitPromote.Core.Engine;
 using GitPromote.Core.Evidence;
 using GitPromote.Core.Policy;
+using GitPromote.Core.Settings;
 using GitPromote.Git;
 using GitPromote.Git.Evidence;
 
@@ -110,7 +111,7 @@ public static class DoctorCommand
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             return new Check("git", "backend", Status.Fail, $"the repository cannot be opened: {e.Message}",
-                $"check that `git status` works here; {GitRepositoryLocator.BackendVariable}=cli forces the git CLI");
+                $"check that `git status` works here; {PromoteSettings.Variables.GitBackend}=cli forces the git CLI");
         }
     }
 
@@ -213,7 +214,7 @@ public static class DoctorCommand
     private static string From(ChainSource source) => source switch
     {
         ChainSource.LocalSuffix => "kept beside the shim",
-        ChainSource.ChainHooksPath => $"the chained folder, {HookWiring.ChainKey}",
+        ChainSource.ChainHooksPath => $"the chained folder, {PromoteSettings.GitKeys.ChainHooksPath}",
         _ => "this clone's own, which core.hooksPath hides",
     };
 
@@ -293,7 +294,7 @@ public static class DoctorCommand
         catch (EvidenceUnavailableException e)
         {
             // A server names the other environments' repositories in its config; a clone by its remotes.
-            var todo = onServer ? $"git config {EnvironmentRemote.ConfigKey(env.Name)} <url of {env.Name}'s repository>" : e.Failure.Todo;
+            var todo = onServer ? $"git config {PromoteSettings.GitKeys.RemoteFor(env.Name)} <url of {env.Name}'s repository>" : e.Failure.Todo;
             return [new Check(env.Name, "remote", readsGit ? Status.Fail : Status.Warn, $"{e.Failure.What}: {e.Failure.Why}", todo)];
         }
 

@@ -175,7 +175,7 @@ public static class GateCommand
                     sb.AppendLine($"  {BypassUse.Describe(aside)}");
                 foreach (var unreached in UnreachedGitEnvironments(target, result.Verdict))
                     sb.AppendLine($"  {unreached}'s git evidence needs its remote here: --remote {unreached}=<url> (or " +
-                        $"{PipelineInputs.VariableFor(PipelineInputs.RemotePrefix, unreached)}=<url>)");
+                        $"{PipelineInputs.VariableFor(PromoteSettings.Variables.RemotePrefix, unreached)}=<url>)");
                 break;
         }
         if (previous is not null) sb.Append(new Checklist(style).Render(result.Verdict, r, previous, bypassed: gate.Outcome == GateOutcome.Bypass));

@@ -2,6 +2,7 @@ using GitPromote.Cli.Infrastructure;
 using GitPromote.Cli.Install;
 using GitPromote.Cli.Workspaces;
 using GitPromote.Core.Policy;
+using GitPromote.Core.Settings;
 
 namespace GitPromote.Cli.Commands;
 
@@ -74,16 +75,17 @@ public static class InstallCommand
         if (shared) Report(context, SharedHooksFolder.AddShims(context.FileSystem, hooksDir, InstalledLayout.BinaryPath));
         if (found is not null)
         {
-            if (!hidesBelow) config.Set(HookWiring.PreviousKey, found.Value);
-            if (a.Has("--chain")) config.Set(HookWiring.ChainKey, found.Value);
-            else config.Unset(HookWiring.ChainKey);
+            if (!hidesBelow) config.Set(PromoteSettings.GitKeys.PreviousHooksPath, found.Value);
+            if (a.Has("--chain")) config.Set(PromoteSettings.GitKeys.ChainHooksPath, found.Value);
+            else config.Unset(PromoteSettings.GitKeys.ChainHooksPath);
         }
         config.Set(HookWiring.HooksPathKey, hooksDir);
-        config.Set(HookWiring.InstalledKey, hooksDir);
+        config.Set(PromoteSettings.GitKeys.InstalledHooksPath, hooksDir);
         @out.WriteLine($"installed: core.hooksPath = {hooksDir} ({where})");
 
         if (found is not null && a.Has("--chain"))
-            @out.WriteLine($"  after the guard allows a push, '{found.Value}' runs its hooks too, with the same arguments and input ({HookWiring.ChainKey})");
+            @out.WriteLine($"  after the guard allows a push, '{found.Value}' runs its hooks too, with the same arguments and input " +
+                $"({PromoteSettings.GitKeys.ChainHooksPath})");
         else if (found is not null)
             @out.WriteLine(hidesBelow
                 ? $"  '{found.Value}' ({found.Describe()}) no longer runs for {where}; uninstall brings it back"
@@ -170,7 +172,7 @@ public static class InstallCommand
         }
 
         var current = config.Get(HookWiring.HooksPathKey);
-        var installed = config.Get(HookWiring.InstalledKey);
+        var installed = config.Get(PromoteSettings.GitKeys.InstalledHooksPath);
         var currentDir = current is null ? null : wiring.Resolve(current);
         var owned = current is not null && (installed is not null
             ? installed == current
@@ -178,7 +180,8 @@ public static class InstallCommand
         if (!owned)
         {
             // core.hooksPath was set again by someone else since (husky does on every npm install): theirs stays, ours goes.
-            var leftovers = new[] { HookWiring.InstalledKey, HookWiring.PreviousKey, HookWiring.ChainKey }.Where(k => config.Get(k) is not null).ToList();
+            var leftovers = new[] { PromoteSettings.GitKeys.InstalledHooksPath, PromoteSettings.GitKeys.PreviousHooksPath,
+                PromoteSettings.GitKeys.ChainHooksPath }.Where(k => config.Get(k) is not null).ToList();
             if (leftovers.Count > 0 && sharedDir is null && (current is null || !IsOurs(wiring, current)))
             {
                 foreach (var key in leftovers) config.Unset(key);
@@ -198,7 +201,7 @@ public static class InstallCommand
             return ExitCodes.Ok;
         }
 
-        var previous = config.Get(HookWiring.PreviousKey);
+        var previous = config.Get(PromoteSettings.GitKeys.PreviousHooksPath);
         if (previous is not null)
         {
             config.Set(HookWiring.HooksPathKey, previous);
@@ -211,9 +214,9 @@ public static class InstallCommand
             if (wiring.HooksPathsBelow(scope).LastOrDefault() is { } below)
                 @out.WriteLine($"  '{below.Value}' from {below.Describe()} applies again");
         }
-        config.Unset(HookWiring.PreviousKey);
-        config.Unset(HookWiring.ChainKey);
-        config.Unset(HookWiring.InstalledKey);
+        config.Unset(PromoteSettings.GitKeys.PreviousHooksPath);
+        config.Unset(PromoteSettings.GitKeys.ChainHooksPath);
+        config.Unset(PromoteSettings.GitKeys.InstalledHooksPath);
         return ExitCodes.Ok;
     }
 

@@ -8,6 +8,7 @@ using GitPromote.Core.Engine;
 using GitPromote.Core.Evidence;
 using GitPromote.Core.Push;
 using GitPromote.Core.Server;
+using GitPromote.Core.Settings;
 using GitPromote.Git;
 using GitPromote.Git.Evidence;
 
@@ -41,7 +42,8 @@ public static class PreReceiveCommand
             var repository = workspace.Repository;
             var settings = ServerSettings.Read(repository);
             if (settings.Environment is not { } envName)
-                return Refused(ExitCodes.UsageOrPolicy, $"this repository's guard is not configured (git config {ServerSettings.EnvironmentKey})",
+                return Refused(ExitCodes.UsageOrPolicy,
+                    $"this repository's guard is not configured (git config {PromoteSettings.GitKeys.Environment})",
                     "the server admin runs: git promote install --server --env <env>");
 
             if (PushedRecords.Judge(updates, envName, _source.Exact, settings.Recorders, new RepositoryRecordTags(repository)) is { } refused)
@@ -97,7 +99,7 @@ public static class PreReceiveCommand
     }
 
     public static BypassHint BypassHint(string remoteName) =>
-        new($"git push -o {PushOptions.BypassKey}=\"{{justification}}\" {remoteName} ...");
+        new($"git push -o {PromoteSettings.GitKeys.Bypass}=\"{{justification}}\" {remoteName} ...");
 
     /// <summary>True when git will run git-promote's reference-transaction hook in this repository (hooks/ or core.hooksPath).</summary>
     /// <param name="budget">The server's budget for the push (<see cref="ServerSettings.BudgetFor"/>), not a fixed wait of its own.</param>

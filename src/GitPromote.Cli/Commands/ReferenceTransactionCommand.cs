@@ -1,9 +1,9 @@
 using GitPromote.Cli.Gate;
 using GitPromote.Cli.Infrastructure;
 using GitPromote.Cli.Output;
-using GitPromote.Cli.Server;
 using GitPromote.Core.Evidence;
 using GitPromote.Core.Push;
+using GitPromote.Core.Settings;
 using GitPromote.Git;
 using GitPromote.Git.Evidence;
 
@@ -47,8 +47,8 @@ public static class ReferenceTransactionCommand
             switch (state)
             {
                 case "prepared":
-                    var environment = GitConfig.Read(gitDir, git,
-                        TimeSpan.FromSeconds(60)).Last(ServerSettings.EnvironmentKey)?.Value?.Trim() is { Length: > 0 } env ? env : "this environment";
+                    var environment = GitConfig.Read(gitDir, git, TimeSpan.FromSeconds(60))
+                        .Last(PromoteSettings.GitKeys.Environment)?.Value?.Trim() is { Length: > 0 } env ? env : "this environment";
                     var store = new LocalRecordStore(new GitLocation(gitDir, gitDir, null), environment, git);
                     foreach (var p in mine.Where(p => p.Body.Written is null))
                     {
@@ -97,8 +97,8 @@ public static class ReferenceTransactionCommand
             .Select(p => (Record: RecordJson.ReadBypass(p.Body.Record), Written: p.Body.Written!))
             .Where(p => p.Record is not null).ToList();
         if (bypasses.Count == 0) return;
-        var environment = GitConfig.Read(gitDir, git, TimeSpan.FromSeconds(60)).Last(ServerSettings.EnvironmentKey)?.Value?.Trim() is { Length: > 0 } env ? env
-            : "this environment";
+        var environment = GitConfig.Read(gitDir, git, TimeSpan.FromSeconds(60))
+            .Last(PromoteSettings.GitKeys.Environment)?.Value?.Trim() is { Length: > 0 } env ? env : "this environment";
         var store = new LocalRecordStore(new GitLocation(gitDir, gitDir, null), environment, git);
         foreach (var (bypass, written) in bypasses)
         {

@@ -6,8 +6,8 @@ using GitPromote.Core.Engine;
 using GitPromote.Core.Evidence;
 using GitPromote.Core.Policy;
 using GitPromote.Core.Server;
+using GitPromote.Core.Settings;
 using GitPromote.Git;
-using GitPromote.Git.Evidence;
 using static GitPromote.Cli.Commands.DoctorCommand;
 
 namespace GitPromote.Cli.Commands;
@@ -26,18 +26,19 @@ public static class ServerDoctor
 
         yield return settings switch
         {
-            { PolicyFile: { } file } => new Check("server", "policy", Status.Ok, $"the file {file} (git config {ServerPolicyTrust.PolicyKey})"),
+            { PolicyFile: { } file } => new Check("server", "policy", Status.Ok, $"the file {file} (git config {PromoteSettings.GitKeys.Policy})"),
             { PolicyRef: { } pinned } => new Check("server", "policy", Status.Ok,
-                $".promote.yml on {pinned}, pinned at install (git config {ServerPolicyTrust.PolicyRefKey})"),
+                $".promote.yml on {pinned}, pinned at install (git config {PromoteSettings.GitKeys.PolicyRef})"),
             _ => new Check("server", "policy", Status.Warn, "not pinned: read from the branch HEAD names, whatever it is at each push",
                 $"pin it: git promote install --server --env {settings.Environment ?? "<env>"}"),
         };
 
         yield return settings.Recorders.Count > 0
-            ? new Check("server", RecordWriters.ConfigKey, Status.Ok, $"green records may be pushed by: {string.Join(", ", settings.Recorders)}")
-            : new Check("server", RecordWriters.ConfigKey, Status.Warn,
+            ? new Check("server", PromoteSettings.GitKeys.Recorders, Status.Ok,
+                $"green records may be pushed by: {string.Join(", ", settings.Recorders)}")
+            : new Check("server", PromoteSettings.GitKeys.Recorders, Status.Warn,
             "not set: nobody may push green records here, so nothing can be promoted from this environment",
-                $"git config --add {RecordWriters.ConfigKey} <the pipeline's account, as the server names it>");
+                $"git config --add {PromoteSettings.GitKeys.Recorders} <the pipeline's account, as the server names it>");
 
         yield return workspace.Repository.ListRefs([RecordRefs.GuardMarker]).Any(r => r.Name == RecordRefs.GuardMarker)
             ? new Check("server", "advertised", Status.Ok, $"{RecordRefs.GuardMarker}: clones' doctor sees that this server runs the guard")
@@ -51,8 +52,8 @@ public static class ServerDoctor
             ? new Check("server", "pusher", Status.Warn,
                 $"pushers over SSH are named by the account they log in as: with a shared account ({pusher.Identity.Name}@host) every key is " +
                     $"'{pusher.Identity.Name}' in records",
-                $"name each key's owner in ~/.ssh/authorized_keys: environment=\"{Pusher.PusherVariable}=<name>\" or command=\"env " +
-                    $"{Pusher.PusherVariable}=<name> git-shell -c \\\"$SSH_ORIGINAL_COMMAND\\\"\" (docs/server.md)")
+                $"name each key's owner in ~/.ssh/authorized_keys: environment=\"{PromoteSettings.Variables.Pusher}=<name>\" or command=\"env " +
+                    $"{PromoteSettings.Variables.Pusher}=<name> git-shell -c \\\"$SSH_ORIGINAL_COMMAND\\\"\" (docs/server.md)")
             : new Check("server", "pusher", Status.Ok, pusher.Variable is { } v ? $"named by {v} ({pusher.Identity})"
             : "unknown here (git daemon is anonymous)");
     }
@@ -68,17 +69,17 @@ public static class ServerDoctor
         if (policy?.FindEnvironment(envName) is not { } target || policy.PreviousOf(target) is not { } previous) return null;
         if (!previous.Evidence.Any(e => e is GitEvidence)) return null;
         var name = $"records of {previous.Name}";
-        var key = EnvironmentRemote.ConfigKey(previous.Name);
+        var key = PromoteSettings.GitKeys.RemoteFor(previous.Name);
         if (workspace.Repository.ConfigValue(key)?.Trim() is not { Length: > 0 } url) return null;
         var path = url.StartsWith("file://", StringComparison.Ordinal) ? url["file://".Length..] : Path.IsPathRooted(url) ? url : null;
-        var install = $"in that repository: git promote install --server --env {previous.Name}, and git config --add {RecordWriters.ConfigKey} <its " +
-            $"pipeline's account>";
+        var install = $"in that repository: git promote install --server --env {previous.Name}, and git config --add " +
+            $"{PromoteSettings.GitKeys.Recorders} <its pipeline's account>";
         if (path is null)
             return new Check("server", name, Status.Ok,
                 $"read from {RemoteUrls.Redact(url)} (git config {key}); they admit commits here, so that repository must be guarded too",
                 install);
         var guarded = Shims.IsShim(Path.Combine(path, "hooks", ServerInstall.HookName)) == true
-            && string.Equals(GitConfig.FromFile(Path.Combine(path, "config")).Get(ServerSettings.EnvironmentKey)?.Trim(), previous.Name,
+            && string.Equals(GitConfig.FromFile(Path.Combine(path, "config")).Get(PromoteSettings.GitKeys.Environment)?.Trim(), previous.Name,
             StringComparison.Ordinal);
         return guarded
             ? new Check("server", name, Status.Ok, $"{path} is guarded as {previous.Name}: only its recorders write the records that admit commits here")

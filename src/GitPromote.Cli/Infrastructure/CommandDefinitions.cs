@@ -2,6 +2,7 @@ using GitPromote.Core.Evidence;
 using GitPromote.Core.History;
 using GitPromote.Core.PipelineGate;
 using GitPromote.Core.Policy;
+using GitPromote.Core.Settings;
 using static GitPromote.Cli.Infrastructure.CommandArgument;
 using static GitPromote.Cli.Infrastructure.CommandOption;
 
@@ -25,11 +26,11 @@ public static class CommandDefinitions
     [
         Value("--commit", "<sha>", "the commit the pipeline runs for", $"the first CI variable set of {CiVariables}; else HEAD of the clone"),
         Value("--policy", "FILE|ssm:NAME", "the pinned policy: a file the pipeline owns, or an SSM parameter (ssm:/promote/<name>/policy)",
-            PipelineInputs.PolicyVariable),
+            PromoteSettings.Variables.Policy),
         Repeated("--remote", "<env>=<url>", "where an environment's repository is (a URL, a path, or a remote of this clone such as origin): its " +
-            "records are read and written there", $"{PipelineInputs.RemotePrefix}<ENV>, else the clone's remote the policy names"),
+            "records are read and written there", $"{PromoteSettings.Variables.RemotePrefix}<ENV>, else the clone's remote the policy names"),
         Repeated("--role", "<env>=<role-arn>", "the IAM role that reaches an environment's account",
-            $"{PipelineInputs.RolePrefix}<ENV>, else the policy's credentials"),
+            $"{PromoteSettings.Variables.AwsRolePrefix}<ENV>, else the policy's credentials"),
     ];
 
     public static readonly CommandDefinition HookPrePush = new("hook pre-push",
@@ -90,7 +91,7 @@ public static class CommandDefinitions
             Flag("--force", "record a commit the environment was not seen deploying (the record says so), or a revoked one, lifting its revocation " +
                 "(kept for the audit)"),
             .. PipelineOptions.Select(o => o.Name == "--policy"
-                ? o with { Default = $"{PipelineInputs.PolicyVariable}, else the clone's {PromotionPolicy.FileName}" }
+                ? o with { Default = $"{PromoteSettings.Variables.Policy}, else the clone's {PromotionPolicy.FileName}" }
                 : o),
         ],
         Examples =

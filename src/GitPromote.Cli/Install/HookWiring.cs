@@ -79,15 +79,6 @@ public sealed class HookWiring
 {
     public const string HooksPathKey = "core.hooksPath";
 
-    /// <summary>The hooks folder <c>install --chain</c> found, run after the guard.</summary>
-    public const string ChainKey = PromoteSettings.GitKeys.ChainHooksPath;
-
-    /// <summary>The core.hooksPath value <c>install</c> replaced at the same level; <c>uninstall</c> puts it back.</summary>
-    public const string PreviousKey = PromoteSettings.GitKeys.PreviousHooksPath;
-
-    /// <summary>The core.hooksPath value <c>install</c> set: <c>uninstall</c> only undoes its own setting.</summary>
-    public const string InstalledKey = PromoteSettings.GitKeys.InstalledHooksPath;
-
     /// <summary>In a shared hooks folder git-promote's shims were added to: the binary they run (one line).</summary>
     public const string BinaryPointerFile = ".git-promote-bin";
 
@@ -100,7 +91,8 @@ public sealed class HookWiring
         Repository = repository;
         _home = home;
         HooksPath = settings.LastOrDefault(s => Is(s, HooksPathKey));
-        ChainHooksPath = settings.LastOrDefault(s => Is(s, ChainKey) && (HooksPath is null || s.Scope == HooksPath.Scope));
+        ChainHooksPath = settings.LastOrDefault(s =>
+            Is(s, PromoteSettings.GitKeys.ChainHooksPath) && (HooksPath is null || s.Scope == HooksPath.Scope));
         HooksDir = HooksPath is null
             ? repository is null ? null : Path.Combine(repository.CommonDir, "hooks")
             : Resolve(HooksPath.Value);
@@ -187,7 +179,14 @@ public sealed class HookWiring
     }
 
     /// <summary>The keys as git lists them: section and name in lower case.</summary>
-    private static readonly string[] SettingKeys = [.. new[] { HooksPathKey, ChainKey, PreviousKey, InstalledKey }.Select(k => k.ToLowerInvariant())];
+    private static readonly string[] SettingKeys =
+    [
+        .. new[]
+        {
+            HooksPathKey, PromoteSettings.GitKeys.ChainHooksPath, PromoteSettings.GitKeys.PreviousHooksPath,
+            PromoteSettings.GitKeys.InstalledHooksPath,
+        }.Select(k => k.ToLowerInvariant()),
+    ];
 
     /// <summary>
     /// The wiring a hook needs to chain, from git's config files when that is certain (<see cref="GitConfig.FromFiles"/>),

@@ -3,7 +3,6 @@ using GitPromote.Cli.Output;
 using GitPromote.Cli.Server;
 using GitPromote.Cli.Workspaces;
 using GitPromote.Core.Policy;
-using GitPromote.Core.Server;
 using GitPromote.Core.Settings;
 using GitPromote.Git;
 
@@ -27,7 +26,6 @@ public static class ServerInstall
     private const string ConfirmHookMarker = "git-promote-shim: reference-transaction";
 
     private const string PushOptionsKey = "receive.advertisePushOptions";
-    private const string PreviousPushOptionsKey = PromoteSettings.GitKeys.PreviousAdvertisePushOptions;
     private const string WasUnset = "(unset)";
     private const string BinaryLine = "bin=''";
 
@@ -69,32 +67,33 @@ public static class ServerInstall
 
         files.WriteAtomically(hook, shim.Replace(BinaryLine, $"bin={ShellQuote(InstalledLayout.BinaryPath)}").Replace("\r\n", "\n"), executable: true);
         files.WriteAtomically(confirm, ConfirmHookText(InstalledLayout.BinaryPath).Replace("\r\n", "\n"), executable: true);
-        config.Set(ServerSettings.EnvironmentKey, envName);
+        config.Set(PromoteSettings.GitKeys.Environment, envName);
         if (policyFile is not null)
         {
-            config.Set(ServerPolicyTrust.PolicyKey, policyFile);
-            config.Unset(ServerPolicyTrust.PolicyRefKey);
+            config.Set(PromoteSettings.GitKeys.Policy, policyFile);
+            config.Unset(PromoteSettings.GitKeys.PolicyRef);
         }
         else
         {
-            config.Set(ServerPolicyTrust.PolicyRefKey, policyRef!);
+            config.Set(PromoteSettings.GitKeys.PolicyRef, policyRef!);
         }
-        if (config.Get(PreviousPushOptionsKey) is null) config.Set(PreviousPushOptionsKey, config.Get(PushOptionsKey) ?? WasUnset);
+        if (config.Get(PromoteSettings.GitKeys.PreviousAdvertisePushOptions) is null)
+            config.Set(PromoteSettings.GitKeys.PreviousAdvertisePushOptions, config.Get(PushOptionsKey) ?? WasUnset);
         config.Set(PushOptionsKey, "true");
 
         var advertised = AdvertiseGuard(context, workspace.GitDir, envName);
-        var source = config.Get(ServerPolicyTrust.PolicyKey) is { } file ? file
+        var source = config.Get(PromoteSettings.GitKeys.Policy) is { } file ? file
             : $"{PromotionPolicy.FileName} on {policyRef} (pinned), as it is before each push";
         context.Console.Out.WriteLine($"installed: {hook} guards this repository as environment '{envName}'");
         if (first)
             context.Console.Out.WriteLine($"  first environment: pushes to its branches are not gated; its records (refs/promote/*), which the next " +
                 $"environment reads, are guarded");
         context.Console.Out.WriteLine($"  policy: {source}");
-        context.Console.Out.WriteLine($"  bypass: git push -o {PushOptions.BypassKey}=\"<justification>\" (push options are on)");
+        context.Console.Out.WriteLine($"  bypass: git push -o {PromoteSettings.GitKeys.Bypass}=\"<justification>\" (push options are on)");
         context.Console.Out.WriteLine($"  records: {confirm} writes a bypass record exactly when git updates the ref");
         context.Console.Out.WriteLine($"  git evidence of the previous environment: git config {PromoteSettings.GitKeys.RemotePrefix}<env> <url>");
-        context.Console.Out.WriteLine($"  green records on this repository: only pushers in git config {Core.Evidence.RecordWriters.ConfigKey} (add the " +
-            $"pipeline's account)");
+        context.Console.Out.WriteLine($"  green records on this repository: only pushers in git config {PromoteSettings.GitKeys.Recorders} " +
+            $"(add the pipeline's account)");
         if (advertised is null)
             context.Console.Out.WriteLine($"  advertised: {Core.Evidence.RecordRefs.GuardMarker}, so git promote doctor in a clone sees this server is " +
                 "guarded");
@@ -146,7 +145,7 @@ public static class ServerInstall
         var hook = Path.Combine(hooks, HookName);
         var kept = Path.Combine(hooks, KeptHookName);
 
-        if (!files.FileExists(hook) && config.Get(ServerSettings.EnvironmentKey) is null)
+        if (!files.FileExists(hook) && config.Get(PromoteSettings.GitKeys.Environment) is null)
         {
             context.Console.Out.WriteLine("not installed: no git-promote pre-receive hook here; nothing changed");
             return ExitCodes.Ok;
@@ -165,14 +164,14 @@ public static class ServerInstall
             context.Console.Out.WriteLine($"restored the repository's own hook: {hook}");
         }
         RemoveGuardMarker(context, workspace.GitDir);
-        config.Unset(ServerSettings.EnvironmentKey);
-        config.Unset(ServerPolicyTrust.PolicyKey);
-        config.Unset(ServerPolicyTrust.PolicyRefKey);
-        if (config.Get(PreviousPushOptionsKey) is { } previous)
+        config.Unset(PromoteSettings.GitKeys.Environment);
+        config.Unset(PromoteSettings.GitKeys.Policy);
+        config.Unset(PromoteSettings.GitKeys.PolicyRef);
+        if (config.Get(PromoteSettings.GitKeys.PreviousAdvertisePushOptions) is { } previous)
         {
             if (previous == WasUnset) config.Unset(PushOptionsKey);
             else config.Set(PushOptionsKey, previous);
-            config.Unset(PreviousPushOptionsKey);
+            config.Unset(PromoteSettings.GitKeys.PreviousAdvertisePushOptions);
         }
         context.Console.Out.WriteLine("uninstalled: this repository's pushes are no longer guarded");
         return ExitCodes.Ok;

@@ -2,7 +2,6 @@ using GitPromote.Cli.Infrastructure;
 using GitPromote.Core.Policy;
 using GitPromote.Core.Settings;
 using GitPromote.Git;
-using static GitPromote.Core.Server.ServerPolicyTrust;
 
 namespace GitPromote.Cli.Server;
 
@@ -13,15 +12,11 @@ namespace GitPromote.Cli.Server;
 /// </summary>
 public sealed record ServerSettings(string? Environment, string? PolicyFile, TimeSpan? Timeout)
 {
-    public const string EnvironmentKey = PromoteSettings.GitKeys.Environment;
-
     /// <summary>The pinned policy branch; null for a policy file, or for an install older than the pin (then HEAD's branch).</summary>
     public string? PolicyRef { get; init; }
 
     /// <summary>Pusher identities that may write green records (git config <c>promote.recorders</c>, every value).</summary>
     public IReadOnlyList<string> Recorders { get; init; } = [];
-
-    public const string TimeoutKey = PromoteSettings.GitKeys.Timeout;
 
     /// <summary>
     /// The default budget: GitHub Enterprise kills a pre-receive hook after 5 s, and a push that waits longer
@@ -34,21 +29,21 @@ public sealed record ServerSettings(string? Environment, string? PolicyFile, Tim
 
     public static ServerSettings Read(IGitRepository repository)
     {
-        var env = repository.ConfigValue(EnvironmentKey)?.Trim();
-        var policy = repository.ConfigValue(PolicyKey)?.Trim();
+        var env = repository.ConfigValue(PromoteSettings.GitKeys.Environment)?.Trim();
+        var policy = repository.ConfigValue(PromoteSettings.GitKeys.Policy)?.Trim();
         TimeSpan? timeout = null;
-        if (repository.ConfigValue(TimeoutKey)?.Trim() is { Length: > 0 } t)
+        if (repository.ConfigValue(PromoteSettings.GitKeys.Timeout)?.Trim() is { Length: > 0 } t)
         {
             if (!DurationParser.TryParse(t, out var parsed) || parsed <= TimeSpan.Zero || parsed > MaxTimeout)
-                throw new CommandFailedException(ExitCodes.UsageOrPolicy, $"git config {TimeoutKey} = '{Clip(t)}' is not a duration like 5s or 1m",
-                    "ask the server admin to fix it");
+                throw new CommandFailedException(ExitCodes.UsageOrPolicy,
+                    $"git config {PromoteSettings.GitKeys.Timeout} = '{Clip(t)}' is not a duration like 5s or 1m", "ask the server admin to fix it");
             timeout = parsed;
         }
-        var policyRef = repository.ConfigValue(PolicyRefKey)?.Trim();
+        var policyRef = repository.ConfigValue(PromoteSettings.GitKeys.PolicyRef)?.Trim();
         return new ServerSettings(env is { Length: > 0 } ? env : null, policy is { Length: > 0 } ? policy : null, timeout)
         {
             PolicyRef = policyRef is { Length: > 0 } ? policyRef : null,
-            Recorders = repository.ConfigValues(Core.Evidence.RecordWriters.ConfigKey)
+            Recorders = repository.ConfigValues(PromoteSettings.GitKeys.Recorders)
                 .SelectMany(v => v.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList(),
         };
     }

@@ -4,7 +4,6 @@ using GitPromote.Aws.Ssm;
 using GitPromote.Cli.Infrastructure;
 using GitPromote.Core;
 using GitPromote.Core.Evidence;
-using GitPromote.Core.PipelineGate;
 using GitPromote.Core.Policy;
 using GitPromote.Core.Settings;
 
@@ -25,7 +24,7 @@ public static class PinnedPolicy
 
     /// <summary>Where the pinned policy is, from the flag or the variable; null when neither says.</summary>
     public static string? Location(string? flag, IProcessEnvironment environment) =>
-        flag is { } given ? given : environment.Get(PipelineInputs.PolicyVariable) is { Length: > 0 } v ? v : null;
+        flag is { } given ? given : environment.Get(PromoteSettings.Variables.Policy) is { Length: > 0 } v ? v : null;
 
     /// <summary>
     /// Loads the pinned policy. <paramref name="defaultName"/> is the repository folder in a clone; outside one the policy

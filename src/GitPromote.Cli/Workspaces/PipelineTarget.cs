@@ -2,6 +2,7 @@ using GitPromote.Cli.Infrastructure;
 using GitPromote.Core.PipelineGate;
 using GitPromote.Core.Policy;
 using GitPromote.Core.Push;
+using GitPromote.Core.Settings;
 using GitPromote.Git;
 
 namespace GitPromote.Cli.Workspaces;
@@ -42,8 +43,9 @@ public sealed record PipelineTarget(Workspace Workspace, PromotionPolicy Policy,
             PolicySource.RequireEnvironment(policy, envName);
             try
             {
-                var roles = PipelineInputs.PerEnvironment("--role", args.Values("--role"), PipelineInputs.RolePrefix, policy, context.Environment);
-                var remotes = PipelineInputs.PerEnvironment("--remote", args.Values("--remote"), PipelineInputs.RemotePrefix, policy,
+                var roles = PipelineInputs.PerEnvironment("--role", args.Values("--role"), PromoteSettings.Variables.AwsRolePrefix, policy,
+                    context.Environment);
+                var remotes = PipelineInputs.PerEnvironment("--remote", args.Values("--remote"), PromoteSettings.Variables.RemotePrefix, policy,
                     context.Environment);
                 policy = PipelineInputs.WithRoles(policy, roles.ToDictionary(r => r.Key, r => r.Value.Value));
                 workspace.EnvironmentRemotes = remotes.ToDictionary(p => p.Key,

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using GitPromote.Core.Settings;
 
 namespace GitPromote.Core.Diagnostics;
 
@@ -12,8 +11,6 @@ namespace GitPromote.Core.Diagnostics;
 /// </summary>
 public static class CallTrace
 {
-    public const string Variable = PromoteSettings.Variables.Trace;
-
     private static readonly AsyncLocal<Action<string>?> Sink = new();
 
     public static bool Enabled => Sink.Value is not null;

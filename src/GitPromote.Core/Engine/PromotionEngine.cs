@@ -52,7 +52,7 @@ public sealed record PushContext(Identity Pusher, DateTimeOffset Now, string? By
 public delegate Task<IReadOnlyDictionary<string, EnvironmentAnswer>> AskEvidence(IReadOnlyList<EvidenceQuery> queries, CancellationToken deadline);
 
 /// <summary>
-/// Decides pushes. Pure: the caller asks the evidence sources the <see cref="Plan"/>'s questions (all at once,
+/// Decides pushes. Pure: the caller asks the evidence sources the questions of <see cref="PlanFor"/> (all at once,
 /// so a push of many refs costs one round of calls per environment) and hands the answers to <see cref="Decide"/>;
 /// <see cref="DecideAsync"/> is that whole conversation, with the caller's <see cref="AskEvidence"/>.
 /// </summary>
@@ -78,10 +78,10 @@ public static class PromotionEngine
         return Decide(policy, request, plan, context, answers);
     }
 
-    public static EvidencePlan Plan(PromotionPolicy policy, PushRequest request) =>
-        PlanFor(policy, request, EnvironmentRouter.Resolve(policy, request.RemoteName, request.RemoteUrl));
-
-    /// <summary>Plans a push whose target environment is already known (<c>git promote check &lt;env&gt;</c>).</summary>
+    /// <summary>
+    /// Plans a push to <paramref name="target"/>, the environment the caller routed it to (by its remote, or by name:
+    /// <c>git promote check &lt;env&gt;</c>); a push to no environment, or to the first, needs no evidence.
+    /// </summary>
     public static EvidencePlan PlanFor(PromotionPolicy policy, PushRequest request, EnvironmentPolicy? target)
     {
         var previous = target is null ? null : policy.PreviousOf(target);

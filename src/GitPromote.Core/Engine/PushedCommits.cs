@@ -4,7 +4,7 @@ using GitPromote.Core.Push;
 namespace GitPromote.Core.Engine;
 
 /// <summary>
-/// The step between a hook's input and <see cref="PromotionEngine.Plan"/>: the ids a push names, peeled to the commits
+/// The step between a hook's input and <see cref="PromotionEngine.PlanFor"/>: the ids a push names, peeled to the commits
 /// they are, and each deploy branch marked as moving back or forward. Shared by the client and the server hook, so both
 /// judge the same push the same way.
 /// </summary>

@@ -1,5 +1,3 @@
-using GitPromote.Core.Settings;
-
 namespace GitPromote.Core.Evidence;
 
 /// <summary>
@@ -10,9 +8,6 @@ namespace GitPromote.Core.Evidence;
 /// </summary>
 public static class RecordWriters
 {
-    /// <summary>The server's git config key listing pusher identities (names or emails) that may write green records.</summary>
-    public const string ConfigKey = PromoteSettings.GitKeys.Recorders;
-
     /// <summary>
     /// True when <paramref name="pusher"/>, as the server names them, is one of <paramref name="recorders"/> (by name or
     /// email, exactly: user names are case-sensitive in <c>USER</c>, htpasswd's <c>REMOTE_USER</c> and <c>PROMOTE_PUSHER</c>,

@@ -20,10 +20,6 @@ public static class PipelineInputs
     public static readonly IReadOnlyList<string> CommitVariables =
         ["CODEBUILD_RESOLVED_SOURCE_VERSION", "GITHUB_SHA", "CI_COMMIT_SHA", "BUILDKITE_COMMIT", "GIT_COMMIT"];
 
-    public const string PolicyVariable = PromoteSettings.Variables.Policy;
-    public const string RolePrefix = PromoteSettings.Variables.AwsRolePrefix;
-    public const string RemotePrefix = PromoteSettings.Variables.RemotePrefix;
-
     /// <summary><c>--commit</c>, else the first CI variable that is set; null when neither (the caller falls back to HEAD).</summary>
     public static CommitSource? CommitFrom(string? flag, IProcessEnvironment environment)
     {

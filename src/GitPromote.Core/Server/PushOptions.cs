@@ -8,8 +8,6 @@ namespace GitPromote.Core.Server;
 /// </summary>
 public static class PushOptions
 {
-    public const string BypassKey = PromoteSettings.GitKeys.Bypass;
-
     /// <summary>More options than this are not read (git's own default limit is far lower).</summary>
     public const int MaxOptions = 1000;
 
@@ -28,10 +26,11 @@ public static class PushOptions
     /// blank.</summary>
     public static string? BypassJustification(IReadOnlyList<string> options)
     {
+        const string prefix = PromoteSettings.GitKeys.Bypass + "=";
         string? found = null;
         foreach (var option in options)
         {
-            if (option.StartsWith(BypassKey + "=", StringComparison.Ordinal)) found = option[(BypassKey.Length + 1)..];
+            if (option.StartsWith(prefix, StringComparison.Ordinal)) found = option[prefix.Length..];
         }
         return Push.BypassJustification.Bound(found);
     }

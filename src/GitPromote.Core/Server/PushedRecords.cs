@@ -1,5 +1,6 @@
 using GitPromote.Core.Evidence;
 using GitPromote.Core.Push;
+using GitPromote.Core.Settings;
 
 namespace GitPromote.Core.Server;
 
@@ -69,7 +70,7 @@ public static class PushedRecords
             {
                 return u.IsCreation
                     ? new($"{name}: bypass records are written only by this server's guard",
-                    $"bypass with: git push -o {PushOptions.BypassKey}=\"<justification>\" ...")
+                    $"bypass with: git push -o {PromoteSettings.GitKeys.Bypass}=\"<justification>\" ...")
                     : new($"{name} is a bypass record: records are never changed or deleted", "leave it as it is");
             }
             else if (name.StartsWith(RecordRefs.PendingPrefix, StringComparison.Ordinal) || name == RecordRefs.GuardMarker)
@@ -81,7 +82,7 @@ public static class PushedRecords
                 if (u.IsCreation) continue;
                 if (RecordRefs.RevokedCommit(name) is not { } commit || !u.IsDeletion || !lifted.Contains(commit))
                     return new($"{name} is a revocation: it is lifted only by git promote record --force, which keeps it for the audit",
-                        $"git promote record --force {environment} <commit>  (by an account in git config {RecordWriters.ConfigKey})");
+                        $"git promote record --force {environment} <commit>  (by an account in git config {PromoteSettings.GitKeys.Recorders})");
             }
             else if (name.StartsWith(RecordRefs.ApprovalPrefix, StringComparison.Ordinal))
             {
@@ -117,6 +118,7 @@ public static class PushedRecords
     }
 
     private static RecordRefusal NotRecorder(string refName, Identity pusher, string what) => new(
-        $"{refName}: only the accounts in git config {RecordWriters.ConfigKey} may {what}, and this server knows you as {Pusher.Display(pusher)}",
+        $"{refName}: only the accounts in git config {PromoteSettings.GitKeys.Recorders} may {what}, " +
+            $"and this server knows you as {Pusher.Display(pusher)}",
         "records are written by the environment's pipeline (git promote record); ask the server admin to list its account there");
 }

@@ -27,12 +27,6 @@ public sealed record PusherSource(Identity Identity, string? Variable)
 /// </summary>
 public static class Pusher
 {
-    /// <summary>
-    /// Set by the admin per SSH key (<c>authorized_keys</c> <c>environment=</c> or <c>command=</c>) or by a wrapper, to
-    /// name the person behind a shared account. Never accept it from clients (sshd's <c>AcceptEnv</c>).
-    /// </summary>
-    public const string PusherVariable = PromoteSettings.Variables.Pusher;
-
     private const int MaxLength = 100;
 
     /// <summary>
@@ -50,7 +44,7 @@ public static class Pusher
         // As given: compared exactly. Only the display copy is cleaned (Named).
         string? Get(string name) => environment.Get(name) is { } v && !string.IsNullOrWhiteSpace(v) ? v : null;
 
-        foreach (var variable in new[] { PusherVariable, "GL_USERNAME", "GL_USER", "GITHUB_USER_LOGIN" })
+        foreach (var variable in new[] { PromoteSettings.Variables.Pusher, "GL_USERNAME", "GL_USER", "GITHUB_USER_LOGIN" })
             if (Get(variable) is { } name) return Named(new Identity(name, ""), variable);
         if (Get("GITEA_PUSHER_NAME") is { } gitea) return Named(new Identity(gitea, Get("GITEA_PUSHER_EMAIL") ?? ""), "GITEA_PUSHER_NAME");
         if (Get("REMOTE_USER") is { } http) return Named(new Identity(http, ""), "REMOTE_USER");

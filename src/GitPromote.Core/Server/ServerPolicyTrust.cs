@@ -34,15 +34,11 @@ public abstract record PolicyOrigin
 /// </summary>
 public static class ServerPolicyTrust
 {
-    public const string PolicyKey = PromoteSettings.GitKeys.Policy;
-    /// <summary>The branch the policy is read from, pinned by <c>install --server</c> (e.g. <c>refs/heads/main</c>).</summary>
-    public const string PolicyRefKey = PromoteSettings.GitKeys.PolicyRef;
-
     /// <summary>How a policy file is named to pushers: by its setting, not by its path on the server.</summary>
-    public const string FileDisplayName = "the server's policy (git config " + PolicyKey + ")";
+    public const string FileDisplayName = "the server's policy (git config " + PromoteSettings.GitKeys.Policy + ")";
 
     private const string InstallTodo = "ask the server admin to pin one: git promote install --server --env <env> [--policy FILE]";
-    private const string FileTodo = "ask the server admin to fix git config " + PolicyKey;
+    private const string FileTodo = "ask the server admin to fix git config " + PromoteSettings.GitKeys.Policy;
 
     /// <summary>
     /// The admin's file first, then the pinned branch, then the branch HEAD names (<paramref name="headBranch"/> is asked
@@ -51,8 +47,9 @@ public static class ServerPolicyTrust
     public static PolicyOrigin Choose(string? policyFile, string? pinnedRef, Func<string?> headBranch) =>
         policyFile is { } file
             ? Path.IsPathFullyQualified(file) ? new PolicyOrigin.AdminFile(file)
-            : new PolicyOrigin.Refused(new($"git config {PolicyKey} must be an absolute path", FileTodo))
-        : pinnedRef is { } pinned ? new PolicyOrigin.Branch(pinned, $"the policy branch pinned at install (git config {PolicyRefKey})")
+            : new PolicyOrigin.Refused(new($"git config {PromoteSettings.GitKeys.Policy} must be an absolute path", FileTodo))
+        : pinnedRef is { } pinned
+            ? new PolicyOrigin.Branch(pinned, $"the policy branch pinned at install (git config {PromoteSettings.GitKeys.PolicyRef})")
         : headBranch() is { } head ? new PolicyOrigin.Branch(head, "the branch HEAD names")
         : new PolicyOrigin.Refused(new("no policy: HEAD names no branch, and no policy is pinned", InstallTodo));
 

@@ -15,16 +15,14 @@ public sealed record EnvironmentRemote(string Environment, string Remote, string
     public bool Hidden { get; init; }
 
     /// <summary>A command that checks this remote, or, for a <see cref="Hidden"/> one, whom to ask.</summary>
-    public string CheckHint(string command) => Hidden ? $"ask the server admin to check git config {ConfigKey(Environment)}" : command;
+    public string CheckHint(string command) =>
+        Hidden ? $"ask the server admin to check git config {PromoteSettings.GitKeys.RemoteFor(Environment)}" : command;
 
     /// <summary>Text from git about this remote, with a <see cref="Hidden"/> path replaced by its name.</summary>
     public string Scrub(string text) => Hidden ? text.Replace(Remote, Display, StringComparison.Ordinal) : text;
 
     /// <summary>How a printed command names this remote: the remote's name, or its URL without credentials.</summary>
     public string Argument => EnvironmentRouter.IsUrlPattern(Remote) ? RemoteUrls.Redact(Remote) : Remote;
-
-    /// <summary>The git config key that names an environment's remote on servers: <c>promote.remote.&lt;env&gt;</c>.</summary>
-    public static string ConfigKey(string environment) => PromoteSettings.GitKeys.RemoteFor(environment);
 
     /// <summary>
     /// In order: a remote this run was given (<see cref="IGitRepository.GivenRemoteFor"/>); git config
@@ -41,7 +39,7 @@ public sealed record EnvironmentRemote(string Environment, string Remote, string
             var display = names.Contains(given.Url) ? $"remote {given.Url}" : RemoteUrls.Redact(given.Url);
             return new EnvironmentRemote(environment.Name, given.Url, $"{display} ({given.From})", given.From);
         }
-        var key = ConfigKey(environment.Name);
+        var key = PromoteSettings.GitKeys.RemoteFor(environment.Name);
         if (repository.ConfigValue(key) is { } configured && configured.Trim().Length > 0)
         {
             var url = configured.Trim();

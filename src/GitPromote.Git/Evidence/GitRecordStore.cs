@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using GitPromote.Core.Evidence;
 using GitPromote.Core.Policy;
 using GitPromote.Core.Push;
+using GitPromote.Core.Settings;
 
 namespace GitPromote.Git.Evidence;
 
@@ -430,7 +431,7 @@ public sealed class GitRecordStore : IRecordStore, IReviewStore, IReportsUnreada
             {
                 throw GitEvidenceFailures.Unavailable($"cannot delete records of '{_environment.Name}' on {remote.Display}", e,
                     $"check that you may delete refs/promote/* on {remote.Display} (on a guarded server: an account in git config " +
-                        $"{RecordWriters.ConfigKey}), then run prune again");
+                        $"{PromoteSettings.GitKeys.Recorders}), then run prune again");
             }
             deleted(batch);
         }

@@ -44,7 +44,7 @@ public class DecideAsyncTests
     {
         var request = new PushRequest(remote, "/srv/" + remote + ".git", updates);
         var rounds = new Rounds(world);
-        var verdict = await PromotionEngine.DecideAsync(policy, request, PromotionEngine.Plan(policy, request), new PushContext(Ada, Now, null),
+        var verdict = await PromotionEngine.DecideAsync(policy, request, TestPlans.Routed(policy, request), new PushContext(Ada, Now, null),
             rounds.Ask, CancellationToken.None);
         return (verdict, rounds);
     }
@@ -124,7 +124,7 @@ public class DecideAsyncTests
         var rounds = new Rounds(World());
         var request = new PushRequest("prd", "/srv/prd.git", [ToMain(Previous)]);
 
-        await PromotionEngine.DecideAsync(Orders(), request, PromotionEngine.Plan(Orders(), request), new PushContext(Ada, Now, null), rounds.Ask,
+        await PromotionEngine.DecideAsync(Orders(), request, TestPlans.Routed(Orders(), request), new PushContext(Ada, Now, null), rounds.Ask,
             deadline.Token);
 
         Assert.Equal(2, rounds.Tokens.Count);

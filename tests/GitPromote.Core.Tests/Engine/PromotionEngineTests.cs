@@ -159,7 +159,7 @@ public class PromotionEngineTests
             Delete("refs/heads/release/3"), UnpeeledTag(), Push("refs/heads/feature", GreenInPrd),
             Push("refs/heads/release/4", GreenInPrd) with { RewindsTarget = true }]);
 
-        var plan = PromotionEngine.Plan(policy, request);
+        var plan = TestPlans.Routed(policy, request);
 
         Assert.Equal("prd", plan.Target?.Name);
         Assert.Equal("stg", plan.Previous?.Name);
@@ -175,7 +175,7 @@ public class PromotionEngineTests
     {
         var policy = Orders();
         var request = new PushRequest("prd", "/x", [ToMain(GreenInStg), Push("refs/heads/main", Untested), Push("refs/heads/main", GreenInPrd)]);
-        var plan = PromotionEngine.Plan(policy, request);
+        var plan = TestPlans.Routed(policy, request);
         var answers = await World().Ask(plan.Queries, CancellationToken.None);
 
         var followUp = PromotionEngine.FollowUp(policy, plan, answers);
@@ -189,7 +189,7 @@ public class PromotionEngineTests
     public async Task A_promotion_of_green_commits_needs_no_follow_up()
     {
         var policy = Orders();
-        var plan = PromotionEngine.Plan(policy, new PushRequest("prd", "/x", [ToMain(GreenInStg)]));
+        var plan = TestPlans.Routed(policy, new PushRequest("prd", "/x", [ToMain(GreenInStg)]));
         var answers = await World().Ask(plan.Queries, CancellationToken.None);
 
         Assert.Null(PromotionEngine.FollowUp(policy, plan, answers));
@@ -198,7 +198,7 @@ public class PromotionEngineTests
     [Fact]
     public void Plan_asks_the_target_only_about_revocations_when_rollbacks_are_off()
     {
-        var plan = PromotionEngine.Plan(Orders(rollback: RollbackMode.Never), new PushRequest("prd", "/x", [ToMain(Untested)]));
+        var plan = TestPlans.Routed(Orders(rollback: RollbackMode.Never), new PushRequest("prd", "/x", [ToMain(Untested)]));
 
         Assert.Equal([("stg", 1, 1), ("prd", 0, 1)], plan.Queries.Select(q => (q.Environment.Name, q.Commits.Count, q.ReviewCommits.Count)));
     }
@@ -208,7 +208,7 @@ public class PromotionEngineTests
     [InlineData("dev")]
     public void Plan_needs_no_evidence_for_an_unguarded_push(string remote)
     {
-        var plan = PromotionEngine.Plan(Orders(), new PushRequest(remote, "/x", [ToMain(Untested)]));
+        var plan = TestPlans.Routed(Orders(), new PushRequest(remote, "/x", [ToMain(Untested)]));
 
         Assert.False(plan.NeedsEvidence);
         Assert.Empty(plan.Guarded);
@@ -217,7 +217,7 @@ public class PromotionEngineTests
     [Fact]
     public void Plan_needs_no_evidence_when_only_deletions_are_guarded()
     {
-        var plan = PromotionEngine.Plan(Orders(), new PushRequest("prd", "/x", [Delete("refs/heads/main")]));
+        var plan = TestPlans.Routed(Orders(), new PushRequest("prd", "/x", [Delete("refs/heads/main")]));
 
         Assert.False(plan.NeedsEvidence);
         Assert.Single(plan.Guarded);
@@ -228,7 +228,7 @@ public class PromotionEngineTests
     {
         var policy = Orders(rollback: RollbackMode.Never);
         var request = new PushRequest("prd", "/x", [ToMain(GreenInPrd)]);
-        var plan = PromotionEngine.Plan(policy, request);
+        var plan = TestPlans.Routed(policy, request);
         var answers = new Dictionary<string, EnvironmentAnswer>
         {
             ["stg"] = Answer(policy.Environments[1], Green(Ssm), Green(Pipeline)),

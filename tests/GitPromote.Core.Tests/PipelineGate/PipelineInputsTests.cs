@@ -1,4 +1,5 @@
 using GitPromote.Core.PipelineGate;
+using GitPromote.Core.Settings;
 using GitPromote.TestSupport;
 using static GitPromote.TestSupport.TestPolicies;
 
@@ -52,27 +53,29 @@ public class PipelineInputsTests
     [InlineData("stg-eu.1", "PROMOTE_AWS_ROLE_STG_EU_1")]
     public void The_variable_of_an_environment_is_its_name_upper_cased_with_other_characters_as_underscores(string env, string expected)
     {
-        Assert.Equal(expected, PipelineInputs.VariableFor(PipelineInputs.RolePrefix, env));
+        Assert.Equal(expected, PipelineInputs.VariableFor(PromoteSettings.Variables.AwsRolePrefix, env));
     }
 
     [Fact]
     public void Options_win_over_variables_and_unknown_environments_are_refused()
     {
-        var roles = PipelineInputs.PerEnvironment("--role", ["dev=arn:aws:iam::1:role/a"], PipelineInputs.RolePrefix, Orders(),
+        var roles = PipelineInputs.PerEnvironment("--role", ["dev=arn:aws:iam::1:role/a"], PromoteSettings.Variables.AwsRolePrefix, Orders(),
             Env(("PROMOTE_AWS_ROLE_DEV", "arn:aws:iam::1:role/from-env"), ("PROMOTE_AWS_ROLE_STG", "arn:aws:iam::2:role/b")));
         Assert.Equal(new GivenValue("arn:aws:iam::1:role/a", "--role dev=..."), roles["dev"]);
         Assert.Equal(new GivenValue("arn:aws:iam::2:role/b", "PROMOTE_AWS_ROLE_STG"), roles["stg"]);
         Assert.False(roles.ContainsKey("prd"));
-        var e = Assert.Throws<FormatException>(() => PipelineInputs.PerEnvironment("--role", ["qa=arn:x"], PipelineInputs.RolePrefix, Orders(), Env()));
+        var e = Assert.Throws<FormatException>(() =>
+            PipelineInputs.PerEnvironment("--role", ["qa=arn:x"], PromoteSettings.Variables.AwsRolePrefix, Orders(), Env()));
         Assert.Contains("'qa'", e.Message);
-        Assert.Throws<FormatException>(() => PipelineInputs.PerEnvironment("--remote", ["dev"], PipelineInputs.RemotePrefix, Orders(), Env()));
+        Assert.Throws<FormatException>(() =>
+            PipelineInputs.PerEnvironment("--remote", ["dev"], PromoteSettings.Variables.RemotePrefix, Orders(), Env()));
     }
 
     [Fact]
     public void An_environment_given_twice_by_a_flag_is_refused_rather_than_the_last_one_winning()
     {
         var e = Assert.Throws<FormatException>(() => PipelineInputs.PerEnvironment("--role", ["stg=arn:aws:iam::2:role/a", "stg=arn:aws:iam::2:role/b"],
-            PipelineInputs.RolePrefix, Orders(), Env()));
+            PromoteSettings.Variables.AwsRolePrefix, Orders(), Env()));
 
         Assert.Equal("--role is given twice for stg: give each environment once", e.Message);
     }

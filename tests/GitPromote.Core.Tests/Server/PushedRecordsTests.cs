@@ -1,6 +1,7 @@
 using GitPromote.Core.Evidence;
 using GitPromote.Core.Push;
 using GitPromote.Core.Server;
+using GitPromote.Core.Settings;
 using GitPromote.TestSupport;
 
 namespace GitPromote.Core.Tests.Server;
@@ -54,7 +55,7 @@ public sealed class PushedRecordsTests
     {
         var refused = Judge(Mallory, null, Create(RecordRefs.GreenPrefix + Commit, Commit));
         Assert.NotNull(refused);
-        Assert.Contains($"only the accounts in git config {RecordWriters.ConfigKey} may write green records", refused.Why);
+        Assert.Contains($"only the accounts in git config {PromoteSettings.GitKeys.Recorders} may write green records", refused.Why);
         Assert.Contains("mallory", refused.Why);
     }
 
@@ -65,7 +66,7 @@ public sealed class PushedRecordsTests
     {
         var refused = Judge(Mallory, null, Create(DeployRef, Tag));
         Assert.NotNull(refused);
-        Assert.Contains($"only the accounts in git config {RecordWriters.ConfigKey} may write deployment events", refused.Why);
+        Assert.Contains($"only the accounts in git config {PromoteSettings.GitKeys.Recorders} may write deployment events", refused.Why);
         Assert.Contains("mallory", refused.Why);
     }
 
@@ -73,7 +74,8 @@ public sealed class PushedRecordsTests
     public void A_deployment_event_deleted_or_moved_by_a_non_recorder_is_refused()
     {
         Assert.Contains("may delete deployment events", Judge(Mallory, null, Delete(DeployRef))!.Why);
-        RefusedBy($"{DeployRef}: only the accounts in git config {RecordWriters.ConfigKey} may write deployment events", Judge(Mallory, null, Move(DeployRef)));
+        RefusedBy($"{DeployRef}: only the accounts in git config {PromoteSettings.GitKeys.Recorders} may write deployment events",
+            Judge(Mallory, null, Move(DeployRef)));
     }
 
     [Fact]
@@ -103,7 +105,7 @@ public sealed class PushedRecordsTests
 
     [Fact]
     public void A_refused_green_record_refuses_the_push_even_behind_an_innocent_branch_update() =>
-        RefusedBy($"{RecordRefs.GreenPrefix}{Commit}: only the accounts in git config {RecordWriters.ConfigKey} may write green records",
+        RefusedBy($"{RecordRefs.GreenPrefix}{Commit}: only the accounts in git config {PromoteSettings.GitKeys.Recorders} may write green records",
             Judge(Mallory, null, Create("refs/heads/main", Commit), Create(RecordRefs.GreenPrefix + Commit, Commit)));
 
     [Fact]
@@ -143,7 +145,7 @@ public sealed class PushedRecordsTests
     {
         var refused = Judge(Pipeline, null, Create(RecordRefs.BypassPrefix + "20261126T155100Z-" + Commit + "-ab12", Tag));
         Assert.Contains("bypass records are written only by this server's guard", refused!.Why);
-        Assert.Contains($"git push -o {PushOptions.BypassKey}=", refused.Todo);
+        Assert.Contains($"git push -o {PromoteSettings.GitKeys.Bypass}=", refused.Todo);
     }
 
     [Fact]

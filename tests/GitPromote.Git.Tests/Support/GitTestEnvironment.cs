@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using GitPromote.Core.Settings;
 using GitPromote.TestSupport;
 
 namespace GitPromote.Git.Tests.Support;
@@ -31,7 +32,7 @@ internal static class GitTestEnvironment
                  {
                      "GIT_DIR", "GIT_WORK_TREE", "GIT_COMMON_DIR", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY", "GIT_ALTERNATE_OBJECT_DIRECTORIES",
                      "GIT_QUARANTINE_PATH", "GIT_CEILING_DIRECTORIES", "GIT_CONFIG_PARAMETERS", "GIT_CONFIG_COUNT", "GIT_SSH_COMMAND",
-                     "GIT_SSH", "GIT_ASKPASS", "SSH_ASKPASS", GitRepositoryLocator.BackendVariable,
+                     "GIT_SSH", "GIT_ASKPASS", "SSH_ASKPASS", PromoteSettings.Variables.GitBackend,
                  })
         {
             Environment.SetEnvironmentVariable(v, null);
