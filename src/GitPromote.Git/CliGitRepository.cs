@@ -203,7 +203,15 @@ public sealed class CliGitRepository : IGitRepository
     private GitResult Git(string[] args, byte[]? stdin = null)
     {
         using var deadline = new CancellationTokenSource(Timeout);
-        return _git.Run(GitDir, [.. _readPrefix, .. args], stdin, deadline.Token);
+        try
+        {
+            return _git.Run(GitDir, [.. _readPrefix, .. args], stdin, deadline.Token);
+        }
+        catch (Exception e) when (Deadline.Passed(e, deadline.Token))
+        {
+            // No caller gave a deadline: the one that passed is this repository's own, which callers cannot ask by a token.
+            throw new OwnDeadlinePassedException(e.Message, e, Timeout, deadline.Token);
+        }
     }
 
     /// <summary><c>cat-file --batch-check</c>: one output line per input line ("&lt;type&gt; &lt;id&gt;", or null when missing).</summary>

@@ -1,3 +1,4 @@
+using GitPromote.Core.Evidence;
 using GitPromote.Core.Push;
 
 namespace GitPromote.Git;
@@ -124,10 +125,10 @@ public sealed class GitRemoteClient : IGitRemoteClient
             return await _git.RunAsync(_workingDirectory ?? _gitDir ?? Directory.GetCurrentDirectory(), [.. prefix, .. args], null,
                 deadline.Token).ConfigureAwait(false);
         }
-        catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
+        catch (Exception e) when (Deadline.Passed(e, deadline.Token) && !cancellationToken.IsCancellationRequested)
         {
-            // Our own bound passed, not the caller's: still a deadline, reported the same way.
-            throw new OperationCanceledException(e.Message, e, deadline.Token);
+            // Our own bound passed, not the caller's: still a deadline, and one the caller cannot ask by its token.
+            throw new OwnDeadlinePassedException(e.Message, e, Timeout, deadline.Token);
         }
     }
 
