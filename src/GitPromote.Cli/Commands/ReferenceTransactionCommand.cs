@@ -71,7 +71,7 @@ public static class ReferenceTransactionCommand
                     return ExitCodes.Ok;
             }
         }
-        catch (Exception e) when (e is GitCommandException or EvidenceUnavailableException or OperationCanceledException)
+        catch (Exception e) when (e is GitCommandException or EvidenceUnavailableException || Deadline.Passed(e, deadline.Token))
         {
             var why = e is EvidenceUnavailableException u ? $"{u.Failure.What}: {u.Failure.Why}" : e is OperationCanceledException
                 ? $"git: {EvidenceFailure.NoAnswerInTime()}" : e.Message;

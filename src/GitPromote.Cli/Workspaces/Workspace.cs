@@ -147,7 +147,7 @@ public sealed class Workspace : IDisposable
         {
             return (null, e.Message);
         }
-        catch (OperationCanceledException)
+        catch (Exception e) when (Deadline.Passed(e, cancellationToken))
         {
             return (null, $"its remote: {EvidenceFailure.NoAnswerInTime()}");
         }
@@ -184,13 +184,13 @@ public sealed class Workspace : IDisposable
     /// </summary>
     public Identity CurrentIdentity()
     {
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         try
         {
-            using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(10));
             var result = _context.Git.Process.Run(WorkTree ?? GitDir, ["var", "GIT_COMMITTER_IDENT"], null, deadline.Token);
             if (result.Succeeded && ParseIdent(result.StdoutText) is { } who) return who;
         }
-        catch (Exception e) when (e is GitCommandException or OperationCanceledException) { }
+        catch (Exception e) when (e is GitCommandException || Deadline.Passed(e, deadline.Token)) { }
         return _context.Environment.Get("USER") is { Length: > 0 } user ? new Identity(user, "") : Identity.Unknown;
     }
 
