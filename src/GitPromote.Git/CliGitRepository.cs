@@ -198,7 +198,7 @@ public sealed class CliGitRepository : IGitRepository
     private GitConfig Config => _config ??= GitConfig.Read(GitDir, _git, Timeout);
 
     /// <summary>The longest one local git command may run (a hung file system, a stuck lock) before it is stopped.</summary>
-    public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(60);
+    public TimeSpan Timeout { get; init; } = GitBudgets.LocalWork;
 
     private GitResult Git(string[] args, byte[]? stdin = null)
     {

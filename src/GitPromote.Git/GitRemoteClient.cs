@@ -30,7 +30,7 @@ public sealed class GitRemoteClient : IGitRemoteClient
     }
 
     /// <summary>The longest any one remote operation may take, whatever the caller's token says.</summary>
-    public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(60);
+    public TimeSpan Timeout { get; init; } = GitBudgets.RemoteCall;
 
     public async Task<IReadOnlyList<RemoteRef>> ListRefsAsync(string remote, IReadOnlyList<string> refPrefixes, CancellationToken cancellationToken)
     {

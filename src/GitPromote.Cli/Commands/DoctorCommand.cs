@@ -88,7 +88,7 @@ public static class DoctorCommand
     /// <summary>A git older than git-promote supports, and what that costs; nothing when it is new enough or cannot be told.</summary>
     private static Check? CheckGitVersion(GitProcess git)
     {
-        var version = GitVersion.Of(git, TimeSpan.FromSeconds(10));
+        var version = GitVersion.Of(git, GitBudgets.Quick);
         if (version is null || !version.IsOlderThan(GitVersion.MinimumSupported)) return null;
         return new Check("git", "version", Status.Warn,
             $"git {version} is older than {GitVersion.MinimumSupported}: evidence kept in git cannot be fetched (git fetch --no-write-fetch-head), so " +

@@ -38,7 +38,7 @@ public static class ReferenceTransactionCommand
 
         var git = context.Git.Process;
         var pending = new PendingRecords(gitDir, git);
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        using var deadline = new CancellationTokenSource(GitBudgets.LocalWork);
         try
         {
             var mine = (await pending.ListAsync(deadline.Token))
@@ -48,7 +48,7 @@ public static class ReferenceTransactionCommand
             {
                 case "prepared":
                     var environment = GitConfig.Read(gitDir, git,
-                        TimeSpan.FromSeconds(60)).Last(ServerSettings.EnvironmentKey)?.Value?.Trim() is { Length: > 0 } env ? env : "this environment";
+                        GitBudgets.ConfigRead).Last(ServerSettings.EnvironmentKey)?.Value?.Trim() is { Length: > 0 } env ? env : "this environment";
                     var store = new LocalRecordStore(new GitLocation(gitDir, gitDir, null), environment, git);
                     foreach (var p in mine.Where(p => p.Body.Written is null))
                     {
@@ -97,7 +97,7 @@ public static class ReferenceTransactionCommand
             .Select(p => (Record: RecordJson.ReadBypass(p.Body.Record), Written: p.Body.Written!))
             .Where(p => p.Record is not null).ToList();
         if (bypasses.Count == 0) return;
-        var environment = GitConfig.Read(gitDir, git, TimeSpan.FromSeconds(60)).Last(ServerSettings.EnvironmentKey)?.Value?.Trim() is { Length: > 0 } env ? env
+        var environment = GitConfig.Read(gitDir, git, GitBudgets.ConfigRead).Last(ServerSettings.EnvironmentKey)?.Value?.Trim() is { Length: > 0 } env ? env
             : "this environment";
         var store = new LocalRecordStore(new GitLocation(gitDir, gitDir, null), environment, git);
         foreach (var (bypass, written) in bypasses)

@@ -111,7 +111,7 @@ public static class ServerInstall
     /// </summary>
     private static string? AdvertiseGuard(CommandContext context, string gitDir, string environment)
     {
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        using var deadline = new CancellationTokenSource(GitBudgets.Setup);
         try
         {
             var body = System.Text.Encoding.UTF8.GetBytes($"git-promote pre-receive guard: this repository is environment {environment}\n");
@@ -129,7 +129,7 @@ public static class ServerInstall
 
     private static void RemoveGuardMarker(CommandContext context, string gitDir)
     {
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        using var deadline = new CancellationTokenSource(GitBudgets.Setup);
         try
         {
             context.Git.Process.Run(gitDir, ["--git-dir=" + gitDir, "update-ref", "-d", Core.Evidence.RecordRefs.GuardMarker], null, deadline.Token);

@@ -64,7 +64,7 @@ public sealed class Workspace : IDisposable
     /// route check needs no libgit2), and by the repository itself after, without a second read.
     /// </summary>
     public IReadOnlyList<GitRemote> Remotes =>
-        _repository?.Remotes ?? (_config ??= GitConfig.Read(GitDir, _context.Git.Process, TimeSpan.FromSeconds(60))).Remotes();
+        _repository?.Remotes ?? (_config ??= GitConfig.Read(GitDir, _context.Git.Process, GitBudgets.ConfigRead)).Remotes();
 
     /// <summary>Finds the repository around the current directory without loading libgit2.</summary>
     public static Workspace Find(CommandContext context) => TryFind(context)
@@ -87,7 +87,7 @@ public sealed class Workspace : IDisposable
         context.FileSystem.CreateDirectory(root);
         try
         {
-            using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            using var deadline = new CancellationTokenSource(GitBudgets.Setup);
             context.Git.Process.Run(root, ["init", "--quiet", "--bare", gitDir], null, deadline.Token).EnsureSuccess();
         }
         catch
@@ -171,7 +171,7 @@ public sealed class Workspace : IDisposable
     public void OpenInBackground()
     {
         if (_repository is not null) return;
-        var config = _config ??= GitConfig.Read(GitDir, _context.Git.Process, TimeSpan.FromSeconds(60));
+        var config = _config ??= GitConfig.Read(GitDir, _context.Git.Process, GitBudgets.ConfigRead);
         _repository = new OpeningRepository(_location, config, () => _context.Git.Open(_location, config));
     }
 
@@ -184,7 +184,7 @@ public sealed class Workspace : IDisposable
     /// </summary>
     public Identity CurrentIdentity()
     {
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        using var deadline = new CancellationTokenSource(GitBudgets.Quick);
         try
         {
             var result = _context.Git.Process.Run(WorkTree ?? GitDir, ["var", "GIT_COMMITTER_IDENT"], null, deadline.Token);
