@@ -198,12 +198,20 @@ public sealed class CliGitRepository : IGitRepository
     private GitConfig Config => _config ??= GitConfig.Read(GitDir, _git, Timeout);
 
     /// <summary>The longest one local git command may run (a hung file system, a stuck lock) before it is stopped.</summary>
-    public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(60);
+    public TimeSpan Timeout { get; init; } = GitBudgets.LocalWork;
 
     private GitResult Git(string[] args, byte[]? stdin = null)
     {
         using var deadline = new CancellationTokenSource(Timeout);
-        return _git.Run(GitDir, [.. _readPrefix, .. args], stdin, deadline.Token);
+        try
+        {
+            return _git.Run(GitDir, [.. _readPrefix, .. args], stdin, deadline.Token);
+        }
+        catch (Exception e) when (Deadline.Passed(e, deadline.Token))
+        {
+            // No caller gave a deadline: the one that passed is this repository's own, which callers cannot ask by a token.
+            throw new OwnDeadlinePassedException(e.Message, e, Timeout, deadline.Token);
+        }
     }
 
     /// <summary><c>cat-file --batch-check</c>: one output line per input line ("&lt;type&gt; &lt;id&gt;", or null when missing).</summary>

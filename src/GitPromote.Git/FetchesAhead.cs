@@ -34,6 +34,7 @@ public sealed class FetchesAhead(IGitRemoteClient inner)
     private static async Task Quietly(Task task)
     {
         try { await task.ConfigureAwait(false); }
+        // Any cancellation, whichever deadline: waiting for the fetches to end is all this does; the fetch that joins one reports it.
         catch (Exception e) when (e is GitCommandException or OperationCanceledException) { }
     }
 

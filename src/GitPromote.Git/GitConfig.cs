@@ -1,4 +1,5 @@
 using GitPromote.Core;
+using GitPromote.Core.Evidence;
 
 namespace GitPromote.Git;
 
@@ -56,14 +57,15 @@ public sealed class GitConfig
     {
         // The environment git would run with: the process's, with git's own overrides on top.
         if (FromFiles(gitDir, new GitProcessEnvironment(git)) is { } files) return files;
+        using var deadline = new CancellationTokenSource(timeout);
         try
         {
-            var (config, failed) = Run(git, gitDir, ["--git-dir=" + gitDir], [], levels, timeout);
+            var (config, failed) = Run(git, gitDir, ["--git-dir=" + gitDir], [], levels, deadline.Token);
             return config ?? throw new GitConfigUnreadableException(GitErrors.Failed(failed.Arguments, failed.ExitCode, failed.Stderr).Message);
         }
-        catch (OperationCanceledException)
+        catch (Exception e) when (Deadline.Passed(e, deadline.Token))
         {
-            throw new GitConfigUnreadableException($"git config --list: {Core.Evidence.EvidenceFailure.NoAnswerInTime(timeout)}");
+            throw new GitConfigUnreadableException($"git config --list: {EvidenceFailure.NoAnswerInTime(timeout)}");
         }
         catch (GitCommandException e)
         {
@@ -78,19 +80,21 @@ public sealed class GitConfig
     /// and origin too, where git names them (git &gt;= 2.26; else <see cref="ConfigLevel.Unknown"/>).
     /// </summary>
     public static GitConfig FromGit(GitProcess git, string workingDirectory, IReadOnlyList<string> gitOptions, IReadOnlyList<string> levelOptions,
-        TimeSpan timeout, bool levels = false) =>
-        Run(git, workingDirectory, gitOptions, levelOptions, levels, timeout).Config ?? Empty;
+        TimeSpan timeout, bool levels = false)
+    {
+        using var deadline = new CancellationTokenSource(timeout);
+        return Run(git, workingDirectory, gitOptions, levelOptions, levels, deadline.Token).Config ?? Empty;
+    }
 
     /// <summary>git's exit code for an option it does not know (git before 2.26 on <c>--show-scope</c>).</summary>
     private const int UsageExitCode = 129;
 
     /// <summary>The parsed list, or null and the failed run.</summary>
     private static (GitConfig? Config, GitResult Result) Run(GitProcess git, string workingDirectory, IReadOnlyList<string> gitOptions,
-        IReadOnlyList<string> levelOptions, bool levels, TimeSpan timeout)
+        IReadOnlyList<string> levelOptions, bool levels, CancellationToken deadline)
     {
-        using var deadline = new CancellationTokenSource(timeout);
         GitResult List(bool named) => git.Run(workingDirectory,
-            [.. gitOptions, "config", .. levelOptions, "--list", "-z", .. (named ? (string[])["--show-scope", "--show-origin"] : [])], null, deadline.Token);
+            [.. gitOptions, "config", .. levelOptions, "--list", "-z", .. (named ? (string[])["--show-scope", "--show-origin"] : [])], null, deadline);
         var result = List(levels);
         if (levels && result.ExitCode == UsageExitCode)
         {

@@ -1,3 +1,4 @@
+using GitPromote.Core.Evidence;
 using GitPromote.Core.Push;
 
 namespace GitPromote.Git;
@@ -25,7 +26,7 @@ public sealed class GitRemoteClient : IGitRemoteClient
     }
 
     /// <summary>The longest any one remote operation may take, whatever the caller's token says.</summary>
-    public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(60);
+    public TimeSpan Timeout { get; init; } = GitBudgets.RemoteCall;
 
     public async Task<IReadOnlyList<RemoteRef>> ListRefsAsync(string remote, IReadOnlyList<string> refPrefixes, CancellationToken cancellationToken)
     {
@@ -120,10 +121,10 @@ public sealed class GitRemoteClient : IGitRemoteClient
             return await _git.RunAsync(_workingDirectory ?? _gitDir ?? Directory.GetCurrentDirectory(), [.. prefix, .. args], null,
                 deadline.Token).ConfigureAwait(false);
         }
-        catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
+        catch (Exception e) when (Deadline.Passed(e, deadline.Token) && !cancellationToken.IsCancellationRequested)
         {
-            // Our own bound passed, not the caller's: still a deadline, reported the same way.
-            throw new OperationCanceledException(e.Message, e, deadline.Token);
+            // Our own bound passed, not the caller's: still a deadline, and one the caller cannot ask by its token.
+            throw new OwnDeadlinePassedException(e.Message, e, Timeout, deadline.Token);
         }
     }
 

@@ -1,3 +1,5 @@
+using GitPromote.Core.Evidence;
+
 namespace GitPromote.Git;
 
 /// <summary>
@@ -28,13 +30,13 @@ public sealed record GitVersion(int Major, int Minor)
     /// <summary>The version of <paramref name="git"/>; null when it cannot be told.</summary>
     public static GitVersion? Of(GitProcess git, TimeSpan timeout)
     {
+        using var deadline = new CancellationTokenSource(timeout);
         try
         {
-            using var deadline = new CancellationTokenSource(timeout);
             var result = git.Run(null, ["--version"], null, deadline.Token);
             return result.Succeeded ? Parse(result.StdoutText) : null;
         }
-        catch (Exception e) when (e is GitCommandException or OperationCanceledException)
+        catch (Exception e) when (e is GitCommandException || Deadline.Passed(e, deadline.Token))
         {
             return null;
         }

@@ -90,7 +90,7 @@ public sealed class LibGit2Repository : IGitRepository
 
     public IReadOnlyList<GitRemote> Remotes => Config.Remotes();
 
-    private GitConfig Config => _config ??= GitConfig.Read(GitDir, _git, TimeSpan.FromSeconds(60));
+    private GitConfig Config => _config ??= GitConfig.Read(GitDir, _git, GitBudgets.ConfigRead);
 
     public string? ReadFileAt(string revision, string path, long maxBytes = TreeFiles.DefaultMaxBytes)
     {

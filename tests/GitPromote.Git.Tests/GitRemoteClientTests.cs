@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using GitPromote.Core.Evidence;
 using GitPromote.Git.Tests.Support;
 
 namespace GitPromote.Git.Tests;
@@ -103,9 +104,11 @@ public sealed class GitRemoteClientTests : IDisposable
         var git = new GitProcess(new Dictionary<string, string?> { ["GIT_SSH_COMMAND"] = "sleep 30 #" });
         var client = new GitRemoteClient(null, git) { Timeout = TimeSpan.FromSeconds(1) };
         var watch = Stopwatch.StartNew();
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
+        var e = await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
             client.ListRefsAsync("ssh://example.invalid/x.git", ["refs/promote/green/"], CancellationToken.None));
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(10), $"took {watch.Elapsed}");
+        // Its own bound, which no caller's token can be asked about: it says so, with its budget.
+        Assert.Equal(TimeSpan.FromSeconds(1), Assert.IsType<OwnDeadlinePassedException>(e).Budget);
     }
 
     [Fact]

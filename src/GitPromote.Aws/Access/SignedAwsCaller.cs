@@ -2,6 +2,7 @@ using System.Net;
 using Amazon;
 using Amazon.Runtime;
 using Amazon.Runtime.Signing;
+using GitPromote.Core.Evidence;
 
 namespace GitPromote.Aws.Access;
 
@@ -71,9 +72,9 @@ internal sealed class SignedAwsCaller : IDisposable
             {
                 await Task.Delay(Backoff(attempt), cancellationToken).ConfigureAwait(false);
             }
-            catch (OperationCanceledException)
+            catch (Exception e) when (Deadline.Passed(e, cancellationToken))
             {
-                // Out of time while waiting to retry: the last error says more than "timed out".
+                // Out of time while waiting to retry (the token is the call's deadline): the last error says more than "timed out".
                 throw Exhausted(last, attempt);
             }
         }

@@ -145,14 +145,14 @@ internal sealed class DeployPush : IDisposable
 
         _context.Console.Out.WriteLine($"running: {shownCommand}");
         GitResult result;
+        // A push may move many objects: its own bound, far above the evidence's (a push that hangs still ends).
+        using var pushDeadline = new CancellationTokenSource(PushLimit);
         try
         {
-            // A push may move many objects: its own bound, far above the evidence's (a push that hangs still ends).
-            using var pushDeadline = new CancellationTokenSource(PushLimit);
             result = await _context.Git.Process.RunAsync(Workspace.WorkTree ?? Workspace.GitDir, PushArguments(commit, shown: false), null,
                 pushDeadline.Token);
         }
-        catch (OperationCanceledException)
+        catch (Exception e) when (Core.Evidence.Deadline.Passed(e, pushDeadline.Token))
         {
             return FailureMessage.Print(_context.Console, ExitCodes.Blocked, $"git push did not finish within {PushLimit.TotalMinutes:0} minutes",
                 $"check that {Remote.Display} answers, then run it again");

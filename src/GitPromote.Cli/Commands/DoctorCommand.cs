@@ -89,7 +89,7 @@ public static class DoctorCommand
     /// <summary>A git older than git-promote supports, and what that costs; nothing when it is new enough or cannot be told.</summary>
     private static Check? CheckGitVersion(GitProcess git)
     {
-        var version = GitVersion.Of(git, TimeSpan.FromSeconds(10));
+        var version = GitVersion.Of(git, GitBudgets.Quick);
         if (version is null || !version.IsOlderThan(GitVersion.MinimumSupported)) return null;
         return new Check("git", "version", Status.Warn,
             $"git {version} is older than {GitVersion.MinimumSupported}: evidence kept in git cannot be fetched (git fetch --no-write-fetch-head), so " +
@@ -321,11 +321,11 @@ public static class DoctorCommand
             if (env.Index > 0 && !onServer) checks.Add(ServerGuardCheck(env, remote, refs.Any(r => r.Name == RecordRefs.GuardMarker)));
             return checks;
         }
-        catch (Exception e) when (e is GitCommandException or OperationCanceledException or EvidenceUnavailableException)
+        catch (Exception e) when (e is GitCommandException or EvidenceUnavailableException || Deadline.Passed(e, deadline))
         {
             var why = e switch
             {
-                OperationCanceledException => EvidenceFailure.NoAnswerInTime(policy.Timeout),
+                OperationCanceledException => EvidenceFailure.NoAnswerInTime(Deadline.BudgetOf(e, policy.Timeout)),
                 EvidenceUnavailableException u => u.Failure.Why,
                 _ => e.Message,
             };
@@ -355,7 +355,7 @@ public static class DoctorCommand
         {
             return await doctor.CheckAllAsync(deadline);
         }
-        catch (OperationCanceledException)
+        catch (Exception e) when (Deadline.Passed(e, deadline))
         {
             var failure = EvidenceFailure.OutOfTime("AWS", policy.Timeout, "check the network path to AWS, or raise 'timeout' in .promote.yml");
             return policy.Environments.Where(AwsEvidenceProvider.UsesAws).Select(e => new AwsCheck(e.Name, "aws", false, failure.Why, failure.Todo)).ToList();

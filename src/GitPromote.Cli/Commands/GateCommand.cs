@@ -135,27 +135,27 @@ public static class GateCommand
         new VerdictRenderer(style).AppendSameAccountWarnings(sb, result.LookedIn);
         switch (gate.Outcome)
         {
-            case GateOutcome.FirstEnvironment:
+            case VerdictKind.Unguarded:
                 sb.AppendLine(style.Green($"ADMITTED: {env} is the first environment, it has no gate"));
                 return sb.ToString();
-            case GateOutcome.Refused when gate.Revoked is { } revoked:
+            case VerdictKind.Blocked when gate.Revoked is { } revoked:
                 sb.AppendLine(style.Red(style.Bold($"REFUSED: {shortId} is revoked in {env}{Quoting.Show(StoreWrites.Describe(revoked), 300)}")));
                 sb.AppendLine($"  once fixed and tested again: git promote record {env} {shortId} --force");
                 return sb.ToString();
-            case GateOutcome.Refused when gate.Unreadable is { } unreadable:
+            case VerdictKind.Blocked when gate.Unreadable is { } unreadable:
                 sb.AppendLine(style.Red(style.Bold($"REFUSED: could not tell whether {shortId} is revoked in {env}")));
                 FailureMessage.AppendCause(sb, unreadable, "  ");
                 return sb.ToString();
-            case GateOutcome.Promoted:
+            case VerdictKind.Promoted:
                 sb.AppendLine(style.Green($"ADMITTED: green in {previous} ({r.Evidence?.Source})"));
                 break;
-            case GateOutcome.Rollback:
+            case VerdictKind.Rollback:
                 sb.AppendLine(style.Yellow($"ADMITTED as a rollback: green in {env} before (rollback: previously-green)"));
                 break;
-            case GateOutcome.AllowedOnError:
+            case VerdictKind.AllowedOnError:
                 sb.AppendLine(style.Yellow($"ADMITTED WITHOUT EVIDENCE (on_error: allow): {r.Failure?.What}: {r.Failure?.Why}"));
                 break;
-            case GateOutcome.Bypass:
+            case VerdictKind.Bypass:
                 sb.AppendLine(style.Yellow(style.Bold($"ADMITTED UNDER A BYPASS recorded in {env}'s store: this deployment skips the rules below")));
                 foreach (var line in GateDecision.DescribeBypass(gate.Bypass!)) sb.AppendLine($"  {line}");
                 if (gate.RevocationsUnread)
@@ -163,7 +163,7 @@ public static class GateCommand
                         "would go in"));
                 sb.AppendLine($"  git promote record {env} uses this bypass up after the deployment: a later deployment of {shortId} needs its own");
                 break;
-            case GateOutcome.Refused:
+            case VerdictKind.Blocked:
                 sb.AppendLine(style.Red(style.Bold($"REFUSED: {shortId} may not be deployed to {env}")));
                 // The same words a refused push gets; the bypass is asked for with a push, then the pipeline runs again.
                 var hint = new BypassHint($"{PromoteSettings.Variables.Bypass}=\"{{justification}}\" git push {result.Verdict.Request.RemoteName} " +
@@ -178,7 +178,7 @@ public static class GateCommand
                         $"{PipelineInputs.VariableFor(PromoteSettings.Variables.RemotePrefix, unreached)}=<url>)");
                 break;
         }
-        if (previous is not null) sb.Append(new Checklist(style).Render(result.Verdict, r, previous, bypassed: gate.Outcome == GateOutcome.Bypass));
+        if (previous is not null) sb.Append(new Checklist(style).Render(result.Verdict, r, previous, bypassed: gate.Outcome == VerdictKind.Bypass));
         return sb.ToString();
     }
 
@@ -192,36 +192,17 @@ public static class GateCommand
     private static GateJson ToJson(GateVerdict gate, PipelineTarget target, BatchVerdict verdict)
     {
         var r = gate.Ref!;
-        var words = new VerdictJson(gate.Environment, gate.Commit, gate.Admitted, Outcome(gate.Outcome), Reason(gate, r), Message(gate, r, verdict),
-            r.Evidence?.Source, RuleCheckJson.From(r.Checks));
+        var words = new VerdictJson(gate.Environment, gate.Commit, gate.Admitted, VerdictWords.Outcome(gate.Outcome), VerdictWords.Reason(gate.Reason),
+            Message(gate, r, verdict), r.Evidence?.Source, RuleCheckJson.From(r.Checks));
         return new GateJson(words, target.CommitFrom, target.PolicyShown,
             gate.Bypass is { } b ? new GateBypassJson(b.Justification, b.By.ToString(), Json.Time(b.At), b.Ref, b.Overrides) : null);
     }
 
-    /// <summary>The gate's outcome in the words <c>check</c> uses for the same verdict.</summary>
-    private static string Outcome(GateOutcome outcome) => outcome switch
-    {
-        GateOutcome.FirstEnvironment => VerdictWords.FirstEnvironment,
-        GateOutcome.Promoted => VerdictWords.Promoted,
-        GateOutcome.Rollback => VerdictWords.Rollback,
-        GateOutcome.AllowedOnError => VerdictWords.AllowedOnError,
-        GateOutcome.Bypass => VerdictWords.Bypass,
-        _ => VerdictWords.Refused,
-    };
-
-    /// <summary>The engine's reason, except in the first environment, which the engine does not judge: its own revocations.</summary>
-    private static string? Reason(GateVerdict gate, RefVerdict r) => gate switch
-    {
-        { Revoked: not null } => VerdictWords.Reason(BlockReason.Revoked),
-        { Unreadable: not null } => VerdictWords.Reason(BlockReason.EvidenceUnavailable),
-        _ => VerdictWords.Reason(r.Reason),
-    };
-
     private static string Message(GateVerdict gate, RefVerdict r, BatchVerdict verdict) => gate.Outcome switch
     {
-        GateOutcome.Refused when gate.Revoked is not null => $"revoked in {gate.Environment}",
-        GateOutcome.Refused when gate.Unreadable is { } f => $"could not read the revocations of {gate.Environment}: {f.What}: {f.Why}",
-        GateOutcome.Bypass => $"bypass recorded in {gate.Environment}'s store",
+        VerdictKind.Blocked when gate.Revoked is not null => $"revoked in {gate.Environment}",
+        VerdictKind.Blocked when gate.Unreadable is { } f => $"could not read the revocations of {gate.Environment}: {f.What}: {f.Why}",
+        VerdictKind.Bypass => $"bypass recorded in {gate.Environment}'s store",
         _ => VerdictMessage.Of(r, gate.Environment, verdict.Previous?.Name),
     };
 }

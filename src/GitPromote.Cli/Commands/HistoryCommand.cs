@@ -130,7 +130,7 @@ public static class HistoryCommand
         }
         catch (Exception e) when (Deadline.Passed(e, deadline))
         {
-            return (new LaneInput(env.Name) { Missing = EvidenceFailure.NoAnswerInTime(budget) }, []);
+            return (new LaneInput(env.Name) { Missing = EvidenceFailure.NoAnswerInTime(Deadline.BudgetOf(e, budget)) }, []);
         }
     }
 
@@ -169,7 +169,7 @@ public static class HistoryCommand
                 warnings.Add($"lead time: only the newest {CommitGraphReader.MaxCommits} commits were read; older commits count as brought by no deployment");
             return graph.Commits;
         }
-        catch (Exception e) when (e is GitCommandException or OperationCanceledException)
+        catch (Exception e) when (e is GitCommandException || Deadline.Passed(e, deadline))
         {
             warnings.Add($"lead time: the commits of this clone could not be read ({e.Message}); lead times are left out");
             return new Dictionary<string, CommitNode>();

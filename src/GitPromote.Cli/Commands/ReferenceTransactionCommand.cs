@@ -38,7 +38,7 @@ public static class ReferenceTransactionCommand
 
         var git = context.Git.Process;
         var pending = new PendingRecords(gitDir, git);
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        using var deadline = new CancellationTokenSource(GitBudgets.LocalWork);
         try
         {
             var mine = (await pending.ListAsync(deadline.Token))
@@ -47,7 +47,7 @@ public static class ReferenceTransactionCommand
             switch (state)
             {
                 case "prepared":
-                    var environment = GitConfig.Read(gitDir, git, TimeSpan.FromSeconds(60))
+                    var environment = GitConfig.Read(gitDir, git, GitBudgets.ConfigRead)
                         .Last(PromoteSettings.GitKeys.Environment)?.Value?.Trim() is { Length: > 0 } env ? env : "this environment";
                     var store = new LocalRecordStore(new GitLocation(gitDir, gitDir, null), environment, git);
                     foreach (var p in mine.Where(p => p.Body.Written is null))
@@ -71,7 +71,7 @@ public static class ReferenceTransactionCommand
                     return ExitCodes.Ok;
             }
         }
-        catch (Exception e) when (e is GitCommandException or EvidenceUnavailableException or OperationCanceledException)
+        catch (Exception e) when (e is GitCommandException or EvidenceUnavailableException || Deadline.Passed(e, deadline.Token))
         {
             var why = e is EvidenceUnavailableException u ? $"{u.Failure.What}: {u.Failure.Why}" : e is OperationCanceledException
                 ? $"git: {EvidenceFailure.NoAnswerInTime()}" : e.Message;
@@ -97,7 +97,7 @@ public static class ReferenceTransactionCommand
             .Select(p => (Record: RecordJson.ReadBypass(p.Body.Record), Written: p.Body.Written!))
             .Where(p => p.Record is not null).ToList();
         if (bypasses.Count == 0) return;
-        var environment = GitConfig.Read(gitDir, git, TimeSpan.FromSeconds(60))
+        var environment = GitConfig.Read(gitDir, git, GitBudgets.ConfigRead)
             .Last(PromoteSettings.GitKeys.Environment)?.Value?.Trim() is { Length: > 0 } env ? env : "this environment";
         var store = new LocalRecordStore(new GitLocation(gitDir, gitDir, null), environment, git);
         foreach (var (bypass, written) in bypasses)

@@ -182,7 +182,7 @@ public static class StatusCommand
         {
             return (null, $"unknown: {e.Failure.What}: {e.Failure.Why}");
         }
-        catch (OperationCanceledException)
+        catch (Exception e) when (Deadline.Passed(e, deadline))
         {
             return (null, $"unknown: its deployment events: {EvidenceFailure.NoAnswerInTime()}");
         }
@@ -198,7 +198,7 @@ public static class StatusCommand
             var all = await provider.OpenReviewStore(env).ListRevocationsAsync(deadline);
             return all.OrderByDescending(r => r.At ?? DateTimeOffset.MinValue).Take(RevocationsShown).ToList();
         }
-        catch (Exception e) when (e is EvidenceUnavailableException or OperationCanceledException)
+        catch (Exception e) when (e is EvidenceUnavailableException || Deadline.Passed(e, deadline))
         {
             return null;
         }

@@ -78,7 +78,7 @@ public sealed class EvidenceGatherer(IEvidenceProvider provider, PositiveCache? 
         var lists = await Task.WhenAll(env.Evidence.Select(async source =>
         {
             try { return await Bounded(Reader(env, source).ListGreenAsync(CandidatesForNewest, deadline), deadline); }
-            catch (Exception e) when (e is EvidenceUnavailableException or OperationCanceledException or NotSupportedException) { return []; }
+            catch (Exception e) when (e is EvidenceUnavailableException or NotSupportedException || Deadline.Passed(e, deadline)) { return []; }
         }));
         var revoked = await revokedTask;
         // Under `require: all` a commit is green only where every source says so: suggest nothing less.
@@ -108,7 +108,7 @@ public sealed class EvidenceGatherer(IEvidenceProvider provider, PositiveCache? 
                 : (await Bounded(provider.OpenReviewStore(env).ListRevocationsAsync(deadline), deadline)).Select(r => r.Commit).ToList();
             return commits.ToHashSet(StringComparer.Ordinal);
         }
-        catch (Exception e) when (e is EvidenceUnavailableException or OperationCanceledException or NotSupportedException)
+        catch (Exception e) when (e is EvidenceUnavailableException or NotSupportedException || Deadline.Passed(e, deadline))
         {
             return new HashSet<string>();
         }

@@ -20,7 +20,7 @@ public sealed class GitConfigEditor(string workingDirectory, ConfigScope scope, 
     };
 
     public string? Get(string key) =>
-        GitConfig.FromGit(_git, workingDirectory, [], [ScopeFlag], Deadline).Last(key) is { } entry ? entry.Value ?? "" : null;
+        GitConfig.FromGit(_git, workingDirectory, [], [ScopeFlag], GitBudgets.Setup).Last(key) is { } entry ? entry.Value ?? "" : null;
 
     public void Set(string key, string value) => Check(Run(["config", ScopeFlag, key, value]), $"set {key}");
 
@@ -31,11 +31,9 @@ public sealed class GitConfigEditor(string workingDirectory, ConfigScope scope, 
         if (r.ExitCode is not (0 or 5)) Check(r, $"unset {key}");
     }
 
-    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
-
     private GitResult Run(IReadOnlyList<string> args)
     {
-        using var deadline = new CancellationTokenSource(Deadline);
+        using var deadline = new CancellationTokenSource(GitBudgets.Setup);
         return _git.Run(workingDirectory, args, null, deadline.Token);
     }
 

@@ -201,7 +201,7 @@ public sealed class HookWiring
     public static HookWiring Read(GitLocation? repository, IProcessEnvironment environment, string? workingDirectory = null)
     {
         var dir = repository is null ? workingDirectory ?? Path.GetTempPath() : repository.WorkTree ?? repository.GitDir;
-        var settings = HookSettings(GitConfig.FromGit(GitProcess.Default, dir, [], [], TimeSpan.FromSeconds(10), levels: true)) ?? [];
+        var settings = HookSettings(GitConfig.FromGit(GitProcess.Default, dir, [], [], GitBudgets.Quick, levels: true)) ?? [];
         // Outside a repository only the levels every clone shares count (the directory may still be inside some clone).
         if (repository is null) settings = settings.Where(s => s.Scope is "system" or "global" or "command").ToList();
         return new HookWiring(settings, repository, environment.Get("HOME") ?? environment.Get("USERPROFILE"));

@@ -2,6 +2,7 @@ using GitPromote.Cli.Infrastructure;
 using GitPromote.Cli.Output;
 using GitPromote.Cli.Server;
 using GitPromote.Cli.Workspaces;
+using GitPromote.Core.Evidence;
 using GitPromote.Core.Policy;
 using GitPromote.Core.Settings;
 using GitPromote.Git;
@@ -109,9 +110,9 @@ public static class ServerInstall
     /// </summary>
     private static string? AdvertiseGuard(CommandContext context, string gitDir, string environment)
     {
+        using var deadline = new CancellationTokenSource(GitBudgets.Setup);
         try
         {
-            using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
             var body = System.Text.Encoding.UTF8.GetBytes($"git-promote pre-receive guard: this repository is environment {environment}\n");
             var blob = context.Git.Process.Run(gitDir, ["--git-dir=" + gitDir, "hash-object", "-w", "--stdin"], body, deadline.Token).EnsureSuccess()
                 .StdoutText.Trim();
@@ -119,7 +120,7 @@ public static class ServerInstall
                 .EnsureSuccess();
             return null;
         }
-        catch (Exception e) when (e is GitCommandException or OperationCanceledException or System.ComponentModel.Win32Exception)
+        catch (Exception e) when (e is GitCommandException or System.ComponentModel.Win32Exception || Deadline.Passed(e, deadline.Token))
         {
             return e.Message;
         }
@@ -127,12 +128,12 @@ public static class ServerInstall
 
     private static void RemoveGuardMarker(CommandContext context, string gitDir)
     {
+        using var deadline = new CancellationTokenSource(GitBudgets.Setup);
         try
         {
-            using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
             context.Git.Process.Run(gitDir, ["--git-dir=" + gitDir, "update-ref", "-d", Core.Evidence.RecordRefs.GuardMarker], null, deadline.Token);
         }
-        catch (Exception e) when (e is GitCommandException or OperationCanceledException or System.ComponentModel.Win32Exception) { }
+        catch (Exception e) when (e is GitCommandException or System.ComponentModel.Win32Exception || Deadline.Passed(e, deadline.Token)) { }
     }
 
     public static int Uninstall(CommandContext context, IReadOnlyList<string> args)

@@ -64,7 +64,7 @@ public sealed class Workspace : IDisposable
     /// route check needs no libgit2), and by the repository itself after, without a second read.
     /// </summary>
     public IReadOnlyList<GitRemote> Remotes =>
-        _repository?.Remotes ?? (_config ??= GitConfig.Read(GitDir, _context.Git.Process, TimeSpan.FromSeconds(60))).Remotes();
+        _repository?.Remotes ?? (_config ??= GitConfig.Read(GitDir, _context.Git.Process, GitBudgets.ConfigRead)).Remotes();
 
     /// <summary>Finds the repository around the current directory without loading libgit2.</summary>
     public static Workspace Find(CommandContext context) => TryFind(context)
@@ -87,7 +87,7 @@ public sealed class Workspace : IDisposable
         context.FileSystem.CreateDirectory(root);
         try
         {
-            using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            using var deadline = new CancellationTokenSource(GitBudgets.Setup);
             context.Git.Process.Run(root, ["init", "--quiet", "--bare", gitDir], null, deadline.Token).EnsureSuccess();
         }
         catch
@@ -147,7 +147,7 @@ public sealed class Workspace : IDisposable
         {
             return (null, e.Message);
         }
-        catch (OperationCanceledException)
+        catch (Exception e) when (Deadline.Passed(e, cancellationToken))
         {
             return (null, $"its remote: {EvidenceFailure.NoAnswerInTime()}");
         }
@@ -171,7 +171,7 @@ public sealed class Workspace : IDisposable
     public void OpenInBackground()
     {
         if (_repository is not null) return;
-        var config = _config ??= GitConfig.Read(GitDir, _context.Git.Process, TimeSpan.FromSeconds(60));
+        var config = _config ??= GitConfig.Read(GitDir, _context.Git.Process, GitBudgets.ConfigRead);
         _repository = new OpeningRepository(_location, config, () => _context.Git.Open(_location, config));
     }
 
@@ -184,13 +184,13 @@ public sealed class Workspace : IDisposable
     /// </summary>
     public Identity CurrentIdentity()
     {
+        using var deadline = new CancellationTokenSource(GitBudgets.Quick);
         try
         {
-            using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(10));
             var result = _context.Git.Process.Run(WorkTree ?? GitDir, ["var", "GIT_COMMITTER_IDENT"], null, deadline.Token);
             if (result.Succeeded && ParseIdent(result.StdoutText) is { } who) return who;
         }
-        catch (Exception e) when (e is GitCommandException or OperationCanceledException) { }
+        catch (Exception e) when (e is GitCommandException || Deadline.Passed(e, deadline.Token)) { }
         return _context.Environment.Get("USER") is { Length: > 0 } user ? new Identity(user, "") : Identity.Unknown;
     }
 

@@ -17,7 +17,10 @@ public static class VerdictWords
     /// <summary>Every outcome, admitted ones first; <see cref="Refused"/> is the only one that does not let the commit go.</summary>
     public static readonly IReadOnlyList<string> Outcomes = [FirstEnvironment, Promoted, Rollback, Bypass, AllowedOnError, Refused];
 
-    /// <summary>How the engine let a commit go into its environment, or that it did not.</summary>
+    /// <summary>
+    /// How the engine, or the pipeline gate (<see cref="PipelineGate.GateVerdict.Outcome"/>), let a commit go into its
+    /// environment, or that it did not.
+    /// </summary>
     public static string Outcome(VerdictKind kind) => kind switch
     {
         VerdictKind.Unguarded => FirstEnvironment,

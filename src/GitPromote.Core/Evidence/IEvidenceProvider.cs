@@ -122,7 +122,7 @@ public sealed record EvidenceWhere(string Environment, string? Account, string? 
             return (await Task.WhenAll(environments.Select(e => provider.DescribeWhereAsync(e, deadline))).WaitAsync(deadline).ConfigureAwait(false))
                 .OfType<EvidenceWhere>().ToList();
         }
-        catch (OperationCanceledException)
+        catch (Exception e) when (Deadline.Passed(e, deadline))
         {
             return [];
         }

@@ -5,26 +5,21 @@ using GitPromote.Core.Push;
 
 namespace GitPromote.Core.PipelineGate;
 
-/// <summary>How the gate let a commit in, or that it did not.</summary>
-public enum GateOutcome
+/// <summary>
+/// The gate's verdict on one commit for one environment; <see cref="Ref"/> is the engine's verdict it rests on.
+/// <paramref name="Outcome"/> is how the gate let the commit in, in the engine's kinds, or <see cref="VerdictKind.Blocked"/>:
+/// <see cref="VerdictKind.Unguarded"/> is the first environment (nothing comes before it, so there is no order to keep);
+/// <see cref="VerdictKind.Promoted"/>, <see cref="VerdictKind.Rollback"/> and <see cref="VerdictKind.AllowedOnError"/> as
+/// for a push; <see cref="VerdictKind.Bypass"/> a bypass of this commit into this environment recorded in its own store.
+/// </summary>
+public sealed record GateVerdict(string Environment, string Commit, VerdictKind Outcome, RefVerdict? Ref, BypassRecord? Bypass = null)
 {
-    /// <summary>The first environment: nothing comes before it, so there is no order to keep.</summary>
-    FirstEnvironment,
-    /// <summary>It passes the rules of a guarded push into the environment (order, soak, freeze, approvals, revocation).</summary>
-    Promoted,
-    /// <summary>It was green in this environment before and is not revoked (<c>rollback: previously-green</c>).</summary>
-    Rollback,
-    /// <summary>Evidence could not be read and the policy says <c>on_error: allow</c>, exactly as for a push.</summary>
-    AllowedOnError,
-    /// <summary>A bypass for this commit into this environment is recorded in this environment's store.</summary>
-    Bypass,
-    Refused,
-}
+    public bool Admitted => Outcome != VerdictKind.Blocked;
 
-/// <summary>The gate's verdict on one commit for one environment; <see cref="Ref"/> is the engine's verdict it rests on.</summary>
-public sealed record GateVerdict(string Environment, string Commit, GateOutcome Outcome, RefVerdict? Ref, BypassRecord? Bypass = null)
-{
-    public bool Admitted => Outcome != GateOutcome.Refused;
+    /// <summary>What refused the commit: the engine's reason, except in the first environment, which the engine does not judge.</summary>
+    public BlockReason Reason => Revoked is not null ? BlockReason.Revoked
+        : Unreadable is not null ? BlockReason.EvidenceUnavailable
+        : Ref?.Reason ?? BlockReason.None;
 
     /// <summary>The first environment only: the revocation that refuses the commit there.</summary>
     public Revocation? Revoked { get; init; }
@@ -36,7 +31,7 @@ public sealed record GateVerdict(string Environment, string Commit, GateOutcome 
     public IReadOnlyList<SetAsideBypass> BypassesSetAside { get; init; } = [];
 
     /// <summary>Admitted under a bypass though revocations could not be read: the bypass set them aside, and the gate says so.</summary>
-    public bool RevocationsUnread => Outcome == GateOutcome.Bypass
+    public bool RevocationsUnread => Outcome == VerdictKind.Bypass
         && Ref?.Checks.Any(c => c.Rule == Rule.Revocation && c.Outcome == CheckOutcome.Unknown) == true;
 }
 
@@ -91,20 +86,18 @@ public static class GateDecision
         if (verdict.Kind == VerdictKind.Unguarded && ownRecords is not null)
         {
             if (ownRecords.Failure is null && ownRecords.RevocationOf(commit) is { } revoked)
-                return new GateVerdict(environment.Name, commit, GateOutcome.Refused, verdict) { Revoked = revoked };
+                return new GateVerdict(environment.Name, commit, VerdictKind.Blocked, verdict) { Revoked = revoked };
             // Whatever on_error says: revocations that cannot be read could name this commit.
             if (ownRecords.Failure is { } failure)
-                return new GateVerdict(environment.Name, commit, GateOutcome.Refused, verdict) { Unreadable = failure };
+                return new GateVerdict(environment.Name, commit, VerdictKind.Blocked, verdict) { Unreadable = failure };
         }
+        // The gate asks as a push without a bypass: only a bypass recorded in the store admits a commit the engine refused.
         var outcome = verdict.Kind switch
         {
-            VerdictKind.Unguarded => GateOutcome.FirstEnvironment,
-            VerdictKind.Promoted => GateOutcome.Promoted,
-            VerdictKind.Rollback => GateOutcome.Rollback,
-            VerdictKind.AllowedOnError => GateOutcome.AllowedOnError,
-            _ => bypass is not null && MayBeBypassed(verdict) ? GateOutcome.Bypass : GateOutcome.Refused,
+            VerdictKind.Unguarded or VerdictKind.Promoted or VerdictKind.Rollback or VerdictKind.AllowedOnError => verdict.Kind,
+            _ => bypass is not null && MayBeBypassed(verdict) ? VerdictKind.Bypass : VerdictKind.Blocked,
         };
-        return new GateVerdict(environment.Name, commit, outcome, verdict, outcome == GateOutcome.Bypass ? bypass : null)
+        return new GateVerdict(environment.Name, commit, outcome, verdict, outcome == VerdictKind.Bypass ? bypass : null)
         {
             BypassesSetAside = bypasses?.SetAside ?? [],
         };

@@ -78,7 +78,7 @@ public sealed class GitRecordStore : IRecordStore, IReviewStore, IReportsUnreada
                         : $"check that you may push to {remote.Display} (refs/promote/*), then try again");
                 await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(50, 200) * attempt), cancellationToken).ConfigureAwait(false);
             }
-            catch (OperationCanceledException e)
+            catch (Exception e) when (Deadline.Passed(e, cancellationToken))
             {
                 throw GitEvidenceFailures.Unavailable($"{what}: push to {remote.Display} failed", e,
                     $"check that {remote.Display} answers, then try again");
@@ -216,7 +216,7 @@ public sealed class GitRecordStore : IRecordStore, IReviewStore, IReportsUnreada
                         cancellationToken).ConfigureAwait(false);
             }
         }
-        catch (Exception e) when (e is GitCommandException or OperationCanceledException)
+        catch (Exception e) when (e is GitCommandException || Deadline.Passed(e, cancellationToken))
         {
             throw GitEvidenceFailures.Unavailable($"cannot tell which bypasses landed in '{_environment.Name}'", e,
                 $"check that {remote.Display} answers, then run the audit again");
@@ -374,7 +374,7 @@ public sealed class GitRecordStore : IRecordStore, IReviewStore, IReportsUnreada
                 [$"+{RecordRefs.GreenPrefix}*:{greenLocal}*", $"+{RecordRefs.ApprovalPrefix}*:{approvalLocal}*"], prune: true,
                     cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is GitCommandException or OperationCanceledException)
+        catch (Exception e) when (e is GitCommandException || Deadline.Passed(e, cancellationToken))
         {
             throw GitEvidenceFailures.Unavailable($"cannot read the green records of '{_environment.Name}' from {remote.Display}", e,
                 $"check that the remote answers: git fetch {remote.Argument} '{RecordRefs.GreenPrefix}*'", remote);
@@ -427,7 +427,7 @@ public sealed class GitRecordStore : IRecordStore, IReviewStore, IReportsUnreada
             {
                 await _client.DeleteRefsAsync(remote.Remote, batch.Select(r => (r.Name, r.Version!)).ToList(), cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception e) when (e is GitCommandException or OperationCanceledException)
+            catch (Exception e) when (e is GitCommandException || Deadline.Passed(e, cancellationToken))
             {
                 throw GitEvidenceFailures.Unavailable($"cannot delete records of '{_environment.Name}' on {remote.Display}", e,
                     $"check that you may delete refs/promote/* on {remote.Display} (on a guarded server: an account in git config " +
@@ -465,7 +465,7 @@ public sealed class GitRecordStore : IRecordStore, IReviewStore, IReportsUnreada
             foreach (var (prefix, kind) in kinds)
                 await FetchOneByOneAsync(remote, prefix, LocalNamespace + kind + "/", kind, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is GitCommandException or OperationCanceledException)
+        catch (Exception e) when (e is GitCommandException || Deadline.Passed(e, cancellationToken))
         {
             throw RecordsRemote.Unavailable($"cannot read {what} of '{_environment.Name}'", remote, e, kinds.Count == 1 ? kinds[0].Prefix
                 : RecordRefs.Namespace);
@@ -507,7 +507,7 @@ public sealed class GitRecordStore : IRecordStore, IReviewStore, IReportsUnreada
         {
             await _client.PushAsync(remote.Remote, refspecs, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is GitCommandException or OperationCanceledException)
+        catch (Exception e) when (e is GitCommandException || Deadline.Passed(e, cancellationToken))
         {
             throw GitEvidenceFailures.Unavailable($"{what}: push to {remote.Display} failed", e,
                 $"check that you may push to {remote.Display} (refs/promote/*), then try again");

@@ -7,6 +7,8 @@ namespace GitPromote.Git.Evidence;
 /// The remote an environment keeps its records on, as <see cref="GitEvidenceReader"/> and <see cref="GitRecordStore"/>
 /// both reach it: which remote it is (or why there is none), and the two reads both make, each failing in the same
 /// words: what could not be read from where, git's reason, and the <c>git ls-remote</c> that shows whether it answers.
+/// A store's token is its caller's deadline: a cancellation by it, or by the remote client's own bound, is "no answer in
+/// time"; any other goes on up (<see cref="Deadline.Passed"/>).
 /// </summary>
 internal sealed class RecordsRemote
 {
@@ -40,7 +42,7 @@ internal sealed class RecordsRemote
         {
             return await _client.ListRefsAsync(remote.Remote, [prefix], cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is GitCommandException or OperationCanceledException)
+        catch (Exception e) when (e is GitCommandException || Deadline.Passed(e, cancellationToken))
         {
             throw Unavailable(what, remote, e, prefix);
         }
@@ -62,7 +64,7 @@ internal sealed class RecordsRemote
         {
             return await fetch.FetchNamespaceAsync(prefix, max, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is GitCommandException or OperationCanceledException)
+        catch (Exception e) when (e is GitCommandException || Deadline.Passed(e, cancellationToken))
         {
             throw Unavailable(what, remote, e, prefix);
         }
@@ -78,7 +80,7 @@ internal sealed class RecordsRemote
             return await new CommitRecordFetch(_repository, _client, remote, _environment.Name, _listOnly)
                 .FetchAsync(green, review, approvals, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is GitCommandException or OperationCanceledException)
+        catch (Exception e) when (e is GitCommandException || Deadline.Passed(e, cancellationToken))
         {
             throw Unavailable(what, remote, e, prefix);
         }

@@ -27,6 +27,20 @@ public class DeadlineTests
     }
 
     [Fact]
+    public void A_callees_own_bound_is_out_of_time_under_any_deadline_with_its_own_budget()
+    {
+        using var deadline = new CancellationTokenSource();
+        using var bound = new CancellationTokenSource();
+        bound.Cancel();
+        var cutOff = new OwnDeadlinePassedException("git ls-remote: no answer", null, TimeSpan.FromSeconds(60), bound.Token);
+
+        Assert.True(Deadline.Passed(cutOff, deadline.Token));
+        Assert.Equal(EvidenceFailure.OutOfTime("the store of stg", TimeSpan.FromSeconds(60)),
+            Deadline.Failure(cutOff, deadline.Token, "the store of stg", TimeSpan.FromSeconds(5)));
+        Assert.Equal(TimeSpan.FromSeconds(5), Deadline.BudgetOf(new OperationCanceledException(), TimeSpan.FromSeconds(5)));
+    }
+
+    [Fact]
     public void A_store_that_failed_keeps_its_own_failure_even_after_the_deadline()
     {
         using var deadline = new CancellationTokenSource();

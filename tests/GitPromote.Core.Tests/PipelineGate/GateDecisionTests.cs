@@ -36,7 +36,7 @@ public class GateDecisionTests
     public void A_commit_green_in_the_previous_environment_is_admitted_as_a_promotion()
     {
         var gate = Gate(new FakeWorld().Green("dev", Commit, Now.AddHours(-1)), Orders());
-        Assert.Equal(GateOutcome.Promoted, gate.Outcome);
+        Assert.Equal(VerdictKind.Promoted, gate.Outcome);
         Assert.True(gate.Admitted);
     }
 
@@ -44,7 +44,7 @@ public class GateDecisionTests
     public void A_commit_not_green_in_the_previous_environment_is_refused()
     {
         var gate = Gate(new FakeWorld(), Orders());
-        Assert.Equal(GateOutcome.Refused, gate.Outcome);
+        Assert.Equal(VerdictKind.Blocked, gate.Outcome);
         Assert.Equal(BlockReason.NotGreen, gate.Ref!.Reason);
     }
 
@@ -52,14 +52,14 @@ public class GateDecisionTests
     public void A_commit_green_in_the_target_before_is_a_rollback_even_when_also_green_in_the_previous_one()
     {
         var gate = Gate(new FakeWorld().Green("stg", Commit, Now.AddDays(-3), "ssm").Green("dev", Commit, Now.AddDays(-4)), Orders());
-        Assert.Equal(GateOutcome.Rollback, gate.Outcome);
+        Assert.Equal(VerdictKind.Rollback, gate.Outcome);
     }
 
     [Fact]
     public void With_rollback_never_a_commit_green_in_the_target_before_still_needs_the_previous_environment()
     {
         var gate = Gate(new FakeWorld().Green("stg", Commit, Now.AddDays(-3), "ssm"), Orders(rollback: RollbackMode.Never));
-        Assert.Equal(GateOutcome.Refused, gate.Outcome);
+        Assert.Equal(VerdictKind.Blocked, gate.Outcome);
     }
 
     [Fact]
@@ -67,7 +67,7 @@ public class GateDecisionTests
     {
         var world = new FakeWorld().Green("dev", Commit, Now.AddHours(-1)).Revoke("stg", Commit);
         var gate = Gate(world, Orders(rollback: RollbackMode.Never));
-        Assert.Equal(GateOutcome.Refused, gate.Outcome);
+        Assert.Equal(VerdictKind.Blocked, gate.Outcome);
         Assert.Equal(BlockReason.Revoked, gate.Ref!.Reason);
         Assert.Contains(world.Asked, q => q.Environment.Name == "stg" && q.ReviewCommits.Contains(Commit));
     }
@@ -76,7 +76,7 @@ public class GateDecisionTests
     public void A_bypass_recorded_for_this_commit_into_this_environment_admits()
     {
         var gate = Gate(new FakeWorld(), Orders(), "stg", Bypass());
-        Assert.Equal(GateOutcome.Bypass, gate.Outcome);
+        Assert.Equal(VerdictKind.Bypass, gate.Outcome);
         Assert.Equal(Justification, gate.Bypass!.Justification);
     }
 
@@ -88,7 +88,7 @@ public class GateDecisionTests
         string env, char commit, string justification)
     {
         var gate = Gate(new FakeWorld(), Orders(), "stg", Bypass(env, Ids.Sha1(commit), justification));
-        Assert.Equal(GateOutcome.Refused, gate.Outcome);
+        Assert.Equal(VerdictKind.Blocked, gate.Outcome);
         Assert.Null(gate.Bypass);
     }
 
@@ -96,7 +96,7 @@ public class GateDecisionTests
     public void A_bypass_never_admits_a_revoked_commit()
     {
         var gate = Gate(new FakeWorld().Revoke("dev", Commit), Orders(), "stg", Bypass());
-        Assert.Equal(GateOutcome.Refused, gate.Outcome);
+        Assert.Equal(VerdictKind.Blocked, gate.Outcome);
         Assert.Equal(BlockReason.Revoked, gate.Ref!.Reason);
     }
 
@@ -106,10 +106,10 @@ public class GateDecisionTests
     public void A_bypass_is_the_emergency_lever_when_revocations_could_not_be_read_and_the_gate_says_it_set_them_aside(string unreadable)
     {
         var gate = Gate(new FakeWorld().FailStore(unreadable), Orders(), "stg", Bypass());
-        Assert.Equal(GateOutcome.Bypass, gate.Outcome);
+        Assert.Equal(VerdictKind.Bypass, gate.Outcome);
         Assert.True(gate.RevocationsUnread);
         // Without a bypass it stays refused, whatever on_error says.
-        Assert.Equal(GateOutcome.Refused, Gate(new FakeWorld().FailStore(unreadable), Orders(), "stg").Outcome);
+        Assert.Equal(VerdictKind.Blocked, Gate(new FakeWorld().FailStore(unreadable), Orders(), "stg").Outcome);
     }
 
     [Fact]
@@ -120,7 +120,7 @@ public class GateDecisionTests
 
         var gate = Gate(new FakeWorld(), Orders(), "stg", [deployed], bypass);
 
-        Assert.Equal(GateOutcome.Refused, gate.Outcome);
+        Assert.Equal(VerdictKind.Blocked, gate.Outcome);
         Assert.Same(deployed, Assert.Single(gate.BypassesSetAside).UsedBy);
     }
 
@@ -136,7 +136,7 @@ public class GateDecisionTests
     public void The_first_environment_has_no_gate()
     {
         var gate = Gate(new FakeWorld(), Orders(), "dev");
-        Assert.Equal(GateOutcome.FirstEnvironment, gate.Outcome);
+        Assert.Equal(VerdictKind.Unguarded, gate.Outcome);
         Assert.True(gate.Admitted);
     }
 
