@@ -61,7 +61,7 @@ public abstract class PromotedSource
             var prefix = ConnectionPrefix(connectionArn);
             if (prefix is null || owner.Length == 0 || repository.Length == 0)
                 throw new ArgumentException(
-                    $"the source connection needs a connection ARN (arn:aws:codestar-connections:... or arn:aws:codeconnections:...), an owner and a " +
+                    "the source connection needs a connection ARN (arn:aws:codestar-connections:... or arn:aws:codeconnections:...), an owner and a " +
                         $"repository; got '{connectionArn}', '{owner}', '{repository}'");
             var action = new CodeStarConnectionsSourceAction(new CodeStarConnectionsSourceActionProps
             {

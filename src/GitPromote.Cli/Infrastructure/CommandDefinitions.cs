@@ -88,8 +88,8 @@ public static class CommandDefinitions
         Arguments = [Env, OptionalOne("<rev>", "the commit to mark green (needs a clone)", "--commit, else a CI variable, else HEAD")],
         Options =
         [
-            Flag("--force", "record a commit the environment was not seen deploying (the record says so), or a revoked one, lifting its revocation " +
-                "(kept for the audit)"),
+            Flag("--force",
+                "record a commit the environment was not seen deploying (the record says so), or a revoked one, lifting its revocation (kept for the audit)"),
             .. PipelineOptions.Select(o => o.Name == "--policy"
                 ? o with { Default = $"{PromoteSettings.Variables.Policy}, else the clone's {PromotionPolicy.FileName}" }
                 : o),
@@ -104,8 +104,8 @@ public static class CommandDefinitions
 
     public static readonly CommandDefinition Push = new("push", "push the newest commit that may go to an environment (or the one named), as git accepts it")
     {
-        Arguments = [Env, OptionalOne("<rev>", "the commit to push (a sha, branch or tag)", "the newest commit green in the previous environment that may " +
-            "go (status's next); HEAD for the first environment")],
+        Arguments = [Env, OptionalOne("<rev>", "the commit to push (a sha, branch or tag)",
+            "the newest commit green in the previous environment that may go (status's next); HEAD for the first environment")],
         Options = [Flag("--dry-run", "say what would be pushed, and the guard's verdict, and push nothing")],
         Examples = ["git promote push stg", "git promote push prd --dry-run", "git promote push prd v1.4.2"],
     };
