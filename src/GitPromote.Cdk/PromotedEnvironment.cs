@@ -424,8 +424,13 @@ public sealed partial class PromotedEnvironment : Construct
                         ["Rules"] = rules.Select((rule, n) => (object)new Dictionary<string, object>
                         {
                             ["Name"] = $"HealthAlarm{n + 1}",
-                            ["RuleTypeId"] = new Dictionary<string,
-                                object> { ["Category"] = "Rule", ["Owner"] = "AWS", ["Provider"] = "CloudWatchAlarm", ["Version"] = "1" },
+                            ["RuleTypeId"] = new Dictionary<string, object>
+                            {
+                                ["Category"] = "Rule",
+                                ["Owner"] = "AWS",
+                                ["Provider"] = "CloudWatchAlarm",
+                                ["Version"] = "1",
+                            },
                             ["Configuration"] = new Dictionary<string, object> { ["AlarmName"] = rule.Alarm, ["AlarmStates"] = rule.State },
                         }).ToArray(),
                     },

@@ -127,8 +127,10 @@ internal sealed record BoundSource(IAction Action, string CommitVariable, Reposi
                 ["GitConfiguration"] = new Dictionary<string, object>
                 {
                     ["SourceActionName"] = "Source",
-                    ["Push"] = new object[] { new Dictionary<string,
-                        object> { ["Branches"] = new Dictionary<string, object> { ["Includes"] = new[] { branch } } } },
+                    ["Push"] = new object[]
+                    {
+                        new Dictionary<string, object> { ["Branches"] = new Dictionary<string, object> { ["Includes"] = new[] { branch } } },
+                    },
                 },
             },
         });

@@ -152,9 +152,8 @@ public static class HistoryCommand
     }
 
     /// <summary>The commits every deployment reaches, for lead times and subjects: one git log over the tips this clone has.</summary>
-    private static async Task<IReadOnlyDictionary<string,
-        CommitNode>> ReadGraphAsync(Workspace workspace, GitProcess git, IReadOnlyList<LaneInput> lanes, List<string> warnings,
-        CancellationToken deadline)
+    private static async Task<IReadOnlyDictionary<string, CommitNode>> ReadGraphAsync(Workspace workspace, GitProcess git, IReadOnlyList<LaneInput> lanes,
+        List<string> warnings, CancellationToken deadline)
     {
         var tips = lanes.SelectMany(l => l.Events.Select(e => e.Commit).Concat(l.Green.Select(g => g.Commit)))
             .Select(c => c.ToLowerInvariant()).Distinct(StringComparer.Ordinal).ToList();

@@ -186,8 +186,8 @@ public static class HistoryBuilder
     }
 
     /// <summary>Each commit deployed to the last environment in the window, with its first deployment in every environment.</summary>
-    private static List<CommitPath> Paths(IReadOnlyList<LaneInput> inputs, List<List<Deployment>> all, HistoryWindow window, IReadOnlyDictionary<string,
-        CommitNode> graph)
+    private static List<CommitPath> Paths(IReadOnlyList<LaneInput> inputs, List<List<Deployment>> all, HistoryWindow window,
+        IReadOnlyDictionary<string, CommitNode> graph)
     {
         var firsts = all.Select(l => l.GroupBy(d => d.Commit, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Min(d => d.At),
             StringComparer.Ordinal)).ToList();
