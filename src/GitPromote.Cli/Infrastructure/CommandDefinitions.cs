@@ -128,17 +128,23 @@ public static class CommandDefinitions
         Examples = ["git promote status", "git promote status --json"],
     };
 
+    /// <summary>The longest note an approval keeps (<c>approve --comment</c>): said in --help, checked by the command.</summary>
+    public const int MaxApprovalComment = 1000;
+
+    /// <summary>The longest reason a revocation keeps (<c>revoke --reason</c>): said in --help, checked by the command.</summary>
+    public const int MaxRevocationReason = 500;
+
     public static readonly CommandDefinition Approve = new("approve", "approve a commit for an environment that requires approvals")
     {
         Arguments = [Env, Rev("to approve")],
-        Options = [Value("--comment", "<text>", "a note kept with the approval (at most 1000 characters)", "none")],
+        Options = [Value("--comment", "<text>", $"a note kept with the approval (at most {MaxApprovalComment} characters)", "none")],
         Examples = ["git promote approve prd a1b2c3d --comment \"checked the migration\""],
     };
 
     public static readonly CommandDefinition Revoke = new("revoke", "mark a commit bad in an environment: not green, not promoted, not rolled back to")
     {
         Arguments = [Env, Rev("to revoke")],
-        Options = [RequiredValue("--reason", "<text>", "what went wrong, kept with the revocation (at most 500 characters)")],
+        Options = [RequiredValue("--reason", "<text>", $"what went wrong, kept with the revocation (at most {MaxRevocationReason} characters)")],
         Examples = ["git promote revoke stg a1b2c3d --reason \"error rate alarm after deploy\""],
     };
 
