@@ -81,8 +81,8 @@ public sealed record GitHubWorkflowTrust(string Repository, string RepositoryId,
             || Workflow.Any(c => char.IsWhiteSpace(c) || c is '*' or '?'))
             throw new ArgumentException($"GitHubWorkflowTrust.Workflow '{Workflow}' is not owner/repo/.github/workflows/<file>@refs/<ref> (no wildcards)");
         if (Workflow.StartsWith(Repository + "/", StringComparison.Ordinal))
-            throw new ArgumentException($"GitHubWorkflowTrust.Workflow '{Workflow}' is in the service's own repository, where any commit can change it: keep " +
-                $"it in another repository");
+            throw new ArgumentException(
+                $"GitHubWorkflowTrust.Workflow '{Workflow}' is in the service's own repository, where any commit can change it: keep it in another repository");
         // The deploy job runs in the GitHub Environment named like the environment: no environment's name may be another's
         // gate-and-record environment, or that deploy job's token would carry it.
         if (environment.StartsWith(EnvironmentPrefix, StringComparison.Ordinal))

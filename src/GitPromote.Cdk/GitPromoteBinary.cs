@@ -82,7 +82,7 @@ public abstract class GitPromoteBinary
             {
                 Type = "String",
                 AllowedPattern = "^[0-9a-f]{64}$",
-                Description = $"SHA-256 of that tarball, as the release's SHA256SUMS lists it: the builds refuse any other bytes",
+                Description = "SHA-256 of that tarball, as the release's SHA256SUMS lists it: the builds refuse any other bytes",
             });
             var objectArn = stack.FormatArn(new ArnComponents
             {

@@ -46,7 +46,7 @@ public static class PipelineCommands
     /// </summary>
     public static IReadOnlyList<string> Prune(PromotionPlan plan) =>
     [
-        $"work=\"$(mktemp -d \"${{TMPDIR:-/tmp}}/prune.XXXXXX\")\" && git init --quiet \"$work\" && cd \"$work\" && "
+        "work=\"$(mktemp -d \"${TMPDIR:-/tmp}/prune.XXXXXX\")\" && git init --quiet \"$work\" && cd \"$work\" && "
             + $"aws ssm get-parameter --name {plan.PolicyParameter} --query Parameter.Value --output text > .promote.yml",
         $"out=\"$(git promote prune {plan.This.Name} --keep \"${PruneKeep}\" --older-than \"${PruneOlderThan}\")\"; status=$?; printf '%s\\n' \"$out\"; "
             + "[ \"$status\" -eq 0 ] && case \"$out\" in *'; kept '[0-9]*) kept=\"${out##*; kept }\"; kept=\"${kept%%[!0-9]*}\" ;; "

@@ -20,8 +20,8 @@ internal static partial class PolicyHealth
             if (policy.FindEnvironment(name) is not { } env)
                 throw new ArgumentException($"unknown environment '{name}' in HealthAlarms: .promote.yml of {policy.Name} has {known}.");
             if (alarms is null || alarms.Count == 0 || alarms.Any(string.IsNullOrWhiteSpace))
-                throw new ArgumentException($"HealthAlarms of {name} must list alarm names or prefixes ending in *, none empty; leave {name} out for no " +
-                    $"health.");
+                throw new ArgumentException(
+                    $"HealthAlarms of {name} must list alarm names or prefixes ending in *, none empty; leave {name} out for no health.");
             if (env.Health is { } written)
             {
                 var inPolicy = written.Alarms.Select(a => a.Text).ToHashSet(StringComparer.Ordinal);

@@ -397,8 +397,8 @@ public sealed partial class PromotedEnvironment : Construct
     private void HoldDeployStagesOnAlarm(Stack stack, Role pipelineRole, IReadOnlyList<IStageProps> deployStages)
     {
         if (Plan.HealthAlarms.Count == 0)
-            throw new ArgumentException($"AlarmEntryCondition needs health alarms of {Plan.This.Name}: give them in HealthAlarms or in .promote.yml's " +
-                $"'health'.");
+            throw new ArgumentException(
+                $"AlarmEntryCondition needs health alarms of {Plan.This.Name}: give them in HealthAlarms or in .promote.yml's 'health'.");
         if (Plan.HealthAlarms.FirstOrDefault(a => a.EndsWith('*')) is { } prefix)
             throw new ArgumentException(
                 $"AlarmEntryCondition takes alarm names, but {Plan.This.Name}'s health has the prefix '{prefix}': CodePipeline's CloudWatchAlarm rule " +
@@ -424,8 +424,13 @@ public sealed partial class PromotedEnvironment : Construct
                         ["Rules"] = rules.Select((rule, n) => (object)new Dictionary<string, object>
                         {
                             ["Name"] = $"HealthAlarm{n + 1}",
-                            ["RuleTypeId"] = new Dictionary<string,
-                                object> { ["Category"] = "Rule", ["Owner"] = "AWS", ["Provider"] = "CloudWatchAlarm", ["Version"] = "1" },
+                            ["RuleTypeId"] = new Dictionary<string, object>
+                            {
+                                ["Category"] = "Rule",
+                                ["Owner"] = "AWS",
+                                ["Provider"] = "CloudWatchAlarm",
+                                ["Version"] = "1",
+                            },
                             ["Configuration"] = new Dictionary<string, object> { ["AlarmName"] = rule.Alarm, ["AlarmStates"] = rule.State },
                         }).ToArray(),
                     },

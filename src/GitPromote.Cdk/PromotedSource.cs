@@ -61,7 +61,7 @@ public abstract class PromotedSource
             var prefix = ConnectionPrefix(connectionArn);
             if (prefix is null || owner.Length == 0 || repository.Length == 0)
                 throw new ArgumentException(
-                    $"the source connection needs a connection ARN (arn:aws:codestar-connections:... or arn:aws:codeconnections:...), an owner and a " +
+                    "the source connection needs a connection ARN (arn:aws:codestar-connections:... or arn:aws:codeconnections:...), an owner and a " +
                         $"repository; got '{connectionArn}', '{owner}', '{repository}'");
             var action = new CodeStarConnectionsSourceAction(new CodeStarConnectionsSourceActionProps
             {
@@ -127,8 +127,10 @@ internal sealed record BoundSource(IAction Action, string CommitVariable, Reposi
                 ["GitConfiguration"] = new Dictionary<string, object>
                 {
                     ["SourceActionName"] = "Source",
-                    ["Push"] = new object[] { new Dictionary<string,
-                        object> { ["Branches"] = new Dictionary<string, object> { ["Includes"] = new[] { branch } } } },
+                    ["Push"] = new object[]
+                    {
+                        new Dictionary<string, object> { ["Branches"] = new Dictionary<string, object> { ["Includes"] = new[] { branch } } },
+                    },
                 },
             },
         });

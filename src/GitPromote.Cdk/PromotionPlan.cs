@@ -132,7 +132,7 @@ public sealed partial record PromotionPlan(
             if (role is not null && role.Length > PromotionNames.MaxRoleName)
                 throw new ArgumentException(
                     $"the role name '{role}' is longer than IAM's {PromotionNames.MaxRoleName} characters; use a shorter 'name:' or shorter environment " +
-                        $"names in .promote.yml.");
+                        "names in .promote.yml.");
         }
         if (System.Text.Encoding.UTF8.GetByteCount(PolicyText) > MaxPolicyBytes)
             throw new ArgumentException($"the policy is larger than {MaxPolicyBytes} bytes, the most an SSM parameter holds; shorten .promote.yml.");

@@ -157,7 +157,7 @@ public static partial class AwsFailures
         access.ProfileInUse is { } profile
             ? $"configure profile {profile}: `aws configure --profile {profile}` (keys) or `aws configure sso --profile {profile}` (SSO)"
             : $"give {access.EnvironmentName} credentials: set `aws: {{ profile: ... }}` or `role_arn:` in .promote.yml, or AWS_PROFILE, or " +
-                $"AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY";
+                "AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY";
 
     private static string EndpointHint(AwsEnvironmentAccess access) =>
         access.HasEndpointOverride ? " (an AWS_ENDPOINT_URL* override is set)" : "";

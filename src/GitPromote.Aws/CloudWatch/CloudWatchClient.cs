@@ -23,10 +23,10 @@ public interface ICloudWatchClient : IDisposable
 
 /// <summary>
 /// A small CloudWatch client over the Query protocol (AWSSDK.CloudWatch is not available to us): a form POST of
-/// <c>Action=DescribeAlarms&amp;Version=2010-08-01</c>, an XML answer, over <see cref="SignedAwsCaller"/> (SigV4 from
+/// <c>Action=DescribeAlarms&amp;Version=2010-08-01</c>, an XML answer, over <see cref="SignedAwsClient"/> (SigV4 from
 /// AWSSDK.Core, bounded answers, retries until the deadline). Errors come out as <see cref="AwsCallException"/>.
 /// </summary>
-public sealed class CloudWatchClient : ICloudWatchClient
+public sealed class CloudWatchClient : SignedAwsClient, ICloudWatchClient
 {
     public const string SigningService = "monitoring";
     public const string ApiVersion = "2010-08-01";
@@ -34,21 +34,17 @@ public sealed class CloudWatchClient : ICloudWatchClient
     /// <summary>DescribeAlarms takes at most 100 names a call, and answers at most 100 alarms a page.</summary>
     public const int MaxPerCall = 100;
 
-    private readonly SignedAwsCaller _caller;
-
     /// <param name="transport">The handler below signing (tests, proxies); a non-redirecting socket handler when null.</param>
-    public CloudWatchClient(AWSCredentials credentials, string region, Uri endpoint, TimeSpan attemptTimeout, HttpMessageHandler? transport = null) =>
-        _caller = new SignedAwsCaller(credentials, region, SigningService, endpoint, attemptTimeout, transport);
+    public CloudWatchClient(AWSCredentials credentials, string region, Uri endpoint, TimeSpan attemptTimeout, HttpMessageHandler? transport = null)
+        : base(SigningService, ContentType, ErrorOf, credentials, region, endpoint, attemptTimeout, transport)
+    {
+    }
 
     public async Task<DescribeAlarmsPage> DescribeAlarmsAsync(DescribeAlarmsRequest request, CancellationToken cancellationToken)
     {
         var body = Encoding.UTF8.GetBytes(FormBody(request));
-        var content = await _caller.CallAsync("DescribeAlarms", message =>
-        {
-            message.Content = new ByteArrayContent(body);
-            message.Content.Headers.TryAddWithoutValidation("Content-Type", ContentType);
-        }, ErrorOf, cancellationToken).ConfigureAwait(false);
-        return ParseDescribeAlarms(content);
+        // The Query protocol names the operation in the form (Action=...), not in X-Amz-Target.
+        return ParseDescribeAlarms(await PostAsync("DescribeAlarms", body, target: null, cancellationToken).ConfigureAwait(false));
     }
 
     /// <summary>
@@ -153,13 +149,10 @@ public sealed class CloudWatchClient : ICloudWatchClient
             message = error is null ? null : Child(error, "Message")?.Value.Trim();
         }
         catch (XmlException) { }
-        code = string.IsNullOrEmpty(code) ? status == HttpStatusCode.TooManyRequests ? "Throttling" : "UnknownError" : code;
-        return new AwsCallException(code, string.IsNullOrEmpty(message) ? $"HTTP {(int)status}" : message, status);
+        return ErrorFrom(status, string.IsNullOrEmpty(code) ? null : code, string.IsNullOrEmpty(message) ? null : message, throttlingCode: "Throttling");
     }
 
     private static XElement? Child(XElement parent, string localName) => parent.Elements().FirstOrDefault(e => e.Name.LocalName == localName);
 
     private static string Bounded(string? text) => text is null ? "" : text.Length <= 60 ? text : text[..60] + "...";
-
-    public void Dispose() => _caller.Dispose();
 }

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Amazon.Runtime;
@@ -15,20 +14,20 @@ public interface ICodePipelineClient : IDisposable
 
 /// <summary>
 /// A small CodePipeline client over the JSON 1.1 protocol (AWSSDK.CodePipeline is not available to us): source-generated
-/// JSON over <see cref="SignedAwsCaller"/> (SigV4 from AWSSDK.Core, bounded answers, retries until the deadline).
+/// JSON over <see cref="SignedAwsClient"/> (SigV4 from AWSSDK.Core, bounded answers, retries until the deadline).
 /// Errors come out as <see cref="AwsCallException"/>.
 /// </summary>
-public sealed class CodePipelineClient : ICodePipelineClient
+public sealed class CodePipelineClient : SignedAwsClient, ICodePipelineClient
 {
     public const string TargetPrefix = "CodePipeline_20150709";
     public const string ContentType = "application/x-amz-json-1.1";
     public const string SigningService = "codepipeline";
 
-    private readonly SignedAwsCaller _caller;
-
     /// <param name="transport">The handler below signing (tests, proxies); a non-redirecting socket handler when null.</param>
-    public CodePipelineClient(AWSCredentials credentials, string region, Uri endpoint, TimeSpan attemptTimeout, HttpMessageHandler? transport = null) =>
-        _caller = new SignedAwsCaller(credentials, region, SigningService, endpoint, attemptTimeout, transport);
+    public CodePipelineClient(AWSCredentials credentials, string region, Uri endpoint, TimeSpan attemptTimeout, HttpMessageHandler? transport = null)
+        : base(SigningService, ContentType, ErrorOf, credentials, region, endpoint, attemptTimeout, transport)
+    {
+    }
 
     public Task<ListPipelineExecutionsResponse> ListPipelineExecutionsAsync(ListPipelineExecutionsRequest request, CancellationToken cancellationToken) =>
         CallAsync("ListPipelineExecutions", request, CodePipelineJsonContext.Default.ListPipelineExecutionsRequest,
@@ -38,12 +37,7 @@ public sealed class CodePipelineClient : ICodePipelineClient
         JsonTypeInfo<TRequest> requestType, JsonTypeInfo<TResponse> responseType, CancellationToken cancellationToken)
     {
         var payload = JsonSerializer.SerializeToUtf8Bytes(body, requestType);
-        var content = await _caller.CallAsync(operation, request =>
-        {
-            request.Content = new ByteArrayContent(payload);
-            request.Content.Headers.ContentType = new MediaTypeHeaderValue(ContentType);
-            request.Headers.TryAddWithoutValidation("X-Amz-Target", $"{TargetPrefix}.{operation}");
-        }, ErrorOf, cancellationToken).ConfigureAwait(false);
+        var content = await PostAsync(operation, payload, $"{TargetPrefix}.{operation}", cancellationToken).ConfigureAwait(false);
         try
         {
             return JsonSerializer.Deserialize(content, responseType)
@@ -60,9 +54,7 @@ public sealed class CodePipelineClient : ICodePipelineClient
         AwsJsonError? error = null;
         try { error = JsonSerializer.Deserialize(content, CodePipelineJsonContext.Default.AwsJsonError); }
         catch (JsonException) { }
-        var code = ShortCode(error?.Type) ?? (status == HttpStatusCode.TooManyRequests ? "ThrottlingException" : "UnknownError");
-        var message = error?.Message ?? error?.MessageUpper ?? $"HTTP {(int)status}";
-        return new AwsCallException(code, message, status);
+        return ErrorFrom(status, ShortCode(error?.Type), error?.Message ?? error?.MessageUpper, throttlingCode: "ThrottlingException");
     }
 
     /// <summary><c>com.amazonaws.codepipeline#PipelineNotFoundException:http://...</c> → <c>PipelineNotFoundException</c>.</summary>
@@ -76,6 +68,4 @@ public sealed class CodePipelineClient : ICodePipelineClient
         if (colon >= 0) code = code[..colon];
         return code.Trim();
     }
-
-    public void Dispose() => _caller.Dispose();
 }

@@ -135,7 +135,7 @@ public sealed class AwsDoctor(PromotionPolicy policy, AwsEvidenceProvider provid
         if (store.BoundReached.Count > 0) detail += (detail.Length > 0 ? "; " : "") + string.Join("; ", store.BoundReached);
         return new AwsCheck(environment.Name, name, true, detail,
             $"find out who wrote them (CloudTrail PutParameter), then delete them with aws ssm delete-parameters; git promote audit {environment.Name} names " +
-                $"each")
+                "each")
         { Warning = true };
     }
 
@@ -157,7 +157,7 @@ public sealed class AwsDoctor(PromotionPolicy policy, AwsEvidenceProvider provid
                     var green = await provider.OpenReader(environment, source).ListGreenAsync(1, cancellationToken).ConfigureAwait(false);
                     return new AwsCheck(environment.Name, name, true,
                         $"can read {provider.Layout(environment).GreenPath} ({(green.Count == 0 ? "no green commits yet" : "green commits present")}); " +
-                            $"writes need ssm:PutParameter");
+                            "writes need ssm:PutParameter");
             }
         }
         catch (EvidenceUnavailableException e)

@@ -1,5 +1,4 @@
 using GitPromote.Cli.Infrastructure;
-using GitPromote.Cli.Workspaces;
 using GitPromote.Core.Evidence;
 using GitPromote.Core.Push;
 
@@ -13,15 +12,12 @@ namespace GitPromote.Cli.Commands;
 public static class ApproveCommand
 {
     public static string Usage => CommandDefinitions.Approve.Usage;
-    public const int MaxComment = 1000;
 
     public static async Task<int> RunAsync(CommandContext context, IReadOnlyList<string> args)
     {
-        var a = ArgumentReader.Parse(args, CommandDefinitions.Approve).ExpectAtMost(2, Usage);
-        var comment = a.Value("--comment") is { } text ? StoreWrites.ValidatedText(text, "--comment", MaxComment) : null;
-        var target = CommitTarget.Resolve(context, a, Usage);
+        var (target, comment) = StoreWrites.ReadReviewArguments(context, args, CommandDefinitions.Approve, "--comment", CommandDefinitions.MaxApprovalComment);
         using var workspace = target.Workspace;
-        var (policy, env, rev, commit) = (target.Policy, target.Environment, target.Rev, target.Commit);
+        var (policy, env, commit) = (target.Policy, target.Environment, target.Commit);
         if (env.RequiredApprovals == 0)
         {
             // Nothing to wait for, and a guarded server would refuse a record nobody asked for: say so instead.

@@ -108,8 +108,8 @@ public static class AuditCommand
         else if (entries.Count == 0)
         {
             var where = string.Join(", ", bypassEnvs.Select(e => e.Name));
-            context.Console.Out.WriteLine($"no bypasses recorded in {(where.Length == 0 ? "any environment" : where)}, no revocations, and no deployment " +
-                $"recorded with --force");
+            context.Console.Out.WriteLine(
+                $"no bypasses recorded in {(where.Length == 0 ? "any environment" : where)}, no revocations, and no deployment recorded with --force");
         }
         else
         {
@@ -119,8 +119,8 @@ public static class AuditCommand
 
         // A record that cannot be read is named, not allowed to hide the others: the audit goes on without it.
         foreach (var (env, skippedRef) in skipped.Distinct())
-            context.Console.Error.WriteLine($"git-promote: skipped a record of {env} that cannot be read: {skippedRef} (not a well-formed record, or its " +
-                $"commit is missing)");
+            context.Console.Error.WriteLine(
+                $"git-promote: skipped a record of {env} that cannot be read: {skippedRef} (not a well-formed record, or its commit is missing)");
         foreach (var (env, what) in incomplete.Distinct())
             context.Console.Error.WriteLine($"git-promote: the audit of {env} is incomplete: {what} (delete what is not a record there, then audit again)");
         foreach (var f in findings)
@@ -142,7 +142,7 @@ public static class AuditCommand
             + (usedBy is { } d ? $"  (used by the deployment at {Core.Engine.Time.Utc(d.At)} by {d.By})"
                 : "  (UNUSED: no deployment used it yet; the next deployment of this commit may)")
             + (landed == false ? $"  (NOT SEEN LANDED: {Quoting.Show(r.Ref, 200)} of {r.Environment} does not hold it; the push was refused or killed after " +
-                $"it was recorded, or rolled back since)" : ""),
+                "it was recorded, or rolled back since)" : ""),
         new AuditBypassJson(r.Environment, r.Commit, r.Ref, Json.Time(r.At), r.By.Name, r.By.Email, r.Justification, r.Overrides, landed,
             usedBy is { } u ? new AuditDeploymentJson(Json.Time(u.At)!, DeploymentKinds.Name(u.Kind), u.By.ToString()) : null));
 

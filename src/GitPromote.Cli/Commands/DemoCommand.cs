@@ -47,7 +47,7 @@ public static class DemoCommand
 
         o.WriteLine(style.Bold($"git-promote demo in {root}"));
         o.WriteLine("  dev.git stg.git prd.git  one bare repository per environment (each would trigger its own pipeline)");
-        o.WriteLine($"  app/                     a clone with remotes dev, stg, prd, a .promote.yml, and the guard wired (core.hooksPath)");
+        o.WriteLine("  app/                     a clone with remotes dev, stg, prd, a .promote.yml, and the guard wired (core.hooksPath)");
         o.WriteLine();
 
         var self = InstalledLayout.BinaryPath;

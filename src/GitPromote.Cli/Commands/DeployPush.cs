@@ -130,8 +130,8 @@ internal sealed class DeployPush : IDisposable
                 _context.Console.Out.WriteLine($"not pushed{(dryRun ? " (dry run)" : "")}: the guard would refuse it");
                 return ExitCodes.Blocked;
             }
-            _context.Console.Out.WriteLine($"pushing under the bypass you set ({Core.Settings.PromoteSettings.Variables.Bypass}): the pre-push hook judges " +
-                "it and records the bypass");
+            _context.Console.Out.WriteLine(
+                $"pushing under the bypass you set ({Core.Settings.PromoteSettings.Variables.Bypass}): the pre-push hook judges it and records the bypass");
         }
         else
         {

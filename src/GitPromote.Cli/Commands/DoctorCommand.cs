@@ -93,7 +93,7 @@ public static class DoctorCommand
         if (version is null || !version.IsOlderThan(GitVersion.MinimumSupported)) return null;
         return new Check("git", "version", Status.Warn,
             $"git {version} is older than {GitVersion.MinimumSupported}: evidence kept in git cannot be fetched (git fetch --no-write-fetch-head), so " +
-                $"guarded pushes to those environments fail as if it were unreachable"
+                "guarded pushes to those environments fail as if it were unreachable"
             + (version.IsOlderThan(new GitVersion(2, 26)) ? "; config levels read as unknown, so hooks path settings are not told apart by level" : ""),
             $"install git {GitVersion.MinimumSupported} or later (git --version shows which git runs)");
     }
@@ -203,9 +203,9 @@ public static class DoctorCommand
             if (runs.Count == 0) continue;
             var where = string.Join(", then ", runs.Select(c => $"{c.Path} ({From(c.Source)})"));
             yield return state == ShimState.Missing
-                ? new Check("hooks", hook, Status.Warn, $"{where} does not run: git runs {hook} for every ref it updates, so git-promote's folder "
-                    + "has no pass-through of that name",
-                    $"to run it anyway (a shell start per ref): git promote install --hooks-dir <a folder of this clone's>, then copy that folder's "
+                ? new Check("hooks", hook, Status.Warn,
+                    $"{where} does not run: git runs {hook} for every ref it updates, so git-promote's folder has no pass-through of that name",
+                    "to run it anyway (a shell start per ref): git promote install --hooks-dir <a folder of this clone's>, then copy that folder's "
                         + $"pre-commit to {hook} (docs/rollout.md, Which hooks run)")
                 : new Check("hooks", hook, Status.Ok, $"runs {where}");
         }
@@ -344,7 +344,7 @@ public static class DoctorCommand
             $"{remote.Display} advertises no pre-receive guard: a push with --no-verify (or from a clone without the hook) lands, and only " +
                 $"{env.Name}'s pipeline gate stops its deployment",
             $"on a self-hosted server: git promote install --server --env {env.Name} in that repository (docs/server.md); on CodeCommit, GitHub or " +
-                $"GitLab the pipeline gate is the guard (docs/aws.md)");
+                "GitLab the pipeline gate is the guard (docs/aws.md)");
 
     private static async Task<IReadOnlyList<AwsCheck>> CheckAwsAsync(CommandContext context, PromotionPolicy policy, CancellationToken deadline)
     {

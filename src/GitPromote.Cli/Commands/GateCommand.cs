@@ -85,8 +85,8 @@ public static class GateCommand
             .ToList();
         if (records.Count == 0) return BypassChoice.None;
         if (store is not IDeploymentStore events)
-            throw new EvidenceUnavailableException(new EvidenceFailure($"the deployment events of {env.Name}", "its store keeps none, so a used bypass " +
-                "cannot be told from an unused one", $"give {env.Name} git or ssm evidence in the pinned policy"));
+            throw new EvidenceUnavailableException(new EvidenceFailure($"the deployment events of {env.Name}",
+                "its store keeps none, so a used bypass cannot be told from an unused one", $"give {env.Name} git or ssm evidence in the pinned policy"));
         // The events that may have used one: from a day of clock skew before the oldest record on, read with their bodies.
         var deployments = await events.ListDeploymentsAsync(records.Min(b => b.At).AddDays(-1), cancellationToken);
         return GateDecision.ChooseBypass(policy, env, commit, records, deployments, now, RecordCommand.CommitTime(workspace, commit));
@@ -159,8 +159,8 @@ public static class GateCommand
                 sb.AppendLine(style.Yellow(style.Bold($"ADMITTED UNDER A BYPASS recorded in {env}'s store: this deployment skips the rules below")));
                 foreach (var line in GateDecision.DescribeBypass(gate.Bypass!)) sb.AppendLine($"  {line}");
                 if (gate.RevocationsUnread)
-                    sb.AppendLine(style.Yellow($"  revocations could not be read ({r.Failure?.What}): the bypass sets them aside; a commit revoked there " +
-                        "would go in"));
+                    sb.AppendLine(style.Yellow(
+                        $"  revocations could not be read ({r.Failure?.What}): the bypass sets them aside; a commit revoked there would go in"));
                 sb.AppendLine($"  git promote record {env} uses this bypass up after the deployment: a later deployment of {shortId} needs its own");
                 break;
             case VerdictKind.Blocked:

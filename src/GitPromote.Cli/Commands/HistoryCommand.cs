@@ -70,8 +70,8 @@ public static class HistoryCommand
         {
             var path = Path.GetFullPath(file, context.Environment.CurrentDirectory);
             UserFiles.Write(context.FileSystem, path, HistoryHtml.Render(report, now), "give --html a file in a folder you may write to");
-            context.Console.Out.WriteLine($"wrote {path}: {history.Lanes.Sum(l => l.Deployments.Count)} deployments in {history.Lanes.Count} environments, " +
-                $"open it in a browser");
+            context.Console.Out.WriteLine(
+                $"wrote {path}: {history.Lanes.Sum(l => l.Deployments.Count)} deployments in {history.Lanes.Count} environments, open it in a browser");
             foreach (var note in report.Notes) context.Console.Error.WriteLine($"git-promote: note: {note}");
         }
         else
@@ -114,12 +114,12 @@ public static class HistoryCommand
             var warnings = new List<string>();
             if (undated > 0)
                 warnings.Add($"{env.Name}: {undated} green commit(s) have no recorded time (a plain ref, or a CodePipeline execution that could not be " +
-                    $"read) and are left out");
+                    "read) and are left out");
             // What the listing held but history could not read or did not understand is named, as the audit names it: never counted silently.
             if (records is IReportsUnreadableRecords { Unreadable.Count: > 0 } bad) warnings.Add(UnreadableNote(env.Name, bad.Unreadable));
             if (records is IReportsListingBound { BoundReached.Count: > 0 } bounded)
                 warnings.Add($"{env.Name}: this history is incomplete, a listing stopped at its bound: {string.Join("; ", bounded.BoundReached.Distinct())} " +
-                    $"(delete what is not a record there: git promote prune, git promote audit)");
+                    "(delete what is not a record there: git promote prune, git promote audit)");
             if (!keepsRecords)
                 warnings.Add($"{env.Name} keeps no records of its own: its lane is its CodePipeline executions, at their last update time");
             return (lane, warnings);
@@ -145,16 +145,15 @@ public static class HistoryCommand
     {
         var names = unreadable.Distinct(StringComparer.Ordinal).ToList();
         return $"{environment}: {names.Count} record(s) history could not read or does not understand (a name or body git-promote does not " +
-            $"write, a kind it does not know, a commit that is not one) are left out of this history: " +
+            "write, a kind it does not know, a commit that is not one) are left out of this history: " +
             string.Join(", ", names.Take(UnreadableShown).Select(n => Quoting.Show(n, 200)))
             + (names.Count > UnreadableShown ? $", and {names.Count - UnreadableShown} more" : "")
             + " (git promote audit names them too)";
     }
 
     /// <summary>The commits every deployment reaches, for lead times and subjects: one git log over the tips this clone has.</summary>
-    private static async Task<IReadOnlyDictionary<string,
-        CommitNode>> ReadGraphAsync(Workspace workspace, GitProcess git, IReadOnlyList<LaneInput> lanes, List<string> warnings,
-        CancellationToken deadline)
+    private static async Task<IReadOnlyDictionary<string, CommitNode>> ReadGraphAsync(Workspace workspace, GitProcess git, IReadOnlyList<LaneInput> lanes,
+        List<string> warnings, CancellationToken deadline)
     {
         var tips = lanes.SelectMany(l => l.Events.Select(e => e.Commit).Concat(l.Green.Select(g => g.Commit)))
             .Select(c => c.ToLowerInvariant()).Distinct(StringComparer.Ordinal).ToList();

@@ -78,8 +78,8 @@ public static partial class InitCommand
                 }
                 else
                 {
-                    sb.AppendLine($"    aws: {{ region: {region} }}    # from the CodeCommit URL of remote '{codeCommit.Remote}'; add profile: for this " +
-                        "account");
+                    sb.AppendLine(
+                        $"    aws: {{ region: {region} }}    # from the CodeCommit URL of remote '{codeCommit.Remote}'; add profile: for this account");
                 }
                 sb.AppendLine("    evidence:");
                 sb.AppendLine($"      - ssm: {{}}                 # /promote/{name}/{env}/green/<sha>, written by the pipeline's Record action");

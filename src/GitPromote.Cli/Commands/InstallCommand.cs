@@ -149,7 +149,7 @@ public static class InstallCommand
         var wiring = HookWiring.Read(workspace.Location, context.Environment);
         foreach (var (hook, path) in wiring.HiddenHooks())
             context.Console.Out.WriteLine($"  {path} does not run: git runs {hook} for every ref it updates, so git-promote's folder has no "
-                + $"pass-through of that name (docs/rollout.md, Which hooks run)");
+                + "pass-through of that name (docs/rollout.md, Which hooks run)");
     }
 
     /// <summary>Undoes <see cref="Install"/> at one level: only a core.hooksPath it set, putting back what was there (value and level).</summary>

@@ -50,13 +50,13 @@ public static class PolicyCommand
                 "use a path of letters, digits, '_', '.', '-' and '/', e.g. /promote/<name>/policy");
         if (SsmLayout.IsRecordPath(parameter, policy.Name, policy.Environments.Select(e => e.Name)))
             throw CommandFailedException.Usage($"'{Quoting.Show(parameter, 1011)}' is where an environment keeps its records: the policy written there would " +
-                $"be read as one (a green record, a bypass)",
+                "be read as one (a green record, a bypass)",
                 $"publish to a name outside /promote/<name>/<env>/, e.g. {SsmPolicyParameter.DefaultName(policy.Name)} (the default)");
 
         var bytes = System.Text.Encoding.UTF8.GetByteCount(text);
         if (SsmParameterTiers.TierFor(text) is null)
-            throw CommandFailedException.Usage($"{Quoting.Show(shown)} is {bytes} bytes, more than an SSM parameter holds ({SsmParameterTiers.AdvancedLimit} " +
-                $"bytes, advanced tier)",
+            throw CommandFailedException.Usage(
+                $"{Quoting.Show(shown)} is {bytes} bytes, more than an SSM parameter holds ({SsmParameterTiers.AdvancedLimit} bytes, advanced tier)",
                 "shorten it: drop comments, or move long freeze windows into fewer entries");
 
         var variables = context.Environment;
@@ -74,11 +74,11 @@ public static class PolicyCommand
             var me = await provider.GetCallerIdentityAsync(accessEnv, deadline.Token);
             var tier = await SsmPolicyParameter.WriteAsync(access, parameter, text, CancellationToken.None);
             context.Console.Out.WriteLine($"published: {shown} ({bytes} bytes, valid) to ssm:{parameter}");
-            context.Console.Out.WriteLine($"  in account {me.Account}, region {access.Region}, as {Quoting.OneLine(me.Arn)} ({access.AccessDescription}; " +
-                $"{accessFrom})");
+            context.Console.Out.WriteLine(
+                $"  in account {me.Account}, region {access.Region}, as {Quoting.OneLine(me.Arn)} ({access.AccessDescription}; {accessFrom})");
             if (tier == ParameterTier.Advanced)
-                context.Console.Out.WriteLine($"  in the Advanced tier: it is over the Standard tier's {SsmParameterTiers.StandardLimit} bytes (Advanced " +
-                    $"parameters are charged)");
+                context.Console.Out.WriteLine(
+                    $"  in the Advanced tier: it is over the Standard tier's {SsmParameterTiers.StandardLimit} bytes (Advanced parameters are charged)");
             context.Console.Out.WriteLine(policy.PreviousOf(env) is null
                 ? $"  {env.Name}'s pipeline reads it when it records: git promote record {env.Name} --policy ssm:{parameter} ({env.Name} is the first " +
                     "environment: it has no gate)"

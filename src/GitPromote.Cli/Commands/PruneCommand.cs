@@ -73,8 +73,8 @@ public static class PruneCommand
             var changed = dryRun ? 0 : plan.Delete.Count - removed;
             output.WriteLine($"{env.Name} ({store.Label}): {verb} {plan.Delete.Count - changed} of {records.Count} records; kept " +
                 $"{plan.Kept + changed}{(reasons.Length > 0 ? $" ({reasons})" : "")}");
-            if (dryRun) output.WriteLine($"  nothing was changed; to delete them: git promote prune {env.Name} --keep {rules.Keep} --older-than " +
-                $"{FormatAge(rules.OlderThan)}");
+            if (dryRun) output.WriteLine(
+                $"  nothing was changed; to delete them: git promote prune {env.Name} --keep {rules.Keep} --older-than {FormatAge(rules.OlderThan)}");
             return ExitCodes.Ok;
         }
         catch (Exception e) when (Deadline.Failure(e, deadline.Token, $"the store of {env.Name}", Budget,

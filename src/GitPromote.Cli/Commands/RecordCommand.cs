@@ -60,8 +60,8 @@ public static class RecordCommand
                 // Green first: if that write fails, the revocation still stands (never lifted without green).
                 await store.RecordGreenAsync(commit, by, now, token, forced);
                 await provider.OpenReviewStore(env).LiftRevocationAsync(revocation, by, now, token);
-                context.Console.Out.WriteLine($"lifted: the revocation of {shortId} in {env.Name}{StoreWrites.Describe(revocation)} (kept in " +
-                    $"git promote audit)");
+                context.Console.Out.WriteLine(
+                    $"lifted: the revocation of {shortId} in {env.Name}{StoreWrites.Describe(revocation)} (kept in git promote audit)");
             }
             else
             {
@@ -168,8 +168,8 @@ public static class RecordCommand
         }
         catch (EvidenceUnavailableException e)
         {
-            context.Console.Error.WriteLine($"git-promote: warning: could not check whether {ObjectIds.Short(commit)} is revoked in {env.Name} " +
-                $"({e.Failure.Why})");
+            context.Console.Error.WriteLine(
+                $"git-promote: warning: could not check whether {ObjectIds.Short(commit)} is revoked in {env.Name} ({e.Failure.Why})");
             return null;
         }
     }

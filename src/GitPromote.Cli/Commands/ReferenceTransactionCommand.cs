@@ -108,8 +108,8 @@ public static class ReferenceTransactionCommand
             }
             catch (EvidenceUnavailableException e)
             {
-                context.Console.Error.WriteLine($"git-promote: the deployment event of this bypass could not be written ({e.Failure.Why}); git promote " +
-                    $"history will miss it");
+                context.Console.Error.WriteLine(
+                    $"git-promote: the deployment event of this bypass could not be written ({e.Failure.Why}); git promote history will miss it");
             }
         }
     }

@@ -1,6 +1,5 @@
 using GitPromote.Cli.Infrastructure;
 using GitPromote.Cli.Output;
-using GitPromote.Cli.Workspaces;
 using GitPromote.Core.Engine;
 using GitPromote.Core.Evidence;
 using GitPromote.Core.Push;
@@ -15,17 +14,13 @@ namespace GitPromote.Cli.Commands;
 public static class RevokeCommand
 {
     public static string Usage => CommandDefinitions.Revoke.Usage;
-    public const int MaxReason = 500;
 
     public static async Task<int> RunAsync(CommandContext context, IReadOnlyList<string> args)
     {
-        var a = ArgumentReader.Parse(args, CommandDefinitions.Revoke).ExpectAtMost(2, Usage);
-        var reason = a.Value("--reason") is { } text
-            ? StoreWrites.ValidatedText(text, "--reason", MaxReason)
-            : throw CommandFailedException.Usage("a revocation needs a reason: --reason \"<what went wrong>\"", $"usage: {Usage}");
-        var target = CommitTarget.Resolve(context, a, Usage);
+        var (target, reason) = StoreWrites.ReadReviewArguments(context, args, CommandDefinitions.Revoke, "--reason",
+            CommandDefinitions.MaxRevocationReason, whenMissing: "a revocation needs a reason: --reason \"<what went wrong>\"");
         using var workspace = target.Workspace;
-        var (policy, env, rev, commit) = (target.Policy, target.Environment, target.Rev, target.Commit);
+        var (policy, env, commit) = (target.Policy, target.Environment, target.Commit);
 
         return await StoreWrites.WriteToStoreAsync(context, workspace, policy, env,
             $"could not revoke {ObjectIds.Short(commit)} in {env.Name}", async (provider, token) =>

@@ -23,7 +23,7 @@ public static class RollbackCommand
         using var push = await DeployPush.OpenAsync(context, a, Usage);
         var env = push.Environment;
         var tip = push.Tip ?? throw new CommandFailedException(ExitCodes.Blocked, $"{env.Name}'s {push.Branch} does not exist yet: nothing to roll back",
-            $"see: git promote status");
+            "see: git promote status");
 
         var commit = a.Value("--to") is { } to ? push.Resolve(to) : await PreviousDeploymentAsync(context, push, tip);
         if (string.Equals(commit, tip, StringComparison.OrdinalIgnoreCase))
@@ -69,8 +69,8 @@ public static class RollbackCommand
             if (!seen.Add(deployed.Commit)) continue;
             if (revoked.Contains(deployed.Commit))
             {
-                context.Console.Out.WriteLine($"skipped: {ObjectIds.Short(deployed.Commit)}, deployed to {env.Name} at {Time.Utc(deployed.At)}, " +
-                    "is revoked there");
+                context.Console.Out.WriteLine(
+                    $"skipped: {ObjectIds.Short(deployed.Commit)}, deployed to {env.Name} at {Time.Utc(deployed.At)}, is revoked there");
                 continue;
             }
             if (repository.IsAncestor(tip, deployed.Commit) == true) continue;

@@ -145,8 +145,8 @@ public static class StatusCommand
                     o.WriteLine($"       next: {ObjectIds.Short(s.Next)} is green in {prev} and can go: " + style.Bold(s.NextPush!));
                 else
                 {
-                    o.WriteLine($"       next: {ObjectIds.Short(s.Next)} is green in {prev}, waiting for: " +
-                        $"{string.Join(", ", s.NextWaitsFor.Select(c => c.Name))}");
+                    o.WriteLine(
+                        $"       next: {ObjectIds.Short(s.Next)} is green in {prev}, waiting for: {string.Join(", ", s.NextWaitsFor.Select(c => c.Name))}");
                     foreach (var c in s.NextWaitsFor) o.WriteLine($"         [{c.Name}] {c.Detail}");
                 }
                 // Said even when the next commit may go: someone wrote a record in another person's name.

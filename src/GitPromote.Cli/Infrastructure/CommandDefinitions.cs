@@ -88,8 +88,8 @@ public static class CommandDefinitions
         Arguments = [Env, OptionalOne("<rev>", "the commit to mark green (needs a clone)", "--commit, else a CI variable, else HEAD")],
         Options =
         [
-            Flag("--force", "record a commit the environment was not seen deploying (the record says so), or a revoked one, lifting its revocation " +
-                "(kept for the audit)"),
+            Flag("--force",
+                "record a commit the environment was not seen deploying (the record says so), or a revoked one, lifting its revocation (kept for the audit)"),
             .. PipelineOptions.Select(o => o.Name == "--policy"
                 ? o with { Default = $"{PromoteSettings.Variables.Policy}, else the clone's {PromotionPolicy.FileName}" }
                 : o),
@@ -104,8 +104,8 @@ public static class CommandDefinitions
 
     public static readonly CommandDefinition Push = new("push", "push the newest commit that may go to an environment (or the one named), as git accepts it")
     {
-        Arguments = [Env, OptionalOne("<rev>", "the commit to push (a sha, branch or tag)", "the newest commit green in the previous environment that may " +
-            "go (status's next); HEAD for the first environment")],
+        Arguments = [Env, OptionalOne("<rev>", "the commit to push (a sha, branch or tag)",
+            "the newest commit green in the previous environment that may go (status's next); HEAD for the first environment")],
         Options = [Flag("--dry-run", "say what would be pushed, and the guard's verdict, and push nothing")],
         Examples = ["git promote push stg", "git promote push prd --dry-run", "git promote push prd v1.4.2"],
     };
@@ -128,17 +128,23 @@ public static class CommandDefinitions
         Examples = ["git promote status", "git promote status --json"],
     };
 
+    /// <summary>The longest note an approval keeps (<c>approve --comment</c>): said in --help, checked by the command.</summary>
+    public const int MaxApprovalComment = 1000;
+
+    /// <summary>The longest reason a revocation keeps (<c>revoke --reason</c>): said in --help, checked by the command.</summary>
+    public const int MaxRevocationReason = 500;
+
     public static readonly CommandDefinition Approve = new("approve", "approve a commit for an environment that requires approvals")
     {
         Arguments = [Env, Rev("to approve")],
-        Options = [Value("--comment", "<text>", "a note kept with the approval (at most 1000 characters)", "none")],
+        Options = [Value("--comment", "<text>", $"a note kept with the approval (at most {MaxApprovalComment} characters)", "none")],
         Examples = ["git promote approve prd a1b2c3d --comment \"checked the migration\""],
     };
 
     public static readonly CommandDefinition Revoke = new("revoke", "mark a commit bad in an environment: not green, not promoted, not rolled back to")
     {
         Arguments = [Env, Rev("to revoke")],
-        Options = [RequiredValue("--reason", "<text>", "what went wrong, kept with the revocation (at most 500 characters)")],
+        Options = [RequiredValue("--reason", "<text>", $"what went wrong, kept with the revocation (at most {MaxRevocationReason} characters)")],
         Examples = ["git promote revoke stg a1b2c3d --reason \"error rate alarm after deploy\""],
     };
 

@@ -87,17 +87,17 @@ public static class ServerInstall
             : $"{PromotionPolicy.FileName} on {policyRef} (pinned), as it is before each push";
         context.Console.Out.WriteLine($"installed: {hook} guards this repository as environment '{envName}'");
         if (first)
-            context.Console.Out.WriteLine($"  first environment: pushes to its branches are not gated; its records (refs/promote/*), which the next " +
-                $"environment reads, are guarded");
+            context.Console.Out.WriteLine(
+                "  first environment: pushes to its branches are not gated; its records (refs/promote/*), which the next environment reads, are guarded");
         context.Console.Out.WriteLine($"  policy: {source}");
         context.Console.Out.WriteLine($"  bypass: git push -o {PromoteSettings.GitKeys.Bypass}=\"<justification>\" (push options are on)");
         context.Console.Out.WriteLine($"  records: {confirm} writes a bypass record exactly when git updates the ref");
         context.Console.Out.WriteLine($"  git evidence of the previous environment: git config {PromoteSettings.GitKeys.RemotePrefix}<env> <url>");
-        context.Console.Out.WriteLine($"  green records on this repository: only pushers in git config {PromoteSettings.GitKeys.Recorders} " +
-            $"(add the pipeline's account)");
+        context.Console.Out.WriteLine(
+            $"  green records on this repository: only pushers in git config {PromoteSettings.GitKeys.Recorders} (add the pipeline's account)");
         if (advertised is null)
-            context.Console.Out.WriteLine($"  advertised: {Core.Evidence.RecordRefs.GuardMarker}, so git promote doctor in a clone sees this server is " +
-                "guarded");
+            context.Console.Out.WriteLine(
+                $"  advertised: {Core.Evidence.RecordRefs.GuardMarker}, so git promote doctor in a clone sees this server is guarded");
         else
             context.Console.Error.WriteLine($"git-promote: warning: could not write {Core.Evidence.RecordRefs.GuardMarker} ({advertised}): the guard " +
                 "works, but doctor in a clone will say this server runs none; run install --server again");
@@ -244,7 +244,7 @@ public static class ServerInstall
         if (workspace.Repository.ResolveCommit(head) is null)
             throw CommandFailedException.Usage(
                 $"HEAD names {shortName}, which does not exist yet: a pusher could create it and write the policy there",
-                $"push the deploy branch first, or point HEAD at it (git symbolic-ref HEAD refs/heads/<branch>), or name a policy file with --policy FILE");
+                "push the deploy branch first, or point HEAD at it (git symbolic-ref HEAD refs/heads/<branch>), or name a policy file with --policy FILE");
         var trusted = ServerPolicySource.FromBranch(workspace.Repository, head, "the branch HEAD names", PolicySource.DefaultName(workspace.GitDir));
         if (trusted.Loaded is not { } loaded) throw CommandFailedException.Usage(trusted.Problem!,
             "fix the policy on that branch, or name a policy file with --policy FILE");

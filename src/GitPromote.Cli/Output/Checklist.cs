@@ -30,8 +30,8 @@ public sealed class Checklist(Style style)
             VerdictKind.Promoted => style.Green($"may go to {verdict.Target?.Name}"),
             VerdictKind.Rollback => style.Yellow($"may go to {verdict.Target?.Name} as a rollback"),
             VerdictKind.AllowedOnError => style.Yellow($"may go to {verdict.Target?.Name} without evidence (on_error: allow)"),
-            _ when bypassed => style.Yellow($"the rules alone would refuse it ({string.Join(", ", r.Failed.Select(c => c.Name))}); the bypass admits " +
-                "this one deployment"),
+            _ when bypassed => style.Yellow(
+                $"the rules alone would refuse it ({string.Join(", ", r.Failed.Select(c => c.Name))}); the bypass admits this one deployment"),
             _ => style.Red($"may not go to {verdict.Target?.Name}: {string.Join(", ", r.Failed.Select(c => c.Name))}"),
         });
         return sb.ToString();

@@ -54,8 +54,8 @@ public static class HistoryHtml
             foreach (var note in report.Notes) b.Append("<li>").Append(H(note)).Append("</li>");
             b.Append("</ul></section>\n");
         }
-        b.Append("<footer>").Append(H($"written by git-promote history at {HistoryFormat.When(generatedAt)}; definitions: " +
-            $"docs/history.md")).Append("</footer>\n</body></html>\n");
+        b.Append("<footer>").Append(H(
+            $"written by git-promote history at {HistoryFormat.When(generatedAt)}; definitions: docs/history.md")).Append("</footer>\n</body></html>\n");
         return b.ToString();
     }
 
@@ -104,7 +104,7 @@ public static class HistoryHtml
             .Append("<span style=\"color:#6e7781\">\u25cf redeploy</span> <span style=\"color:#cf222e\">\u25cf bypass</span> <span>\u2715 revoked</span> ")
             .Append("<span>\u25cb from a green record only</span></p>")
             .Append($"<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {Width} {height}\" role=\"img\" aria-label=\"deployments per environment over " +
-                $"time\">");
+                "time\">");
         foreach (var (t, label) in Ticks(since, until))
         {
             var x = N(X(t));
@@ -153,7 +153,7 @@ public static class HistoryHtml
         b.Append("</svg>");
         foreach (var lane in h.Lanes.Where(l => l.Missing is null && !l.RollbacksVisible && l.Deployments.Count > 0))
             b.Append("<p class=\"note\">").Append(H($"{lane.Environment} has green records only: each commit's first green counts as a forward deployment, " +
-                $"and rollbacks can't be seen.")).Append("</p>");
+                "and rollbacks can't be seen.")).Append("</p>");
 
         b.Append("</section>\n");
     }

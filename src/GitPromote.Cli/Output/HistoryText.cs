@@ -85,12 +85,12 @@ public static class HistoryText
                     _ => style.Green("forward "),
                 };
                 var promoted = d.Promoted ? "  promoted" : "";
-                o.WriteLine($"  {HistoryFormat.When(d.At)}  {kind}  {ObjectIds.Short(d.Commit)}  {Core.Policy.Quoting.Show(d.Subject ?? "", 60)}  by " +
-                    $"{d.By}{promoted}");
+                o.WriteLine(
+                    $"  {HistoryFormat.When(d.At)}  {kind}  {ObjectIds.Short(d.Commit)}  {Core.Policy.Quoting.Show(d.Subject ?? "", 60)}  by {d.By}{promoted}");
                 if (d.Bypass is { } b)
                     o.WriteLine($"      bypass by {b.By} at {HistoryFormat.When(b.At)}: \"{Core.Policy.Quoting.Show(b.Justification, 200)}\"");
                 if (d.Revoked is { } r)
-                    o.WriteLine(style.Red($"      REVOKED")
+                    o.WriteLine(style.Red("      REVOKED")
                         + $"{(r.By is { } by ? $" by {by}" : "")}{(r.At is { } at ? $" at {HistoryFormat.When(at)}" : "")}: " +
                             $"\"{Core.Policy.Quoting.Show(r.Reason ?? "", 200)}\"");
             }
@@ -103,8 +103,8 @@ public static class HistoryText
             foreach (var p in h.Paths)
             {
                 var stages = string.Join(", ", p.FirstDeployed.Zip(p.TimeIn).Select(x => $"{x.First.Environment} {HistoryFormat.Span(x.Second)}"));
-                o.WriteLine($"  {ObjectIds.Short(p.Commit)}  total {HistoryFormat.Span(p.Total),-10}  {stages}  " +
-                    $"{Core.Policy.Quoting.Show(p.Subject ?? "", 60)}");
+                o.WriteLine(
+                    $"  {ObjectIds.Short(p.Commit)}  total {HistoryFormat.Span(p.Total),-10}  {stages}  {Core.Policy.Quoting.Show(p.Subject ?? "", 60)}");
             }
         }
         if (report.Notes.Count > 0)

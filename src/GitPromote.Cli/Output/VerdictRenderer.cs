@@ -37,12 +37,12 @@ public sealed class VerdictRenderer(Style style)
             switch (r.Kind)
             {
                 case VerdictKind.Promoted:
-                    sb.AppendLine($"git-promote: {style.Green("ok")} {target}/{branch} <- {ObjectIds.Short(commit)}: green in {previous} " +
-                        $"({r.Evidence?.Source})");
+                    sb.AppendLine(
+                        $"git-promote: {style.Green("ok")} {target}/{branch} <- {ObjectIds.Short(commit)}: green in {previous} ({r.Evidence?.Source})");
                     break;
                 case VerdictKind.Rollback:
                     sb.AppendLine($"git-promote: {style.Yellow("rollback")} {target}/{branch} <- {ObjectIds.Short(commit)}: green in {target} before " +
-                        $"(rollback: previously-green)");
+                        "(rollback: previously-green)");
                     break;
                 case VerdictKind.Bypass:
                     sb.AppendLine(style.Yellow($"git-promote: BYPASS {target}/{branch} <- {ObjectIds.Short(commit)} by {r.Bypass!.By}"));
@@ -55,8 +55,8 @@ public sealed class VerdictRenderer(Style style)
                         : $"  recorded in {target}'s store; it shows in: git promote audit {target}");
                     break;
                 case VerdictKind.AllowedOnError:
-                    sb.AppendLine(style.Yellow($"git-promote: WARNING {target}/{branch} <- {ObjectIds.Short(commit)} allowed without evidence (on_error: " +
-                        $"allow)"));
+                    sb.AppendLine(style.Yellow(
+                        $"git-promote: WARNING {target}/{branch} <- {ObjectIds.Short(commit)} allowed without evidence (on_error: allow)"));
                     AppendFailure(sb, r.Failure);
                     break;
             }
@@ -89,8 +89,8 @@ public sealed class VerdictRenderer(Style style)
                     AppendChecks(sb, r);
                     break;
                 case BlockReason.BypassPatternTimedOut:
-                    sb.AppendLine($"the policy's bypass pattern {verdict.BypassPattern} took too long on this justification and was stopped, so the bypass " +
-                        $"is refused");
+                    sb.AppendLine(
+                        $"the policy's bypass pattern {verdict.BypassPattern} took too long on this justification and was stopped, so the bypass is refused");
                     sb.AppendLine("    use a shorter, plain justification; if it keeps happening, simplify bypass.justification in .promote.yml");
                     AppendChecks(sb, r);
                     break;
@@ -99,7 +99,7 @@ public sealed class VerdictRenderer(Style style)
                     AppendRefused(sb, r, commit, target, previous);
                     break;
                 case BlockReason.BypassNotRecorded:
-                    sb.AppendLine($"the bypass could not be recorded, so it is not allowed");
+                    sb.AppendLine("the bypass could not be recorded, so it is not allowed");
                     AppendFailure(sb, r.Failure);
                     break;
             }

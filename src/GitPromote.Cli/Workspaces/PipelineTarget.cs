@@ -100,9 +100,9 @@ public sealed record PipelineTarget(Workspace Workspace, PromotionPolicy Policy,
         if (head is null || string.Equals(head, commit, StringComparison.OrdinalIgnoreCase)) return;
         throw new CommandFailedException(ExitCodes.Blocked,
             $"{from} names {ObjectIds.Short(commit)}, but the checkout here is {ObjectIds.Short(head)}: the tree that gets deployed is HEAD's, so the gate " +
-                $"refuses to judge another commit",
+                "refuses to judge another commit",
             $"check out {ObjectIds.Short(commit)} before the gate (actions/checkout and GitLab's clone do), or run the gate where there is no checkout with " +
-                $"--commit");
+                "--commit");
     }
 
     private static CommandFailedException NotFull(string value, string from) => CommandFailedException.Usage(

@@ -25,7 +25,7 @@ public static class HistoryBuilder
             if (input.Missing is { } why) notes.Add($"{input.Environment}: missing from this history, its store could not be read ({why})");
             else if (!visible && all[i].Count > 0)
                 notes.Add($"{input.Environment}: only green records, no deployment events: each commit's first green counts as a forward deployment, and " +
-                    $"rollbacks and redeploys can't be seen");
+                    "rollbacks and redeploys can't be seen");
             lanes.Add(new Lane(input.Environment, all[i].Where(d => window.Contains(d.At)).ToList(), visible, input.Missing));
             // A deployment recorded with --force was not seen happening: it counts as recorded, and says so.
             foreach (var forced in input.Events.Where(e => e.Forced is not null && window.Contains(e.At)))
@@ -186,8 +186,8 @@ public static class HistoryBuilder
     }
 
     /// <summary>Each commit deployed to the last environment in the window, with its first deployment in every environment.</summary>
-    private static List<CommitPath> Paths(IReadOnlyList<LaneInput> inputs, List<List<Deployment>> all, HistoryWindow window, IReadOnlyDictionary<string,
-        CommitNode> graph)
+    private static List<CommitPath> Paths(IReadOnlyList<LaneInput> inputs, List<List<Deployment>> all, HistoryWindow window,
+        IReadOnlyDictionary<string, CommitNode> graph)
     {
         var firsts = all.Select(l => l.GroupBy(d => d.Commit, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Min(d => d.At),
             StringComparer.Ordinal)).ToList();

@@ -15,8 +15,8 @@ internal sealed class EnvironmentReader(ValueReader values)
             return null;
         }
         if (list.Items.Count < PolicyReader.MinEnvironments)
-            _errors.Add(value.At, $"'environments' must list at least {PolicyReader.MinEnvironments} environments (the first one has no gate); found " +
-                $"{list.Items.Count}");
+            _errors.Add(value.At,
+                $"'environments' must list at least {PolicyReader.MinEnvironments} environments (the first one has no gate); found {list.Items.Count}");
         if (list.Items.Count > PolicyReader.MaxEnvironments)
             _errors.Add(value.At, $"'environments' may list at most {PolicyReader.MaxEnvironments} environments; found {list.Items.Count}");
 
@@ -42,8 +42,8 @@ internal sealed class EnvironmentReader(ValueReader values)
         if (map.Required("name", label) is { } nameValue && values.Text(nameValue, "name") is { } text)
         {
             if (!PolicyPatterns.EnvironmentName().IsMatch(text))
-                _errors.Add(nameValue.At, $"environment name must be 1 to 63 letters, digits, '_', '.' or '-', starting with a letter or digit, not " +
-                    $"'{Quoting.Show(text)}'");
+                _errors.Add(nameValue.At,
+                    $"environment name must be 1 to 63 letters, digits, '_', '.' or '-', starting with a letter or digit, not '{Quoting.Show(text)}'");
             else if (names.TryGetValue(text, out var first))
                 _errors.Add(nameValue.At, $"duplicate environment name '{text}'; first at line {first.Line}");
             else
@@ -233,8 +233,8 @@ internal sealed class EnvironmentReader(ValueReader values)
             stage = values.Text(stageValue, "stage");
             if (stage is not null && !PolicyPatterns.PipelineName().IsMatch(stage))
             {
-                _errors.Add(stageValue.At, $"'stage' must be a CodePipeline stage name (at most 100 letters, digits, '.', '@', '_' or '-'), not " +
-                    $"'{Quoting.Show(stage)}'");
+                _errors.Add(stageValue.At,
+                    $"'stage' must be a CodePipeline stage name (at most 100 letters, digits, '.', '@', '_' or '-'), not '{Quoting.Show(stage)}'");
                 stage = null;
             }
             stageOk = stage is not null;

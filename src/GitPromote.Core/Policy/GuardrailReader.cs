@@ -82,8 +82,8 @@ internal sealed partial class GuardrailReader(ValueReader values)
             ok &= health is not null;
             if (health is not null && isLast)
             {
-                _errors.Add(healthValue.At, $"'health' on {label} has no effect: it guards commits leaving {label} for the next environment, and {label} is " +
-                    $"the last");
+                _errors.Add(healthValue.At,
+                    $"'health' on {label} has no effect: it guards commits leaving {label} for the next environment, and {label} is the last");
                 ok = false;
             }
         }
@@ -150,8 +150,8 @@ internal sealed partial class GuardrailReader(ValueReader values)
     {
         if (value is not YamlList list)
         {
-            _errors.Add(value.At, "'freeze' must be a list of windows, e.g. '- {cron: \"0 18 * * 5\", duration: 64h, timezone: Europe/Amsterdam, reason: " +
-                "weekend}'");
+            _errors.Add(value.At,
+                "'freeze' must be a list of windows, e.g. '- {cron: \"0 18 * * 5\", duration: 64h, timezone: Europe/Amsterdam, reason: weekend}'");
             return null;
         }
         if (list.Items.Count == 0)
@@ -212,7 +212,7 @@ internal sealed partial class GuardrailReader(ValueReader values)
             }
             catch (CronFormatException e)
             {
-                _errors.Add(cronValue.At, $"'cron' must be a cron expression of five fields (minute hour day-of-month month day-of-week), like '0 18 * * 5'; " +
+                _errors.Add(cronValue.At, "'cron' must be a cron expression of five fields (minute hour day-of-month month day-of-week), like '0 18 * * 5'; " +
                     $"'{Quoting.Show(text)}': {Quoting.Show(e.Message, 120)}");
             }
         }

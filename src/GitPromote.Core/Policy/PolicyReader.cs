@@ -81,7 +81,7 @@ internal sealed class PolicyReader
         }
         if (_values.Text(value, "name") is not { } name) return null;
         if (PolicyPatterns.ServiceName().IsMatch(name)) return name;
-        _errors.Add(value.At, $"'name' must be 1 to 100 letters, digits, '_', '.' or '-', starting with a letter or digit (it is part of SSM parameter " +
+        _errors.Add(value.At, "'name' must be 1 to 100 letters, digits, '_', '.' or '-', starting with a letter or digit (it is part of SSM parameter " +
             $"names), not '{Quoting.Show(name)}'");
         return null;
     }

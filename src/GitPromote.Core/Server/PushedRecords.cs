@@ -118,7 +118,6 @@ public static class PushedRecords
     }
 
     private static RecordRefusal NotRecorder(string refName, Identity pusher, string what) => new(
-        $"{refName}: only the accounts in git config {PromoteSettings.GitKeys.Recorders} may {what}, " +
-            $"and this server knows you as {Pusher.Display(pusher)}",
+        $"{refName}: only the accounts in git config {PromoteSettings.GitKeys.Recorders} may {what}, and this server knows you as {Pusher.Display(pusher)}",
         "records are written by the environment's pipeline (git promote record); ask the server admin to list its account there");
 }

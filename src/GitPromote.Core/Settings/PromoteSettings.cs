@@ -77,8 +77,7 @@ public static class PromoteSettings
             "On a server it means nothing: use `git push -o promote.bypass=...`."),
         new(Variables.Debug, Env, "every command", "off", "yes/no: details of an internal error (as `--verbose`)."),
         new(Variables.Trace, Env, "every command", "off",
-            "yes/no: one line on stderr per git process and per AWS call, with how long it took and how it ended (below). " +
-            "For a push that is slow."),
+            "yes/no: one line on stderr per git process and per AWS call, with how long it took and how it ended (below). For a push that is slow."),
         new(Variables.Policy, Env, "`gate`, `record` in a pipeline", "none",
             "where the pinned policy is, when `--policy` is not given: a file, or `ssm:NAME` (README, \"Pipelines: the gate\")."),
         new(Variables.AwsRolePrefix, Env, "`gate`, `record`", "the policy's own credentials",

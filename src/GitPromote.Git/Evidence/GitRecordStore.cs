@@ -287,7 +287,7 @@ public sealed class GitRecordStore : IRecordStore, IReviewStore, IReportsUnreada
         var what = $"cannot record the revocation of {ObjectIds.Short(revocation.Commit)} in '{_environment.Name}'";
         if ((await FindReviewsAsync([revocation.Commit], approvals: false,
             cancellationToken).ConfigureAwait(false)).RevocationOf(revocation.Commit) is not null)
-            throw new EvidenceUnavailableException(new EvidenceFailure(what, "it is already revoked there", $"see: git promote status"));
+            throw new EvidenceUnavailableException(new EvidenceFailure(what, "it is already revoked there", "see: git promote status"));
         var tag = WriteTag(revocation.Commit, "promote-revoked-" + ObjectIds.Short(revocation.Commit), revocation.By ?? Identity.Unknown,
             revocation.At ?? DateTimeOffset.UtcNow, RecordJson.RevocationBody(revocation), what);
         await PushAsync(remote, [$"{tag}:{GitReviewRefs.Revoked(revocation.Commit)}"], what, cancellationToken).ConfigureAwait(false);

@@ -24,7 +24,7 @@ public sealed class PendingRecordStore(PendingRecords pending, EnvironmentPolicy
         var what = $"cannot record the bypass of {ObjectIds.Short(record.Commit)} in {environment.Name}";
         if (gitNamespace is { Length: > 0 } ns)
             throw Unavailable(what, $"this push is into git namespace '{Clip(ns)}' (GIT_NAMESPACE): its refs land under refs/namespaces/, where a bypass " +
-                $"record cannot be tied to the push or seen by the audit",
+                "record cannot be tied to the push or seen by the audit",
                 "bypass into a repository served without GIT_NAMESPACE, or keep this environment's records in SSM");
         if (!confirmHookInstalled())
             throw Unavailable(what, "this repository's reference-transaction hook is not git-promote's, so a record cannot be tied to the push landing",
