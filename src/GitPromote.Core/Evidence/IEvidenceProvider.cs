@@ -169,15 +169,6 @@ public interface IEvidenceProvider
 }
 
 /// <summary>
-/// A store that, when it lists records, skips the ones it cannot read (a record whose commit is missing, a body that is
-/// not a record) rather than failing the whole listing, and names them here for the audit.
-/// </summary>
-public interface IReportsUnreadableRecords
-{
-    IReadOnlyList<string> Unreadable { get; }
-}
-
-/// <summary>
 /// What a record's own history says against it: it was rewritten (more than one version, each with its writer and
 /// text), or it is an approval whose writer is not the approver it names.
 /// </summary>
@@ -185,35 +176,6 @@ public sealed record RecordFinding(string Environment, string Record, string Pro
 
 /// <summary>One version of a record as the store keeps it: who the store says wrote it, when, and its text.</summary>
 public sealed record RecordVersion(long Version, string? Writer, DateTimeOffset? At, string Text);
-
-/// <summary>
-/// A store that keeps every version of a record and who wrote it (SSM's parameter history): the audit asks it for records
-/// written more than once, or in someone else's name. Written-once records (bypass, revocation, lifted revocation,
-/// approval, deployment event) must have one version, by the identity they name.
-/// </summary>
-public interface IChecksRecordHistory
-{
-    /// <summary>The findings, and what was not checked (a bound reached), in words; null when everything was.</summary>
-    Task<(IReadOnlyList<RecordFinding> Findings, string? NotChecked)> CheckRecordHistoriesAsync(CancellationToken cancellationToken);
-}
-
-/// <summary>A store whose listings stop at a bound: each listing that reached it, said in words (what, where), for the audit.</summary>
-public interface IReportsListingBound
-{
-    IReadOnlyList<string> BoundReached { get; }
-}
-
-/// <summary>
-/// A store that can tell which bypass records' pushes cannot be seen as landed: the ref a record names does not hold its
-/// commit now (neither at its tip nor in its history). The push was refused or killed after its record was written, or the
-/// branch was rolled back past it since: the audit marks the record rather than show it as a landed push.
-/// </summary>
-public interface IChecksBypassLanding
-{
-    /// <summary>The records not seen landed, out of <paramref name="records"/>. Throws <see cref="EvidenceUnavailableException"/> when it cannot
-    /// tell.</summary>
-    Task<IReadOnlySet<BypassRecord>> NotSeenLandedAsync(IReadOnlyList<BypassRecord> records, CancellationToken cancellationToken);
-}
 
 /// <summary>An environment's AWS account and region as its credentials reach them, and those credentials in words.</summary>
 public sealed record EvidenceWhere(string Environment, string? Account, string? Region, string Description)
