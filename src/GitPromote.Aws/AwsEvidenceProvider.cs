@@ -104,8 +104,8 @@ public sealed class AwsEvidenceProvider : IEvidenceProvider
     {
         public override string Label => $"{environment.Name} (codepipeline only)";
 
-        public override Task RecordGreenAsync(string commit, Identity by, DateTimeOffset at, CancellationToken cancellationToken, string? forced = null) =>
-            throw Refusal("recording a commit green");
+        public override Task RecordGreenAsync(string commit, Identity by, DateTimeOffset at, CancellationToken cancellationToken,
+            string? forced = null) => throw Refusal("recording a commit green");
 
         public override Task RecordBypassAsync(BypassRecord record, CancellationToken cancellationToken) =>
             throw Refusal("recording a bypass");

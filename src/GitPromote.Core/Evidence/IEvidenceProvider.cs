@@ -89,7 +89,7 @@ public interface IRecordStore : IReviewStore
     /// </summary>
     Task<(IReadOnlyList<RecordFinding> Findings, string? NotChecked)?> CheckRecordHistoriesAsync(CancellationToken cancellationToken);
 
-    /// <summary>The refusal of a store that does not keep <paramref name="what"/> (e.g. <c>revocations and approvals</c>) for <paramref name="environment"/>.</summary>
+    /// <summary>The refusal of a store that does not keep <paramref name="what"/> (e.g. <c>revocations and approvals</c>).</summary>
     static EvidenceUnavailableException NotKept(string what, string environment) => new(new EvidenceFailure(
         $"{what} of {environment}",
         "its record store does not keep them",
