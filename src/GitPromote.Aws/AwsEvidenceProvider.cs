@@ -100,17 +100,17 @@ public sealed class AwsEvidenceProvider : IEvidenceProvider
     public SsmLayout Layout(EnvironmentPolicy environment) => new(_policy.Name, environment.Name);
 
     /// <summary>An environment proven only by its pipeline runs: there is nowhere for us to write.</summary>
-    private sealed class UnrecordableStore(EnvironmentPolicy environment) : IRecordStore
+    private sealed class UnrecordableStore(EnvironmentPolicy environment) : GreenAndBypassOnlyStore(environment.Name)
     {
-        public string Label => $"{environment.Name} (codepipeline only)";
+        public override string Label => $"{environment.Name} (codepipeline only)";
 
-        public Task RecordGreenAsync(string commit, Identity by, DateTimeOffset at, CancellationToken cancellationToken, string? forced = null) =>
-            throw Refusal("recording a commit green");
+        public override Task RecordGreenAsync(string commit, Identity by, DateTimeOffset at, CancellationToken cancellationToken,
+            string? forced = null) => throw Refusal("recording a commit green");
 
-        public Task RecordBypassAsync(BypassRecord record, CancellationToken cancellationToken) =>
+        public override Task RecordBypassAsync(BypassRecord record, CancellationToken cancellationToken) =>
             throw Refusal("recording a bypass");
 
-        public Task<IReadOnlyList<BypassRecord>> ListBypassesAsync(CancellationToken cancellationToken) =>
+        public override Task<IReadOnlyList<BypassRecord>> ListBypassesAsync(CancellationToken cancellationToken) =>
             throw Refusal("listing bypasses");
 
         private EvidenceUnavailableException Refusal(string what) => new(new EvidenceFailure(

@@ -123,7 +123,7 @@ public sealed class SsmEvidenceTests
     [Fact]
     public async Task Each_deployment_event_is_its_own_parameter_listed_oldest_first_and_prune_sees_it()
     {
-        var store = (IDeploymentStore)Provider(SharedMoto.Server.Endpoint).OpenStore(_stg);
+        var store = Provider(SharedMoto.Server.Endpoint).OpenStore(_stg);
         var t0 = new DateTimeOffset(2025, 5, 6, 7, 8, 9, TimeSpan.Zero);
         var bypass = new DeploymentEvent("stg", AwsTestValues.Sha(5), t0.AddMinutes(3), Pipeline, DeploymentKind.Bypass);
         var forward = new DeploymentEvent("stg", AwsTestValues.Sha(4), t0, Pipeline, DeploymentKind.Forward);
@@ -148,38 +148,36 @@ public sealed class SsmEvidenceTests
     public async Task A_history_reads_every_kind_of_record_in_one_recursive_listing_the_same_as_each_kind_listed_alone()
     {
         var store = Provider(SharedMoto.Server.Endpoint).OpenStore(_stg);
-        var reviews = (IReviewStore)store;
         var t0 = new DateTimeOffset(2025, 5, 6, 7, 8, 9, TimeSpan.Zero);
         var sha = Enumerable.Range(0, 5).Select(AwsTestValues.Sha).ToList();
         await store.RecordGreenAsync(sha[1], Pipeline, t0, default);
         await store.RecordGreenAsync(sha[2], Pipeline, t0.AddHours(1), default);
-        await ((IDeploymentStore)store).RecordDeploymentAsync(new DeploymentEvent("stg", sha[1], t0, Pipeline, DeploymentKind.Forward), default);
-        await ((IDeploymentStore)store).RecordDeploymentAsync(new DeploymentEvent("stg", sha[2], t0.AddDays(2), Pipeline, DeploymentKind.Rollback), default);
+        await store.RecordDeploymentAsync(new DeploymentEvent("stg", sha[1], t0, Pipeline, DeploymentKind.Forward), default);
+        await store.RecordDeploymentAsync(new DeploymentEvent("stg", sha[2], t0.AddDays(2), Pipeline, DeploymentKind.Rollback), default);
         await store.RecordBypassAsync(new BypassRecord("stg", sha[3], "refs/heads/main", "OPS-1", Pipeline, t0), default);
-        await reviews.RecordRevocationAsync(new Revocation("stg", sha[1], "alarm", Pipeline, t0), default);
-        await reviews.RecordRevocationAsync(new Revocation("stg", sha[4], "5xx", Pipeline, t0), default);
-        await reviews.LiftRevocationAsync(new Revocation("stg", sha[4], "5xx", Pipeline, t0), Pipeline, t0.AddHours(2), default);
-        await reviews.RecordApprovalAsync(new Approval("stg", sha[2], ApproverIds.Of(Pipeline), Pipeline, t0), default);
+        await store.RecordRevocationAsync(new Revocation("stg", sha[1], "alarm", Pipeline, t0), default);
+        await store.RecordRevocationAsync(new Revocation("stg", sha[4], "5xx", Pipeline, t0), default);
+        await store.LiftRevocationAsync(new Revocation("stg", sha[4], "5xx", Pipeline, t0), Pipeline, t0.AddHours(2), default);
+        await store.RecordApprovalAsync(new Approval("stg", sha[2], ApproverIds.Of(Pipeline), Pipeline, t0), default);
 
         using var proxy = SharedMoto.Server.OpenCountingProxy();
-        var history = await ((IDeploymentStore)Provider(proxy.Endpoint).OpenStore(_stg)).ReadHistoryAsync(t0.AddDays(1), 10, default);
+        var history = await Provider(proxy.Endpoint).OpenStore(_stg).ReadHistoryAsync(t0.AddDays(1), 10, default);
 
         Assert.Equal(1, proxy.Requests.Total);
         Assert.Equal(1, proxy.Requests["GetParametersByPath"]);
-        var deployments = (IDeploymentStore)store;
         Assert.Equal([DeploymentKind.Forward, DeploymentKind.Rollback],
-            (await deployments.ListDeploymentsAsync(DateTimeOffset.MinValue, default)).Select(e => e.Kind));
+            (await store.ListDeploymentsAsync(DateTimeOffset.MinValue, default)).Select(e => e.Kind));
         // The event before the window is read from its name alone (no kind, no author); the one inside from its body.
         Assert.Equal([(sha[1], t0, Identity.Unknown), (sha[2], t0.AddDays(2), Pipeline)],
             history.Events.Select(e => (e.Commit, e.At, e.By)));
         Assert.Equal(DeploymentKind.Rollback, history.Events[1].Kind);
         Assert.Equal(await store.ListBypassesAsync(default), history.Bypasses);
         Assert.Equal(await Provider(SharedMoto.Server.Endpoint).OpenReader(_stg, new SsmEvidence()).ListGreenAsync(10, default), history.Green);
-        Assert.Equal(await reviews.ListRevocationsAsync(default), history.Revocations);
-        Assert.Equal(await reviews.ListLiftedRevocationsAsync(default), history.Lifted);
+        Assert.Equal(await store.ListRevocationsAsync(default), history.Revocations);
+        Assert.Equal(await store.ListLiftedRevocationsAsync(default), history.Lifted);
         Assert.Equal([sha[1]], history.Revocations.Select(r => r.Commit));
         Assert.Equal([sha[4]], history.Lifted.Select(l => l.Revocation.Commit));
-        Assert.Single((await ((IDeploymentStore)store).ReadHistoryAsync(DateTimeOffset.MinValue, 1, default)).Green);
+        Assert.Single((await store.ReadHistoryAsync(DateTimeOffset.MinValue, 1, default)).Green);
     }
 
     [Fact]

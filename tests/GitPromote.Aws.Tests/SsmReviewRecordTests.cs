@@ -18,7 +18,7 @@ public sealed class SsmReviewRecordTests
     private AwsEvidenceProvider Provider(Uri endpoint) =>
         new(TestPolicies.Policy(_service, null, _stg), AwsTestValues.Variables(("AWS_ENDPOINT_URL_SSM", endpoint.ToString())));
 
-    private IReviewStore Store() => (IReviewStore)Provider(SharedMoto.Server.Endpoint).OpenStore(_stg);
+    private IReviewStore Store() => Provider(SharedMoto.Server.Endpoint).OpenStore(_stg);
 
     [Theory]
     [InlineData(1, 1)]
@@ -127,7 +127,7 @@ public sealed class SsmReviewRecordTests
         var provider = new AwsEvidenceProvider(TestPolicies.Policy(_service, null, _stg), AwsTestValues.Variables(
             ("AWS_ENDPOINT_URL_SSM", SharedMoto.Server.Endpoint.ToString()), ("AWS_ACCESS_KEY_ID", c.AccessKeyId), ("AWS_SECRET_ACCESS_KEY", c.SecretAccessKey),
             ("AWS_SESSION_TOKEN", c.SessionToken)));
-        return (IReviewStore)provider.OpenStore(_stg);
+        return provider.OpenStore(_stg);
     }
 
     private static AmazonSimpleSystemsManagementClient Client() =>

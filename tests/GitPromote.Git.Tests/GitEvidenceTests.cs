@@ -121,7 +121,7 @@ public abstract class GitEvidenceTests : IDisposable
     public async Task Deployment_events_are_new_refs_each_time_listed_oldest_first_with_their_kind_and_prune_sees_them()
     {
         var (_, _, provider) = Setup();
-        var store = (GitRecordStore)provider.OpenStore(Dev());
+        var store = provider.OpenGitStore(Dev());
         var forward = new DeploymentEvent("dev", _remote.Second, Noon, Ann, DeploymentKind.Forward);
         var rollback = new DeploymentEvent("dev", _remote.Unpushed, Noon.AddHours(1), Ann, DeploymentKind.Rollback);
 
@@ -150,7 +150,7 @@ public abstract class GitEvidenceTests : IDisposable
     public async Task A_history_reads_every_kind_of_record_with_one_fetch_the_same_as_each_kind_listed_alone()
     {
         var (_, client, provider) = Setup();
-        var store = (GitRecordStore)provider.OpenStore(Dev());
+        var store = provider.OpenGitStore(Dev());
         await store.RecordGreenAsync(_remote.First, Ann, Noon, CancellationToken.None);
         await store.RecordGreenAsync(_remote.Second, Ann, Noon.AddHours(1), CancellationToken.None);
         await store.RecordDeploymentAsync(new DeploymentEvent("dev", _remote.First, Noon, Ann, DeploymentKind.Forward), CancellationToken.None);

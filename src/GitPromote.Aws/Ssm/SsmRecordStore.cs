@@ -14,8 +14,7 @@ namespace GitPromote.Aws.Ssm;
 /// harmless), each bypass as its own parameter under <c>.../bypass/</c> and each deployment event under <c>.../deploy/</c>
 /// (never overwritten: an audit trail).
 /// </summary>
-public sealed class SsmRecordStore(AwsEnvironmentAccess access, SsmLayout layout) : IRecordStore, IReviewStore, IReportsUnreadableRecords, IReportsListingBound,
-    IDeploymentStore, IChecksRecordHistory
+public sealed class SsmRecordStore(AwsEnvironmentAccess access, SsmLayout layout) : IRecordStore
 {
     /// <summary>
     /// Records of one kind read back at most: a bound on time and memory, far above any sane count. Reaching it is
@@ -32,6 +31,14 @@ public sealed class SsmRecordStore(AwsEnvironmentAccess access, SsmLayout layout
     public IReadOnlyList<string> BoundReached => _boundReached;
 
     public string Label => $"ssm {layout.Root}";
+
+    public bool KeepsReviews => true;
+
+    public bool KeepsDeployments => true;
+
+    /// <summary>Null: a bypass names a git ref, and SSM does not see the branches.</summary>
+    public Task<IReadOnlySet<BypassRecord>?> NotSeenLandedAsync(IReadOnlyList<BypassRecord> records, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlySet<BypassRecord>?>(null);
 
     public Task RecordGreenAsync(string commit, Identity by, DateTimeOffset at, CancellationToken cancellationToken, string? forced = null)
     {
@@ -264,7 +271,7 @@ public sealed class SsmRecordStore(AwsEnvironmentAccess access, SsmLayout layout
     /// <summary>Written-once kinds, in the order their histories are read.</summary>
     private static readonly string[] WrittenOnce = ["bypass", "revoked", "revoked-lifted", "approval", "deploy"];
 
-    public async Task<(IReadOnlyList<RecordFinding> Findings, string? NotChecked)> CheckRecordHistoriesAsync(CancellationToken cancellationToken)
+    public async Task<(IReadOnlyList<RecordFinding> Findings, string? NotChecked)?> CheckRecordHistoriesAsync(CancellationToken cancellationToken)
     {
         layout.Validate();
         return await SsmCall.RunAsync(access, new AwsOperation("ssm:GetParametersByPath, ssm:GetParameterHistory", layout.Root + "/*"), cancellationToken,

@@ -40,13 +40,13 @@ public static class AuditCommand
             {
                 var store = provider.OpenStore(env);
                 var bypasses = await store.ListBypassesAsync(deadline.Token);
-                var notLanded = store is IChecksBypassLanding landing ? await landing.NotSeenLandedAsync(bypasses, deadline.Token) : null;
+                var notLanded = await store.NotSeenLandedAsync(bypasses, deadline.Token);
                 // Which deployment used each bypass: the events from a day of clock skew before the oldest bypass on, with their bodies.
-                var usedBy = bypasses.Count == 0 || store is not IDeploymentStore events ? new Dictionary<BypassRecord, DeploymentEvent>()
-                    : BypassUse.UsedBy(bypasses, await events.ListDeploymentsAsync(bypasses.Min(b => b.At).AddDays(-1), deadline.Token));
+                var usedBy = bypasses.Count == 0 || !store.KeepsDeployments ? new Dictionary<BypassRecord, DeploymentEvent>()
+                    : BypassUse.UsedBy(bypasses, await store.ListDeploymentsAsync(bypasses.Min(b => b.At).AddDays(-1), deadline.Token));
                 entries.AddRange(bypasses.Select(b => Bypass(b, notLanded is null ? null : !notLanded.Contains(b), usedBy.GetValueOrDefault(b))));
-                if (store is IReportsUnreadableRecords bad) skipped.AddRange(bad.Unreadable.Select(r => (env.Name, r)));
-                if (store is IReportsListingBound bounded) incomplete.AddRange(bounded.BoundReached.Select(r => (env.Name, r)));
+                skipped.AddRange(store.Unreadable.Select(r => (env.Name, r)));
+                incomplete.AddRange(store.BoundReached.Select(r => (env.Name, r)));
             }
             catch (Exception e) when (Deadline.Failure(e, deadline.Token, $"the store of {env.Name}", policy.Timeout) is { } failure)
             {
@@ -57,15 +57,17 @@ public static class AuditCommand
         {
             try
             {
-                var store = provider.OpenReviewStore(env);
-                entries.AddRange((await store.ListRevocationsAsync(deadline.Token)).Select(r => Revoked(r, lifted: null)));
-                foreach (var lifted in await store.ListLiftedRevocationsAsync(deadline.Token))
+                // The review store is the record store itself, so its listings' skips and bounds are read from it.
+                var store = provider.OpenStore(env);
+                var reviews = IEvidenceProvider.ReviewStoreIn(store, env);
+                entries.AddRange((await reviews.ListRevocationsAsync(deadline.Token)).Select(r => Revoked(r, lifted: null)));
+                foreach (var lifted in await reviews.ListLiftedRevocationsAsync(deadline.Token))
                 {
                     entries.Add(Revoked(lifted.Revocation, lifted));
                     entries.Add(Lifted(lifted));
                 }
-                if (store is IReportsUnreadableRecords bad) skipped.AddRange(bad.Unreadable.Select(r => (env.Name, r)));
-                if (store is IReportsListingBound bounded) incomplete.AddRange(bounded.BoundReached.Select(r => (env.Name, r)));
+                skipped.AddRange(store.Unreadable.Select(r => (env.Name, r)));
+                incomplete.AddRange(store.BoundReached.Select(r => (env.Name, r)));
             }
             catch (Exception e) when (Deadline.Failure(e, deadline.Token, $"the store of {env.Name}", policy.Timeout) is { } failure)
             {
@@ -74,7 +76,7 @@ public static class AuditCommand
             // Deployments recorded with --force: the environment was not seen deploying them (events are written once, unlike green).
             try
             {
-                if (provider.OpenStore(env) is IDeploymentStore events)
+                if (provider.OpenStore(env) is { KeepsDeployments: true } events)
                     entries.AddRange((await events.ListDeploymentsAsync(DateTimeOffset.MinValue, deadline.Token))
                         .Where(d => d.Forced is not null).Select(Forced));
             }
@@ -89,8 +91,8 @@ public static class AuditCommand
         {
             try
             {
-                if (provider.OpenStore(env) is not IChecksRecordHistory history) continue;
-                var (found, notChecked) = await history.CheckRecordHistoriesAsync(deadline.Token);
+                if (await provider.OpenStore(env).CheckRecordHistoriesAsync(deadline.Token) is not { } checkedHistories) continue;
+                var (found, notChecked) = checkedHistories;
                 findings.AddRange(found);
                 if (notChecked is not null) incomplete.Add((env.Name, "record histories not read: " + notChecked));
             }

@@ -84,11 +84,11 @@ public static class GateCommand
             .Where(b => string.Equals(b.Environment, env.Name, StringComparison.Ordinal) && string.Equals(b.Commit, commit, StringComparison.OrdinalIgnoreCase))
             .ToList();
         if (records.Count == 0) return BypassChoice.None;
-        if (store is not IDeploymentStore events)
+        if (!store.KeepsDeployments)
             throw new EvidenceUnavailableException(new EvidenceFailure($"the deployment events of {env.Name}",
                 "its store keeps none, so a used bypass cannot be told from an unused one", $"give {env.Name} git or ssm evidence in the pinned policy"));
         // The events that may have used one: from a day of clock skew before the oldest record on, read with their bodies.
-        var deployments = await events.ListDeploymentsAsync(records.Min(b => b.At).AddDays(-1), cancellationToken);
+        var deployments = await store.ListDeploymentsAsync(records.Min(b => b.At).AddDays(-1), cancellationToken);
         return GateDecision.ChooseBypass(policy, env, commit, records, deployments, now, RecordCommand.CommitTime(workspace, commit));
     }
 

@@ -83,7 +83,7 @@ public static class HistoryCommand
 
     /// <summary>
     /// One environment's lane: its events, green records (with times), bypasses and revocations, from one listing of its
-    /// store (<see cref="IDeploymentStore.ReadHistoryAsync"/>), plus one per evidence source kept elsewhere (a pipeline's
+    /// store (<see cref="IRecordStore.ReadHistoryAsync"/>), plus one per evidence source kept elsewhere (a pipeline's
     /// executions). Any of them failing leaves the whole lane out, named, rather than showing half of it as if it were all.
     /// </summary>
     private static async Task<(LaneInput Lane, IReadOnlyList<string> Warnings)> ReadLaneAsync(CompositeEvidenceProvider provider, EnvironmentPolicy env,
@@ -93,14 +93,14 @@ public static class HistoryCommand
         try
         {
             IEvidenceProvider evidence = provider;
-            var records = evidence.OpenStore(env) as IDeploymentStore;
-            var keepsRecords = records is not null;
-            var stored = records is null ? null : await records.ReadHistoryAsync(window.Since, MaxGreen, deadline);
+            var records = evidence.OpenStore(env);
+            var keepsRecords = records.KeepsDeployments;
+            var stored = keepsRecords ? await records.ReadHistoryAsync(window.Since, MaxGreen, deadline) : null;
             var events = stored?.Events ?? [];
             var bypasses = stored?.Bypasses ?? [];
             var green = new List<GreenFact>();
             foreach (var source in env.Evidence)
-                green.AddRange(records is not null && records.KeepsGreenOf(source)
+                green.AddRange(keepsRecords && records.KeepsGreenOf(source)
                     ? stored!.Green
                     : await evidence.OpenReader(env, source).ListGreenAsync(MaxGreen, deadline));
             var revoked = new List<Revocation>();
@@ -116,9 +116,9 @@ public static class HistoryCommand
                 warnings.Add($"{env.Name}: {undated} green commit(s) have no recorded time (a plain ref, or a CodePipeline execution that could not be " +
                     "read) and are left out");
             // What the listing held but history could not read or did not understand is named, as the audit names it: never counted silently.
-            if (records is IReportsUnreadableRecords { Unreadable.Count: > 0 } bad) warnings.Add(UnreadableNote(env.Name, bad.Unreadable));
-            if (records is IReportsListingBound { BoundReached.Count: > 0 } bounded)
-                warnings.Add($"{env.Name}: this history is incomplete, a listing stopped at its bound: {string.Join("; ", bounded.BoundReached.Distinct())} " +
+            if (records.Unreadable.Count > 0) warnings.Add(UnreadableNote(env.Name, records.Unreadable));
+            if (records.BoundReached.Count > 0)
+                warnings.Add($"{env.Name}: this history is incomplete, a listing stopped at its bound: {string.Join("; ", records.BoundReached.Distinct())} " +
                     "(delete what is not a record there: git promote prune, git promote audit)");
             if (!keepsRecords)
                 warnings.Add($"{env.Name} keeps no records of its own: its lane is its CodePipeline executions, at their last update time");

@@ -74,7 +74,7 @@ public static class RecordCommand
             if (await provider.DescribeWhereAsync(env, token) is { } where)
                 context.Console.Out.WriteLine($"  in {Quoting.OneLine(where.Description)}");
             if (kind is { } k)
-                await WriteDeploymentAsync(context, (IDeploymentStore)store, new DeploymentEvent(env.Name, commit, now, by, k.Kind)
+                await WriteDeploymentAsync(context, store, new DeploymentEvent(env.Name, commit, now, by, k.Kind)
                 {
                     Forced = forced,
                     Bypass = k.Bypass?.Id,
@@ -96,7 +96,7 @@ public static class RecordCommand
         Core.Policy.PromotionPolicy policy, CompositeEvidenceProvider provider, IRecordStore store, Core.Policy.EnvironmentPolicy env, string commit,
         DateTimeOffset now, CancellationToken cancellationToken)
     {
-        if (store is not IDeploymentStore events) return null;
+        if (!store.KeepsDeployments) return null;
         try
         {
             var bypasses = (await store.ListBypassesAsync(cancellationToken))
@@ -105,7 +105,7 @@ public static class RecordCommand
             // second's bodies, so two events in that second are in their order). With them, the bodies of the events that may
             // have used one (a day of clock skew before the oldest) say which did.
             var detailsSince = bypasses.Count == 0 ? DateTimeOffset.MaxValue : bypasses.Min(b => b.At).AddDays(-1);
-            var earlier = await events.ListDeploymentsAsync(detailsSince, cancellationToken);
+            var earlier = await store.ListDeploymentsAsync(detailsSince, cancellationToken);
             var greenBefore = env.StoreEvidence is { } source
                 && (await provider.OpenReader(env, source).FindGreenAsync([commit], cancellationToken)).Count > 0;
             var choice = BypassUse.Find(bypasses, env.Name, commit, earlier, now, CommitTime(workspace, commit), policy.Bypass.Accepts);
@@ -133,7 +133,7 @@ public static class RecordCommand
         }
     }
 
-    private static async Task WriteDeploymentAsync(CommandContext context, IDeploymentStore store, DeploymentEvent deployment, BypassRecord? bypass,
+    private static async Task WriteDeploymentAsync(CommandContext context, IRecordStore store, DeploymentEvent deployment, BypassRecord? bypass,
         IReadOnlyList<SetAsideBypass> setAside, CancellationToken cancellationToken)
     {
         try

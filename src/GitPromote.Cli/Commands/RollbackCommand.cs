@@ -49,7 +49,8 @@ public static class RollbackCommand
         IReadOnlyList<Revocation> revocations;
         try
         {
-            if (provider.OpenStore(env) is not IDeploymentStore store)
+            var store = provider.OpenStore(env);
+            if (!store.KeepsDeployments)
                 throw new CommandFailedException(ExitCodes.UsageOrPolicy, $"{env.Name}'s store keeps no deployment events", "name the commit: --to <rev>");
             // Every event's own time (to the millisecond): names say the second only, and two deployments in one second
             // would otherwise be ordered by their commit ids.

@@ -169,7 +169,8 @@ public static class StatusCommand
     {
         try
         {
-            if (provider.OpenStore(env) is not IDeploymentStore store) return (null, $"{env.Name} keeps no deployment events (CodePipeline evidence only)");
+            var store = provider.OpenStore(env);
+            if (!store.KeepsDeployments) return (null, $"{env.Name} keeps no deployment events (CodePipeline evidence only)");
             // Names only, but the newest second's bodies: the last event's kind and author are read.
             var events = await store.ListDeploymentsAsync(DateTimeOffset.MaxValue, deadline);
             var last = events.LastOrDefault(e => !e.Landed);

@@ -1,6 +1,7 @@
 using GitPromote.Aws;
 using GitPromote.Core.Evidence;
 using GitPromote.Core.Policy;
+using GitPromote.Git.Evidence;
 
 namespace GitPromote.Cli.Workspaces;
 
@@ -8,7 +9,7 @@ namespace GitPromote.Cli.Workspaces;
 /// Routes each evidence source to the provider that understands it: git refs, or AWS (SSM, CodePipeline).
 /// The AWS side is built only when a policy's source needs it, so git-only pushes never load the SDK.
 /// </summary>
-public sealed class CompositeEvidenceProvider(IEvidenceProvider git, Lazy<AwsEvidenceProvider> aws) : IEvidenceProvider
+public sealed class CompositeEvidenceProvider(GitEvidenceProvider git, Lazy<AwsEvidenceProvider> aws) : IEvidenceProvider
 {
     public IEvidenceReader OpenReader(EnvironmentPolicy environment, EvidenceSource source) =>
         source is GitEvidence ? git.OpenReader(environment, source) : aws.Value.OpenReader(environment, source);
@@ -24,7 +25,7 @@ public sealed class CompositeEvidenceProvider(IEvidenceProvider git, Lazy<AwsEvi
 
     /// <summary>The environment's record store, for prune: SSM parameters or refs on its git remote.</summary>
     public IPrunableStore OpenPrunable(EnvironmentPolicy environment) =>
-        environment.StoresInSsm ? aws.Value.OpenPruning(environment) : (IPrunableStore)git.OpenStore(environment);
+        environment.StoresInSsm ? aws.Value.OpenPruning(environment) : git.OpenGitStore(environment);
 
     public Task<EvidenceWhere?> DescribeWhereAsync(EnvironmentPolicy environment, CancellationToken cancellationToken) =>
         AwsEvidenceProvider.UsesAws(environment) ? aws.Value.DescribeWhereAsync(environment, cancellationToken) : Task.FromResult<EvidenceWhere?>(null);

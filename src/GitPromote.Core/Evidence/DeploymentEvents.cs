@@ -48,32 +48,6 @@ public sealed record DeploymentEvent(string Environment, string Commit, DateTime
     public string? Unread { get; init; }
 }
 
-/// <summary>A store that keeps deployment events beside its green records (git refs, SSM parameters).</summary>
-public interface IDeploymentStore
-{
-    string Label { get; }
-
-    /// <summary>Writes a new event; never replaces one. Throws <see cref="EvidenceUnavailableException"/> when it cannot.</summary>
-    Task RecordDeploymentAsync(DeploymentEvent deployment, CancellationToken cancellationToken);
-
-    /// <summary>
-    /// The environment's events, oldest first, at most <see cref="DeploymentNames.MaxListed"/>. Events older than
-    /// <paramref name="detailsSince"/> may come from their names alone (commit and time; kind <see cref="DeploymentKind.Forward"/>,
-    /// by unknown): a history needs only their commits. Throws <see cref="EvidenceUnavailableException"/> when it cannot tell.
-    /// </summary>
-    Task<IReadOnlyList<DeploymentEvent>> ListDeploymentsAsync(DateTimeOffset detailsSince, CancellationToken cancellationToken);
-
-    /// <summary>
-    /// Everything <c>git promote history</c> reads from this store, from ONE listing of it (one fetch of the record
-    /// refs, one recursive GetParametersByPath): events (as <see cref="ListDeploymentsAsync"/>), bypasses, green records
-    /// (newest first, at most <paramref name="maxGreen"/>), revocations standing and lifted.
-    /// </summary>
-    Task<StoredHistory> ReadHistoryAsync(DateTimeOffset detailsSince, int maxGreen, CancellationToken cancellationToken);
-
-    /// <summary>True when <see cref="StoredHistory.Green"/> holds the green records of <paramref name="source"/> (this store's own kind).</summary>
-    bool KeepsGreenOf(Policy.EvidenceSource source);
-}
-
 /// <summary>An environment's records as one listing of its store returns them, each kind read as its own listing would.</summary>
 public sealed record StoredHistory(
     IReadOnlyList<DeploymentEvent> Events,

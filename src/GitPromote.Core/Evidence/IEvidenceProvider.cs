@@ -15,14 +15,125 @@ public interface IEvidenceReader
     Task<IReadOnlyList<GreenFact>> ListGreenAsync(int max, CancellationToken cancellationToken);
 }
 
-/// <summary>Where an environment writes its records: green marks from its pipeline, and bypasses.</summary>
-public interface IRecordStore
+/// <summary>
+/// An environment's record store, the one place its records are kept (git refs on its remote, SSM parameters, or a server
+/// hook's own repository): green marks from its pipeline, bypasses, revocations and approvals, deployment events. Callers
+/// never ask a store's type: what it does not keep or cannot tell, its contract says (<see cref="KeepsReviews"/>,
+/// <see cref="KeepsDeployments"/>, empty <see cref="Unreadable"/> and <see cref="BoundReached"/>, the null answers of
+/// <see cref="NotSeenLandedAsync"/> and <see cref="CheckRecordHistoriesAsync"/>).
+/// </summary>
+public interface IRecordStore : IReviewStore
 {
-    string Label { get; }
     /// <param name="forced">Why the environment was not seen deploying the commit, when <c>record --force</c> records it anyway: the record says so.</param>
     Task RecordGreenAsync(string commit, Identity by, DateTimeOffset at, CancellationToken cancellationToken, string? forced = null);
     Task RecordBypassAsync(BypassRecord record, CancellationToken cancellationToken);
     Task<IReadOnlyList<BypassRecord>> ListBypassesAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// True when it keeps revocations and approvals (the <see cref="IReviewStore"/> members). When false (an environment proven
+    /// only by CodePipeline, a server hook's pending store) they throw <see cref="EvidenceUnavailableException"/>, and
+    /// <see cref="IEvidenceProvider.OpenReviewStore"/> refuses rather than answer for them.
+    /// </summary>
+    bool KeepsReviews { get; }
+
+    /// <summary>
+    /// True when it keeps deployment events beside its green records (git refs, SSM parameters). When false the deployment
+    /// members (<see cref="RecordDeploymentAsync"/>, <see cref="ListDeploymentsAsync"/>, <see cref="ReadHistoryAsync"/>) throw
+    /// <see cref="EvidenceUnavailableException"/>, and <see cref="KeepsGreenOf"/> is false.
+    /// </summary>
+    bool KeepsDeployments { get; }
+
+    /// <summary>Writes a new event; never replaces one. Throws <see cref="EvidenceUnavailableException"/> when it cannot.</summary>
+    Task RecordDeploymentAsync(DeploymentEvent deployment, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The environment's events, oldest first, at most <see cref="DeploymentNames.MaxListed"/>. Events older than
+    /// <paramref name="detailsSince"/> may come from their names alone (commit and time; kind <see cref="DeploymentKind.Forward"/>,
+    /// by unknown): a history needs only their commits. Throws <see cref="EvidenceUnavailableException"/> when it cannot tell.
+    /// </summary>
+    Task<IReadOnlyList<DeploymentEvent>> ListDeploymentsAsync(DateTimeOffset detailsSince, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Everything <c>git promote history</c> reads from this store, from ONE listing of it (one fetch of the record
+    /// refs, one recursive GetParametersByPath): events (as <see cref="ListDeploymentsAsync"/>), bypasses, green records
+    /// (newest first, at most <paramref name="maxGreen"/>), revocations standing and lifted.
+    /// </summary>
+    Task<StoredHistory> ReadHistoryAsync(DateTimeOffset detailsSince, int maxGreen, CancellationToken cancellationToken);
+
+    /// <summary>True when <see cref="StoredHistory.Green"/> holds the green records of <paramref name="source"/> (this store's own kind).</summary>
+    bool KeepsGreenOf(EvidenceSource source);
+
+    /// <summary>
+    /// Records its listings so far skipped rather than fail the whole listing (a record whose commit is missing, a body that
+    /// is not a record), named for the audit; empty for a store that skips none.
+    /// </summary>
+    IReadOnlyList<string> Unreadable { get; }
+
+    /// <summary>Each of its listings so far that stopped at its bound, in words (what, where); empty for a store whose listings have none.</summary>
+    IReadOnlyList<string> BoundReached { get; }
+
+    /// <summary>
+    /// The bypass records whose pushes cannot be seen as landed, out of <paramref name="records"/>: the ref a record names does
+    /// not hold its commit now (neither at its tip nor in its history). The push was refused or killed after its record was
+    /// written, or the branch was rolled back past it since: the audit marks the record rather than show it as a landed push.
+    /// Null when this store cannot tell (it does not see the branches: SSM). Throws <see cref="EvidenceUnavailableException"/>
+    /// when it could tell but cannot reach them now.
+    /// </summary>
+    Task<IReadOnlySet<BypassRecord>?> NotSeenLandedAsync(IReadOnlyList<BypassRecord> records, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// For a store that keeps every version of a record and who wrote it (SSM's parameter history): records written more than
+    /// once, or in someone else's name, and what was not checked (a bound reached) in words, null when everything was.
+    /// Written-once records (bypass, revocation, lifted revocation, approval, deployment event) must have one version, by the
+    /// identity they name. Null when the store keeps one version only (git refs): there is nothing to check.
+    /// </summary>
+    Task<(IReadOnlyList<RecordFinding> Findings, string? NotChecked)?> CheckRecordHistoriesAsync(CancellationToken cancellationToken);
+
+    /// <summary>The refusal of a store that does not keep <paramref name="what"/> (e.g. <c>revocations and approvals</c>).</summary>
+    static EvidenceUnavailableException NotKept(string what, string environment) => new(new EvidenceFailure(
+        $"{what} of {environment}",
+        "its record store does not keep them",
+        $"give {environment} git or ssm evidence in .promote.yml"));
+}
+
+/// <summary>
+/// A store that keeps at most green marks and bypasses (an environment proven only by CodePipeline, a server hook's pending
+/// bypasses): it keeps no revocations, approvals or deployment events, and its listings skip nothing and have no bound.
+/// </summary>
+public abstract class GreenAndBypassOnlyStore(string environment) : IRecordStore
+{
+    public abstract string Label { get; }
+    public abstract Task RecordGreenAsync(string commit, Identity by, DateTimeOffset at, CancellationToken cancellationToken, string? forced = null);
+    public abstract Task RecordBypassAsync(BypassRecord record, CancellationToken cancellationToken);
+    public abstract Task<IReadOnlyList<BypassRecord>> ListBypassesAsync(CancellationToken cancellationToken);
+
+    public bool KeepsReviews => false;
+    public bool KeepsDeployments => false;
+    public bool KeepsGreenOf(EvidenceSource source) => false;
+    public IReadOnlyList<string> Unreadable => [];
+    public IReadOnlyList<string> BoundReached => [];
+
+    public Task<IReadOnlySet<BypassRecord>?> NotSeenLandedAsync(IReadOnlyList<BypassRecord> records, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlySet<BypassRecord>?>(null);
+
+    public Task<(IReadOnlyList<RecordFinding> Findings, string? NotChecked)?> CheckRecordHistoriesAsync(CancellationToken cancellationToken) =>
+        Task.FromResult<(IReadOnlyList<RecordFinding>, string?)?>(null);
+
+    public Task<ReviewRecords> FindReviewsAsync(IReadOnlyCollection<string> commits, bool approvals, CancellationToken cancellationToken) =>
+        throw NoReviews;
+    public Task RecordRevocationAsync(Revocation revocation, CancellationToken cancellationToken) => throw NoReviews;
+    public Task LiftRevocationAsync(Revocation revocation, Identity by, DateTimeOffset at, CancellationToken cancellationToken) => throw NoReviews;
+    public Task RecordApprovalAsync(Approval approval, CancellationToken cancellationToken) => throw NoReviews;
+    public Task<IReadOnlyList<Revocation>> ListRevocationsAsync(CancellationToken cancellationToken) => throw NoReviews;
+    public Task<IReadOnlyList<LiftedRevocation>> ListLiftedRevocationsAsync(CancellationToken cancellationToken) => throw NoReviews;
+
+    public Task RecordDeploymentAsync(DeploymentEvent deployment, CancellationToken cancellationToken) => throw NoDeployments;
+    public Task<IReadOnlyList<DeploymentEvent>> ListDeploymentsAsync(DateTimeOffset detailsSince, CancellationToken cancellationToken) =>
+        throw NoDeployments;
+    public Task<StoredHistory> ReadHistoryAsync(DateTimeOffset detailsSince, int maxGreen, CancellationToken cancellationToken) => throw NoDeployments;
+
+    private EvidenceUnavailableException NoReviews => IRecordStore.NotKept("revocations and approvals", environment);
+    private EvidenceUnavailableException NoDeployments => IRecordStore.NotKept("deployment events", environment);
 }
 
 /// <summary>Opens readers and stores for the environments of a policy.</summary>
@@ -39,10 +150,7 @@ public interface IEvidenceProvider
 
     /// <summary>The rule of <see cref="OpenReviewStore"/>, for a provider that implements it itself.</summary>
     static IReviewStore ReviewStoreIn(IRecordStore store, EnvironmentPolicy environment) =>
-        store as IReviewStore ?? throw new EvidenceUnavailableException(new EvidenceFailure(
-            $"revocations and approvals of {environment.Name}",
-            "its record store does not keep them",
-            $"give {environment.Name} git or ssm evidence in .promote.yml"));
+        store.KeepsReviews ? store : throw IRecordStore.NotKept("revocations and approvals", environment.Name);
 
     /// <summary>
     /// Where the environment's evidence lives beyond what the sources' labels say: for AWS the account (as the credentials
@@ -61,15 +169,6 @@ public interface IEvidenceProvider
 }
 
 /// <summary>
-/// A store that, when it lists records, skips the ones it cannot read (a record whose commit is missing, a body that is
-/// not a record) rather than failing the whole listing, and names them here for the audit.
-/// </summary>
-public interface IReportsUnreadableRecords
-{
-    IReadOnlyList<string> Unreadable { get; }
-}
-
-/// <summary>
 /// What a record's own history says against it: it was rewritten (more than one version, each with its writer and
 /// text), or it is an approval whose writer is not the approver it names.
 /// </summary>
@@ -77,35 +176,6 @@ public sealed record RecordFinding(string Environment, string Record, string Pro
 
 /// <summary>One version of a record as the store keeps it: who the store says wrote it, when, and its text.</summary>
 public sealed record RecordVersion(long Version, string? Writer, DateTimeOffset? At, string Text);
-
-/// <summary>
-/// A store that keeps every version of a record and who wrote it (SSM's parameter history): the audit asks it for records
-/// written more than once, or in someone else's name. Written-once records (bypass, revocation, lifted revocation,
-/// approval, deployment event) must have one version, by the identity they name.
-/// </summary>
-public interface IChecksRecordHistory
-{
-    /// <summary>The findings, and what was not checked (a bound reached), in words; null when everything was.</summary>
-    Task<(IReadOnlyList<RecordFinding> Findings, string? NotChecked)> CheckRecordHistoriesAsync(CancellationToken cancellationToken);
-}
-
-/// <summary>A store whose listings stop at a bound: each listing that reached it, said in words (what, where), for the audit.</summary>
-public interface IReportsListingBound
-{
-    IReadOnlyList<string> BoundReached { get; }
-}
-
-/// <summary>
-/// A store that can tell which bypass records' pushes cannot be seen as landed: the ref a record names does not hold its
-/// commit now (neither at its tip nor in its history). The push was refused or killed after its record was written, or the
-/// branch was rolled back past it since: the audit marks the record rather than show it as a landed push.
-/// </summary>
-public interface IChecksBypassLanding
-{
-    /// <summary>The records not seen landed, out of <paramref name="records"/>. Throws <see cref="EvidenceUnavailableException"/> when it cannot
-    /// tell.</summary>
-    Task<IReadOnlySet<BypassRecord>> NotSeenLandedAsync(IReadOnlyList<BypassRecord> records, CancellationToken cancellationToken);
-}
 
 /// <summary>An environment's AWS account and region as its credentials reach them, and those credentials in words.</summary>
 public sealed record EvidenceWhere(string Environment, string? Account, string? Region, string Description)

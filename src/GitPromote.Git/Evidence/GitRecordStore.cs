@@ -15,8 +15,7 @@ namespace GitPromote.Git.Evidence;
 /// <see cref="RecordJson.DeploymentBody"/>, at <c>refs/promote/deploy/&lt;UTC time&gt;-&lt;commit&gt;-&lt;random&gt;</c>.
 /// Reading records back fetches them into <c>refs/promote/remotes/&lt;env&gt;/...</c> of the local repository.
 /// </summary>
-public sealed class GitRecordStore : IRecordStore, IReviewStore, IReportsUnreadableRecords, IReportsListingBound, IPrunableStore, IChecksBypassLanding,
-    IDeploymentStore
+public sealed class GitRecordStore : IRecordStore, IPrunableStore
 {
     /// <summary>At most this many records are fetched one by one when fetching them all at once fails.</summary>
     private const int MaxFetchedOneByOne = 1000;
@@ -36,6 +35,10 @@ public sealed class GitRecordStore : IRecordStore, IReviewStore, IReportsUnreada
     }
 
     public string Label => _records.Label;
+
+    public bool KeepsReviews => true;
+
+    public bool KeepsDeployments => true;
 
     public EnvironmentRemote? Remote => _records.Remote;
 
@@ -158,6 +161,10 @@ public sealed class GitRecordStore : IRecordStore, IReviewStore, IReportsUnreada
 
     public bool KeepsGreenOf(EvidenceSource source) => source is GitEvidence;
 
+    /// <summary>Null: git refs keep one version of a record, so there are no histories to check.</summary>
+    public Task<(IReadOnlyList<RecordFinding> Findings, string? NotChecked)?> CheckRecordHistoriesAsync(CancellationToken cancellationToken) =>
+        Task.FromResult<(IReadOnlyList<RecordFinding>, string?)?>(null);
+
     private List<DeploymentEvent> ToDeployments(IReadOnlyList<RefRecord> refs, DateTimeOffset detailsSince)
     {
         var local = LocalNamespace + "deploy/";
@@ -197,7 +204,7 @@ public sealed class GitRecordStore : IRecordStore, IReviewStore, IReportsUnreada
     /// <c>refs/promote/remotes/&lt;env&gt;/landed/</c>) and returns the records whose commit is neither a tip nor in the history of
     /// its ref. A ref that is not a plain ref name (a record written by hand) counts as not seen.
     /// </summary>
-    public async Task<IReadOnlySet<BypassRecord>> NotSeenLandedAsync(IReadOnlyList<BypassRecord> records, CancellationToken cancellationToken)
+    public async Task<IReadOnlySet<BypassRecord>?> NotSeenLandedAsync(IReadOnlyList<BypassRecord> records, CancellationToken cancellationToken)
     {
         var notSeen = new HashSet<BypassRecord>(ReferenceEqualityComparer.Instance);
         if (records.Count == 0) return notSeen;

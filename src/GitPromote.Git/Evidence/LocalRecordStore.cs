@@ -13,11 +13,9 @@ namespace GitPromote.Git.Evidence;
 /// so <c>git promote audit</c> from any clone reads them. Written by the reference-transaction hook once git has moved
 /// the push's objects out of quarantine and locked its refs (<see cref="PendingRecords"/>), never from pre-receive.
 /// </summary>
-public sealed class LocalRecordStore(GitLocation location, string environment, GitProcess outsideQuarantine) : IRecordStore
+public sealed class LocalRecordStore(GitLocation location, string environment, GitProcess outsideQuarantine)
 {
     public string Label => $"git refs of {environment} (this repository)";
-
-    public Task RecordBypassAsync(BypassRecord record, CancellationToken cancellationToken) => WriteBypassAsync(record, cancellationToken);
 
     /// <summary>Writes the record and returns its ref.</summary>
     public Task<string> WriteBypassAsync(BypassRecord record, CancellationToken cancellationToken) =>
@@ -85,10 +83,4 @@ public sealed class LocalRecordStore(GitLocation location, string environment, G
 
     private static EvidenceUnavailableException Unavailable(string what, string why) =>
         new(new EvidenceFailure(what, why.Length > 0 ? why : "git failed", "ask the server admin to check the repository (disk, permissions)"));
-
-    public Task RecordGreenAsync(string commit, Identity by, DateTimeOffset at, CancellationToken cancellationToken, string? forced = null) =>
-        throw new NotSupportedException("the server hook records bypasses only; pipelines record green with git promote record");
-
-    public Task<IReadOnlyList<BypassRecord>> ListBypassesAsync(CancellationToken cancellationToken) =>
-        throw new NotSupportedException("read bypass records with git promote audit from a clone");
 }

@@ -14,11 +14,11 @@ namespace GitPromote.Git.Evidence;
 /// neither the record nor the hook that ties it to the push looks, so a bypass there is refused.</param>
 public sealed class PendingRecordStore(PendingRecords pending, EnvironmentPolicy environment, Func<PushOwner?> findOwner, Func<bool> confirmHookInstalled,
     string? gitNamespace = null)
-    : IRecordStore
+    : GreenAndBypassOnlyStore(environment.Name)
 {
-    public string Label => $"git refs of {environment.Name} (this repository)";
+    public override string Label => $"git refs of {environment.Name} (this repository)";
 
-    public async Task RecordBypassAsync(BypassRecord record, CancellationToken cancellationToken)
+    public override async Task RecordBypassAsync(BypassRecord record, CancellationToken cancellationToken)
     {
         if (!ObjectIds.IsValid(record.Commit)) throw new ArgumentException($"not a full commit id: '{record.Commit}'", nameof(record));
         var what = $"cannot record the bypass of {ObjectIds.Short(record.Commit)} in {environment.Name}";
@@ -49,9 +49,9 @@ public sealed class PendingRecordStore(PendingRecords pending, EnvironmentPolicy
 
     private static EvidenceUnavailableException Unavailable(string what, string why, string todo) => new(new EvidenceFailure(what, why, todo));
 
-    public Task RecordGreenAsync(string commit, Identity by, DateTimeOffset at, CancellationToken cancellationToken, string? forced = null) =>
+    public override Task RecordGreenAsync(string commit, Identity by, DateTimeOffset at, CancellationToken cancellationToken, string? forced = null) =>
         throw new NotSupportedException("the server hook records bypasses only; pipelines record green with git promote record");
 
-    public Task<IReadOnlyList<BypassRecord>> ListBypassesAsync(CancellationToken cancellationToken) =>
+    public override Task<IReadOnlyList<BypassRecord>> ListBypassesAsync(CancellationToken cancellationToken) =>
         throw new NotSupportedException("read bypass records with git promote audit from a clone");
 }

@@ -69,9 +69,14 @@ internal sealed class FakeEvidence : IEvidenceProvider
         }
     }
 
-    private sealed class Store(FakeEvidence world, string env) : IRecordStore, IReviewStore
+    private sealed class Store(FakeEvidence world, string env) : IRecordStore
     {
         public string Label => $"records of {env}";
+        public bool KeepsReviews => true;
+        public bool KeepsDeployments => false;
+        public bool KeepsGreenOf(EvidenceSource source) => false;
+        public IReadOnlyList<string> Unreadable => [];
+        public IReadOnlyList<string> BoundReached => [];
 
         public async Task RecordBypassAsync(BypassRecord record, CancellationToken cancellationToken)
         {
@@ -96,5 +101,14 @@ internal sealed class FakeEvidence : IEvidenceProvider
             throw new NotSupportedException();
         public Task RecordApprovalAsync(Approval approval, CancellationToken cancellationToken) => throw new NotSupportedException();
         public Task<IReadOnlyList<LiftedRevocation>> ListLiftedRevocationsAsync(CancellationToken cancellationToken) => throw new NotSupportedException();
+        public Task RecordDeploymentAsync(DeploymentEvent deployment, CancellationToken cancellationToken) => throw new NotSupportedException();
+        public Task<IReadOnlyList<DeploymentEvent>> ListDeploymentsAsync(DateTimeOffset detailsSince, CancellationToken cancellationToken) =>
+            throw new NotSupportedException();
+        public Task<StoredHistory> ReadHistoryAsync(DateTimeOffset detailsSince, int maxGreen, CancellationToken cancellationToken) =>
+            throw new NotSupportedException();
+        public Task<IReadOnlySet<BypassRecord>?> NotSeenLandedAsync(IReadOnlyList<BypassRecord> records, CancellationToken cancellationToken) =>
+            Task.FromResult<IReadOnlySet<BypassRecord>?>(null);
+        public Task<(IReadOnlyList<RecordFinding> Findings, string? NotChecked)?> CheckRecordHistoriesAsync(CancellationToken cancellationToken) =>
+            Task.FromResult<(IReadOnlyList<RecordFinding>, string?)?>(null);
     }
 }
