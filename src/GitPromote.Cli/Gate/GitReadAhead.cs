@@ -22,11 +22,15 @@ public static class GitReadAhead
 
         workspace.OpenInBackground();
         var gatherer = new EvidenceGatherer(workspace.GitEvidenceAhead(), workspace.Cache(policy, readOnly: true));
-        return Task.Run(async () =>
-        {
-            try { await gatherer.AskAsync(plan.Queries, deadline); }
-            catch (Exception) { /* a guess: the gate's own read reports whatever went wrong */ }
-        });
+        // Called on this thread, not queued: the fetches are started before it returns, so they are always under way when
+        // the gate's own fetches come to join them (a queued start could come after, and then would not be joined).
+        return AskQuietlyAsync(gatherer, plan.Queries, deadline);
+    }
+
+    private static async Task AskQuietlyAsync(EvidenceGatherer gatherer, IReadOnlyList<EvidenceQuery> queries, CancellationToken deadline)
+    {
+        try { await gatherer.AskAsync(queries, deadline); }
+        catch (Exception) { /* a guess: the gate's own read reports whatever went wrong */ }
     }
 
     private static bool InGitOnly(EvidenceQuery query) =>
