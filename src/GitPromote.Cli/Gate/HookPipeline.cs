@@ -76,14 +76,22 @@ public static class HookPipeline
         var policy = guarded.Policy;
         using var deadline = new CancellationTokenSource(guarded.Budget);
         var readAhead = side.ReadAheadAsync(workspace, guarded, parsed.Updates, deadline.Token);
-        var repository = workspace.Repository;
-        var request = new PushRequest(guarded.RouteName, guarded.RemoteUrl, PushedCommits.Peel(policy, parsed.Updates, repository));
-        var plan = PromotionEngine.PlanFor(policy, request, guarded.Target);
-        var (provider, push) = await side.EvidenceAsync(workspace, guarded, deadline.Token);
-        var result = await new PushGate(provider, workspace.Cache(policy), repository).DecideAsync(policy, request, plan, push, deadline.Token);
-        // Nothing read ahead outlives the hook: no fetch left writing refs, no read of a repository about to be closed.
-        await workspace.Fetches.SettleAsync();
-        await readAhead;
+        GateResult result;
+        try
+        {
+            var repository = workspace.Repository;
+            var request = new PushRequest(guarded.RouteName, guarded.RemoteUrl, PushedCommits.Peel(policy, parsed.Updates, repository));
+            var plan = PromotionEngine.PlanFor(policy, request, guarded.Target);
+            var (provider, push) = await side.EvidenceAsync(workspace, guarded, deadline.Token);
+            result = await new PushGate(provider, workspace.Cache(policy), repository).DecideAsync(policy, request, plan, push, deadline.Token);
+        }
+        finally
+        {
+            // Nothing read ahead outlives the decision, however it ended: no fetch left writing refs, no read of a
+            // repository about to be closed.
+            await workspace.Fetches.SettleAsync();
+            await readAhead;
+        }
 
         var renderer = new VerdictRenderer(new Style(context.Console.ColorOnError));
         context.Console.Error.Write(renderer.Render(result.Verdict, result.RecentGreen, guarded.BypassHint, result.SuggestedPush,

@@ -59,12 +59,15 @@ public sealed class Workspace : IDisposable
 
     private GitConfig? _config;
 
+    /// <summary>The repository's configuration, read once per run.</summary>
+    private GitConfig Config => _config ??= GitConfig.Read(GitDir, _context.Git.Process, GitBudgets.ConfigRead);
+
     /// <summary>
     /// The repository's remotes, from its configuration read once per run: before the repository is opened (the hook's
     /// route check needs no libgit2), and by the repository itself after, without a second read.
     /// </summary>
     public IReadOnlyList<GitRemote> Remotes =>
-        _repository?.Remotes ?? (_config ??= GitConfig.Read(GitDir, _context.Git.Process, GitBudgets.ConfigRead)).Remotes();
+        _repository?.Remotes ?? Config.Remotes();
 
     /// <summary>Finds the repository around the current directory without loading libgit2.</summary>
     public static Workspace Find(CommandContext context) => TryFind(context)
@@ -171,7 +174,7 @@ public sealed class Workspace : IDisposable
     public void OpenInBackground()
     {
         if (_repository is not null) return;
-        var config = _config ??= GitConfig.Read(GitDir, _context.Git.Process, GitBudgets.ConfigRead);
+        var config = Config;
         _repository = new OpeningRepository(_location, config, () => _context.Git.Open(_location, config));
     }
 
