@@ -22,8 +22,8 @@ public sealed record CommandDefinition(string Name, string Summary)
     public IReadOnlyList<CommandDefinition> Forms { get; init; } = [];
 
     /// <summary>
-    /// What the parser says, for a usage with arguments that are all required, when it is given another number of them
-    /// (<c>hook pre-push</c>: git passes both or none); else it names the extra ones, or asks for the missing one.
+    /// What the parser says when this usage is given more or fewer arguments than it takes, whichever it is (a hook: git
+    /// passes exactly what githooks(5) says); without it, the parser names the extra ones, or asks for the missing one.
     /// </summary>
     public string? WrongCount { get; init; }
 
