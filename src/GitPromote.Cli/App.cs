@@ -10,7 +10,7 @@ namespace GitPromote.Cli;
 /// <summary>Dispatches <c>git-promote &lt;command&gt;</c> and turns every failure into a short message and an exit code.</summary>
 public static class App
 {
-    private sealed record Command(CommandDefinition Definition, Func<CommandContext, IReadOnlyList<string>, Task<int>> Run);
+    private sealed record Command(CommandDefinition Definition, Func<CommandContext, CommandLine, Task<int>> Run);
 
     private static readonly Command[] Commands =
     [
@@ -71,15 +71,15 @@ public static class App
                 return ExitCodes.Ok;
             }
             var command = Commands.FirstOrDefault(c => c.Definition.Name == args[0]) ?? throw UnknownCommand(args[0]);
-            var rest = args[1..];
-            var given = ArgumentReader.Parse(rest, command.Definition);
-            if (given.Has("--verbose")) context = context with { Verbose = true };
-            if (given.Has("--help"))
+            var given = ArgumentReader.Parse(args[1..], command.Definition);
+            if (given.Has(Options.Verbose)) context = context with { Verbose = true };
+            if (given.Has(Options.Help))
             {
                 context.Console.Out.Write(command.Definition.Help());
                 return ExitCodes.Ok;
             }
-            return await command.Run(context, rest);
+            // Parsed once, here: the command gets its arguments held to its definition (counts, required options, the form given).
+            return await command.Run(context, given.Validate());
         }
         catch (Platform.FileRefusedException e)
         {

@@ -84,11 +84,11 @@ public sealed class CommandDefinitionTests
     [Fact]
     public void A_value_that_looks_like_an_option_is_the_value()
     {
-        var given = ArgumentReader.Parse(["--hooks-dir", "--server", "--force"], CommandDefinitions.Install);
+        var given = ArgumentReader.Parse(["--hooks-dir", "--server", "--force"], CommandDefinitions.Install).Validate();
 
-        Assert.False(given.Has("--server"));
-        Assert.Equal("--server", given.Value("--hooks-dir"));
-        Assert.True(given.Has("--force"));
+        Assert.Equal(CommandDefinitions.InstallOnClient, given.Form);
+        Assert.Equal("--server", given.Get(Options.HooksDir));
+        Assert.True(given.Get(Options.Force));
     }
 
     [Fact]
@@ -96,25 +96,26 @@ public sealed class CommandDefinitionTests
     {
         var given = ArgumentReader.Parse(["stg", "--verbose", "HEAD"], CommandDefinitions.Check);
 
-        Assert.True(given.Has("--verbose"));
-        Assert.Equal(["stg", "HEAD"], given.Positionals);
+        Assert.True(given.Has(Options.Verbose));
+        Assert.True(given.Validate().Get(Options.Verbose));
+        Assert.Equal(["stg", "HEAD"], given.Validate().Positionals);
     }
 
     [Fact]
-    public void Repeated_values_are_kept_in_order_and_the_last_one_is_the_value()
+    public void Repeated_values_are_kept_in_order()
     {
-        var given = ArgumentReader.Parse(["stg", "--role", "dev=arn:a", "--role=stg=arn:b"], CommandDefinitions.Gate);
+        var given = ArgumentReader.Parse(["stg", "--role", "dev=arn:a", "--role=stg=arn:b"], CommandDefinitions.Gate).Validate();
 
-        Assert.Equal(["dev=arn:a", "stg=arn:b"], given.Values("--role"));
-        Assert.Equal("stg=arn:b", given.Value("--role"));
+        Assert.Equal(["dev=arn:a", "stg=arn:b"], given.Get(Options.Role));
+        Assert.Empty(given.Get(Options.Remote));
     }
 
     [Fact]
     public void Reading_an_option_the_definition_does_not_declare_is_a_bug_not_a_silent_no()
     {
-        var given = ArgumentReader.Parse(["stg"], CommandDefinitions.Check);
+        var given = ArgumentReader.Parse(["stg"], CommandDefinitions.Check).Validate();
 
-        var e = Assert.Throws<InvalidOperationException>(() => given.Has("--force"));
+        var e = Assert.Throws<InvalidOperationException>(() => given.Get(Options.Force));
         Assert.Contains("declare it", e.Message);
     }
 

@@ -1,4 +1,5 @@
 using GitPromote.Cli.Infrastructure;
+using GitPromote.Cli.Workspaces;
 using GitPromote.Core.Evidence;
 using GitPromote.Core.Push;
 
@@ -11,11 +12,10 @@ namespace GitPromote.Cli.Commands;
 /// </summary>
 public static class ApproveCommand
 {
-    public static string Usage => CommandDefinitions.Approve.Usage;
-
-    public static async Task<int> RunAsync(CommandContext context, IReadOnlyList<string> args)
+    public static async Task<int> RunAsync(CommandContext context, CommandLine args)
     {
-        var (target, comment) = StoreWrites.ReadReviewArguments(context, args, CommandDefinitions.Approve, "--comment", CommandDefinitions.MaxApprovalComment);
+        var comment = args.Get(Options.Comment);
+        var target = CommitTarget.Resolve(context, args);
         using var workspace = target.Workspace;
         var (policy, env, commit) = (target.Policy, target.Environment, target.Commit);
         if (env.RequiredApprovals == 0)

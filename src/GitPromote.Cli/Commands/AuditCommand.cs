@@ -13,17 +13,14 @@ namespace GitPromote.Cli.Commands;
 /// </summary>
 public static class AuditCommand
 {
-    public static string Usage => CommandDefinitions.Audit.Usage;
-
     /// <summary>One line of the audit: a bypass, a revocation, or the lifting of one.</summary>
     private sealed record Entry(string Kind, string Environment, string Commit, DateTimeOffset At, Identity By, string Text, AuditEntryJson Json);
 
-    public static async Task<int> RunAsync(CommandContext context, IReadOnlyList<string> args)
+    public static async Task<int> RunAsync(CommandContext context, CommandLine args)
     {
-        var a = ArgumentReader.Parse(args, CommandDefinitions.Audit).ExpectAtMost(1, Usage);
         using var workspace = Workspace.Find(context);
         var policy = workspace.RequirePolicy().Policy;
-        var named = a.Positional(0) is { } name ? PolicySource.RequireEnvironment(policy, name) : null;
+        var named = args.Positional(0) is { } name ? PolicySource.RequireEnvironment(policy, name) : null;
         // Bypasses happen only on guarded pushes; a revocation can be anywhere, the first environment too.
         var bypassEnvs = named is not null ? [named] : policy.Environments.Skip(1).ToList();
         var revocationEnvs = named is not null ? [named] : policy.Environments.ToList();
@@ -103,7 +100,7 @@ public static class AuditCommand
         }
         entries.Sort((x, y) => x.At.CompareTo(y.At));
 
-        if (a.Has("--json"))
+        if (args.Get(Options.Json))
         {
             Json.Write(context.Console.Out, new AuditJson(entries.Select(e => e.Json).ToList()), Json.Types.AuditJson);
         }

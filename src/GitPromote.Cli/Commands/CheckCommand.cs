@@ -11,12 +11,9 @@ namespace GitPromote.Cli.Commands;
 /// <summary><c>git promote check &lt;env&gt; [&lt;rev&gt;]</c>: would a push of this commit to that environment go through?</summary>
 public static class CheckCommand
 {
-    public static string Usage => CommandDefinitions.Check.Usage;
-
-    public static async Task<int> RunAsync(CommandContext context, IReadOnlyList<string> args)
+    public static async Task<int> RunAsync(CommandContext context, CommandLine args)
     {
-        var a = ArgumentReader.Parse(args, CommandDefinitions.Check).ExpectAtMost(2, Usage);
-        var resolved = CommitTarget.Resolve(context, a, Usage);
+        var resolved = CommitTarget.Resolve(context, args);
         using var workspace = resolved.Workspace;
         var (policy, target, rev, commit) = (resolved.Policy, resolved.Environment, resolved.Rev, resolved.Commit);
 
@@ -28,7 +25,7 @@ public static class CheckCommand
         var verdict = result.Verdict;
         var refVerdict = verdict.Refs[0];
 
-        if (a.Has("--json"))
+        if (args.Get(Options.Json))
         {
             Json.Write(context.Console.Out,
                 new VerdictJson(target.Name, commit, verdict.IsAllowed, VerdictWords.Outcome(refVerdict.Kind), VerdictWords.Reason(refVerdict.Reason),
@@ -40,7 +37,7 @@ public static class CheckCommand
         {
             context.Console.Out.WriteLine($"{ObjectIds.Short(commit)} may go to {target.Name}: {target.Name} is the first environment, it has no gate");
         }
-        else if (a.Has("--explain"))
+        else if (args.Get(Options.Explain))
         {
             context.Console.Out.Write(new Checklist(new Style(context.Console.ColorOnOut)).Render(verdict, refVerdict, policy.PreviousOf(target)!.Name));
         }

@@ -13,16 +13,13 @@ namespace GitPromote.Cli.Commands;
 /// </summary>
 public static class DemoCommand
 {
-    public static string Usage => CommandDefinitions.Demo.Usage;
-
     /// <summary>One step; <paramref name="Reason"/> is what its output must say, so a step that ends as expected for another reason fails.</summary>
     private sealed record Step(string Title, string Display, string[] Argv, bool ExpectSuccess, string Reason, Dictionary<string, string>? Env = null);
 
-    public static int Run(CommandContext context, IReadOnlyList<string> args)
+    public static int Run(CommandContext context, CommandLine args)
     {
-        var a = ArgumentReader.Parse(args, CommandDefinitions.Demo).ExpectAtMost(1, Usage);
         var hooksDir = InstalledLayout.RequireHooksDir(null);
-        var root = Path.GetFullPath(a.Positional(0)
+        var root = Path.GetFullPath(args.Positional(0)
             ?? Path.Combine(Path.GetTempPath(), $"git-promote-demo-{context.Clock.Now:yyyyMMdd-HHmmss}"));
         if (Directory.Exists(root) && Directory.EnumerateFileSystemEntries(root).Any())
             throw CommandFailedException.Usage($"{root} is not empty", "give the demo an empty or new folder");

@@ -45,9 +45,9 @@ internal sealed class DeployPush : IDisposable
     /// The clone, its policy, the environment its first argument names, that environment's remote and what its deploy
     /// branch holds; a usage error saying why when they cannot be known. The caller disposes it.
     /// </summary>
-    public static async Task<DeployPush> OpenAsync(CommandContext context, ArgumentReader args, string usage)
+    public static async Task<DeployPush> OpenAsync(CommandContext context, CommandLine args)
     {
-        var envName = args.Positional(0) ?? throw CommandFailedException.Usage("which environment?", $"usage: {usage}");
+        var envName = args.Positionals[0];
         var workspace = Workspace.Find(context);
         CancellationTokenSource? deadline = null;
         try

@@ -21,18 +21,16 @@ namespace GitPromote.Cli.Commands;
 /// </summary>
 public static class DoctorCommand
 {
-    public static string Usage => CommandDefinitions.Doctor.Usage;
-
     public enum Status { Ok, Warn, Fail }
 
     /// <summary>One line of the report; <paramref name="Todo"/> says what to do when it is not ok.</summary>
     public sealed record Check(string Area, string Name, Status Status, string Detail, string? Todo = null);
 
-    public static async Task<int> RunAsync(CommandContext context, IReadOnlyList<string> args)
+    public static async Task<int> RunAsync(CommandContext context, CommandLine args)
     {
-        var a = ArgumentReader.Parse(args, CommandDefinitions.Doctor).ExpectAtMost(0, Usage);
         using var workspace = Workspace.Find(context);
-        if (a.Has("--server") && workspace.WorkTree is not null)
+        var server = args.Get(Options.Server);
+        if (server && workspace.WorkTree is not null)
             throw CommandFailedException.Usage("--server is for the bare repository on the server, and this one has a work tree",
                 "cd into the bare repository (e.g. /srv/git/orders-stg.git)");
         var checks = new List<Check>();
@@ -44,11 +42,11 @@ public static class DoctorCommand
         if (policy is not null)
         {
             using var deadline = new CancellationTokenSource(policy.Timeout);
-            checks.AddRange(await CheckEnvironmentsAsync(context, workspace, policy, ServerEnvironment(a.Has("--server"), workspace, policy),
+            checks.AddRange(await CheckEnvironmentsAsync(context, workspace, policy, ServerEnvironment(server, workspace, policy),
                 deadline.Token));
         }
 
-        if (a.Has("--json")) WriteJson(context, checks);
+        if (args.Get(Options.Json)) WriteJson(context, checks);
         else WriteText(context, checks);
         return checks.Any(c => c.Status == Status.Fail) ? ExitCodes.Blocked : ExitCodes.Ok;
     }

@@ -20,18 +20,15 @@ namespace GitPromote.Cli.Commands;
 /// </summary>
 public static class GateCommand
 {
-    public static string Usage => CommandDefinitions.Gate.Usage;
-
     /// <summary>
     /// Who pushed is unknown in a pipeline, so no approval is discounted as the pusher's own: this identity matches no
     /// approver (docs/guardrails.md says what that means for four-eyes).
     /// </summary>
     private static readonly Identity UnknownPusher = new("(the pipeline gate: pusher unknown)", "");
 
-    public static async Task<int> RunAsync(CommandContext context, IReadOnlyList<string> args)
+    public static async Task<int> RunAsync(CommandContext context, CommandLine args)
     {
-        var a = ArgumentReader.Parse(args, CommandDefinitions.Gate).ExpectAtMost(1, Usage);
-        var target = await PipelineTarget.ResolveAsync(context, a, Usage, pinnedOnly: true);
+        var target = await PipelineTarget.ResolveAsync(context, args, pinnedOnly: true);
         using var workspace = target.Workspace;
         var (policy, env, commit) = (target.Policy, target.Environment, target.Commit);
 
@@ -65,7 +62,7 @@ public static class GateCommand
         // A pipeline reaches each account with its role (PROMOTE_AWS_ROLE_<ENV>) or stands in for a profile: say which, and where.
         if (result.LookedIn.Count == 0) result = result with { LookedIn = await ReadInAsync(provider, policy, env) };
 
-        if (a.Has("--json"))
+        if (args.Get(Options.Json))
             Json.Write(context.Console.Out, ToJson(gate, target, result.Verdict), Json.Types.GateJson);
         else
             context.Console.Out.Write(Render(new Style(context.Console.ColorOnOut), gate, target, result, bypassUnread));

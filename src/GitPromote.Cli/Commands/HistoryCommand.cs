@@ -18,8 +18,6 @@ namespace GitPromote.Cli.Commands;
 /// </summary>
 public static class HistoryCommand
 {
-    public static string Usage => CommandDefinitions.History.Usage;
-
     /// <summary>
     /// The least time the listings get: history is not on a push's path, and a store of 10,000 SSM parameters takes a
     /// thousand calls of ten to list. The policy's <c>timeout</c> applies when it is longer.
@@ -29,21 +27,20 @@ public static class HistoryCommand
     /// <summary>Green records read per source at most: the bound on a listing's time and memory.</summary>
     private const int MaxGreen = DeploymentNames.MaxListed;
 
-    public static async Task<int> RunAsync(CommandContext context, IReadOnlyList<string> args)
+    public static async Task<int> RunAsync(CommandContext context, CommandLine args)
     {
-        var a = ArgumentReader.Parse(args, CommandDefinitions.History);
-        if (a.Has("--json") && a.Has("--html")) throw CommandFailedException.Usage("--json and --html are two outputs: choose one");
+        if (args.Get(Options.Json) && args.Get(Options.Html) is not null) throw CommandFailedException.Usage("--json and --html are two outputs: choose one");
         var now = context.Clock.Now;
-        var until = a.Value("--until") is { } u ? ParseTime(u, now, "--until") : now;
+        var until = args.Get(Options.Until) is { } u ? ParseTime(u, now, Options.Until.Name) : now;
         // The default window is cut at the first time a clock can say: --until 0001-01-01T00:00:01Z has a window, not an overflow.
-        var since = a.Value("--since") is { } s ? ParseTime(s, now, "--since")
+        var since = args.Get(Options.Since) is { } s ? ParseTime(s, now, Options.Since.Name)
             : until - DateTimeOffset.MinValue > HistoryWindow.DefaultLength ? until - HistoryWindow.DefaultLength : DateTimeOffset.MinValue;
         if (since >= until) throw CommandFailedException.Usage($"--since ({RecordJson.Time(since)}) must be before --until ({RecordJson.Time(until)})");
         var window = new HistoryWindow(since, until);
 
         using var workspace = Workspace.Find(context);
         var policy = workspace.RequirePolicy().Policy;
-        var named = a.Positionals.Select(n => PolicySource.RequireEnvironment(policy, n)).ToHashSet();
+        var named = args.Positionals.Select(n => PolicySource.RequireEnvironment(policy, n)).ToHashSet();
         var environments = policy.Environments.Where(e => named.Count == 0 || named.Contains(e)).ToList();
         var provider = workspace.EvidenceProvider(policy);
 
@@ -62,11 +59,11 @@ public static class HistoryCommand
         var history = HistoryBuilder.Build(lanes, window, graph);
         var report = new HistoryReport(policy.Name, history, [.. warnings, .. history.Notes]);
 
-        if (a.Has("--json"))
+        if (args.Get(Options.Json))
         {
             context.Console.Out.WriteLine(HistoryJson.Render(report));
         }
-        else if (a.Value("--html") is { } file)
+        else if (args.Get(Options.Html) is { } file)
         {
             var path = Path.GetFullPath(file, context.Environment.CurrentDirectory);
             UserFiles.Write(context.FileSystem, path, HistoryHtml.Render(report, now), "give --html a file in a folder you may write to");

@@ -15,29 +15,12 @@ namespace GitPromote.Cli.Commands;
 /// <summary><c>git promote hook pre-push &lt;remote&gt; &lt;url&gt;</c>: the client guard, fed by git (githooks(5)).</summary>
 public static class HookCommand
 {
-    public static string Usage => CommandDefinitions.Hook.Usage;
-
-    public static async Task<int> RunAsync(CommandContext context, IReadOnlyList<string> args)
+    /// <summary>Runs the hook the form names; the parser chose it and checked what git passes to it.</summary>
+    public static async Task<int> RunAsync(CommandContext context, CommandLine args)
     {
-        var a = ArgumentReader.Parse(args, CommandDefinitions.Hook);
-        var hook = a.Positional(0);
-        if (hook == "pre-receive")
-        {
-            if (a.Positionals.Count != 1) throw CommandFailedException.Usage("pre-receive takes no arguments", $"usage: {PreReceiveCommand.Usage}");
-            return await PreReceiveCommand.RunAsync(context);
-        }
-        if (hook == "reference-transaction")
-        {
-            if (a.Positionals.Count != 2) throw CommandFailedException.Usage("reference-transaction takes the state git passes",
-                $"usage: {ReferenceTransactionCommand.Usage}");
-            return await ReferenceTransactionCommand.RunAsync(context, a.Positionals[1]);
-        }
-        if (hook != "pre-push")
-            throw CommandFailedException.Usage(hook is null ? "which hook? expected: pre-push, pre-receive or reference-transaction" : $"unknown hook '{hook}'",
-                $"usage: {Usage}");
-        if (a.Positionals.Count != 3)
-            throw CommandFailedException.Usage("pre-push needs the remote name and URL git passes to the hook", $"usage: {Usage}");
-        return await PrePushAsync(context, a.Positionals[1], a.Positionals[2]);
+        if (args.Form == CommandDefinitions.HookPreReceive) return await PreReceiveCommand.RunAsync(context);
+        if (args.Form == CommandDefinitions.HookReferenceTransaction) return await ReferenceTransactionCommand.RunAsync(context, args.Positionals[0]);
+        return await PrePushAsync(context, args.Positionals[0], args.Positionals[1]);
     }
 
     private static Task<int> PrePushAsync(CommandContext context, string remoteName, string remoteUrl) =>

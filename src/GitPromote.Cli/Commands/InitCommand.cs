@@ -10,8 +10,6 @@ namespace GitPromote.Cli.Commands;
 /// <summary><c>git promote init</c>: a starter <c>.promote.yml</c> from the clone's remotes.</summary>
 public static partial class InitCommand
 {
-    public static string Usage => CommandDefinitions.Init.Usage;
-
     private static readonly (string Env, string[] Names)[] KnownEnvironments =
     [
         ("dev", ["dev", "develop", "development"]),
@@ -19,13 +17,12 @@ public static partial class InitCommand
         ("prd", ["prd", "prod", "production", "live"]),
     ];
 
-    public static int Run(CommandContext context, IReadOnlyList<string> args)
+    public static int Run(CommandContext context, CommandLine args)
     {
-        var a = ArgumentReader.Parse(args, CommandDefinitions.Init).ExpectAtMost(0, Usage);
         using var workspace = Workspace.Find(context);
         var top = workspace.WorkTree ?? throw CommandFailedException.Usage("init needs a clone with a work tree, not a bare repository");
         var path = Path.Combine(top, PromotionPolicy.FileName);
-        if (context.FileSystem.FileExists(path) && !a.Has("--force"))
+        if (context.FileSystem.FileExists(path) && !args.Get(Options.Force))
             throw CommandFailedException.Usage($"{PromotionPolicy.FileName} already exists", "edit it, or pass --force to replace it");
 
         var remotes = workspace.Repository.Remotes

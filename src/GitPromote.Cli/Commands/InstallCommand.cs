@@ -12,25 +12,21 @@ namespace GitPromote.Cli.Commands;
 /// </summary>
 public static class InstallCommand
 {
-    public static string InstallUsage => CommandDefinitions.Install.Usage;
-    public static string UninstallUsage => CommandDefinitions.Uninstall.Usage;
-
     /// <summary>
     /// Points core.hooksPath (of this clone, the user or the machine) at git-promote's shims: the installation's hooks folder,
     /// or a shared folder given with --hooks-dir that the shims are added to. A hooksPath someone else set at that level, or
     /// one below it that ours would hide, is refused unless --force (replace it; uninstall puts it back) or --chain (keep it
     /// running after the guard, through promote.chainHooksPath).
     /// </summary>
-    public static int Install(CommandContext context, IReadOnlyList<string> args)
+    public static int Install(CommandContext context, CommandLine args)
     {
-        if (ArgumentReader.Parse(args, CommandDefinitions.Install).Has("--server")) return ServerInstall.Install(context, args);
-        var a = ArgumentReader.Parse(args, CommandDefinitions.InstallOnClient).ExpectAtMost(0, InstallUsage);
-        if (a.Has("--force") && a.Has("--chain"))
+        if (args.Form == CommandDefinitions.InstallOnServer) return ServerInstall.Install(context, args);
+        if (args.Get(Options.Force) && args.Get(Options.Chain))
             throw CommandFailedException.Usage("--force or --chain, not both", "--force replaces the hooks found; --chain keeps them running after the guard");
-        var scope = Scope(a);
+        var scope = Scope(args);
         var (config, where, workspace) = Open(context, scope);
         using var _ = workspace;
-        var (hooksDir, shared) = Target(context, a.Value("--hooks-dir"));
+        var (hooksDir, shared) = Target(context, args.Get(Options.HooksDir));
         var wiring = HookWiring.Read(workspace?.Location, context.Environment, context.Environment.CurrentDirectory);
         var @out = context.Console.Out;
         if (!shared) CheckInstallation(context, hooksDir);
@@ -58,7 +54,7 @@ public static class InstallCommand
         else if (wiring.HooksPathsBelow(scope).LastOrDefault() is { } below)
         {
             if (!IsOurs(wiring, below.Value)) found = below;
-            else if (a.Value("--hooks-dir") is null)
+            else if (args.Get(Options.HooksDir) is null)
             {
                 @out.WriteLine($"already installed through {below.Describe()}: core.hooksPath = {below.Value}; nothing changed ({where})");
                 WarnHidden(context, workspace);
@@ -66,9 +62,9 @@ public static class InstallCommand
             }
         }
         var hidesBelow = found is not null && current is null;
-        if (found is not null && !a.Has("--force") && !a.Has("--chain"))
+        if (found is not null && !args.Get(Options.Force) && !args.Get(Options.Chain))
         {
-            RefuseToReplace(context, found, hidesBelow, where, ScopeArg(scope) + (a.Value("--hooks-dir") is { } d ? $" --hooks-dir {Quote(d)}" : ""));
+            RefuseToReplace(context, found, hidesBelow, where, ScopeArg(scope) + (args.Get(Options.HooksDir) is { } d ? $" --hooks-dir {Quote(d)}" : ""));
             return ExitCodes.UsageOrPolicy;
         }
 
@@ -76,21 +72,21 @@ public static class InstallCommand
         if (found is not null)
         {
             if (!hidesBelow) config.Set(PromoteSettings.GitKeys.PreviousHooksPath, found.Value);
-            if (a.Has("--chain")) config.Set(PromoteSettings.GitKeys.ChainHooksPath, found.Value);
+            if (args.Get(Options.Chain)) config.Set(PromoteSettings.GitKeys.ChainHooksPath, found.Value);
             else config.Unset(PromoteSettings.GitKeys.ChainHooksPath);
         }
         config.Set(HookWiring.HooksPathKey, hooksDir);
         config.Set(PromoteSettings.GitKeys.InstalledHooksPath, hooksDir);
         @out.WriteLine($"installed: core.hooksPath = {hooksDir} ({where})");
 
-        if (found is not null && a.Has("--chain"))
+        if (found is not null && args.Get(Options.Chain))
             @out.WriteLine($"  after the guard allows a push, '{found.Value}' runs its hooks too, with the same arguments and input " +
                 $"({PromoteSettings.GitKeys.ChainHooksPath})");
         else if (found is not null)
             @out.WriteLine(hidesBelow
                 ? $"  '{found.Value}' ({found.Describe()}) no longer runs for {where}; uninstall brings it back"
                 : $"  '{found.Value}' no longer runs; uninstall puts it back");
-        else if (a.Has("--chain"))
+        else if (args.Get(Options.Chain))
             @out.WriteLine("  --chain: no other hooksPath was set, so there is nothing to chain");
         if (workspace is not null)
         {
@@ -153,18 +149,17 @@ public static class InstallCommand
     }
 
     /// <summary>Undoes <see cref="Install"/> at one level: only a core.hooksPath it set, putting back what was there (value and level).</summary>
-    public static int Uninstall(CommandContext context, IReadOnlyList<string> args)
+    public static int Uninstall(CommandContext context, CommandLine args)
     {
-        if (ArgumentReader.Parse(args, CommandDefinitions.Uninstall).Has("--server")) return ServerInstall.Uninstall(context, args);
-        var a = ArgumentReader.Parse(args, CommandDefinitions.UninstallOnClient).ExpectAtMost(0, UninstallUsage);
-        var scope = Scope(a);
+        if (args.Form == CommandDefinitions.UninstallOnServer) return ServerInstall.Uninstall(context);
+        var scope = Scope(args);
         var (config, where, workspace) = Open(context, scope);
         using var _ = workspace;
         var wiring = HookWiring.Read(workspace?.Location, context.Environment, context.Environment.CurrentDirectory);
         var @out = context.Console.Out;
 
         string? sharedDir = null;
-        if (a.Value("--hooks-dir") is { } given)
+        if (args.Get(Options.HooksDir) is { } given)
         {
             sharedDir = Path.GetFullPath(given, context.Environment.CurrentDirectory);
             if (SharedHooksFolder.HasShims(context.FileSystem, sharedDir)) Report(context, SharedHooksFolder.RemoveShims(context.FileSystem, sharedDir));
@@ -258,10 +253,10 @@ public static class InstallCommand
         value.Length > 0 && value.All(c => char.IsAsciiLetterOrDigit(c) || c is '/' or '.' or '_' or '-' or '~' or ':' or '\\') ? value : "'"
             + value.Replace("'", "'\\''") + "'";
 
-    private static ConfigScope Scope(ArgumentReader a) =>
-        a.Has("--global") && a.Has("--system") ? throw CommandFailedException.Usage("--global or --system, not both")
-        : a.Has("--global") ? ConfigScope.Global
-        : a.Has("--system") ? ConfigScope.System
+    private static ConfigScope Scope(CommandLine args) =>
+        args.Get(Options.Global) && args.Get(Options.System) ? throw CommandFailedException.Usage("--global or --system, not both")
+        : args.Get(Options.Global) ? ConfigScope.Global
+        : args.Get(Options.System) ? ConfigScope.System
         : ConfigScope.Local;
 
     private static string ScopeArg(ConfigScope scope) => scope switch

@@ -15,21 +15,17 @@ namespace GitPromote.Cli.Commands;
 /// </summary>
 public static class PolicyCommand
 {
-    public static string Usage => CommandDefinitions.Policy.Usage;
-
-    public static async Task<int> RunAsync(CommandContext context, IReadOnlyList<string> args)
+    /// <summary>Its one form, <c>policy publish &lt;env&gt;</c>: the parser chose it and checked its arguments.</summary>
+    public static async Task<int> RunAsync(CommandContext context, CommandLine args)
     {
-        var a = ArgumentReader.Parse(args, CommandDefinitions.Policy).ExpectAtMost(2, Usage);
-        if (a.Positional(0) != "publish") throw CommandFailedException.Usage(a.Positional(0) is null ? "policy what?"
-            : $"unknown policy command '{Quoting.Show(a.Positional(0)!)}'", $"usage: {Usage}");
-        var envName = a.Positional(1) ?? throw CommandFailedException.Usage("which environment's account?", $"usage: {Usage}");
+        var envName = args.Positionals[0];
 
         var clone = Workspace.TryFind(context);
         using var _ = clone;
-        var file = a.Value("--file") is { } given
+        var file = args.Get(Options.File) is { } given
             ? Path.GetFullPath(given, context.Environment.CurrentDirectory)
             : Path.Combine(clone?.WorkTree ?? context.Environment.CurrentDirectory, PromotionPolicy.FileName);
-        var shown = a.Value("--file") ?? PromotionPolicy.FileName;
+        var shown = args.Get(Options.File) ?? PromotionPolicy.FileName;
         // As every other policy read: a regular file of bounded size (a link is not followed, a FIFO is not opened).
         string text;
         try
@@ -44,7 +40,7 @@ public static class PolicyCommand
         }
         var policy = PinnedPolicy.Named(text, shown, clone is null ? null : PolicySource.DefaultName(clone.WorkTree ?? clone.GitDir)).Policy;
         var env = PolicySource.RequireEnvironment(policy, envName);
-        var parameter = a.Value("--parameter") ?? SsmPolicyParameter.DefaultName(policy.Name);
+        var parameter = args.Get(Options.Parameter) ?? SsmPolicyParameter.DefaultName(policy.Name);
         if (!parameter.StartsWith('/') || parameter.Length > 1011 || parameter.Any(c => !(char.IsAsciiLetterOrDigit(c) || c is '/' or '_' or '.' or '-')))
             throw CommandFailedException.Usage($"'{Quoting.Show(parameter)}' is not an SSM parameter name",
                 "use a path of letters, digits, '_', '.', '-' and '/', e.g. /promote/<name>/policy");

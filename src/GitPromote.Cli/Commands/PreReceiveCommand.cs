@@ -21,8 +21,6 @@ namespace GitPromote.Cli.Commands;
 /// </summary>
 public static class PreReceiveCommand
 {
-    public static string Usage => CommandDefinitions.HookPreReceive.Usage;
-
     public static Task<int> RunAsync(CommandContext context) => HookPipeline.RunAsync(context, new ServerSide(context));
 
     /// <summary>

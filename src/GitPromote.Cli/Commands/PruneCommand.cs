@@ -1,4 +1,3 @@
-using System.Globalization;
 using GitPromote.Cli.Infrastructure;
 using GitPromote.Cli.Output;
 using GitPromote.Cli.Workspaces;
@@ -19,23 +18,21 @@ namespace GitPromote.Cli.Commands;
 /// </summary>
 public static class PruneCommand
 {
-    public static string Usage => CommandDefinitions.Prune.Usage;
-
     /// <summary>Prune lists and deletes whole namespaces: far more than a push's budget, still bounded.</summary>
     private static readonly TimeSpan Budget = TimeSpan.FromMinutes(30);
 
-    public static async Task<int> RunAsync(CommandContext context, IReadOnlyList<string> args)
+    public static async Task<int> RunAsync(CommandContext context, CommandLine args)
     {
-        var a = ArgumentReader.Parse(args, CommandDefinitions.Prune).ExpectAtMost(1, Usage);
-        var envName = a.Positional(0) ?? throw CommandFailedException.Usage("which environment?", $"usage: {Usage}");
-        var rules = ReadRules(a);
-        if (a.Has("--json") && !a.Has("--dry-run"))
+        var envName = args.Positionals[0];
+        var rules = new RetentionRules(args.Get(Options.Keep), args.Get(Options.OlderThan));
+        var dryRun = args.Get(Options.DryRun);
+        var json = args.Get(Options.Json);
+        if (json && !dryRun)
             throw CommandFailedException.Usage("--json describes a dry run: prune prints what it deletes as it goes",
                 $"git promote prune {Quoting.Show(envName)} --dry-run --json");
         using var workspace = Workspace.Find(context);
         var policy = workspace.RequirePolicy().Policy;
         var env = PolicySource.RequireEnvironment(policy, envName);
-        var dryRun = a.Has("--dry-run");
         var output = context.Console.Out;
 
         using var deadline = new CancellationTokenSource(Budget);
@@ -47,7 +44,7 @@ public static class PruneCommand
             var records = await store.ListRecordsAsync(deadline.Token);
             var deployed = await DeployedCommitsAsync(workspace, policy, env, deadline.Token);
             var plan = Retention.Decide(records, deployed, rules, context.Clock.Now);
-            if (a.Has("--json"))
+            if (json)
             {
                 Json.Write(output, new PruneJson(env.Name, store.Label, DryRun: true, records.Count, plan.Delete.Select(r => r.Name).ToList(), plan.Kept,
                     plan.KeptBecause), Json.Types.PruneJson);
@@ -82,28 +79,6 @@ public static class PruneCommand
         {
             return Failed(context, env.Name, removed, failure);
         }
-    }
-
-    private static RetentionRules ReadRules(ArgumentReader a)
-    {
-        var keep = RetentionRules.DefaultKeep;
-        if (a.Value("--keep") is { } k && (!int.TryParse(k, NumberStyles.None, CultureInfo.InvariantCulture, out keep) || keep > 1_000_000))
-            throw CommandFailedException.Usage($"--keep '{Quoting.Show(k)}' is not a number of commits", "e.g. --keep 100");
-        var age = RetentionRules.DefaultOlderThan;
-        if (a.Value("--older-than") is { } d && !TryParseAge(d, out age))
-            throw CommandFailedException.Usage($"--older-than '{Quoting.Show(d)}' is not an age", "e.g. --older-than 30d (days), or 12h, 90m, 0s");
-        return new RetentionRules(keep, age);
-    }
-
-    /// <summary>Days (<c>30d</c>), the unit retention is thought in, or any duration the policy accepts (<c>12h</c>).</summary>
-    internal static bool TryParseAge(string text, out TimeSpan age)
-    {
-        if (text.Length is > 1 and <= 6 && text[^1] == 'd' && text[..^1].All(char.IsAsciiDigit))
-        {
-            age = TimeSpan.FromDays(int.Parse(text[..^1], CultureInfo.InvariantCulture));
-            return true;
-        }
-        return DurationParser.TryParse(text, out age);
     }
 
     private static string FormatAge(TimeSpan age) =>

@@ -14,16 +14,13 @@ namespace GitPromote.Cli.Commands;
 /// </summary>
 public static class PushCommand
 {
-    public static string Usage => CommandDefinitions.Push.Usage;
-
-    public static async Task<int> RunAsync(CommandContext context, IReadOnlyList<string> args)
+    public static async Task<int> RunAsync(CommandContext context, CommandLine args)
     {
-        var a = ArgumentReader.Parse(args, CommandDefinitions.Push).ExpectAtMost(2, Usage);
-        using var push = await DeployPush.OpenAsync(context, a, Usage);
+        using var push = await DeployPush.OpenAsync(context, args);
         var (workspace, policy, env) = (push.Workspace, push.Policy, push.Environment);
 
         string rev, commit;
-        if (a.Positional(1) is { } named)
+        if (args.Positional(1) is { } named)
         {
             (rev, commit) = (named, push.Resolve(named));
         }
@@ -46,6 +43,6 @@ public static class PushCommand
                 $", the newest commit green in {previous.Name} that may go");
         }
 
-        return await push.SendAsync(await push.JudgeAsync(rev, commit), commit, a.Has("--dry-run"));
+        return await push.SendAsync(await push.JudgeAsync(rev, commit), commit, args.Get(Options.DryRun));
     }
 }

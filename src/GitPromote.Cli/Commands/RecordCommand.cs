@@ -17,12 +17,9 @@ namespace GitPromote.Cli.Commands;
 /// </summary>
 public static class RecordCommand
 {
-    public static string Usage => CommandDefinitions.Record.Usage;
-
-    public static async Task<int> RunAsync(CommandContext context, IReadOnlyList<string> args)
+    public static async Task<int> RunAsync(CommandContext context, CommandLine args)
     {
-        var a = ArgumentReader.Parse(args, CommandDefinitions.Record).ExpectAtMost(2, Usage);
-        var target = await PipelineTarget.ResolveAsync(context, a, Usage, pinnedOnly: false, rev: a.Positional(1));
+        var target = await PipelineTarget.ResolveAsync(context, args, pinnedOnly: false, rev: args.Positional(1));
         using var workspace = target.Workspace;
         var (policy, env, commit) = (target.Policy, target.Environment, target.Commit);
         if (workspace.IsScratch && !env.StoresInSsm)
@@ -32,7 +29,7 @@ public static class RecordCommand
         return await StoreWrites.WriteToStoreAsync(context, workspace, policy, env,
             $"could not record {ObjectIds.Short(commit)} as green in {env.Name}", async (provider, token) =>
         {
-            var force = a.Has("--force");
+            var force = args.Get(Options.Force);
             var shortId = ObjectIds.Short(commit);
             var proof = await DeploymentProofs.ProveAsync(workspace, context.Environment, policy, env, commit, token);
             if (!proof.Deployed && !force)

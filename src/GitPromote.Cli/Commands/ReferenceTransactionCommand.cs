@@ -18,8 +18,6 @@ namespace GitPromote.Cli.Commands;
 /// </summary>
 public static class ReferenceTransactionCommand
 {
-    public static string Usage => CommandDefinitions.HookReferenceTransaction.Usage;
-
     public static async Task<int> RunAsync(CommandContext context, string state)
     {
         var input = await HookPipeline.ReadBoundedAsync(context.Console.OpenStandardInput(), HookPipeline.MaxInputBytes);

@@ -1,5 +1,6 @@
 using GitPromote.Cli.Infrastructure;
 using GitPromote.Cli.Output;
+using GitPromote.Cli.Workspaces;
 using GitPromote.Core.Engine;
 using GitPromote.Core.Evidence;
 using GitPromote.Core.Push;
@@ -13,12 +14,10 @@ namespace GitPromote.Cli.Commands;
 /// </summary>
 public static class RevokeCommand
 {
-    public static string Usage => CommandDefinitions.Revoke.Usage;
-
-    public static async Task<int> RunAsync(CommandContext context, IReadOnlyList<string> args)
+    public static async Task<int> RunAsync(CommandContext context, CommandLine args)
     {
-        var (target, reason) = StoreWrites.ReadReviewArguments(context, args, CommandDefinitions.Revoke, "--reason",
-            CommandDefinitions.MaxRevocationReason, whenMissing: "a revocation needs a reason: --reason \"<what went wrong>\"");
+        var reason = args.Get(Options.Reason);
+        var target = CommitTarget.Resolve(context, args);
         using var workspace = target.Workspace;
         var (policy, env, commit) = (target.Policy, target.Environment, target.Commit);
 

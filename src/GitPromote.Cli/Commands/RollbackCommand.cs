@@ -15,26 +15,24 @@ namespace GitPromote.Cli.Commands;
 /// </summary>
 public static class RollbackCommand
 {
-    public static string Usage => CommandDefinitions.Rollback.Usage;
-
-    public static async Task<int> RunAsync(CommandContext context, IReadOnlyList<string> args)
+    public static async Task<int> RunAsync(CommandContext context, CommandLine args)
     {
-        var a = ArgumentReader.Parse(args, CommandDefinitions.Rollback).ExpectAtMost(1, Usage);
-        using var push = await DeployPush.OpenAsync(context, a, Usage);
+        using var push = await DeployPush.OpenAsync(context, args);
         var env = push.Environment;
         var tip = push.Tip ?? throw new CommandFailedException(ExitCodes.Blocked, $"{env.Name}'s {push.Branch} does not exist yet: nothing to roll back",
             "see: git promote status");
 
-        var commit = a.Value("--to") is { } to ? push.Resolve(to) : await PreviousDeploymentAsync(context, push, tip);
+        var to = args.Get(Options.To);
+        var commit = to is not null ? push.Resolve(to) : await PreviousDeploymentAsync(context, push, tip);
         if (string.Equals(commit, tip, StringComparison.OrdinalIgnoreCase))
             throw new CommandFailedException(ExitCodes.Blocked, $"{env.Name}'s {push.Branch} is at {ObjectIds.Short(commit)} already: nothing to roll back");
 
-        var outcome = await push.JudgeAsync(a.Value("--to") ?? commit, commit);
+        var outcome = await push.JudgeAsync(to ?? commit, commit);
         if (outcome.Verdict.Kind is VerdictKind.Promoted or VerdictKind.AllowedOnError)
             throw new CommandFailedException(ExitCodes.Blocked,
                 $"{ObjectIds.Short(commit)} would not be a rollback of {env.Name}: it was never green there, or it is ahead of what {push.Branch} holds",
                 $"to send it as a promotion: git promote push {env.Name} {ObjectIds.Short(commit)}");
-        return await push.SendAsync(outcome, commit, a.Has("--dry-run"));
+        return await push.SendAsync(outcome, commit, args.Get(Options.DryRun));
     }
 
     /// <summary>

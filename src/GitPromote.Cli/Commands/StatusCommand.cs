@@ -12,7 +12,6 @@ namespace GitPromote.Cli.Commands;
 /// <summary><c>git promote status [--json]</c>: per environment, what is deployed, what is green, and what can go next.</summary>
 public static class StatusCommand
 {
-    public static string Usage => CommandDefinitions.Status.Usage;
     private const int GreenShown = 5;
 
     private sealed record EnvironmentStatus(EnvironmentPolicy Environment, string? Deployed, IReadOnlyList<CommitDescription> Green,
@@ -37,9 +36,8 @@ public static class StatusCommand
         public string? LastDeploymentProblem { get; init; }
     }
 
-    public static async Task<int> RunAsync(CommandContext context, IReadOnlyList<string> args)
+    public static async Task<int> RunAsync(CommandContext context, CommandLine args)
     {
-        var a = ArgumentReader.Parse(args, CommandDefinitions.Status).ExpectAtMost(0, Usage);
         using var workspace = Workspace.Find(context);
         var policy = workspace.RequirePolicy().Policy;
         var branch = policy.DefaultBranch();
@@ -97,7 +95,7 @@ public static class StatusCommand
             };
         }
 
-        if (a.Has("--json")) WriteJson(context, policy, branch, statuses);
+        if (args.Get(Options.Json)) WriteJson(context, policy, branch, statuses);
         else WriteTable(context, policy, branch, statuses, context.Clock.Now);
         return ExitCodes.Ok;
     }

@@ -11,7 +11,10 @@ public sealed record CommandArgument(string Name, string Description)
     /// <summary>What holds when an optional argument is not given.</summary>
     public string? Default { get; init; }
 
-    public static CommandArgument Required(string name, string description) => new(name, description);
+    /// <summary>What the parser asks when a required argument is not given (<c>which environment?</c>).</summary>
+    public string? Missing { get; init; }
+
+    public static CommandArgument Required(string name, string description, string? whenMissing = null) => new(name, description) { Missing = whenMissing };
 
     public static CommandArgument OptionalOne(string name, string description, string @default) =>
         new(name, description) { Optional = true, Default = @default };

@@ -4,9 +4,11 @@ namespace GitPromote.Cli.Infrastructure;
 
 /// <summary>
 /// A command as the user sees it, declared once: its name, what it does, its positional arguments, its typed options
-/// with their descriptions and defaults, and examples. <see cref="ArgumentReader"/> parses by it; the usage line,
-/// <c>--help</c> and the README's command list are written from it. A command with several usages (<c>hook</c>'s
-/// three hooks, <c>install</c> and <c>install --server</c>) has one <see cref="Forms"/> entry per usage.
+/// with their descriptions and defaults, and examples. <see cref="ArgumentReader"/> parses by it and enforces it (how
+/// many arguments, the required options, the usage chosen); the usage line, <c>--help</c> and the README's command list
+/// are written from it. A command with several usages (<c>hook</c>'s three hooks, <c>install</c> and <c>install --server</c>)
+/// has one <see cref="Forms"/> entry per usage: chosen by the word after the command when the form's name has one
+/// (<c>hook pre-push</c>), else by the required flag it declares (<c>--server</c>), else it is the usage taken when none is.
 /// </summary>
 public sealed record CommandDefinition(string Name, string Summary)
 {
@@ -19,12 +21,20 @@ public sealed record CommandDefinition(string Name, string Summary)
     /// <summary>The usages of a command that has more than one, each with its own arguments, options and summary.</summary>
     public IReadOnlyList<CommandDefinition> Forms { get; init; } = [];
 
+    /// <summary>
+    /// What the parser says when this usage is given more or fewer arguments than it takes, whichever it is (a hook: git
+    /// passes exactly what githooks(5) says); without it, the parser names the extra ones, or asks for the missing one.
+    /// </summary>
+    public string? WrongCount { get; init; }
+
+    /// <summary>What the parser asks when the word that chooses a form is not given (<c>policy what?</c>).</summary>
+    public string? WhichForm { get; init; }
+
+    /// <summary>What the parser says of a word that names no form (<c>unknown hook 'x'</c>).</summary>
+    public Func<string, string>? UnknownForm { get; init; }
+
     /// <summary>Options every command takes, wherever they stand (not as another option's value).</summary>
-    public static readonly IReadOnlyList<CommandOption> GlobalOptions =
-    [
-        CommandOption.Flag("--verbose", $"show the details of an internal error (as {Core.Settings.PromoteSettings.Variables.Debug}=1)"),
-        CommandOption.Flag("--help", "print this help and run nothing") with { ShortName = "-h" },
-    ];
+    public static readonly IReadOnlyList<CommandOption> GlobalOptions = [Infrastructure.Options.Verbose, Infrastructure.Options.Help];
 
     /// <summary>This command's usages: its forms, or itself.</summary>
     public IReadOnlyList<CommandDefinition> Usages => Forms.Count > 0 ? Forms : [this];
@@ -53,7 +63,20 @@ public sealed record CommandDefinition(string Name, string Summary)
     }
 
     /// <summary>How --help names a usage: its name and the options that select it (<c>install --server</c>).</summary>
-    public string Heading => string.Join(' ', [Name, .. Options.Where(o => o.Required && o.Kind == OptionKind.Flag).Select(o => o.Name)]);
+    public string Heading => string.Join(' ', [Name, .. SelectingFlags.Select(o => o.Name)]);
+
+    /// <summary>The required flags that choose this usage among its command's forms (<c>--server</c>).</summary>
+    internal IEnumerable<CommandOption> SelectingFlags => Options.Where(o => o.Required && o.Kind == OptionKind.Flag);
+
+    /// <summary>The word after the command that chooses this form (<c>pre-push</c> of <c>hook pre-push</c>), or null.</summary>
+    internal string? WordAfter(CommandDefinition command) =>
+        Name.Length > command.Name.Length && Name.StartsWith(command.Name + " ", StringComparison.Ordinal) ? Name[(command.Name.Length + 1)..] : null;
+
+    /// <summary>
+    /// The usage an error in <paramref name="form"/> quotes: every usage of the command for its first form (the one taken
+    /// when nothing chooses another: the user may have meant another), the form's own for the others.
+    /// </summary>
+    internal string UsageOf(CommandDefinition form) => Forms.Count == 0 || form == Forms[0] ? Usage : form.Usage;
 
     /// <summary>The option called <paramref name="name"/> (or its one-letter spelling) in any usage, or a global one; null when none is.</summary>
     public CommandOption? FindOption(string name)

@@ -1,3 +1,4 @@
+using System.Globalization;
 using GitPromote.Core.Evidence;
 using GitPromote.Core.History;
 using GitPromote.Core.PipelineGate;
@@ -9,53 +10,142 @@ using static GitPromote.Cli.Infrastructure.CommandOption;
 namespace GitPromote.Cli.Infrastructure;
 
 /// <summary>
+/// Every option a command reads, declared once as a typed handle: its name, how it is given, and what a command reads
+/// from it (<c>args.Get(Options.Commit)</c>: a string, a flag's bool, every value of a repeated one, a number). The
+/// definitions below put them in their commands, some in their own words (<c>with { Description = ... }</c>); a command
+/// reads only the options its definition declares (reading another throws, so none goes undocumented).
+/// </summary>
+public static class Options
+{
+    public static readonly FlagOption Verbose = Flag("--verbose", $"show the details of an internal error (as {PromoteSettings.Variables.Debug}=1)");
+
+    public static readonly FlagOption Help = Flag("--help", "print this help and run nothing") with { ShortName = "-h" };
+
+    public static readonly FlagOption Json = Flag("--json", "print it as JSON instead of text");
+
+    public static readonly FlagOption Explain = Flag("--explain", "list every rule of the environment's gate, met or not, as a checklist");
+
+    public static readonly FlagOption DryRun = Flag("--dry-run", "say what would be pushed, and the guard's verdict, and push nothing");
+
+    public static readonly FlagOption Force = Flag("--force", "go on where the command would stop");
+
+    private static readonly string CiVariables = string.Join(", ", PipelineInputs.CommitVariables);
+
+    public static readonly ValueOption<string?> Commit = Value("--commit", "<sha>", "the commit the pipeline runs for",
+        $"the first CI variable set of {CiVariables}; else HEAD of the clone");
+
+    public static readonly ValueOption<string?> Policy = Value("--policy", "FILE|ssm:NAME",
+        "the pinned policy: a file the pipeline owns, or an SSM parameter (ssm:/promote/<name>/policy)", PromoteSettings.Variables.Policy);
+
+    public static readonly RepeatedOption Remote = Repeated("--remote", "<env>=<url>", "where an environment's repository is (a URL, a path, or a " +
+        "remote of this clone such as origin): its records are read and written there",
+        $"{PromoteSettings.Variables.RemotePrefix}<ENV>, else the clone's remote the policy names");
+
+    public static readonly RepeatedOption Role = Repeated("--role", "<env>=<role-arn>", "the IAM role that reaches an environment's account",
+        $"{PromoteSettings.Variables.AwsRolePrefix}<ENV>, else the policy's credentials");
+
+    public static readonly ValueOption<string?> File = Value("--file", "FILE", "the reviewed policy to publish",
+        $"the clone's {PromotionPolicy.FileName}, else the one in this folder");
+
+    public static readonly ValueOption<string?> Parameter = Value("--parameter", "NAME", "the SSM parameter to write", "/promote/<name>/policy");
+
+    public static readonly ValueOption<string?> To = Value("--to", "<rev>", "the commit to roll back to",
+        "the deployment before the current one (from the deployment events; revoked ones are skipped)");
+
+    public static readonly ValueOption<string?> Comment = Text("--comment", "<text>", "a note kept with the approval", maxLength: 1000, "none");
+
+    public static readonly ValueOption<string> Reason = RequiredText("--reason", "<text>", "what went wrong, kept with the revocation", maxLength: 500,
+        "a revocation needs a reason: --reason \"<what went wrong>\"");
+
+    public static readonly ValueOption<int> Keep = Value("--keep", "N", "keep the records of the newest N green commits", $"{RetentionRules.DefaultKeep}",
+        k => int.TryParse(k, NumberStyles.None, CultureInfo.InvariantCulture, out var keep) && keep <= 1_000_000 ? keep
+            : throw CommandFailedException.Usage($"--keep '{Quoting.Show(k)}' is not a number of commits", "e.g. --keep 100"),
+        RetentionRules.DefaultKeep);
+
+    public static readonly ValueOption<TimeSpan> OlderThan = Value("--older-than", "D", "delete only records older than this age (30d, 12h, 90m)",
+        $"{RetentionRules.DefaultOlderThan.TotalDays:0}d",
+        d => TryParseAge(d, out var age) ? age
+            : throw CommandFailedException.Usage($"--older-than '{Quoting.Show(d)}' is not an age", "e.g. --older-than 30d (days), or 12h, 90m, 0s"),
+        RetentionRules.DefaultOlderThan);
+
+    public static readonly FlagOption Server = Flag("--server", "check a server's bare repository and its installed hooks instead of a clone");
+
+    public static readonly ValueOption<string?> Since = Value("--since", "<date|duration>",
+        "the start of the window: a date, or a duration before now (30d, 2w)", $"{HistoryWindow.DefaultLength.TotalDays:0} days before --until");
+
+    public static readonly ValueOption<string?> Until = Value("--until", "<date|duration>", "the end of the window: a date, or a duration before now", "now");
+
+    public static readonly ValueOption<string?> Html = Value("--html", "FILE", "write the timeline and the figures as one HTML page to FILE",
+        "none: text on the terminal");
+
+    public static readonly FlagOption Global = Flag("--global", "wire every clone of this user (git config --global)", "scope");
+
+    public static readonly FlagOption System = Flag("--system", "wire every clone on this machine (git config --system)", "scope");
+
+    public static readonly FlagOption Chain = Flag("--chain", "keep the hooks found running, after the guard", "found");
+
+    public static readonly ValueOption<string?> HooksDir = Value("--hooks-dir", "DIR",
+        "a shared hooks folder to add the shims to and point core.hooksPath at", "the installation's hooks folder");
+
+    public static readonly ValueOption<string> Env = RequiredValue("--env", "<env>", "the environment this repository is",
+        "which environment is this repository?");
+
+    /// <summary>Days (<c>30d</c>), the unit retention is thought in, or any duration the policy accepts (<c>12h</c>).</summary>
+    internal static bool TryParseAge(string text, out TimeSpan age)
+    {
+        if (text.Length is > 1 and <= 6 && text[^1] == 'd' && text[..^1].All(char.IsAsciiDigit))
+        {
+            age = TimeSpan.FromDays(int.Parse(text[..^1], CultureInfo.InvariantCulture));
+            return true;
+        }
+        return DurationParser.TryParse(text, out age);
+    }
+}
+
+/// <summary>
 /// Every command's definition, in the order <c>git promote --help</c> and the README list them. The commands parse their
 /// arguments by these, and their usage lines, <c>--help</c> and the README's command list are written from them.
 /// </summary>
 public static class CommandDefinitions
 {
-    private static readonly CommandArgument Env = Required("<env>", "the environment, as the policy names it");
+    private static readonly CommandArgument Env = Required("<env>", "the environment, as the policy names it", whenMissing: "which environment?");
 
     private static CommandArgument Rev(string what) => OptionalOne("<rev>", $"the commit {what} (a sha, branch or tag)", "HEAD");
 
-    private static CommandOption Json(string what) => Flag("--json", $"print {what} as JSON instead of text");
+    private static FlagOption Json(string what) => Options.Json with { Description = $"print {what} as JSON instead of text" };
 
-    private static readonly string CiVariables = string.Join(", ", PipelineInputs.CommitVariables);
-
-    private static readonly CommandOption[] PipelineOptions =
-    [
-        Value("--commit", "<sha>", "the commit the pipeline runs for", $"the first CI variable set of {CiVariables}; else HEAD of the clone"),
-        Value("--policy", "FILE|ssm:NAME", "the pinned policy: a file the pipeline owns, or an SSM parameter (ssm:/promote/<name>/policy)",
-            PromoteSettings.Variables.Policy),
-        Repeated("--remote", "<env>=<url>", "where an environment's repository is (a URL, a path, or a remote of this clone such as origin): its " +
-            "records are read and written there", $"{PromoteSettings.Variables.RemotePrefix}<ENV>, else the clone's remote the policy names"),
-        Repeated("--role", "<env>=<role-arn>", "the IAM role that reaches an environment's account",
-            $"{PromoteSettings.Variables.AwsRolePrefix}<ENV>, else the policy's credentials"),
-    ];
+    private static readonly CommandOption[] PipelineOptions = [Options.Commit, Options.Policy, Options.Remote, Options.Role];
 
     public static readonly CommandDefinition HookPrePush = new("hook pre-push",
         "the client guard (the installed shim calls it; ref updates on stdin, as githooks(5))")
     {
         Arguments = [Required("<remote>", "the remote's name, as git passes it"), Required("<url>", "the remote's URL, as git passes it")],
+        WrongCount = "pre-push needs the remote name and URL git passes to the hook",
     };
 
-    public static readonly CommandDefinition HookPreReceive = new("hook pre-receive", "the server guard (hooks/pre-receive calls it; ref updates on stdin)");
+    public static readonly CommandDefinition HookPreReceive = new("hook pre-receive", "the server guard (hooks/pre-receive calls it; ref updates on stdin)")
+    {
+        WrongCount = "pre-receive takes no arguments",
+    };
 
     public static readonly CommandDefinition HookReferenceTransaction = new("hook reference-transaction",
         "records a bypass allowed by pre-receive exactly when git updates the ref (hooks/reference-transaction calls it)")
     {
         Arguments = [Required("prepared|committed|aborted", "the state of the ref update, as git passes it")],
+        WrongCount = "reference-transaction takes the state git passes",
     };
 
     public static readonly CommandDefinition Hook = new("hook", "run as a git hook (the installed shims call this)")
     {
         Forms = [HookPrePush, HookPreReceive, HookReferenceTransaction],
+        WhichForm = "which hook? expected: pre-push, pre-receive or reference-transaction",
+        UnknownForm = hook => $"unknown hook '{hook}'",
     };
 
     public static readonly CommandDefinition Check = new("check", "may this commit go to that environment? exit 0 yes, 1 no")
     {
         Arguments = [Env, Rev("to check")],
-        Options = [Flag("--explain", "list every rule of the environment's gate, met or not, as a checklist"), Json("the verdict")],
+        Options = [Options.Explain, Json("the verdict")],
         Examples = ["git promote check stg", "git promote check prd v1.4.2 --explain"],
     };
 
@@ -69,17 +159,15 @@ public static class CommandDefinitions
 
     public static readonly CommandDefinition PolicyPublish = new("policy publish", "pin the reviewed policy in SSM, where pipeline gates read it")
     {
-        Arguments = [Required("<env>", "the environment whose account holds the parameter")],
-        Options =
-        [
-            Value("--file", "FILE", "the reviewed policy to publish", $"the clone's {PromotionPolicy.FileName}, else the one in this folder"),
-            Value("--parameter", "NAME", "the SSM parameter to write", "/promote/<name>/policy"),
-        ],
+        Arguments = [Required("<env>", "the environment whose account holds the parameter", whenMissing: "which environment's account?")],
+        Options = [Options.File, Options.Parameter],
     };
 
     public static readonly CommandDefinition Policy = new("policy", "policy publish <env>: pin the reviewed policy in SSM, where pipeline gates read it")
     {
         Forms = [PolicyPublish],
+        WhichForm = "policy what?",
+        UnknownForm = command => $"unknown policy command '{Quoting.Show(command)}'",
         Examples = ["git promote policy publish stg", "git promote policy publish prd --file release/.promote.yml"],
     };
 
@@ -88,9 +176,12 @@ public static class CommandDefinitions
         Arguments = [Env, OptionalOne("<rev>", "the commit to mark green (needs a clone)", "--commit, else a CI variable, else HEAD")],
         Options =
         [
-            Flag("--force",
-                "record a commit the environment was not seen deploying (the record says so), or a revoked one, lifting its revocation (kept for the audit)"),
-            .. PipelineOptions.Select(o => o.Name == "--policy"
+            Options.Force with
+            {
+                Description = "record a commit the environment was not seen deploying (the record says so), or a revoked one, lifting its " +
+                    "revocation (kept for the audit)",
+            },
+            .. PipelineOptions.Select(o => o == Options.Policy
                 ? o with { Default = $"{PromoteSettings.Variables.Policy}, else the clone's {PromotionPolicy.FileName}" }
                 : o),
         ],
@@ -106,19 +197,14 @@ public static class CommandDefinitions
     {
         Arguments = [Env, OptionalOne("<rev>", "the commit to push (a sha, branch or tag)",
             "the newest commit green in the previous environment that may go (status's next); HEAD for the first environment")],
-        Options = [Flag("--dry-run", "say what would be pushed, and the guard's verdict, and push nothing")],
+        Options = [Options.DryRun],
         Examples = ["git promote push stg", "git promote push prd --dry-run", "git promote push prd v1.4.2"],
     };
 
     public static readonly CommandDefinition Rollback = new("rollback", "push an environment back to the deployment before the current one")
     {
         Arguments = [Env],
-        Options =
-        [
-            Value("--to", "<rev>", "the commit to roll back to",
-                "the deployment before the current one (from the deployment events; revoked ones are skipped)"),
-            Flag("--dry-run", "say what would be pushed, and the guard's verdict, and push nothing"),
-        ],
+        Options = [Options.To, Options.DryRun],
         Examples = ["git promote rollback prd", "git promote rollback prd --dry-run", "git promote rollback prd --to v1.4.1"],
     };
 
@@ -128,23 +214,17 @@ public static class CommandDefinitions
         Examples = ["git promote status", "git promote status --json"],
     };
 
-    /// <summary>The longest note an approval keeps (<c>approve --comment</c>): said in --help, checked by the command.</summary>
-    public const int MaxApprovalComment = 1000;
-
-    /// <summary>The longest reason a revocation keeps (<c>revoke --reason</c>): said in --help, checked by the command.</summary>
-    public const int MaxRevocationReason = 500;
-
     public static readonly CommandDefinition Approve = new("approve", "approve a commit for an environment that requires approvals")
     {
         Arguments = [Env, Rev("to approve")],
-        Options = [Value("--comment", "<text>", $"a note kept with the approval (at most {MaxApprovalComment} characters)", "none")],
+        Options = [Options.Comment],
         Examples = ["git promote approve prd a1b2c3d --comment \"checked the migration\""],
     };
 
     public static readonly CommandDefinition Revoke = new("revoke", "mark a commit bad in an environment: not green, not promoted, not rolled back to")
     {
         Arguments = [Env, Rev("to revoke")],
-        Options = [RequiredValue("--reason", "<text>", $"what went wrong, kept with the revocation (at most {MaxRevocationReason} characters)")],
+        Options = [Options.Reason],
         Examples = ["git promote revoke stg a1b2c3d --reason \"error rate alarm after deploy\""],
     };
 
@@ -154,9 +234,9 @@ public static class CommandDefinitions
         Arguments = [Env],
         Options =
         [
-            Value("--keep", "N", "keep the records of the newest N green commits", $"{RetentionRules.DefaultKeep}"),
-            Value("--older-than", "D", "delete only records older than this age (30d, 12h, 90m)", $"{RetentionRules.DefaultOlderThan.TotalDays:0}d"),
-            Flag("--dry-run", "print what would be deleted, and delete nothing"),
+            Options.Keep,
+            Options.OlderThan,
+            Options.DryRun with { Description = "print what would be deleted, and delete nothing" },
             Json("what would be deleted (with --dry-run only)"),
         ],
         Examples = ["git promote prune prd --dry-run", "git promote prune prd --dry-run --json", "git promote prune dev --keep 20 --older-than 7d"],
@@ -164,7 +244,7 @@ public static class CommandDefinitions
 
     public static readonly CommandDefinition Doctor = new("doctor", "check the policy, hooks, remotes and AWS access; says what to fix")
     {
-        Options = [Flag("--server", "check a server's bare repository and its installed hooks instead of a clone"), Json("the checks")],
+        Options = [Options.Server, Json("the checks")],
         Examples = ["git promote doctor", "git promote doctor --server   (in /srv/git/orders-prd.git)"],
     };
 
@@ -181,11 +261,10 @@ public static class CommandDefinitions
         Arguments = [Any("<env>", "an environment to show", "every environment")],
         Options =
         [
-            Value("--since", "<date|duration>", "the start of the window: a date, or a duration before now (30d, 2w)",
-                $"{HistoryWindow.DefaultLength.TotalDays:0} days before --until"),
-            Value("--until", "<date|duration>", "the end of the window: a date, or a duration before now", "now"),
+            Options.Since,
+            Options.Until,
             Json("the timeline and the figures"),
-            Value("--html", "FILE", "write the timeline and the figures as one HTML page to FILE", "none: text on the terminal"),
+            Options.Html,
         ],
         Examples = ["git promote history", "git promote history prd --since 30d --html history.html"],
     };
@@ -194,11 +273,11 @@ public static class CommandDefinitions
     {
         Options =
         [
-            Flag("--global", "wire every clone of this user (git config --global)", "scope"),
-            Flag("--system", "wire every clone on this machine (git config --system)", "scope"),
-            Flag("--force", "replace a core.hooksPath someone else set (uninstall puts it back)", "found"),
-            Flag("--chain", "keep the hooks found running, after the guard", "found"),
-            Value("--hooks-dir", "DIR", "a shared hooks folder to add the shims to and point core.hooksPath at", "the installation's hooks folder"),
+            Options.Global,
+            Options.System,
+            Options.Force with { Description = "replace a core.hooksPath someone else set (uninstall puts it back)", Group = "found" },
+            Options.Chain,
+            Options.HooksDir,
         ],
     };
 
@@ -206,11 +285,14 @@ public static class CommandDefinitions
     {
         Options =
         [
-            RequiredFlag("--server", "install the server guard in this bare repository"),
-            RequiredValue("--env", "<env>", "the environment this repository is"),
-            Value("--policy", "FILE", "pin a policy file instead of the policy branch", "the .promote.yml of the branch HEAD names"),
-            Flag("--force", "keep a pre-receive hook that is not git-promote's as pre-receive.local, run before the guard"),
-            Value("--hooks-dir", "DIR", "the folder with the installed shims to copy", "the installation's hooks folder"),
+            Options.Server with { Description = "install the server guard in this bare repository", Required = true },
+            Options.Env,
+            Options.Policy with
+            {
+                ValueName = "FILE", Description = "pin a policy file instead of the policy branch", Default = "the .promote.yml of the branch HEAD names",
+            },
+            Options.Force with { Description = "keep a pre-receive hook that is not git-promote's as pre-receive.local, run before the guard" },
+            Options.HooksDir with { Description = "the folder with the installed shims to copy" },
         ],
     };
 
@@ -224,16 +306,16 @@ public static class CommandDefinitions
     {
         Options =
         [
-            Flag("--global", "unwire this user's git config", "scope"),
-            Flag("--system", "unwire this machine's git config", "scope"),
-            Value("--hooks-dir", "DIR", "a shared hooks folder to remove the shims from", "none: no folder is changed"),
+            Options.Global with { Description = "unwire this user's git config" },
+            Options.System with { Description = "unwire this machine's git config" },
+            Options.HooksDir with { Description = "a shared hooks folder to remove the shims from", Default = "none: no folder is changed" },
         ],
     };
 
     public static readonly CommandDefinition UninstallOnServer = new("uninstall",
         "in a bare repository on a server: remove the guard, restoring what was there")
     {
-        Options = [RequiredFlag("--server", "uninstall the server guard of this bare repository")],
+        Options = [Options.Server with { Description = "uninstall the server guard of this bare repository", Required = true }],
     };
 
     public static readonly CommandDefinition Uninstall = new("uninstall", "unwire it, restoring what was there")
@@ -244,7 +326,7 @@ public static class CommandDefinitions
 
     public static readonly CommandDefinition Init = new("init", "write a starter .promote.yml from this clone's remotes")
     {
-        Options = [Flag("--force", "replace an existing .promote.yml")],
+        Options = [Options.Force with { Description = "replace an existing .promote.yml" }],
         Examples = ["git promote init"],
     };
 

@@ -18,8 +18,6 @@ namespace GitPromote.Cli.Install;
 /// </summary>
 public static class ServerInstall
 {
-    public static string InstallUsage => CommandDefinitions.InstallOnServer.Usage;
-    public static string UninstallUsage => CommandDefinitions.UninstallOnServer.Usage;
     public const string HookName = "pre-receive";
     public const string KeptHookName = "pre-receive.local";
     /// <summary>The hook that turns a pre-receive's pending bypass into a record exactly when git updates the ref.</summary>
@@ -30,17 +28,15 @@ public static class ServerInstall
     private const string WasUnset = "(unset)";
     private const string BinaryLine = "bin=''";
 
-    public static int Install(CommandContext context, IReadOnlyList<string> args)
+    public static int Install(CommandContext context, CommandLine args)
     {
-        var a = ArgumentReader.Parse(args, CommandDefinitions.InstallOnServer).ExpectAtMost(0, InstallUsage);
-        var envName = a.Value("--env") is { Length: > 0 } e ? e
-            : throw CommandFailedException.Usage("which environment is this repository?", $"usage: {InstallUsage}");
+        var envName = args.Get(Options.Env);
         var files = context.FileSystem;
         var (workspace, config) = OpenBare(context);
         using var _ = workspace;
         var hooks = HooksDir(files, workspace);
-        var shim = ReadShim(files, a.Value("--hooks-dir"));
-        var policyFile = a.Value("--policy") is { } p ? Path.GetFullPath(p, context.Environment.CurrentDirectory) : null;
+        var shim = ReadShim(files, args.Get(Options.HooksDir));
+        var policyFile = args.Get(Options.Policy) is { } p ? Path.GetFullPath(p, context.Environment.CurrentDirectory) : null;
         var (policyRef, first) = policyFile is null
             ? PinPolicyBranch(files, workspace, envName)
             : (null, CheckPolicy(files, policyFile, envName, workspace.GitDir));
@@ -54,7 +50,7 @@ public static class ServerInstall
         var foreign = files.FileExists(hook) && !IsOurs(files, hook);
         if (foreign)
         {
-            if (!a.Has("--force"))
+            if (!args.Get(Options.Force))
             {
                 return FailureMessage.Print(context.Console, ExitCodes.UsageOrPolicy, $"{hook} exists and is not git-promote's.",
                     $"with --force it is kept as {KeptHookName} and still runs, before the guard, on every push");
@@ -136,9 +132,8 @@ public static class ServerInstall
         catch (Exception e) when (e is GitCommandException or System.ComponentModel.Win32Exception || Deadline.Passed(e, deadline.Token)) { }
     }
 
-    public static int Uninstall(CommandContext context, IReadOnlyList<string> args)
+    public static int Uninstall(CommandContext context)
     {
-        ArgumentReader.Parse(args, CommandDefinitions.UninstallOnServer).ExpectAtMost(0, UninstallUsage);
         var files = context.FileSystem;
         var (workspace, config) = OpenBare(context);
         using var _ = workspace;

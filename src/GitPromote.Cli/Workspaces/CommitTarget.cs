@@ -9,9 +9,9 @@ namespace GitPromote.Cli.Workspaces;
 /// </summary>
 public sealed record CommitTarget(Workspace Workspace, PromotionPolicy Policy, EnvironmentPolicy Environment, string Rev, string Commit)
 {
-    public static CommitTarget Resolve(CommandContext context, ArgumentReader args, string usage, string? notACommitHint = null)
+    public static CommitTarget Resolve(CommandContext context, CommandLine args, string? notACommitHint = null)
     {
-        var envName = args.Positional(0) ?? throw CommandFailedException.Usage("which environment?", $"usage: {usage}");
+        var envName = args.Positionals[0];
         var workspace = Workspace.Find(context);
         try
         {

@@ -17,9 +17,9 @@ public sealed record PipelineTarget(Workspace Workspace, PromotionPolicy Policy,
 {
     /// <param name="pinnedOnly">True for the gate: without a pinned policy it refuses (exit 2) rather than read the work tree's.</param>
     /// <param name="rev">A revision named on the command line (record's <c>[&lt;rev&gt;]</c>); needs a clone.</param>
-    public static async Task<PipelineTarget> ResolveAsync(CommandContext context, ArgumentReader args, string usage, bool pinnedOnly, string? rev = null)
+    public static async Task<PipelineTarget> ResolveAsync(CommandContext context, CommandLine args, bool pinnedOnly, string? rev = null)
     {
-        var envName = args.Positional(0) ?? throw CommandFailedException.Usage("which environment?", $"usage: {usage}");
+        var envName = args.Positionals[0];
         var clone = Workspace.TryFind(context);
         var workspace = clone ?? Workspace.Scratch(context);
         try
@@ -28,7 +28,7 @@ public sealed record PipelineTarget(Workspace Workspace, PromotionPolicy Policy,
             if (pinnedOnly) RequireCheckoutOf(commit, from, clone);
 
             LoadedPolicy loaded;
-            if (PinnedPolicy.Location(args.Value("--policy"), context.Environment) is { } location)
+            if (PinnedPolicy.Location(args.Get(Options.Policy), context.Environment) is { } location)
                 loaded = await PinnedPolicy.LoadAsync(context, location, clone is null ? null : PolicySource.DefaultName(clone.WorkTree ?? clone.GitDir));
             else if (!pinnedOnly && clone is not null)
                 loaded = clone.RequirePolicy();
@@ -43,9 +43,9 @@ public sealed record PipelineTarget(Workspace Workspace, PromotionPolicy Policy,
             PolicySource.RequireEnvironment(policy, envName);
             try
             {
-                var roles = PipelineInputs.PerEnvironment("--role", args.Values("--role"), PromoteSettings.Variables.AwsRolePrefix, policy,
+                var roles = PipelineInputs.PerEnvironment(Options.Role.Name, args.Get(Options.Role), PromoteSettings.Variables.AwsRolePrefix, policy,
                     context.Environment);
-                var remotes = PipelineInputs.PerEnvironment("--remote", args.Values("--remote"), PromoteSettings.Variables.RemotePrefix, policy,
+                var remotes = PipelineInputs.PerEnvironment(Options.Remote.Name, args.Get(Options.Remote), PromoteSettings.Variables.RemotePrefix, policy,
                     context.Environment);
                 policy = PipelineInputs.WithRoles(policy, roles.ToDictionary(r => r.Key, r => r.Value.Value));
                 workspace.EnvironmentRemotes = remotes.ToDictionary(p => p.Key,
@@ -53,7 +53,7 @@ public sealed record PipelineTarget(Workspace Workspace, PromotionPolicy Policy,
             }
             catch (FormatException e)
             {
-                throw CommandFailedException.Usage(e.Message, $"usage: {usage}");
+                throw CommandFailedException.Usage(e.Message, $"usage: {args.Usage}");
             }
             return new PipelineTarget(workspace, policy, loaded.DisplayPath, policy.FindEnvironment(envName)!, commit, from);
         }
@@ -64,17 +64,17 @@ public sealed record PipelineTarget(Workspace Workspace, PromotionPolicy Policy,
         }
     }
 
-    private static (string Commit, string From) ResolveCommit(CommandContext context, ArgumentReader args, Workspace? clone, string? rev)
+    private static (string Commit, string From) ResolveCommit(CommandContext context, CommandLine args, Workspace? clone, string? rev)
     {
         if (rev is not null)
         {
-            if (args.Value("--commit") is not null) throw CommandFailedException.Usage("give the commit once: as <rev> or as --commit");
+            if (args.Get(Options.Commit) is not null) throw CommandFailedException.Usage("give the commit once: as <rev> or as --commit");
             if (clone is null)
                 return (PipelineInputs.FullId(rev) ?? throw NotFull(rev, "<rev>"), "<rev>");
             return (clone.Repository.ResolveCommit(rev) ?? throw CommandFailedException.Usage($"'{Quoting.Show(rev)}' is not a commit in this repository"),
                 rev);
         }
-        if (PipelineInputs.CommitFrom(args.Value("--commit"), context.Environment) is { } source)
+        if (PipelineInputs.CommitFrom(args.Get(Options.Commit), context.Environment) is { } source)
         {
             // A full id is taken as it is: a shallow clone may not have the object, and the evidence is about the id.
             if (PipelineInputs.FullId(source.Value) is { } full) return (full, source.From);
