@@ -47,9 +47,10 @@ public sealed class CliLayeringTests
         ("a process started directly", new(@"\bProcess\.Start\b|\bnew\s+(System\.Diagnostics\.)?Process(StartInfo)?\b"), ["Git/GitProcess.cs"]),
         ("git processes not from the context", new(@"\bGitProcess\.Default\b"), ["Cli/Infrastructure/CommandContext.cs"]),
         ("a system implementation made outside the composition root",
-            new(@"\bnew\s+System(FileSystem|Clock|Console|ProcessStarter)\b|\bSystem(FileSystem|Environment)\.Instance\b"), ["Cli/Infrastructure/CommandContext.cs"]),
+            new(@"\bnew\s+System(FileSystem|Clock|Console|ProcessStarter)\b|\bSystem(FileSystem|Environment)\.Instance\b"),
+            ["Cli/Infrastructure/CommandContext.cs"]),
         ("the clock read directly", new(@"\bDateTime(Offset)?\.(Utc)?Now\b"), []),
-        ("the environment read directly", new(@"(?<![\w.])(System\.)?Environment\.(GetEnvironmentVariable|CurrentDirectory)\b"), []),
+        ("the environment read directly", new(@"(?<![\w.])(System\.)?Environment\.(GetEnvironmentVariable|CurrentDirectory)\b"), ["Git/GitProcess.cs"]),
         ("the console used directly",
             new(@"\bSystem\.Console\b|(?<![\w.])Console\.(Write|WriteLine|Read\w*|OpenStandard\w+|Is\w+Redirected|Set\w+|In)\b"), []),
     ];
