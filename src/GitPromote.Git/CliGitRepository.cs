@@ -14,16 +14,18 @@ namespace GitPromote.Git;
 public sealed class CliGitRepository : IGitRepository
 {
     private readonly GitProcess _git;
+    private readonly IFileSystem _files;
     private readonly string[] _readPrefix;
     private GitConfig? _config;
 
-    public CliGitRepository(GitLocation location, GitProcess? git = null, GitConfig? config = null)
+    public CliGitRepository(IFileSystem files, GitLocation location, GitProcess git, GitConfig? config = null)
     {
+        _files = files;
         _config = config;
         GitDir = location.GitDir;
         WorkTree = location.WorkTree;
         CommonDir = location.CommonDir;
-        var process = git ?? GitProcess.Default;
+        var process = git;
         var readEnvironment = new Dictionary<string, string?>(StringComparer.Ordinal)
         {
             // Never fetch a missing object of a partial clone: git >= 2.44 (and 2.39.4+ security releases) honour
@@ -37,7 +39,7 @@ public sealed class CliGitRepository : IGitRepository
         foreach (var (k, v) in process.Environment) readEnvironment[k] = v;
         _git = process.With(readEnvironment);
         _readPrefix = ["--git-dir=" + GitDir, "--no-replace-objects"];
-        ObjectFormat = ReadObjectFormat(location);
+        ObjectFormat = ReadObjectFormat(files, location);
     }
 
     public string Backend => "git-cli";
@@ -50,8 +52,8 @@ public sealed class CliGitRepository : IGitRepository
     {
         get
         {
-            var shallow = new FileInfo(Path.Combine(CommonDir, "shallow"));
-            return shallow.Exists && shallow.Length > 0;
+            var shallow = Path.Combine(CommonDir, "shallow");
+            return _files.FileExists(shallow) && _files.Length(shallow) > 0;
         }
     }
 
@@ -195,7 +197,7 @@ public sealed class CliGitRepository : IGitRepository
     {
     }
 
-    private GitConfig Config => _config ??= GitConfig.Read(GitDir, _git, Timeout);
+    private GitConfig Config => _config ??= GitConfig.Read(_files, GitDir, _git, Timeout);
 
     /// <summary>The longest one local git command may run (a hung file system, a stuck lock) before it is stopped.</summary>
     public TimeSpan Timeout { get; init; } = GitBudgets.LocalWork;
@@ -297,9 +299,9 @@ public sealed class CliGitRepository : IGitRepository
         return p.TrimStart('/');
     }
 
-    private static ObjectFormat ReadObjectFormat(GitLocation location)
+    private static ObjectFormat ReadObjectFormat(IFileSystem files, GitLocation location)
     {
-        var format = GitConfig.FromFile(location.ConfigPath).Get("extensions.objectformat");
+        var format = GitConfig.FromFile(files, location.ConfigPath).Get("extensions.objectformat");
         return string.Equals(format, "sha256", StringComparison.OrdinalIgnoreCase) ? ObjectFormat.Sha256 : ObjectFormat.Sha1;
     }
 }

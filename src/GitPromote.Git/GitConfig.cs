@@ -1,5 +1,6 @@
 using GitPromote.Core;
 using GitPromote.Core.Evidence;
+using GitPromote.Platform;
 
 namespace GitPromote.Git;
 
@@ -53,10 +54,10 @@ public sealed class GitConfig
     /// <see cref="GitConfigUnreadableException"/> when git cannot read it: the guard's settings and remotes live there, so
     /// reading nothing would wave a guarded push through.
     /// </summary>
-    public static GitConfig Read(string gitDir, GitProcess git, TimeSpan timeout, bool levels = false)
+    public static GitConfig Read(IFileSystem files, string gitDir, GitProcess git, TimeSpan timeout, bool levels = false)
     {
         // The environment git would run with: the process's, with git's own overrides on top.
-        if (FromFiles(gitDir, new GitProcessEnvironment(git)) is { } files) return files;
+        if (FromFiles(files, gitDir, git.ChildEnvironment) is { } fromFiles) return fromFiles;
         using var deadline = new CancellationTokenSource(timeout);
         try
         {
@@ -139,40 +140,40 @@ public sealed class GitConfig
     /// quoted value, no <c>-c</c>/GIT_CONFIG_COUNT settings or per-worktree config are in play, and the system file's
     /// location is known (git from a /usr prefix reads /etc/gitconfig; GIT_CONFIG_SYSTEM or GIT_CONFIG_NOSYSTEM say otherwise).
     /// </summary>
-    public static GitConfig? FromFiles(string gitDir, IProcessEnvironment environment)
+    public static GitConfig? FromFiles(IFileSystem files, string gitDir, IProcessEnvironment environment)
     {
         if (!OperatingSystem.IsLinux()) return null;
         string? Env(string name) => environment.NonEmpty(name);
         if (Env("GIT_CONFIG_PARAMETERS") is not null || Env("GIT_CONFIG_COUNT") is not null) return null;
 
-        var files = new List<(ConfigLevel Level, string Path)>();
+        var levels = new List<(ConfigLevel Level, string Path)>();
         if (!IsTrue(Env("GIT_CONFIG_NOSYSTEM")))
         {
             var system = Env("GIT_CONFIG_SYSTEM");
             if (system is null)
             {
-                if (!GitHasUsrPrefix(Env("PATH"))) return null;
+                if (!GitHasUsrPrefix(files, Env("PATH"))) return null;
                 system = "/etc/gitconfig";
             }
-            files.Add((ConfigLevel.System, system));
+            levels.Add((ConfigLevel.System, system));
         }
-        if (Env("GIT_CONFIG_GLOBAL") is { } global) files.Add((ConfigLevel.Global, global));
+        if (Env("GIT_CONFIG_GLOBAL") is { } global) levels.Add((ConfigLevel.Global, global));
         else
         {
             if (Env("HOME") is not { } home) return null;
-            files.Add((ConfigLevel.Global, Path.Combine(Env("XDG_CONFIG_HOME") ?? Path.Combine(home, ".config"), "git", "config")));
-            files.Add((ConfigLevel.Global, Path.Combine(home, ".gitconfig")));
+            levels.Add((ConfigLevel.Global, Path.Combine(Env("XDG_CONFIG_HOME") ?? Path.Combine(home, ".config"), "git", "config")));
+            levels.Add((ConfigLevel.Global, Path.Combine(home, ".gitconfig")));
         }
-        files.Add((ConfigLevel.Local, Path.Combine(CommonDir(gitDir), "config")));
+        levels.Add((ConfigLevel.Local, Path.Combine(CommonDir(files, gitDir), "config")));
 
         var entries = new List<ConfigEntry>();
-        foreach (var (level, path) in files)
+        foreach (var (level, path) in levels)
         {
             string text;
             try
             {
-                if (!File.Exists(path)) continue;
-                text = File.ReadAllText(path);
+                if (!files.FileExists(path)) continue;
+                text = files.ReadAllText(path);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
@@ -192,14 +193,11 @@ public sealed class GitConfig
     /// repository's own <c>config</c> (<c>extensions.*</c>, <c>remote.*.promisor</c>, <c>core.bare</c>, <c>core.worktree</c>).
     /// A missing or unreadable file reads as empty.
     /// </summary>
-    public static GitConfig FromFile(string path, ConfigLevel level = ConfigLevel.Local)
+    public static GitConfig FromFile(IFileSystem files, string path, ConfigLevel level = ConfigLevel.Local)
     {
         try
         {
-            using var stream = File.OpenRead(path);
-            var buffer = new byte[(int)Math.Min(stream.Length, MaxFileBytes)];
-            stream.ReadExactly(buffer);
-            return FromText(System.Text.Encoding.UTF8.GetString(buffer), level, "file:" + path);
+            return FromText(System.Text.Encoding.UTF8.GetString(files.ReadBytes(path, MaxFileBytes)), level, "file:" + path);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -313,13 +311,13 @@ public sealed class GitConfig
     public static bool IsTrue(string? value) => Core.Settings.PromoteSettings.IsTrue(value);
 
     /// <summary>The folder that holds the repository's config: <paramref name="gitDir"/>, or for a linked worktree its <c>commondir</c>.</summary>
-    public static string CommonDir(string gitDir)
+    public static string CommonDir(IFileSystem files, string gitDir)
     {
         try
         {
             var pointer = Path.Combine(gitDir, "commondir");
-            if (!File.Exists(pointer)) return gitDir;
-            return Path.GetFullPath(File.ReadAllText(pointer).Trim(), gitDir);
+            if (!files.FileExists(pointer)) return gitDir;
+            return Path.GetFullPath(files.ReadAllText(pointer).Trim(), gitDir);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -394,13 +392,13 @@ public sealed class GitConfig
     }
 
     /// <summary>Whether the first <c>git</c> on PATH is one installed with prefix /usr (a distribution's git).</summary>
-    private static bool GitHasUsrPrefix(string? path)
+    private static bool GitHasUsrPrefix(IFileSystem files, string? path)
     {
         if (path is null) return false;
         foreach (var dir in path.Split(':'))
         {
             if (dir.Length == 0) continue;
-            if (!File.Exists(Path.Combine(dir, "git"))) continue;
+            if (!files.FileExists(Path.Combine(dir, "git"))) continue;
             return UsrPrefixGitDirs.Contains(dir.TrimEnd('/'));
         }
         return false;
@@ -442,11 +440,3 @@ public sealed class GitConfig
 
 /// <summary>git could not list the repository's configuration (a broken config file, git missing or hung): what it said, credential-free.</summary>
 public sealed class GitConfigUnreadableException(string detail) : Exception(detail);
-
-/// <summary>The environment a <see cref="GitProcess"/> runs git with: the process's, with its own overrides on top.</summary>
-internal sealed class GitProcessEnvironment(GitProcess git) : IProcessEnvironment
-{
-    public string? Get(string name) => git.Environment.TryGetValue(name, out var v) ? v : Environment.GetEnvironmentVariable(name);
-
-    public string CurrentDirectory => Directory.GetCurrentDirectory();
-}

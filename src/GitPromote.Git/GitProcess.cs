@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using System.Diagnostics;
+using GitPromote.Core;
 using GitPromote.Core.Diagnostics;
 using GitPromote.Core.Evidence;
 
@@ -39,6 +40,12 @@ public sealed class GitProcess
 
     public int StdoutLimit { get; init; } = DefaultStdoutLimit;
     public int StderrLimit { get; init; } = DefaultStderrLimit;
+
+    /// <summary>
+    /// The environment a git started here runs with: this process's own (which a child inherits, whatever a caller's
+    /// <c>IProcessEnvironment</c> says), with <see cref="Environment"/> on top.
+    /// </summary>
+    public IProcessEnvironment ChildEnvironment => new InheritedEnvironment(this);
 
     /// <summary>A copy with more environment variables (the later value wins).</summary>
     public GitProcess With(IReadOnlyDictionary<string, string?> environment)
@@ -324,5 +331,12 @@ public sealed class GitProcess
             if (overflowed && stopAtLimit) break;
         }
         return new Capture(buffer.ToArray(), overflowed);
+    }
+
+    private sealed class InheritedEnvironment(GitProcess git) : IProcessEnvironment
+    {
+        public string? Get(string name) => git.Environment.TryGetValue(name, out var v) ? v : System.Environment.GetEnvironmentVariable(name);
+
+        public string CurrentDirectory => System.Environment.CurrentDirectory;
     }
 }

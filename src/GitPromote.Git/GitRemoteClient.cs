@@ -18,11 +18,11 @@ public sealed class GitRemoteClient : IGitRemoteClient
     /// Where git runs: the work tree, as for the user's own <c>git push</c>, so a remote added with a relative path
     /// (<c>../dev.git</c>) means the same thing; default the git directory.
     /// </param>
-    public GitRemoteClient(string? gitDir, GitProcess? git = null, string? workingDirectory = null)
+    public GitRemoteClient(string? gitDir, GitProcess git, string? workingDirectory = null)
     {
         _gitDir = gitDir;
         _workingDirectory = workingDirectory;
-        _git = git ?? GitProcess.Default;
+        _git = git;
     }
 
     /// <summary>The longest any one remote operation may take, whatever the caller's token says.</summary>
@@ -118,7 +118,8 @@ public sealed class GitRemoteClient : IGitRemoteClient
         string[] prefix = _gitDir is null ? [] : ["--git-dir=" + _gitDir];
         try
         {
-            return await _git.RunAsync(_workingDirectory ?? _gitDir ?? Directory.GetCurrentDirectory(), [.. prefix, .. args], null,
+            // Neither: git runs where this process does.
+            return await _git.RunAsync(_workingDirectory ?? _gitDir, [.. prefix, .. args], null,
                 deadline.Token).ConfigureAwait(false);
         }
         catch (Exception e) when (Deadline.Passed(e, deadline.Token) && !cancellationToken.IsCancellationRequested)

@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 
 using GitPromote.Core;
 using GitPromote.Core.Settings;
+using GitPromote.Platform;
 
 namespace GitPromote.Git;
 
@@ -17,8 +18,8 @@ public enum GitBackend { LibGit2, Cli }
 public sealed record BackendChoice(GitBackend Backend, string Reason);
 
 /// <summary>
-/// Finds repositories with plain file-system checks (no git process, no libgit2: LibGit2Sharp's <c>Repository.Discover</c>
-/// fails under Native AOT) and opens them with the backend that can read them.
+/// Finds repositories with plain file-system checks through the <see cref="IFileSystem"/> it is given (no git process, no
+/// libgit2: LibGit2Sharp's <c>Repository.Discover</c> fails under Native AOT) and opens them with the backend that can read them.
 /// </summary>
 public static class GitRepositoryLocator
 {
@@ -29,7 +30,7 @@ public static class GitRepositoryLocator
     /// <paramref name="startDirectory"/> for a <c>.git</c> directory, a <c>.git</c> file (<c>gitdir: ...</c>, worktrees and
     /// submodules) or a bare repository, stopping at <c>GIT_CEILING_DIRECTORIES</c>.
     /// </summary>
-    public static GitLocation? Locate(string startDirectory, IProcessEnvironment environment)
+    public static GitLocation? Locate(IFileSystem files, string startDirectory, IProcessEnvironment environment)
     {
         var start = Path.GetFullPath(startDirectory);
         var workTreeOverride = environment.NonEmpty("GIT_WORK_TREE") is { } wt ? Path.GetFullPath(wt, start) : null;
@@ -37,20 +38,20 @@ public static class GitRepositoryLocator
         if (environment.NonEmpty("GIT_DIR") is { } gitDirVariable)
         {
             var gitDir = Trim(Path.GetFullPath(gitDirVariable, start));
-            if (!IsGitDirectory(gitDir)) return null;
-            return Complete(gitDir, workTreeOverride, impliedWorkTree: null, fromEnvironment: true, start);
+            if (!IsGitDirectory(files, gitDir)) return null;
+            return Complete(files, gitDir, workTreeOverride, impliedWorkTree: null, fromEnvironment: true, start);
         }
 
         var ceilings = Ceilings(environment.Get("GIT_CEILING_DIRECTORIES"));
         for (var dir = Trim(start); dir is not null; dir = Parent(dir))
         {
             var dotGit = Path.Combine(dir, ".git");
-            if (Directory.Exists(dotGit) && IsGitDirectory(dotGit))
-                return Complete(dotGit, workTreeOverride, impliedWorkTree: dir, fromEnvironment: false, start);
-            if (File.Exists(dotGit) && ReadGitFile(dotGit) is { } target && IsGitDirectory(target))
-                return Complete(target, workTreeOverride, impliedWorkTree: dir, fromEnvironment: false, start);
-            if (IsGitDirectory(dir))
-                return Complete(dir, workTreeOverride, impliedWorkTree: null, fromEnvironment: false, start);
+            if (files.DirectoryExists(dotGit) && IsGitDirectory(files, dotGit))
+                return Complete(files, dotGit, workTreeOverride, impliedWorkTree: dir, fromEnvironment: false, start);
+            if (files.FileExists(dotGit) && ReadGitFile(files, dotGit) is { } target && IsGitDirectory(files, target))
+                return Complete(files, target, workTreeOverride, impliedWorkTree: dir, fromEnvironment: false, start);
+            if (IsGitDirectory(files, dir))
+                return Complete(files, dir, workTreeOverride, impliedWorkTree: null, fromEnvironment: false, start);
 
             var parent = Parent(dir);
             if (parent is not null && ceilings.Contains(parent)) break;
@@ -60,19 +61,19 @@ public static class GitRepositoryLocator
 
     /// <summary>Opens the repository at <paramref name="location"/> with the backend <see cref="ChooseBackend"/> picks.</summary>
     /// <param name="config">The repository's configuration when the caller has read it already (it is not read again).</param>
-    public static IGitRepository Open(GitLocation location, IProcessEnvironment environment, GitProcess? git = null, GitConfig? config = null)
+    public static IGitRepository Open(IFileSystem files, GitLocation location, IProcessEnvironment environment, GitProcess git, GitConfig? config = null)
     {
-        var choice = ChooseBackend(location, environment);
-        if (choice.Backend == GitBackend.Cli) return new CliGitRepository(location, git, config);
+        var choice = ChooseBackend(files, location, environment);
+        if (choice.Backend == GitBackend.Cli) return new CliGitRepository(files, location, git, config);
         var forced = IsForced(environment, "libgit2");
         try
         {
-            return OpenLibGit2(location, git, config);
+            return OpenLibGit2(files, location, git, config);
         }
         catch (Exception) when (!forced)
         {
             // libgit2 refused the repository (an extension it does not know, ownership, a broken native library): git can read it.
-            return new CliGitRepository(location, git, config);
+            return new CliGitRepository(files, location, git, config);
         }
     }
 
@@ -80,7 +81,7 @@ public static class GitRepositoryLocator
     /// The git CLI where libgit2 cannot see or read the repository: SHA-256, partial clones, <c>preciousObjects</c> or any
     /// extension libgit2 lacks, and objects in a quarantine or alternate directory given by the environment. libgit2 otherwise.
     /// </summary>
-    public static BackendChoice ChooseBackend(GitLocation location, IProcessEnvironment environment)
+    public static BackendChoice ChooseBackend(IFileSystem files, GitLocation location, IProcessEnvironment environment)
     {
         if (IsForced(environment, "cli")) return new(GitBackend.Cli, $"{PromoteSettings.Variables.GitBackend}=cli");
         if (IsForced(environment, "libgit2")) return new(GitBackend.LibGit2, $"{PromoteSettings.Variables.GitBackend}=libgit2");
@@ -91,7 +92,7 @@ public static class GitRepositoryLocator
                 return new(GitBackend.Cli, $"{variable} is set (objects outside the repository that libgit2 does not see)");
         }
 
-        foreach (var entry in GitConfig.FromFile(location.ConfigPath).Entries)
+        foreach (var entry in GitConfig.FromFile(files, location.ConfigPath).Entries)
         {
             var (key, value) = (entry.Key, entry.Value);
             if (key.StartsWith("extensions.", StringComparison.Ordinal) && key.IndexOf('.', "extensions.".Length) < 0)
@@ -120,26 +121,27 @@ public static class GitRepositoryLocator
 
     // Kept out of line so that merely choosing a backend never loads LibGit2Sharp or the native libgit2.
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static IGitRepository OpenLibGit2(GitLocation location, GitProcess? git, GitConfig? config) => new LibGit2Repository(location, git, config);
+    private static IGitRepository OpenLibGit2(IFileSystem files, GitLocation location, GitProcess git, GitConfig? config) =>
+        new LibGit2Repository(files, location, git, config);
 
     private static bool IsForced(IProcessEnvironment environment, string backend) =>
         string.Equals(environment.NonEmpty(PromoteSettings.Variables.GitBackend)?.Trim(), backend, StringComparison.OrdinalIgnoreCase);
 
-    private static GitLocation Complete(string gitDir, string? workTreeOverride, string? impliedWorkTree, bool fromEnvironment, string start)
+    private static GitLocation Complete(IFileSystem files, string gitDir, string? workTreeOverride, string? impliedWorkTree, bool fromEnvironment, string start)
     {
         gitDir = Trim(gitDir);
-        var commonDir = CommonDirOf(gitDir);
+        var commonDir = CommonDirOf(files, gitDir);
         if (workTreeOverride is not null) return new GitLocation(gitDir, commonDir, Trim(workTreeOverride));
         if (impliedWorkTree is not null) return new GitLocation(gitDir, commonDir, impliedWorkTree);
 
         // Found as a git directory itself (bare, GIT_DIR, or started inside .git): work out whether it has a work tree.
         var linked = Path.Combine(gitDir, "gitdir");
-        if (!string.Equals(commonDir, gitDir, StringComparison.Ordinal) && File.Exists(linked)
-            && ReadFirstLine(linked) is { Length: > 0 } dotGitFile)
+        if (!string.Equals(commonDir, gitDir, StringComparison.Ordinal) && files.FileExists(linked)
+            && ReadFirstLine(files, linked) is { Length: > 0 } dotGitFile)
         {
             return new GitLocation(gitDir, commonDir, Parent(Trim(Path.GetFullPath(dotGitFile, gitDir))));
         }
-        var config = GitConfig.FromFile(Path.Combine(commonDir, "config"));
+        var config = GitConfig.FromFile(files, Path.Combine(commonDir, "config"));
         if (config.Get("core.worktree") is { Length: > 0 } coreWorkTree)
             return new GitLocation(gitDir, commonDir, Trim(Path.GetFullPath(coreWorkTree, gitDir)));
         var bare = config.Get("core.bare");
@@ -152,38 +154,35 @@ public static class GitRepositoryLocator
     }
 
     /// <summary>git's test: a HEAD file, and objects/ and refs/ (here or, for a linked worktree, in its common directory).</summary>
-    internal static bool IsGitDirectory(string dir)
+    internal static bool IsGitDirectory(IFileSystem files, string dir)
     {
-        if (!File.Exists(Path.Combine(dir, "HEAD"))) return false;
-        var common = CommonDirOf(dir);
-        return Directory.Exists(Path.Combine(common, "objects")) && Directory.Exists(Path.Combine(common, "refs"));
+        if (!files.FileExists(Path.Combine(dir, "HEAD"))) return false;
+        var common = CommonDirOf(files, dir);
+        return files.DirectoryExists(Path.Combine(common, "objects")) && files.DirectoryExists(Path.Combine(common, "refs"));
     }
 
-    private static string CommonDirOf(string gitDir)
+    private static string CommonDirOf(IFileSystem files, string gitDir)
     {
         var file = Path.Combine(gitDir, "commondir");
-        if (!File.Exists(file)) return gitDir;
-        var line = ReadFirstLine(file);
+        if (!files.FileExists(file)) return gitDir;
+        var line = ReadFirstLine(files, file);
         return string.IsNullOrEmpty(line) ? gitDir : Trim(Path.GetFullPath(line, gitDir));
     }
 
-    private static string? ReadGitFile(string path)
+    private static string? ReadGitFile(IFileSystem files, string path)
     {
-        var line = ReadFirstLine(path);
+        var line = ReadFirstLine(files, path);
         const string prefix = "gitdir:";
         if (line is null || !line.StartsWith(prefix, StringComparison.Ordinal)) return null;
         var target = line[prefix.Length..].Trim();
         return target.Length == 0 ? null : Trim(Path.GetFullPath(target, Path.GetDirectoryName(path)!));
     }
 
-    private static string? ReadFirstLine(string path)
+    private static string? ReadFirstLine(IFileSystem files, string path)
     {
         try
         {
-            using var stream = File.OpenRead(path);
-            var buffer = new byte[Math.Min(stream.Length, MaxGitFileBytes)];
-            var n = stream.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);
-            var text = System.Text.Encoding.UTF8.GetString(buffer, 0, n);
+            var text = System.Text.Encoding.UTF8.GetString(files.ReadBytes(path, MaxGitFileBytes));
             var eol = text.IndexOfAny(['\r', '\n']);
             return (eol < 0 ? text : text[..eol]).Trim();
         }

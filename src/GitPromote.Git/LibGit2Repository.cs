@@ -18,13 +18,15 @@ public sealed class LibGit2Repository : IGitRepository
 {
     private readonly Repository _repo;
     private readonly GitProcess _git;
+    private readonly IFileSystem _files;
     private GitConfig? _config;
 
-    public LibGit2Repository(GitLocation location, GitProcess? git = null, GitConfig? config = null)
+    public LibGit2Repository(IFileSystem files, GitLocation location, GitProcess git, GitConfig? config = null)
     {
         _config = config;
         _repo = new Repository(location.GitDir);
-        _git = git ?? GitProcess.Default;
+        _git = git;
+        _files = files;
         GitDir = location.GitDir;
         WorkTree = location.WorkTree;
     }
@@ -90,7 +92,7 @@ public sealed class LibGit2Repository : IGitRepository
 
     public IReadOnlyList<GitRemote> Remotes => Config.Remotes();
 
-    private GitConfig Config => _config ??= GitConfig.Read(GitDir, _git, GitBudgets.ConfigRead);
+    private GitConfig Config => _config ??= GitConfig.Read(_files, GitDir, _git, GitBudgets.ConfigRead);
 
     public string? ReadFileAt(string revision, string path, long maxBytes = TreeFiles.DefaultMaxBytes)
     {

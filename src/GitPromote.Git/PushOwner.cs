@@ -1,4 +1,5 @@
 using System.Globalization;
+using GitPromote.Platform;
 
 namespace GitPromote.Git;
 
@@ -22,27 +23,27 @@ public sealed record PushOwner(int Pid, long StartTime)
             ? new PushOwner(pid, start) : null;
     }
 
-    /// <summary>The nearest ancestor of this process that is <c>git receive-pack</c>.</summary>
-    public static PushOwner? OfThisPush()
+    /// <summary>The nearest ancestor of this process that is <c>git receive-pack</c>, read from <paramref name="files"/>' <c>/proc</c>.</summary>
+    public static PushOwner? OfThisPush(IFileSystem files)
     {
         var pid = Environment.ProcessId;
         for (var depth = 0; depth < MaxDepth; depth++)
         {
-            if (Stat(pid) is not { } stat || stat.ParentPid <= 1) return null;
+            if (Stat(files, pid) is not { } stat || stat.ParentPid <= 1) return null;
             pid = stat.ParentPid;
-            if (IsReceivePack(pid) && Stat(pid) is { } parent) return new PushOwner(pid, parent.StartTime);
+            if (IsReceivePack(files, pid) && Stat(files, pid) is { } parent) return new PushOwner(pid, parent.StartTime);
         }
         return null;
     }
 
     /// <summary>True while the process that received the push still runs (the same process: its start time matches).</summary>
-    public bool IsAlive() => Stat(Pid) is { } stat && stat.StartTime == StartTime;
+    public bool IsAlive(IFileSystem files) => Stat(files, Pid) is { } stat && stat.StartTime == StartTime;
 
-    private static bool IsReceivePack(int pid)
+    private static bool IsReceivePack(IFileSystem files, int pid)
     {
         try
         {
-            var args = File.ReadAllText($"/proc/{pid}/cmdline").Split('\0', StringSplitOptions.RemoveEmptyEntries);
+            var args = files.ReadAllText($"/proc/{pid}/cmdline").Split('\0', StringSplitOptions.RemoveEmptyEntries);
             return args.Length > 0 && (Path.GetFileName(args[0]).EndsWith("receive-pack", StringComparison.Ordinal)
                 || args.Length > 1 && args[1] == "receive-pack");
         }
@@ -53,10 +54,10 @@ public sealed record PushOwner(int Pid, long StartTime)
     }
 
     /// <summary>Parent pid and start time (clock ticks since boot) from <c>/proc/&lt;pid&gt;/stat</c>.</summary>
-    private static (int ParentPid, long StartTime)? Stat(int pid)
+    private static (int ParentPid, long StartTime)? Stat(IFileSystem files, int pid)
     {
         string text;
-        try { text = File.ReadAllText($"/proc/{pid}/stat"); }
+        try { text = files.ReadAllText($"/proc/{pid}/stat"); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return null; }
         // "pid (comm) state ppid ..." where comm may hold spaces and parentheses: fields count from the last ')'.
         var close = text.LastIndexOf(')');

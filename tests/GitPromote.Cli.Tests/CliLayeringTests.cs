@@ -34,6 +34,69 @@ public sealed class CliLayeringTests
         Assert.Contains("Output", graph["Commands"]);
     }
 
+    /// <summary>
+    /// Where the outside world may be touched directly: the disk (System.IO's File, Directory, FileInfo, FileStream, a
+    /// StreamReader on a path), other programs (Process.Start), git processes (<c>GitProcess.Default</c>), the clock, the
+    /// environment and the console each have one implementation, in GitPromote.Platform (or GitProcess itself), which
+    /// only the composition root (<c>CommandContext.System()</c>) creates. Everything else is handed the context's.
+    /// </summary>
+    private static readonly (string What, Regex Pattern, string[] AllowedIn)[] OutsideWorld =
+    [
+        ("a direct file or folder call", new(@"(?<![\w.])(System\.IO\.)?(File|Directory)\.[A-Z]\w*|\bnew\s+(System\.IO\.)?(FileInfo|DirectoryInfo|FileStream)\b"
+            + @"|\bnew\s+(System\.IO\.)?Stream(Reader|Writer)\s*\((?!\s*\w*[sS]tream\s*[,)])"), []),
+        ("a process started directly", new(@"\bProcess\.Start\b|\bnew\s+(System\.Diagnostics\.)?Process(StartInfo)?\b"), ["Git/GitProcess.cs"]),
+        ("git processes not from the context", new(@"\bGitProcess\.Default\b"), ["Cli/Infrastructure/CommandContext.cs"]),
+        ("a system implementation made outside the composition root",
+            new(@"\bnew\s+System(FileSystem|Clock|Console|ProcessStarter)\b|\bSystem(FileSystem|Environment)\.Instance\b"),
+            ["Cli/Infrastructure/CommandContext.cs"]),
+        ("the clock read directly", new(@"\bDateTime(Offset)?\.(Utc)?Now\b"), []),
+        ("the environment read directly", new(@"(?<![\w.])(System\.)?Environment\.(GetEnvironmentVariable|CurrentDirectory)\b"), ["Git/GitProcess.cs"]),
+        ("the console used directly",
+            new(@"\bSystem\.Console\b|(?<![\w.])Console\.(Write|WriteLine|Read\w*|OpenStandard\w+|Is\w+Redirected|Set\w+|In)\b"), []),
+    ];
+
+    private static readonly string[] ScannedProjects = ["Core", "Git", "Aws", "Cli"];
+
+    [Fact]
+    public void The_outside_world_is_touched_only_through_the_context()
+    {
+        var found = new List<string>();
+        foreach (var (file, code) in Sources())
+        {
+            foreach (var (what, pattern, allowed) in OutsideWorld)
+            {
+                if (allowed.Contains(file)) continue;
+                found.AddRange(pattern.Matches(code).Select(m => $"{file}: {what}: {m.Value}"));
+            }
+        }
+        Assert.True(found.Count == 0, "outside the context's implementations:\n" + string.Join("\n", found));
+    }
+
+    [Fact]
+    public void Every_allowance_for_the_outside_world_is_used()
+    {
+        // Guards the test above against passing on a misread tree or a pattern that matches nothing.
+        var sources = Sources().ToDictionary(s => s.File, s => s.Code);
+        var unused = OutsideWorld.SelectMany(rule => rule.AllowedIn.Where(file => !sources.TryGetValue(file, out var code) || !rule.Pattern.IsMatch(code))
+            .Select(file => $"{file}: {rule.What}")).ToList();
+        Assert.True(unused.Count == 0, "allowed but not there: " + string.Join(", ", unused));
+    }
+
+    /// <summary>Each C# file of the scanned projects as "Project/relative/path.cs", without its comments.</summary>
+    private static IEnumerable<(string File, string Code)> Sources()
+    {
+        foreach (var project in ScannedProjects)
+        {
+            var root = Path.Combine(TestSupport.RepositoryRoot.Path, "src", "GitPromote." + project);
+            foreach (var file in Directory.EnumerateFiles(root, "*.cs", SearchOption.AllDirectories))
+            {
+                var relative = Path.GetRelativePath(root, file).Replace(Path.DirectorySeparatorChar, '/');
+                if (relative.StartsWith("bin/", StringComparison.Ordinal) || relative.StartsWith("obj/", StringComparison.Ordinal)) continue;
+                yield return ($"{project}/{relative}", Regex.Replace(File.ReadAllText(file), @"//[^\n]*", ""));
+            }
+        }
+    }
+
     /// <summary>Folder -> the sibling folders its files name, through a using directive or a qualified name.</summary>
     private static Dictionary<string, HashSet<string>> FolderGraph()
     {

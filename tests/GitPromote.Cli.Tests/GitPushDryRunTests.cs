@@ -1,4 +1,5 @@
 using GitPromote.Cli.Gate;
+using GitPromote.Platform;
 
 namespace GitPromote.Cli.Tests;
 
@@ -68,6 +69,6 @@ public class GitPushDryRunTests
     public void This_process_can_read_its_own_ancestry_on_this_machine()
     {
         // The test host is not a git push: an answer of null (not a push) is right, and reading must not throw.
-        Assert.Null(GitPushDryRun.OfThisProcess());
+        Assert.Null(GitPushDryRun.OfThisProcess(new SystemFileSystem(), new SystemProcessStarter()));
     }
 }

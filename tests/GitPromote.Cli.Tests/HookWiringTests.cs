@@ -3,6 +3,7 @@ using GitPromote.Cli.Install;
 using GitPromote.Cli.Tests.Support;
 using GitPromote.Cli.Workspaces;
 using GitPromote.Git;
+using GitPromote.Platform;
 using GitPromote.TestSupport;
 
 namespace GitPromote.Cli.Tests;
@@ -35,7 +36,7 @@ public sealed class HookWiringTests : IDisposable
         File.WriteAllText(Path.Combine(_clone.CommonDir, "config"), "[core]\n\trepositoryformatversion = 0\n" + local);
         File.WriteAllText(GlobalConfig, global);
         var environment = new FakeEnvironment(("HOME", _home), ("GIT_CONFIG_NOSYSTEM", "1"), ("GIT_CONFIG_GLOBAL", GlobalConfig));
-        return HookWiring.ReadForHook(_clone, environment);
+        return HookWiring.ReadForHook(new SystemFileSystem(), GitProcess.Default, _clone, environment);
     }
 
     private static string Executable(string path, string text = "#!/bin/sh\nexit 0\n")
@@ -143,12 +144,12 @@ public sealed class HookWiringTests : IDisposable
         var pointer = Path.Combine(folder, HookWiring.BinaryPointerFile);
 
         File.WriteAllText(pointer, "  /opt/git-promote/bin/git-promote \nignored\n");
-        var named = SharedHooksFolder.ReadBinaryPointer(folder);
+        var named = SharedHooksFolder.ReadBinaryPointer(new SystemFileSystem(), folder);
         File.WriteAllText(pointer, "\n");
-        var empty = SharedHooksFolder.ReadBinaryPointer(folder);
+        var empty = SharedHooksFolder.ReadBinaryPointer(new SystemFileSystem(), folder);
 
         Assert.Equal("/opt/git-promote/bin/git-promote", named);
         Assert.Null(empty);
-        Assert.Null(SharedHooksFolder.ReadBinaryPointer(_dir.Combine("nowhere")));
+        Assert.Null(SharedHooksFolder.ReadBinaryPointer(new SystemFileSystem(), _dir.Combine("nowhere")));
     }
 }

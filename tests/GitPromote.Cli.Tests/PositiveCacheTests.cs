@@ -4,6 +4,7 @@ using GitPromote.Cli.Tests.Support;
 using GitPromote.Cli.Workspaces;
 using GitPromote.Core.Evidence;
 using GitPromote.Core.Policy;
+using GitPromote.Platform;
 using GitPromote.TestSupport;
 using static GitPromote.TestSupport.TestPolicies;
 
@@ -23,12 +24,12 @@ public sealed class PositiveCacheTests : IDisposable
     public void Dispose() => _dir.Dispose();
 
     private IReadOnlyDictionary<string, GreenFact> LookupAfresh(string scope = "orders") =>
-        new PositiveCache(CachePath, scope).Lookup(Stg, Ssm, [Green, Other]);
+        new PositiveCache(new SystemFileSystem(), CachePath, scope).Lookup(Stg, Ssm, [Green, Other]);
 
     /// <summary>The line the cache writes for <see cref="Green"/>, without its newline.</summary>
     private string WrittenLine()
     {
-        new PositiveCache(CachePath, "orders").Remember(Stg, Ssm, [new GreenFact(Green, "ssm", At, "pipeline")]);
+        new PositiveCache(new SystemFileSystem(), CachePath, "orders").Remember(Stg, Ssm, [new GreenFact(Green, "ssm", At, "pipeline")]);
         return File.ReadAllText(CachePath).TrimEnd('\n');
     }
 
@@ -111,7 +112,7 @@ public sealed class PositiveCacheTests : IDisposable
     public void A_cache_path_that_is_a_folder_is_neither_read_nor_written_and_nothing_throws()
     {
         Directory.CreateDirectory(CachePath);
-        var cache = new PositiveCache(CachePath, "orders");
+        var cache = new PositiveCache(new SystemFileSystem(), CachePath, "orders");
 
         cache.Remember(Stg, Ssm, [new GreenFact(Green, "ssm", At)]);
 

@@ -26,11 +26,8 @@ public sealed class ReferenceTransactionCommandTests : IDisposable
 
     public void Dispose() => _gitDir.Dispose();
 
-    private void PendingEntryExists()
-    {
-        Directory.CreateDirectory(_gitDir.Combine("refs/promote/pending"));
-        File.WriteAllText(_gitDir.Combine("refs/promote/pending/stg-1"), Pushed + "\n");
-    }
+    /// <summary>A loose pending ref, in the files the hook reads (it looks there before it runs git).</summary>
+    private void PendingEntryExists() => _run.Files.Files[_gitDir.Combine("refs/promote/pending/stg-1")] = Pushed + "\n";
 
     private Task<(int Exit, string Out, string Error)> Update(string refName, string state) =>
         _run.RunAsync($"{Zero} {Pushed} {refName}\n", "hook", "reference-transaction", state);

@@ -1,6 +1,7 @@
 using GitPromote.Cli.Infrastructure;
 using GitPromote.Cli.Server;
 using GitPromote.Cli.Tests.Support;
+using GitPromote.Platform;
 using GitPromote.TestSupport;
 
 namespace GitPromote.Cli.Tests;
@@ -32,7 +33,7 @@ public sealed class ServerPolicySourceTests : IDisposable
     {
         var repo = BareWithHead(Guarding).Branch(Guarding, Tip, (".promote.yml", PolicyYaml.DevThenStg("main")));
 
-        var trusted = ServerPolicySource.Load(SystemFileSystem.Instance, repo, PinnedTo(Guarding), "orders");
+        var trusted = ServerPolicySource.Load(new SystemFileSystem(), repo, PinnedTo(Guarding), "orders");
 
         Assert.Null(trusted.Problem);
         Assert.Equal("orders", trusted.Loaded!.Policy.Name);
@@ -43,7 +44,7 @@ public sealed class ServerPolicySourceTests : IDisposable
     {
         var repo = BareWithHead("refs/heads/main").Branch("refs/heads/main", OtherTip, (".promote.yml", PolicyYaml.DevThenStg("main")));
 
-        var trusted = ServerPolicySource.Load(SystemFileSystem.Instance, repo, PinnedTo("refs/heads/policy"), "orders");
+        var trusted = ServerPolicySource.Load(new SystemFileSystem(), repo, PinnedTo("refs/heads/policy"), "orders");
 
         Assert.Null(trusted.Loaded);
         Assert.Contains("policy, does not exist", trusted.Problem);
@@ -55,7 +56,7 @@ public sealed class ServerPolicySourceTests : IDisposable
     {
         var repo = BareWithHead(Guarding).Branch(Guarding, Tip);
 
-        var trusted = ServerPolicySource.Load(SystemFileSystem.Instance, repo, PinnedTo(Guarding), "orders");
+        var trusted = ServerPolicySource.Load(new SystemFileSystem(), repo, PinnedTo(Guarding), "orders");
 
         Assert.Null(trusted.Loaded);
         Assert.Contains("has no .promote.yml", trusted.Problem);
@@ -66,7 +67,7 @@ public sealed class ServerPolicySourceTests : IDisposable
     {
         var repo = BareWithHead(Guarding).Branch("refs/heads/policy", Tip, (".promote.yml", PolicyYaml.DevThenStg("main")));
 
-        var trusted = ServerPolicySource.Load(SystemFileSystem.Instance, repo, PinnedTo("refs/heads/policy"), "orders");
+        var trusted = ServerPolicySource.Load(new SystemFileSystem(), repo, PinnedTo("refs/heads/policy"), "orders");
 
         Assert.Null(trusted.Loaded);
         Assert.Contains("does not list policy in 'branches'", trusted.Problem);
@@ -78,7 +79,7 @@ public sealed class ServerPolicySourceTests : IDisposable
         File.WriteAllText(_dir.Combine("HEAD"), Tip + "\n");
         var repo = new FakeRepository(_dir.Path).Branch(Guarding, Tip, (".promote.yml", PolicyYaml.DevThenStg("main")));
 
-        var trusted = ServerPolicySource.Load(SystemFileSystem.Instance, repo, new ServerSettings("stg", null, null), "orders");
+        var trusted = ServerPolicySource.Load(new SystemFileSystem(), repo, new ServerSettings("stg", null, null), "orders");
 
         Assert.Null(trusted.Loaded);
         Assert.Contains("HEAD names no branch", trusted.Problem);
@@ -89,7 +90,7 @@ public sealed class ServerPolicySourceTests : IDisposable
     {
         var repo = BareWithHead("refs/promote/green/x").Branch("refs/promote/green/x", Tip, (".promote.yml", PolicyYaml.DevThenStg("main")));
 
-        var trusted = ServerPolicySource.Load(SystemFileSystem.Instance, repo, new ServerSettings("stg", null, null), "orders");
+        var trusted = ServerPolicySource.Load(new SystemFileSystem(), repo, new ServerSettings("stg", null, null), "orders");
 
         Assert.Null(trusted.Loaded);
         Assert.Empty(repo.FilesReadAt);
@@ -98,7 +99,7 @@ public sealed class ServerPolicySourceTests : IDisposable
     [Fact]
     public void A_relative_policy_file_setting_is_refused_without_naming_a_server_path()
     {
-        var trusted = ServerPolicySource.Load(SystemFileSystem.Instance, new FakeRepository(_dir.Path),
+        var trusted = ServerPolicySource.Load(new SystemFileSystem(), new FakeRepository(_dir.Path),
             new ServerSettings("stg", "policies/orders.yml", null), "orders");
 
         Assert.Null(trusted.Loaded);
@@ -110,7 +111,7 @@ public sealed class ServerPolicySourceTests : IDisposable
     {
         var path = _dir.Combine("secret-admin-folder", "orders.yml");
 
-        var trusted = ServerPolicySource.Load(SystemFileSystem.Instance, new FakeRepository(_dir.Path), new ServerSettings("stg", path, null), "orders");
+        var trusted = ServerPolicySource.Load(new SystemFileSystem(), new FakeRepository(_dir.Path), new ServerSettings("stg", path, null), "orders");
 
         Assert.Null(trusted.Loaded);
         Assert.Contains("does not exist", trusted.Problem);
@@ -123,7 +124,7 @@ public sealed class ServerPolicySourceTests : IDisposable
         var path = _dir.Combine("orders.yml");
         File.WriteAllText(path, PolicyYaml.DevThenStg("main") + new string('#', 2 << 20));
 
-        var trusted = ServerPolicySource.Load(SystemFileSystem.Instance, new FakeRepository(_dir.Path), new ServerSettings("stg", path, null), "orders");
+        var trusted = ServerPolicySource.Load(new SystemFileSystem(), new FakeRepository(_dir.Path), new ServerSettings("stg", path, null), "orders");
 
         Assert.Null(trusted.Loaded);
         Assert.Contains("is larger than", trusted.Problem);

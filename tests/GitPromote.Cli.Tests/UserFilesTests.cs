@@ -1,4 +1,5 @@
 using GitPromote.Cli.Infrastructure;
+using GitPromote.Platform;
 
 namespace GitPromote.Cli.Tests;
 

@@ -14,7 +14,7 @@ public sealed class CliOnlyRepositoryTests : IDisposable
     public void Dispose() => _dir.Dispose();
 
     private static IGitRepository OpenWithLocator(string path, GitProcess? git = null) =>
-        GitRepositoryLocator.Open(GitRepositoryLocator.Locate(path, NoEnvironment)!, NoEnvironment, git);
+        GitRepositoryLocator.Open(Disk.Files, GitRepositoryLocator.Locate(Disk.Files, path, NoEnvironment)!, NoEnvironment, git ?? GitProcess.Default);
 
     [Fact]
     public void A_sha256_repository_is_opened_with_the_cli_and_reads_64_character_ids()
@@ -50,10 +50,10 @@ public sealed class CliOnlyRepositoryTests : IDisposable
         Directory.CreateDirectory(work);
         GitCli.Run(work, "init", "-q", "--object-format=sha256");
         GitCli.Commit(work, "one");
-        var location = GitRepositoryLocator.Locate(work, NoEnvironment)!;
+        var location = GitRepositoryLocator.Locate(Disk.Files, work, NoEnvironment)!;
 
-        Assert.ThrowsAny<Exception>(() => new LibGit2Repository(location).Dispose());
-        Assert.Equal(GitBackend.Cli, GitRepositoryLocator.ChooseBackend(location, NoEnvironment).Backend);
+        Assert.ThrowsAny<Exception>(() => new LibGit2Repository(Disk.Files, location, GitProcess.Default).Dispose());
+        Assert.Equal(GitBackend.Cli, GitRepositoryLocator.ChooseBackend(Disk.Files, location, NoEnvironment).Backend);
     }
 
     [Theory]
@@ -94,7 +94,7 @@ public sealed class CliOnlyRepositoryTests : IDisposable
         Directory.CreateDirectory(work);
         GitCli.Run(work, "init", "-q");
         var fake = Scripts.Write(_dir.Combine("hanging-git"), "sleep 30\n");
-        using var repo = new CliGitRepository(GitRepositoryLocator.Locate(work, NoEnvironment)!, new GitProcess(executable: fake))
+        using var repo = new CliGitRepository(Disk.Files, GitRepositoryLocator.Locate(Disk.Files, work, NoEnvironment)!, new GitProcess(executable: fake))
         {
             Timeout = TimeSpan.FromMilliseconds(500),
         };
@@ -143,12 +143,12 @@ public sealed class CliOnlyRepositoryTests : IDisposable
             ["GIT_OBJECT_DIRECTORY"] = copy,
             ["GIT_ALTERNATE_OBJECT_DIRECTORIES"] = Path.Combine(server, "objects"),
         };
-        var location = GitRepositoryLocator.Locate(server, NoEnvironment)!;
-        Assert.Equal(GitBackend.Cli, GitRepositoryLocator.ChooseBackend(location, new FakeEnvironment(quarantine)).Backend);
+        var location = GitRepositoryLocator.Locate(Disk.Files, server, NoEnvironment)!;
+        Assert.Equal(GitBackend.Cli, GitRepositoryLocator.ChooseBackend(Disk.Files, location, new FakeEnvironment(quarantine)).Backend);
 
-        using var inside = GitRepositoryLocator.Open(location, new FakeEnvironment(quarantine), new GitProcess(quarantine));
-        using var outside = new CliGitRepository(location);
-        using var libgit2 = new LibGit2Repository(location);
+        using var inside = GitRepositoryLocator.Open(Disk.Files, location, new FakeEnvironment(quarantine), new GitProcess(quarantine));
+        using var outside = new CliGitRepository(Disk.Files, location, GitProcess.Default);
+        using var libgit2 = new LibGit2Repository(Disk.Files, location, GitProcess.Default);
         Assert.Equal(pushed, inside.ResolveCommit(pushed));
         Assert.Equal(DateTimeOffset.Parse(SampleRepository.SecondDate), inside.ReadCommit(pushed)?.CommitTime);
         Assert.Null(outside.ResolveCommit(pushed));
@@ -173,8 +173,9 @@ public sealed class Sha256GitEvidenceTests : IDisposable
         GitCli.Run(work, "init", "-q", "--object-format=sha256");
         var commit = GitCli.Commit(work, "one");
         GitCli.Run(work, "remote", "add", "dev", GitCli.FileUrl(server));
-        using var repo = GitRepositoryLocator.Open(GitRepositoryLocator.Locate(work, FakeEnvironment.Empty)!, FakeEnvironment.Empty);
-        var provider = new Evidence.GitEvidenceProvider(repo, new GitRemoteClient(repo.GitDir));
+        using var repo = GitRepositoryLocator.Open(Disk.Files, GitRepositoryLocator.Locate(Disk.Files, work, FakeEnvironment.Empty)!, FakeEnvironment.Empty,
+            GitProcess.Default);
+        var provider = new Evidence.GitEvidenceProvider(repo, new GitRemoteClient(repo.GitDir, GitProcess.Default));
         var env = new Core.Policy.EnvironmentPolicy("dev", 0, ["dev"], null, [new Core.Policy.GitEvidence()], Core.Policy.RequireMode.Any);
         var record = new BypassRecord("dev", commit, "refs/heads/main", "INC-9: sha256 emergency", new Identity("A", "a@example.com"),
             DateTimeOffset.UnixEpoch);

@@ -39,7 +39,8 @@ public sealed class GitConfigTests
 
         /// <summary>The reader run with <paramref name="git"/> as its git.</summary>
         public GitConfig ReadWith(string git, bool levels = false) =>
-            GitConfig.Read(GitDir, new GitProcess(Environment.ToDictionary(kv => kv.Key, kv => (string?)kv.Value), git), TimeSpan.FromSeconds(30), levels);
+            GitConfig.Read(Disk.Files, GitDir, new GitProcess(Environment.ToDictionary(kv => kv.Key, kv => (string?)kv.Value), git), TimeSpan.FromSeconds(30),
+                levels);
 
         /// <summary>
         /// A git older than 2.26 (Debian 10, Ubuntu 20.04): it rejects <c>--show-scope</c>/<c>--show-origin</c> as such a git
@@ -221,7 +222,7 @@ public sealed class GitConfigTests
     public void Without_a_known_system_file_the_files_are_left_to_git()
     {
         using var f = new Fixture();
-        Assert.Null(GitConfig.FromFiles(f.GitDir,
+        Assert.Null(GitConfig.FromFiles(Disk.Files, f.GitDir,
             new FakeEnvironment(f.Environment.Where(kv => kv.Key is not ("GIT_CONFIG_SYSTEM" or "PATH")).Append(new("PATH", f.Combine())).ToDictionary(kv =>
                 kv.Key, kv => (string?)kv.Value))));
     }
@@ -236,7 +237,7 @@ public sealed class GitConfigTests
         GitCli.Run(repo, "worktree", "add", "-q", dir.Combine("linked"));
         var linkedGitDir = GitCli.Run(dir.Combine("linked"), "rev-parse", "--absolute-git-dir");
 
-        Assert.Equal(Path.GetFullPath(Path.Combine(repo, ".git")), Path.TrimEndingDirectorySeparator(GitConfig.CommonDir(linkedGitDir)));
+        Assert.Equal(Path.GetFullPath(Path.Combine(repo, ".git")), Path.TrimEndingDirectorySeparator(GitConfig.CommonDir(Disk.Files, linkedGitDir)));
     }
 
     private static GitConfig Listing(params string[] records) =>
@@ -306,6 +307,6 @@ public sealed class GitConfigTests
     [Fact]
     public void A_missing_file_reads_as_empty()
     {
-        Assert.Empty(GitConfig.FromFile(Path.Combine(Path.GetTempPath(), Guid.NewGuid().ToString("N"), "config")).Entries);
+        Assert.Empty(GitConfig.FromFile(Disk.Files, Path.Combine(Path.GetTempPath(), Guid.NewGuid().ToString("N"), "config")).Entries);
     }
 }

@@ -27,7 +27,7 @@ public abstract class GitEvidenceTests : IDisposable
 
     private IGitRepository Repository()
     {
-        var repo = OpenBackend(GitRepositoryLocator.Locate(_remote.Clone, FakeEnvironment.Empty)!);
+        var repo = OpenBackend(GitRepositoryLocator.Locate(Disk.Files, _remote.Clone, FakeEnvironment.Empty)!);
         _opened.Add(repo);
         return repo;
     }
@@ -38,7 +38,7 @@ public abstract class GitEvidenceTests : IDisposable
     private (IGitRepository Repo, CountingClient Client, GitEvidenceProvider Provider) Setup(GitProcess? git = null)
     {
         var repo = Repository();
-        var client = new CountingClient(new GitRemoteClient(repo.GitDir, git));
+        var client = new CountingClient(new GitRemoteClient(repo.GitDir, git ?? GitProcess.Default));
         return (repo, client, new GitEvidenceProvider(repo, client));
     }
 
@@ -313,10 +313,10 @@ public abstract class GitEvidenceTests : IDisposable
 
 public sealed class LibGit2GitEvidenceTests : GitEvidenceTests
 {
-    protected override IGitRepository OpenBackend(GitLocation location) => new LibGit2Repository(location);
+    protected override IGitRepository OpenBackend(GitLocation location) => new LibGit2Repository(Disk.Files, location, GitProcess.Default);
 }
 
 public sealed class CliGitEvidenceTests : GitEvidenceTests
 {
-    protected override IGitRepository OpenBackend(GitLocation location) => new CliGitRepository(location);
+    protected override IGitRepository OpenBackend(GitLocation location) => new CliGitRepository(Disk.Files, location, GitProcess.Default);
 }

@@ -10,7 +10,7 @@ public sealed class GitRemoteClientTests : IDisposable
 
     public void Dispose() => _remote.Dispose();
 
-    private GitRemoteClient Client(GitProcess? git = null) => new(Path.Combine(_remote.Clone, ".git"), git);
+    private GitRemoteClient Client(GitProcess? git = null) => new(Path.Combine(_remote.Clone, ".git"), git ?? GitProcess.Default);
 
     [Fact]
     public async Task ListRefs_lists_only_refs_under_the_prefix_with_peeled_tags()
@@ -34,7 +34,7 @@ public sealed class GitRemoteClientTests : IDisposable
     [Fact]
     public async Task ListRefs_works_with_a_url_and_without_a_local_repository()
     {
-        var refs = await new GitRemoteClient(null).ListRefsAsync(_remote.ServerUrl, ["refs/heads/"], CancellationToken.None);
+        var refs = await new GitRemoteClient(null, GitProcess.Default).ListRefsAsync(_remote.ServerUrl, ["refs/heads/"], CancellationToken.None);
         Assert.Equal([new RemoteRef("refs/heads/main", _remote.Second)], refs);
     }
 

@@ -27,27 +27,27 @@ public sealed class GitRepositoryLocatorTests : IDisposable
     }
 
     private static IGitRepository Open(string path, FakeEnvironment environment) =>
-        GitRepositoryLocator.Open(GitRepositoryLocator.Locate(path, environment)!, environment);
+        GitRepositoryLocator.Open(Disk.Files, GitRepositoryLocator.Locate(Disk.Files, path, environment)!, environment, GitProcess.Default);
 
     [Fact]
     public void Finds_the_repository_from_a_subdirectory_of_the_work_tree()
     {
         var sub = Path.Combine(_work, "a", "b");
         Directory.CreateDirectory(sub);
-        var location = GitRepositoryLocator.Locate(sub, Env());
+        var location = GitRepositoryLocator.Locate(Disk.Files, sub, Env());
         Assert.Equal(new GitLocation(Path.Combine(_work, ".git"), Path.Combine(_work, ".git"), _work), location);
     }
 
     [Fact]
     public void Locate_finds_the_git_dir_without_opening_the_repository()
     {
-        Assert.Equal(Path.Combine(_work, ".git"), GitRepositoryLocator.Locate(_work, Env())?.GitDir);
+        Assert.Equal(Path.Combine(_work, ".git"), GitRepositoryLocator.Locate(Disk.Files, _work, Env())?.GitDir);
     }
 
     [Fact]
     public void Inside_the_git_directory_the_work_tree_is_its_parent()
     {
-        var location = GitRepositoryLocator.Locate(Path.Combine(_work, ".git", "refs"), Env());
+        var location = GitRepositoryLocator.Locate(Disk.Files, Path.Combine(_work, ".git", "refs"), Env());
         Assert.Equal(Path.Combine(_work, ".git"), location?.GitDir);
         Assert.Equal(_work, location?.WorkTree);
     }
@@ -57,7 +57,7 @@ public sealed class GitRepositoryLocatorTests : IDisposable
     {
         var linked = _dir.Combine("linked");
         GitCli.Run(_work, "worktree", "add", "-q", "-b", "side", linked);
-        var location = GitRepositoryLocator.Locate(linked, Env())!;
+        var location = GitRepositoryLocator.Locate(Disk.Files, linked, Env())!;
         Assert.Equal(Path.Combine(_work, ".git", "worktrees", "linked"), location.GitDir);
         Assert.Equal(Path.Combine(_work, ".git"), location.CommonDir);
         Assert.Equal(linked, location.WorkTree);
@@ -73,7 +73,7 @@ public sealed class GitRepositoryLocatorTests : IDisposable
         var linked = _dir.Combine("linked2");
         GitCli.Run(_work, "worktree", "add", "-q", "-b", "side2", linked);
         var gitDir = Path.Combine(_work, ".git", "worktrees", "linked2");
-        var location = GitRepositoryLocator.Locate(_dir.Path, Env(("GIT_DIR", gitDir)));
+        var location = GitRepositoryLocator.Locate(Disk.Files, _dir.Path, Env(("GIT_DIR", gitDir)));
         Assert.Equal(new GitLocation(gitDir, Path.Combine(_work, ".git"), linked), location);
     }
 
@@ -82,8 +82,8 @@ public sealed class GitRepositoryLocatorTests : IDisposable
     {
         var bare = _dir.Combine("bare.git");
         GitCli.Run(_dir.Path, "clone", "-q", "--bare", _work, bare);
-        Assert.Equal(new GitLocation(bare, bare, null), GitRepositoryLocator.Locate(bare, Env()));
-        Assert.Equal(new GitLocation(bare, bare, null), GitRepositoryLocator.Locate(Path.Combine(bare, "refs", "heads"), Env()));
+        Assert.Equal(new GitLocation(bare, bare, null), GitRepositoryLocator.Locate(Disk.Files, bare, Env()));
+        Assert.Equal(new GitLocation(bare, bare, null), GitRepositoryLocator.Locate(Disk.Files, Path.Combine(bare, "refs", "heads"), Env()));
     }
 
     [Fact]
@@ -92,21 +92,21 @@ public sealed class GitRepositoryLocatorTests : IDisposable
         var elsewhere = _dir.Combine("elsewhere");
         Directory.CreateDirectory(elsewhere);
         var tree = _dir.Combine("tree");
-        var location = GitRepositoryLocator.Locate(elsewhere, Env(("GIT_DIR", Path.Combine(_work, ".git")), ("GIT_WORK_TREE", tree)));
+        var location = GitRepositoryLocator.Locate(Disk.Files, elsewhere, Env(("GIT_DIR", Path.Combine(_work, ".git")), ("GIT_WORK_TREE", tree)));
         Assert.Equal(new GitLocation(Path.Combine(_work, ".git"), Path.Combine(_work, ".git"), tree), location);
     }
 
     [Fact]
     public void A_relative_GIT_DIR_as_hooks_get_it_is_resolved_against_the_start_directory()
     {
-        var location = GitRepositoryLocator.Locate(_work, Env(("GIT_DIR", ".git")));
+        var location = GitRepositoryLocator.Locate(Disk.Files, _work, Env(("GIT_DIR", ".git")));
         Assert.Equal(new GitLocation(Path.Combine(_work, ".git"), Path.Combine(_work, ".git"), _work), location);
     }
 
     [Fact]
     public void GIT_DIR_that_is_not_a_repository_finds_nothing()
     {
-        Assert.Null(GitRepositoryLocator.Locate(_work, Env(("GIT_DIR", _dir.Combine("nope")))));
+        Assert.Null(GitRepositoryLocator.Locate(Disk.Files, _work, Env(("GIT_DIR", _dir.Combine("nope")))));
     }
 
     [Fact]
@@ -114,7 +114,7 @@ public sealed class GitRepositoryLocatorTests : IDisposable
     {
         var outside = _dir.Combine("plain");
         Directory.CreateDirectory(outside);
-        Assert.Null(GitRepositoryLocator.Locate(outside, Env(("GIT_CEILING_DIRECTORIES", _dir.Path))));
+        Assert.Null(GitRepositoryLocator.Locate(Disk.Files, outside, Env(("GIT_CEILING_DIRECTORIES", _dir.Path))));
     }
 
     [Fact]
@@ -122,8 +122,8 @@ public sealed class GitRepositoryLocatorTests : IDisposable
     {
         var sub = Path.Combine(_work, "sub");
         Directory.CreateDirectory(sub);
-        Assert.Null(GitRepositoryLocator.Locate(sub, Env(("GIT_CEILING_DIRECTORIES", _work))));
-        Assert.NotNull(GitRepositoryLocator.Locate(sub, Env(("GIT_CEILING_DIRECTORIES", _dir.Path))));
+        Assert.Null(GitRepositoryLocator.Locate(Disk.Files, sub, Env(("GIT_CEILING_DIRECTORIES", _work))));
+        Assert.NotNull(GitRepositoryLocator.Locate(Disk.Files, sub, Env(("GIT_CEILING_DIRECTORIES", _dir.Path))));
     }
 
     public static TheoryData<string, string[], GitBackend, string> BackendCases => new()
@@ -156,7 +156,7 @@ public sealed class GitRepositoryLocatorTests : IDisposable
         File.WriteAllText(Path.Combine(gitDir, "config"), "[core]\n\trepositoryformatversion = 1\n" + config);
         var variables = new FakeEnvironment(env.Select(e => e.Split('=', 2)).ToDictionary(p => p[0], p => (string?)p[1]));
 
-        var choice = GitRepositoryLocator.ChooseBackend(new GitLocation(gitDir, gitDir, null), variables);
+        var choice = GitRepositoryLocator.ChooseBackend(Disk.Files, new GitLocation(gitDir, gitDir, null), variables);
 
         Assert.Equal(expected, choice.Backend);
         Assert.Contains(reason, choice.Reason, StringComparison.OrdinalIgnoreCase);

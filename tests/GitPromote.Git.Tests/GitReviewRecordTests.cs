@@ -29,9 +29,9 @@ public abstract class GitReviewRecordTests : IDisposable
 
     private (CountingClient Client, GitEvidenceProvider Provider) Setup(string? clone = null)
     {
-        var repo = OpenBackend(GitRepositoryLocator.Locate(clone ?? _remote.Clone, FakeEnvironment.Empty)!);
+        var repo = OpenBackend(GitRepositoryLocator.Locate(Disk.Files, clone ?? _remote.Clone, FakeEnvironment.Empty)!);
         _opened.Add(repo);
-        var client = new CountingClient(new GitRemoteClient(repo.GitDir));
+        var client = new CountingClient(new GitRemoteClient(repo.GitDir, GitProcess.Default));
         return (client, new GitEvidenceProvider(repo, client));
     }
 
@@ -182,7 +182,7 @@ public abstract class GitReviewRecordTests : IDisposable
         var store = provider.OpenGitStore(Dev());
         await store.RecordRevocationAsync(new Revocation("dev", _remote.Second, "bad build", Ops, Noon), CancellationToken.None);
         await store.RecordApprovalAsync(new Approval("dev", _remote.First, ApproverIds.Of(Bob), Bob, Noon, "ok"), CancellationToken.None);
-        var server = OpenBackend(GitRepositoryLocator.Locate(_remote.Server, FakeEnvironment.Empty)!);
+        var server = OpenBackend(GitRepositoryLocator.Locate(Disk.Files, _remote.Server, FakeEnvironment.Empty)!);
         _opened.Add(server);
         var local = new LocalReviewStore(server, Dev());
 
@@ -232,10 +232,10 @@ public abstract class GitReviewRecordTests : IDisposable
 
 public sealed class LibGit2GitReviewRecordTests : GitReviewRecordTests
 {
-    protected override IGitRepository OpenBackend(GitLocation location) => new LibGit2Repository(location);
+    protected override IGitRepository OpenBackend(GitLocation location) => new LibGit2Repository(Disk.Files, location, GitProcess.Default);
 }
 
 public sealed class CliGitReviewRecordTests : GitReviewRecordTests
 {
-    protected override IGitRepository OpenBackend(GitLocation location) => new CliGitRepository(location);
+    protected override IGitRepository OpenBackend(GitLocation location) => new CliGitRepository(Disk.Files, location, GitProcess.Default);
 }

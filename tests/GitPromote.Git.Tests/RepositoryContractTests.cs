@@ -19,7 +19,7 @@ public abstract class RepositoryContractTests(SampleRepository sample) : IDispos
 
     protected IGitRepository Open(string path)
     {
-        var location = GitRepositoryLocator.Locate(path, FakeEnvironment.Empty) ?? throw new InvalidOperationException("no repository at " + path);
+        var location = GitRepositoryLocator.Locate(Disk.Files, path, FakeEnvironment.Empty) ?? throw new InvalidOperationException("no repository at " + path);
         var repo = OpenBackend(location);
         _opened.Add(repo);
         return repo;
@@ -351,13 +351,13 @@ public abstract class RepositoryContractTests(SampleRepository sample) : IDispos
 public sealed class LibGit2RepositoryContractTests(SampleRepository sample) : RepositoryContractTests(sample), IClassFixture<SampleRepository>
 {
     protected override string ExpectedBackend => "libgit2";
-    protected override IGitRepository OpenBackend(GitLocation location) => new LibGit2Repository(location);
+    protected override IGitRepository OpenBackend(GitLocation location) => new LibGit2Repository(Disk.Files, location, GitProcess.Default);
 }
 
 public sealed class CliGitRepositoryContractTests(SampleRepository sample) : RepositoryContractTests(sample), IClassFixture<SampleRepository>
 {
     protected override string ExpectedBackend => "git-cli";
-    protected override IGitRepository OpenBackend(GitLocation location) => new CliGitRepository(location);
+    protected override IGitRepository OpenBackend(GitLocation location) => new CliGitRepository(Disk.Files, location, GitProcess.Default);
 }
 
 /// <summary>The contract holds for a repository still opening in the background (a guarded push's read ahead).</summary>
@@ -365,5 +365,6 @@ public sealed class OpeningRepositoryContractTests(SampleRepository sample) : Re
 {
     protected override string ExpectedBackend => "libgit2";
     protected override IGitRepository OpenBackend(GitLocation location) =>
-        new OpeningRepository(location, GitConfig.Read(location.GitDir, GitProcess.Default, TimeSpan.FromSeconds(30)), () => new LibGit2Repository(location));
+        new OpeningRepository(location, GitConfig.Read(Disk.Files, location.GitDir, GitProcess.Default, TimeSpan.FromSeconds(30)),
+            () => new LibGit2Repository(Disk.Files, location, GitProcess.Default));
 }

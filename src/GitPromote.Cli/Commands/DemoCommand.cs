@@ -1,8 +1,8 @@
-using System.Diagnostics;
 using GitPromote.Cli.Infrastructure;
 using GitPromote.Cli.Install;
 using GitPromote.Cli.Output;
 using GitPromote.Core.Settings;
+using GitPromote.Platform;
 
 namespace GitPromote.Cli.Commands;
 
@@ -18,10 +18,10 @@ public static class DemoCommand
 
     public static int Run(CommandContext context, CommandLine args)
     {
-        var hooksDir = InstalledLayout.RequireHooksDir(null);
+        var hooksDir = InstalledLayout.RequireHooksDir(context.FileSystem, null);
         var root = Path.GetFullPath(args.Positional(0)
             ?? Path.Combine(Path.GetTempPath(), $"git-promote-demo-{context.Clock.Now:yyyyMMdd-HHmmss}"));
-        if (Directory.Exists(root) && Directory.EnumerateFileSystemEntries(root).Any())
+        if (context.FileSystem.HasEntries(root))
             throw CommandFailedException.Usage($"{root} is not empty", "give the demo an empty or new folder");
 
         var style = new Style(context.Console.ColorOnOut);
@@ -29,18 +29,18 @@ public static class DemoCommand
         var app = Path.Combine(root, "app");
         UserFiles.CreateFolder(context.FileSystem, root, "give the demo an empty or new folder you may write to");
         foreach (var env in new[] { "dev", "stg", "prd" })
-            Git(root, "init", "--quiet", "--bare", "--initial-branch=main", Path.Combine(root, env + ".git"));
-        Git(root, "init", "--quiet", "--initial-branch=main", app);
-        Git(app, "config", "user.name", "Dana Developer");
-        Git(app, "config", "user.email", "dana@example.com");
+            Git(context.Processes, root, "init", "--quiet", "--bare", "--initial-branch=main", Path.Combine(root, env + ".git"));
+        Git(context.Processes, root, "init", "--quiet", "--initial-branch=main", app);
+        Git(context.Processes, app, "config", "user.name", "Dana Developer");
+        Git(context.Processes, app, "config", "user.email", "dana@example.com");
         foreach (var env in new[] { "dev", "stg", "prd" })
-            Git(app, "remote", "add", env, Path.Combine(root, env + ".git"));
-        File.WriteAllText(Path.Combine(app, ".promote.yml"), Policy);
-        File.WriteAllText(Path.Combine(app, "app.txt"), "v1\n");
-        Git(app, "add", ".");
-        Git(app, "commit", "--quiet", "-m", "v1: first release");
-        var v1 = Git(app, "rev-parse", "HEAD").Trim();
-        Git(app, "config", "core.hooksPath", hooksDir);
+            Git(context.Processes, app, "remote", "add", env, Path.Combine(root, env + ".git"));
+        context.FileSystem.WriteAllText(Path.Combine(app, ".promote.yml"), Policy);
+        context.FileSystem.WriteAllText(Path.Combine(app, "app.txt"), "v1\n");
+        Git(context.Processes, app, "add", ".");
+        Git(context.Processes, app, "commit", "--quiet", "-m", "v1: first release");
+        var v1 = Git(context.Processes, app, "rev-parse", "HEAD").Trim();
+        Git(context.Processes, app, "config", "core.hooksPath", hooksDir);
 
         o.WriteLine(style.Bold($"git-promote demo in {root}"));
         o.WriteLine("  dev.git stg.git prd.git  one bare repository per environment (each would trigger its own pipeline)");
@@ -90,7 +90,7 @@ public static class DemoCommand
             var step = steps[i];
             o.WriteLine(style.Bold($"[{i + 1}] {step.Title}"));
             o.WriteLine($"    $ {step.Display}");
-            var (code, output) = RunStep(app, step);
+            var (code, output) = RunStep(context.Processes, app, step);
             foreach (var line in output.Split('\n', StringSplitOptions.RemoveEmptyEntries))
                 o.WriteLine(style.Dim("    | ") + line.TrimEnd('\r'));
             var succeeded = code == 0;
@@ -137,37 +137,26 @@ public static class DemoCommand
 
         """;
 
-    private static (int Code, string Output) RunStep(string dir, Step step)
+    private static (int Code, string Output) RunStep(IProcessStarter processes, string dir, Step step)
     {
-        var start = new ProcessStartInfo(step.Argv[0])
+        var environment = new Dictionary<string, string?> { ["NO_COLOR"] = "1", [PromoteSettings.Variables.Bypass] = null };
+        if (step.Env is not null)
+            foreach (var (k, v) in step.Env) environment[k] = v;
+        var limit = TimeSpan.FromMinutes(1);
+        var result = processes.Run(new ProcessRun(step.Argv[0], step.Argv[1..])
         {
             WorkingDirectory = dir,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-        };
-        foreach (var arg in step.Argv.Skip(1)) start.ArgumentList.Add(arg);
-        start.Environment["NO_COLOR"] = "1";
-        start.Environment.Remove(PromoteSettings.Variables.Bypass);
-        if (step.Env is not null)
-            foreach (var (k, v) in step.Env) start.Environment[k] = v;
-        using var p = Process.Start(start)!;
-        p.StandardInput.Close();
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        var limit = TimeSpan.FromMinutes(1);
-        if (!p.WaitForExit(limit))
-        {
-            p.Kill(entireProcessTree: true);
-            return (124, Core.Evidence.EvidenceFailure.NoAnswerInTime(limit));
-        }
-        return (p.ExitCode, stdout.Result + stderr.Result);
+            Environment = environment,
+            Input = [],
+            CaptureOutput = true,
+            Timeout = limit,
+        });
+        return result.TimedOut ? (124, Core.Evidence.EvidenceFailure.NoAnswerInTime(limit)) : (result.ExitCode, result.Output + result.Error);
     }
 
-    private static string Git(string dir, params string[] args)
+    private static string Git(IProcessStarter processes, string dir, params string[] args)
     {
-        var (code, output) = RunStep(dir, new Step("", "", ["git", .. args], true, ""));
+        var (code, output) = RunStep(processes, dir, new Step("", "", ["git", .. args], true, ""));
         if (code != 0) throw new CommandFailedException(ExitCodes.Internal, $"demo set-up failed: git {string.Join(' ', args)}: {output.Trim()}");
         return output;
     }

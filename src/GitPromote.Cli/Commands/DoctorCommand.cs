@@ -102,7 +102,7 @@ public static class DoctorCommand
         {
             var backend = workspace.Repository.Backend;
             var reason = context.Git.Locate(workspace.WorkTree ?? workspace.GitDir) is { } location
-                ? GitRepositoryLocator.ChooseBackend(location, context.Environment).Reason
+                ? GitRepositoryLocator.ChooseBackend(context.FileSystem, location, context.Environment).Reason
                 : null;
             return new Check("git", "backend", Status.Ok, reason is null or "default" ? backend : $"{backend} ({reason})");
         }
@@ -122,7 +122,7 @@ public static class DoctorCommand
         if (workspace.WorkTree is null)
         {
             var own = Path.Combine(workspace.GitDir, "hooks", "pre-receive");
-            yield return HookWiring.ShimStateOf(own, "pre-receive") is ShimState.Current or ShimState.Outdated
+            yield return HookWiring.ShimStateOf(context.FileSystem, own, "pre-receive") is ShimState.Current or ShimState.Outdated
                 ? new Check("hooks", "pre-receive", Status.Ok, $"git-promote's shim is {own}")
                 : new Check("hooks", "pre-receive", Status.Fail, "no git-promote pre-receive hook: pushes to this repository are not checked",
                     "git promote install --server --env <env>");
@@ -130,7 +130,7 @@ public static class DoctorCommand
             yield break;
         }
 
-        var wiring = HookWiring.Read(workspace.Location, context.Environment);
+        var wiring = HookWiring.Read(context, workspace.Location);
         if (wiring.HooksPath is not { } hooksPath)
         {
             yield return new Check("hooks", "core.hooksPath", Status.Fail, "not set: git-promote's hooks do not run on push from this clone",
@@ -139,7 +139,7 @@ public static class DoctorCommand
         }
         var where = $"{hooksPath.Value} (from {hooksPath.Describe()})";
         var dir = wiring.HooksDir;
-        var installation = dir is not null && InstalledLayout.IsOurHooksDir(dir) && !SharedHooksFolder.HasShims(context.FileSystem, dir);
+        var installation = dir is not null && InstalledLayout.IsOurHooksDir(context.FileSystem, dir) && !SharedHooksFolder.HasShims(context.FileSystem, dir);
         var repair = dir is not null && HookWiring.SamePath(dir, InstalledLayout.HooksDir)
             ? "git promote install (puts git-promote's hooks back; it keeps the files it replaces beside them)"
             : $"re-run the installer of the git-promote that put {dir} there, or its git-promote install";

@@ -35,7 +35,7 @@ public static class HookCommand
 
         public async Task<HookStep> PrepareAsync(Workspace workspace, HookInput input, IReadOnlyList<RefUpdate> updates)
         {
-            _chain = new HookChain(workspace.Location, "pre-push", context.Environment);
+            _chain = new HookChain(context, workspace.Location, "pre-push");
             var loaded = workspace.LoadPolicy();
             if (loaded is null)
                 return HookStep.Done(await AllowedAsync(input));
@@ -91,7 +91,7 @@ public static class HookCommand
             {
                 StoreIdentity = await PusherIdentity.InTargetStoreAsync(provider, guarded.Target, workspace.CurrentIdentity, deadline),
                 // Only a bypass needs to know (its record must not outlive a push that never happens); unknown counts as a push for real.
-                DryRun = bypass is not null && GitPushDryRun.OfThisProcess() == true,
+                DryRun = bypass is not null && GitPushDryRun.OfThisProcess(context.FileSystem, context.Processes) == true,
             };
             return (provider, push);
         }

@@ -27,7 +27,7 @@ public static class InstallCommand
         var (config, where, workspace) = Open(context, scope);
         using var _ = workspace;
         var (hooksDir, shared) = Target(context, args.Get(Options.HooksDir));
-        var wiring = HookWiring.Read(workspace?.Location, context.Environment, context.Environment.CurrentDirectory);
+        var wiring = HookWiring.Read(context, workspace?.Location, context.Environment.CurrentDirectory);
         var @out = context.Console.Out;
         if (!shared) CheckInstallation(context, hooksDir);
 
@@ -91,7 +91,7 @@ public static class InstallCommand
         if (workspace is not null)
         {
             var own = Path.Combine(workspace.Location.CommonDir, "hooks", "pre-push");
-            if (found is null && !shared && HookChain.IsRunnable(own))
+            if (found is null && !shared && HookChain.IsRunnable(context.FileSystem, own))
                 @out.WriteLine("  this clone's own .git/hooks/pre-push still runs, after the guard; its other hooks keep running too");
             if (workspace.WorkTree is { } top && !context.FileSystem.FileExists(Path.Combine(top, PromotionPolicy.FileName)))
                 @out.WriteLine($"  no {PromotionPolicy.FileName} here yet: pushes pass unchecked until you add one (git promote init)");
@@ -129,7 +129,7 @@ public static class InstallCommand
         if (scope == ConfigScope.Local) return;
         var clone = workspace?.Location ?? Workspace.TryFind(context)?.Location;
         if (clone is null) return;
-        var wiring = HookWiring.Read(clone, context.Environment);
+        var wiring = HookWiring.Read(context, clone);
         if (wiring.HooksPath is not { } winner || winner.Rank <= ConfigValue.ScopeRank(ConfigValue.ScopeOf(scope))) return;
         if (wiring.RunsOurShim("pre-push")) return;
         var @out = context.Console.Out;
@@ -142,7 +142,7 @@ public static class InstallCommand
     private static void WarnHidden(CommandContext context, Workspace? workspace)
     {
         if (workspace is null) return;
-        var wiring = HookWiring.Read(workspace.Location, context.Environment);
+        var wiring = HookWiring.Read(context, workspace.Location);
         foreach (var (hook, path) in wiring.HiddenHooks())
             context.Console.Out.WriteLine($"  {path} does not run: git runs {hook} for every ref it updates, so git-promote's folder has no "
                 + "pass-through of that name (docs/rollout.md, Which hooks run)");
@@ -155,7 +155,7 @@ public static class InstallCommand
         var scope = Scope(args);
         var (config, where, workspace) = Open(context, scope);
         using var _ = workspace;
-        var wiring = HookWiring.Read(workspace?.Location, context.Environment, context.Environment.CurrentDirectory);
+        var wiring = HookWiring.Read(context, workspace?.Location, context.Environment.CurrentDirectory);
         var @out = context.Console.Out;
 
         string? sharedDir = null;
@@ -171,7 +171,8 @@ public static class InstallCommand
         var currentDir = current is null ? null : wiring.Resolve(current);
         var owned = current is not null && (installed is not null
             ? installed == current
-            : currentDir is not null && InstalledLayout.IsOurHooksDir(currentDir) && !SharedHooksFolder.HasShims(context.FileSystem, currentDir));
+            : currentDir is not null && InstalledLayout.IsOurHooksDir(context.FileSystem, currentDir)
+                && !SharedHooksFolder.HasShims(context.FileSystem, currentDir));
         if (!owned)
         {
             // core.hooksPath was set again by someone else since (husky does on every npm install): theirs stays, ours goes.
@@ -218,14 +219,13 @@ public static class InstallCommand
     /// <summary>The folder core.hooksPath will name, and whether it is a shared folder that gets the shims (not an installation's own).</summary>
     private static (string Dir, bool Shared) Target(CommandContext context, string? hooksDirOption)
     {
-        if (hooksDirOption is null) return (InstalledLayout.RequireHooksDir(null), false);
+        if (hooksDirOption is null) return (InstalledLayout.RequireHooksDir(context.FileSystem, null), false);
         var dir = Path.GetFullPath(hooksDirOption, context.Environment.CurrentDirectory);
         if (context.FileSystem.FileExists(dir)) throw CommandFailedException.Usage($"--hooks-dir {dir} is a file, not a folder");
-        return InstalledLayout.IsOurHooksDir(dir) && !SharedHooksFolder.HasShims(context.FileSystem, dir) ? (dir, false) : (dir, true);
+        return InstalledLayout.IsOurHooksDir(context.FileSystem, dir) && !SharedHooksFolder.HasShims(context.FileSystem, dir) ? (dir, false) : (dir, true);
     }
 
-    private static bool IsOurs(HookWiring wiring, string hooksPath) =>
-        wiring.Resolve(hooksPath) is { } dir && InstalledLayout.IsOurHooksDir(dir);
+    private static bool IsOurs(HookWiring wiring, string hooksPath) => wiring.NamesOurHooksDir(hooksPath);
 
     private static void RefuseToReplace(CommandContext context, ConfigValue found, bool hidesBelow, string where, string args)
     {
@@ -266,11 +266,11 @@ public static class InstallCommand
         _ => "",
     };
 
-    private static (GitConfigEditor Config, string Where, Workspace? Workspace) Open(CommandContext context, ConfigScope scope)
+    private static (IGitConfigWriter Config, string Where, Workspace? Workspace) Open(CommandContext context, ConfigScope scope)
     {
         if (scope != ConfigScope.Local)
-            return (new GitConfigEditor(context.Environment.CurrentDirectory, scope), scope == ConfigScope.Global ? "global config" : "system config", null);
+            return (context.Git.ConfigAt(context.Environment.CurrentDirectory, scope), scope == ConfigScope.Global ? "global config" : "system config", null);
         var workspace = Workspace.Find(context);
-        return (new GitConfigEditor(workspace.WorkTree ?? workspace.GitDir, scope), "this clone", workspace);
+        return (context.Git.ConfigAt(workspace.WorkTree ?? workspace.GitDir, scope), "this clone", workspace);
     }
 }

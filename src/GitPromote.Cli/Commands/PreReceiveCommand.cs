@@ -50,7 +50,8 @@ public static class PreReceiveCommand
             // The repository's own pre-receive (kept as pre-receive.local by the installer) decides first: a bypass is
             // recorded only when nothing after this guard can still refuse the push.
             var kept = Path.Combine(workspace.GitDir, "hooks", ServerInstall.KeptHookName);
-            var chained = await new HookChain(() => HookChain.IsRunnable(kept) ? [new ChainedHook(kept, ChainSource.LocalSuffix)] : [])
+            var chained = await new HookChain(context.Processes,
+                    () => HookChain.IsRunnable(context.FileSystem, kept) ? [new ChainedHook(kept, ChainSource.LocalSuffix)] : [])
                 .RunAsync([], input.Bytes);
             if (chained != 0) return HookStep.Done(chained);
 
@@ -82,7 +83,7 @@ public static class PreReceiveCommand
             // A bypass becomes a record only when git updates the ref (reference-transaction); here it is a pending entry.
             var gitDir = workspace.GitDir;
             var git = context.Git.Process;
-            var pending = new PendingRecords(gitDir, Quarantine.From(context.Environment).Outside(git));
+            var pending = new PendingRecords(context.FileSystem, gitDir, Quarantine.From(context.Environment).Outside(git));
             IEvidenceProvider provider = new ServerEvidenceProvider(workspace.EvidenceProvider(guarded.Policy, inQuarantine: true), target,
                 new LocalGreenReader(gitDir, target, git),
                 new PendingRecordStore(pending, target, context.Git.OwnerOfThisPush, () => ConfirmHookInstalled(context, gitDir, guarded.Budget),

@@ -95,8 +95,7 @@ public static class PruneCommand
         IReadOnlyList<RemoteRef> heads;
         try
         {
-            heads = await new GitRemoteClient(workspace.GitDir, workingDirectory: workspace.WorkTree).ListRefsAsync(remote.Remote, ["refs/heads/"],
-                cancellationToken);
+            heads = await workspace.RemoteClient().ListRefsAsync(remote.Remote, ["refs/heads/"], cancellationToken);
         }
         catch (GitCommandException e)
         {

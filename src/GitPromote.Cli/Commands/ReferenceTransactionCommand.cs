@@ -32,10 +32,10 @@ public static class ReferenceTransactionCommand
         // and its hooks inherit the pusher's environment over file:// or sshd's AcceptEnv.
         if (refs.All(PendingRecords.IsGuardsOwn)) return ExitCodes.Ok;
         var gitDir = GitDir(context);
-        if (!PendingRecords.MightExist(gitDir) || context.Git.OwnerOfThisPush() is not { } owner) return ExitCodes.Ok;
+        if (!PendingRecords.MightExist(context.FileSystem, gitDir) || context.Git.OwnerOfThisPush() is not { } owner) return ExitCodes.Ok;
 
         var git = context.Git.Process;
-        var pending = new PendingRecords(gitDir, git);
+        var pending = new PendingRecords(context.FileSystem, gitDir, git);
         using var deadline = new CancellationTokenSource(GitBudgets.LocalWork);
         try
         {
@@ -45,9 +45,9 @@ public static class ReferenceTransactionCommand
             switch (state)
             {
                 case "prepared":
-                    var environment = GitConfig.Read(gitDir, git, GitBudgets.ConfigRead)
+                    var environment = GitConfig.Read(context.FileSystem, gitDir, git, GitBudgets.ConfigRead)
                         .Last(PromoteSettings.GitKeys.Environment)?.Value?.Trim() is { Length: > 0 } env ? env : "this environment";
-                    var store = new LocalRecordStore(new GitLocation(gitDir, gitDir, null), environment, git);
+                    var store = new LocalRecordStore(context.FileSystem, new GitLocation(gitDir, gitDir, null), environment, git);
                     foreach (var p in mine.Where(p => p.Body.Written is null))
                     {
                         var record = RecordJson.ReadBypass(p.Body.Record)
@@ -95,9 +95,9 @@ public static class ReferenceTransactionCommand
             .Select(p => (Record: RecordJson.ReadBypass(p.Body.Record), Written: p.Body.Written!))
             .Where(p => p.Record is not null).ToList();
         if (bypasses.Count == 0) return;
-        var environment = GitConfig.Read(gitDir, git, GitBudgets.ConfigRead)
+        var environment = GitConfig.Read(context.FileSystem, gitDir, git, GitBudgets.ConfigRead)
             .Last(PromoteSettings.GitKeys.Environment)?.Value?.Trim() is { Length: > 0 } env ? env : "this environment";
-        var store = new LocalRecordStore(new GitLocation(gitDir, gitDir, null), environment, git);
+        var store = new LocalRecordStore(context.FileSystem, new GitLocation(gitDir, gitDir, null), environment, git);
         foreach (var (bypass, written) in bypasses)
         {
             try

@@ -78,9 +78,9 @@ public static class ServerDoctor
             return new Check("server", name, Status.Ok,
                 $"read from {RemoteUrls.Redact(url)} (git config {key}); they admit commits here, so that repository must be guarded too",
                 install);
-        var guarded = Shims.IsShim(Path.Combine(path, "hooks", ServerInstall.HookName)) == true
-            && string.Equals(GitConfig.FromFile(Path.Combine(path, "config")).Get(PromoteSettings.GitKeys.Environment)?.Trim(), previous.Name,
-            StringComparison.Ordinal);
+        var guarded = Shims.IsShim(context.FileSystem, Path.Combine(path, "hooks", ServerInstall.HookName)) == true
+            && string.Equals(GitConfig.FromFile(context.FileSystem, Path.Combine(path, "config")).Get(PromoteSettings.GitKeys.Environment)?.Trim(),
+                previous.Name, StringComparison.Ordinal);
         return guarded
             ? new Check("server", name, Status.Ok, $"{path} is guarded as {previous.Name}: only its recorders write the records that admit commits here")
             : new Check("server", name, Status.Warn,

@@ -4,6 +4,7 @@ using GitPromote.Core.Engine;
 using GitPromote.Core.Evidence;
 using GitPromote.Core.Policy;
 using GitPromote.Core.Push;
+using GitPromote.Platform;
 
 namespace GitPromote.Cli.Gate;
 

@@ -1,5 +1,5 @@
-using System.Diagnostics;
 using System.Text;
+using GitPromote.Platform;
 
 namespace GitPromote.Cli.Gate;
 
@@ -18,12 +18,14 @@ public static class GitPushDryRun
     private const int MaxCommandLineBytes = 64 * 1024;
 
     /// <summary>True for a dry run, false for a push for real, null when no <c>git push</c> was found among the ancestors.</summary>
-    public static bool? OfThisProcess()
+    /// <param name="files">Where <c>/proc</c> is read.</param>
+    /// <param name="processes">Where <c>ps</c> runs, without <c>/proc</c>.</param>
+    public static bool? OfThisProcess(IFileSystem files, IProcessStarter processes)
     {
         try
         {
-            Func<int, (int Parent, string[] Args)?>? read = File.Exists("/proc/self/stat") ? ReadProc
-                : OperatingSystem.IsMacOS() || OperatingSystem.IsFreeBSD() ? ReadPs : null;
+            Func<int, (int Parent, string[] Args)?>? read = files.FileExists("/proc/self/stat") ? pid => ReadProc(files, pid)
+                : OperatingSystem.IsMacOS() || OperatingSystem.IsFreeBSD() ? pid => ReadPs(processes, pid) : null;
             return read is null ? null : Detect(Environment.ProcessId, read);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException or System.ComponentModel.Win32Exception)
@@ -104,36 +106,27 @@ public static class GitPushDryRun
     /// Linux: <c>/proc/&lt;pid&gt;/stat</c> for the parent (after the command name, which may hold spaces and parentheses) and
     /// <c>cmdline</c>.
     /// </summary>
-    private static (int Parent, string[] Args)? ReadProc(int pid)
+    private static (int Parent, string[] Args)? ReadProc(IFileSystem files, int pid)
     {
-        var stat = File.ReadAllText($"/proc/{pid}/stat");
+        var stat = files.ReadAllText($"/proc/{pid}/stat");
         var close = stat.LastIndexOf(')');
         if (close < 0) return null;
         var fields = stat[(close + 1)..].Split(' ', StringSplitOptions.RemoveEmptyEntries);
         if (fields.Length < 2 || !int.TryParse(fields[1], out var parent)) return null;
-        using var file = new FileStream($"/proc/{pid}/cmdline", FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 4096);
-        var buffer = new byte[MaxCommandLineBytes];
-        var length = 0;
-        int read;
-        while (length < buffer.Length && (read = file.Read(buffer, length, buffer.Length - length)) > 0) length += read;
-        var args = Encoding.UTF8.GetString(buffer, 0, length).Split('\0', StringSplitOptions.RemoveEmptyEntries);
+        var args = Encoding.UTF8.GetString(files.ReadBytes($"/proc/{pid}/cmdline", MaxCommandLineBytes)).Split('\0', StringSplitOptions.RemoveEmptyEntries);
         return (parent, args);
     }
 
     /// <summary>macOS and the BSDs: <c>ps -o ppid=,args= -p PID</c>, arguments split on spaces (enough to find options).</summary>
-    private static (int Parent, string[] Args)? ReadPs(int pid)
+    private static (int Parent, string[] Args)? ReadPs(IProcessStarter processes, int pid)
     {
-        var start = new ProcessStartInfo("ps") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in new[] { "-o", "ppid=,args=", "-p", pid.ToString(System.Globalization.CultureInfo.InvariantCulture) }) start.ArgumentList.Add(a);
-        using var ps = Process.Start(start);
-        if (ps is null) return null;
-        var output = ps.StandardOutput.ReadToEndAsync();
-        if (!ps.WaitForExit(2000))
+        var ps = processes.Run(new ProcessRun("ps", ["-o", "ppid=,args=", "-p", pid.ToString(System.Globalization.CultureInfo.InvariantCulture)])
         {
-            try { ps.Kill(); } catch (InvalidOperationException) { }
-            return null;
-        }
-        var text = output.Result.Trim();
+            CaptureOutput = true,
+            Timeout = TimeSpan.FromSeconds(2),
+        });
+        if (ps.TimedOut) return null;
+        var text = ps.Output.Trim();
         if (text.Length > MaxCommandLineBytes) text = text[..MaxCommandLineBytes];
         var parts = text.Split(' ', StringSplitOptions.RemoveEmptyEntries);
         return parts.Length >= 2 && int.TryParse(parts[0], out var parent) ? (parent, parts[1..]) : null;

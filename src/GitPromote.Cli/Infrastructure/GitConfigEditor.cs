@@ -8,9 +8,9 @@ public enum ConfigScope { Local, Global, System }
 /// Writes git config at one level through the git CLI, so includes and scopes behave exactly as git's own; reads that
 /// level through <see cref="GitConfig"/> (its own file, includes not followed, as <c>git config --local --get</c>).
 /// </summary>
-public sealed class GitConfigEditor(string workingDirectory, ConfigScope scope, GitProcess? git = null) : IGitConfigWriter
+public sealed class GitConfigEditor(string workingDirectory, ConfigScope scope, GitProcess git) : IGitConfigWriter
 {
-    private readonly GitProcess _git = git ?? GitProcess.Default;
+    private readonly GitProcess _git = git;
 
     private string ScopeFlag => scope switch
     {

@@ -1,3 +1,5 @@
+using GitPromote.Platform;
+
 namespace GitPromote.Cli.Infrastructure;
 
 /// <summary>
@@ -25,7 +27,7 @@ public static class UserFiles
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             TryDelete(files, temp);
-            throw CommandFailedException.Usage($"cannot write {path}: {Why(e, path)}", todo);
+            throw CommandFailedException.Usage($"cannot write {path}: {Why(files, e, path)}", todo);
         }
     }
 
@@ -38,7 +40,7 @@ public static class UserFiles
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw CommandFailedException.Usage($"cannot create the folder {path}: {Why(e, path)}", todo);
+            throw CommandFailedException.Usage($"cannot create the folder {path}: {Why(files, e, path)}", todo);
         }
     }
 
@@ -46,11 +48,11 @@ public static class UserFiles
     /// Why a file operation failed, in words. The Native AOT build carries no .NET message texts (UseSystemResourceKeys),
     /// so the exception's type and errno say it instead.
     /// </summary>
-    public static string Why(Exception e, string path) => e switch
+    public static string Why(IFileSystem files, Exception e, string path) => e switch
     {
         DirectoryNotFoundException => $"no such folder: {Path.GetDirectoryName(path)}",
         FileNotFoundException => "no such file",
-        UnauthorizedAccessException when Directory.Exists(path) => "it is a folder",
+        UnauthorizedAccessException when files.DirectoryExists(path) => "it is a folder",
         UnauthorizedAccessException => "permission denied",
         IOException { HResult: Errno.ReadOnlyFileSystem } => "read-only file system",
         IOException { HResult: Errno.NoSpace } => "no space left on the device",

@@ -1,6 +1,6 @@
-using System.Diagnostics;
-using GitPromote.Core;
+using GitPromote.Cli.Infrastructure;
 using GitPromote.Git;
+using GitPromote.Platform;
 
 namespace GitPromote.Cli.Install;
 
@@ -15,6 +15,7 @@ public sealed class HookChain
     /// <summary>Marks our own shims, so a shim is never chained to itself.</summary>
     public const string ShimMarker = "git-promote-shim";
 
+    private readonly IProcessStarter _processes;
     private readonly Lazy<Task<IReadOnlyList<ChainedHook>>> _hooks;
 
     /// <summary>
@@ -22,14 +23,19 @@ public sealed class HookChain
     /// guard was started some other way (a hook manager's hook, <c>.husky/pre-push</c>, a lefthook job): nothing of theirs
     /// is hidden by git-promote then, and their hook chained back to the guard would start it again.
     /// </summary>
-    public HookChain(GitLocation repository, string hookName, IProcessEnvironment environment)
-        : this(() => HookWiring.ReadForHook(repository, environment) is var wiring && wiring.RunsOurShim(hookName)
-            ? wiring.ChainedHooks(hookName)
-            : [])
+    public HookChain(CommandContext context, GitLocation repository, string hookName)
+        : this(context.Processes, () =>
+            HookWiring.ReadForHook(context.FileSystem, context.Git.Process, repository, context.Environment) is var wiring && wiring.RunsOurShim(hookName)
+                ? wiring.ChainedHooks(hookName)
+                : [])
     {
     }
 
-    public HookChain(Func<IReadOnlyList<ChainedHook>> hooks) => _hooks = new(() => Task.Run(hooks));
+    public HookChain(IProcessStarter processes, Func<IReadOnlyList<ChainedHook>> hooks)
+    {
+        _processes = processes;
+        _hooks = new(() => Task.Run(hooks));
+    }
 
     /// <summary>Starts finding the chained hooks (a git config call) now, so it overlaps the evidence calls of a guarded push.</summary>
     public void Prefetch() => _ = _hooks.Value;
@@ -38,45 +44,25 @@ public sealed class HookChain
     {
         foreach (var hook in await _hooks.Value)
         {
-            var exitCode = await RunOneAsync(hook.Path, args, stdin);
+            var exitCode = RunOne(hook.Path, args, stdin);
             if (exitCode != 0) return exitCode;
         }
         return 0;
     }
 
-    private static async Task<int> RunOneAsync(string hook, IReadOnlyList<string> args, byte[] stdin)
-    {
-        var start = new ProcessStartInfo(hook) { RedirectStandardInput = true, UseShellExecute = false };
-        if (OperatingSystem.IsWindows() && !hook.EndsWith(".exe", StringComparison.OrdinalIgnoreCase))
-        {
-            // Windows cannot start a script itself; git runs hooks with its own sh, and so do we.
-            start.FileName = "sh";
-            start.ArgumentList.Add(hook);
-        }
-        foreach (var a in args) start.ArgumentList.Add(a);
-        using var process = Process.Start(start)!;
-        try
-        {
-            await process.StandardInput.BaseStream.WriteAsync(stdin);
-            process.StandardInput.Close();
-        }
-        catch (IOException)
-        {
-            // The chained hook did not read its input; that is its business.
-        }
-        await process.WaitForExitAsync();
-        return process.ExitCode;
-    }
+    /// <summary>The hook with the same arguments and input, its output the guard's own; a hook that does not read its input is not an error.</summary>
+    private int RunOne(string hook, IReadOnlyList<string> args, byte[] stdin) =>
+        // Windows cannot start a script itself; git runs hooks with its own sh, and so do we.
+        _processes.Run(OperatingSystem.IsWindows() && !hook.EndsWith(".exe", StringComparison.OrdinalIgnoreCase)
+            ? new ProcessRun("sh", [hook, .. args]) { Input = stdin }
+            : new ProcessRun(hook, args) { Input = stdin }).ExitCode;
 
     /// <summary>An existing, executable file that is not one of our shims.</summary>
-    internal static bool IsRunnable(string path)
+    internal static bool IsRunnable(IFileSystem files, string path)
     {
         try
         {
-            var info = new FileInfo(path);
-            if (!info.Exists) return false;
-            if (!OperatingSystem.IsWindows() && (info.UnixFileMode & UnixFileMode.UserExecute) == 0) return false;
-            return Shims.IsShim(path) == false;
+            return files.FileExists(path) && files.IsExecutable(path) && Shims.IsShim(files, path) == false;
         }
         catch (IOException) { return false; }
         catch (UnauthorizedAccessException) { return false; }

@@ -2,6 +2,7 @@ using GitPromote.Cli.Infrastructure;
 using GitPromote.Core;
 using GitPromote.Core.Settings;
 using GitPromote.Git;
+using GitPromote.Platform;
 
 namespace GitPromote.Cli.Install;
 
@@ -85,8 +86,9 @@ public sealed class HookWiring
     /// <summary>Suffix under which a shared folder's own hook is kept when git-promote's shim takes its name.</summary>
     public const string LocalSuffix = ".local";
 
-    private HookWiring(IReadOnlyList<ConfigValue> settings, GitLocation? repository, string? home)
+    private HookWiring(IFileSystem files, IReadOnlyList<ConfigValue> settings, GitLocation? repository, string? home)
     {
+        _files = files;
         Settings = settings;
         Repository = repository;
         _home = home;
@@ -98,6 +100,7 @@ public sealed class HookWiring
             : Resolve(HooksPath.Value);
     }
 
+    private readonly IFileSystem _files;
     private readonly string? _home;
 
     /// <summary>Every core.hooksPath and promote.* hook setting at every level, lowest precedence first.</summary>
@@ -127,15 +130,15 @@ public sealed class HookWiring
         Settings.LastOrDefault(s => Is(s, key) && s.Scope == ConfigValue.ScopeOf(scope));
 
     /// <summary>Whether the hook git runs for <paramref name="hookName"/> here is one of git-promote's shims (any version).</summary>
-    public bool RunsOurShim(string hookName) => HooksDir is not null && Shims.IsShim(Path.Combine(HooksDir, hookName)) == true;
+    public bool RunsOurShim(string hookName) => HooksDir is not null && Shims.IsShim(_files, Path.Combine(HooksDir, hookName)) == true;
 
-    public ShimState Shim(string hookName) => HooksDir is null ? ShimState.Missing : ShimStateOf(Path.Combine(HooksDir, hookName), hookName);
+    public ShimState Shim(string hookName) => HooksDir is null ? ShimState.Missing : ShimStateOf(_files, Path.Combine(HooksDir, hookName), hookName);
 
     /// <summary>
     /// The binary the shims in <see cref="HooksDir"/> run: the shared folder's pointer, or the installation's <c>bin/</c>
     /// beside the folder; null when they would look it up on PATH (or there are no shims).
     /// </summary>
-    public string? ShimBinaryPath => HooksDir is null ? null : ShimBinaryOf(HooksDir);
+    public string? ShimBinaryPath => HooksDir is null ? null : ShimBinaryOf(_files, HooksDir);
 
     /// <summary>
     /// The hooks that run after git-promote's guard allowed a push, in order, each with the same arguments and input:
@@ -150,7 +153,7 @@ public sealed class HookWiring
         if (HooksDir is not null)
         {
             var local = Path.Combine(HooksDir, hookName + LocalSuffix);
-            configured |= File.Exists(local);
+            configured |= _files.FileExists(local);
             Add(chained, local, ChainSource.LocalSuffix);
         }
         if (ChainHooksPath is not null)
@@ -172,9 +175,9 @@ public sealed class HookWiring
     /// </summary>
     public IReadOnlyList<(string Hook, string Path)> HiddenHooks()
     {
-        if (HooksDir is null || !InstalledLayout.IsOurHooksDir(HooksDir)) return [];
+        if (HooksDir is null || !InstalledLayout.IsOurHooksDir(_files, HooksDir)) return [];
         return [.. Shims.PerRefHooks
-            .Where(hook => !File.Exists(Path.Combine(HooksDir, hook)))
+            .Where(hook => !_files.FileExists(Path.Combine(HooksDir, hook)))
             .SelectMany(hook => ChainedHooks(hook).Select(c => (hook, c.Path)))];
     }
 
@@ -192,20 +195,25 @@ public sealed class HookWiring
     /// The wiring a hook needs to chain, from git's config files when that is certain (<see cref="GitConfig.FromFiles"/>),
     /// else from <c>git config</c> as <see cref="Read"/> does: the same answer, without a process on an unguarded push.
     /// </summary>
-    public static HookWiring ReadForHook(GitLocation repository, IProcessEnvironment environment) =>
-        GitConfig.FromFiles(repository.CommonDir, environment) is { } files && HookSettings(files) is { } settings
-            ? new HookWiring(settings, repository, environment.Get("HOME") ?? environment.Get("USERPROFILE"))
-            : Read(repository, environment);
+    public static HookWiring ReadForHook(IFileSystem files, GitProcess git, GitLocation repository, IProcessEnvironment environment) =>
+        GitConfig.FromFiles(files, repository.CommonDir, environment) is { } config && HookSettings(config) is { } settings
+            ? new HookWiring(files, settings, repository, environment.Get("HOME") ?? environment.Get("USERPROFILE"))
+            : Read(files, git, repository, environment);
 
     /// <summary>Reads the wiring of the repository at <paramref name="repository"/> (null: the user's and machine's only).</summary>
-    public static HookWiring Read(GitLocation? repository, IProcessEnvironment environment, string? workingDirectory = null)
+    public static HookWiring Read(IFileSystem files, GitProcess git, GitLocation? repository, IProcessEnvironment environment,
+        string? workingDirectory = null)
     {
         var dir = repository is null ? workingDirectory ?? Path.GetTempPath() : repository.WorkTree ?? repository.GitDir;
-        var settings = HookSettings(GitConfig.FromGit(GitProcess.Default, dir, [], [], GitBudgets.Quick, levels: true)) ?? [];
+        var settings = HookSettings(GitConfig.FromGit(git, dir, [], [], GitBudgets.Quick, levels: true)) ?? [];
         // Outside a repository only the levels every clone shares count (the directory may still be inside some clone).
         if (repository is null) settings = settings.Where(s => s.Scope is "system" or "global" or "command").ToList();
-        return new HookWiring(settings, repository, environment.Get("HOME") ?? environment.Get("USERPROFILE"));
+        return new HookWiring(files, settings, repository, environment.Get("HOME") ?? environment.Get("USERPROFILE"));
     }
+
+    /// <summary>The wiring as a command reads it, through its context's files, git and environment.</summary>
+    public static HookWiring Read(CommandContext context, GitLocation? repository, string? workingDirectory = null) =>
+        Read(context.FileSystem, context.Git.Process, repository, context.Environment, workingDirectory);
 
     /// <summary>The hook settings among <paramref name="config"/>'s entries; null when one is a bare key (git's reading of it is not a path).</summary>
     internal static IReadOnlyList<ConfigValue>? HookSettings(GitConfig config)
@@ -225,6 +233,11 @@ public sealed class HookWiring
         return settings;
     }
 
+    /// <summary>
+    /// Whether <paramref name="hooksPath"/>, resolved here, is a folder of git-promote's shims (<see cref="InstalledLayout.IsOurHooksDir"/>).
+    /// </summary>
+    public bool NamesOurHooksDir(string hooksPath) => Resolve(hooksPath) is { } dir && InstalledLayout.IsOurHooksDir(_files, dir);
+
     /// <summary>A hooks path as git resolves it when running hooks; null when relative and there is no repository.</summary>
     public string? Resolve(string value)
     {
@@ -233,8 +246,6 @@ public sealed class HookWiring
         if (Path.IsPathRooted(value)) return Path.GetFullPath(value);
         return Repository is null ? null : Path.GetFullPath(value, Repository.WorkTree ?? Repository.GitDir);
     }
-
-    public static ShimState ShimStateOf(string path, string hookName) => ShimStateOf(SystemFileSystem.Instance, path, hookName);
 
     public static ShimState ShimStateOf(IFileSystem files, string path, string hookName)
     {
@@ -252,17 +263,17 @@ public sealed class HookWiring
         return Shims.Text(hookName) == text ? ShimState.Current : ShimState.Outdated;
     }
 
-    public static string? ShimBinaryOf(string hooksDir)
+    public static string? ShimBinaryOf(IFileSystem files, string hooksDir)
     {
-        var pointer = SharedHooksFolder.ReadBinaryPointer(hooksDir);
+        var pointer = SharedHooksFolder.ReadBinaryPointer(files, hooksDir);
         if (pointer is not null) return pointer;
         var beside = Path.GetFullPath(Path.Combine(hooksDir, "..", "..", "..", "bin", OperatingSystem.IsWindows() ? "git-promote.exe" : "git-promote"));
-        return File.Exists(beside) ? beside : null;
+        return files.FileExists(beside) ? beside : null;
     }
 
-    private static void Add(List<ChainedHook> chained, string path, ChainSource source)
+    private void Add(List<ChainedHook> chained, string path, ChainSource source)
     {
-        if (HookChain.IsRunnable(path)) chained.Add(new ChainedHook(path, source));
+        if (HookChain.IsRunnable(_files, path)) chained.Add(new ChainedHook(path, source));
     }
 
     private static bool Is(ConfigValue value, string key) => string.Equals(value.Key, key, StringComparison.OrdinalIgnoreCase);

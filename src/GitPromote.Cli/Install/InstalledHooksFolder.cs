@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using GitPromote.Cli.Infrastructure;
+using GitPromote.Platform;
 
 namespace GitPromote.Cli.Install;
 

@@ -1,4 +1,5 @@
 using GitPromote.Cli.Infrastructure;
+using GitPromote.Platform;
 
 namespace GitPromote.Cli.Install;
 
@@ -13,10 +14,10 @@ public static class InstalledLayout
     public static string HooksDir =>
         Path.GetFullPath(Path.Combine(Path.GetDirectoryName(BinaryPath) ?? ".", "..", "share", "git-promote", "hooks"));
 
-    public static string RequireHooksDir(string? overrideDir)
+    public static string RequireHooksDir(IFileSystem files, string? overrideDir)
     {
         var dir = Path.GetFullPath(overrideDir ?? HooksDir);
-        if (!IsOurHooksDir(dir))
+        if (!IsOurHooksDir(files, dir))
             throw new CommandFailedException(ExitCodes.UsageOrPolicy, $"no git-promote hooks in {dir}",
                 "install git-promote with ./install.sh (it puts the hooks beside the binary), or pass --hooks-dir");
         return dir;
@@ -26,6 +27,6 @@ public static class InstalledLayout
     /// True when <paramref name="dir"/> holds git-promote's shims (any installation, any version), even when a hook manager
     /// has put its own files over some of them: one of the guard's hooks or the pass-through library is git-promote's.
     /// </summary>
-    public static bool IsOurHooksDir(string dir) =>
-        new[] { "pre-push", Shims.LibraryName, "pre-receive" }.Any(name => Shims.IsShim(Path.Combine(dir, name)) == true);
+    public static bool IsOurHooksDir(IFileSystem files, string dir) =>
+        new[] { "pre-push", Shims.LibraryName, "pre-receive" }.Any(name => Shims.IsShim(files, Path.Combine(dir, name)) == true);
 }

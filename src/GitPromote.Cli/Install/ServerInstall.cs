@@ -6,6 +6,7 @@ using GitPromote.Core.Evidence;
 using GitPromote.Core.Policy;
 using GitPromote.Core.Settings;
 using GitPromote.Git;
+using GitPromote.Platform;
 
 namespace GitPromote.Cli.Install;
 

@@ -1,4 +1,5 @@
 using GitPromote.Cli.Infrastructure;
+using GitPromote.Platform;
 
 namespace GitPromote.Cli.Install;
 
@@ -11,8 +12,6 @@ namespace GitPromote.Cli.Install;
 public static class SharedHooksFolder
 {
     public static bool HasShims(IFileSystem files, string dir) => files.FileExists(Path.Combine(dir, HookWiring.BinaryPointerFile));
-
-    public static string? ReadBinaryPointer(string dir) => ReadBinaryPointer(SystemFileSystem.Instance, dir);
 
     public static string? ReadBinaryPointer(IFileSystem files, string dir)
     {

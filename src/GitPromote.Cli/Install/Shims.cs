@@ -1,4 +1,4 @@
-using GitPromote.Cli.Infrastructure;
+using GitPromote.Platform;
 
 namespace GitPromote.Cli.Install;
 
@@ -40,8 +40,6 @@ public static class Shims
     /// Whether the file at <paramref name="path"/> is one of our shims (any version: the marker is in its first lines);
     /// null when it cannot be read.
     /// </summary>
-    public static bool? IsShim(string path) => IsShim(SystemFileSystem.Instance, path);
-
     public static bool? IsShim(IFileSystem files, string path) =>
         files.ReadStart(path, 512) is { } head ? head.Contains(HookChain.ShimMarker, StringComparison.Ordinal) : null;
 

@@ -1,6 +1,7 @@
 using System.Text;
 using GitPromote.Cli.Infrastructure;
 using GitPromote.Core.Evidence;
+using GitPromote.Platform;
 
 namespace GitPromote.Cli.Output;
 

@@ -1,7 +1,9 @@
+using GitPromote.Platform;
+
 namespace GitPromote.Cli.Output;
 
 /// <summary>The console as commands see it: both streams behind <see cref="TerminalWriter"/>.</summary>
-internal sealed class SafeConsole(Infrastructure.IConsole inner) : Infrastructure.IConsole
+internal sealed class SafeConsole(IConsole inner) : IConsole
 {
     public TextWriter Out { get; } = inner.Out is TerminalWriter ? inner.Out : new TerminalWriter(inner.Out, inner.ColorOnOut);
     public TextWriter Error { get; } = inner.Error is TerminalWriter ? inner.Error : new TerminalWriter(inner.Error, inner.ColorOnError);
@@ -9,5 +11,5 @@ internal sealed class SafeConsole(Infrastructure.IConsole inner) : Infrastructur
     public bool ColorOnOut => inner.ColorOnOut;
     public Stream OpenStandardInput() => inner.OpenStandardInput();
 
-    public static Infrastructure.IConsole Wrap(Infrastructure.IConsole console) => console as SafeConsole ?? new SafeConsole(console);
+    public static IConsole Wrap(IConsole console) => console as SafeConsole ?? new SafeConsole(console);
 }

@@ -3,6 +3,7 @@ using GitPromote.Cli.Workspaces;
 using GitPromote.Core.Policy;
 using GitPromote.Core.Server;
 using GitPromote.Git;
+using GitPromote.Platform;
 
 namespace GitPromote.Cli.Server;
 

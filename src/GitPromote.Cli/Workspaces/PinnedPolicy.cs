@@ -6,6 +6,7 @@ using GitPromote.Core;
 using GitPromote.Core.Evidence;
 using GitPromote.Core.Policy;
 using GitPromote.Core.Settings;
+using GitPromote.Platform;
 
 namespace GitPromote.Cli.Workspaces;
 

@@ -1,5 +1,6 @@
 using GitPromote.Cli.Infrastructure;
 using GitPromote.Core.Policy;
+using GitPromote.Platform;
 
 namespace GitPromote.Cli.Workspaces;
 

@@ -1,6 +1,7 @@
 using System.Text;
 using GitPromote.Core.Evidence;
 using GitPromote.Core.Policy;
+using GitPromote.Platform;
 
 namespace GitPromote.Cli.Workspaces;
 
@@ -9,7 +10,7 @@ namespace GitPromote.Cli.Workspaces;
 /// commit again costs no call. Negative answers are never stored. One line per fact in a file inside the git
 /// directory; a damaged or oversized file is ignored, never trusted blindly.
 /// </summary>
-public sealed class PositiveCache(string path, string scope)
+public sealed class PositiveCache(IFileSystem files, string path, string scope)
 {
     private const long MaxBytes = 4 << 20;
     private Dictionary<string, GreenFact>? _entries;
@@ -50,8 +51,8 @@ public sealed class PositiveCache(string path, string scope)
             if (lines.Length == 0) return;
             try
             {
-                Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-                File.AppendAllText(path, lines.ToString());
+                files.CreateDirectory(Path.GetDirectoryName(path)!);
+                files.AppendAllText(path, lines.ToString());
             }
             catch (IOException) { }
             catch (UnauthorizedAccessException) { }
@@ -64,10 +65,9 @@ public sealed class PositiveCache(string path, string scope)
         var entries = new Dictionary<string, GreenFact>(StringComparer.Ordinal);
         try
         {
-            var info = new FileInfo(path);
-            if (info.Exists && info.Length <= MaxBytes)
+            if (files.FileExists(path) && files.Length(path) <= MaxBytes)
             {
-                foreach (var line in File.ReadLines(path))
+                foreach (var line in files.ReadLines(path))
                 {
                     var f = line.Split('\t');
                     if (f.Length != 4) continue;

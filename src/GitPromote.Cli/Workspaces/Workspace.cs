@@ -4,6 +4,7 @@ using GitPromote.Core.Evidence;
 using GitPromote.Core.Policy;
 using GitPromote.Git;
 using GitPromote.Git.Evidence;
+using GitPromote.Platform;
 
 namespace GitPromote.Cli.Workspaces;
 
@@ -60,7 +61,7 @@ public sealed class Workspace : IDisposable
     private GitConfig? _config;
 
     /// <summary>The repository's configuration, read once per run.</summary>
-    private GitConfig Config => _config ??= GitConfig.Read(GitDir, _context.Git.Process, GitBudgets.ConfigRead);
+    private GitConfig Config => _config ??= GitConfig.Read(_context.FileSystem, GitDir, _context.Git.Process, GitBudgets.ConfigRead);
 
     /// <summary>
     /// The repository's remotes, from its configuration read once per run: before the repository is opened (the hook's
@@ -95,15 +96,15 @@ public sealed class Workspace : IDisposable
         }
         catch
         {
-            TryDelete(root);
+            TryDelete(context.FileSystem, root);
             throw;
         }
         return new Workspace(context, new GitLocation(gitDir, gitDir, null)) { _scratchRoot = root };
     }
 
-    private static void TryDelete(string path)
+    private static void TryDelete(IFileSystem files, string path)
     {
-        try { Directory.Delete(path, recursive: true); }
+        try { files.DeleteDirectory(path); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
     }
 
@@ -157,7 +158,7 @@ public sealed class Workspace : IDisposable
     }
 
     /// <summary>git's transport from this repository: ls-remote, fetch and push to the environments' remotes.</summary>
-    public GitRemoteClient RemoteClient() => new(GitDir, workingDirectory: WorkTree);
+    public GitRemoteClient RemoteClient() => new(GitDir, _context.Git.Process, WorkTree);
 
     /// <summary>Fetches of git records started ahead of the gate (<see cref="GitEvidenceAhead"/>), which the gate's own join.</summary>
     public FetchesAhead Fetches => _fetches ??= new FetchesAhead(RemoteClient());
@@ -179,7 +180,7 @@ public sealed class Workspace : IDisposable
     }
 
     public PositiveCache Cache(PromotionPolicy policy, bool readOnly = false) =>
-        new(Path.Combine(GitDir, "promote", "green-cache"), policy.Name) { ReadOnly = readOnly };
+        new(_context.FileSystem, Path.Combine(GitDir, "promote", "green-cache"), policy.Name) { ReadOnly = readOnly };
 
     /// <summary>
     /// Who is acting, as git itself would sign a commit: <c>git var GIT_COMMITTER_IDENT</c> honours every config level,
@@ -209,6 +210,6 @@ public sealed class Workspace : IDisposable
     public void Dispose()
     {
         _repository?.Dispose();
-        if (_scratchRoot is not null) TryDelete(_scratchRoot);
+        if (_scratchRoot is not null) TryDelete(_context.FileSystem, _scratchRoot);
     }
 }

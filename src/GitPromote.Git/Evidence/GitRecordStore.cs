@@ -296,7 +296,7 @@ public sealed class GitRecordStore : IRecordStore, IPrunableStore
             cancellationToken).ConfigureAwait(false)).RevocationOf(revocation.Commit) is not null)
             throw new EvidenceUnavailableException(new EvidenceFailure(what, "it is already revoked there", "see: git promote status"));
         var tag = WriteTag(revocation.Commit, "promote-revoked-" + ObjectIds.Short(revocation.Commit), revocation.By ?? Identity.Unknown,
-            revocation.At ?? DateTimeOffset.UtcNow, RecordJson.RevocationBody(revocation), what);
+            revocation.At ?? throw WrittenWithoutTime(nameof(revocation)), RecordJson.RevocationBody(revocation), what);
         await PushAsync(remote, [$"{tag}:{GitReviewRefs.Revoked(revocation.Commit)}"], what, cancellationToken).ConfigureAwait(false);
     }
 
@@ -321,7 +321,7 @@ public sealed class GitRecordStore : IRecordStore, IPrunableStore
         if (!ApproverIds.IsValid(approval.ApproverId)) throw new ArgumentException($"not an approver id: '{approval.ApproverId}'", nameof(approval));
         var what = $"cannot record the approval of {ObjectIds.Short(approval.Commit)} for '{_environment.Name}'";
         var tag = WriteTag(approval.Commit, "promote-approval-" + ObjectIds.Short(approval.Commit), approval.By ?? Identity.Unknown,
-            approval.At ?? DateTimeOffset.UtcNow, RecordJson.ApprovalBody(approval), what);
+            approval.At ?? throw WrittenWithoutTime(nameof(approval)), RecordJson.ApprovalBody(approval), what);
         await PushAsync(remote, [$"+{tag}:{GitReviewRefs.Approval(approval.Commit, approval.ApproverId)}"], what, cancellationToken).ConfigureAwait(false);
     }
 
@@ -527,6 +527,9 @@ public sealed class GitRecordStore : IRecordStore, IPrunableStore
     {
         if (!ObjectIds.IsValid(commit)) throw new ArgumentException($"not a full commit id: '{commit}'", nameof(commit));
     }
+
+    /// <summary>A review is written at the time its caller's clock says (the command's context): this store reads no clock.</summary>
+    private static ArgumentException WrittenWithoutTime(string name) => new($"a {name} is written with its time (At)", name);
 
     /// <summary>An environment name as one ref path component: anything unusual becomes '_'.</summary>
     public static string RefComponent(string name)

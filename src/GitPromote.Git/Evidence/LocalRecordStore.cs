@@ -4,6 +4,7 @@ using GitPromote.Core.Evidence;
 using GitPromote.Core.Policy;
 using GitPromote.Core.Push;
 using GitPromote.Git;
+using GitPromote.Platform;
 
 namespace GitPromote.Git.Evidence;
 
@@ -13,7 +14,7 @@ namespace GitPromote.Git.Evidence;
 /// so <c>git promote audit</c> from any clone reads them. Written by the reference-transaction hook once git has moved
 /// the push's objects out of quarantine and locked its refs (<see cref="PendingRecords"/>), never from pre-receive.
 /// </summary>
-public sealed class LocalRecordStore(GitLocation location, string environment, GitProcess outsideQuarantine)
+public sealed class LocalRecordStore(IFileSystem files, GitLocation location, string environment, GitProcess outsideQuarantine)
 {
     public string Label => $"git refs of {environment} (this repository)";
 
@@ -47,7 +48,7 @@ public sealed class LocalRecordStore(GitLocation location, string environment, G
         string tag;
         try
         {
-            using var repository = new CliGitRepository(location, outsideQuarantine);
+            using var repository = new CliGitRepository(files, location, outsideQuarantine);
             tag = repository.WriteTagObject(commit, $"promote-{kind}-" + ObjectIds.Short(commit), by, at, body);
         }
         catch (GitCommandException e)

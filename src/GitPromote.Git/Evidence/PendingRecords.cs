@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using GitPromote.Core.Evidence;
 using GitPromote.Git;
+using GitPromote.Platform;
 
 namespace GitPromote.Git.Evidence;
 
@@ -34,7 +35,7 @@ public sealed class PendingRecordBody
 internal sealed partial class PendingRecordJsonContext : JsonSerializerContext;
 
 /// <summary>The pending entries of a server repository, read and written with git outside any quarantine.</summary>
-public sealed class PendingRecords(string gitDir, GitProcess git)
+public sealed class PendingRecords(IFileSystem files, string gitDir, GitProcess git)
 {
     /// <summary>
     /// A ref only the guard writes (a pending entry or a bypass record): a push that carries one is refused in pre-receive,
@@ -52,17 +53,15 @@ public sealed class PendingRecords(string gitDir, GitProcess git)
     /// False when this repository surely has no pending entry, read from the files-backend layout without running git
     /// (the reference-transaction hook runs for every ref update, and almost none has one). True when unsure (reftable).
     /// </summary>
-    public static bool MightExist(string gitDir)
+    public static bool MightExist(IFileSystem files, string gitDir)
     {
         try
         {
-            if (Directory.Exists(Path.Combine(gitDir, "reftable"))) return true;
-            var loose = Path.Combine(gitDir, "refs", "promote", "pending");
-            if (Directory.Exists(loose) && Directory.EnumerateFileSystemEntries(loose).Any()) return true;
+            if (files.DirectoryExists(Path.Combine(gitDir, "reftable"))) return true;
+            if (files.HasEntries(Path.Combine(gitDir, "refs", "promote", "pending"))) return true;
             var packed = Path.Combine(gitDir, "packed-refs");
-            if (!File.Exists(packed)) return false;
-            using var reader = new StreamReader(packed);
-            while (reader.ReadLine() is { } line)
+            if (!files.FileExists(packed)) return false;
+            foreach (var line in files.ReadLines(packed))
                 if (line.Contains(" " + RecordRefs.PendingPrefix, StringComparison.Ordinal)) return true;
             return false;
         }
@@ -135,7 +134,7 @@ public sealed class PendingRecords(string gitDir, GitProcess git)
         var removed = 0;
         foreach (var pending in await ListAsync(cancellationToken))
         {
-            if (pending.Owner is { } owner && owner.IsAlive()) continue;
+            if (pending.Owner is { } owner && owner.IsAlive(files)) continue;
             try
             {
                 await RemoveAsync(pending, cancellationToken);

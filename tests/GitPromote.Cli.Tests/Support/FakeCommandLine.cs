@@ -1,6 +1,7 @@
 using GitPromote.Cli.Infrastructure;
 using GitPromote.Core;
 using GitPromote.Git;
+using GitPromote.Platform;
 using GitPromote.TestSupport;
 
 namespace GitPromote.Cli.Tests.Support;
@@ -14,10 +15,12 @@ internal sealed class FakeCommandLine
 
     public IFileSystem Files { get; init; } = new SystemFileSystem();
 
+    public IProcessStarter Processes { get; init; } = new NoProcesses();
+
     public async Task<(int Exit, string Out, string Error)> RunAsync(params string[] args)
     {
         var console = new RecordingConsole();
-        var context = new CommandContext(console, Environment, new FixedClock(), Git, Files);
+        var context = new CommandContext(console, Environment, new FixedClock(), Git, Files, Processes);
         var exit = await App.RunAsync(args, context).WaitAsync(TimeSpan.FromSeconds(60));
         return (exit, console.Out.ToString()!, console.Error.ToString()!);
     }
@@ -36,6 +39,18 @@ internal sealed class RecordingConsole(byte[]? stdin = null) : IConsole
 internal sealed class FixedClock : IClock
 {
     public DateTimeOffset Now { get; } = new(2024, 6, 1, 9, 30, 0, TimeSpan.Zero);
+}
+
+/// <summary>Programs other than git: none may start in a unit test (a test that wants one gives its own <see cref="IProcessStarter"/>).</summary>
+internal sealed class NoProcesses : IProcessStarter
+{
+    public List<ProcessRun> Started { get; } = [];
+
+    public ProcessResult Run(ProcessRun run)
+    {
+        Started.Add(run);
+        throw new InvalidOperationException($"the test started {run.Program}");
+    }
 }
 
 /// <summary>git as a command sees it: no repository, a given one, or a failure of our own making.</summary>

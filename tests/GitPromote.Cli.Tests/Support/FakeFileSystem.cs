@@ -1,4 +1,5 @@
-using GitPromote.Cli.Infrastructure;
+using System.Text;
+using GitPromote.Platform;
 
 namespace GitPromote.Cli.Tests.Support;
 
@@ -17,11 +18,23 @@ internal sealed class FakeFileSystem : IFileSystem
     public bool DirectoryExists(string path) =>
         Directories.Contains(path.TrimEnd('/')) || Files.Keys.Any(f => f.StartsWith(path.TrimEnd('/') + "/", StringComparison.Ordinal));
 
+    public bool HasEntries(string path) =>
+        Directories.Any(d => d.StartsWith(path.TrimEnd('/') + "/", StringComparison.Ordinal))
+        || Files.Keys.Any(f => f.StartsWith(path.TrimEnd('/') + "/", StringComparison.Ordinal));
+
     public string? ReadRegularFile(string path, string shown, long maxBytes) => Files.GetValueOrDefault(path);
 
     public string ReadAllText(string path) => Files.TryGetValue(path, out var text) ? text : throw new FileNotFoundException("no such file", path);
 
     public string? ReadStart(string path, int maxChars) => Files.TryGetValue(path, out var text) ? text[..Math.Min(maxChars, text.Length)] : null;
+
+    public byte[] ReadBytes(string path, int maxBytes)
+    {
+        var bytes = Encoding.UTF8.GetBytes(ReadAllText(path));
+        return bytes.Length <= maxBytes ? bytes : bytes[..maxBytes];
+    }
+
+    public IEnumerable<string> ReadLines(string path) => ReadAllText(path).Split('\n') is var lines && lines[^1].Length == 0 ? lines[..^1] : lines;
 
     public long Length(string path) => ReadAllText(path).Length;
 
@@ -32,6 +45,8 @@ internal sealed class FakeFileSystem : IFileSystem
         Files[path] = text;
         Executable.Remove(path);
     }
+
+    public void AppendAllText(string path, string text) => Files[path] = Files.GetValueOrDefault(path, "") + text;
 
     public void SetUnixFileMode(string path, UnixFileMode mode)
     {
@@ -60,6 +75,13 @@ internal sealed class FakeFileSystem : IFileSystem
     {
         Files.Remove(path);
         Executable.Remove(path);
+    }
+
+    public void DeleteDirectory(string path)
+    {
+        var prefix = path.TrimEnd('/') + "/";
+        foreach (var file in Files.Keys.Where(f => f.StartsWith(prefix, StringComparison.Ordinal)).ToList()) Delete(file);
+        Directories.RemoveWhere(d => d == path.TrimEnd('/') || d.StartsWith(prefix, StringComparison.Ordinal));
     }
 
     /// <summary>A runnable file, as a hook on disk would be.</summary>

@@ -2,6 +2,7 @@ using System.Text;
 using GitPromote.Cli.Infrastructure;
 using GitPromote.Core;
 using GitPromote.Git;
+using GitPromote.Platform;
 using GitPromote.TestSupport;
 
 namespace GitPromote.Cli.Tests.Support;
@@ -15,6 +16,8 @@ internal sealed class HookRun
     public FakeGit Git { get; } = new();
 
     public FakeFileSystem Files { get; } = new();
+
+    public NoProcesses Processes { get; } = new();
 
     public IProcessEnvironment Environment { get; set; } = FakeEnvironment.Empty;
 
@@ -32,7 +35,7 @@ internal sealed class HookRun
     public async Task<(int Exit, string Out, string Error)> RunAsync(byte[] stdin, params string[] args)
     {
         var console = new RecordingConsole(stdin);
-        var context = new CommandContext(console, Environment, new FixedClock(), Git, Files);
+        var context = new CommandContext(console, Environment, new FixedClock(), Git, Files, Processes);
         var exit = await App.RunAsync(args, context).WaitAsync(TimeSpan.FromSeconds(60));
         return (exit, console.Out.ToString()!, console.Error.ToString()!);
     }
