@@ -20,7 +20,7 @@ public static class ReferenceTransactionCommand
 {
     public static async Task<int> RunAsync(CommandContext context, string state)
     {
-        var input = await HookPipeline.ReadBoundedAsync(context.Console.OpenStandardInput(), HookPipeline.MaxInputBytes);
+        var input = HookPipeline.ReadBounded(context.Console.OpenStandardInput(), HookPipeline.MaxInputBytes);
         if (state is not ("prepared" or "committed" or "aborted")) return ExitCodes.Ok;
         var refs = (input?.Text ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries)
             .Select(line => line.Split(' '))

@@ -62,7 +62,7 @@ public static class HookPipeline
 
     public static async Task<int> RunAsync(CommandContext context, IHookSide side)
     {
-        var input = await ReadBoundedAsync(context.Console.OpenStandardInput(), MaxInputBytes);
+        var input = ReadBounded(context.Console.OpenStandardInput(), MaxInputBytes);
         if (input is null)
             return Refuse(context, ExitCodes.UsageOrPolicy, $"the hook input is larger than {MaxInputBytes >> 20} MiB");
         var parsed = side.Parse(input.Text);
@@ -103,13 +103,17 @@ public static class HookPipeline
     public static int Refuse(CommandContext context, int exitCode, string why, string? todo = null) =>
         FailureMessage.Print(context.Console, exitCode, $"push refused: {why}", todo);
 
-    /// <summary>All of stdin, or null when it is longer than <paramref name="max"/> bytes.</summary>
-    public static async Task<HookInput?> ReadBoundedAsync(Stream stdin, int max)
+    /// <summary>
+    /// All of stdin, or null when it is longer than <paramref name="max"/> bytes. Read on the calling thread: an
+    /// asynchronous read would hand the rest of the hook to the thread pool, whose first thread can take milliseconds to
+    /// be scheduled on a busy machine, before anything else has started.
+    /// </summary>
+    public static HookInput? ReadBounded(Stream stdin, int max)
     {
         using var buffer = new MemoryStream();
         var chunk = new byte[64 * 1024];
         int read;
-        while ((read = await stdin.ReadAsync(chunk)) > 0)
+        while ((read = stdin.Read(chunk)) > 0)
         {
             if (buffer.Length + read > max) return null;
             buffer.Write(chunk, 0, read);
