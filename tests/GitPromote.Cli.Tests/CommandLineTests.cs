@@ -113,7 +113,8 @@ public sealed class CommandLineTests
     [Fact]
     public async Task Help_is_printed_whatever_else_the_command_line_lacks()
     {
-        string[][] lacking = [["revoke", "--help"], ["install", "--server", "--help"], ["hook", "-h"], ["policy", "--help"], ["check", "a", "b", "c", "--help"]];
+        string[][] lacking =
+            [["revoke", "--help"], ["install", "--server", "--help"], ["hook", "-h"], ["policy", "--help"], ["check", "a", "b", "c", "--help"]];
         foreach (var args in lacking)
         {
             var (exit, @out, error) = await RunAsync(args);
