@@ -5,6 +5,7 @@ using GitPromote.Cli.Workspaces;
 using GitPromote.Core.Engine;
 using GitPromote.Core.Evidence;
 using GitPromote.Core.Policy;
+using GitPromote.Gate;
 using GitPromote.TestSupport;
 using static GitPromote.TestSupport.TestPolicies;
 

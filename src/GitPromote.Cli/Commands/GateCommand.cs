@@ -9,6 +9,7 @@ using GitPromote.Core.PipelineGate;
 using GitPromote.Core.Policy;
 using GitPromote.Core.Push;
 using GitPromote.Core.Settings;
+using GitPromote.Gate;
 using GitPromote.Git.Evidence;
 
 namespace GitPromote.Cli.Commands;
@@ -120,7 +121,7 @@ public static class GateCommand
     /// <summary>What to do when a store did not answer in time: the pipeline step is what runs again, not a push.</summary>
     private const string RetryTodo = "retry the pipeline step";
 
-    private static string Render(Style style, GateVerdict gate, PipelineTarget target, GateResult result, EvidenceFailure? bypassUnread)
+    private static string Render(Style style, GateVerdict gate, PipelineTarget target, GateAnswer result, EvidenceFailure? bypassUnread)
     {
         var sb = new StringBuilder();
         var env = gate.Environment;

@@ -5,6 +5,7 @@ using GitPromote.Cli.Workspaces;
 using GitPromote.Core.Evidence;
 using GitPromote.Core.History;
 using GitPromote.Core.Policy;
+using GitPromote.Gate;
 using GitPromote.Git;
 using GitPromote.Git.Evidence;
 

@@ -8,6 +8,7 @@ using GitPromote.Core.Evidence;
 using GitPromote.Core.Policy;
 using GitPromote.Core.Push;
 using GitPromote.Core.Settings;
+using GitPromote.Gate;
 using GitPromote.Git;
 
 namespace GitPromote.Cli.Commands;

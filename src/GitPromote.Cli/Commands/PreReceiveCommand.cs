@@ -9,6 +9,7 @@ using GitPromote.Core.Evidence;
 using GitPromote.Core.Push;
 using GitPromote.Core.Server;
 using GitPromote.Core.Settings;
+using GitPromote.Gate;
 using GitPromote.Git;
 using GitPromote.Git.Evidence;
 

@@ -3,6 +3,7 @@ using GitPromote.Cli.Output;
 using GitPromote.Cli.Workspaces;
 using GitPromote.Core.Evidence;
 using GitPromote.Core.Policy;
+using GitPromote.Gate;
 
 namespace GitPromote.Cli.Commands;
 

@@ -4,6 +4,7 @@ using GitPromote.Core.Engine;
 using GitPromote.Core.Evidence;
 using GitPromote.Core.Policy;
 using GitPromote.Core.Push;
+using GitPromote.Gate;
 using GitPromote.Platform;
 
 namespace GitPromote.Cli.Gate;
@@ -14,7 +15,7 @@ namespace GitPromote.Cli.Gate;
 /// </summary>
 public static class CommitCheck
 {
-    public sealed record Outcome(GateResult Result, string RemoteName)
+    public sealed record Outcome(GateAnswer Result, string RemoteName)
     {
         public RefVerdict Verdict => Result.Verdict.Refs[0];
     }

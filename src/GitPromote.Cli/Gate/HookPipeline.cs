@@ -6,6 +6,7 @@ using GitPromote.Core.Engine;
 using GitPromote.Core.Evidence;
 using GitPromote.Core.Policy;
 using GitPromote.Core.Push;
+using GitPromote.Gate;
 
 namespace GitPromote.Cli.Gate;
 
@@ -76,7 +77,7 @@ public static class HookPipeline
         var policy = guarded.Policy;
         using var deadline = new CancellationTokenSource(guarded.Budget);
         var readAhead = side.ReadAheadAsync(workspace, guarded, parsed.Updates, deadline.Token);
-        GateResult result;
+        GateAnswer result;
         try
         {
             var repository = workspace.Repository;

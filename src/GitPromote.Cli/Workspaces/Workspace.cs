@@ -2,6 +2,7 @@ using GitPromote.Aws;
 using GitPromote.Cli.Infrastructure;
 using GitPromote.Core.Evidence;
 using GitPromote.Core.Policy;
+using GitPromote.Gate;
 using GitPromote.Git;
 using GitPromote.Git.Evidence;
 using GitPromote.Platform;

@@ -3,7 +3,7 @@ using GitPromote.Core.Evidence;
 using GitPromote.Core.Policy;
 using GitPromote.Git.Evidence;
 
-namespace GitPromote.Cli.Workspaces;
+namespace GitPromote.Gate;
 
 /// <summary>
 /// Routes each evidence source to the provider that understands it: git refs, or AWS (SSM, CodePipeline).

@@ -1,8 +1,7 @@
-using GitPromote.Cli.Workspaces;
 using GitPromote.Core.Evidence;
 using GitPromote.Core.Policy;
 
-namespace GitPromote.Cli.Gate;
+namespace GitPromote.Gate;
 
 /// <summary>
 /// Who is pushing, as the target environment's store names people: the AWS caller ARN for SSM stores, the git identity

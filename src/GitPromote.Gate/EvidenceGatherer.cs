@@ -1,9 +1,8 @@
-using GitPromote.Cli.Workspaces;
 using GitPromote.Core.Engine;
 using GitPromote.Core.Evidence;
 using GitPromote.Core.Policy;
 
-namespace GitPromote.Cli.Gate;
+namespace GitPromote.Gate;
 
 /// <summary>
 /// Asks the evidence sources a plan's questions: every environment and every source at once, under one deadline.
