@@ -6,22 +6,12 @@ using GitPromote.Git;
 
 namespace GitPromote.Gate;
 
-/// <summary>The decision, and for a refusal what to push instead: the newest commits that may go, and the push for the first.</summary>
-public sealed record GateAnswer(BatchVerdict Verdict, IReadOnlyList<CommitDescription> RecentGreen, string? SuggestedPush = null)
-{
-    /// <summary>At most this many commits are suggested instead of a refused one.</summary>
-    public const int MostSuggested = 5;
-
-    /// <summary>For a refusal: where the previous and the target environment were read (AWS account, region, credentials).</summary>
-    public IReadOnlyList<EvidenceWhere> LookedIn { get; init; } = [];
-}
-
 /// <summary>
 /// One push, end to end, minus the hook plumbing: the engine's decision (<see cref="PromotionEngine.DecideAsync"/>) with
 /// the evidence gathered from <paramref name="provider"/>, then what to suggest, and bypasses recorded before they are let
-/// through. Shared by the client hook, the server hook, <c>check</c> and the pipeline gate.
+/// through: the one place a bypass record is written. <see cref="GateService"/>'s, for every mode it is asked in.
 /// </summary>
-public sealed class PushGate(IEvidenceProvider provider, PositiveCache? cache, IGitRepository repository)
+internal sealed class PushGate(IEvidenceProvider provider, PositiveCache? cache, IGitRepository repository)
 {
     public async Task<GateAnswer> DecideAsync(PromotionPolicy policy, PushRequest request, EvidencePlan plan, PushContext context, CancellationToken deadline)
     {

@@ -82,12 +82,55 @@ public sealed class CliLayeringTests
         Assert.True(unused.Count == 0, "allowed but not there: " + string.Join(", ", unused));
     }
 
-    /// <summary>Each C# file of the scanned projects as "Project/relative/path.cs", without its comments.</summary>
-    private static IEnumerable<(string File, string Code)> Sources()
+    /// <summary>
+    /// The clients that reach evidence (git remotes, git and AWS stores, the positive cache, fetches started ahead) are
+    /// made in one place, the composition root the context holds (<c>Gate/EvidenceClients.cs</c>): a command asks the
+    /// context for them, so a test's context can hand it fakes. The AWS SDK's runtime is registered there too.
+    /// </summary>
+    private static readonly Regex EvidenceClientMade = new(
+        @"\bnew\s+(" + EvidenceClients + @")\b|\b(" + EvidenceClients + @")\??\s+\w+\s*(\([^)]*\))?\s*(=>|=|\?\?=)\s*new\s*\(|\bAwsRuntimeSetup\.Register\b");
+
+    private const string EvidenceClients = "GitRemoteClient|GitEvidenceProvider|AwsEvidenceProvider|AwsEnvironmentAccess|CompositeEvidenceProvider|PositiveCache"
+        + "|FetchesAhead|ServerEvidenceProvider|LocalGreenReader|LocalReviewStore|PendingRecordStore";
+
+    /// <summary>The composition root; and the AWS provider, which makes each environment's access itself.</summary>
+    private static readonly string[] EvidenceClientsMadeIn = ["Gate/EvidenceClients.cs", "Aws/AwsEvidenceProvider.cs"];
+
+    [Fact]
+    public void Evidence_clients_are_made_only_by_the_composition_root()
     {
-        foreach (var project in ScannedProjects)
+        var found = Sources(AllProjects).Where(s => !EvidenceClientsMadeIn.Contains(s.File))
+            .SelectMany(s => EvidenceClientMade.Matches(s.Code).Select(m => $"{s.File}: {Regex.Replace(m.Value, @"\s+", " ")}")).ToList();
+        Assert.True(found.Count == 0, "evidence clients made outside the composition root:\n" + string.Join("\n", found));
+    }
+
+    [Fact]
+    public void The_composition_root_makes_the_evidence_clients()
+    {
+        // Guards the test above against passing on a misread tree or a pattern that matches nothing.
+        var sources = Sources(AllProjects).ToDictionary(s => s.File, s => s.Code);
+        var unused = EvidenceClientsMadeIn.Where(file => !sources.TryGetValue(file, out var code) || !EvidenceClientMade.IsMatch(code)).ToList();
+        Assert.True(unused.Count == 0, "allowed but making none: " + string.Join(", ", unused));
+    }
+
+    /// <summary>The gate's own parts are the service's: made inside GitPromote.Gate only, never by a command.</summary>
+    [Fact]
+    public void The_push_gate_and_the_evidence_gatherer_are_made_only_inside_the_gate_service()
+    {
+        var found = Sources(AllProjects).Where(s => !s.File.StartsWith("Gate/", StringComparison.Ordinal))
+            .SelectMany(s => Regex.Matches(s.Code, @"\bnew\s+(PushGate|EvidenceGatherer)\b").Select(m => $"{s.File}: {m.Value}")).ToList();
+        Assert.True(found.Count == 0, "made outside the gate service:\n" + string.Join("\n", found));
+    }
+
+    private static readonly string[] AllProjects = ["Core", "Platform", "Git", "Aws", "Gate", "Cli"];
+
+    /// <summary>Each C# file of the scanned projects as "Project/relative/path.cs", without its comments.</summary>
+    private static IEnumerable<(string File, string Code)> Sources(string[]? projects = null)
+    {
+        foreach (var project in projects ?? ScannedProjects)
         {
             var root = Path.Combine(TestSupport.RepositoryRoot.Path, "src", "GitPromote." + project);
+            if (!Directory.Exists(root)) continue;
             foreach (var file in Directory.EnumerateFiles(root, "*.cs", SearchOption.AllDirectories))
             {
                 var relative = Path.GetRelativePath(root, file).Replace(Path.DirectorySeparatorChar, '/');

@@ -1,4 +1,3 @@
-using GitPromote.Cli.Gate;
 using GitPromote.Cli.Install;
 using GitPromote.Cli.Tests.Support;
 using GitPromote.Cli.Workspaces;

@@ -1,7 +1,5 @@
-using GitPromote.Cli.Gate;
 using GitPromote.Cli.Install;
 using GitPromote.Cli.Tests.Support;
-using GitPromote.Cli.Workspaces;
 using GitPromote.Core.Engine;
 using GitPromote.Core.Evidence;
 using GitPromote.Core.Push;

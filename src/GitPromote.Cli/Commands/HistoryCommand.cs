@@ -7,7 +7,6 @@ using GitPromote.Core.History;
 using GitPromote.Core.Policy;
 using GitPromote.Gate;
 using GitPromote.Git;
-using GitPromote.Git.Evidence;
 
 namespace GitPromote.Cli.Commands;
 
@@ -84,7 +83,7 @@ public static class HistoryCommand
     /// store (<see cref="IRecordStore.ReadHistoryAsync"/>), plus one per evidence source kept elsewhere (a pipeline's
     /// executions). Any of them failing leaves the whole lane out, named, rather than showing half of it as if it were all.
     /// </summary>
-    private static async Task<(LaneInput Lane, IReadOnlyList<string> Warnings)> ReadLaneAsync(CompositeEvidenceProvider provider, EnvironmentPolicy env,
+    private static async Task<(LaneInput Lane, IReadOnlyList<string> Warnings)> ReadLaneAsync(IEvidenceStores provider, EnvironmentPolicy env,
         HistoryWindow window,
         TimeSpan budget, CancellationToken deadline)
     {

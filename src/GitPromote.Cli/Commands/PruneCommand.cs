@@ -95,7 +95,7 @@ public static class PruneCommand
         IReadOnlyList<RemoteRef> heads;
         try
         {
-            heads = await workspace.RemoteClient().ListRefsAsync(remote.Remote, ["refs/heads/"], cancellationToken);
+            heads = await workspace.Evidence.Remote.ListRefsAsync(remote.Remote, ["refs/heads/"], cancellationToken);
         }
         catch (GitCommandException e)
         {
