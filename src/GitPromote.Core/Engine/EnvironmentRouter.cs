@@ -39,7 +39,11 @@ public static class EnvironmentRouter
     /// the hooks ask it (through the gate) before anything else.
     /// </summary>
     public static IEnumerable<RefUpdate> DeployUpdates(PromotionPolicy policy, IEnumerable<RefUpdate> updates) =>
-        updates.Where(u => IsDeployBranch(policy, u.RemoteRef));
+        OnDeployBranches(policy, updates, u => u.RemoteRef);
+
+    /// <summary>The refs of <paramref name="refs"/> (named by <paramref name="refName"/>) that are deploy branches: prune's heads of a remote.</summary>
+    public static IEnumerable<T> OnDeployBranches<T>(PromotionPolicy policy, IEnumerable<T> refs, Func<T, string> refName) =>
+        refs.Where(r => IsDeployBranch(policy, refName(r)));
 
     /// <summary>True when <paramref name="refName"/> is one of the policy's deploy branches.</summary>
     public static bool IsDeployBranch(PromotionPolicy policy, string refName)
