@@ -35,6 +35,46 @@ public sealed class CliLayeringTests
     }
 
     /// <summary>
+    /// The projects form layers too, each using only those below it: the gate (GitPromote.Gate) composes Core, Git, Aws and
+    /// Platform and never the CLI that asks it; the CLI renders and reads hooks' input on top. Read from each project's
+    /// references and from the namespaces its code names.
+    /// </summary>
+    private static readonly Dictionary<string, string[]> ProjectUses = new()
+    {
+        ["Core"] = [],
+        ["Platform"] = ["Core"],
+        ["Git"] = ["Core", "Platform"],
+        ["Aws"] = ["Core"],
+        ["Gate"] = ["Core", "Platform", "Git", "Aws"],
+        ["Cli"] = ["Core", "Platform", "Git", "Aws", "Gate"],
+    };
+
+    [Fact]
+    public void Each_project_uses_only_the_projects_below_it()
+    {
+        var found = new List<string>();
+        foreach (var (project, allowed) in ProjectUses)
+        {
+            var csproj = File.ReadAllText(Path.Combine(TestSupport.RepositoryRoot.Path, "src", $"GitPromote.{project}", $"GitPromote.{project}.csproj"));
+            found.AddRange(Regex.Matches(csproj, @"<ProjectReference\s+Include=""[^""]*GitPromote\.(\w+)\.csproj""").Select(m => m.Groups[1].Value)
+                .Where(used => !allowed.Contains(used)).Select(used => $"GitPromote.{project}.csproj references GitPromote.{used}"));
+            foreach (var (file, code) in Sources([project]))
+                found.AddRange(Regex.Matches(code, @"\bGitPromote\.(\w+)").Select(m => m.Groups[1].Value).Distinct()
+                    .Where(used => used != project && ProjectUses.ContainsKey(used) && !allowed.Contains(used)).Select(used => $"{file} uses GitPromote.{used}"));
+        }
+        Assert.True(found.Count == 0, "a project using one it may not:\n" + string.Join("\n", found));
+    }
+
+    [Fact]
+    public void The_gate_is_read_from_real_sources()
+    {
+        // Guards the test above against passing on an empty or misread tree: the gate exists and names what it composes.
+        var gate = Sources(["Gate"]).ToList();
+        Assert.Contains(gate, s => s.File == "Gate/GateService.cs");
+        Assert.Contains(gate, s => s.Code.Contains("GitPromote.Git", StringComparison.Ordinal));
+    }
+
+    /// <summary>
     /// Where the outside world may be touched directly: the disk (System.IO's File, Directory, FileInfo, FileStream, a
     /// StreamReader on a path), other programs (Process.Start), git processes (<c>GitProcess.Default</c>), the clock, the
     /// environment and the console each have one implementation, in GitPromote.Platform (or GitProcess itself), which
@@ -55,7 +95,7 @@ public sealed class CliLayeringTests
             new(@"\bSystem\.Console\b|(?<![\w.])Console\.(Write|WriteLine|Read\w*|OpenStandard\w+|Is\w+Redirected|Set\w+|In)\b"), []),
     ];
 
-    private static readonly string[] ScannedProjects = ["Core", "Git", "Aws", "Cli"];
+    private static readonly string[] ScannedProjects = ["Core", "Git", "Aws", "Gate", "Cli"];
 
     [Fact]
     public void The_outside_world_is_touched_only_through_the_context()

@@ -7,7 +7,7 @@ using GitPromote.Core.Policy;
 using GitPromote.Core.Push;
 using GitPromote.Gate;
 
-namespace GitPromote.Cli.Gate;
+namespace GitPromote.Cli.Hooks;
 
 /// <summary>The push git hands a hook on stdin: its text, and its bytes as read (a chained hook gets them unchanged).</summary>
 public sealed record HookInput(string Text, byte[] Bytes);
