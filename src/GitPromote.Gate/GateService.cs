@@ -48,7 +48,10 @@ public sealed class GateService(ILocalRepository local, IRepositoryEvidence evid
         }
     }
 
-    /// <summary>The gate's evidence gathering for a policy, for what reads evidence without judging a push (<c>status</c>, <c>push</c>, <c>history</c>).</summary>
+    /// <summary>
+    /// The gate's evidence gathering for a policy, for what reads evidence without judging a push (<c>status</c>, <c>push</c>,
+    /// <c>history</c>).
+    /// </summary>
     public EvidenceGatherer Gatherer(PromotionPolicy policy) => new(evidence.Stores(policy));
 
     /// <summary>

@@ -60,7 +60,8 @@ public sealed class CliLayeringTests
                 .Where(used => !allowed.Contains(used)).Select(used => $"GitPromote.{project}.csproj references GitPromote.{used}"));
             foreach (var (file, code) in Sources([project]))
                 found.AddRange(Regex.Matches(code, @"\bGitPromote\.(\w+)").Select(m => m.Groups[1].Value).Distinct()
-                    .Where(used => used != project && ProjectUses.ContainsKey(used) && !allowed.Contains(used)).Select(used => $"{file} uses GitPromote.{used}"));
+                    .Where(used => used != project && ProjectUses.ContainsKey(used) && !allowed.Contains(used))
+                    .Select(used => $"{file} uses GitPromote.{used}"));
         }
         Assert.True(found.Count == 0, "a project using one it may not:\n" + string.Join("\n", found));
     }
@@ -130,8 +131,8 @@ public sealed class CliLayeringTests
     private static readonly Regex EvidenceClientMade = new(
         @"\bnew\s+(" + EvidenceClients + @")\b|\b(" + EvidenceClients + @")\??\s+\w+\s*(\([^)]*\))?\s*(=>|=|\?\?=)\s*new\s*\(|\bAwsRuntimeSetup\.Register\b");
 
-    private const string EvidenceClients = "GitRemoteClient|GitEvidenceProvider|AwsEvidenceProvider|AwsEnvironmentAccess|CompositeEvidenceProvider|PositiveCache"
-        + "|FetchesAhead|ServerEvidenceProvider|LocalGreenReader|LocalReviewStore|PendingRecordStore";
+    private const string EvidenceClients = "GitRemoteClient|GitEvidenceProvider|AwsEvidenceProvider|AwsEnvironmentAccess|CompositeEvidenceProvider"
+        + "|PositiveCache|FetchesAhead|ServerEvidenceProvider|LocalGreenReader|LocalReviewStore|PendingRecordStore";
 
     /// <summary>The composition root; and the AWS provider, which makes each environment's access itself.</summary>
     private static readonly string[] EvidenceClientsMadeIn = ["Gate/EvidenceClients.cs", "Aws/AwsEvidenceProvider.cs"];

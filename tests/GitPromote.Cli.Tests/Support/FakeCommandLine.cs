@@ -24,7 +24,8 @@ internal sealed class FakeCommandLine
     public async Task<(int Exit, string Out, string Error)> RunAsync(params string[] args)
     {
         var console = new RecordingConsole();
-        var context = new CommandContext(console, Environment, new FixedClock(), Git, Files, Processes, Evidence ?? new EvidenceClients(Files, Environment, Git.Process));
+        var context = new CommandContext(console, Environment, new FixedClock(), Git, Files, Processes,
+            Evidence ?? new EvidenceClients(Files, Environment, Git.Process));
         var exit = await App.RunAsync(args, context).WaitAsync(TimeSpan.FromSeconds(60));
         return (exit, console.Out.ToString()!, console.Error.ToString()!);
     }
