@@ -35,6 +35,47 @@ public sealed class CliLayeringTests
     }
 
     /// <summary>
+    /// The projects form layers too, each using only those below it: the gate (GitPromote.Gate) composes Core, Git, Aws and
+    /// Platform and never the CLI that asks it; the CLI renders and reads hooks' input on top. Read from each project's
+    /// references and from the namespaces its code names.
+    /// </summary>
+    private static readonly Dictionary<string, string[]> ProjectUses = new()
+    {
+        ["Core"] = [],
+        ["Platform"] = ["Core"],
+        ["Git"] = ["Core", "Platform"],
+        ["Aws"] = ["Core"],
+        ["Gate"] = ["Core", "Platform", "Git", "Aws"],
+        ["Cli"] = ["Core", "Platform", "Git", "Aws", "Gate"],
+    };
+
+    [Fact]
+    public void Each_project_uses_only_the_projects_below_it()
+    {
+        var found = new List<string>();
+        foreach (var (project, allowed) in ProjectUses)
+        {
+            var csproj = File.ReadAllText(Path.Combine(TestSupport.RepositoryRoot.Path, "src", $"GitPromote.{project}", $"GitPromote.{project}.csproj"));
+            found.AddRange(Regex.Matches(csproj, @"<ProjectReference\s+Include=""[^""]*GitPromote\.(\w+)\.csproj""").Select(m => m.Groups[1].Value)
+                .Where(used => !allowed.Contains(used)).Select(used => $"GitPromote.{project}.csproj references GitPromote.{used}"));
+            foreach (var (file, code) in Sources([project]))
+                found.AddRange(Regex.Matches(code, @"\bGitPromote\.(\w+)").Select(m => m.Groups[1].Value).Distinct()
+                    .Where(used => used != project && ProjectUses.ContainsKey(used) && !allowed.Contains(used))
+                    .Select(used => $"{file} uses GitPromote.{used}"));
+        }
+        Assert.True(found.Count == 0, "a project using one it may not:\n" + string.Join("\n", found));
+    }
+
+    [Fact]
+    public void The_gate_is_read_from_real_sources()
+    {
+        // Guards the test above against passing on an empty or misread tree: the gate exists and names what it composes.
+        var gate = Sources(["Gate"]).ToList();
+        Assert.Contains(gate, s => s.File == "Gate/GateService.cs");
+        Assert.Contains(gate, s => s.Code.Contains("GitPromote.Git", StringComparison.Ordinal));
+    }
+
+    /// <summary>
     /// Where the outside world may be touched directly: the disk (System.IO's File, Directory, FileInfo, FileStream, a
     /// StreamReader on a path), other programs (Process.Start), git processes (<c>GitProcess.Default</c>), the clock, the
     /// environment and the console each have one implementation, in GitPromote.Platform (or GitProcess itself), which
@@ -55,7 +96,7 @@ public sealed class CliLayeringTests
             new(@"\bSystem\.Console\b|(?<![\w.])Console\.(Write|WriteLine|Read\w*|OpenStandard\w+|Is\w+Redirected|Set\w+|In)\b"), []),
     ];
 
-    private static readonly string[] ScannedProjects = ["Core", "Git", "Aws", "Cli"];
+    private static readonly string[] ScannedProjects = ["Core", "Git", "Aws", "Gate", "Cli"];
 
     [Fact]
     public void The_outside_world_is_touched_only_through_the_context()
@@ -82,12 +123,55 @@ public sealed class CliLayeringTests
         Assert.True(unused.Count == 0, "allowed but not there: " + string.Join(", ", unused));
     }
 
-    /// <summary>Each C# file of the scanned projects as "Project/relative/path.cs", without its comments.</summary>
-    private static IEnumerable<(string File, string Code)> Sources()
+    /// <summary>
+    /// The clients that reach evidence (git remotes, git and AWS stores, the positive cache, fetches started ahead) are
+    /// made in one place, the composition root the context holds (<c>Gate/EvidenceClients.cs</c>): a command asks the
+    /// context for them, so a test's context can hand it fakes. The AWS SDK's runtime is registered there too.
+    /// </summary>
+    private static readonly Regex EvidenceClientMade = new(
+        @"\bnew\s+(" + EvidenceClients + @")\b|\b(" + EvidenceClients + @")\??\s+\w+\s*(\([^)]*\))?\s*(=>|=|\?\?=)\s*new\s*\(|\bAwsRuntimeSetup\.Register\b");
+
+    private const string EvidenceClients = "GitRemoteClient|GitEvidenceProvider|AwsEvidenceProvider|AwsEnvironmentAccess|CompositeEvidenceProvider"
+        + "|PositiveCache|FetchesAhead|ServerEvidenceProvider|LocalGreenReader|LocalReviewStore|PendingRecordStore";
+
+    /// <summary>The composition root; and the AWS provider, which makes each environment's access itself.</summary>
+    private static readonly string[] EvidenceClientsMadeIn = ["Gate/EvidenceClients.cs", "Aws/AwsEvidenceProvider.cs"];
+
+    [Fact]
+    public void Evidence_clients_are_made_only_by_the_composition_root()
     {
-        foreach (var project in ScannedProjects)
+        var found = Sources(AllProjects).Where(s => !EvidenceClientsMadeIn.Contains(s.File))
+            .SelectMany(s => EvidenceClientMade.Matches(s.Code).Select(m => $"{s.File}: {Regex.Replace(m.Value, @"\s+", " ")}")).ToList();
+        Assert.True(found.Count == 0, "evidence clients made outside the composition root:\n" + string.Join("\n", found));
+    }
+
+    [Fact]
+    public void The_composition_root_makes_the_evidence_clients()
+    {
+        // Guards the test above against passing on a misread tree or a pattern that matches nothing.
+        var sources = Sources(AllProjects).ToDictionary(s => s.File, s => s.Code);
+        var unused = EvidenceClientsMadeIn.Where(file => !sources.TryGetValue(file, out var code) || !EvidenceClientMade.IsMatch(code)).ToList();
+        Assert.True(unused.Count == 0, "allowed but making none: " + string.Join(", ", unused));
+    }
+
+    /// <summary>The gate's own parts are the service's: made inside GitPromote.Gate only, never by a command.</summary>
+    [Fact]
+    public void The_push_gate_and_the_evidence_gatherer_are_made_only_inside_the_gate_service()
+    {
+        var found = Sources(AllProjects).Where(s => !s.File.StartsWith("Gate/", StringComparison.Ordinal))
+            .SelectMany(s => Regex.Matches(s.Code, @"\bnew\s+(PushGate|EvidenceGatherer)\b").Select(m => $"{s.File}: {m.Value}")).ToList();
+        Assert.True(found.Count == 0, "made outside the gate service:\n" + string.Join("\n", found));
+    }
+
+    private static readonly string[] AllProjects = ["Core", "Platform", "Git", "Aws", "Gate", "Cli"];
+
+    /// <summary>Each C# file of the scanned projects as "Project/relative/path.cs", without its comments.</summary>
+    private static IEnumerable<(string File, string Code)> Sources(string[]? projects = null)
+    {
+        foreach (var project in projects ?? ScannedProjects)
         {
             var root = Path.Combine(TestSupport.RepositoryRoot.Path, "src", "GitPromote." + project);
+            if (!Directory.Exists(root)) continue;
             foreach (var file in Directory.EnumerateFiles(root, "*.cs", SearchOption.AllDirectories))
             {
                 var relative = Path.GetRelativePath(root, file).Replace(Path.DirectorySeparatorChar, '/');

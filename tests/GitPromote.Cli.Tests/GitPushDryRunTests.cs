@@ -1,4 +1,4 @@
-using GitPromote.Cli.Gate;
+using GitPromote.Cli.Hooks;
 using GitPromote.Platform;
 
 namespace GitPromote.Cli.Tests;

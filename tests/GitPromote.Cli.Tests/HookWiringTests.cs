@@ -1,4 +1,4 @@
-using GitPromote.Cli.Gate;
+using GitPromote.Cli.Hooks;
 using GitPromote.Cli.Install;
 using GitPromote.Cli.Tests.Support;
 using GitPromote.Cli.Workspaces;

@@ -1,9 +1,9 @@
-using GitPromote.Cli.Gate;
 using GitPromote.Cli.Install;
 using GitPromote.Cli.Tests.Support;
 using GitPromote.Cli.Workspaces;
 using GitPromote.Core.Evidence;
 using GitPromote.Core.Policy;
+using GitPromote.Gate;
 using GitPromote.Platform;
 using GitPromote.TestSupport;
 using static GitPromote.TestSupport.TestPolicies;

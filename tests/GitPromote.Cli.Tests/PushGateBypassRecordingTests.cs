@@ -1,10 +1,9 @@
-using GitPromote.Cli.Gate;
 using GitPromote.Cli.Install;
 using GitPromote.Cli.Tests.Support;
-using GitPromote.Cli.Workspaces;
 using GitPromote.Core.Engine;
 using GitPromote.Core.Evidence;
 using GitPromote.Core.Push;
+using GitPromote.Gate;
 using GitPromote.TestSupport;
 using static GitPromote.TestSupport.TestPolicies;
 

@@ -1,6 +1,10 @@
 namespace GitPromote.IntegrationTests;
 
-/// <summary>Every promise of the pre-push guard, shown with real pushes through the installed hook.</summary>
+/// <summary>
+/// Every promise of the pre-push guard that needs git, shown with real pushes through the installed hook. What needs no
+/// git of its own (a justification that does not match, deleting a deploy branch, many refs at once, a broken policy) is
+/// Cli.Tests' GuardRulesInProcessTests, the hook run in process with fake evidence through the context.
+/// </summary>
 [Collection(InstalledCollection.Name)]
 public sealed class PrePushGuardTests(InstalledGitPromote installed) : IDisposable
 {
@@ -130,19 +134,6 @@ public sealed class PrePushGuardTests(InstalledGitPromote installed) : IDisposab
     }
 
     [Fact]
-    public void Bypass_with_a_justification_that_does_not_match_is_refused_with_the_pattern()
-    {
-        var app = _s.Project();
-
-        var push = _s.Exec(app, "git", ["push", "prd", "main"], env: new Dictionary<string, string?> { ["PROMOTE_BYPASS"] = "urgent" });
-
-        Assert.NotEqual(0, push.ExitCode);
-        Assert.Contains("^[A-Z]+-[0-9]+: .{10,}", push.Stderr);
-        Assert.Equal("", _s.RemoteRef(Path.Combine(_s.Root, "prd.git"), "refs/heads/main"));
-        Assert.Contains("no bypasses recorded", _s.Promote(app, "audit", "prd").EnsureOk().Stdout);
-    }
-
-    [Fact]
     public void Bypass_is_refused_when_its_record_cannot_be_written()
     {
         var app = _s.Project();
@@ -156,42 +147,6 @@ public sealed class PrePushGuardTests(InstalledGitPromote installed) : IDisposab
         Assert.NotEqual(0, push.ExitCode);
         Assert.Contains("bypass could not be recorded", push.Stderr);
         Assert.Equal("", _s.RemoteRef(prd, "refs/heads/main"));
-    }
-
-    [Fact]
-    public void Deleting_the_deploy_branch_of_a_guarded_environment_is_refused()
-    {
-        var app = _s.Project();
-        var head = _s.Git(app, "rev-parse", "HEAD").Stdout.Trim();
-        Promote(app, head, "dev", "stg", "prd");
-
-        var delete = _s.Git(app, "push", "prd", ":main");
-
-        Assert.NotEqual(0, delete.ExitCode);
-        Assert.Contains("deleting the deploy branch 'main' of prd is not allowed", delete.Stderr);
-        Assert.Equal(head, _s.RemoteRef(Path.Combine(_s.Root, "prd.git"), "refs/heads/main"));
-    }
-
-    [Fact]
-    public void A_push_of_several_refs_checks_every_ref_and_names_each_refused_one()
-    {
-        var app = _s.Project(Sandbox.StandardPolicy.Replace("branches: [main]", "branches: [main, 'release/*']"));
-        var green = _s.Git(app, "rev-parse", "HEAD").Stdout.Trim();
-        _s.Git(app, "push", "dev", "main").EnsureOk();
-        _s.Record(app, "dev", green).EnsureOk();
-        var notGreen = _s.Commit(app, "not yet tested");
-        var alsoNotGreen = _s.Commit(app, "nor this");
-
-        var push = _s.Git(app, "push", "stg", $"{green}:refs/heads/main", $"{notGreen}:refs/heads/release/1", $"{alsoNotGreen}:refs/heads/release/2",
-            $"{notGreen}:refs/heads/feature/x");
-
-        Assert.NotEqual(0, push.ExitCode);
-        Assert.Contains("refs/heads/release/1", push.Stderr);
-        Assert.Contains("refs/heads/release/2", push.Stderr);
-        Assert.DoesNotContain("refs/heads/main:", push.Stderr);
-        Assert.DoesNotContain("refs/heads/feature/x", push.Stderr);
-        Assert.Contains("2 of 3 deploy refs", push.Stderr);
-        Assert.Equal("", _s.RemoteRef(Path.Combine(_s.Root, "stg.git"), "refs/heads/main"));
     }
 
     [Fact]
@@ -245,19 +200,6 @@ public sealed class PrePushGuardTests(InstalledGitPromote installed) : IDisposab
         _s.Record(app, "dev", "HEAD").EnsureOk();
         _s.Git(app, "push", "stg", "main").EnsureOk();
         Assert.Contains("; main at " + _s.Git(app, "rev-parse", "--short=12", "HEAD").Stdout.Trim(), _s.Promote(app, "status").EnsureOk().Stdout);
-    }
-
-    [Fact]
-    public void A_malformed_policy_blocks_the_push_with_file_line_and_column()
-    {
-        var app = _s.Project();
-        File.WriteAllText(Path.Combine(app, ".promote.yml"), Sandbox.StandardPolicy.Replace("environments:", "enviroments:"));
-
-        var push = _s.Git(app, "push", "stg", "main");
-
-        Assert.NotEqual(0, push.ExitCode);
-        Assert.Matches(@"\.promote\.yml:4:1: unknown key 'enviroments'; did you mean 'environments'\?", push.Stderr);
-        Assert.DoesNotContain("   at ", push.Stderr);
     }
 
     [Theory]

@@ -1,10 +1,9 @@
-using GitPromote.Cli.Gate;
 using GitPromote.Cli.Infrastructure;
 using GitPromote.Cli.Output;
 using GitPromote.Cli.Workspaces;
 using GitPromote.Core.Engine;
-using GitPromote.Core.Evidence;
 using GitPromote.Core.Push;
+using GitPromote.Gate;
 
 namespace GitPromote.Cli.Commands;
 
@@ -20,8 +19,7 @@ public static class CheckCommand
         using var deadline = new CancellationTokenSource(policy.Timeout);
         // Judged as the push would be: against what the deploy branch holds there (an older commit is a rollback).
         var (tip, _) = policy.PreviousOf(target) is null ? (null, null) : await workspace.DeployedCommitAsync(target, policy.DefaultBranch(), deadline.Token);
-        var (result, remoteName) = await CommitCheck.DecideAsync(workspace, policy, workspace.EvidenceProvider(policy), target, rev, commit, context.Clock,
-            deadline.Token, tip);
+        var result = await workspace.Gate.DecideAsync(GateRequest.Check(policy, target, rev, commit, tip, workspace.CurrentIdentity), deadline.Token);
         var verdict = result.Verdict;
         var refVerdict = verdict.Refs[0];
 
@@ -44,8 +42,8 @@ public static class CheckCommand
         else
         {
             var renderer = new VerdictRenderer(new Style(context.Console.ColorOnOut));
-            context.Console.Out.Write(renderer.Render(verdict, result.RecentGreen, HookCommand.ClientBypassHint(remoteName), result.SuggestedPush,
-                lookedIn: result.LookedIn));
+            var hint = HookCommand.ClientBypassHint(verdict.Request.RemoteName);
+            context.Console.Out.Write(renderer.Render(verdict, result.RecentGreen, hint, result.SuggestedPush, lookedIn: result.LookedIn));
         }
         return verdict.IsAllowed ? ExitCodes.Ok : ExitCodes.Blocked;
     }

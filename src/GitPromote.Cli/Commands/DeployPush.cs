@@ -1,4 +1,3 @@
-using GitPromote.Cli.Gate;
 using GitPromote.Cli.Infrastructure;
 using GitPromote.Cli.Output;
 using GitPromote.Cli.Workspaces;
@@ -6,6 +5,7 @@ using GitPromote.Core.Engine;
 using GitPromote.Core.Evidence;
 using GitPromote.Core.Policy;
 using GitPromote.Core.Push;
+using GitPromote.Gate;
 using GitPromote.Git;
 using GitPromote.Git.Evidence;
 
@@ -95,8 +95,8 @@ internal sealed class DeployPush : IDisposable
     }
 
     /// <summary>The guard's verdict on a push of <paramref name="commit"/> to the deploy branch as it stands now.</summary>
-    public async Task<CommitCheck.Outcome> JudgeAsync(string rev, string commit) =>
-        await CommitCheck.DecideAsync(Workspace, Policy, Workspace.EvidenceProvider(Policy), Environment, rev, commit, _context.Clock, Deadline, Tip);
+    public Task<GateAnswer> JudgeAsync(string rev, string commit) =>
+        Workspace.Gate.DecideAsync(GateRequest.Check(Policy, Environment, rev, commit, Tip, Workspace.CurrentIdentity), Deadline);
 
     /// <summary>
     /// The arguments of the <c>git push</c> that sends <paramref name="commit"/>; <paramref name="shown"/> names the remote
@@ -115,16 +115,16 @@ internal sealed class DeployPush : IDisposable
     /// Prints the verdict, then (unless <paramref name="dryRun"/>) runs the push, its output passed on. Refused: nothing is
     /// pushed, exit 1, unless a bypass is set (PROMOTE_BYPASS): the hook then judges the push and records the bypass.
     /// </summary>
-    public async Task<int> SendAsync(CommitCheck.Outcome outcome, string commit, bool dryRun)
+    public async Task<int> SendAsync(GateAnswer outcome, string commit, bool dryRun)
     {
         var style = new Style(_context.Console.ColorOnOut);
-        var verdict = outcome.Result.Verdict;
+        var verdict = outcome.Verdict;
         var bypass = HookCommand.BypassJustification(_context);
         var shownCommand = "git " + string.Join(' ', PushArguments(commit, shown: true).Select(Show));
         if (!verdict.IsAllowed)
         {
-            _context.Console.Error.Write(new VerdictRenderer(new Style(_context.Console.ColorOnError)).Render(verdict, outcome.Result.RecentGreen,
-                HookCommand.ClientBypassHint(Remote.Argument), outcome.Result.SuggestedPush, lookedIn: outcome.Result.LookedIn));
+            _context.Console.Error.Write(new VerdictRenderer(new Style(_context.Console.ColorOnError)).Render(verdict, outcome.RecentGreen,
+                HookCommand.ClientBypassHint(Remote.Argument), outcome.SuggestedPush, lookedIn: outcome.LookedIn));
             if (bypass is null)
             {
                 _context.Console.Out.WriteLine($"not pushed{(dryRun ? " (dry run)" : "")}: the guard would refuse it");

@@ -1,5 +1,4 @@
 using GitPromote.Aws;
-using GitPromote.Aws.Access;
 using GitPromote.Aws.Doctor;
 using GitPromote.Cli.Infrastructure;
 using GitPromote.Cli.Install;
@@ -303,7 +302,7 @@ public static class DoctorCommand
         {
             // A git store's records are counted in the same call: past GitRefLimit every listing (status, a refusal's hint) slows.
             var storesHere = !env.StoresInSsm;
-            var refs = await workspace.RemoteClient().ListRefsAsync(remote.Remote,
+            var refs = await workspace.Evidence.Remote.ListRefsAsync(remote.Remote,
                 storesHere ? [branch, RecordRefs.Namespace] : [branch, RecordRefs.GuardMarker], deadline);
             var deployed = refs.FirstOrDefault(r => r.Name == branch);
             var detail = $"{shown}: reachable, {Core.Push.RefNames.Short(branch)} " +
@@ -346,9 +345,7 @@ public static class DoctorCommand
 
     private static async Task<IReadOnlyList<AwsCheck>> CheckAwsAsync(CommandContext context, PromotionPolicy policy, CancellationToken deadline)
     {
-        var variables = context.Environment;
-        AwsRuntimeSetup.Register(variables);
-        var doctor = new AwsDoctor(policy, new AwsEvidenceProvider(policy, variables));
+        var doctor = new AwsDoctor(policy, context.Evidence.Aws(policy));
         try
         {
             return await doctor.CheckAllAsync(deadline);

@@ -1,5 +1,4 @@
 using System.Text;
-using GitPromote.Cli.Gate;
 using GitPromote.Cli.Infrastructure;
 using GitPromote.Cli.Output;
 using GitPromote.Cli.Workspaces;
@@ -9,6 +8,7 @@ using GitPromote.Core.PipelineGate;
 using GitPromote.Core.Policy;
 using GitPromote.Core.Push;
 using GitPromote.Core.Settings;
+using GitPromote.Gate;
 using GitPromote.Git.Evidence;
 
 namespace GitPromote.Cli.Commands;
@@ -20,26 +20,15 @@ namespace GitPromote.Cli.Commands;
 /// </summary>
 public static class GateCommand
 {
-    /// <summary>
-    /// Who pushed is unknown in a pipeline, so no approval is discounted as the pusher's own: this identity matches no
-    /// approver (docs/guardrails.md says what that means for four-eyes).
-    /// </summary>
-    private static readonly Identity UnknownPusher = new("(the pipeline gate: pusher unknown)", "");
-
     public static async Task<int> RunAsync(CommandContext context, CommandLine args)
     {
         var target = await PipelineTarget.ResolveAsync(context, args, pinnedOnly: true);
         using var workspace = target.Workspace;
         var (policy, env, commit) = (target.Policy, target.Environment, target.Commit);
 
-        var remoteName = EnvironmentRouter.RemoteNames(env).FirstOrDefault() ?? env.Name;
-        var request = GateDecision.Request(policy, commit, remoteName, $"the {env.Name} pipeline");
-        var plan = PromotionEngine.PlanFor(policy, request, env);
-        var push = new PushContext(Identity.Unknown, context.Clock.Now, null) { StoreIdentity = UnknownPusher };
-
         var provider = workspace.EvidenceProvider(policy);
         using var deadline = new CancellationTokenSource(policy.Timeout);
-        var result = await new PushGate(provider, null, workspace.Repository).DecideAsync(policy, request, plan, push, deadline.Token);
+        var result = await workspace.Gate.DecideAsync(GateRequest.PipelineGate(policy, env, commit), deadline.Token);
         var refVerdict = result.Verdict.Refs[0];
 
         BypassChoice? bypasses = null;
@@ -93,7 +82,7 @@ public static class GateCommand
     /// The first environment has no rules to pass, but a commit revoked there is still not deployed there: its own
     /// store is asked (null when it keeps no records, i.e. it is proven only by CodePipeline).
     /// </summary>
-    private static async Task<ReviewRecords?> FirstEnvironmentRecordsAsync(CompositeEvidenceProvider provider, EnvironmentPolicy env,
+    private static async Task<ReviewRecords?> FirstEnvironmentRecordsAsync(IEvidenceStores provider, EnvironmentPolicy env,
         RefVerdict verdict, string commit, TimeSpan timeout)
     {
         if (verdict.Kind != VerdictKind.Unguarded || env.StoreEvidence is null) return null;
@@ -111,7 +100,7 @@ public static class GateCommand
     }
 
     /// <summary>The accounts and regions this gate read the previous environment and its own in (none for git-only ones).</summary>
-    private static async Task<IReadOnlyList<EvidenceWhere>> ReadInAsync(CompositeEvidenceProvider provider, PromotionPolicy policy, EnvironmentPolicy env)
+    private static async Task<IReadOnlyList<EvidenceWhere>> ReadInAsync(IEvidenceStores provider, PromotionPolicy policy, EnvironmentPolicy env)
     {
         using var deadline = new CancellationTokenSource(policy.Timeout);
         return await EvidenceWhere.OfAsync(provider, policy.PreviousOf(env) is { } previous ? [previous, env] : [env], deadline.Token);
@@ -120,7 +109,7 @@ public static class GateCommand
     /// <summary>What to do when a store did not answer in time: the pipeline step is what runs again, not a push.</summary>
     private const string RetryTodo = "retry the pipeline step";
 
-    private static string Render(Style style, GateVerdict gate, PipelineTarget target, GateResult result, EvidenceFailure? bypassUnread)
+    private static string Render(Style style, GateVerdict gate, PipelineTarget target, GateAnswer result, EvidenceFailure? bypassUnread)
     {
         var sb = new StringBuilder();
         var env = gate.Environment;

@@ -5,8 +5,8 @@ using GitPromote.Cli.Workspaces;
 using GitPromote.Core.Evidence;
 using GitPromote.Core.History;
 using GitPromote.Core.Policy;
+using GitPromote.Gate;
 using GitPromote.Git;
-using GitPromote.Git.Evidence;
 
 namespace GitPromote.Cli.Commands;
 
@@ -42,16 +42,16 @@ public static class HistoryCommand
         var policy = workspace.RequirePolicy().Policy;
         var named = args.Positionals.Select(n => PolicySource.RequireEnvironment(policy, n)).ToHashSet();
         var environments = policy.Environments.Where(e => named.Count == 0 || named.Contains(e)).ToList();
-        var provider = workspace.EvidenceProvider(policy);
+        var gatherer = workspace.Gate.Gatherer(policy);
 
         var budget = policy.Timeout > MinimumBudget ? policy.Timeout : MinimumBudget;
         using var deadline = new CancellationTokenSource(budget);
         var warnings = new List<string>();
         // SSM lanes are read at once; git lanes one after another (their fetches share this repository and its libgit2 handle).
-        var ssm = environments.Where(e => e.StoresInSsm).ToDictionary(e => e, e => ReadLaneAsync(provider, e, window, budget, deadline.Token));
+        var ssm = environments.Where(e => e.StoresInSsm).ToDictionary(e => e, e => ReadLaneAsync(gatherer, e, window, budget, deadline.Token));
         var inputs = new List<(LaneInput Lane, IReadOnlyList<string> Warnings)>();
         foreach (var env in environments)
-            inputs.Add(ssm.TryGetValue(env, out var task) ? await task : await ReadLaneAsync(provider, env, window, budget, deadline.Token));
+            inputs.Add(ssm.TryGetValue(env, out var task) ? await task : await ReadLaneAsync(gatherer, env, window, budget, deadline.Token));
         foreach (var (_, laneWarnings) in inputs) warnings.AddRange(laneWarnings);
         var lanes = inputs.Select(i => i.Lane).ToList();
 
@@ -79,56 +79,30 @@ public static class HistoryCommand
     }
 
     /// <summary>
-    /// One environment's lane: its events, green records (with times), bypasses and revocations, from one listing of its
-    /// store (<see cref="IRecordStore.ReadHistoryAsync"/>), plus one per evidence source kept elsewhere (a pipeline's
-    /// executions). Any of them failing leaves the whole lane out, named, rather than showing half of it as if it were all.
+    /// One environment's lane, read by the gate's evidence gathering (<see cref="EvidenceGatherer.ReadLaneAsync"/>), and
+    /// what this history must say about it: green commits left out for want of a time, records it could not read, a
+    /// listing that stopped at its bound, a lane that is a pipeline's executions only. A lane that could not be read says
+    /// why, and nothing else.
     /// </summary>
-    private static async Task<(LaneInput Lane, IReadOnlyList<string> Warnings)> ReadLaneAsync(CompositeEvidenceProvider provider, EnvironmentPolicy env,
-        HistoryWindow window,
-        TimeSpan budget, CancellationToken deadline)
+    private static async Task<(LaneInput Lane, IReadOnlyList<string> Warnings)> ReadLaneAsync(EvidenceGatherer gatherer, EnvironmentPolicy env,
+        HistoryWindow window, TimeSpan budget, CancellationToken deadline)
     {
-        try
-        {
-            IEvidenceProvider evidence = provider;
-            var records = evidence.OpenStore(env);
-            var keepsRecords = records.KeepsDeployments;
-            var stored = keepsRecords ? await records.ReadHistoryAsync(window.Since, MaxGreen, deadline) : null;
-            var events = stored?.Events ?? [];
-            var bypasses = stored?.Bypasses ?? [];
-            var green = new List<GreenFact>();
-            foreach (var source in env.Evidence)
-                green.AddRange(keepsRecords && records.KeepsGreenOf(source)
-                    ? stored!.Green
-                    : await evidence.OpenReader(env, source).ListGreenAsync(MaxGreen, deadline));
-            var revoked = new List<Revocation>();
-            if (stored is not null)
-            {
-                revoked.AddRange(stored.Revocations);
-                revoked.AddRange(stored.Lifted.Select(l => l.Revocation));
-            }
-            var lane = new LaneInput(env.Name) { Events = events, Bypasses = bypasses, Green = green, Revocations = revoked };
-            var undated = green.Where(g => g.RecordedAt is null).Select(g => g.Commit).Distinct().Count();
-            var warnings = new List<string>();
-            if (undated > 0)
-                warnings.Add($"{env.Name}: {undated} green commit(s) have no recorded time (a plain ref, or a CodePipeline execution that could not be " +
-                    "read) and are left out");
-            // What the listing held but history could not read or did not understand is named, as the audit names it: never counted silently.
-            if (records.Unreadable.Count > 0) warnings.Add(UnreadableNote(env.Name, records.Unreadable));
-            if (records.BoundReached.Count > 0)
-                warnings.Add($"{env.Name}: this history is incomplete, a listing stopped at its bound: {string.Join("; ", records.BoundReached.Distinct())} " +
-                    "(delete what is not a record there: git promote prune, git promote audit)");
-            if (!keepsRecords)
-                warnings.Add($"{env.Name} keeps no records of its own: its lane is its CodePipeline executions, at their last update time");
-            return (lane, warnings);
-        }
-        catch (EvidenceUnavailableException e)
-        {
-            return (new LaneInput(env.Name) { Missing = $"{e.Failure.What}: {e.Failure.Why}" }, []);
-        }
-        catch (Exception e) when (Deadline.Passed(e, deadline))
-        {
-            return (new LaneInput(env.Name) { Missing = EvidenceFailure.NoAnswerInTime(Deadline.BudgetOf(e, budget)) }, []);
-        }
+        var read = await gatherer.ReadLaneAsync(env, window.Since, MaxGreen, budget, deadline);
+        var lane = read.Lane;
+        if (lane.Missing is not null) return (lane, []);
+        var undated = lane.Green.Where(g => g.RecordedAt is null).Select(g => g.Commit).Distinct().Count();
+        var warnings = new List<string>();
+        if (undated > 0)
+            warnings.Add($"{env.Name}: {undated} green commit(s) have no recorded time (a plain ref, or a CodePipeline execution that could not be " +
+                "read) and are left out");
+        // What the listing held but history could not read or did not understand is named, as the audit names it: never counted silently.
+        if (read.Unreadable.Count > 0) warnings.Add(UnreadableNote(env.Name, read.Unreadable));
+        if (read.BoundReached.Count > 0)
+            warnings.Add($"{env.Name}: this history is incomplete, a listing stopped at its bound: {string.Join("; ", read.BoundReached.Distinct())} " +
+                "(delete what is not a record there: git promote prune, git promote audit)");
+        if (!read.KeepsRecords)
+            warnings.Add($"{env.Name} keeps no records of its own: its lane is its CodePipeline executions, at their last update time");
+        return (lane, warnings);
     }
 
     /// <summary>Names shown of the records history could not read; the rest are counted.</summary>

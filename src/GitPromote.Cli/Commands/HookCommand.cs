@@ -1,14 +1,13 @@
-using GitPromote.Cli.Gate;
+using GitPromote.Cli.Hooks;
 using GitPromote.Cli.Infrastructure;
 using GitPromote.Cli.Install;
 using GitPromote.Cli.Output;
 using GitPromote.Cli.Workspaces;
 using GitPromote.Core.Engine;
-using GitPromote.Core.Evidence;
 using GitPromote.Core.Policy;
 using GitPromote.Core.Push;
 using GitPromote.Core.Settings;
-using GitPromote.Git;
+using GitPromote.Gate;
 
 namespace GitPromote.Cli.Commands;
 
@@ -42,7 +41,7 @@ public static class HookCommand
             var policy = loaded.Policy;
 
             // Fast path: most pushes (to dev, of feature branches) need no repository and no evidence.
-            if (!updates.Any(u => EnvironmentRouter.IsDeployBranch(policy, u.RemoteRef)))
+            if (!GateService.Judges(policy, updates))
                 return HookStep.Done(await AllowedAsync(input));
             var routeName = remoteName;
             var target = EnvironmentRouter.Resolve(policy, remoteName, remoteUrl);
@@ -80,26 +79,14 @@ public static class HookCommand
                 return HookStep.Done(await AllowedAsync(input));
 
             _chain.Prefetch();
-            return HookStep.Judge(new GuardedPush(policy, target, routeName, remoteUrl, policy.Timeout, ClientBypassHint(routeName)));
-        }
-
-        public async Task<(IEvidenceProvider Provider, PushContext Push)> EvidenceAsync(Workspace workspace, GuardedPush guarded, CancellationToken deadline)
-        {
             var bypass = BypassJustification(context);
-            var provider = workspace.EvidenceProvider(guarded.Policy);
-            var push = new PushContext(bypass is null ? Identity.Unknown : workspace.CurrentIdentity(), context.Clock.Now, bypass)
-            {
-                StoreIdentity = await PusherIdentity.InTargetStoreAsync(provider, guarded.Target, workspace.CurrentIdentity, deadline),
-                // Only a bypass needs to know (its record must not outlive a push that never happens); unknown counts as a push for real.
-                DryRun = bypass is not null && GitPushDryRun.OfThisProcess(context.FileSystem, context.Processes) == true,
-            };
-            return (provider, push);
+            // Only a bypass needs to know (its record must not outlive a push that never happens); unknown counts as a push for real.
+            var dryRun = bypass is not null && GitPushDryRun.OfThisProcess(context.FileSystem, context.Processes) == true;
+            var request = GateRequest.Push(policy, target, routeName, remoteUrl, updates, new GatePusher.GitUser(workspace.CurrentIdentity), bypass, dryRun);
+            return HookStep.Judge(new GuardedPush(request, policy.Timeout, ClientBypassHint(routeName)));
         }
 
         public Task<int> AllowedAsync(HookInput input) => _chain!.RunAsync([remoteName, remoteUrl], input.Bytes);
-
-        public Task ReadAheadAsync(Workspace workspace, GuardedPush push, IReadOnlyList<RefUpdate> updates, CancellationToken deadline) =>
-            GitReadAhead.StartAsync(workspace, push, updates, deadline);
     }
 
     private sealed record SameRepository(EnvironmentPolicy Environment, string RemoteName, string Shown);

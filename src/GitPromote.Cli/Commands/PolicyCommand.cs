@@ -1,5 +1,4 @@
 using Amazon.SimpleSystemsManagement;
-using GitPromote.Aws;
 using GitPromote.Aws.Ssm;
 using GitPromote.Cli.Infrastructure;
 using GitPromote.Cli.Output;
@@ -55,14 +54,12 @@ public static class PolicyCommand
                 $"{Quoting.Show(shown)} is {bytes} bytes, more than an SSM parameter holds ({SsmParameterTiers.AdvancedLimit} bytes, advanced tier)",
                 "shorten it: drop comments, or move long freeze windows into fewer entries");
 
-        var variables = context.Environment;
-        AwsRuntimeSetup.Register(variables);
         // Into the environment's account: with the access the clone's own policy gives it (the profile people use), not
         // whatever the published file says (a pipeline's copy may name no profile and reach the default account).
         var (accessPolicy, accessEnv, accessFrom) = clone?.LoadPolicy()?.Policy is { } committed && committed.FindEnvironment(env.Name) is { Aws: not null } own
             ? (committed, own, $"{env.Name}'s access in {PromotionPolicy.FileName}")
             : (policy, env, $"{env.Name}'s access in {Quoting.Show(shown)}");
-        var provider = new AwsEvidenceProvider(accessPolicy, variables);
+        var provider = context.Evidence.Aws(accessPolicy);
         var access = provider.AccessFor(accessEnv);
         try
         {

@@ -1,15 +1,14 @@
-using GitPromote.Cli.Gate;
+using GitPromote.Cli.Hooks;
 using GitPromote.Cli.Infrastructure;
 using GitPromote.Cli.Install;
 using GitPromote.Cli.Output;
 using GitPromote.Cli.Server;
 using GitPromote.Cli.Workspaces;
-using GitPromote.Core.Engine;
 using GitPromote.Core.Evidence;
 using GitPromote.Core.Push;
 using GitPromote.Core.Server;
 using GitPromote.Core.Settings;
-using GitPromote.Git;
+using GitPromote.Gate;
 using GitPromote.Git.Evidence;
 
 namespace GitPromote.Cli.Commands;
@@ -64,32 +63,18 @@ public static class PreReceiveCommand
                 return Refused(ExitCodes.UsageOrPolicy, $"this repository is environment '{envName}', which {loaded.DisplayPath} does not define",
                     $"environments there: {string.Join(", ", policy.Environments.Select(e => e.Name))}");
 
-            if (!updates.Any(u => EnvironmentRouter.IsDeployBranch(policy, u.RemoteRef)) || policy.PreviousOf(target) is null)
+            if (!GateService.Judges(policy, updates) || policy.PreviousOf(target) is null)
                 return HookStep.Done(ExitCodes.Ok);
-            // The pusher's remote name is unknown here; the environment's name is what most clones call it.
-            return HookStep.Judge(new GuardedPush(policy, target, target.Name, workspace.GitDir, settings.BudgetFor(policy), BypassHint(target.Name)));
-        }
-
-        public Task<(IEvidenceProvider Provider, PushContext Push)> EvidenceAsync(Workspace workspace, GuardedPush guarded, CancellationToken deadline)
-        {
-            var target = guarded.Target;
+            var budget = settings.BudgetFor(policy);
             var bypass = PushOptions.BypassJustification(PushOptions.Read(context.Environment));
-            // Approvals in git stores are keyed by email: only a server that names the pusher by email can tell theirs apart
-            // (else, and for SSM stores keyed by AWS callers, the approvals rule refuses rather than guess).
-            var push = new PushContext(_pusher, context.Clock.Now, bypass)
-            {
-                StoreIdentity = target.RequiredApprovals > 0 && !target.StoresInSsm && _pusher.Email.Length > 0 ? _pusher : null,
-            };
-            // A bypass becomes a record only when git updates the ref (reference-transaction); here it is a pending entry.
+            // The pusher's remote name is unknown here; the environment's name is what most clones call it. A bypass becomes
+            // a record only when git updates the ref (reference-transaction); until then it is a pending entry.
             var gitDir = workspace.GitDir;
-            var git = context.Git.Process;
-            var pending = new PendingRecords(context.FileSystem, gitDir, Quarantine.From(context.Environment).Outside(git));
-            IEvidenceProvider provider = new ServerEvidenceProvider(workspace.EvidenceProvider(guarded.Policy, inQuarantine: true), target,
-                new LocalGreenReader(gitDir, target, git),
-                new PendingRecordStore(pending, target, context.Git.OwnerOfThisPush, () => ConfirmHookInstalled(context, gitDir, guarded.Budget),
-                    context.Environment.Get("GIT_NAMESPACE")),
-                new LocalReviewStore(workspace.Repository, target));
-            return Task.FromResult((provider, push));
+            var request = GateRequest.Push(policy, target, target.Name, gitDir, updates, new GatePusher.Named(_pusher), bypass) with
+            {
+                Server = new ServerHookStores(context.Git.OwnerOfThisPush, () => ConfirmHookInstalled(context, gitDir, budget)),
+            };
+            return HookStep.Judge(new GuardedPush(request, budget, BypassHint(target.Name)));
         }
 
         public Task<int> AllowedAsync(HookInput input) => Task.FromResult(ExitCodes.Ok);

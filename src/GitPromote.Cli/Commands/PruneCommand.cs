@@ -95,7 +95,7 @@ public static class PruneCommand
         IReadOnlyList<RemoteRef> heads;
         try
         {
-            heads = await workspace.RemoteClient().ListRefsAsync(remote.Remote, ["refs/heads/"], cancellationToken);
+            heads = await workspace.Evidence.Remote.ListRefsAsync(remote.Remote, ["refs/heads/"], cancellationToken);
         }
         catch (GitCommandException e)
         {
@@ -103,7 +103,7 @@ public static class PruneCommand
                 $"{remote.Display} did not answer ({SecretRedactor.RedactUrls(e.Message)})",
                     $"check that the remote answers: git ls-remote {remote.Argument}"));
         }
-        return heads.Where(h => EnvironmentRouter.IsDeployBranch(policy, h.Name)).Select(h => h.Peeled ?? h.Id).ToList();
+        return EnvironmentRouter.OnDeployBranches(policy, heads, h => h.Name).Select(h => h.Peeled ?? h.Id).ToList();
     }
 
     private static int Failed(CommandContext context, string env, int removed, EvidenceFailure failure) =>

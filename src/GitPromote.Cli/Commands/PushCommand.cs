@@ -1,9 +1,8 @@
-using GitPromote.Cli.Gate;
 using GitPromote.Cli.Infrastructure;
-using GitPromote.Cli.Output;
 using GitPromote.Cli.Workspaces;
 using GitPromote.Core.Policy;
 using GitPromote.Core.Push;
+using GitPromote.Gate;
 
 namespace GitPromote.Cli.Commands;
 
@@ -30,7 +29,7 @@ public static class PushCommand
         }
         else
         {
-            var gatherer = new EvidenceGatherer(workspace.EvidenceProvider(policy));
+            var gatherer = workspace.Gate.Gatherer(policy);
             var green = gatherer.RecentGreenAsync(previous, push.Deadline);
             var revoked = await gatherer.RevokedCommitsAsync(env, push.Deadline);
             var next = CommitDescriptions.Candidates(workspace.Repository, await green, revoked, push.Tip, max: 1).FirstOrDefault()

@@ -4,6 +4,7 @@ using GitPromote.Cli.Workspaces;
 using GitPromote.Core.Evidence;
 using GitPromote.Core.Policy;
 using GitPromote.Core.Push;
+using GitPromote.Gate;
 
 namespace GitPromote.Cli.Commands;
 
@@ -90,7 +91,7 @@ public static class RecordCommand
     /// </summary>
     private static async Task<(DeploymentKind Kind, BypassRecord? Bypass, IReadOnlyList<SetAsideBypass> SetAside)?> DeploymentKindAsync(
         CommandContext context, Workspace workspace,
-        Core.Policy.PromotionPolicy policy, CompositeEvidenceProvider provider, IRecordStore store, Core.Policy.EnvironmentPolicy env, string commit,
+        Core.Policy.PromotionPolicy policy, IEvidenceStores provider, IRecordStore store, Core.Policy.EnvironmentPolicy env, string commit,
         DateTimeOffset now, CancellationToken cancellationToken)
     {
         if (!store.KeepsDeployments) return null;
@@ -156,7 +157,7 @@ public static class RecordCommand
     /// The standing revocation of the commit, if any. When the store cannot say, recording goes ahead: a revocation that
     /// exists keeps refusing the commit whatever green says, so nothing is let through by not knowing here.
     /// </summary>
-    private static async Task<Revocation?> RevocationOfAsync(CommandContext context, CompositeEvidenceProvider provider,
+    private static async Task<Revocation?> RevocationOfAsync(CommandContext context, IEvidenceStores provider,
         Core.Policy.EnvironmentPolicy env, string commit, CancellationToken cancellationToken)
     {
         try

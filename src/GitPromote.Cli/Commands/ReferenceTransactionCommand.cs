@@ -1,4 +1,4 @@
-using GitPromote.Cli.Gate;
+using GitPromote.Cli.Hooks;
 using GitPromote.Cli.Infrastructure;
 using GitPromote.Cli.Output;
 using GitPromote.Core.Evidence;

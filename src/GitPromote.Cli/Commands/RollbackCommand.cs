@@ -28,7 +28,7 @@ public static class RollbackCommand
             throw new CommandFailedException(ExitCodes.Blocked, $"{env.Name}'s {push.Branch} is at {ObjectIds.Short(commit)} already: nothing to roll back");
 
         var outcome = await push.JudgeAsync(to ?? commit, commit);
-        if (outcome.Verdict.Kind is VerdictKind.Promoted or VerdictKind.AllowedOnError)
+        if (outcome.Verdict.Refs[0].Kind is VerdictKind.Promoted or VerdictKind.AllowedOnError)
             throw new CommandFailedException(ExitCodes.Blocked,
                 $"{ObjectIds.Short(commit)} would not be a rollback of {env.Name}: it was never green there, or it is ahead of what {push.Branch} holds",
                 $"to send it as a promotion: git promote push {env.Name} {ObjectIds.Short(commit)}");

@@ -1,4 +1,3 @@
-using GitPromote.Cli.Gate;
 using GitPromote.Cli.Infrastructure;
 using GitPromote.Cli.Output;
 using GitPromote.Cli.Workspaces;
@@ -6,6 +5,7 @@ using GitPromote.Core.Engine;
 using GitPromote.Core.Evidence;
 using GitPromote.Core.Policy;
 using GitPromote.Core.Push;
+using GitPromote.Gate;
 
 namespace GitPromote.Cli.Commands;
 
@@ -43,7 +43,7 @@ public static class StatusCommand
         var branch = policy.DefaultBranch();
         var repository = workspace.Repository;
         var provider = workspace.EvidenceProvider(policy);
-        var gatherer = new EvidenceGatherer(provider);
+        var gatherer = workspace.Gate.Gatherer(policy);
 
         using var deadline = new CancellationTokenSource(policy.Timeout);
         var perEnv = await Task.WhenAll(policy.Environments.Select(async env =>
@@ -87,11 +87,13 @@ public static class StatusCommand
         {
             var s = statuses[i];
             if (s.Next is null || !HasGuardrails(s.Environment, policy)) continue;
-            var check = await CommitCheck.DecideAsync(workspace, policy, provider, s.Environment, s.Next, s.Next, context.Clock, checks.Token, s.Deployed);
+            var check = await workspace.Gate.DecideAsync(GateRequest.Check(policy, s.Environment, s.Next, s.Next, s.Deployed, workspace.CurrentIdentity),
+                checks.Token);
+            var next = check.Verdict.Refs[0];
             statuses[i] = s with
             {
-                NextWaitsFor = check.Verdict.Failed.ToList(),
-                SetAside = check.Verdict.Checks.Select(c => c.SetAside).OfType<string>().ToList(),
+                NextWaitsFor = next.Failed.ToList(),
+                SetAside = next.Checks.Select(c => c.SetAside).OfType<string>().ToList(),
             };
         }
 

@@ -3,6 +3,7 @@ using GitPromote.Cli.Output;
 using GitPromote.Cli.Workspaces;
 using GitPromote.Core.Evidence;
 using GitPromote.Core.Policy;
+using GitPromote.Gate;
 
 namespace GitPromote.Cli.Commands;
 
@@ -14,7 +15,7 @@ internal static class StoreWrites
     /// be reached, in time or at all, says so under <paramref name="failedHeadline"/> and ends the command blocked.
     /// </summary>
     public static async Task<int> WriteToStoreAsync(CommandContext context, Workspace workspace, PromotionPolicy policy, EnvironmentPolicy env,
-        string failedHeadline, Func<CompositeEvidenceProvider, CancellationToken, Task<int>> write)
+        string failedHeadline, Func<IEvidenceStores, CancellationToken, Task<int>> write)
     {
         using var deadline = new CancellationTokenSource(policy.Timeout);
         try

@@ -1,5 +1,6 @@
 using GitPromote.Core;
 using GitPromote.Core.Settings;
+using GitPromote.Gate;
 using GitPromote.Git;
 using GitPromote.Platform;
 
@@ -36,19 +37,24 @@ public interface IGitConfigWriter
 
 /// <summary>
 /// Everything a command may touch outside the process, on one object (as git-credential-manager's ICommandContext):
-/// the terminal, the environment, the clock, git, the file system and other programs. The real ones are
-/// GitPromote.Platform's (and <see cref="SystemGit"/> over GitPromote.Git); nothing else reaches the machine.
+/// the terminal, the environment, the clock, git, the file system, other programs, and the clients that reach evidence.
+/// The real ones are GitPromote.Platform's (and <see cref="SystemGit"/> over GitPromote.Git, GitPromote.Gate's
+/// <see cref="EvidenceClients"/>); nothing else reaches the machine.
 /// </summary>
 public sealed record CommandContext(IConsole Console, IProcessEnvironment Environment, IClock Clock, IGit Git, IFileSystem FileSystem,
-    IProcessStarter Processes)
+    IProcessStarter Processes, IEvidenceClients Evidence)
 {
-    /// <summary>The real machine: this process's console, environment and clock, git on PATH, the local disk, programs started here.</summary>
+    /// <summary>
+    /// The real machine: this process's console, environment and clock, git on PATH, the local disk, programs started here,
+    /// and the evidence clients over them (the one place they are made).
+    /// </summary>
     public static CommandContext System()
     {
         var environment = SystemEnvironment.Instance;
         var files = new SystemFileSystem();
-        return new CommandContext(new SystemConsole(environment), environment, new SystemClock(), new SystemGit(environment, files), files,
-            new SystemProcessStarter());
+        var git = new SystemGit(environment, files);
+        return new CommandContext(new SystemConsole(environment), environment, new SystemClock(), git, files, new SystemProcessStarter(),
+            new EvidenceClients(files, environment, git.Process));
     }
 
     public bool Verbose { get; init; }

@@ -3,11 +3,9 @@ using GitPromote.Core.Engine;
 using GitPromote.Core.Evidence;
 using GitPromote.Core.Policy;
 using GitPromote.Core.Push;
+using GitPromote.Gate;
 
 namespace GitPromote.Cli.Output;
-
-/// <summary>What the renderer may say about commits beyond their ids (from the local repository, when it has them).</summary>
-public sealed record CommitDescription(string Commit, DateTimeOffset? When, string? Subject);
 
 /// <summary>How a bypass is asked for where this message will be read: env var on a client, push option on a server.</summary>
 public sealed record BypassHint(string Template);
@@ -18,7 +16,7 @@ public sealed record BypassHint(string Template);
 /// </summary>
 public sealed class VerdictRenderer(Style style)
 {
-    public const int RecentGreenShown = 5;
+    public const int RecentGreenShown = GateAnswer.MostSuggested;
 
     /// <param name="recentGreen">The newest commits that may go instead, newest first.</param>
     /// <param name="suggestedPush">The push that sends the first of them, as git accepts it; null when there is none.</param>

@@ -46,7 +46,7 @@ public static class DeploymentProofs
         }
         var branch = policy.DefaultBranch();
         var refName = "refs/heads/" + branch;
-        var client = workspace.RemoteClient();
+        var client = workspace.Evidence.Remote;
         string? tip;
         try
         {

@@ -1,4 +1,3 @@
-using GitPromote.Aws;
 using GitPromote.Aws.Access;
 using GitPromote.Aws.Ssm;
 using GitPromote.Cli.Infrastructure;
@@ -84,9 +83,7 @@ public static class PinnedPolicy
     /// </summary>
     private static async Task<string> FromSsmAsync(CommandContext context, string name)
     {
-        var variables = context.Environment;
-        AwsRuntimeSetup.Register(variables);
-        var access = new AwsEnvironmentAccess("this step's account", null, variables, PromotionPolicy.DefaultTimeout);
+        var access = context.Evidence.StepAccount("this step's account", PromotionPolicy.DefaultTimeout);
         try
         {
             return await SsmPolicyParameter.ReadAsync(access, name, CancellationToken.None)

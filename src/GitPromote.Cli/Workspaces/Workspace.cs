@@ -1,7 +1,7 @@
-using GitPromote.Aws;
 using GitPromote.Cli.Infrastructure;
 using GitPromote.Core.Evidence;
 using GitPromote.Core.Policy;
+using GitPromote.Gate;
 using GitPromote.Git;
 using GitPromote.Git.Evidence;
 using GitPromote.Platform;
@@ -12,7 +12,7 @@ namespace GitPromote.Cli.Workspaces;
 /// The repository a command runs in, its policy, and the evidence providers built for it. Opening libgit2 is
 /// deferred until something needs the repository: the hook's fast path (an unguarded push) never does.
 /// </summary>
-public sealed class Workspace : IDisposable
+public sealed class Workspace : ILocalRepository, IDisposable
 {
     private readonly CommandContext _context;
     private IGitRepository? _repository;
@@ -119,18 +119,18 @@ public sealed class Workspace : IDisposable
     public LoadedPolicy RequirePolicy() => LoadPolicy() ?? throw new CommandFailedException(ExitCodes.UsageOrPolicy,
         $"no {PromotionPolicy.FileName} in this repository", "create one with: git promote init");
 
-    /// <param name="inQuarantine">A server hook: other environments' records are read without writing to this repository.</param>
-    public CompositeEvidenceProvider EvidenceProvider(PromotionPolicy policy, bool inQuarantine = false)
-    {
-        var variables = _context.Environment;
-        return new CompositeEvidenceProvider(
-            new GitEvidenceProvider(Repository, inQuarantine ? RemoteClient() : Fetches.Joining, inQuarantine),
-            new Lazy<AwsEvidenceProvider>(() =>
-            {
-                AwsRuntimeSetup.Register(variables);
-                return new AwsEvidenceProvider(policy, variables);
-            }));
-    }
+    /// <summary>The evidence clients of this repository, from the context's composition root (<see cref="IEvidenceClients"/>).</summary>
+    public IRepositoryEvidence Evidence => _evidence ??= _context.Evidence.Open(this);
+
+    private IRepositoryEvidence? _evidence;
+
+    /// <summary>The gate, for a push (or a commit) judged in this repository.</summary>
+    public GateService Gate => _gate ??= new GateService(this, Evidence, _context.Clock);
+
+    private GateService? _gate;
+
+    /// <summary>The stores and readers of the policy's environments (one per policy and repository in a run).</summary>
+    public IEvidenceStores EvidenceProvider(PromotionPolicy policy) => Evidence.Stores(policy);
 
     /// <summary>The commit an environment's deploy branch points at on its remote, or why that is unknown.</summary>
     public async Task<(string? Commit, string? Problem)> DeployedCommitAsync(EnvironmentPolicy environment, string branch, CancellationToken cancellationToken)
@@ -139,7 +139,7 @@ public sealed class Workspace : IDisposable
         try
         {
             var remote = EnvironmentRemote.Resolve(Repository, environment);
-            var refs = await RemoteClient().ListRefsAsync(remote.Remote, [refName], cancellationToken);
+            var refs = await Evidence.Remote.ListRefsAsync(remote.Remote, [refName], cancellationToken);
             var deployed = refs.FirstOrDefault(r => r.Name == refName);
             return deployed is null ? (null, "nothing deployed yet") : (deployed.Id, null);
         }
@@ -157,17 +157,6 @@ public sealed class Workspace : IDisposable
         }
     }
 
-    /// <summary>git's transport from this repository: ls-remote, fetch and push to the environments' remotes.</summary>
-    public GitRemoteClient RemoteClient() => new(GitDir, _context.Git.Process, WorkTree);
-
-    /// <summary>Fetches of git records started ahead of the gate (<see cref="GitEvidenceAhead"/>), which the gate's own join.</summary>
-    public FetchesAhead Fetches => _fetches ??= new FetchesAhead(RemoteClient());
-
-    private FetchesAhead? _fetches;
-
-    /// <summary>Git records only, read through <see cref="Fetches"/>' clients that start ahead.</summary>
-    public GitEvidenceProvider GitEvidenceAhead() => new(Repository, Fetches.Starting);
-
     /// <summary>
     /// Starts opening the repository on a thread of its own, when nothing has opened it yet: what needs only its
     /// configuration (the remotes) goes on meanwhile, and the first question about objects or refs waits for it.
@@ -178,9 +167,6 @@ public sealed class Workspace : IDisposable
         var config = Config;
         _repository = new OpeningRepository(_location, config, () => _context.Git.Open(_location, config));
     }
-
-    public PositiveCache Cache(PromotionPolicy policy, bool readOnly = false) =>
-        new(_context.FileSystem, Path.Combine(GitDir, "promote", "green-cache"), policy.Name) { ReadOnly = readOnly };
 
     /// <summary>
     /// Who is acting, as git itself would sign a commit: <c>git var GIT_COMMITTER_IDENT</c> honours every config level,

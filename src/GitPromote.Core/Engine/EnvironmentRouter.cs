@@ -1,4 +1,5 @@
 using GitPromote.Core.Policy;
+using GitPromote.Core.Push;
 
 namespace GitPromote.Core.Engine;
 
@@ -31,6 +32,18 @@ public static class EnvironmentRouter
     public static IEnumerable<string> RemoteNames(EnvironmentPolicy env) => env.Remotes.Where(r => !IsUrlPattern(r));
 
     public static bool IsUrlPattern(string entry) => entry.IndexOfAny(['/', ':', '*', '?', '@', '\\', '[']) >= 0;
+
+    /// <summary>
+    /// The updates of a push that move one of the policy's deploy branches: what the gate judges (every other ref goes
+    /// through unjudged). The one test of a push's refs: the engine plans with it, the pushed ids are peeled by it, and
+    /// the hooks ask it (through the gate) before anything else.
+    /// </summary>
+    public static IEnumerable<RefUpdate> DeployUpdates(PromotionPolicy policy, IEnumerable<RefUpdate> updates) =>
+        OnDeployBranches(policy, updates, u => u.RemoteRef);
+
+    /// <summary>The refs of <paramref name="refs"/> (named by <paramref name="refName"/>) that are deploy branches: prune's heads of a remote.</summary>
+    public static IEnumerable<T> OnDeployBranches<T>(PromotionPolicy policy, IEnumerable<T> refs, Func<T, string> refName) =>
+        refs.Where(r => IsDeployBranch(policy, refName(r)));
 
     /// <summary>True when <paramref name="refName"/> is one of the policy's deploy branches.</summary>
     public static bool IsDeployBranch(PromotionPolicy policy, string refName)

@@ -88,7 +88,7 @@ public static class PromotionEngine
         if (target is null || previous is null)
             return new EvidencePlan(target, previous, [], []);
 
-        var guarded = request.Updates.Where(u => EnvironmentRouter.IsDeployBranch(policy, u.RemoteRef)).ToList();
+        var guarded = EnvironmentRouter.DeployUpdates(policy, request.Updates).ToList();
         var commits = guarded.Where(u => !u.IsDeletion && u.Commit is not null)
             .Select(u => u.Commit!).Distinct(StringComparer.Ordinal).ToList();
         var queries = new List<EvidenceQuery>();

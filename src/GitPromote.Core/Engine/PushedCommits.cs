@@ -22,12 +22,13 @@ public static class PushedCommits
     /// </summary>
     public static IReadOnlyList<RefUpdate> Peel(PromotionPolicy policy, IReadOnlyList<RefUpdate> updates, ICommitGraph graph)
     {
-        var deployRefs = updates.Where(u => EnvironmentRouter.IsDeployBranch(policy, u.RemoteRef)).ToList();
+        var deployRefs = EnvironmentRouter.DeployUpdates(policy, updates).ToList();
+        var deploy = new HashSet<RefUpdate>(deployRefs, ReferenceEqualityComparer.Instance);
         var toPeel = deployRefs.Where(u => !u.IsDeletion).Select(u => u.NewId).Distinct().ToList();
         var commits = toPeel.Count == 0 ? new Dictionary<string, string?>() : graph.ResolveCommits(toPeel);
         return updates
-            .Select(u => u.IsDeletion ? u : u with { Commit = commits.GetValueOrDefault(u.NewId) })
-            .Select(u => WithRewind(policy, graph, u, deployRefs.Count))
+            .Select(u => (Peeled: u.IsDeletion ? u : u with { Commit = commits.GetValueOrDefault(u.NewId) }, Deploys: deploy.Contains(u)))
+            .Select(u => u.Deploys ? WithRewind(policy, graph, u.Peeled, deployRefs.Count) : u.Peeled)
             .ToList();
     }
 
@@ -36,12 +37,15 @@ public static class PushedCommits
     /// what a push almost always is, and so a guess at the questions its evidence will be asked, made before the
     /// repository is open (<see cref="Peel"/> gives the answer that counts).
     /// </summary>
-    public static IReadOnlyList<RefUpdate> AsPushed(PromotionPolicy policy, IReadOnlyList<RefUpdate> updates) =>
-        updates.Select(u => u.IsDeletion || !EnvironmentRouter.IsDeployBranch(policy, u.RemoteRef) || !ObjectIds.IsValid(u.NewId)
-            ? u : u with { Commit = u.NewId.ToLowerInvariant() }).ToList();
+    public static IReadOnlyList<RefUpdate> AsPushed(PromotionPolicy policy, IReadOnlyList<RefUpdate> updates)
+    {
+        var deploy = new HashSet<RefUpdate>(EnvironmentRouter.DeployUpdates(policy, updates), ReferenceEqualityComparer.Instance);
+        return updates.Select(u => u.IsDeletion || !deploy.Contains(u) || !ObjectIds.IsValid(u.NewId) ? u : u with { Commit = u.NewId.ToLowerInvariant() })
+            .ToList();
+    }
 
     /// <summary>
-    /// Marks a push that moves a deploy branch back (the new commit is an ancestor of the remote's tip): it is then a
+    /// Marks a push of a deploy branch that moves it back (the new commit is an ancestor of the remote's tip): it is then a
     /// rollback even where the previous environment still has the commit green (rollbacks skip soak and approvals).
     /// A push that moves it forward is marked too: it is never a rollback.
     /// For very large pushes (over <see cref="MaxAncestryChecks"/> deploy refs) it is skipped to keep the hook fast; the
@@ -50,7 +54,7 @@ public static class PushedCommits
     private static RefUpdate WithRewind(PromotionPolicy policy, ICommitGraph graph, RefUpdate update, int deployRefCount)
     {
         if (policy.Rollback != RollbackMode.PreviouslyGreen || deployRefCount > MaxAncestryChecks
-            || update.IsDeletion || update.IsCreation || update.Commit is null || !EnvironmentRouter.IsDeployBranch(policy, update.RemoteRef))
+            || update.IsDeletion || update.IsCreation || update.Commit is null)
             return update;
         if (update.Commit == update.OldId) return update;
         if (graph.IsAncestor(update.Commit, update.OldId) == true) return update with { RewindsTarget = true };

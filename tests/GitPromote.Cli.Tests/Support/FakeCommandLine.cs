@@ -1,5 +1,6 @@
 using GitPromote.Cli.Infrastructure;
 using GitPromote.Core;
+using GitPromote.Gate;
 using GitPromote.Git;
 using GitPromote.Platform;
 using GitPromote.TestSupport;
@@ -17,10 +18,14 @@ internal sealed class FakeCommandLine
 
     public IProcessStarter Processes { get; init; } = new NoProcesses();
 
+    /// <summary>The evidence clients commands get from the context; null: the real ones, over this run's files, environment and git.</summary>
+    public IEvidenceClients? Evidence { get; set; }
+
     public async Task<(int Exit, string Out, string Error)> RunAsync(params string[] args)
     {
         var console = new RecordingConsole();
-        var context = new CommandContext(console, Environment, new FixedClock(), Git, Files, Processes);
+        var context = new CommandContext(console, Environment, new FixedClock(), Git, Files, Processes,
+            Evidence ?? new EvidenceClients(Files, Environment, Git.Process));
         var exit = await App.RunAsync(args, context).WaitAsync(TimeSpan.FromSeconds(60));
         return (exit, console.Out.ToString()!, console.Error.ToString()!);
     }

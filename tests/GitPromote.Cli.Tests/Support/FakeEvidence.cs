@@ -1,5 +1,6 @@
 using GitPromote.Core.Evidence;
 using GitPromote.Core.Policy;
+using GitPromote.Gate;
 
 namespace GitPromote.Cli.Tests.Support;
 
@@ -7,9 +8,9 @@ namespace GitPromote.Cli.Tests.Support;
 /// Evidence stores in memory, each environment with its own behaviour: green commits, a reader that never answers (and
 /// ignores its token, as a hung endpoint does), a record store that cannot be opened or that hangs while writing.
 /// </summary>
-internal sealed class FakeEvidence : IEvidenceProvider
+internal sealed class FakeEvidence : IEvidenceStores
 {
-    private readonly Dictionary<string, HashSet<string>> _green = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Dictionary<string, DateTimeOffset?>> _green = new(StringComparer.Ordinal);
     private readonly HashSet<string> _hungReaders = new(StringComparer.Ordinal);
     private readonly HashSet<string> _unavailableStores = new(StringComparer.Ordinal);
     private readonly HashSet<string> _hungStores = new(StringComparer.Ordinal);
@@ -19,8 +20,15 @@ internal sealed class FakeEvidence : IEvidenceProvider
 
     public FakeEvidence Green(string env, params string[] commits)
     {
-        if (!_green.TryGetValue(env, out var set)) _green[env] = set = new HashSet<string>(StringComparer.Ordinal);
-        set.UnionWith(commits);
+        foreach (var commit in commits) GreenAt(env, commit, null);
+        return this;
+    }
+
+    /// <summary>The commit is green in the environment, recorded at <paramref name="at"/> (what soak counts from).</summary>
+    public FakeEvidence GreenAt(string env, string commit, DateTimeOffset? at)
+    {
+        if (!_green.TryGetValue(env, out var facts)) _green[env] = facts = new Dictionary<string, DateTimeOffset?>(StringComparer.Ordinal);
+        facts[commit] = at;
         return this;
     }
 
@@ -51,6 +59,11 @@ internal sealed class FakeEvidence : IEvidenceProvider
     /// <summary>Revocations and approvals: none, readable even where the record store cannot be opened for writing.</summary>
     public IReviewStore OpenReviewStore(EnvironmentPolicy environment) => new Store(this, environment.Name);
 
+    /// <summary>Records are written by git's user, whatever the store.</summary>
+    public Task<Identity> RecorderAsync(EnvironmentPolicy environment, Identity gitUser, CancellationToken cancellationToken) => Task.FromResult(gitUser);
+
+    public IPrunableStore OpenPrunable(EnvironmentPolicy environment) => throw new NotSupportedException("the fake evidence prunes nothing");
+
     private sealed class Reader(FakeEvidence world, string env, string kind) : IEvidenceReader
     {
         public string Label => $"{kind} of {env}";
@@ -59,13 +72,13 @@ internal sealed class FakeEvidence : IEvidenceProvider
         {
             if (world._hungReaders.Contains(env)) await new TaskCompletionSource().Task;
             var green = world._green.GetValueOrDefault(env) ?? [];
-            return commits.Where(green.Contains).Select(c => new GreenFact(c, Label, null)).ToList();
+            return commits.Where(green.ContainsKey).Select(c => new GreenFact(c, Label, green[c])).ToList();
         }
 
         public async Task<IReadOnlyList<GreenFact>> ListGreenAsync(int max, CancellationToken cancellationToken)
         {
             if (world._hungReaders.Contains(env)) await new TaskCompletionSource().Task;
-            return (world._green.GetValueOrDefault(env) ?? []).Take(max).Select(c => new GreenFact(c, Label, null)).ToList();
+            return (world._green.GetValueOrDefault(env) ?? []).Take(max).Select(g => new GreenFact(g.Key, Label, g.Value)).ToList();
         }
     }
 

@@ -8,6 +8,7 @@ internal sealed class FakeRepository(string gitDir = "/srv/git/orders.git") : IG
 {
     private readonly Dictionary<string, string> _branches = new(StringComparer.Ordinal);
     private readonly Dictionary<(string Commit, string Path), string> _files = [];
+    private readonly Dictionary<string, string> _commits = new(StringComparer.Ordinal);
 
     /// <summary>Every revision <see cref="ReadFileAt"/> was asked about, in order.</summary>
     public List<string> FilesReadAt { get; } = [];
@@ -19,6 +20,16 @@ internal sealed class FakeRepository(string gitDir = "/srv/git/orders.git") : IG
         return this;
     }
 
+    /// <summary>
+    /// A commit this repository has, with its subject. Until a test names one, resolving and reading commits is refused (a
+    /// test that expects no commit to be read fails when one is).
+    /// </summary>
+    public FakeRepository Commit(string commit, string subject)
+    {
+        _commits[commit] = subject;
+        return this;
+    }
+
     public string Backend => "fake";
     public string GitDir => gitDir;
     public string? WorkTree => null;
@@ -26,7 +37,7 @@ internal sealed class FakeRepository(string gitDir = "/srv/git/orders.git") : IG
     public bool IsShallow => false;
 
     public string? ResolveCommit(string revision) =>
-        _branches.TryGetValue(revision, out var commit) ? commit : _branches.ContainsValue(revision) ? revision : null;
+        _branches.TryGetValue(revision, out var commit) ? commit : _branches.ContainsValue(revision) || _commits.ContainsKey(revision) ? revision : null;
 
     public string? ReadFileAt(string revision, string path, long maxBytes = TreeFiles.DefaultMaxBytes)
     {
@@ -34,7 +45,9 @@ internal sealed class FakeRepository(string gitDir = "/srv/git/orders.git") : IG
         return ResolveCommit(revision) is { } commit ? _files.GetValueOrDefault((commit, path)) : null;
     }
 
-    public IReadOnlyDictionary<string, string?> ResolveCommits(IReadOnlyCollection<string> revisions) => throw new NotSupportedException();
+    public IReadOnlyDictionary<string, string?> ResolveCommits(IReadOnlyCollection<string> revisions) => _commits.Count == 0
+        ? throw new NotSupportedException()
+        : revisions.Distinct(StringComparer.Ordinal).ToDictionary(r => r, ResolveCommit, StringComparer.Ordinal);
     public bool? IsAncestor(string ancestor, string descendant) => throw new NotSupportedException();
     /// <summary>The repository's git config (all levels as one), when the test gives one; null: reading config is refused.</summary>
     public Dictionary<string, string>? Config { get; set; }
@@ -44,7 +57,13 @@ internal sealed class FakeRepository(string gitDir = "/srv/git/orders.git") : IG
     public IReadOnlyList<GitRemote> Remotes { get; set; } = [];
     public string WriteTagObject(string target, string tagName, Identity tagger, DateTimeOffset when, string message) => throw new NotSupportedException();
     public CommitInfo? ReadCommit(string commit) => throw new NotSupportedException();
-    public IReadOnlyDictionary<string, CommitInfo?> ReadCommits(IReadOnlyCollection<string> commits) => throw new NotSupportedException();
+    public IReadOnlyDictionary<string, CommitInfo?> ReadCommits(IReadOnlyCollection<string> commits) => _commits.Count == 0
+        ? throw new NotSupportedException()
+        : commits.Distinct(StringComparer.Ordinal).ToDictionary(c => c,
+            c => _commits.TryGetValue(c, out var subject) ? new CommitInfo(c, Identity.Unknown, CommittedAt, subject) : null, StringComparer.Ordinal);
+
+    /// <summary>When every commit here was made.</summary>
+    public static readonly DateTimeOffset CommittedAt = new(2024, 5, 1, 12, 0, 0, TimeSpan.Zero);
     public TagInfo? ReadTag(string tagId) => throw new NotSupportedException();
     public IReadOnlyList<RefRecord> ListRefs(string prefix) => throw new NotSupportedException();
     public IReadOnlyList<RefRecord> ListRefs(IReadOnlyList<string> prefixes) => throw new NotSupportedException();

@@ -1,6 +1,7 @@
 using System.Text;
 using GitPromote.Cli.Infrastructure;
 using GitPromote.Core;
+using GitPromote.Gate;
 using GitPromote.Git;
 using GitPromote.Platform;
 using GitPromote.TestSupport;
@@ -30,12 +31,16 @@ internal sealed class HookRun
         return repository;
     }
 
+    /// <summary>The evidence clients commands get from the context; null: the real ones, over this run's files, environment and git.</summary>
+    public IEvidenceClients? Evidence { get; set; }
+
     public Task<(int Exit, string Out, string Error)> RunAsync(string stdin, params string[] args) => RunAsync(Encoding.UTF8.GetBytes(stdin), args);
 
     public async Task<(int Exit, string Out, string Error)> RunAsync(byte[] stdin, params string[] args)
     {
         var console = new RecordingConsole(stdin);
-        var context = new CommandContext(console, Environment, new FixedClock(), Git, Files, Processes);
+        var context = new CommandContext(console, Environment, new FixedClock(), Git, Files, Processes,
+            Evidence ?? new EvidenceClients(Files, Environment, Git.Process));
         var exit = await App.RunAsync(args, context).WaitAsync(TimeSpan.FromSeconds(60));
         return (exit, console.Out.ToString()!, console.Error.ToString()!);
     }

@@ -2,23 +2,19 @@ using System.Text;
 using GitPromote.Cli.Infrastructure;
 using GitPromote.Cli.Output;
 using GitPromote.Cli.Workspaces;
-using GitPromote.Core.Engine;
 using GitPromote.Core.Evidence;
 using GitPromote.Core.Policy;
 using GitPromote.Core.Push;
+using GitPromote.Gate;
 
-namespace GitPromote.Cli.Gate;
+namespace GitPromote.Cli.Hooks;
 
 /// <summary>The push git hands a hook on stdin: its text, and its bytes as read (a chained hook gets them unchanged).</summary>
 public sealed record HookInput(string Text, byte[] Bytes);
 
-/// <summary>A push that needs the gate: the policy, the environment it goes to, and what the side knows of it.</summary>
-/// <param name="RouteName">The remote name the plan and the verdict speak of (the environment's name on a server).</param>
-/// <param name="RemoteUrl">Where the push goes (the repository itself on a server): redacted into bypass records.</param>
-/// <param name="Budget">How long the evidence may take.</param>
+/// <summary>A push that needs the gate: the question for it, how long the evidence may take, and how a refused pusher may bypass.</summary>
 /// <param name="BypassHint">How a refused pusher may bypass, in this side's words.</param>
-public sealed record GuardedPush(PromotionPolicy Policy, EnvironmentPolicy Target, string RouteName, string RemoteUrl, TimeSpan Budget,
-    BypassHint BypassHint);
+public sealed record GuardedPush(GateRequest Request, TimeSpan Budget, BypassHint BypassHint);
 
 /// <summary>What a side decided before the gate: a push to judge, or the hook's exit code when there is nothing to judge.</summary>
 public sealed record HookStep(GuardedPush? Push, int Exit)
@@ -30,30 +26,28 @@ public sealed record HookStep(GuardedPush? Push, int Exit)
 
 /// <summary>
 /// What the client hook (pre-push) and the server hook (pre-receive) do differently. The rest of a hook run is
-/// <see cref="HookPipeline"/>: the two sides cannot drift apart in the steps they share.
+/// <see cref="HookPipeline"/>, and the judging is the gate's (<see cref="GateService"/>): the two sides cannot drift
+/// apart in the steps they share.
 /// </summary>
 public interface IHookSide
 {
     /// <summary>The ref updates in git's hook format for this side (pre-push and pre-receive lines differ).</summary>
     HookInputResult Parse(string text);
 
-    /// <summary>The side's own checks, policy and target: the push to judge, or the exit when it is not gated (or refused already).</summary>
+    /// <summary>
+    /// The side's own checks, policy and target, and what it asks the gate (who pushes, the bypass asked for, where the
+    /// target's records are): the push to judge, or the exit when it is not gated (or refused already).
+    /// </summary>
     Task<HookStep> PrepareAsync(Workspace workspace, HookInput input, IReadOnlyList<RefUpdate> updates);
-
-    /// <summary>Where the evidence comes from, and who pushes (with the bypass asked for), within <paramref name="deadline"/>.</summary>
-    Task<(IEvidenceProvider Provider, PushContext Push)> EvidenceAsync(Workspace workspace, GuardedPush push, CancellationToken deadline);
 
     /// <summary>After an allowed push: the exit (the client runs the hooks chained after the guard).</summary>
     Task<int> AllowedAsync(HookInput input);
-
-    /// <summary>Evidence asked for ahead, while the pushed ids are peeled (<see cref="GitReadAhead"/>); none by default.</summary>
-    Task ReadAheadAsync(Workspace workspace, GuardedPush push, IReadOnlyList<RefUpdate> updates, CancellationToken deadline) => Task.CompletedTask;
 }
 
 /// <summary>
-/// One hook run, client or server: read the push from stdin (bounded), parse it, let the side choose policy and target,
-/// peel the pushed ids, plan, ask the evidence through <see cref="PushGate"/> within the budget, and render the verdict
-/// on stderr. A hook refuses in one format, <see cref="FailureMessage"/>'s: "git-promote: push refused: why", then what to do.
+/// One hook run, client or server: read the push from stdin (bounded), parse it, let the side choose policy and target
+/// and say what it asks, ask the gate (<see cref="GateService"/>) within the budget, and render its answer on stderr. A
+/// hook refuses in one format, <see cref="FailureMessage"/>'s: "git-promote: push refused: why", then what to do.
 /// </summary>
 public static class HookPipeline
 {
@@ -73,30 +67,13 @@ public static class HookPipeline
         var step = await side.PrepareAsync(workspace, input, parsed.Updates);
         if (step.Push is not { } guarded) return step.Exit;
 
-        var policy = guarded.Policy;
         using var deadline = new CancellationTokenSource(guarded.Budget);
-        var readAhead = side.ReadAheadAsync(workspace, guarded, parsed.Updates, deadline.Token);
-        GateResult result;
-        try
-        {
-            var repository = workspace.Repository;
-            var request = new PushRequest(guarded.RouteName, guarded.RemoteUrl, PushedCommits.Peel(policy, parsed.Updates, repository));
-            var plan = PromotionEngine.PlanFor(policy, request, guarded.Target);
-            var (provider, push) = await side.EvidenceAsync(workspace, guarded, deadline.Token);
-            result = await new PushGate(provider, workspace.Cache(policy), repository).DecideAsync(policy, request, plan, push, deadline.Token);
-        }
-        finally
-        {
-            // Nothing read ahead outlives the decision, however it ended: no fetch left writing refs, no read of a
-            // repository about to be closed.
-            await workspace.Fetches.SettleAsync();
-            await readAhead;
-        }
+        var answer = await workspace.Gate.DecideAsync(guarded.Request, deadline.Token);
 
         var renderer = new VerdictRenderer(new Style(context.Console.ColorOnError));
-        context.Console.Error.Write(renderer.Render(result.Verdict, result.RecentGreen, guarded.BypassHint, result.SuggestedPush,
-            lookedIn: result.LookedIn));
-        return result.Verdict.IsAllowed ? await side.AllowedAsync(input) : ExitCodes.Blocked;
+        context.Console.Error.Write(renderer.Render(answer.Verdict, answer.RecentGreen, guarded.BypassHint, answer.SuggestedPush,
+            lookedIn: answer.LookedIn));
+        return answer.Verdict.IsAllowed ? await side.AllowedAsync(input) : ExitCodes.Blocked;
     }
 
     /// <summary>The one refusal of a hook: <c>git-promote: push refused: why</c>, then what to do, on stderr.</summary>

@@ -3,7 +3,7 @@ using GitPromote.Core.Evidence;
 using GitPromote.Core.Policy;
 using GitPromote.Platform;
 
-namespace GitPromote.Cli.Workspaces;
+namespace GitPromote.Gate;
 
 /// <summary>
 /// Remembers commits that evidence proved green (a commit that was green stays green), so pushing the same

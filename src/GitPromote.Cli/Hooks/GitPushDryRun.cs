@@ -1,7 +1,7 @@
 using System.Text;
 using GitPromote.Platform;
 
-namespace GitPromote.Cli.Gate;
+namespace GitPromote.Cli.Hooks;
 
 /// <summary>
 /// Whether the push running this pre-push hook is a dry run (<c>git push --dry-run</c>, <c>-n</c>). git runs pre-push for a

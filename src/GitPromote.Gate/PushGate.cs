@@ -1,28 +1,19 @@
-using GitPromote.Cli.Output;
-using GitPromote.Cli.Workspaces;
 using GitPromote.Core.Engine;
 using GitPromote.Core.Evidence;
 using GitPromote.Core.Policy;
 using GitPromote.Core.Push;
 using GitPromote.Git;
 
-namespace GitPromote.Cli.Gate;
-
-/// <summary>The decision, and for a refusal what to push instead: the newest commits that may go, and the push for the first.</summary>
-public sealed record GateResult(BatchVerdict Verdict, IReadOnlyList<CommitDescription> RecentGreen, string? SuggestedPush = null)
-{
-    /// <summary>For a refusal: where the previous and the target environment were read (AWS account, region, credentials).</summary>
-    public IReadOnlyList<EvidenceWhere> LookedIn { get; init; } = [];
-}
+namespace GitPromote.Gate;
 
 /// <summary>
 /// One push, end to end, minus the hook plumbing: the engine's decision (<see cref="PromotionEngine.DecideAsync"/>) with
 /// the evidence gathered from <paramref name="provider"/>, then what to suggest, and bypasses recorded before they are let
-/// through. Shared by the client hook, the server hook, <c>check</c> and the pipeline gate.
+/// through: the one place a bypass record is written. <see cref="GateService"/>'s, for every mode it is asked in.
 /// </summary>
-public sealed class PushGate(IEvidenceProvider provider, PositiveCache? cache, IGitRepository repository)
+internal sealed class PushGate(IEvidenceProvider provider, PositiveCache? cache, IGitRepository repository)
 {
-    public async Task<GateResult> DecideAsync(PromotionPolicy policy, PushRequest request, EvidencePlan plan, PushContext context, CancellationToken deadline)
+    public async Task<GateAnswer> DecideAsync(PromotionPolicy policy, PushRequest request, EvidencePlan plan, PushContext context, CancellationToken deadline)
     {
         var gatherer = new EvidenceGatherer(provider, cache);
         var verdict = await PromotionEngine.DecideAsync(policy, request, plan, context, async (queries, t) => await gatherer.AskAsync(queries, t), deadline);
@@ -39,7 +30,7 @@ public sealed class PushGate(IEvidenceProvider provider, PositiveCache? cache, I
             var greenTask = gatherer.RecentGreenAsync(previous, deadline);
             var revoked = await gatherer.RevokedCommitsAsync(target, deadline);
             var tip = refused.Update.IsCreation ? null : refused.Update.OldId;
-            var candidates = CommitDescriptions.Candidates(repository, await greenTask, revoked, tip, VerdictRenderer.RecentGreenShown);
+            var candidates = CommitDescriptions.Candidates(repository, await greenTask, revoked, tip, GateAnswer.MostSuggested);
             recent = candidates.Select(c => c.Description).ToList();
             if (candidates.Count > 0)
                 push = CommitDescriptions.PushCommand(verdict.Request.RemoteName, RefNames.Short(refused.Update.RemoteRef), candidates[0].Fact.Commit,
@@ -50,7 +41,7 @@ public sealed class PushGate(IEvidenceProvider provider, PositiveCache? cache, I
         // Its own budget: a bypass is most needed when a store hung and used up the evidence's time.
         using var recording = new CancellationTokenSource(policy.Timeout);
         verdict = await RecordBypassesAsync(verdict, plan.Target, context.DryRun, recording.Token);
-        return new GateResult(verdict, recent, push) { LookedIn = lookedIn };
+        return new GateAnswer(verdict, recent, push) { LookedIn = lookedIn };
     }
 
     private async Task<BatchVerdict> RecordBypassesAsync(BatchVerdict verdict, EnvironmentPolicy? target, bool dryRun, CancellationToken deadline)

@@ -1,7 +1,7 @@
 using GitPromote.Core.Evidence;
 using GitPromote.Core.Policy;
 
-namespace GitPromote.Cli.Server;
+namespace GitPromote.Gate;
 
 /// <summary>
 /// The client's providers, except for the environment this repository is: its git evidence and its bypass records

@@ -1,9 +1,11 @@
-using GitPromote.Cli.Output;
 using GitPromote.Core.Evidence;
 using GitPromote.Core.Push;
 using GitPromote.Git;
 
-namespace GitPromote.Cli.Gate;
+namespace GitPromote.Gate;
+
+/// <summary>What may be said about a commit beyond its id (from the local repository, when it has it): when it became green, its subject.</summary>
+public sealed record CommitDescription(string Commit, DateTimeOffset? When, string? Subject);
 
 /// <summary>How a push of a suggested commit moves the environment's deploy branch, which decides the refspec git accepts.</summary>
 public enum PushShape

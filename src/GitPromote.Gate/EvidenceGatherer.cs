@@ -1,9 +1,9 @@
-using GitPromote.Cli.Workspaces;
 using GitPromote.Core.Engine;
 using GitPromote.Core.Evidence;
+using GitPromote.Core.History;
 using GitPromote.Core.Policy;
 
-namespace GitPromote.Cli.Gate;
+namespace GitPromote.Gate;
 
 /// <summary>
 /// Asks the evidence sources a plan's questions: every environment and every source at once, under one deadline.
@@ -111,6 +111,43 @@ public sealed class EvidenceGatherer(IEvidenceProvider provider, PositiveCache? 
         catch (Exception e) when (e is EvidenceUnavailableException or NotSupportedException || Deadline.Passed(e, deadline))
         {
             return new HashSet<string>();
+        }
+    }
+
+    /// <summary>
+    /// One environment's lane for <c>git promote history</c>: its events, green records (with times), bypasses and
+    /// revocations, from one listing of its store (<see cref="IRecordStore.ReadHistoryAsync"/>), plus one per evidence source
+    /// kept elsewhere (a pipeline's executions). Any of them failing leaves the whole lane out, named (<see cref="LaneInput.Missing"/>),
+    /// rather than showing half of it as if it were all.
+    /// </summary>
+    public async Task<LaneReading> ReadLaneAsync(EnvironmentPolicy env, DateTimeOffset since, int maxGreen, TimeSpan budget, CancellationToken deadline)
+    {
+        try
+        {
+            var records = provider.OpenStore(env);
+            var keepsRecords = records.KeepsDeployments;
+            var stored = keepsRecords ? await records.ReadHistoryAsync(since, maxGreen, deadline) : null;
+            var green = new List<GreenFact>();
+            foreach (var source in env.Evidence)
+                green.AddRange(keepsRecords && records.KeepsGreenOf(source)
+                    ? stored!.Green
+                    : await provider.OpenReader(env, source).ListGreenAsync(maxGreen, deadline));
+            var revoked = new List<Revocation>();
+            if (stored is not null)
+            {
+                revoked.AddRange(stored.Revocations);
+                revoked.AddRange(stored.Lifted.Select(l => l.Revocation));
+            }
+            var lane = new LaneInput(env.Name) { Events = stored?.Events ?? [], Bypasses = stored?.Bypasses ?? [], Green = green, Revocations = revoked };
+            return new LaneReading(lane, keepsRecords, records.Unreadable, records.BoundReached);
+        }
+        catch (EvidenceUnavailableException e)
+        {
+            return LaneReading.Missing(env, $"{e.Failure.What}: {e.Failure.Why}");
+        }
+        catch (Exception e) when (Deadline.Passed(e, deadline))
+        {
+            return LaneReading.Missing(env, EvidenceFailure.NoAnswerInTime(Deadline.BudgetOf(e, budget)));
         }
     }
 
@@ -222,4 +259,13 @@ public sealed class EvidenceGatherer(IEvidenceProvider provider, PositiveCache? 
         }
         return reader;
     }
+}
+
+/// <summary>
+/// An environment's lane as its store was read for history, and what the listing says of itself: whether the store keeps
+/// records of its own, the records it could not read, the listings that stopped at their bound.
+/// </summary>
+public sealed record LaneReading(LaneInput Lane, bool KeepsRecords, IReadOnlyList<string> Unreadable, IReadOnlyList<string> BoundReached)
+{
+    public static LaneReading Missing(EnvironmentPolicy env, string why) => new(new LaneInput(env.Name) { Missing = why }, true, [], []);
 }

@@ -3,13 +3,13 @@ using GitPromote.Core.Evidence;
 using GitPromote.Core.Policy;
 using GitPromote.Git.Evidence;
 
-namespace GitPromote.Cli.Workspaces;
+namespace GitPromote.Gate;
 
 /// <summary>
 /// Routes each evidence source to the provider that understands it: git refs, or AWS (SSM, CodePipeline).
 /// The AWS side is built only when a policy's source needs it, so git-only pushes never load the SDK.
 /// </summary>
-public sealed class CompositeEvidenceProvider(GitEvidenceProvider git, Lazy<AwsEvidenceProvider> aws) : IEvidenceProvider
+public sealed class CompositeEvidenceProvider(GitEvidenceProvider git, Lazy<AwsEvidenceProvider> aws) : IEvidenceStores
 {
     public IEvidenceReader OpenReader(EnvironmentPolicy environment, EvidenceSource source) =>
         source is GitEvidence ? git.OpenReader(environment, source) : aws.Value.OpenReader(environment, source);
