@@ -93,6 +93,7 @@ fi
 # One Native AOT build per run: release.sh packs the release (tarball, .deb, dotnet tool) for this machine, the
 # integration tests push through the tarball installed by its own install.sh, and ReleasePackageTests install each
 # package for real.
+phase=$(date +%s)
 if ! "$root/release.sh" --out "$prefix/release" >"$prefix/release.log"; then
   cat "$prefix/release.log" >&2
   exit 1
@@ -100,6 +101,7 @@ fi
 tar -xzf "$prefix"/release/git-promote-*.tar.gz -C "$prefix"
 "$prefix"/git-promote-*/install.sh --prefix "$prefix/install" >/dev/null
 export GIT_PROMOTE_TEST_PREFIX="$prefix/install" GIT_PROMOTE_TEST_RELEASE="$prefix/release"
+built=$(($(date +%s) - phase)); phase=$(date +%s)
 
 status=0
 if [ -n "$skip_filter" ]; then
@@ -107,6 +109,8 @@ if [ -n "$skip_filter" ]; then
 else
   dotnet test "$root/Hooks.sln" -c Release --nologo --logger "trx" --results-directory "$results" "$@" || status=$?
 fi
+
+tested=$(($(date +%s) - phase)); phase=$(date +%s)
 
 # The house style (.editorconfig): a change dotnet format would make, or a line over 160 characters, fails the run.
 if ! dotnet format "$root/Hooks.sln" --verify-no-changes --no-restore -v q; then
@@ -120,6 +124,9 @@ if [ -n "$long" ]; then
   echo "style: the lines above are over 160 characters (.editorconfig's max_line_length)" >&2
   status=1
 fi
+
+styled=$(($(date +%s) - phase))
+echo "time: set-up $((phase - started - built - tested - styled)) s, release build $built s, xunit suites (build and run) $tested s, style $styled s"
 
 # One plain closing line over all suites, for humans and CI.
 passed=0; failed=0; skipped=0
