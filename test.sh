@@ -126,7 +126,7 @@ if [ -n "$long" ]; then
 fi
 
 styled=$(($(date +%s) - phase))
-echo "time: set-up $((phase - started - built - tested - styled)) s, release build $built s, xunit suites (build and run) $tested s, style $styled s"
+echo "time: set-up $((phase - started - built - tested)) s, release build $built s, xunit suites (build and run) $tested s, style $styled s"
 
 # One plain closing line over all suites, for humans and CI.
 passed=0; failed=0; skipped=0
