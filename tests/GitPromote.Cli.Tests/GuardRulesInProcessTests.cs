@@ -1,6 +1,7 @@
 using System.Globalization;
 using GitPromote.Cli.Infrastructure;
 using GitPromote.Cli.Tests.Support;
+using GitPromote.TestSupport;
 using static GitPromote.Cli.Tests.Support.PolicyYaml;
 
 namespace GitPromote.Cli.Tests;
@@ -29,7 +30,7 @@ public sealed class GuardRulesInProcessTests
     [Fact]
     public async Task Push_to_prd_waits_for_the_soak_time_in_stg_and_says_how_long_is_left_and_when()
     {
-        var clone = new FakeClone(With(Standard, "stg", "soak: 2h"));
+        var clone = new FakeClone(With(TestPolicies.StandardYaml, "stg", "soak: 2h"));
         var head = clone.Commit('a', "first");
         clone.GreenIn(head, Now.AddSeconds(-10), "dev", "stg");
 
@@ -45,7 +46,7 @@ public sealed class GuardRulesInProcessTests
     [Fact]
     public async Task Push_to_prd_goes_through_when_the_green_record_in_stg_is_older_than_the_soak()
     {
-        var clone = new FakeClone(With(Standard, "stg", "soak: 2h"));
+        var clone = new FakeClone(With(TestPolicies.StandardYaml, "stg", "soak: 2h"));
         var head = clone.Commit('a', "first");
         clone.GreenIn(head, Now.AddHours(-1), "dev");
         // Recorded three hours ago: the record's own time is what soak counts from.
@@ -67,7 +68,7 @@ public sealed class GuardRulesInProcessTests
     public async Task Push_into_a_frozen_environment_is_refused_with_the_reason_and_when_the_freeze_ends()
     {
         var to = Now.AddHours(1);
-        var clone = new FakeClone(With(Standard, "prd",
+        var clone = new FakeClone(With(TestPolicies.StandardYaml, "prd",
             "freeze:", $"  - {{from: {Utc(Now.AddHours(-1))}, to: {Utc(to)}, reason: 'release train: nothing but fixes'}}"));
         var head = clone.Commit('a', "first");
         clone.GreenIn(head, Now.AddDays(-1), "dev", "stg");
@@ -81,7 +82,7 @@ public sealed class GuardRulesInProcessTests
     [Fact]
     public async Task A_time_zone_this_machine_does_not_know_is_a_policy_error_with_its_position()
     {
-        var clone = new FakeClone(With(Standard, "prd",
+        var clone = new FakeClone(With(TestPolicies.StandardYaml, "prd",
             "freeze:", "  - {cron: '0 18 * * 5', duration: 64h, timezone: Europe/Atlantis, reason: weekend}"));
         var head = clone.Commit('a', "first");
 
@@ -97,7 +98,7 @@ public sealed class GuardRulesInProcessTests
     [Fact]
     public async Task Check_explain_shows_every_rule_with_pass_or_fail()
     {
-        var clone = new FakeClone(With(With(Standard, "stg", "soak: 2h"), "prd", "approvals: { required: 1 }"));
+        var clone = new FakeClone(With(With(TestPolicies.StandardYaml, "stg", "soak: 2h"), "prd", "approvals: { required: 1 }"));
         var head = clone.Commit('a', "first");
         clone.GreenIn(head, Now.AddMinutes(-5), "dev", "stg");
 
@@ -122,7 +123,7 @@ public sealed class GuardRulesInProcessTests
     [Fact]
     public async Task Bypass_with_a_justification_that_does_not_match_is_refused_with_the_pattern()
     {
-        var clone = new FakeClone(Standard);
+        var clone = new FakeClone(TestPolicies.StandardYaml);
         var head = clone.Commit('a', "first");
         clone.Environment = clone.Environment.With("PROMOTE_BYPASS", "urgent");
 
@@ -137,7 +138,7 @@ public sealed class GuardRulesInProcessTests
     public async Task A_bypass_with_a_matching_justification_is_recorded_in_the_target_environment_by_the_pusher()
     {
         // The in-process half of PrePushGuardTests' bypass test (which still shows git writing the record, and audit reading it).
-        var clone = new FakeClone(Standard);
+        var clone = new FakeClone(TestPolicies.StandardYaml);
         var head = clone.Commit('a', "first");
         clone.Environment = clone.Environment.With("PROMOTE_BYPASS", GoodJustification);
 
@@ -153,7 +154,7 @@ public sealed class GuardRulesInProcessTests
     [Fact]
     public async Task Deleting_the_deploy_branch_of_a_guarded_environment_is_refused()
     {
-        var clone = new FakeClone(Standard);
+        var clone = new FakeClone(TestPolicies.StandardYaml);
         var head = clone.Commit('a', "first");
         clone.GreenIn(head, Now.AddDays(-1), "dev", "stg", "prd");
 
@@ -166,7 +167,7 @@ public sealed class GuardRulesInProcessTests
     [Fact]
     public async Task A_push_of_several_refs_checks_every_ref_and_names_each_refused_one()
     {
-        var clone = new FakeClone(Standard.Replace("branches: [main]", "branches: [main, 'release/*']"));
+        var clone = new FakeClone(TestPolicies.StandardYaml.Replace("branches: [main]", "branches: [main, 'release/*']"));
         var green = clone.Commit('a', "first");
         clone.GreenIn(green, Now.AddDays(-1), "dev");
         var notGreen = clone.Commit('b', "not yet tested");
@@ -187,7 +188,7 @@ public sealed class GuardRulesInProcessTests
     [Fact]
     public async Task A_malformed_policy_blocks_the_push_with_file_line_and_column()
     {
-        var clone = new FakeClone(Standard.Replace("environments:", "enviroments:"));
+        var clone = new FakeClone(TestPolicies.StandardYaml.Replace("environments:", "enviroments:"));
         var head = clone.Commit('a', "first");
 
         var (exit, _, error) = await clone.PushAsync("stg", ToMain(head));

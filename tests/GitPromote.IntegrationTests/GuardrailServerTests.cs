@@ -1,3 +1,4 @@
+using GitPromote.TestSupport;
 namespace GitPromote.IntegrationTests;
 
 /// <summary>
@@ -20,7 +21,7 @@ public sealed class GuardrailServerTests(InstalledGitPromote installed) : IDispo
 
     private string Stg => Path.Combine(_s.Root, "stg.git");
 
-    private string Server(string policy = Sandbox.StandardPolicy) => _s.GuardedStgServer(policy);
+    private string Server(string policy = TestPolicies.StandardYaml) => _s.GuardedStgServer(policy);
 
     private string GreenInDev(string app, string message) => _s.GreenInDev(app, message);
 
@@ -53,7 +54,7 @@ public sealed class GuardrailServerTests(InstalledGitPromote installed) : IDispo
     [Fact]
     public void The_server_counts_approvals_from_others_when_it_knows_the_pusher_by_email()
     {
-        var app = Server(Sandbox.StandardPolicy.Replace("    remotes: [stg]\n", "    remotes: [stg]\n    approvals: { required: 1 }\n"));
+        var app = Server(TestPolicies.StandardYaml.Replace("    remotes: [stg]\n", "    remotes: [stg]\n    approvals: { required: 1 }\n"));
         var commit = GreenInDev(app, "needs review");
         _s.Exec(app, installed.BinaryPath, ["approve", "stg", commit], env: DanaOnGitea).EnsureOk();
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using GitPromote.TestSupport;
 
 namespace GitPromote.IntegrationTests;
 
@@ -41,7 +42,7 @@ public sealed class GuardrailTests(InstalledGitPromote installed) : IDisposable
     [Fact]
     public void A_short_soak_is_refused_at_first_and_passes_once_waited_out()
     {
-        var app = _s.Project(With(Sandbox.StandardPolicy, "stg", "soak: 2s"));
+        var app = _s.Project(With(TestPolicies.StandardYaml, "stg", "soak: 2s"));
         var head = Head(app);
         Promote(app, head, "dev", "stg");
 
@@ -57,7 +58,7 @@ public sealed class GuardrailTests(InstalledGitPromote installed) : IDisposable
     [Fact]
     public void A_recurring_freeze_in_a_named_time_zone_is_read_by_the_published_binary()
     {
-        var app = _s.Project(With(Sandbox.StandardPolicy, "prd",
+        var app = _s.Project(With(TestPolicies.StandardYaml, "prd",
             "freeze:", "  - {cron: '* * * * *', duration: 1h, timezone: Europe/Amsterdam, reason: always frozen}"));
         var head = Head(app);
         Promote(app, head, "dev", "stg");
@@ -78,13 +79,13 @@ public sealed class GuardrailTests(InstalledGitPromote installed) : IDisposable
         Promote(app, v2, "dev", "stg", "prd");
         var freeze = $"  - {{from: {Utc(DateTimeOffset.UtcNow.AddHours(-1))}, to: {Utc(DateTimeOffset.UtcNow.AddHours(1))}, reason: incident review}}";
 
-        File.WriteAllText(Path.Combine(app, ".promote.yml"), With(Sandbox.StandardPolicy, "prd", "freeze:", freeze, "freeze_allows_rollback: false"));
+        File.WriteAllText(Path.Combine(app, ".promote.yml"), With(TestPolicies.StandardYaml, "prd", "freeze:", freeze, "freeze_allows_rollback: false"));
         var refused = _s.Git(app, "push", "-f", "prd", $"{v1}:main");
         Assert.NotEqual(0, refused.ExitCode);
         Assert.Contains("[freeze] prd is frozen until", refused.Stderr);
         Assert.Equal(v2, _s.RemoteRef(Prd, "refs/heads/main"));
 
-        File.WriteAllText(Path.Combine(app, ".promote.yml"), With(Sandbox.StandardPolicy, "prd", "freeze:", freeze));
+        File.WriteAllText(Path.Combine(app, ".promote.yml"), With(TestPolicies.StandardYaml, "prd", "freeze:", freeze));
         var rollback = _s.Git(app, "push", "-f", "prd", $"{v1}:main").EnsureOk();
         Assert.Contains("rollback", rollback.Stderr);
         Assert.Equal(v1, _s.RemoteRef(Prd, "refs/heads/main"));
@@ -93,7 +94,7 @@ public sealed class GuardrailTests(InstalledGitPromote installed) : IDisposable
     [Fact]
     public void A_bypass_goes_in_during_a_freeze_and_the_audit_says_it_set_the_freeze_aside()
     {
-        var app = _s.Project(With(Sandbox.StandardPolicy, "prd",
+        var app = _s.Project(With(TestPolicies.StandardYaml, "prd",
             "freeze:", $"  - {{from: {Utc(DateTimeOffset.UtcNow.AddHours(-1))}, to: {Utc(DateTimeOffset.UtcNow.AddHours(1))}, reason: year end}}"));
         var head = Head(app);
         Promote(app, head, "dev", "stg");
@@ -112,7 +113,7 @@ public sealed class GuardrailTests(InstalledGitPromote installed) : IDisposable
     [Fact]
     public void A_push_needs_an_approval_from_someone_other_than_the_pusher()
     {
-        var app = _s.Project(With(Sandbox.StandardPolicy, "prd", "approvals: { required: 1 }"));
+        var app = _s.Project(With(TestPolicies.StandardYaml, "prd", "approvals: { required: 1 }"));
         var head = Head(app);
         Promote(app, head, "dev", "stg");
 
@@ -137,7 +138,7 @@ public sealed class GuardrailTests(InstalledGitPromote installed) : IDisposable
     [Fact]
     public void Status_shows_the_approvals_the_next_commit_is_waiting_for()
     {
-        var app = _s.Project(With(Sandbox.StandardPolicy, "prd", "approvals: { required: 2 }"));
+        var app = _s.Project(With(TestPolicies.StandardYaml, "prd", "approvals: { required: 2 }"));
         var head = Head(app);
         Promote(app, head, "dev", "stg");
         _s.Exec(app, installed.BinaryPath, ["approve", "prd"], env: AsBob).EnsureOk();
@@ -202,7 +203,7 @@ public sealed class GuardrailTests(InstalledGitPromote installed) : IDisposable
     [Fact]
     public void The_positive_cache_does_not_let_a_revoked_commit_through()
     {
-        var app = _s.Project(Sandbox.StandardPolicy.Replace("branches: [main]", "branches: [main, 'release/*']"));
+        var app = _s.Project(TestPolicies.StandardYaml.Replace("branches: [main]", "branches: [main, 'release/*']"));
         var head = Head(app);
         Promote(app, head, "dev", "stg");
         _s.Git(app, "push", "prd", $"{head}:refs/heads/release/1").EnsureOk();

@@ -202,7 +202,7 @@ public sealed class HealthTests : IDisposable
     public void The_server_hook_refuses_a_commit_leaving_an_unhealthy_dev()
     {
         var fiveXx = _aws.Alarm("dev-5xx", "ALARM");
-        var policy = Sandbox.StandardPolicy.Replace("    remotes: [dev]\n",
+        var policy = TestPolicies.StandardYaml.Replace("    remotes: [dev]\n",
             $"    remotes: [dev]\n    aws: {{ region: {AwsWorld.Region} }}\n    health: {Health(fiveXx)}\n");
         var app = _s.GuardedStgServer(policy);
         var commit = _s.GreenInDev(app, "v2");

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using GitPromote.TestSupport;
 
 namespace GitPromote.IntegrationTests;
 
@@ -114,7 +115,7 @@ public sealed class HookEquivalenceTests(InstalledGitPromote installed)
     /// <summary>Sets the case up on one side, pushes, and checks stg's main moved exactly when the push was allowed.</summary>
     private Outcome Decide(Side side, Case c)
     {
-        using var stg = new GuardedStg(installed, side, (c.Policy ?? (p => p))(Sandbox.StandardPolicy));
+        using var stg = new GuardedStg(installed, side, (c.Policy ?? (p => p))(TestPolicies.StandardYaml));
         var push = c.Arrange(stg);
         var before = stg.Tip;
 

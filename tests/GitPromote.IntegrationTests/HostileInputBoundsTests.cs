@@ -104,7 +104,7 @@ public sealed class HostileInputBoundsTests(InstalledGitPromote installed) : IDi
     [Fact]
     public void Bypass_pattern_that_times_out_says_so_instead_of_does_not_match()
     {
-        var app = _s.Project(Sandbox.StandardPolicy.Replace("'^[A-Z]+-[0-9]+: .{10,}'", "'^(a+)+$'"));
+        var app = _s.Project(TestPolicies.StandardYaml.Replace("'^[A-Z]+-[0-9]+: .{10,}'", "'^(a+)+$'"));
         _s.Git(app, "push", "dev", "main").EnsureOk();
 
         var push = _s.Exec(app, "git", ["push", "stg", "main"],
@@ -118,7 +118,7 @@ public sealed class HostileInputBoundsTests(InstalledGitPromote installed) : IDi
     [Fact]
     public void Timeout_holds_when_a_git_remote_leaves_a_grandchild_holding_the_pipe()
     {
-        var app = _s.Project(Sandbox.StandardPolicy.Replace("timeout: 10s", "timeout: 2s"));
+        var app = _s.Project(TestPolicies.StandardYaml.Replace("timeout: 10s", "timeout: 2s"));
         var hanging = Path.Combine(_s.Root, "hanging-upload-pack");
         var leaving = Path.Combine(_s.Root, "leaving-upload-pack");
         Sandbox.WriteScript(hanging, "#!/bin/sh\nsleep 20\n");
@@ -144,7 +144,7 @@ public sealed class HostileInputBoundsTests(InstalledGitPromote installed) : IDi
     public void Timeout_holds_when_an_ssm_endpoint_drip_feeds_its_answer()
     {
         using var drip = HostileHttpServer.Drip(TimeSpan.FromMilliseconds(100));
-        var policy = Sandbox.StandardPolicy.Replace("timeout: 10s", "timeout: 2s").Replace("""
+        var policy = TestPolicies.StandardYaml.Replace("timeout: 10s", "timeout: 2s").Replace("""
                 remotes: [dev]
                 evidence:
                   - git: {}

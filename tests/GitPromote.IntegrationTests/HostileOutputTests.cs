@@ -1,4 +1,5 @@
 using System.Text.Json;
+using GitPromote.TestSupport;
 
 namespace GitPromote.IntegrationTests;
 
@@ -104,7 +105,7 @@ public sealed class HostileOutputTests(InstalledGitPromote installed) : IDisposa
     [Fact]
     public void Credentials_in_a_pushed_url_never_appear_in_hints()
     {
-        var policy = Sandbox.StandardPolicy.Replace("remotes: [stg]", "remotes: [stg, 'https://*@git.example.com/stg.git']");
+        var policy = TestPolicies.StandardYaml.Replace("remotes: [stg]", "remotes: [stg, 'https://*@git.example.com/stg.git']");
         var app = _s.Project(policy);
         var secretUrl = "https://alice:TOKEN-s3cr3t@git.example.com/stg.git";
         _s.Git(app, "config", $"url.{Path.Combine(_s.Root, "stg.git")}.insteadOf", secretUrl).EnsureOk();
@@ -137,7 +138,7 @@ public sealed class HostileOutputTests(InstalledGitPromote installed) : IDisposa
     [Fact]
     public void Policy_error_about_a_remote_url_does_not_show_its_credentials()
     {
-        var policy = Sandbox.StandardPolicy
+        var policy = TestPolicies.StandardYaml
             .Replace("remotes: [stg]", "remotes: ['https://bob:TOKEN-s3cr3t@h.example/x.git']")
             .Replace("remotes: [prd]", "remotes: ['https://bob:TOKEN-s3cr3t@h.example/x.git']");
         var app = _s.Project();

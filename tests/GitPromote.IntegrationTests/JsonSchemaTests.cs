@@ -25,7 +25,7 @@ public sealed class JsonSchemaTests(InstalledGitPromote installed) : IDisposable
     {
         var source = PipelineSource.Unpack(_s, app, commit, $"pipeline-src-{++_sources}");
         var remotes = new[] { "dev", "stg", "prd" }.ToDictionary(e => $"PROMOTE_REMOTE_{e.ToUpperInvariant()}", e => (string?)_s.Bare(e));
-        return _s.Exec(source, _s.Installed.BinaryPath, ["gate", env, "--commit", commit, "--policy", _s.PipelinePolicy(Sandbox.StandardPolicy), "--json"],
+        return _s.Exec(source, _s.Installed.BinaryPath, ["gate", env, "--commit", commit, "--policy", _s.PipelinePolicy(TestPolicies.StandardYaml), "--json"],
             env: remotes);
     }
 

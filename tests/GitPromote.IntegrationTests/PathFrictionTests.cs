@@ -1,3 +1,4 @@
+using GitPromote.TestSupport;
 namespace GitPromote.IntegrationTests;
 
 /// <summary>
@@ -130,7 +131,7 @@ public sealed class PathFrictionTests(InstalledGitPromote installed) : IDisposab
     public void Doctor_counts_two_policy_errors_as_two_problems()
     {
         var app = _s.Project();
-        File.WriteAllText(Path.Combine(app, ".promote.yml"), Sandbox.StandardPolicy.Replace("branches: [main]", "branches: [main]\nsaok: 1h\ntimout: 5s"));
+        File.WriteAllText(Path.Combine(app, ".promote.yml"), TestPolicies.StandardYaml.Replace("branches: [main]", "branches: [main]\nsaok: 1h\ntimout: 5s"));
 
         var doctor = _s.Promote(app, "doctor").EnsureExit(1);
 
@@ -143,7 +144,7 @@ public sealed class PathFrictionTests(InstalledGitPromote installed) : IDisposab
         var app = _s.Project();
         var head = _s.Git(app, "rev-parse", "HEAD").EnsureOk().Stdout.Trim();
 
-        var gate = _s.Promote(app, "gate", "stg", "--policy", _s.PipelinePolicy(Sandbox.StandardPolicy)).EnsureExit(1);
+        var gate = _s.Promote(app, "gate", "stg", "--policy", _s.PipelinePolicy(TestPolicies.StandardYaml)).EnsureExit(1);
 
         Assert.Contains("git-promote: deployment to stg refused", gate.Stdout);
         Assert.DoesNotContain("push to stg refused", gate.Stdout);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using GitPromote.TestSupport;
 
 namespace GitPromote.IntegrationTests;
 
@@ -37,7 +38,7 @@ public sealed class PipelineAttackTests : IDisposable
         var app = _s.Project();
         var green = _s.GreenInDev(app, "green");
         var untested = _s.Commit(app, "untested");
-        var pin = Pin(Sandbox.StandardPolicy);
+        var pin = Pin(TestPolicies.StandardYaml);
 
         var gate = Gate(app, new Dictionary<string, string?> { ["GITHUB_SHA"] = green }, "stg", "--policy", pin);
 
@@ -53,7 +54,7 @@ public sealed class PipelineAttackTests : IDisposable
     [Fact]
     public void With_on_error_allow_the_gate_still_refuses_a_commit_whose_revocations_cannot_be_read()
     {
-        var policy = Sandbox.StandardPolicy.Replace("on_error: block", "on_error: allow");
+        var policy = TestPolicies.StandardYaml.Replace("on_error: block", "on_error: allow");
         var app = _s.Project(policy);
         var green = _s.GreenInDev(app, "green in dev");
         // stg's own store (where a revocation of it would be) does not answer.

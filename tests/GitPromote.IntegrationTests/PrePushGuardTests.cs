@@ -1,3 +1,4 @@
+using GitPromote.TestSupport;
 namespace GitPromote.IntegrationTests;
 
 /// <summary>
@@ -96,7 +97,7 @@ public sealed class PrePushGuardTests(InstalledGitPromote installed) : IDisposab
     [Fact]
     public void Rollback_is_refused_when_the_policy_says_never()
     {
-        var app = _s.Project(Sandbox.StandardPolicy.Replace("rollback: previously-green", "rollback: never"));
+        var app = _s.Project(TestPolicies.StandardYaml.Replace("rollback: previously-green", "rollback: never"));
         var v1 = _s.Git(app, "rev-parse", "HEAD").Stdout.Trim();
         Promote(app, v1, "dev", "stg", "prd");
         var v2 = _s.Commit(app, "v2");
@@ -169,7 +170,7 @@ public sealed class PrePushGuardTests(InstalledGitPromote installed) : IDisposab
     [Fact]
     public void A_push_by_url_that_matches_an_environment_glob_is_guarded()
     {
-        var app = _s.Project(Sandbox.StandardPolicy.Replace("remotes: [prd]", "remotes: [prd, '*/prd.git']"));
+        var app = _s.Project(TestPolicies.StandardYaml.Replace("remotes: [prd]", "remotes: [prd, '*/prd.git']"));
         var prd = Path.Combine(_s.Root, "prd.git");
 
         var push = _s.Git(app, "push", prd, "main");

@@ -1,3 +1,4 @@
+using GitPromote.TestSupport;
 namespace GitPromote.IntegrationTests;
 
 /// <summary>
@@ -67,7 +68,7 @@ public sealed class RemoteSpellingTests(InstalledGitPromote installed) : IDispos
     {
         // What is tested is the lock race on one ref, not speed: twenty processes at once on a loaded two-core machine
         // may take longer than the usual 10 s, so the policy allows a minute.
-        var app = _s.Project(Sandbox.StandardPolicy.Replace("timeout: 10s", "timeout: 60s"));
+        var app = _s.Project(TestPolicies.StandardYaml.Replace("timeout: 10s", "timeout: 60s"));
         var head = _s.Git(app, "rev-parse", "HEAD").Stdout.Trim();
         _s.Git(app, "push", "dev", "main").EnsureOk();
 

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using GitPromote.TestSupport;
 
 namespace GitPromote.IntegrationTests;
 
@@ -13,30 +14,6 @@ public sealed record Run(int ExitCode, string Stdout, string Stderr)
 /// </summary>
 public sealed class Sandbox : IDisposable
 {
-    public const string StandardPolicy = """
-        version: 1
-        name: orders-service
-        branches: [main]
-        environments:
-          - name: dev
-            remotes: [dev]
-            evidence:
-              - git: {}
-          - name: stg
-            remotes: [stg]
-            evidence:
-              - git: {}
-          - name: prd
-            remotes: [prd]
-            evidence:
-              - git: {}
-        rollback: previously-green
-        bypass:
-          justification: '^[A-Z]+-[0-9]+: .{10,}'
-        on_error: block
-        timeout: 10s
-
-        """;
 
     private readonly InstalledGitPromote _installed;
     private int _commits;
@@ -82,7 +59,7 @@ public sealed class Sandbox : IDisposable
     }
 
     /// <summary>Three bare remotes and a wired clone with a committed policy and one commit; returns the clone.</summary>
-    public string Project(string policy = StandardPolicy, string[]? initArgs = null, string[]? envs = null)
+    public string Project(string policy = TestPolicies.StandardYaml, string[]? initArgs = null, string[]? envs = null)
     {
         initArgs ??= [];
         envs ??= ["dev", "stg", "prd"];
@@ -122,7 +99,7 @@ public sealed class Sandbox : IDisposable
     /// <paramref name="seed"/> is false, then stg.git set up as a guarded server whose previous environment is dev.git
     /// and whose recorder (git config promote.recorders) is "pipeline".
     /// </summary>
-    public string GuardedStgServer(string policy = StandardPolicy, bool seed = true, string[]? installArgs = null)
+    public string GuardedStgServer(string policy = TestPolicies.StandardYaml, bool seed = true, string[]? installArgs = null)
     {
         var app = Project(policy);
         var stg = Path.Combine(Root, "stg.git");

@@ -1,3 +1,4 @@
+using GitPromote.TestSupport;
 namespace GitPromote.IntegrationTests;
 
 /// <summary>
@@ -129,7 +130,7 @@ public sealed class ServerHookTests(InstalledGitPromote installed) : IDisposable
     [MemberData(nameof(Transports))]
     public void A_push_of_several_refs_is_decided_as_one_batch(string transport)
     {
-        var app = Server(Sandbox.StandardPolicy.Replace("branches: [main]", "branches: [main, release]"));
+        var app = Server(TestPolicies.StandardYaml.Replace("branches: [main]", "branches: [main, release]"));
         var deployed = _s.RemoteRef(Stg, "refs/heads/main");
         var green = GreenInDev(app, "green");
         var untested = _s.Commit(app, "untested");
@@ -158,14 +159,14 @@ public sealed class ServerHookTests(InstalledGitPromote installed) : IDisposable
         var app = Server();
         var deployed = _s.RemoteRef(Stg, "refs/heads/main");
         // Drop dev from the path, so stg would be the first environment, without a gate.
-        var loosened = Sandbox.StandardPolicy.Replace("""
+        var loosened = TestPolicies.StandardYaml.Replace("""
               - name: dev
                 remotes: [dev]
                 evidence:
                   - git: {}
 
             """.Replace("\r\n", "\n"), "");
-        Assert.NotEqual(Sandbox.StandardPolicy, loosened);
+        Assert.NotEqual(TestPolicies.StandardYaml, loosened);
         File.WriteAllText(Path.Combine(app, ".promote.yml"), loosened);
         var tampered = _s.Commit(app, "stg needs no dev");
 
@@ -182,7 +183,7 @@ public sealed class ServerHookTests(InstalledGitPromote installed) : IDisposable
     {
         var policyFile = Path.Combine(_s.Root, "policies", "orders.yml");
         Directory.CreateDirectory(Path.GetDirectoryName(policyFile)!);
-        File.WriteAllText(policyFile, Sandbox.StandardPolicy);
+        File.WriteAllText(policyFile, TestPolicies.StandardYaml);
         var app = Server(seed: false, installArgs: ["--policy", policyFile]);
         Assert.Equal(policyFile, _s.Git(Stg, "config", "promote.policy").EnsureOk().Stdout.Trim());
         var untested = _s.Commit(app, "untested");
@@ -214,7 +215,7 @@ public sealed class ServerHookTests(InstalledGitPromote installed) : IDisposable
     {
         { "version: 1\nenvironments: [\n", "remote: git-promote: main:.promote.yml is not valid" },
         {
-            Sandbox.StandardPolicy.Replace("branches: [main]", "branches: [release]"),
+            TestPolicies.StandardYaml.Replace("branches: [main]", "branches: [release]"),
             "remote: git-promote: push refused: main:.promote.yml does not list main in 'branches', so it is not guarded and cannot be trusted"
         },
     };
@@ -337,7 +338,7 @@ public sealed class ServerHookTests(InstalledGitPromote installed) : IDisposable
     [MemberData(nameof(Transports))]
     public async Task Two_clients_pushing_at_once_are_each_decided_on_their_own_commit(string transport)
     {
-        var app = Server(Sandbox.StandardPolicy.Replace("branches: [main]", "branches: [main, release]"));
+        var app = Server(TestPolicies.StandardYaml.Replace("branches: [main]", "branches: [main, release]"));
         var other = Path.Combine(_s.Root, "other");
         _s.Git(_s.Root, "clone", "--quiet", Stg, other).EnsureOk();
 
@@ -487,7 +488,7 @@ public sealed class ServerHookTests(InstalledGitPromote installed) : IDisposable
     {
         var app = _s.Project();
         var policyFile = Path.Combine(_s.Root, "orders.yml");
-        File.WriteAllText(policyFile, Sandbox.StandardPolicy);
+        File.WriteAllText(policyFile, TestPolicies.StandardYaml);
 
         var inClone = _s.Promote(app, "install", "--server", "--env", "stg");
         var unknownEnv = _s.Promote(Stg, "install", "--server", "--env", "qa", "--policy", policyFile);
@@ -514,7 +515,7 @@ public sealed class ServerHookTests(InstalledGitPromote installed) : IDisposable
         Assert.Equal(_s.Git(app, "rev-parse", "HEAD").Stdout.Trim(), _s.RemoteRef(Stg, "refs/heads/main"));
     }
 
-    private string Server(string policy = Sandbox.StandardPolicy, bool seed = true, string[]? installArgs = null) =>
+    private string Server(string policy = TestPolicies.StandardYaml, bool seed = true, string[]? installArgs = null) =>
         _s.GuardedStgServer(policy, seed, installArgs);
 
     private string GreenInDev(string app, string message) => _s.GreenInDev(app, message);

@@ -1,3 +1,4 @@
+using GitPromote.TestSupport;
 namespace GitPromote.IntegrationTests;
 
 /// <summary>
@@ -48,7 +49,7 @@ public sealed class ServerIntegrityTests(InstalledGitPromote installed) : IDispo
         var deployed = _s.RemoteRef(Stg, "refs/heads/main");
 
         // The attacker's policy guards master only, so main would be unguarded under it.
-        File.WriteAllText(Path.Combine(app, ".promote.yml"), Sandbox.StandardPolicy.Replace("branches: [main]", "branches: [master]"));
+        File.WriteAllText(Path.Combine(app, ".promote.yml"), TestPolicies.StandardYaml.Replace("branches: [main]", "branches: [master]"));
         var evil = _s.Commit(app, "evil policy");
         Push(app, $"{evil}:refs/heads/master").EnsureOk();
         var untested = _s.Commit(app, "untested");
@@ -104,7 +105,7 @@ public sealed class ServerIntegrityTests(InstalledGitPromote installed) : IDispo
     [Fact]
     public void A_bypass_declined_by_an_update_hook_after_the_guard_leaves_no_record_and_the_landed_one_names_the_gitolite_user()
     {
-        var app = Server(Sandbox.StandardPolicy.Replace("branches: [main]", "branches: [main, release]"));
+        var app = Server(TestPolicies.StandardYaml.Replace("branches: [main]", "branches: [main, release]"));
         // As gitolite's update hook does for a ref the user may not write.
         Sandbox.WriteScript(Path.Combine(Stg, "hooks", "update"),
             "#!/bin/sh\nif [ \"$1\" = refs/heads/release ]; then echo \"FATAL: W $1 stg $GL_USER DENIED by fallthru\" >&2; exit 1; fi\nexit 0\n");
@@ -266,7 +267,7 @@ public sealed class ServerIntegrityTests(InstalledGitPromote installed) : IDispo
     [Fact]
     public void An_approval_can_be_pushed_only_under_the_pushers_own_identity()
     {
-        var app = Server(Sandbox.StandardPolicy.Replace("    remotes: [stg]\n", "    remotes: [stg]\n    approvals: { required: 1 }\n"));
+        var app = Server(TestPolicies.StandardYaml.Replace("    remotes: [stg]\n", "    remotes: [stg]\n    approvals: { required: 1 }\n"));
         var commit = GreenInDev(app, "needs review");
         var asAlice = new Dictionary<string, string?> { ["GIT_COMMITTER_NAME"] = "Alice", ["GIT_COMMITTER_EMAIL"] = "alice@example.com" };
         var mallory = new Dictionary<string, string?> { ["GITEA_PUSHER_NAME"] = "mallory", ["GITEA_PUSHER_EMAIL"] = "mallory@example.com" };
@@ -430,7 +431,7 @@ public sealed class ServerIntegrityTests(InstalledGitPromote installed) : IDispo
         }
     }
 
-    private string Server(string policy = Sandbox.StandardPolicy) => _s.GuardedStgServer(policy);
+    private string Server(string policy = TestPolicies.StandardYaml) => _s.GuardedStgServer(policy);
 
     private string GreenInDev(string app, string message) => _s.GreenInDev(app, message);
 

@@ -16,6 +16,35 @@ public static class TestPolicies
 
     public const string TicketPattern = "^[A-Z]+-[0-9]+: .{10,}";
 
+    /// <summary>
+    /// The standard .promote.yml as a user writes it, the text both the integration tests' sandboxes and the CLI's
+    /// in-process tests start from: dev, stg, prd on git evidence, rollback to what was green, a ticket-shaped bypass.
+    /// </summary>
+    public const string StandardYaml = """
+        version: 1
+        name: orders-service
+        branches: [main]
+        environments:
+          - name: dev
+            remotes: [dev]
+            evidence:
+              - git: {}
+          - name: stg
+            remotes: [stg]
+            evidence:
+              - git: {}
+          - name: prd
+            remotes: [prd]
+            evidence:
+              - git: {}
+        rollback: previously-green
+        bypass:
+          justification: '^[A-Z]+-[0-9]+: .{10,}'
+        on_error: block
+        timeout: 10s
+
+        """;
+
     public static PromotionPolicy Orders(
         RollbackMode rollback = RollbackMode.PreviouslyGreen,
         OnErrorMode onError = OnErrorMode.Block,

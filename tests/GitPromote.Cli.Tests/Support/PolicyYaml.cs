@@ -14,32 +14,6 @@ internal static class PolicyYaml
             remotes: [stg]
         """;
 
-    /// <summary>The integration tests' standard policy (IntegrationTests' Sandbox.StandardPolicy, line for line): dev, stg, prd on git evidence.</summary>
-    public const string Standard = """
-        version: 1
-        name: orders-service
-        branches: [main]
-        environments:
-          - name: dev
-            remotes: [dev]
-            evidence:
-              - git: {}
-          - name: stg
-            remotes: [stg]
-            evidence:
-              - git: {}
-          - name: prd
-            remotes: [prd]
-            evidence:
-              - git: {}
-        rollback: previously-green
-        bypass:
-          justification: '^[A-Z]+-[0-9]+: .{10,}'
-        on_error: block
-        timeout: 10s
-
-        """;
-
     /// <summary><paramref name="policy"/> with <paramref name="lines"/> added to environment <paramref name="env"/> (after its remotes).</summary>
     public static string With(string policy, string env, params string[] lines) =>
         policy.Replace($"    remotes: [{env}]\n", $"    remotes: [{env}]\n" + string.Concat(lines.Select(l => "    " + l + "\n")));
